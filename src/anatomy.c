@@ -1,0 +1,595 @@
+/*
+ * anatomy.c - decide the kind of a message and take it apart (see
+ * anatomy.h).
+ *
+ * The header alone decides most mail: a message with no sign of being a
+ * bounce, auto-reply, challenge, notice, receipt or report in its header
+ * is kind none and its body is never looked at. Everything else goes
+ * through the MIME tree, the delivery-status fields, the format readers
+ * and the search for the returned original.
+ */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "anatomy.h"
+#include "arena.h"
+#include "buf.h"
+#include "dsn.h"
+#include "header.h"
+#include "limits.h"
+#include "message.h"
+#include "mime.h"
+#include "original.h"
+#include "readers.h"
+#include "reason.h"
+
+const char *
+anatomy_kind_name(enum kind k)
+{
+	static const char *const names[] = {
+		"none", "bounce", "autoreply", "challenge", "notice", "mdn",
+		"feedback"
+	};
+
+	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "none";
+}
+
+const char *
+anatomy_source_name(enum source s)
+{
+	static const char *const names[] = {
+		"none", "rfc822", "headers", "inline"
+	};
+
+	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "none";
+}
+
+struct recipient *
+anatomy_add_recipient(struct analysis *an, struct arena *a, const char *address)
+{
+	struct recipient	*r;
+	int			 i;
+
+	if (address == NULL || strchr(address, '@') == NULL)
+		return NULL;
+	for (i = 0; i < an->nrecipients; i++)
+		if (strcasecmp(an->recipients[i].address, address) == 0)
+			return &an->recipients[i];
+	if (an->nrecipients >= LIMIT_RECIPIENTS) {
+		an->recipients_truncated = 1;
+		an->skipped |= SKIP_RECIPIENTS;
+		return NULL;
+	}
+	if (an->recipients == NULL &&
+	    (an->recipients = arena_alloc(a, LIMIT_RECIPIENTS *
+	    sizeof(*an->recipients))) == NULL)
+		return NULL;
+	r = &an->recipients[an->nrecipients++];
+	memset(r, 0, sizeof(*r));
+	r->address = arena_strdup(a, address);
+	return r;
+}
+
+/* --- the header gate ----------------------------------------------------- */
+
+static char *
+lowered(struct arena *a, const char *s)
+{
+	char	*l, *p;
+
+	if (s == NULL || (l = arena_strdup(a, s)) == NULL)
+		return NULL;
+	for (p = l; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return l;
+}
+
+static int
+any_of(const char *hay, const char *const *needles)
+{
+	if (hay == NULL)
+		return 0;
+	for (; *needles; needles++)
+		if (strstr(hay, *needles) != NULL)
+			return 1;
+	return 0;
+}
+
+/* Local parts and names of mail systems that send bounces. */
+static const char *const daemon_words[] = {
+	"mailer-daemon", "mailer_daemon", "mailerdaemon", "postmaster",
+	"mail-daemon", "mail delivery", "maildelivery", "mail administrator",
+	"mail.system", "mail system", "mmdf", "smtp gateway", "mail-router",
+	"bounce", "nobody@", "returned mail", "delivery status", "mail-daemon",
+	"noreply-dmarc", "mailer@", "mailadmin", "mail_admin", "internet mail",
+	NULL
+};
+
+/* Subject words of bounces, in the languages seen in real ones. */
+static const char *const bounce_subjects[] = {
+	"undeliver", "undelivered", "delivery status", "delivery failure",
+	"delivery failed", "delivery has failed", "returned mail",
+	"failure notice", "mail delivery", "non remis", "nicht zustellbar",
+	"unzustellbar", "non recapitabile", "onbestelbaar", "não entregue",
+	"nao entregue", "no se puede entregar", "could not be delivered",
+	"could not deliver", "delivery notification", "message not delivered",
+	"returned to sender", "mail system error", "nondeliverable",
+	"non-deliverable", "delayed", "delivery problem", "delivery report",
+	"failed delivery", "mail failure", "delivery final failure",
+	"not delivered", "rejected", "undeliverable", "bounce",
+	"warning: could not send", "mail could not", "notificación",
+	"échec", "remise", "error sending", "returned message",
+	"delivery error", "permanent error", "message failed",
+	"unable to deliver", "delivery unsuccessful", "mail not delivered",
+	"delivery warning", "status notification", "fehlgeschlagen",
+	"unknown user", "user unknown", "\xe9\x85\x8d\xe4\xbf\xa1",
+	"\xe3\x82\xa8\xe3\x83\xa9\xe3\x83\xbc", "\xe4\xb8\x8d\xe9\x81\x94",
+	"error", "failure", "failed", "returned",
+	NULL
+};
+
+static const char *const autoreply_subjects[] = {
+	"auto:", "auto reply", "auto-reply", "autoreply", "auto response",
+	"auto-response", "autoresponse", "automatic reply", "automatic response",
+	"out of office", "out of the office", "ooo:", "away from", "vacation",
+	"on holiday", "on leave", "abwesenheit", "abwesend", "automatische",
+	"réponse automatique", "reponse automatique", "absence", "absent",
+	"risposta automatica", "fuori sede", "respuesta automática",
+	"respuesta automatica", "fuera de la oficina", "afwezig",
+	"automatisch antwoord", "resposta automática", "automatyczna odpowied",
+	"autosvar", "frånvaro", "poissa", "automaattinen", "ausente",
+	"\xe8\x87\xaa\xe5\x8b\x95\xe5\xbf\x9c\xe7\xad\x94",
+	"\xe4\xb8\x8d\xe5\x9c\xa8", "\xe8\x87\xaa\xe5\x8a\xa8\xe5\x9b\x9e\xe5\xa4\x8d",
+	NULL
+};
+
+static const char *const challenge_words[] = {
+	"please confirm", "confirm your", "verify your", "verification",
+	"challenge", "spam protection", "anti-spam", "antispam", "protected by",
+	"before your message", "sender verification", "approve", "whitelist",
+	"i'm protected", "your message is awaiting", "awaiting", "is held",
+	"human", "validate your", "authenticate", "spamarrest", "boxbe",
+	"mailinblack", "tmda", "bluebottle", "qurb", "cleanmymailbox",
+	"sender approval", "request for authorization", "pending",
+	NULL
+};
+
+static const char *const notice_subjects[] = {
+	"virus", "infected", "malware", "quarantin", "spam", "blocked",
+	"banned", "content filter", "policy violation", "suspicious",
+	"undesirable", "detected", "alert", "threat", "malicious",
+	"security", "notification", "warning", "rejected", "junk",
+	NULL
+};
+
+static int
+header_has(const struct header_block *hb, const char *name)
+{
+	return header_find(hb, name, 0) != -1;
+}
+
+/* Header names that mark a challenge-response system's mail. */
+static const char *const challenge_headers[] = {
+	"X-TMDA-Fingerprint", "X-Delivery-Agent", "X-Boxbe-Challenge",
+	"X-Spamarrest-noauth", "X-Spamarrest-Challenge", "X-Bluebottle-Request",
+	"X-Mib-Challenge", "X-MailInBlack", "X-Challenge", "X-Qurb-Challenge",
+	"X-ChoiceMail-Registration-Request", "X-Sender-Verification",
+	NULL
+};
+
+static int
+challenge_header(const struct header_block *hb)
+{
+	const char *const	*n;
+
+	for (n = challenge_headers; *n; n++)
+		if (header_has(hb, *n))
+			return 1;
+	return 0;
+}
+
+/* Auto-reply by its header fields (RFC 3834 and the common others). */
+static int
+autoreply_header(struct arena *a, const struct header_block *hb,
+    const char *subject)
+{
+	char	*v;
+
+	if ((v = lowered(a, header_get_raw(a, hb, "Auto-Submitted"))) != NULL &&
+	    strncmp(v, "no", 2) != 0 && strstr(v, "auto-replied") != NULL)
+		return 2;
+	if (header_has(hb, "X-Autoreply") || header_has(hb, "X-Autorespond") ||
+	    header_has(hb, "X-Autoresponder") || header_has(hb, "X-Vacation") ||
+	    header_has(hb, "X-Autoreply-From"))
+		return 2;
+	if ((v = lowered(a, header_get_raw(a, hb, "X-Apple-Action"))) != NULL &&
+	    strstr(v, "vacation") != NULL)
+		return 2;
+	if ((v = lowered(a, header_get_raw(a, hb, "Precedence"))) != NULL &&
+	    strstr(v, "auto_reply") != NULL)
+		return 2;
+	if ((v = lowered(a, header_get_raw(a, hb, "X-Auto-Response-Suppress"))) &&
+	    subject != NULL && any_of(subject, autoreply_subjects))
+		return 2;
+	if (subject != NULL && any_of(subject, autoreply_subjects))
+		return 1;
+	if ((v = lowered(a, header_get_raw(a, hb, "Auto-Submitted"))) != NULL &&
+	    strncmp(v, "no", 2) != 0)
+		return 1;
+	return 0;
+}
+
+/* --- taking it apart ----------------------------------------------------- */
+
+struct parts {
+	int	 dsn;		/* first delivery-status part, or -1 */
+	int	 mdn;
+	int	 feedback;
+	int	 rfc822;	/* first embedded message's top part */
+	int	 headers;	/* first rfc822-headers part */
+	int	 report;	/* a multipart/report part */
+};
+
+static int
+is_type(const struct mime_part *p, const char *t)
+{
+	return strcmp(p->type, t) == 0;
+}
+
+static void
+find_parts(const struct mime *m, struct parts *r)
+{
+	int	 i;
+
+	r->dsn = r->mdn = r->feedback = r->rfc822 = r->headers = r->report = -1;
+	for (i = 0; i < m->count; i++) {
+		const struct mime_part	*p = &m->parts[i];
+
+		if (r->rfc822 != -1 && mime_within(m, i, r->rfc822))
+			continue;	/* inside the original: not ours */
+		if (r->report == -1 && is_type(p, "multipart/report"))
+			r->report = i;
+		if (r->dsn == -1 && (is_type(p, "message/delivery-status") ||
+		    is_type(p, "message/global-delivery-status")))
+			r->dsn = i;
+		else if (r->mdn == -1 &&
+		    (is_type(p, "message/disposition-notification") ||
+		    is_type(p, "message/global-disposition-notification")))
+			r->mdn = i;
+		else if (r->feedback == -1 && is_type(p, "message/feedback-report"))
+			r->feedback = i;
+		else if (r->headers == -1 && (is_type(p, "text/rfc822-headers") ||
+		    is_type(p, "message/rfc822-headers") ||
+		    is_type(p, "text/rfc822-header") ||
+		    is_type(p, "message/global-headers")))
+			r->headers = i;
+		else if (r->rfc822 == -1 && p->embedded)
+			r->rfc822 = i;
+	}
+}
+
+/* Gather the bounce's own human text: text leaves outside the original,
+ * plus a delivery-status part's text (its diagnostics are prose too). */
+static void
+gather_text(struct analysis *an, struct arena *a, const struct mime *m,
+    const struct parts *pp)
+{
+	struct buf	 b;
+	int		 i, leaves = 0;
+	char		*t;
+	size_t		 n;
+
+	buf_init(&b, LIMIT_REGEX_INPUT * 4);
+	for (i = 0; i < m->count; i++) {
+		const struct mime_part	*p = &m->parts[i];
+
+		if (pp->rfc822 != -1 && mime_within(m, i, pp->rfc822))
+			continue;
+		if (pp->headers != -1 && i == pp->headers)
+			continue;
+		if (strncmp(p->type, "multipart/", 10) == 0 ||
+		    strncmp(p->type, "message/rfc822", 14) == 0 ||
+		    p->embedded)
+			continue;
+		if (strncmp(p->type, "text/", 5) != 0 &&
+		    strncmp(p->type, "message/", 8) != 0)
+			continue;
+		/* text/html alongside text/plain says the same again */
+		if (is_type(p, "text/html") && leaves > 0 && i > 0 &&
+		    is_type(&m->parts[p->parent], "multipart/alternative"))
+			continue;
+		if ((t = mime_text(a, p, &n)) == NULL)
+			continue;
+		if (b.len > 0)
+			buf_appendc(&b, '\n');
+		buf_append(&b, t, n);
+		leaves++;
+	}
+	an->text = arena_strndup(a, b.data ? b.data : "", b.len);
+	an->text_len = an->text ? b.len : 0;
+	buf_free(&b);
+}
+
+/* The original's decoded text: its text leaves, or its body as is. */
+static void
+original_body(struct analysis *an, struct arena *a, const struct mime *m,
+    int top)
+{
+	struct buf	 b;
+	int		 i;
+	char		*t;
+	size_t		 n;
+
+	buf_init(&b, LIMIT_REGEX_INPUT * 4);
+	for (i = top; i < m->count; i++) {
+		const struct mime_part	*p = &m->parts[i];
+
+		if (!mime_within(m, i, top))
+			continue;
+		if (strncmp(p->type, "text/", 5) != 0)
+			continue;
+		if ((t = mime_text(a, p, &n)) == NULL)
+			continue;
+		if (b.len > 0)
+			buf_appendc(&b, '\n');
+		buf_append(&b, t, n);
+	}
+	if (b.len > 0) {
+		an->original.body = arena_strndup(a, b.data, b.len);
+		an->original.body_len = an->original.body ? b.len : 0;
+	}
+	buf_free(&b);
+}
+
+static void
+read_original(struct analysis *an, struct arena *a, const struct mime *m,
+    const struct parts *pp, const char *whole, size_t whole_len)
+{
+	struct original	*o = &an->original;
+
+	if (pp->rfc822 != -1) {
+		const struct mime_part	*p = &m->parts[pp->rfc822];
+
+		o->source = SOURCE_RFC822;
+		o->hdr = p->hdr;
+		original_fields(a, o);
+		original_body(an, a, m, pp->rfc822);
+		o->body_complete = 1;
+		/* An attachment holding only headers is what it is. */
+		if (o->hdr.count > 0 && p->body_len == 0)
+			o->body_complete = 0;
+		if (o->hdr.count > 0)
+			return;
+		/* an empty message/rfc822 part: keep looking */
+	}
+	if (pp->headers != -1) {
+		const struct mime_part	*p = &m->parts[pp->headers];
+		char			*t;
+		size_t			 n;
+
+		if ((t = mime_decode(a, p, &n)) != NULL) {
+			size_t	 k = 0;
+
+			/* some MTAs start the part with blank lines */
+			while (k < n && t[k] == '\n')
+				k++;
+			original_read(a, o, SOURCE_HEADERS, t + k, n - k);
+			if (o->hdr.count > 0)
+				return;
+		}
+	}
+	/* Quoted in the text, or (non-MIME bounces) in the body itself. */
+	memset(o, 0, sizeof(*o));
+	if (an->text_len > 0 &&
+	    original_find_inline(a, o, an->text, an->text_len) == 1)
+		goto found;
+	if (whole != NULL && whole_len > 0 && whole != an->text &&
+	    original_find_inline(a, o, whole, whole_len) == 1)
+		goto found;
+	memset(o, 0, sizeof(*o));
+	o->source = SOURCE_NONE;
+	return;
+found:
+	if (o->body != NULL) {
+		/* the quoted body is part of the bounce's text: decode only
+		 * what is plainly text */
+		o->body_complete = 0;
+	}
+}
+
+/* Recipients' reasons, and the message's reason from its first failure. */
+static void
+classify(struct analysis *an)
+{
+	int		 i;
+	const char	*first = NULL, *r;
+
+	for (i = 0; i < an->nrecipients; i++) {
+		struct recipient	*rc = &an->recipients[i];
+
+		r = reason_classify(rc->status, rc->diagnostic);
+		if (r != NULL && first == NULL &&
+		    (rc->action == NULL || strcmp(rc->action, "failed") == 0))
+			first = r;
+		if (r != NULL && first == NULL)
+			first = r;
+	}
+	if (first == NULL && an->text != NULL && an->kind == KIND_BOUNCE) {
+		/* no per-recipient words: the prose, limited to its start */
+		char	 head[1024];
+		size_t	 n = an->text_len < sizeof(head) - 1 ?
+		    an->text_len : sizeof(head) - 1;
+
+		memcpy(head, an->text, n);
+		head[n] = '\0';
+		first = reason_classify(NULL, head);
+	}
+	if (an->kind == KIND_AUTOREPLY)
+		first = "vacation";
+	else if (an->kind == KIND_FEEDBACK)
+		first = "feedback";
+	an->reason = first;
+}
+
+int
+anatomy_read(struct message *msg, struct arena *a, struct analysis *an)
+{
+	const struct header_block	*hb = &msg->hdr;
+	struct reader_input		 in;
+	struct parts			 pp;
+	struct mime			*m;
+	const char			*body, *best_name = NULL;
+	char				*ct, *from, *sender, *rp, *subj;
+	const struct reader		*best = NULL;
+	int				 daemon, bounce_subj, auto_hdr, i, k;
+	int				 score, best_score = 0, challenge;
+
+	memset(an, 0, sizeof(*an));
+	an->message = msg;
+	an->format = NULL;
+	if (msg->oversize) {
+		an->skipped |= SKIP_OVERSIZE;
+		return 0;
+	}
+	if (hb->truncated)
+		an->skipped |= SKIP_HEADERS;
+
+	an->subject = header_get(a, hb, "Subject");
+	subj = lowered(a, an->subject);
+	from = lowered(a, header_get(a, hb, "From"));
+	an->from = address_first(a, from ? from : "");
+	sender = lowered(a, header_get_raw(a, hb, "Sender"));
+	rp = lowered(a, header_get_raw(a, hb, "Return-Path"));
+	ct = lowered(a, header_get_raw(a, hb, "Content-Type"));
+	an->in_reply_to = header_get_raw(a, hb, "In-Reply-To");
+	an->references = header_get_raw(a, hb, "References");
+
+	daemon = any_of(from, daemon_words) || any_of(sender, daemon_words) ||
+	    (rp != NULL && (strstr(rp, "<>") != NULL ||
+	    any_of(rp, daemon_words))) ||
+	    (msg->from_line != NULL && (strncasecmp(msg->from_line,
+	    "From MAILER-DAEMON", 18) == 0 || strncmp(msg->from_line,
+	    "From <>", 7) == 0));
+	bounce_subj = any_of(subj, bounce_subjects);
+	auto_hdr = autoreply_header(a, hb, subj);
+	challenge = challenge_header(hb);
+
+	/* The gate: nothing here says "report" of any kind. */
+	if (!daemon && !bounce_subj && !auto_hdr && !challenge &&
+	    (ct == NULL || (strstr(ct, "report") == NULL &&
+	    strncmp(ct, "message/", 8) != 0)) &&
+	    !header_has(hb, "X-Failed-Recipients") &&
+	    !any_of(subj, notice_subjects) && !any_of(subj, challenge_words) &&
+	    !header_has(hb, "Disposition-Notification-To") &&
+	    !header_has(hb, "X-Amazon-Mail-Relay-Type"))
+		return 0;
+
+	if ((body = message_body(msg)) == NULL) {
+		an->skipped |= SKIP_ARENA;
+		return 0;
+	}
+	if ((m = arena_alloc(a, sizeof(*m))) == NULL ||
+	    mime_parse(a, hb, body, msg->body_len, m) == -1) {
+		an->skipped |= SKIP_ARENA;
+		return 0;
+	}
+	an->mime = m;
+	if (m->skipped & MIME_SKIP_DEPTH)
+		an->skipped |= SKIP_MIME_DEPTH;
+	if (m->skipped & MIME_SKIP_PARTS)
+		an->skipped |= SKIP_MIME_PARTS;
+	find_parts(m, &pp);
+	gather_text(an, a, m, &pp);
+
+	if (pp.dsn != -1) {
+		char	*t;
+		size_t	 n;
+
+		if ((t = mime_decode(a, &m->parts[pp.dsn], &n)) != NULL)
+			dsn_parse(a, t, n, an);
+	}
+
+	memset(&in, 0, sizeof(in));
+	in.subject = subj ? subj : "";
+	in.from = from ? from : "";
+	in.text = an->text ? an->text : "";
+	in.text_len = an->text_len;
+	in.ltext = lowered(a, in.text);
+	if (in.ltext == NULL)
+		in.ltext = "";
+	in.has_dsn = pp.dsn != -1;
+
+	/* Kind, from the strongest structural signs down. */
+	if (pp.feedback != -1 || (ct != NULL && strstr(ct, "feedback-report")))
+		an->kind = KIND_FEEDBACK;
+	else if (pp.mdn != -1 || (ct != NULL &&
+	    strstr(ct, "disposition-notification")))
+		an->kind = KIND_MDN;
+	else if (pp.dsn != -1)
+		an->kind = KIND_BOUNCE;
+
+	for (i = 0; readers[i] != NULL; i++) {
+		score = readers[i]->match(an, &in);
+		if (score > best_score) {
+			best_score = score;
+			best = readers[i];
+		}
+	}
+	if (best != NULL) {
+		best_name = best->name;
+		if (best->parse(an, a, &in) == -1)
+			an->skipped |= SKIP_ARENA;
+	}
+	an->format = best_name;
+
+	if (an->kind == KIND_NONE) {
+		/* no structure said it: the words and the sender decide */
+		if (challenge)
+			an->kind = KIND_CHALLENGE;
+		else if (auto_hdr >= 2 && !daemon)
+			an->kind = KIND_AUTOREPLY;
+		else if (an->nrecipients > 0 && (daemon || bounce_subj ||
+		    header_has(hb, "X-Failed-Recipients")))
+			an->kind = KIND_BOUNCE;
+		else if (auto_hdr && !daemon)
+			an->kind = KIND_AUTOREPLY;
+		else if (daemon && (bounce_subj || an->nrecipients > 0))
+			an->kind = KIND_BOUNCE;
+	}
+	if (an->kind == KIND_NONE && (daemon || bounce_subj) && an->nrecipients == 0) {
+		/* a bounce whose recipients the text hides: still a bounce
+		 * when the prose says delivery failed */
+		static const char *const failed[] = {
+			"could not be delivered", "undeliverable",
+			"delivery has failed", "permanent error",
+			"not be delivered", "delivery failed", "failed to deliver",
+			"unable to deliver", "user unknown", "no such user",
+			"returned to sender", "delivery to the following",
+			"was not delivered", "could not deliver",
+			"message you sent", "your message", NULL
+		};
+
+		if (daemon && any_of(in.ltext, failed))
+			an->kind = KIND_BOUNCE;
+	}
+
+	if (an->kind != KIND_NONE) {
+		read_original(an, a, m, &pp, body, msg->body_len);
+		if (an->original.message_id == NULL && an->kind == KIND_BOUNCE) {
+			/* the id may be quoted without a header block */
+			char	*id = original_scan_message_id(a, in.text,
+			    in.text_len);
+
+			if (id != NULL) {
+				an->original.message_id = id;
+				if (an->original.source == SOURCE_NONE)
+					an->original.source = SOURCE_INLINE;
+			}
+		}
+	}
+	/* a bounce's recipient list must not name the original's sender */
+	(void)k;
+	classify(an);
+	return 0;
+}

@@ -1,0 +1,32 @@
+/*
+ * buf.h - the one binary-safe byte buffer for everything built from mail.
+ *
+ * A buffer grows up to its max and no further: an append that would pass
+ * max fails and leaves the buffer as it was. The data is always followed
+ * by a NUL byte (not counted in len) so that text can be handed to C
+ * string functions when it is known to hold no NUL.
+ */
+#ifndef BS_BUF_H
+#define BS_BUF_H
+
+#include <stddef.h>
+
+struct buf {
+	char	*data;
+	size_t	 len;
+	size_t	 cap;
+	size_t	 max;
+};
+
+/* Start an empty buffer that may hold at most max bytes. */
+void	buf_init(struct buf *, size_t max);
+/* Append n bytes; 0, or -1 (buffer unchanged) past max or out of memory. */
+int	buf_append(struct buf *, const void *, size_t n);
+int	buf_appendc(struct buf *, int c);
+int	buf_appends(struct buf *, const char *s);
+/* Make room for n more bytes; 0 or -1. */
+int	buf_reserve(struct buf *, size_t n);
+void	buf_reset(struct buf *);
+void	buf_free(struct buf *);
+
+#endif

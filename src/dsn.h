@@ -1,0 +1,25 @@
+/*
+ * dsn.h - RFC 3464 delivery-status fields (also RFC 6533's
+ * message/global-delivery-status, which is the same in UTF-8).
+ *
+ * dsn_parse reads the per-message block and each per-recipient block and
+ * adds every recipient to the analysis. It is also used on text/plain
+ * parts that carry DSN-style fields (several MTAs write them inline).
+ */
+#ifndef BS_DSN_H
+#define BS_DSN_H
+
+#include <stddef.h>
+
+struct arena;
+struct analysis;
+
+/* Returns the number of recipients found, or -1 when out of arena. */
+int	 dsn_parse(struct arena *, const char *text, size_t len,
+	    struct analysis *);
+
+/* Copy the first X.Y.Z status code in s (classes 2, 4, 5) to out (at
+ * least 16 bytes); returns 1 if found. */
+int	 dsn_status_code(const char *s, char *out);
+
+#endif

@@ -1,0 +1,72 @@
+/*
+ * header.h - header blocks: index, unfolding, RFC 2047 words, addresses.
+ *
+ * All functions work on LF-normalised text (see message.h): the raw bytes
+ * are never parsed in place for analysis, only copied through.
+ */
+#ifndef BS_HEADER_H
+#define BS_HEADER_H
+
+#include <stddef.h>
+
+struct arena;
+
+struct header {
+	const char	*name;		/* field name, not NUL-terminated */
+	size_t		 name_len;
+	const char	*value;		/* after the colon, still folded */
+	size_t		 value_len;
+};
+
+struct header_block {
+	struct header	*fields;
+	size_t		 count;
+	int		 truncated;	/* more than LIMIT_HEADER_FIELDS */
+};
+
+/*
+ * Index the header block at the start of text (LF line ends). The block
+ * ends at an empty line, or at the first line that is neither a field nor
+ * a continuation. Returns the offset of the body (after the empty line).
+ */
+size_t	 header_parse(struct arena *, const char *text, size_t len,
+	    struct header_block *r);
+
+/* Index of the n-th field (0-based) named name, case-insensitive, or -1. */
+long	 header_find(const struct header_block *, const char *name, int n);
+
+/* Unfolded value with surrounding space trimmed, not decoded; NULL if absent. */
+char	*header_get_raw(struct arena *, const struct header_block *,
+	    const char *name);
+/* As header_get_raw, with RFC 2047 words decoded to UTF-8. */
+char	*header_get(struct arena *, const struct header_block *,
+	    const char *name);
+/* The unfolded value of field i. */
+char	*header_unfold(struct arena *, const struct header *);
+
+/* Decode RFC 2047 encoded words in s to UTF-8; never NULL unless out of arena. */
+char	*rfc2047_decode(struct arena *, const char *s);
+
+/* Convert n bytes in charset to UTF-8 (invalid bytes become U+FFFD);
+ * unknown charsets are taken as Latin-1 when not valid UTF-8. */
+char	*charset_to_utf8(struct arena *, const char *charset,
+	    const char *s, size_t n, size_t *len_r);
+
+/*
+ * Addresses. address_parse finds the addr-specs in a header value or a
+ * DSN field ("rfc822; a@b", "Name <a@b>", "a@b (comment)", quoted local
+ * parts) and stores up to max of them, lower-cased domain, in out.
+ * Returns the number found.
+ */
+int	 address_parse(struct arena *, const char *value, char **out, int max);
+/* The first address in value, or NULL. */
+char	*address_first(struct arena *, const char *value);
+/* The domain part of an address (pointer into it), or NULL. */
+const char *address_domain(const char *addr);
+/* Case-insensitive test: is domain equal to or a subdomain of parent. */
+int	 domain_within(const char *domain, const char *parent);
+
+/* Parameter of a structured value ("charset" in Content-Type), or NULL. */
+char	*header_param(struct arena *, const char *value, const char *param);
+
+#endif

@@ -1,0 +1,65 @@
+/*
+ * limits.h - every bound on hostile input, in one place.
+ *
+ * Over a limit means skip, never fail: the message passes through
+ * unchanged, a part too deep is not descended into, a list stops growing.
+ * Each limit says why it has the value it has.
+ */
+#ifndef BS_LIMITS_H
+#define BS_LIMITS_H
+
+/* Messages larger than this are not analysed; they pass through unchanged
+ * (streamed in filter mode). Real bounces are far smaller: a bounce that
+ * returns a whole 25 MB attachment still has its headers in the first bytes,
+ * but analysing it is not worth holding it twice in memory. */
+#define LIMIT_MESSAGE_BYTES	(32u * 1024 * 1024)
+
+/* Header fields indexed per header block (the top level and each MIME part
+ * or returned original). Real messages carry < 200; spam tools pad. */
+#define LIMIT_HEADER_FIELDS	1000
+
+/* Bytes of one unfolded header value kept for analysis. Longer values are
+ * cut, not rejected (DKIM-Signature and References may be a few KB). */
+#define LIMIT_HEADER_VALUE	16384
+
+/* MIME nesting: a bounce is at most report -> rfc822 -> multipart -> part,
+ * forwarded once more by a person; mblaze uses 64. Deeper parts are skipped. */
+#define LIMIT_MIME_DEPTH	24
+
+/* MIME parts in one message, all levels together. */
+#define LIMIT_MIME_PARTS	512
+
+/* Decoded bytes produced from one part (base64/QP/charset conversion). */
+#define LIMIT_PART_DECODED	(2u * 1024 * 1024)
+
+/* Recipients kept per bounce; a DSN can list hundreds, a verdict needs few. */
+#define LIMIT_RECIPIENTS	256
+
+/* Received lines of the original kept, in order. */
+#define LIMIT_RECEIVED		64
+
+/* DKIM d= domains of the original kept. */
+#define LIMIT_DKIM_DOMAINS	16
+
+/* Bytes of one diagnostic text kept. */
+#define LIMIT_DIAGNOSTIC	1024
+
+/* Bytes of the bounce's own text and of the original's body fed to regexes:
+ * spam words are in the first few KB, and regex cost grows with input. */
+#define LIMIT_REGEX_INPUT	(256u * 1024)
+
+/* Bytes scanned for the marker line of an inline-quoted original. */
+#define LIMIT_INLINE_SCAN	(1024u * 1024)
+
+/* Length of one address kept (RFC 5321 says 254 for a path). */
+#define LIMIT_ADDRESS		320
+
+/* Bytes of the per-message arena: everything parsed from one message.
+ * Several times the analysed size covers normalised copies and decodings. */
+#define LIMIT_ARENA_BYTES	(160u * 1024 * 1024)
+
+/* Seconds before the watchdog gives up analysis and falls back safely;
+ * Dovecot kills a filter at 10 s and then aborts itself. */
+#define LIMIT_WATCHDOG_SECONDS	8
+
+#endif

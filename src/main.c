@@ -1,0 +1,285 @@
+/*
+ * main.c - the command line: options, the steps, the exit code.
+ *
+ * Everything else is in the library. The exit codes of every mode are in
+ * one table (exit_codes) that the man page prints too.
+ */
+#include "bsconfig.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "anatomy.h"
+#include "arena.h"
+#include "buf.h"
+#include "json.h"
+#include "limits.h"
+#include "message.h"
+#include "output.h"
+
+#define EX_OK		0
+#define EX_NOT		1	/* --test: not backscatter */
+#define EX_ERROR	2	/* --test: error */
+#define EX_USAGE	64
+#define EX_TEMPFAIL	75
+#define EX_CONFIG	78
+
+enum mode {
+	MODE_FILTER,
+	MODE_TEST,
+	MODE_EXPLAIN,
+	MODE_JSON,
+	MODE_DELIVER,
+	MODE_LINT
+};
+
+/* What each mode answers on an internal error, and on bad options. */
+static const struct {
+	const char	*name;
+	int		 on_error;
+	int		 on_usage;
+} exit_codes[] = {
+	[MODE_FILTER]	= { "filter",	EX_OK,		EX_USAGE },
+	[MODE_TEST]	= { "test",	EX_ERROR,	EX_USAGE },
+	[MODE_EXPLAIN]	= { "explain",	EX_ERROR,	EX_USAGE },
+	[MODE_JSON]	= { "json",	EX_ERROR,	EX_USAGE },
+	[MODE_DELIVER]	= { "deliver",	EX_TEMPFAIL,	EX_TEMPFAIL },
+	[MODE_LINT]	= { "lint",	EX_CONFIG,	EX_USAGE },
+};
+
+static const char usage_text[] =
+"usage: backscatter [options]            filter: the message with X-Backscatter-* headers\n"
+"       backscatter --test               exit 0 = backscatter, 1 = not, 2 = error\n"
+"       backscatter --explain            a report of the analysis\n"
+"       backscatter --json               the analysis as one JSON object\n"
+"       backscatter --deliver MAILDIR [--sieve SCRIPT]\n"
+"       backscatter --lint               check config and rules\n"
+"options: --config FILE  --rules DIR  --required SCORE  --recipient ADDR\n"
+"         --sender ADDR  --version  --help\n";
+
+/* State the watchdog needs: the message, and whether output has begun. */
+static struct message		 msg;
+static volatile sig_atomic_t	 output_begun;
+static enum mode		 mode = MODE_FILTER;
+
+/*
+ * The watchdog: analysis took too long (hostile input or a bug). Filter
+ * mode writes the original unchanged, as on any error; if output had begun
+ * it can only fail (75) so the host keeps the original.
+ */
+static void
+watchdog(int sig)
+{
+	(void)sig;
+	if (mode == MODE_FILTER && !output_begun) {
+		size_t	 off = 0;
+		ssize_t	 w;
+
+		while (off < msg.raw.len) {
+			w = write(STDOUT_FILENO, msg.raw.data + off,
+			    msg.raw.len - off);
+			if (w <= 0)
+				_exit(EX_TEMPFAIL);
+			off += (size_t)w;
+		}
+		if (msg.oversize)
+			_exit(EX_TEMPFAIL);
+		_exit(EX_OK);
+	}
+	_exit(mode == MODE_FILTER ? EX_TEMPFAIL : exit_codes[mode].on_error);
+}
+
+/* Copy what is left on stdin to stdout (an oversize message). */
+static int
+stream_rest(void)
+{
+	char	 chunk[65536];
+	ssize_t	 n;
+
+	for (;;) {
+		n = read(STDIN_FILENO, chunk, sizeof(chunk));
+		if (n == 0)
+			return 0;
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (output_write(STDOUT_FILENO, chunk, (size_t)n) == -1)
+			return -1;
+	}
+}
+
+/* Filter mode's fallback: the original bytes unchanged. */
+static int
+pass_through(void)
+{
+	output_begun = 1;
+	if (output_raw(STDOUT_FILENO, &msg) == -1 ||
+	    (msg.oversize && stream_rest() == -1))
+		return EX_TEMPFAIL;
+	return EX_OK;
+}
+
+static void
+print_json(const struct analysis *an)
+{
+	struct buf	 out;
+	struct json	 j;
+
+	buf_init(&out, 64u * 1024 * 1024);
+	json_init(&j, &out);
+	json_object_begin(&j);
+	output_json_anatomy(&j, an);
+	json_key(&j, "backscatter");
+	json_bool(&j, 0);
+	json_key(&j, "score");
+	json_score(&j, 0.0);
+	json_key(&j, "required");
+	json_score(&j, 5.0);
+	json_key(&j, "tests");
+	json_array_begin(&j);
+	json_array_end(&j);
+	json_object_end(&j);
+	buf_appendc(&out, '\n');
+	output_write(STDOUT_FILENO, out.data, out.len);
+	buf_free(&out);
+}
+
+static void
+print_explain(const struct analysis *an)
+{
+	struct buf	 out;
+
+	buf_init(&out, 64u * 1024 * 1024);
+	output_explain_anatomy(&out, an);
+	output_write(STDOUT_FILENO, out.data, out.len);
+	buf_free(&out);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "test",	no_argument,		NULL, 't' },
+		{ "explain",	no_argument,		NULL, 'e' },
+		{ "json",	no_argument,		NULL, 'j' },
+		{ "deliver",	required_argument,	NULL, 'd' },
+		{ "sieve",	required_argument,	NULL, 's' },
+		{ "lint",	no_argument,		NULL, 'l' },
+		{ "config",	required_argument,	NULL, 'c' },
+		{ "rules",	required_argument,	NULL, 'r' },
+		{ "required",	required_argument,	NULL, 'R' },
+		{ "recipient",	required_argument,	NULL, 'T' },
+		{ "sender",	required_argument,	NULL, 'F' },
+		{ "version",	no_argument,		NULL, 'V' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct arena		 arena;
+	struct analysis		 an;
+	struct output_verdict	 v;
+	int			 ch, rc, bad = 0;
+
+	opterr = 0;
+	/* --deliver changes what a usage error exits with: find it first */
+	for (ch = 1; ch < argc; ch++)
+		if (strcmp(argv[ch], "--deliver") == 0 ||
+		    strncmp(argv[ch], "--deliver=", 10) == 0)
+			mode = MODE_DELIVER;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 't': mode = MODE_TEST; break;
+		case 'e': mode = MODE_EXPLAIN; break;
+		case 'j': mode = MODE_JSON; break;
+		case 'd': mode = MODE_DELIVER; break;
+		case 'l': mode = MODE_LINT; break;
+		case 's': case 'c': case 'r': case 'R': case 'T': case 'F':
+			break;
+		case 'V':
+			printf("backscatter %s\n", PACKAGE_VERSION);
+			return EX_OK;
+		case 'h':
+			fputs(usage_text, stdout);
+			return EX_OK;
+		default:
+			bad = 1;
+		}
+	}
+	if (bad || optind < argc) {
+		fputs(usage_text, stderr);
+		if (mode != MODE_DELIVER && mode != MODE_LINT)
+			message_drain(STDIN_FILENO);
+		return exit_codes[mode].on_usage;
+	}
+	if (mode == MODE_LINT)
+		return EX_OK;
+	if (mode == MODE_DELIVER) {
+		fprintf(stderr, "backscatter: --deliver is not available in "
+		    "this build; message deferred\n");
+		message_drain(STDIN_FILENO);
+		return EX_TEMPFAIL;
+	}
+
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGALRM, watchdog);
+	alarm(LIMIT_WATCHDOG_SECONDS);
+
+	if (message_read(STDIN_FILENO, &msg, LIMIT_MESSAGE_BYTES) == -1) {
+		fprintf(stderr, "backscatter: reading the message: %s\n",
+		    strerror(errno));
+		if (mode == MODE_FILTER) {
+			/* what we have is not the whole message: fail so the
+			 * host keeps its copy */
+			return EX_TEMPFAIL;
+		}
+		return exit_codes[mode].on_error;
+	}
+	if (msg.oversize && mode != MODE_FILTER)
+		message_drain(STDIN_FILENO);
+
+	arena_init(&arena, LIMIT_ARENA_BYTES);
+	if (message_parse_header(&msg, &arena) == -1 ||
+	    anatomy_read(&msg, &arena, &an) == -1) {
+		rc = mode == MODE_FILTER ? pass_through() :
+		    exit_codes[mode].on_error;
+		goto done;
+	}
+
+	memset(&v, 0, sizeof(v));
+	v.required = 5.0;
+	switch (mode) {
+	case MODE_FILTER:
+		if (msg.oversize) {
+			rc = pass_through();
+			break;
+		}
+		output_begun = 1;
+		rc = output_filter(STDOUT_FILENO, &msg,
+		    anatomy_kind_name(an.kind), &v) == -1 ? EX_TEMPFAIL : EX_OK;
+		break;
+	case MODE_TEST:
+		rc = v.backscatter ? EX_OK : EX_NOT;
+		break;
+	case MODE_JSON:
+		print_json(&an);
+		rc = EX_OK;
+		break;
+	case MODE_EXPLAIN:
+		print_explain(&an);
+		rc = EX_OK;
+		break;
+	default:
+		rc = exit_codes[mode].on_error;
+	}
+done:
+	alarm(0);
+	arena_free(&arena);
+	message_free(&msg);
+	return rc;
+}

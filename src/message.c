@@ -1,0 +1,189 @@
+/*
+ * message.c - read one message, find its line ending, From_ line and
+ * header block (see message.h).
+ *
+ * The raw buffer is never changed. Normalised copies live in the arena.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "limits.h"
+#include "message.h"
+
+int
+message_read(int fd, struct message *m, size_t limit)
+{
+	ssize_t	 n;
+	size_t	 want;
+
+	memset(m, 0, sizeof(*m));
+	/* One byte more than the limit tells "larger" from "exactly". */
+	buf_init(&m->raw, limit + 1);
+	for (;;) {
+		want = 65536;
+		if (m->raw.len + want > limit + 1)
+			want = limit + 1 - m->raw.len;
+		if (want == 0) {
+			m->oversize = 1;
+			return 0;
+		}
+		if (buf_reserve(&m->raw, want) == -1)
+			return -1;
+		n = read(fd, m->raw.data + m->raw.len, want);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		m->raw.len += (size_t)n;
+		m->raw.data[m->raw.len] = '\0';
+	}
+	return 0;
+}
+
+void
+message_drain(int fd)
+{
+	char	 sink[65536];
+	ssize_t	 n;
+
+	do
+		n = read(fd, sink, sizeof(sink));
+	while (n > 0 || (n == -1 && errno == EINTR));
+}
+
+char *
+text_normalise(struct arena *a, const char *raw, size_t n, size_t *len_r)
+{
+	char	*out, *o;
+	size_t	 i;
+
+	if ((out = arena_alloc(a, n + 1)) == NULL)
+		return NULL;
+	o = out;
+	for (i = 0; i < n; i++) {
+		char	 c = raw[i];
+
+		if (c == '\r') {
+			*o++ = '\n';
+			if (i + 1 < n && raw[i + 1] == '\n')
+				i++;
+		} else if (c == '\0')
+			*o++ = ' ';
+		else
+			*o++ = c;
+	}
+	*o = '\0';
+	if (len_r != NULL)
+		*len_r = (size_t)(o - out);
+	return out;
+}
+
+/* Offset just past the line ending at or after off, and the ending's kind. */
+size_t
+message_line_end(const char *s, size_t len, size_t off, size_t *eol_len_r)
+{
+	const char	*p;
+
+	p = memchr(s + off, '\n', len - off);
+	/* A bare CR before the next LF (or with no LF) ends the line first. */
+	{
+		const char	*cr = memchr(s + off, '\r', (p ? (size_t)(p - s) : len) - off);
+
+		if (cr != NULL) {
+			if (cr + 1 < s + len && cr[1] == '\n') {
+				*eol_len_r = 2;
+				return (size_t)(cr - s) + 2;
+			}
+			*eol_len_r = 1;
+			return (size_t)(cr - s) + 1;
+		}
+	}
+	if (p == NULL) {
+		*eol_len_r = 0;
+		return len;
+	}
+	*eol_len_r = 1;
+	return (size_t)(p - s) + 1;
+}
+
+/* Offset of the first byte after the empty line ending the header block,
+ * in raw bytes, with any line ending. Mirrors header_parse's notion of the
+ * end: an empty line or a line that is not a field or a continuation. */
+static size_t
+raw_header_end(const char *s, size_t len, size_t off)
+{
+	size_t	 next, eol;
+
+	while (off < len) {
+		next = message_line_end(s, len, off, &eol);
+		if (next - off == eol)		/* empty line */
+			return next;
+		if (s[off] != ' ' && s[off] != '\t') {
+			const char	*c = memchr(s + off, ':', next - off);
+			size_t		 i;
+
+			if (c == NULL)
+				return off;
+			for (i = off; s + i < c; i++)
+				if ((unsigned char)s[i] <= ' ' ||
+				    (unsigned char)s[i] >= 127)
+					break;
+			if (s + i != c || i == off) {
+				/* "Name :" with space before colon is tolerated */
+				size_t	 j = i;
+
+				while (s + j < c && (s[j] == ' ' || s[j] == '\t'))
+					j++;
+				if (s + j != c || i == off)
+					return off;
+			}
+		}
+		off = next;
+	}
+	return len;
+}
+
+int
+message_parse_header(struct message *m, struct arena *a)
+{
+	const char	*s = m->raw.data ? m->raw.data : "";
+	size_t		 len = m->raw.len, eol, off = 0, next;
+
+	m->arena = a;
+	next = message_line_end(s, len, 0, &eol);
+	m->eol = eol == 2 ? EOL_CRLF : (eol == 1 && next > 0 &&
+	    s[next - 1] == '\r') ? EOL_CR : EOL_LF;
+	if (len >= 5 && memcmp(s, "From ", 5) == 0) {
+		m->from_len = next;
+		m->from_line = arena_strndup(a, s, next - eol);
+		off = next;
+	}
+	m->header_end = raw_header_end(s, len, off);
+	m->htext = text_normalise(a, s + off, m->header_end - off,
+	    &m->htext_len);
+	if (m->htext == NULL)
+		return -1;
+	header_parse(a, m->htext, m->htext_len, &m->hdr);
+	return 0;
+}
+
+const char *
+message_body(struct message *m)
+{
+	if (m->body == NULL)
+		m->body = text_normalise(m->arena, m->raw.data + m->header_end,
+		    m->raw.len - m->header_end, &m->body_len);
+	return m->body;
+}
+
+void
+message_free(struct message *m)
+{
+	buf_free(&m->raw);
+}

@@ -1,0 +1,456 @@
+/*
+ * original.c - read the returned original (see original.h).
+ *
+ * A bounce returns the original as a message/rfc822 part, as
+ * text/rfc822-headers, or quoted in its text after a marker line. The
+ * quoted form is found by its shape (a run of header lines that an
+ * original message would have) rather than by a list of every MTA's
+ * wording, so unknown formats are read as well; markers only help to
+ * choose among candidates.
+ */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "anatomy.h"
+#include "arena.h"
+#include "buf.h"
+#include "header.h"
+#include "limits.h"
+#include "original.h"
+
+/* Message-ID without brackets or space; NULL if there is nothing. */
+static char *
+clean_message_id(struct arena *a, const char *v)
+{
+	const char	*l, *r;
+
+	if (v == NULL)
+		return NULL;
+	if ((l = strchr(v, '<')) != NULL && (r = strchr(l, '>')) != NULL &&
+	    r > l + 1)
+		return arena_strndup(a, l + 1, (size_t)(r - l - 1));
+	while (*v == ' ')
+		v++;
+	r = v + strcspn(v, " \t>");
+	if (r == v || memchr(v, '@', (size_t)(r - v)) == NULL)
+		return NULL;
+	return arena_strndup(a, v, (size_t)(r - v));
+}
+
+static int
+is_ip_char(int c)
+{
+	return isxdigit(c) || c == '.' || c == ':';
+}
+
+/* A literal IPv4/IPv6 address at s (n bytes)? */
+static int
+looks_ip(const char *s, size_t n)
+{
+	size_t	 i, dots = 0, colons = 0;
+
+	if (n < 3 || n > 45)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (!is_ip_char((unsigned char)s[i]))
+			return 0;
+		dots += s[i] == '.';
+		colons += s[i] == ':';
+	}
+	return dots == 3 || colons >= 2;
+}
+
+static char *
+host_token(struct arena *a, const char *s)
+{
+	size_t	 n;
+
+	while (*s == ' ')
+		s++;
+	n = strcspn(s, " ;()[]\t");
+	while (n > 0 && s[n - 1] == '.')
+		n--;
+	if (n == 0 || n > 255)
+		return NULL;
+	return arena_strndup(a, s, n);
+}
+
+void
+received_parse(struct arena *a, const char *line, struct received *r)
+{
+	const char	*p, *by, *comment_end, *q;
+	char		*first;
+
+	memset(r, 0, sizeof(*r));
+	r->line = (char *)line;
+	by = NULL;
+	for (p = line; (p = strcasestr(p, "by ")) != NULL; p++)
+		if (p == line || p[-1] == ' ' || p[-1] == ')') {
+			by = p;
+			break;
+		}
+	if (by != NULL)
+		r->by_host = host_token(a, by + 3);
+	if (strncasecmp(line, "from ", 5) != 0)
+		return;
+	first = host_token(a, line + 5);
+	comment_end = by ? by : line + strlen(line);
+	p = line + 5 + strspn(line + 5, " ");
+	p += strcspn(p, " ");	/* past the first token */
+	/* The address: [a.b.c.d] or [IPv6:...] or a bare address in ( ). */
+	for (q = p; q < comment_end; q++) {
+		if (*q == '[') {
+			const char	*e = strchr(q, ']');
+
+			if (e == NULL || e > comment_end)
+				break;
+			q++;
+			if (strncasecmp(q, "IPv6:", 5) == 0)
+				q += 5;
+			if (looks_ip(q, (size_t)(e - q)))
+				r->from_addr = arena_strndup(a, q, (size_t)(e - q));
+			break;
+		}
+	}
+	if (r->from_addr == NULL)
+		for (q = p; q < comment_end; q++) {
+			size_t	 n;
+
+			if (*q != '(' && *q != ' ')
+				continue;
+			n = strspn(q + 1, "0123456789abcdefABCDEF.:");
+			if (n > 0 && looks_ip(q + 1, n) &&
+			    (q[1 + n] == ')' || q[1 + n] == ' ')) {
+				r->from_addr = arena_strndup(a, q + 1, n);
+				break;
+			}
+		}
+	if (r->from_addr == NULL && first != NULL && first[0] == '[') {
+		/* "from [1.2.3.4]" */
+	}
+	/* HELO given explicitly (Exim "helo=", qmail "HELO x") */
+	q = strcasestr(p, "helo=");
+	if (q != NULL && q < comment_end) {
+		r->from_host = host_token(a, q + 5);
+		if (first != NULL && strcasecmp(first, "unknown") != 0)
+			r->from_rdns = first;
+		return;
+	}
+	q = strcasestr(p, "(HELO ");
+	if (q != NULL && q < comment_end) {
+		r->from_host = host_token(a, q + 6);
+		return;
+	}
+	r->from_host = first;
+	/* "(rdns [addr])": the name before the bracket */
+	q = strchr(p, '(');
+	if (q != NULL && q < comment_end) {
+		char	*name = host_token(a, q + 1);
+
+		if (name != NULL && strcasecmp(name, "unknown") != 0 &&
+		    strchr(name, '.') != NULL && !looks_ip(name, strlen(name)) &&
+		    strchr(name, '@') == NULL)
+			r->from_rdns = name;
+		else if (name != NULL && strchr(name, '@') != NULL)
+			r->from_rdns = (char *)address_domain(name);
+	}
+	if (r->from_host != NULL && r->from_host[0] == '[')
+		r->from_host = NULL;
+}
+
+static void
+dkim_domain(struct arena *a, struct original *o, const char *sig)
+{
+	const char	*p = sig;
+	size_t		 n;
+	int		 k;
+
+	while (p != NULL && *p) {
+		while (*p == ' ' || *p == ';')
+			p++;
+		if ((p[0] == 'd' || p[0] == 'D') && (p[1] == '=' ||
+		    (p[1] == ' ' && strchr(p, '=') == p + 2 + strspn(p + 2, " ")))) {
+			p = strchr(p, '=') + 1;
+			while (*p == ' ')
+				p++;
+			n = strcspn(p, "; ");
+			if (n == 0 || n > 255 || o->ndkim >= LIMIT_DKIM_DOMAINS)
+				return;
+			for (k = 0; k < o->ndkim; k++)
+				if (strncasecmp(o->dkim_domains[k], p, n) == 0 &&
+				    o->dkim_domains[k][n] == '\0')
+					return;
+			if ((o->dkim_domains[o->ndkim] = arena_strndup(a, p, n)) != NULL) {
+				char	*c;
+
+				for (c = o->dkim_domains[o->ndkim]; *c; c++)
+					*c = (char)tolower((unsigned char)*c);
+				o->ndkim++;
+			}
+			return;
+		}
+		p = strchr(p, ';');
+	}
+}
+
+void
+original_fields(struct arena *a, struct original *o)
+{
+	const struct header_block	*hb = &o->hdr;
+	size_t				 i;
+	char				*v;
+
+	o->message_id = clean_message_id(a, header_get_raw(a, hb, "Message-ID"));
+	if (o->message_id == NULL)
+		o->message_id = clean_message_id(a,
+		    header_get_raw(a, hb, "Resent-Message-ID"));
+	if ((v = header_get(a, hb, "From")) != NULL)
+		o->from = address_first(a, v);
+	if ((v = header_get(a, hb, "To")) != NULL)
+		o->to = address_first(a, v);
+	if ((v = header_get_raw(a, hb, "Return-Path")) != NULL)
+		o->return_path = address_first(a, v);
+	o->subject = header_get(a, hb, "Subject");
+	o->date = header_get_raw(a, hb, "Date");
+	o->nreceived = 0;
+	o->ndkim = 0;
+	for (i = 0; i < hb->count; i++) {
+		const struct header	*f = &hb->fields[i];
+
+		if (f->name_len == 8 && strncasecmp(f->name, "Received", 8) == 0 &&
+		    o->nreceived < LIMIT_RECEIVED) {
+			if ((v = header_unfold(a, f)) != NULL)
+				received_parse(a, v, &o->received[o->nreceived++]);
+		} else if (f->name_len == 15 &&
+		    strncasecmp(f->name, "DKIM-Signature", 14) == 0) {
+			if ((v = header_unfold(a, f)) != NULL)
+				dkim_domain(a, o, v);
+		}
+	}
+}
+
+int
+original_read(struct arena *a, struct original *o, int source,
+    const char *text, size_t len)
+{
+	size_t	 off;
+
+	o->source = source;
+	off = header_parse(a, text, len, &o->hdr);
+	original_fields(a, o);
+	if (source != SOURCE_HEADERS && off < len) {
+		o->body = (char *)text + off;
+		o->body_len = len - off;
+	}
+	return 0;
+}
+
+/* --- inline originals ------------------------------------------------- */
+
+/* Length of the quote prefix at the start of a line: "> ", "| ", blanks. */
+static size_t
+quote_prefix(const char *s, const char *end)
+{
+	const char	*p = s;
+
+	while (p < end && (*p == '>' || *p == '|' || *p == ' ' || *p == '\t') &&
+	    p - s < 16)
+		p++;
+	return (size_t)(p - s);
+}
+
+/* Names an original's header block has and a bounce's prose does not. */
+static const char *const original_names[] = {
+	"received", "message-id", "from", "to", "subject", "date",
+	"return-path", "dkim-signature", "mime-version", "content-type",
+	"reply-to", "cc", "x-mailer", "user-agent", "sender", "references",
+	"in-reply-to", "x-originating-ip", "delivered-to", "authentication-results",
+	NULL
+};
+
+/* The field name at s, if the line is "Name: ..."; its length or 0. */
+static size_t
+field_name(const char *s, const char *end)
+{
+	const char	*p = s;
+
+	while (p < end && *p > ' ' && *p < 127 && *p != ':')
+		p++;
+	if (p == s || p >= end || *p != ':' || p - s > 64)
+		return 0;
+	return (size_t)(p - s);
+}
+
+static int
+name_weight(const char *s, size_t n)
+{
+	const char *const	*k;
+
+	for (k = original_names; *k; k++)
+		if (strlen(*k) == n && strncasecmp(s, *k, n) == 0) {
+			if (n == 10 && strncasecmp(s, "message-id", 10) == 0)
+				return 3;
+			if (n == 8 && strncasecmp(s, "received", 8) == 0)
+				return 2;
+			return 1;
+		}
+	return 0;
+}
+
+static const char *const markers[] = {
+	"copy of the message", "original message", "returned message",
+	"message follows", "undelivered message", "unsent message",
+	"message header", "message headers", "headers of the original",
+	"original mail", "your message reads", "text of the message",
+	"returned mail", "copy of your message", "message text follows",
+	"the message was", "original header", "header of the original",
+	"your message", "message below", "first part of the message",
+	"this is the original", "of the message, including",
+	"copy of the original", "original email", "forwarded message",
+	NULL
+};
+
+static int
+is_marker(const char *s, size_t n)
+{
+	char		 low[256];
+	size_t		 i;
+	const char *const *m;
+
+	if (n >= sizeof(low))
+		n = sizeof(low) - 1;
+	for (i = 0; i < n; i++)
+		low[i] = (char)tolower((unsigned char)s[i]);
+	low[n] = '\0';
+	for (m = markers; *m; m++)
+		if (strstr(low, *m) != NULL)
+			return 1;
+	return 0;
+}
+
+/* Copy the header run [s, e) without quote prefixes, and what follows it
+ * (the body, with the same prefix stripped), into one LF text. */
+static char *
+dequote(struct arena *a, const char *s, const char *end, size_t *len_r)
+{
+	struct buf	 b;
+	const char	*p = s, *nl;
+	size_t		 pre = quote_prefix(s, end), k, limit;
+	char		*out;
+
+	/* only the '>' and '|' part of the prefix is quoting; plain
+	 * indentation is stripped up to the first line's amount */
+	buf_init(&b, LIMIT_INLINE_SCAN);
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		limit = (size_t)(nl - p) < pre ? (size_t)(nl - p) : pre;
+		for (k = 0; k < limit && (p[k] == '>' || p[k] == '|' ||
+		    p[k] == ' ' || p[k] == '\t'); k++)
+			;
+		if (buf_append(&b, p + k, (size_t)(nl - p) - k) == -1 ||
+		    buf_appendc(&b, '\n') == -1)
+			break;
+		p = nl + 1;
+	}
+	out = arena_strndup(a, b.data ? b.data : "", b.len);
+	*len_r = b.len;
+	buf_free(&b);
+	return out;
+}
+
+int
+original_find_inline(struct arena *a, struct original *o, const char *text,
+    size_t len)
+{
+	const char	*p = text, *end, *nl, *run = NULL, *best = NULL;
+	const char	*after_marker = NULL;
+	int		 weight = 0, lines = 0, best_weight = 0, best_marked = 0;
+	int		 has_key = 0;
+	size_t		 n, pre;
+	char		*copy;
+
+	if (len > LIMIT_INLINE_SCAN)
+		len = LIMIT_INLINE_SCAN;
+	end = text + len;
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		pre = quote_prefix(p, nl);
+		n = field_name(p + pre, nl);
+		if (n > 0 && !(run != NULL && pre > 0 && p[pre - 1] == ' ' &&
+		    0)) {
+			if (run == NULL) {
+				run = p;
+				weight = lines = has_key = 0;
+			}
+			weight += name_weight(p + pre, n);
+			if (name_weight(p + pre, n) >= 2)
+				has_key = 1;
+			lines++;
+		} else if (run != NULL && pre > 0 && nl > p + pre &&
+		    (p[pre - 1] == ' ' || p[pre - 1] == '\t')) {
+			/* a continuation line */
+		} else {
+			if (run != NULL) {
+				int	 marked = after_marker != NULL &&
+				    run - after_marker < 2048 && run >= after_marker;
+				int	 ok = (has_key && weight >= 3) ||
+				    weight >= 4 || (marked && weight >= 2);
+
+				if (ok && (best == NULL || (marked && !best_marked) ||
+				    (marked == best_marked && weight > best_weight &&
+				    !best_marked))) {
+					best = run;
+					best_weight = weight;
+					best_marked = marked;
+				}
+				run = NULL;
+			}
+			if (nl > p && is_marker(p, (size_t)(nl - p)))
+				after_marker = p;
+		}
+		if (best_marked)
+			break;
+		p = nl + 1;
+	}
+	if (run != NULL && best == NULL) {
+		int	 marked = after_marker != NULL && run >= after_marker;
+
+		if ((has_key && weight >= 3) || weight >= 4 ||
+		    (marked && weight >= 2))
+			best = run;
+	}
+	if (best == NULL)
+		return 0;
+	if ((copy = dequote(a, best, text + len, &n)) == NULL)
+		return -1;
+	original_read(a, o, SOURCE_INLINE, copy, n);
+	return 1;
+}
+
+char *
+original_scan_message_id(struct arena *a, const char *text, size_t len)
+{
+	const char	*p = text, *end = text + len;
+
+	while (p < end && (p = strcasestr(p, "message-id")) != NULL && p < end) {
+		const char	*v = p + 10;
+
+		while (*v == ' ' || *v == ':' || *v == '\t' || *v == '\n')
+			v++;
+		if (*v == '<') {
+			const char	*r = strchr(v, '>');
+
+			if (r != NULL && r - v > 1 && r - v < 512 &&
+			    memchr(v, '@', (size_t)(r - v)) != NULL &&
+			    memchr(v, '\n', (size_t)(r - v)) == NULL)
+				return arena_strndup(a, v + 1, (size_t)(r - v - 1));
+		}
+		p += 10;
+	}
+	return NULL;
+}

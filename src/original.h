@@ -1,0 +1,39 @@
+/*
+ * original.h - the returned original: its headers, Received chain, DKIM
+ * domains and body, from an attached part or quoted in the bounce's text.
+ */
+#ifndef BS_ORIGINAL_H
+#define BS_ORIGINAL_H
+
+#include <stddef.h>
+
+struct arena;
+struct original;
+struct received;
+
+/*
+ * Fill o from a header block at text (LF line ends) followed, unless
+ * source is SOURCE_HEADERS, by the body. 0, or -1 when out of arena.
+ */
+int	 original_read(struct arena *, struct original *, int source,
+	    const char *text, size_t len);
+
+/* Fill o's fields (Message-ID, From, ..., Received, DKIM) from o->hdr. */
+void	 original_fields(struct arena *, struct original *);
+
+/*
+ * Look in a bounce's text for a quoted original: a run of header lines
+ * (possibly behind "> " or indentation), preferably after a marker line
+ * such as "Below this line is a copy of the message". On success fill o
+ * (source SOURCE_INLINE) and return 1; 0 when none; -1 out of arena.
+ */
+int	 original_find_inline(struct arena *, struct original *,
+	    const char *text, size_t len);
+
+/* Find a "Message-ID: <...>" line anywhere in text; the id or NULL. */
+char	*original_scan_message_id(struct arena *, const char *text, size_t len);
+
+/* Take one unfolded Received value apart. */
+void	 received_parse(struct arena *, const char *line, struct received *r);
+
+#endif

@@ -1,0 +1,64 @@
+/*
+ * reader_notice.c - content filters telling the "sender" that a message
+ * was quarantined or refused as spam or a virus (Amavis, ClamAV notices,
+ * MailMarshal, SurfControl, corporate gateways). Not a DSN: a letter.
+ */
+#include <string.h>
+
+#include "anatomy.h"
+#include "readers.h"
+
+static const char *const threat[] = {
+	"virus", "infected", "malware", "worm", "trojan", "spam",
+	"banned", "dangerous content", "suspicious", "malicious",
+	"quarantine", NULL
+};
+
+static const char *const action[] = {
+	"quarantined", "has been blocked", "was blocked", "was not delivered",
+	"has been rejected", "was rejected", "was deleted", "has been deleted",
+	"been removed", "was removed", "not been delivered", "was quarantined",
+	"has been quarantined", "was held", "has been held", "was refused",
+	"was detected", "has been detected", "was found", "were found",
+	"detected in", "found in", "was stopped", "has been stopped", NULL
+};
+
+static int
+any(const char *hay, const char *const *list)
+{
+	for (; *list; list++)
+		if (strstr(hay, *list) != NULL)
+			return 1;
+	return 0;
+}
+
+static int
+notice_match(const struct analysis *an, const struct reader_input *in)
+{
+	if (an->kind != KIND_NONE || in->has_dsn)
+		return 0;
+	if ((any(in->subject, threat) || any(in->ltext, threat)) &&
+	    any(in->ltext, action))
+		return 3;
+	return 0;
+}
+
+static int
+notice_parse(struct analysis *an, struct arena *a,
+    const struct reader_input *in)
+{
+	/* A bounce that also names the failed recipients stays a bounce:
+	 * the generic reader decides by finding them. */
+	reader_generic_parse(an, a, in);
+	if (an->nrecipients == 0)
+		an->kind = KIND_NOTICE;
+	else
+		an->kind = KIND_BOUNCE;
+	return 0;
+}
+
+const struct reader reader_notice = {
+	.name = "notice",
+	.match = notice_match,
+	.parse = notice_parse,
+};

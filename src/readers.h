@@ -1,0 +1,51 @@
+/*
+ * readers.h - one reader per bounce format family.
+ *
+ * A reader recognises its format from the bounce's header and text
+ * (match returns a confidence, 0 = not mine) and adds what the format's
+ * own words say: recipients, diagnostics, format name, kind. Structured
+ * parts (delivery-status, rfc822) are read by anatomy.c before readers
+ * run, so a reader only adds what the text has. Adding a format is one
+ * file and one line in readers.c.
+ */
+#ifndef BS_READERS_H
+#define BS_READERS_H
+
+#include <stddef.h>
+
+struct analysis;
+struct arena;
+
+struct reader_input {
+	const char	*subject;	/* bounce's, decoded, lower case */
+	const char	*from;		/* bounce's From, lower case */
+	const char	*text;		/* bounce's human text (LF) */
+	size_t		 text_len;
+	const char	*ltext;		/* the same, lower case */
+	int		 has_dsn;	/* a delivery-status part was read */
+};
+
+struct reader {
+	const char	*name;
+	/* 0 = not this format; higher = surer */
+	int		(*match)(const struct analysis *, const struct reader_input *);
+	/* add recipients etc.; 0, or -1 when out of arena */
+	int		(*parse)(struct analysis *, struct arena *,
+			    const struct reader_input *);
+};
+
+extern const struct reader *const readers[];
+
+/* Shared helpers for readers. */
+/* Add every address found in [s, s+n) as a recipient; returns count. */
+int	 reader_add_addresses(struct analysis *, struct arena *,
+	    const char *s, size_t n);
+/* Set the diagnostic of recipients without one to the text of the line
+ * range [s, s+n), trimmed; used by the text formats. */
+void	 reader_set_diagnostic(struct analysis *, struct arena *,
+	    const char *s, size_t n);
+/* Recipients from the generic reading of bounce prose. */
+int	 reader_generic_parse(struct analysis *, struct arena *,
+	    const struct reader_input *);
+
+#endif
