@@ -103,6 +103,7 @@ static const char *const daemon_words[] = {
 	"mail.system", "mail system", "mmdf", "smtp gateway", "mail-router",
 	"bounce", "nobody@", "returned mail", "delivery status", "mail-daemon",
 	"noreply-dmarc", "mailer@", "mailadmin", "mail_admin", "internet mail",
+	"post_master", "post-master",
 	NULL
 };
 
@@ -344,9 +345,11 @@ original_body(struct analysis *an, struct arena *a, const struct mime *m,
 
 static void
 read_original(struct analysis *an, struct arena *a, const struct mime *m,
-    const struct parts *pp, const char *whole, size_t whole_len)
+    const struct parts *pp, const char *whole, size_t whole_len,
+    size_t *prose_len_r)
 {
 	struct original	*o = &an->original;
+	size_t		 start;
 
 	if (pp->rfc822 != -1) {
 		const struct mime_part	*p = &m->parts[pp->rfc822];
@@ -382,10 +385,12 @@ read_original(struct analysis *an, struct arena *a, const struct mime *m,
 	/* Quoted in the text, or (non-MIME bounces) in the body itself. */
 	memset(o, 0, sizeof(*o));
 	if (an->text_len > 0 &&
-	    original_find_inline(a, o, an->text, an->text_len) == 1)
+	    original_find_inline(a, o, an->text, an->text_len, &start) == 1) {
+		*prose_len_r = start;
 		goto found;
+	}
 	if (whole != NULL && whole_len > 0 && whole != an->text &&
-	    original_find_inline(a, o, whole, whole_len) == 1)
+	    original_find_inline(a, o, whole, whole_len, &start) == 1)
 		goto found;
 	memset(o, 0, sizeof(*o));
 	o->source = SOURCE_NONE;
@@ -432,6 +437,57 @@ classify(struct analysis *an)
 	an->reason = first;
 }
 
+/* Feedback reports name who complained: Original-Rcpt-To, else the
+ * original's To. */
+static void
+feedback_recipients(struct analysis *an, struct arena *a, const struct mime *m,
+    const struct parts *pp)
+{
+	struct header_block	 hb;
+	char			*t, *v, *list[LIMIT_RECIPIENTS];
+	size_t			 n;
+	long			 i;
+	int			 k, c, found = 0;
+
+	if (pp->feedback != -1 &&
+	    (t = mime_decode(a, &m->parts[pp->feedback], &n)) != NULL) {
+		header_parse(a, t, n, &hb);
+		for (k = 0; (i = header_find(&hb, "Original-Rcpt-To", k)) != -1; k++)
+			if ((v = header_unfold(a, &hb.fields[i])) != NULL &&
+			    anatomy_add_recipient(an, a, address_first(a, v)))
+				found++;
+	}
+	if (found == 0 && an->original.hdr.count > 0 &&
+	    (v = header_get(a, &an->original.hdr, "To")) != NULL) {
+		c = address_parse(a, v, list, LIMIT_RECIPIENTS);
+		for (k = 0; k < c; k++)
+			anatomy_add_recipient(an, a, list[k]);
+	}
+}
+
+/* A bounce whose text named no recipient: the original's recipients are
+ * the ones it could not reach (old Sendmail, some gateways). */
+static void
+original_recipients(struct analysis *an, struct arena *a)
+{
+	const char	*names[] = { "To", "Cc", NULL };
+	char		*v, *list[32];
+	int		 k, c, i;
+
+	if (an->original.hdr.count == 0)
+		return;
+	for (i = 0; names[i] != NULL; i++) {
+		if ((v = header_get(a, &an->original.hdr, names[i])) == NULL)
+			continue;
+		c = address_parse(a, v, list, 32);
+		for (k = 0; k < c; k++)
+			if (an->from == NULL || strcasecmp(list[k], an->from) != 0)
+				anatomy_add_recipient(an, a, list[k]);
+		if (an->nrecipients > 0)
+			return;
+	}
+}
+
 int
 anatomy_read(struct message *msg, struct arena *a, struct analysis *an)
 {
@@ -439,15 +495,15 @@ anatomy_read(struct message *msg, struct arena *a, struct analysis *an)
 	struct reader_input		 in;
 	struct parts			 pp;
 	struct mime			*m;
-	const char			*body, *best_name = NULL;
+	const char			*body;
 	char				*ct, *from, *sender, *rp, *subj;
 	const struct reader		*best = NULL;
-	int				 daemon, bounce_subj, auto_hdr, i, k;
-	int				 score, best_score = 0, challenge;
+	int				 daemon, null_sender, bounce_subj, auto_hdr;
+	int				 i, score, best_score = 0, challenge;
+	size_t				 prose_len;
 
 	memset(an, 0, sizeof(*an));
 	an->message = msg;
-	an->format = NULL;
 	if (msg->oversize) {
 		an->skipped |= SKIP_OVERSIZE;
 		return 0;
@@ -465,23 +521,24 @@ anatomy_read(struct message *msg, struct arena *a, struct analysis *an)
 	an->in_reply_to = header_get_raw(a, hb, "In-Reply-To");
 	an->references = header_get_raw(a, hb, "References");
 
+	/* A mail system wrote it (From, Sender, the From_ line), or it came
+	 * with the null sender (bounces, but RFC 3834 replies too). */
 	daemon = any_of(from, daemon_words) || any_of(sender, daemon_words) ||
-	    (rp != NULL && (strstr(rp, "<>") != NULL ||
-	    any_of(rp, daemon_words))) ||
-	    (msg->from_line != NULL && (strncasecmp(msg->from_line,
-	    "From MAILER-DAEMON", 18) == 0 || strncmp(msg->from_line,
-	    "From <>", 7) == 0));
+	    (msg->from_line != NULL && strncasecmp(msg->from_line,
+	    "From MAILER-DAEMON", 18) == 0);
+	null_sender = (rp != NULL && (strstr(rp, "<>") != NULL ||
+	    any_of(rp, daemon_words))) || (msg->from_line != NULL &&
+	    strncmp(msg->from_line, "From <>", 7) == 0);
 	bounce_subj = any_of(subj, bounce_subjects);
 	auto_hdr = autoreply_header(a, hb, subj);
 	challenge = challenge_header(hb);
 
 	/* The gate: nothing here says "report" of any kind. */
-	if (!daemon && !bounce_subj && !auto_hdr && !challenge &&
+	if (!daemon && !null_sender && !bounce_subj && !auto_hdr && !challenge &&
 	    (ct == NULL || (strstr(ct, "report") == NULL &&
 	    strncmp(ct, "message/", 8) != 0)) &&
 	    !header_has(hb, "X-Failed-Recipients") &&
 	    !any_of(subj, notice_subjects) && !any_of(subj, challenge_words) &&
-	    !header_has(hb, "Disposition-Notification-To") &&
 	    !header_has(hb, "X-Amazon-Mail-Relay-Type"))
 		return 0;
 
@@ -510,15 +567,20 @@ anatomy_read(struct message *msg, struct arena *a, struct analysis *an)
 			dsn_parse(a, t, n, an);
 	}
 
+	/* The original first: its quoted lines are not the bounce's words. */
+	prose_len = an->text_len;
+	read_original(an, a, m, &pp, body, msg->body_len, &prose_len);
+
 	memset(&in, 0, sizeof(in));
 	in.subject = subj ? subj : "";
 	in.from = from ? from : "";
 	in.text = an->text ? an->text : "";
-	in.text_len = an->text_len;
+	in.text_len = prose_len;
 	in.ltext = lowered(a, in.text);
 	if (in.ltext == NULL)
 		in.ltext = "";
 	in.has_dsn = pp.dsn != -1;
+	in.daemon = daemon;
 
 	/* Kind, from the strongest structural signs down. */
 	if (pp.feedback != -1 || (ct != NULL && strstr(ct, "feedback-report")))
@@ -528,36 +590,37 @@ anatomy_read(struct message *msg, struct arena *a, struct analysis *an)
 		an->kind = KIND_MDN;
 	else if (pp.dsn != -1)
 		an->kind = KIND_BOUNCE;
+	else if (challenge)
+		an->kind = KIND_CHALLENGE;
+	else if (auto_hdr >= 2 && !daemon)
+		an->kind = KIND_AUTOREPLY;
 
-	for (i = 0; readers[i] != NULL; i++) {
-		score = readers[i]->match(an, &in);
-		if (score > best_score) {
-			best_score = score;
-			best = readers[i];
+	if (an->kind == KIND_FEEDBACK)
+		feedback_recipients(an, a, m, &pp);
+	else if (an->kind != KIND_MDN) {
+		for (i = 0; readers[i] != NULL; i++) {
+			score = readers[i]->match(an, &in);
+			if (score > best_score) {
+				best_score = score;
+				best = readers[i];
+			}
+		}
+		if (best != NULL) {
+			an->format = best->name;
+			if (best->parse(an, a, &in) == -1)
+				an->skipped |= SKIP_ARENA;
 		}
 	}
-	if (best != NULL) {
-		best_name = best->name;
-		if (best->parse(an, a, &in) == -1)
-			an->skipped |= SKIP_ARENA;
-	}
-	an->format = best_name;
 
 	if (an->kind == KIND_NONE) {
 		/* no structure said it: the words and the sender decide */
-		if (challenge)
-			an->kind = KIND_CHALLENGE;
-		else if (auto_hdr >= 2 && !daemon)
-			an->kind = KIND_AUTOREPLY;
-		else if (an->nrecipients > 0 && (daemon || bounce_subj ||
-		    header_has(hb, "X-Failed-Recipients")))
+		if (an->nrecipients > 0 && (daemon || null_sender ||
+		    bounce_subj || header_has(hb, "X-Failed-Recipients")))
 			an->kind = KIND_BOUNCE;
 		else if (auto_hdr && !daemon)
 			an->kind = KIND_AUTOREPLY;
-		else if (daemon && (bounce_subj || an->nrecipients > 0))
-			an->kind = KIND_BOUNCE;
 	}
-	if (an->kind == KIND_NONE && (daemon || bounce_subj) && an->nrecipients == 0) {
+	if (an->kind == KIND_NONE && (daemon || (null_sender && bounce_subj))) {
 		/* a bounce whose recipients the text hides: still a bounce
 		 * when the prose says delivery failed */
 		static const char *const failed[] = {
@@ -566,30 +629,39 @@ anatomy_read(struct message *msg, struct arena *a, struct analysis *an)
 			"not be delivered", "delivery failed", "failed to deliver",
 			"unable to deliver", "user unknown", "no such user",
 			"returned to sender", "delivery to the following",
-			"was not delivered", "could not deliver",
-			"message you sent", "your message", NULL
+			"was not delivered", "could not deliver", "error",
+			"message you sent", "your message", "failed", NULL
 		};
 
-		if (daemon && any_of(in.ltext, failed))
+		if (any_of(in.ltext, failed) || bounce_subj)
 			an->kind = KIND_BOUNCE;
 	}
+	if (an->kind == KIND_BOUNCE && an->nrecipients == 0)
+		original_recipients(an, a);
+	if (an->kind == KIND_AUTOREPLY && an->nrecipients == 0) {
+		/* who replied: From, else the envelope sender */
+		char	*who = an->from;
 
-	if (an->kind != KIND_NONE) {
-		read_original(an, a, m, &pp, body, msg->body_len);
-		if (an->original.message_id == NULL && an->kind == KIND_BOUNCE) {
-			/* the id may be quoted without a header block */
-			char	*id = original_scan_message_id(a, in.text,
-			    in.text_len);
+		if (who == NULL && rp != NULL)
+			who = address_first(a, rp);
+		anatomy_add_recipient(an, a, who);
+	}
+	if (an->kind == KIND_NONE) {
+		/* not a report after all: forget what was read */
+		memset(&an->original, 0, sizeof(an->original));
+		an->nrecipients = 0;
+		an->format = NULL;
+	} else if (an->original.message_id == NULL &&
+	    an->kind == KIND_BOUNCE) {
+		/* the id may be quoted without a header block */
+		char	*id = original_scan_message_id(a, in.text, an->text_len);
 
-			if (id != NULL) {
-				an->original.message_id = id;
-				if (an->original.source == SOURCE_NONE)
-					an->original.source = SOURCE_INLINE;
-			}
+		if (id != NULL) {
+			an->original.message_id = id;
+			if (an->original.source == SOURCE_NONE)
+				an->original.source = SOURCE_INLINE;
 		}
 	}
-	/* a bounce's recipient list must not name the original's sender */
-	(void)k;
 	classify(an);
 	return 0;
 }

@@ -120,8 +120,16 @@ dsn_parse(struct arena *a, const char *text, size_t len, struct analysis *an)
 		addr = NULL;
 		if (fr != NULL)
 			addr = address_first(a, fr);
-		if (addr == NULL && or != NULL)
-			addr = address_first(a, or);
+		/* A source route ("@relay:user@host") or a host without a
+		 * dot names an internal hop; the original recipient is the
+		 * address the sender used. */
+		if (or != NULL && (addr == NULL || strchr(fr, ':') !=
+		    strrchr(fr, ':') || strchr(address_domain(addr), '.') == NULL)) {
+			char	*o = address_first(a, or);
+
+			if (o != NULL)
+				addr = o;
+		}
 		if (addr == NULL)
 			continue;
 		if ((r = anatomy_add_recipient(an, a, addr)) == NULL)

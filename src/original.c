@@ -304,8 +304,8 @@ static const char *const markers[] = {
 	"message header", "message headers", "headers of the original",
 	"original mail", "your message reads", "text of the message",
 	"returned mail", "copy of your message", "message text follows",
-	"the message was", "original header", "header of the original",
-	"your message", "message below", "first part of the message",
+	"original header", "header of the original",
+	"message below", "first part of the message",
 	"this is the original", "of the message, including",
 	"copy of the original", "original email", "forwarded message",
 	NULL
@@ -361,73 +361,75 @@ dequote(struct arena *a, const char *s, const char *end, size_t *len_r)
 	return out;
 }
 
+/*
+ * A run of header lines is the original when it has a Message-ID or a
+ * Received field and weighs at least 3 (see name_weight); a run right
+ * after a marker line may lack both if it weighs 3 (From, To, Subject).
+ * A short summary ("Subject: x / Date: y") in the prose weighs less.
+ */
+static int
+run_ok(int weight, int has_key, int marked)
+{
+	return (has_key && weight >= 3) || (marked && weight >= 3) ||
+	    weight >= 5;
+}
+
 int
 original_find_inline(struct arena *a, struct original *o, const char *text,
-    size_t len)
+    size_t len, size_t *start_r)
 {
 	const char	*p = text, *end, *nl, *run = NULL, *best = NULL;
 	const char	*after_marker = NULL;
-	int		 weight = 0, lines = 0, best_weight = 0, best_marked = 0;
-	int		 has_key = 0;
+	int		 weight = 0, has_key = 0, marked, best_rank = 0, rank;
 	size_t		 n, pre;
 	char		*copy;
 
 	if (len > LIMIT_INLINE_SCAN)
 		len = LIMIT_INLINE_SCAN;
 	end = text + len;
-	while (p < end) {
-		nl = memchr(p, '\n', (size_t)(end - p));
+	for (;;) {
+		nl = p < end ? memchr(p, '\n', (size_t)(end - p)) : NULL;
 		if (nl == NULL)
 			nl = end;
-		pre = quote_prefix(p, nl);
-		n = field_name(p + pre, nl);
-		if (n > 0 && !(run != NULL && pre > 0 && p[pre - 1] == ' ' &&
-		    0)) {
+		pre = p < end ? quote_prefix(p, nl) : 0;
+		n = p < end ? field_name(p + pre, nl) : 0;
+		if (n > 0) {
+			int	 w = name_weight(p + pre, n);
+
 			if (run == NULL) {
 				run = p;
-				weight = lines = has_key = 0;
+				weight = has_key = 0;
 			}
-			weight += name_weight(p + pre, n);
-			if (name_weight(p + pre, n) >= 2)
-				has_key = 1;
-			lines++;
-		} else if (run != NULL && pre > 0 && nl > p + pre &&
+			weight += w;
+			has_key |= w >= 2;
+		} else if (p < end && run != NULL && nl > p + pre && pre > 0 &&
 		    (p[pre - 1] == ' ' || p[pre - 1] == '\t')) {
 			/* a continuation line */
 		} else {
 			if (run != NULL) {
-				int	 marked = after_marker != NULL &&
-				    run - after_marker < 2048 && run >= after_marker;
-				int	 ok = (has_key && weight >= 3) ||
-				    weight >= 4 || (marked && weight >= 2);
-
-				if (ok && (best == NULL || (marked && !best_marked) ||
-				    (marked == best_marked && weight > best_weight &&
-				    !best_marked))) {
+				marked = after_marker != NULL && run >= after_marker &&
+				    run - after_marker < 4096;
+				/* rank: keyed and marked > keyed > marked */
+				rank = run_ok(weight, has_key, marked) ?
+				    1 + 2 * has_key + marked : 0;
+				if (rank > best_rank) {
 					best = run;
-					best_weight = weight;
-					best_marked = marked;
+					best_rank = rank;
 				}
 				run = NULL;
 			}
-			if (nl > p && is_marker(p, (size_t)(nl - p)))
+			if (p < end && nl > p && is_marker(p, (size_t)(nl - p)))
 				after_marker = p;
 		}
-		if (best_marked)
+		if (best_rank == 4 || p >= end)
 			break;
 		p = nl + 1;
-	}
-	if (run != NULL && best == NULL) {
-		int	 marked = after_marker != NULL && run >= after_marker;
-
-		if ((has_key && weight >= 3) || weight >= 4 ||
-		    (marked && weight >= 2))
-			best = run;
 	}
 	if (best == NULL)
 		return 0;
 	if ((copy = dequote(a, best, text + len, &n)) == NULL)
 		return -1;
+	*start_r = (size_t)(best - text);
 	original_read(a, o, SOURCE_INLINE, copy, n);
 	return 1;
 }

@@ -25,10 +25,11 @@ void	 original_fields(struct arena *, struct original *);
  * Look in a bounce's text for a quoted original: a run of header lines
  * (possibly behind "> " or indentation), preferably after a marker line
  * such as "Below this line is a copy of the message". On success fill o
- * (source SOURCE_INLINE) and return 1; 0 when none; -1 out of arena.
+ * (source SOURCE_INLINE), set *start_r to the offset where the quoted
+ * headers begin, and return 1; 0 when none; -1 out of arena.
  */
 int	 original_find_inline(struct arena *, struct original *,
-	    const char *text, size_t len);
+	    const char *text, size_t len, size_t *start_r);
 
 /* Find a "Message-ID: <...>" line anywhere in text; the id or NULL. */
 char	*original_scan_message_id(struct arena *, const char *text, size_t len);

@@ -24,7 +24,8 @@ autoreply_match(const struct analysis *an, const struct reader_input *in)
 	const struct header_block	*hb = &an->message->hdr;
 	const char *const		*p;
 
-	if (an->kind != KIND_NONE || in->has_dsn)
+	if ((an->kind != KIND_NONE && an->kind != KIND_AUTOREPLY) ||
+	    in->has_dsn || in->daemon)
 		return 0;
 	if (header_find(hb, "X-Autoreply", 0) != -1 ||
 	    header_find(hb, "X-Autorespond", 0) != -1 ||

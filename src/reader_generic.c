@@ -41,7 +41,7 @@ static int
 own_address(const struct analysis *an, struct arena *a, const char *addr)
 {
 	static const char *const names[] = {
-		"To", "Delivered-To", "X-Original-To", "Envelope-To", "Cc", NULL
+		"To", "Delivered-To", "Cc", NULL
 	};
 	const char *const	*n;
 	char			*v, *list[8];
@@ -124,6 +124,11 @@ starts_with_address(const char *s, const char *e)
 	while (p < e && (*p == ' ' || *p == '\t' || *p == '>' || *p == '*' ||
 	    *p == '-' || *p == '"' || *p == '\''))
 		p++;
+	/* an SMTP reply code first ("554 <a@b>... Host unknown") */
+	if (e - p > 4 && isdigit((unsigned char)p[0]) &&
+	    isdigit((unsigned char)p[1]) && isdigit((unsigned char)p[2]) &&
+	    (p[3] == ' ' || p[3] == '-'))
+		p += 4;
 	if (p < e && *p == '<')
 		p++;
 	if (strncasecmp(p, "rfc822;", 7) == 0) {

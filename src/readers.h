@@ -23,6 +23,7 @@ struct reader_input {
 	size_t		 text_len;
 	const char	*ltext;		/* the same, lower case */
 	int		 has_dsn;	/* a delivery-status part was read */
+	int		 daemon;	/* a mail system wrote it */
 };
 
 struct reader {

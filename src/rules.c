@@ -1,0 +1,1683 @@
+/*
+ * rules.c - parse, compile and run the rule language (see rules.h).
+ *
+ * A ruleset lives for the run (malloc); what it computes per message
+ * lives in the message arena. Parsing collects definitions by name, a
+ * later one replacing an earlier one; compiling turns patterns into PCRE2
+ * code, evals into function pointers, metas into RPN programs over rule
+ * indices, and orders the metas so each is evaluated after the rules it
+ * uses (Kahn's algorithm: no recursion, cycles found as the nodes that
+ * never become ready). Running evaluates every plain rule, then the metas
+ * in that order with an explicit stack.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <pcre2.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "anatomy.h"
+#include "arena.h"
+#include "buf.h"
+#include "config.h"
+#include "header.h"
+#include "limits.h"
+#include "message.h"
+#include "origin.h"
+#include "rules.h"
+
+/* One rule-file line, and one meta expression's tokens. */
+#define RULES_LINE_MAX		8192
+#define RULES_EXPR_OPS		512
+/* Distinct header texts one message's rules ask for. */
+#define RULES_SLOTS_MAX		1024
+/* Patterns longer than this are refused at compile time. */
+#define RULES_PATTERN_MAX	8192
+
+enum rule_type {
+	RULE_NONE,		/* only describe/score seen so far */
+	RULE_HEADER,
+	RULE_BODY,
+	RULE_ORIG_HEADER,
+	RULE_ORIG_BODY,
+	RULE_EVAL,
+	RULE_META
+};
+
+enum field_mod {
+	MOD_DECODED,
+	MOD_RAW,
+	MOD_ADDR,
+	MOD_NAME,
+	MOD_EXISTS,
+	MOD_ALL
+};
+
+enum op_code {
+	OP_RULE, OP_NUM, OP_NOT, OP_AND, OP_OR, OP_ADD,
+	OP_GT, OP_GE, OP_LT, OP_LE, OP_EQ, OP_NE
+};
+
+struct op {
+	enum op_code	 code;
+	int		 rule;		/* OP_RULE: index, after resolving */
+	double		 num;
+	char		*name;		/* OP_RULE: until resolved */
+};
+
+struct rule {
+	char			*name;
+	enum rule_type		 type;
+	const char		*file;	/* of the definition */
+	int			 line;
+
+	/* header, body and their orig_ forms */
+	char			*field;		/* field name, or NULL for ALL */
+	enum field_mod		 mod;
+	int			 negate;
+	char			*pattern;
+	uint32_t		 options;
+	char			*unset;		/* if-unset: text */
+	pcre2_code		*re;
+	int			 slot;		/* text cache index */
+
+	/* eval */
+	const struct origin_eval *fn;
+	char			*arg;
+
+	/* meta */
+	struct op		*ops;
+	int			 nops;
+	int			 level;
+
+	char			*describe;
+	double			 score;
+	int			 score_set;
+	const char		*score_file;
+	int			 score_line;
+
+	int			 broken;
+	int			 value;		/* per message */
+};
+
+struct rule_source {
+	enum { SRC_BUILTIN, SRC_PATH, SRC_TEXT } type;
+	char		*name;
+	char		*text;
+};
+
+struct slot {
+	int		 orig;		/* original's header, not the bounce's */
+	const char	*field;		/* NULL: ALL */
+	enum field_mod	 mod;
+};
+
+struct ruleset {
+	struct rule_source	*sources;
+	int			 nsources;
+	char			**files;	/* interned file names */
+	int			 nfiles;
+	struct rule		*rules;
+	int			 nrules;
+	int			*order;		/* metas in evaluation order */
+	int			 norder;
+	struct slot		 slots[RULES_SLOTS_MAX];
+	int			 nslots;
+
+	pcre2_compile_context	*cctx;
+	pcre2_match_context	*mctx;
+	pcre2_match_data	*md;
+
+	int			 compiled;
+	int			 result;	/* of the compile */
+	long			 usec;
+	int			 usable;
+};
+
+static void error_at(struct buf *, const char *, int, const char *, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+error_at(struct buf *errors, const char *file, int line, const char *fmt, ...)
+{
+	char	 msg[768];
+	va_list	 ap;
+	int	 n;
+
+	if (errors == NULL)
+		return;
+	if (line > 0)
+		n = snprintf(msg, sizeof(msg), "%s:%d: ", file, line);
+	else
+		n = snprintf(msg, sizeof(msg), "%s: ", file);
+	if (n < 0 || (size_t)n >= sizeof(msg))
+		n = 0;
+	va_start(ap, fmt);
+	(void)vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
+	va_end(ap);
+	buf_appends(errors, msg);
+	buf_appendc(errors, '\n');
+}
+
+/* --- the set ------------------------------------------------------------- */
+
+struct ruleset *
+rules_new(void)
+{
+	return calloc(1, sizeof(struct ruleset));
+}
+
+static void
+rule_clear(struct rule *r)
+{
+	int	 i;
+
+	free(r->field);
+	free(r->pattern);
+	free(r->unset);
+	free(r->arg);
+	if (r->re != NULL)
+		pcre2_code_free(r->re);
+	for (i = 0; i < r->nops; i++)
+		free(r->ops[i].name);
+	free(r->ops);
+	r->field = r->pattern = r->unset = r->arg = NULL;
+	r->re = NULL;
+	r->ops = NULL;
+	r->nops = 0;
+	r->fn = NULL;
+	r->negate = 0;
+	r->options = 0;
+	r->mod = MOD_DECODED;
+	r->type = RULE_NONE;
+}
+
+void
+rules_free(struct ruleset *rs)
+{
+	int	 i;
+
+	if (rs == NULL)
+		return;
+	for (i = 0; i < rs->nrules; i++) {
+		rule_clear(&rs->rules[i]);
+		free(rs->rules[i].name);
+		free(rs->rules[i].describe);
+	}
+	free(rs->rules);
+	for (i = 0; i < rs->nsources; i++) {
+		free(rs->sources[i].name);
+		free(rs->sources[i].text);
+	}
+	free(rs->sources);
+	for (i = 0; i < rs->nfiles; i++)
+		free(rs->files[i]);
+	free(rs->files);
+	free(rs->order);
+	if (rs->md != NULL)
+		pcre2_match_data_free(rs->md);
+	if (rs->mctx != NULL)
+		pcre2_match_context_free(rs->mctx);
+	if (rs->cctx != NULL)
+		pcre2_compile_context_free(rs->cctx);
+	free(rs);
+}
+
+static int
+add_source(struct ruleset *rs, int type, const char *name, const char *text)
+{
+	struct rule_source *s;
+
+	if (rs->compiled)
+		return -1;
+	if ((s = realloc(rs->sources, (size_t)(rs->nsources + 1) *
+	    sizeof(*s))) == NULL)
+		return -1;
+	rs->sources = s;
+	s = &rs->sources[rs->nsources];
+	s->type = type;
+	s->name = name ? strdup(name) : NULL;
+	s->text = text ? strdup(text) : NULL;
+	if ((name && !s->name) || (text && !s->text)) {
+		free(s->name);
+		free(s->text);
+		return -1;
+	}
+	rs->nsources++;
+	return 0;
+}
+
+int
+rules_add_builtin(struct ruleset *rs)
+{
+	return add_source(rs, SRC_BUILTIN, "builtin", NULL);
+}
+
+int
+rules_add_path(struct ruleset *rs, const char *path)
+{
+	return add_source(rs, SRC_PATH, path, NULL);
+}
+
+int
+rules_add_text(struct ruleset *rs, const char *name, const char *text)
+{
+	return add_source(rs, SRC_TEXT, name, text);
+}
+
+int
+rules_add_config(struct ruleset *rs, const struct config *cfg)
+{
+	int	 i;
+
+	for (i = 0; i < cfg->nrule_paths; i++)
+		if (rules_add_path(rs, cfg->rule_paths[i].path) == -1)
+			return -1;
+	return 0;
+}
+
+static const char *
+intern_file(struct ruleset *rs, const char *name)
+{
+	char	**f;
+	int	  i;
+
+	for (i = 0; i < rs->nfiles; i++)
+		if (strcmp(rs->files[i], name) == 0)
+			return rs->files[i];
+	if ((f = realloc(rs->files, (size_t)(rs->nfiles + 1) *
+	    sizeof(*f))) == NULL)
+		return NULL;
+	rs->files = f;
+	if ((f[rs->nfiles] = strdup(name)) == NULL)
+		return NULL;
+	return f[rs->nfiles++];
+}
+
+static int
+find_rule(const struct ruleset *rs, const char *name)
+{
+	int	 i;
+
+	for (i = 0; i < rs->nrules; i++)
+		if (strcmp(rs->rules[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* The rule named name, created empty if new; NULL past RULES_MAX. */
+static struct rule *
+get_rule(struct ruleset *rs, const char *name)
+{
+	struct rule	*r;
+	int		 i;
+
+	if ((i = find_rule(rs, name)) != -1)
+		return &rs->rules[i];
+	if (rs->nrules >= RULES_MAX)
+		return NULL;
+	if ((r = realloc(rs->rules, (size_t)(rs->nrules + 1) *
+	    sizeof(*r))) == NULL)
+		return NULL;
+	rs->rules = r;
+	r = &rs->rules[rs->nrules];
+	memset(r, 0, sizeof(*r));
+	if ((r->name = strdup(name)) == NULL)
+		return NULL;
+	r->score = 1.0;
+	rs->nrules++;
+	return r;
+}
+
+/* --- parsing ------------------------------------------------------------- */
+
+static int
+valid_name(const char *s)
+{
+	size_t	 n = strlen(s);
+
+	if (n < 3 || n > 64 ||
+	    (strncmp(s, "BS_", 3) != 0 && strncmp(s, "__", 2) != 0))
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_')
+			return 0;
+	return 1;
+}
+
+/* Next word of *sp (space-separated), NUL-terminated in place. */
+static char *
+word(char **sp)
+{
+	char	*s = *sp, *w;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s == '\0') {
+		*sp = s;
+		return NULL;
+	}
+	w = s;
+	while (*s && *s != ' ' && *s != '\t')
+		s++;
+	if (*s)
+		*s++ = '\0';
+	*sp = s;
+	return w;
+}
+
+static char *
+skip_space(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return s;
+}
+
+/*
+ * A pattern "/re/flags" or "m{re}flags" (any delimiter, bracket pairs
+ * closing with their partner) at s, alone on the rest of the line except
+ * an "[if-unset: text]" when unset_r is given. The pattern text is copied
+ * as written: PCRE2 reads "\/" as "/".
+ */
+static int
+parse_pattern(const char *file, int line, struct buf *errors, char *s,
+    struct rule *r, int allow_unset)
+{
+	char		 open, close;
+	char		*start, *end, *p;
+	uint32_t	 opt = 0;
+
+	s = skip_space(s);
+	if (*s == 'm' && s[1] != '\0' && !isalnum((unsigned char)s[1]) &&
+	    s[1] != ' ')
+		s++;
+	open = *s;
+	switch (open) {
+	case '/': close = '/'; break;
+	case '{': close = '}'; break;
+	case '(': close = ')'; break;
+	case '[': close = ']'; break;
+	case '<': close = '>'; break;
+	case '!': case '|': case '#': case ',': case '@': close = open; break;
+	default:
+		error_at(errors, file, line, "%s: expected /pattern/", r->name);
+		return -1;
+	}
+	start = s + 1;
+	/* the closing delimiter is the last one on the line before the
+	 * flags (and an if-unset clause): patterns may contain it escaped */
+	end = NULL;
+	for (p = start; *p; p++) {
+		if (*p == '\\' && p[1] != '\0') {
+			p++;
+			continue;
+		}
+		if (*p == close)
+			end = p;
+	}
+	if (allow_unset && end != NULL) {
+		/* "[if-unset: x]" after the pattern: find the last
+		 * delimiter before it */
+		char	*u = strstr(start, "[if-unset:");
+
+		if (u != NULL) {
+			char	*q;
+
+			end = NULL;
+			for (q = start; q < u; q++) {
+				if (*q == '\\' && q[1] != '\0') {
+					q++;
+					continue;
+				}
+				if (*q == close)
+					end = q;
+			}
+		}
+	}
+	if (end == NULL) {
+		error_at(errors, file, line, "%s: pattern not closed with %c",
+		    r->name, close);
+		return -1;
+	}
+	for (p = end + 1; *p && *p != ' ' && *p != '\t'; p++) {
+		switch (*p) {
+		case 'i': opt |= PCRE2_CASELESS; break;
+		case 'm': opt |= PCRE2_MULTILINE; break;
+		case 's': opt |= PCRE2_DOTALL; break;
+		case 'x': opt |= PCRE2_EXTENDED; break;
+		default:
+			error_at(errors, file, line, "%s: unknown flag '%c'",
+			    r->name, *p);
+			return -1;
+		}
+	}
+	p = skip_space(p);
+	if (*p != '\0') {
+		size_t	 n;
+
+		if (!allow_unset || strncmp(p, "[if-unset:", 10) != 0 ||
+		    (n = strlen(p)) < 11 || p[n - 1] != ']') {
+			error_at(errors, file, line, "%s: text after the pattern",
+			    r->name);
+			return -1;
+		}
+		p[n - 1] = '\0';
+		if ((r->unset = strdup(skip_space(p + 10))) == NULL)
+			return -1;
+	}
+	if ((size_t)(end - start) > RULES_PATTERN_MAX) {
+		error_at(errors, file, line, "%s: pattern too long", r->name);
+		return -1;
+	}
+	if ((r->pattern = strndup(start, (size_t)(end - start))) == NULL)
+		return -1;
+	r->options = opt;
+	return 0;
+}
+
+/* "Header =~ /re/", "Header !~ /re/", "exists:Header". */
+static int
+parse_header(const char *file, int line, struct buf *errors, char *s,
+    struct rule *r)
+{
+	char	*field, *op, *colon;
+
+	s = skip_space(s);
+	if (strncmp(s, "exists:", 7) == 0) {
+		field = s + 7;
+		if (*field == '\0' || strpbrk(field, " \t:") != NULL) {
+			error_at(errors, file, line, "%s: exists:Header",
+			    r->name);
+			return -1;
+		}
+		if ((r->field = strdup(field)) == NULL)
+			return -1;
+		r->mod = MOD_EXISTS;
+		return 0;
+	}
+	if ((field = word(&s)) == NULL || (op = word(&s)) == NULL) {
+		error_at(errors, file, line, "%s: expected Header =~ /pattern/",
+		    r->name);
+		return -1;
+	}
+	if (strcmp(op, "=~") == 0)
+		r->negate = 0;
+	else if (strcmp(op, "!~") == 0)
+		r->negate = 1;
+	else {
+		error_at(errors, file, line, "%s: expected =~ or !~, not %s",
+		    r->name, op);
+		return -1;
+	}
+	r->mod = MOD_DECODED;
+	if ((colon = strchr(field, ':')) != NULL) {
+		*colon++ = '\0';
+		if (strcmp(colon, "raw") == 0)
+			r->mod = MOD_RAW;
+		else if (strcmp(colon, "addr") == 0)
+			r->mod = MOD_ADDR;
+		else if (strcmp(colon, "name") == 0)
+			r->mod = MOD_NAME;
+		else {
+			error_at(errors, file, line,
+			    "%s: unknown modifier :%s (raw, addr, name)",
+			    r->name, colon);
+			return -1;
+		}
+	}
+	if (*field == '\0') {
+		error_at(errors, file, line, "%s: no header name", r->name);
+		return -1;
+	}
+	if (strcmp(field, "ALL") == 0) {
+		if (r->mod != MOD_DECODED && r->mod != MOD_RAW) {
+			error_at(errors, file, line, "%s: ALL takes no :%s",
+			    r->name, colon);
+			return -1;
+		}
+		r->mod = MOD_ALL;
+	} else if ((r->field = strdup(field)) == NULL)
+		return -1;
+	return parse_pattern(file, line, errors, s, r, 1);
+}
+
+/* "function()" or "function(arg)", arg optionally quoted. */
+static int
+parse_eval(const char *file, int line, struct buf *errors, char *s,
+    struct rule *r)
+{
+	char	*open, *close, *arg, *end;
+	size_t	 n;
+
+	s = skip_space(s);
+	if ((open = strchr(s, '(')) == NULL ||
+	    (close = strrchr(s, ')')) == NULL || close < open ||
+	    *skip_space(close + 1) != '\0') {
+		error_at(errors, file, line, "%s: expected function(args)",
+		    r->name);
+		return -1;
+	}
+	*open = '\0';
+	for (end = open; end > s && (end[-1] == ' ' || end[-1] == '\t'); end--)
+		end[-1] = '\0';
+	if ((r->fn = origin_eval_find(s)) == NULL) {
+		error_at(errors, file, line, "%s: unknown eval function %s",
+		    r->name, s);
+		return -1;
+	}
+	*close = '\0';
+	arg = skip_space(open + 1);
+	n = strlen(arg);
+	while (n > 0 && (arg[n - 1] == ' ' || arg[n - 1] == '\t'))
+		arg[--n] = '\0';
+	if (n >= 2 && (arg[0] == '\'' || arg[0] == '"') && arg[n - 1] == arg[0]) {
+		arg[n - 1] = '\0';
+		arg++;
+		n -= 2;
+	}
+	if (r->fn->takes_arg && n == 0) {
+		error_at(errors, file, line, "%s: %s() needs an argument",
+		    r->name, r->fn->name);
+		return -1;
+	}
+	if (!r->fn->takes_arg && n > 0) {
+		error_at(errors, file, line, "%s: %s() takes no argument",
+		    r->name, r->fn->name);
+		return -1;
+	}
+	if (n > 0) {
+		if (r->fn->check != NULL && r->fn->check(arg) == -1) {
+			error_at(errors, file, line, "%s: %s(%s): bad argument",
+			    r->name, r->fn->name, arg);
+			return -1;
+		}
+		if ((r->arg = strdup(arg)) == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Meta expressions: recursive descent over a token string with a depth
+ * cap, producing RPN. Names stay names until every file is read.
+ */
+struct expr {
+	const char	*p;
+	struct op	*ops;
+	int		 nops;
+	int		 depth;
+	const char	*error;
+};
+
+static void
+expr_space(struct expr *e)
+{
+	while (*e->p == ' ' || *e->p == '\t')
+		e->p++;
+}
+
+static int
+expr_emit(struct expr *e, enum op_code code, double num, const char *name,
+    size_t nlen)
+{
+	struct op	*op;
+
+	if (e->nops >= RULES_EXPR_OPS) {
+		e->error = "expression too long";
+		return -1;
+	}
+	op = &e->ops[e->nops];
+	memset(op, 0, sizeof(*op));
+	op->code = code;
+	op->num = num;
+	op->rule = -1;
+	if (name != NULL && (op->name = strndup(name, nlen)) == NULL) {
+		e->error = "out of memory";
+		return -1;
+	}
+	e->nops++;
+	return 0;
+}
+
+static int expr_or(struct expr *);
+
+static int
+expr_primary(struct expr *e)
+{
+	const char	*s;
+	char		*end;
+	double		 v;
+
+	expr_space(e);
+	if (*e->p == '(') {
+		e->p++;
+		if (expr_or(e) == -1)
+			return -1;
+		expr_space(e);
+		if (*e->p != ')') {
+			e->error = "missing )";
+			return -1;
+		}
+		e->p++;
+		return 0;
+	}
+	if (isdigit((unsigned char)*e->p)) {
+		v = strtod(e->p, &end);
+		e->p = end;
+		return expr_emit(e, OP_NUM, v, NULL, 0);
+	}
+	if (isalpha((unsigned char)*e->p) || *e->p == '_') {
+		s = e->p;
+		while (isalnum((unsigned char)*e->p) || *e->p == '_')
+			e->p++;
+		return expr_emit(e, OP_RULE, 0, s, (size_t)(e->p - s));
+	}
+	e->error = *e->p ? "unexpected character" : "unexpected end";
+	return -1;
+}
+
+static int
+expr_unary(struct expr *e)
+{
+	int	 rc;
+
+	expr_space(e);
+	if (*e->p == '!' && e->p[1] != '=') {
+		e->p++;
+		if (++e->depth > RULES_EXPR_DEPTH) {
+			e->error = "nested too deeply";
+			return -1;
+		}
+		rc = expr_unary(e);
+		e->depth--;
+		if (rc == -1)
+			return -1;
+		return expr_emit(e, OP_NOT, 0, NULL, 0);
+	}
+	if (*e->p == '(') {
+		if (++e->depth > RULES_EXPR_DEPTH) {
+			e->error = "nested too deeply";
+			return -1;
+		}
+		rc = expr_primary(e);
+		e->depth--;
+		return rc;
+	}
+	return expr_primary(e);
+}
+
+static int
+expr_sum(struct expr *e)
+{
+	if (expr_unary(e) == -1)
+		return -1;
+	for (;;) {
+		expr_space(e);
+		if (*e->p != '+')
+			return 0;
+		e->p++;
+		if (expr_unary(e) == -1 || expr_emit(e, OP_ADD, 0, NULL, 0) == -1)
+			return -1;
+	}
+}
+
+static int
+expr_cmp(struct expr *e)
+{
+	enum op_code	 code;
+
+	if (expr_sum(e) == -1)
+		return -1;
+	expr_space(e);
+	if (strncmp(e->p, ">=", 2) == 0)
+		code = OP_GE, e->p += 2;
+	else if (strncmp(e->p, "<=", 2) == 0)
+		code = OP_LE, e->p += 2;
+	else if (strncmp(e->p, "==", 2) == 0)
+		code = OP_EQ, e->p += 2;
+	else if (strncmp(e->p, "!=", 2) == 0)
+		code = OP_NE, e->p += 2;
+	else if (*e->p == '>')
+		code = OP_GT, e->p++;
+	else if (*e->p == '<')
+		code = OP_LT, e->p++;
+	else
+		return 0;
+	if (expr_sum(e) == -1)
+		return -1;
+	return expr_emit(e, code, 0, NULL, 0);
+}
+
+static int
+expr_and(struct expr *e)
+{
+	if (expr_cmp(e) == -1)
+		return -1;
+	for (;;) {
+		expr_space(e);
+		if (strncmp(e->p, "&&", 2) != 0)
+			return 0;
+		e->p += 2;
+		if (expr_cmp(e) == -1 || expr_emit(e, OP_AND, 0, NULL, 0) == -1)
+			return -1;
+	}
+}
+
+static int
+expr_or(struct expr *e)
+{
+	if (expr_and(e) == -1)
+		return -1;
+	for (;;) {
+		expr_space(e);
+		if (strncmp(e->p, "||", 2) != 0)
+			return 0;
+		e->p += 2;
+		if (expr_and(e) == -1 || expr_emit(e, OP_OR, 0, NULL, 0) == -1)
+			return -1;
+	}
+}
+
+static int
+parse_meta(const char *file, int line, struct buf *errors, char *s,
+    struct rule *r)
+{
+	struct expr	 e;
+	int		 i;
+
+	memset(&e, 0, sizeof(e));
+	e.p = skip_space(s);
+	if (*e.p == '\0') {
+		error_at(errors, file, line, "%s: empty meta", r->name);
+		return -1;
+	}
+	if ((e.ops = calloc(RULES_EXPR_OPS, sizeof(*e.ops))) == NULL)
+		return -1;
+	if (expr_or(&e) == 0) {
+		expr_space(&e);
+		if (*e.p != '\0')
+			e.error = "unexpected text after the expression";
+	} else if (e.error == NULL)
+		e.error = "syntax error";
+	if (e.error != NULL) {
+		error_at(errors, file, line, "%s: meta: %s at \"%.20s\"",
+		    r->name, e.error, e.p);
+		for (i = 0; i < e.nops; i++)
+			free(e.ops[i].name);
+		free(e.ops);
+		return -1;
+	}
+	r->ops = e.ops;
+	r->nops = e.nops;
+	return 0;
+}
+
+/* Drop comments: '#' unless escaped as "\#" (SpamAssassin's rule). */
+static void
+strip_comment(char *s)
+{
+	char	*p;
+
+	for (p = s; *p; p++) {
+		if (*p == '\\' && p[1] != '\0') {
+			p++;
+			continue;
+		}
+		if (*p == '#') {
+			*p = '\0';
+			break;
+		}
+	}
+	for (p = s + strlen(s); p > s && isspace((unsigned char)p[-1]); p--)
+		p[-1] = '\0';
+}
+
+static int
+parse_line(struct ruleset *rs, const char *file, int lineno, char *s,
+    struct buf *errors)
+{
+	struct rule	 tmp;
+	struct rule	*r;
+	char		*dir, *name, *end;
+	double		 v;
+	enum rule_type	 type;
+	int		 rc;
+
+	strip_comment(s);
+	if ((dir = word(&s)) == NULL)
+		return 0;
+	if ((name = word(&s)) == NULL) {
+		error_at(errors, file, lineno, "%s: missing rule name", dir);
+		return -1;
+	}
+	if (!valid_name(name)) {
+		error_at(errors, file, lineno,
+		    "%s: rule names start with BS_ or __ and hold letters, "
+		    "digits and _ (at most 64)", name);
+		return -1;
+	}
+
+	if (strcmp(dir, "describe") == 0) {
+		if ((r = get_rule(rs, name)) == NULL)
+			goto nomem;
+		free(r->describe);
+		if ((r->describe = strdup(skip_space(s))) == NULL)
+			goto nomem;
+		return 0;
+	}
+	if (strcmp(dir, "score") == 0) {
+		char	*num = word(&s);
+
+		/* SpamAssassin allows four scores (per Bayes/net set):
+		 * the first is the one without either */
+		errno = 0;
+		if (num == NULL || (v = strtod(num, &end), *end != '\0') ||
+		    errno != 0 || !isfinite(v) || v > 1000 || v < -1000) {
+			error_at(errors, file, lineno, "score %s: not a number",
+			    name);
+			return -1;
+		}
+		for (rc = 0; (num = word(&s)) != NULL; rc++)
+			if (rc >= 3 || (strtod(num, &end), *end != '\0')) {
+				error_at(errors, file, lineno,
+				    "score %s: one to four numbers", name);
+				return -1;
+			}
+		if ((r = get_rule(rs, name)) == NULL)
+			goto nomem;
+		r->score = v;
+		r->score_set = 1;
+		r->score_file = file;
+		r->score_line = lineno;
+		return 0;
+	}
+	if (strcmp(dir, "tflags") == 0 || strcmp(dir, "priority") == 0)
+		return 0;
+
+	if (strcmp(dir, "header") == 0)
+		type = RULE_HEADER;
+	else if (strcmp(dir, "body") == 0)
+		type = RULE_BODY;
+	else if (strcmp(dir, "orig_header") == 0)
+		type = RULE_ORIG_HEADER;
+	else if (strcmp(dir, "orig_body") == 0)
+		type = RULE_ORIG_BODY;
+	else if (strcmp(dir, "eval") == 0)
+		type = RULE_EVAL;
+	else if (strcmp(dir, "meta") == 0)
+		type = RULE_META;
+	else {
+		error_at(errors, file, lineno, "unknown directive %s", dir);
+		return -1;
+	}
+
+	/* parse into a scratch rule; replace the old definition only when
+	 * the new one is good */
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.name = name;
+	tmp.type = type;
+	switch (type) {
+	case RULE_HEADER:
+	case RULE_ORIG_HEADER:
+		rc = parse_header(file, lineno, errors, s, &tmp);
+		break;
+	case RULE_BODY:
+	case RULE_ORIG_BODY:
+		rc = parse_pattern(file, lineno, errors, s, &tmp, 0);
+		break;
+	case RULE_EVAL:
+		rc = parse_eval(file, lineno, errors, s, &tmp);
+		break;
+	case RULE_META:
+		rc = parse_meta(file, lineno, errors, s, &tmp);
+		break;
+	default:
+		rc = -1;
+	}
+	if (rc == -1) {
+		tmp.name = NULL;
+		rule_clear(&tmp);
+		return -1;
+	}
+	if ((r = get_rule(rs, name)) == NULL) {
+		rule_clear(&tmp);
+		goto nomem;
+	}
+	rule_clear(r);
+	tmp.name = r->name;
+	tmp.describe = r->describe;
+	tmp.score = r->score;
+	tmp.score_set = r->score_set;
+	tmp.score_file = r->score_file;
+	tmp.score_line = r->score_line;
+	tmp.file = file;
+	tmp.line = lineno;
+	*r = tmp;
+	return 0;
+nomem:
+	error_at(errors, file, lineno, "out of memory or more than %d rules",
+	    RULES_MAX);
+	return -1;
+}
+
+/* Parse a whole text; returns the number of errors. */
+static int
+parse_text(struct ruleset *rs, const char *name, const char *text,
+    size_t len, struct buf *errors)
+{
+	char		 line[RULES_LINE_MAX + 1];
+	const char	*file, *p = text, *end = text + len, *nl;
+	size_t		 n;
+	int		 lineno = 0, nerr = 0;
+
+	if ((file = intern_file(rs, name)) == NULL) {
+		error_at(errors, name, 0, "out of memory");
+		return 1;
+	}
+	while (p < end) {
+		lineno++;
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		n = (size_t)(nl - p);
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		if (n > RULES_LINE_MAX) {
+			error_at(errors, file, lineno, "line too long");
+			nerr++;
+		} else if (memchr(p, '\0', n) != NULL) {
+			error_at(errors, file, lineno, "NUL byte in line");
+			nerr++;
+		} else {
+			memcpy(line, p, n);
+			line[n] = '\0';
+			if (parse_line(rs, file, lineno, line, errors) == -1)
+				nerr++;
+		}
+		p = nl + 1;
+	}
+	return nerr;
+}
+
+static int
+parse_file(struct ruleset *rs, const char *path, struct buf *errors)
+{
+	FILE		*fp;
+	struct stat	 st;
+	char		*text;
+	size_t		 n;
+	int		 nerr;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		error_at(errors, path, 0, "%s", strerror(errno));
+		return 1;
+	}
+	if (fstat(fileno(fp), &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_size > (off_t)RULES_FILE_MAX) {
+		error_at(errors, path, 0, "not a regular file or too large");
+		fclose(fp);
+		return 1;
+	}
+	if ((text = malloc((size_t)st.st_size + 1)) == NULL) {
+		fclose(fp);
+		error_at(errors, path, 0, "out of memory");
+		return 1;
+	}
+	n = fread(text, 1, (size_t)st.st_size, fp);
+	if (ferror(fp)) {
+		error_at(errors, path, 0, "read error");
+		fclose(fp);
+		free(text);
+		return 1;
+	}
+	fclose(fp);
+	nerr = parse_text(rs, path, text, n, errors);
+	free(text);
+	return nerr;
+}
+
+static int
+cf_filter(const struct dirent *d)
+{
+	size_t	 n = strlen(d->d_name);
+
+	return d->d_name[0] != '.' && n > 3 &&
+	    strcmp(d->d_name + n - 3, ".cf") == 0;
+}
+
+static int
+parse_path(struct ruleset *rs, const char *path, struct buf *errors)
+{
+	struct dirent	**list;
+	struct stat	 st;
+	char		 full[4096];
+	int		 n, i, nerr = 0, len;
+
+	if (stat(path, &st) == -1) {
+		error_at(errors, path, 0, "%s", strerror(errno));
+		return 1;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return parse_file(rs, path, errors);
+	if ((n = scandir(path, &list, cf_filter, alphasort)) == -1) {
+		error_at(errors, path, 0, "%s", strerror(errno));
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		len = snprintf(full, sizeof(full), "%s/%s", path,
+		    list[i]->d_name);
+		if (len < 0 || (size_t)len >= sizeof(full)) {
+			error_at(errors, path, 0, "path too long");
+			nerr++;
+		} else
+			nerr += parse_file(rs, full, errors);
+		free(list[i]);
+	}
+	free(list);
+	return nerr;
+}
+
+/* --- compiling ----------------------------------------------------------- */
+
+static int
+slot_for(struct ruleset *rs, const struct rule *r)
+{
+	int	 orig = r->type == RULE_ORIG_HEADER, i;
+
+	for (i = 0; i < rs->nslots; i++)
+		if (rs->slots[i].orig == orig && rs->slots[i].mod == r->mod &&
+		    ((r->field == NULL && rs->slots[i].field == NULL) ||
+		    (r->field != NULL && rs->slots[i].field != NULL &&
+		    strcasecmp(r->field, rs->slots[i].field) == 0)))
+			return i;
+	if (rs->nslots >= RULES_SLOTS_MAX)
+		return -1;
+	rs->slots[rs->nslots].orig = orig;
+	rs->slots[rs->nslots].field = r->field;
+	rs->slots[rs->nslots].mod = r->mod;
+	return rs->nslots++;
+}
+
+static int
+compile_pattern(struct ruleset *rs, struct rule *r, struct buf *errors)
+{
+	PCRE2_UCHAR	 msg[256];
+	PCRE2_SIZE	 off;
+	int		 err;
+
+	r->re = pcre2_compile((PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED,
+	    r->options | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &err, &off,
+	    rs->cctx);
+	if (r->re == NULL) {
+		pcre2_get_error_message(err, msg, sizeof(msg));
+		error_at(errors, r->file, r->line, "%s: pattern: %s at offset %zu",
+		    r->name, (char *)msg, (size_t)off);
+		return -1;
+	}
+	return 0;
+}
+
+/* Resolve meta names; order metas with Kahn's algorithm. */
+static int
+order_metas(struct ruleset *rs, struct buf *errors)
+{
+	int	*pending = NULL, *queue = NULL;
+	int	 i, k, j, head = 0, tail = 0, nerr = 0, nmeta = 0;
+
+	pending = calloc((size_t)rs->nrules + 1, sizeof(int));
+	queue = calloc((size_t)rs->nrules + 1, sizeof(int));
+	rs->order = calloc((size_t)rs->nrules + 1, sizeof(int));
+	if (pending == NULL || queue == NULL || rs->order == NULL)
+		goto nomem;
+
+	for (i = 0; i < rs->nrules; i++) {
+		struct rule	*r = &rs->rules[i];
+
+		if (r->type != RULE_META || r->broken)
+			continue;
+		nmeta++;
+		for (k = 0; k < r->nops; k++) {
+			struct op	*op = &r->ops[k];
+
+			if (op->code != OP_RULE)
+				continue;
+			if ((j = find_rule(rs, op->name)) == -1 ||
+			    rs->rules[j].type == RULE_NONE) {
+				error_at(errors, r->file, r->line,
+				    "%s: meta uses unknown rule %s", r->name,
+				    op->name);
+				r->broken = 1;
+				nerr++;
+				break;
+			}
+			op->rule = j;
+			if (j == i) {
+				error_at(errors, r->file, r->line,
+				    "%s: meta uses itself", r->name);
+				r->broken = 1;
+				nerr++;
+				break;
+			}
+		}
+	}
+	/* pending[i]: metas used by meta i that are not yet ordered */
+	for (i = 0; i < rs->nrules; i++) {
+		struct rule	*r = &rs->rules[i];
+
+		if (r->type != RULE_META || r->broken)
+			continue;
+		for (k = 0; k < r->nops; k++)
+			if (r->ops[k].code == OP_RULE &&
+			    rs->rules[r->ops[k].rule].type == RULE_META &&
+			    !rs->rules[r->ops[k].rule].broken)
+				pending[i]++;
+		if (pending[i] == 0) {
+			r->level = 1;
+			queue[tail++] = i;
+		}
+	}
+	while (head < tail) {
+		i = queue[head++];
+		if (rs->rules[i].level > RULES_META_DEPTH) {
+			error_at(errors, rs->rules[i].file, rs->rules[i].line,
+			    "%s: metas nested more than %d deep",
+			    rs->rules[i].name, RULES_META_DEPTH);
+			rs->rules[i].broken = 1;
+			nerr++;
+			/* still released below, so its users are ordered
+			 * (and fail the same test) */
+		} else
+			rs->order[rs->norder++] = i;
+		for (j = 0; j < rs->nrules; j++) {
+			struct rule	*u = &rs->rules[j];
+
+			if (u->type != RULE_META || pending[j] == 0)
+				continue;
+			for (k = 0; k < u->nops; k++)
+				if (u->ops[k].code == OP_RULE &&
+				    u->ops[k].rule == i) {
+					if (u->level < rs->rules[i].level + 1)
+						u->level = rs->rules[i].level + 1;
+					if (--pending[j] == 0)
+						queue[tail++] = j;
+				}
+		}
+	}
+	/* what never became ready is on, or behind, a cycle */
+	for (i = 0; i < rs->nrules; i++)
+		if (rs->rules[i].type == RULE_META && !rs->rules[i].broken &&
+		    pending[i] > 0) {
+			error_at(errors, rs->rules[i].file, rs->rules[i].line,
+			    "%s: meta dependency cycle", rs->rules[i].name);
+			rs->rules[i].broken = 1;
+			nerr++;
+		}
+	(void)nmeta;
+	free(pending);
+	free(queue);
+	return nerr;
+nomem:
+	free(pending);
+	free(queue);
+	return -1;
+}
+
+static long
+now_usec(void)
+{
+	struct timespec	 ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+		return 0;
+	return (long)ts.tv_sec * 1000000L + ts.tv_nsec / 1000;
+}
+
+int
+rules_compile(struct ruleset *rs, const struct config *cfg,
+    struct buf *errors)
+{
+	const struct builtin_rule_file	*b;
+	char				 name[256];
+	long				 start = now_usec();
+	int				 i, nerr = 0, rc;
+
+	if (rs->compiled)
+		return rs->result;
+	rs->compiled = 1;
+	rs->result = -1;
+
+	rs->cctx = pcre2_compile_context_create(NULL);
+	rs->mctx = pcre2_match_context_create(NULL);
+	rs->md = pcre2_match_data_create(1, NULL);
+	if (rs->cctx == NULL || rs->mctx == NULL || rs->md == NULL)
+		return -1;
+	pcre2_set_max_pattern_length(rs->cctx, RULES_PATTERN_MAX);
+	pcre2_set_parens_nest_limit(rs->cctx, 64);
+	pcre2_set_match_limit(rs->mctx, LIMIT_REGEX_MATCH);
+	pcre2_set_depth_limit(rs->mctx, LIMIT_REGEX_DEPTH);
+	pcre2_set_heap_limit(rs->mctx, LIMIT_REGEX_HEAP_KB);
+
+	for (i = 0; i < rs->nsources; i++) {
+		struct rule_source *s = &rs->sources[i];
+
+		switch (s->type) {
+		case SRC_BUILTIN:
+			for (b = builtin_rule_files; b->name != NULL; b++) {
+				rc = snprintf(name, sizeof(name), "builtin/%s",
+				    b->name);
+				if (rc < 0 || (size_t)rc >= sizeof(name))
+					continue;
+				nerr += parse_text(rs, name, b->text,
+				    strlen(b->text), errors);
+			}
+			break;
+		case SRC_PATH:
+			nerr += parse_path(rs, s->name, errors);
+			break;
+		case SRC_TEXT:
+			nerr += parse_text(rs, s->name, s->text,
+			    strlen(s->text), errors);
+			break;
+		}
+	}
+
+	/* config score overrides, last so they win */
+	for (i = 0; cfg != NULL && i < cfg->nscores; i++) {
+		int	 k = find_rule(rs, cfg->scores[i].name);
+
+		if (k == -1) {
+			error_at(errors, cfg->scores[i].file, cfg->scores[i].line,
+			    "score %s: no such rule", cfg->scores[i].name);
+			nerr++;
+			continue;
+		}
+		rs->rules[k].score = cfg->scores[i].score;
+		rs->rules[k].score_set = 1;
+	}
+
+	for (i = 0; i < rs->nrules; i++) {
+		struct rule	*r = &rs->rules[i];
+
+		switch (r->type) {
+		case RULE_NONE:
+			error_at(errors, r->score_file ? r->score_file : "rules",
+			    r->score_line, "%s: score or describe for a rule "
+			    "that is not defined", r->name);
+			r->broken = 1;
+			nerr++;
+			break;
+		case RULE_HEADER:
+		case RULE_ORIG_HEADER:
+			if ((r->slot = slot_for(rs, r)) == -1) {
+				error_at(errors, r->file, r->line,
+				    "%s: too many distinct header fields",
+				    r->name);
+				r->broken = 1;
+				nerr++;
+				break;
+			}
+			if (r->mod == MOD_EXISTS)
+				break;
+			/* FALLTHROUGH */
+		case RULE_BODY:
+		case RULE_ORIG_BODY:
+			if (compile_pattern(rs, r, errors) == -1) {
+				r->broken = 1;
+				nerr++;
+			}
+			break;
+		case RULE_EVAL:
+		case RULE_META:
+			break;
+		}
+	}
+	if ((rc = order_metas(rs, errors)) == -1)
+		return -1;
+	nerr += rc;
+	for (i = 0; i < rs->nrules; i++)
+		if (!rs->rules[i].broken)
+			rs->usable++;
+	rs->usec = now_usec() - start;
+	rs->result = nerr;
+	return nerr;
+}
+
+long
+rules_compile_usec(const struct ruleset *rs)
+{
+	return rs->usec;
+}
+
+int
+rules_count(const struct ruleset *rs)
+{
+	return rs->usable;
+}
+
+/* --- running ------------------------------------------------------------- */
+
+struct text {
+	const char	*s;
+	size_t		 len;
+	int		 present;
+	int		 done;
+};
+
+/* Cap text at LIMIT_REGEX_INPUT, not splitting a UTF-8 sequence. */
+static size_t
+cap_len(const char *s, size_t len)
+{
+	size_t	 n = len, k;
+
+	if (n <= LIMIT_REGEX_INPUT)
+		return n;
+	n = LIMIT_REGEX_INPUT;
+	for (k = 0; k < 3 && n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80; k++)
+		n--;
+	return n;
+}
+
+/* The display names of a decoded address header, one per line. */
+static void
+append_names(struct buf *b, const char *v)
+{
+	const char	*p = v, *lt, *end;
+	size_t		 n;
+
+	/* each comma-separated entry: the part before '<', unquoted */
+	while (*p) {
+		end = p;
+		while (*end && *end != ',') {
+			if (*end == '"') {
+				for (end++; *end && *end != '"'; end++)
+					if (*end == '\\' && end[1])
+						end++;
+				if (*end == '\0')
+					break;
+			}
+			end++;
+		}
+		lt = memchr(p, '<', (size_t)(end - p));
+		if (lt != NULL) {
+			n = (size_t)(lt - p);
+			while (n > 0 && (*p == ' ' || *p == '"')) {
+				p++;
+				n--;
+			}
+			while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '"'))
+				n--;
+			if (n > 0) {
+				if (b->len > 0)
+					buf_appendc(b, '\n');
+				buf_append(b, p, n);
+			}
+		} else {
+			/* "addr (Name)" */
+			const char	*lp = memchr(p, '(', (size_t)(end - p));
+			const char	*rp = lp ? memchr(lp, ')',
+			    (size_t)(end - lp)) : NULL;
+
+			if (lp != NULL && rp != NULL && rp > lp + 1) {
+				if (b->len > 0)
+					buf_appendc(b, '\n');
+				buf_append(b, lp + 1, (size_t)(rp - lp - 1));
+			}
+		}
+		p = *end ? end + 1 : end;
+	}
+}
+
+static void
+make_text(const struct ruleset *rs, const struct slot *sl,
+    const struct analysis *an, struct arena *a, struct text *t)
+{
+	const struct header_block	*hb = NULL;
+	struct buf			 b;
+	char				*v, *addrs[16];
+	long				 idx;
+	int				 i, k, n;
+
+	t->done = 1;
+	if (sl->orig)
+		hb = an->original.source != SOURCE_NONE ? &an->original.hdr :
+		    NULL;
+	else if (an->message != NULL)
+		hb = &an->message->hdr;
+	if (hb == NULL || hb->count == 0)
+		return;
+	buf_init(&b, LIMIT_REGEX_INPUT);
+	if (sl->mod == MOD_ALL) {
+		for (i = 0; i < (int)hb->count; i++) {
+			if ((v = header_unfold(a, &hb->fields[i])) == NULL)
+				break;
+			if (buf_append(&b, hb->fields[i].name,
+			    hb->fields[i].name_len) == -1 ||
+			    buf_append(&b, ": ", 2) == -1 ||
+			    buf_appends(&b, v) == -1 ||
+			    buf_appendc(&b, '\n') == -1)
+				break;
+		}
+		t->present = 1;
+	} else {
+		for (i = 0; (idx = header_find(hb, sl->field, i)) != -1; i++) {
+			t->present = 1;
+			if (sl->mod == MOD_EXISTS)
+				break;
+			if ((v = header_unfold(a, &hb->fields[idx])) == NULL)
+				break;
+			if (sl->mod != MOD_RAW && strstr(v, "=?") != NULL &&
+			    (v = rfc2047_decode(a, v)) == NULL)
+				break;
+			if (sl->mod == MOD_ADDR) {
+				n = address_parse(a, v, addrs, 16);
+				for (k = 0; k < n; k++) {
+					if (b.len > 0)
+						buf_appendc(&b, '\n');
+					buf_appends(&b, addrs[k]);
+				}
+			} else if (sl->mod == MOD_NAME)
+				append_names(&b, v);
+			else {
+				if (i > 0)
+					buf_appendc(&b, '\n');
+				buf_appends(&b, v);
+			}
+		}
+	}
+	if (b.len > 0)
+		t->s = arena_strndup(a, b.data, b.len);
+	t->len = t->s != NULL ? b.len : 0;
+	buf_free(&b);
+	(void)rs;
+}
+
+/* 1 match, 0 no match; a limit hit is no match and is counted. */
+static int
+match(struct ruleset *rs, const struct rule *r, const char *s, size_t len,
+    int *limits)
+{
+	int	 rc;
+
+	if (s == NULL) {
+		s = "";
+		len = 0;
+	}
+	rc = pcre2_match(r->re, (PCRE2_SPTR)s, cap_len(s, len), 0, 0, rs->md,
+	    rs->mctx);
+	if (rc >= 0)
+		return 1;
+	if (rc != PCRE2_ERROR_NOMATCH)
+		(*limits)++;	/* match/depth/heap limit, or bad input */
+	return 0;
+}
+
+static double
+run_meta(const struct ruleset *rs, const struct rule *r)
+{
+	double	 stack[RULES_EXPR_OPS];
+	int	 sp = 0, k;
+
+	for (k = 0; k < r->nops; k++) {
+		const struct op	*op = &r->ops[k];
+		double		 b;
+
+		switch (op->code) {
+		case OP_RULE:
+			stack[sp++] = rs->rules[op->rule].value;
+			continue;
+		case OP_NUM:
+			stack[sp++] = op->num;
+			continue;
+		case OP_NOT:
+			if (sp < 1)
+				return 0;
+			stack[sp - 1] = stack[sp - 1] == 0;
+			continue;
+		default:
+			break;
+		}
+		if (sp < 2)
+			return 0;	/* cannot happen: the parser emits RPN */
+		b = stack[--sp];
+		switch (op->code) {
+		case OP_AND: stack[sp - 1] = stack[sp - 1] != 0 && b != 0; break;
+		case OP_OR:  stack[sp - 1] = stack[sp - 1] != 0 || b != 0; break;
+		case OP_ADD: stack[sp - 1] += b; break;
+		case OP_GT:  stack[sp - 1] = stack[sp - 1] > b; break;
+		case OP_GE:  stack[sp - 1] = stack[sp - 1] >= b; break;
+		case OP_LT:  stack[sp - 1] = stack[sp - 1] < b; break;
+		case OP_LE:  stack[sp - 1] = stack[sp - 1] <= b; break;
+		case OP_EQ:  stack[sp - 1] = stack[sp - 1] == b; break;
+		case OP_NE:  stack[sp - 1] = stack[sp - 1] != b; break;
+		default: break;
+		}
+	}
+	return sp == 1 ? stack[0] : 0;
+}
+
+static int
+hit_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct rule_hit *)a)->name,
+	    ((const struct rule_hit *)b)->name);
+}
+
+/* A rule is off when broken, or scored 0 (SpamAssassin's way to disable). */
+static int
+rule_off(const struct rule *r)
+{
+	return r->broken || r->type == RULE_NONE ||
+	    (r->score_set && r->score == 0 && strncmp(r->name, "__", 2) != 0);
+}
+
+int
+rules_run(struct ruleset *rs, const struct analysis *an,
+    const struct evidence *ev, struct arena *a, struct rule_hit **hits_r,
+    int *nhits_r, int *limits_hit_r)
+{
+	struct text	*texts;
+	struct rule_hit	*hits;
+	const char	*body, *s;
+	size_t		 body_len, len;
+	int		 i, nhits = 0, limits = 0;
+
+	*hits_r = NULL;
+	*nhits_r = 0;
+	if (limits_hit_r != NULL)
+		*limits_hit_r = 0;
+	if (!rs->compiled || rs->result == -1)
+		return -1;
+	if ((texts = arena_alloc(a, (size_t)(rs->nslots + 1) *
+	    sizeof(*texts))) == NULL)
+		return -1;
+
+	for (i = 0; i < rs->nrules; i++) {
+		struct rule	*r = &rs->rules[i];
+
+		r->value = 0;
+		if (rule_off(r))
+			continue;
+		switch (r->type) {
+		case RULE_HEADER:
+		case RULE_ORIG_HEADER:
+			if (!texts[r->slot].done)
+				make_text(rs, &rs->slots[r->slot], an, a,
+				    &texts[r->slot]);
+			if (r->mod == MOD_EXISTS) {
+				r->value = texts[r->slot].present;
+				break;
+			}
+			s = texts[r->slot].s;
+			len = texts[r->slot].len;
+			if (!texts[r->slot].present && r->unset != NULL) {
+				s = r->unset;
+				len = strlen(s);
+			}
+			r->value = match(rs, r, s, len, &limits) ^ r->negate;
+			break;
+		case RULE_BODY:
+		case RULE_ORIG_BODY:
+			if (r->type == RULE_BODY) {
+				body = an->text;
+				body_len = an->text_len;
+			} else {
+				body = an->original.body;
+				body_len = an->original.body_len;
+			}
+			r->value = body != NULL && body_len > 0 &&
+			    match(rs, r, body, body_len, &limits);
+			break;
+		case RULE_EVAL:
+			r->value = r->fn->test(ev, an, r->arg) ? 1 : 0;
+			break;
+		default:
+			break;
+		}
+	}
+	for (i = 0; i < rs->norder; i++) {
+		struct rule	*r = &rs->rules[rs->order[i]];
+
+		if (!rule_off(r))
+			r->value = run_meta(rs, r) != 0;
+	}
+
+	if ((hits = arena_alloc(a, (size_t)(rs->nrules + 1) *
+	    sizeof(*hits))) == NULL)
+		return -1;
+	for (i = 0; i < rs->nrules; i++) {
+		struct rule	*r = &rs->rules[i];
+
+		if (!r->value || strncmp(r->name, "__", 2) == 0 || rule_off(r))
+			continue;
+		hits[nhits].name = r->name;
+		hits[nhits].score = r->score;
+		hits[nhits].description = r->describe;
+		nhits++;
+	}
+	qsort(hits, (size_t)nhits, sizeof(*hits), hit_cmp);
+	*hits_r = hits;
+	*nhits_r = nhits;
+	if (limits_hit_r != NULL)
+		*limits_hit_r = limits;
+	return 0;
+}
+
+int
+rules_result(const struct ruleset *rs, const char *name)
+{
+	int	 i = find_rule(rs, name);
+
+	return i == -1 ? -1 : rs->rules[i].value;
+}

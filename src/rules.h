@@ -1,0 +1,122 @@
+/*
+ * rules.h - the rule language: SpamAssassin's rule-file style with PCRE2.
+ *
+ *   header      NAME Header =~ /re/flags [if-unset: text]   (also !~)
+ *   header      NAME exists:Header
+ *   body        NAME /re/flags        the bounce's own decoded text
+ *   orig_header NAME Header =~ /re/   the returned original's header
+ *   orig_body   NAME /re/flags        the returned original's body
+ *   eval        NAME function(arg)    evidence computed in C (origin.h)
+ *   meta        NAME expression       && || ! ( ) + and > >= < <= == !=
+ *   describe    NAME text
+ *   score       NAME n
+ *   tflags      NAME ...              accepted and ignored
+ *
+ * Header is a field name, "ALL" (the whole header block), or a field
+ * name with ":raw" (not RFC 2047-decoded), ":addr" (its addresses) or
+ * ":name" (its display names). Several fields of one name are joined
+ * with newlines. Flags are i, m, s, x. '#' starts a comment unless
+ * written "\#". Names start with BS_; names starting with "__" are
+ * sub-rules for metas, never scored or shown. A rule without a score
+ * line scores 1.0, score 0 turns it off. A later definition of a name
+ * replaces the earlier one, so rule files from --rules or the config
+ * override the built-in ones by name.
+ *
+ * Nothing is read or compiled until rules_compile, so a message of kind
+ * none pays nothing for the rules. Every pattern runs under one match
+ * context with match, depth and heap limits: a limit hit counts as no
+ * match. No pattern is ever built from message text.
+ */
+#ifndef BS_RULES_H
+#define BS_RULES_H
+
+#include <stddef.h>
+
+struct analysis;
+struct arena;
+struct buf;
+struct config;
+struct evidence;
+
+/* PCRE2 limits per match (candidates for limits.h). A backtracking
+ * pattern on hostile input stops here and counts as no match. */
+#ifndef LIMIT_REGEX_MATCH
+#define LIMIT_REGEX_MATCH	200000	/* match() calls */
+#endif
+#ifndef LIMIT_REGEX_DEPTH
+#define LIMIT_REGEX_DEPTH	2000	/* backtracking depth */
+#endif
+#ifndef LIMIT_REGEX_HEAP_KB
+#define LIMIT_REGEX_HEAP_KB	4096	/* backtracking heap */
+#endif
+
+/* Rule files are small; a larger file is refused, not read. */
+#define RULES_FILE_MAX		(4u * 1024 * 1024)
+/* Rules in a set, all files together. */
+#define RULES_MAX		5000
+/* Nesting of parentheses and "!" in one meta expression. */
+#define RULES_EXPR_DEPTH	32
+/* Metas built on metas: levels of that. */
+#define RULES_META_DEPTH	16
+
+struct ruleset;
+
+struct rule_hit {
+	const char	*name;
+	double		 score;
+	const char	*description;	/* or NULL */
+};
+
+/* Where the built-in rules come from (generated src/builtin_rules.c). */
+struct builtin_rule_file {
+	const char	*name;
+	const char	*text;
+};
+extern const struct builtin_rule_file builtin_rule_files[];	/* NULL-ended */
+
+struct ruleset	*rules_new(void);
+void		 rules_free(struct ruleset *);
+
+/*
+ * Sources, read in the order added, later definitions winning. Nothing is
+ * read yet: these only record. 0, or -1 out of memory.
+ */
+int	 rules_add_builtin(struct ruleset *);
+/* A rule file, or a directory whose *.cf files are read in name order. */
+int	 rules_add_path(struct ruleset *, const char *path);
+/* Rule text under a name for errors (copied; for tests and the config). */
+int	 rules_add_text(struct ruleset *, const char *name, const char *text);
+/* The config's rules_file/rules_dir lines. */
+int	 rules_add_config(struct ruleset *, const struct config *);
+
+/*
+ * Read, parse and compile every source, then apply the config's score
+ * overrides (cfg may be NULL). Runs once: later calls return the first
+ * result. Broken rules are left out, the others work. Errors go to
+ * errors (may be NULL) as "file:line: message\n". Returns the number of
+ * errors, or -1 on an internal failure (out of memory, PCRE2 contexts).
+ */
+int	 rules_compile(struct ruleset *, const struct config *, struct buf *errors);
+
+/* Compile time of the last rules_compile, in microseconds. */
+long	 rules_compile_usec(const struct ruleset *);
+/* Number of usable rules after compiling. */
+int	 rules_count(const struct ruleset *);
+
+/*
+ * Run every rule on one analysed message. The hits (scored, visible rules
+ * that fired, sorted by name) go into the arena; their strings belong to
+ * the ruleset. limits_hit_r (may be NULL) counts regex runs stopped by a
+ * limit. The set must be compiled. 0, or -1 out of arena.
+ */
+int	 rules_run(struct ruleset *, const struct analysis *,
+	    const struct evidence *, struct arena *, struct rule_hit **hits_r,
+	    int *nhits_r, int *limits_hit_r);
+
+/*
+ * Evaluate one rule by name (tests): 1 hit, 0 not, -1 no such rule. Only
+ * valid right after rules_run on the same set.
+ */
+int	 rules_result(const struct ruleset *, const char *name);
+
+#endif
