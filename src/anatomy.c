@@ -356,6 +356,8 @@ read_original(struct analysis *an, struct arena *a, const struct mime *m,
 
 		o->source = SOURCE_RFC822;
 		o->hdr = p->hdr;
+		o->text = p->head;
+		o->text_len = (size_t)(p->body + p->body_len - p->head);
 		original_fields(a, o);
 		original_body(an, a, m, pp->rfc822);
 		o->body_complete = 1;
@@ -488,8 +490,65 @@ original_recipients(struct analysis *an, struct arena *a)
 	}
 }
 
+/*
+ * Is the "original" itself a bounce? A person forwarding a bounce, or a
+ * list server wrapping one, puts the real report one level down.
+ */
+static int
+original_is_report(struct arena *a, const struct original *o)
+{
+	char	*v;
+
+	if (o->hdr.count == 0 || o->text == NULL)
+		return 0;
+	if ((v = lowered(a, header_get_raw(a, &o->hdr, "Content-Type"))) != NULL &&
+	    strstr(v, "report") != NULL && (strstr(v, "delivery-status") ||
+	    strstr(v, "feedback") || strstr(v, "disposition")))
+		return 1;
+	if ((v = lowered(a, header_get(a, &o->hdr, "From"))) != NULL &&
+	    any_of(v, daemon_words) &&
+	    (v = lowered(a, header_get(a, &o->hdr, "Subject"))) != NULL &&
+	    any_of(v, bounce_subjects))
+		return 1;
+	return 0;
+}
+
+static int	read_message(struct message *, struct arena *,
+		    struct analysis *, int);
+
 int
 anatomy_read(struct message *msg, struct arena *a, struct analysis *an)
+{
+	return read_message(msg, a, an, 0);
+}
+
+/* Analyse the report inside a message instead of the message. */
+static int
+unwrap(const struct original *o, struct arena *a, struct analysis *an,
+    int depth)
+{
+	struct message		*inner;
+	struct analysis		 sub;
+
+	if ((inner = arena_alloc(a, sizeof(*inner))) == NULL)
+		return 0;
+	/* the text is normalised already and lives in the arena: the inner
+	 * message's raw buffer borrows it (never freed through buf_free) */
+	inner->raw.data = (char *)o->text;
+	inner->raw.len = o->text_len;
+	inner->raw.max = o->text_len;
+	if (message_parse_header(inner, a) == -1 ||
+	    read_message(inner, a, &sub, depth + 1) == -1 ||
+	    sub.kind == KIND_NONE)
+		return 0;
+	sub.skipped |= an->skipped;
+	*an = sub;
+	return 1;
+}
+
+static int
+read_message(struct message *msg, struct arena *a, struct analysis *an,
+    int depth)
 {
 	const struct header_block	*hb = &msg->hdr;
 	struct reader_input		 in;
@@ -646,12 +705,17 @@ anatomy_read(struct message *msg, struct arena *a, struct analysis *an)
 			who = address_first(a, rp);
 		anatomy_add_recipient(an, a, who);
 	}
+	if (depth == 0 && pp.dsn == -1 && pp.feedback == -1 &&
+	    original_is_report(a, &an->original) &&
+	    unwrap(&an->original, a, an, depth))
+		return 0;
 	if (an->kind == KIND_NONE) {
 		/* not a report after all: forget what was read */
 		memset(&an->original, 0, sizeof(an->original));
 		an->nrecipients = 0;
 		an->format = NULL;
-	} else if (an->original.message_id == NULL &&
+	}
+	if (an->kind != KIND_NONE && an->original.message_id == NULL &&
 	    an->kind == KIND_BOUNCE) {
 		/* the id may be quoted without a header block */
 		char	*id = original_scan_message_id(a, in.text, an->text_len);

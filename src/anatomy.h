@@ -70,6 +70,8 @@ struct original {
 	char			*body;		/* decoded text, or NULL */
 	size_t			 body_len;
 	int			 body_complete;	/* the whole body was returned */
+	const char		*text;		/* headers and body as returned */
+	size_t			 text_len;	/* (normalised, dequoted) */
 };
 
 struct analysis {

@@ -237,6 +237,8 @@ original_read(struct arena *a, struct original *o, int source,
 	size_t	 off;
 
 	o->source = source;
+	o->text = text;
+	o->text_len = len;
 	off = header_parse(a, text, len, &o->hdr);
 	original_fields(a, o);
 	if (source != SOURCE_HEADERS && off < len) {

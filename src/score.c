@@ -1,0 +1,294 @@
+/*
+ * score.c - add the weights up and show why (see score.h).
+ *
+ * The rule set's compile errors do not stop scoring: broken rules are left
+ * out by rules.c and counted here, --lint reports them. Scores are summed
+ * in name order so the total is the same on every run.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "anatomy.h"
+#include "arena.h"
+#include "buf.h"
+#include "config.h"
+#include "json.h"
+#include "origin.h"
+#include "rules.h"
+#include "score.h"
+
+int
+score_message(const struct config *cfg, struct ruleset *rs,
+    const struct analysis *an, struct arena *a, struct verdict *v)
+{
+	int	 i, rc;
+
+	memset(v, 0, sizeof(*v));
+	v->required = cfg->required;
+	v->kind = an->kind;
+	v->analysis = an;
+	v->evidence.handoff_hop = -1;
+	if (an->kind == KIND_NONE)
+		return 0;
+
+	origin_gather(cfg, an, a, &v->evidence);
+	if (rs == NULL)
+		return 0;
+	if ((rc = rules_compile(rs, cfg, NULL)) == -1)
+		return -1;
+	v->rule_errors = rc;
+	if (rules_run(rs, an, &v->evidence, a, &v->hits, &v->nhits,
+	    &v->regex_limits) == -1) {
+		v->hits = NULL;
+		v->nhits = 0;
+		return -1;
+	}
+	v->rules_run = 1;
+	for (i = 0; i < v->nhits; i++)
+		v->score += v->hits[i].score;
+	/* one decimal is what is shown; decide on what is shown */
+	v->backscatter = (long)(v->score * 10 + (v->score < 0 ? -0.5 : 0.5)) >=
+	    (long)(v->required * 10 + (v->required < 0 ? -0.5 : 0.5));
+	return 0;
+}
+
+const char *
+score_tests(const struct verdict *v, struct arena *a)
+{
+	struct buf	 b;
+	const char	*s;
+	int		 i;
+
+	if (v->nhits == 0)
+		return "none";
+	buf_init(&b, 65536);
+	for (i = 0; i < v->nhits; i++) {
+		if (i > 0)
+			buf_appendc(&b, ',');
+		buf_appends(&b, v->hits[i].name);
+	}
+	s = arena_strndup(a, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return s;
+}
+
+static void
+json_evidence(struct json *j, const struct verdict *v)
+{
+	const struct evidence	*ev = &v->evidence;
+	const struct analysis	*an = v->analysis;
+	const struct received	*h = NULL;
+
+	if (an != NULL && ev->handoff_hop >= 0 &&
+	    ev->handoff_hop < an->original.nreceived)
+		h = &an->original.received[ev->handoff_hop];
+
+	json_object_begin(j);
+	json_key(j, "identity");
+	json_object_begin(j);
+	json_key(j, "address");
+	json_string(j, ev->identity.address);
+	json_key(j, "source");
+	json_string(j, ev->identity.source);
+	json_key(j, "configured");
+	json_bool(j, ev->identity.configured);
+	json_object_end(j);
+
+	json_key(j, "relays_configured");
+	json_int(j, ev->nrelays);
+	json_key(j, "bounced_by_us");
+	json_bool(j, ev->bounced_by_us);
+
+	json_key(j, "handoff");
+	json_object_begin(j);
+	json_key(j, "verdict");
+	json_string(j, origin_handoff_name(ev->handoff));
+	json_key(j, "why");
+	json_string(j, ev->handoff_why);
+	json_key(j, "hop");
+	if (ev->handoff_hop >= 0)
+		json_int(j, ev->handoff_hop);
+	else
+		json_null(j);
+	json_key(j, "received");
+	json_string(j, h != NULL ? h->line : NULL);
+	json_key(j, "host");
+	json_string(j, ev->handoff_host);
+	json_key(j, "address");
+	json_string(j, ev->handoff_addr);
+	json_key(j, "relay");
+	json_string(j, ev->relay != NULL ? ev->relay->text : NULL);
+	json_key(j, "matched_by");
+	json_string(j, ev->matched_by);
+	json_key(j, "helo_forged");
+	json_bool(j, ev->helo_forged);
+	json_key(j, "no_rdns");
+	json_bool(j, ev->no_rdns);
+	json_key(j, "dynamic");
+	json_bool(j, ev->dynamic);
+	json_key(j, "forwarded_ours");
+	json_bool(j, ev->forwarded_ours);
+	json_key(j, "lower_received_names_relay");
+	json_bool(j, ev->lower_names_relay);
+	json_object_end(j);
+
+	json_key(j, "original_present");
+	json_bool(j, ev->has_original);
+	json_key(j, "message_id_ours");
+	json_bool(j, ev->msgid_ours);
+	json_key(j, "from_ours");
+	json_bool(j, ev->from_ours);
+	json_key(j, "from_foreign");
+	json_bool(j, ev->from_foreign);
+	json_key(j, "return_path_ours");
+	json_bool(j, ev->return_path_ours);
+	json_key(j, "dkim_ours");
+	json_string(j, ev->dkim_ours);
+	json_key(j, "reason");
+	json_string(j, ev->reason);
+	json_key(j, "reply_refs");
+	json_int(j, ev->reply_refs);
+	json_key(j, "reply_refs_ours");
+	json_int(j, ev->reply_ours);
+	json_key(j, "regex_limits_hit");
+	json_int(j, v->regex_limits);
+	json_object_end(j);
+}
+
+void
+score_json(struct json *j, const struct verdict *v)
+{
+	int	 i;
+
+	json_key(j, "backscatter");
+	json_bool(j, v->backscatter);
+	json_key(j, "score");
+	json_score(j, v->score);
+	json_key(j, "required");
+	json_score(j, v->required);
+	json_key(j, "tests");
+	json_array_begin(j);
+	for (i = 0; i < v->nhits; i++) {
+		json_object_begin(j);
+		json_key(j, "name");
+		json_string(j, v->hits[i].name);
+		json_key(j, "score");
+		json_score(j, v->hits[i].score);
+		json_key(j, "description");
+		json_string(j, v->hits[i].description);
+		json_object_end(j);
+	}
+	json_array_end(j);
+	json_key(j, "evidence");
+	if (v->kind == KIND_NONE)
+		json_null(j);
+	else
+		json_evidence(j, v);
+}
+
+static void
+line(struct buf *b, const char *label, const char *value)
+{
+	buf_appends(b, "  ");
+	buf_appends(b, label);
+	buf_appends(b, ": ");
+	buf_appends(b, value != NULL ? value : "-");
+	buf_appendc(b, '\n');
+}
+
+static const char *
+yes(int v)
+{
+	return v ? "yes" : "no";
+}
+
+void
+score_explain(struct buf *b, const struct verdict *v)
+{
+	const struct evidence	*ev = &v->evidence;
+	const struct analysis	*an = v->analysis;
+	char			 num[64];
+	int			 i, n;
+
+	n = snprintf(num, sizeof(num), "%s, score %.1f, required %.1f\n",
+	    v->backscatter ? "Backscatter" : "Not backscatter",
+	    v->score, v->required);
+	if (n > 0 && (size_t)n < sizeof(num))
+		buf_appends(b, num);
+	if (v->kind == KIND_NONE) {
+		buf_appends(b, "  not a bounce, auto-reply or notice: "
+		    "no rules run\n");
+		return;
+	}
+
+	buf_appends(b, "Tests:\n");
+	if (v->nhits == 0)
+		buf_appends(b, "  none\n");
+	for (i = 0; i < v->nhits; i++) {
+		n = snprintf(num, sizeof(num), "  %5.1f ", v->hits[i].score);
+		if (n > 0 && (size_t)n < sizeof(num))
+			buf_appends(b, num);
+		buf_appends(b, v->hits[i].name);
+		if (v->hits[i].description != NULL) {
+			buf_appends(b, "  ");
+			buf_appends(b, v->hits[i].description);
+		}
+		buf_appendc(b, '\n');
+	}
+
+	buf_appends(b, "Evidence:\n");
+	line(b, "our identity", ev->identity.configured ?
+	    "my_domain/my_address (config)" : ev->identity.address);
+	if (!ev->identity.configured)
+		line(b, "identity from", ev->identity.source);
+	n = snprintf(num, sizeof(num), "%d", ev->nrelays);
+	line(b, "relays configured", n > 0 ? num : NULL);
+	line(b, "bounced by us", yes(ev->bounced_by_us));
+	line(b, "handoff", origin_handoff_name(ev->handoff));
+	line(b, "  why", ev->handoff_why);
+	if (ev->handoff_hop >= 0 && an != NULL &&
+	    ev->handoff_hop < an->original.nreceived) {
+		n = snprintf(num, sizeof(num), "%d (from the top, 0 = newest)",
+		    ev->handoff_hop);
+		line(b, "  hop", n > 0 ? num : NULL);
+		line(b, "  Received",
+		    an->original.received[ev->handoff_hop].line);
+		line(b, "  host", ev->handoff_host);
+		line(b, "  address", ev->handoff_addr);
+		line(b, "  relay matched", ev->relay ? ev->relay->text :
+		    "none");
+		if (ev->matched_by)
+			line(b, "  matched by", ev->matched_by);
+		if (ev->helo_forged)
+			line(b, "  HELO", "names our relay or domain, the "
+			    "address does not: forged");
+		if (ev->no_rdns)
+			line(b, "  rDNS", "none");
+		if (ev->dynamic)
+			line(b, "  rDNS", "looks like an end-user address");
+		if (ev->forwarded_ours)
+			line(b, "  below", "a DNS-linked chain reaches our relay");
+		if (ev->lower_names_relay)
+			line(b, "  below", "a lower line names our relay "
+			    "(anyone can write that: not counted)");
+	}
+	line(b, "original returned", yes(ev->has_original));
+	if (ev->has_original) {
+		line(b, "Message-ID ours", yes(ev->msgid_ours));
+		line(b, "From ours", yes(ev->from_ours));
+		line(b, "Return-Path ours", yes(ev->return_path_ours));
+		line(b, "DKIM d= ours", ev->dkim_ours ? ev->dkim_ours : "no");
+	}
+	line(b, "reason", ev->reason);
+	if (ev->reply_refs > 0) {
+		n = snprintf(num, sizeof(num), "%d, %d at our domains",
+		    ev->reply_refs, ev->reply_ours);
+		line(b, "answers Message-IDs", n > 0 ? num : NULL);
+	}
+	if (v->regex_limits > 0) {
+		n = snprintf(num, sizeof(num), "%d", v->regex_limits);
+		line(b, "patterns stopped by a limit", n > 0 ? num : NULL);
+	}
+	if (v->rule_errors > 0)
+		line(b, "rule errors", "some rules are broken: run --lint");
+}
