@@ -13,7 +13,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -560,7 +559,7 @@ int
 config_load_default(struct config *cfg, struct buf *errors)
 {
 	const char	*home = getenv("HOME");
-	char		 user[PATH_MAX];
+	char		 user[4096];
 	int		 nerr, n;
 
 	nerr = config_load(cfg, CONFIG_SYSTEM_FILE, 0, errors);

@@ -653,6 +653,7 @@ expr_emit(struct expr *e, enum op_code code, double num, const char *name,
 }
 
 static int expr_or(struct expr *);
+static int compile_pattern(struct ruleset *, struct rule *, struct buf *);
 
 static int
 expr_primary(struct expr *e)
@@ -947,6 +948,12 @@ parse_line(struct ruleset *rs, const char *file, int lineno, char *s,
 	default:
 		rc = -1;
 	}
+	tmp.file = file;
+	tmp.line = lineno;
+	/* compile now, so a broken redefinition keeps the earlier rule */
+	if (rc == 0 && tmp.pattern != NULL && compile_pattern(rs, &tmp,
+	    errors) == -1)
+		rc = -1;
 	if (rc == -1) {
 		tmp.name = NULL;
 		rule_clear(&tmp);
@@ -963,8 +970,6 @@ parse_line(struct ruleset *rs, const char *file, int lineno, char *s,
 	tmp.score_set = r->score_set;
 	tmp.score_file = r->score_file;
 	tmp.score_line = r->score_line;
-	tmp.file = file;
-	tmp.line = lineno;
 	*r = tmp;
 	return 0;
 nomem:
@@ -1328,16 +1333,9 @@ rules_compile(struct ruleset *rs, const struct config *cfg,
 				nerr++;
 				break;
 			}
-			if (r->mod == MOD_EXISTS)
-				break;
-			/* FALLTHROUGH */
+			break;
 		case RULE_BODY:
 		case RULE_ORIG_BODY:
-			if (compile_pattern(rs, r, errors) == -1) {
-				r->broken = 1;
-				nerr++;
-			}
-			break;
 		case RULE_EVAL:
 		case RULE_META:
 			break;

@@ -1,0 +1,259 @@
+/*
+ * unit-config.c - the configuration file: every directive, every error
+ * with its file:line, relay matching by name, glob, address and CIDR,
+ * and where our identity comes from.
+ */
+#include <sys/stat.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "config.h"
+#include "header.h"
+#include "tap.h"
+
+static char	 dir[] = "/tmp/unit-config.XXXXXX";
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE	*fp = fopen(path, "w");
+
+	if (fp == NULL) {
+		perror(path);
+		exit(2);
+	}
+	fputs(text, fp);
+	fclose(fp);
+}
+
+/* Parse one line into a fresh config: the error text, or "" when good. */
+static const char *
+line_error(const char *line)
+{
+	static char	 out[512];
+	struct config	 cfg;
+	struct buf	 err;
+
+	config_init(&cfg);
+	buf_init(&err, 4096);
+	config_line(&cfg, line, "t.conf", 7, &err);
+	snprintf(out, sizeof(out), "%s", err.len ? err.data : "");
+	buf_free(&err);
+	config_free(&cfg);
+	return out;
+}
+
+static const struct {
+	const char	*label;
+	const char	*line;
+	const char	*want;	/* error line, "" when good */
+} lines[] = {
+	{ "comment only", "   # nothing here", "" },
+	{ "empty", "", "" },
+	{ "my_domain", "my_domain northwind.example", "" },
+	{ "my_domain with trailing comment", "my_domain a.example b.example # ours", "" },
+	{ "my_domain bad", "my_domain north..wind",
+	    "t.conf:7: my_domain north..wind: not a domain name\n" },
+	{ "my_domain missing value", "my_domain",
+	    "t.conf:7: my_domain: missing value\n" },
+	{ "my_address", "my_address alice@northwind.example", "" },
+	{ "my_address bad", "my_address alice",
+	    "t.conf:7: my_address alice: not an address\n" },
+	{ "my_relay all forms",
+	    "my_relay smtp.northwind.example *.out.northwind.example 192.0.2.25 2001:db8::/32 198.51.100.0/24", "" },
+	{ "my_relay bad prefix", "my_relay 192.0.2.0/33",
+	    "t.conf:7: my_relay 192.0.2.0/33: prefix length must be 0-32\n" },
+	{ "my_relay bad v6 prefix", "my_relay 2001:db8::/129",
+	    "t.conf:7: my_relay 2001:db8::/129: prefix length must be 0-128\n" },
+	{ "my_relay CIDR of a name", "my_relay smtp.example/24",
+	    "t.conf:7: my_relay smtp.example/24: not an address or CIDR range\n" },
+	{ "my_relay bad glob", "my_relay smtp*.example",
+	    "t.conf:7: my_relay smtp*.example: not a host name, *.suffix, address or CIDR range\n" },
+	{ "required_score", "required_score 6.5", "" },
+	{ "required_score negative", "required_score -1", "" },
+	{ "required_score junk", "required_score five",
+	    "t.conf:7: required_score five: not a number\n" },
+	{ "required_score two values", "required_score 5 6",
+	    "t.conf:7: required_score: wrong number of values\n" },
+	{ "score", "score BS_FOREIGN_HANDOFF 3.0", "" },
+	{ "score bad name", "score FOREIGN 3.0",
+	    "t.conf:7: score FOREIGN: rule names start with BS_\n" },
+	{ "score bad number", "score BS_X 3x",
+	    "t.conf:7: score BS_X 3x: not a number\n" },
+	{ "score missing number", "score BS_X",
+	    "t.conf:7: score: wrong number of values\n" },
+	{ "unknown directive", "whitelist_bounce_relays smtp.example",
+	    "t.conf:7: unknown directive whitelist_bounce_relays\n" },
+	{ "rules_file missing", "rules_file /nonexistent/x.cf",
+	    "t.conf:7: /nonexistent/x.cf: No such file or directory\n" },
+	{ "rules_dir not a dir", "rules_dir /etc/passwd",
+	    "t.conf:7: /etc/passwd: not a directory\n" },
+	{ "rules_file a directory", "rules_file /tmp",
+	    "t.conf:7: /tmp: not a regular file\n" },
+};
+
+int
+main(void)
+{
+	struct config		 cfg;
+	struct buf		 err;
+	struct arena		 a;
+	struct identity		 id;
+	struct header_block	 hb;
+	const struct config_relay *r;
+	char			 path[256], rules[256], sub[256];
+	const char		*hdr;
+	size_t			 i;
+	int			 n;
+
+	plan(0);
+	if (mkdtemp(dir) == NULL) {
+		perror("mkdtemp");
+		return 2;
+	}
+	unsetenv("RECIPIENT");
+	unsetenv("ORIG_RECIPIENT");
+	unsetenv("ORIGINAL_RECIPIENT");
+
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		is_str(line_error(lines[i].line), lines[i].want, "line: %s",
+		    lines[i].label);
+
+	/* a whole file: good lines apply, bad lines are counted by line */
+	snprintf(rules, sizeof(rules), "%s/local.cf", dir);
+	write_file(rules, "body BS_X /x/\n");
+	snprintf(sub, sizeof(sub), "%s/rules.d", dir);
+	ok(mkdir(sub, 0700) == 0, "made a rules dir");
+	snprintf(path, sizeof(path), "%s/bs.conf", dir);
+	write_file(path,
+	    "# config\n"
+	    "my_domain Northwind.Example\n"
+	    "my_address bob@other.example\n"
+	    "my_relay smtp.northwind.example *.out.northwind.example\n"
+	    "my_relay 192.0.2.25 198.51.100.0/24 2001:db8::/32\n"
+	    "bogus line\n"
+	    "required_score 4.5\n"
+	    "score BS_FOREIGN_HANDOFF 7\n"
+	    "rules_file local.cf\n"
+	    "rules_dir rules.d\n"
+	    "my_relay 300.1.2.3/8\n");
+	config_init(&cfg);
+	buf_init(&err, 4096);
+	n = config_load(&cfg, path, 1, &err);
+	is_int(n, 2, "two bad lines counted");
+	ok(err.len > 0 && strstr(err.data, "bs.conf:6: unknown directive bogus") != NULL,
+	    "unknown directive reported at file:6");
+	ok(err.len > 0 && strstr(err.data, "bs.conf:11: my_relay 300.1.2.3/8: not an address") != NULL,
+	    "bad CIDR reported at file:11");
+	is_int(cfg.ndomains, 1, "one domain");
+	is_str(cfg.ndomains ? cfg.domains[0] : NULL, "northwind.example",
+	    "domain lower-cased");
+	is_int(cfg.nrelays, 5, "five relays");
+	ok(cfg.required == 4.5, "required_score read");
+	is_int(cfg.nscores, 1, "one score override");
+	ok(cfg.nscores == 1 && cfg.scores[0].line == 8 &&
+	    cfg.scores[0].score == 7.0, "score override remembers its line");
+	is_int(cfg.nrule_paths, 2, "rules_file and rules_dir recorded");
+	ok(cfg.nrule_paths == 2 && strcmp(cfg.rule_paths[0].path, rules) == 0,
+	    "rules_file relative to the config's directory");
+	ok(cfg.nrule_paths == 2 && cfg.rule_paths[1].is_dir, "rules_dir is a dir");
+
+	/* relays */
+	r = config_relay_match(&cfg, "smtp.northwind.example", NULL);
+	is_str(r ? r->text : NULL, "smtp.northwind.example", "exact host");
+	r = config_relay_match(&cfg, "SMTP.Northwind.Example.", NULL);
+	is_str(r ? r->text : NULL, "smtp.northwind.example",
+	    "host: case and a root dot ignored");
+	ok(config_relay_match(&cfg, "smtp2.northwind.example", NULL) == NULL,
+	    "another host in the domain is not a relay");
+	r = config_relay_match(&cfg, "a.b.out.northwind.example", NULL);
+	is_str(r ? r->text : NULL, "*.out.northwind.example", "glob suffix");
+	ok(config_relay_match(&cfg, "out.northwind.example", NULL) == NULL,
+	    "glob needs one more label");
+	ok(config_relay_match(&cfg, "evilout.northwind.example", NULL) == NULL,
+	    "glob matches at a label boundary only");
+	r = config_relay_match(&cfg, NULL, "192.0.2.25");
+	is_str(r ? r->text : NULL, "192.0.2.25", "IPv4 address");
+	ok(config_relay_match(&cfg, NULL, "192.0.2.26") == NULL,
+	    "the next IPv4 address is not");
+	r = config_relay_match(&cfg, NULL, "198.51.100.200");
+	is_str(r ? r->text : NULL, "198.51.100.0/24", "IPv4 CIDR");
+	ok(config_relay_match(&cfg, NULL, "198.51.101.1") == NULL,
+	    "outside the IPv4 CIDR");
+	r = config_relay_match(&cfg, NULL, "IPv6:2001:DB8:ffff::1");
+	is_str(r ? r->text : NULL, "2001:db8::/32", "IPv6 CIDR, Postfix form");
+	ok(config_relay_match(&cfg, NULL, "2001:db9::1") == NULL,
+	    "outside the IPv6 CIDR");
+	r = config_relay_match(&cfg, NULL, "[::ffff:192.0.2.25]");
+	is_str(r ? r->text : NULL, "192.0.2.25", "IPv4-mapped IPv6 address");
+	ok(config_relay_match(&cfg, NULL, "smtp.northwind.example") == NULL,
+	    "a name given as an address matches nothing");
+
+	/* ours */
+	arena_init(&a, 1 << 20);
+	config_identity(&cfg, NULL, &a, &id);
+	is_str(id.source, "config", "identity from the config");
+	ok(config_is_ours_domain(&cfg, &id, "mail.northwind.example"),
+	    "subdomain of my_domain is ours");
+	ok(!config_is_ours_domain(&cfg, &id, "northwind.example.evil"),
+	    "suffix trick is not ours");
+	ok(config_is_ours_domain(&cfg, &id, "other.example"),
+	    "domain of my_address is ours");
+	ok(config_is_ours_address(&cfg, &id, "anyone@northwind.example"),
+	    "any address in my_domain is ours");
+	ok(config_is_ours_address(&cfg, &id, "bob+lists@other.example"),
+	    "my_address with +detail is ours");
+	ok(!config_is_ours_address(&cfg, &id, "carol@other.example"),
+	    "another address at my_address's domain is not");
+	config_free(&cfg);
+	buf_free(&err);
+
+	/* missing files */
+	config_init(&cfg);
+	buf_init(&err, 4096);
+	is_int(config_load(&cfg, "/nonexistent/bs.conf", 0, &err), 0,
+	    "optional missing file: no error");
+	is_int(config_load(&cfg, "/nonexistent/bs.conf", 1, &err), 1,
+	    "required missing file: one error");
+	ok(err.len > 0 && strstr(err.data, "/nonexistent/bs.conf: No such file") != NULL,
+	    "missing file reported with its name");
+	buf_free(&err);
+
+	/* identity without config: option, environment, then headers */
+	hdr = "Delivered-To: dt@home.example\nTo: Someone <to@home.example>\n\n";
+	header_parse(&a, hdr, strlen(hdr), &hb);
+	config_identity(&cfg, &hb, &a, &id);
+	is_str(id.address, "dt@home.example", "identity from Delivered-To");
+	is_str(id.source, "Delivered-To", "source Delivered-To");
+	ok(config_is_ours_domain(&cfg, &id, "home.example"),
+	    "identity's domain is ours without config");
+	ok(config_is_ours_address(&cfg, &id, "DT+x@home.example"),
+	    "identity address with +detail and case is ours");
+	setenv("ORIGINAL_RECIPIENT", "orig@env.example", 1);
+	config_identity(&cfg, &hb, &a, &id);
+	is_str(id.source, "ORIGINAL_RECIPIENT", "environment before headers");
+	setenv("RECIPIENT", "rcpt@env.example", 1);
+	config_identity(&cfg, &hb, &a, &id);
+	is_str(id.address, "rcpt@env.example", "RECIPIENT before ORIGINAL_RECIPIENT");
+	ok(config_set_recipient(&cfg, "opt@cli.example") == 0, "--recipient set");
+	ok(config_set_recipient(&cfg, "not an address") == -1,
+	    "--recipient refuses a non-address");
+	config_identity(&cfg, &hb, &a, &id);
+	is_str(id.source, "--recipient", "--recipient before the environment");
+	is_str(id.address, "opt@cli.example", "--recipient address");
+	unsetenv("RECIPIENT");
+	unsetenv("ORIGINAL_RECIPIENT");
+	config_free(&cfg);
+	arena_free(&a);
+
+	unlink(rules);
+	rmdir(sub);
+	unlink(path);
+	rmdir(dir);
+	return done();
+}

@@ -1,0 +1,357 @@
+/*
+ * unit-rules.c - the rule language: parse errors with file:line, each
+ * rule type on a hand-built analysis, meta expressions (counting,
+ * comparison, cycles, depth), overriding by name, PCRE2 limits (a
+ * pathological pattern on pathological input is no match, fast), and
+ * the built-in rules compiling clean.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "anatomy.h"
+#include "arena.h"
+#include "buf.h"
+#include "config.h"
+#include "header.h"
+#include "limits.h"
+#include "message.h"
+#include "origin.h"
+#include "rules.h"
+#include "tap.h"
+
+/* Compile text alone; return the error text ("" when clean). */
+static const char *
+compile_errors(const char *text, int *nerr_r)
+{
+	static char	 out[2048];
+	struct ruleset	*rs = rules_new();
+	struct buf	 err;
+	int		 n;
+
+	buf_init(&err, 8192);
+	rules_add_text(rs, "t.cf", text);
+	n = rules_compile(rs, NULL, &err);
+	snprintf(out, sizeof(out), "%s", err.len ? err.data : "");
+	if (nerr_r != NULL)
+		*nerr_r = n;
+	buf_free(&err);
+	rules_free(rs);
+	return out;
+}
+
+static const struct {
+	const char	*label;
+	const char	*text;
+	const char	*want;
+} errors[] = {
+	{ "clean header rule", "header BS_A Subject =~ /x/i\n", "" },
+	{ "unknown directive", "\n\nfull BS_A /x/\n",
+	    "t.cf:3: unknown directive full\n" },
+	{ "bad name", "body FOO /x/\n",
+	    "t.cf:1: FOO: rule names start with BS_ or __ and hold letters, digits and _ (at most 64)\n" },
+	{ "missing name", "body\n", "t.cf:1: body: missing rule name\n" },
+	{ "no pattern", "body BS_A x\n", "t.cf:1: BS_A: expected /pattern/\n" },
+	{ "unclosed pattern", "body BS_A /abc\n",
+	    "t.cf:1: BS_A: pattern not closed with /\n" },
+	{ "bad flag", "body BS_A /abc/q\n", "t.cf:1: BS_A: unknown flag 'q'\n" },
+	{ "bad regex", "# c\nbody BS_A /a(b/\n",
+	    "t.cf:2: BS_A: pattern: missing closing parenthesis at offset 3\n" },
+	{ "header without op", "header BS_A Subject /x/\n",
+	    "t.cf:1: BS_A: expected =~ or !~, not /x/\n" },
+	{ "header bad modifier", "header BS_A From:foo =~ /x/\n",
+	    "t.cf:1: BS_A: unknown modifier :foo (raw, addr, name)\n" },
+	{ "unknown eval", "eval BS_A no_such()\n",
+	    "t.cf:1: BS_A: unknown eval function no_such\n" },
+	{ "eval missing arg", "eval BS_A reason_is()\n",
+	    "t.cf:1: BS_A: reason_is() needs an argument\n" },
+	{ "eval extra arg", "eval BS_A no_original(x)\n",
+	    "t.cf:1: BS_A: no_original() takes no argument\n" },
+	{ "eval bad kind", "eval BS_A kind_is(bouncy)\n",
+	    "t.cf:1: BS_A: kind_is(bouncy): bad argument\n" },
+	{ "meta syntax", "body __A /a/\nmeta BS_M __A &&\n",
+	    "t.cf:2: BS_M: meta: unexpected end at \"\"\n" },
+	{ "meta unbalanced", "body __A /a/\nmeta BS_M (__A\n",
+	    "t.cf:2: BS_M: meta: missing ) at \"\"\n" },
+	{ "meta unknown rule", "meta BS_M __NOPE || __NOPE2\n",
+	    "t.cf:1: BS_M: meta uses unknown rule __NOPE\n" },
+	{ "meta self", "meta BS_M BS_M\n", "t.cf:1: BS_M: meta uses itself\n" },
+	{ "meta cycle", "body __X /x/\nmeta __A __B && __X\nmeta __B __C\nmeta __C __A\n",
+	    "t.cf:2: __A: meta dependency cycle\n"
+	    "t.cf:3: __B: meta dependency cycle\n"
+	    "t.cf:4: __C: meta dependency cycle\n" },
+	{ "score undefined", "score BS_GONE 2\n",
+	    "t.cf:1: BS_GONE: score or describe for a rule that is not defined\n" },
+	{ "score not a number", "body BS_A /a/\nscore BS_A lots\n",
+	    "t.cf:2: score BS_A: not a number\n" },
+	{ "text after pattern", "body BS_A /a/i junk\n",
+	    "t.cf:1: BS_A: text after the pattern\n" },
+	{ "escaped hash kept", "body BS_A /a\\#b/ # comment\n", "" },
+	{ "tflags ignored", "body BS_A /a/\ntflags BS_A nice\n", "" },
+	{ "four scores", "body BS_A /a/\nscore BS_A 1 2 3 4\n", "" },
+};
+
+/* A message with a header, a text and an original. */
+struct fixture {
+	struct arena		 a;
+	struct message		 m;
+	struct analysis		 an;
+	struct evidence		 ev;
+	struct config		 cfg;
+};
+
+static void
+fixture_init(struct fixture *f, const char *hdr, const char *text,
+    const char *orig_hdr, const char *orig_body)
+{
+	memset(f, 0, sizeof(*f));
+	arena_init(&f->a, 64u << 20);
+	header_parse(&f->a, hdr, strlen(hdr), &f->m.hdr);
+	f->an.kind = KIND_BOUNCE;
+	f->an.message = &f->m;
+	f->an.text = (char *)text;
+	f->an.text_len = text ? strlen(text) : 0;
+	if (orig_hdr != NULL) {
+		f->an.original.source = SOURCE_RFC822;
+		header_parse(&f->a, orig_hdr, strlen(orig_hdr),
+		    &f->an.original.hdr);
+	}
+	f->an.original.body = (char *)orig_body;
+	f->an.original.body_len = orig_body ? strlen(orig_body) : 0;
+	config_init(&f->cfg);
+	origin_gather(&f->cfg, &f->an, &f->a, &f->ev);
+}
+
+/* Run text on the fixture; the comma-separated hits, or "ERROR". */
+static const char *
+run(struct fixture *f, const char *text, struct ruleset **rs_r)
+{
+	static char	 out[1024];
+	struct ruleset	*rs = rules_new();
+	struct rule_hit	*hits;
+	int		 n, i, limits;
+	size_t		 o = 0;
+
+	rules_add_text(rs, "t.cf", text);
+	if (rules_compile(rs, NULL, NULL) < 0 ||
+	    rules_run(rs, &f->an, &f->ev, &f->a, &hits, &n, &limits) == -1) {
+		rules_free(rs);
+		return "ERROR";
+	}
+	out[0] = '\0';
+	for (i = 0; i < n && o < sizeof(out) - 80; i++)
+		o += (size_t)snprintf(out + o, sizeof(out) - o, "%s%s",
+		    i ? "," : "", hits[i].name);
+	if (rs_r != NULL)
+		*rs_r = rs;
+	else
+		rules_free(rs);
+	return out;
+}
+
+int
+main(void)
+{
+	struct fixture	 f;
+	struct ruleset	*rs;
+	struct config	 cfg;
+	struct buf	 err;
+	struct rule_hit	*hits;
+	char		*big;
+	size_t		 i;
+	long		 t0, t1;
+	int		 n, limits, nerr;
+	struct timespec	 ts;
+
+	plan(0);
+
+	for (i = 0; i < sizeof(errors) / sizeof(errors[0]); i++)
+		is_str(compile_errors(errors[i].text, NULL), errors[i].want,
+		    "compile: %s", errors[i].label);
+	compile_errors("body BS_A /a/\nbody BS_B /(/\nfoo\n", &nerr);
+	is_int(nerr, 2, "error count returned");
+
+	fixture_init(&f,
+	    "From: MAILER-DAEMON@mx.remote.example\n"
+	    "Subject: =?UTF-8?Q?Unzustellbar=3A_Hallo?=\n"
+	    "To: Alice Example <alice@northwind.example>\n"
+	    "Received: from a\nReceived: from b\n\n",
+	    "This is the mail system at host mx.remote.example.\n"
+	    "I'm sorry to have to inform you\nthat your message could not be delivered.\n",
+	    "From: \"Cheap Pills\" <pills@spam.example>\n"
+	    "Subject: Buy now\nMessage-ID: <x@bot.example>\n\n",
+	    "Best prices on VIAGRA today\n");
+
+	is_str(run(&f, "header BS_S Subject =~ /^Unzustellbar: Hallo$/\n", NULL),
+	    "BS_S", "header: RFC 2047 decoded");
+	is_str(run(&f, "header BS_S Subject:raw =~ /=\\?UTF-8\\?Q/\n", NULL),
+	    "BS_S", "header :raw not decoded");
+	is_str(run(&f, "header BS_N Subject !~ /Unzustellbar/\n", NULL),
+	    "", "header !~ on a match: no hit");
+	is_str(run(&f, "header BS_N X-Absent !~ /x/\n", NULL), "BS_N",
+	    "header !~ on an absent header: hit");
+	is_str(run(&f, "header BS_U X-Absent =~ /^none$/ [if-unset: none]\n", NULL),
+	    "BS_U", "if-unset text used for an absent header");
+	is_str(run(&f, "header BS_A To:addr =~ /^alice\\@northwind\\.example$/\n", NULL),
+	    "BS_A", "header :addr");
+	is_str(run(&f, "header BS_A To:name =~ /^Alice Example$/\n", NULL),
+	    "BS_A", "header :name");
+	is_str(run(&f, "header BS_R Received =~ /^from a\\nfrom b$/\n", NULL),
+	    "BS_R", "several fields joined by newlines");
+	is_str(run(&f, "header BS_L ALL =~ /^To: Alice/m\n", NULL), "BS_L",
+	    "ALL: the whole header");
+	is_str(run(&f, "header BS_E exists:Subject\nheader BS_F exists:X-No\n", NULL),
+	    "BS_E", "exists:");
+	is_str(run(&f, "body BS_B /could not be delivered/\n", NULL), "BS_B",
+	    "body on the bounce's text");
+	is_str(run(&f, "body BS_B /viagra/i\n", NULL), "",
+	    "body does not see the original");
+	is_str(run(&f, "orig_body BS_O /viagra/i\n", NULL), "BS_O",
+	    "orig_body on the original's body");
+	is_str(run(&f, "orig_header BS_O From:name =~ /Cheap Pills/\n", NULL),
+	    "BS_O", "orig_header with :name");
+	is_str(run(&f, "orig_header BS_O Subject =~ /Unzustellbar/\n", NULL),
+	    "", "orig_header does not see the bounce's header");
+	is_str(run(&f, "eval BS_V no_original()\neval BS_K kind_is(bounce)\n", NULL),
+	    "BS_K", "eval: kind_is, no_original");
+
+	/* meta */
+	is_str(run(&f,
+	    "body __A /mail system/\nbody __B /sorry/\nbody __C /nothere/\n"
+	    "meta BS_AND __A && __B\nmeta BS_OR __C || __B\n"
+	    "meta BS_NOT !__C && !(__C || !__A)\n"
+	    "meta BS_CNT (__A + __B + __C) >= 2\n"
+	    "meta BS_CNT3 (__A + __B + __C) > 2\n"
+	    "meta BS_NEST BS_AND && BS_CNT\n"
+	    "meta BS_EQ __A + __B == 2\n", NULL),
+	    "BS_AND,BS_CNT,BS_EQ,BS_NEST,BS_NOT,BS_OR",
+	    "meta: && || ! ( ) + comparisons, metas on metas, __ hidden");
+	is_str(run(&f,
+	    "meta BS_LATE __LATER\nbody __LATER /sorry/\n", NULL),
+	    "BS_LATE", "meta may use a rule defined further down");
+	is_str(run(&f,
+	    "body BS_A /sorry/\nbody BS_A /nothere/\n", NULL), "",
+	    "a later definition replaces an earlier one");
+	is_str(run(&f,
+	    "body BS_A /sorry/\nbody BS_A /(/\n", NULL), "BS_A",
+	    "a broken redefinition keeps the earlier one");
+	is_str(run(&f,
+	    "body BS_A /sorry/\nscore BS_A 0\nmeta BS_M BS_A\n", NULL), "",
+	    "score 0 turns a rule off, for metas too");
+
+	/* scores, descriptions, overrides from the config */
+	config_init(&cfg);
+	buf_init(&err, 4096);
+	config_line(&cfg, "score BS_A 2.5", "my.conf", 3, &err);
+	config_line(&cfg, "score BS_NOPE 1", "my.conf", 4, &err);
+	rs = rules_new();
+	rules_add_text(rs, "t.cf", "body BS_A /sorry/\ndescribe BS_A Sorry\n"
+	    "score BS_A 1\nbody BS_B /sorry/\n");
+	is_int(rules_compile(rs, &cfg, &err), 1, "config score for no rule: error");
+	ok(strstr(err.data, "my.conf:4: score BS_NOPE: no such rule") != NULL,
+	    "config score error at its file:line");
+	ok(rules_run(rs, &f.an, &f.ev, &f.a, &hits, &n, &limits) == 0 &&
+	    n == 2 && hits[0].score == 2.5 && hits[1].score == 1.0 &&
+	    hits[0].description != NULL &&
+	    strcmp(hits[0].description, "Sorry") == 0,
+	    "config score wins; default score 1.0; describe kept");
+	rules_free(rs);
+	config_free(&cfg);
+	buf_free(&err);
+
+	/* override by name across sources: a later file wins */
+	rs = rules_new();
+	rules_add_text(rs, "builtin.cf", "body BS_A /sorry/\nscore BS_A 3\n");
+	rules_add_text(rs, "local.cf", "body BS_A /nothere/\n");
+	rules_compile(rs, NULL, NULL);
+	rules_run(rs, &f.an, &f.ev, &f.a, &hits, &n, &limits);
+	is_int(n, 0, "a later file's definition overrides the earlier one");
+	rules_free(rs);
+
+	/* meta depth cap */
+	{
+		struct buf	 t;
+		char		 l[128];
+		int		 k;
+
+		buf_init(&t, 1 << 20);
+		buf_appends(&t, "body __M0 /sorry/\n");
+		for (k = 1; k <= RULES_META_DEPTH + 2; k++) {
+			snprintf(l, sizeof(l), "meta __M%d __M%d\n", k, k - 1);
+			buf_appends(&t, l);
+		}
+		ok(strstr(compile_errors(t.data, NULL),
+		    "nested more than") != NULL, "meta chain over the depth cap");
+		buf_reset(&t);
+		buf_appends(&t, "body __A /a/\nmeta BS_M ");
+		for (k = 0; k < RULES_EXPR_DEPTH + 5; k++)
+			buf_appendc(&t, '(');
+		buf_appends(&t, "__A");
+		for (k = 0; k < RULES_EXPR_DEPTH + 5; k++)
+			buf_appendc(&t, ')');
+		buf_appendc(&t, '\n');
+		ok(strstr(compile_errors(t.data, NULL), "nested too deeply") != NULL,
+		    "parentheses over the nesting cap");
+		buf_reset(&t);
+		buf_appends(&t, "body __A /a/\nmeta BS_M ");
+		for (k = 0; k < 8000; k++)
+			buf_appendc(&t, '!');
+		buf_appends(&t, "__A\n");
+		ok(strstr(compile_errors(t.data, NULL), "nested too deeply") != NULL,
+		    "8000 nots: refused, no deep recursion");
+		buf_free(&t);
+	}
+
+	/* PCRE2 limits: catastrophic backtracking is stopped, no match */
+	big = malloc(LIMIT_REGEX_INPUT * 2 + 1);
+	memset(big, 'a', LIMIT_REGEX_INPUT * 2);
+	big[LIMIT_REGEX_INPUT * 2] = '\0';
+	big[20000] = 'b';			/* (a+)+$ fails only after backtracking */
+	big[LIMIT_REGEX_INPUT + 10] = 'c';	/* past the cap */
+	f.an.text = big;
+	f.an.text_len = LIMIT_REGEX_INPUT * 2;
+	rs = rules_new();
+	rules_add_text(rs, "t.cf",
+	    "body BS_EVIL /^(a+)+$/\nbody BS_EVIL2 /^(a|aa)+$/\n"
+	    "body BS_LATE_C /c/\nbody BS_EARLY /^aaa/\n");
+	rules_compile(rs, NULL, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	t0 = ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+	ok(rules_run(rs, &f.an, &f.ev, &f.a, &hits, &n, &limits) == 0,
+	    "pathological run returns");
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	t1 = ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+	ok(rules_result(rs, "BS_EVIL") == 0 && rules_result(rs, "BS_EVIL2") == 0,
+	    "limit hit counts as no match");
+	ok(limits >= 2, "limit hits counted (%d)", limits);
+	ok(t1 - t0 < 2000, "finished in %ld ms", t1 - t0);
+	is_int(rules_result(rs, "BS_LATE_C"), 0,
+	    "input capped at LIMIT_REGEX_INPUT (the c is past it)");
+	is_int(rules_result(rs, "BS_EARLY"), 1, "a plain pattern still matches");
+	rules_free(rs);
+	free(big);
+
+	/* invalid UTF-8 is no error */
+	f.an.text = (char *)"caf\xe9 \xff\xfe r\xc3\xa9sum\xc3\xa9";
+	f.an.text_len = strlen(f.an.text);
+	is_str(run(&f, "body BS_U /R\xc3\x89SUM\xc3\x89/i\n", NULL), "BS_U",
+	    "caseless UTF-8 match in text with invalid bytes");
+
+	/* the built-in rules compile clean */
+	rs = rules_new();
+	buf_init(&err, 65536);
+	rules_add_builtin(rs);
+	n = rules_compile(rs, NULL, &err);
+	is_int(n, 0, "built-in rules: no errors");
+	if (n != 0)
+		diag("%s", err.data);
+	ok(rules_count(rs) > 10, "built-in rules: %d usable", rules_count(rs));
+	diag("built-in rules compiled in %ld us", rules_compile_usec(rs));
+	ok(rules_compile(rs, NULL, &err) == n, "compiling again is a no-op");
+	buf_free(&err);
+	rules_free(rs);
+
+	arena_free(&f.a);
+	return done();
+}
