@@ -130,6 +130,12 @@ static const char *const bounce_subjects[] = {
 	NULL
 };
 
+/* Abuse reports that are not ARF, by their providers' subjects. */
+static const char *const feedback_subjects[] = {
+	"complaint about message from", "abuse report", "email feedback report",
+	"spam report", NULL
+};
+
 static const char *const autoreply_subjects[] = {
 	"auto:", "auto reply", "auto-reply", "autoreply", "auto response",
 	"auto-response", "autoresponse", "automatic reply", "automatic response",
@@ -598,6 +604,7 @@ read_message(struct message *msg, struct arena *a, struct analysis *an,
 	    strncmp(ct, "message/", 8) != 0)) &&
 	    !header_has(hb, "X-Failed-Recipients") &&
 	    !any_of(subj, notice_subjects) && !any_of(subj, challenge_words) &&
+	    !any_of(subj, feedback_subjects) &&
 	    !header_has(hb, "X-Amazon-Mail-Relay-Type"))
 		return 0;
 
@@ -635,19 +642,35 @@ read_message(struct message *msg, struct arena *a, struct analysis *an,
 	in.from = from ? from : "";
 	in.text = an->text ? an->text : "";
 	in.text_len = prose_len;
-	in.ltext = lowered(a, in.text);
+	in.ltext = lowered(a, arena_strndup(a, in.text, prose_len));
 	if (in.ltext == NULL)
 		in.ltext = "";
 	in.has_dsn = pp.dsn != -1;
 	in.daemon = daemon;
 
+	/* Delivery-status fields in the prose: a DSN whose MIME structure
+	 * was lost, or an MTA that writes the fields inline. */
+	if (pp.dsn == -1) {
+		const char	*f = strcasestr(in.text, "final-recipient:");
+		const char	*r = strcasestr(in.text, "reporting-mta:");
+
+		if (f != NULL) {
+			size_t	 off = (size_t)((r != NULL && r < f ? r : f) -
+			    in.text);
+
+			if (dsn_parse(a, in.text + off, an->text_len - off, an) > 0)
+				in.has_dsn = 1;
+		}
+	}
+
 	/* Kind, from the strongest structural signs down. */
-	if (pp.feedback != -1 || (ct != NULL && strstr(ct, "feedback-report")))
+	if (pp.feedback != -1 || (ct != NULL && strstr(ct, "feedback-report")) ||
+	    (pp.rfc822 != -1 && any_of(subj, feedback_subjects)))
 		an->kind = KIND_FEEDBACK;
 	else if (pp.mdn != -1 || (ct != NULL &&
 	    strstr(ct, "disposition-notification")))
 		an->kind = KIND_MDN;
-	else if (pp.dsn != -1)
+	else if (in.has_dsn)
 		an->kind = KIND_BOUNCE;
 	else if (challenge)
 		an->kind = KIND_CHALLENGE;

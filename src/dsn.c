@@ -69,14 +69,67 @@ field(struct arena *a, const struct header_block *hb, const char *name)
 	return header_get_raw(a, hb, name);
 }
 
+static int
+named(const struct header *f, const char *name)
+{
+	size_t	 n = strlen(name);
+
+	return f->name_len == n && strncasecmp(f->name, name, n) == 0;
+}
+
+/* Read one recipient's fields; 1 if a recipient was added. */
+static int
+recipient_block(struct arena *a, const struct header_block *hb,
+    struct analysis *an)
+{
+	struct recipient	*r;
+	char			*fr, *or, *addr, *v, code[16];
+
+	fr = field(a, hb, "Final-Recipient");
+	or = field(a, hb, "Original-Recipient");
+	if (fr == NULL)
+		fr = field(a, hb, "X-Actual-Recipient");
+	addr = NULL;
+	if (fr != NULL)
+		addr = address_first(a, fr);
+	/* A source route ("@relay:user@host") or a host without a dot names
+	 * an internal hop; the original recipient is the address the sender
+	 * used. */
+	if (or != NULL && (addr == NULL || strchr(fr, ':') != strrchr(fr, ':') ||
+	    strchr(address_domain(addr), '.') == NULL)) {
+		char	*o = address_first(a, or);
+
+		if (o != NULL)
+			addr = o;
+	}
+	if (addr == NULL || (r = anatomy_add_recipient(an, a, addr)) == NULL)
+		return 0;
+	if ((v = field(a, hb, "Action")) != NULL) {
+		v[strcspn(v, " \t;(")] = '\0';
+		for (char *p = v; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+		r->action = v;
+	}
+	if ((v = field(a, hb, "Status")) != NULL && dsn_status_code(v, code))
+		r->status = arena_strdup(a, code);
+	if ((v = field(a, hb, "Diagnostic-Code")) != NULL &&
+	    *(v = strip_type(v)) != '\0') {
+		if (strlen(v) > LIMIT_DIAGNOSTIC)
+			v[LIMIT_DIAGNOSTIC] = '\0';
+		r->diagnostic = v;
+	}
+	if ((v = field(a, hb, "Remote-MTA")) != NULL)
+		r->remote_mta = strip_type(v);
+	return 1;
+}
+
 int
 dsn_parse(struct arena *a, const char *text, size_t len, struct analysis *an)
 {
-	struct header_block	 hb;
-	struct recipient	*r;
-	size_t			 off = 0, used;
-	int			 found = 0, block = 0;
-	char			*fr, *or, *addr, *v, code[16];
+	struct header_block	 hb, sub;
+	size_t			 off = 0, used, i, start;
+	int			 found = 0, block = 0, seen_final;
+	char			*v;
 
 	while (off < len) {
 		/* skip blank lines and leading indentation of a block */
@@ -113,45 +166,29 @@ dsn_parse(struct arena *a, const char *text, size_t len, struct analysis *an)
 			if ((v = field(a, &hb, "Original-Envelope-Id")) != NULL)
 				an->envelope_id = v;
 		}
-		fr = field(a, &hb, "Final-Recipient");
-		or = field(a, &hb, "Original-Recipient");
-		if (fr == NULL)
-			fr = field(a, &hb, "X-Actual-Recipient");
-		addr = NULL;
-		if (fr != NULL)
-			addr = address_first(a, fr);
-		/* A source route ("@relay:user@host") or a host without a
-		 * dot names an internal hop; the original recipient is the
-		 * address the sender used. */
-		if (or != NULL && (addr == NULL || strchr(fr, ':') !=
-		    strrchr(fr, ':') || strchr(address_domain(addr), '.') == NULL)) {
-			char	*o = address_first(a, or);
+		/* Broken DSNs run recipients together without the empty
+		 * line: a second Final-Recipient (or an Original-Recipient
+		 * after one) starts the next recipient. */
+		start = 0;
+		seen_final = 0;
+		for (i = 0; i <= hb.count; i++) {
+			int	 split = i == hb.count;
 
-			if (o != NULL)
-				addr = o;
+			if (!split && seen_final &&
+			    (named(&hb.fields[i], "Final-Recipient") ||
+			    named(&hb.fields[i], "Original-Recipient")))
+				split = 1;
+			if (split) {
+				sub.fields = hb.fields + start;
+				sub.count = i - start;
+				sub.truncated = 0;
+				found += recipient_block(a, &sub, an);
+				start = i;
+				seen_final = 0;
+			}
+			if (i < hb.count && named(&hb.fields[i], "Final-Recipient"))
+				seen_final = 1;
 		}
-		if (addr == NULL)
-			continue;
-		if ((r = anatomy_add_recipient(an, a, addr)) == NULL)
-			continue;
-		found++;
-		if ((v = field(a, &hb, "Action")) != NULL) {
-			v[strcspn(v, " \t;(")] = '\0';
-			for (char *p = v; *p; p++)
-				*p = (char)tolower((unsigned char)*p);
-			r->action = v;
-		}
-		if ((v = field(a, &hb, "Status")) != NULL &&
-		    dsn_status_code(v, code))
-			r->status = arena_strdup(a, code);
-		if ((v = field(a, &hb, "Diagnostic-Code")) != NULL &&
-		    *(v = strip_type(v)) != '\0') {
-			if (strlen(v) > LIMIT_DIAGNOSTIC)
-				v[LIMIT_DIAGNOSTIC] = '\0';
-			r->diagnostic = v;
-		}
-		if ((v = field(a, &hb, "Remote-MTA")) != NULL)
-			r->remote_mta = strip_type(v);
 	}
 	return found;
 }

@@ -467,8 +467,10 @@ scan_addresses(struct arena *a, const char *v, char **out, int max,
 			if (*r == ']')
 				r++;
 		} else
+			/* ASCII only: an address in CJK prose runs straight
+			 * into the next word */
 			while (*r && (isalnum((unsigned char)*r) || *r == '-' ||
-			    *r == '.' || *r == '_' || (unsigned char)*r >= 0x80))
+			    *r == '.' || *r == '_'))
 				r++;
 		while (l < p && *l == '.')
 			l++;

@@ -366,13 +366,14 @@ dequote(struct arena *a, const char *s, const char *end, size_t *len_r)
 /*
  * A run of header lines is the original when it has a Message-ID or a
  * Received field and weighs at least 3 (see name_weight); a run right
- * after a marker line may lack both if it weighs 3 (From, To, Subject).
+ * after a marker line may lack both if it weighs 4 (From, To, Subject,
+ * Date).
  * A short summary ("Subject: x / Date: y") in the prose weighs less.
  */
 static int
 run_ok(int weight, int has_key, int marked)
 {
-	return (has_key && weight >= 3) || (marked && weight >= 3) ||
+	return (has_key && weight >= 3) || (marked && weight >= 4) ||
 	    weight >= 5;
 }
 
@@ -383,6 +384,7 @@ original_find_inline(struct arena *a, struct original *o, const char *text,
 	const char	*p = text, *end, *nl, *run = NULL, *best = NULL;
 	const char	*after_marker = NULL;
 	int		 weight = 0, has_key = 0, marked, best_rank = 0, rank;
+	int		 best_weight = 0;
 	size_t		 n, pre;
 	char		*copy;
 
@@ -414,16 +416,20 @@ original_find_inline(struct arena *a, struct original *o, const char *text,
 				/* rank: keyed and marked > keyed > marked */
 				rank = run_ok(weight, has_key, marked) ?
 				    1 + 2 * has_key + marked : 0;
-				if (rank > best_rank) {
+				/* equal rank: the heavier block, and at equal
+				 * weight the later (summaries come first) */
+				if (rank > best_rank || (rank == best_rank &&
+				    rank > 0 && weight >= best_weight)) {
 					best = run;
 					best_rank = rank;
+					best_weight = weight;
 				}
 				run = NULL;
 			}
 			if (p < end && nl > p && is_marker(p, (size_t)(nl - p)))
 				after_marker = p;
 		}
-		if (best_rank == 4 || p >= end)
+		if (p >= end)
 			break;
 		p = nl + 1;
 	}

@@ -60,9 +60,14 @@ own_address(const struct analysis *an, struct arena *a, const char *addr)
 	return 0;
 }
 
-int
-reader_add_addresses(struct analysis *an, struct arena *a, const char *s,
-    size_t n)
+/*
+ * Add the addresses in [s, s+n). With strict set, the bounce's own
+ * recipients are skipped (they are the sender, named in the prose); a line
+ * that starts with an address is a recipient line whatever it names.
+ */
+static int
+add_addresses(struct analysis *an, struct arena *a, const char *s, size_t n,
+    int strict)
 {
 	char	*copy, *list[16];
 	int	 c, k, added = 0;
@@ -71,13 +76,22 @@ reader_add_addresses(struct analysis *an, struct arena *a, const char *s,
 		return 0;
 	c = address_parse(a, copy, list, 16);
 	for (k = 0; k < c; k++) {
-		if (role_address(list[k]) || own_address(an, a, list[k]))
+		if (role_address(list[k]) || (an->from != NULL &&
+		    strcasecmp(an->from, list[k]) == 0) ||
+		    (strict && own_address(an, a, list[k])))
 			continue;
 		if (strchr(list[k], '@') == strrchr(list[k], '@') &&
 		    anatomy_add_recipient(an, a, list[k]) != NULL)
 			added++;
 	}
 	return added;
+}
+
+int
+reader_add_addresses(struct analysis *an, struct arena *a, const char *s,
+    size_t n)
+{
+	return add_addresses(an, a, s, n, 1);
 }
 
 void
@@ -112,6 +126,10 @@ static const char *const lead_ins[] = {
 	"for <", "to <", "envelope-to:", "x-failed-recipients:",
 	"your message to", "message to", "sent to", "recipient <",
 	"destinataire", "empfänger", "adresse", "\xe5\xae\x9b\xe5\x85\x88",
+	/* an address on the same line as words of failure */
+	"failed", "failure", "invalid", "unknown", "rejected", "undeliverable",
+	"not found", "denied", "refused", "no such", "does not exist",
+	"unable to", "could not", "couldn't", "error",
 	NULL
 };
 
@@ -156,7 +174,8 @@ reader_generic_parse(struct analysis *an, struct arena *a,
 		if (nl == NULL)
 			nl = end;
 		if (memchr(p, '@', (size_t)(nl - p)) != NULL) {
-			int	 take = starts_with_address(p, nl) || after_lead;
+			int	 first = starts_with_address(p, nl);
+			int	 take = first || after_lead;
 
 			if (!take)
 				for (l = lead_ins; *l; l++) {
@@ -169,8 +188,8 @@ reader_generic_parse(struct analysis *an, struct arena *a,
 					}
 				}
 			if (take)
-				added += reader_add_addresses(an, a, p,
-				    (size_t)(nl - p));
+				added += add_addresses(an, a, p,
+				    (size_t)(nl - p), !first);
 			after_lead = 0;
 		} else if (nl > p) {
 			/* a lead-in line ending in a colon names the
