@@ -1,0 +1,334 @@
+/*
+ * unit-origin.c - the handoff hop and the other evidence, then the
+ * verdict with the built-in rules: a legitimate bounce (our relay handed
+ * the original over), backscatter from a bot (also with a forged Received
+ * line naming our relay lower down, which must not rescue it), bounces
+ * from our own system, forwarding, no configuration, auto-replies.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "anatomy.h"
+#include "arena.h"
+#include "buf.h"
+#include "config.h"
+#include "header.h"
+#include "json.h"
+#include "message.h"
+#include "origin.h"
+#include "original.h"
+#include "rules.h"
+#include "score.h"
+#include "tap.h"
+
+static struct arena	 a;
+static struct message	 m;
+
+/* A bounce: reporting MTA, Received lines of the original (top first,
+ * NULL-ended), and the bounce's own header. */
+static void
+build(struct analysis *an, enum kind kind, const char *reporting_mta,
+    const char *const *received, const char *hdr)
+{
+	int	 i;
+
+	memset(an, 0, sizeof(*an));
+	memset(&m, 0, sizeof(m));
+	an->kind = kind;
+	an->message = &m;
+	if (hdr == NULL)
+		hdr = "From: MAILER-DAEMON@mx1.remote.example\n\n";
+	header_parse(&a, hdr, strlen(hdr), &m.hdr);
+	an->reporting_mta = (char *)reporting_mta;
+	if (received != NULL) {
+		an->original.source = SOURCE_RFC822;
+		for (i = 0; received[i] != NULL && i < LIMIT_RECEIVED; i++)
+			received_parse(&a, arena_strdup(&a, received[i]),
+			    &an->original.received[i]);
+		an->original.nreceived = i;
+	}
+}
+
+static void
+load(struct config *cfg, const char *const *lines)
+{
+	int	 i;
+
+	config_init(cfg);
+	for (i = 0; lines[i] != NULL; i++)
+		if (config_line(cfg, lines[i], "t.conf", i + 1, NULL) != 0)
+			diag("config line %d refused", i + 1);
+}
+
+static const char *const conf_full[] = {
+	"my_domain northwind.example",
+	"my_relay smtp.northwind.example 192.0.2.25 2001:db8:25::/48",
+	NULL
+};
+
+static const char *const legit[] = {
+	"from mx1.remote.example (mx1.remote.example [203.0.113.10]) by store.remote.example with LMTP id 1",
+	"from smtp.northwind.example (smtp.northwind.example [192.0.2.25]) by mx1.remote.example (Postfix) with ESMTPS id 2",
+	"from [10.0.0.5] (client.lan [10.0.0.5]) by smtp.northwind.example with ESMTPSA id 3",
+	NULL
+};
+
+static const char *const bot_forged[] = {
+	"from mx1.remote.example (mx1.remote.example [203.0.113.10]) by store.remote.example with LMTP id 1",
+	"from northwind.example (dsl-198-51-100-77.dyn.isp.example [198.51.100.77]) by mx1.remote.example (Postfix) with SMTP id 2",
+	"from smtp.northwind.example (smtp.northwind.example [192.0.2.25]) by mx.northwind.example with ESMTPSA id 3",
+	NULL
+};
+
+static const char *const helo_only[] = {
+	"from smtp.northwind.example (unknown [203.0.113.99]) by mx1.remote.example (Postfix) with SMTP id 2",
+	NULL
+};
+
+static const char *const v6[] = {
+	"from out.northwind.example (out.northwind.example [IPv6:2001:db8:25::7]) by mx1.remote.example (Postfix) with ESMTPS id 2",
+	NULL
+};
+
+static const char *const by_us_auth[] = {
+	"from laptop (unknown [198.18.0.7]) by smtp.northwind.example (Postfix) with ESMTPSA id ABC",
+	NULL
+};
+
+static const char *const by_us_spam[] = {
+	"from localhost (localhost [127.0.0.1]) by smtp.northwind.example (Postfix) with ESMTP id D",
+	"from bot.example (unknown [198.51.100.66]) by smtp.northwind.example (Postfix) with SMTP id C",
+	NULL
+};
+
+static const char *const by_us_local[] = {
+	"by smtp.northwind.example (Postfix, from userid 1000) id 9",
+	NULL
+};
+
+static const char *const forwarded[] = {
+	"from mx.forwarder.example (mx.forwarder.example [198.51.100.5]) by mx1.remote.example (Postfix) with ESMTPS id 2",
+	"from smtp.northwind.example (smtp.northwind.example [192.0.2.25]) by mx.forwarder.example with ESMTPS id 3",
+	NULL
+};
+
+static const char *const forged_chain[] = {
+	"from mail (198-51-100-9.pool.isp.example [198.51.100.9]) by mx1.remote.example (Postfix) with SMTP id 2",
+	"from smtp.northwind.example (smtp.northwind.example [192.0.2.25]) by 198-51-100-9.pool.isp.example with ESMTPS id 3",
+	NULL
+};
+
+/* Score with the built-in rules; returns the tests string. */
+static const char *
+verdict(const struct config *cfg, struct ruleset *rs, const struct analysis *an,
+    struct verdict *v)
+{
+	if (score_message(cfg, rs, an, &a, v) == -1)
+		return "ERROR";
+	return score_tests(v, &a);
+}
+
+int
+main(void)
+{
+	struct config		 cfg, bare;
+	struct analysis		 an;
+	struct evidence		 ev;
+	struct verdict		 v;
+	struct ruleset		*rs;
+	struct json		 j;
+	struct buf		 out;
+	const char		*t;
+
+	plan(0);
+	arena_init(&a, 64u << 20);
+	unsetenv("RECIPIENT");
+	unsetenv("ORIG_RECIPIENT");
+	unsetenv("ORIGINAL_RECIPIENT");
+	load(&cfg, conf_full);
+	rs = rules_new();
+	rules_add_builtin(rs);
+
+	/* 1. legitimate: our relay handed it over */
+	build(&an, KIND_BOUNCE, "mx1.remote.example", legit, NULL);
+	origin_gather(&cfg, &an, &a, &ev);
+	is_int(ev.handoff, HANDOFF_OURS, "legit: handoff ours");
+	is_int(ev.handoff_hop, 1, "legit: handoff is hop 1 (the internal LMTP hop skipped)");
+	is_str(ev.matched_by, "address", "legit: matched by address");
+	is_str(ev.relay ? ev.relay->text : NULL, "192.0.2.25", "legit: which relay");
+	ok(!ev.bounced_by_us, "legit: not bounced by us");
+	t = verdict(&cfg, rs, &an, &v);
+	is_str(t, "BS_OUR_HANDOFF", "legit: tests");
+	ok(!v.backscatter && v.score <= -10, "legit: not backscatter (%.1f)", v.score);
+
+	/* 2. backscatter from a bot, with a forged lower line naming our relay */
+	build(&an, KIND_BOUNCE, "mx1.remote.example", bot_forged, NULL);
+	origin_gather(&cfg, &an, &a, &ev);
+	is_int(ev.handoff, HANDOFF_FOREIGN, "bot: handoff foreign");
+	is_int(ev.handoff_hop, 1, "bot: the bot's hop, not the forged one below");
+	ok(ev.lower_names_relay, "bot: the forged lower line is seen");
+	ok(!ev.forwarded_ours, "bot: and does not count as a forwarding chain");
+	ok(ev.helo_forged, "bot: HELO is our bare domain from a foreign address");
+	ok(ev.dynamic, "bot: rDNS looks dynamic");
+	t = verdict(&cfg, rs, &an, &v);
+	is_str(t, "BS_FOREIGN_HANDOFF,BS_HANDOFF_DYNAMIC,BS_HELO_FORGED",
+	    "bot: tests");
+	ok(v.backscatter, "bot: backscatter (%.1f)", v.score);
+
+	/* 3. HELO names our relay, the address is not ours */
+	build(&an, KIND_BOUNCE, "mx1.remote.example", helo_only, NULL);
+	origin_gather(&cfg, &an, &a, &ev);
+	is_int(ev.handoff, HANDOFF_FOREIGN, "helo: forged HELO is not ours");
+	ok(ev.helo_forged && ev.no_rdns, "helo: forged, no rDNS");
+	t = verdict(&cfg, rs, &an, &v);
+	ok(v.backscatter, "helo: backscatter (%s)", t);
+
+	/* 4. IPv6 relay range */
+	build(&an, KIND_BOUNCE, "mx1.remote.example", v6, NULL);
+	origin_gather(&cfg, &an, &a, &ev);
+	is_int(ev.handoff, HANDOFF_OURS, "v6: address in our CIDR is ours");
+	is_str(ev.relay ? ev.relay->text : NULL, "2001:db8:25::/48", "v6: relay");
+
+	/* 5. bounced by our own relay: authenticated submission is ours */
+	build(&an, KIND_BOUNCE, "smtp.northwind.example", by_us_auth, NULL);
+	origin_gather(&cfg, &an, &a, &ev);
+	ok(ev.bounced_by_us, "by us: bounced by us");
+	is_int(ev.handoff, HANDOFF_OURS, "by us: authenticated submission ours");
+	is_str(ev.matched_by, "authentication", "by us: by authentication");
+
+	/* 6. our relay bounced spam that was sent into it from outside */
+	build(&an, KIND_BOUNCE, "smtp.northwind.example", by_us_spam, NULL);
+	origin_gather(&cfg, &an, &a, &ev);
+	is_int(ev.handoff, HANDOFF_FOREIGN, "by us: unauthenticated entry is foreign");
+	is_int(ev.handoff_hop, 1, "by us: the localhost hop is internal");
+
+	/* 7. locally submitted on our relay */
+	build(&an, KIND_BOUNCE, "smtp.northwind.example", by_us_local, NULL);
+	origin_gather(&cfg, &an, &a, &ev);
+	is_int(ev.handoff, HANDOFF_OURS, "local submission on our relay is ours");
+
+	/* 8. forwarded: a DNS-linked chain reaches our relay */
+	build(&an, KIND_BOUNCE, "mx1.remote.example", forwarded, NULL);
+	origin_gather(&cfg, &an, &a, &ev);
+	is_int(ev.handoff, HANDOFF_FOREIGN, "forwarded: handoff from the forwarder");
+	ok(ev.forwarded_ours, "forwarded: chain reaches our relay");
+	t = verdict(&cfg, rs, &an, &v);
+	is_str(t, "BS_FORWARDED_OURS", "forwarded: tests");
+	ok(!v.backscatter, "forwarded: not backscatter");
+
+	/* 9. a chain forged from a dynamic host does not link */
+	build(&an, KIND_BOUNCE, "mx1.remote.example", forged_chain, NULL);
+	origin_gather(&cfg, &an, &a, &ev);
+	ok(!ev.forwarded_ours, "forged chain from a pool address: not linked");
+	t = verdict(&cfg, rs, &an, &v);
+	ok(v.backscatter, "forged chain: backscatter (%s)", t);
+
+	/* 10. no Received lines */
+	build(&an, KIND_BOUNCE, "mx1.remote.example", NULL, NULL);
+	origin_gather(&cfg, &an, &a, &ev);
+	is_int(ev.handoff, HANDOFF_UNKNOWN, "no original: handoff unknown");
+	t = verdict(&cfg, rs, &an, &v);
+	is_str(t, "BS_NO_ORIGINAL", "no original: small evidence only");
+	ok(!v.backscatter, "no original alone is not backscatter");
+
+	/* 11. no configuration: identity from Delivered-To, no relay list */
+	config_init(&bare);
+	build(&an, KIND_BOUNCE, "mx1.remote.example", legit,
+	    "Delivered-To: alice@northwind.example\n\n");
+	origin_gather(&bare, &an, &a, &ev);
+	is_str(ev.identity.source, "Delivered-To", "bare: identity source");
+	is_int(ev.handoff, HANDOFF_OURS, "bare: rDNS in our domain is ours");
+	build(&an, KIND_BOUNCE, "mx1.remote.example", bot_forged,
+	    "Delivered-To: alice@northwind.example\n\n");
+	origin_gather(&bare, &an, &a, &ev);
+	is_int(ev.handoff, HANDOFF_UNKNOWN,
+	    "bare: a foreign host is unknown without my_relay");
+	ok(ev.dynamic, "bare: but it still looks dynamic");
+
+	/* 12. the original's claims */
+	build(&an, KIND_BOUNCE, "mx1.remote.example", NULL, NULL);
+	an.original.source = SOURCE_HEADERS;
+	an.original.message_id = (char *)"1234.abc@mail.northwind.example";
+	an.original.from = (char *)"alice@northwind.example";
+	an.original.dkim_domains[0] = (char *)"other.example";
+	an.original.dkim_domains[1] = (char *)"northwind.example";
+	an.original.ndkim = 2;
+	origin_gather(&cfg, &an, &a, &ev);
+	ok(ev.msgid_ours, "claims: Message-ID at a subdomain is ours");
+	ok(ev.from_ours && !ev.from_foreign, "claims: From ours");
+	is_str(ev.dkim_ours, "northwind.example", "claims: DKIM d= ours found");
+	t = verdict(&cfg, rs, &an, &v);
+	is_str(t, "BS_ORIG_CLAIMS_OURS", "claims: weak evidence against");
+
+	/* 13. auto-replies */
+	build(&an, KIND_AUTOREPLY, NULL, NULL, NULL);
+	an.in_reply_to = (char *)"<abc@mail.northwind.example>";
+	t = verdict(&cfg, rs, &an, &v);
+	is_str(t, "BS_REPLY_TO_OURS", "autoreply to our Message-ID");
+	ok(!v.backscatter, "autoreply to ours: not backscatter");
+	an.in_reply_to = (char *)"<abc@bot.example>";
+	an.references = (char *)"<x@y.example> <z@w.example>";
+	t = verdict(&cfg, rs, &an, &v);
+	is_str(t, "BS_REPLY_TO_FOREIGN,BS_REPLY_TO_FOREIGN_CONF",
+	    "autoreply to a foreign Message-ID");
+	ok(v.backscatter, "autoreply to foreign: backscatter (%.1f)", v.score);
+	is_int(v.evidence.reply_refs, 3, "three Message-IDs counted");
+
+	/* 14. spam reason: strong, but not alone */
+	build(&an, KIND_BOUNCE, "mx1.remote.example", legit, NULL);
+	an.reason = "spamdetected";
+	t = verdict(&cfg, rs, &an, &v);
+	ok(!v.backscatter, "our mail rejected as spam stays legit (%s)", t);
+	build(&an, KIND_BOUNCE, "mx1.remote.example", bot_forged, NULL);
+	an.reason = "virusdetected";
+	t = verdict(&cfg, rs, &an, &v);
+	ok(strstr(t, "BS_REASON_VIRUS") != NULL && v.backscatter,
+	    "virus bounce of a bot's mail (%s)", t);
+
+	/* 15. kind none: no rules, score 0, nothing compiled needed */
+	{
+		struct ruleset	*fresh = rules_new();
+
+		rules_add_builtin(fresh);
+		build(&an, KIND_NONE, NULL, legit, NULL);
+		t = verdict(&cfg, fresh, &an, &v);
+		is_str(t, "none", "kind none: no tests");
+		ok(v.score == 0 && !v.backscatter && !v.rules_run,
+		    "kind none: score 0, rules not run");
+		is_int(rules_count(fresh), 0, "kind none: rules not even compiled");
+		rules_free(fresh);
+	}
+
+	/* 16. JSON and the report */
+	build(&an, KIND_BOUNCE, "mx1.remote.example", bot_forged, NULL);
+	verdict(&cfg, rs, &an, &v);
+	buf_init(&out, 1 << 20);
+	json_init(&j, &out);
+	json_object_begin(&j);
+	score_json(&j, &v);
+	json_object_end(&j);
+	ok(strncmp(out.data, "{\"backscatter\":true,\"score\":10.0,\"required\":5.0,"
+	    "\"tests\":[{\"name\":\"BS_FOREIGN_HANDOFF\",\"score\":6.0,", 93) == 0,
+	    "json: verdict members first");
+	ok(strstr(out.data, "\"handoff\":{\"verdict\":\"foreign\"") != NULL &&
+	    strstr(out.data, "\"hop\":1,") != NULL &&
+	    strstr(out.data, "\"relay\":null") != NULL &&
+	    strstr(out.data, "\"lower_received_names_relay\":true") != NULL,
+	    "json: handoff evidence");
+	if (strstr(out.data, "\"hop\":1,") == NULL)
+		diag("%s", out.data);
+	buf_reset(&out);
+	score_explain(&out, &v);
+	ok(strstr(out.data, "Backscatter, score 10.0, required 5.0") != NULL &&
+	    strstr(out.data, "dsl-198-51-100-77.dyn.isp.example") != NULL &&
+	    strstr(out.data, "not counted") != NULL,
+	    "explain: verdict, the hop, the forged line shown as not counted");
+	buf_free(&out);
+
+	rules_free(rs);
+	config_free(&cfg);
+	config_free(&bare);
+	arena_free(&a);
+	return done();
+}
