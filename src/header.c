@@ -24,9 +24,30 @@ is_field_name_char(unsigned char c)
 	return c > ' ' && c < 127 && c != ':';
 }
 
-size_t
-header_parse(struct arena *a, const char *text, size_t len,
-    struct header_block *r)
+static int
+is_token_char(unsigned char c)
+{
+	return isalnum(c) || c == '-' || c == '_' || c == '.';
+}
+
+/* "Name:" with a plain token name (what real header fields use). */
+static int
+starts_field(const char *s, size_t n)
+{
+	size_t	 i = 0;
+
+	while (i < n && is_token_char((unsigned char)s[i]))
+		i++;
+	if (i == 0)
+		return 0;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i < n && s[i] == ':';
+}
+
+static size_t
+parse_block(struct arena *a, const char *text, size_t len,
+    struct header_block *r, int lenient)
 {
 	size_t		 off = 0, cap = 0, next, i;
 	const char	*nl;
@@ -40,7 +61,8 @@ header_parse(struct arena *a, const char *text, size_t len,
 		next = nl ? (size_t)(nl - text) + 1 : len;
 		if (text[off] == '\n')
 			return next;
-		if ((text[off] == ' ' || text[off] == '\t')) {
+		if (text[off] == ' ' || text[off] == '\t' || (lenient &&
+		    r->count > 0 && !starts_field(text + off, next - off))) {
 			/* continuation; before any field it is junk we skip */
 			if (r->count > 0 && !r->truncated) {
 				f = &r->fields[r->count - 1];
@@ -91,6 +113,20 @@ header_parse(struct arena *a, const char *text, size_t len,
 		off = next;
 	}
 	return len;
+}
+
+size_t
+header_parse(struct arena *a, const char *text, size_t len,
+    struct header_block *r)
+{
+	return parse_block(a, text, len, r, 0);
+}
+
+size_t
+header_parse_returned(struct arena *a, const char *text, size_t len,
+    struct header_block *r)
+{
+	return parse_block(a, text, len, r, 1);
 }
 
 long

@@ -31,6 +31,14 @@ struct header_block {
  */
 size_t	 header_parse(struct arena *, const char *text, size_t len,
 	    struct header_block *r);
+/*
+ * The same for a returned original, whose folding some MTAs break (the
+ * continuation lines lose their indent): a line that is not "Name:" with
+ * a plain token name continues the field above, and only an empty line
+ * ends the block.
+ */
+size_t	 header_parse_returned(struct arena *, const char *text, size_t len,
+	    struct header_block *r);
 
 /* Index of the n-th field (0-based) named name, case-insensitive, or -1. */
 long	 header_find(const struct header_block *, const char *name, int n);

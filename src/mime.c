@@ -69,7 +69,9 @@ add_part(struct arena *a, struct mime *m, int parent, int depth,
 	p->parent = parent;
 	p->depth = depth;
 	p->head = text;
-	if (with_header)
+	if (with_header == 2)
+		off = header_parse_returned(a, text, len, &p->hdr);
+	else if (with_header)
 		off = header_parse(a, text, len, &p->hdr);
 	p->body = text + off;
 	p->body_len = len - off;
@@ -120,7 +122,7 @@ add_children(struct arena *a, struct mime *m, int i)
 		/* An encoded message/rfc822 is not allowed, but seen: treat
 		 * base64 ones as opaque text rather than guess. */
 		nkids = m->count;
-		r = add_part(a, m, i, depth + 1, body, len, 1, "text/plain");
+		r = add_part(a, m, i, depth + 1, body, len, 2, "text/plain");
 		if (nkids < m->count)
 			m->parts[nkids].embedded = 1;
 		return r == -1 ? -1 : 0;

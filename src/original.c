@@ -239,7 +239,7 @@ original_read(struct arena *a, struct original *o, int source,
 	o->source = source;
 	o->text = text;
 	o->text_len = len;
-	off = header_parse(a, text, len, &o->hdr);
+	off = header_parse_returned(a, text, len, &o->hdr);
 	original_fields(a, o);
 	if (source != SOURCE_HEADERS && off < len) {
 		o->body = (char *)text + off;
