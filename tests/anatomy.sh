@@ -1,0 +1,94 @@
+#!/bin/sh
+# anatomy.sh - what backscatter --json reads from each bounce fixture.
+#
+# tests/data/anatomy/NAME.eml is a message; NAME.want lists what must be
+# read from it, one "key<TAB>value" a line: key is a path into the JSON
+# object (recipients.0.address, original.received.# for a count, and
+# recipients.*.address for "one of them"); null for absent. A third column
+# "TODO why" marks a known bug. A "file<TAB>PATH" line names another message
+# (relative to the source tree). Lines starting with # are comments.
+# Also checks tests/data/mta/ against its LABELS.tsv when present.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+
+# Print "key<TAB>want<TAB>got<TAB>todo" for each line of WANT against JSON.
+compare='
+import json, sys
+try:
+    got = json.load(open(sys.argv[1]))
+except ValueError as e:
+    got = {"__invalid__": str(e)}
+def walk(o, keys):
+    if not keys:
+        if o is None: return ["null"]
+        if isinstance(o, bool): return ["true" if o else "false"]
+        if isinstance(o, (list, dict)): return [json.dumps(o)]
+        return [str(o)]
+    k, rest = keys[0], keys[1:]
+    if k == "#":
+        return [str(len(o))] if isinstance(o, (list, dict)) else ["(none)"]
+    if k == "*" and isinstance(o, list):
+        return [v for e in o for v in walk(e, rest)]
+    if isinstance(o, list) and k.isdigit() and int(k) < len(o):
+        return walk(o[int(k)], rest)
+    if isinstance(o, dict) and k in o:
+        return walk(o[k], rest)
+    return ["(missing)"]
+for line in open(sys.argv[2], encoding="utf-8"):
+    f = line.rstrip("\n").split("\t")
+    if not line.strip() or line.startswith("#") or f[0] == "file":
+        continue
+    want = f[1] if len(f) > 1 else ""
+    vals = walk(got, f[0].split("."))
+    res = want if "*" in f[0] and want in vals else "|".join(vals)
+    todo = f[2][5:] if len(f) > 2 and f[2].startswith("TODO") else ""
+    print("\t".join([f[0], want, res.replace("\t", " ").replace("\n", " "), todo]))
+'
+
+# check_message NAME MESSAGE WANTFILE
+check_message() {
+	name=$1 msg=$2 want=$3
+	if ! bs --json < "$msg" > "$T/out.json" 2> "$T/err"; then
+		not_ok "$name: --json exits 0"; sed 's/^/# /' "$T/err"; return
+	fi
+	python3 -c "$compare" "$T/out.json" "$want" > "$T/fields" || {
+		not_ok "$name: output is JSON"; return; }
+	while IFS='	' read -r key wantv gotv todo; do
+		TODO=$todo
+		is "$gotv" "$wantv" "$name: $key" > "$T/line"
+		cat "$T/line"
+		TODO=
+	done < "$T/fields"
+}
+
+dir=$srcdir/tests/data/anatomy
+for want in "$dir"/*.want; do
+	name=$(basename "$want" .want)
+	msg=$dir/$name.eml
+	other=$(sed -n 's/^file	//p' "$want")
+	[ -n "$other" ] && msg=$srcdir/$other
+	check_message "$name" "$msg" "$want"
+done
+
+# Real bounces made by real MTAs on loopback (tests/tools/mkbounces).
+mta=$srcdir/tests/data/mta
+if [ -f "$mta/LABELS.tsv" ]; then
+	python3 -c '
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8"), delimiter="\t"))
+for r in rows:
+    lines = ["kind\t" + r["kind"]] if r.get("kind") else []
+    if r.get("recipient"):
+        lines.append("recipients.*.address\t" + r["recipient"])
+    if r.get("message_id"):
+        lines.append("original.message_id\t" + r["message_id"].strip("<>"))
+    open(sys.argv[2] + "/" + r["file"] + ".want", "w").write("\n".join(lines) + "\n")
+' "$mta/LABELS.tsv" "$T" || not_ok "tests/data/mta/LABELS.tsv is readable"
+	for want in "$T"/*.want; do
+		[ -f "$want" ] || continue
+		name=$(basename "$want" .want)
+		check_message "mta/$name" "$mta/$name" "$want"
+	done
+else
+	diag "tests/data/mta/LABELS.tsv absent: real-MTA fixtures not checked"
+fi
+done_testing
