@@ -127,13 +127,35 @@ hop_rdns(const struct received *h)
 	return is_name(h->from_rdns) ? h->from_rdns : NULL;
 }
 
-/* The best name of a hop: rDNS, or HELO when no address was recorded. */
+/* The line marks the from-name as the client's HELO claim (Exim's
+ * "helo=", sendmail's and qmail's "(HELO x)"). */
+static int
+helo_claimed(const struct received *h)
+{
+	return h->line != NULL && (strcasestr(h->line, "helo=") != NULL ||
+	    strcasestr(h->line, "(helo ") != NULL);
+}
+
+/*
+ * The name a hop is grouped by when walking the bouncing side: its rDNS;
+ * or the from-name when the receiver presents it as the host's identity,
+ * as Exchange Online does ("from X.prod.outlook.com (2603:...) by ...").
+ * Not when the line marks the name as the client's claim ("helo=",
+ * "(HELO x)") or says the lookup failed ("unknown"): a bot may HELO as
+ * the bouncer's own host to have its hop taken as internal.
+ */
 static const char *
 hop_name(const struct received *h)
 {
 	if (hop_rdns(h) != NULL)
 		return h->from_rdns;
-	if (h->from_addr == NULL && is_name(h->from_host))
+	if (!is_name(h->from_host))
+		return NULL;
+	if (helo_claimed(h))
+		return NULL;
+	if (h->from_addr == NULL)
+		return h->from_host;
+	if (h->line != NULL && strcasestr(h->line, "unknown") == NULL)
 		return h->from_host;
 	return NULL;
 }
@@ -263,6 +285,9 @@ authenticated(const struct received *h)
 
 	if (h->line == NULL)
 		return 0;
+	/* sendmail: "(authenticated bits=0)" */
+	if (strcasestr(h->line, "(authenticated ") != NULL)
+		return 1;
 	for (i = 0; kw[i] != NULL; i++) {
 		n = strlen(kw[i]);
 		for (p = h->line; (p = strchr(p, ' ')) != NULL; p++)
@@ -292,7 +317,7 @@ hop_relay(const struct config *cfg, const struct received *h,
 		*by_r = "rdns";
 		return r;
 	}
-	if (h->from_addr == NULL && hop_rdns(h) == NULL &&
+	if (h->from_addr == NULL && hop_rdns(h) == NULL && !helo_claimed(h) &&
 	    (r = config_relay_match(cfg, h->from_host, h->from_host)) != NULL) {
 		*by_r = "helo";
 		return r;
@@ -328,11 +353,34 @@ ours_host(const struct config *cfg, const char *host)
 	    within_configured(cfg, host));
 }
 
+/*
+ * "from [192.0.2.1] (helo=x)": Exim without rDNS puts the address first;
+ * take it from the line when the parser left from_addr empty, or the
+ * hop would look address-less and its HELO would be believed.
+ */
+static void
+fill_addr(struct arena *a, struct received *h)
+{
+	const char	*p, *e;
+
+	if (h->from_addr != NULL || h->line == NULL ||
+	    strncasecmp(h->line, "from [", 6) != 0)
+		return;
+	p = h->line + 6;
+	if (strncasecmp(p, "IPv6:", 5) == 0)
+		p += 5;
+	if ((e = strchr(p, ']')) == NULL || e == p || e - p > 45 ||
+	    strspn(p, "0123456789abcdefABCDEF.:") != (size_t)(e - p))
+		return;
+	h->from_addr = arena_strndup(a, p, (size_t)(e - p));
+}
+
 static void
 find_handoff(const struct config *cfg, const struct analysis *an,
-    struct evidence *ev)
+    struct arena *a, struct evidence *ev)
 {
-	const struct original	*o = &an->original;
+	struct original		 copy;
+	const struct original	*o = &copy;
 	const struct received	*h;
 	const char		*side[ORIGIN_SIDE_MAX];
 	const char		*by = NULL, *name;
@@ -340,6 +388,12 @@ find_handoff(const struct config *cfg, const struct analysis *an,
 
 	ev->handoff_hop = -1;
 	ev->handoff = HANDOFF_UNKNOWN;
+	memset(&copy, 0, sizeof(copy));
+	copy.nreceived = an->original.nreceived;
+	for (i = 0; i < copy.nreceived && i < LIMIT_RECEIVED; i++) {
+		copy.received[i] = an->original.received[i];
+		fill_addr(a, &copy.received[i]);
+	}
 	if (o->nreceived <= 0) {
 		ev->handoff_why = "the original has no Received lines";
 		return;
@@ -402,6 +456,14 @@ find_handoff(const struct config *cfg, const struct analysis *an,
 		ev->handoff = HANDOFF_OURS;
 		ev->matched_by = "authentication";
 		ev->handoff_why = "authenticated submission to our system";
+	} else if (authenticated(h)) {
+		/* a user of the bouncing system sent it, logged in there:
+		 * if that system were ours we would know (bounced_by_us),
+		 * so it is not our relay, but calling it foreign would
+		 * turn our own MSA's bounces into backscatter whenever
+		 * my_relay lists addresses only */
+		ev->handoff_why = "authenticated submission to the bouncing "
+		    "system, which is not known to be ours";
 	} else if (cfg->nrelays == 0) {
 		if (within_configured(cfg, hop_rdns(h)) ||
 		    config_is_ours_domain(cfg, &ev->identity, hop_rdns(h))) {
@@ -506,7 +568,7 @@ origin_gather(const struct config *cfg, const struct analysis *an,
 	config_identity(cfg, hdr, a, &ev->identity);
 	ev->nrelays = cfg->nrelays;
 
-	find_handoff(cfg, an, ev);
+	find_handoff(cfg, an, a, ev);
 
 	ev->has_original = o->source != SOURCE_NONE;
 	if (o->message_id != NULL)

@@ -119,6 +119,19 @@ static const char *const forged_chain[] = {
 	NULL
 };
 
+static const char *const microsoft[] = {
+	"from DM6PR12MB4058.namprd12.prod.outlook.com (2603:10b6:5:21d::15) by SN6PR12MB2718.namprd12.prod.outlook.com with HTTPS",
+	"from BN9PR03CA0123.namprd03.prod.outlook.com (2603:10b6:408:fe::8) by DM6PR12MB4058.namprd12.prod.outlook.com (2603:10b6:5:21d::15) with Microsoft SMTP Server",
+	"from smtp.northwind.example (192.0.2.25) by BN9PR03CA0123.mail.protection.outlook.com (10.97.1.5) with Microsoft SMTP Server",
+	NULL
+};
+
+static const char *const exim_helo_claim[] = {
+	"from [198.51.100.40] (helo=mx2.remote.example) by mx1.remote.example with esmtp (Exim 4.96) id 1",
+	"from smtp.northwind.example ([192.0.2.25]) by mx2.remote.example with esmtp (Exim 4.96) id 2",
+	NULL
+};
+
 /* Score with the built-in rules; returns the tests string. */
 static const char *
 verdict(const struct config *cfg, struct ruleset *rs, const struct analysis *an,
@@ -197,6 +210,22 @@ main(void)
 	is_int(ev.handoff, HANDOFF_OURS, "by us: authenticated submission ours");
 	is_str(ev.matched_by, "authentication", "by us: by authentication");
 
+	/* 5b. the same, when my_relay lists only addresses: not foreign */
+	{
+		struct config	 ipcfg;
+		static const char *const ip_only[] = {
+			"my_relay 192.0.2.25", NULL
+		};
+
+		load(&ipcfg, ip_only);
+		build(&an, KIND_BOUNCE, "smtp.northwind.example", by_us_auth,
+		    NULL);
+		origin_gather(&ipcfg, &an, &a, &ev);
+		is_int(ev.handoff, HANDOFF_UNKNOWN,
+		    "by us, relay by address only: authenticated hop unknown");
+		config_free(&ipcfg);
+	}
+
 	/* 6. our relay bounced spam that was sent into it from outside */
 	build(&an, KIND_BOUNCE, "smtp.northwind.example", by_us_spam, NULL);
 	origin_gather(&cfg, &an, &a, &ev);
@@ -223,6 +252,20 @@ main(void)
 	ok(!ev.forwarded_ours, "forged chain from a pool address: not linked");
 	t = verdict(&cfg, rs, &an, &v);
 	ok(v.backscatter, "forged chain: backscatter (%s)", t);
+
+	/* 9b. Exchange Online: internal hops named without rDNS */
+	build(&an, KIND_BOUNCE, "SN6PR12MB2718.namprd12.prod.outlook.com",
+	    microsoft, NULL);
+	origin_gather(&cfg, &an, &a, &ev);
+	is_int(ev.handoff_hop, 2, "microsoft: internal hops skipped");
+	is_int(ev.handoff, HANDOFF_OURS, "microsoft: our relay handed it over");
+
+	/* 9c. a bot claiming the bouncer's name in HELO is not internal */
+	build(&an, KIND_BOUNCE, "mx1.remote.example", exim_helo_claim, NULL);
+	origin_gather(&cfg, &an, &a, &ev);
+	is_int(ev.handoff_hop, 0, "helo claim: the bot's hop is the handoff");
+	is_int(ev.handoff, HANDOFF_FOREIGN,
+	    "helo claim: the forged line below does not rescue it");
 
 	/* 10. no Received lines */
 	build(&an, KIND_BOUNCE, "mx1.remote.example", NULL, NULL);
