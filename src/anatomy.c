@@ -107,6 +107,11 @@ static const char *const daemon_words[] = {
 	NULL
 };
 
+/* Senders that are machines but not only mail systems. */
+static const char *const noreply_words[] = {
+	"no-reply", "noreply", "do-not-reply", "donotreply", NULL
+};
+
 /* Subject words of bounces, in the languages seen in real ones. */
 static const char *const bounce_subjects[] = {
 	"undeliver", "undelivered", "delivery status", "delivery failure",
@@ -169,6 +174,12 @@ static const char *const notice_subjects[] = {
 	"security", "notification", "warning", "rejected", "junk",
 	NULL
 };
+
+static int
+bounce_subj_of(const char *subj)
+{
+	return any_of(subj, bounce_subjects);
+}
 
 static int
 header_has(const struct header_block *hb, const char *name)
@@ -591,6 +602,10 @@ read_message(struct message *msg, struct arena *a, struct analysis *an,
 	daemon = any_of(from, daemon_words) || any_of(sender, daemon_words) ||
 	    (msg->from_line != NULL && strncasecmp(msg->from_line,
 	    "From MAILER-DAEMON", 18) == 0);
+	/* an automatic sender that writes about a failed delivery */
+	if (!daemon && bounce_subj_of(subj) && (any_of(from, noreply_words) ||
+	    any_of(sender, noreply_words)))
+		daemon = 1;
 	null_sender = (rp != NULL && (strstr(rp, "<>") != NULL ||
 	    any_of(rp, daemon_words))) || (msg->from_line != NULL &&
 	    strncmp(msg->from_line, "From <>", 7) == 0);
@@ -605,6 +620,8 @@ read_message(struct message *msg, struct arena *a, struct analysis *an,
 	    !header_has(hb, "X-Failed-Recipients") &&
 	    !any_of(subj, notice_subjects) && !any_of(subj, challenge_words) &&
 	    !any_of(subj, feedback_subjects) &&
+	    !header_has(hb, "X-Apple-Unsubscribe") &&
+	    !header_has(hb, "x-amz-sns-message-id") &&
 	    !header_has(hb, "X-Amazon-Mail-Relay-Type"))
 		return 0;
 
@@ -665,6 +682,7 @@ read_message(struct message *msg, struct arena *a, struct analysis *an,
 
 	/* Kind, from the strongest structural signs down. */
 	if (pp.feedback != -1 || (ct != NULL && strstr(ct, "feedback-report")) ||
+	    header_has(hb, "X-Apple-Unsubscribe") ||
 	    (pp.rfc822 != -1 && any_of(subj, feedback_subjects)))
 		an->kind = KIND_FEEDBACK;
 	else if (pp.mdn != -1 || (ct != NULL &&
@@ -697,7 +715,7 @@ read_message(struct message *msg, struct arena *a, struct analysis *an,
 	if (an->kind == KIND_NONE) {
 		/* no structure said it: the words and the sender decide */
 		if (an->nrecipients > 0 && (daemon || null_sender ||
-		    bounce_subj || header_has(hb, "X-Failed-Recipients")))
+		    header_has(hb, "X-Failed-Recipients")))
 			an->kind = KIND_BOUNCE;
 		else if (auto_hdr && !daemon)
 			an->kind = KIND_AUTOREPLY;

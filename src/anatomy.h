@@ -39,7 +39,7 @@ enum source {
 
 struct recipient {
 	char	*address;
-	char	*action;	/* failed, delayed, delivered, relayed, expanded */
+	const char *action;	/* failed, delayed, delivered, relayed, expanded */
 	char	*status;	/* X.Y.Z, or NULL */
 	char	*diagnostic;	/* the remote's words, or NULL */
 	char	*remote_mta;

@@ -5,6 +5,14 @@
  * unchanged, a part too deep is not descended into, a list stops growing.
  * Each limit says why it has the value it has.
  */
+/*
+ * This file's name is also the C library's. With src on the include path,
+ * the compiler's own <limits.h> reaches this file through #include_next,
+ * so pass that on to the real one first (outside the guard: it must
+ * happen on every inclusion).
+ */
+#include_next <limits.h>
+
 #ifndef BS_LIMITS_H
 #define BS_LIMITS_H
 

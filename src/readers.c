@@ -13,6 +13,7 @@ extern const struct reader reader_exim;
 extern const struct reader reader_autoreply;
 extern const struct reader reader_challenge;
 extern const struct reader reader_notice;
+extern const struct reader reader_amazonses;
 
 const struct reader *const readers[] = {
 	&reader_generic,
@@ -23,5 +24,6 @@ const struct reader *const readers[] = {
 	&reader_autoreply,
 	&reader_challenge,
 	&reader_notice,
+	&reader_amazonses,
 	NULL
 };
