@@ -475,13 +475,23 @@ feedback_recipients(struct analysis *an, struct arena *a, const struct mime *m,
 			if ((v = header_unfold(a, &hb.fields[i])) != NULL &&
 			    anatomy_add_recipient(an, a, address_first(a, v)))
 				found++;
+		/* an opt-out report names the address to remove */
+		for (k = 0; (i = header_find(&hb, "Removal-Recipient", k)) != -1; k++)
+			if ((v = header_unfold(a, &hb.fields[i])) != NULL &&
+			    anatomy_add_recipient(an, a, address_first(a, v)))
+				found++;
 	}
 	if (found == 0 && an->original.hdr.count > 0 &&
 	    (v = header_get(a, &an->original.hdr, "To")) != NULL) {
 		c = address_parse(a, v, list, LIMIT_RECIPIENTS);
 		for (k = 0; k < c; k++)
-			anatomy_add_recipient(an, a, list[k]);
+			if (anatomy_add_recipient(an, a, list[k]) != NULL)
+				found++;
 	}
+	/* no original either (a mail client's unsubscribe request): the
+	 * report's own sender is who asked */
+	if (found == 0 && an->original.hdr.count == 0)
+		anatomy_add_recipient(an, a, an->from);
 }
 
 /* A bounce whose text named no recipient: the original's recipients are
