@@ -1,0 +1,201 @@
+#!/bin/sh
+# filter.sh - filter mode is byte-exact: the output is the input with the
+# three X-Backscatter-* fields inserted after a leading From_ line and
+# leading Return-Path fields, in the input's line ending, and every
+# X-Backscatter-* field already in the header (folded or not) removed.
+# Nothing else changes: 8-bit bytes, NULs, a missing final newline.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+
+# The reference: fc.py check INPUT OUTPUT [exact]  (exact: kind none, score 0)
+#                fc.py corpus BINARY DIR...         (every *.eml under DIR)
+cat > "$T/fc.py" <<'EOF'
+import os, re, subprocess, sys
+
+def lines(b):
+    out, i = [], 0
+    while i < len(b):
+        m = re.compile(rb'\r\n|\r|\n').search(b, i)
+        j = m.end() if m else len(b)
+        out.append(b[i:j]); i = j
+    return out
+
+def eol_of(b):
+    m = re.search(rb'\r\n|\r|\n', b)
+    return m.group(0) if m else b'\n'
+
+def is_field(l):
+    m = re.match(rb'([\x21-\x39\x3b-\x7e]+)[ \t]*:', l)
+    return m.group(1).lower() if m else None
+
+def expect(inp):
+    """(prefix, suffix): the output must be prefix + our fields + suffix."""
+    ls, i, pre, post = lines(inp), 0, [], []
+    if inp.startswith(b'From '):
+        pre.append(ls[0]); i = 1
+    inserted = skipping = False
+    cur = pre
+    while i < len(ls):
+        l = ls[i]
+        if l.rstrip(b'\r\n') == b'':
+            break
+        if l[:1] in (b' ', b'\t'):
+            if not skipping: cur.append(l)
+            i += 1; continue
+        skipping = False
+        name = is_field(l)
+        if name is None:
+            break
+        if not inserted and name != b'return-path':
+            inserted = True; cur = post
+        if name.startswith(b'x-backscatter-'):
+            skipping = True; i += 1; continue
+        cur.append(l); i += 1
+    rest = ls[i:]
+    if not inserted:
+        # our fields, then an empty line so that what follows stays body
+        if pre and pre[-1][-1:] not in (b'\n', b'\r') and not rest:
+            pre.append(eol_of(inp))
+        if not rest or rest[0].rstrip(b'\r\n') != b'' or rest[0][-1:] not in (b'\n', b'\r'):
+            post.append(eol_of(inp))
+    return b''.join(pre), b''.join(post + rest)
+
+def ours(eol):
+    e = re.escape(eol)
+    return re.compile(rb'X-Backscatter-Status: (Yes|No), score=-?\d+\.\d required=-?\d+\.\d kind=[a-z]+' + e +
+        rb'(\t[^\r\n]*' + e + rb')+X-Backscatter-Score: -?\d+\.\d' + e +
+        rb'X-Backscatter-Level: \**' + e + rb'$', re.S)
+
+def check(inp, out, exact=False):
+    pre, post = expect(inp)
+    eol = eol_of(inp)
+    if not out.startswith(pre):
+        return "differs before our fields (at byte %d)" % next(
+            (k for k in range(len(pre)) if k >= len(out) or out[k] != pre[k]), len(pre))
+    if not out.endswith(post) or len(out) < len(pre) + len(post):
+        return "differs after our fields"
+    mid = out[len(pre):len(out) - len(post)]
+    if exact:
+        want = (b'X-Backscatter-Status: No, score=0.0 required=5.0 kind=none' + eol +
+                b'\ttests=none' + eol + b'X-Backscatter-Score: 0.0' + eol +
+                b'X-Backscatter-Level: ' + eol)
+        return None if mid == want else "fields are %r" % mid
+    return None if ours(eol).match(mid) else "fields are %r" % mid[:300]
+
+if sys.argv[1] == 'check':
+    inp, out = open(sys.argv[2], 'rb').read(), open(sys.argv[3], 'rb').read()
+    why = check(inp, out, len(sys.argv) > 4)
+    print(why or "ok")
+    sys.exit(1 if why else 0)
+else:
+    n, bad = 0, []
+    for d in sys.argv[3:]:
+        for root, _, files in os.walk(d):
+            for f in sorted(files):
+                if not f.endswith('.eml'):
+                    continue
+                p = os.path.join(root, f); inp = open(p, 'rb').read(); n += 1
+                r = subprocess.run([sys.argv[2]], input=inp, capture_output=True)
+                why = "exit %d" % r.returncode if r.returncode else check(inp, r.stdout)
+                if why: bad.append("%s: %s" % (os.path.relpath(p, d), why))
+    print(n, len(bad))
+    for b in bad[:20]: print("#   " + b)
+EOF
+
+# filter_case NAME [exact]: runs on $T/in, compares with the reference
+filter_case() {
+	if bs < "$T/in" > "$T/out" 2> "$T/err"; then
+		why=$(python3 "$T/fc.py" check "$T/in" "$T/out" $2) &&
+		    ok "$1" || { not_ok "$1"; diag "  $why"; }
+	else
+		not_ok "$1: exit $?"; sed 's/^/# /' "$T/err"
+	fi
+}
+
+exact=exact
+printf 'From: a@b.example\nTo: c@d.example\nSubject: hello\n\nbody\n' > "$T/in"
+filter_case "LF: fields first, exact header format for kind none" $exact
+printf 'From: a@b.example\r\nSubject: hello\r\n\r\nbody\r\n' > "$T/in"
+filter_case "CRLF: fields end in CRLF" $exact
+printf 'From: a@b.example\rSubject: hello\r\rbody\r' > "$T/in"
+filter_case "CR only: fields end in CR" $exact
+printf 'From MAILER-DAEMON Mon Mar  3 10:15:02 2025\nReturn-Path: <>\nReturn-Path: <x@y.example>\nFrom: a@b\n\nbody\n' > "$T/in"
+filter_case "after the From_ line and leading Return-Path fields" $exact
+printf 'From someone Mon Mar  3 10:15:02 2025\r\nFrom: a@b\r\n\r\nx' > "$T/in"
+filter_case "From_ line with CRLF" $exact
+printf 'Return-Path: <a@b>\nFrom: a@b\nX-Backscatter-Status: Yes, score=99.0 required=5.0 kind=bounce\n\ttests=FORGED,\n\t BS_MORE\nx-backscatter-score: 99.0\nX-BACKSCATTER-Level : *****\nSubject: s\n\nX-Backscatter-Status: in the body stays\n' > "$T/in"
+filter_case "forged X-Backscatter-* fields removed, folded and any case; body kept" $exact
+printf 'X-Backscatter-Level: ****\nFrom: a@b\n\nb\n' > "$T/in"
+filter_case "forged field as the very first line removed" $exact
+printf 'From: a@b\nSubject: caf\351 \000 nul\nX-8bit: \377\376\n\nbody \000\200\377\n\000' > "$T/in"
+filter_case "8-bit bytes and NULs preserved" $exact
+printf 'From: a@b\nSubject: no final newline\n\nlast line' > "$T/in"
+filter_case "no trailing newline preserved" $exact
+printf 'From: a@b\nSubject: only a header' > "$T/in"
+filter_case "header only, no separator, no final newline" $exact
+printf 'From: a@b\nSubject: s\nthis line is no field\nmore body\n' > "$T/in"
+filter_case "no empty line: the body starts at the first non-field line" $exact
+printf 'not a header at all\nsecond line\n' > "$T/in"
+filter_case "no header: fields, an empty line, then the text as body" $exact
+printf 'Return-Path: <a@b>\n\nbody\n' > "$T/in"
+filter_case "only Return-Path: fields after it" $exact
+: > "$T/in"
+filter_case "empty input: the three fields and an empty line" $exact
+printf 'From: a@b\nSubject: s\n\n' > "$T/in"
+filter_case "empty body" $exact
+
+# Every fixture of ours, whatever its verdict.
+for f in "$srcdir"/tests/data/anatomy/*.eml "$srcdir"/examples/*.eml; do
+	cp "$f" "$T/in"
+	filter_case "fixture $(basename "$f")"
+done
+
+# Standard output cannot be written: 75, so the host keeps its copy.
+printf 'From: a@b\n\nbody\n' > "$T/in"
+if [ -w /dev/full ]; then
+	bs < "$T/in" > /dev/full 2> /dev/null
+	is "$?" 75 "stdout is /dev/full: exit 75"
+else
+	ok "stdout is /dev/full: exit 75 # SKIP no /dev/full"
+fi
+
+# Over LIMIT_MESSAGE_BYTES (32 MiB): passes through byte-identical.
+python3 -c '
+import sys
+lim = 32 * 1024 * 1024
+head = b"From: a@b.example\nSubject: big\nX-Backscatter-Status: Yes, forged\n\n"
+line = b"0123456789abcdef" * 4 + b"\n"
+body = line * ((lim - len(head)) // len(line) + 1000)
+sys.stdout.buffer.write(head + body)' > "$T/big"
+bs < "$T/big" > "$T/big.out"
+rc=$?
+is "$rc" 0 "oversize message: exit 0"
+if cmp -s "$T/big" "$T/big.out"; then
+	ok "oversize message: passes through byte-identical"
+else
+	not_ok "oversize message: passes through byte-identical"
+	diag "  in $(wc -c < "$T/big") bytes, out $(wc -c < "$T/big.out") bytes"
+fi
+# exactly at the limit it is still analysed (and tagged)
+python3 -c '
+import sys
+lim = 32 * 1024 * 1024
+head = b"From: a@b.example\nSubject: at the limit\n\n"
+sys.stdout.buffer.write(head + b"x" * (lim - len(head)))' > "$T/in"
+filter_case "exactly LIMIT_MESSAGE_BYTES: still tagged" $exact
+rm -f "$T/big" "$T/big.out" "$T/in" "$T/out"
+
+# Every Sisimai sample, when the shared corpus is beside the source tree.
+corpus=$srcdir/../shared/corpus/sisimai
+if [ -d "$corpus" ]; then
+	python3 "$T/fc.py" corpus "$BACKSCATTER" "$corpus" > "$T/corpus"
+	read -r n bad < "$T/corpus"
+	if [ "$bad" = 0 ] && [ "$n" -gt 0 ]; then
+		ok "Sisimai corpus: all $n samples byte-exact"
+	else
+		not_ok "Sisimai corpus: $bad of $n samples not byte-exact"
+		tail -n +2 "$T/corpus"
+	fi
+else
+	ok "Sisimai corpus byte-exactness # SKIP $corpus absent"
+fi
+done_testing
