@@ -504,12 +504,12 @@ test_dsn(void)
 		if (strstr(dsn_cases[i].label, "indented") != NULL)
 			todo("dsn_parse reads indented lines as continuations");
 		is_str(got, dsn_cases[i].want, "dsn_parse: %s", dsn_cases[i].label);
+		todo(NULL);
 		n = *dsn_cases[i].want ? 1 : 0;
 		for (const char *p = dsn_cases[i].want; *p; p++)
 			n += *p == '\n';
 		ok(found >= n, "dsn_parse: %s: returns at least %d (got %d)",
 		    dsn_cases[i].label, n, found);
-		todo(NULL);
 		is_str(an.reporting_mta, dsn_cases[i].reporting_mta,
 		    "dsn_parse: %s: Reporting-MTA", dsn_cases[i].label);
 	}
