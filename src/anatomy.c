@@ -494,6 +494,30 @@ feedback_recipients(struct analysis *an, struct arena *a, const struct mime *m,
 		anatomy_add_recipient(an, a, an->from);
 }
 
+/* A read receipt answers the message named in Original-Message-ID; who
+ * read it is the Final-Recipient (RFC 8098). */
+static void
+mdn_fields(struct analysis *an, struct arena *a, const struct mime_part *p)
+{
+	struct header_block	 hb;
+	struct recipient	*r;
+	char			*t, *v;
+	size_t			 n;
+
+	if ((t = mime_decode(a, p, &n)) == NULL)
+		return;
+	header_parse(a, t, n, &hb);
+	if ((v = header_get_raw(a, &hb, "Original-Message-ID")) != NULL &&
+	    an->in_reply_to == NULL)
+		an->in_reply_to = v;
+	if ((v = header_get_raw(a, &hb, "Final-Recipient")) == NULL)
+		v = header_get_raw(a, &hb, "Original-Recipient");
+	if (v != NULL && (r = anatomy_add_recipient(an, a,
+	    address_first(a, v))) != NULL &&
+	    (v = header_get_raw(a, &hb, "Disposition")) != NULL)
+		r->diagnostic = v;
+}
+
 /* A bounce whose text named no recipient: the original's recipients are
  * the ones it could not reach (old Sendmail, some gateways). */
 static void
@@ -707,6 +731,8 @@ read_message(struct message *msg, struct arena *a, struct analysis *an,
 
 	if (an->kind == KIND_FEEDBACK)
 		feedback_recipients(an, a, m, &pp);
+	else if (an->kind == KIND_MDN && pp.mdn != -1)
+		mdn_fields(an, a, &m->parts[pp.mdn]);
 	else if (an->kind != KIND_MDN) {
 		for (i = 0; readers[i] != NULL; i++) {
 			score = readers[i]->match(an, &in);

@@ -128,7 +128,7 @@ dsn_parse(struct arena *a, const char *text, size_t len, struct analysis *an)
 {
 	struct header_block	 hb, sub;
 	size_t			 off = 0, used, i, start;
-	int			 found = 0, block = 0, seen_final;
+	int			 found = 0, block = 0, seen_final, seen_status;
 	char			*v;
 
 	while (off < len) {
@@ -170,13 +170,14 @@ dsn_parse(struct arena *a, const char *text, size_t len, struct analysis *an)
 		 * line: a second Final-Recipient (or an Original-Recipient
 		 * after one) starts the next recipient. */
 		start = 0;
-		seen_final = 0;
+		seen_final = seen_status = 0;
 		for (i = 0; i <= hb.count; i++) {
 			int	 split = i == hb.count;
 
-			if (!split && seen_final &&
-			    (named(&hb.fields[i], "Final-Recipient") ||
-			    named(&hb.fields[i], "Original-Recipient")))
+			if (!split && ((seen_final &&
+			    named(&hb.fields[i], "Final-Recipient")) ||
+			    (seen_status &&
+			    named(&hb.fields[i], "Original-Recipient"))))
 				split = 1;
 			if (split) {
 				sub.fields = hb.fields + start;
@@ -184,10 +185,15 @@ dsn_parse(struct arena *a, const char *text, size_t len, struct analysis *an)
 				sub.truncated = 0;
 				found += recipient_block(a, &sub, an);
 				start = i;
-				seen_final = 0;
+				seen_final = seen_status = 0;
 			}
-			if (i < hb.count && named(&hb.fields[i], "Final-Recipient"))
+			if (i == hb.count)
+				break;
+			if (named(&hb.fields[i], "Final-Recipient"))
 				seen_final = 1;
+			if (named(&hb.fields[i], "Action") ||
+			    named(&hb.fields[i], "Status"))
+				seen_status = 1;
 		}
 	}
 	return found;

@@ -56,6 +56,23 @@
  * spam words are in the first few KB, and regex cost grows with input. */
 #define LIMIT_REGEX_INPUT	(256u * 1024)
 
+/* PCRE2 limits per match: a backtracking pattern on hostile input stops
+ * here and counts as no match. 200,000 match() calls is a few ms. */
+#define LIMIT_REGEX_MATCH	200000
+/* Backtracking depth (nested groups); real rules need a few dozen. */
+#define LIMIT_REGEX_DEPTH	2000
+/* Backtracking heap in KB, per match. */
+#define LIMIT_REGEX_HEAP_KB	4096
+
+/* Rule files are small; a larger file is refused, not read. */
+#define RULES_FILE_MAX		(4u * 1024 * 1024)
+/* Rules in a set, all files together. */
+#define RULES_MAX		5000
+/* Nesting of parentheses and "!" in one meta expression. */
+#define RULES_EXPR_DEPTH	32
+/* Metas built on metas: levels of that. */
+#define RULES_META_DEPTH	16
+
 /* Bytes scanned for the marker line of an inline-quoted original. */
 #define LIMIT_INLINE_SCAN	(1024u * 1024)
 

@@ -17,10 +17,13 @@
 #include "anatomy.h"
 #include "arena.h"
 #include "buf.h"
+#include "config.h"
 #include "json.h"
 #include "limits.h"
 #include "message.h"
 #include "output.h"
+#include "rules.h"
+#include "score.h"
 
 #define EX_OK		0
 #define EX_NOT		1	/* --test: not backscatter */
@@ -127,7 +130,7 @@ pass_through(void)
 }
 
 static void
-print_json(const struct analysis *an)
+print_json(const struct analysis *an, const struct verdict *v)
 {
 	struct buf	 out;
 	struct json	 j;
@@ -136,15 +139,7 @@ print_json(const struct analysis *an)
 	json_init(&j, &out);
 	json_object_begin(&j);
 	output_json_anatomy(&j, an);
-	json_key(&j, "backscatter");
-	json_bool(&j, 0);
-	json_key(&j, "score");
-	json_score(&j, 0.0);
-	json_key(&j, "required");
-	json_score(&j, 5.0);
-	json_key(&j, "tests");
-	json_array_begin(&j);
-	json_array_end(&j);
+	score_json(&j, v);
 	json_object_end(&j);
 	buf_appendc(&out, '\n');
 	output_write(STDOUT_FILENO, out.data, out.len);
@@ -152,14 +147,41 @@ print_json(const struct analysis *an)
 }
 
 static void
-print_explain(const struct analysis *an)
+print_explain(const struct analysis *an, const struct verdict *v)
 {
 	struct buf	 out;
 
 	buf_init(&out, 64u * 1024 * 1024);
+	score_explain(&out, v);
+	buf_appendc(&out, '\n');
 	output_explain_anatomy(&out, an);
 	output_write(STDOUT_FILENO, out.data, out.len);
 	buf_free(&out);
+}
+
+/* Print collected "file:line: message" errors to stderr. */
+static void
+print_errors(const struct buf *errors)
+{
+	if (errors->len > 0)
+		fwrite(errors->data, 1, errors->len, stderr);
+}
+
+/* --lint: the configuration and every rule, compiled. */
+static int
+lint(struct config *cfg, struct ruleset *rs, struct buf *errors, int nerr)
+{
+	int	 r;
+
+	r = rules_compile(rs, cfg, errors);
+	print_errors(errors);
+	if (nerr > 0 || r != 0) {
+		fprintf(stderr, "backscatter: problems found\n");
+		return EX_CONFIG;
+	}
+	printf("backscatter: configuration and %d rules are clean\n",
+	    rules_count(rs));
+	return EX_OK;
 }
 
 int
@@ -183,8 +205,15 @@ main(int argc, char *argv[])
 	};
 	struct arena		 arena;
 	struct analysis		 an;
-	struct output_verdict	 v;
-	int			 ch, rc, bad = 0;
+	struct output_verdict	 ov;
+	struct verdict		 v;
+	struct config		 cfg;
+	struct ruleset		*rs = NULL;
+	struct buf		 errors;
+	const char		*config_path = NULL, *rules_path = NULL;
+	const char		*required = NULL, *recipient = NULL;
+	char			*end;
+	int			 ch, rc, bad = 0, nerr;
 
 	opterr = 0;
 	/* --deliver changes what a usage error exits with: find it first */
@@ -199,7 +228,11 @@ main(int argc, char *argv[])
 		case 'j': mode = MODE_JSON; break;
 		case 'd': mode = MODE_DELIVER; break;
 		case 'l': mode = MODE_LINT; break;
-		case 's': case 'c': case 'r': case 'R': case 'T': case 'F':
+		case 'c': config_path = optarg; break;
+		case 'r': rules_path = optarg; break;
+		case 'R': required = optarg; break;
+		case 'T': recipient = optarg; break;
+		case 's': case 'F':
 			break;
 		case 'V':
 			printf("backscatter %s\n", PACKAGE_VERSION);
@@ -217,13 +250,56 @@ main(int argc, char *argv[])
 			message_drain(STDIN_FILENO);
 		return exit_codes[mode].on_usage;
 	}
-	if (mode == MODE_LINT)
-		return EX_OK;
 	if (mode == MODE_DELIVER) {
 		fprintf(stderr, "backscatter: --deliver is not available in "
 		    "this build; message deferred\n");
 		message_drain(STDIN_FILENO);
 		return EX_TEMPFAIL;
+	}
+
+	/* Configuration: the files, then the options over them. */
+	buf_init(&errors, 1024 * 1024);
+	config_init(&cfg);
+	nerr = config_path != NULL ? config_load(&cfg, config_path, 1, &errors) :
+	    config_load_default(&cfg, &errors);
+	if (recipient != NULL && config_set_recipient(&cfg, recipient) == -1) {
+		buf_appends(&errors, "--recipient: not an address\n");
+		nerr++;
+	}
+	if (required != NULL) {
+		errno = 0;
+		cfg.required = strtod(required, &end);
+		if (errno != 0 || end == required || *end != '\0') {
+			buf_appends(&errors, "--required: not a number\n");
+			nerr++;
+		}
+	}
+	if ((rs = rules_new()) == NULL || rules_add_builtin(rs) == -1 ||
+	    rules_add_config(rs, &cfg) == -1 ||
+	    (rules_path != NULL && rules_add_path(rs, rules_path) == -1)) {
+		buf_appends(&errors, "backscatter: cannot set up the rules\n");
+		nerr++;
+	}
+	if (mode == MODE_LINT) {
+		rc = lint(&cfg, rs, &errors, nerr);
+		goto out;
+	}
+	if (nerr > 0) {
+		/* A broken configuration is an internal error: say so, and
+		 * answer as each mode does on error (filter: unchanged). */
+		print_errors(&errors);
+		if (mode == MODE_FILTER) {
+			if (message_read(STDIN_FILENO, &msg,
+			    LIMIT_MESSAGE_BYTES) == -1)
+				rc = EX_TEMPFAIL;
+			else
+				rc = pass_through();
+			message_free(&msg);
+		} else {
+			message_drain(STDIN_FILENO);
+			rc = exit_codes[mode].on_error;
+		}
+		goto out;
 	}
 
 	signal(SIGPIPE, SIG_IGN);
@@ -233,26 +309,38 @@ main(int argc, char *argv[])
 	if (message_read(STDIN_FILENO, &msg, LIMIT_MESSAGE_BYTES) == -1) {
 		fprintf(stderr, "backscatter: reading the message: %s\n",
 		    strerror(errno));
-		if (mode == MODE_FILTER) {
-			/* what we have is not the whole message: fail so the
-			 * host keeps its copy */
-			return EX_TEMPFAIL;
-		}
-		return exit_codes[mode].on_error;
+		/* what we have is not the whole message: filter mode fails
+		 * so the host keeps its copy */
+		rc = mode == MODE_FILTER ? EX_TEMPFAIL :
+		    exit_codes[mode].on_error;
+		message_free(&msg);
+		goto out;
 	}
 	if (msg.oversize && mode != MODE_FILTER)
 		message_drain(STDIN_FILENO);
 
 	arena_init(&arena, LIMIT_ARENA_BYTES);
 	if (message_parse_header(&msg, &arena) == -1 ||
-	    anatomy_read(&msg, &arena, &an) == -1) {
+	    anatomy_read(&msg, &arena, &an) == -1 ||
+	    score_message(&cfg, rs, &an, &arena, &v) == -1) {
 		rc = mode == MODE_FILTER ? pass_through() :
 		    exit_codes[mode].on_error;
 		goto done;
 	}
+	if (v.rule_errors > 0) {
+		/* a rule that does not compile is a configuration error that
+		 * --lint reports; the others still ran */
+		fprintf(stderr, "backscatter: %d rule errors (run --lint)\n",
+		    v.rule_errors);
+	}
 
-	memset(&v, 0, sizeof(v));
-	v.required = 5.0;
+	memset(&ov, 0, sizeof(ov));
+	ov.backscatter = v.backscatter;
+	ov.score = v.score;
+	ov.required = v.required;
+	ov.tests = score_tests(&v, &arena);
+	if (ov.tests != NULL && strcmp(ov.tests, "none") == 0)
+		ov.tests = NULL;
 	switch (mode) {
 	case MODE_FILTER:
 		if (msg.oversize) {
@@ -261,17 +349,17 @@ main(int argc, char *argv[])
 		}
 		output_begun = 1;
 		rc = output_filter(STDOUT_FILENO, &msg,
-		    anatomy_kind_name(an.kind), &v) == -1 ? EX_TEMPFAIL : EX_OK;
+		    anatomy_kind_name(an.kind), &ov) == -1 ? EX_TEMPFAIL : EX_OK;
 		break;
 	case MODE_TEST:
 		rc = v.backscatter ? EX_OK : EX_NOT;
 		break;
 	case MODE_JSON:
-		print_json(&an);
+		print_json(&an, &v);
 		rc = EX_OK;
 		break;
 	case MODE_EXPLAIN:
-		print_explain(&an);
+		print_explain(&an, &v);
 		rc = EX_OK;
 		break;
 	default:
@@ -281,5 +369,9 @@ done:
 	alarm(0);
 	arena_free(&arena);
 	message_free(&msg);
+out:
+	rules_free(rs);
+	config_free(&cfg);
+	buf_free(&errors);
 	return rc;
 }

@@ -126,8 +126,19 @@ received_parse(struct arena *a, const char *line, struct received *r)
 				break;
 			}
 		}
-	if (r->from_addr == NULL && first != NULL && first[0] == '[') {
-		/* "from [1.2.3.4]" */
+	if (r->from_addr == NULL) {
+		/* "from [1.2.3.4] (helo=x)": the first token is the address */
+		const char	*t = line + 5 + strspn(line + 5, " ");
+		size_t		 n;
+
+		if (*t == '[') {
+			t++;
+			if (strncasecmp(t, "IPv6:", 5) == 0)
+				t += 5;
+			n = strcspn(t, "]");
+			if (t[n] == ']' && looks_ip(t, n))
+				r->from_addr = arena_strndup(a, t, n);
+		}
 	}
 	/* HELO given explicitly (Exim "helo=", qmail "HELO x") */
 	q = strcasestr(p, "helo=");

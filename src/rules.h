@@ -33,31 +33,12 @@
 #include <stddef.h>
 
 struct analysis;
+#include "limits.h"
+
 struct arena;
 struct buf;
 struct config;
 struct evidence;
-
-/* PCRE2 limits per match (candidates for limits.h). A backtracking
- * pattern on hostile input stops here and counts as no match. */
-#ifndef LIMIT_REGEX_MATCH
-#define LIMIT_REGEX_MATCH	200000	/* match() calls */
-#endif
-#ifndef LIMIT_REGEX_DEPTH
-#define LIMIT_REGEX_DEPTH	2000	/* backtracking depth */
-#endif
-#ifndef LIMIT_REGEX_HEAP_KB
-#define LIMIT_REGEX_HEAP_KB	4096	/* backtracking heap */
-#endif
-
-/* Rule files are small; a larger file is refused, not read. */
-#define RULES_FILE_MAX		(4u * 1024 * 1024)
-/* Rules in a set, all files together. */
-#define RULES_MAX		5000
-/* Nesting of parentheses and "!" in one meta expression. */
-#define RULES_EXPR_DEPTH	32
-/* Metas built on metas: levels of that. */
-#define RULES_META_DEPTH	16
 
 struct ruleset;
 
