@@ -54,6 +54,12 @@ done
 # that gets EPIPE would make the MTA defer or bounce).
 drained() {
 	name=$1; shift
+	if [ -n "$VALGRIND" ]; then
+		todo=$TODO TODO=
+		ok "$name reads stdin to the end # SKIP valgrind drains stdin itself"
+		TODO=$todo
+		return
+	fi
 	rm -f "$T/wrote"
 	(python3 -c '
 import sys
