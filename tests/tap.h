@@ -54,6 +54,9 @@ diag(const char *fmt, ...)
 
 TAP_STATIC int
 tap_vok(int cond, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+TAP_STATIC int
+tap_vok(int cond, const char *fmt, va_list ap)
 {
 	tap_run++;
 	printf("%sok %d - ", cond ? "" : "not ", tap_run);
