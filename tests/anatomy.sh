@@ -47,6 +47,9 @@ for line in open(sys.argv[2], encoding="utf-8"):
 # check_message NAME MESSAGE WANTFILE
 check_message() {
 	name=$1 msg=$2 want=$3
+	if [ ! -f "$msg" ]; then
+		not_ok "$name: message file exists"; return
+	fi
 	if ! bs --json < "$msg" > "$T/out.json" 2> "$T/err"; then
 		not_ok "$name: --json exits 0"; sed 's/^/# /' "$T/err"; return
 	fi
