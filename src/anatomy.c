@@ -564,6 +564,26 @@ original_is_report(struct arena *a, const struct original *o)
 	return 0;
 }
 
+/* "Fwd:", "Fw:", "TR:", "WG:", "RV:", "Doorst:" and the like. */
+static int
+is_forward(const char *subj)
+{
+	static const char *const prefixes[] = {
+		"fwd:", "fw:", "tr:", "wg:", "rv:", "enc:", "i:", "doorst:",
+		"vs:", "vb:", "fwd ", "[fwd", "\xe8\xbb\xa2\xe9\x80\x81", NULL
+	};
+	const char *const	*p;
+
+	if (subj == NULL)
+		return 0;
+	while (*subj == ' ' || *subj == '[')
+		subj++;
+	for (p = prefixes; *p; p++)
+		if (strncmp(subj, *p, strlen(*p)) == 0)
+			return 1;
+	return strstr(subj, "fwd:") != NULL || strstr(subj, "fw:") != NULL;
+}
+
 static int	read_message(struct message *, struct arena *,
 		    struct analysis *, int);
 
@@ -786,6 +806,16 @@ read_message(struct message *msg, struct arena *a, struct analysis *an,
 	    original_is_report(a, &an->original) &&
 	    unwrap(&an->original, a, an, depth))
 		return 0;
+	if (depth == 0 && an->kind == KIND_NONE && pp.dsn == -1 &&
+	    an->text_len > 0 && is_forward(subj)) {
+		/* a person forwarded a bounce inline, maybe "> " quoted */
+		struct original	 fwd;
+
+		memset(&fwd, 0, sizeof(fwd));
+		if (original_find_forwarded(a, &fwd, an->text, an->text_len) == 1 &&
+		    original_is_report(a, &fwd) && unwrap(&fwd, a, an, depth))
+			return 0;
+	}
 	if (an->kind == KIND_NONE) {
 		/* not a report after all: forget what was read */
 		memset(&an->original, 0, sizeof(an->original));

@@ -388,20 +388,20 @@ run_ok(int weight, int has_key, int marked)
 	    weight >= 5;
 }
 
-int
-original_find_inline(struct arena *a, struct original *o, const char *text,
-    size_t len, size_t *start_r)
+/*
+ * Find the header run to read: with first set, the first run that looks
+ * like a message's header at all (a forwarded message); otherwise the
+ * best one by rank (see run_ok). Returns its start or NULL.
+ */
+static const char *
+find_run(const char *text, size_t len, int first)
 {
-	const char	*p = text, *end, *nl, *run = NULL, *best = NULL;
-	const char	*after_marker = NULL;
+	const char	*p = text, *end = text + len, *nl, *run = NULL;
+	const char	*best = NULL, *after_marker = NULL;
 	int		 weight = 0, has_key = 0, marked, best_rank = 0, rank;
 	int		 best_weight = 0;
 	size_t		 n, pre;
-	char		*copy;
 
-	if (len > LIMIT_INLINE_SCAN)
-		len = LIMIT_INLINE_SCAN;
-	end = text + len;
 	for (;;) {
 		nl = p < end ? memchr(p, '\n', (size_t)(end - p)) : NULL;
 		if (nl == NULL)
@@ -422,6 +422,8 @@ original_find_inline(struct arena *a, struct original *o, const char *text,
 			/* a continuation line */
 		} else {
 			if (run != NULL) {
+				if (first && weight >= 3)
+					return run;
 				marked = after_marker != NULL && run >= after_marker &&
 				    run - after_marker < 4096;
 				/* rank: keyed and marked > keyed > marked */
@@ -444,13 +446,42 @@ original_find_inline(struct arena *a, struct original *o, const char *text,
 			break;
 		p = nl + 1;
 	}
-	if (best == NULL)
+	return first ? NULL : best;
+}
+
+static int
+read_run(struct arena *a, struct original *o, const char *text, size_t len,
+    int first, size_t *start_r)
+{
+	const char	*run;
+	char		*copy;
+	size_t		 n;
+
+	if (len > LIMIT_INLINE_SCAN)
+		len = LIMIT_INLINE_SCAN;
+	if ((run = find_run(text, len, first)) == NULL)
 		return 0;
-	if ((copy = dequote(a, best, text + len, &n)) == NULL)
+	if ((copy = dequote(a, run, text + len, &n)) == NULL)
 		return -1;
-	*start_r = (size_t)(best - text);
+	*start_r = (size_t)(run - text);
 	original_read(a, o, SOURCE_INLINE, copy, n);
 	return 1;
+}
+
+int
+original_find_inline(struct arena *a, struct original *o, const char *text,
+    size_t len, size_t *start_r)
+{
+	return read_run(a, o, text, len, 0, start_r);
+}
+
+int
+original_find_forwarded(struct arena *a, struct original *o, const char *text,
+    size_t len)
+{
+	size_t	 start;
+
+	return read_run(a, o, text, len, 1, &start);
 }
 
 char *

@@ -31,6 +31,11 @@ void	 original_fields(struct arena *, struct original *);
 int	 original_find_inline(struct arena *, struct original *,
 	    const char *text, size_t len, size_t *start_r);
 
+/* The first quoted header block in text (a message forwarded inline by a
+ * person), read into o; 1, 0 when none, -1 out of arena. */
+int	 original_find_forwarded(struct arena *, struct original *,
+	    const char *text, size_t len);
+
 /* Find a "Message-ID: <...>" line anywhere in text; the id or NULL. */
 char	*original_scan_message_id(struct arena *, const char *text, size_t len);
 
