@@ -42,8 +42,10 @@ challenge_match(const struct analysis *an, const struct reader_input *in)
 {
 	int	 sys, w;
 
-	if (an->kind != KIND_NONE || in->has_dsn)
+	if ((an->kind != KIND_NONE && an->kind != KIND_CHALLENGE) || in->has_dsn)
 		return 0;
+	if (an->kind == KIND_CHALLENGE)
+		return 9;	/* its header said so */
 	sys = count(in->ltext, systems) + count(in->from, systems);
 	w = count(in->ltext, words) + count(in->subject, words);
 	if (w >= 1 && (sys >= 1 || w >= 2))
