@@ -422,33 +422,37 @@ found:
 	}
 }
 
-/* Recipients' reasons, and the message's reason from its first failure. */
+/*
+ * Recipients' reasons, and the message's reason from its first failure.
+ * A recipient without its own diagnostic is judged by the start of the
+ * bounce's prose (where MTAs write the one error they report) before its
+ * status code alone.
+ */
 static void
-classify(struct analysis *an)
+classify(struct analysis *an, const char *prose, size_t prose_len)
 {
+	char		 head[2048];
+	size_t		 n = prose_len < sizeof(head) - 1 ? prose_len :
+	    sizeof(head) - 1;
 	int		 i;
 	const char	*first = NULL, *r;
 
+	memcpy(head, prose != NULL ? prose : "", prose != NULL ? n : 0);
+	head[prose != NULL ? n : 0] = '\0';
 	for (i = 0; i < an->nrecipients; i++) {
 		struct recipient	*rc = &an->recipients[i];
 
-		r = reason_classify(rc->status, rc->diagnostic);
+		r = reason_classify(rc->status, rc->diagnostic != NULL ?
+		    rc->diagnostic : head);
 		if (r != NULL && first == NULL &&
 		    (rc->action == NULL || strcmp(rc->action, "failed") == 0))
 			first = r;
-		if (r != NULL && first == NULL)
-			first = r;
 	}
-	if (first == NULL && an->text != NULL && an->kind == KIND_BOUNCE) {
-		/* no per-recipient words: the prose, limited to its start */
-		char	 head[1024];
-		size_t	 n = an->text_len < sizeof(head) - 1 ?
-		    an->text_len : sizeof(head) - 1;
-
-		memcpy(head, an->text, n);
-		head[n] = '\0';
+	for (i = 0; first == NULL && i < an->nrecipients; i++)
+		first = reason_classify(an->recipients[i].status,
+		    an->recipients[i].diagnostic);
+	if (first == NULL && an->kind == KIND_BOUNCE)
 		first = reason_classify(NULL, head);
-	}
 	if (an->kind == KIND_AUTOREPLY)
 		first = "vacation";
 	else if (an->kind == KIND_FEEDBACK)
@@ -833,6 +837,6 @@ read_message(struct message *msg, struct arena *a, struct analysis *an,
 				an->original.source = SOURCE_INLINE;
 		}
 	}
-	classify(an);
+	classify(an, in.text, in.text_len);
 	return 0;
 }
