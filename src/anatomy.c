@@ -451,7 +451,7 @@ classify(struct analysis *an, const char *prose, size_t prose_len)
 	for (i = 0; first == NULL && i < an->nrecipients; i++)
 		first = reason_classify(an->recipients[i].status,
 		    an->recipients[i].diagnostic);
-	if (first == NULL && an->kind == KIND_BOUNCE)
+	if (first == NULL && (an->kind == KIND_BOUNCE || an->kind == KIND_NOTICE))
 		first = reason_classify(NULL, head);
 	if (an->kind == KIND_AUTOREPLY)
 		first = "vacation";

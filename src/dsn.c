@@ -123,6 +123,50 @@ recipient_block(struct arena *a, const struct header_block *hb,
 	return 1;
 }
 
+/*
+ * Copy the block at s (up to an empty or blank line) with the leading
+ * blanks removed from every line that starts a field. Sets the copy's
+ * length and the bytes consumed from s.
+ */
+static char *
+deindent(struct arena *a, const char *s, size_t n, size_t *len_r,
+    size_t *consumed_r)
+{
+	char		*out, *o;
+	const char	*p = s, *end = s + n, *nl, *t;
+
+	if ((out = arena_alloc(a, n + 1)) == NULL)
+		return NULL;
+	o = out;
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		for (t = p; t < nl && (*t == ' ' || *t == '\t'); t++)
+			;
+		if (t == nl) {			/* blank: the block ends */
+			p = nl < end ? nl + 1 : end;
+			break;
+		}
+		{
+			const char	*c = t;
+
+			while (c < nl && (isalnum((unsigned char)*c) || *c == '-'))
+				c++;
+			if (c == t || c >= nl || *c != ':')
+				t = p;		/* a continuation: keep it */
+		}
+		memcpy(o, t, (size_t)(nl - t));
+		o += nl - t;
+		*o++ = '\n';
+		p = nl < end ? nl + 1 : end;
+	}
+	*o = '\0';
+	*len_r = (size_t)(o - out);
+	*consumed_r = (size_t)(p - s);
+	return out;
+}
+
 int
 dsn_parse(struct arena *a, const char *text, size_t len, struct analysis *an)
 {
@@ -132,31 +176,39 @@ dsn_parse(struct arena *a, const char *text, size_t len, struct analysis *an)
 	char			*v;
 
 	while (off < len) {
-		/* skip blank lines and leading indentation of a block */
-		while (off < len && (text[off] == '\n' || text[off] == ' ' ||
-		    text[off] == '\t')) {
-			if (text[off] != '\n') {
-				/* an indented field line: only skip the indent
-				 * if a field name follows */
-				size_t	 k = off;
+		/* skip blank (or blank-looking) lines */
+		while (off < len) {
+			size_t	 k = off;
 
-				while (k < len && (text[k] == ' ' || text[k] == '\t'))
-					k++;
-				if (k < len && isalpha((unsigned char)text[k])) {
-					off = k;
-					break;
-				}
-			}
-			off++;
+			while (k < len && (text[k] == ' ' || text[k] == '\t'))
+				k++;
+			if (k < len && text[k] != '\n')
+				break;
+			off = k < len ? k + 1 : len;
 		}
 		if (off >= len)
 			break;
-		used = header_parse(a, text + off, len - off, &hb);
-		if (used == 0) {
-			/* not a field line: skip it */
+		if (text[off] == ' ' || text[off] == '\t') {
+			/* an indented block: read a copy with the fields'
+			 * indent taken off (continuations keep theirs) */
+			char	*copy;
+			size_t	 clen, consumed;
+
+			if ((copy = deindent(a, text + off, len - off, &clen,
+			    &consumed)) == NULL)
+				return found;
+			header_parse(a, copy, clen, &hb);
+			used = consumed;
+		} else
+			used = header_parse(a, text + off, len - off, &hb);
+		if (hb.count == 0) {
+			/* not a field block: skip the lines read (an
+			 * indented one whole, so hostile text costs one pass) */
 			const char	*nl = memchr(text + off, '\n', len - off);
 
-			off = nl ? (size_t)(nl - text) + 1 : len;
+			if (used == 0)
+				used = nl ? (size_t)(nl - text) + 1 - off : len - off;
+			off += used;
 			continue;
 		}
 		off += used;

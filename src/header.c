@@ -533,11 +533,60 @@ scan_addresses(struct arena *a, const char *v, char **out, int max,
 	return found;
 }
 
+/*
+ * The addresses inside angle brackets, skipping quoted strings (a display
+ * name may hold something that looks like an address: "alice@ours" <bot@x>
+ * is bot@x). Returns the number found.
+ */
+static int
+angle_addresses(struct arena *a, const char *v, char **out, int max)
+{
+	const char	*p, *close;
+	char		*inner, *one[1];
+	int		 found = 0, k, dup;
+
+	for (p = v; *p && found < max; p++) {
+		if (*p == '"') {
+			for (p++; *p && *p != '"'; p++)
+				if (*p == '\\' && p[1])
+					p++;
+			if (!*p)
+				break;
+			continue;
+		}
+		if (*p != '<' || (close = strchr(p, '>')) == NULL)
+			continue;
+		if (memchr(p, '@', (size_t)(close - p)) == NULL ||
+		    (size_t)(close - p) > LIMIT_ADDRESS + 2) {
+			p = close;
+			continue;
+		}
+		if ((inner = arena_strndup(a, p + 1, (size_t)(close - p - 1))) == NULL)
+			break;
+		if (scan_addresses(a, inner, one, 1, 0) == 1) {
+			for (dup = 0, k = 0; k < found; k++)
+				if (strcasecmp(out[k], one[0]) == 0)
+					dup = 1;
+			if (!dup)
+				out[found++] = one[0];
+		}
+		p = close;
+	}
+	return found;
+}
+
+/*
+ * A value is a list of comma-separated elements (commas inside quotes,
+ * angle brackets and comments do not count). From each element the
+ * address in angle brackets is taken if there is one, else any address
+ * in it outside comments, else any at all.
+ */
 int
 address_parse(struct arena *a, const char *value, char **out, int max)
 {
-	const char	*v = value, *semi;
-	int		 n;
+	const char	*v = value, *semi, *p, *start;
+	char		*elem, *list[16];
+	int		 n = 0, c, k, j, dup, inq = 0, angle = 0, paren = 0;
 
 	if (value == NULL || max <= 0)
 		return 0;
@@ -545,9 +594,42 @@ address_parse(struct arena *a, const char *value, char **out, int max)
 	semi = strchr(v, ';');
 	if (semi != NULL && semi - v < 16 && memchr(v, '@', (size_t)(semi - v)) == NULL)
 		v = semi + 1;
-	n = scan_addresses(a, v, out, max, 1);
-	if (n == 0)
-		n = scan_addresses(a, v, out, max, 0);
+	for (start = p = v; n < max; p++) {
+		if (*p == '\\' && inq && p[1]) {
+			p++;
+			continue;
+		}
+		if (*p == '"' && !paren)
+			inq = !inq;
+		else if (!inq && *p == '<')
+			angle++;
+		else if (!inq && *p == '>' && angle > 0)
+			angle--;
+		else if (!inq && *p == '(')
+			paren++;
+		else if (!inq && *p == ')' && paren > 0)
+			paren--;
+		if (*p != '\0' && (*p != ',' || inq || angle || paren))
+			continue;
+		if (p > start && memchr(start, '@', (size_t)(p - start)) != NULL &&
+		    (elem = arena_strndup(a, start, (size_t)(p - start))) != NULL) {
+			c = angle_addresses(a, elem, list, 16);
+			if (c == 0)
+				c = scan_addresses(a, elem, list, 16, 1);
+			if (c == 0)
+				c = scan_addresses(a, elem, list, 16, 0);
+			for (k = 0; k < c && n < max; k++) {
+				for (dup = 0, j = 0; j < n; j++)
+					if (strcasecmp(out[j], list[k]) == 0)
+						dup = 1;
+				if (!dup)
+					out[n++] = list[k];
+			}
+		}
+		if (*p == '\0')
+			break;
+		start = p + 1;
+	}
 	return n;
 }
 

@@ -11,7 +11,14 @@
  * so pass that on to the real one first (outside the guard: it must
  * happen on every inclusion).
  */
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Winclude-next-absolute-path"
+#endif
 #include_next <limits.h>
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#endif
 
 #ifndef BS_LIMITS_H
 #define BS_LIMITS_H

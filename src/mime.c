@@ -94,9 +94,21 @@ find_delimiter(const char *s, size_t len, const char *b, size_t blen,
 			return NULL;
 		if (hit - s >= 2 && hit[-1] == '-' && hit[-2] == '-' &&
 		    (hit - s == 2 || hit[-3] == '\n')) {
-			*close_r = hit + blen + 1 < end && hit[blen] == '-' &&
-			    hit[blen + 1] == '-';
-			return hit - 2;
+			/* the boundary must end the line (RFC 2046: then only
+			 * "--" and blanks), or "b" would match "--b-inner" */
+			const char	*t = hit + blen;
+			int		 closing = 0;
+
+			if (t + 1 < end && t[0] == '-' && t[1] == '-') {
+				closing = 1;
+				t += 2;
+			}
+			while (t < end && (*t == ' ' || *t == '\t'))
+				t++;
+			if (t == end || *t == '\n') {
+				*close_r = closing;
+				return hit - 2;
+			}
 		}
 		p = hit + 1;
 	}

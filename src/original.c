@@ -233,7 +233,7 @@ original_fields(struct arena *a, struct original *o)
 		    o->nreceived < LIMIT_RECEIVED) {
 			if ((v = header_unfold(a, f)) != NULL)
 				received_parse(a, v, &o->received[o->nreceived++]);
-		} else if (f->name_len == 15 &&
+		} else if (f->name_len == 14 &&
 		    strncasecmp(f->name, "DKIM-Signature", 14) == 0) {
 			if ((v = header_unfold(a, f)) != NULL)
 				dkim_domain(a, o, v);

@@ -160,9 +160,26 @@ starts_with_address(const char *s, const char *e)
 	return p < e && *p == '@';
 }
 
+static int	generic_parse_mode(struct analysis *, struct arena *,
+		    const struct reader_input *, int);
+
 int
 reader_generic_parse(struct analysis *an, struct arena *a,
     const struct reader_input *in)
+{
+	return generic_parse_mode(an, a, in, 0);
+}
+
+int
+reader_generic_parse_strict(struct analysis *an, struct arena *a,
+    const struct reader_input *in)
+{
+	return generic_parse_mode(an, a, in, 1);
+}
+
+static int
+generic_parse_mode(struct analysis *an, struct arena *a,
+    const struct reader_input *in, int strict)
 {
 	const char	*p = in->text, *end = in->text + in->text_len, *nl;
 	const char	*lp = in->ltext;
@@ -189,7 +206,7 @@ reader_generic_parse(struct analysis *an, struct arena *a,
 				}
 			if (take)
 				added += add_addresses(an, a, p,
-				    (size_t)(nl - p), !first);
+				    (size_t)(nl - p), strict || !first);
 			after_lead = 0;
 		} else if (nl > p) {
 			/* a lead-in line ending in a colon names the

@@ -20,7 +20,10 @@ static const char *const action[] = {
 	"been removed", "was removed", "not been delivered", "was quarantined",
 	"has been quarantined", "was held", "has been held", "was refused",
 	"was detected", "has been detected", "was found", "were found",
-	"detected in", "found in", "was stopped", "has been stopped", NULL
+	"detected in", "found in", "was stopped", "has been stopped",
+	"checker found", "scanner found", "virus found", "found virus",
+	"virus detected", "detected virus", "found a virus", "found malware",
+	"not delivered", "held for review", NULL
 };
 
 static int
@@ -49,7 +52,7 @@ notice_parse(struct analysis *an, struct arena *a,
 {
 	/* A bounce that also names the failed recipients stays a bounce:
 	 * the generic reader decides by finding them. */
-	reader_generic_parse(an, a, in);
+	reader_generic_parse_strict(an, a, in);
 	if (an->nrecipients == 0)
 		an->kind = KIND_NOTICE;
 	else

@@ -48,5 +48,9 @@ void	 reader_set_diagnostic(struct analysis *, struct arena *,
 /* Recipients from the generic reading of bounce prose. */
 int	 reader_generic_parse(struct analysis *, struct arena *,
 	    const struct reader_input *);
+/* The same, never taking the message's own To/Delivered-To/Cc (for
+ * letters that are not bounces: they name their addressee). */
+int	 reader_generic_parse_strict(struct analysis *, struct arena *,
+	    const struct reader_input *);
 
 #endif
