@@ -48,45 +48,48 @@ output_raw(int fd, const struct message *m)
 	return output_write(fd, m->raw.data, n);
 }
 
-void
+int
 output_headers(struct buf *out, const char *kind,
     const struct output_verdict *v, const char *eol)
 {
 	char		 line[256];
 	const char	*t, *c;
-	int		 n, i, col;
+	int		 n, i, col, r = 0;
 
 	n = snprintf(line, sizeof(line),
 	    "X-Backscatter-Status: %s, score=%.1f required=%.1f kind=%s",
 	    v->backscatter ? "Yes" : "No", v->score, v->required, kind);
-	if (n > 0 && (size_t)n < sizeof(line))
-		buf_append(out, line, (size_t)n);
-	buf_appends(out, eol);
+	if (n <= 0 || (size_t)n >= sizeof(line))
+		return -1;
+	r |= buf_append(out, line, (size_t)n);
+	r |= buf_appends(out, eol);
 	/* tests= on a continuation line, folded after commas */
 	t = v->tests != NULL && *v->tests ? v->tests : "none";
-	buf_appends(out, "\ttests=");
+	r |= buf_appends(out, "\ttests=");
 	col = 14;
 	while (*t) {
 		c = strchr(t, ',');
 		n = c ? (int)(c - t) + 1 : (int)strlen(t);
 		if (col + n > 78 && col > 14) {
-			buf_appends(out, eol);
-			buf_appendc(out, '\t');
+			r |= buf_appends(out, eol);
+			r |= buf_appendc(out, '\t');
 			col = 8;
 		}
-		buf_append(out, t, (size_t)n);
+		r |= buf_append(out, t, (size_t)n);
 		col += n;
 		t += n;
 	}
-	buf_appends(out, eol);
+	r |= buf_appends(out, eol);
 	n = snprintf(line, sizeof(line), "X-Backscatter-Score: %.1f", v->score);
-	if (n > 0 && (size_t)n < sizeof(line))
-		buf_append(out, line, (size_t)n);
-	buf_appends(out, eol);
-	buf_appends(out, "X-Backscatter-Level: ");
+	if (n <= 0 || (size_t)n >= sizeof(line))
+		return -1;
+	r |= buf_append(out, line, (size_t)n);
+	r |= buf_appends(out, eol);
+	r |= buf_appends(out, "X-Backscatter-Level: ");
 	for (i = 0; i < 100 && i + 1 <= v->score; i++)
-		buf_appendc(out, '*');
-	buf_appends(out, eol);
+		r |= buf_appendc(out, '*');
+	r |= buf_appends(out, eol);
+	return r == 0 ? 0 : -1;
 }
 
 static int
@@ -184,7 +187,12 @@ output_filter(int fd, const struct message *m, const char *kind,
 	memset(&w, 0, sizeof(w));
 	w.fd = fd;
 	buf_init(&ours, 64 * 1024);
-	output_headers(&ours, kind, v, eol);
+	if (output_headers(&ours, kind, v, eol) == -1) {
+		/* out of memory for our own fields: the original unchanged,
+		 * never a header block with a field missing */
+		buf_free(&ours);
+		return output_raw(fd, m);
+	}
 
 	end = m->header_end;
 	if (m->oversize && end > len)

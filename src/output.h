@@ -28,8 +28,9 @@ struct output_verdict {
  */
 int	 output_filter(int fd, const struct message *, const char *kind,
 	    const struct output_verdict *);
-/* The three header fields, with eol as line ending, into out. */
-void	 output_headers(struct buf *out, const char *kind,
+/* The three header fields, with eol as line ending, into out; 0, or -1
+ * when out could not hold them (out is then incomplete). */
+int	 output_headers(struct buf *out, const char *kind,
 	    const struct output_verdict *, const char *eol);
 /* Write the message bytes unchanged. 0 or -1. */
 int	 output_raw(int fd, const struct message *);
