@@ -1,0 +1,69 @@
+#!/bin/sh
+# rules.sh - every shipped rule has a must-hit and a must-miss case, and
+# each behaves: tests/data/rules/RULE.hit*.eml must list RULE in the
+# verdict's tests, RULE.miss*.eml must not (a near miss: legitimate mail
+# on the same topic, or the same shape one step away). The rule names come
+# from rules/*.cf, so a new rule without fixtures fails here.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+
+data=$srcdir/tests/data/rules
+conf=$data/backscatter.conf
+
+# Visible (scored) rules: "__" sub-rules are exercised through them.
+rules=$(cat "$srcdir"/rules/*.cf |
+    sed -n -E 's/^(header|body|orig_header|orig_body|eval|meta)[[:space:]]+(BS_[A-Z0-9_]+)[[:space:]].*/\2/p' |
+    sort -u)
+[ -n "$rules" ] || { echo "1..1"; echo "not ok 1 - no rules found in $srcdir/rules"; exit 0; }
+
+# fired FILE: the visible rules that fired, one a line. A rule that needs
+# its own configuration (a BATV secret, a sent ledger) has RULE.conf.
+fired() {
+	c=$conf
+	r=${1##*/}
+	[ -f "$data/${r%%.*}.conf" ] && c=$data/${r%%.*}.conf
+	bs --json --config "$c" < "$1" |
+	    grep -o '"name":"BS_[A-Z0-9_]*"' | sed 's/"name":"//; s/"$//'
+}
+
+for rule in $rules; do
+	for kind in hit miss; do
+		n=0
+		for f in "$data/$rule.$kind".eml "$data/$rule.$kind"-*.eml; do
+			[ -f "$f" ] || continue
+			n=$((n + 1))
+			name=${f##*/}
+			if fired "$f" > "$T/fired"; then :; fi
+			if grep -qx "$rule" "$T/fired"; then got=hit; else got=miss; fi
+			if [ "$got" = "$kind" ]; then
+				ok "$name: $rule ${kind}s"
+			else
+				not_ok "$name: $rule ${kind}s"
+				diag "  fired: $(tr '\n' ' ' < "$T/fired")"
+			fi
+		done
+		if [ "$n" -eq 0 ]; then
+			not_ok "$rule has a must-$kind case ($rule.$kind.eml)"
+		fi
+	done
+done
+
+# Every fixture belongs to a shipped rule (a renamed rule leaves none behind).
+for f in "$data"/*.eml "$data"/*.conf; do
+	[ "$f" = "$conf" ] && continue
+	[ -f "$f" ] || continue
+	name=${f##*/}
+	rule=${name%%.*}
+	if printf '%s\n' $rules | grep -qx "$rule"; then :; else
+		not_ok "$name: no shipped rule $rule"
+	fi
+done
+
+# --lint on the shipped rules is clean.
+if bs --lint --config "$conf" > "$T/lint" 2>&1; then
+	ok "--lint: shipped rules are clean"
+else
+	not_ok "--lint: shipped rules are clean"
+	sed 's/^/# /' "$T/lint"
+fi
+
+done_testing
