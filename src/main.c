@@ -12,18 +12,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "anatomy.h"
 #include "arena.h"
 #include "buf.h"
 #include "config.h"
+#include "deliver.h"
 #include "json.h"
 #include "limits.h"
 #include "message.h"
 #include "output.h"
 #include "rules.h"
 #include "score.h"
+#include "sieve.h"
 
 #define EX_OK		0
 #define EX_NOT		1	/* --test: not backscatter */
@@ -79,6 +82,11 @@ static void
 watchdog(int sig)
 {
 	(void)sig;
+	if (mode == MODE_DELIVER) {
+		/* nothing half-delivered stays: the MTA retries */
+		deliver_abort_all();
+		_exit(EX_TEMPFAIL);
+	}
 	if (mode == MODE_FILTER && !output_begun) {
 		size_t	 off = 0;
 		ssize_t	 w;
@@ -167,6 +175,151 @@ print_errors(const struct buf *errors)
 		fwrite(errors->data, 1, errors->len, stderr);
 }
 
+/* The envelope sender: --sender, $SENDER when set (Postfix and Exim set
+ * it empty for <>), the From_ line, the first Return-Path. "" is <>. */
+static const char *
+envelope_sender(const char *opt, const struct message *m, struct arena *a)
+{
+	const char	*env = getenv("SENDER"), *v;
+	size_t		 n;
+
+	if (opt != NULL)
+		return opt;
+	if (env != NULL)
+		return env;
+	if (m->from_line != NULL) {
+		v = m->from_line + 5;
+		n = strcspn(v, " \t");
+		if (n == 0 || (n == 13 && strncmp(v, "MAILER-DAEMON", 13) == 0))
+			return "";
+		return arena_strndup(a, v, n);
+	}
+	if ((v = header_get_raw(a, &m->hdr, "Return-Path")) != NULL)
+		return (v = address_first(a, v)) != NULL ? v : "";
+	return "";
+}
+
+static const char *
+envelope_recipient(const char *opt)
+{
+	static const char *const vars[] = { "RECIPIENT", "ORIGINAL_RECIPIENT",
+	    "ORIG_RECIPIENT" };
+	const char	*v;
+	size_t		 i;
+
+	if (opt != NULL)
+		return opt;
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+		if ((v = getenv(vars[i])) != NULL && *v)
+			return v;
+	return NULL;
+}
+
+/*
+ * --deliver: the message, tagged as filter mode tags it (as it came when
+ * ov is NULL: the analysis failed), through the Sieve script into the
+ * store. A message too large to analyse goes to the INBOX untouched.
+ * EX_OK once it is stored (or deliberately discarded), else EX_TEMPFAIL.
+ */
+static int
+run_deliver(const char *target, const char *script_path,
+    const char *sender_opt, const char *recipient_opt, const char *kind,
+    const struct output_verdict *ov)
+{
+	struct deliver_request	 inbox = { NULL, 0 };
+	struct sieve_message	 sm;
+	struct sieve_outcome	 so;
+	struct message		 stored;
+	struct arena		 a;
+	const char		*sender, *data, *script;
+	char			*text = NULL;
+	size_t			 len, eol;
+	int			 fd = -1, rc = EX_TEMPFAIL, i;
+
+	memset(&stored, 0, sizeof(stored));
+	arena_init(&a, LIMIT_ARENA_BYTES);
+	alarm(DELIVER_TIME_LIMIT);
+	if (msg.oversize) {
+		/* too large to hold: as it came, the rest streamed in */
+		len = msg.raw.len >= 5 && memcmp(msg.raw.data, "From ", 5) == 0 ?
+		    message_line_end(msg.raw.data, msg.raw.len, 0, &eol) : 0;
+		if (message_parse_header(&msg, &a) == -1)
+			goto done;
+		sender = envelope_sender(sender_opt, &msg, &a);
+		if (deliver_store(target, &inbox, 1, msg.raw.data + len,
+		    msg.raw.len - len, STDIN_FILENO, sender) > 0)
+			rc = EX_OK;
+		goto done;
+	}
+
+	/* the bytes as stored: tagged, read back to give the script
+	 * the header it will see */
+	if (ov != NULL) {
+		if ((fd = memfd_create("backscatter", MFD_CLOEXEC)) == -1 ||
+		    output_filter(fd, &msg, kind, ov) == -1 ||
+		    lseek(fd, 0, SEEK_SET) == -1 ||
+		    message_read(fd, &stored, msg.raw.len + 65536) == -1 ||
+		    stored.oversize) {
+			fprintf(stderr, "backscatter: tagging the message: "
+			    "%s\n", strerror(errno));
+			goto done;
+		}
+	} else {
+		buf_init(&stored.raw, msg.raw.len + 1);
+		if (buf_append(&stored.raw, msg.raw.data, msg.raw.len) == -1)
+			goto done;
+	}
+	if (message_parse_header(&stored, &a) == -1)
+		goto done;
+	data = stored.raw.data + stored.from_len;
+	len = stored.raw.len - stored.from_len;
+	sender = envelope_sender(sender_opt, &stored, &a);
+
+	if (script_path != NULL) {
+		if ((text = sieve_read(script_path)) == NULL)
+			fprintf(stderr, "backscatter: %s: cannot read the "
+			    "script; keeping the message in the INBOX\n",
+			    script_path);
+		script = text;
+	} else
+		script = sieve_default_script;
+	memset(&sm, 0, sizeof(sm));
+	sm.hdr = &stored.hdr;
+	sm.arena = &a;
+	sm.size = len;
+	sm.sender = sender;
+	sm.recipient = envelope_recipient(recipient_opt);
+	if (script == NULL) {
+		memset(&so, 0, sizeof(so));
+		so.stores[0] = inbox;
+		so.nstores = 1;
+	} else
+		sieve_run(script, script_path != NULL ? script_path :
+		    "default.sieve", &sm, &so);
+
+	for (i = 0; i < so.nredirects; i++)
+		if (deliver_redirect(so.redirects[i], data, len) == -1 &&
+		    so.nstores < DELIVER_COPIES_MAX) {
+			/* not sent: keep it instead */
+			so.stores[so.nstores++] = inbox;
+		}
+	if (so.nstores == 0)
+		rc = EX_OK;		/* discarded, or redirected */
+	else if (deliver_store(target, so.stores, so.nstores, data, len, -1,
+	    sender) > 0)
+		rc = EX_OK;
+done:
+	if (rc != EX_OK)
+		fprintf(stderr, "backscatter: message not delivered; "
+		    "deferred (75)\n");
+	if (fd != -1)
+		close(fd);
+	free(text);
+	message_free(&stored);
+	arena_free(&a);
+	return rc;
+}
+
 /* --lint: the configuration and every rule, compiled. */
 static int
 lint(struct config *cfg, struct ruleset *rs, struct buf *errors, int nerr)
@@ -212,6 +365,7 @@ main(int argc, char *argv[])
 	struct buf		 errors;
 	const char		*config_path = NULL, *rules_path = NULL;
 	const char		*required = NULL, *recipient = NULL;
+	const char		*target = NULL, *script = NULL, *sender = NULL;
 	char			*end;
 	int			 ch, rc, bad = 0, nerr;
 
@@ -226,14 +380,14 @@ main(int argc, char *argv[])
 		case 't': mode = MODE_TEST; break;
 		case 'e': mode = MODE_EXPLAIN; break;
 		case 'j': mode = MODE_JSON; break;
-		case 'd': mode = MODE_DELIVER; break;
+		case 'd': mode = MODE_DELIVER; target = optarg; break;
 		case 'l': mode = MODE_LINT; break;
 		case 'c': config_path = optarg; break;
 		case 'r': rules_path = optarg; break;
 		case 'R': required = optarg; break;
 		case 'T': recipient = optarg; break;
-		case 's': case 'F':
-			break;
+		case 's': script = optarg; break;
+		case 'F': sender = optarg; break;
 		case 'V':
 			printf("backscatter %s\n", PACKAGE_VERSION);
 			return EX_OK;
@@ -250,9 +404,11 @@ main(int argc, char *argv[])
 			message_drain(STDIN_FILENO);
 		return exit_codes[mode].on_usage;
 	}
-	if (mode == MODE_DELIVER) {
-		fprintf(stderr, "backscatter: --deliver is not available in "
-		    "this build; message deferred\n");
+	if (mode == MODE_DELIVER && geteuid() == 0) {
+		/* files made as root in a user's Maildir are files the user
+		 * cannot read; .forward and mailbox_command run as the user */
+		fprintf(stderr, "backscatter: refusing to deliver as root: "
+		    "run --deliver as the mailbox's owner; message deferred\n");
 		message_drain(STDIN_FILENO);
 		return EX_TEMPFAIL;
 	}
@@ -304,6 +460,12 @@ main(int argc, char *argv[])
 
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGALRM, watchdog);
+	if (mode == MODE_DELIVER) {
+		/* killed: take back what is half written, then 75 */
+		signal(SIGTERM, watchdog);
+		signal(SIGINT, watchdog);
+		signal(SIGHUP, watchdog);
+	}
 	alarm(LIMIT_WATCHDOG_SECONDS);
 
 	if (message_read(STDIN_FILENO, &msg, LIMIT_MESSAGE_BYTES) == -1) {
@@ -316,7 +478,7 @@ main(int argc, char *argv[])
 		message_free(&msg);
 		goto out;
 	}
-	if (msg.oversize && mode != MODE_FILTER)
+	if (msg.oversize && mode != MODE_FILTER && mode != MODE_DELIVER)
 		message_drain(STDIN_FILENO);
 
 	arena_init(&arena, LIMIT_ARENA_BYTES);
@@ -324,7 +486,8 @@ main(int argc, char *argv[])
 	    anatomy_read(&msg, &arena, &an) == -1 ||
 	    score_message(&cfg, rs, &an, &arena, &v) == -1) {
 		rc = mode == MODE_FILTER ? pass_through() :
-		    exit_codes[mode].on_error;
+		    mode == MODE_DELIVER ? run_deliver(target, script, sender,
+		    recipient, NULL, NULL) : exit_codes[mode].on_error;
 		goto done;
 	}
 	if (v.rule_errors > 0) {
@@ -361,6 +524,10 @@ main(int argc, char *argv[])
 	case MODE_EXPLAIN:
 		print_explain(&an, &v);
 		rc = EX_OK;
+		break;
+	case MODE_DELIVER:
+		rc = run_deliver(target, script, sender, recipient,
+		    anatomy_kind_name(an.kind), &ov);
 		break;
 	default:
 		rc = exit_codes[mode].on_error;

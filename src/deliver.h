@@ -1,0 +1,129 @@
+/*
+ * deliver.h - store one message into a Maildir or an mbox, safely.
+ *
+ * A store is the --deliver TARGET: a Maildir (its INBOX is the top
+ * directory, folder "Name" is the Maildir++ sub-folder ".Name") or an mbox
+ * file (folder "Name" is the file "Name" beside it). Each kind is one file
+ * exporting a const struct deliver_ops (deliver_maildir.c,
+ * deliver_mbox.c); deliver.c picks one and runs the copies of a message
+ * through it in two phases, so that a message is either stored everywhere
+ * the script asked, or nowhere:
+ *
+ *	prepare	every copy is written in full and synced where nobody reads
+ *		it yet (Maildir tmp/), or appended under lock (mbox);
+ *	commit	every copy is made visible (rename into new/ or cur/; mbox
+ *		unlock), or, on failure, every copy is taken back (temp file
+ *		unlinked, mbox truncated to its old length).
+ *
+ * Nothing here decides where a message goes (that is sieve.c and main.c),
+ * and nothing here exits: every function returns 0 or -1 with a reason
+ * logged on stderr.
+ */
+#ifndef BS_DELIVER_H
+#define BS_DELIVER_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* IMAP system flags a copy is stored with (Sieve imap4flags). */
+#define DELIVER_SEEN		0x01	/* \Seen     -> Maildir 'S' */
+#define DELIVER_ANSWERED	0x02	/* \Answered -> 'R' */
+#define DELIVER_FLAGGED		0x04	/* \Flagged  -> 'F' */
+#define DELIVER_DELETED		0x08	/* \Deleted  -> 'T' */
+#define DELIVER_DRAFT		0x10	/* \Draft    -> 'D' */
+
+/* Longest path we build; longer ones are refused, never cut. */
+#define DELIVER_PATH_MAX	4096
+
+/* Seconds a delivery may take once the message is analysed (lock waits
+ * included); past it, everything is taken back and 75 returned, well
+ * before Postfix's command_time_limit (1000 s) would bounce. */
+#define DELIVER_TIME_LIMIT	300
+
+/* Copies of one message (one per distinct folder). */
+#define DELIVER_COPIES_MAX	32
+
+/* One copy being delivered: the state a kind keeps between its steps. */
+struct deliver_copy {
+	const struct deliver_ops *ops;
+	char		 folder_path[DELIVER_PATH_MAX];	/* the Maildir or mbox */
+	char		 tmp_path[DELIVER_PATH_MAX];	/* Maildir: tmp/<name> */
+	char		 lock_path[DELIVER_PATH_MAX];	/* mbox: <file>.lock */
+	char		 name[256];			/* Maildir: unique name */
+	int		 fd;
+	unsigned	 flags;
+	off_t		 old_size;			/* mbox: length before */
+	size_t		 written;			/* message bytes so far */
+	int		 size_known;			/* mbox: old_size is ours */
+	int		 line_start;			/* mbox: at a line start */
+	int		 last_nl;			/* mbox: last byte was LF */
+	char		 pending[5];			/* mbox: a line's start */
+	size_t		 npending;
+	int		 state;				/* see deliver.c */
+};
+
+struct deliver_ops {
+	const char	*name;			/* "maildir", "mbox" */
+	/* The path of folder (NULL: INBOX) of the store at root, into
+	 * out; 0, or -1 if the name cannot be a folder. */
+	int	(*folder)(const char *root, const char *folder, char *out,
+		    size_t outlen);
+	/* Create what is missing, open the copy for writing. */
+	int	(*begin)(struct deliver_copy *, const char *sender);
+	/* Append message bytes (no From_ line: the kind adds its own). */
+	int	(*write)(struct deliver_copy *, const char *, size_t);
+	/* All bytes given: make them durable, not yet visible. */
+	int	(*prepare)(struct deliver_copy *);
+	/* Make the copy visible: the moment of delivery. */
+	int	(*commit)(struct deliver_copy *);
+	/* Take the copy back; never fails, safe in a signal handler. */
+	void	(*abort)(struct deliver_copy *);
+};
+
+extern const struct deliver_ops deliver_maildir;
+extern const struct deliver_ops deliver_mbox;
+
+/*
+ * The kind of a --deliver TARGET, and its path (target without a
+ * "maildir:" or "mbox:" prefix). Without a prefix an existing regular file
+ * is an mbox and anything else a Maildir (created when missing).
+ */
+const struct deliver_ops *deliver_kind(const char *target, const char **path_r);
+
+/* One place the message should be stored. */
+struct deliver_request {
+	const char	*folder;	/* NULL or "INBOX": the store itself */
+	unsigned	 flags;		/* DELIVER_* */
+};
+
+/*
+ * Store data (the message without any From_ line) in each requested
+ * folder of the store at target; with rest_fd >= 0, the bytes still on
+ * that descriptor follow data (a message too large to hold; only with one
+ * request). A folder that cannot be made or written is replaced by the
+ * INBOX, as Sieve's implicit keep does. sender is the envelope sender
+ * ("" for <>) for the mbox From_ line.
+ * Returns the number of copies stored (>= 1), or -1: nothing is stored.
+ */
+int	 deliver_store(const char *target, const struct deliver_request *,
+	    int nrequests, const char *data, size_t len, int rest_fd,
+	    const char *sender);
+
+/*
+ * Take back every copy not yet committed (unlink temp files, truncate
+ * mboxes, remove locks). Only async-signal-safe calls: for the watchdog
+ * and SIGTERM.
+ */
+void	 deliver_abort_all(void);
+
+/*
+ * Hand data (the message without a From_ line) to the local sendmail for
+ * address, with an empty envelope sender, no shell. 0, or -1.
+ */
+int	 deliver_redirect(const char *address, const char *data, size_t len);
+
+/* Is s a Maildir++ folder name we accept (not empty, no "..", no control
+ * characters)? Also used to refuse a Sieve fileinto before delivering. */
+int	 deliver_folder_ok(const char *s);
+
+#endif

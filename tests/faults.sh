@@ -1,0 +1,188 @@
+#!/bin/sh
+# faults.sh - delivery under failure: a target that cannot be written, a
+# full disk (a file size limit, a small tmpfs when one can be mounted, and
+# errors injected by tests/deliver-shim.so into write, fsync and rename), a
+# process killed mid-delivery. Each must end in exit 0 or 75, with nothing
+# partial in new/, nothing left in tmp/ when the process could clean up,
+# an mbox back at its old length, and the message never stored twice.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+# under ASan: libsieve's own leaks are not ours
+LSAN_OPTIONS="suppressions=$srcdir/tests/deliver-lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export LSAN_OPTIONS
+
+SHIM=${top_builddir:-.}/tests/deliver-shim.so
+case $SHIM in /*) ;; *) SHIM=$(pwd)/$SHIM ;; esac
+U=$T/u
+mkdir "$U"
+if [ "$(id -u)" = 0 ]; then
+	chmod 755 "$T"
+	chown nobody:nogroup "$U"
+	RUNAS="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+else
+	RUNAS=
+fi
+d() { $RUNAS env -u SENDER HOME="$U" "$BACKSCATTER" "$@"; }
+files() { find "$1" -maxdepth 1 -type f 2>/dev/null | wc -l | tr -d ' '; }
+mk() { $RUNAS mkdir -p "$@"; }
+
+msg=$T/msg.eml
+printf 'From: Oscar <oscar@oscar.example>\nTo: alice@northwind.example\nSubject: lunch\n\n' > "$msg"
+python3 -c 'print(("x" * 75 + "\n") * 4000, end="")' >> "$msg"	# ~300 KB
+
+# --- a target that cannot be written ---------------------------------------
+mk "$U/RO/new" "$U/RO/cur" "$U/RO/tmp"
+$RUNAS chmod 500 "$U/RO/tmp"
+d --deliver "$U/RO" < "$msg" 2> "$T/err"
+is "$?" 75 "tmp/ not writable: 75"
+is "$(files "$U/RO/new")" 0 "tmp/ not writable: nothing in new/"
+$RUNAS chmod 700 "$U/RO/tmp"; $RUNAS chmod 500 "$U/RO/new"
+d --deliver "$U/RO" < "$msg" 2> "$T/err"
+is "$?" 75 "new/ not writable: 75"
+is "$(files "$U/RO/tmp")" 0 "new/ not writable: the temp file is removed"
+$RUNAS chmod 500 "$U"
+d --deliver "$U/Missing" < "$msg" 2> "$T/err"
+is "$?" 75 "a Maildir that cannot be made: 75"
+$RUNAS chmod 755 "$U"
+grep -q 'deferred' "$T/err" && ok "the reason is on stderr" || not_ok "the reason is on stderr"
+
+# a folder that cannot be made falls back to the INBOX (Sieve's way)
+mk "$U/FB/new" "$U/FB/cur" "$U/FB/tmp"
+$RUNAS chmod 500 "$U/FB"
+printf 'require "fileinto";\nfileinto "Junk";\n' > "$T/junk.sieve"
+d --deliver "$U/FB" --sieve "$T/junk.sieve" < "$msg" 2> "$T/err"
+is "$?:$(files "$U/FB/new")" "0:1" "a folder that cannot be made: kept in the INBOX instead"
+$RUNAS chmod 700 "$U/FB"
+
+# a read-only mbox, and a symlink where the mbox should be
+$RUNAS sh -c "printf 'From a@b  Thu Jan  1 00:00:00 2026\n\n' > '$U/ro.mbox'; chmod 400 '$U/ro.mbox'"
+d --deliver "$U/ro.mbox" < "$msg" 2> /dev/null
+is "$?" 75 "a read-only mbox: 75"
+$RUNAS ln -s "$U/ro.mbox" "$U/link.mbox"
+d --deliver "mbox:$U/link.mbox" < "$msg" 2> /dev/null
+is "$?" 75 "an mbox that is a symlink: 75 (not followed)"
+
+# --- disk full: a file size limit (EFBIG, like ENOSPC for us) ------------------
+# SIGXFSZ ignored is inherited through exec, so write() fails instead.
+fsz() { $RUNAS sh -c "trap '' XFSZ; ulimit -f 64; HOME='$U' exec '$BACKSCATTER' \"\$@\"" sh "$@"; }
+fsz --deliver "$U/Full" < "$msg" 2> /dev/null
+is "$?" 75 "file size limit (Maildir): 75"
+is "$(files "$U/Full/new"):$(files "$U/Full/tmp")" "0:0" \
+    "file size limit (Maildir): nothing in new/, temp file removed"
+$RUNAS sh -c "printf 'From a@b  Thu Jan  1 00:00:00 2026\nSubject: old\n\nold\n\n' > '$U/full.mbox'"
+cp "$U/full.mbox" "$T/full.before"
+fsz --deliver "$U/full.mbox" < "$msg" 2> /dev/null
+is "$?" 75 "file size limit (mbox): 75"
+check "file size limit (mbox): the mbox is back to its old bytes" cmp -s "$T/full.before" "$U/full.mbox"
+check "file size limit (mbox): no lock left" test ! -e "$U/full.mbox.lock"
+
+# --- disk full: a real small tmpfs, when this machine lets us mount one ---------
+if [ "$(id -u)" = 0 ] && mkdir "$T/tmpfs" && mount -t tmpfs -o size=128k,mode=0777 tmpfs "$T/tmpfs" 2>/dev/null; then
+	d --deliver "$T/tmpfs/Maildir" < "$msg" 2> /dev/null
+	is "$?" 75 "a full tmpfs (ENOSPC): 75"
+	is "$(files "$T/tmpfs/Maildir/new"):$(files "$T/tmpfs/Maildir/tmp")" "0:0" \
+	    "a full tmpfs: nothing in new/, temp file removed"
+	umount "$T/tmpfs"
+else
+	ok "# SKIP a tmpfs cannot be mounted here (not root, or no CAP_SYS_ADMIN)"
+	ok "# SKIP a tmpfs cannot be mounted here"
+fi
+
+# --- injected errors ---------------------------------------------------------
+if [ ! -f "$SHIM" ]; then
+	skip_shim="no $SHIM"
+elif grep -q __asan_init "$BACKSCATTER" 2>/dev/null; then
+	skip_shim="an ASan build intercepts the calls first"
+else
+	skip_shim=
+fi
+# inject CALL ERRNO NTH TARGET: deliver with one call failing
+inject() {
+	call=$1 err=$2 nth=$3; shift 3
+	$RUNAS env -u SENDER HOME="$U" LD_PRELOAD="$SHIM" FAULT_CALL="$call" \
+	    FAULT_ERRNO="$err" FAULT_NTH="$nth" FAULT_PATH="$U" \
+	    "$BACKSCATTER" "$@" < "$msg" 2> "$T/err"
+}
+if [ -n "$skip_shim" ]; then
+	i=0; while [ $i -lt 11 ]; do ok "# SKIP $skip_shim"; i=$((i + 1)); done
+else
+	inject write 28 1 --deliver "$U/W"		# ENOSPC
+	is "$?:$(files "$U/W/new"):$(files "$U/W/tmp")" "75:0:0" \
+	    "write fails (ENOSPC): 75, nothing in new/ or tmp/"
+	inject fsync 5 1 --deliver "$U/S"		# EIO
+	is "$?:$(files "$U/S/new"):$(files "$U/S/tmp")" "75:0:0" \
+	    "fsync fails (EIO): 75, nothing in new/ or tmp/"
+	inject rename 5 1 --deliver "$U/R"
+	is "$?:$(files "$U/R/new"):$(files "$U/R/tmp")" "75:0:0" \
+	    "rename fails: 75, nothing in new/ or tmp/"
+	# two copies: the second rename fails after the first is visible;
+	# the message is delivered (0), once, never deferred to come twice
+	printf 'require "fileinto";\nfileinto "Junk";\nkeep;\n' > "$T/two.sieve"
+	inject rename 5 2 --deliver "$U/Two" --sieve "$T/two.sieve"
+	is "$?:$(( $(files "$U/Two/new") + $(files "$U/Two/.Junk/new") ))" "0:1" \
+	    "second copy's rename fails: 0, the message stored once"
+	# a folder's write fails: nothing of either copy becomes visible
+	inject write 28 2 --deliver "$U/Two2" --sieve "$T/two.sieve"
+	is "$?:$(files "$U/Two2/new"):$(files "$U/Two2/.Junk/new")" "75:0:0" \
+	    "a write fails with two copies: 75, neither copy visible"
+	is "$(files "$U/Two2/tmp"):$(files "$U/Two2/.Junk/tmp")" "0:0" \
+	    "... and both temp files removed"
+	# mbox: a write or fsync fails: cut back to the old length
+	cp "$T/full.before" "$T/m1"; chmod 644 "$T/m1"
+	$RUNAS cp "$T/m1" "$U/w.mbox"
+	inject write 28 4 --deliver "$U/w.mbox"
+	is "$?" 75 "mbox write fails: 75"
+	check "mbox write fails: the file is back to its old bytes" cmp -s "$T/m1" "$U/w.mbox"
+	$RUNAS cp "$T/m1" "$U/s.mbox"
+	inject fsync 5 1 --deliver "$U/s.mbox"
+	is "$?" 75 "mbox fsync fails: 75"
+	check "mbox fsync fails: the file is back to its old bytes" cmp -s "$T/m1" "$U/s.mbox"
+	check "mbox fsync fails: no lock left" test ! -e "$U/s.mbox.lock"
+fi
+
+# --- killed mid-delivery -------------------------------------------------------
+# killed while the message is still arriving: nothing made at all
+(printf 'From: a@b\nSubject: slow\n\n'; sleep 3; cat "$msg") |
+    d --deliver "$U/K1" 2> /dev/null &
+sleep 1
+for p in $(pgrep -f "deliver $U/K1"); do kill -KILL "$p" 2>/dev/null; done
+wait
+is "$(files "$U/K1/new")" 0 "killed while reading: nothing in new/"
+
+if [ -z "$skip_shim" ]; then
+	# stalled in fsync (the temp file written, not yet renamed), then
+	# SIGTERM: the handler removes the temp file and answers 75
+	$RUNAS env HOME="$U" LD_PRELOAD="$SHIM" FAULT_CALL=fsync FAULT_SLEEP=3 \
+	    FAULT_PATH="$U/K2" "$BACKSCATTER" --deliver "$U/K2" < "$msg" 2> /dev/null &
+	pid=$!
+	i=0; while [ "$(files "$U/K2/tmp")" = 0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	kill -TERM "$pid" 2>/dev/null
+	for p in $(pgrep -f "deliver $U/K2"); do kill -TERM "$p" 2>/dev/null; done
+	wait "$pid"; rc=$?
+	is "$rc:$(files "$U/K2/new"):$(files "$U/K2/tmp")" "75:0:0" \
+	    "SIGTERM mid-delivery: 75, nothing in new/, temp file removed"
+	# the same with SIGKILL: no handler runs; nothing in new/ (the temp
+	# file stays in tmp/, where readers ignore it)
+	$RUNAS env HOME="$U" LD_PRELOAD="$SHIM" FAULT_CALL=fsync FAULT_SLEEP=3 \
+	    FAULT_PATH="$U/K3" "$BACKSCATTER" --deliver "$U/K3" < "$msg" 2> /dev/null &
+	pid=$!
+	i=0; while [ "$(files "$U/K3/tmp")" = 0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	for p in $(pgrep -f "deliver $U/K3"); do kill -KILL "$p" 2>/dev/null; done
+	wait "$pid"
+	is "$(files "$U/K3/new"):$(files "$U/K3/cur")" "0:0" "SIGKILL mid-delivery: nothing in new/ or cur/"
+	# mbox: SIGTERM while appending: back to the old length, lock removed
+	$RUNAS cp "$T/m1" "$U/k.mbox"
+	$RUNAS env HOME="$U" LD_PRELOAD="$SHIM" FAULT_CALL=fsync FAULT_SLEEP=3 \
+	    FAULT_PATH="$U/k.mbox" "$BACKSCATTER" --deliver "$U/k.mbox" < "$msg" 2> /dev/null &
+	pid=$!
+	i=0; while [ ! -e "$U/k.mbox.lock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	sleep 0.3
+	for p in $(pgrep -f "deliver $U/k.mbox"); do kill -TERM "$p" 2>/dev/null; done
+	wait "$pid"; rc=$?
+	is "$rc" 75 "SIGTERM while appending to an mbox: 75"
+	check "... the mbox is back to its old bytes" cmp -s "$T/m1" "$U/k.mbox"
+	check "... and its lock is removed" test ! -e "$U/k.mbox.lock"
+else
+	i=0; while [ $i -lt 5 ]; do ok "# SKIP $skip_shim"; i=$((i + 1)); done
+fi
+
+done_testing
