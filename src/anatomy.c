@@ -232,11 +232,24 @@ autoreply_header(struct arena *a, const struct header_block *hb,
 		return 2;
 	if (subject != NULL && any_of(subject, autoreply_subjects))
 		return 1;
-	if ((v = lowered(a, header_get_raw(a, hb, "Auto-Submitted"))) != NULL &&
-	    strncmp(v, "no", 2) != 0)
-		return 1;
 	return 0;
 }
+
+/* Auto-Submitted with any value but "no" (RFC 3834). */
+static int
+auto_submitted(struct arena *a, const struct header_block *hb)
+{
+	char	*v = lowered(a, header_get_raw(a, hb, "Auto-Submitted"));
+
+	return v != NULL && strncmp(v, "no", 2) != 0;
+}
+
+/* Senders that are content filters. */
+static const char *const filter_words[] = {
+	"virus", "scanner", "antivirus", "anti-virus", "quarantine", "filter",
+	"mailscanner", "amavis", "security", "smsmse", "antispam", "anti-spam",
+	NULL
+};
 
 /* --- taking it apart ----------------------------------------------------- */
 
@@ -673,6 +686,7 @@ read_message(struct message *msg, struct arena *a, struct analysis *an,
 
 	/* The gate: nothing here says "report" of any kind. */
 	if (!daemon && !null_sender && !bounce_subj && !auto_hdr && !challenge &&
+	    !auto_submitted(a, hb) &&
 	    (ct == NULL || (strstr(ct, "report") == NULL &&
 	    strncmp(ct, "message/", 8) != 0)) &&
 	    !header_has(hb, "X-Failed-Recipients") &&
@@ -722,6 +736,8 @@ read_message(struct message *msg, struct arena *a, struct analysis *an,
 		in.ltext = "";
 	in.has_dsn = pp.dsn != -1;
 	in.daemon = daemon;
+	in.machine = daemon || null_sender || auto_submitted(a, hb) ||
+	    any_of(from, filter_words);
 
 	/* Delivery-status fields in the prose: a DSN whose MIME structure
 	 * was lost, or an MTA that writes the fields inline. */

@@ -8,12 +8,20 @@
 #include "anatomy.h"
 #include "readers.h"
 
+/* What was found, in the languages notices come in. */
 static const char *const threat[] = {
 	"virus", "infected", "malware", "worm", "trojan", "spam",
 	"banned", "dangerous content", "suspicious", "malicious",
-	"quarantine", NULL
+	"quarantine",
+	/* de, fr, es/pt, it, nl */
+	"viren", "schadsoftware", "infiziert", "quarantäne",
+	"logiciel malveillant", "infecté", "pourriel", "quarantaine",
+	"vírus", "infectado", "cuarentena", "quarentena",
+	"infetto", "quarantena", "besmet",
+	NULL
 };
 
+/* What the filter did with it. */
 static const char *const action[] = {
 	"quarantined", "has been blocked", "was blocked", "was not delivered",
 	"has been rejected", "was rejected", "was deleted", "has been deleted",
@@ -23,7 +31,22 @@ static const char *const action[] = {
 	"detected in", "found in", "was stopped", "has been stopped",
 	"checker found", "scanner found", "virus found", "found virus",
 	"virus detected", "detected virus", "found a virus", "found malware",
-	"not delivered", "held for review", NULL
+	"detected a virus", "detected malware", "not delivered",
+	"held for review",
+	/* de */
+	"gefunden", "gelöscht", "nicht zugestellt", "blockiert", "entfernt",
+	"zurückgewiesen", "abgewiesen",
+	/* fr */
+	"détecté", "supprimé", "bloqué", "mis en quarantaine", "rejeté",
+	"n'a pas été distribué", "non distribué",
+	/* es, pt */
+	"detectado", "eliminado", "bloqueado", "rechazado", "no fue entregado",
+	"não foi entregue", "removido",
+	/* it */
+	"rilevato", "eliminato", "bloccato", "respinto", "non è stato consegnato",
+	/* nl */
+	"gevonden", "verwijderd", "geblokkeerd", "geweigerd", "niet afgeleverd",
+	NULL
 };
 
 static int
@@ -35,14 +58,20 @@ any(const char *hay, const char *const *list)
 	return 0;
 }
 
+/*
+ * A notice is written by a machine: it comes with the null sender, marks
+ * itself Auto-Submitted, or is signed by a mail system. A person's letter
+ * that says "rejected as spam" is not one.
+ */
 static int
 notice_match(const struct analysis *an, const struct reader_input *in)
 {
-	if (an->kind != KIND_NONE || in->has_dsn)
+	if ((an->kind != KIND_NONE && an->kind != KIND_AUTOREPLY) ||
+	    in->has_dsn || !in->machine)
 		return 0;
 	if ((any(in->subject, threat) || any(in->ltext, threat)) &&
 	    any(in->ltext, action))
-		return 3;
+		return 5;	/* above auto-reply headers and MTA names */
 	return 0;
 }
 

@@ -24,6 +24,8 @@ struct reader_input {
 	const char	*ltext;		/* the same, lower case */
 	int		 has_dsn;	/* a delivery-status part was read */
 	int		 daemon;	/* a mail system wrote it */
+	int		 machine;	/* a machine wrote it: daemon, null
+					   sender or Auto-Submitted */
 };
 
 struct reader {

@@ -98,21 +98,16 @@ else
 fi
 is "$fp" 0 "no legitimate bounce or plain message called backscatter"
 
-# Known anatomy gaps (TODO until fixed): a message filed under the wrong
-# kind is read by the wrong rules, or by none (kind none runs no rules).
+# Kinds that decide which rules read a message (kind none runs none).
 kind() {
 	bs --json --config "$conf" < "$srcdir/tests/data/verdict/$1" |
 	    sed -n 's/^{"kind":"\([a-z]*\)".*/\1/p'
 }
-TODO="src/reader_notice.c notice_match: a person's letter is no notice"
-is "$(kind todo-plain-mail-filed-as-notice.eml)" none \
+is "$(kind plain-letter-says-rejected-as-spam.eml)" none \
     "a person's letter saying 'rejected as spam ... virus found' is kind none"
-TODO="src/reader_notice.c: threat/action words are English only"
-is "$(kind todo-german-virus-notice-kind-none.eml)" notice \
+is "$(kind backscatter-german-virus-notice.eml)" notice \
     "a German virus notice (Virus gefunden, gelöscht) is kind notice"
-TODO="anatomy: Symantec SMSMSE notice taken for an Exchange auto-reply"
-is "$(kind todo-symantec-notice-filed-as-autoreply.eml)" notice \
+is "$(kind backscatter-symantec-virus-notice.eml)" notice \
     "a Symantec Mail Security virus notice is kind notice"
-TODO=
 
 done_testing
