@@ -300,6 +300,21 @@ find_parts(const struct mime *m, struct parts *r)
 	}
 }
 
+/* Append a part's text to b, a line end between parts; 1 if appended. */
+static int
+append_text(struct buf *b, struct arena *a, const struct mime_part *p)
+{
+	char	*t;
+	size_t	 n;
+
+	if ((t = mime_text(a, p, &n)) == NULL)
+		return 0;
+	if (b->len > 0)
+		buf_appendc(b, '\n');
+	buf_append(b, t, n);
+	return 1;
+}
+
 /* Gather the bounce's own human text: text leaves outside the original,
  * plus a delivery-status part's text (its diagnostics are prose too). */
 static void
@@ -308,8 +323,6 @@ gather_text(struct analysis *an, struct arena *a, const struct mime *m,
 {
 	struct buf	 b;
 	int		 i, leaves = 0;
-	char		*t;
-	size_t		 n;
 
 	buf_init(&b, LIMIT_REGEX_INPUT * 4);
 	for (i = 0; i < m->count; i++) {
@@ -330,12 +343,7 @@ gather_text(struct analysis *an, struct arena *a, const struct mime *m,
 		if (is_type(p, "text/html") && leaves > 0 && i > 0 &&
 		    is_type(&m->parts[p->parent], "multipart/alternative"))
 			continue;
-		if ((t = mime_text(a, p, &n)) == NULL)
-			continue;
-		if (b.len > 0)
-			buf_appendc(&b, '\n');
-		buf_append(&b, t, n);
-		leaves++;
+		leaves += append_text(&b, a, p);
 	}
 	an->text = arena_strndup(a, b.data ? b.data : "", b.len);
 	an->text_len = an->text ? b.len : 0;
@@ -349,8 +357,6 @@ original_body(struct analysis *an, struct arena *a, const struct mime *m,
 {
 	struct buf	 b;
 	int		 i;
-	char		*t;
-	size_t		 n;
 
 	buf_init(&b, LIMIT_REGEX_INPUT * 4);
 	for (i = top; i < m->count; i++) {
@@ -358,13 +364,8 @@ original_body(struct analysis *an, struct arena *a, const struct mime *m,
 
 		if (!mime_within(m, i, top))
 			continue;
-		if (strncmp(p->type, "text/", 5) != 0)
-			continue;
-		if ((t = mime_text(a, p, &n)) == NULL)
-			continue;
-		if (b.len > 0)
-			buf_appendc(&b, '\n');
-		buf_append(&b, t, n);
+		if (strncmp(p->type, "text/", 5) == 0)
+			append_text(&b, a, p);
 	}
 	if (b.len > 0) {
 		an->original.body = arena_strndup(a, b.data, b.len);

@@ -15,6 +15,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "codec.h"
 #include "header.h"
 #include "limits.h"
 
@@ -314,65 +315,26 @@ charset_to_utf8(struct arena *a, const char *charset, const char *s,
 
 /* --- RFC 2047 ---------------------------------------------------------- */
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int
-b64val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
 /* Decode the text of one encoded word into out; returns bytes written. */
 static size_t
 decode_word(int enc, const char *s, size_t n, char *out)
 {
 	size_t	 i, o = 0;
-	unsigned acc = 0;
-	int	 bits = 0, v, h, l;
+	int	 h, l;
 
-	if (enc == 'q' || enc == 'Q') {
-		for (i = 0; i < n; i++) {
-			if (s[i] == '_')
-				out[o++] = ' ';
-			else if (s[i] == '=' && i + 2 < n &&
-			    (h = hexval((unsigned char)s[i + 1])) >= 0 &&
-			    (l = hexval((unsigned char)s[i + 2])) >= 0) {
-				out[o++] = (char)(h * 16 + l);
-				i += 2;
-			} else
-				out[o++] = s[i];
-		}
-		return o;
-	}
+	if (enc == 'b' || enc == 'B')
+		return base64_decode(s, n, out);
+	/* "Q": quoted-printable with "_" for a space */
 	for (i = 0; i < n; i++) {
-		if ((v = b64val((unsigned char)s[i])) < 0)
-			continue;
-		acc = (acc << 6) | (unsigned)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[o++] = (char)((acc >> bits) & 0xff);
-		}
+		if (s[i] == '_')
+			out[o++] = ' ';
+		else if (s[i] == '=' && i + 2 < n &&
+		    (h = codec_hex((unsigned char)s[i + 1])) >= 0 &&
+		    (l = codec_hex((unsigned char)s[i + 2])) >= 0) {
+			out[o++] = (char)(h * 16 + l);
+			i += 2;
+		} else
+			out[o++] = s[i];
 	}
 	return o;
 }

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 
+#include "codec.h"
 #include "header.h"
 
 struct arena;
@@ -54,9 +55,6 @@ char	*mime_decode(struct arena *, const struct mime_part *, size_t *len_r);
  * text/html with tags and entities reduced to plain text. */
 char	*mime_text(struct arena *, const struct mime_part *, size_t *len_r);
 
-/* Decoders, exposed for the readers and for tests. */
-size_t	 base64_decode(const char *in, size_t n, char *out);
-size_t	 qp_decode(const char *in, size_t n, char *out);
 /* Reduce HTML to text in place-ish: returns a new arena string. */
 char	*html_to_text(struct arena *, const char *, size_t n, size_t *len_r);
 
