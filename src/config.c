@@ -19,8 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "arena.h"
+#include "batv.h"
 #include "buf.h"
 #include "config.h"
 #include "header.h"
@@ -88,6 +91,8 @@ config_init(struct config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->required = CONFIG_REQUIRED_DEFAULT;
+	cfg->batv_lifetime = CONFIG_BATV_LIFETIME_DEFAULT;
+	cfg->sent_ledger_expiry = CONFIG_LEDGER_EXPIRY_DEFAULT;
 }
 
 void
@@ -115,6 +120,20 @@ config_free(struct config *cfg)
 		free(cfg->rule_paths[i].path);
 	free(cfg->rule_paths);
 	free(cfg->recipient);
+	for (i = 0; i < cfg->nbatv_keys; i++) {
+		if (cfg->batv_keys[i].secret != NULL)
+			explicit_bzero(cfg->batv_keys[i].secret,
+			    cfg->batv_keys[i].secret_len);
+		free(cfg->batv_keys[i].secret);
+	}
+	free(cfg->batv_keys);
+	free(cfg->sent_ledger);
+	for (i = 0; i < cfg->ndkim_keys; i++) {
+		free(cfg->dkim_keys[i].domain);
+		free(cfg->dkim_keys[i].selector);
+		free(cfg->dkim_keys[i].record);
+	}
+	free(cfg->dkim_keys);
 	config_init(cfg);
 }
 
@@ -372,6 +391,246 @@ nomem:
 	return -1;
 }
 
+/* --- proof: BATV secrets, the ledger, DKIM keys ------------------------- */
+
+static int
+parse_yesno(const char *s, int *r)
+{
+	if (strcmp(s, "yes") == 0)
+		*r = 1;
+	else if (strcmp(s, "no") == 0)
+		*r = 0;
+	else
+		return -1;
+	return 0;
+}
+
+static int
+parse_days(const char *s, int *r)
+{
+	char	*end;
+	long	 v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (end == s || *end != '\0' || errno != 0 || v < 1 || v > 3650)
+		return -1;
+	*r = (int)v;
+	return 0;
+}
+
+/*
+ * Read a small secret or key file whole. A file others can read is
+ * refused when private: a BATV secret anyone on the host can read lets
+ * them make valid tags.
+ */
+static char *
+read_small_file(const char *path, size_t max, int private, size_t *len_r,
+    const char *file, int line, struct buf *errors)
+{
+	struct stat	 st;
+	FILE		*fp;
+	char		*data;
+	size_t		 n;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		error_at(errors, file, line, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fileno(fp), &st) == -1 || !S_ISREG(st.st_mode)) {
+		error_at(errors, file, line, "%s: not a regular file", path);
+		fclose(fp);
+		return NULL;
+	}
+	if (private && (st.st_mode & S_IROTH)) {
+		error_at(errors, file, line, "%s: readable by everyone "
+		    "(chmod o-r %s)", path, path);
+		fclose(fp);
+		return NULL;
+	}
+	if ((data = malloc(max + 1)) == NULL) {
+		fclose(fp);
+		error_at(errors, file, line, "out of memory");
+		return NULL;
+	}
+	n = fread(data, 1, max + 1, fp);
+	fclose(fp);
+	if (n > max) {
+		error_at(errors, file, line, "%s: longer than %zu bytes",
+		    path, max);
+		free(data);
+		return NULL;
+	}
+	data[n] = '\0';
+	*len_r = n;
+	return data;
+}
+
+/* batv_key N SECRET_FILE: the secret is the file's first line. */
+static int
+add_batv_key(struct config *cfg, const char *num, const char *path,
+    const char *file, int line, struct buf *errors)
+{
+	struct config_batv_key	*k;
+	char			*full, *data;
+	size_t			 len;
+	int			 i;
+
+	if (num[0] < '0' || num[0] > '9' || num[1] != '\0') {
+		error_at(errors, file, line, "batv_key %s: the key number is "
+		    "one digit, 0-9", num);
+		return -1;
+	}
+	for (i = 0; i < cfg->nbatv_keys; i++)
+		if (cfg->batv_keys[i].number == num[0] - '0') {
+			error_at(errors, file, line, "batv_key %s: given twice",
+			    num);
+			return -1;
+		}
+	if ((full = resolve_path(file, path)) == NULL)
+		goto nomem;
+	data = read_small_file(full, CONFIG_SECRET_MAX, 1, &len, file, line,
+	    errors);
+	free(full);
+	if (data == NULL)
+		return -1;
+	len = strcspn(data, "\r\n");
+	if (len == 0) {
+		error_at(errors, file, line, "batv_key %s: %s: empty secret",
+		    num, path);
+		free(data);
+		return -1;
+	}
+	if ((k = grow(&cfg->batv_keys, &cfg->nbatv_keys, sizeof(*k))) == NULL) {
+		explicit_bzero(data, len);
+		free(data);
+		goto nomem;
+	}
+	k->number = num[0] - '0';
+	k->secret = (unsigned char *)data;
+	k->secret_len = len;
+	return 0;
+nomem:
+	error_at(errors, file, line, "out of memory or too many entries");
+	return -1;
+}
+
+/*
+ * my_dkim_key DOMAIN SELECTOR FILE. The file is either the DNS record
+ * as opendkim-genkey writes it (sel.txt: quoted strings holding
+ * "v=DKIM1; k=rsa; p=..."), or a PEM public key (RSA).
+ */
+static int
+add_dkim_key(struct config *cfg, const char *domain, const char *selector,
+    const char *path, const char *file, int line, struct buf *errors)
+{
+	struct config_dkim_key	*k;
+	struct buf		 rec;
+	char			*full, *data, *p, *q;
+	size_t			 len;
+	int			 pem;
+
+	if (!valid_domain(domain) || !valid_domain(selector)) {
+		error_at(errors, file, line, "my_dkim_key %s %s: not a domain "
+		    "and selector", domain, selector);
+		return -1;
+	}
+	if ((full = resolve_path(file, path)) == NULL)
+		goto nomem;
+	data = read_small_file(full, CONFIG_DKIM_KEY_MAX, 0, &len, file, line,
+	    errors);
+	free(full);
+	if (data == NULL)
+		return -1;
+	buf_init(&rec, CONFIG_DKIM_KEY_MAX + 64);
+	pem = strstr(data, "-----BEGIN PUBLIC KEY-----") != NULL;
+	if (pem) {
+		buf_appends(&rec, "v=DKIM1; k=rsa; p=");
+		p = strstr(data, "-----BEGIN PUBLIC KEY-----") + 26;
+		for (; *p && strncmp(p, "-----END", 8) != 0; p++)
+			if (isalnum((unsigned char)*p) || *p == '+' ||
+			    *p == '/' || *p == '=')
+				buf_appendc(&rec, *p);
+	} else if (strchr(data, '"') != NULL) {
+		/* the quoted strings of a zone-file TXT record, joined */
+		for (p = data; (p = strchr(p, '"')) != NULL; p = q + 1) {
+			if ((q = strchr(p + 1, '"')) == NULL)
+				break;
+			buf_append(&rec, p + 1, (size_t)(q - p - 1));
+		}
+	} else {
+		/* the record's text alone */
+		p = data + strspn(data, " \t\r\n");
+		buf_append(&rec, p, strcspn(p, "\r\n"));
+	}
+	free(data);
+	buf_appendc(&rec, '\0');
+	if (rec.data == NULL || strstr(rec.data, "p=") == NULL ||
+	    strstr(rec.data, "p=")[2] == '\0' ||
+	    strstr(rec.data, "p=")[2] == ';') {
+		error_at(errors, file, line, "my_dkim_key: %s: no public key "
+		    "(p=) found", path);
+		buf_free(&rec);
+		return -1;
+	}
+	if ((k = grow(&cfg->dkim_keys, &cfg->ndkim_keys, sizeof(*k))) == NULL) {
+		buf_free(&rec);
+		goto nomem;
+	}
+	k->domain = lower_dup(domain);
+	k->selector = strdup(selector);
+	k->record = rec.data;		/* NUL-terminated above */
+	if (k->domain == NULL || k->selector == NULL)
+		goto nomem;
+	return 0;
+nomem:
+	error_at(errors, file, line, "out of memory or too many entries");
+	return -1;
+}
+
+char *
+config_ledger_path(const struct config *cfg)
+{
+	const char	*home = getenv("HOME");
+	char		*p;
+	size_t		 n;
+
+	if (cfg->sent_ledger != NULL &&
+	    strncmp(cfg->sent_ledger, "~/", 2) != 0)
+		return strdup(cfg->sent_ledger);
+	if (home == NULL || *home != '/')
+		return NULL;
+	if (cfg->sent_ledger != NULL) {
+		n = strlen(home) + strlen(cfg->sent_ledger);
+		if ((p = malloc(n + 1)) != NULL)
+			snprintf(p, n + 1, "%s%s", home, cfg->sent_ledger + 1);
+		return p;
+	}
+	n = strlen(home) + 1 + strlen(CONFIG_LEDGER_DEFAULT);
+	if ((p = malloc(n + 1)) != NULL)
+		snprintf(p, n + 1, "%s/%s", home, CONFIG_LEDGER_DEFAULT);
+	return p;
+}
+
+/* BACKSCATTER_NOW (seconds since 1970) stands in for the clock: tests, and
+ * judging a message again as of the day it arrived. */
+long long
+config_now(const struct config *cfg)
+{
+	const char	*env;
+	char		*end;
+	long long	 v;
+
+	if (cfg->now > 0)
+		return cfg->now;
+	if ((env = getenv("BACKSCATTER_NOW")) != NULL && *env != '\0') {
+		v = strtoll(env, &end, 10);
+		if (*end == '\0' && v > 0)
+			return v;
+	}
+	return (long long)time(NULL);
+}
+
 /* --- lines --------------------------------------------------------------- */
 
 #define MAX_WORDS	64
@@ -491,6 +750,49 @@ config_line(struct config *cfg, const char *text, const char *file,
 		sc->score = v;
 		if (sc->name == NULL || sc->file == NULL)
 			goto nomem;
+	} else if (strcmp(d, "batv_key") == 0) {
+		if (n != 3)
+			goto usage;
+		return add_batv_key(cfg, w[1], w[2], file, lineno, errors);
+	} else if (strcmp(d, "batv_required") == 0 ||
+	    strcmp(d, "sent_ledger_complete") == 0) {
+		if (n != 2)
+			goto usage;
+		if (parse_yesno(w[1], d[0] == 'b' ? &cfg->batv_required :
+		    &cfg->sent_ledger_complete) == -1) {
+			error_at(errors, file, lineno, "%s %s: yes or no", d,
+			    w[1]);
+			return -1;
+		}
+	} else if (strcmp(d, "batv_lifetime") == 0 ||
+	    strcmp(d, "sent_ledger_expiry") == 0) {
+		if (n != 2)
+			goto usage;
+		if (parse_days(w[1], d[0] == 'b' ? &cfg->batv_lifetime :
+		    &cfg->sent_ledger_expiry) == -1) {
+			error_at(errors, file, lineno, "%s %s: a number of "
+			    "days, 1-3650", d, w[1]);
+			return -1;
+		}
+		if (d[0] == 'b' && cfg->batv_lifetime > 900) {
+			/* the tag's day is mod 1000: leave room for "expired" */
+			error_at(errors, file, lineno, "batv_lifetime %s: at "
+			    "most 900 days", w[1]);
+			return -1;
+		}
+	} else if (strcmp(d, "sent_ledger") == 0) {
+		if (n != 2)
+			goto usage;
+		free(cfg->sent_ledger);
+		cfg->sent_ledger = w[1][0] == '~' ? strdup(w[1]) :
+		    resolve_path(file, w[1]);
+		if (cfg->sent_ledger == NULL)
+			goto nomem;
+	} else if (strcmp(d, "my_dkim_key") == 0) {
+		if (n != 4)
+			goto usage;
+		return add_dkim_key(cfg, w[1], w[2], w[3], file, lineno,
+		    errors);
 	} else if (strcmp(d, "rules_file") == 0 || strcmp(d, "rules_dir") == 0) {
 		if (n != 2)
 			goto usage;
@@ -607,7 +909,7 @@ config_identity(const struct config *cfg, const struct header_block *hdr,
 		return;
 	}
 	if (cfg->recipient != NULL) {
-		r->address = cfg->recipient;
+		r->address = batv_untag(a, cfg->recipient);
 		r->source = "--recipient";
 		return;
 	}
@@ -616,7 +918,7 @@ config_identity(const struct config *cfg, const struct header_block *hdr,
 		    strlen(v) > LIMIT_ADDRESS)
 			continue;
 		if ((addr = address_first(a, v)) != NULL) {
-			r->address = addr;
+			r->address = batv_untag(a, addr);
 			r->source = envs[i];
 			return;
 		}
@@ -627,7 +929,7 @@ config_identity(const struct config *cfg, const struct header_block *hdr,
 		if ((value = header_get_raw(a, hdr, fields[i])) == NULL)
 			continue;
 		if ((addr = address_first(a, value)) != NULL) {
-			r->address = addr;
+			r->address = batv_untag(a, addr);
 			r->source = fields[i];
 			return;
 		}

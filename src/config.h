@@ -33,6 +33,16 @@ struct header_block;
 
 #define CONFIG_REQUIRED_DEFAULT	5.0
 
+/* BATV: days a tag stays valid after it was made (Exim's ${prvs} uses 7). */
+#define CONFIG_BATV_LIFETIME_DEFAULT	7
+/* Longest BATV secret read from a batv_key file. */
+#define CONFIG_SECRET_MAX	1024
+/* Sent ledger: where it lives under $HOME, and days an entry is kept. */
+#define CONFIG_LEDGER_DEFAULT	".local/state/backscatter/sent.db"
+#define CONFIG_LEDGER_EXPIRY_DEFAULT	180
+/* Longest DKIM public key record read from a my_dkim_key file. */
+#define CONFIG_DKIM_KEY_MAX	8192
+
 enum relay_type {
 	RELAY_HOST,		/* exact host name */
 	RELAY_SUFFIX,		/* "*.example.org": any name below it */
@@ -61,6 +71,20 @@ struct config_path {
 	int		 is_dir;
 };
 
+/* batv_key N SECRET_FILE: the secret is the file's first line. */
+struct config_batv_key {
+	int		 number;	/* 0-9 */
+	unsigned char	*secret;
+	size_t		 secret_len;
+};
+
+/* my_dkim_key DOMAIN SELECTOR FILE: the key as a DKIM key record. */
+struct config_dkim_key {
+	char		*domain;	/* lower case */
+	char		*selector;
+	char		*record;	/* "v=DKIM1; k=rsa; p=..." */
+};
+
 struct config {
 	char			**domains;	/* lower case */
 	int			  ndomains;
@@ -74,6 +98,20 @@ struct config {
 	struct config_path	 *rule_paths;
 	int			  nrule_paths;
 	char			 *recipient;	/* --recipient, or NULL */
+
+	/* Proof (batv.c, ledger.c, dkim.c). */
+	struct config_batv_key	 *batv_keys;
+	int			  nbatv_keys;
+	int			  batv_required;
+	int			  batv_lifetime;	/* days */
+	char			 *sent_ledger;	/* path, or NULL: the default */
+	int			  sent_ledger_complete;
+	int			  sent_ledger_expiry;	/* days */
+	struct config_dkim_key	 *dkim_keys;
+	int			  ndkim_keys;
+	/* When the message arrived (seconds since 1970), for BATV expiry;
+	 * 0: now. --scan sets it per message from the file's time. */
+	long long		  now;
 };
 
 /* Where our identity came from, for the report. */
@@ -101,6 +139,13 @@ int	 config_load_default(struct config *, struct buf *errors);
  * and by tests). Returns 0, or -1 with an error appended. */
 int	 config_line(struct config *, const char *line, const char *file,
 	    int lineno, struct buf *errors);
+
+/* The sent ledger's path: sent_ledger, or ~/.local/state/backscatter/
+ * sent.db; NULL when neither is known (no $HOME). Allocated. */
+char	*config_ledger_path(const struct config *);
+
+/* The time to judge by: cfg->now, or the clock. */
+long long config_now(const struct config *);
 
 /* The --recipient option; 0 or -1 if addr is not an address. */
 int	 config_set_recipient(struct config *, const char *addr);

@@ -21,10 +21,12 @@
 #include "config.h"
 #include "deliver.h"
 #include "json.h"
+#include "ledger.h"
 #include "limits.h"
 #include "message.h"
 #include "output.h"
 #include "rules.h"
+#include "scan.h"
 #include "score.h"
 #include "sieve.h"
 
@@ -41,7 +43,10 @@ enum mode {
 	MODE_EXPLAIN,
 	MODE_JSON,
 	MODE_DELIVER,
-	MODE_LINT
+	MODE_LINT,
+	MODE_SCAN,
+	MODE_RECORD_SENT,
+	MODE_LEARN_SENT
 };
 
 /* What each mode answers on an internal error, and on bad options. */
@@ -56,6 +61,10 @@ static const struct {
 	[MODE_JSON]	= { "json",	EX_ERROR,	EX_USAGE },
 	[MODE_DELIVER]	= { "deliver",	EX_TEMPFAIL,	EX_TEMPFAIL },
 	[MODE_LINT]	= { "lint",	EX_CONFIG,	EX_USAGE },
+	[MODE_SCAN]	= { "scan",	EX_ERROR,	EX_USAGE },
+	/* --record-sent runs in the way of outgoing mail: it never fails */
+	[MODE_RECORD_SENT] = { "record-sent", EX_OK,	EX_OK },
+	[MODE_LEARN_SENT] = { "learn-sent", EX_ERROR,	EX_USAGE },
 };
 
 static const char usage_text[] =
@@ -65,6 +74,9 @@ static const char usage_text[] =
 "       backscatter --json               the analysis as one JSON object\n"
 "       backscatter --deliver MAILDIR [--sieve SCRIPT]\n"
 "       backscatter --lint               check config and rules\n"
+"       backscatter --scan [--summary] [--move-to FOLDER] [--jobs N] PATH...\n"
+"       backscatter --record-sent        add the Message-ID of the message on stdin\n"
+"       backscatter --learn-sent PATH... add the Message-IDs of a Sent Maildir or mbox\n"
 "options: --config FILE  --rules DIR  --required SCORE  --recipient ADDR\n"
 "         --sender ADDR  --version  --help\n";
 
@@ -337,6 +349,94 @@ lint(struct config *cfg, struct ruleset *rs, struct buf *errors, int nerr)
 	return EX_OK;
 }
 
+/*
+ * --record-sent: the Message-ID of the message on stdin into the ledger.
+ * In the way of outgoing mail, so it always answers 0: the whole message
+ * is read, and the ledger's lock is waited for LEDGER_LOCK_SECONDS at
+ * most (the watchdog then exits 0 with nothing written).
+ */
+static int
+record_sent(const struct config *cfg)
+{
+	struct ledger	*l;
+	const char	*ids[1];
+	char		 id[1024], err[512], *path;
+
+	if (message_read(STDIN_FILENO, &msg, LIMIT_MESSAGE_BYTES) == -1) {
+		fprintf(stderr, "backscatter: --record-sent: reading the "
+		    "message: %s\n", strerror(errno));
+		message_drain(STDIN_FILENO);
+		message_free(&msg);
+		return EX_OK;
+	}
+	if (msg.oversize)
+		message_drain(STDIN_FILENO);
+	if (!ledger_message_id(msg.raw.data ? msg.raw.data : "", msg.raw.len,
+	    id, sizeof(id))) {
+		fprintf(stderr, "backscatter: --record-sent: the message has "
+		    "no Message-ID; nothing recorded\n");
+		message_free(&msg);
+		return EX_OK;
+	}
+	message_free(&msg);
+	if ((path = config_ledger_path(cfg)) == NULL) {
+		fprintf(stderr, "backscatter: --record-sent: no sent_ledger "
+		    "and no $HOME\n");
+		return EX_OK;
+	}
+	signal(SIGALRM, watchdog);
+	alarm(LEDGER_LOCK_SECONDS);
+	if (ledger_open(path, 1, &l, err, sizeof(err)) == -1)
+		fprintf(stderr, "backscatter: --record-sent: %s\n", err);
+	else {
+		ids[0] = id;
+		if (ledger_add(l, ids, 1, (long)(config_now(cfg) / 86400)) == -1)
+			fprintf(stderr, "backscatter: --record-sent: %s: "
+			    "cannot write\n", path);
+		(void)ledger_prune(l, (long)(config_now(cfg) / 86400),
+		    cfg->sent_ledger_expiry, 0);
+		ledger_close(l);
+	}
+	alarm(0);
+	free(path);
+	return EX_OK;
+}
+
+/* --learn-sent PATH...: Sent folders into the ledger, incrementally. */
+static int
+learn_sent(const struct config *cfg, char **paths, int n)
+{
+	struct ledger	*l;
+	char		 err[1024], *path;
+	long		 seen, added;
+	int		 i, rc = EX_OK;
+
+	if ((path = config_ledger_path(cfg)) == NULL) {
+		fprintf(stderr, "backscatter: no sent_ledger and no $HOME\n");
+		return EX_ERROR;
+	}
+	if (ledger_open(path, 1, &l, err, sizeof(err)) == -1) {
+		fprintf(stderr, "backscatter: %s\n", err);
+		free(path);
+		return EX_ERROR;
+	}
+	for (i = 0; i < n; i++) {
+		seen = added = 0;
+		if (ledger_learn(l, paths[i], config_now(cfg), &seen, &added,
+		    err, sizeof(err)) == -1) {
+			fprintf(stderr, "backscatter: %s\n", err);
+			rc = EX_ERROR;
+		}
+		printf("%s: %ld new messages, %ld Message-IDs recorded\n",
+		    paths[i], seen, added);
+	}
+	(void)ledger_prune(l, (long)(config_now(cfg) / 86400),
+	    cfg->sent_ledger_expiry, 0);
+	ledger_close(l);
+	free(path);
+	return rc;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -352,6 +452,12 @@ main(int argc, char *argv[])
 		{ "required",	required_argument,	NULL, 'R' },
 		{ "recipient",	required_argument,	NULL, 'T' },
 		{ "sender",	required_argument,	NULL, 'F' },
+		{ "scan",	no_argument,		NULL, 'S' },
+		{ "summary",	no_argument,		NULL, 'U' },
+		{ "move-to",	required_argument,	NULL, 'M' },
+		{ "jobs",	required_argument,	NULL, 'J' },
+		{ "record-sent", no_argument,		NULL, 'W' },
+		{ "learn-sent",	no_argument,		NULL, 'L' },
 		{ "version",	no_argument,		NULL, 'V' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -366,8 +472,9 @@ main(int argc, char *argv[])
 	const char		*config_path = NULL, *rules_path = NULL;
 	const char		*required = NULL, *recipient = NULL;
 	const char		*target = NULL, *script = NULL, *sender = NULL;
+	struct scan_options	 scan = { NULL, 0, 0, NULL, 0, -1 };
 	char			*end;
-	int			 ch, rc, bad = 0, nerr;
+	int			 ch, rc, bad = 0, nerr, paths;
 
 	opterr = 0;
 	/* --deliver changes what a usage error exits with: find it first */
@@ -388,6 +495,16 @@ main(int argc, char *argv[])
 		case 'T': recipient = optarg; break;
 		case 's': script = optarg; break;
 		case 'F': sender = optarg; break;
+		case 'S': mode = MODE_SCAN; break;
+		case 'U': scan.summary = 1; break;
+		case 'M': scan.move_to = optarg; break;
+		case 'J':
+			scan.jobs = (int)strtol(optarg, &end, 10);
+			if (*end != '\0' || scan.jobs < 1)
+				bad = 1;
+			break;
+		case 'W': mode = MODE_RECORD_SENT; break;
+		case 'L': mode = MODE_LEARN_SENT; break;
 		case 'V':
 			printf("backscatter %s\n", PACKAGE_VERSION);
 			return EX_OK;
@@ -398,9 +515,11 @@ main(int argc, char *argv[])
 			bad = 1;
 		}
 	}
-	if (bad || optind < argc) {
+	/* --scan and --learn-sent take paths, the others none */
+	paths = mode == MODE_SCAN || mode == MODE_LEARN_SENT;
+	if (bad || (optind < argc) != paths) {
 		fputs(usage_text, stderr);
-		if (mode != MODE_DELIVER && mode != MODE_LINT)
+		if (mode != MODE_DELIVER && mode != MODE_LINT && !paths)
 			message_drain(STDIN_FILENO);
 		return exit_codes[mode].on_usage;
 	}
@@ -438,6 +557,31 @@ main(int argc, char *argv[])
 	}
 	if (mode == MODE_LINT) {
 		rc = lint(&cfg, rs, &errors, nerr);
+		goto out;
+	}
+	if (mode == MODE_RECORD_SENT) {
+		/* a config error must not stop outgoing mail: record anyway */
+		print_errors(&errors);
+		rc = record_sent(&cfg);
+		goto out;
+	}
+	if (paths && nerr > 0) {
+		print_errors(&errors);
+		rc = EX_CONFIG;
+		goto out;
+	}
+	if (mode == MODE_LEARN_SENT) {
+		rc = learn_sent(&cfg, argv + optind, argc - optind);
+		goto out;
+	}
+	if (mode == MODE_SCAN) {
+		scan.paths = argv + optind;
+		scan.npaths = argc - optind;
+		signal(SIGPIPE, SIG_IGN);
+		rc = scan_run(&cfg, rs, &scan, stdout);
+		if (fflush(stdout) == EOF)
+			rc = -1;
+		rc = rc == 0 ? EX_OK : rc == 1 ? EX_NOT : EX_ERROR;
 		goto out;
 	}
 	if (nerr > 0) {

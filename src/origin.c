@@ -575,8 +575,9 @@ origin_gather(const struct config *cfg, const struct analysis *an,
 		ev->msgid_ours = msgid_ours(cfg, &ev->identity, o->message_id,
 		    strlen(o->message_id));
 	ev->from_ours = config_is_ours_address(cfg, &ev->identity, o->from);
+	/* a BATV-tagged Return-Path is the tagged address's owner's */
 	ev->return_path_ours = config_is_ours_address(cfg, &ev->identity,
-	    o->return_path);
+	    o->return_path != NULL ? batv_untag(a, o->return_path) : NULL);
 	if ((ev->identity.configured || ev->identity.address != NULL) &&
 	    o->from != NULL && !ev->from_ours && !ev->return_path_ours)
 		ev->from_foreign = 1;
@@ -588,6 +589,12 @@ origin_gather(const struct config *cfg, const struct analysis *an,
 	ev->reason = an->reason;
 	scan_refs(cfg, an->in_reply_to, ev);
 	scan_refs(cfg, an->references, ev);
+
+	/* proof: each costs nothing unless configured (the ledger: unless
+	 * its file exists and there is a Message-ID to look up) */
+	batv_gather(cfg, an, a, &ev->batv);
+	ledger_gather(cfg, an, &ev->identity, a, &ev->ledger);
+	dkim_gather(cfg, an, a, &ev->dkim);
 }
 
 /* --- eval functions ------------------------------------------------------ */
@@ -622,6 +629,20 @@ EV(ev_reply_to_ours, ev->reply_ours > 0)
 EV(ev_reply_to_foreign, ev->reply_refs > 0 && ev->reply_ours == 0 &&
     (ev->identity.configured || ev->identity.address != NULL))
 EV(ev_no_reply_refs, ev->reply_refs == 0)
+EV(ev_batv_valid, ev->batv.status == BATV_VALID)
+EV(ev_batv_expired, ev->batv.status == BATV_EXPIRED)
+EV(ev_batv_bad, ev->batv.status == BATV_BAD)
+EV(ev_batv_missing, ev->batv.keys > 0 && ev->batv.status == BATV_NONE)
+EV(ev_batv_required, ev->batv.keys > 0 && ev->batv.required)
+EV(ev_ledger_original, ev->ledger.original_sent)
+EV(ev_ledger_reply, ev->ledger.reply_sent)
+EV(ev_ledger_unknown, ev->ledger.complete && ev->ledger.ours_unknown)
+EV(ev_dkim_pass, ev->dkim.result == DKIMP_PASS)
+EV(ev_dkim_forged, ev->dkim.result == DKIMP_FORGED)
+EV(ev_dkim_body_changed, ev->dkim.result == DKIMP_BODY_CHANGED)
+EV(ev_dkim_headers_pass, ev->dkim.result == DKIMP_HEADERS_PASS)
+EV(ev_dkim_inconclusive, ev->dkim.result == DKIMP_INCONCLUSIVE ||
+    ev->dkim.result == DKIMP_UNAVAILABLE)
 
 static int
 ev_reason_is(const struct evidence *ev, const struct analysis *an,
@@ -768,6 +789,32 @@ const struct origin_eval origin_evals[] = {
 	    "they name Message-IDs, none at our domain" },
 	{ "no_reply_refs", 0, NULL, ev_no_reply_refs,
 	    "no In-Reply-To/References Message-IDs" },
+	{ "batv_valid", 0, NULL, ev_batv_valid,
+	    "the address it came back to carries our valid BATV tag" },
+	{ "batv_expired", 0, NULL, ev_batv_expired,
+	    "it carries our BATV tag, past its lifetime" },
+	{ "batv_bad", 0, NULL, ev_batv_bad,
+	    "it carries a BATV tag that is not ours (bad hash or key)" },
+	{ "batv_missing", 0, NULL, ev_batv_missing,
+	    "batv_key is configured and no tagged address was found" },
+	{ "batv_required", 0, NULL, ev_batv_required,
+	    "batv_key is configured and batv_required is yes" },
+	{ "ledger_original", 0, NULL, ev_ledger_original,
+	    "the original's Message-ID is in the sent ledger" },
+	{ "ledger_reply", 0, NULL, ev_ledger_reply,
+	    "an In-Reply-To/References Message-ID is in the sent ledger" },
+	{ "ledger_unknown_ours", 0, NULL, ev_ledger_unknown,
+	    "sent_ledger_complete: a Message-ID at our domain is not in it" },
+	{ "dkim_pass", 0, NULL, ev_dkim_pass,
+	    "the original's DKIM signature verifies with our key" },
+	{ "dkim_forged", 0, NULL, ev_dkim_forged,
+	    "a signature d= our key's domain fails on the whole original" },
+	{ "dkim_body_changed", 0, NULL, ev_dkim_body_changed,
+	    "our signed headers verify, the returned body does not" },
+	{ "dkim_headers_pass", 0, NULL, ev_dkim_headers_pass,
+	    "our signed headers verify; the body was not returned whole" },
+	{ "dkim_inconclusive", 0, NULL, ev_dkim_inconclusive,
+	    "our signature could not be checked either way" },
 	{ NULL, 0, NULL, NULL, NULL }
 };
 

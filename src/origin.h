@@ -13,7 +13,10 @@
 #ifndef BS_ORIGIN_H
 #define BS_ORIGIN_H
 
+#include "batv.h"
 #include "config.h"
+#include "dkim.h"
+#include "ledger.h"
 
 struct analysis;
 struct arena;
@@ -62,6 +65,13 @@ struct evidence {
 	int				 reply_refs;	/* Message-IDs in In-Reply-To
 							   and References */
 	int				 reply_ours;	/* of them at our domains */
+
+	/* Proof, where configured: a BATV tag on the address the bounce
+	 * came back to, Message-IDs in the sent ledger, our own DKIM
+	 * signature on the original (batv.c, ledger.c, dkim.c). */
+	struct batv_evidence		 batv;
+	struct ledger_evidence		 ledger;
+	struct dkim_evidence		 dkim;
 };
 
 /* Gather the evidence; never fails (what cannot be known stays unknown). */

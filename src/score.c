@@ -72,6 +72,70 @@ score_tests(const struct verdict *v, struct arena *a)
 	return s;
 }
 
+/* "batv", "sent_ledger", "dkim": each null when not configured. */
+static void
+json_proof(struct json *j, const struct evidence *ev)
+{
+	json_key(j, "batv");
+	if (ev->batv.keys == 0)
+		json_null(j);
+	else {
+		json_object_begin(j);
+		json_key(j, "result");
+		json_string(j, batv_status_name(ev->batv.status));
+		json_key(j, "address");
+		json_string(j, ev->batv.address);
+		json_key(j, "source");
+		json_string(j, ev->batv.source);
+		json_key(j, "why");
+		json_string(j, ev->batv.why);
+		json_key(j, "days");
+		json_int(j, ev->batv.days);
+		json_key(j, "tagged_addresses");
+		json_int(j, ev->batv.tagged);
+		json_key(j, "required");
+		json_bool(j, ev->batv.required);
+		json_object_end(j);
+	}
+	json_key(j, "sent_ledger");
+	json_object_begin(j);
+	json_key(j, "state");
+	json_string(j, ev->ledger.state);
+	json_key(j, "complete");
+	json_bool(j, ev->ledger.complete);
+	json_key(j, "looked_up");
+	json_int(j, ev->ledger.looked_up);
+	json_key(j, "original_sent");
+	json_bool(j, ev->ledger.original_sent);
+	json_key(j, "reply_sent");
+	json_bool(j, ev->ledger.reply_sent);
+	json_key(j, "ours_unknown");
+	json_bool(j, ev->ledger.ours_unknown);
+	json_key(j, "found");
+	json_string(j, ev->ledger.found);
+	json_key(j, "age_days");
+	if (ev->ledger.found != NULL)
+		json_int(j, ev->ledger.age);
+	else
+		json_null(j);
+	json_object_end(j);
+	json_key(j, "dkim");
+	if (ev->dkim.keys == 0)
+		json_null(j);
+	else {
+		json_object_begin(j);
+		json_key(j, "result");
+		json_string(j, dkim_proof_name(ev->dkim.result));
+		json_key(j, "domain");
+		json_string(j, ev->dkim.domain);
+		json_key(j, "selector");
+		json_string(j, ev->dkim.selector);
+		json_key(j, "why");
+		json_string(j, ev->dkim.why);
+		json_object_end(j);
+	}
+}
+
 static void
 json_evidence(struct json *j, const struct verdict *v)
 {
@@ -152,6 +216,7 @@ json_evidence(struct json *j, const struct verdict *v)
 	json_int(j, ev->reply_ours);
 	json_key(j, "regex_limits_hit");
 	json_int(j, v->regex_limits);
+	json_proof(j, ev);
 	json_object_end(j);
 }
 
@@ -200,6 +265,61 @@ static const char *
 yes(int v)
 {
 	return v ? "yes" : "no";
+}
+
+static void
+explain_proof(struct buf *b, const struct evidence *ev)
+{
+	char	 num[160];
+	int	 n;
+
+	if (ev->batv.keys > 0) {
+		line(b, "BATV", batv_status_name(ev->batv.status));
+		if (ev->batv.why != NULL)
+			line(b, "  why", ev->batv.why);
+		if (ev->batv.address != NULL) {
+			line(b, "  address", ev->batv.address);
+			line(b, "  found in", ev->batv.source);
+		}
+		if (ev->batv.status == BATV_VALID ||
+		    ev->batv.status == BATV_EXPIRED) {
+			n = snprintf(num, sizeof(num), ev->batv.status ==
+			    BATV_VALID ? "%d days left" : "%d days ago",
+			    ev->batv.days);
+			line(b, "  expiry", n > 0 ? num : NULL);
+		}
+		if (ev->batv.required)
+			line(b, "  required", "yes (batv_required)");
+	}
+	if (ev->ledger.looked_up > 0 || strcmp(ev->ledger.state,
+	    "not looked up") != 0) {
+		line(b, "sent ledger", ev->ledger.state);
+		if (ev->ledger.found != NULL) {
+			n = snprintf(num, sizeof(num), "yes: %s, recorded %d "
+			    "days ago", ev->ledger.original_sent ?
+			    "the original's Message-ID" :
+			    "a Message-ID it answers", ev->ledger.age);
+			line(b, "  sent by us", n > 0 ? num : NULL);
+			line(b, "  Message-ID", ev->ledger.found);
+		} else if (ev->ledger.looked_up > 0) {
+			n = snprintf(num, sizeof(num), "none of %d Message-IDs"
+			    "%s", ev->ledger.looked_up, ev->ledger.ours_unknown ?
+			    " (one at our domain)" : "");
+			line(b, "  found", n > 0 ? num : NULL);
+		}
+		if (ev->ledger.complete)
+			line(b, "  complete", "yes (sent_ledger_complete)");
+	}
+	if (ev->dkim.keys > 0 && ev->dkim.result != DKIMP_NONE) {
+		line(b, "our DKIM signature", dkim_proof_name(ev->dkim.result));
+		line(b, "  why", ev->dkim.why);
+		if (ev->dkim.domain != NULL) {
+			n = snprintf(num, sizeof(num), "d=%s s=%s",
+			    ev->dkim.domain, ev->dkim.selector ?
+			    ev->dkim.selector : "-");
+			line(b, "  signature", n > 0 ? num : NULL);
+		}
+	}
 }
 
 void
@@ -285,6 +405,7 @@ score_explain(struct buf *b, const struct verdict *v)
 		    ev->reply_refs, ev->reply_ours);
 		line(b, "answers Message-IDs", n > 0 ? num : NULL);
 	}
+	explain_proof(b, ev);
 	if (v->regex_limits > 0) {
 		n = snprintf(num, sizeof(num), "%d", v->regex_limits);
 		line(b, "patterns stopped by a limit", n > 0 ? num : NULL);

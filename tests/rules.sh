@@ -17,11 +17,21 @@ rules=$(cat "$srcdir"/rules/*.cf |
 
 # fired FILE: the visible rules that fired, one a line. A rule that needs
 # its own configuration (a BATV secret, a sent ledger) has RULE.conf.
+# In a RULE.conf, @T@ is this test's temp dir, where the BATV secrets are
+# copied private (git keeps no file modes, and a world-readable secret is
+# refused), and "#env NAME=VALUE" lines set the environment of its runs
+# (BACKSCATTER_NOW: the day a BATV tag was made).
+cp "$srcdir"/tests/data/batv/*.secret "$T"/ && chmod 600 "$T"/*.secret
 fired() {
 	c=$conf
 	r=${1##*/}
 	[ -f "$data/${r%%.*}.conf" ] && c=$data/${r%%.*}.conf
-	bs --json --config "$c" < "$1" |
+	if grep -q '@T@' "$c"; then
+		sed "s|@T@|$T|g" "$c" > "$T/rule.conf"
+		c=$T/rule.conf
+	fi
+	env $(sed -n 's/^#env //p' "$c") $VALGRIND "$BACKSCATTER" --json \
+	    --config "$c" < "$1" |
 	    grep -o '"name":"BS_[A-Z0-9_]*"' | sed 's/"name":"//; s/"$//'
 }
 

@@ -1,0 +1,97 @@
+/*
+ * ledger.h - the sent ledger: Message-IDs we really sent, in LMDB.
+ *
+ * A bounce or auto-reply that names a Message-ID we sent is about our
+ * mail. The ledger is filled by --record-sent (one outgoing message on
+ * stdin, from a sendmail wrapper or an MTA hook) and --learn-sent (a Sent
+ * Maildir or mbox, incrementally), and read at verdict time.
+ *
+ * Keys are the first 16 bytes of SHA-256 over the normalised Message-ID
+ * (no brackets, domain lower-cased): fixed size, and the file tells no one
+ * whom we wrote to. Values are the day (since 1970) it was recorded;
+ * entries older than sent_ledger_expiry days are ignored and pruned.
+ *
+ * LMDB gives many readers alongside one writer without lock-outs or
+ * corruption, and a crash mid-write loses only that transaction. Readers
+ * open the file read-only and only when a bounce is scored; a missing
+ * ledger is simply no evidence.
+ */
+#ifndef BS_LEDGER_H
+#define BS_LEDGER_H
+
+#include <stddef.h>
+
+struct analysis;
+struct arena;
+struct config;
+struct identity;
+
+struct ledger;
+
+/* Seconds --record-sent waits for the writer's lock before giving up. */
+#define LEDGER_LOCK_SECONDS	2
+
+#define LEDGER_KEY_LEN		16
+
+/*
+ * Open the ledger at path. Writable: created (and its directory) when
+ * missing. Returns 0, 1 when read-only and the file does not exist, or -1
+ * with errno-style text in err (size errlen).
+ */
+int	 ledger_open(const char *path, int writable, struct ledger **r,
+	    char *err, size_t errlen);
+void	 ledger_close(struct ledger *);
+
+/* The normalised form of a Message-ID (brackets and space stripped,
+ * domain lower-cased) into out; 0, or -1 when it is not one. */
+int	 ledger_normalise(const char *id, size_t n, char *out, size_t outlen);
+
+/* Is the Message-ID id in the ledger, recorded within expiry days of
+ * today (days since 1970)? 1 yes (*age_r days ago), 0 no, -1 error. */
+int	 ledger_find(struct ledger *, const char *id, long today, int expiry,
+	    int *age_r);
+
+/* Add Message-IDs, recorded on day today. 0 or -1. */
+int	 ledger_add(struct ledger *, const char *const *ids, int n, long today);
+
+/* Drop entries older than expiry days, at most once a day unless force.
+ * Returns the number dropped, or -1. */
+long	 ledger_prune(struct ledger *, long today, int expiry, int force);
+
+/*
+ * The Message-ID in a raw message's header (any line ends, a leading
+ * From_ line), normalised into out. 1 found, 0 none.
+ */
+int	 ledger_message_id(const char *raw, size_t len, char *out,
+	    size_t outlen);
+
+/*
+ * --learn-sent: add the Message-IDs of the messages in path, a Maildir
+ * folder (cur/ and new/) or an mbox file. Incremental: a Maildir's files
+ * whose inode changed before the last run, and the part of an mbox
+ * read last time, are skipped. Counts into *seen_r and *added_r.
+ * 0, or -1 with err.
+ */
+int	 ledger_learn(struct ledger *, const char *path, long long now,
+	    long *seen_r, long *added_r, char *err, size_t errlen);
+
+/* What the ledger says about one message (see ledger_gather). */
+struct ledger_evidence {
+	const char	*state;		/* "not looked up", "absent", "open",
+					   "error" */
+	int		 complete;	/* sent_ledger_complete yes */
+	int		 looked_up;	/* Message-IDs looked up */
+	int		 original_sent;	/* the original's Message-ID is in it */
+	int		 reply_sent;	/* an In-Reply-To/References one is */
+	int		 ours_unknown;	/* a Message-ID at our domain looked
+					   up and none of ours found */
+	const char	*found;		/* the Message-ID found, or NULL */
+	int		 age;		/* days since it was recorded */
+};
+
+/* Look up the original's Message-ID and the In-Reply-To/References ones.
+ * The ledger is opened on first use in this process. */
+void	 ledger_gather(const struct config *, const struct analysis *,
+	    const struct identity *, struct arena *, struct ledger_evidence *r);
+
+#endif

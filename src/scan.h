@@ -1,0 +1,38 @@
+/*
+ * scan.h - judge every message of a mailbox already delivered: Maildirs
+ * (with their sub-folders) and mbox files, in parallel workers.
+ *
+ * Each message is read and judged exactly as one run of the program on
+ * it would judge it (the same analysis, rules and verdict, with the
+ * message's delivery time, the file's modification time, as "now" for
+ * BATV expiry). One line per message, in the order found, or a summary.
+ * --move-to moves backscatter out of a Maildir by link and unlink within
+ * the same file system, so an interrupted run leaves every message in at
+ * least one place.
+ */
+#ifndef BS_SCAN_H
+#define BS_SCAN_H
+
+#include <stdio.h>
+
+struct config;
+struct ruleset;
+
+struct scan_options {
+	char *const	*paths;		/* Maildirs, folders, mbox files */
+	int		 npaths;
+	int		 summary;	/* counts instead of one line each */
+	const char	*move_to;	/* a Maildir folder for backscatter */
+	int		 jobs;		/* workers; 0: one per CPU */
+	int		 progress;	/* -1: when stderr is a terminal */
+};
+
+/*
+ * Scan. Lines (or the summary) go to out, progress and errors to stderr.
+ * Returns 0, 1 when some messages could not be read or moved, -1 when
+ * the scan could not run at all.
+ */
+int	 scan_run(struct config *, struct ruleset *,
+	    const struct scan_options *, FILE *out);
+
+#endif

@@ -1,0 +1,98 @@
+#!/bin/sh
+# batv.sh - BATV from the command line: a bounce to our valid tag is
+# legitimate, to a forged, copied or expired tag is not, batv_required
+# makes an untagged bounce backscatter, each address source is read, and
+# the evidence shows in --explain and --json. Tags are Exim's own
+# (tests/data/batv/exim-vectors.txt).
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+
+d=$srcdir/tests/data/batv
+export HOME=$T/home		# no user config, no ledger
+mkdir -p "$HOME"
+unset RECIPIENT ORIG_RECIPIENT ORIGINAL_RECIPIENT
+cp "$d/key0.secret" "$T/key0.secret" && chmod 600 "$T/key0.secret"
+printf 'batv_key 0 %s\n' "$T/key0.secret" > "$T/conf"
+printf 'batv_key 0 %s\nbatv_required yes\n' "$T/key0.secret" > "$T/conf-req"
+# Exim made this tag on day 19783 (2024-03-01), valid to day 19790
+tag=prvs=07904e8917=alice@northwind.example
+export BACKSCATTER_NOW=1709294400
+
+# make NAME DELIVERED RETURN_PATH: a bounce from the template
+make() {
+	sed -e "s/@DELIVERED@/$2/g" -e "s/@RETURN_PATH@/$3/g" \
+	    "$d/bounce.eml.in" > "$T/$1.eml"
+}
+make valid "$tag" "$tag"
+make plain alice@northwind.example alice@northwind.example
+make forged prvs=07904e8918=alice@northwind.example alice@northwind.example
+make copied prvs=07904e8917=mallory@northwind.example mallory@northwind.example
+make reversed prvs=alice=07904e8917@northwind.example alice@northwind.example
+make subaddr alice+prvs=07904e8917@northwind.example alice@northwind.example
+make rp-only alice@northwind.example "$tag"
+
+# verdict NAME CONF [ENV...]: "score tests" from --json
+verdict() {
+	name=$1 conf=$2; shift 2
+	env "$@" "$BACKSCATTER" --config "$conf" --json < "$T/$name.eml" |
+	    python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["backscatter"], ",".join(t["name"] for t in j["tests"] if t["name"].startswith("BS_BATV")), j["evidence"]["batv"] and j["evidence"]["batv"]["result"], j["evidence"]["batv"] and j["evidence"]["batv"]["source"])'
+}
+
+is "$(verdict valid "$T/conf")" "False BS_BATV_VALID valid Delivered-To" \
+    "valid Exim tag in Delivered-To: legitimate"
+is "$(verdict reversed "$T/conf")" "False BS_BATV_VALID valid Delivered-To" \
+    "reversed order prvs=local=TAG@domain: legitimate"
+is "$(verdict subaddr "$T/conf")" "False BS_BATV_VALID valid Delivered-To" \
+    "sub-address local+prvs=TAG@domain: legitimate"
+is "$(verdict rp-only "$T/conf")" "False BS_BATV_VALID valid the original's Return-Path" \
+    "tag stripped before delivery, kept in the original's Return-Path"
+is "$(verdict forged "$T/conf")" "True BS_BATV_BAD bad Delivered-To" \
+    "a forged tag (one digit off) is backscatter"
+is "$(verdict copied "$T/conf")" "True BS_BATV_BAD bad Delivered-To" \
+    "our tag copied onto another address is backscatter"
+is "$(verdict plain "$T/conf")" "False  none None" \
+    "untagged, batv_required no: no BATV evidence"
+is "$(verdict plain "$T/conf-req")" "True BS_BATV_MISSING none None" \
+    "untagged, batv_required yes: backscatter"
+is "$(verdict valid "$T/conf-req")" "False BS_BATV_VALID valid Delivered-To" \
+    "tagged, batv_required yes: legitimate"
+is "$(verdict valid "$T/conf" BACKSCATTER_NOW=$((1709294400 + 9 * 86400)))" \
+    "False BS_BATV_EXPIRED expired Delivered-To" \
+    "nine days on the tag has expired (a little evidence, not enough alone)"
+
+# the envelope recipient, from the option and the environment
+out=$("$BACKSCATTER" --config "$T/conf" --recipient "$tag" --json < "$T/plain.eml" |
+    python3 -c 'import json,sys; b=json.load(sys.stdin)["evidence"]["batv"]; print(b["result"], b["source"])')
+is "$out" "valid --recipient" "--recipient carries the tag"
+for var in RECIPIENT ORIG_RECIPIENT ORIGINAL_RECIPIENT; do
+	is "$(verdict plain "$T/conf" $var="$tag")" \
+	    "False BS_BATV_VALID valid $var" "\$$var carries the tag"
+done
+sed -e 's/^Delivered-To: .*/X-Original-To: '"$tag"'/' "$T/plain.eml" > "$T/xot.eml"
+is "$(verdict xot "$T/conf")" "False BS_BATV_VALID valid X-Original-To" \
+    "X-Original-To carries the tag"
+
+# the report
+"$BACKSCATTER" --config "$T/conf" --explain < "$T/forged.eml" > "$T/explain"
+check "--explain shows the BATV result" grep -q '^  BATV: bad' "$T/explain"
+check "--explain says why" grep -q "the tag's hash is not ours" "$T/explain"
+check "--explain names the address" \
+    grep -q 'address: prvs=07904e8918=alice@northwind.example' "$T/explain"
+
+# a plain message runs no BATV at all, configured or not
+printf 'From: o@oscar.example\nTo: %s\nSubject: hi\n\nhello\n' "$tag" > "$T/msg.eml"
+is "$("$BACKSCATTER" --config "$T/conf" --json < "$T/msg.eml" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["evidence"])')" \
+    "None" "a plain message gathers no evidence"
+
+# the secret file must not be world-readable
+chmod 644 "$T/key0.secret"
+"$BACKSCATTER" --config "$T/conf" --lint > /dev/null 2> "$T/err"
+is "$?" 78 "--lint: a world-readable secret is a configuration error"
+check "... with file:line" grep -q "conf:1: .*readable by everyone" "$T/err"
+"$BACKSCATTER" --config "$T/conf" --test < "$T/forged.eml" 2> /dev/null
+is "$?" 2 "--test with that config: error (2), never a verdict"
+chmod 600 "$T/key0.secret"
+"$BACKSCATTER" --config "$T/conf" --lint > /dev/null 2>&1
+is "$?" 0 "--lint: clean once private"
+
+done_testing

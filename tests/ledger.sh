@@ -1,0 +1,137 @@
+#!/bin/sh
+# ledger.sh - the sent ledger: --record-sent and --learn-sent fill it
+# (incrementally, from Maildir and mbox), a bounce of or a reply to a
+# Message-ID in it is legitimate, sent_ledger_complete turns an unknown
+# Message-ID at our domain into evidence, entries expire, and many
+# writers and readers at once lose nothing.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+
+d=$srcdir/tests/data/ledger
+export HOME=$T/home
+mkdir -p "$HOME"
+unset RECIPIENT ORIG_RECIPIENT ORIGINAL_RECIPIENT BACKSCATTER_NOW
+db=$T/state/sent.db
+printf 'my_domain northwind.example\nsent_ledger %s\n' "$db" > "$T/conf"
+printf 'my_domain northwind.example\nsent_ledger %s\nsent_ledger_complete yes\n' \
+    "$db" > "$T/conf-complete"
+
+# tests NAME [CONF]: the fired tests of --json, comma-separated
+tests() {
+	bs --config "${2:-$T/conf}" --json < "$1" | python3 -c '
+import json, sys
+j = json.load(sys.stdin)
+print(("backscatter " if j["backscatter"] else "ok ") +
+      ",".join(t["name"] for t in j["tests"]))'
+}
+
+is "$(tests "$d/bounce.eml")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM" \
+    "before: the bounce has only unverified claims"
+check "no ledger file is made by reading" test ! -e "$db"
+
+bs --config "$T/conf" --record-sent < "$d/sent-ours.eml" 2> "$T/err"
+is "$?" 0 "--record-sent: 0"
+check "--record-sent made the ledger, private" \
+    sh -c "test -f '$db' && test \$(stat -c %a '$db') = 600"
+is "$(tests "$d/bounce.eml")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" \
+    "the original's Message-ID is in the ledger: legitimate"
+bs --config "$T/conf" --explain < "$d/bounce.eml" > "$T/explain"
+check "--explain shows the ledger" grep -q "sent by us: yes: the original's Message-ID" "$T/explain"
+bs --config "$T/conf" --json < "$d/bounce.eml" | python3 -c '
+import json, sys
+l = json.load(sys.stdin)["evidence"]["sent_ledger"]
+sys.exit(0 if l["original_sent"] and l["found"] == "20250318034705.77aa@northwind.example" else 1)'
+is "$?" 0 "--json shows it, Message-ID normalised (domain in lower case)"
+
+is "$(tests "$d/bounce-unknown-id.eml")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM" \
+    "an unknown Message-ID at our domain, ledger not complete: no ledger evidence"
+is "$(tests "$d/bounce-unknown-id.eml" "$T/conf-complete")" \
+    "backscatter BS_NOT_IN_LEDGER,BS_REASON_SPAM" \
+    "sent_ledger_complete: a Message-ID at our domain we never sent is backscatter"
+
+# a reply to a Message-ID that is not at our domain (a webmail's)
+is "$(tests "$d/autoreply-answers-gmail-id.eml")" \
+    "backscatter BS_REPLY_TO_FOREIGN,BS_REPLY_TO_FOREIGN_CONF" \
+    "before: an auto-reply to a foreign Message-ID looks like backscatter"
+bs --config "$T/conf" --record-sent < "$d/sent-gmail-id.eml"
+is "$(tests "$d/autoreply-answers-gmail-id.eml")" \
+    "ok BS_REPLY_TO_FOREIGN,BS_REPLY_TO_FOREIGN_CONF,BS_SENT_LEDGER_REPLY" \
+    "after --record-sent: it answers our mail (folded Message-ID read)"
+
+# --record-sent never stands in the way of sending
+bs --config "$T/conf" --record-sent < "$d/no-message-id.eml" 2> "$T/err"
+is "$?" 0 "no Message-ID: still 0"
+check "... and says so" grep -q "no Message-ID" "$T/err"
+printf 'sent_ledger /proc/no/such/dir/sent.db\n' > "$T/conf-bad"
+bs --config "$T/conf-bad" --record-sent < "$d/sent-ours.eml" 2> /dev/null
+is "$?" 0 "unwritable ledger: still 0"
+printf 'no_such_directive 1\nsent_ledger %s\n' "$db" > "$T/conf-typo"
+bs --config "$T/conf-typo" --record-sent < "$d/sent-ours.eml" 2> /dev/null
+is "$?" 0 "a config error: still 0"
+bs --config "$T/conf" --record-sent --no-such-option < "$d/sent-ours.eml" 2> /dev/null
+is "$?" 0 "a bad option: still 0"
+
+# expiry: 200 days later the entries are too old (default 180 days)
+is "$(BACKSCATTER_NOW=$(( $(date +%s) + 200 * 86400 )) tests "$d/bounce.eml")" \
+    "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM" "after 180 days an entry no longer counts"
+printf 'my_domain northwind.example\nsent_ledger %s\nsent_ledger_expiry 365\n' "$db" > "$T/conf-365"
+is "$(BACKSCATTER_NOW=$(( $(date +%s) + 200 * 86400 )) tests "$d/bounce.eml" "$T/conf-365")" \
+    "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" "sent_ledger_expiry 365 keeps it"
+
+# --learn-sent: a Sent Maildir, incrementally
+sent=$T/Maildir/.Sent
+mkdir -p "$sent/cur" "$sent/new" "$sent/tmp"
+for i in 1 2 3; do
+	printf 'From: alice@northwind.example\nMessage-ID: <learn-%d@northwind.example>\nSubject: %d\n\nbody\n' \
+	    "$i" "$i" > "$sent/cur/100$i.host:2,S"
+done
+printf 'From: a@b\nSubject: none\n\nno id\n' > "$sent/cur/1004.host:2,S"
+printf 'sent_ledger %s\n' "$T/learn.db" > "$T/conf-learn"
+out=$(bs --config "$T/conf-learn" --learn-sent "$sent")
+is "$?" 0 "--learn-sent a Maildir: 0"
+is "$out" "$sent: 4 new messages, 3 Message-IDs recorded" "... read 4, recorded 3"
+out=$(bs --config "$T/conf-learn" --learn-sent "$sent")
+is "$out" "$sent: 0 new messages, 0 Message-IDs recorded" "again: nothing new to read"
+sleep 1
+printf 'Message-ID: <learn-5@northwind.example>\n\nb\n' > "$sent/new/1005.host"
+out=$(bs --config "$T/conf-learn" --learn-sent "$sent")
+is "$out" "$sent: 1 new messages, 1 Message-IDs recorded" "a new one: only it is read"
+sed 's/20250318034705.77aa/learn-5/' "$d/bounce.eml" > "$T/b5.eml"
+printf 'my_domain northwind.example\nsent_ledger %s\n' "$T/learn.db" >> "$T/conf-learn"
+is "$(tests "$T/b5.eml" "$T/conf-learn")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" \
+    "a bounce of a learnt message is legitimate"
+
+# --learn-sent: an mbox, resumed where it stopped
+mbox=$T/Sent.mbox
+for i in 1 2; do
+	printf 'From alice@northwind.example Mon Mar 10 07:58:00 2025\nMessage-ID: <mbox-%d@northwind.example>\n\nbody\nFrom here on, not a new message\n\n' "$i"
+done > "$mbox"
+is "$(bs --config "$T/conf-learn" --learn-sent "$mbox")" \
+    "$mbox: 2 new messages, 2 Message-IDs recorded" "--learn-sent an mbox"
+printf 'From alice@northwind.example Mon Mar 10 08:00:00 2025\nMessage-ID: <mbox-3@northwind.example>\n\nx\n' >> "$mbox"
+is "$(bs --config "$T/conf-learn" --learn-sent "$mbox")" \
+    "$mbox: 1 new messages, 1 Message-IDs recorded" "appended: only the new message"
+bs --config "$T/conf-learn" --learn-sent "$T/nonexistent" > /dev/null 2>&1
+is "$?" 2 "--learn-sent a missing path: 2"
+bs --config "$T/conf-learn" --learn-sent > /dev/null 2>&1
+is "$?" 64 "--learn-sent without a path: 64"
+
+# many writers and readers at once: nothing lost, nothing broken
+i=0
+while [ $i -lt 40 ]; do
+	printf 'Message-ID: <burst-%d@northwind.example>\n\nx\n' $i |
+	    bs --config "$T/conf" --record-sent 2>> "$T/burst.err" &
+	bs --config "$T/conf" --test < "$d/bounce.eml" 2>> "$T/burst.err" &
+	i=$((i + 1))
+done
+wait
+check "40 writers and 40 readers at once: no errors" test ! -s "$T/burst.err"
+missing=0 i=0
+while [ $i -lt 40 ]; do
+	sed "s/20250318034705.77aa/burst-$i/" "$d/bounce.eml" > "$T/bb.eml"
+	bs --config "$T/conf" --json < "$T/bb.eml" | grep -q '"original_sent": *true' ||
+	    missing=$((missing + 1))
+	i=$((i + 1))
+done
+is "$missing" 0 "... and all 40 Message-IDs are in the ledger"
+
+done_testing

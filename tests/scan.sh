@@ -1,0 +1,98 @@
+#!/bin/sh
+# scan.sh - --scan over Maildirs (with sub-folders) and mbox files: one
+# line per message with the same verdict as a run on that message alone,
+# --summary, --move-to moving backscatter within the Maildir without
+# losing anything, progress only on a terminal, and the exit codes.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+
+export HOME=$T/home
+mkdir -p "$HOME"
+unset RECIPIENT ORIG_RECIPIENT ORIGINAL_RECIPIENT BACKSCATTER_NOW
+bad=$srcdir/examples/bounce-backscatter.eml
+good=$srcdir/examples/bounce-legit.eml
+plain=$srcdir/tests/data/scan/plain.eml
+a=$srcdir/tests/data/anatomy
+md=$T/Maildir
+for f in "" .Archive .Archive.2024 Nested/Deeper; do
+	mkdir -p "$md/$f/cur" "$md/$f/new" "$md/$f/tmp"
+done
+cp "$bad" "$md/cur/1.host:2,S"
+cp "$good" "$md/cur/2.host:2,S"
+cp "$plain" "$md/new/3.host"
+cp "$bad" "$md/.Archive/new/4.host"
+cp "$a/notice-virus.eml" "$md/.Archive/cur/5.host:2,"
+cp "$a/autoreply-rfc3834.eml" "$md/.Archive.2024/cur/6.host:2,S"
+cp "$a/challenge-tmda.eml" "$md/Nested/Deeper/cur/7.host:2,S"
+printf 'x\n' > "$md/dovecot-uidlist"
+mbox=$T/old.mbox
+for f in "$bad" "$plain" "$good"; do
+	printf 'From MAILER-DAEMON Tue Mar 18 02:47:13 2025\n'
+	cat "$f"
+	printf '\n'
+done > "$mbox"
+conf=$T/conf
+printf 'my_domain northwind.example\n' > "$conf"
+
+bs --config "$conf" --scan "$md" "$mbox" > "$T/out" 2> "$T/err"
+is "$?" 0 "--scan: 0"
+is "$(wc -l < "$T/out" | tr -d ' ')" 10 "one line per message: 7 in the Maildir, 3 in the mbox"
+check "no progress on stderr when it is not a terminal" test ! -s "$T/err"
+check "the dovecot-uidlist file is not mail" sh -c "! grep -q uidlist '$T/out'"
+check "mbox messages are named path#n" grep -q "old.mbox#3\$" "$T/out"
+
+# every line agrees with a run on the message alone
+diff=0
+while IFS="$(printf '\t')" read verdict score kind reason path; do
+	case $path in
+	*'#'*) continue;;
+	esac
+	bs --config "$conf" --test < "$path"
+	case $?$verdict in
+	0backscatter|1ok) ;;
+	*) diff=$((diff + 1)); diag "differs: $path";;
+	esac
+done < "$T/out"
+is "$diff" 0 "the same verdicts as per-message --test"
+is "$(grep -c '^backscatter' "$T/out")" 5 "5 backscatter (2 bounces, notice, challenge, mbox bounce)"
+is "$(grep 'old.mbox#1' "$T/out" | cut -f1)" backscatter "the mbox's backscatter bounce"
+is "$(grep 'old.mbox#3' "$T/out" | cut -f1)" ok "the mbox's legitimate bounce"
+is "$(bs --config "$conf" --scan --jobs 1 "$md" "$mbox")" "$(cat "$T/out")" \
+    "one worker gives the same lines in the same order"
+
+bs --config "$conf" --scan --summary "$md" "$mbox" > "$T/sum"
+check "--summary: the message count" grep -q '^messages: 10 in' "$T/sum"
+check "--summary: bounces by verdict" grep -Eq '^bounce +3 +2$' "$T/sum"
+check "--summary: total" grep -Eq '^total +5 +5$' "$T/sum"
+check "--summary: top formats" grep -q 'backscatter by format' "$T/sum"
+
+# --move-to: backscatter moves to .Backscatter, by link and unlink
+before=$(find "$md" -type f | wc -l)
+bs --config "$conf" --scan --move-to Backscatter "$md" > "$T/moved"
+is "$?" 0 "--move-to: 0"
+is "$(find "$md/.Backscatter" -type f | wc -l | tr -d ' ')" 4 "4 messages moved"
+is "$(find "$md" -type f | wc -l)" "$before" "no message lost or copied"
+check "cur/ stays cur/" test -f "$md/.Backscatter/cur/1.host:2,S"
+check "new/ stays new/" test -f "$md/.Backscatter/new/4.host"
+check "the legitimate bounce stays" test -f "$md/cur/2.host:2,S"
+check "the line says where it went" grep -q "moved to $md/.Backscatter/cur/1.host:2,S" "$T/moved"
+bs --config "$conf" --scan --move-to Backscatter "$md" > "$T/again"
+is "$(grep -c '^backscatter' "$T/again")" 0 "a second run: the folder moved to is not scanned"
+# an interrupted move (linked, not yet unlinked) completes without loss
+cp "$bad" "$md/cur/8.host:2,S"
+ln "$md/cur/8.host:2,S" "$md/.Backscatter/cur/8.host:2,S"
+bs --config "$conf" --scan --move-to Backscatter "$md" > /dev/null
+check "an interrupted move finishes" sh -c "test ! -e '$md/cur/8.host:2,S' && test -f '$md/.Backscatter/cur/8.host:2,S'"
+
+# progress: only on a terminal
+if command -v script > /dev/null 2>&1; then
+	script -qec "'$BACKSCATTER' --config '$conf' --scan --summary '$md' > /dev/null" /dev/null > "$T/tty" 2>&1
+	check "progress on a terminal: done/total, rate, ETA" grep -q '/[0-9]* *[0-9]* msg/s *ETA' "$T/tty"
+fi
+
+bs --config "$conf" --scan "$T/nonexistent" > /dev/null 2> "$T/err"
+is "$?" 1 "an unreadable path: 1, the rest still scanned"
+check "... and named" grep -q nonexistent "$T/err"
+bs --config "$conf" --scan > /dev/null 2>&1
+is "$?" 64 "--scan without a path: 64"
+
+done_testing
