@@ -1,0 +1,224 @@
+#!/bin/sh
+# hostile.sh - messages written to break a parser: each gets the right exit
+# code, byte-exact output, and finishes in time.
+#
+# Filter mode must answer 0 with the input plus our three fields (or, over
+# the size limit, the input unchanged); --test must answer 0 or 1, never 2
+# or a signal. Time bounds: 1 s for anything up to the 32 MiB analysis
+# limit (3 s under ASan/valgrind-free sanitizer builds), and 30 s for the
+# 1 GiB stream, which must pass through in bounded memory (peak RSS under
+# 4 MiB + the 32 MiB limit + 4 MiB of slack). Big inputs are generated
+# here, at test time; the 1 GiB one through a pipe, never stored.
+# Under VALGRIND the inputs over 1 MiB are skipped.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+
+check_py=$srcdir/tests/bytecheck.py
+command -v python3 >/dev/null || skip_all "python3 needed for byte checks"
+limit=$((32 * 1024 * 1024))	# LIMIT_MESSAGE_BYTES in src/limits.h
+factor=1
+grep -q __asan_init "$BACKSCATTER" 2>/dev/null && factor=3
+
+now_ms() { date +%s%3N; }
+
+# run NAME BOUND_MS MODE: filter $T/NAME.eml, check exit 0, bytes, time;
+# then --test, exit 0 or 1. MODE is filter (fields inserted) or same.
+run() {
+	name=$1 bound=$(($2 * factor)) mode=$3 f=$T/$1.eml
+	t0=$(now_ms)
+	bs < "$f" > "$T/$name.out" 2> "$T/$name.err"
+	rc=$? t1=$(now_ms)
+	is "$rc" 0 "$name: filter exits 0" || sed 's/^/# /' "$T/$name.err"
+	check "$name: filter output byte-exact ($mode)" \
+	    python3 "$check_py" "$mode" "$f" "$T/$name.out"
+	check "$name: filter in $((t1 - t0)) ms <= $bound ms" \
+	    test $((t1 - t0)) -le "$bound"
+	t0=$(now_ms)
+	bs --test < "$f" > "$T/$name.tout" 2>&1
+	rc=$? t1=$(now_ms)
+	check "$name: --test exits 0 or 1 (got $rc), prints nothing" \
+	    sh -c "[ $rc -le 1 ] && ! [ -s '$T/$name.tout' ]"
+	check "$name: --test in $((t1 - t0)) ms <= $bound ms" \
+	    test $((t1 - t0)) -le "$bound"
+	rm -f "$T/$name.out" "$T/$name.tout"
+}
+
+# gen NAME: write $T/NAME.eml with the python generator below
+gen() { python3 "$T/gen.py" "$1" "$T/$1.eml"; }
+cat > "$T/gen.py" <<'PY'
+import random, sys
+name, path = sys.argv[1], sys.argv[2]
+random.seed(5)
+MiB = 1024 * 1024
+DSN = (b'Return-Path: <>\nFrom: MAILER-DAEMON@mx.remote.example\n'
+       b'To: alice@northwind.example\nSubject: Undelivered Mail Returned to Sender\n'
+       b'MIME-Version: 1.0\n')
+def dsn(text, orig, ctype=b'message/rfc822', extra=b''):
+    return (DSN + b'Content-Type: multipart/report; report-type=delivery-status; boundary="B"\n\n'
+            b'--B\nContent-Type: text/plain\n' + extra + b'\n' + text + b'\n'
+            b'--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.remote.example\n\n'
+            b'Final-Recipient: rfc822; bob@remote.example\nAction: failed\nStatus: 5.1.1\n\n'
+            b'--B\nContent-Type: ' + ctype + b'\n\n' + orig + b'\n--B--\n')
+ORIG = (b'Received: from [203.0.113.9] (helo=adsl-1-2-3-4.dyn.example)\n\tby mx.remote.example\n'
+        b'From: alice@northwind.example\nTo: bob@remote.example\nMessage-ID: <1234567890123@dyn.example>\n'
+        b'Subject: cheap pills\n\nBuy now.\n')
+words = [b'virus', b'rejected', b'as', b'spam', b'blocked', b'your', b'message', b'has', b'been',
+         b'viagra', b'cheap', b'loan', b'credit', b'bitcoin', b'profit', b'verify', b'account',
+         b'click', b'V', b'I', b'R', b'U', b'S', b'replica', b'watch', b'lottery', b'won', b'sum',
+         b'of', b'$', b'1', b'.', b'-', b'\t', b' ', b'quarantined', b'mailbox', b'full', b'helo=']
+def junk(n, sep=b' '):
+    out, l = [], 0
+    while l < n:
+        w = random.choice(words); out.append(w + sep); l += len(w) + 1
+    return b''.join(out)
+
+if name == 'empty':
+    m = b''
+elif name == 'no-separator':
+    m = b'From: MAILER-DAEMON@mx.example\nSubject: Undelivered Mail\nThis line is not a field and there is no empty line'
+elif name == 'no-separator-text':
+    m = b'just some text without any header or line end'
+elif name == 'header-only-no-eol':
+    m = b'From: MAILER-DAEMON@mx.example\nSubject: Undelivered Mail'
+elif name == 'header-lines-1e5':
+    m = (DSN + b''.join(b'X-Pad-%d: value %d\n' % (i, i) for i in range(100000)) +
+         b'Content-Type: text/plain\n\nThe message was rejected as spam.\n')
+elif name == 'header-continuations-1e5':
+    m = DSN + b'Received: from x\n' + b'\tby y\n' * 100000 + b'\nbody\n'
+elif name == 'line-64MiB':
+    m = DSN + b'Content-Type: text/plain\n\n' + b'a' * (64 * MiB) + b'\n'
+elif name == 'line-30MiB-header':
+    m = DSN.replace(b'Subject: Undelivered', b'Subject: Undelivered ' + b'x' * (30 * MiB)) + b'\nrejected as spam\n'
+elif name == 'line-30MiB-body':
+    m = DSN + b'Content-Type: text/plain\n\nrejected ' + b' ' * (30 * MiB) + b'as spam\n'
+elif name == 'nesting-multipart-1e4':
+    n = 10000
+    s = b''.join(b'--b%d\nContent-Type: multipart/mixed; boundary="b%d"\n\n' % (i, i + 1) for i in range(n))
+    s += b'--b%d\nContent-Type: text/plain\n\nhello\n' % n
+    s += b''.join(b'--b%d--\n' % i for i in range(n, -1, -1))
+    m = DSN + b'Content-Type: multipart/report; report-type=delivery-status; boundary="b0"\n\n' + s
+elif name == 'nesting-rfc822-1e4':
+    m = DSN + b'Content-Type: message/rfc822\n\n' + b'Content-Type: message/rfc822\n\n' * 10000 + b'Subject: x\n\nbody\n'
+elif name == 'nesting-unclosed-1e4':
+    n = 10000
+    s = b''.join(b'--b%d\nContent-Type: multipart/mixed; boundary="b%d"\n\n' % (i, i + 1) for i in range(n))
+    m = DSN + b'Content-Type: multipart/mixed; boundary="b0"\n\n' + s + b'never closed\n'
+elif name == 'parts-1e5':
+    m = (DSN + b'Content-Type: multipart/mixed; boundary="p"\n\n' +
+         b'--p\nContent-Type: text/plain\n\nx\n' * 100000 + b'--p--\n')
+elif name == 'boundary-never-closes':
+    m = dsn(b'The message was rejected.', ORIG * 2000).replace(b'\n--B--\n', b'\n')
+elif name == 'boundary-empty-and-missing':
+    m = DSN + b'Content-Type: multipart/report; boundary=""\n\n--\n\n--\nbody\n'
+elif name == 'boundary-prefix-storm':
+    # the boundary's prefix repeated: naive searches go quadratic
+    m = DSN + b'Content-Type: multipart/mixed; boundary="' + b'a' * 70 + b'"\n\n' + (b'--' + b'a' * 69 + b'\n') * 200000
+elif name == 'base64-invalid':
+    m = dsn(b'', b'Subject: x\n\n' + bytes(random.randrange(256) for _ in range(200000)),
+            extra=b'Content-Transfer-Encoding: base64\n')
+elif name == 'base64-padding-storm':
+    m = dsn(b'=' * 300000 + b'QUJD' * 1000 + b'====', ORIG, extra=b'Content-Transfer-Encoding: base64\n')
+elif name == 'qp-invalid':
+    m = dsn(b'=Z=\n=' + b'=' * 100000 + b'=4=4=G' * 50000 + b'=\t \t', ORIG,
+            extra=b'Content-Transfer-Encoding: quoted-printable\n')
+elif name == 'encoded-words-invalid':
+    m = DSN.replace(b'Subject: Undelivered Mail Returned to Sender',
+        b'Subject: ' + b'=?utf-8?B?####?= =?x-unknown?Q?=ZZ?= =?utf-8?Q?' * 2000) + b'\nbody\n'
+elif name == 'charset-unknown':
+    m = dsn(b'caf\xe9 \xff\xfe', ORIG, extra=b'Content-Type: text/plain; charset=x-no-such-charset-' + b'z' * 500 + b'\n')
+elif name == 'nul-bytes':
+    m = dsn(b'rejected\0as\0spam\0' * 1000, ORIG.replace(b'\n', b'\0\n')).replace(b'Subject:', b'Sub\0ject:')
+elif name == 'cr-only':
+    m = dsn(b'The message was rejected as spam.', ORIG).replace(b'\n', b'\r')
+elif name == 'mixed-line-ends':
+    m = dsn(b'a\rb\r\nc\nd\n\r', ORIG).replace(b'To:', b'\r\nTo:')
+elif name == 'eight-bit-headers':
+    m = DSN.replace(b'To:', bytes(range(128, 256)) + b': x\nTo:') + b'\n' + bytes(range(256)) * 100
+elif name == 'at-limit':
+    m = DSN + b'Content-Type: text/plain\n\n'
+    m = m + b'z' * (32 * MiB - len(m))
+elif name == 'over-limit':
+    m = DSN + b'Content-Type: text/plain\n\n'
+    m = m + b'z' * (32 * MiB + 1 - len(m))
+elif name == 'regex-spam-words':
+    t = junk(600000)
+    m = dsn(t, b'Subject: ' + junk(15000) + b'\nReceived: from ' + b'a1-2-3-4.dyn.' * 2000 + b'x.example by mx\n'
+            b'Message-ID: <' + b'1' * 30 + b'@' + b'dyn-1-2-3-4.' * 500 + b'pool.example\n\n' + t)
+elif name == 'regex-no-newlines':
+    m = dsn(junk(600000, b'\t'), b'Subject: ' + junk(15000, b'') + b'\n\n' + junk(600000, b''))
+elif name == 'regex-blank-runs':
+    m = dsn(b'rejected' + b' ' * 300000 + b'as spam\n' + b'virus' + b'\t' * 300000 + b'found',
+            b'Received: from' + b' ' * 16000 + b'x\n\n' + b'V I R U S ' * 50000)
+elif name == 'inline-markers-storm':
+    m = (DSN + b'Content-Type: text/plain\n\n' +
+         b'------ This is a copy of the message, including all the headers. ------\n' * 30000)
+elif name == 'received-storm':
+    m = dsn(b'x', b''.join(b'Received: from h%d ([192.0.2.%d] helo=x) by y with ESMTP; ' % (i, i % 256) +
+                          b'(' * 50 + b'\n' for i in range(20000)) + b'\nbody\n')
+elif name == 'recipient-storm':
+    m = (DSN + b'Content-Type: multipart/report; report-type=delivery-status; boundary="B"\n\n'
+         b'--B\nContent-Type: message/delivery-status\n\n' +
+         b''.join(b'Final-Recipient: rfc822; u%d@remote.example\nAction: failed\nStatus: 5.1.1\n\n' % i
+                  for i in range(50000)) + b'--B--\n')
+else:
+    sys.exit('unknown case ' + name)
+open(path, 'wb').write(m)
+PY
+
+small="empty no-separator no-separator-text header-only-no-eol
+	header-lines-1e5 header-continuations-1e5
+	nesting-multipart-1e4 nesting-rfc822-1e4 nesting-unclosed-1e4 parts-1e5
+	boundary-never-closes boundary-empty-and-missing boundary-prefix-storm
+	base64-invalid base64-padding-storm qp-invalid encoded-words-invalid
+	charset-unknown nul-bytes cr-only mixed-line-ends eight-bit-headers
+	regex-spam-words regex-no-newlines regex-blank-runs inline-markers-storm
+	received-storm recipient-storm"
+big="line-30MiB-header line-30MiB-body at-limit"
+over="line-64MiB over-limit"
+
+for c in $small; do
+	gen "$c"
+	if [ -n "$VALGRIND" ] && [ "$(wc -c < "$T/$c.eml")" -gt 1048576 ]; then
+		ok "$c: skipped under valgrind # SKIP"
+		continue
+	fi
+	run "$c" 1000 filter
+	rm -f "$T/$c.eml"
+done
+if [ -n "$VALGRIND" ]; then
+	ok "inputs of 30 MiB and more: skipped under valgrind # SKIP"
+	done_testing
+fi
+for c in $big; do
+	gen "$c"; run "$c" 1000 filter; rm -f "$T/$c.eml"
+done
+for c in $over; do
+	gen "$c"; run "$c" 1000 same; rm -f "$T/$c.eml"
+done
+
+# 1 GiB through a pipe: unchanged, in bounded time and memory.
+if [ -x /usr/bin/time ]; then
+	timev="/usr/bin/time -v -o $T/time.txt"
+else
+	timev=
+fi
+mkfifo "$T/fifo"
+cksum < "$T/fifo" > "$T/in.sum" &
+t0=$(now_ms)
+{ printf 'Return-Path: <>\nFrom: MAILER-DAEMON@mx.remote.example\nSubject: Undelivered Mail\n\n'
+  yes 'The quick brown fox jumps over the lazy dog. 0123456789 rejected as spam' |
+  head -c 1073741824; } | tee "$T/fifo" |
+  { $timev "$BACKSCATTER"; echo $? > "$T/rc"; } | cksum > "$T/out.sum"
+t1=$(now_ms)
+wait
+is "$(cat "$T/rc")" 0 "1 GiB stream: filter exits 0"
+is "$(cat "$T/out.sum")" "$(cat "$T/in.sum")" "1 GiB stream: output is the input unchanged (cksum)"
+check "1 GiB stream: in $((t1 - t0)) ms <= $((30000 * factor)) ms" \
+    test $((t1 - t0)) -le $((30000 * factor))
+if [ -n "$timev" ] && [ "$factor" = 1 ]; then
+	rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$T/time.txt")
+	max=$(( (4 + 32 + 4) * 1024 ))
+	check "1 GiB stream: peak RSS ${rss} KiB <= $max KiB" test "$rss" -le "$max"
+else
+	ok "1 GiB stream: peak RSS not measured (no /usr/bin/time, or ASan) # SKIP"
+fi
+done_testing
