@@ -622,8 +622,16 @@ main(int argc, char *argv[])
 		message_free(&msg);
 		goto out;
 	}
-	if (msg.oversize && mode != MODE_FILTER && mode != MODE_DELIVER)
-		message_drain(STDIN_FILENO);
+	if (msg.oversize && mode != MODE_FILTER && mode != MODE_DELIVER &&
+	    message_drain(STDIN_FILENO) == -1) {
+		/* the message could not be read to its end: an error, not
+		 * a verdict on its first 32 MiB */
+		fprintf(stderr, "backscatter: reading the message: %s\n",
+		    strerror(errno));
+		rc = exit_codes[mode].on_error;
+		message_free(&msg);
+		goto out;
+	}
 
 	arena_init(&arena, LIMIT_ARENA_BYTES);
 	if (message_parse_header(&msg, &arena) == -1 ||

@@ -46,7 +46,7 @@ message_read(int fd, struct message *m, size_t limit)
 	return 0;
 }
 
-void
+int
 message_drain(int fd)
 {
 	char	 sink[65536];
@@ -55,6 +55,7 @@ message_drain(int fd)
 	do
 		n = read(fd, sink, sizeof(sink));
 	while (n > 0 || (n == -1 && errno == EINTR));
+	return n == 0 ? 0 : -1;
 }
 
 char *

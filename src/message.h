@@ -45,8 +45,9 @@ struct message {
  * caller to stream through. Returns 0, or -1 on a read error.
  */
 int	 message_read(int fd, struct message *, size_t limit);
-/* Read and throw away the rest of fd (every mode reads stdin to the end). */
-void	 message_drain(int fd);
+/* Read and throw away the rest of fd (every mode reads stdin to the end);
+ * 0, or -1 on a read error. */
+int	 message_drain(int fd);
 
 /* Index the header block; 0 or -1 (out of memory). */
 int	 message_parse_header(struct message *, struct arena *);

@@ -118,7 +118,7 @@ fbs FAULT_FD=0 FAULT_READ=520 -- < "$T/big.eml" > "$T/got" 2>/dev/null
 is "$?" 75 "oversize: stdin fails while streaming: exit 75"
 fbs FAULT_FD=0 FAULT_READ=520 -- --test < "$T/big.eml" > /dev/null 2>&1
 rc=$?
-check "oversize: stdin fails while draining: --test exits 2 (got $rc) # TODO message_drain ignores read errors" \
+check "oversize: stdin fails while draining: --test exits 2 (got $rc)" \
     test "$rc" = 2
 rm -f "$T/big.eml" "$T/got"
 done_testing
