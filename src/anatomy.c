@@ -309,8 +309,15 @@ append_text(struct buf *b, struct arena *a, const struct mime_part *p)
 
 	if ((t = mime_text(a, p, &n)) == NULL)
 		return 0;
-	if (b->len > 0)
-		buf_appendc(b, '\n');
+	if (b->len > 0 && buf_appendc(b, '\n') == -1)
+		return 0;
+	/* what fits: a long part still gives its start (where spam says
+	 * what it sells), cut at a character boundary */
+	if (n > b->max - b->len) {
+		n = b->max - b->len;
+		while (n > 0 && ((unsigned char)t[n] & 0xc0) == 0x80)
+			n--;
+	}
 	buf_append(b, t, n);
 	return 1;
 }
@@ -510,6 +517,26 @@ feedback_recipients(struct analysis *an, struct arena *a, const struct mime *m,
 	 * report's own sender is who asked */
 	if (found == 0 && an->original.hdr.count == 0)
 		anatomy_add_recipient(an, a, an->from);
+}
+
+/* The message's own addressees: To, Delivered-To and Cc, parsed once. */
+static char **
+own_addresses(struct analysis *an, struct arena *a,
+    const struct header_block *hb, int *n_r)
+{
+	static const char *const names[] = { "To", "Delivered-To", "Cc", NULL };
+	char			**list;
+	char			*v;
+	int			 i, n = 0;
+
+	*n_r = 0;
+	if ((list = arena_alloc(a, 32 * sizeof(*list))) == NULL)
+		return NULL;
+	for (i = 0; names[i] != NULL && n < 32; i++)
+		if ((v = header_get_raw(a, hb, names[i])) != NULL)
+			n += address_parse(a, v, list + n, 32 - n);
+	*n_r = n;
+	return list;
 }
 
 /* A read receipt answers the message named in Original-Message-ID; who
@@ -733,8 +760,14 @@ read_message(struct message *msg, struct arena *a, struct analysis *an,
 	in.text = an->text ? an->text : "";
 	in.text_len = prose_len;
 	in.ltext = lowered(a, arena_strndup(a, in.text, prose_len));
-	if (in.ltext == NULL)
+	if (in.ltext == NULL) {
+		/* out of arena: the readers read nothing rather than text
+		 * without its lower-case twin */
 		in.ltext = "";
+		in.text_len = 0;
+		an->skipped |= SKIP_ARENA;
+	}
+	in.own = own_addresses(an, a, hb, &in.nown);
 	in.has_dsn = pp.dsn != -1;
 	in.daemon = daemon;
 	in.machine = daemon || null_sender || auto_submitted(a, hb) ||
@@ -743,14 +776,14 @@ read_message(struct message *msg, struct arena *a, struct analysis *an,
 	/* Delivery-status fields in the prose: a DSN whose MIME structure
 	 * was lost, or an MTA that writes the fields inline. */
 	if (pp.dsn == -1) {
-		const char	*f = strcasestr(in.text, "final-recipient:");
-		const char	*r = strcasestr(in.text, "reporting-mta:");
+		const char	*f = strstr(in.ltext, "final-recipient:");
+		const char	*r = strstr(in.ltext, "reporting-mta:");
 
 		if (f != NULL) {
 			size_t	 off = (size_t)((r != NULL && r < f ? r : f) -
-			    in.text);
+			    in.ltext);
 
-			if (dsn_parse(a, in.text + off, an->text_len - off, an) > 0)
+			if (dsn_parse(a, in.text + off, in.text_len - off, an) > 0)
 				in.has_dsn = 1;
 		}
 	}

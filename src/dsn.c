@@ -134,8 +134,26 @@ deindent(struct arena *a, const char *s, size_t n, size_t *len_r,
 {
 	char		*out, *o;
 	const char	*p = s, *end = s + n, *nl, *t;
+	size_t		 block;
 
-	if ((out = arena_alloc(a, n + 1)) == NULL)
+	/* the block's size first: allocate only that, so many small
+	 * blocks cost their own size, not the rest of the text each */
+	for (block = 0; p < end; ) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		for (t = p; t < nl && (*t == ' ' || *t == '\t'); t++)
+			;
+		if (t == nl)
+			break;
+		p = nl < end ? nl + 1 : end;
+	}
+	block = (size_t)(p - s);
+	p = s;
+	end = s + block + (block < n ? 1 : 0);
+	if (end > s + n)
+		end = s + n;
+	if ((out = arena_alloc(a, block + 2)) == NULL)
 		return NULL;
 	o = out;
 	while (p < end) {

@@ -447,7 +447,9 @@ scan_addresses(struct arena *a, const char *v, char **out, int max,
 		/* left: local part */
 		l = p;
 		if (l[-1] == '"') {
-			/* quoted local part */
+			/* quoted local part: back to its opening quote */
+			if (p - v < 2)
+				continue;
 			l -= 2;
 			while (l > v && *l != '"')
 				l--;
@@ -516,7 +518,8 @@ angle_addresses(struct arena *a, const char *v, char **out, int max)
 				break;
 			continue;
 		}
-		if (*p != '<' || (close = strchr(p, '>')) == NULL)
+		if (*p != '<' || (close = memchr(p, '>', strnlen(p,
+		    LIMIT_ADDRESS + 2))) == NULL)
 			continue;
 		if (memchr(p, '@', (size_t)(close - p)) == NULL ||
 		    (size_t)(close - p) > LIMIT_ADDRESS + 2) {

@@ -90,6 +90,11 @@
  * Several times the analysed size covers normalised copies and decodings. */
 #define LIMIT_ARENA_BYTES	(160u * 1024 * 1024)
 
+/* Bytes of the verdict's own arena (evidence, fired rules, the tests
+ * list): kept apart so that a message filling the analysis arena is
+ * still judged. */
+#define LIMIT_VERDICT_ARENA_BYTES	(16u * 1024 * 1024)
+
 /* Seconds before the watchdog gives up analysis and falls back safely;
  * Dovecot kills a filter at 10 s and then aborts itself. */
 #define LIMIT_WATCHDOG_SECONDS	8

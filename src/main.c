@@ -462,7 +462,7 @@ main(int argc, char *argv[])
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct arena		 arena;
+	struct arena		 arena, varena;
 	struct analysis		 an;
 	struct output_verdict	 ov;
 	struct verdict		 v;
@@ -610,8 +610,9 @@ main(int argc, char *argv[])
 		signal(SIGINT, watchdog);
 		signal(SIGHUP, watchdog);
 	}
-	alarm(LIMIT_WATCHDOG_SECONDS);
 
+	/* The watchdog starts once the message is in: a slow writer is the
+	 * host's business, and a partial message must never pass for whole. */
 	if (message_read(STDIN_FILENO, &msg, LIMIT_MESSAGE_BYTES) == -1) {
 		fprintf(stderr, "backscatter: reading the message: %s\n",
 		    strerror(errno));
@@ -633,10 +634,14 @@ main(int argc, char *argv[])
 		goto out;
 	}
 
+	alarm(LIMIT_WATCHDOG_SECONDS);
+	/* The verdict has an arena of its own: a message that fills the
+	 * analysis arena still gets judged on what was read. */
 	arena_init(&arena, LIMIT_ARENA_BYTES);
+	arena_init(&varena, LIMIT_VERDICT_ARENA_BYTES);
 	if (message_parse_header(&msg, &arena) == -1 ||
 	    anatomy_read(&msg, &arena, &an) == -1 ||
-	    score_message(&cfg, rs, &an, &arena, &v) == -1) {
+	    score_message(&cfg, rs, &an, &varena, &v) == -1) {
 		rc = mode == MODE_FILTER ? pass_through() :
 		    mode == MODE_DELIVER ? run_deliver(target, script, sender,
 		    recipient, NULL, NULL) : exit_codes[mode].on_error;
@@ -653,7 +658,7 @@ main(int argc, char *argv[])
 	ov.backscatter = v.backscatter;
 	ov.score = v.score;
 	ov.required = v.required;
-	ov.tests = score_tests(&v, &arena);
+	ov.tests = score_tests(&v, &varena);
 	if (ov.tests != NULL && strcmp(ov.tests, "none") == 0)
 		ov.tests = NULL;
 	switch (mode) {
@@ -686,6 +691,7 @@ main(int argc, char *argv[])
 	}
 done:
 	alarm(0);
+	arena_free(&varena);
 	arena_free(&arena);
 	message_free(&msg);
 out:

@@ -103,25 +103,19 @@ text_normalise(struct arena *a, const char *raw, size_t n, size_t *len_r)
 size_t
 message_line_end(const char *s, size_t len, size_t off, size_t *eol_len_r)
 {
-	const char	*p;
+	const char	*p = s + off, *end = s + len;
 
-	p = memchr(s + off, '\n', len - off);
-	/* A bare CR before the next LF (or with no LF) ends the line first. */
-	{
-		const char	*cr = memchr(s + off, '\r', (p ? (size_t)(p - s) : len) - off);
-
-		if (cr != NULL) {
-			if (cr + 1 < s + len && cr[1] == '\n') {
-				*eol_len_r = 2;
-				return (size_t)(cr - s) + 2;
-			}
-			*eol_len_r = 1;
-			return (size_t)(cr - s) + 1;
-		}
-	}
-	if (p == NULL) {
+	/* One pass to whichever comes first: searching for LF alone would
+	 * run to the end of a CR-only message on every line. */
+	while (p < end && *p != '\n' && *p != '\r')
+		p++;
+	if (p == end) {
 		*eol_len_r = 0;
 		return len;
+	}
+	if (*p == '\r' && p + 1 < end && p[1] == '\n') {
+		*eol_len_r = 2;
+		return (size_t)(p - s) + 2;
 	}
 	*eol_len_r = 1;
 	return (size_t)(p - s) + 1;

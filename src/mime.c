@@ -125,15 +125,15 @@ add_children(struct arena *a, struct mime *m, int i)
 	int			 close = 0, depth = p->depth, nkids = 0, r;
 	const char		*deftype;
 
-	if (strncmp(p->type, "message/rfc822", 14) == 0 ||
+	if (strcmp(p->type, "message/rfc822") == 0 ||
 	    strcmp(p->type, "message/global") == 0 ||
 	    strcmp(p->type, "message/partial") == 0) {
 		if (depth + 1 >= LIMIT_MIME_DEPTH) {
 			m->skipped |= MIME_SKIP_DEPTH;
 			return 0;
 		}
-		/* An encoded message/rfc822 is not allowed, but seen: treat
-		 * base64 ones as opaque text rather than guess. */
+		/* The embedded message is read as it stands; an encoded one
+		 * (not allowed, but seen) yields what its header lines say. */
 		nkids = m->count;
 		r = add_part(a, m, i, depth + 1, body, len, 2, "text/plain");
 		if (nkids < m->count)
@@ -264,13 +264,15 @@ html_to_text(struct arena *a, const char *s, size_t n, size_t *len_r)
 			/* skip <style> and <script> content entirely */
 			if (n - i > 7 && (strncasecmp(t, "style", 5) == 0 ||
 			    strncasecmp(t, "script", 6) == 0)) {
-				const char	*e = memmem(t, n - i - 1, "</", 2);
+				const char	*e = t;
 
-				while (e != NULL && strncasecmp(e + 2, "style", 5) != 0 &&
+				while ((e = memmem(e, (size_t)(s + n - e), "</", 2)) != NULL &&
+				    strncasecmp(e + 2, "style", 5) != 0 &&
 				    strncasecmp(e + 2, "script", 6) != 0)
-					e = memmem(e + 2, (size_t)(s + n - e - 2), "</", 2);
-				if (e != NULL)
-					i = (size_t)(e - s);
+					e += 2;
+				if (e == NULL)
+					break;	/* never closed: the rest is style */
+				i = (size_t)(e - s);
 			}
 			block = n - i > 3 && (strncasecmp(t, "br", 2) == 0 ||
 			    strncasecmp(t, "p", 1) == 0 || strncasecmp(t, "div", 3) == 0 ||

@@ -181,7 +181,7 @@ dkim_domain(struct arena *a, struct original *o, const char *sig)
 		while (*p == ' ' || *p == ';')
 			p++;
 		if ((p[0] == 'd' || p[0] == 'D') && (p[1] == '=' ||
-		    (p[1] == ' ' && strchr(p, '=') == p + 2 + strspn(p + 2, " ")))) {
+		    (p[1] == ' ' && p[2 + strspn(p + 2, " ")] == '='))) {
 			p = strchr(p, '=') + 1;
 			while (*p == ' ')
 				p++;
@@ -494,10 +494,12 @@ original_scan_message_id(struct arena *a, const char *text, size_t len)
 
 		while (*v == ' ' || *v == ':' || *v == '\t' || *v == '\n')
 			v++;
-		if (*v == '<') {
-			const char	*r = strchr(v, '>');
+		if (*v == '<' && v < end) {
+			/* the closing bracket within the id's length */
+			const char	*r = memchr(v, '>', (size_t)(end - v) < 512 ?
+			    (size_t)(end - v) : 512);
 
-			if (r != NULL && r - v > 1 && r - v < 512 &&
+			if (r != NULL && r - v > 1 &&
 			    memchr(v, '@', (size_t)(r - v)) != NULL &&
 			    memchr(v, '\n', (size_t)(r - v)) == NULL)
 				return arena_strndup(a, v + 1, (size_t)(r - v - 1));

@@ -36,27 +36,16 @@ role_address(const char *addr)
 	return 0;
 }
 
-/* The bounce's own envelope and header addresses are ours, not failures. */
+/* The bounce's own header addresses (parsed once, in anatomy.c) are the
+ * message's addressee, not failures. */
 static int
-own_address(const struct analysis *an, struct arena *a, const char *addr)
+own_address(const struct reader_input *in, const char *addr)
 {
-	static const char *const names[] = {
-		"To", "Delivered-To", "Cc", NULL
-	};
-	const char *const	*n;
-	char			*v, *list[8];
-	int			 k, c;
+	int	 k;
 
-	if (an->from != NULL && strcasecmp(an->from, addr) == 0)
-		return 1;
-	for (n = names; *n; n++) {
-		if ((v = header_get_raw(a, &an->message->hdr, *n)) == NULL)
-			continue;
-		c = address_parse(a, v, list, 8);
-		for (k = 0; k < c; k++)
-			if (strcasecmp(list[k], addr) == 0)
-				return 1;
-	}
+	for (k = 0; k < in->nown; k++)
+		if (strcasecmp(in->own[k], addr) == 0)
+			return 1;
 	return 0;
 }
 
@@ -66,8 +55,8 @@ own_address(const struct analysis *an, struct arena *a, const char *addr)
  * that starts with an address is a recipient line whatever it names.
  */
 static int
-add_addresses(struct analysis *an, struct arena *a, const char *s, size_t n,
-    int strict)
+add_addresses(struct analysis *an, struct arena *a,
+    const struct reader_input *in, const char *s, size_t n, int strict)
 {
 	char	*copy, *list[16];
 	int	 c, k, added = 0;
@@ -78,20 +67,13 @@ add_addresses(struct analysis *an, struct arena *a, const char *s, size_t n,
 	for (k = 0; k < c; k++) {
 		if (role_address(list[k]) || (an->from != NULL &&
 		    strcasecmp(an->from, list[k]) == 0) ||
-		    (strict && own_address(an, a, list[k])))
+		    (strict && own_address(in, list[k])))
 			continue;
 		if (strchr(list[k], '@') == strrchr(list[k], '@') &&
 		    anatomy_add_recipient(an, a, list[k]) != NULL)
 			added++;
 	}
 	return added;
-}
-
-int
-reader_add_addresses(struct analysis *an, struct arena *a, const char *s,
-    size_t n)
-{
-	return add_addresses(an, a, s, n, 1);
 }
 
 void
@@ -205,7 +187,7 @@ generic_parse_mode(struct analysis *an, struct arena *a,
 					}
 				}
 			if (take)
-				added += add_addresses(an, a, p,
+				added += add_addresses(an, a, in, p,
 				    (size_t)(nl - p), strict || !first);
 			after_lead = 0;
 		} else if (nl > p) {

@@ -26,6 +26,9 @@ struct reader_input {
 	int		 daemon;	/* a mail system wrote it */
 	int		 machine;	/* a machine wrote it: daemon, null
 					   sender or Auto-Submitted */
+	char		**own;		/* the message's own To, Delivered-To
+					   and Cc addresses */
+	int		 nown;
 };
 
 struct reader {
@@ -40,9 +43,6 @@ struct reader {
 extern const struct reader *const readers[];
 
 /* Shared helpers for readers. */
-/* Add every address found in [s, s+n) as a recipient; returns count. */
-int	 reader_add_addresses(struct analysis *, struct arena *,
-	    const char *s, size_t n);
 /* Set the diagnostic of recipients without one to the text of the line
  * range [s, s+n), trimmed; used by the text formats. */
 void	 reader_set_diagnostic(struct analysis *, struct arena *,
