@@ -214,8 +214,8 @@ envelope_sender(const char *opt, const struct message *m, struct arena *a)
 static const char *
 envelope_recipient(const char *opt)
 {
-	static const char *const vars[] = { "RECIPIENT", "ORIGINAL_RECIPIENT",
-	    "ORIG_RECIPIENT" };
+	static const char *const vars[] = { "RECIPIENT", "ORIG_RECIPIENT",
+	    "ORIGINAL_RECIPIENT" };
 	const char	*v;
 	size_t		 i;
 
