@@ -33,6 +33,9 @@
 #include <stddef.h>
 
 struct analysis;
+#include <stdint.h>
+#include <stdio.h>
+
 #include "limits.h"
 
 struct arena;
@@ -54,6 +57,27 @@ struct builtin_rule_file {
 	const char	*text;
 };
 extern const struct builtin_rule_file builtin_rule_files[];	/* NULL-ended */
+
+/*
+ * The built-in rules' patterns compiled at build time (generated
+ * src/builtin_regex.c, written by src/regexblob): PCRE2's serialised
+ * form and, for each pattern in it, its text and options. A program
+ * without them (the tests) links an empty set from the library and
+ * compiles every pattern at run time, as it does when the PCRE2 found at
+ * run time cannot read the set.
+ */
+struct builtin_regex {
+	const char	*pattern;
+	uint32_t	 options;
+};
+extern const struct builtin_regex builtin_regexes[];
+extern const int builtin_regex_count;
+extern const unsigned char builtin_regex_blob[];
+extern const size_t builtin_regex_blob_len;
+
+/* Write the compiled set's patterns as C source for builtin_regex.c;
+ * 0, or -1 (nothing compiled, out of memory, write error). */
+int	 rules_write_regex_blob(struct ruleset *, FILE *);
 
 struct ruleset	*rules_new(void);
 void		 rules_free(struct ruleset *);
