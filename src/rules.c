@@ -131,6 +131,9 @@ struct ruleset {
 	int			 nfiles;
 	struct rule		*rules;
 	int			 nrules;
+	int			 rules_cap;
+	int			*index;		/* name hash -> rule, -1 free */
+	size_t			 index_mask;
 	int			*order;		/* metas in evaluation order */
 	int			 norder;
 	struct slot		 slots[RULES_SLOTS_MAX];
@@ -222,6 +225,7 @@ rules_free(struct ruleset *rs)
 		free(rs->rules[i].describe);
 	}
 	free(rs->rules);
+	free(rs->index);
 	for (i = 0; i < rs->nsources; i++) {
 		free(rs->sources[i].name);
 		free(rs->sources[i].text);
@@ -315,15 +319,62 @@ intern_file(struct ruleset *rs, const char *name)
 	return f[rs->nfiles++];
 }
 
+/* FNV-1a over a rule name. */
+static size_t
+name_hash(const char *s)
+{
+	size_t	 h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
 static int
 find_rule(const struct ruleset *rs, const char *name)
 {
+	size_t	 h;
 	int	 i;
 
-	for (i = 0; i < rs->nrules; i++)
+	if (rs->index == NULL)
+		return -1;
+	for (h = name_hash(name) & rs->index_mask; (i = rs->index[h]) != -1;
+	    h = (h + 1) & rs->index_mask)
 		if (strcmp(rs->rules[i].name, name) == 0)
 			return i;
 	return -1;
+}
+
+/* Put rule i in the name index (open addressing, kept under half full). */
+static int
+index_rule(struct ruleset *rs, int i)
+{
+	size_t	 h, cap, k;
+	int	*old = rs->index, j;
+
+	if (rs->index == NULL || (size_t)(rs->nrules + 1) * 2 > rs->index_mask + 1) {
+		cap = rs->index == NULL ? 256 : (rs->index_mask + 1) * 2;
+		if ((rs->index = malloc(cap * sizeof(*rs->index))) == NULL) {
+			rs->index = old;
+			return -1;
+		}
+		for (k = 0; k < cap; k++)
+			rs->index[k] = -1;
+		rs->index_mask = cap - 1;
+		free(old);
+		for (j = 0; j < i; j++)		/* re-insert the others */
+			for (h = name_hash(rs->rules[j].name) & rs->index_mask; ;
+			    h = (h + 1) & rs->index_mask)
+				if (rs->index[h] == -1) {
+					rs->index[h] = j;
+					break;
+				}
+	}
+	for (h = name_hash(rs->rules[i].name) & rs->index_mask;
+	    rs->index[h] != -1; h = (h + 1) & rs->index_mask)
+		;
+	rs->index[h] = i;
+	return 0;
 }
 
 /* The rule named name, created empty if new; NULL past RULES_MAX. */
@@ -331,21 +382,28 @@ static struct rule *
 get_rule(struct ruleset *rs, const char *name)
 {
 	struct rule	*r;
-	int		 i;
+	int		 i, cap;
 
 	if ((i = find_rule(rs, name)) != -1)
 		return &rs->rules[i];
 	if (rs->nrules >= RULES_MAX)
 		return NULL;
-	if ((r = realloc(rs->rules, (size_t)(rs->nrules + 1) *
-	    sizeof(*r))) == NULL)
-		return NULL;
-	rs->rules = r;
+	if (rs->nrules == rs->rules_cap) {
+		cap = rs->rules_cap ? rs->rules_cap * 2 : 64;
+		if ((r = realloc(rs->rules, (size_t)cap * sizeof(*r))) == NULL)
+			return NULL;
+		rs->rules = r;
+		rs->rules_cap = cap;
+	}
 	r = &rs->rules[rs->nrules];
 	memset(r, 0, sizeof(*r));
 	if ((r->name = strdup(name)) == NULL)
 		return NULL;
 	r->score = 1.0;
+	if (index_rule(rs, rs->nrules) == -1) {
+		free(r->name);
+		return NULL;
+	}
 	rs->nrules++;
 	return r;
 }
