@@ -872,7 +872,9 @@ parse_meta(const char *file, int line, struct buf *errors, char *s,
 		error_at(errors, file, line, "%s: empty meta", r->name);
 		return -1;
 	}
-	if ((e.ops = calloc(RULES_EXPR_OPS, sizeof(*e.ops))) == NULL)
+	/* room for the longest expression; each op is set as it is
+	 * emitted, and the array shrinks to fit below */
+	if ((e.ops = malloc(RULES_EXPR_OPS * sizeof(*e.ops))) == NULL)
 		return -1;
 	if (expr_or(&e) == 0) {
 		expr_space(&e);
@@ -888,7 +890,10 @@ parse_meta(const char *file, int line, struct buf *errors, char *s,
 		free(e.ops);
 		return -1;
 	}
-	r->ops = e.ops;
+	r->ops = realloc(e.ops, (size_t)(e.nops > 0 ? e.nops : 1) *
+	    sizeof(*e.ops));
+	if (r->ops == NULL)
+		r->ops = e.ops;
 	r->nops = e.nops;
 	return 0;
 }
