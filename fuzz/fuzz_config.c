@@ -10,7 +10,9 @@
  * rules_dir lines are parsed but not followed: the fuzzer must not read
  * arbitrary files.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

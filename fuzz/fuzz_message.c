@@ -9,7 +9,9 @@
  * the input with our three fields (and at most one line ending either
  * side of them) inserted. A difference aborts, so the fuzzer reports it.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
