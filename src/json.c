@@ -175,3 +175,31 @@ json_null(struct json *j)
 	value_start(j);
 	buf_appends(j->out, "null");
 }
+
+void
+json_member_string(struct json *j, const char *key, const char *v)
+{
+	json_key(j, key);
+	json_string(j, v);
+}
+
+void
+json_member_int(struct json *j, const char *key, long v)
+{
+	json_key(j, key);
+	json_int(j, v);
+}
+
+void
+json_member_bool(struct json *j, const char *key, int v)
+{
+	json_key(j, key);
+	json_bool(j, v);
+}
+
+void
+json_member_score(struct json *j, const char *key, double v)
+{
+	json_key(j, key);
+	json_score(j, v);
+}

@@ -35,5 +35,10 @@ void	json_score(struct json *, double);
 void	json_int(struct json *, long);
 void	json_bool(struct json *, int);
 void	json_null(struct json *);
+/* A key and its value in one call. */
+void	json_member_string(struct json *, const char *key, const char *);
+void	json_member_int(struct json *, const char *key, long);
+void	json_member_bool(struct json *, const char *key, int);
+void	json_member_score(struct json *, const char *key, double);
 
 #endif

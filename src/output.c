@@ -252,43 +252,30 @@ output_json_anatomy(struct json *j, const struct analysis *an)
 	const struct original	*o = &an->original;
 	int			 i;
 
-	json_key(j, "kind");
-	json_string(j, anatomy_kind_name(an->kind));
-	json_key(j, "format");
-	json_string(j, an->format);
+	json_member_string(j, "kind", anatomy_kind_name(an->kind));
+	json_member_string(j, "format", an->format);
 	json_key(j, "recipients");
 	json_array_begin(j);
 	for (i = 0; i < an->nrecipients; i++) {
 		const struct recipient	*r = &an->recipients[i];
 
 		json_object_begin(j);
-		json_key(j, "address");
-		json_string(j, r->address);
-		json_key(j, "action");
-		json_string(j, r->action);
-		json_key(j, "status");
-		json_string(j, r->status);
-		json_key(j, "diagnostic");
-		json_string(j, r->diagnostic);
+		json_member_string(j, "address", r->address);
+		json_member_string(j, "action", r->action);
+		json_member_string(j, "status", r->status);
+		json_member_string(j, "diagnostic", r->diagnostic);
 		json_object_end(j);
 	}
 	json_array_end(j);
-	json_key(j, "reason");
-	json_string(j, an->reason);
+	json_member_string(j, "reason", an->reason);
 	json_key(j, "original");
 	json_object_begin(j);
-	json_key(j, "source");
-	json_string(j, anatomy_source_name(o->source));
-	json_key(j, "message_id");
-	json_string(j, o->message_id);
-	json_key(j, "from");
-	json_string(j, o->from);
-	json_key(j, "to");
-	json_string(j, o->to);
-	json_key(j, "subject");
-	json_string(j, o->subject);
-	json_key(j, "date");
-	json_string(j, o->date);
+	json_member_string(j, "source", anatomy_source_name(o->source));
+	json_member_string(j, "message_id", o->message_id);
+	json_member_string(j, "from", o->from);
+	json_member_string(j, "to", o->to);
+	json_member_string(j, "subject", o->subject);
+	json_member_string(j, "date", o->date);
 	json_key(j, "received");
 	json_array_begin(j);
 	for (i = 0; i < o->nreceived; i++)
@@ -299,8 +286,7 @@ output_json_anatomy(struct json *j, const struct analysis *an)
 	for (i = 0; i < o->ndkim; i++)
 		json_string(j, o->dkim_domains[i]);
 	json_array_end(j);
-	json_key(j, "body_returned");
-	json_bool(j, o->body != NULL);
+	json_member_bool(j, "body_returned", o->body != NULL);
 	json_object_end(j);
 	json_key(j, "skipped");
 	json_array_begin(j);

@@ -81,38 +81,24 @@ json_proof(struct json *j, const struct evidence *ev)
 		json_null(j);
 	else {
 		json_object_begin(j);
-		json_key(j, "result");
-		json_string(j, batv_status_name(ev->batv.status));
-		json_key(j, "address");
-		json_string(j, ev->batv.address);
-		json_key(j, "source");
-		json_string(j, ev->batv.source);
-		json_key(j, "why");
-		json_string(j, ev->batv.why);
-		json_key(j, "days");
-		json_int(j, ev->batv.days);
-		json_key(j, "tagged_addresses");
-		json_int(j, ev->batv.tagged);
-		json_key(j, "required");
-		json_bool(j, ev->batv.required);
+		json_member_string(j, "result", batv_status_name(ev->batv.status));
+		json_member_string(j, "address", ev->batv.address);
+		json_member_string(j, "source", ev->batv.source);
+		json_member_string(j, "why", ev->batv.why);
+		json_member_int(j, "days", ev->batv.days);
+		json_member_int(j, "tagged_addresses", ev->batv.tagged);
+		json_member_bool(j, "required", ev->batv.required);
 		json_object_end(j);
 	}
 	json_key(j, "sent_ledger");
 	json_object_begin(j);
-	json_key(j, "state");
-	json_string(j, ev->ledger.state);
-	json_key(j, "complete");
-	json_bool(j, ev->ledger.complete);
-	json_key(j, "looked_up");
-	json_int(j, ev->ledger.looked_up);
-	json_key(j, "original_sent");
-	json_bool(j, ev->ledger.original_sent);
-	json_key(j, "reply_sent");
-	json_bool(j, ev->ledger.reply_sent);
-	json_key(j, "ours_unknown");
-	json_bool(j, ev->ledger.ours_unknown);
-	json_key(j, "found");
-	json_string(j, ev->ledger.found);
+	json_member_string(j, "state", ev->ledger.state);
+	json_member_bool(j, "complete", ev->ledger.complete);
+	json_member_int(j, "looked_up", ev->ledger.looked_up);
+	json_member_bool(j, "original_sent", ev->ledger.original_sent);
+	json_member_bool(j, "reply_sent", ev->ledger.reply_sent);
+	json_member_bool(j, "ours_unknown", ev->ledger.ours_unknown);
+	json_member_string(j, "found", ev->ledger.found);
 	json_key(j, "age_days");
 	if (ev->ledger.found != NULL)
 		json_int(j, ev->ledger.age);
@@ -124,14 +110,10 @@ json_proof(struct json *j, const struct evidence *ev)
 		json_null(j);
 	else {
 		json_object_begin(j);
-		json_key(j, "result");
-		json_string(j, dkim_proof_name(ev->dkim.result));
-		json_key(j, "domain");
-		json_string(j, ev->dkim.domain);
-		json_key(j, "selector");
-		json_string(j, ev->dkim.selector);
-		json_key(j, "why");
-		json_string(j, ev->dkim.why);
+		json_member_string(j, "result", dkim_proof_name(ev->dkim.result));
+		json_member_string(j, "domain", ev->dkim.domain);
+		json_member_string(j, "selector", ev->dkim.selector);
+		json_member_string(j, "why", ev->dkim.why);
 		json_object_end(j);
 	}
 }
@@ -150,72 +132,45 @@ json_evidence(struct json *j, const struct verdict *v)
 	json_object_begin(j);
 	json_key(j, "identity");
 	json_object_begin(j);
-	json_key(j, "address");
-	json_string(j, ev->identity.address);
-	json_key(j, "source");
-	json_string(j, ev->identity.source);
-	json_key(j, "configured");
-	json_bool(j, ev->identity.configured);
+	json_member_string(j, "address", ev->identity.address);
+	json_member_string(j, "source", ev->identity.source);
+	json_member_bool(j, "configured", ev->identity.configured);
 	json_object_end(j);
 
-	json_key(j, "relays_configured");
-	json_int(j, ev->nrelays);
-	json_key(j, "bounced_by_us");
-	json_bool(j, ev->bounced_by_us);
+	json_member_int(j, "relays_configured", ev->nrelays);
+	json_member_bool(j, "bounced_by_us", ev->bounced_by_us);
 
 	json_key(j, "handoff");
 	json_object_begin(j);
-	json_key(j, "verdict");
-	json_string(j, origin_handoff_name(ev->handoff));
-	json_key(j, "why");
-	json_string(j, ev->handoff_why);
+	json_member_string(j, "verdict", origin_handoff_name(ev->handoff));
+	json_member_string(j, "why", ev->handoff_why);
 	json_key(j, "hop");
 	if (ev->handoff_hop >= 0)
 		json_int(j, ev->handoff_hop);
 	else
 		json_null(j);
-	json_key(j, "received");
-	json_string(j, h != NULL ? h->line : NULL);
-	json_key(j, "host");
-	json_string(j, ev->handoff_host);
-	json_key(j, "address");
-	json_string(j, ev->handoff_addr);
-	json_key(j, "relay");
-	json_string(j, ev->relay != NULL ? ev->relay->text : NULL);
-	json_key(j, "matched_by");
-	json_string(j, ev->matched_by);
-	json_key(j, "helo_forged");
-	json_bool(j, ev->helo_forged);
-	json_key(j, "no_rdns");
-	json_bool(j, ev->no_rdns);
-	json_key(j, "dynamic");
-	json_bool(j, ev->dynamic);
-	json_key(j, "forwarded_ours");
-	json_bool(j, ev->forwarded_ours);
-	json_key(j, "lower_received_names_relay");
-	json_bool(j, ev->lower_names_relay);
+	json_member_string(j, "received", h != NULL ? h->line : NULL);
+	json_member_string(j, "host", ev->handoff_host);
+	json_member_string(j, "address", ev->handoff_addr);
+	json_member_string(j, "relay", ev->relay != NULL ? ev->relay->text : NULL);
+	json_member_string(j, "matched_by", ev->matched_by);
+	json_member_bool(j, "helo_forged", ev->helo_forged);
+	json_member_bool(j, "no_rdns", ev->no_rdns);
+	json_member_bool(j, "dynamic", ev->dynamic);
+	json_member_bool(j, "forwarded_ours", ev->forwarded_ours);
+	json_member_bool(j, "lower_received_names_relay", ev->lower_names_relay);
 	json_object_end(j);
 
-	json_key(j, "original_present");
-	json_bool(j, ev->has_original);
-	json_key(j, "message_id_ours");
-	json_bool(j, ev->msgid_ours);
-	json_key(j, "from_ours");
-	json_bool(j, ev->from_ours);
-	json_key(j, "from_foreign");
-	json_bool(j, ev->from_foreign);
-	json_key(j, "return_path_ours");
-	json_bool(j, ev->return_path_ours);
-	json_key(j, "dkim_ours");
-	json_string(j, ev->dkim_ours);
-	json_key(j, "reason");
-	json_string(j, ev->reason);
-	json_key(j, "reply_refs");
-	json_int(j, ev->reply_refs);
-	json_key(j, "reply_refs_ours");
-	json_int(j, ev->reply_ours);
-	json_key(j, "regex_limits_hit");
-	json_int(j, v->regex_limits);
+	json_member_bool(j, "original_present", ev->has_original);
+	json_member_bool(j, "message_id_ours", ev->msgid_ours);
+	json_member_bool(j, "from_ours", ev->from_ours);
+	json_member_bool(j, "from_foreign", ev->from_foreign);
+	json_member_bool(j, "return_path_ours", ev->return_path_ours);
+	json_member_string(j, "dkim_ours", ev->dkim_ours);
+	json_member_string(j, "reason", ev->reason);
+	json_member_int(j, "reply_refs", ev->reply_refs);
+	json_member_int(j, "reply_refs_ours", ev->reply_ours);
+	json_member_int(j, "regex_limits_hit", v->regex_limits);
 	json_proof(j, ev);
 	json_object_end(j);
 }
@@ -225,22 +180,16 @@ score_json(struct json *j, const struct verdict *v)
 {
 	int	 i;
 
-	json_key(j, "backscatter");
-	json_bool(j, v->backscatter);
-	json_key(j, "score");
-	json_score(j, v->score);
-	json_key(j, "required");
-	json_score(j, v->required);
+	json_member_bool(j, "backscatter", v->backscatter);
+	json_member_score(j, "score", v->score);
+	json_member_score(j, "required", v->required);
 	json_key(j, "tests");
 	json_array_begin(j);
 	for (i = 0; i < v->nhits; i++) {
 		json_object_begin(j);
-		json_key(j, "name");
-		json_string(j, v->hits[i].name);
-		json_key(j, "score");
-		json_score(j, v->hits[i].score);
-		json_key(j, "description");
-		json_string(j, v->hits[i].description);
+		json_member_string(j, "name", v->hits[i].name);
+		json_member_score(j, "score", v->hits[i].score);
+		json_member_string(j, "description", v->hits[i].description);
 		json_object_end(j);
 	}
 	json_array_end(j);
