@@ -1,6 +1,8 @@
 /*
  * buf.c - bounded byte buffer (see buf.h).
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,4 +80,26 @@ buf_free(struct buf *b)
 	free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
+}
+
+void
+buf_error(struct buf *errors, const char *file, int line, const char *fmt, ...)
+{
+	char	 msg[768];
+	va_list	 ap;
+	int	 n;
+
+	if (errors == NULL)
+		return;
+	if (line > 0)
+		n = snprintf(msg, sizeof(msg), "%s:%d: ", file, line);
+	else
+		n = snprintf(msg, sizeof(msg), "%s: ", file);
+	if (n < 0 || (size_t)n >= sizeof(msg))
+		n = 0;
+	va_start(ap, fmt);
+	(void)vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
+	va_end(ap);
+	buf_appends(errors, msg);
+	buf_appendc(errors, '\n');
 }

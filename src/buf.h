@@ -26,6 +26,10 @@ int	buf_appendc(struct buf *, int c);
 int	buf_appends(struct buf *, const char *s);
 /* Make room for n more bytes; 0 or -1. */
 int	buf_reserve(struct buf *, size_t n);
+/* Append "file:line: message\n" (just "file: " when line is 0); the
+ * message is cut at 700 bytes. errors may be NULL. */
+void	buf_error(struct buf *errors, const char *file, int line,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void	buf_reset(struct buf *);
 void	buf_free(struct buf *);
 

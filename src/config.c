@@ -33,31 +33,6 @@
  * runaway generated file cannot make matching slow. */
 #define CONFIG_LIST_MAX		4096
 
-static void error_at(struct buf *, const char *, int, const char *, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void
-error_at(struct buf *errors, const char *file, int line, const char *fmt, ...)
-{
-	char	 msg[512];
-	va_list	 ap;
-	int	 n;
-
-	if (errors == NULL)
-		return;
-	if (line > 0)
-		n = snprintf(msg, sizeof(msg), "%s:%d: ", file, line);
-	else
-		n = snprintf(msg, sizeof(msg), "%s: ", file);
-	if (n < 0 || (size_t)n >= sizeof(msg))
-		n = 0;
-	va_start(ap, fmt);
-	(void)vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
-	va_end(ap);
-	buf_appends(errors, msg);
-	buf_appendc(errors, '\n');
-}
-
 /* Grow *v (of *n elements of size sz) by one zeroed element; NULL at the cap. */
 static void *
 grow(void *vp, int *n, size_t sz)
@@ -271,7 +246,7 @@ add_relay(struct config *cfg, const char *tok, const char *file, int line,
 		max = r.family == AF_INET ? 32 : 128;
 		if (slash[1] == '\0' || *end != '\0' || errno != 0 ||
 		    !isdigit((unsigned char)slash[1]) || bits < 0 || bits > max) {
-			error_at(errors, file, line,
+			buf_error(errors, file, line,
 			    "my_relay %s: prefix length must be 0-%d", tok, max);
 			return -1;
 		}
@@ -304,17 +279,17 @@ add_relay(struct config *cfg, const char *tok, const char *file, int line,
 	return 0;
 
 bad_net:
-	error_at(errors, file, line, "my_relay %s: not an address or CIDR range",
+	buf_error(errors, file, line, "my_relay %s: not an address or CIDR range",
 	    tok);
 	return -1;
 bad_host:
-	error_at(errors, file, line,
+	buf_error(errors, file, line,
 	    "my_relay %s: not a host name, *.suffix, address or CIDR range", tok);
 	return -1;
 nomem:
 	free(r.name);
 	free(r.text);
-	error_at(errors, file, line, "out of memory or too many entries");
+	buf_error(errors, file, line, "out of memory or too many entries");
 	return -1;
 }
 
@@ -369,12 +344,12 @@ add_rule_path(struct config *cfg, const char *path, int want_dir,
 	if ((full = resolve_path(file, path)) == NULL)
 		goto nomem;
 	if (stat(full, &st) == -1) {
-		error_at(errors, file, line, "%s: %s", path, strerror(errno));
+		buf_error(errors, file, line, "%s: %s", path, strerror(errno));
 		free(full);
 		return -1;
 	}
 	if (want_dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode)) {
-		error_at(errors, file, line, "%s: not a %s", path,
+		buf_error(errors, file, line, "%s: not a %s", path,
 		    want_dir ? "directory" : "regular file");
 		free(full);
 		return -1;
@@ -387,7 +362,7 @@ add_rule_path(struct config *cfg, const char *path, int want_dir,
 	return 0;
 nomem:
 	free(full);
-	error_at(errors, file, line, "out of memory or too many entries");
+	buf_error(errors, file, line, "out of memory or too many entries");
 	return -1;
 }
 
@@ -434,29 +409,29 @@ read_small_file(const char *path, size_t max, int private, size_t *len_r,
 	size_t		 n;
 
 	if ((fp = fopen(path, "r")) == NULL) {
-		error_at(errors, file, line, "%s: %s", path, strerror(errno));
+		buf_error(errors, file, line, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
 	if (fstat(fileno(fp), &st) == -1 || !S_ISREG(st.st_mode)) {
-		error_at(errors, file, line, "%s: not a regular file", path);
+		buf_error(errors, file, line, "%s: not a regular file", path);
 		fclose(fp);
 		return NULL;
 	}
 	if (private && (st.st_mode & S_IROTH)) {
-		error_at(errors, file, line, "%s: readable by everyone "
+		buf_error(errors, file, line, "%s: readable by everyone "
 		    "(chmod o-r %s)", path, path);
 		fclose(fp);
 		return NULL;
 	}
 	if ((data = malloc(max + 1)) == NULL) {
 		fclose(fp);
-		error_at(errors, file, line, "out of memory");
+		buf_error(errors, file, line, "out of memory");
 		return NULL;
 	}
 	n = fread(data, 1, max + 1, fp);
 	fclose(fp);
 	if (n > max) {
-		error_at(errors, file, line, "%s: longer than %zu bytes",
+		buf_error(errors, file, line, "%s: longer than %zu bytes",
 		    path, max);
 		free(data);
 		return NULL;
@@ -477,13 +452,13 @@ add_batv_key(struct config *cfg, const char *num, const char *path,
 	int			 i;
 
 	if (num[0] < '0' || num[0] > '9' || num[1] != '\0') {
-		error_at(errors, file, line, "batv_key %s: the key number is "
+		buf_error(errors, file, line, "batv_key %s: the key number is "
 		    "one digit, 0-9", num);
 		return -1;
 	}
 	for (i = 0; i < cfg->nbatv_keys; i++)
 		if (cfg->batv_keys[i].number == num[0] - '0') {
-			error_at(errors, file, line, "batv_key %s: given twice",
+			buf_error(errors, file, line, "batv_key %s: given twice",
 			    num);
 			return -1;
 		}
@@ -496,7 +471,7 @@ add_batv_key(struct config *cfg, const char *num, const char *path,
 		return -1;
 	len = strcspn(data, "\r\n");
 	if (len == 0) {
-		error_at(errors, file, line, "batv_key %s: %s: empty secret",
+		buf_error(errors, file, line, "batv_key %s: %s: empty secret",
 		    num, path);
 		free(data);
 		return -1;
@@ -511,7 +486,7 @@ add_batv_key(struct config *cfg, const char *num, const char *path,
 	k->secret_len = len;
 	return 0;
 nomem:
-	error_at(errors, file, line, "out of memory or too many entries");
+	buf_error(errors, file, line, "out of memory or too many entries");
 	return -1;
 }
 
@@ -531,7 +506,7 @@ add_dkim_key(struct config *cfg, const char *domain, const char *selector,
 	int			 pem;
 
 	if (!valid_domain(domain) || !valid_domain(selector)) {
-		error_at(errors, file, line, "my_dkim_key %s %s: not a domain "
+		buf_error(errors, file, line, "my_dkim_key %s %s: not a domain "
 		    "and selector", domain, selector);
 		return -1;
 	}
@@ -568,7 +543,7 @@ add_dkim_key(struct config *cfg, const char *domain, const char *selector,
 	if (rec.data == NULL || strstr(rec.data, "p=") == NULL ||
 	    strstr(rec.data, "p=")[2] == '\0' ||
 	    strstr(rec.data, "p=")[2] == ';') {
-		error_at(errors, file, line, "my_dkim_key: %s: no public key "
+		buf_error(errors, file, line, "my_dkim_key: %s: no public key "
 		    "(p=) found", path);
 		buf_free(&rec);
 		return -1;
@@ -584,7 +559,7 @@ add_dkim_key(struct config *cfg, const char *domain, const char *selector,
 		goto nomem;
 	return 0;
 nomem:
-	error_at(errors, file, line, "out of memory or too many entries");
+	buf_error(errors, file, line, "out of memory or too many entries");
 	return -1;
 }
 
@@ -669,7 +644,7 @@ config_line(struct config *cfg, const char *text, const char *file,
 	int			 n, i, bad = 0;
 
 	if (len > CONFIG_LINE_MAX) {
-		error_at(errors, file, lineno, "line too long");
+		buf_error(errors, file, lineno, "line too long");
 		return -1;
 	}
 	memcpy(line, text, len + 1);
@@ -679,7 +654,7 @@ config_line(struct config *cfg, const char *text, const char *file,
 		if (line[i] == '\r' || line[i] == '\n')
 			line[i] = ' ';
 	if ((n = split(line, w)) == -1) {
-		error_at(errors, file, lineno, "too many words");
+		buf_error(errors, file, lineno, "too many words");
 		return -1;
 	}
 	if (n == 0)
@@ -695,7 +670,7 @@ config_line(struct config *cfg, const char *text, const char *file,
 			if (dom[0] == '.')	/* ".example.org": same meaning */
 				dom++;
 			if (!valid_domain(dom)) {
-				error_at(errors, file, lineno,
+				buf_error(errors, file, lineno,
 				    "my_domain %s: not a domain name", w[i]);
 				bad = 1;
 			} else if (add_string(&cfg->domains, &cfg->ndomains,
@@ -707,7 +682,7 @@ config_line(struct config *cfg, const char *text, const char *file,
 			goto missing;
 		for (i = 1; i < n; i++) {
 			if (!valid_address(w[i])) {
-				error_at(errors, file, lineno,
+				buf_error(errors, file, lineno,
 				    "my_address %s: not an address", w[i]);
 				bad = 1;
 			} else if (add_string(&cfg->addresses, &cfg->naddresses,
@@ -724,7 +699,7 @@ config_line(struct config *cfg, const char *text, const char *file,
 		if (n != 2)
 			goto usage;
 		if (parse_number(w[1], &v) == -1) {
-			error_at(errors, file, lineno,
+			buf_error(errors, file, lineno,
 			    "required_score %s: not a number", w[1]);
 			return -1;
 		}
@@ -733,12 +708,12 @@ config_line(struct config *cfg, const char *text, const char *file,
 		if (n != 3)
 			goto usage;
 		if (!valid_rule_name(w[1])) {
-			error_at(errors, file, lineno,
+			buf_error(errors, file, lineno,
 			    "score %s: rule names start with BS_", w[1]);
 			return -1;
 		}
 		if (parse_number(w[2], &v) == -1) {
-			error_at(errors, file, lineno, "score %s %s: not a number",
+			buf_error(errors, file, lineno, "score %s %s: not a number",
 			    w[1], w[2]);
 			return -1;
 		}
@@ -760,7 +735,7 @@ config_line(struct config *cfg, const char *text, const char *file,
 			goto usage;
 		if (parse_yesno(w[1], d[0] == 'b' ? &cfg->batv_required :
 		    &cfg->sent_ledger_complete) == -1) {
-			error_at(errors, file, lineno, "%s %s: yes or no", d,
+			buf_error(errors, file, lineno, "%s %s: yes or no", d,
 			    w[1]);
 			return -1;
 		}
@@ -770,13 +745,13 @@ config_line(struct config *cfg, const char *text, const char *file,
 			goto usage;
 		if (parse_days(w[1], d[0] == 'b' ? &cfg->batv_lifetime :
 		    &cfg->sent_ledger_expiry) == -1) {
-			error_at(errors, file, lineno, "%s %s: a number of "
+			buf_error(errors, file, lineno, "%s %s: a number of "
 			    "days, 1-3650", d, w[1]);
 			return -1;
 		}
 		if (d[0] == 'b' && cfg->batv_lifetime > 900) {
 			/* the tag's day is mod 1000: leave room for "expired" */
-			error_at(errors, file, lineno, "batv_lifetime %s: at "
+			buf_error(errors, file, lineno, "batv_lifetime %s: at "
 			    "most 900 days", w[1]);
 			return -1;
 		}
@@ -799,19 +774,19 @@ config_line(struct config *cfg, const char *text, const char *file,
 		return add_rule_path(cfg, w[1], d[6] == 'd', file, lineno,
 		    errors);
 	} else {
-		error_at(errors, file, lineno, "unknown directive %s", d);
+		buf_error(errors, file, lineno, "unknown directive %s", d);
 		return -1;
 	}
 	return bad ? -1 : 0;
 
 missing:
-	error_at(errors, file, lineno, "%s: missing value", d);
+	buf_error(errors, file, lineno, "%s: missing value", d);
 	return -1;
 usage:
-	error_at(errors, file, lineno, "%s: wrong number of values", d);
+	buf_error(errors, file, lineno, "%s: wrong number of values", d);
 	return -1;
 nomem:
-	error_at(errors, file, lineno, "out of memory or too many entries");
+	buf_error(errors, file, lineno, "out of memory or too many entries");
 	return -1;
 }
 
@@ -827,7 +802,7 @@ config_load(struct config *cfg, const char *path, int must_exist,
 	if ((fp = fopen(path, "r")) == NULL) {
 		if (errno == ENOENT && !must_exist)
 			return 0;
-		error_at(errors, path, 0, "%s", strerror(errno));
+		buf_error(errors, path, 0, "%s", strerror(errno));
 		return 1;
 	}
 	while (fgets(line, sizeof(line), fp) != NULL) {
@@ -837,12 +812,12 @@ config_load(struct config *cfg, const char *path, int must_exist,
 			/* over-long: report once, skip the rest of it */
 			while ((c = getc(fp)) != EOF && c != '\n')
 				;
-			error_at(errors, path, lineno, "line too long");
+			buf_error(errors, path, lineno, "line too long");
 			nerr++;
 			continue;
 		}
 		if (memchr(line, '\0', len) != NULL || strlen(line) != len) {
-			error_at(errors, path, lineno, "NUL byte in line");
+			buf_error(errors, path, lineno, "NUL byte in line");
 			nerr++;
 			continue;
 		}
@@ -850,7 +825,7 @@ config_load(struct config *cfg, const char *path, int must_exist,
 			nerr++;
 	}
 	if (ferror(fp)) {
-		error_at(errors, path, 0, "read error");
+		buf_error(errors, path, 0, "read error");
 		nerr++;
 	}
 	fclose(fp);

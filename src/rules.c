@@ -154,31 +154,6 @@ struct ruleset {
 	int			 usable;
 };
 
-static void error_at(struct buf *, const char *, int, const char *, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void
-error_at(struct buf *errors, const char *file, int line, const char *fmt, ...)
-{
-	char	 msg[768];
-	va_list	 ap;
-	int	 n;
-
-	if (errors == NULL)
-		return;
-	if (line > 0)
-		n = snprintf(msg, sizeof(msg), "%s:%d: ", file, line);
-	else
-		n = snprintf(msg, sizeof(msg), "%s: ", file);
-	if (n < 0 || (size_t)n >= sizeof(msg))
-		n = 0;
-	va_start(ap, fmt);
-	(void)vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
-	va_end(ap);
-	buf_appends(errors, msg);
-	buf_appendc(errors, '\n');
-}
-
 /* --- the set ------------------------------------------------------------- */
 
 struct ruleset *
@@ -480,7 +455,7 @@ parse_pattern(const char *file, int line, struct buf *errors, char *s,
 	case '<': close = '>'; break;
 	case '!': case '|': case '#': case ',': case '@': close = open; break;
 	default:
-		error_at(errors, file, line, "%s: expected /pattern/", r->name);
+		buf_error(errors, file, line, "%s: expected /pattern/", r->name);
 		return -1;
 	}
 	start = s + 1;
@@ -515,7 +490,7 @@ parse_pattern(const char *file, int line, struct buf *errors, char *s,
 		}
 	}
 	if (end == NULL) {
-		error_at(errors, file, line, "%s: pattern not closed with %c",
+		buf_error(errors, file, line, "%s: pattern not closed with %c",
 		    r->name, close);
 		return -1;
 	}
@@ -526,7 +501,7 @@ parse_pattern(const char *file, int line, struct buf *errors, char *s,
 		case 's': opt |= PCRE2_DOTALL; break;
 		case 'x': opt |= PCRE2_EXTENDED; break;
 		default:
-			error_at(errors, file, line, "%s: unknown flag '%c'",
+			buf_error(errors, file, line, "%s: unknown flag '%c'",
 			    r->name, *p);
 			return -1;
 		}
@@ -537,7 +512,7 @@ parse_pattern(const char *file, int line, struct buf *errors, char *s,
 
 		if (!allow_unset || strncmp(p, "[if-unset:", 10) != 0 ||
 		    (n = strlen(p)) < 11 || p[n - 1] != ']') {
-			error_at(errors, file, line, "%s: text after the pattern",
+			buf_error(errors, file, line, "%s: text after the pattern",
 			    r->name);
 			return -1;
 		}
@@ -546,7 +521,7 @@ parse_pattern(const char *file, int line, struct buf *errors, char *s,
 			return -1;
 	}
 	if ((size_t)(end - start) > RULES_PATTERN_MAX) {
-		error_at(errors, file, line, "%s: pattern too long", r->name);
+		buf_error(errors, file, line, "%s: pattern too long", r->name);
 		return -1;
 	}
 	if ((r->pattern = strndup(start, (size_t)(end - start))) == NULL)
@@ -566,7 +541,7 @@ parse_header(const char *file, int line, struct buf *errors, char *s,
 	if (strncmp(s, "exists:", 7) == 0) {
 		field = s + 7;
 		if (*field == '\0' || strpbrk(field, " \t:") != NULL) {
-			error_at(errors, file, line, "%s: exists:Header",
+			buf_error(errors, file, line, "%s: exists:Header",
 			    r->name);
 			return -1;
 		}
@@ -576,7 +551,7 @@ parse_header(const char *file, int line, struct buf *errors, char *s,
 		return 0;
 	}
 	if ((field = word(&s)) == NULL || (op = word(&s)) == NULL) {
-		error_at(errors, file, line, "%s: expected Header =~ /pattern/",
+		buf_error(errors, file, line, "%s: expected Header =~ /pattern/",
 		    r->name);
 		return -1;
 	}
@@ -585,7 +560,7 @@ parse_header(const char *file, int line, struct buf *errors, char *s,
 	else if (strcmp(op, "!~") == 0)
 		r->negate = 1;
 	else {
-		error_at(errors, file, line, "%s: expected =~ or !~, not %s",
+		buf_error(errors, file, line, "%s: expected =~ or !~, not %s",
 		    r->name, op);
 		return -1;
 	}
@@ -599,19 +574,19 @@ parse_header(const char *file, int line, struct buf *errors, char *s,
 		else if (strcmp(colon, "name") == 0)
 			r->mod = MOD_NAME;
 		else {
-			error_at(errors, file, line,
+			buf_error(errors, file, line,
 			    "%s: unknown modifier :%s (raw, addr, name)",
 			    r->name, colon);
 			return -1;
 		}
 	}
 	if (*field == '\0') {
-		error_at(errors, file, line, "%s: no header name", r->name);
+		buf_error(errors, file, line, "%s: no header name", r->name);
 		return -1;
 	}
 	if (strcmp(field, "ALL") == 0) {
 		if (r->mod != MOD_DECODED && r->mod != MOD_RAW) {
-			error_at(errors, file, line, "%s: ALL takes no :%s",
+			buf_error(errors, file, line, "%s: ALL takes no :%s",
 			    r->name, colon);
 			return -1;
 		}
@@ -633,7 +608,7 @@ parse_eval(const char *file, int line, struct buf *errors, char *s,
 	if ((open = strchr(s, '(')) == NULL ||
 	    (close = strrchr(s, ')')) == NULL || close < open ||
 	    *skip_space(close + 1) != '\0') {
-		error_at(errors, file, line, "%s: expected function(args)",
+		buf_error(errors, file, line, "%s: expected function(args)",
 		    r->name);
 		return -1;
 	}
@@ -641,7 +616,7 @@ parse_eval(const char *file, int line, struct buf *errors, char *s,
 	for (end = open; end > s && (end[-1] == ' ' || end[-1] == '\t'); end--)
 		end[-1] = '\0';
 	if ((r->fn = origin_eval_find(s)) == NULL) {
-		error_at(errors, file, line, "%s: unknown eval function %s",
+		buf_error(errors, file, line, "%s: unknown eval function %s",
 		    r->name, s);
 		return -1;
 	}
@@ -656,18 +631,18 @@ parse_eval(const char *file, int line, struct buf *errors, char *s,
 		n -= 2;
 	}
 	if (r->fn->takes_arg && n == 0) {
-		error_at(errors, file, line, "%s: %s() needs an argument",
+		buf_error(errors, file, line, "%s: %s() needs an argument",
 		    r->name, r->fn->name);
 		return -1;
 	}
 	if (!r->fn->takes_arg && n > 0) {
-		error_at(errors, file, line, "%s: %s() takes no argument",
+		buf_error(errors, file, line, "%s: %s() takes no argument",
 		    r->name, r->fn->name);
 		return -1;
 	}
 	if (n > 0) {
 		if (r->fn->check != NULL && r->fn->check(arg) == -1) {
-			error_at(errors, file, line, "%s: %s(%s): bad argument",
+			buf_error(errors, file, line, "%s: %s(%s): bad argument",
 			    r->name, r->fn->name, arg);
 			return -1;
 		}
@@ -869,7 +844,7 @@ parse_meta(const char *file, int line, struct buf *errors, char *s,
 	memset(&e, 0, sizeof(e));
 	e.p = skip_space(s);
 	if (*e.p == '\0') {
-		error_at(errors, file, line, "%s: empty meta", r->name);
+		buf_error(errors, file, line, "%s: empty meta", r->name);
 		return -1;
 	}
 	/* room for the longest expression; each op is set as it is
@@ -883,7 +858,7 @@ parse_meta(const char *file, int line, struct buf *errors, char *s,
 	} else if (e.error == NULL)
 		e.error = "syntax error";
 	if (e.error != NULL) {
-		error_at(errors, file, line, "%s: meta: %s at \"%.20s\"",
+		buf_error(errors, file, line, "%s: meta: %s at \"%.20s\"",
 		    r->name, e.error, e.p);
 		for (i = 0; i < e.nops; i++)
 			free(e.ops[i].name);
@@ -933,11 +908,11 @@ parse_line(struct ruleset *rs, const char *file, int lineno, char *s,
 	if ((dir = word(&s)) == NULL)
 		return 0;
 	if ((name = word(&s)) == NULL) {
-		error_at(errors, file, lineno, "%s: missing rule name", dir);
+		buf_error(errors, file, lineno, "%s: missing rule name", dir);
 		return -1;
 	}
 	if (!valid_name(name)) {
-		error_at(errors, file, lineno,
+		buf_error(errors, file, lineno,
 		    "%s: rule names start with BS_ or __ and hold letters, "
 		    "digits and _ (at most 64)", name);
 		return -1;
@@ -959,13 +934,13 @@ parse_line(struct ruleset *rs, const char *file, int lineno, char *s,
 		errno = 0;
 		if (num == NULL || (v = strtod(num, &end), *end != '\0') ||
 		    errno != 0 || !isfinite(v) || v > 1000 || v < -1000) {
-			error_at(errors, file, lineno, "score %s: not a number",
+			buf_error(errors, file, lineno, "score %s: not a number",
 			    name);
 			return -1;
 		}
 		for (rc = 0; (num = word(&s)) != NULL; rc++)
 			if (rc >= 3 || (strtod(num, &end), *end != '\0')) {
-				error_at(errors, file, lineno,
+				buf_error(errors, file, lineno,
 				    "score %s: one to four numbers", name);
 				return -1;
 			}
@@ -993,7 +968,7 @@ parse_line(struct ruleset *rs, const char *file, int lineno, char *s,
 	else if (strcmp(dir, "meta") == 0)
 		type = RULE_META;
 	else {
-		error_at(errors, file, lineno, "unknown directive %s", dir);
+		buf_error(errors, file, lineno, "unknown directive %s", dir);
 		return -1;
 	}
 
@@ -1045,7 +1020,7 @@ parse_line(struct ruleset *rs, const char *file, int lineno, char *s,
 	*r = tmp;
 	return 0;
 nomem:
-	error_at(errors, file, lineno, "out of memory or more than %d rules",
+	buf_error(errors, file, lineno, "out of memory or more than %d rules",
 	    RULES_MAX);
 	return -1;
 }
@@ -1061,7 +1036,7 @@ parse_text(struct ruleset *rs, const char *name, const char *text,
 	int		 lineno = 0, nerr = 0;
 
 	if ((file = intern_file(rs, name)) == NULL) {
-		error_at(errors, name, 0, "out of memory");
+		buf_error(errors, name, 0, "out of memory");
 		return 1;
 	}
 	while (p < end) {
@@ -1072,10 +1047,10 @@ parse_text(struct ruleset *rs, const char *name, const char *text,
 		if (n > 0 && p[n - 1] == '\r')
 			n--;
 		if (n > RULES_LINE_MAX) {
-			error_at(errors, file, lineno, "line too long");
+			buf_error(errors, file, lineno, "line too long");
 			nerr++;
 		} else if (memchr(p, '\0', n) != NULL) {
-			error_at(errors, file, lineno, "NUL byte in line");
+			buf_error(errors, file, lineno, "NUL byte in line");
 			nerr++;
 		} else {
 			memcpy(line, p, n);
@@ -1098,23 +1073,23 @@ parse_file(struct ruleset *rs, const char *path, struct buf *errors)
 	int		 nerr;
 
 	if ((fp = fopen(path, "r")) == NULL) {
-		error_at(errors, path, 0, "%s", strerror(errno));
+		buf_error(errors, path, 0, "%s", strerror(errno));
 		return 1;
 	}
 	if (fstat(fileno(fp), &st) == -1 || !S_ISREG(st.st_mode) ||
 	    st.st_size > (off_t)RULES_FILE_MAX) {
-		error_at(errors, path, 0, "not a regular file or too large");
+		buf_error(errors, path, 0, "not a regular file or too large");
 		fclose(fp);
 		return 1;
 	}
 	if ((text = malloc((size_t)st.st_size + 1)) == NULL) {
 		fclose(fp);
-		error_at(errors, path, 0, "out of memory");
+		buf_error(errors, path, 0, "out of memory");
 		return 1;
 	}
 	n = fread(text, 1, (size_t)st.st_size, fp);
 	if (ferror(fp)) {
-		error_at(errors, path, 0, "read error");
+		buf_error(errors, path, 0, "read error");
 		fclose(fp);
 		free(text);
 		return 1;
@@ -1143,20 +1118,20 @@ parse_path(struct ruleset *rs, const char *path, struct buf *errors)
 	int		 n, i, nerr = 0, len;
 
 	if (stat(path, &st) == -1) {
-		error_at(errors, path, 0, "%s", strerror(errno));
+		buf_error(errors, path, 0, "%s", strerror(errno));
 		return 1;
 	}
 	if (!S_ISDIR(st.st_mode))
 		return parse_file(rs, path, errors);
 	if ((n = scandir(path, &list, cf_filter, alphasort)) == -1) {
-		error_at(errors, path, 0, "%s", strerror(errno));
+		buf_error(errors, path, 0, "%s", strerror(errno));
 		return 1;
 	}
 	for (i = 0; i < n; i++) {
 		len = snprintf(full, sizeof(full), "%s/%s", path,
 		    list[i]->d_name);
 		if (len < 0 || (size_t)len >= sizeof(full)) {
-			error_at(errors, path, 0, "path too long");
+			buf_error(errors, path, 0, "path too long");
 			nerr++;
 		} else
 			nerr += parse_file(rs, full, errors);
@@ -1247,7 +1222,7 @@ compile_pattern(struct ruleset *rs, struct rule *r, struct buf *errors)
 	    rs->cctx);
 	if (r->re == NULL) {
 		pcre2_get_error_message(err, msg, sizeof(msg));
-		error_at(errors, r->file, r->line, "%s: pattern: %s at offset %zu",
+		buf_error(errors, r->file, r->line, "%s: pattern: %s at offset %zu",
 		    r->name, (char *)msg, (size_t)off);
 		return -1;
 	}
@@ -1280,7 +1255,7 @@ order_metas(struct ruleset *rs, struct buf *errors)
 				continue;
 			if ((j = find_rule(rs, op->name)) == -1 ||
 			    rs->rules[j].type == RULE_NONE) {
-				error_at(errors, r->file, r->line,
+				buf_error(errors, r->file, r->line,
 				    "%s: meta uses unknown rule %s", r->name,
 				    op->name);
 				r->broken = 1;
@@ -1289,7 +1264,7 @@ order_metas(struct ruleset *rs, struct buf *errors)
 			}
 			op->rule = j;
 			if (j == i) {
-				error_at(errors, r->file, r->line,
+				buf_error(errors, r->file, r->line,
 				    "%s: meta uses itself", r->name);
 				r->broken = 1;
 				nerr++;
@@ -1316,7 +1291,7 @@ order_metas(struct ruleset *rs, struct buf *errors)
 	while (head < tail) {
 		i = queue[head++];
 		if (rs->rules[i].level > RULES_META_DEPTH) {
-			error_at(errors, rs->rules[i].file, rs->rules[i].line,
+			buf_error(errors, rs->rules[i].file, rs->rules[i].line,
 			    "%s: metas nested more than %d deep",
 			    rs->rules[i].name, RULES_META_DEPTH);
 			rs->rules[i].broken = 1;
@@ -1344,7 +1319,7 @@ order_metas(struct ruleset *rs, struct buf *errors)
 	for (i = 0; i < rs->nrules; i++)
 		if (rs->rules[i].type == RULE_META && !rs->rules[i].broken &&
 		    pending[i] > 0) {
-			error_at(errors, rs->rules[i].file, rs->rules[i].line,
+			buf_error(errors, rs->rules[i].file, rs->rules[i].line,
 			    "%s: meta dependency cycle", rs->rules[i].name);
 			rs->rules[i].broken = 1;
 			nerr++;
@@ -1423,7 +1398,7 @@ rules_compile(struct ruleset *rs, const struct config *cfg,
 		int	 k = find_rule(rs, cfg->scores[i].name);
 
 		if (k == -1) {
-			error_at(errors, cfg->scores[i].file, cfg->scores[i].line,
+			buf_error(errors, cfg->scores[i].file, cfg->scores[i].line,
 			    "score %s: no such rule", cfg->scores[i].name);
 			nerr++;
 			continue;
@@ -1437,7 +1412,7 @@ rules_compile(struct ruleset *rs, const struct config *cfg,
 
 		switch (r->type) {
 		case RULE_NONE:
-			error_at(errors, r->score_file ? r->score_file : "rules",
+			buf_error(errors, r->score_file ? r->score_file : "rules",
 			    r->score_line, "%s: score or describe for a rule "
 			    "that is not defined", r->name);
 			r->broken = 1;
@@ -1446,7 +1421,7 @@ rules_compile(struct ruleset *rs, const struct config *cfg,
 		case RULE_HEADER:
 		case RULE_ORIG_HEADER:
 			if ((r->slot = slot_for(rs, r)) == -1) {
-				error_at(errors, r->file, r->line,
+				buf_error(errors, r->file, r->line,
 				    "%s: too many distinct header fields",
 				    r->name);
 				r->broken = 1;
