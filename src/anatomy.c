@@ -187,6 +187,31 @@ header_has(const struct header_block *hb, const char *name)
 	return header_find(hb, name, 0) != -1;
 }
 
+/* "<id>": the first in In-Reply-To, else the last in References. */
+static char *
+replied_to(struct arena *a, const char *irt, const char *refs)
+{
+	const char	*l = NULL, *r = NULL, *p;
+
+	if (irt != NULL && (l = strchr(irt, '<')) != NULL)
+		r = strchr(l, '>');
+	if (r == NULL && refs != NULL) {
+		/* the last complete <...> */
+		for (l = NULL, p = refs; (p = strchr(p, '<')) != NULL; p++) {
+			const char	*e = strchr(p, '>');
+
+			if (e == NULL)
+				break;
+			l = p;
+			r = e;
+			p = e;
+		}
+	}
+	if (l == NULL || r == NULL || r - l < 3)
+		return NULL;
+	return arena_strndup(a, l, (size_t)(r - l + 1));
+}
+
 /* Header names that mark a challenge-response system's mail. */
 static const char *const challenge_headers[] = {
 	"X-TMDA-Fingerprint", "X-Delivery-Agent", "X-Boxbe-Challenge",
@@ -553,8 +578,10 @@ mdn_fields(struct analysis *an, struct arena *a, const struct mime_part *p)
 		return;
 	header_parse(a, t, n, &hb);
 	if ((v = header_get_raw(a, &hb, "Original-Message-ID")) != NULL &&
-	    an->in_reply_to == NULL)
+	    an->in_reply_to == NULL) {
 		an->in_reply_to = v;
+		an->replied_to = replied_to(a, v, NULL);
+	}
 	if ((v = header_get_raw(a, &hb, "Final-Recipient")) == NULL)
 		v = header_get_raw(a, &hb, "Original-Recipient");
 	if (v != NULL && (r = anatomy_add_recipient(an, a,
@@ -695,6 +722,7 @@ read_message(struct message *msg, struct arena *a, struct analysis *an,
 	ct = lowered(a, header_get_raw(a, hb, "Content-Type"));
 	an->in_reply_to = header_get_raw(a, hb, "In-Reply-To");
 	an->references = header_get_raw(a, hb, "References");
+	an->replied_to = replied_to(a, an->in_reply_to, an->references);
 
 	/* A mail system wrote it (From, Sender, the From_ line), or it came
 	 * with the null sender (bounces, but RFC 3834 replies too). */

@@ -92,6 +92,11 @@ struct analysis {
 	size_t			 text_len;
 	char			*in_reply_to;	/* auto-replies: what it answers */
 	char			*references;
+	char			*replied_to;	/* the one Message-ID answered, "<id>":
+						   In-Reply-To's, else the last of
+						   References (earlier ones are copied
+						   from the answered message and so
+						   are the sender's to choose) */
 	char			*envelope_id;	/* DSN Original-Envelope-Id */
 	char			*reporting_mta;
 	struct mime		*mime;		/* part tree, or NULL for KIND_NONE */

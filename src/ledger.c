@@ -673,8 +673,9 @@ ledger_gather(const struct config *cfg, const struct analysis *an,
 	memset(ev, 0, sizeof(*ev));
 	ev->state = "not looked up";
 	ev->complete = cfg->sent_ledger_complete;
-	refs[0] = an->in_reply_to;
-	refs[1] = an->references;
+	/* the message answered only (see anatomy.h, replied_to) */
+	refs[0] = an->replied_to;
+	refs[1] = NULL;
 	if (an->original.message_id == NULL && refs[0] == NULL &&
 	    refs[1] == NULL)
 		return;

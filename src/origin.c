@@ -279,18 +279,22 @@ authenticated(const struct received *h)
 		" with esmtpa", " with esmtpsa", " with lmtpa", " with lmtpsa",
 		" with asmtp", NULL
 	};
-	const char	*p;
+	const char	*p, *end;
 	int		 i;
 	size_t		 n;
 
 	if (h->line == NULL)
 		return 0;
+	/* Only what the receiver wrote before "for <recipient>": the
+	 * recipient is the sender's to choose, quotes and spaces included. */
+	if ((end = strcasestr(h->line, " for ")) == NULL)
+		end = h->line + strlen(h->line);
 	/* sendmail: "(authenticated bits=0)" */
-	if (strcasestr(h->line, "(authenticated ") != NULL)
+	if ((p = strcasestr(h->line, "(authenticated ")) != NULL && p < end)
 		return 1;
 	for (i = 0; kw[i] != NULL; i++) {
 		n = strlen(kw[i]);
-		for (p = h->line; (p = strchr(p, ' ')) != NULL; p++)
+		for (p = h->line; (p = strchr(p, ' ')) != NULL && p < end; p++)
 			if (strncasecmp(p, kw[i], n) == 0 &&
 			    (p[n] == '\0' || p[n] == ' ' || p[n] == ';' ||
 			    p[n] == '\t'))
@@ -424,6 +428,13 @@ find_handoff(const struct config *cfg, const struct analysis *an,
 				internal = 1;
 		if (!internal)
 			break;
+		/* internal on a name the client chose (EHLO), from a public
+		 * address: Exchange Online's own hops look so, and so does a
+		 * bot that EHLOs as the bouncer above forged lines naming our
+		 * relay; whatever is found below counts for less */
+		if (h->from_addr != NULL && !is_private(h->from_addr) &&
+		    hop_rdns(h) == NULL)
+			ev->internal_unverified++;
 		if (name != NULL && nside < ORIGIN_SIDE_MAX &&
 		    is_name(h->by_host) && !same_org(h->by_host, name))
 			side[nside++] = h->by_host;
@@ -587,8 +598,9 @@ origin_gather(const struct config *cfg, const struct analysis *an,
 			ev->dkim_ours = o->dkim_domains[i];
 
 	ev->reason = an->reason;
-	scan_refs(cfg, an->in_reply_to, ev);
-	scan_refs(cfg, an->references, ev);
+	/* only the message answered: earlier References are copied from
+	 * it, so the sender of what was answered chose them */
+	scan_refs(cfg, an->replied_to, ev);
 
 	/* proof: each costs nothing unless configured (the ledger: unless
 	 * its file exists and there is a Message-ID to look up) */
@@ -607,7 +619,9 @@ fn(const struct evidence *ev, const struct analysis *an, const char *arg) \
 	return (expr) ? 1 : 0;						\
 }
 
-EV(ev_handoff_ours, ev->handoff == HANDOFF_OURS)
+EV(ev_handoff_ours, ev->handoff == HANDOFF_OURS && !ev->internal_unverified)
+EV(ev_handoff_ours_unverified, ev->handoff == HANDOFF_OURS &&
+    ev->internal_unverified)
 EV(ev_handoff_foreign, ev->handoff == HANDOFF_FOREIGN)
 EV(ev_handoff_unknown, ev->handoff == HANDOFF_UNKNOWN)
 EV(ev_bounced_by_us, ev->bounced_by_us)
@@ -739,6 +753,8 @@ check_status(const char *arg)
 const struct origin_eval origin_evals[] = {
 	{ "handoff_ours", 0, NULL, ev_handoff_ours,
 	    "the hop into the bouncing system came from our relay" },
+	{ "handoff_ours_unverified", 0, NULL, ev_handoff_ours_unverified,
+	    "the same, below hops taken as the bouncer's own on a name only the client gave" },
 	{ "handoff_foreign", 0, NULL, ev_handoff_foreign,
 	    "it came from a host that is not our relay (needs my_relay)" },
 	{ "handoff_unknown", 0, NULL, ev_handoff_unknown,

@@ -43,6 +43,9 @@ struct evidence {
 	int				 helo_forged;	/* HELO names our relay,
 							   address and rDNS do not */
 	int				 no_rdns;	/* handoff host has no rDNS */
+	int				 internal_unverified; /* hops above the
+					   handoff taken as the bouncer's own on
+					   a name only the client vouched for */
 	int				 dynamic;	/* its rDNS looks like an
 							   end-user address */
 	int				 forwarded_ours; /* a DNS-linked chain below

@@ -76,10 +76,34 @@ host_token(struct arena *a, const char *s)
 	return arena_strndup(a, s, n);
 }
 
+/* Where "tag" and the name after it stand in [p, end), or NULL. */
+static const char *
+helo_span(const char *p, const char *end, const char *tag, const char **end_r)
+{
+	const char	*q = strcasestr(p, tag);
+
+	*end_r = NULL;
+	if (q == NULL || q >= end)
+		return NULL;
+	*end_r = q + strlen(tag) + strcspn(q + strlen(tag), " )");
+	return q;
+}
+
+static int
+in_span(const char *q, const char *const *start, const char *const *end)
+{
+	int	 i;
+
+	for (i = 0; i < 2; i++)
+		if (start[i] != NULL && q >= start[i] && q < end[i])
+			return 1;
+	return 0;
+}
+
 void
 received_parse(struct arena *a, const char *line, struct received *r)
 {
-	const char	*p, *by, *comment_end, *q;
+	const char	*p, *by, *comment_end, *q, *helo[2], *helo_end[2];
 	char		*first;
 
 	memset(r, 0, sizeof(*r));
@@ -98,35 +122,14 @@ received_parse(struct arena *a, const char *line, struct received *r)
 	comment_end = by ? by : line + strlen(line);
 	p = line + 5 + strspn(line + 5, " ");
 	p += strcspn(p, " ");	/* past the first token */
-	/* The address: [a.b.c.d] or [IPv6:...] or a bare address in ( ). */
-	for (q = p; q < comment_end; q++) {
-		if (*q == '[') {
-			const char	*e = strchr(q, ']');
-
-			if (e == NULL || e > comment_end)
-				break;
-			q++;
-			if (strncasecmp(q, "IPv6:", 5) == 0)
-				q += 5;
-			if (looks_ip(q, (size_t)(e - q)))
-				r->from_addr = arena_strndup(a, q, (size_t)(e - q));
-			break;
-		}
-	}
-	if (r->from_addr == NULL)
-		for (q = p; q < comment_end; q++) {
-			size_t	 n;
-
-			if (*q != '(' && *q != ' ')
-				continue;
-			n = strspn(q + 1, "0123456789abcdefABCDEF.:");
-			if (n > 0 && looks_ip(q + 1, n) &&
-			    (q[1 + n] == ')' || q[1 + n] == ' ')) {
-				r->from_addr = arena_strndup(a, q + 1, n);
-				break;
-			}
-		}
-	if (r->from_addr == NULL) {
+	/*
+	 * The HELO name is the client's own word: an address written there
+	 * ("helo=[192.0.2.25]", "(HELO 192.0.2.25)") is a claim, never the
+	 * connecting address, so the search skips those spans.
+	 */
+	helo[0] = helo_span(p, comment_end, "helo=", helo_end);
+	helo[1] = helo_span(p, comment_end, "(HELO ", helo_end + 1);
+	{
 		/* "from [1.2.3.4] (helo=x)": the first token is the address */
 		const char	*t = line + 5 + strspn(line + 5, " ");
 		size_t		 n;
@@ -139,6 +142,34 @@ received_parse(struct arena *a, const char *line, struct received *r)
 			if (t[n] == ']' && looks_ip(t, n))
 				r->from_addr = arena_strndup(a, t, n);
 		}
+	}
+	/* The address: [a.b.c.d] or [IPv6:...] in the comment. */
+	for (q = p; r->from_addr == NULL && q < comment_end; q++) {
+		if (in_span(q, helo, helo_end))
+			continue;
+		if (*q == '[') {
+			const char	*e = memchr(q, ']', (size_t)(comment_end - q));
+
+			if (e == NULL)
+				break;
+			q++;
+			if (strncasecmp(q, "IPv6:", 5) == 0)
+				q += 5;
+			if (looks_ip(q, (size_t)(e - q)))
+				r->from_addr = arena_strndup(a, q, (size_t)(e - q));
+			break;
+		}
+	}
+	/* ... or a bare one: "(1.2.3.4)", qmail's "(HELO x) (1.2.3.4)" */
+	for (q = p; r->from_addr == NULL && q < comment_end; q++) {
+		size_t	 n;
+
+		if ((*q != '(' && *q != ' ') || in_span(q, helo, helo_end))
+			continue;
+		n = strspn(q + 1, "0123456789abcdefABCDEF.:");
+		if (n > 0 && looks_ip(q + 1, n) &&
+		    (q[1 + n] == ')' || q[1 + n] == ' '))
+			r->from_addr = arena_strndup(a, q + 1, n);
 	}
 	/* HELO given explicitly (Exim "helo=", qmail "HELO x") */
 	q = strcasestr(p, "helo=");

@@ -159,6 +159,7 @@ json_evidence(struct json *j, const struct verdict *v)
 	json_member_bool(j, "dynamic", ev->dynamic);
 	json_member_bool(j, "forwarded_ours", ev->forwarded_ours);
 	json_member_bool(j, "lower_received_names_relay", ev->lower_names_relay);
+	json_member_int(j, "internal_hops_unverified", ev->internal_unverified);
 	json_object_end(j);
 
 	json_member_bool(j, "original_present", ev->has_original);
@@ -337,6 +338,9 @@ score_explain(struct buf *b, const struct verdict *v)
 			line(b, "  rDNS", "looks like an end-user address");
 		if (ev->forwarded_ours)
 			line(b, "  below", "a DNS-linked chain reaches our relay");
+		if (ev->internal_unverified)
+			line(b, "  above", "hops taken as the bouncer's own "
+			    "only on the name the client gave");
 		if (ev->lower_names_relay)
 			line(b, "  below", "a lower line names our relay "
 			    "(anyone can write that: not counted)");

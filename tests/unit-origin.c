@@ -306,17 +306,23 @@ main(void)
 
 	/* 13. auto-replies */
 	build(&an, KIND_AUTOREPLY, NULL, NULL, NULL);
-	an.in_reply_to = (char *)"<abc@mail.northwind.example>";
+	an.in_reply_to = an.replied_to = (char *)"<abc@mail.northwind.example>";
 	t = verdict(&cfg, rs, &an, &v);
 	is_str(t, "BS_REPLY_TO_OURS", "autoreply to our Message-ID");
 	ok(!v.backscatter, "autoreply to ours: not backscatter");
-	an.in_reply_to = (char *)"<abc@bot.example>";
+	an.in_reply_to = an.replied_to = (char *)"<abc@bot.example>";
 	an.references = (char *)"<x@y.example> <z@w.example>";
 	t = verdict(&cfg, rs, &an, &v);
 	is_str(t, "BS_REPLY_TO_FOREIGN,BS_REPLY_TO_FOREIGN_CONF",
 	    "autoreply to a foreign Message-ID");
 	ok(v.backscatter, "autoreply to foreign: backscatter (%.1f)", v.score);
-	is_int(v.evidence.reply_refs, 3, "three Message-IDs counted");
+	is_int(v.evidence.reply_refs, 1, "only the answered Message-ID counted");
+	/* a spammer's References naming our Message-ID is copied into the
+	 * reply; only the message answered counts */
+	an.references = (char *)"<abc@mail.northwind.example> <z@w.example>";
+	t = verdict(&cfg, rs, &an, &v);
+	ok(v.backscatter && v.evidence.reply_ours == 0,
+	    "our Message-ID in a copied References does not rescue (%s)", t);
 
 	/* 14. spam reason: strong, but not alone */
 	build(&an, KIND_BOUNCE, "mx1.remote.example", legit, NULL);
