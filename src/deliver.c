@@ -88,6 +88,16 @@ abort_copy(struct deliver_copy *c)
 	c->state = COPY_DONE;
 }
 
+/* Set once a copy is visible in new/ (or cur/): from then on the message
+ * is delivered, and a signal must not make the run answer 75. */
+static volatile sig_atomic_t	 delivered;
+
+int
+deliver_delivered(void)
+{
+	return delivered;
+}
+
 void
 deliver_abort_all(void)
 {
@@ -244,6 +254,8 @@ deliver_store(const char *target, const struct deliver_request *req,
 	}
 	if (stored == 0)
 		deliver_abort_all();
+	else
+		delivered = 1;	/* a signal held until now must answer 0 */
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	ncopies = 0;
 	return stored > 0 ? stored : -1;

@@ -115,6 +115,8 @@ int	 deliver_store(const char *target, const struct deliver_request *,
  * and SIGTERM.
  */
 void	 deliver_abort_all(void);
+/* Has a copy been made visible? Safe in a signal handler. */
+int	 deliver_delivered(void);
 
 /*
  * Hand data (the message without a From_ line) to the local sendmail for

@@ -95,6 +95,10 @@ watchdog(int sig)
 {
 	(void)sig;
 	if (mode == MODE_DELIVER) {
+		/* delivered already (the signal was held while copies were
+		 * made visible): 0, or the MTA delivers it twice */
+		if (deliver_delivered())
+			_exit(EX_OK);
 		/* nothing half-delivered stays: the MTA retries */
 		deliver_abort_all();
 		_exit(EX_TEMPFAIL);

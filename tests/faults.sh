@@ -181,8 +181,18 @@ if [ -z "$skip_shim" ]; then
 	is "$rc" 75 "SIGTERM while appending to an mbox: 75"
 	check "... the mbox is back to its old bytes" cmp -s "$T/m1" "$U/k.mbox"
 	check "... and its lock is removed" test ! -e "$U/k.mbox.lock"
+	# SIGTERM held while the copy is renamed into new/: once it is
+	# there the message is delivered, and 75 would have it twice
+	$RUNAS env HOME="$U" LD_PRELOAD="$SHIM" FAULT_CALL=rename FAULT_SLEEP=2 \
+	    FAULT_PATH="$U/K4" "$BACKSCATTER" --deliver "$U/K4" < "$msg" 2> /dev/null &
+	pid=$!
+	sleep 1
+	for p in $(pgrep -f "deliver $U/K4"); do kill -TERM "$p" 2>/dev/null; done
+	wait "$pid"; rc=$?
+	is "$rc:$(files "$U/K4/new"):$(files "$U/K4/tmp")" "0:1:0" \
+	    "SIGTERM while renaming into new/: 0, one copy, no temp file"
 else
-	i=0; while [ $i -lt 5 ]; do ok "# SKIP $skip_shim"; i=$((i + 1)); done
+	i=0; while [ $i -lt 6 ]; do ok "# SKIP $skip_shim"; i=$((i + 1)); done
 fi
 
 done_testing
