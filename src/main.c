@@ -523,7 +523,9 @@ main(int argc, char *argv[])
 	paths = mode == MODE_SCAN || mode == MODE_LEARN_SENT;
 	if (bad || (optind < argc) != paths) {
 		fputs(usage_text, stderr);
-		if (mode != MODE_DELIVER && mode != MODE_LINT && !paths)
+		/* every mode that takes a message reads it to the end, even
+		 * to refuse it (a writer's EPIPE makes its host fail) */
+		if (mode != MODE_LINT && !paths)
 			message_drain(STDIN_FILENO);
 		return exit_codes[mode].on_usage;
 	}
@@ -546,10 +548,15 @@ main(int argc, char *argv[])
 		nerr++;
 	}
 	if (required != NULL) {
-		errno = 0;
-		cfg.required = strtod(required, &end);
-		if (errno != 0 || end == required || *end != '\0') {
-			buf_appends(&errors, "--required: not a number\n");
+		/* the config's own directive, so its range and checks apply */
+		char	 line[128];
+		int	 n;
+
+		n = snprintf(line, sizeof(line), "required_score %s", required);
+		if (n < 0 || (size_t)n >= sizeof(line) ||
+		    config_line(&cfg, line, "--required", 0, &errors) == -1) {
+			if (n < 0 || (size_t)n >= sizeof(line))
+				buf_appends(&errors, "--required: not a number\n");
 			nerr++;
 		}
 	}

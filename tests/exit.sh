@@ -74,12 +74,20 @@ sys.stdout.flush()' 2>/dev/null && : > "$T/wrote") | bs "$@" > /dev/null 2>&1
 	    not_ok "$name reads stdin to the end"
 }
 drained "bad option" --no-such-option
-TODO="main.c does not drain stdin on a usage error under --deliver"
 drained "--deliver with a bad option" --deliver "$T/Maildir" --no-such-option
-TODO=
 drained "--test" --test
 drained "--json" --json
 drained "--explain" --explain
 drained "filter mode"
 drained "--deliver" --deliver "$T/Maildir"
+
+# --required takes what required_score takes: a finite number in range
+for v in nan 1e300 abc "5 6"; do
+	printf 'From: a@b\nSubject: x\n\nhi\n' > "$T/req.eml"
+	bs --test --required "$v" < "$T/req.eml" 2> /dev/null
+	is "$?" 2 "--test --required '$v': 2 (a configuration error)"
+	bs --required "$v" < "$T/req.eml" > "$T/req.out" 2> /dev/null
+	is "$?:$(cmp -s "$T/req.eml" "$T/req.out" && echo same)" "0:same" \
+	    "filter --required '$v': the message unchanged, 0"
+done
 done_testing
