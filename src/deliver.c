@@ -159,6 +159,7 @@ add_copy(const struct deliver_ops *ops, const char *root, const char *folder,
 	c->fd = -1;
 	c->flags = flags;
 	c->line_start = 1;
+	c->is_folder = folder != NULL;
 	memcpy(c->folder_path, path, sizeof(path));
 	/* open before begin: a signal during begin takes it back */
 	c->state = COPY_OPEN;

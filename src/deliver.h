@@ -60,6 +60,8 @@ struct deliver_copy {
 	char		 pending[5];			/* mbox: a line's start */
 	size_t		 npending;
 	int		 state;				/* see deliver.c */
+	int		 is_folder;			/* a folder below the
+							   INBOX, not the INBOX */
 };
 
 struct deliver_ops {

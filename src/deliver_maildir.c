@@ -251,7 +251,7 @@ maildir_begin(struct deliver_copy *c, const char *sender)
 	/* a folder: the INBOX Maildir above it, then the folder with its
 	 * marker file (Maildir++) */
 	slash = strrchr(c->folder_path, '/');
-	if (slash != NULL && slash[1] == '.') {
+	if (c->is_folder && slash != NULL) {
 		char	 root[DELIVER_PATH_MAX];
 
 		memcpy(root, c->folder_path, (size_t)(slash - c->folder_path));

@@ -45,6 +45,14 @@ done
 bs --required 1 < "$bounce" > "$T/want"
 check "stored bytes are filter mode's, byte for byte" \
     cmp -s "$T/want" "$M/.Backscatter/new/"*
+check "stored bytes are the message's, apart from our fields" \
+    python3 "$srcdir/tests/bytecheck.py" filter "$bounce" "$M/.Backscatter/new/"*
+
+# a Maildir whose own name starts with a dot is no Maildir++ folder
+d --deliver "$U/.maildir" < "$plain"
+is "$?:$(files "$U/.maildir/new")" "0:1" "a Maildir named .maildir: delivered"
+check "... with no maildirfolder marker" test ! -e "$U/.maildir/maildirfolder"
+check "... and nothing made in the directory above" test ! -e "$U/new"
 [ -s "$T/err" ] && not_ok "nothing on stderr when delivered" ||
     ok "nothing on stderr when delivered"
 
