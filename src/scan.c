@@ -529,12 +529,18 @@ move_message(const struct item *it, const char *folder)
 	if (dest == NULL)
 		return NULL;
 	if (link(it->path, dest) == -1) {
-		if (errno != EEXIST) {
+		struct stat	 a, b;
+
+		/* The name taken already: the same message (same file,
+		 * linked before an interruption) may go on to the unlink;
+		 * another file under that name is never a reason to drop
+		 * this one, which stays where it is. */
+		if (errno != EEXIST || stat(it->path, &a) == -1 ||
+		    stat(dest, &b) == -1 || a.st_dev != b.st_dev ||
+		    a.st_ino != b.st_ino) {
 			free(dest);
 			return NULL;
 		}
-		/* the same file name there already: the same message, moved
-		 * before an interruption; fall through and unlink */
 	}
 	if (unlink(it->path) == -1) {
 		free(dest);

@@ -82,6 +82,14 @@ cp "$bad" "$md/cur/8.host:2,S"
 ln "$md/cur/8.host:2,S" "$md/.Backscatter/cur/8.host:2,S"
 bs --config "$conf" --scan --move-to Backscatter "$md" > /dev/null
 check "an interrupted move finishes" sh -c "test ! -e '$md/cur/8.host:2,S' && test -f '$md/.Backscatter/cur/8.host:2,S'"
+# another message under the same name there: this one is not dropped
+cp "$bad" "$md/cur/9.host:2,S"
+printf 'From: x@y\nSubject: other\n\nanother message\n' > "$md/.Backscatter/cur/9.host:2,S"
+bs --config "$conf" --scan --move-to Backscatter "$md" > /dev/null 2>&1
+check "a name taken by another file: the message stays where it was" \
+    cmp -s "$bad" "$md/cur/9.host:2,S"
+check "... and the other file is untouched" \
+    grep -q '^another message$' "$md/.Backscatter/cur/9.host:2,S"
 
 # progress: only on a terminal
 if command -v script > /dev/null 2>&1; then
