@@ -57,6 +57,18 @@ is "$(tests "$d/autoreply-answers-gmail-id.eml")" \
     "ok BS_REPLY_TO_FOREIGN,BS_REPLY_TO_FOREIGN_CONF,BS_SENT_LEDGER_REPLY" \
     "after --record-sent: it answers our mail (folded Message-ID read)"
 
+# A Message-ID is no secret: copied into spam from a list archive, it is
+# in the ledger, but a stranger handed the spam over, and that decides.
+printf 'my_domain northwind.example\nmy_relay smtp.northwind.example 192.0.2.25\nsent_ledger %s\n' \
+    "$T/state/copied.db" > "$T/conf-relay"
+printf 'From: alice@northwind.example\nTo: list@lists.example\nSubject: hello list\nMessage-ID: <000d01db97a3$4f2e1c80$6a8b5c90$@northwind.example>\n\nhi\n' |
+    bs --config "$T/conf-relay" --record-sent
+case $(tests "$srcdir/examples/bounce-backscatter.eml" "$T/conf-relay") in
+backscatter*BS_SENT_LEDGER*|ok*) not_ok "a copied Message-ID in the ledger does not rescue a stranger's spam" ;;
+backscatter*) ok "a copied Message-ID in the ledger does not rescue a stranger's spam" ;;
+*) not_ok "a copied Message-ID in the ledger does not rescue a stranger's spam" ;;
+esac
+
 # --record-sent never stands in the way of sending
 bs --config "$T/conf" --record-sent < "$d/no-message-id.eml" 2> "$T/err"
 is "$?" 0 "no Message-ID: still 0"
