@@ -13,6 +13,13 @@
 #ifndef BS_TAP_H
 #define BS_TAP_H
 
+/* One row of a table-driven test. */
+struct tap_case {
+	const char	*label;
+	const char	*input;
+	const char	*want;
+};
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>

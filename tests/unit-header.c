@@ -43,11 +43,7 @@ render_block(const char *text)
 	return r;
 }
 
-static const struct {
-	const char	*label;
-	const char	*input;
-	const char	*want;
-} parse_cases[] = {
+static const struct tap_case parse_cases[] = {
 	{ "two fields and a body",
 	  "From: a@b.example\nSubject: hi\n\nbody\n",
 	  "From=a@b.example|Subject=hi#body\n" },
@@ -155,11 +151,7 @@ test_get(void)
 
 /* --- RFC 2047 ------------------------------------------------------------ */
 
-static const struct {
-	const char	*label;
-	const char	*input;
-	const char	*want;
-} rfc2047_cases[] = {
+static const struct tap_case rfc2047_cases[] = {
 	{ "plain text unchanged", "Undelivered Mail", "Undelivered Mail" },
 	{ "B, UTF-8", "=?UTF-8?B?R3LDvMOfZQ==?=", "Gr\xc3\xbc\xc3\x9f" "e" },
 	{ "Q, UTF-8, underscore is space",

@@ -53,11 +53,7 @@ render_tree(const char *text)
 	return r;
 }
 
-static const struct {
-	const char	*label;
-	const char	*input;
-	const char	*want;
-} tree_cases[] = {
+static const struct tap_case tree_cases[] = {
 	{ "no Content-Type: one text/plain part",
 	  "Subject: x\n\nhello\n",
 	  "0:text/plain" },
@@ -266,11 +262,7 @@ test_limits(void)
 
 /* --- decoders ------------------------------------------------------------ */
 
-static const struct {
-	const char	*label;
-	const char	*input;
-	const char	*want;
-} b64_cases[] = {
+static const struct tap_case b64_cases[] = {
 	{ "padded", "aGVsbG8=", "hello" },
 	{ "no padding", "aGVsbG8", "hello" },
 	{ "line breaks and spaces ignored", "aGVs\nbG8g\r\nd29y bGQ=", "hello world" },
@@ -281,11 +273,7 @@ static const struct {
 	{ "dangling bits dropped", "aGVsbG8gd", "hello " },
 };
 
-static const struct {
-	const char	*label;
-	const char	*input;
-	const char	*want;
-} qp_cases[] = {
+static const struct tap_case qp_cases[] = {
 	{ "hex escapes", "caf=C3=A9", "caf\xc3\xa9" },
 	{ "lower-case hex", "a=3db", "a=b" },
 	{ "soft line break", "long=\nline", "longline" },
@@ -297,11 +285,7 @@ static const struct {
 	{ "escaped = at the very end", "x=3D", "x=" },
 };
 
-static const struct {
-	const char	*label;
-	const char	*input;
-	const char	*want;
-} html_cases[] = {
+static const struct tap_case html_cases[] = {
 	{ "tags removed, blocks on lines", "<p>Delivery failed</p><p>to a@b</p>",
 	  "Delivery failed\nto a@b\n" },
 	{ "br is a line break", "one<br>two<br/>three", "one\ntwo\nthree" },
