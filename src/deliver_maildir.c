@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "deliver.h"
+#include "output.h"
 
 /* Tries at a fresh name when one is taken in tmp/. */
 #define UNIQUE_TRIES	100
@@ -309,21 +310,12 @@ maildir_begin(struct deliver_copy *c, const char *sender)
 static int
 maildir_write(struct deliver_copy *c, const char *p, size_t n)
 {
-	ssize_t	 w;
-
-	while (n > 0) {
-		w = write(c->fd, p, n);
-		if (w == -1) {
-			if (errno == EINTR)
-				continue;
-			fprintf(stderr, "backscatter: writing %s: %s\n",
-			    c->tmp_path, strerror(errno));
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-		c->written += (size_t)w;
+	if (output_write(c->fd, p, n) == -1) {
+		fprintf(stderr, "backscatter: writing %s: %s\n", c->tmp_path,
+		    strerror(errno));
+		return -1;
 	}
+	c->written += n;
 	return 0;
 }
 

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "deliver.h"
+#include "output.h"
 
 /* Seconds to wait for either lock before giving up (75: the MTA retries). */
 #define LOCK_WAIT	60
@@ -58,19 +59,10 @@ mbox_folder(const char *root, const char *folder, char *out, size_t outlen)
 static int
 write_fd(struct deliver_copy *c, const char *p, size_t n)
 {
-	ssize_t	 w;
-
-	while (n > 0) {
-		w = write(c->fd, p, n);
-		if (w == -1) {
-			if (errno == EINTR)
-				continue;
-			fprintf(stderr, "backscatter: writing %s: %s\n",
-			    c->folder_path, strerror(errno));
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
+	if (output_write(c->fd, p, n) == -1) {
+		fprintf(stderr, "backscatter: writing %s: %s\n",
+		    c->folder_path, strerror(errno));
+		return -1;
 	}
 	return 0;
 }
