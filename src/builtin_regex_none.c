@@ -8,7 +8,7 @@
 
 #include "rules.h"
 
-const struct builtin_regex builtin_regexes[] = { { NULL, 0 } };
+const struct builtin_regex builtin_regexes[] = { { NULL, 0, NULL } };
 const int builtin_regex_count = 0;
 const unsigned char builtin_regex_blob[] = { 0 };
 const size_t builtin_regex_blob_len = 0;

@@ -36,6 +36,7 @@
 #include "limits.h"
 #include "message.h"
 #include "origin.h"
+#include "prefilter.h"
 #include "rules.h"
 
 /* One rule-file line, and one meta expression's tokens. */
@@ -91,6 +92,8 @@ struct rule {
 	uint32_t		 options;
 	char			*unset;		/* if-unset: text */
 	pcre2_code		*re;
+	const char		*lits;		/* prefilter set, or NULL */
+	char			*lits_own;	/* the same, when malloc'd */
 	int			 slot;		/* text cache index */
 
 	/* eval */
@@ -146,8 +149,11 @@ struct ruleset {
 	pcre2_code		**prebuilt;	/* decoded builtin_regexes,
 						   NULL once taken by a rule */
 	int			 nprebuilt;
+	int			 prebuilt_next;	/* where to look first */
 	int			 prebuilt_tried;
 
+	int			 check_prefilter; /* match anyway, abort
+						   when it was wrong */
 	int			 compiled;
 	int			 result;	/* of the compile */
 	long			 usec;
@@ -173,6 +179,8 @@ rule_clear(struct rule *r)
 	free(r->arg);
 	if (r->re != NULL)
 		pcre2_code_free(r->re);
+	free(r->lits_own);
+	r->lits = r->lits_own = NULL;
 	for (i = 0; i < r->nops; i++)
 		free(r->ops[i].name);
 	free(r->ops);
@@ -1188,24 +1196,52 @@ decode_prebuilt(struct ruleset *rs)
 	rs->nprebuilt = n;
 }
 
-/* The prebuilt code of this pattern, taken over by the caller, or NULL. */
+/*
+ * The prebuilt code of this pattern, taken over by the caller, or NULL.
+ * Rules come in the order the set was written: the search starts where
+ * the last one was found.
+ */
 static pcre2_code *
-take_prebuilt(struct ruleset *rs, const char *pattern, uint32_t options)
+take_prebuilt(struct ruleset *rs, const char *pattern, uint32_t options,
+    const char **lits)
 {
 	pcre2_code	*re;
-	int		 i;
+	int		 i, k;
 
 	if (!rs->prebuilt_tried)
 		decode_prebuilt(rs);
-	for (i = 0; i < rs->nprebuilt; i++)
+	for (k = 0; k < rs->nprebuilt; k++) {
+		i = (rs->prebuilt_next + k) % rs->nprebuilt;
 		if (rs->prebuilt[i] != NULL &&
 		    builtin_regexes[i].options == options &&
 		    strcmp(builtin_regexes[i].pattern, pattern) == 0) {
 			re = rs->prebuilt[i];
 			rs->prebuilt[i] = NULL;
+			rs->prebuilt_next = i + 1;
+			*lits = builtin_regexes[i].literals;
 			return re;
 		}
+	}
 	return NULL;
+}
+
+/* The literals one of which every match contains, for the prefilter. */
+static int
+find_literals(struct rule *r)
+{
+	char	 set[PREFILTER_SET_MAX * (PREFILTER_LIT_MAX + 1) + 1];
+	size_t	 n;
+
+	if (prefilter_literals(r->pattern, (r->options & PCRE2_CASELESS) != 0,
+	    (r->options & PCRE2_EXTENDED) != 0, set, sizeof(set)) <= 0)
+		return 0;
+	for (n = 0; set[n] != '\0'; n += strlen(set + n) + 1)
+		;
+	if ((r->lits_own = malloc(n + 1)) == NULL)
+		return -1;
+	memcpy(r->lits_own, set, n + 1);
+	r->lits = r->lits_own;
+	return 0;
 }
 
 static int
@@ -1215,8 +1251,11 @@ compile_pattern(struct ruleset *rs, struct rule *r, struct buf *errors)
 	PCRE2_SIZE	 off;
 	int		 err;
 
-	if ((r->re = take_prebuilt(rs, r->pattern, r->options)) != NULL)
+	if ((r->re = take_prebuilt(rs, r->pattern, r->options,
+	    &r->lits)) != NULL)
 		return 0;
+	if (find_literals(r) == -1)
+		return -1;
 	r->re = pcre2_compile((PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED,
 	    r->options | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &err, &off,
 	    rs->cctx);
@@ -1461,11 +1500,18 @@ rules_count(const struct ruleset *rs)
 
 /* --- running ------------------------------------------------------------- */
 
+/* A text's trigram index, built the first time a rule asks. */
+struct pf_cache {
+	struct prefilter_text	 t;
+	int			 done;
+};
+
 struct text {
 	const char	*s;
 	size_t		 len;
 	int		 present;
 	int		 done;
+	struct pf_cache	 pf;
 };
 
 /* Cap text at LIMIT_REGEX_INPUT, not splitting a UTF-8 sequence. */
@@ -1596,10 +1642,31 @@ make_text(const struct ruleset *rs, const struct slot *sl,
 	(void)rs;
 }
 
-/* 1 match, 0 no match; a limit hit is no match and is counted. */
+/* 0 when none of the rule's literals is in the text: it cannot match. */
+static int
+maybe(struct pf_cache *pc, const char *s, size_t len, const char *lits,
+    struct arena *a)
+{
+	void	*bits;
+
+	if (!pc->done) {
+		pc->done = 1;
+		if ((bits = arena_alloc(a, prefilter_bits(len))) == NULL) {
+			pc->t.bits = NULL;
+			pc->t.all = 1;
+		} else
+			prefilter_text(&pc->t, bits, s, len);
+	}
+	return prefilter_maybe(&pc->t, lits);
+}
+
+/*
+ * 1 match, 0 no match; a limit hit is no match and is counted. pc, when
+ * not NULL, is the text's prefilter cache.
+ */
 static int
 match(struct ruleset *rs, const struct rule *r, const char *s, size_t len,
-    int *limits)
+    int *limits, struct pf_cache *pc, struct arena *a)
 {
 	int	 rc;
 
@@ -1607,8 +1674,17 @@ match(struct ruleset *rs, const struct rule *r, const char *s, size_t len,
 		s = "";
 		len = 0;
 	}
-	rc = pcre2_match(r->re, (PCRE2_SPTR)s, cap_len(s, len), 0, 0, rs->md,
-	    rs->mctx);
+	len = cap_len(s, len);
+	if (pc != NULL && r->lits != NULL && !maybe(pc, s, len, r->lits, a)) {
+		if (rs->check_prefilter && pcre2_match(r->re, (PCRE2_SPTR)s,
+		    len, 0, 0, rs->md, rs->mctx) >= 0) {
+			fprintf(stderr, "prefilter: %s matches without any of "
+			    "its literals\n", r->name);
+			abort();
+		}
+		return 0;
+	}
+	rc = pcre2_match(r->re, (PCRE2_SPTR)s, len, 0, 0, rs->md, rs->mctx);
 	if (rc >= 0)
 		return 1;
 	if (rc != PCRE2_ERROR_NOMATCH)
@@ -1681,6 +1757,7 @@ rules_run(struct ruleset *rs, const struct analysis *an,
     int *nhits_r, int *limits_hit_r)
 {
 	struct text	*texts;
+	struct pf_cache	 pf_body, pf_orig, *pc;
 	struct rule_hit	*hits;
 	const char	*body, *s;
 	size_t		 body_len, len;
@@ -1695,6 +1772,7 @@ rules_run(struct ruleset *rs, const struct analysis *an,
 	if ((texts = arena_alloc(a, (size_t)(rs->nslots + 1) *
 	    sizeof(*texts))) == NULL)
 		return -1;
+	pf_body.done = pf_orig.done = 0;
 
 	for (i = 0; i < rs->nrules; i++) {
 		struct rule	*r = &rs->rules[i];
@@ -1714,23 +1792,28 @@ rules_run(struct ruleset *rs, const struct analysis *an,
 			}
 			s = texts[r->slot].s;
 			len = texts[r->slot].len;
+			pc = &texts[r->slot].pf;
 			if (!texts[r->slot].present && r->unset != NULL) {
 				s = r->unset;
 				len = strlen(s);
+				pc = NULL;
 			}
-			r->value = match(rs, r, s, len, &limits) ^ r->negate;
+			r->value = match(rs, r, s, len, &limits, pc, a) ^
+			    r->negate;
 			break;
 		case RULE_BODY:
 		case RULE_ORIG_BODY:
 			if (r->type == RULE_BODY) {
 				body = an->text;
 				body_len = an->text_len;
+				pc = &pf_body;
 			} else {
 				body = an->original.body;
 				body_len = an->original.body_len;
+				pc = &pf_orig;
 			}
 			r->value = body != NULL && body_len > 0 &&
-			    match(rs, r, body, body_len, &limits);
+			    match(rs, r, body, body_len, &limits, pc, a);
 			break;
 		case RULE_EVAL:
 			r->value = r->fn->test(ev, an, r->arg) ? 1 : 0;
@@ -1768,11 +1851,47 @@ rules_run(struct ruleset *rs, const struct analysis *an,
 }
 
 int
+rules_pattern(const struct ruleset *rs, int i, const char **pattern,
+    uint32_t *options, const char **lits)
+{
+	if (i < 0 || i >= rs->nrules)
+		return -1;
+	if (rs->rules[i].re == NULL || rs->rules[i].broken)
+		return 1;
+	*pattern = rs->rules[i].pattern;
+	*options = rs->rules[i].options;
+	*lits = rs->rules[i].lits;
+	return 0;
+}
+
+void
+rules_check_prefilter(struct ruleset *rs, int on)
+{
+	rs->check_prefilter = on;
+}
+
+int
 rules_result(const struct ruleset *rs, const char *name)
 {
 	int	 i = find_rule(rs, name);
 
 	return i == -1 ? -1 : rs->rules[i].value;
+}
+
+/* A C string literal of len bytes; octal escapes keep NULs and trigraphs. */
+static void
+write_c_string(FILE *out, const char *s, size_t len)
+{
+	size_t	 i;
+
+	fputc('"', out);
+	for (i = 0; i < len; i++)
+		if (s[i] >= 32 && s[i] < 127 && s[i] != '"' && s[i] != '\\' &&
+		    s[i] != '?')
+			fputc(s[i], out);
+		else
+			fprintf(out, "\\%03o", (unsigned char)s[i]);
+	fputc('"', out);
 }
 
 int
@@ -1800,17 +1919,20 @@ rules_write_regex_blob(struct ruleset *rs, FILE *out)
 	fprintf(out, "/* Generated by src/regexblob from the rule files: do not edit. */\n"
 	    "#include <stddef.h>\n#include <stdint.h>\n\n"
 	    "struct builtin_regex {\n\tconst char *pattern;\n"
-	    "\tuint32_t options;\n};\n\n"
+	    "\tuint32_t options;\n\tconst char *literals;\n};\n\n"
 	    "const struct builtin_regex builtin_regexes[] = {\n");
 	for (i = 0; i < n; i++) {
-		fputs("\t{ \"", out);
-		for (c = rules[i]->pattern; *c; c++)
-			if (*c >= 32 && *c < 127 && *c != '"' && *c != '\\' &&
-			    *c != '?')
-				fputc(*c, out);
-			else
-				fprintf(out, "\\%03o", (unsigned char)*c);
-		fprintf(out, "\", 0x%08xu },\n", (unsigned)rules[i]->options);
+		fputs("\t{ ", out);
+		write_c_string(out, rules[i]->pattern, strlen(rules[i]->pattern));
+		fprintf(out, ", 0x%08xu, ", (unsigned)rules[i]->options);
+		if (rules[i]->lits != NULL) {
+			for (c = rules[i]->lits; *c != '\0'; c += strlen(c) + 1)
+				;
+			write_c_string(out, rules[i]->lits,
+			    (size_t)(c - rules[i]->lits));
+		} else
+			fputs("NULL", out);
+		fputs(" },\n", out);
 	}
 	fprintf(out, "};\nconst int builtin_regex_count = %d;\n"
 	    "const size_t builtin_regex_blob_len = %zu;\n"

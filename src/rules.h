@@ -61,7 +61,8 @@ extern const struct builtin_rule_file builtin_rule_files[];	/* NULL-ended */
 /*
  * The built-in rules' patterns compiled at build time (generated
  * src/builtin_regex.c, written by src/regexblob): PCRE2's serialised
- * form and, for each pattern in it, its text and options. A program
+ * form and, for each pattern in it, its text, options and the literals
+ * one of which any match contains (prefilter.h). A program
  * without them (the tests) links an empty set from the library and
  * compiles every pattern at run time, as it does when the PCRE2 found at
  * run time cannot read the set.
@@ -69,6 +70,7 @@ extern const struct builtin_rule_file builtin_rule_files[];	/* NULL-ended */
 struct builtin_regex {
 	const char	*pattern;
 	uint32_t	 options;
+	const char	*literals;	/* prefilter_literals' set, or NULL */
 };
 extern const struct builtin_regex builtin_regexes[];
 extern const int builtin_regex_count;
@@ -117,6 +119,19 @@ int	 rules_count(const struct ruleset *);
 int	 rules_run(struct ruleset *, const struct analysis *,
 	    const struct evidence *, struct arena *, struct rule_hit **hits_r,
 	    int *nhits_r, int *limits_hit_r);
+
+/*
+ * The pattern of rule i of a compiled set (tests): 0, 1 when rule i has
+ * none, -1 past the last rule. lits is its prefilter set or NULL.
+ */
+int	 rules_pattern(const struct ruleset *, int i, const char **pattern,
+	    uint32_t *options, const char **lits);
+
+/*
+ * Check the prefilter (fuzzing, tests): a pattern it rules out is matched
+ * anyway, and a match aborts the program.
+ */
+void	 rules_check_prefilter(struct ruleset *, int on);
 
 /*
  * Evaluate one rule by name (tests): 1 hit, 0 not, -1 no such rule. Only

@@ -1,0 +1,56 @@
+/*
+ * prefilter.h - the literals a pattern cannot match without, and a quick
+ * test of whether a text holds any of them.
+ *
+ * Most rules' patterns fail on most texts, and PCRE2 learns that only by
+ * trying at every position. prefilter_literals reads a pattern and finds
+ * a set of strings such that every match contains one of them (case and
+ * Unicode case folding taken into account); prefilter_text indexes a text
+ * by its trigrams once, and prefilter_maybe says whether any literal of
+ * a set could be in it. "No" is exact: the pattern cannot match, and
+ * pcre2_match need not run. "Maybe" is only a maybe: PCRE2 decides.
+ *
+ * A pattern the reader does not fully understand (\Q, \x, backreferences,
+ * conditionals, verbs, the x flag, ...) gets no literals: it always runs.
+ */
+#ifndef PREFILTER_H
+#define PREFILTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The longest literal kept, the most literals in one set. */
+#define PREFILTER_LIT_MAX	48
+#define PREFILTER_SET_MAX	96
+
+/*
+ * Write the literals of pattern (PCRE2 syntax; caseless says whether it
+ * is compiled with PCRE2_CASELESS, extended with PCRE2_EXTENDED) into out
+ * as NUL-terminated strings one after another, ended by an empty string.
+ * The literals are folded (prefilter_fold). Returns how many, or 0 when
+ * the pattern must always run (nothing found, or out of room).
+ */
+int	prefilter_literals(const char *pattern, int caseless, int extended,
+	    char *out, size_t outsz);
+
+/* The folded form of one character at s (ASCII lower case; the Kelvin
+ * sign and the long s, which caseless PCRE2 matches as k and s, become
+ * those letters); *adv is set to the bytes read. */
+int	prefilter_fold(const unsigned char *s, size_t len, size_t *adv);
+
+struct prefilter_text {
+	uint64_t	*bits;		/* trigram hash bitmap */
+	unsigned	 shift;		/* 32 - log2 of the bits */
+	int		 all;		/* too short to index: everything maybe */
+};
+
+/* Index text into t; bits is storage of prefilter_bits(len) bytes. */
+size_t	prefilter_bits(size_t len);
+void	prefilter_text(struct prefilter_text *t, void *bits, const char *s,
+	    size_t len);
+
+/* 1 when some literal of set (as written by prefilter_literals) may be
+ * in the text, 0 when none is. */
+int	prefilter_maybe(const struct prefilter_text *t, const char *set);
+
+#endif

@@ -1,0 +1,269 @@
+/*
+ * unit-prefilter.c - the literal prefilter: which literals a pattern is
+ * given (and which patterns get none: those it must always run), the
+ * trigram test with Unicode case folding, and the one property that
+ * matters: over every message in tests/data and the Sisimai corpus (when
+ * it sits beside the tree), no built-in pattern PCRE2 matches is ever
+ * ruled out.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include <sys/stat.h>
+
+#include <fcntl.h>
+#include <ftw.h>
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "limits.h"
+#include "prefilter.h"
+#include "rules.h"
+#include "tap.h"
+
+/* pattern, flags ("i", "x" or ""), the literals joined by ',' ("" none) */
+static const struct {
+	const char	*pattern;
+	const char	*flags;
+	const char	*want;
+} cases[] = {
+	{ "spam", "", "spam" },
+	{ "SPAM", "i", "spam" },
+	{ "\\bspam\\s+filter\\b", "i", "filter" },
+	{ "(?:spam|junk)\\s+mail", "i", "spam,junk" },
+	{ "rejected|blocked|refused", "", "rejected,blocked,refused" },
+	{ "ab", "", "" },
+	{ "abc|de", "", "" },
+	{ "(?:abc|)", "", "" },
+	{ "x*", "", "" },
+	{ "colou?r", "", "colo" },
+	{ "[abc]def", "", "def" },
+	{ "[\\]x]yzw", "", "yzw" },
+	{ "[[:alpha:]]+xyz", "", "xyz" },
+	{ "a.b.c", "", "" },
+	{ "a{2}bcd", "", "bcd" },
+	{ "ab{0,2}cde", "", "cde" },
+	{ "x{,3}yz", "", "" },		/* a brace PCRE2 versions differ on */
+	{ "\\Qabc\\E", "", "" },
+	{ "abc(?x) def", "", "" },
+	{ "abcd", "x", "" },
+	{ "(*UTF)abcd", "", "" },
+	{ "(?=spam)food", "", "food" },
+	{ "(?!spam)food", "", "food" },
+	{ "(?<=spam)food", "", "food" },
+	{ "(?#spam)food", "", "food" },
+	{ "(?i:abcd)e", "", "abcd" },
+	{ "(?<n>hello)\\s\\k<n>", "", "hello" },
+	{ "foo\\1bar", "", "foo" },
+	{ "(?R)abc", "", "abc" },
+	{ "a(?1)bcd", "", "" },		/* recursion by number: not read */
+	{ "(?(1)abc|def)", "", "" },
+	{ "\\x41bcd", "", "" },
+	{ "\\.com\\b", "", ".com" },
+	{ "no-?reply", "i", "reply" },
+	{ "straße", "i", "stra" },		/* ß: other bytes caselessly */
+	{ "straße", "", "straße" },
+	{ "(?i)straße", "", "stra" },
+	{ "ウイルス", "i", "ウイルス" },	/* kana: no case */
+	{ "ſpam", "", "spam" },		/* the long s is folded to s */
+	{ "(?:a|b)(?:c|d)", "", "" },
+	{ "message\\s+rejected", "i", "rejected" },	/* "message": common */
+	{ "(abc", "", "" },
+	{ "abc)", "", "" },
+	{ "+abc", "", "" },
+};
+
+static void
+literals_cases(void)
+{
+	char	 set[8192], got[8192];
+	size_t	 i, n;
+	char	*p;
+	int	 k;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		k = prefilter_literals(cases[i].pattern,
+		    strchr(cases[i].flags, 'i') != NULL,
+		    strchr(cases[i].flags, 'x') != NULL, set, sizeof(set));
+		got[0] = '\0';
+		n = 0;
+		for (p = set; k > 0 && *p != '\0'; p += strlen(p) + 1)
+			n += (size_t)snprintf(got + n, sizeof(got) - n, "%s%s",
+			    n ? "," : "", p);
+		is_str(got, cases[i].want, "literals of /%s/%s",
+		    cases[i].pattern, cases[i].flags);
+	}
+}
+
+/* prefilter_maybe on a text for a set given as "a,b,c". */
+static int
+maybe(const char *text, const char *lits)
+{
+	struct prefilter_text	 t;
+	char			 set[512], *p;
+	void			*bits;
+	int			 r;
+
+	snprintf(set, sizeof(set) - 1, "%s", lits);
+	set[strlen(set) + 1] = '\0';
+	for (p = set; (p = strchr(p, ',')) != NULL; p++)
+		*p = '\0';
+	bits = malloc(prefilter_bits(strlen(text)));
+	prefilter_text(&t, bits, text, strlen(text));
+	r = prefilter_maybe(&t, set);
+	free(bits);
+	return r;
+}
+
+static void
+trigram_cases(void)
+{
+	ok(maybe("your message was marked as spam", "spam"), "a literal in the text");
+	ok(maybe("YOUR MESSAGE WAS MARKED AS SPAM", "spam"), "upper case in the text");
+	ok(!maybe("your message was delivered", "spam"), "no literal: ruled out");
+	ok(maybe("your message was delivered", "xyz,deliv"), "any one of the set");
+	ok(!maybe("", "spam"), "empty text: ruled out");
+	ok(!maybe("sp", "spam"), "shorter than a trigram: ruled out");
+	ok(maybe("this is \xc5\xbfpam", "spam"), "the long s (U+017F) is an s");
+	ok(maybe("3 \xe2\x84\xaa" "elvin", "kelvin"), "the Kelvin sign (U+212A) is a k");
+	ok(maybe("\xe3\x82\xa6\xe3\x82\xa4\xe3\x83\xab\xe3\x82\xb9\xe3\x82\x92",
+	    "\xe3\x82\xa6\xe3\x82\xa4\xe3\x83\xab\xe3\x82\xb9"), "kana bytes");
+}
+
+/* --- every built-in pattern over every message ------------------------- */
+
+struct pat {
+	const char	*pattern;
+	const char	*lits;
+	pcre2_code	*re;
+};
+
+static struct pat	*pats;
+static int		 npats;
+static pcre2_match_data	*md;
+static long		 files, pairs, ruled_out, matched, wrong;
+
+static void
+check_text(const char *name, const char *s, size_t len)
+{
+	struct prefilter_text	 t;
+	void			*bits;
+	int			 i, m, may;
+
+	bits = malloc(prefilter_bits(len));
+	prefilter_text(&t, bits, s, len);
+	for (i = 0; i < npats; i++) {
+		m = pcre2_match(pats[i].re, (PCRE2_SPTR)s, len, 0, 0, md,
+		    NULL) >= 0;
+		may = pats[i].lits == NULL || prefilter_maybe(&t, pats[i].lits);
+		pairs++;
+		matched += m;
+		ruled_out += !may;
+		if (m && !may && wrong++ < 5)
+			diag("%s: /%s/ matches, but was ruled out", name,
+			    pats[i].pattern);
+	}
+	free(bits);
+}
+
+static int
+visit(const char *path, const struct stat *st, int type, struct FTW *f)
+{
+	char	*s;
+	ssize_t	 n;
+	size_t	 len;
+	int	 fd;
+
+	(void)f;
+	if (type != FTW_F || st->st_size <= 0 ||
+	    st->st_size > LIMIT_REGEX_INPUT)
+		return 0;
+	if ((fd = open(path, O_RDONLY)) == -1)
+		return 0;
+	len = (size_t)st->st_size;
+	s = malloc(len);
+	n = read(fd, s, len);
+	close(fd);
+	if (n == (ssize_t)len) {
+		files++;
+		check_text(path, s, len);
+	}
+	free(s);
+	return 0;
+}
+
+static void
+builtin_patterns(void)
+{
+	struct ruleset	*rs = rules_new();
+	struct buf	 err;
+	const char	*pattern, *lits, *top;
+	char		 dir[4096];
+	uint32_t	 options;
+	int		 i, rc, e, with = 0;
+	PCRE2_SIZE	 off;
+
+	buf_init(&err, 65536);
+	rules_add_builtin(rs);
+	ok(rules_compile(rs, NULL, &err) == 0, "built-in rules compile");
+	pats = calloc(4096, sizeof(*pats));
+	for (i = 0; (rc = rules_pattern(rs, i, &pattern, &options,
+	    &lits)) != -1 && npats < 4096; i++) {
+		if (rc != 0)
+			continue;
+		pats[npats].pattern = pattern;
+		pats[npats].lits = lits;
+		pats[npats].re = pcre2_compile((PCRE2_SPTR)pattern,
+		    PCRE2_ZERO_TERMINATED, options | PCRE2_UTF |
+		    PCRE2_MATCH_INVALID_UTF, &e, &off, NULL);
+		if (pats[npats].re == NULL)
+			continue;
+		with += lits != NULL;
+		npats++;
+	}
+	ok(npats > 40, "%d built-in patterns", npats);
+	ok(with * 10 >= npats * 7, "%d of them have literals (at least 70%%)",
+	    with);
+	md = pcre2_match_data_create(1, NULL);
+
+	/* what caseless matching equates, written the other way round */
+	check_text("long s", "your message was marked as \xc5\xbfpam",
+	    strlen("your message was marked as \xc5\xbfpam"));
+	check_text("kelvin", "MAILER-DAEMON@\xe2\x84\xaa", 17);
+
+	top = getenv("top_srcdir");
+	if (top == NULL)
+		top = ".";
+	snprintf(dir, sizeof(dir), "%s/tests/data", top);
+	nftw(dir, visit, 16, FTW_PHYS);
+	snprintf(dir, sizeof(dir), "%s/examples", top);
+	nftw(dir, visit, 16, FTW_PHYS);
+	snprintf(dir, sizeof(dir), "%s/../shared/corpus/sisimai", top);
+	nftw(dir, visit, 16, FTW_PHYS);
+	diag("%ld files, %ld pattern-text pairs: %ld matched, %ld ruled out "
+	    "without running PCRE2", files, pairs, matched, ruled_out);
+	ok(files > 100, "%ld messages read", files);
+	ok(matched > 0 && ruled_out > pairs / 2,
+	    "the prefilter rules out most pairs (%ld of %ld)", ruled_out,
+	    pairs);
+	is_int(wrong, 0, "no pattern PCRE2 matches is ruled out");
+	for (i = 0; i < npats; i++)
+		pcre2_code_free(pats[i].re);
+	free(pats);
+	pcre2_match_data_free(md);
+	rules_free(rs);
+	buf_free(&err);
+}
+
+int
+main(void)
+{
+	plan(0);
+	literals_cases();
+	trigram_cases();
+	builtin_patterns();
+	return done();
+}
