@@ -1,8 +1,9 @@
 /*
- * regexblob.c - a build tool: compile the built-in rules and write their
- * patterns in PCRE2's serialised form as C source (src/builtin_regex.c),
- * so that the program decodes them instead of compiling each on every
- * run that scores a message.
+ * regexblob.c - a build tool: parse and compile the built-in rules and
+ * write them as C source (src/builtin_regex.c): the patterns in PCRE2's
+ * serialised form with their prefilter literals, and every rule's parsed
+ * definition, so that the program neither parses the rule text nor
+ * compiles a pattern on a run that scores a message.
  */
 #include <stdio.h>
 
@@ -24,7 +25,7 @@ main(void)
 		    errors.data ? errors.data : "");
 		goto done;
 	}
-	if (rules_write_regex_blob(rs, stdout) == -1 || fflush(stdout) != 0) {
+	if (rules_write_builtin(rs, stdout) == -1 || fflush(stdout) != 0) {
 		fprintf(stderr, "regexblob: cannot write the patterns\n");
 		goto done;
 	}

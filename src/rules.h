@@ -59,13 +59,14 @@ struct builtin_rule_file {
 extern const struct builtin_rule_file builtin_rule_files[];	/* NULL-ended */
 
 /*
- * The built-in rules' patterns compiled at build time (generated
+ * The built-in rules as the build parsed and compiled them (generated
  * src/builtin_regex.c, written by src/regexblob): PCRE2's serialised
- * form and, for each pattern in it, its text, options and the literals
- * one of which any match contains (prefilter.h). A program
- * without them (the tests) links an empty set from the library and
- * compiles every pattern at run time, as it does when the PCRE2 found at
- * run time cannot read the set.
+ * form of the patterns with, for each, its text, options and the literals
+ * one of which any match contains (prefilter.h); and every rule's parsed
+ * definition, so that a run builds the set without reading the rule
+ * text. A program without them (the tests) links an empty set from the
+ * library and parses and compiles the rule files at run time, as it does
+ * when the PCRE2 found at run time cannot read the patterns.
  */
 struct builtin_regex {
 	const char	*pattern;
@@ -77,9 +78,35 @@ extern const int builtin_regex_count;
 extern const unsigned char builtin_regex_blob[];
 extern const size_t builtin_regex_blob_len;
 
-/* Write the compiled set's patterns as C source for builtin_regex.c;
- * 0, or -1 (nothing compiled, out of memory, write error). */
-int	 rules_write_regex_blob(struct ruleset *, FILE *);
+struct builtin_op {
+	int		 code;
+	double		 num;
+	const char	*name;		/* a rule's, or NULL */
+};
+struct builtin_rule {
+	const char	*name;
+	int		 type, mod, negate;
+	const char	*file;
+	int		 line;
+	const char	*field;
+	int		 regex;		/* index in builtin_regexes, or -1 */
+	const char	*unset;
+	const char	*eval;		/* function name */
+	const char	*arg;
+	const struct builtin_op *ops;
+	int		 nops;
+	const char	*describe;
+	double		 score;
+	int		 score_set;
+	const char	*score_file;
+	int		 score_line;
+};
+extern const struct builtin_rule builtin_rules[];
+extern const int builtin_rule_count;
+
+/* Write the compiled set as C source for builtin_regex.c; 0, or -1
+ * (nothing compiled, out of memory, write error). */
+int	 rules_write_builtin(struct ruleset *, FILE *);
 
 struct ruleset	*rules_new(void);
 void		 rules_free(struct ruleset *);
