@@ -121,6 +121,21 @@ watchdog(int sig)
 	_exit(mode == MODE_FILTER ? EX_TEMPFAIL : exit_codes[mode].on_error);
 }
 
+/*
+ * The mapped input file shrank under us: what was read is not the
+ * message. Filter mode fails so the host keeps its copy.
+ */
+static void
+input_shrank(int sig)
+{
+	static const char	 text[] =
+	    "backscatter: the message file shrank while being read\n";
+
+	(void)sig;
+	(void)!write(STDERR_FILENO, text, sizeof(text) - 1);
+	_exit(mode == MODE_FILTER ? EX_TEMPFAIL : exit_codes[mode].on_error);
+}
+
 /* Copy what is left on stdin to stdout (an oversize message). */
 static int
 stream_rest(void)
@@ -478,7 +493,7 @@ main(int argc, char *argv[])
 	const char		*target = NULL, *script = NULL, *sender = NULL;
 	struct scan_options	 scan = { NULL, 0, 0, NULL, 0, -1 };
 	char			*end;
-	int			 ch, rc, bad = 0, nerr, paths;
+	int			 ch, rc, bad = 0, nerr, paths, mapped = 0;
 
 	opterr = 0;
 	/* --deliver changes what a usage error exits with: find it first */
@@ -623,8 +638,17 @@ main(int argc, char *argv[])
 	}
 
 	/* The watchdog starts once the message is in: a slow writer is the
-	 * host's business, and a partial message must never pass for whole. */
-	if (message_read(STDIN_FILENO, &msg, LIMIT_MESSAGE_BYTES) == -1) {
+	 * host's business, and a partial message must never pass for whole.
+	 * A large file is mapped, except for --deliver, which must never
+	 * die of SIGBUS halfway through appending to an mbox. */
+	if (mode != MODE_DELIVER) {
+		signal(SIGBUS, input_shrank);
+		if ((mapped = message_map(STDIN_FILENO, &msg,
+		    LIMIT_MESSAGE_BYTES)) == 0)
+			signal(SIGBUS, SIG_DFL);
+	}
+	if (!mapped && message_read(STDIN_FILENO, &msg,
+	    LIMIT_MESSAGE_BYTES) == -1) {
 		fprintf(stderr, "backscatter: reading the message: %s\n",
 		    strerror(errno));
 		/* what we have is not the whole message: filter mode fails

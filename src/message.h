@@ -37,6 +37,8 @@ struct message {
 	char			*body;		/* normalised body, see message_body */
 	size_t			 body_len;
 	char			*from_line;	/* the From_ line without EOL, or NULL */
+	void			*map;		/* message_map's mapping, or NULL */
+	size_t			 map_len;
 };
 
 /*
@@ -45,6 +47,14 @@ struct message {
  * caller to stream through. Returns 0, or -1 on a read error.
  */
 int	 message_read(int fd, struct message *, size_t limit);
+/*
+ * Map fd instead of reading it when it is a regular file holding from
+ * LIMIT_MAP_MIN_BYTES to limit bytes from its offset on: 1 mapped (raw
+ * then points into a private, writable mapping, NUL-terminated, and the
+ * offset is at the end, as after reading), 0 not mapped (read it). A file
+ * that shrinks while mapped raises SIGBUS on access: the caller handles.
+ */
+int	 message_map(int fd, struct message *, size_t limit);
 /* Read and throw away the rest of fd (every mode reads stdin to the end);
  * 0, or -1 on a read error. */
 int	 message_drain(int fd);

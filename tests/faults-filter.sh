@@ -121,4 +121,18 @@ rc=$?
 check "oversize: stdin fails while draining: --test exits 2 (got $rc)" \
     test "$rc" = 2
 rm -f "$T/big.eml" "$T/got"
+
+# A large message file is mapped, not read; if it shrinks under us (another
+# process truncates it), touching the mapping raises SIGBUS: filter mode
+# must then fail with 75, not die of the signal or pass a part for whole.
+python3 -c 'import sys; sys.stdout.buffer.write(b"From: a@b.example\nSubject: big\n\n" + b"y" * (2 * 1024 * 1024))' > "$T/big.eml"
+cp "$T/big.eml" "$T/shrink.eml"
+fbs FAULT_SHRINK_MAPPED=1 -- < "$T/shrink.eml" > "$T/got" 2> "$T/err"
+is "$?" 75 "mapped input truncated while read: filter exits 75"
+check "mapped input truncated: nothing on stdout" test ! -s "$T/got"
+check "mapped input truncated: says so on stderr" grep -q shrank "$T/err"
+cp "$T/big.eml" "$T/shrink.eml"
+fbs FAULT_SHRINK_MAPPED=1 -- --test < "$T/shrink.eml" > /dev/null 2>&1
+is "$?" 2 "mapped input truncated while read: --test exits 2"
+rm -f "$T/big.eml" "$T/shrink.eml" "$T/got" "$T/err"
 done_testing

@@ -16,6 +16,9 @@
  *               half its bytes and succeeds: callers must loop
  * FAULT_REPORT  a file that gets "NAME calls" lines at exit, to learn how
  *               many calls a run makes (for looping over every N)
+ * FAULT_SHRINK_MAPPED=1  when a file is mapped, truncate it to nothing
+ *               right after (as another process could): reading the
+ *               mapping then raises SIGBUS
  *
  * The wrappers go straight to the system (syscall(2), __libc_malloc), so
  * no dlsym is needed and allocation inside the shim cannot recurse. Only
@@ -29,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/uio.h>
@@ -132,6 +136,24 @@ report(void)
 			(void)syscall(SYS_write, fd, line, (size_t)n);
 	}
 	syscall(SYS_close, fd);
+}
+
+void *
+mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	void	*p = (void *)syscall(SYS_mmap, addr, len, prot, flags, fd, off);
+	char	 path[64];
+	int	 w;
+
+	if (p != MAP_FAILED && !(flags & MAP_ANONYMOUS) && fd >= 0 &&
+	    getenv("FAULT_SHRINK_MAPPED") != NULL) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		if ((w = (int)syscall(SYS_open, path, O_WRONLY)) != -1) {
+			(void)syscall(SYS_ftruncate, w, 0);
+			syscall(SYS_close, w);
+		}
+	}
+	return p;
 }
 
 ssize_t

@@ -184,6 +184,35 @@ for c in $small; do
 	run "$c" 1000 filter
 	rm -f "$T/$c.eml"
 done
+# A message file of 1 MiB or more on stdin is mapped, not read: the same
+# bytes must come out, also when stdin starts part-way into the file (not
+# on a page boundary), and --test must read it the same way.
+python3 - "$T" <<'PY'
+import sys
+t = sys.argv[1]
+msg = (b"Return-Path: <>\nFrom: MAILER-DAEMON@mx.remote.example\n"
+       b"Subject: Undelivered Mail Returned to Sender\n\n"
+       b"Your message was rejected as spam.\n" + b"z" * (3 * 1024 * 1024) + b"\n")
+open(t + "/mapped.eml", "wb").write(msg)
+open(t + "/offset.eml", "wb").write(b"j" * 5003 + msg)
+PY
+"$BACKSCATTER" < "$T/mapped.eml" > "$T/got"
+is "$?" 0 "mapped 3 MiB file: filter exits 0"
+check "mapped 3 MiB file: output byte-exact" \
+    python3 "$check_py" filter "$T/mapped.eml" "$T/got"
+"$BACKSCATTER" --test < "$T/mapped.eml"
+rc=$?
+cat "$T/mapped.eml" | "$BACKSCATTER" --test
+is "$rc" "$?" "mapped 3 MiB file: --test answers as when the bytes come by pipe"
+python3 -c 'import subprocess, sys
+f = open(sys.argv[1], "rb"); f.seek(5003)
+sys.exit(subprocess.run([sys.argv[2]], stdin=f, stdout=open(sys.argv[3], "wb")).returncode)' \
+    "$T/offset.eml" "$BACKSCATTER" "$T/got"
+is "$?" 0 "mapped file from offset 5003: filter exits 0"
+check "mapped file from offset 5003: output is the message from there on" \
+    python3 "$check_py" filter "$T/mapped.eml" "$T/got"
+rm -f "$T/mapped.eml" "$T/offset.eml" "$T/got"
+
 if [ -n "$VALGRIND" ]; then
 	ok "inputs of 30 MiB and more: skipped under valgrind # SKIP"
 	done_testing
