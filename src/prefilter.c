@@ -229,10 +229,31 @@ escape(struct pf *pf, unsigned char *lit, size_t *litlen)
 	}
 }
 
+/*
+ * Just past "[:name:]" (or [.x.], [=x=]) whose name starts at p, or NULL
+ * when it is not one: then '[' is a character of the class. PCRE2's rule:
+ * a ']' or another "[:" first means not.
+ */
+static const unsigned char *
+posix_end(const unsigned char *p, const unsigned char *end, unsigned char k)
+{
+	for (; p < end; p++) {
+		if (*p == '\\' && p + 1 < end && (p[1] == ']' || p[1] == '\\'))
+			p++;
+		else if ((*p == '[' && p + 1 < end && p[1] == k) || *p == ']')
+			return NULL;
+		else if (*p == k && p + 1 < end && p[1] == ']')
+			return p + 2;
+	}
+	return NULL;
+}
+
 /* A character class, pf->p after its '['. */
 static void
 class(struct pf *pf)
 {
+	const unsigned char	*q;
+
 	if (pf->p < pf->end && *pf->p == '^')
 		pf->p++;
 	if (pf->p < pf->end && *pf->p == ']')
@@ -244,18 +265,14 @@ class(struct pf *pf)
 				pf->bail = 1;
 				return;
 			}
-			pf->p += 2;
+			/* \c takes the next character too, even a ']' */
+			pf->p += pf->p + 1 < pf->end && pf->p[1] == 'c' ? 3 : 2;
 			continue;
 		}
 		if (*pf->p == '[' && pf->p + 1 < pf->end &&
-		    (pf->p[1] == ':' || pf->p[1] == '.' || pf->p[1] == '=')) {
-			unsigned char	 k = pf->p[1];
-
-			pf->p += 2;
-			while (pf->p + 1 < pf->end &&
-			    !(pf->p[0] == k && pf->p[1] == ']'))
-				pf->p++;
-			pf->p += 2;
+		    (pf->p[1] == ':' || pf->p[1] == '.' || pf->p[1] == '=') &&
+		    (q = posix_end(pf->p + 2, pf->end, pf->p[1])) != NULL) {
+			pf->p = q;
 			continue;
 		}
 		if (*pf->p == ']') {

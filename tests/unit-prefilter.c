@@ -10,6 +10,7 @@
 
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <pcre2.h>
@@ -43,6 +44,9 @@ static const struct {
 	{ "[abc]def", "", "def" },
 	{ "[\\]x]yzw", "", "yzw" },
 	{ "[[:alpha:]]+xyz", "", "xyz" },
+	{ "[a\\c]wxyz]abcd", "", "abcd" },	/* \c] is a character */
+	{ "[[=]abcd[=]]", "", "abcd" },	/* "[=" without "=]": characters */
+	{ "[[:alpha:]x]abcd", "", "abcd" },
 	{ "a.b.c", "", "" },
 	{ "a{2}bcd", "", "bcd" },
 	{ "ab{0,2}cde", "", "cde" },
@@ -258,12 +262,75 @@ builtin_patterns(void)
 	buf_free(&err);
 }
 
+/* Inputs fuzz/fuzz_prefilter found (tests/data/regress, .pf), replayed. */
+static void
+replay(void)
+{
+	char			 path[4096], buf[16384], set[8192], pattern[4096];
+	const char		*top = getenv("top_srcdir"), *nul;
+	struct prefilter_text	 t;
+	struct dirent		*d;
+	pcre2_code		*re;
+	PCRE2_SIZE		 off;
+	DIR			*dir;
+	ssize_t			 n;
+	size_t			 plen;
+	void			*bits;
+	int			 fd, e, caseless, m, found = 0;
+
+	snprintf(path, sizeof(path), "%s/tests/data/regress",
+	    top != NULL ? top : ".");
+	if ((dir = opendir(path)) == NULL)
+		return;
+	md = pcre2_match_data_create(1, NULL);
+	while ((d = readdir(dir)) != NULL) {
+		size_t	 len = strlen(d->d_name);
+
+		if (len < 4 || strcmp(d->d_name + len - 3, ".pf") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/tests/data/regress/%s",
+		    top != NULL ? top : ".", d->d_name);
+		if ((fd = open(path, O_RDONLY)) == -1)
+			continue;
+		n = read(fd, buf, sizeof(buf));
+		close(fd);
+		if (n < 2 || (nul = memchr(buf + 1, '\0', (size_t)n - 1)) == NULL)
+			continue;
+		caseless = buf[0] & 1;
+		plen = (size_t)(nul - (buf + 1));
+		if (plen >= sizeof(pattern))
+			continue;
+		memcpy(pattern, buf + 1, plen);
+		pattern[plen] = '\0';
+		re = pcre2_compile((PCRE2_SPTR)pattern, plen,
+		    (caseless ? PCRE2_CASELESS : 0) | PCRE2_UTF |
+		    PCRE2_MATCH_INVALID_UTF, &e, &off, NULL);
+		if (re == NULL)
+			continue;
+		found++;
+		m = pcre2_match(re, (PCRE2_SPTR)nul + 1,
+		    (size_t)(buf + n - (nul + 1)), 0, 0, md, NULL) >= 0;
+		bits = malloc(prefilter_bits((size_t)(buf + n - (nul + 1))));
+		prefilter_text(&t, bits, nul + 1, (size_t)(buf + n - (nul + 1)));
+		ok(!m || prefilter_literals(pattern, caseless, 0, set,
+		    sizeof(set)) == 0 || prefilter_maybe(&t, set),
+		    "%s: a text PCRE2 matches is not ruled out", d->d_name);
+		free(bits);
+		pcre2_code_free(re);
+	}
+	closedir(dir);
+	pcre2_match_data_free(md);
+	md = NULL;
+	ok(found >= 2, "%d fuzzer inputs replayed", found);
+}
+
 int
 main(void)
 {
 	plan(0);
 	literals_cases();
 	trigram_cases();
+	replay();
 	builtin_patterns();
 	return done();
 }

@@ -1,0 +1,83 @@
+/*
+ * fuzz_prefilter.c - libFuzzer harness for the literal prefilter: the
+ * input is a pattern, a NUL, and a text. Whenever PCRE2 compiles the
+ * pattern (as the rules do: UTF, invalid UTF matched, caseless or not by
+ * the first byte) and matches the text, the prefilter must not have
+ * ruled the text out. A pattern that matches without any of the
+ * literals the prefilter found for it aborts.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include <pcre2.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "prefilter.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+static pcre2_match_data		*md;
+static pcre2_match_context	*mctx;
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char			 set[PREFILTER_SET_MAX *
+				    (PREFILTER_LIT_MAX + 1) + 1];
+	char			 pattern[2048];
+	const uint8_t		*nul;
+	const char		*text;
+	struct prefilter_text	 t;
+	pcre2_code		*re;
+	PCRE2_SIZE		 off;
+	size_t			 plen, tlen;
+	uint32_t		 options;
+	void			*bits;
+	int			 err, n, m;
+
+	if (size < 2)
+		return 0;
+	/* first byte: bit 0 caseless */
+	options = data[0] & 1 ? PCRE2_CASELESS : 0;
+	data++;
+	size--;
+	if ((nul = memchr(data, '\0', size)) == NULL)
+		return 0;
+	plen = (size_t)(nul - data);
+	if (plen >= sizeof(pattern))
+		return 0;
+	memcpy(pattern, data, plen);
+	pattern[plen] = '\0';
+	text = (const char *)nul + 1;
+	tlen = size - plen - 1;
+
+	if (md == NULL) {
+		md = pcre2_match_data_create(1, NULL);
+		mctx = pcre2_match_context_create(NULL);
+		pcre2_set_match_limit(mctx, 100000);
+		pcre2_set_depth_limit(mctx, 1000);
+	}
+	re = pcre2_compile((PCRE2_SPTR)pattern, plen, options | PCRE2_UTF |
+	    PCRE2_MATCH_INVALID_UTF, &err, &off, NULL);
+	if (re == NULL)
+		return 0;
+	n = prefilter_literals(pattern, options & PCRE2_CASELESS ? 1 : 0, 0,
+	    set, sizeof(set));
+	if (n > 0) {
+		m = pcre2_match(re, (PCRE2_SPTR)text, tlen, 0, 0, md, mctx);
+		if ((bits = malloc(prefilter_bits(tlen))) == NULL)
+			abort();
+		prefilter_text(&t, bits, text, tlen);
+		if (m >= 0 && !prefilter_maybe(&t, set)) {
+			fprintf(stderr, "prefilter: /%s/%s matches a text it "
+			    "ruled out\n", pattern,
+			    options & PCRE2_CASELESS ? "i" : "");
+			abort();
+		}
+		free(bits);
+	}
+	pcre2_code_free(re);
+	return 0;
+}
