@@ -2,7 +2,9 @@
  * arena.c - per-message bump allocator (see arena.h).
  *
  * Chunks of 64 KB, larger requests get a chunk of their own. Memory is
- * zeroed so parsed structures start empty.
+ * zeroed so parsed structures start empty, except what arena_alloc_bytes
+ * hands out for text about to be written over (a normalised copy of a
+ * 30 MB body need not be zeroed first).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -31,7 +33,7 @@ arena_init(struct arena *a, size_t max)
 }
 
 void *
-arena_alloc(struct arena *a, size_t n)
+arena_alloc_bytes(struct arena *a, size_t n)
 {
 	struct arena_chunk	*c = a->chunks;
 	size_t			 size;
@@ -61,7 +63,16 @@ arena_alloc(struct arena *a, size_t n)
 	p = (char *)c + CHUNK_HEAD + c->off;
 	c->off += n;
 	a->used += n;
-	memset(p, 0, n);
+	return p;
+}
+
+void *
+arena_alloc(struct arena *a, size_t n)
+{
+	void	*p;
+
+	if ((p = arena_alloc_bytes(a, n)) != NULL)
+		memset(p, 0, n);
 	return p;
 }
 
@@ -70,7 +81,7 @@ arena_strndup(struct arena *a, const char *s, size_t n)
 {
 	char	*p;
 
-	if ((p = arena_alloc(a, n + 1)) == NULL)
+	if ((p = arena_alloc_bytes(a, n + 1)) == NULL)
 		return NULL;
 	memcpy(p, s, n);
 	p[n] = '\0';

@@ -21,6 +21,8 @@ struct arena {
 void	 arena_init(struct arena *, size_t max);
 /* Zeroed memory aligned for any type, or NULL past the arena's max. */
 void	*arena_alloc(struct arena *, size_t);
+/* The same, not zeroed: for text the caller writes before reading. */
+void	*arena_alloc_bytes(struct arena *, size_t);
 /* A NUL-terminated copy of n bytes, or NULL. */
 char	*arena_strndup(struct arena *, const char *, size_t n);
 char	*arena_strdup(struct arena *, const char *);

@@ -148,7 +148,7 @@ text_normalise(struct arena *a, const char *raw, size_t n, size_t *len_r)
 	const char	*cr, *nul, *next, *end = raw + n;
 	char		*out, *o;
 
-	if ((out = arena_alloc(a, n + 1)) == NULL)
+	if ((out = arena_alloc_bytes(a, n + 1)) == NULL)
 		return NULL;
 	o = out;
 	/* Copy runs between the bytes that change with memchr and memcpy:

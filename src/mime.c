@@ -222,7 +222,7 @@ mime_decode(struct arena *a, const struct mime_part *p, size_t *len_r)
 
 	if (n > LIMIT_PART_DECODED * 2)
 		n = LIMIT_PART_DECODED * 2;
-	if ((out = arena_alloc(a, n + 1)) == NULL)
+	if ((out = arena_alloc_bytes(a, n + 1)) == NULL)
 		return NULL;
 	if (p->encoding != NULL && strcmp(p->encoding, "base64") == 0)
 		n = base64_decode(p->body, n, out);
@@ -253,7 +253,7 @@ html_to_text(struct arena *a, const char *s, size_t n, size_t *len_r)
 	char	*out, *o;
 	size_t	 i, k;
 
-	if ((out = arena_alloc(a, n + 1)) == NULL)
+	if ((out = arena_alloc_bytes(a, n + 1)) == NULL)
 		return NULL;
 	o = out;
 	for (i = 0; i < n; i++) {
