@@ -59,10 +59,6 @@
 /* Bytes of one diagnostic text kept. */
 #define LIMIT_DIAGNOSTIC	1024
 
-/* A message on stdin as a regular file of at least this size is mapped,
- * not read: no copy, no zeroed pages (smaller ones cost less to read). */
-#define LIMIT_MAP_MIN_BYTES	(1024u * 1024)
-
 /* Bytes of the bounce's own text and of the original's body fed to regexes:
  * spam words are in the first few KB, and regex cost grows with input. */
 #define LIMIT_REGEX_INPUT	(256u * 1024)

@@ -91,6 +91,9 @@ message_read(int fd, struct message *m, size_t limit)
 	return 0;
 }
 
+/* A file this large or larger is mapped: smaller ones cost less to read. */
+#define MAP_MIN_BYTES	(1024u * 1024)
+
 int
 message_map(int fd, struct message *m, size_t limit)
 {
@@ -105,7 +108,7 @@ message_map(int fd, struct message *m, size_t limit)
 	    (off = lseek(fd, 0, SEEK_CUR)) == -1 || off > st.st_size)
 		return 0;
 	size = (size_t)(st.st_size - off);
-	if (size < LIMIT_MAP_MIN_BYTES || size > limit ||
+	if (size < MAP_MIN_BYTES || size > limit ||
 	    (pg = sysconf(_SC_PAGESIZE)) <= 0)
 		return 0;
 	page = (size_t)pg;

@@ -49,7 +49,7 @@ struct message {
 int	 message_read(int fd, struct message *, size_t limit);
 /*
  * Map fd instead of reading it when it is a regular file holding from
- * LIMIT_MAP_MIN_BYTES to limit bytes from its offset on: 1 mapped (raw
+ * 1 MiB to limit bytes from its offset on: 1 mapped (raw
  * then points into a private, writable mapping, NUL-terminated, and the
  * offset is at the end, as after reading), 0 not mapped (read it). A file
  * that shrinks while mapped raises SIGBUS on access: the caller handles.
