@@ -284,6 +284,31 @@ class(struct pf *pf)
 	pf->bail = 1;
 }
 
+/*
+ * Past a group's name: skip bytes of "<" or "P<" (pf->p at the first),
+ * then a name (a letter or '_', then word characters), then end. Any
+ * other shape is some syntax not read here: bail.
+ */
+static void
+group_name(struct pf *pf, int skip, unsigned char end)
+{
+	const unsigned char	*p = pf->p + skip;
+
+	if (p >= pf->end || !((*p >= 'a' && *p <= 'z') ||
+	    (*p >= 'A' && *p <= 'Z') || *p == '_')) {
+		pf->bail = 1;
+		return;
+	}
+	while (p < pf->end && ((*p >= 'a' && *p <= 'z') ||
+	    (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_'))
+		p++;
+	if (p >= pf->end || *p != end) {
+		pf->bail = 1;
+		return;
+	}
+	pf->p = p + 1;
+}
+
 /* A group, pf->p after its '('. */
 static enum atom
 group(struct pf *pf, struct pf_set *set)
@@ -307,25 +332,24 @@ group(struct pf *pf, struct pf_set *set)
 		case ':': case '>': case '|':
 			pf->p++;
 			break;
-		case '=': case '!':
+		case '=': case '!': case '*':	/* (?* non-atomic */
 			pf->p++;
 			look = 1;
 			break;
 		case '<':
 			if (pf->p + 1 < pf->end && (pf->p[1] == '=' ||
-			    pf->p[1] == '!')) {
+			    pf->p[1] == '!' || pf->p[1] == '*')) {
 				pf->p += 2;
 				look = 1;
 			} else
-				skip_past(pf, '>');
+				group_name(pf, 1, '>');
 			break;
 		case '\'':
-			pf->p++;
-			skip_past(pf, '\'');
+			group_name(pf, 1, '\'');
 			break;
 		case 'P':
 			if (pf->p + 1 < pf->end && pf->p[1] == '<')
-				skip_past(pf, '>');
+				group_name(pf, 2, '>');
 			else
 				pf->bail = 1;
 			break;

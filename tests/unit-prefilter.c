@@ -61,6 +61,11 @@ static const struct {
 	{ "(?#spam)food", "", "food" },
 	{ "(?i:abcd)e", "", "abcd" },
 	{ "(?<n>hello)\\s\\k<n>", "", "hello" },
+	{ "(?'n'hello)", "", "hello" },
+	{ "(?P<n>hello)", "", "hello" },
+	{ "(?<*hello)abcd", "", "abcd" },	/* non-atomic lookbehind */
+	{ "(?*hello)abcd", "", "abcd" },	/* non-atomic lookahead */
+	{ "(?<1x>hello)", "", "" },		/* not a name: not read */
 	{ "foo\\1bar", "", "foo" },
 	{ "(?R)abc", "", "abc" },
 	{ "a(?1)bcd", "", "" },		/* recursion by number: not read */
