@@ -139,8 +139,9 @@ struct ruleset {
 	size_t			 index_mask;
 	int			*order;		/* metas in evaluation order */
 	int			 norder;
-	struct slot		 slots[RULES_SLOTS_MAX];
+	struct slot		*slots;		/* grown as fields appear */
 	int			 nslots;
+	int			 slots_cap;
 
 	pcre2_compile_context	*cctx;
 	pcre2_match_context	*mctx;
@@ -218,6 +219,7 @@ rules_free(struct ruleset *rs)
 		free(rs->files[i]);
 	free(rs->files);
 	free(rs->order);
+	free(rs->slots);
 	for (i = 0; i < rs->nprebuilt; i++)
 		if (rs->prebuilt[i] != NULL)
 			pcre2_code_free(rs->prebuilt[i]);
@@ -1164,6 +1166,15 @@ slot_for(struct ruleset *rs, const struct rule *r)
 			return i;
 	if (rs->nslots >= RULES_SLOTS_MAX)
 		return -1;
+	if (rs->nslots == rs->slots_cap) {
+		struct slot	*sl;
+		int		 cap = rs->slots_cap ? rs->slots_cap * 2 : 32;
+
+		if ((sl = realloc(rs->slots, (size_t)cap * sizeof(*sl))) == NULL)
+			return -1;
+		rs->slots = sl;
+		rs->slots_cap = cap;
+	}
 	rs->slots[rs->nslots].orig = orig;
 	rs->slots[rs->nslots].field = r->field;
 	rs->slots[rs->nslots].mod = r->mod;
