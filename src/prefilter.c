@@ -26,12 +26,27 @@
 
 #define PF_POOL		32768
 #define PF_DEPTH	64
+/* Strings in an exact set: the cross product of a few small choices. */
+#define PF_EXACT_MAX	16
+/* Characters in a class read as an exact set. */
+#define PF_CLASS_MAX	4
 
 struct pf_set {
 	int		 any;		/* requires nothing known */
 	int		 n;
 	uint16_t	 off[PREFILTER_SET_MAX];
 	uint8_t		 len[PREFILTER_SET_MAX];
+};
+
+/*
+ * Every string a piece can match, when there are few: a literal run, a
+ * small class, a group of such alternatives, an optional one of these.
+ * Strings are folded.
+ */
+struct pf_exact {
+	int		 n;
+	uint8_t		 len[PF_EXACT_MAX];
+	char		 s[PF_EXACT_MAX][PREFILTER_LIT_MAX];
 };
 
 struct pf {
@@ -43,9 +58,15 @@ struct pf {
 	char			 pool[PF_POOL];
 };
 
-enum atom { A_LIT, A_ANY, A_ZW, A_SET, A_NONE };
+enum atom {
+	A_EXACT,	/* matches one of the strings of an exact set */
+	A_ANY,		/* some text, nothing known */
+	A_ZW,		/* consumes nothing: \b, ^, lookarounds */
+	A_SET,		/* a group: one of a set of literals is in it */
+	A_NONE		/* nothing at all: comments, (?i) */
+};
 
-static void	alt(struct pf *, struct pf_set *);
+static void	alt(struct pf *, struct pf_set *, struct pf_exact *);
 
 int
 prefilter_fold(const unsigned char *s, size_t len, size_t *adv)
@@ -53,6 +74,9 @@ prefilter_fold(const unsigned char *s, size_t len, size_t *adv)
 	*adv = 1;
 	if (s[0] >= 'A' && s[0] <= 'Z')
 		return s[0] + ('a' - 'A');
+	/* \s without UCP: all one character */
+	if (s[0] == ' ' || (s[0] >= '\t' && s[0] <= '\r'))
+		return ' ';
 	/* U+017F LATIN SMALL LETTER LONG S */
 	if (s[0] == 0xc5 && len >= 2 && s[1] == 0xbf) {
 		*adv = 2;
@@ -81,14 +105,23 @@ static const char *const common[] = {
 static double
 lit_cost(const char *s, size_t len)
 {
+	size_t	 n, k, letters = 0;
 	int	 i;
 
 	if (len < 3)
 		return 1e9;
+	/* "message " is as common as "message", "as " as any short word */
+	for (n = len; n > 0 && s[n - 1] == ' '; n--)
+		;
+	for (; n > 0 && *s == ' '; s++, n--)
+		;
 	for (i = 0; common[i] != NULL; i++)
-		if (strlen(common[i]) == len && memcmp(common[i], s, len) == 0)
+		if (strlen(common[i]) == n && memcmp(common[i], s, n) == 0)
 			return 0.9;
-	switch (len) {
+	for (k = 0; k < n; k++)
+		letters += s[k] != ' ';
+	switch (letters) {
+	case 0: case 1: case 2: return 0.9;
 	case 3: return 0.3;
 	case 4: return 0.15;
 	case 5: return 0.08;
@@ -121,28 +154,92 @@ consider(struct pf *pf, struct pf_set *best, double *bestc,
 	}
 }
 
-/* Store a run as a one-literal candidate. */
 static void
-flush(struct pf *pf, char *run, size_t *rl, struct pf_set *best,
+exact_one(struct pf_exact *x, const char *s, size_t len)
+{
+	x->n = 1;
+	x->len[0] = (uint8_t)len;
+	memcpy(x->s[0], s, len);
+}
+
+/* Add a string unless it is there; 0, or -1 when full. */
+static int
+exact_add(struct pf_exact *x, const char *s, size_t len)
+{
+	int	 i;
+
+	for (i = 0; i < x->n; i++)
+		if (x->len[i] == len && memcmp(x->s[i], s, len) == 0)
+			return 0;
+	if (x->n >= PF_EXACT_MAX || len > PREFILTER_LIT_MAX)
+		return -1;
+	x->len[x->n] = (uint8_t)len;
+	memcpy(x->s[x->n++], s, len);
+	return 0;
+}
+
+/* The run's strings as a candidate set; the run starts again empty. */
+static void
+flush(struct pf *pf, struct pf_exact *run, struct pf_set *best,
     double *bestc)
 {
-	struct pf_set	 one;
+	struct pf_set	 cand;
+	int		 i;
 
-	if (*rl == 0)
+	if (run->n == 1 && run->len[0] == 0)
 		return;
-	if (pf->used + *rl + 1 > sizeof(pf->pool)) {
-		pf->bail = 1;
+	cand.any = 0;
+	cand.n = 0;
+	for (i = 0; i < run->n; i++) {
+		if (pf->used + run->len[i] + 1 > sizeof(pf->pool)) {
+			pf->bail = 1;
+			return;
+		}
+		memcpy(pf->pool + pf->used, run->s[i], run->len[i]);
+		pf->pool[pf->used + run->len[i]] = '\0';
+		cand.off[cand.n] = (uint16_t)pf->used;
+		cand.len[cand.n++] = run->len[i];
+		pf->used += run->len[i] + 1;
+	}
+	exact_one(run, "", 0);
+	consider(pf, best, bestc, &cand);
+}
+
+/*
+ * Append x to the run: every string of the run followed by every string
+ * of x. When that would be too many or too long, the run so far becomes
+ * a candidate and x starts a new one: *broken is then set (the run no
+ * longer holds all the sequence has matched).
+ */
+static void
+append(struct pf *pf, struct pf_exact *run, const struct pf_exact *x,
+    struct pf_set *best, double *bestc, int *broken)
+{
+	struct pf_exact	 out;
+	int		 i, k, fits = run->n * x->n <= PF_EXACT_MAX;
+	size_t		 n;
+
+	for (i = 0; fits && i < run->n; i++)
+		for (k = 0; k < x->n; k++)
+			if (run->len[i] + x->len[k] > PREFILTER_LIT_MAX)
+				fits = 0;
+	if (!fits) {
+		flush(pf, run, best, bestc);
+		*broken = 1;
+		*run = *x;
 		return;
 	}
-	memcpy(pf->pool + pf->used, run, *rl);
-	pf->pool[pf->used + *rl] = '\0';
-	one.any = 0;
-	one.n = 1;
-	one.off[0] = (uint16_t)pf->used;
-	one.len[0] = (uint8_t)*rl;
-	pf->used += *rl + 1;
-	*rl = 0;
-	consider(pf, best, bestc, &one);
+	out.n = 0;
+	for (i = 0; i < run->n; i++)
+		for (k = 0; k < x->n; k++) {
+			char	 buf[PREFILTER_LIT_MAX];
+
+			n = run->len[i];
+			memcpy(buf, run->s[i], n);
+			memcpy(buf + n, x->s[k], x->len[k]);
+			(void)exact_add(&out, buf, n + x->len[k]);
+		}
+	*run = out;
 }
 
 /* Skip to and past the byte c; bail if it never comes. */
@@ -157,9 +254,20 @@ skip_past(struct pf *pf, unsigned char c)
 		pf->p++;
 }
 
+/* A one-character exact set of the folded c. */
+static enum atom
+exact_char(struct pf_exact *x, unsigned char c)
+{
+	size_t	 adv;
+	char	 f = (char)prefilter_fold(&c, 1, &adv);
+
+	exact_one(x, &f, 1);
+	return A_EXACT;
+}
+
 /* The escape after a backslash (pf->p at the character after it). */
 static enum atom
-escape(struct pf *pf, unsigned char *lit, size_t *litlen)
+escape(struct pf *pf, struct pf_exact *x)
 {
 	unsigned char	 e;
 
@@ -177,9 +285,7 @@ escape(struct pf *pf, unsigned char *lit, size_t *litlen)
 	    (e >= '0' && e <= '9'))) {
 		if (e < 0x20 || e == 0x7f)
 			return A_ANY;
-		lit[0] = e;
-		*litlen = 1;
-		return A_LIT;
+		return exact_char(x, e);
 	}
 	switch (e) {
 	case 'Q':		/* quoting changes what follows: not read */
@@ -189,6 +295,9 @@ escape(struct pf *pf, unsigned char *lit, size_t *litlen)
 		return A_NONE;
 	case 'b': case 'B': case 'A': case 'z': case 'Z': case 'G': case 'K':
 		return A_ZW;
+	case 's':		/* [ \t\n\v\f\r], all folded to ' ' */
+	case 'n': case 't': case 'r': case 'f':
+		return exact_char(x, ' ');
 	case 'c':
 		if (pf->p >= pf->end) {
 			pf->bail = 1;
@@ -207,9 +316,10 @@ escape(struct pf *pf, unsigned char *lit, size_t *litlen)
 			if (e == 'p' || e == 'P')
 				pf->p++;
 			else if (e == 'x')
-				while (pf->p < pf->end && ((*pf->p >= '0' && *pf->p <= '9') ||
-				    (*pf->p >= 'a' && *pf->p <= 'f') ||
-				    (*pf->p >= 'A' && *pf->p <= 'F')))
+				while (pf->p < pf->end && ((*pf->p >= '0' &&
+				    *pf->p <= '9') || (*pf->p >= 'a' &&
+				    *pf->p <= 'f') || (*pf->p >= 'A' &&
+				    *pf->p <= 'F')))
 					pf->p++;
 			else if (e == 'g')
 				while (pf->p < pf->end && (*pf->p == '-' ||
@@ -224,7 +334,7 @@ escape(struct pf *pf, unsigned char *lit, size_t *litlen)
 			while (pf->p < pf->end && *pf->p >= '0' &&
 			    *pf->p <= '9')
 				pf->p++;
-		/* \d \w \s \h \v \R \X \C \n \t ...: some character(s) */
+		/* \d \w \S \h \v \R \X \C ...: some character(s) */
 		return A_ANY;
 	}
 }
@@ -248,40 +358,74 @@ posix_end(const unsigned char *p, const unsigned char *end, unsigned char k)
 	return NULL;
 }
 
-/* A character class, pf->p after its '['. */
-static void
-class(struct pf *pf)
+/*
+ * A character class, pf->p after its '['. A few plain characters, like
+ * [i1!|], are an exact set; anything else (ranges, negation, escapes of
+ * letters, POSIX names, non-ASCII) is some character.
+ */
+static enum atom
+class(struct pf *pf, struct pf_exact *x)
 {
 	const unsigned char	*q;
+	int			 plain = 1, first = 1;
+	char			 f;
 
-	if (pf->p < pf->end && *pf->p == '^')
+	x->n = 0;
+	if (pf->p < pf->end && *pf->p == '^') {
+		plain = 0;
 		pf->p++;
-	if (pf->p < pf->end && *pf->p == ']')
-		pf->p++;
+	}
 	while (pf->p < pf->end) {
-		if (*pf->p == '\\') {
+		unsigned char	 c = *pf->p;
+
+		if (c == ']' && !first) {
+			pf->p++;
+			return plain && x->n > 0 ? A_EXACT : A_ANY;
+		}
+		first = 0;
+		if (c == '\\') {
 			if (pf->p + 1 < pf->end && (pf->p[1] == 'Q' ||
 			    pf->p[1] == 'E')) {
 				pf->bail = 1;
-				return;
+				return A_NONE;
 			}
+			c = pf->p + 1 < pf->end ? pf->p[1] : 0;
 			/* \c takes the next character too, even a ']' */
-			pf->p += pf->p + 1 < pf->end && pf->p[1] == 'c' ? 3 : 2;
+			pf->p += c == 'c' ? 3 : 2;
+			if (c > 0x20 && c < 0x7f && !((c >= 'a' && c <= 'z') ||
+			    (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+				goto member;
+			if (c == 's' || c == 'n' || c == 't' || c == 'r' ||
+			    c == 'f') {
+				c = ' ';
+				goto member;
+			}
+			plain = 0;
 			continue;
 		}
-		if (*pf->p == '[' && pf->p + 1 < pf->end &&
+		if (c == '[' && pf->p + 1 < pf->end &&
 		    (pf->p[1] == ':' || pf->p[1] == '.' || pf->p[1] == '=') &&
 		    (q = posix_end(pf->p + 2, pf->end, pf->p[1])) != NULL) {
 			pf->p = q;
+			plain = 0;
 			continue;
 		}
-		if (*pf->p == ']') {
-			pf->p++;
-			return;
-		}
 		pf->p++;
+		if (c == '-' || c < 0x20 || c >= 0x7f) {
+			plain = 0;	/* a range, or more than a byte */
+			continue;
+		}
+	member:
+		{
+			size_t	 adv;
+
+			f = (char)prefilter_fold(&c, 1, &adv);
+			if (x->n >= PF_CLASS_MAX || exact_add(x, &f, 1) == -1)
+				plain = 0;
+		}
 	}
 	pf->bail = 1;
+	return A_NONE;
 }
 
 /*
@@ -311,7 +455,7 @@ group_name(struct pf *pf, int skip, unsigned char end)
 
 /* A group, pf->p after its '('. */
 static enum atom
-group(struct pf *pf, struct pf_set *set)
+group(struct pf *pf, struct pf_set *set, struct pf_exact *x)
 {
 	int	 look = 0;
 
@@ -382,7 +526,7 @@ group(struct pf *pf, struct pf_set *set)
 		pf->bail = 1;
 		return A_NONE;
 	}
-	alt(pf, set);
+	alt(pf, set, x);
 	pf->depth--;
 	if (pf->bail)
 		return A_NONE;
@@ -391,15 +535,18 @@ group(struct pf *pf, struct pf_set *set)
 		return A_NONE;
 	}
 	pf->p++;
-	return look ? A_ZW : A_SET;
+	if (look)
+		return A_ZW;
+	return x->n > 0 ? A_EXACT : A_SET;
 }
 
 /* One UTF-8 character at pf->p (a lead byte >= 0x80). */
 static enum atom
-wide(struct pf *pf, unsigned char *lit, size_t *litlen)
+wide(struct pf *pf, struct pf_exact *x)
 {
 	unsigned char	 c = *pf->p;
-	size_t		 n, i;
+	size_t		 n, i, adv;
+	char		 f;
 
 	if (c >= 0xc2 && c <= 0xdf)
 		n = 2;
@@ -420,34 +567,36 @@ wide(struct pf *pf, unsigned char *lit, size_t *litlen)
 			pf->bail = 1;
 			return A_NONE;
 		}
-	memcpy(lit, pf->p, n);
-	*litlen = n;
+	f = (char)prefilter_fold(pf->p, n, &adv);
+	if (adv == n)			/* the long s, the Kelvin sign */
+		exact_one(x, &f, 1);
+	else
+		exact_one(x, (const char *)pf->p, n);
 	pf->p += n;
 	/*
 	 * Caseless, a character may match another with different bytes;
 	 * U+3000-U+9FFF (CJK, kana) has no case, and is kept.
 	 */
-	if (pf->caseless && !(c >= 0xe3 && c <= 0xe9))
+	if (pf->caseless && adv != n && !(c >= 0xe3 && c <= 0xe9))
 		return A_ANY;
-	return A_LIT;
+	return A_EXACT;
 }
 
 static enum atom
-atom(struct pf *pf, unsigned char *lit, size_t *litlen, struct pf_set *set)
+atom(struct pf *pf, struct pf_set *set, struct pf_exact *x)
 {
 	unsigned char	 c = *pf->p;
 
 	if (c >= 0x80)
-		return wide(pf, lit, litlen);
+		return wide(pf, x);
 	pf->p++;
 	switch (c) {
 	case '(':
-		return group(pf, set);
+		return group(pf, set, x);
 	case '[':
-		class(pf);
-		return A_ANY;
+		return class(pf, x);
 	case '\\':
-		return escape(pf, lit, litlen);
+		return escape(pf, x);
 	case '.':
 		return A_ANY;
 	case '^': case '$':
@@ -460,9 +609,7 @@ atom(struct pf *pf, unsigned char *lit, size_t *litlen, struct pf_set *set)
 	default:
 		if (c < 0x20 || c == 0x7f)
 			return A_ANY;
-		lit[0] = c;
-		*litlen = 1;
-		return A_LIT;
+		return exact_char(x, c);
 	}
 }
 
@@ -481,22 +628,32 @@ digits(struct pf *pf, unsigned long *v)
 	return n;
 }
 
-/* The quantifier after an atom: its minimum, 1 when there is none. */
+/*
+ * The quantifier after an atom: its minimum (1 when there is none) and
+ * in *max its maximum (0 for no limit).
+ */
 static unsigned long
-quantifier(struct pf *pf, int *quantified)
+quantifier(struct pf *pf, int *quantified, unsigned long *max)
 {
 	const unsigned char	*save = pf->p;
-	unsigned long		 min = 1, max;
+	unsigned long		 min = 1;
 
 	*quantified = 0;
+	*max = 1;
 	if (pf->p >= pf->end)
 		return 1;
 	switch (*pf->p) {
-	case '*': case '?':
+	case '*':
+		min = 0;
+		*max = 0;
+		pf->p++;
+		break;
+	case '?':
 		min = 0;
 		pf->p++;
 		break;
 	case '+':
+		*max = 0;
 		pf->p++;
 		break;
 	case '{':
@@ -505,12 +662,15 @@ quantifier(struct pf *pf, int *quantified)
 			pf->p = save;
 			return 1;
 		}
+		*max = min;
 		if (pf->p < pf->end && *pf->p == ',') {
 			pf->p++;
-			(void)digits(pf, &max);
+			if (digits(pf, max) == 0)
+				*max = 0;
 		}
 		if (pf->p >= pf->end || *pf->p != '}') {
 			pf->p = save;
+			*max = 1;
 			return 1;
 		}
 		pf->p++;
@@ -524,68 +684,99 @@ quantifier(struct pf *pf, int *quantified)
 	return min;
 }
 
-/* A sequence of items up to '|', ')' or the end. */
+/*
+ * A sequence of items up to '|', ')' or the end: in best the candidate
+ * set least likely to be in a text, and in exact every string the whole
+ * sequence can match (n 0 when it is not known).
+ */
 static void
-seq(struct pf *pf, struct pf_set *best)
+seq(struct pf *pf, struct pf_set *best, struct pf_exact *exact)
 {
-	unsigned char	 lit[4];
-	char		 run[PREFILTER_LIT_MAX];
-	size_t		 rl = 0, litlen = 0, adv, i;
-	double		 bestc = 1e9;
+	struct pf_exact	 run, x;
 	struct pf_set	 grp;
+	double		 bestc = 1e9;
 	enum atom	 a;
-	unsigned long	 min;
-	int		 quantified, full = 0, f;
+	unsigned long	 min, max;
+	int		 quantified, broken = 0;
 
 	best->any = 1;
 	best->n = 0;
+	exact->n = 0;
+	exact_one(&run, "", 0);
 	while (!pf->bail && pf->p < pf->end && *pf->p != '|' &&
 	    *pf->p != ')') {
 		grp.any = 1;
 		grp.n = 0;
-		a = atom(pf, lit, &litlen, &grp);
+		x.n = 0;
+		a = atom(pf, &grp, &x);
 		if (pf->bail)
 			return;
-		min = quantifier(pf, &quantified);
-		if (a == A_LIT && min > 0) {
-			/* the folded character, whole, or the run ends */
-			f = prefilter_fold(lit, litlen, &adv);
-			if (adv == litlen && litlen > 1)
-				litlen = 1, lit[0] = (unsigned char)f;
-			else if (litlen == 1)
-				lit[0] = (unsigned char)f;
-			if (!full && rl + litlen <= sizeof(run)) {
-				for (i = 0; i < litlen; i++)
-					run[rl++] = (char)lit[i];
-			} else
-				full = 1;
-			if (quantified) {
-				flush(pf, run, &rl, best, &bestc);
-				full = 0;
-			}
+		min = quantifier(pf, &quantified, &max);
+		switch (a) {
+		case A_ZW:
+		case A_NONE:
+			/* consumes nothing: what is either side is adjacent */
 			continue;
+		case A_EXACT:
+			if (!quantified) {
+				append(pf, &run, &x, best, &bestc, &broken);
+			} else if (min == 0 && max == 1) {
+				if (exact_add(&x, "", 0) == -1) {
+					flush(pf, &run, best, &bestc);
+					broken = 1;
+				} else
+					append(pf, &run, &x, best, &bestc,
+					    &broken);
+			} else if (min >= 1) {
+				/* once for sure; what follows may not touch */
+				append(pf, &run, &x, best, &bestc, &broken);
+				flush(pf, &run, best, &bestc);
+				broken = 1;
+			} else {
+				flush(pf, &run, best, &bestc);
+				broken = 1;
+			}
+			break;
+		case A_SET:
+			flush(pf, &run, best, &bestc);
+			broken = 1;
+			if (min > 0)
+				consider(pf, best, &bestc, &grp);
+			break;
+		case A_ANY:
+			flush(pf, &run, best, &bestc);
+			broken = 1;
+			break;
 		}
-		flush(pf, run, &rl, best, &bestc);
-		full = 0;
-		if (a == A_SET && min > 0)
-			consider(pf, best, &bestc, &grp);
 	}
-	flush(pf, run, &rl, best, &bestc);
+	if (!broken && !pf->bail)
+		*exact = run;
+	flush(pf, &run, best, &bestc);
 }
 
-/* Branches separated by '|' up to ')' or the end: the union of theirs. */
+/*
+ * Branches separated by '|' up to ')' or the end: the union of their
+ * sets, and of their exact strings when every branch has them.
+ */
 static void
-alt(struct pf *pf, struct pf_set *out)
+alt(struct pf *pf, struct pf_set *out, struct pf_exact *exact)
 {
 	struct pf_set	 br;
-	int		 i;
+	struct pf_exact	 bx;
+	int		 i, all_exact = 1;
 
 	out->any = 0;
 	out->n = 0;
+	exact->n = 0;
 	for (;;) {
-		seq(pf, &br);
+		seq(pf, &br, &bx);
 		if (pf->bail)
 			return;
+		if (bx.n == 0)
+			all_exact = 0;
+		for (i = 0; all_exact && i < bx.n; i++)
+			if (exact_add(exact, bx.s[i], bx.len[i]) == -1)
+				all_exact = 0;
 		if (br.any || br.n == 0)
 			out->any = 1;
 		for (i = 0; !out->any && i < br.n; i++) {
@@ -600,8 +791,10 @@ alt(struct pf *pf, struct pf_set *out)
 			pf->p++;
 			continue;
 		}
-		return;
+		break;
 	}
+	if (!all_exact)
+		exact->n = 0;
 }
 
 /* An inline (?i) anywhere makes the whole pattern count as caseless. */
@@ -625,6 +818,7 @@ prefilter_literals(const char *pattern, int caseless, int extended,
 {
 	static struct pf	 pf;	/* 32 KB: not on the stack */
 	struct pf_set		 set;
+	struct pf_exact		 exact;
 	size_t			 used = 0;
 	int			 i;
 
@@ -634,7 +828,7 @@ prefilter_literals(const char *pattern, int caseless, int extended,
 	pf.p = (const unsigned char *)pattern;
 	pf.end = pf.p + strlen(pattern);
 	pf.caseless = caseless || inline_caseless(pattern);
-	alt(&pf, &set);
+	alt(&pf, &set, &exact);
 	if (pf.bail || pf.p != pf.end || set.any || set.n == 0)
 		return 0;
 	for (i = 0; i < set.n; i++) {

@@ -169,21 +169,38 @@ rules_new(void)
 	return calloc(1, sizeof(struct ruleset));
 }
 
+/* A string of the build-time tables, or NULL. */
+static const char *
+bstr(uint32_t off)
+{
+	return off == BUILTIN_NONE || off >= builtin_strings_len ? NULL :
+	    builtin_strings + off;
+}
+
+/* Free a rule's string, unless it lies in the build-time tables. */
+static void
+free_str(char *p)
+{
+	if (p != NULL && !(builtin_strings_len > 0 && p >= builtin_strings &&
+	    p < builtin_strings + builtin_strings_len))
+		free(p);
+}
+
 static void
 rule_clear(struct rule *r)
 {
 	int	 i;
 
-	free(r->field);
-	free(r->pattern);
-	free(r->unset);
-	free(r->arg);
+	free_str(r->field);
+	free_str(r->pattern);
+	free_str(r->unset);
+	free_str(r->arg);
 	if (r->re != NULL)
 		pcre2_code_free(r->re);
 	free(r->lits_own);
 	r->lits = r->lits_own = NULL;
 	for (i = 0; i < r->nops; i++)
-		free(r->ops[i].name);
+		free_str(r->ops[i].name);
 	free(r->ops);
 	r->field = r->pattern = r->unset = r->arg = NULL;
 	r->re = NULL;
@@ -205,8 +222,8 @@ rules_free(struct ruleset *rs)
 		return;
 	for (i = 0; i < rs->nrules; i++) {
 		rule_clear(&rs->rules[i]);
-		free(rs->rules[i].name);
-		free(rs->rules[i].describe);
+		free_str(rs->rules[i].name);
+		free_str(rs->rules[i].describe);
 	}
 	free(rs->rules);
 	free(rs->index);
@@ -362,7 +379,10 @@ index_rule(struct ruleset *rs, int i)
 	return 0;
 }
 
-/* The rule named name, created empty if new; NULL past RULES_MAX. */
+/*
+ * The rule named name, created empty if new; NULL past RULES_MAX. A name
+ * from the build-time tables is kept, not copied.
+ */
 static struct rule *
 get_rule(struct ruleset *rs, const char *name)
 {
@@ -382,11 +402,14 @@ get_rule(struct ruleset *rs, const char *name)
 	}
 	r = &rs->rules[rs->nrules];
 	memset(r, 0, sizeof(*r));
-	if ((r->name = strdup(name)) == NULL)
+	if (builtin_strings_len > 0 && name >= builtin_strings &&
+	    name < builtin_strings + builtin_strings_len)
+		r->name = (char *)name;
+	else if ((r->name = strdup(name)) == NULL)
 		return NULL;
 	r->score = 1.0;
 	if (index_rule(rs, rs->nrules) == -1) {
-		free(r->name);
+		free_str(r->name);
 		return NULL;
 	}
 	rs->nrules++;
@@ -931,7 +954,7 @@ parse_line(struct ruleset *rs, const char *file, int lineno, char *s,
 	if (strcmp(dir, "describe") == 0) {
 		if ((r = get_rule(rs, name)) == NULL)
 			goto nomem;
-		free(r->describe);
+		free_str(r->describe);
 		if ((r->describe = strdup(skip_space(s))) == NULL)
 			goto nomem;
 		return 0;
@@ -1225,11 +1248,12 @@ take_prebuilt(struct ruleset *rs, const char *pattern, uint32_t options,
 		i = (rs->prebuilt_next + k) % rs->nprebuilt;
 		if (rs->prebuilt[i] != NULL &&
 		    builtin_regexes[i].options == options &&
-		    strcmp(builtin_regexes[i].pattern, pattern) == 0) {
+		    bstr(builtin_regexes[i].pattern) != NULL &&
+		    strcmp(bstr(builtin_regexes[i].pattern), pattern) == 0) {
 			re = rs->prebuilt[i];
 			rs->prebuilt[i] = NULL;
 			rs->prebuilt_next = i + 1;
-			*lits = builtin_regexes[i].literals;
+			*lits = bstr(builtin_regexes[i].literals);
 			return re;
 		}
 	}
@@ -1289,18 +1313,38 @@ load_builtin(struct ruleset *rs, struct buf *errors)
 {
 	const struct builtin_rule	*b;
 	const struct builtin_regex	*x;
-	const char			*last = NULL, *file = NULL;
+	const char			*last = NULL, *file = NULL, *f;
 	struct rule			*r;
 	int				 i, k;
 
 	if (!rs->prebuilt_tried)
 		decode_prebuilt(rs);
+	/* room for all of them at once: no growing, no rehashing */
+	if (rs->rules_cap < builtin_rule_count) {
+		if ((r = realloc(rs->rules, (size_t)builtin_rule_count *
+		    2 * sizeof(*r))) == NULL)
+			return -1;
+		rs->rules = r;
+		rs->rules_cap = builtin_rule_count * 2;
+	}
+	if (rs->index == NULL) {
+		size_t	 cap = 256;
+
+		while (cap < (size_t)builtin_rule_count * 4)
+			cap *= 2;
+		if ((rs->index = malloc(cap * sizeof(*rs->index))) == NULL)
+			return -1;
+		for (k = 0; k < (int)cap; k++)
+			rs->index[k] = -1;
+		rs->index_mask = cap - 1;
+	}
 	for (i = 0; i < builtin_rule_count; i++) {
 		b = &builtin_rules[i];
-		if (b->file != last &&
-		    (file = intern_file(rs, last = b->file)) == NULL)
+		if ((f = bstr(b->file)) == NULL || bstr(b->name) == NULL)
 			return -1;
-		if ((r = get_rule(rs, b->name)) == NULL)
+		if (f != last && (file = intern_file(rs, last = f)) == NULL)
+			return -1;
+		if ((r = get_rule(rs, bstr(b->name))) == NULL)
 			return -1;
 		r->broken = 1;		/* until it is whole */
 		r->type = (enum rule_type)b->type;
@@ -1311,40 +1355,41 @@ load_builtin(struct ruleset *rs, struct buf *errors)
 		r->score = b->score;
 		r->score_set = b->score_set;
 		r->score_line = b->score_line;
-		if ((b->score_file != NULL &&
-		    (r->score_file = intern_file(rs, b->score_file)) == NULL) ||
-		    (b->field != NULL && (r->field = strdup(b->field)) == NULL) ||
-		    (b->unset != NULL && (r->unset = strdup(b->unset)) == NULL) ||
-		    (b->arg != NULL && (r->arg = strdup(b->arg)) == NULL) ||
-		    (b->describe != NULL &&
-		    (r->describe = strdup(b->describe)) == NULL))
+		/* strings stay in the table: free_str knows them */
+		r->field = (char *)bstr(b->field);
+		r->unset = (char *)bstr(b->unset);
+		r->arg = (char *)bstr(b->arg);
+		r->describe = (char *)bstr(b->describe);
+		if ((f = bstr(b->score_file)) != NULL &&
+		    (r->score_file = intern_file(rs, f)) == NULL)
 			return -1;
-		if (b->eval != NULL && (r->fn = origin_eval_find(b->eval)) == NULL)
+		if (bstr(b->eval) != NULL &&
+		    (r->fn = origin_eval_find(bstr(b->eval))) == NULL)
 			return -1;	/* cannot be: the build found it */
 		if (b->regex >= 0 && b->regex < builtin_regex_count) {
 			x = &builtin_regexes[b->regex];
-			if ((r->pattern = strdup(x->pattern)) == NULL)
+			if ((r->pattern = (char *)bstr(x->pattern)) == NULL)
 				return -1;
 			r->options = x->options;
 			if (b->regex < rs->nprebuilt &&
 			    rs->prebuilt[b->regex] != NULL) {
 				r->re = rs->prebuilt[b->regex];
 				rs->prebuilt[b->regex] = NULL;
-				r->lits = x->literals;
+				r->lits = bstr(x->literals);
 			} else if (compile_pattern(rs, r, errors) == -1)
 				return -1;
 		}
-		if (b->nops > 0) {
+		if (b->nops > 0 && b->ops >= 0) {
 			if ((r->ops = calloc((size_t)b->nops,
 			    sizeof(*r->ops))) == NULL)
 				return -1;
 			for (k = 0; k < b->nops; k++) {
-				r->ops[k].code = (enum op_code)b->ops[k].code;
-				r->ops[k].num = b->ops[k].num;
+				const struct builtin_op	*o = &builtin_ops[b->ops + k];
+
+				r->ops[k].code = (enum op_code)o->code;
+				r->ops[k].num = o->num;
 				r->ops[k].rule = -1;
-				if (b->ops[k].name != NULL && (r->ops[k].name =
-				    strdup(b->ops[k].name)) == NULL)
-					return -1;
+				r->ops[k].name = (char *)bstr(o->name);
 				r->nops = k + 1;
 			}
 		}
@@ -1988,14 +2033,43 @@ write_c_string(FILE *out, const char *s, size_t len)
 	fputc('"', out);
 }
 
-/* A C string literal or NULL. */
-static void
-write_c_str(FILE *out, const char *s)
+/*
+ * The string table being written: strings go out as one C string literal
+ * (in pieces), and each gets its offset.
+ */
+struct strtab {
+	FILE	*out;
+	size_t	 off;
+};
+
+/* Append len bytes and a NUL; their offset, or BUILTIN_NONE for NULL. */
+static uint32_t
+strtab_add(struct strtab *t, const char *s, size_t len)
 {
+	size_t	 at = t->off;
+
 	if (s == NULL)
-		fputs("NULL", out);
+		return BUILTIN_NONE;
+	fputc('\t', t->out);
+	write_c_string(t->out, s, len);
+	fputs(" \"\\000\"\n", t->out);
+	t->off += len + 1;
+	return (uint32_t)at;
+}
+
+static uint32_t
+strtab_str(struct strtab *t, const char *s)
+{
+	return strtab_add(t, s, s != NULL ? strlen(s) : 0);
+}
+
+static void
+write_off(FILE *out, uint32_t off)
+{
+	if (off == BUILTIN_NONE)
+		fputs("BUILTIN_NONE", out);
 	else
-		write_c_string(out, s, strlen(s));
+		fprintf(out, "%u", (unsigned)off);
 }
 
 int
@@ -2003,16 +2077,24 @@ rules_write_builtin(struct ruleset *rs, FILE *out)
 {
 	const pcre2_code	**codes = NULL;
 	const struct rule	**rules = NULL;
-	int			 *regex = NULL;
+	int			 *regex = NULL, *ops_at = NULL;
+	uint32_t		 *off = NULL;	/* per rule: 8 strings */
+	uint32_t		 *roff = NULL;	/* per regex: 2 strings */
+	uint32_t		 *ooff = NULL;	/* per op: its name */
 	uint8_t			*bytes = NULL;
 	PCRE2_SIZE		 size = 0, k;
-	int			 i, j, n = 0, rc = -1;
+	struct strtab		 t;
+	int			 i, j, n = 0, nops = 0, rc = -1;
 	const char		*c;
 
 	codes = calloc((size_t)rs->nrules + 1, sizeof(*codes));
 	rules = calloc((size_t)rs->nrules + 1, sizeof(*rules));
 	regex = calloc((size_t)rs->nrules + 1, sizeof(*regex));
-	if (codes == NULL || rules == NULL || regex == NULL)
+	ops_at = calloc((size_t)rs->nrules + 1, sizeof(*ops_at));
+	off = calloc((size_t)rs->nrules * 8 + 1, sizeof(*off));
+	roff = calloc((size_t)rs->nrules * 2 + 1, sizeof(*roff));
+	if (codes == NULL || rules == NULL || regex == NULL || ops_at == NULL ||
+	    off == NULL || roff == NULL)
 		goto done;
 	for (i = 0; i < rs->nrules; i++) {
 		if (rs->rules[i].broken) {
@@ -2025,25 +2107,56 @@ rules_write_builtin(struct ruleset *rs, FILE *out)
 			codes[n] = rs->rules[i].re;
 			rules[n++] = &rs->rules[i];
 		}
+		ops_at[i] = rs->rules[i].nops > 0 ? nops : -1;
+		nops += rs->rules[i].nops;
 	}
+	if ((ooff = calloc((size_t)nops + 1, sizeof(*ooff))) == NULL)
+		goto done;
 	if (n == 0 || pcre2_serialize_encode(codes, n, &bytes, &size,
 	    NULL) < 0)
 		goto done;
+
 	fprintf(out, "/* Generated by src/regexblob from the rule files: do not edit. */\n"
 	    "#include <stddef.h>\n#include <stdint.h>\n#include <stdio.h>\n\n"
 	    "#include \"rules.h\"\n\n"
-	    "const struct builtin_regex builtin_regexes[] = {\n");
+	    "const char builtin_strings[] =\n");
+	t.out = out;
+	t.off = 0;
 	for (i = 0; i < n; i++) {
-		fputs("\t{ ", out);
-		write_c_str(out, rules[i]->pattern);
-		fprintf(out, ", 0x%08xu, ", (unsigned)rules[i]->options);
+		roff[2 * i] = strtab_str(&t, rules[i]->pattern);
 		if (rules[i]->lits != NULL) {
 			for (c = rules[i]->lits; *c != '\0'; c += strlen(c) + 1)
 				;
-			write_c_string(out, rules[i]->lits,
+			/* the set ends with an empty string: one more NUL */
+			roff[2 * i + 1] = strtab_add(&t, rules[i]->lits,
 			    (size_t)(c - rules[i]->lits));
 		} else
-			fputs("NULL", out);
+			roff[2 * i + 1] = BUILTIN_NONE;
+	}
+	for (i = 0; i < rs->nrules; i++) {
+		const struct rule	*r = &rs->rules[i];
+
+		off[8 * i] = strtab_str(&t, r->name);
+		off[8 * i + 1] = strtab_str(&t, r->file);
+		off[8 * i + 2] = strtab_str(&t, r->field);
+		off[8 * i + 3] = strtab_str(&t, r->unset);
+		off[8 * i + 4] = strtab_str(&t, r->fn != NULL ? r->fn->name :
+		    NULL);
+		off[8 * i + 5] = strtab_str(&t, r->arg);
+		off[8 * i + 6] = strtab_str(&t, r->describe);
+		off[8 * i + 7] = strtab_str(&t, r->score_file);
+		for (j = 0; j < r->nops; j++)
+			ooff[ops_at[i] + j] = strtab_str(&t, r->ops[j].name);
+	}
+	fprintf(out, "\t\"\";\nconst size_t builtin_strings_len = %zu;\n\n",
+	    t.off + 1);
+
+	fputs("const struct builtin_regex builtin_regexes[] = {\n", out);
+	for (i = 0; i < n; i++) {
+		fputs("\t{ ", out);
+		write_off(out, roff[2 * i]);
+		fprintf(out, ", 0x%08xu, ", (unsigned)rules[i]->options);
+		write_off(out, roff[2 * i + 1]);
 		fputs(" },\n", out);
 	}
 	fprintf(out, "};\nconst int builtin_regex_count = %d;\n"
@@ -2052,46 +2165,38 @@ rules_write_builtin(struct ruleset *rs, FILE *out)
 	for (k = 0; k < size; k++)
 		fprintf(out, "%s%u,", k % 16 == 0 ? "\n\t" : "",
 		    (unsigned)bytes[k]);
-	fputs("\n};\n\n", out);
-
-	for (i = 0; i < rs->nrules; i++) {
-		const struct rule	*r = &rs->rules[i];
-
-		if (r->nops == 0)
-			continue;
-		fprintf(out, "static const struct builtin_op ops%d[] = {\n", i);
-		for (j = 0; j < r->nops; j++) {
-			fprintf(out, "\t{ %d, %.17g, ", (int)r->ops[j].code,
-			    r->ops[j].num);
-			write_c_str(out, r->ops[j].name);
+	fputs("\n};\n\nconst struct builtin_op builtin_ops[] = {\n", out);
+	for (i = 0; i < rs->nrules; i++)
+		for (j = 0; j < rs->rules[i].nops; j++) {
+			fprintf(out, "\t{ %d, %.17g, ",
+			    (int)rs->rules[i].ops[j].code,
+			    rs->rules[i].ops[j].num);
+			write_off(out, ooff[ops_at[i] + j]);
 			fputs(" },\n", out);
 		}
-		fputs("};\n", out);
-	}
-	fputs("\nconst struct builtin_rule builtin_rules[] = {\n", out);
+	if (nops == 0)
+		fputs("\t{ 0, 0, BUILTIN_NONE },\n", out);
+	fputs("};\n\nconst struct builtin_rule builtin_rules[] = {\n", out);
 	for (i = 0; i < rs->nrules; i++) {
 		const struct rule	*r = &rs->rules[i];
 
 		fputs("\t{ ", out);
-		write_c_str(out, r->name);
+		write_off(out, off[8 * i]);
 		fprintf(out, ", %d, %d, %d, ", (int)r->type, (int)r->mod,
 		    r->negate);
-		write_c_str(out, r->file);
+		write_off(out, off[8 * i + 1]);
 		fprintf(out, ", %d, ", r->line);
-		write_c_str(out, r->field);
+		write_off(out, off[8 * i + 2]);
 		fprintf(out, ", %d, ", regex[i]);
-		write_c_str(out, r->unset);
+		write_off(out, off[8 * i + 3]);
 		fputs(", ", out);
-		write_c_str(out, r->fn != NULL ? r->fn->name : NULL);
+		write_off(out, off[8 * i + 4]);
 		fputs(", ", out);
-		write_c_str(out, r->arg);
-		if (r->nops > 0)
-			fprintf(out, ", ops%d, %d, ", i, r->nops);
-		else
-			fputs(", NULL, 0, ", out);
-		write_c_str(out, r->describe);
+		write_off(out, off[8 * i + 5]);
+		fprintf(out, ", %d, %d, ", ops_at[i], r->nops);
+		write_off(out, off[8 * i + 6]);
 		fprintf(out, ", %.17g, %d, ", r->score, r->score_set);
-		write_c_str(out, r->score_file);
+		write_off(out, off[8 * i + 7]);
 		fprintf(out, ", %d },\n", r->score_line);
 	}
 	fprintf(out, "};\nconst int builtin_rule_count = %d;\n", rs->nrules);
@@ -2102,5 +2207,9 @@ done:
 	free(codes);
 	free(rules);
 	free(regex);
+	free(ops_at);
+	free(off);
+	free(roff);
+	free(ooff);
 	return rc;
 }

@@ -69,40 +69,50 @@ extern const struct builtin_rule_file builtin_rule_files[];	/* NULL-ended */
  * when the PCRE2 found at run time cannot read the patterns.
  */
 struct builtin_regex {
-	const char	*pattern;
+	uint32_t	 pattern;	/* offsets into builtin_strings */
 	uint32_t	 options;
-	const char	*literals;	/* prefilter_literals' set, or NULL */
+	uint32_t	 literals;	/* prefilter_literals' set, or BUILTIN_NONE */
 };
 extern const struct builtin_regex builtin_regexes[];
 extern const int builtin_regex_count;
 extern const unsigned char builtin_regex_blob[];
 extern const size_t builtin_regex_blob_len;
 
+/*
+ * Every string of the tables, NUL-terminated, one after another: offsets
+ * rather than pointers leave the loader nothing to relocate, and a rule's
+ * string inside this array is never freed.
+ */
+#define BUILTIN_NONE	0xffffffffu
+extern const char builtin_strings[];
+extern const size_t builtin_strings_len;
+
 struct builtin_op {
 	int		 code;
 	double		 num;
-	const char	*name;		/* a rule's, or NULL */
+	uint32_t	 name;		/* a rule's, or BUILTIN_NONE */
 };
 struct builtin_rule {
-	const char	*name;
+	uint32_t	 name;
 	int		 type, mod, negate;
-	const char	*file;
+	uint32_t	 file;
 	int		 line;
-	const char	*field;
+	uint32_t	 field;
 	int		 regex;		/* index in builtin_regexes, or -1 */
-	const char	*unset;
-	const char	*eval;		/* function name */
-	const char	*arg;
-	const struct builtin_op *ops;
+	uint32_t	 unset;
+	uint32_t	 eval;		/* function name */
+	uint32_t	 arg;
+	int		 ops;		/* first in builtin_ops, or -1 */
 	int		 nops;
-	const char	*describe;
+	uint32_t	 describe;
 	double		 score;
 	int		 score_set;
-	const char	*score_file;
+	uint32_t	 score_file;
 	int		 score_line;
 };
 extern const struct builtin_rule builtin_rules[];
 extern const int builtin_rule_count;
+extern const struct builtin_op builtin_ops[];
 
 /* Write the compiled set as C source for builtin_regex.c; 0, or -1
  * (nothing compiled, out of memory, write error). */
