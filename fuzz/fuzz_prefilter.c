@@ -4,7 +4,8 @@
  * pattern (as the rules do: UTF, invalid UTF matched, caseless or not by
  * the first byte) and matches the text, the prefilter must not have
  * ruled the text out. A pattern that matches without any of the
- * literals the prefilter found for it aborts.
+ * literals the prefilter found for it aborts; so does a pattern split
+ * into branches that matches when none of them does, or the reverse.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 
@@ -20,6 +21,57 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static pcre2_match_data		*md;
 static pcre2_match_context	*mctx;
+
+/*
+ * The branches prefilter_branches splits the pattern into: the pattern
+ * matches exactly when one of them does on its own, and none that
+ * matches is ruled out by its own literals.
+ */
+static void
+branches(const char *pattern, uint32_t options, const char *text,
+    size_t tlen, const struct prefilter_text *t, int whole)
+{
+	char		 set[PREFILTER_SET_MAX * (PREFILTER_LIT_MAX + 1) + 1];
+	char		 sub[2048];
+	size_t		 st[PREFILTER_BRANCH_MAX], en[PREFILTER_BRANCH_MAX];
+	pcre2_code	*re;
+	PCRE2_SIZE	 off;
+	int		 n, k, err, m, any = 0, limited = 0;
+
+	n = prefilter_branches(pattern, options & PCRE2_CASELESS ? 1 : 0, 0,
+	    st, en, PREFILTER_BRANCH_MAX);
+	for (k = 0; k < n; k++) {
+		memcpy(sub, pattern + st[k], en[k] - st[k]);
+		sub[en[k] - st[k]] = '\0';
+		re = pcre2_compile((PCRE2_SPTR)sub, PCRE2_ZERO_TERMINATED,
+		    options | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &err, &off,
+		    NULL);
+		if (re == NULL) {
+			fprintf(stderr, "prefilter: branch /%s/ of /%s/ does "
+			    "not compile alone\n", sub, pattern);
+			abort();
+		}
+		m = pcre2_match(re, (PCRE2_SPTR)text, tlen, 0, 0, md, mctx);
+		if (m >= 0) {
+			any = 1;
+			if (prefilter_literals(sub, options & PCRE2_CASELESS ?
+			    1 : 0, 0, set, sizeof(set)) > 0 &&
+			    !prefilter_maybe(t, set)) {
+				fprintf(stderr, "prefilter: branch /%s/ matches "
+				    "a text it ruled out\n", sub);
+				abort();
+			}
+		} else if (m != PCRE2_ERROR_NOMATCH)
+			limited = 1;
+		pcre2_code_free(re);
+	}
+	if (n > 0 && !limited && any != whole) {
+		fprintf(stderr, "prefilter: /%s/ %s, its branches %s\n", pattern,
+		    whole ? "matches" : "does not match",
+		    any ? "do" : "do not");
+		abort();
+	}
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -63,21 +115,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    PCRE2_MATCH_INVALID_UTF, &err, &off, NULL);
 	if (re == NULL)
 		return 0;
+	m = pcre2_match(re, (PCRE2_SPTR)text, tlen, 0, 0, md, mctx);
+	if ((bits = malloc(prefilter_bits(tlen))) == NULL)
+		abort();
+	prefilter_text(&t, bits, text, tlen);
 	n = prefilter_literals(pattern, options & PCRE2_CASELESS ? 1 : 0, 0,
 	    set, sizeof(set));
-	if (n > 0) {
-		m = pcre2_match(re, (PCRE2_SPTR)text, tlen, 0, 0, md, mctx);
-		if ((bits = malloc(prefilter_bits(tlen))) == NULL)
-			abort();
-		prefilter_text(&t, bits, text, tlen);
-		if (m >= 0 && !prefilter_maybe(&t, set)) {
-			fprintf(stderr, "prefilter: /%s/%s matches a text it "
-			    "ruled out\n", pattern,
-			    options & PCRE2_CASELESS ? "i" : "");
-			abort();
-		}
-		free(bits);
+	if (n > 0 && m >= 0 && !prefilter_maybe(&t, set)) {
+		fprintf(stderr, "prefilter: /%s/%s matches a text it ruled out\n",
+		    pattern, options & PCRE2_CASELESS ? "i" : "");
+		abort();
 	}
+	if (m >= 0 || m == PCRE2_ERROR_NOMATCH)
+		branches(pattern, options, text, tlen, &t, m >= 0);
+	free(bits);
 	pcre2_code_free(re);
 	return 0;
 }

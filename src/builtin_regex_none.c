@@ -17,6 +17,6 @@ const char builtin_strings[] = "";
 const size_t builtin_strings_len = 0;
 const struct builtin_op builtin_ops[] = { { 0, 0, BUILTIN_NONE } };
 const struct builtin_rule builtin_rules[] = { { BUILTIN_NONE, 0, 0, 0,
-    BUILTIN_NONE, 0, BUILTIN_NONE, -1, BUILTIN_NONE, BUILTIN_NONE,
+    BUILTIN_NONE, 0, BUILTIN_NONE, -1, -1, 0, BUILTIN_NONE, BUILTIN_NONE,
     BUILTIN_NONE, -1, 0, BUILTIN_NONE, 0, 0, BUILTIN_NONE, 0 } };
 const int builtin_rule_count = 0;

@@ -51,9 +51,14 @@ struct pf_exact {
 
 struct pf {
 	const unsigned char	*p, *end;
+	const unsigned char	*start;
 	int			 caseless;
 	int			 bail;
 	int			 depth;
+	int			 linked;	/* branches not separable */
+	int			 nbranch;	/* top-level branches */
+	size_t			 branch_start[PREFILTER_BRANCH_MAX];
+	size_t			 branch_end[PREFILTER_BRANCH_MAX];
 	size_t			 used;
 	char			 pool[PF_POOL];
 };
@@ -306,12 +311,19 @@ escape(struct pf *pf, struct pf_exact *x)
 		pf->p++;
 		return A_ANY;
 	case 'x': case 'o': case 'N': case 'p': case 'P': case 'g': case 'k':
+		if (e == 'g' || e == 'k')	/* a reference or a call */
+			pf->linked = 1;
 		if (pf->p >= pf->end)
 			return A_ANY;
 		switch (*pf->p) {
 		case '{': skip_past(pf, '}'); break;
 		case '<': if (e == 'g' || e == 'k') skip_past(pf, '>'); break;
-		case '\'': if (e == 'g' || e == 'k') skip_past(pf, '\''); break;
+		case '\'':
+			if (e == 'g' || e == 'k') {
+				pf->p++;	/* past the opening quote */
+				skip_past(pf, '\'');
+			}
+			break;
 		default:
 			if (e == 'p' || e == 'P')
 				pf->p++;
@@ -330,10 +342,12 @@ escape(struct pf *pf, struct pf_exact *x)
 		}
 		return A_ANY;
 	default:
-		if (e >= '0' && e <= '9')	/* backreference or octal */
+		if (e >= '0' && e <= '9') {	/* backreference or octal */
+			pf->linked = 1;
 			while (pf->p < pf->end && *pf->p >= '0' &&
 			    *pf->p <= '9')
 				pf->p++;
+		}
 		/* \d \w \S \h \v \R \X \C ...: some character(s) */
 		return A_ANY;
 	}
@@ -506,10 +520,16 @@ group(struct pf *pf, struct pf_set *set, struct pf_exact *x)
 					pf->bail = 1;
 					return A_NONE;
 				}
+				/* (?R), (?C): not options */
+				if (strchr("imnsJU-^", *pf->p) == NULL)
+					pf->linked = 1;
 				pf->p++;
 			}
 			if (pf->p < pf->end && *pf->p == ')') {
 				pf->p++;
+				/* outside a group it reaches later branches */
+				if (pf->depth == 0)
+					pf->linked = 1;
 				return A_NONE;
 			}
 			if (pf->p < pf->end && *pf->p == ':') {
@@ -769,9 +789,19 @@ alt(struct pf *pf, struct pf_set *out, struct pf_exact *exact)
 	out->n = 0;
 	exact->n = 0;
 	for (;;) {
+		size_t	 at = (size_t)(pf->p - pf->start);
+
 		seq(pf, &br, &bx);
 		if (pf->bail)
 			return;
+		if (pf->depth == 0) {
+			if (pf->nbranch < PREFILTER_BRANCH_MAX) {
+				pf->branch_start[pf->nbranch] = at;
+				pf->branch_end[pf->nbranch] =
+				    (size_t)(pf->p - pf->start);
+			}
+			pf->nbranch++;
+		}
 		if (bx.n == 0)
 			all_exact = 0;
 		for (i = 0; all_exact && i < bx.n; i++)
@@ -812,24 +842,52 @@ inline_caseless(const char *s)
 	return 0;
 }
 
+static struct pf	 pf;	/* 32 KB: not on the stack */
+
+/* Read the whole pattern; -1 when it is not understood. */
+static int
+analyse(struct pf *a, const char *pattern, int caseless, struct pf_set *set)
+{
+	struct pf_exact	 exact;
+
+	memset(a, 0, offsetof(struct pf, pool));
+	a->p = a->start = (const unsigned char *)pattern;
+	a->end = a->p + strlen(pattern);
+	a->caseless = caseless || inline_caseless(pattern);
+	alt(a, set, &exact);
+	return a->bail || a->p != a->end ? -1 : 0;
+}
+
+int
+prefilter_branches(const char *pattern, int caseless, int extended,
+    size_t *start, size_t *end, int max)
+{
+	struct pf_set	 set;
+	int		 i;
+
+	if (extended || analyse(&pf, pattern, caseless, &set) == -1 ||
+	    pf.linked || pf.nbranch < 2 || pf.nbranch > max ||
+	    pf.nbranch > PREFILTER_BRANCH_MAX)
+		return 0;
+	for (i = 0; i < pf.nbranch; i++) {
+		start[i] = pf.branch_start[i];
+		end[i] = pf.branch_end[i];
+	}
+	return pf.nbranch;
+}
+
 int
 prefilter_literals(const char *pattern, int caseless, int extended,
     char *out, size_t outsz)
 {
-	static struct pf	 pf;	/* 32 KB: not on the stack */
 	struct pf_set		 set;
-	struct pf_exact		 exact;
 	size_t			 used = 0;
 	int			 i;
 
 	if (extended || outsz == 0)
 		return 0;
-	memset(&pf, 0, offsetof(struct pf, pool));
-	pf.p = (const unsigned char *)pattern;
-	pf.end = pf.p + strlen(pattern);
-	pf.caseless = caseless || inline_caseless(pattern);
-	alt(&pf, &set, &exact);
-	if (pf.bail || pf.p != pf.end || set.any || set.n == 0)
+	if (analyse(&pf, pattern, caseless, &set) == -1 || set.any ||
+	    set.n == 0)
 		return 0;
 	for (i = 0; i < set.n; i++) {
 		if (set.len[i] < 3 || used + set.len[i] + 2 > outsz)

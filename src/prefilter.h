@@ -33,6 +33,17 @@
 int	prefilter_literals(const char *pattern, int caseless, int extended,
 	    char *out, size_t outsz);
 
+/*
+ * The top-level branches of pattern (a|b|c), when there are from two to
+ * max of them and each can be matched on its own: nothing ties them (a
+ * backreference, a recursion, an option setting outside any group would),
+ * so the pattern matches a text exactly when one of them does. Their
+ * start and end offsets into pattern; the count, or 0.
+ */
+#define PREFILTER_BRANCH_MAX	32
+int	prefilter_branches(const char *pattern, int caseless, int extended,
+	    size_t *start, size_t *end, int max);
+
 /* The folded form of one character at s (ASCII lower case; the Kelvin
  * sign and the long s, which caseless PCRE2 matches as k and s, become
  * those letters); *adv is set to the bytes read. */

@@ -78,6 +78,14 @@ struct op {
 	char		*name;		/* OP_RULE: until resolved */
 };
 
+/* A top-level branch of a pattern, matched on its own (prefilter.h). */
+struct branch {
+	char			*pattern;
+	pcre2_code		*re;
+	const char		*lits;		/* prefilter set, or NULL */
+	char			*lits_own;	/* the same, when malloc'd */
+};
+
 struct rule {
 	char			*name;
 	enum rule_type		 type;
@@ -94,6 +102,8 @@ struct rule {
 	pcre2_code		*re;
 	const char		*lits;		/* prefilter set, or NULL */
 	char			*lits_own;	/* the same, when malloc'd */
+	struct branch		*br;		/* the branches, or NULL */
+	int			 nbr;
 	int			 slot;		/* text cache index */
 
 	/* eval */
@@ -199,6 +209,15 @@ rule_clear(struct rule *r)
 		pcre2_code_free(r->re);
 	free(r->lits_own);
 	r->lits = r->lits_own = NULL;
+	for (i = 0; i < r->nbr; i++) {
+		free_str(r->br[i].pattern);
+		if (r->br[i].re != NULL)
+			pcre2_code_free(r->br[i].re);
+		free(r->br[i].lits_own);
+	}
+	free(r->br);
+	r->br = NULL;
+	r->nbr = 0;
 	for (i = 0; i < r->nops; i++)
 		free_str(r->ops[i].name);
 	free(r->ops);
@@ -1262,21 +1281,64 @@ take_prebuilt(struct ruleset *rs, const char *pattern, uint32_t options,
 
 /* The literals one of which every match contains, for the prefilter. */
 static int
-find_literals(struct rule *r)
+find_literals(const char *pattern, uint32_t options, const char **lits,
+    char **lits_own)
 {
 	char	 set[PREFILTER_SET_MAX * (PREFILTER_LIT_MAX + 1) + 1];
 	size_t	 n;
 
-	if (prefilter_literals(r->pattern, (r->options & PCRE2_CASELESS) != 0,
-	    (r->options & PCRE2_EXTENDED) != 0, set, sizeof(set)) <= 0)
+	if (prefilter_literals(pattern, (options & PCRE2_CASELESS) != 0,
+	    (options & PCRE2_EXTENDED) != 0, set, sizeof(set)) <= 0)
 		return 0;
 	for (n = 0; set[n] != '\0'; n += strlen(set + n) + 1)
 		;
-	if ((r->lits_own = malloc(n + 1)) == NULL)
+	if ((*lits_own = malloc(n + 1)) == NULL)
 		return -1;
-	memcpy(r->lits_own, set, n + 1);
-	r->lits = r->lits_own;
+	memcpy(*lits_own, set, n + 1);
+	*lits = *lits_own;
 	return 0;
+}
+
+/*
+ * A pattern whose top-level branches stand alone is matched branch by
+ * branch, each after its own prefilter test: of a dozen alternatives,
+ * only those whose words are in the text run. Best effort: without
+ * branches the whole pattern runs, as before.
+ */
+static void
+split_branches(struct ruleset *rs, struct rule *r)
+{
+	size_t		 st[PREFILTER_BRANCH_MAX], en[PREFILTER_BRANCH_MAX];
+	PCRE2_SIZE	 off;
+	int		 n, k, err;
+
+	n = prefilter_branches(r->pattern, (r->options & PCRE2_CASELESS) != 0,
+	    (r->options & PCRE2_EXTENDED) != 0, st, en, PREFILTER_BRANCH_MAX);
+	if (n < 2 || (r->br = calloc((size_t)n, sizeof(*r->br))) == NULL)
+		return;
+	r->nbr = n;
+	for (k = 0; k < n; k++) {
+		struct branch	*b = &r->br[k];
+
+		if ((b->pattern = strndup(r->pattern + st[k], en[k] - st[k])) ==
+		    NULL || find_literals(b->pattern, r->options, &b->lits,
+		    &b->lits_own) == -1 ||
+		    (b->re = pcre2_compile((PCRE2_SPTR)b->pattern,
+		    PCRE2_ZERO_TERMINATED, r->options | PCRE2_UTF |
+		    PCRE2_MATCH_INVALID_UTF, &err, &off, rs->cctx)) == NULL)
+			goto fail;
+	}
+	return;
+fail:
+	for (k = 0; k < n; k++) {
+		free(r->br[k].pattern);
+		if (r->br[k].re != NULL)
+			pcre2_code_free(r->br[k].re);
+		free(r->br[k].lits_own);
+	}
+	free(r->br);
+	r->br = NULL;
+	r->nbr = 0;
 }
 
 static int
@@ -1287,9 +1349,12 @@ compile_pattern(struct ruleset *rs, struct rule *r, struct buf *errors)
 	int		 err;
 
 	if ((r->re = take_prebuilt(rs, r->pattern, r->options,
-	    &r->lits)) != NULL)
+	    &r->lits)) != NULL) {
+		split_branches(rs, r);
 		return 0;
-	if (find_literals(r) == -1)
+	}
+	if (find_literals(r->pattern, r->options, &r->lits,
+	    &r->lits_own) == -1)
 		return -1;
 	r->re = pcre2_compile((PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED,
 	    r->options | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &err, &off,
@@ -1299,6 +1364,38 @@ compile_pattern(struct ruleset *rs, struct rule *r, struct buf *errors)
 		buf_error(errors, r->file, r->line, "%s: pattern: %s at offset %zu",
 		    r->name, (char *)msg, (size_t)off);
 		return -1;
+	}
+	split_branches(rs, r);
+	return 0;
+}
+
+/* A built-in rule's branches, decoded (or, failing that, compiled). */
+static int
+load_branches(struct ruleset *rs, struct rule *r,
+    const struct builtin_rule *b)
+{
+	const struct builtin_regex	*x;
+	PCRE2_SIZE			 off;
+	int				 k, i, err;
+
+	if (b->branch < 0 || b->branch + b->nbranch > builtin_regex_count ||
+	    (r->br = calloc((size_t)b->nbranch, sizeof(*r->br))) == NULL)
+		return -1;
+	r->nbr = b->nbranch;
+	for (k = 0; k < b->nbranch; k++) {
+		i = b->branch + k;
+		x = &builtin_regexes[i];
+		if ((r->br[k].pattern = (char *)bstr(x->pattern)) == NULL)
+			return -1;
+		r->br[k].lits = bstr(x->literals);
+		if (i < rs->nprebuilt && rs->prebuilt[i] != NULL) {
+			r->br[k].re = rs->prebuilt[i];
+			rs->prebuilt[i] = NULL;
+		} else if ((r->br[k].re = pcre2_compile(
+		    (PCRE2_SPTR)r->br[k].pattern, PCRE2_ZERO_TERMINATED,
+		    x->options | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &err,
+		    &off, rs->cctx)) == NULL)
+			return -1;
 	}
 	return 0;
 }
@@ -1379,6 +1476,9 @@ load_builtin(struct ruleset *rs, struct buf *errors)
 			} else if (compile_pattern(rs, r, errors) == -1)
 				return -1;
 		}
+		if (b->nbranch > 0 && r->nbr == 0 &&
+		    load_branches(rs, r, b) == -1)
+			return -1;
 		if (b->nops > 0 && b->ops >= 0) {
 			if ((r->ops = calloc((size_t)b->nops,
 			    sizeof(*r->ops))) == NULL)
@@ -1799,6 +1899,34 @@ maybe(struct pf_cache *pc, const char *s, size_t len, const char *lits,
 	return prefilter_maybe(&pc->t, lits);
 }
 
+/* 1 match, 0 no match; a limit hit is no match and is counted. */
+static int
+run_match(struct ruleset *rs, const pcre2_code *re, const char *s,
+    size_t len, int *limits)
+{
+	int	 rc;
+
+	rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, rs->md, rs->mctx);
+	if (rc >= 0)
+		return 1;
+	if (rc != PCRE2_ERROR_NOMATCH)
+		(*limits)++;	/* match/depth/heap limit, or bad input */
+	return 0;
+}
+
+/* A pattern the prefilter ruled out: when checking, it must not match. */
+static void
+check_skip(struct ruleset *rs, const char *name, const pcre2_code *re,
+    const char *s, size_t len)
+{
+	if (rs->check_prefilter && pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0,
+	    rs->md, rs->mctx) >= 0) {
+		fprintf(stderr, "prefilter: %s matches without any of its "
+		    "literals\n", name);
+		abort();
+	}
+}
+
 /*
  * 1 match, 0 no match; a limit hit is no match and is counted. pc, when
  * not NULL, is the text's prefilter cache.
@@ -1807,7 +1935,7 @@ static int
 match(struct ruleset *rs, const struct rule *r, const char *s, size_t len,
     int *limits, struct pf_cache *pc, struct arena *a)
 {
-	int	 rc;
+	int	 k;
 
 	if (s == NULL) {
 		s = "";
@@ -1815,19 +1943,19 @@ match(struct ruleset *rs, const struct rule *r, const char *s, size_t len,
 	}
 	len = cap_len(s, len);
 	if (pc != NULL && r->lits != NULL && !maybe(pc, s, len, r->lits, a)) {
-		if (rs->check_prefilter && pcre2_match(r->re, (PCRE2_SPTR)s,
-		    len, 0, 0, rs->md, rs->mctx) >= 0) {
-			fprintf(stderr, "prefilter: %s matches without any of "
-			    "its literals\n", r->name);
-			abort();
-		}
+		check_skip(rs, r->name, r->re, s, len);
 		return 0;
 	}
-	rc = pcre2_match(r->re, (PCRE2_SPTR)s, len, 0, 0, rs->md, rs->mctx);
-	if (rc >= 0)
-		return 1;
-	if (rc != PCRE2_ERROR_NOMATCH)
-		(*limits)++;	/* match/depth/heap limit, or bad input */
+	if (r->nbr == 0 || pc == NULL)
+		return run_match(rs, r->re, s, len, limits);
+	for (k = 0; k < r->nbr; k++) {
+		const struct branch	*b = &r->br[k];
+
+		if (b->lits != NULL && !maybe(pc, s, len, b->lits, a))
+			check_skip(rs, r->name, b->re, s, len);
+		else if (run_match(rs, b->re, s, len, limits))
+			return 1;
+	}
 	return 0;
 }
 
@@ -2076,8 +2204,9 @@ int
 rules_write_builtin(struct ruleset *rs, FILE *out)
 {
 	const pcre2_code	**codes = NULL;
-	const struct rule	**rules = NULL;
-	int			 *regex = NULL, *ops_at = NULL;
+	const char		**cpat = NULL, **clits = NULL;
+	uint32_t		 *copt = NULL;
+	int			 *regex = NULL, *ops_at = NULL, *bfirst = NULL;
 	uint32_t		 *off = NULL;	/* per rule: 8 strings */
 	uint32_t		 *roff = NULL;	/* per regex: 2 strings */
 	uint32_t		 *ooff = NULL;	/* per op: its name */
@@ -2087,13 +2216,19 @@ rules_write_builtin(struct ruleset *rs, FILE *out)
 	int			 i, j, n = 0, nops = 0, rc = -1;
 	const char		*c;
 
-	codes = calloc((size_t)rs->nrules + 1, sizeof(*codes));
-	rules = calloc((size_t)rs->nrules + 1, sizeof(*rules));
+	for (i = 0, j = 0; i < rs->nrules; i++)
+		j += 1 + rs->rules[i].nbr;
+	codes = calloc((size_t)j + 1, sizeof(*codes));
+	cpat = calloc((size_t)j + 1, sizeof(*cpat));
+	clits = calloc((size_t)j + 1, sizeof(*clits));
+	copt = calloc((size_t)j + 1, sizeof(*copt));
+	bfirst = calloc((size_t)rs->nrules + 1, sizeof(*bfirst));
 	regex = calloc((size_t)rs->nrules + 1, sizeof(*regex));
 	ops_at = calloc((size_t)rs->nrules + 1, sizeof(*ops_at));
 	off = calloc((size_t)rs->nrules * 8 + 1, sizeof(*off));
-	roff = calloc((size_t)rs->nrules * 2 + 1, sizeof(*roff));
-	if (codes == NULL || rules == NULL || regex == NULL || ops_at == NULL ||
+	roff = calloc((size_t)j * 2 + 1, sizeof(*roff));
+	if (codes == NULL || cpat == NULL || clits == NULL || copt == NULL ||
+	    bfirst == NULL || regex == NULL || ops_at == NULL ||
 	    off == NULL || roff == NULL)
 		goto done;
 	for (i = 0; i < rs->nrules; i++) {
@@ -2105,10 +2240,22 @@ rules_write_builtin(struct ruleset *rs, FILE *out)
 		if (rs->rules[i].re != NULL) {
 			regex[i] = n;
 			codes[n] = rs->rules[i].re;
-			rules[n++] = &rs->rules[i];
+			cpat[n] = rs->rules[i].pattern;
+			copt[n] = rs->rules[i].options;
+			clits[n++] = rs->rules[i].lits;
 		}
 		ops_at[i] = rs->rules[i].nops > 0 ? nops : -1;
 		nops += rs->rules[i].nops;
+	}
+	/* the branches after every whole pattern */
+	for (i = 0; i < rs->nrules; i++) {
+		bfirst[i] = rs->rules[i].nbr > 0 ? n : -1;
+		for (j = 0; j < rs->rules[i].nbr; j++) {
+			codes[n] = rs->rules[i].br[j].re;
+			cpat[n] = rs->rules[i].br[j].pattern;
+			copt[n] = rs->rules[i].options;
+			clits[n++] = rs->rules[i].br[j].lits;
+		}
 	}
 	if ((ooff = calloc((size_t)nops + 1, sizeof(*ooff))) == NULL)
 		goto done;
@@ -2123,13 +2270,13 @@ rules_write_builtin(struct ruleset *rs, FILE *out)
 	t.out = out;
 	t.off = 0;
 	for (i = 0; i < n; i++) {
-		roff[2 * i] = strtab_str(&t, rules[i]->pattern);
-		if (rules[i]->lits != NULL) {
-			for (c = rules[i]->lits; *c != '\0'; c += strlen(c) + 1)
+		roff[2 * i] = strtab_str(&t, cpat[i]);
+		if (clits[i] != NULL) {
+			for (c = clits[i]; *c != '\0'; c += strlen(c) + 1)
 				;
 			/* the set ends with an empty string: one more NUL */
-			roff[2 * i + 1] = strtab_add(&t, rules[i]->lits,
-			    (size_t)(c - rules[i]->lits));
+			roff[2 * i + 1] = strtab_add(&t, clits[i],
+			    (size_t)(c - clits[i]));
 		} else
 			roff[2 * i + 1] = BUILTIN_NONE;
 	}
@@ -2155,7 +2302,7 @@ rules_write_builtin(struct ruleset *rs, FILE *out)
 	for (i = 0; i < n; i++) {
 		fputs("\t{ ", out);
 		write_off(out, roff[2 * i]);
-		fprintf(out, ", 0x%08xu, ", (unsigned)rules[i]->options);
+		fprintf(out, ", 0x%08xu, ", (unsigned)copt[i]);
 		write_off(out, roff[2 * i + 1]);
 		fputs(" },\n", out);
 	}
@@ -2187,7 +2334,7 @@ rules_write_builtin(struct ruleset *rs, FILE *out)
 		write_off(out, off[8 * i + 1]);
 		fprintf(out, ", %d, ", r->line);
 		write_off(out, off[8 * i + 2]);
-		fprintf(out, ", %d, ", regex[i]);
+		fprintf(out, ", %d, %d, %d, ", regex[i], bfirst[i], r->nbr);
 		write_off(out, off[8 * i + 3]);
 		fputs(", ", out);
 		write_off(out, off[8 * i + 4]);
@@ -2205,7 +2352,10 @@ done:
 	if (bytes != NULL)
 		pcre2_serialize_free(bytes);
 	free(codes);
-	free(rules);
+	free(cpat);
+	free(clits);
+	free(copt);
+	free(bfirst);
 	free(regex);
 	free(ops_at);
 	free(off);

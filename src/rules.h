@@ -99,6 +99,8 @@ struct builtin_rule {
 	int		 line;
 	uint32_t	 field;
 	int		 regex;		/* index in builtin_regexes, or -1 */
+	int		 branch;	/* its top-level branches: the first */
+	int		 nbranch;	/* in builtin_regexes, how many */
 	uint32_t	 unset;
 	uint32_t	 eval;		/* function name */
 	uint32_t	 arg;

@@ -67,6 +67,8 @@ static const struct {
 	{ "(?*hello)abcd", "", "abcd" },	/* non-atomic lookahead */
 	{ "(?<1x>hello)", "", "" },		/* not a name: not read */
 	{ "foo\\1bar", "", "foo" },
+	{ "(n\\g'n'>\\g'n')(?<n>)", "i", "" },	/* \\g'n': a call */
+	{ "abcd\\g'n'efgh(?<n>)", "", "abcd" },
 	{ "(?R)abc", "", "abc" },
 	{ "a(?1)bcd", "", "" },		/* recursion by number: not read */
 	{ "(?(1)abc|def)", "", "" },
@@ -116,6 +118,49 @@ literals_cases(void)
 	}
 }
 
+/* pattern, flags, its branches joined by ' / ' ("" when not split) */
+static const struct {
+	const char	*pattern;
+	const char	*flags;
+	const char	*want;
+} branch_cases[] = {
+	{ "abc|def", "", "abc / def" },
+	{ "abc|(?:d|e)f|", "", "abc / (?:d|e)f / " },
+	{ "(?:abc|def)", "", "" },		/* one branch */
+	{ "abc", "", "" },
+	{ "(?i)abc|def", "", "" },		/* the option reaches def */
+	{ "(?i:abc)|def", "", "(?i:abc) / def" },
+	{ "(abc)|\\1x", "", "" },		/* a backreference ties them */
+	{ "(?<n>abc)|\\k<n>", "", "" },
+	{ "abc(?R)?|def", "", "" },		/* recursion */
+	{ "[|]abc|d\\|ef", "", "[|]abc / d\\|ef" },
+	{ "abc|def", "x", "" },
+};
+
+static void
+branch_split_cases(void)
+{
+	size_t	 st[PREFILTER_BRANCH_MAX], en[PREFILTER_BRANCH_MAX], n;
+	char	 got[1024];
+	size_t	 i;
+	int	 k, nb;
+
+	for (i = 0; i < sizeof(branch_cases) / sizeof(branch_cases[0]); i++) {
+		nb = prefilter_branches(branch_cases[i].pattern,
+		    strchr(branch_cases[i].flags, 'i') != NULL,
+		    strchr(branch_cases[i].flags, 'x') != NULL, st, en,
+		    PREFILTER_BRANCH_MAX);
+		got[0] = '\0';
+		n = 0;
+		for (k = 0; k < nb; k++)
+			n += (size_t)snprintf(got + n, sizeof(got) - n, "%s%.*s",
+			    k ? " / " : "", (int)(en[k] - st[k]),
+			    branch_cases[i].pattern + st[k]);
+		is_str(got, branch_cases[i].want, "branches of /%s/%s",
+		    branch_cases[i].pattern, branch_cases[i].flags);
+	}
+}
+
 /* prefilter_maybe on a text for a set given as "a,b,c". */
 static int
 maybe(const char *text, const char *lits)
@@ -157,12 +202,40 @@ struct pat {
 	const char	*pattern;
 	const char	*lits;
 	pcre2_code	*re;
+	int		 nbr;
+	pcre2_code	*br[PREFILTER_BRANCH_MAX];
+	char		*br_lits[PREFILTER_BRANCH_MAX];	/* NULL: none */
 };
 
 static struct pat	*pats;
 static int		 npats;
 static pcre2_match_data	*md;
 static long		 files, pairs, ruled_out, matched, wrong;
+static long		 br_pairs, br_ruled_out, br_wrong, split_wrong;
+
+/* Matched branch by branch, the pattern gives the same answer. */
+static void
+check_branches(const char *name, const struct pat *p, const char *s,
+    size_t len, const struct prefilter_text *t, int whole)
+{
+	int	 k, m, any = 0;
+
+	for (k = 0; k < p->nbr; k++) {
+		m = pcre2_match(p->br[k], (PCRE2_SPTR)s, len, 0, 0, md,
+		    NULL) >= 0;
+		any |= m;
+		br_pairs++;
+		if (p->br_lits[k] != NULL && !prefilter_maybe(t, p->br_lits[k])) {
+			br_ruled_out++;
+			if (m && br_wrong++ < 5)
+				diag("%s: branch %d of /%s/ matches, but was "
+				    "ruled out", name, k, p->pattern);
+		}
+	}
+	if (any != whole && split_wrong++ < 5)
+		diag("%s: /%s/ %s, its branches %s", name, p->pattern,
+		    whole ? "matches" : "does not", any ? "do" : "do not");
+}
 
 static void
 check_text(const char *name, const char *s, size_t len)
@@ -183,6 +256,8 @@ check_text(const char *name, const char *s, size_t len)
 		if (m && !may && wrong++ < 5)
 			diag("%s: /%s/ matches, but was ruled out", name,
 			    pats[i].pattern);
+		if (pats[i].nbr > 0)
+			check_branches(name, &pats[i], s, len, &t, m);
 	}
 	free(bits);
 }
@@ -213,6 +288,37 @@ visit(const char *path, const struct stat *st, int type, struct FTW *f)
 	return 0;
 }
 
+/* The branches of p as the rules split them, compiled, with literals. */
+static void
+split_pattern(struct pat *p, uint32_t options)
+{
+	size_t		 st[PREFILTER_BRANCH_MAX], en[PREFILTER_BRANCH_MAX], n;
+	char		 sub[8192], set[8192];
+	PCRE2_SIZE	 off;
+	int		 nb, k, e;
+
+	nb = prefilter_branches(p->pattern, (options & PCRE2_CASELESS) != 0,
+	    (options & PCRE2_EXTENDED) != 0, st, en, PREFILTER_BRANCH_MAX);
+	for (k = 0; k < nb; k++) {
+		snprintf(sub, sizeof(sub), "%.*s", (int)(en[k] - st[k]),
+		    p->pattern + st[k]);
+		p->br[k] = pcre2_compile((PCRE2_SPTR)sub, PCRE2_ZERO_TERMINATED,
+		    options | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &e, &off,
+		    NULL);
+		if (p->br[k] == NULL)
+			abort();
+		p->br_lits[k] = NULL;
+		if (prefilter_literals(sub, (options & PCRE2_CASELESS) != 0, 0,
+		    set, sizeof(set)) > 0) {
+			for (n = 0; set[n] != '\0'; n += strlen(set + n) + 1)
+				;
+			p->br_lits[k] = malloc(n + 1);
+			memcpy(p->br_lits[k], set, n + 1);
+		}
+	}
+	p->nbr = nb;
+}
+
 static void
 builtin_patterns(void)
 {
@@ -221,7 +327,7 @@ builtin_patterns(void)
 	const char	*pattern, *lits, *top;
 	char		 dir[4096];
 	uint32_t	 options;
-	int		 i, rc, e, with = 0;
+	int		 i, k, rc, e, with = 0, nsplit = 0;
 	PCRE2_SIZE	 off;
 
 	buf_init(&err, 65536);
@@ -240,8 +346,12 @@ builtin_patterns(void)
 		if (pats[npats].re == NULL)
 			continue;
 		with += lits != NULL;
+		split_pattern(&pats[npats], options);
+		nsplit += pats[npats].nbr > 0;
 		npats++;
 	}
+	diag("%d patterns matched branch by branch", nsplit);
+	ok(nsplit > 10, "more than 10 built-in patterns split (%d)", nsplit);
 	ok(npats > 40, "%d built-in patterns", npats);
 	ok(with * 10 >= npats * 7, "%d of them have literals (at least 70%%)",
 	    with);
@@ -268,8 +378,16 @@ builtin_patterns(void)
 	    "the prefilter rules out most pairs (%ld of %ld)", ruled_out,
 	    pairs);
 	is_int(wrong, 0, "no pattern PCRE2 matches is ruled out");
-	for (i = 0; i < npats; i++)
+	diag("%ld branch-text pairs, %ld ruled out", br_pairs, br_ruled_out);
+	is_int(br_wrong, 0, "no branch PCRE2 matches is ruled out");
+	is_int(split_wrong, 0, "split patterns answer as the whole does");
+	for (i = 0; i < npats; i++) {
 		pcre2_code_free(pats[i].re);
+		for (k = 0; k < pats[i].nbr; k++) {
+			pcre2_code_free(pats[i].br[k]);
+			free(pats[i].br_lits[k]);
+		}
+	}
 	free(pats);
 	pcre2_match_data_free(md);
 	rules_free(rs);
@@ -343,6 +461,7 @@ main(void)
 {
 	plan(0);
 	literals_cases();
+	branch_split_cases();
 	trigram_cases();
 	replay();
 	builtin_patterns();
