@@ -70,6 +70,10 @@
 #define LIMIT_REGEX_DEPTH	2000
 /* Backtracking heap in KB, per match. */
 #define LIMIT_REGEX_HEAP_KB	4096
+/* Milliseconds of pattern matching per message, all rules together: a
+ * text that drives many patterns to their limits stops here, and the rest
+ * count as no match (each limit above is a few ms; there are hundreds). */
+#define LIMIT_REGEX_TOTAL_MS	250
 
 /* Rule files are small; a larger file is refused, not read. */
 #define RULES_FILE_MAX		(4u * 1024 * 1024)

@@ -165,6 +165,9 @@ struct ruleset {
 
 	int			 check_prefilter; /* match anyway, abort
 						   when it was wrong */
+	long			 deadline;	/* of this message's matching,
+						   in microseconds */
+	int			 overtime;
 	int			 compiled;
 	int			 result;	/* of the compile */
 	long			 usec;
@@ -1899,13 +1902,21 @@ maybe(struct pf_cache *pc, const char *s, size_t len, const char *lits,
 	return prefilter_maybe(&pc->t, lits);
 }
 
-/* 1 match, 0 no match; a limit hit is no match and is counted. */
+/*
+ * 1 match, 0 no match; a limit hit is no match and is counted, and so is
+ * every match tried after the message's time for matching ran out.
+ */
 static int
 run_match(struct ruleset *rs, const pcre2_code *re, const char *s,
     size_t len, int *limits)
 {
 	int	 rc;
 
+	if (rs->overtime || now_usec() > rs->deadline) {
+		rs->overtime = 1;
+		(*limits)++;
+		return 0;
+	}
 	rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, rs->md, rs->mctx);
 	if (rc >= 0)
 		return 1;
@@ -2036,6 +2047,8 @@ rules_run(struct ruleset *rs, const struct analysis *an,
 		*limits_hit_r = 0;
 	if (!rs->compiled || rs->result == -1)
 		return -1;
+	rs->deadline = now_usec() + LIMIT_REGEX_TOTAL_MS * 1000L;
+	rs->overtime = 0;
 	if ((texts = arena_alloc(a, (size_t)(rs->nslots + 1) *
 	    sizeof(*texts))) == NULL)
 		return -1;

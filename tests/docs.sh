@@ -152,6 +152,7 @@ while read -r name value; do
 	*' MiB') got=$(( ${got% MiB} * 1024 * 1024 ));;
 	*' KiB') got=$(( ${got% KiB} * 1024 ));;
 	*' s') got=${got% s};;
+	*' ms') got=${got% ms};;
 	esac
 	[ "$got" = "$want" ] || bad="$bad $name($got!=$want)"
 done <<EOF

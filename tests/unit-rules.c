@@ -330,6 +330,39 @@ main(void)
 	    "input capped at LIMIT_REGEX_INPUT (the c is past it)");
 	is_int(rules_result(rs, "BS_EARLY"), 1, "a plain pattern still matches");
 	rules_free(rs);
+
+	/*
+	 * Hundreds of patterns driven to their limits: the message's time
+	 * for matching (LIMIT_REGEX_TOTAL_MS) stops them, the rest count as
+	 * limit hits, and the run stays well under a second.
+	 */
+	{
+		struct buf	 t;
+		char		 line[128];
+		int		 k;
+
+		buf_init(&t, 1024 * 1024);
+		for (k = 0; k < 600; k++) {
+			snprintf(line, sizeof(line),
+			    "body BS_SLOW%d /^(a+)+(?:$|z%d)/\n", k, k);
+			buf_appends(&t, line);
+		}
+		rs = rules_new();
+		rules_add_text(rs, "t.cf", t.data);
+		ok(rules_compile(rs, NULL, NULL) == 0, "600 slow rules compile");
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		t0 = ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+		rules_run(rs, &f.an, &f.ev, &f.a, &hits, &n, &limits);
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		t1 = ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+		ok(t1 - t0 < LIMIT_REGEX_TOTAL_MS + 250,
+		    "600 patterns at their limits: %ld ms (budget %d ms)",
+		    t1 - t0, LIMIT_REGEX_TOTAL_MS);
+		is_int(limits, 600, "every one is a limit hit, run or not");
+		is_int(n, 0, "none matches");
+		rules_free(rs);
+		buf_free(&t);
+	}
 	free(big);
 
 	/* invalid UTF-8 is no error */
