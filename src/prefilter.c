@@ -735,7 +735,13 @@ seq(struct pf *pf, struct pf_set *best, struct pf_exact *exact)
 		switch (a) {
 		case A_ZW:
 		case A_NONE:
-			/* consumes nothing: what is either side is adjacent */
+			/* consumes nothing: what is either side is adjacent;
+			 * but a quantifier after \E or a comment may belong
+			 * to what came before (ab\E{0,}): then nothing is sure */
+			if (quantified) {
+				exact_one(&run, "", 0);	/* dropped, not kept */
+				broken = 1;
+			}
 			continue;
 		case A_EXACT:
 			if (!quantified) {

@@ -59,6 +59,8 @@ static const struct {
 	{ "(?!spam)food", "", "food" },
 	{ "(?<=spam)food", "", "food" },
 	{ "(?#spam)food", "", "food" },
+	{ "foods\\E{0,}", "", "" },		/* the {0,} is the s's */
+	{ "abcd\\E*xyz", "", "xyz" },
 	{ "(?i:abcd)e", "", "abcde" },
 	{ "(?<n>hello)\\s\\k<n>", "", "hello " },
 	{ "(?'n'hello)", "", "hello" },
