@@ -200,6 +200,22 @@ free_str(char *p)
 }
 
 static void
+free_branches(struct rule *r)
+{
+	int	 i;
+
+	for (i = 0; i < r->nbr; i++) {
+		free_str(r->br[i].pattern);
+		if (r->br[i].re != NULL)
+			pcre2_code_free(r->br[i].re);
+		free(r->br[i].lits_own);
+	}
+	free(r->br);
+	r->br = NULL;
+	r->nbr = 0;
+}
+
+static void
 rule_clear(struct rule *r)
 {
 	int	 i;
@@ -212,15 +228,7 @@ rule_clear(struct rule *r)
 		pcre2_code_free(r->re);
 	free(r->lits_own);
 	r->lits = r->lits_own = NULL;
-	for (i = 0; i < r->nbr; i++) {
-		free_str(r->br[i].pattern);
-		if (r->br[i].re != NULL)
-			pcre2_code_free(r->br[i].re);
-		free(r->br[i].lits_own);
-	}
-	free(r->br);
-	r->br = NULL;
-	r->nbr = 0;
+	free_branches(r);
 	for (i = 0; i < r->nops; i++)
 		free_str(r->ops[i].name);
 	free(r->ops);
@@ -1333,15 +1341,7 @@ split_branches(struct ruleset *rs, struct rule *r)
 	}
 	return;
 fail:
-	for (k = 0; k < n; k++) {
-		free(r->br[k].pattern);
-		if (r->br[k].re != NULL)
-			pcre2_code_free(r->br[k].re);
-		free(r->br[k].lits_own);
-	}
-	free(r->br);
-	r->br = NULL;
-	r->nbr = 0;
+	free_branches(r);
 }
 
 static int
