@@ -5,7 +5,9 @@
  * The input is a configuration file, optionally followed by a line "%%"
  * and a rule file. The configuration is read through config_load (from a
  * memfd, so its line reader is fuzzed too), the rules are added after the
- * built-in ones, compiled, and run against a small fixed bounce so that
+ * built-in ones (loaded from the build-time table, as in the program: the
+ * harness links src/builtin_regex.c), compiled, and run against a small
+ * fixed bounce so that
  * patterns, evals and metas are exercised on real text. rules_file and
  * rules_dir lines are parsed but not followed: the fuzzer must not read
  * arbitrary files.

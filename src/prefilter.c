@@ -491,6 +491,14 @@ group(struct pf *pf, struct pf_set *set, struct pf_exact *x)
 			pf->p++;
 			break;
 		case '=': case '!': case '*':	/* (?* non-atomic */
+			/*
+			 * PCRE2 10.42 takes a first character from a positive
+			 * lookahead and then may miss a match ((?=a)z?a on
+			 * "a"); inside an alternation the optimisation is off,
+			 * so a pattern with one is not split into branches.
+			 */
+			if (*pf->p != '!')
+				pf->linked = 1;
 			pf->p++;
 			look = 1;
 			break;
@@ -736,11 +744,11 @@ seq(struct pf *pf, struct pf_set *best, struct pf_exact *exact)
 		case A_ZW:
 		case A_NONE:
 			/* consumes nothing: what is either side is adjacent;
-			 * but a quantifier after \E or a comment may belong
-			 * to what came before (ab\E{0,}): then nothing is sure */
+			 * but a quantifier after \E or a comment belongs to
+			 * what came before ((abc|de)\E?): not read here */
 			if (quantified) {
-				exact_one(&run, "", 0);	/* dropped, not kept */
-				broken = 1;
+				pf->bail = 1;
+				return;
 			}
 			continue;
 		case A_EXACT:

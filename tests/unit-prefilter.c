@@ -60,7 +60,9 @@ static const struct {
 	{ "(?<=spam)food", "", "food" },
 	{ "(?#spam)food", "", "food" },
 	{ "foods\\E{0,}", "", "" },		/* the {0,} is the s's */
-	{ "abcd\\E*xyz", "", "xyz" },
+	{ "abcd\\E*xyz", "", "" },
+	{ "(abcd|xyz.)\\E?", "", "" },		/* the ? is the group's */
+	{ "(abcd|xyz.)(?#c)?", "", "" },
 	{ "(?i:abcd)e", "", "abcde" },
 	{ "(?<n>hello)\\s\\k<n>", "", "hello " },
 	{ "(?'n'hello)", "", "hello" },
@@ -137,6 +139,8 @@ static const struct {
 	{ "abc(?R)?|def", "", "" },		/* recursion */
 	{ "[|]abc|d\\|ef", "", "[|]abc / d\\|ef" },
 	{ "abc|def", "x", "" },
+	{ "(?=a)z?a|K\\n", "", "" },		/* PCRE2 10.42 misses alone */
+	{ "(?!a)bcd|efg", "", "(?!a)bcd / efg" },
 };
 
 static void
@@ -396,6 +400,9 @@ builtin_patterns(void)
 	buf_free(&err);
 }
 
+struct pat;
+static void	split_pattern(struct pat *, uint32_t);
+
 /* Inputs fuzz/fuzz_prefilter found (tests/data/regress, .pf), replayed. */
 static void
 replay(void)
@@ -449,6 +456,23 @@ replay(void)
 		ok(!m || prefilter_literals(pattern, caseless, 0, set,
 		    sizeof(set)) == 0 || prefilter_maybe(&t, set),
 		    "%s: a text PCRE2 matches is not ruled out", d->d_name);
+		{
+			struct pat	 p;
+			int		 k, any = 0;
+
+			memset(&p, 0, sizeof(p));
+			p.pattern = pattern;
+			split_pattern(&p, caseless ? PCRE2_CASELESS : 0);
+			for (k = 0; k < p.nbr; k++) {
+				any |= pcre2_match(p.br[k], (PCRE2_SPTR)nul + 1,
+				    (size_t)(buf + n - (nul + 1)), 0, 0, md,
+				    NULL) >= 0;
+				pcre2_code_free(p.br[k]);
+				free(p.br_lits[k]);
+			}
+			ok(p.nbr == 0 || any == m, "%s: split into %d branches, "
+			    "the same answer", d->d_name, p.nbr);
+		}
 		free(bits);
 		pcre2_code_free(re);
 	}
