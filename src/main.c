@@ -677,6 +677,7 @@ main(int argc, char *argv[])
 	if (message_parse_header(&msg, &arena) == -1 ||
 	    anatomy_read(&msg, &arena, &an) == -1 ||
 	    score_message(&cfg, rs, &an, &varena, &v) == -1) {
+		alarm(0);	/* as below: the rest is copying */
 		rc = mode == MODE_FILTER ? pass_through() :
 		    mode == MODE_DELIVER ? run_deliver(target, script, sender,
 		    recipient, NULL, NULL) : exit_codes[mode].on_error;
@@ -689,6 +690,13 @@ main(int argc, char *argv[])
 		    v.rule_errors);
 	}
 
+	/*
+	 * The watchdog bounds analysis, which hostile input can slow. What
+	 * follows is copying the message out, paced by the host: a 1 GiB
+	 * message streamed through a slow pipe must not be cut at 8 s and
+	 * deferred forever. (--deliver sets a limit of its own.)
+	 */
+	alarm(0);
 	memset(&ov, 0, sizeof(ov));
 	ov.backscatter = v.backscatter;
 	ov.score = v.score;
