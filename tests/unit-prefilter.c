@@ -143,6 +143,51 @@ static const struct {
 	{ "(?!a)bcd|efg", "", "(?!a)bcd / efg" },
 };
 
+/* The reader's own bounds: nesting, branches, literals in a set. */
+static void
+bound_cases(void)
+{
+	char	 pat[4096], set[8192];
+	size_t	 st[PREFILTER_BRANCH_MAX], en[PREFILTER_BRANCH_MAX], n = 0;
+	int	 k;
+
+	for (k = 0; k < 70; k++)
+		pat[n++] = '(';
+	memcpy(pat + n, "abcd", 4);
+	n += 4;
+	for (k = 0; k < 70; k++)
+		pat[n++] = ')';
+	pat[n] = '\0';
+	is_int(prefilter_literals(pat, 0, 0, set, sizeof(set)), 0,
+	    "70 nested groups: past the depth bound, always run");
+	n = 0;
+	for (k = 0; k < 60; k++)
+		pat[n++] = '(';
+	memcpy(pat + n, "abcd", 4);
+	n += 4;
+	for (k = 0; k < 60; k++)
+		pat[n++] = ')';
+	pat[n] = '\0';
+	is_int(prefilter_literals(pat, 0, 0, set, sizeof(set)), 1,
+	    "60 nested groups: read");
+	n = 0;
+	for (k = 0; k < PREFILTER_BRANCH_MAX + 1; k++)
+		n += (size_t)snprintf(pat + n, sizeof(pat) - n, "%sword%02d",
+		    k ? "|" : "", k);
+	is_int(prefilter_branches(pat, 0, 0, st, en, PREFILTER_BRANCH_MAX), 0,
+	    "%d top-level branches: not split", PREFILTER_BRANCH_MAX + 1);
+	is_int(prefilter_literals(pat, 0, 0, set, sizeof(set)),
+	    PREFILTER_BRANCH_MAX + 1, "but their %d literals are a set",
+	    PREFILTER_BRANCH_MAX + 1);
+	n = 0;
+	for (k = 0; k < PREFILTER_SET_MAX + 1; k++)
+		n += (size_t)snprintf(pat + n, sizeof(pat) - n, "%sw%03d",
+		    k ? "|" : "", k);
+	is_int(prefilter_literals(pat, 0, 0, set, sizeof(set)), 0,
+	    "%d alternatives: past the set bound, always run",
+	    PREFILTER_SET_MAX + 1);
+}
+
 static void
 branch_split_cases(void)
 {
@@ -487,6 +532,7 @@ main(void)
 {
 	plan(0);
 	literals_cases();
+	bound_cases();
 	branch_split_cases();
 	trigram_cases();
 	replay();
