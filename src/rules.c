@@ -1893,7 +1893,8 @@ maybe(struct pf_cache *pc, const char *s, size_t len, const char *lits,
 
 	if (!pc->done) {
 		pc->done = 1;
-		if ((bits = arena_alloc(a, prefilter_bits(len))) == NULL) {
+		/* prefilter_text zeroes it */
+		if ((bits = arena_alloc_bytes(a, prefilter_bits(len))) == NULL) {
 			pc->t.bits = NULL;
 			pc->t.all = 1;
 		} else

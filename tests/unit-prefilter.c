@@ -147,30 +147,20 @@ static const struct {
 static void
 bound_cases(void)
 {
-	char	 pat[4096], set[8192];
+	char	 pat[4096], set[8192], opens[71], closes[71];
 	size_t	 st[PREFILTER_BRANCH_MAX], en[PREFILTER_BRANCH_MAX], n = 0;
 	int	 k;
 
-	for (k = 0; k < 70; k++)
-		pat[n++] = '(';
-	memcpy(pat + n, "abcd", 4);
-	n += 4;
-	for (k = 0; k < 70; k++)
-		pat[n++] = ')';
-	pat[n] = '\0';
+	memset(opens, '(', 70);
+	memset(closes, ')', 70);
+	opens[70] = closes[70] = '\0';
+
+	snprintf(pat, sizeof(pat), "%.70s%s%.70s", opens, "abcd", closes);
 	is_int(prefilter_literals(pat, 0, 0, set, sizeof(set)), 0,
 	    "70 nested groups: past the depth bound, always run");
-	n = 0;
-	for (k = 0; k < 60; k++)
-		pat[n++] = '(';
-	memcpy(pat + n, "abcd", 4);
-	n += 4;
-	for (k = 0; k < 60; k++)
-		pat[n++] = ')';
-	pat[n] = '\0';
+	snprintf(pat, sizeof(pat), "%.60s%s%.60s", opens, "abcd", closes);
 	is_int(prefilter_literals(pat, 0, 0, set, sizeof(set)), 1,
 	    "60 nested groups: read");
-	n = 0;
 	for (k = 0; k < PREFILTER_BRANCH_MAX + 1; k++)
 		n += (size_t)snprintf(pat + n, sizeof(pat) - n, "%sword%02d",
 		    k ? "|" : "", k);
