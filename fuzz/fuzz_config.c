@@ -6,7 +6,7 @@
  * and a rule file. The configuration is read through config_load (from a
  * memfd, so its line reader is fuzzed too), the rules are added after the
  * built-in ones (loaded from the build-time table, as in the program: the
- * harness links src/builtin_regex.c), compiled, and run against a small
+ * harness links src/rules/builtin_regex.c), compiled, and run against a small
  * fixed bounce so that
  * patterns, evals and metas are exercised on real text. rules_file and
  * rules_dir lines are parsed but not followed: the fuzzer must not read
@@ -22,14 +22,14 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "anatomy.h"
-#include "arena.h"
-#include "buf.h"
-#include "config.h"
-#include "limits.h"
-#include "message.h"
-#include "rules.h"
-#include "score.h"
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/limits.h"
+#include "read/message.h"
+#include "anatomy/anatomy.h"
+#include "config/config.h"
+#include "rules/rules.h"
+#include "rules/score.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -21,16 +21,16 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "anatomy.h"
-#include "arena.h"
-#include "buf.h"
-#include "config.h"
-#include "json.h"
-#include "limits.h"
-#include "message.h"
-#include "output.h"
-#include "rules.h"
-#include "score.h"
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/json.h"
+#include "base/limits.h"
+#include "read/message.h"
+#include "anatomy/anatomy.h"
+#include "config/config.h"
+#include "rules/rules.h"
+#include "rules/score.h"
+#include "cli/output.h"
 
 int	LLVMFuzzerInitialize(int *, char ***);
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);

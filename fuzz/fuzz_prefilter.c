@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "prefilter.h"
+#include "rules/prefilter.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

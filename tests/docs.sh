@@ -84,12 +84,12 @@ check "backscatter(1) shows the default script as built in" \
 
 # every long option of main.c is an item of backscatter(1), and --help
 # names no option the page does not
-opts=$(sed -n 's/^[[:space:]]*{ "\([a-z-]*\)",.*/\1/p' "$srcdir/src/main.c")
+opts=$(sed -n 's/^[[:space:]]*{ "\([a-z-]*\)",.*/\1/p' "$srcdir/src/cli/main.c")
 missing=
 for o in $opts; do
 	grep -q "^\.It Fl -$o\( \|$\)" "$man/backscatter.1" || missing="$missing --$o"
 done
-is "$missing" "" "backscatter(1) describes every option of src/main.c"
+is "$missing" "" "backscatter(1) describes every option of src/cli/main.c"
 missing=
 for o in $(bs --help | grep -o -- '--[a-z-]*' | sort -u); do
 	grep -q "Fl ${o#-}\( \|$\)" "$man/backscatter.1" || missing="$missing $o"
@@ -98,16 +98,16 @@ is "$missing" "" "backscatter(1) has every option --help shows"
 
 # every directive config.c knows is an item of backscatter.conf(5), and
 # every item there is a directive --lint accepts the name of
-dirs=$(grep -o 'strcmp(d, "[a-z_]*")' "$srcdir/src/config.c" | sed 's/.*"\(.*\)")/\1/' | sort -u)
+dirs=$(grep -o 'strcmp(d, "[a-z_]*")' "$srcdir/src/config/config.c" | sed 's/.*"\(.*\)")/\1/' | sort -u)
 docd=$(sed -n 's/^\.It Ic \([a-z_]*\).*/\1/p' "$man/backscatter.conf.5" | sort -u)
-is "$docd" "$dirs" "backscatter.conf(5) describes exactly the directives of src/config.c"
+is "$docd" "$dirs" "backscatter.conf(5) describes exactly the directives of src/config/config.c"
 
-# the eval functions: origin_evals[] in src/origin.c, and the page
+# the eval functions: origin_evals[] in src/evidence/origin.c, and the page
 evals=$(sed -n '/^const struct origin_eval origin_evals\[\]/,/^};/s/^[[:space:]]*{ "\([a-z_]*\)",.*/\1/p' \
-    "$srcdir/src/origin.c" | sort)
+    "$srcdir/src/evidence/origin.c" | sort)
 doce=$(sed -n 's/^\.It Fn \([a-z_]*\).*/\1/p' "$man/backscatter-rules.5" | sort)
-is "$doce" "$evals" "backscatter-rules(5) describes exactly the eval functions of src/origin.c"
-[ -n "$evals" ] || not_ok "origin_evals[] was found in src/origin.c"
+is "$doce" "$evals" "backscatter-rules(5) describes exactly the eval functions of src/evidence/origin.c"
+[ -n "$evals" ] || not_ok "origin_evals[] was found in src/evidence/origin.c"
 
 # EXIT STATUS: each mode's row names the code main.c's exit_codes[] gives
 # on an error; the bad-options row names 64 and every mode that differs
@@ -133,13 +133,13 @@ while read -r name on_error on_usage; do
 		printf '%s\n' "$usage_row" | grep -q -- "Fl -$name Pq $u" || bad="$bad $name:usage-$u"
 	fi
 done <<EOF
-$(sed -n 's/^[[:space:]]*\[MODE_[A-Z_]*\][[:space:]]*= { "\([a-z-]*\)",[[:space:]]*\(EX_[A-Z]*\),[[:space:]]*\(EX_[A-Z]*\) },.*/\1 \2 \3/p' "$srcdir/src/main.c")
+$(sed -n 's/^[[:space:]]*\[MODE_[A-Z_]*\][[:space:]]*= { "\([a-z-]*\)",[[:space:]]*\(EX_[A-Z]*\),[[:space:]]*\(EX_[A-Z]*\) },.*/\1 \2 \3/p' "$srcdir/src/cli/main.c")
 EOF
 printf '%s\n' "$usage_row" | grep -q 'Ta 64 ' || bad="$bad bad-options:64"
-is "$bad" "" "EXIT STATUS matches exit_codes[] in src/main.c"
-check "exit_codes[] was read from src/main.c ($n modes)" test "$n" -ge 9
+is "$bad" "" "EXIT STATUS matches exit_codes[] in src/cli/main.c"
+check "exit_codes[] was read from src/cli/main.c ($n modes)" test "$n" -ge 9
 
-# LIMITS: every limit of src/limits.h, with its value
+# LIMITS: every limit of src/base/limits.h, with its value
 bad=
 n=0
 while read -r name value; do
@@ -156,10 +156,10 @@ while read -r name value; do
 	esac
 	[ "$got" = "$want" ] || bad="$bad $name($got!=$want)"
 done <<EOF
-$(sed -n 's/^#define \(\(LIMIT\|RULES\)_[A-Z_]*\)[[:space:]]*\(.*\)$/\1 \3/p' "$srcdir/src/limits.h")
+$(sed -n 's/^#define \(\(LIMIT\|RULES\)_[A-Z_]*\)[[:space:]]*\(.*\)$/\1 \3/p' "$srcdir/src/base/limits.h")
 EOF
-is "$bad" "" "LIMITS lists every limit of src/limits.h with its value"
-check "limits were read from src/limits.h ($n)" test "$n" -ge 20
+is "$bad" "" "LIMITS lists every limit of src/base/limits.h with its value"
+check "limits were read from src/base/limits.h ($n)" test "$n" -ge 20
 
 # the evidence table of backscatter.conf(5): the shipped scores
 bad=

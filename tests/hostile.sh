@@ -14,7 +14,7 @@
 
 check_py=$srcdir/tests/bytecheck.py
 command -v python3 >/dev/null || skip_all "python3 needed for byte checks"
-limit=$((32 * 1024 * 1024))	# LIMIT_MESSAGE_BYTES in src/limits.h
+limit=$((32 * 1024 * 1024))	# LIMIT_MESSAGE_BYTES in src/base/limits.h
 factor=1
 grep -q __asan_init "$BACKSCATTER" 2>/dev/null && factor=3
 

@@ -11,9 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "batv.h"
-#include "buf.h"
-#include "config.h"
+#include "base/buf.h"
+#include "config/config.h"
+#include "evidence/batv.h"
 #include "tap.h"
 
 static const char *datadir;

@@ -10,10 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "buf.h"
-#include "config.h"
-#include "header.h"
+#include "base/arena.h"
+#include "base/buf.h"
+#include "read/header.h"
+#include "config/config.h"
 #include "tap.h"
 
 static char	 dir[] = "/tmp/unit-config.XXXXXX";

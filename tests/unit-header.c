@@ -1,15 +1,15 @@
 /*
  * unit-header.c - header index, unfolding, RFC 2047 words, addresses,
- * parameters and domains (src/header.c), as tables of { label, input, want }.
+ * parameters and domains (src/read/header.c), as tables of { label, input, want }.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "buf.h"
-#include "header.h"
-#include "limits.h"
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/limits.h"
+#include "read/header.h"
 #include "tap.h"
 
 static struct arena	 arena;

@@ -1,19 +1,19 @@
 /*
  * unit-mime.c - the MIME part tree, transfer decoding, HTML to text
- * (src/mime.c) and delivery-status fields (src/dsn.c), as tables of
+ * (src/read/mime.c) and delivery-status fields (src/anatomy/dsn.c), as tables of
  * { label, input, want }.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "anatomy.h"
-#include "arena.h"
-#include "buf.h"
-#include "dsn.h"
-#include "header.h"
-#include "limits.h"
-#include "mime.h"
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/limits.h"
+#include "read/header.h"
+#include "read/mime.h"
+#include "anatomy/anatomy.h"
+#include "anatomy/dsn.h"
 #include "tap.h"
 
 static struct arena	 arena;

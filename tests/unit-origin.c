@@ -9,17 +9,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "anatomy.h"
-#include "arena.h"
-#include "buf.h"
-#include "config.h"
-#include "header.h"
-#include "json.h"
-#include "message.h"
-#include "origin.h"
-#include "original.h"
-#include "rules.h"
-#include "score.h"
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/json.h"
+#include "read/header.h"
+#include "read/message.h"
+#include "anatomy/anatomy.h"
+#include "anatomy/original.h"
+#include "config/config.h"
+#include "evidence/origin.h"
+#include "rules/rules.h"
+#include "rules/score.h"
 #include "tap.h"
 
 static struct arena	 a;

@@ -19,10 +19,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "limits.h"
-#include "prefilter.h"
-#include "rules.h"
+#include "base/buf.h"
+#include "base/limits.h"
+#include "rules/prefilter.h"
+#include "rules/rules.h"
 #include "tap.h"
 
 /* pattern, flags ("i", "x" or ""), the literals joined by ',' ("" none) */

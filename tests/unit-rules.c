@@ -10,15 +10,15 @@
 #include <string.h>
 #include <time.h>
 
-#include "anatomy.h"
-#include "arena.h"
-#include "buf.h"
-#include "config.h"
-#include "header.h"
-#include "limits.h"
-#include "message.h"
-#include "origin.h"
-#include "rules.h"
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/limits.h"
+#include "read/header.h"
+#include "read/message.h"
+#include "anatomy/anatomy.h"
+#include "config/config.h"
+#include "evidence/origin.h"
+#include "rules/rules.h"
 #include "tap.h"
 
 /* Compile text alone; return the error text ("" when clean). */

@@ -1,0 +1,270 @@
+/*
+ * dsn.c - delivery-status fields (see dsn.h).
+ *
+ * Blocks are separated by empty lines; a block with a Final-Recipient or
+ * Original-Recipient is a recipient block. Broken DSNs that put all fields
+ * in one block, or indent them, are read too.
+ */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/arena.h"
+#include "base/limits.h"
+#include "read/header.h"
+#include "anatomy/anatomy.h"
+#include "anatomy/dsn.h"
+
+int
+dsn_status_code(const char *s, char *out)
+{
+	const char	*p;
+	size_t		 a, b, c;
+
+	for (p = s; p && *p; p++) {
+		if ((*p != '2' && *p != '4' && *p != '5') || p[1] != '.')
+			continue;
+		if (p > s && (isdigit((unsigned char)p[-1]) || p[-1] == '.'))
+			continue;
+		a = 1;
+		b = strspn(p + 2, "0123456789");
+		if (b == 0 || b > 3 || p[2 + b] != '.')
+			continue;
+		c = strspn(p + 3 + b, "0123456789");
+		if (c == 0 || c > 3 || p[3 + b + c] == '.' ||
+		    isdigit((unsigned char)p[3 + b + c]))
+			continue;
+		memcpy(out, p, a + 1 + b + 1 + c);
+		out[a + 1 + b + 1 + c] = '\0';
+		return 1;
+	}
+	return 0;
+}
+
+/* Strip a "type;" prefix ("smtp; 550 ...", "rfc822; a@b"). */
+static char *
+strip_type(char *v)
+{
+	char	*semi;
+
+	if (v == NULL)
+		return NULL;
+	semi = strchr(v, ';');
+	if (semi != NULL && semi - v < 20) {
+		char	*p;
+
+		for (p = v; p < semi; p++)
+			if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+				return v;
+		v = semi + 1;
+		while (*v == ' ')
+			v++;
+	}
+	return v;
+}
+
+static char *
+field(struct arena *a, const struct header_block *hb, const char *name)
+{
+	return header_get_raw(a, hb, name);
+}
+
+static int
+named(const struct header *f, const char *name)
+{
+	size_t	 n = strlen(name);
+
+	return f->name_len == n && strncasecmp(f->name, name, n) == 0;
+}
+
+/* Read one recipient's fields; 1 if a recipient was added. */
+static int
+recipient_block(struct arena *a, const struct header_block *hb,
+    struct analysis *an)
+{
+	struct recipient	*r;
+	char			*fr, *or, *addr, *v, code[16];
+
+	fr = field(a, hb, "Final-Recipient");
+	or = field(a, hb, "Original-Recipient");
+	if (fr == NULL)
+		fr = field(a, hb, "X-Actual-Recipient");
+	addr = NULL;
+	if (fr != NULL)
+		addr = address_first(a, fr);
+	/* A source route ("@relay:user@host") or a host without a dot names
+	 * an internal hop; the original recipient is the address the sender
+	 * used. */
+	if (or != NULL && (addr == NULL || strchr(fr, ':') != strrchr(fr, ':') ||
+	    strchr(address_domain(addr), '.') == NULL)) {
+		char	*o = address_first(a, or);
+
+		if (o != NULL)
+			addr = o;
+	}
+	if (addr == NULL || (r = anatomy_add_recipient(an, a, addr)) == NULL)
+		return 0;
+	if ((v = field(a, hb, "Action")) != NULL) {
+		v[strcspn(v, " \t;(")] = '\0';
+		for (char *p = v; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+		r->action = v;
+	}
+	if ((v = field(a, hb, "Status")) != NULL && dsn_status_code(v, code))
+		r->status = arena_strdup(a, code);
+	if ((v = field(a, hb, "Diagnostic-Code")) != NULL &&
+	    *(v = strip_type(v)) != '\0') {
+		if (strlen(v) > LIMIT_DIAGNOSTIC)
+			v[LIMIT_DIAGNOSTIC] = '\0';
+		r->diagnostic = v;
+	}
+	if ((v = field(a, hb, "Remote-MTA")) != NULL)
+		r->remote_mta = strip_type(v);
+	return 1;
+}
+
+/*
+ * Copy the block at s (up to an empty or blank line) with the leading
+ * blanks removed from every line that starts a field. Sets the copy's
+ * length and the bytes consumed from s.
+ */
+static char *
+deindent(struct arena *a, const char *s, size_t n, size_t *len_r,
+    size_t *consumed_r)
+{
+	char		*out, *o;
+	const char	*p = s, *end = s + n, *nl, *t;
+	size_t		 block;
+
+	/* the block's size first: allocate only that, so many small
+	 * blocks cost their own size, not the rest of the text each */
+	for (block = 0; p < end; ) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		for (t = p; t < nl && (*t == ' ' || *t == '\t'); t++)
+			;
+		if (t == nl)
+			break;
+		p = nl < end ? nl + 1 : end;
+	}
+	block = (size_t)(p - s);
+	p = s;
+	end = s + block + (block < n ? 1 : 0);
+	if (end > s + n)
+		end = s + n;
+	if ((out = arena_alloc(a, block + 2)) == NULL)
+		return NULL;
+	o = out;
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		for (t = p; t < nl && (*t == ' ' || *t == '\t'); t++)
+			;
+		if (t == nl) {			/* blank: the block ends */
+			p = nl < end ? nl + 1 : end;
+			break;
+		}
+		{
+			const char	*c = t;
+
+			while (c < nl && (isalnum((unsigned char)*c) || *c == '-'))
+				c++;
+			if (c == t || c >= nl || *c != ':')
+				t = p;		/* a continuation: keep it */
+		}
+		memcpy(o, t, (size_t)(nl - t));
+		o += nl - t;
+		*o++ = '\n';
+		p = nl < end ? nl + 1 : end;
+	}
+	*o = '\0';
+	*len_r = (size_t)(o - out);
+	*consumed_r = (size_t)(p - s);
+	return out;
+}
+
+int
+dsn_parse(struct arena *a, const char *text, size_t len, struct analysis *an)
+{
+	struct header_block	 hb, sub;
+	size_t			 off = 0, used, i, start;
+	int			 found = 0, block = 0, seen_final, seen_status;
+	char			*v;
+
+	while (off < len) {
+		/* skip blank (or blank-looking) lines */
+		while (off < len) {
+			size_t	 k = off;
+
+			while (k < len && (text[k] == ' ' || text[k] == '\t'))
+				k++;
+			if (k < len && text[k] != '\n')
+				break;
+			off = k < len ? k + 1 : len;
+		}
+		if (off >= len)
+			break;
+		if (text[off] == ' ' || text[off] == '\t') {
+			/* an indented block: read a copy with the fields'
+			 * indent taken off (continuations keep theirs) */
+			char	*copy;
+			size_t	 clen, consumed;
+
+			if ((copy = deindent(a, text + off, len - off, &clen,
+			    &consumed)) == NULL)
+				return found;
+			header_parse(a, copy, clen, &hb);
+			used = consumed;
+		} else
+			used = header_parse(a, text + off, len - off, &hb);
+		if (hb.count == 0) {
+			/* not a field block: skip the lines read (an
+			 * indented one whole, so hostile text costs one pass) */
+			const char	*nl = memchr(text + off, '\n', len - off);
+
+			if (used == 0)
+				used = nl ? (size_t)(nl - text) + 1 - off : len - off;
+			off += used;
+			continue;
+		}
+		off += used;
+		if (block++ == 0 || an->reporting_mta == NULL) {
+			if ((v = field(a, &hb, "Reporting-MTA")) != NULL)
+				an->reporting_mta = strip_type(v);
+			if ((v = field(a, &hb, "Original-Envelope-Id")) != NULL)
+				an->envelope_id = v;
+		}
+		/* Broken DSNs run recipients together without the empty
+		 * line: a second Final-Recipient (or an Original-Recipient
+		 * after one) starts the next recipient. */
+		start = 0;
+		seen_final = seen_status = 0;
+		for (i = 0; i <= hb.count; i++) {
+			int	 split = i == hb.count;
+
+			if (!split && ((seen_final &&
+			    named(&hb.fields[i], "Final-Recipient")) ||
+			    (seen_status &&
+			    named(&hb.fields[i], "Original-Recipient"))))
+				split = 1;
+			if (split) {
+				sub.fields = hb.fields + start;
+				sub.count = i - start;
+				sub.truncated = 0;
+				found += recipient_block(a, &sub, an);
+				start = i;
+				seen_final = seen_status = 0;
+			}
+			if (i == hb.count)
+				break;
+			if (named(&hb.fields[i], "Final-Recipient"))
+				seen_final = 1;
+			if (named(&hb.fields[i], "Action") ||
+			    named(&hb.fields[i], "Status"))
+				seen_status = 1;
+		}
+	}
+	return found;
+}

@@ -1,0 +1,541 @@
+/*
+ * original.c - read the returned original (see original.h).
+ *
+ * A bounce returns the original as a message/rfc822 part, as
+ * text/rfc822-headers, or quoted in its text after a marker line. The
+ * quoted form is found by its shape (a run of header lines that an
+ * original message would have) rather than by a list of every MTA's
+ * wording, so unknown formats are read as well; markers only help to
+ * choose among candidates.
+ */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/limits.h"
+#include "read/header.h"
+#include "anatomy/anatomy.h"
+#include "anatomy/original.h"
+
+/* Message-ID without brackets or space; NULL if there is nothing. */
+static char *
+clean_message_id(struct arena *a, const char *v)
+{
+	const char	*l, *r;
+
+	if (v == NULL)
+		return NULL;
+	if ((l = strchr(v, '<')) != NULL && (r = strchr(l, '>')) != NULL &&
+	    r > l + 1)
+		return arena_strndup(a, l + 1, (size_t)(r - l - 1));
+	while (*v == ' ')
+		v++;
+	r = v + strcspn(v, " \t>");
+	if (r == v || memchr(v, '@', (size_t)(r - v)) == NULL)
+		return NULL;
+	return arena_strndup(a, v, (size_t)(r - v));
+}
+
+static int
+is_ip_char(int c)
+{
+	return isxdigit(c) || c == '.' || c == ':';
+}
+
+/* A literal IPv4/IPv6 address at s (n bytes)? */
+static int
+looks_ip(const char *s, size_t n)
+{
+	size_t	 i, dots = 0, colons = 0;
+
+	if (n < 3 || n > 45)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (!is_ip_char((unsigned char)s[i]))
+			return 0;
+		dots += s[i] == '.';
+		colons += s[i] == ':';
+	}
+	return dots == 3 || colons >= 2;
+}
+
+static char *
+host_token(struct arena *a, const char *s)
+{
+	size_t	 n;
+
+	while (*s == ' ')
+		s++;
+	n = strcspn(s, " ;()[]\t");
+	while (n > 0 && s[n - 1] == '.')
+		n--;
+	if (n == 0 || n > 255)
+		return NULL;
+	return arena_strndup(a, s, n);
+}
+
+/* Where "tag" and the name after it stand in [p, end), or NULL. */
+static const char *
+helo_span(const char *p, const char *end, const char *tag, const char **end_r)
+{
+	const char	*q = strcasestr(p, tag);
+
+	*end_r = NULL;
+	if (q == NULL || q >= end)
+		return NULL;
+	*end_r = q + strlen(tag) + strcspn(q + strlen(tag), " )");
+	return q;
+}
+
+static int
+in_span(const char *q, const char *const *start, const char *const *end)
+{
+	int	 i;
+
+	for (i = 0; i < 2; i++)
+		if (start[i] != NULL && q >= start[i] && q < end[i])
+			return 1;
+	return 0;
+}
+
+void
+received_parse(struct arena *a, const char *line, struct received *r)
+{
+	const char	*p, *by, *comment_end, *q, *helo[2], *helo_end[2];
+	char		*first;
+
+	memset(r, 0, sizeof(*r));
+	r->line = (char *)line;
+	by = NULL;
+	for (p = line; (p = strcasestr(p, "by ")) != NULL; p++)
+		if (p == line || p[-1] == ' ' || p[-1] == ')') {
+			by = p;
+			break;
+		}
+	if (by != NULL)
+		r->by_host = host_token(a, by + 3);
+	if (strncasecmp(line, "from ", 5) != 0)
+		return;
+	first = host_token(a, line + 5);
+	comment_end = by ? by : line + strlen(line);
+	p = line + 5 + strspn(line + 5, " ");
+	p += strcspn(p, " ");	/* past the first token */
+	/*
+	 * The HELO name is the client's own word: an address written there
+	 * ("helo=[192.0.2.25]", "(HELO 192.0.2.25)") is a claim, never the
+	 * connecting address, so the search skips those spans.
+	 */
+	helo[0] = helo_span(p, comment_end, "helo=", helo_end);
+	helo[1] = helo_span(p, comment_end, "(HELO ", helo_end + 1);
+	{
+		/* "from [1.2.3.4] (helo=x)": the first token is the address */
+		const char	*t = line + 5 + strspn(line + 5, " ");
+		size_t		 n;
+
+		if (*t == '[') {
+			t++;
+			if (strncasecmp(t, "IPv6:", 5) == 0)
+				t += 5;
+			n = strcspn(t, "]");
+			if (t[n] == ']' && looks_ip(t, n))
+				r->from_addr = arena_strndup(a, t, n);
+		}
+	}
+	/* The address: [a.b.c.d] or [IPv6:...] in the comment. */
+	for (q = p; r->from_addr == NULL && q < comment_end; q++) {
+		if (in_span(q, helo, helo_end))
+			continue;
+		if (*q == '[') {
+			const char	*e = memchr(q, ']', (size_t)(comment_end - q));
+
+			if (e == NULL)
+				break;
+			q++;
+			if (strncasecmp(q, "IPv6:", 5) == 0)
+				q += 5;
+			if (looks_ip(q, (size_t)(e - q)))
+				r->from_addr = arena_strndup(a, q, (size_t)(e - q));
+			break;
+		}
+	}
+	/* ... or a bare one: "(1.2.3.4)", qmail's "(HELO x) (1.2.3.4)" */
+	for (q = p; r->from_addr == NULL && q < comment_end; q++) {
+		size_t	 n;
+
+		if ((*q != '(' && *q != ' ') || in_span(q, helo, helo_end))
+			continue;
+		n = strspn(q + 1, "0123456789abcdefABCDEF.:");
+		if (n > 0 && looks_ip(q + 1, n) &&
+		    (q[1 + n] == ')' || q[1 + n] == ' '))
+			r->from_addr = arena_strndup(a, q + 1, n);
+	}
+	/* HELO given explicitly (Exim "helo=", qmail "HELO x") */
+	q = strcasestr(p, "helo=");
+	if (q != NULL && q < comment_end) {
+		r->from_host = host_token(a, q + 5);
+		if (first != NULL && strcasecmp(first, "unknown") != 0)
+			r->from_rdns = first;
+		return;
+	}
+	q = strcasestr(p, "(HELO ");
+	if (q != NULL && q < comment_end) {
+		r->from_host = host_token(a, q + 6);
+		return;
+	}
+	r->from_host = first;
+	/* "(rdns [addr])": the name before the bracket */
+	q = strchr(p, '(');
+	if (q != NULL && q < comment_end) {
+		char	*name = host_token(a, q + 1);
+
+		if (name != NULL && strcasecmp(name, "unknown") != 0 &&
+		    strchr(name, '.') != NULL && !looks_ip(name, strlen(name)) &&
+		    strchr(name, '@') == NULL)
+			r->from_rdns = name;
+		else if (name != NULL && strchr(name, '@') != NULL)
+			r->from_rdns = (char *)address_domain(name);
+	}
+	if (r->from_host != NULL && r->from_host[0] == '[')
+		r->from_host = NULL;
+}
+
+static void
+dkim_domain(struct arena *a, struct original *o, const char *sig)
+{
+	const char	*p = sig;
+	size_t		 n;
+	int		 k;
+
+	while (p != NULL && *p) {
+		while (*p == ' ' || *p == ';')
+			p++;
+		if ((p[0] == 'd' || p[0] == 'D') && (p[1] == '=' ||
+		    (p[1] == ' ' && p[2 + strspn(p + 2, " ")] == '='))) {
+			p = strchr(p, '=') + 1;
+			while (*p == ' ')
+				p++;
+			n = strcspn(p, "; ");
+			if (n == 0 || n > 255 || o->ndkim >= LIMIT_DKIM_DOMAINS)
+				return;
+			for (k = 0; k < o->ndkim; k++)
+				if (strncasecmp(o->dkim_domains[k], p, n) == 0 &&
+				    o->dkim_domains[k][n] == '\0')
+					return;
+			if ((o->dkim_domains[o->ndkim] = arena_strndup(a, p, n)) != NULL) {
+				char	*c;
+
+				for (c = o->dkim_domains[o->ndkim]; *c; c++)
+					*c = (char)tolower((unsigned char)*c);
+				o->ndkim++;
+			}
+			return;
+		}
+		p = strchr(p, ';');
+	}
+}
+
+void
+original_fields(struct arena *a, struct original *o)
+{
+	const struct header_block	*hb = &o->hdr;
+	size_t				 i;
+	char				*v;
+
+	o->message_id = clean_message_id(a, header_get_raw(a, hb, "Message-ID"));
+	if (o->message_id == NULL)
+		o->message_id = clean_message_id(a,
+		    header_get_raw(a, hb, "Resent-Message-ID"));
+	if ((v = header_get(a, hb, "From")) != NULL)
+		o->from = address_first(a, v);
+	if ((v = header_get(a, hb, "To")) != NULL)
+		o->to = address_first(a, v);
+	if ((v = header_get_raw(a, hb, "Return-Path")) != NULL)
+		o->return_path = address_first(a, v);
+	o->subject = header_get(a, hb, "Subject");
+	o->date = header_get_raw(a, hb, "Date");
+	o->nreceived = 0;
+	o->ndkim = 0;
+	for (i = 0; i < hb->count; i++) {
+		const struct header	*f = &hb->fields[i];
+
+		if (f->name_len == 8 && strncasecmp(f->name, "Received", 8) == 0 &&
+		    o->nreceived < LIMIT_RECEIVED) {
+			if ((v = header_unfold(a, f)) != NULL)
+				received_parse(a, v, &o->received[o->nreceived++]);
+		} else if (f->name_len == 14 &&
+		    strncasecmp(f->name, "DKIM-Signature", 14) == 0) {
+			if ((v = header_unfold(a, f)) != NULL)
+				dkim_domain(a, o, v);
+		}
+	}
+}
+
+int
+original_read(struct arena *a, struct original *o, int source,
+    const char *text, size_t len)
+{
+	size_t	 off;
+
+	o->source = source;
+	o->text = text;
+	o->text_len = len;
+	off = header_parse_returned(a, text, len, &o->hdr);
+	original_fields(a, o);
+	if (source != SOURCE_HEADERS && off < len) {
+		o->body = (char *)text + off;
+		o->body_len = len - off;
+	}
+	return 0;
+}
+
+/* --- inline originals ------------------------------------------------- */
+
+/* Length of the quote prefix at the start of a line: "> ", "| ", blanks. */
+static size_t
+quote_prefix(const char *s, const char *end)
+{
+	const char	*p = s;
+
+	while (p < end && (*p == '>' || *p == '|' || *p == ' ' || *p == '\t') &&
+	    p - s < 16)
+		p++;
+	return (size_t)(p - s);
+}
+
+/* Names an original's header block has and a bounce's prose does not. */
+static const char *const original_names[] = {
+	"received", "message-id", "from", "to", "subject", "date",
+	"return-path", "dkim-signature", "mime-version", "content-type",
+	"reply-to", "cc", "x-mailer", "user-agent", "sender", "references",
+	"in-reply-to", "x-originating-ip", "delivered-to", "authentication-results",
+	NULL
+};
+
+/* The field name at s, if the line is "Name: ..."; its length or 0. */
+static size_t
+field_name(const char *s, const char *end)
+{
+	const char	*p = s;
+
+	while (p < end && *p > ' ' && *p < 127 && *p != ':')
+		p++;
+	if (p == s || p >= end || *p != ':' || p - s > 64)
+		return 0;
+	return (size_t)(p - s);
+}
+
+static int
+name_weight(const char *s, size_t n)
+{
+	const char *const	*k;
+
+	for (k = original_names; *k; k++)
+		if (strlen(*k) == n && strncasecmp(s, *k, n) == 0) {
+			if (n == 10 && strncasecmp(s, "message-id", 10) == 0)
+				return 3;
+			if (n == 8 && strncasecmp(s, "received", 8) == 0)
+				return 2;
+			return 1;
+		}
+	return 0;
+}
+
+static const char *const markers[] = {
+	"copy of the message", "original message", "returned message",
+	"message follows", "undelivered message", "unsent message",
+	"message header", "message headers", "headers of the original",
+	"original mail", "your message reads", "text of the message",
+	"returned mail", "copy of your message", "message text follows",
+	"original header", "header of the original",
+	"message below", "first part of the message",
+	"this is the original", "of the message, including",
+	"copy of the original", "original email", "forwarded message",
+	NULL
+};
+
+static int
+is_marker(const char *s, size_t n)
+{
+	char		 low[256];
+	size_t		 i;
+	const char *const *m;
+
+	if (n >= sizeof(low))
+		n = sizeof(low) - 1;
+	for (i = 0; i < n; i++)
+		low[i] = (char)tolower((unsigned char)s[i]);
+	low[n] = '\0';
+	for (m = markers; *m; m++)
+		if (strstr(low, *m) != NULL)
+			return 1;
+	return 0;
+}
+
+/* Copy the header run [s, e) without quote prefixes, and what follows it
+ * (the body, with the same prefix stripped), into one LF text. */
+static char *
+dequote(struct arena *a, const char *s, const char *end, size_t *len_r)
+{
+	struct buf	 b;
+	const char	*p = s, *nl;
+	size_t		 pre = quote_prefix(s, end), k, limit;
+	char		*out;
+
+	/* only the '>' and '|' part of the prefix is quoting; plain
+	 * indentation is stripped up to the first line's amount */
+	buf_init(&b, LIMIT_INLINE_SCAN);
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		limit = (size_t)(nl - p) < pre ? (size_t)(nl - p) : pre;
+		for (k = 0; k < limit && (p[k] == '>' || p[k] == '|' ||
+		    p[k] == ' ' || p[k] == '\t'); k++)
+			;
+		if (buf_append(&b, p + k, (size_t)(nl - p) - k) == -1 ||
+		    buf_appendc(&b, '\n') == -1)
+			break;
+		p = nl + 1;
+	}
+	out = arena_strndup(a, b.data ? b.data : "", b.len);
+	*len_r = b.len;
+	buf_free(&b);
+	return out;
+}
+
+/*
+ * A run of header lines is the original when it has a Message-ID or a
+ * Received field and weighs at least 3 (see name_weight); a run right
+ * after a marker line may lack both if it weighs 4 (From, To, Subject,
+ * Date).
+ * A short summary ("Subject: x / Date: y") in the prose weighs less.
+ */
+static int
+run_ok(int weight, int has_key, int marked)
+{
+	return (has_key && weight >= 3) || (marked && weight >= 4) ||
+	    weight >= 5;
+}
+
+/*
+ * Find the header run to read: with first set, the first run that looks
+ * like a message's header at all (a forwarded message); otherwise the
+ * best one by rank (see run_ok). Returns its start or NULL.
+ */
+static const char *
+find_run(const char *text, size_t len, int first)
+{
+	const char	*p = text, *end = text + len, *nl, *run = NULL;
+	const char	*best = NULL, *after_marker = NULL;
+	int		 weight = 0, has_key = 0, marked, best_rank = 0, rank;
+	int		 best_weight = 0;
+	size_t		 n, pre;
+
+	for (;;) {
+		nl = p < end ? memchr(p, '\n', (size_t)(end - p)) : NULL;
+		if (nl == NULL)
+			nl = end;
+		pre = p < end ? quote_prefix(p, nl) : 0;
+		n = p < end ? field_name(p + pre, nl) : 0;
+		if (n > 0) {
+			int	 w = name_weight(p + pre, n);
+
+			if (run == NULL) {
+				run = p;
+				weight = has_key = 0;
+			}
+			weight += w;
+			has_key |= w >= 2;
+		} else if (p < end && run != NULL && nl > p + pre && pre > 0 &&
+		    (p[pre - 1] == ' ' || p[pre - 1] == '\t')) {
+			/* a continuation line */
+		} else {
+			if (run != NULL) {
+				if (first && weight >= 3)
+					return run;
+				marked = after_marker != NULL && run >= after_marker &&
+				    run - after_marker < 4096;
+				/* rank: keyed and marked > keyed > marked */
+				rank = run_ok(weight, has_key, marked) ?
+				    1 + 2 * has_key + marked : 0;
+				/* equal rank: the heavier block, and at equal
+				 * weight the later (summaries come first) */
+				if (rank > best_rank || (rank == best_rank &&
+				    rank > 0 && weight >= best_weight)) {
+					best = run;
+					best_rank = rank;
+					best_weight = weight;
+				}
+				run = NULL;
+			}
+			if (p < end && nl > p && is_marker(p, (size_t)(nl - p)))
+				after_marker = p;
+		}
+		if (p >= end)
+			break;
+		p = nl + 1;
+	}
+	return first ? NULL : best;
+}
+
+static int
+read_run(struct arena *a, struct original *o, const char *text, size_t len,
+    int first, size_t *start_r)
+{
+	const char	*run;
+	char		*copy;
+	size_t		 n;
+
+	if (len > LIMIT_INLINE_SCAN)
+		len = LIMIT_INLINE_SCAN;
+	if ((run = find_run(text, len, first)) == NULL)
+		return 0;
+	if ((copy = dequote(a, run, text + len, &n)) == NULL)
+		return -1;
+	*start_r = (size_t)(run - text);
+	original_read(a, o, SOURCE_INLINE, copy, n);
+	return 1;
+}
+
+int
+original_find_inline(struct arena *a, struct original *o, const char *text,
+    size_t len, size_t *start_r)
+{
+	return read_run(a, o, text, len, 0, start_r);
+}
+
+int
+original_find_forwarded(struct arena *a, struct original *o, const char *text,
+    size_t len)
+{
+	size_t	 start;
+
+	return read_run(a, o, text, len, 1, &start);
+}
+
+char *
+original_scan_message_id(struct arena *a, const char *text, size_t len)
+{
+	const char	*p = text, *end = text + len;
+
+	while (p < end && (p = strcasestr(p, "message-id")) != NULL && p < end) {
+		const char	*v = p + 10;
+
+		while (*v == ' ' || *v == ':' || *v == '\t' || *v == '\n')
+			v++;
+		if (*v == '<' && v < end) {
+			/* the closing bracket within the id's length */
+			const char	*r = memchr(v, '>', (size_t)(end - v) < 512 ?
+			    (size_t)(end - v) : 512);
+
+			if (r != NULL && r - v > 1 &&
+			    memchr(v, '@', (size_t)(r - v)) != NULL &&
+			    memchr(v, '\n', (size_t)(r - v)) == NULL)
+				return arena_strndup(a, v + 1, (size_t)(r - v - 1));
+		}
+		p += 10;
+	}
+	return NULL;
+}

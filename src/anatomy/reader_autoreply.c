@@ -1,0 +1,53 @@
+/*
+ * reader_autoreply.c - RFC 3834 auto-replies and the vacation and
+ * out-of-office forms. The header decides (anatomy.c's gate); this reader
+ * names the format and takes the recipient: whoever replied.
+ */
+#include <string.h>
+
+#include "base/arena.h"
+#include "read/header.h"
+#include "read/message.h"
+#include "anatomy/anatomy.h"
+#include "anatomy/readers.h"
+
+static const char *const phrases[] = {
+	"out of the office", "out of office", "on vacation", "away from",
+	"i am currently away", "i'm away", "i will be back", "auto-reply",
+	"automatic reply", "autoreply", "i am out", "limited access to email",
+	"return on", "back in the office", "abwesend", "absent", NULL
+};
+
+static int
+autoreply_match(const struct analysis *an, const struct reader_input *in)
+{
+	const struct header_block	*hb = &an->message->hdr;
+	const char *const		*p;
+
+	if ((an->kind != KIND_NONE && an->kind != KIND_AUTOREPLY) ||
+	    in->has_dsn || in->daemon)
+		return 0;
+	if (header_find(hb, "X-Autoreply", 0) != -1 ||
+	    header_find(hb, "X-Autorespond", 0) != -1 ||
+	    header_find(hb, "Auto-Submitted", 0) != -1 ||
+	    header_find(hb, "X-Apple-Action", 0) != -1)
+		return 3;
+	for (p = phrases; *p; p++)
+		if (strstr(in->subject, *p) != NULL)
+			return 3;
+	return 0;
+}
+
+static int
+autoreply_parse(struct analysis *an, struct arena *a,
+    const struct reader_input *in)
+{
+	/* the kind is decided in anatomy.c from the header strength */
+	return 0;
+}
+
+const struct reader reader_autoreply = {
+	.name = "rfc3834",
+	.match = autoreply_match,
+	.parse = autoreply_parse,
+};

@@ -1,0 +1,365 @@
+/*
+ * output.c - filter-mode output, JSON and the explanation (see output.h).
+ *
+ * Filter mode writes with writev from the raw buffer: the message's own
+ * bytes are never copied or changed, only skipped (old X-Backscatter-*
+ * fields) or joined by our three fields.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/io.h"
+#include "base/json.h"
+#include "base/limits.h"
+#include "read/message.h"
+#include "anatomy/anatomy.h"
+#include "cli/output.h"
+
+int
+output_raw(int fd, const struct message *m)
+{
+	size_t	 n = m->raw.len;
+
+	if (m->oversize)
+		n = m->raw.len;	/* the caller streams the rest */
+	return io_write(fd, m->raw.data, n);
+}
+
+int
+output_headers(struct buf *out, const char *kind,
+    const struct output_verdict *v, const char *eol)
+{
+	char		 line[256];
+	const char	*t, *c;
+	int		 n, i, col, r = 0;
+
+	n = snprintf(line, sizeof(line),
+	    "X-Backscatter-Status: %s, score=%.1f required=%.1f kind=%s",
+	    v->backscatter ? "Yes" : "No", v->score, v->required, kind);
+	if (n <= 0 || (size_t)n >= sizeof(line))
+		return -1;
+	r |= buf_append(out, line, (size_t)n);
+	r |= buf_appends(out, eol);
+	/* tests= on a continuation line, folded after commas */
+	t = v->tests != NULL && *v->tests ? v->tests : "none";
+	r |= buf_appends(out, "\ttests=");
+	col = 14;
+	while (*t) {
+		c = strchr(t, ',');
+		n = c ? (int)(c - t) + 1 : (int)strlen(t);
+		if (col + n > 78 && col > 14) {
+			r |= buf_appends(out, eol);
+			r |= buf_appendc(out, '\t');
+			col = 8;
+		}
+		r |= buf_append(out, t, (size_t)n);
+		col += n;
+		t += n;
+	}
+	r |= buf_appends(out, eol);
+	n = snprintf(line, sizeof(line), "X-Backscatter-Score: %.1f", v->score);
+	if (n <= 0 || (size_t)n >= sizeof(line))
+		return -1;
+	r |= buf_append(out, line, (size_t)n);
+	r |= buf_appends(out, eol);
+	r |= buf_appends(out, "X-Backscatter-Level: ");
+	for (i = 0; i < 100 && i + 1 <= v->score; i++)
+		r |= buf_appendc(out, '*');
+	r |= buf_appends(out, eol);
+	return r == 0 ? 0 : -1;
+}
+
+static int
+is_name(const char *s, size_t n, const char *name, size_t nlen)
+{
+	return n >= nlen && strncasecmp(s, name, nlen) == 0;
+}
+
+/* Is the raw line at s a field named with prefix name (then ':')? */
+static int
+field_named(const char *s, size_t n, const char *prefix)
+{
+	size_t	 plen = strlen(prefix), i;
+
+	if (!is_name(s, n, prefix, plen))
+		return 0;
+	for (i = plen; i < n && s[i] != ':'; i++)
+		if (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n')
+			break;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i < n && s[i] == ':';
+}
+
+#define MAX_IOV	64
+
+struct writer {
+	int		 fd;
+	struct iovec	 iov[MAX_IOV];
+	int		 n;
+	int		 failed;
+};
+
+static void	flush_vector(struct writer *);
+
+static void
+emit(struct writer *w, const char *p, size_t n)
+{
+	if (n == 0)
+		return;
+	/* join with the previous segment when contiguous */
+	if (w->n > 0 && (const char *)w->iov[w->n - 1].iov_base +
+	    w->iov[w->n - 1].iov_len == p) {
+		w->iov[w->n - 1].iov_len += n;
+		return;
+	}
+	if (w->n == MAX_IOV)
+		flush_vector(w);
+	w->iov[w->n].iov_base = (void *)p;
+	w->iov[w->n].iov_len = n;
+	w->n++;
+}
+
+static void
+flush_vector(struct writer *w)
+{
+	ssize_t	 r;
+	int	 i;
+
+	/* one writev for the common case; fall back to plain writes */
+	while (w->n > 0 && !w->failed) {
+		r = writev(w->fd, w->iov, w->n);
+		if (r == -1) {
+			if (errno == EINTR)
+				continue;
+			w->failed = 1;
+			return;
+		}
+		for (i = 0; i < w->n && (size_t)r >= w->iov[i].iov_len; i++)
+			r -= (ssize_t)w->iov[i].iov_len;
+		if (i == w->n) {
+			w->n = 0;
+			return;
+		}
+		w->iov[i].iov_base = (char *)w->iov[i].iov_base + r;
+		w->iov[i].iov_len -= (size_t)r;
+		memmove(w->iov, w->iov + i, (size_t)(w->n - i) * sizeof(w->iov[0]));
+		w->n -= i;
+	}
+}
+
+int
+output_filter(int fd, const struct message *m, const char *kind,
+    const struct output_verdict *v)
+{
+	struct writer	 w;
+	struct buf	 ours;
+	const char	*s = m->raw.data ? m->raw.data : "";
+	const char	*eol = m->eol == EOL_CRLF ? "\r\n" :
+	    m->eol == EOL_CR ? "\r" : "\n";
+	size_t		 len = m->raw.len, off, next, el, end;
+	int		 inserted = 0, skipping = 0;
+	size_t		 last_el = 1;
+
+	memset(&w, 0, sizeof(w));
+	w.fd = fd;
+	buf_init(&ours, 64 * 1024);
+	if (output_headers(&ours, kind, v, eol) == -1) {
+		/* out of memory for our own fields: the original unchanged,
+		 * never a header block with a field missing */
+		buf_free(&ours);
+		return output_raw(fd, m);
+	}
+
+	end = m->header_end;
+	if (m->oversize && end > len)
+		end = len;
+	off = m->from_len;
+	emit(&w, s, off);
+	while (off < end) {
+		next = message_line_end(s, len, off, &el);
+		if (next > end)
+			next = end;
+		if (s[off] == ' ' || s[off] == '\t') {
+			/* continuation: follows its field */
+			if (!skipping)
+				emit(&w, s + off, next - off);
+			last_el = el;
+			off = next;
+			continue;
+		}
+		skipping = 0;
+		last_el = el;
+		if (next - off == el)
+			break;		/* the empty line: end of header */
+		if (!inserted && !field_named(s + off, next - off, "Return-Path")) {
+			emit(&w, ours.data, ours.len);
+			inserted = 1;
+		}
+		if (field_named(s + off, next - off, "X-Backscatter-")) {
+			skipping = 1;
+			off = next;
+			continue;
+		}
+		emit(&w, s + off, next - off);
+		off = next;
+	}
+	if (!inserted) {
+		/* no field but Return-Path, or no header at all */
+		size_t	 el2 = 0;
+
+		if (off > m->from_len && off == len && last_el == 0)
+			emit(&w, eol, strlen(eol));
+		emit(&w, ours.data, ours.len);
+		if (off >= len || message_line_end(s, len, off, &el2) - off != el2 ||
+		    el2 == 0)
+			emit(&w, eol, strlen(eol));	/* the rest stays body */
+	}
+	emit(&w, s + off, len - off);
+	flush_vector(&w);
+	buf_free(&ours);
+	return w.failed ? -1 : 0;
+}
+
+/* --- JSON ---------------------------------------------------------------- */
+
+void
+output_json_anatomy(struct json *j, const struct analysis *an)
+{
+	const struct original	*o = &an->original;
+	int			 i;
+
+	json_member_string(j, "kind", anatomy_kind_name(an->kind));
+	json_member_string(j, "format", an->format);
+	json_key(j, "recipients");
+	json_array_begin(j);
+	for (i = 0; i < an->nrecipients; i++) {
+		const struct recipient	*r = &an->recipients[i];
+
+		json_object_begin(j);
+		json_member_string(j, "address", r->address);
+		json_member_string(j, "action", r->action);
+		json_member_string(j, "status", r->status);
+		json_member_string(j, "diagnostic", r->diagnostic);
+		json_object_end(j);
+	}
+	json_array_end(j);
+	json_member_string(j, "reason", an->reason);
+	json_key(j, "original");
+	json_object_begin(j);
+	json_member_string(j, "source", anatomy_source_name(o->source));
+	json_member_string(j, "message_id", o->message_id);
+	json_member_string(j, "from", o->from);
+	json_member_string(j, "to", o->to);
+	json_member_string(j, "subject", o->subject);
+	json_member_string(j, "date", o->date);
+	json_key(j, "received");
+	json_array_begin(j);
+	for (i = 0; i < o->nreceived; i++)
+		json_string(j, o->received[i].line);
+	json_array_end(j);
+	json_key(j, "dkim_domains");
+	json_array_begin(j);
+	for (i = 0; i < o->ndkim; i++)
+		json_string(j, o->dkim_domains[i]);
+	json_array_end(j);
+	json_member_bool(j, "body_returned", o->body != NULL);
+	json_object_end(j);
+	json_key(j, "skipped");
+	json_array_begin(j);
+	if (an->skipped & SKIP_OVERSIZE)
+		json_string(j, "oversize");
+	if (an->skipped & SKIP_MIME_DEPTH)
+		json_string(j, "mime-depth");
+	if (an->skipped & SKIP_MIME_PARTS)
+		json_string(j, "mime-parts");
+	if (an->skipped & SKIP_HEADERS)
+		json_string(j, "header-fields");
+	if (an->skipped & SKIP_RECIPIENTS)
+		json_string(j, "recipients");
+	if (an->skipped & SKIP_ARENA)
+		json_string(j, "memory");
+	json_array_end(j);
+}
+
+/* --- the report for a person -------------------------------------------- */
+
+static void
+line(struct buf *b, const char *label, const char *value)
+{
+	buf_appends(b, label);
+	buf_appends(b, value != NULL ? value : "-");
+	buf_appendc(b, '\n');
+}
+
+void
+output_explain_anatomy(struct buf *b, const struct analysis *an)
+{
+	const struct original	*o = &an->original;
+	char			 num[32];
+	int			 i;
+
+	line(b, "Kind:        ", anatomy_kind_name(an->kind));
+	line(b, "Format:      ", an->format);
+	line(b, "Reason:      ", an->reason);
+	if (an->nrecipients == 0)
+		line(b, "Recipients:  ", "none found");
+	for (i = 0; i < an->nrecipients; i++) {
+		const struct recipient	*r = &an->recipients[i];
+
+		line(b, i == 0 ? "Recipients:  " : "             ", r->address);
+		if (r->action || r->status) {
+			buf_appends(b, "               ");
+			buf_appends(b, r->action ? r->action : "");
+			buf_appends(b, r->action && r->status ? " " : "");
+			buf_appends(b, r->status ? r->status : "");
+			buf_appendc(b, '\n');
+		}
+		if (r->diagnostic)
+			line(b, "               ", r->diagnostic);
+	}
+	buf_appendc(b, '\n');
+	line(b, "Original:    ", o->source == SOURCE_NONE ? "not returned" :
+	    o->source == SOURCE_RFC822 ? "attached (message/rfc822)" :
+	    o->source == SOURCE_HEADERS ? "headers only (text/rfc822-headers)" :
+	    "quoted in the text");
+	if (o->source != SOURCE_NONE) {
+		line(b, "  Message-ID: ", o->message_id);
+		line(b, "  From:       ", o->from);
+		line(b, "  To:         ", o->to);
+		line(b, "  Subject:    ", o->subject);
+		line(b, "  Date:       ", o->date);
+		snprintf(num, sizeof(num), "%d", o->nreceived);
+		line(b, "  Received:   ", num);
+		for (i = 0; i < o->nreceived; i++) {
+			const struct received	*r = &o->received[i];
+
+			snprintf(num, sizeof(num), "    %2d. ", i + 1);
+			buf_appends(b, num);
+			buf_appends(b, "from ");
+			buf_appends(b, r->from_host ? r->from_host : "?");
+			if (r->from_rdns) {
+				buf_appends(b, " (");
+				buf_appends(b, r->from_rdns);
+				buf_appends(b, ")");
+			}
+			if (r->from_addr) {
+				buf_appends(b, " [");
+				buf_appends(b, r->from_addr);
+				buf_appends(b, "]");
+			}
+			buf_appends(b, " by ");
+			buf_appends(b, r->by_host ? r->by_host : "?");
+			buf_appendc(b, '\n');
+		}
+		for (i = 0; i < o->ndkim; i++)
+			line(b, "  DKIM d=:    ", o->dkim_domains[i]);
+	}
+	if (an->skipped)
+		line(b, "Skipped:     ", "some limits were hit (see --json)");
+}

@@ -1,0 +1,268 @@
+/*
+ * dkim.c - verify our own DKIM signature on a returned original (see
+ * dkim.h), with libopendkim loaded on demand.
+ *
+ * The key comes from the config through libopendkim's key-lookup
+ * callback, so no DNS query is ever made and a key the world sees later
+ * (or never) still verifies. The text handed to the library is the
+ * original as returned, LF line ends restored to CRLF by the library
+ * (DKIM_LIBFLAGS_FIXCRLF).
+ */
+#include "bsconfig.h"
+
+#include <sys/types.h>
+
+#include <dlfcn.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <opendkim/dkim.h>
+
+#include "base/arena.h"
+#include "anatomy/anatomy.h"
+#include "config/config.h"
+#include "evidence/dkim.h"
+
+#ifndef DKIM_SONAME
+#define DKIM_SONAME	"libopendkim.so.11"
+#endif
+
+/* The library's entry points, resolved once per process. */
+static struct {
+	int		  tried;
+	void		 *handle;
+	DKIM_LIB	 *lib;
+	__typeof__(dkim_init)		*init;
+	__typeof__(dkim_options)	*options;
+	__typeof__(dkim_set_key_lookup)	*set_key_lookup;
+	__typeof__(dkim_verify)		*verify;
+	__typeof__(dkim_chunk)		*chunk;
+	__typeof__(dkim_eom)		*eom;
+	__typeof__(dkim_getsiglist)	*getsiglist;
+	__typeof__(dkim_sig_getflags)	*sig_getflags;
+	__typeof__(dkim_sig_getbh)	*sig_getbh;
+	__typeof__(dkim_sig_geterror)	*sig_geterror;
+	__typeof__(dkim_sig_geterrorstr) *sig_geterrorstr;
+	__typeof__(dkim_sig_getdomain)	*sig_getdomain;
+	__typeof__(dkim_sig_getselector) *sig_getselector;
+	__typeof__(dkim_free)		*free;
+} od;
+
+/* The config the key-lookup callback answers from (one message at a time). */
+static const struct config	*lookup_cfg;
+
+const char *
+dkim_proof_name(enum dkim_proof p)
+{
+	switch (p) {
+	case DKIMP_PASS:		return "pass";
+	case DKIMP_FORGED:		return "forged";
+	case DKIMP_BODY_CHANGED:	return "body-changed";
+	case DKIMP_HEADERS_PASS:	return "headers-pass";
+	case DKIMP_INCONCLUSIVE:	return "inconclusive";
+	case DKIMP_UNAVAILABLE:		return "unavailable";
+	case DKIMP_NONE:		break;
+	}
+	return "none";
+}
+
+static const struct config_dkim_key *
+find_key(const struct config *cfg, const char *domain, const char *selector)
+{
+	int	 i;
+
+	if (cfg == NULL || domain == NULL || selector == NULL)
+		return NULL;
+	for (i = 0; i < cfg->ndkim_keys; i++)
+		if (strcasecmp(cfg->dkim_keys[i].domain, domain) == 0 &&
+		    strcasecmp(cfg->dkim_keys[i].selector, selector) == 0)
+			return &cfg->dkim_keys[i];
+	return NULL;
+}
+
+/* libopendkim asks for a key: ours from the config, never DNS. */
+static DKIM_CBSTAT
+key_lookup(DKIM *d, DKIM_SIGINFO *sig, u_char *buf, size_t buflen)
+{
+	const struct config_dkim_key	*k;
+	size_t				 n;
+
+	(void)d;
+	k = find_key(lookup_cfg, (const char *)od.sig_getdomain(sig),
+	    (const char *)od.sig_getselector(sig));
+	if (k == NULL)
+		return DKIM_CBSTAT_NOTFOUND;
+	n = strlen(k->record);
+	if (n + 1 > buflen)
+		return DKIM_CBSTAT_ERROR;
+	memcpy(buf, k->record, n + 1);
+	return DKIM_CBSTAT_CONTINUE;
+}
+
+#define SYM(field, name)						\
+	if ((*(void **)&od.field = dlsym(od.handle, name)) == NULL)	\
+		goto fail
+
+static int
+load(void)
+{
+	unsigned int	 flags;
+
+	if (od.tried)
+		return od.lib != NULL ? 0 : -1;
+	od.tried = 1;
+	if ((od.handle = dlopen(DKIM_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL)
+		return -1;
+	SYM(init, "dkim_init");
+	SYM(options, "dkim_options");
+	SYM(set_key_lookup, "dkim_set_key_lookup");
+	SYM(verify, "dkim_verify");
+	SYM(chunk, "dkim_chunk");
+	SYM(eom, "dkim_eom");
+	SYM(getsiglist, "dkim_getsiglist");
+	SYM(sig_getflags, "dkim_sig_getflags");
+	SYM(sig_getbh, "dkim_sig_getbh");
+	SYM(sig_geterror, "dkim_sig_geterror");
+	SYM(sig_geterrorstr, "dkim_sig_geterrorstr");
+	SYM(sig_getdomain, "dkim_sig_getdomain");
+	SYM(sig_getselector, "dkim_sig_getselector");
+	SYM(free, "dkim_free");
+	if ((od.lib = od.init(NULL, NULL)) == NULL)
+		goto fail;
+	flags = DKIM_LIBFLAGS_FIXCRLF;
+	(void)od.options(od.lib, DKIM_OP_SETOPT, DKIM_OPTS_FLAGS, &flags,
+	    sizeof(flags));
+	od.set_key_lookup(od.lib, key_lookup);
+	return 0;
+fail:
+	dlclose(od.handle);
+	od.handle = NULL;
+	return -1;
+}
+
+static int
+rank(enum dkim_proof p)
+{
+	switch (p) {
+	case DKIMP_PASS:		return 6;
+	case DKIMP_HEADERS_PASS:	return 5;
+	case DKIMP_BODY_CHANGED:	return 4;
+	case DKIMP_FORGED:		return 3;
+	case DKIMP_INCONCLUSIVE:	return 2;
+	case DKIMP_UNAVAILABLE:		return 1;
+	case DKIMP_NONE:		break;
+	}
+	return 0;
+}
+
+/* Does the original carry a signature by one of our keys' domains? */
+static int
+signed_by_key_domain(const struct config *cfg, const struct original *o)
+{
+	int	 i, k;
+
+	for (i = 0; i < o->ndkim; i++)
+		for (k = 0; k < cfg->ndkim_keys; k++)
+			if (o->dkim_domains[i] != NULL &&
+			    strcasecmp(o->dkim_domains[i],
+			    cfg->dkim_keys[k].domain) == 0)
+				return 1;
+	return 0;
+}
+
+void
+dkim_gather(const struct config *cfg, const struct analysis *an,
+    struct arena *a, struct dkim_evidence *ev)
+{
+	const struct original	*o = &an->original;
+	DKIM_SIGINFO		**sigs = NULL;
+	DKIM			*d;
+	DKIM_STAT		 st;
+	enum dkim_proof		 r;
+	const char		*why, *dom, *sel;
+	unsigned int		 flags;
+	int			 nsigs = 0, i, bh, err, whole;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->keys = cfg->ndkim_keys;
+	if (cfg->ndkim_keys == 0 || o->source == SOURCE_NONE ||
+	    !signed_by_key_domain(cfg, o))
+		return;
+	if (o->source == SOURCE_INLINE || o->text == NULL) {
+		ev->result = DKIMP_INCONCLUSIVE;
+		ev->why = "the original is quoted in the text, not returned "
+		    "as it was";
+		return;
+	}
+	if (load() == -1) {
+		ev->result = DKIMP_UNAVAILABLE;
+		ev->why = "libopendkim (" DKIM_SONAME ") could not be loaded";
+		return;
+	}
+	lookup_cfg = cfg;
+	if ((d = od.verify(od.lib, (const unsigned char *)"backscatter",
+	    NULL, &st)) == NULL) {
+		ev->result = DKIMP_INCONCLUSIVE;
+		ev->why = "the DKIM library failed";
+		return;
+	}
+	whole = o->source == SOURCE_RFC822 && o->body_complete;
+	(void)od.chunk(d, (u_char *)(uintptr_t)o->text, o->text_len);
+	(void)od.chunk(d, NULL, 0);
+	(void)od.eom(d, NULL);
+	if (od.getsiglist(d, &sigs, &nsigs) != DKIM_STAT_OK)
+		nsigs = 0;
+	for (i = 0; i < nsigs; i++) {
+		dom = (const char *)od.sig_getdomain(sigs[i]);
+		sel = (const char *)od.sig_getselector(sigs[i]);
+		if (dom == NULL || sel == NULL)
+			continue;
+		flags = od.sig_getflags(sigs[i]);
+		bh = od.sig_getbh(sigs[i]);
+		err = od.sig_geterror(sigs[i]);
+		if (find_key(cfg, dom, sel) == NULL) {
+			if (!config_is_ours_domain(cfg, NULL, dom))
+				continue;
+			r = DKIMP_INCONCLUSIVE;
+			why = "signed by our domain with a selector that is "
+			    "not a my_dkim_key";
+		} else if ((flags & DKIM_SIGFLAG_PASSED) &&
+		    bh == DKIM_SIGBH_MATCH) {
+			r = DKIMP_PASS;
+			why = "our signature verifies with our key";
+		} else if (flags & DKIM_SIGFLAG_PASSED) {
+			r = whole ? DKIMP_BODY_CHANGED : DKIMP_HEADERS_PASS;
+			why = whole ? "the signed headers verify; the body was "
+			    "changed after signing" : "the signed headers "
+			    "verify; the body was not returned whole";
+		} else if (err == DKIM_SIGERROR_BADSIG && whole) {
+			r = DKIMP_FORGED;
+			why = "d= and s= are ours but the signature does not "
+			    "verify with our key";
+		} else if (err == DKIM_SIGERROR_BADSIG) {
+			r = DKIMP_INCONCLUSIVE;
+			why = "the signature does not verify, but the original "
+			    "was not returned whole";
+		} else {
+			r = DKIMP_INCONCLUSIVE;
+			why = od.sig_geterrorstr(err);
+			if (why == NULL)
+				why = "the signature could not be checked";
+		}
+		if (rank(r) > rank(ev->result)) {
+			ev->result = r;
+			ev->why = why;
+			ev->domain = arena_strdup(a, dom);
+			ev->selector = arena_strdup(a, sel);
+		}
+	}
+	od.free(d);
+	if (ev->result == DKIMP_NONE) {
+		ev->result = DKIMP_INCONCLUSIVE;
+		ev->why = "a DKIM-Signature names our domain, but the library "
+		    "found no signature it could read";
+	}
+}

@@ -1,0 +1,78 @@
+/*
+ * message.h - the message as read from stdin.
+ *
+ * The raw bytes are kept exactly as they came: filter mode writes them
+ * back. For analysis the header block (and, only when needed, the body)
+ * is copied into LF-normalised text: CRLF and bare CR become LF, NUL
+ * becomes a space, so every later parser sees one kind of line end and
+ * can use C string functions.
+ */
+#ifndef BS_MESSAGE_H
+#define BS_MESSAGE_H
+
+#include <stddef.h>
+
+#include "base/buf.h"
+#include "read/header.h"
+
+struct arena;
+
+enum eol {
+	EOL_LF,
+	EOL_CRLF,
+	EOL_CR
+};
+
+struct message {
+	struct buf		 raw;		/* bytes as read, up to the limit */
+	int			 oversize;	/* input is larger than raw holds */
+	enum eol		 eol;		/* the first line's ending */
+	size_t			 from_len;	/* leading "From " line with EOL */
+	size_t			 header_end;	/* raw offset of the body */
+	struct arena		*arena;
+
+	struct header_block	 hdr;		/* top-level header index */
+	char			*htext;		/* normalised header block */
+	size_t			 htext_len;
+	char			*body;		/* normalised body, see message_body */
+	size_t			 body_len;
+	char			*from_line;	/* the From_ line without EOL, or NULL */
+	void			*map;		/* message_map's mapping, or NULL */
+	size_t			 map_len;
+};
+
+/*
+ * Read fd to the end. Up to LIMIT_MESSAGE_BYTES are kept in raw; past
+ * that, reading stops with oversize set and the rest stays on fd for the
+ * caller to stream through. Returns 0, or -1 on a read error.
+ */
+int	 message_read(int fd, struct message *, size_t limit);
+/*
+ * Map fd instead of reading it when it is a regular file holding from
+ * 1 MiB to limit bytes from its offset on: 1 mapped (raw
+ * then points into a private, writable mapping, NUL-terminated, and the
+ * offset is at the end, as after reading), 0 not mapped (read it). A file
+ * that shrinks while mapped raises SIGBUS on access: the caller handles.
+ */
+int	 message_map(int fd, struct message *, size_t limit);
+/* Read and throw away the rest of fd (every mode reads stdin to the end);
+ * 0, or -1 on a read error. */
+int	 message_drain(int fd);
+
+/* Index the header block; 0 or -1 (out of memory). */
+int	 message_parse_header(struct message *, struct arena *);
+/* The normalised body, made on first use; NULL only when out of arena. */
+const char *message_body(struct message *);
+
+/* LF-normalise n raw bytes into the arena (NUL -> space). */
+char	*text_normalise(struct arena *, const char *raw, size_t n,
+	    size_t *len_r);
+
+/* Offset just past the line starting at off (LF, CRLF or bare CR), with
+ * the length of its ending (0 at the end of input without one). */
+size_t	 message_line_end(const char *s, size_t len, size_t off,
+	    size_t *eol_len_r);
+
+void	 message_free(struct message *);
+
+#endif

@@ -1,0 +1,37 @@
+/*
+ * regexblob.c - a build tool: parse and compile the built-in rules and
+ * write them as C source (src/rules/builtin_regex.c): the patterns in PCRE2's
+ * serialised form with their prefilter literals, and every rule's parsed
+ * definition, so that the program neither parses the rule text nor
+ * compiles a pattern on a run that scores a message.
+ */
+#include <stdio.h>
+
+#include "base/buf.h"
+#include "rules/rules.h"
+
+int
+main(void)
+{
+	struct ruleset	*rs;
+	struct buf	 errors;
+	int		 rc = 1;
+
+	buf_init(&errors, 1024 * 1024);
+	if ((rs = rules_new()) == NULL || rules_add_builtin(rs) == -1)
+		goto done;
+	if (rules_compile(rs, NULL, &errors) != 0) {
+		fprintf(stderr, "regexblob: the built-in rules do not compile:\n%s",
+		    errors.data ? errors.data : "");
+		goto done;
+	}
+	if (rules_write_builtin(rs, stdout) == -1 || fflush(stdout) != 0) {
+		fprintf(stderr, "regexblob: cannot write the patterns\n");
+		goto done;
+	}
+	rc = 0;
+done:
+	rules_free(rs);
+	buf_free(&errors);
+	return rc;
+}
