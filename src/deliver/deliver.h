@@ -49,6 +49,8 @@ struct deliver_copy {
 	char		 folder_path[DELIVER_PATH_MAX];	/* the Maildir or mbox */
 	char		 tmp_path[DELIVER_PATH_MAX];	/* Maildir: tmp/<name> */
 	char		 lock_path[DELIVER_PATH_MAX];	/* mbox: <file>.lock */
+	int		 lock_held;			/* mbox: lock_path is
+							   ours to remove */
 	char		 name[256];			/* Maildir: unique name */
 	int		 fd;
 	unsigned	 flags;

@@ -1,12 +1,18 @@
 /*
  * deliver_mbox.c - the mbox kind (see deliver.h).
  *
- * Locking as Debian's Postfix, procmail and Dovecot do it, so that they
- * and mail readers see a consistent file: an fcntl write lock first, then
- * a dotlock "<mbox>.lock" made by link() of a unique file (NFS-safe, as
- * liblockfile does). A dotlock older than LOCK_STALE is taken over. When
- * the directory does not let us make a dotlock (a root-owned /var/mail),
- * the fcntl lock alone is used, as Dovecot does without its helper.
+ * Locking as procmail, Postfix's local(8) and Dovecot (mbox_write_locks =
+ * dotlock fcntl) do it, in their order: first the dotlock "<mbox>.lock",
+ * made by link() of a unique file (NFS-safe, as liblockfile does), then an
+ * fcntl write lock on the open file. The order matters: procmail holds the
+ * dotlock while it waits (F_SETLKW) for the fcntl lock, so a writer that
+ * took the fcntl lock first and then waited for the dotlock would wait for
+ * it, and it for us, until one gave up. A dotlock older than LOCK_STALE is
+ * taken over, but only if it looks like a lock (a small regular file):
+ * whatever else is there is never removed, and the delivery is deferred.
+ * When the directory does not let us make a dotlock (a root-owned
+ * /var/mail), the fcntl lock alone is used, as Dovecot does without its
+ * helper.
  *
  * The message gets a "From sender  date" line (Postfix's form; MAILER-DAEMON
  * for the null sender), body lines starting "From " become ">From "
@@ -14,7 +20,11 @@
  * file's length is noted under the lock; on any failure the file is cut
  * back to it, so a reader never sees half a message.
  *
- * A folder "Name" is the file "Name" in the mbox's directory.
+ * A folder "Name" is the file "Name" in the mbox's directory. No folder may
+ * be a lock: a name ending in ".lock" (any case), or the name whose lock
+ * the INBOX would be, is refused (and the message kept in the INBOX), as
+ * Dovecot refuses "*.lock" mailboxes. Our unique file starts with a dot,
+ * which no folder name may.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,11 +43,45 @@
 #define LOCK_WAIT	60
 /* A dotlock older than this is left over from a crash (liblockfile: 5 min). */
 #define LOCK_STALE	300
+/* A dotlock is empty or holds a process id (Dovecot: "pid:hostname"); a
+ * larger file, or one starting with a From_ line, is something else (a
+ * folder filed under that name by another program) and never taken for a
+ * stale lock. */
+#define LOCK_FILE_MAX	512
+
+/* Can the file at path, of status st, be a dotlock: a small regular file
+ * that is not an mbox? */
+static int
+lock_like(const char *path, const struct stat *st)
+{
+	char	 head[5];
+	int	 fd, mbox;
+
+	if (!S_ISREG(st->st_mode) || st->st_size > LOCK_FILE_MAX)
+		return 0;
+	if (st->st_size < 5)
+		return 1;
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1)
+		return 1;	/* gone, or not ours to read: as it looks */
+	mbox = read(fd, head, sizeof(head)) == 5 &&
+	    memcmp(head, "From ", 5) == 0;
+	close(fd);
+	return !mbox;
+}
+
+/* Does name end in ".lock", in any case? */
+static int
+lock_name(const char *name, size_t n)
+{
+	return n >= 5 && strncasecmp(name + n - 5, ".lock", 5) == 0;
+}
 
 static int
 mbox_folder(const char *root, const char *folder, char *out, size_t outlen)
 {
-	const char	*slash;
+	const char	*slash, *base;
+	size_t		 fn;
 	int		 n;
 
 	if (folder == NULL)
@@ -47,6 +91,15 @@ mbox_folder(const char *root, const char *folder, char *out, size_t outlen)
 		    folder[0] == '.')
 			return -1;
 		slash = strrchr(root, '/');
+		base = slash != NULL ? slash + 1 : root;
+		fn = strlen(folder);
+		/* no folder is a lock: not "X.lock" (the lock of the INBOX
+		 * or of folder X), nor the folder whose lock would be an
+		 * INBOX named "X.lock" */
+		if (lock_name(folder, fn) || (strlen(base) == fn + 5 &&
+		    lock_name(base, fn + 5) && strncasecmp(base, folder,
+		    fn) == 0))
+			return -1;
 		if (slash == NULL)
 			n = snprintf(out, outlen, "%s", folder);
 		else
@@ -89,58 +142,84 @@ lock_fcntl(struct deliver_copy *c)
 	return -1;
 }
 
-/* The dotlock <mbox>.lock. 0 (held or not possible here), or -1. */
+/*
+ * The dotlock <mbox>.lock, waited for up to LOCK_WAIT seconds. 0: held
+ * (lock_held set), or not possible in this directory; -1: not had.
+ */
 static int
 lock_dotlock(struct deliver_copy *c)
 {
 	char		 unique[DELIVER_PATH_MAX];
+	const char	*slash = strrchr(c->folder_path, '/');
 	struct stat	 st;
-	int		 n, fd, i;
+	int		 n, fd, i, err = 0;
 
 	n = snprintf(c->lock_path, sizeof(c->lock_path), "%s.lock",
 	    c->folder_path);
-	if (n < 0 || (size_t)n >= sizeof(c->lock_path))
+	if (n < 0 || (size_t)n >= sizeof(c->lock_path)) {
+		errno = ENAMETOOLONG;
 		goto fail;
-	n = snprintf(unique, sizeof(unique), "%s.lk%ld", c->folder_path,
-	    (long)getpid());
-	if (n < 0 || (size_t)n >= sizeof(unique))
+	}
+	/* the unique file beside it starts with a dot: no folder is it */
+	if (slash == NULL)
+		n = snprintf(unique, sizeof(unique), ".%s.lk%ld",
+		    c->folder_path, (long)getpid());
+	else
+		n = snprintf(unique, sizeof(unique), "%.*s/.%s.lk%ld",
+		    (int)(slash - c->folder_path), c->folder_path, slash + 1,
+		    (long)getpid());
+	if (n < 0 || (size_t)n >= sizeof(unique)) {
+		errno = ENAMETOOLONG;
 		goto fail;
+	}
 	unlink(unique);
 	fd = open(unique, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 	    0600);
 	if (fd == -1) {
-		if (errno == EACCES || errno == EPERM) {
-			/* /var/mail is root:mail 2775: fcntl only */
-			c->lock_path[0] = '\0';
-			return 0;
-		}
+		if (errno == EACCES || errno == EPERM)
+			return 0;	/* /var/mail is root:mail 2775 */
 		goto fail;
 	}
 	close(fd);
-	for (i = 0; i < LOCK_WAIT; i++) {
+	for (i = 0;; i++) {
 		/* link() may report failure over NFS yet have worked:
 		 * the link count says */
 		if (link(unique, c->lock_path) == 0 ||
-		    (stat(unique, &st) == 0 && st.st_nlink == 2)) {
+		    (err = errno, stat(unique, &st) == 0 && st.st_nlink == 2)) {
+			c->lock_held = 1;
 			unlink(unique);
 			return 0;
 		}
-		if (errno != EEXIST)
+		if ((errno = err) != EEXIST)
 			break;
-		if (stat(c->lock_path, &st) == 0 &&
-		    time(NULL) - st.st_mtime > LOCK_STALE) {
-			fprintf(stderr, "backscatter: removing stale %s\n",
-			    c->lock_path);
-			unlink(c->lock_path);
-			continue;
+		if (lstat(c->lock_path, &st) == 0) {
+			if (!lock_like(c->lock_path, &st)) {
+				/* a folder or a message, never a lock */
+				fprintf(stderr, "backscatter: %s is not a lock "
+				    "file; not removing it\n", c->lock_path);
+				break;
+			}
+			if (time(NULL) - st.st_mtime > LOCK_STALE &&
+			    i < LOCK_WAIT) {
+				fprintf(stderr, "backscatter: removing stale "
+				    "%s\n", c->lock_path);
+				unlink(c->lock_path);
+				continue;
+			}
+		}
+		if (i >= LOCK_WAIT) {
+			fprintf(stderr, "backscatter: %s is held by another "
+			    "writer; gave up after %d s\n", c->lock_path,
+			    LOCK_WAIT);
+			break;
 		}
 		sleep(1);
 	}
 	unlink(unique);
+	errno = err;
 fail:
 	fprintf(stderr, "backscatter: cannot make %s: %s\n", c->lock_path,
 	    strerror(errno));
-	c->lock_path[0] = '\0';		/* not ours: never unlink it */
 	return -1;
 }
 
@@ -154,6 +233,9 @@ mbox_begin(struct deliver_copy *c, const char *sender)
 	size_t		 i, o;
 	int		 n;
 
+	/* the dotlock first, then the fcntl lock: never the other way */
+	if (lock_dotlock(c) == -1)
+		return -1;
 	c->fd = open(c->folder_path, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW |
 	    O_CLOEXEC, 0600);
 	if (c->fd == -1) {
@@ -167,11 +249,16 @@ mbox_begin(struct deliver_copy *c, const char *sender)
 		    "with one link; not writing it\n", c->folder_path);
 		return -1;
 	}
-	if (lock_fcntl(c) == -1 || lock_dotlock(c) == -1)
+	if (lock_fcntl(c) == -1)
 		return -1;
+	/* as Postfix checks: a file removed or replaced while we waited
+	 * for its lock is no longer the mbox */
+	if (fstat(c->fd, &st) == -1 || st.st_nlink != 1) {
+		fprintf(stderr, "backscatter: %s changed while we waited for "
+		    "its lock\n", c->folder_path);
+		return -1;
+	}
 	/* the length under the lock is what a failure goes back to */
-	if (fstat(c->fd, &st) == -1)
-		return -1;
 	c->old_size = st.st_size;
 	c->size_known = 1;		/* from here abort truncates */
 	/* messages are separated by a blank line: add one if the last
@@ -274,17 +361,26 @@ mbox_prepare(struct deliver_copy *c)
 	return 0;
 }
 
+/* Release the locks in the reverse order: fcntl (with the close), then the
+ * dotlock. Async-signal-safe. */
+static void
+unlock(struct deliver_copy *c)
+{
+	if (c->fd != -1) {
+		close(c->fd);
+		c->fd = -1;
+	}
+	if (c->lock_held) {
+		unlink(c->lock_path);
+		c->lock_held = 0;
+	}
+}
+
 static int
 mbox_commit(struct deliver_copy *c)
 {
-	/* written and synced: unlock (the dotlock, then the fcntl lock
-	 * with the close) */
-	if (c->lock_path[0] != '\0') {
-		unlink(c->lock_path);
-		c->lock_path[0] = '\0';
-	}
-	close(c->fd);
-	c->fd = -1;
+	/* written and synced: visible to readers once unlocked */
+	unlock(c);
 	return 0;
 }
 
@@ -292,16 +388,9 @@ static void
 mbox_abort(struct deliver_copy *c)
 {
 	/* async-signal-safe: ftruncate, fsync, close, unlink */
-	if (c->fd != -1) {
-		if (c->size_known && ftruncate(c->fd, c->old_size) == 0)
-			fsync(c->fd);
-		close(c->fd);
-		c->fd = -1;
-	}
-	if (c->lock_path[0] != '\0') {
-		unlink(c->lock_path);
-		c->lock_path[0] = '\0';
-	}
+	if (c->fd != -1 && c->size_known && ftruncate(c->fd, c->old_size) == 0)
+		fsync(c->fd);
+	unlock(c);
 }
 
 const struct deliver_ops deliver_mbox = {

@@ -1,0 +1,162 @@
+#!/bin/sh
+# mbox-lock.sh - --deliver into an mbox beside the real procmail: the
+# dotlock "<mbox>.lock" is taken before the fcntl lock, as procmail and
+# Postfix take them, so a writer holding the dotlock never waits for us
+# while we wait for it; no Sieve folder can be a lock file, and a stale
+# lock is removed only when it looks like one.
+# Delivery runs as an unprivileged user (nobody when the suite runs as root).
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+LSAN_OPTIONS="suppressions=$srcdir/tests/deliver-lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export LSAN_OPTIONS
+
+command -v procmail > /dev/null && command -v lockfile > /dev/null ||
+    skip_all "procmail is not installed (Debian: apt-get install procmail)"
+
+U=$T/u
+mkdir "$U"
+if [ "$(id -u)" = 0 ]; then
+	chmod 755 "$T"
+	chown nobody:nogroup "$U"
+	RUNAS="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+else
+	RUNAS=
+fi
+# d ARGS...: backscatter as the mail user
+d() {
+	$RUNAS env -u SENDER -u RECIPIENT HOME="$U" $VALGRIND "$BACKSCATTER" "$@"
+}
+# msg SUBJECT: a plain message
+msg() {
+	printf 'From: Oscar <oscar@oscar.example>\nTo: alice@northwind.example\nSubject: %s\nMessage-ID: <%s@oscar.example>\n\nSee you at noon.\n' "$1" "$1"
+}
+script() { printf '%s\n' "$2" > "$T/$1.sieve"; }
+# count FILE: messages in an mbox
+count() { n=$(grep -c '^From ' "$1" 2>/dev/null); echo "${n:-0}"; }
+# can_fcntl FILE: can another process take an fcntl write lock on it now?
+can_fcntl() {
+	python3 -c 'import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR)
+fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)' "$1" 2> /dev/null
+}
+# waitfor TEST...: until the test holds, 20 s at most
+waitfor() {
+	i=0
+	while ! "$@" && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
+	"$@"
+}
+# waiting DIR: a delivery is waiting for a dotlock (its unique file exists)
+waiting() { ls -a "$1" | grep -q '\.lk[0-9]'; }
+MB=$U/mbox
+$RUNAS touch "$MB"
+
+# --- no folder is a lock ----------------------------------------------------
+script lock 'require "fileinto";
+fileinto "mbox.lock";'
+msg folder-lock | d --deliver "$MB" --sieve "$T/lock.sieve" 2> "$T/err"
+is "$?:$(count "$MB")" "0:1" "fileinto \"mbox.lock\": refused, kept in the INBOX"
+check "... no file mbox.lock is made" test ! -e "$MB.lock"
+check "... and stderr says the folder cannot be used" \
+    grep -q 'folder "mbox.lock" cannot be used' "$T/err"
+start=$(date +%s)
+msg after-lock | d --deliver "$MB" 2> /dev/null
+is "$?:$(count "$MB")" "0:2" "the next INBOX delivery: stored"
+check "... at once (no lock in the way)" test $(( $(date +%s) - start )) -lt 10
+
+script upper 'require "fileinto";
+fileinto "Junk.LOCK";'
+msg folder-upper | d --deliver "$MB" --sieve "$T/upper.sieve" 2> /dev/null
+is "$?:$(count "$MB")" "0:3" "fileinto \"Junk.LOCK\" (any case): refused, kept in the INBOX"
+check "... no file Junk.LOCK is made" test ! -e "$U/Junk.LOCK"
+
+# an INBOX named X.lock: the folder X would take it for its lock
+$RUNAS touch "$U/inbox.lock"
+script x 'require "fileinto";
+fileinto "inbox";'
+msg folder-of-lock | d --deliver "mbox:$U/inbox.lock" --sieve "$T/x.sieve" 2> /dev/null
+is "$?:$(count "$U/inbox.lock")" "0:1" \
+    "fileinto \"inbox\" beside an INBOX inbox.lock: refused, kept in the INBOX"
+check "... no file inbox is made" test ! -e "$U/inbox"
+
+# names that only look alike are folders
+script near 'require "fileinto";
+fileinto "mbox.locked"; fileinto "lock";'
+msg near | d --deliver "$MB" --sieve "$T/near.sieve" 2> /dev/null
+is "$?:$(count "$U/mbox.locked"):$(count "$U/lock")" "0:1:1" \
+    "fileinto \"mbox.locked\" and \"lock\": folders as usual"
+# in a Maildir a folder is a directory .Name: nothing there is a lock
+msg maildir | d --deliver "$U/Maildir" --sieve "$T/lock.sieve" 2> /dev/null
+is "$?:$(find "$U/Maildir/.mbox.lock/new" -type f | wc -l | tr -d ' ')" "0:1" \
+    "a Maildir folder \"mbox.lock\" is an ordinary Maildir++ folder"
+
+# --- stale locks ----------------------------------------------------------------
+$RUNAS touch -d '10 minutes ago' "$MB.lock"
+n=$(count "$MB")
+msg stale | d --deliver "$MB" 2> "$T/err"
+is "$?:$(count "$MB")" "0:$((n + 1))" "an empty lock 10 minutes old is stale: taken over, delivered"
+check "... said on stderr" grep -q 'removing stale' "$T/err"
+check "... and no lock is left" test ! -e "$MB.lock"
+# a message where the lock would be (another program filed a folder
+# under that name): never removed, the delivery deferred at once
+$RUNAS sh -c "printf 'From a@b  Thu Jan  1 00:00:00 2026\nSubject: filed\n\nkeep me\n' > '$MB.lock'"
+$RUNAS touch -d '10 minutes ago' "$MB.lock"
+cp "$MB.lock" "$T/notlock"
+start=$(date +%s)
+msg notlock | d --deliver "$MB" 2> "$T/err"
+is "$?" 75 "a message file where the lock would be: 75"
+check "... at once" test $(( $(date +%s) - start )) -lt 10
+check "... the file is left as it was" cmp -s "$T/notlock" "$MB.lock"
+check "... and stderr says why" grep -q 'is not a lock file' "$T/err"
+rm -f "$MB.lock"
+
+# --- lock order -------------------------------------------------------------------
+# lockfile(1), procmail's own, holds the dotlock: we wait for it without
+# holding the fcntl lock, so whoever holds the dotlock can take that
+$RUNAS lockfile -r0 "$MB.lock"
+n=$(count "$MB")
+msg after-lockfile > "$T/m1"
+d --deliver "$MB" < "$T/m1" 2> "$T/err" &
+pid=$!
+waitfor waiting "$U"
+check "lockfile(1) holds $(basename "$MB").lock: our delivery waits" waiting "$U"
+check "... without holding the fcntl lock" can_fcntl "$MB"
+$RUNAS rm -f "$MB.lock"		# lockfile(1)'s way to unlock
+wait $pid
+is "$?:$(count "$MB")" "0:$((n + 1))" "... and delivers once the dotlock is gone"
+
+# procmail holds the dotlock (LOCKFILE=$DEFAULT$LOCKEXT, as its examples
+# show) while a filter runs, then waits (F_SETLKW) for the fcntl lock to
+# write. Our delivery starts in between. Taking fcntl first and waiting
+# for the dotlock, both would wait until we gave up after 60 s (75).
+cat > "$T/rc" <<EOF
+SHELL=/bin/sh
+MAILDIR=$U
+DEFAULT=$MB
+LOCKFILE=\$DEFAULT\$LOCKEXT
+:0 fw
+| sleep 3; cat
+:0
+\$DEFAULT
+EOF
+n=$(count "$MB")
+msg via-procmail > "$T/m2"
+$RUNAS env -i PATH=/usr/bin:/bin HOME="$U" timeout 120 procmail -f oscar@oscar.example -m "$T/rc" \
+    < "$T/m2" 2> "$T/pm.err" &
+pmpid=$!
+waitfor test -e "$MB.lock"
+check "procmail holds the dotlock" test -e "$MB.lock"
+start=$(date +%s)
+msg beside-procmail > "$T/m3"
+d --deliver "$MB" < "$T/m3" 2> "$T/err"
+rc=$? took=$(( $(date +%s) - start ))
+wait $pmpid
+is "$?" 0 "procmail delivers: exit 0"
+is "$rc" 0 "our delivery beside it: exit 0"
+check "... within 20 s (${took} s), no deadlock" test "$took" -lt 20
+is "$(count "$MB")" "$((n + 2))" "both messages are in the mbox"
+is "$(grep '^Subject: \(via-procmail\|beside-procmail\)' "$MB" | tr '\n' ' ')" \
+    "Subject: via-procmail Subject: beside-procmail " \
+    "... procmail's first (it held the lock), then ours"
+check "no lock left" test ! -e "$MB.lock"
+check "no unique file left" sh -c "! ls -a '$U' | grep -q '\\.lk[0-9]'"
+
+done_testing
