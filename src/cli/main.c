@@ -372,15 +372,18 @@ lint(struct config *cfg, struct ruleset *rs, struct buf *errors, int nerr)
 /*
  * --record-sent: the Message-ID of the message on stdin into the ledger.
  * In the way of outgoing mail, so it always answers 0: the whole message
- * is read, and the ledger's lock is waited for LEDGER_LOCK_SECONDS at
- * most (the watchdog then exits 0 with nothing written).
+ * is read, the Message-ID put in the ledger's spool (where it counts at
+ * once), and the spool merged into the ledger unless another writer holds
+ * it; LMDB is given LEDGER_LOCK_SECONDS for that (the watchdog then exits
+ * 0, the entry safe in the spool).
  */
 static int
 record_sent(const struct config *cfg)
 {
-	struct ledger	*l;
 	const char	*ids[1];
-	char		 id[1024], err[512], *path;
+	char		 id[1024], err[PATH_MAX + 512], *path;
+	long		 today = (long)(config_now(cfg) / 86400);
+	int		 spooled;
 
 	if (message_read(STDIN_FILENO, &msg, LIMIT_MESSAGE_BYTES) == -1) {
 		fprintf(stderr, "backscatter: --record-sent: reading the "
@@ -404,17 +407,25 @@ record_sent(const struct config *cfg)
 		    "and no $HOME\n");
 		return EX_OK;
 	}
+	ids[0] = id;
+	spooled = ledger_spool(path, ids, 1, today, err, sizeof(err)) == 0;
+	if (!spooled)
+		fprintf(stderr, "backscatter: --record-sent: %s; writing the "
+		    "ledger itself\n", err);
 	signal(SIGALRM, watchdog);
 	alarm(LEDGER_LOCK_SECONDS);
-	if (ledger_open(path, 1, &l, err, sizeof(err)) == -1)
-		fprintf(stderr, "backscatter: --record-sent: %s\n", err);
-	else {
-		ids[0] = id;
-		if (ledger_add(l, ids, 1, (long)(config_now(cfg) / 86400)) == -1)
+	if (spooled) {
+		if (ledger_merge_spool(path, today, cfg->sent_ledger_expiry,
+		    err, sizeof(err)) == -1)
+			fprintf(stderr, "backscatter: --record-sent: %s; the "
+			    "Message-ID is kept in the spool\n", err);
+	} else {
+		struct ledger	*l;
+
+		if (ledger_open(path, 1, &l, err, sizeof(err)) == -1 ||
+		    ledger_add(l, ids, 1, today) == -1)
 			fprintf(stderr, "backscatter: --record-sent: %s: "
-			    "cannot write\n", path);
-		(void)ledger_prune(l, (long)(config_now(cfg) / 86400),
-		    cfg->sent_ledger_expiry, 0);
+			    "nothing recorded\n", l == NULL ? err : path);
 		ledger_close(l);
 	}
 	alarm(0);
@@ -439,6 +450,12 @@ learn_sent(const struct config *cfg, char **paths, int n)
 		fprintf(stderr, "backscatter: %s\n", err);
 		free(path);
 		return EX_ERROR;
+	}
+	/* what --record-sent left in the spool */
+	if (ledger_merge(l) == -1) {
+		fprintf(stderr, "backscatter: %s: cannot merge the spool\n",
+		    path);
+		rc = EX_ERROR;
 	}
 	for (i = 0; i < n; i++) {
 		seen = added = 0;

@@ -5,9 +5,22 @@
  * "sent.db-lock"): "sent" maps a Message-ID's hash to the day it was
  * recorded, "state" holds what --learn-sent has read (per folder: the
  * time of the last run; per mbox: device, inode and bytes done) and when
- * the ledger was last pruned.
+ * the ledger was last pruned. Beside them, "sent.db-spool" holds entries
+ * not yet merged (spool.h) and "writer.lock", which writers hold (flock)
+ * while they write: so --record-sent can see that another writer is busy
+ * and leave its entry in the spool instead of waiting for LMDB's lock.
+ *
+ * LMDB maps the file into memory. A file cut short (a copy restored from
+ * one taken mid-write) has pages its meta page names but the file lacks,
+ * and touching them raises SIGBUS. So every open compares the file's
+ * length with the pages the meta page says are in use, and refuses a file
+ * that is shorter; and every call into LMDB runs under a guard that turns
+ * SIGBUS or SIGSEGV (a file cut while we read it, or damaged inside) into
+ * an error, after which the ledger is not touched again. A ledger that
+ * cannot be used is no evidence: the message is judged without it.
  */
 #include <sys/types.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 
@@ -16,6 +29,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +46,7 @@
 #include "anatomy/anatomy.h"
 #include "config/config.h"
 #include "evidence/ledger.h"
+#include "evidence/spool.h"
 
 /* Address space reserved for the file; it grows only as written. 1 GiB is
  * tens of millions of entries. */
@@ -44,19 +60,107 @@
 #define LEDGER_BATCH		5000
 /* Message-IDs looked up per message (In-Reply-To and References). */
 #define LEDGER_LOOKUPS_MAX	50
+/* Spool files merged per transaction, and rounds of merging per writer
+ * (entries spooled while a round runs are taken by the next). */
+#define LEDGER_MERGE_FILES	2000
+#define LEDGER_MERGE_ROUNDS	8
 
 struct ledger {
-	MDB_env		*env;
+	MDB_env		*env;		/* NULL: no ledger file, a spool only */
 	MDB_dbi		 sent;
 	MDB_dbi		 state;
 	int		 writable;
+	int		 damaged;	/* a fault was caught: never used again */
+	int		 writer_fd;	/* writer.lock, held; or -1 */
+	char		*spool;		/* <path>-spool */
+	int		 spool_read;	/* spooled loaded (readers) */
+	struct spool_batch spooled;
 };
+
+/* LEDGER_KEY_LEN bytes are what the spool stores */
+typedef char ledger_key_fits_spool[LEDGER_KEY_LEN == SPOOL_KEY_LEN ? 1 : -1];
 
 static void
 seterr(char *err, size_t errlen, const char *what, const char *detail)
 {
 	if (err != NULL && errlen > 0)
 		snprintf(err, errlen, "%s: %s", what, detail);
+}
+
+/* --- a damaged file never kills the process --------------------------------
+ *
+ * run_guarded() calls a function that touches a mapped file; a SIGBUS or
+ * SIGSEGV in it jumps back, and the call fails. Guards nest: the innermost
+ * one catches.
+ */
+struct guard {
+	sigjmp_buf		 jmp;
+	sigjmp_buf		*outer;
+	struct sigaction	 bus, segv;
+};
+
+static sigjmp_buf *volatile	 guard_jmp;
+
+static void
+guard_signal(int sig)
+{
+	if (guard_jmp != NULL)
+		siglongjmp(*guard_jmp, sig);
+	/* not in a guarded call: as if we were not here */
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+guard_arm(struct guard *g)
+{
+	struct sigaction	 sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = guard_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, &g->bus);
+	sigaction(SIGSEGV, &sa, &g->segv);
+	g->outer = guard_jmp;
+	guard_jmp = &g->jmp;
+}
+
+static void
+guard_disarm(struct guard *g)
+{
+	guard_jmp = g->outer;
+	sigaction(SIGBUS, &g->bus, NULL);
+	sigaction(SIGSEGV, &g->segv, NULL);
+}
+
+/*
+ * fn(l, arg) under the guard: its result, or -1 after a fault. A fault in
+ * the ledger's own map (in_ledger) marks it damaged: LMDB's state is then
+ * not to be trusted, and the ledger is never touched again.
+ */
+static int
+run_guarded(struct ledger *l, int (*fn)(struct ledger *, void *), void *arg,
+    int in_ledger)
+{
+	struct guard	 g;
+	int		 rc;
+
+	if (l->damaged)
+		return -1;
+	guard_arm(&g);
+	if (sigsetjmp(g.jmp, 1) != 0) {
+		guard_disarm(&g);
+		if (in_ledger) {
+			fprintf(stderr, "backscatter: the sent ledger is "
+			    "damaged (a page cannot be read); going on "
+			    "without it\n");
+			l->damaged = 1;
+		}
+		return -1;
+	}
+	rc = fn(l, arg);
+	guard_disarm(&g);
+	return rc;
 }
 
 /* mkdir -p of path's directory, private. */
@@ -84,61 +188,182 @@ make_parent(const char *path)
 	return 0;
 }
 
-int
-ledger_open(const char *path, int writable, struct ledger **r, char *err,
-    size_t errlen)
+/* <path>-spool, malloc'd; NULL when too long or out of memory. */
+static char *
+spool_path(const char *path)
 {
-	struct ledger	*l;
-	MDB_txn		*txn = NULL;
-	int		 rc;
+	char	*s;
+	size_t	 n = strlen(path);
 
-	*r = NULL;
-	if (!writable && access(path, F_OK) == -1 && errno == ENOENT)
-		return 1;
-	if (writable && make_parent(path) == -1) {
-		seterr(err, errlen, path, strerror(errno));
+	if (n + 7 >= PATH_MAX || (s = malloc(n + 7)) == NULL)
+		return NULL;
+	memcpy(s, path, n);
+	memcpy(s + n, "-spool", 7);
+	return s;
+}
+
+/*
+ * The writers' lock, <spool>/writer.lock (flock): waited for, or with
+ * !wait given up at once when held. The fd (>= 0); -2 held by another
+ * writer; -1 none to be had (no flock here: LMDB's own lock serialises).
+ */
+static int
+writer_lock(const char *spool, int wait)
+{
+	char	 path[PATH_MAX];
+	int	 fd;
+
+	if (snprintf(path, sizeof(path), "%s/writer.lock", spool) >=
+	    (int)sizeof(path))
+		return -1;
+	if ((fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0600)) == -1)
+		return -1;
+	while (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) == -1) {
+		if (errno == EINTR && wait)
+			continue;
+		close(fd);
+		return errno == EWOULDBLOCK || errno == EINTR ? -2 : -1;
+	}
+	return fd;
+}
+
+struct open_args {
+	const char	*path;
+	char		*err;
+	size_t		 errlen;
+	int		 rc;		/* an LMDB code */
+};
+
+/*
+ * The ledger file is at least as long as the pages its meta page says
+ * are in use (LMDB writes pages before the meta page that names them, so
+ * only a file cut short, or one damaged, is shorter); then the databases.
+ * 0, or -1 with err (or an LMDB code in rc).
+ */
+static int
+open_dbs(struct ledger *l, void *arg)
+{
+	struct open_args *o = arg;
+	MDB_envinfo	 info;
+	MDB_stat	 st;
+	MDB_txn		*txn;
+	struct stat	 sb;
+	char		 text[256];
+	unsigned long long need;
+	int		 fd;
+
+	if (mdb_env_info(l->env, &info) != 0 || mdb_env_stat(l->env,
+	    &st) != 0 || mdb_env_get_fd(l->env, &fd) != 0 ||
+	    fstat(fd, &sb) == -1) {
+		seterr(o->err, o->errlen, o->path, "cannot read its size");
 		return -1;
 	}
-	if ((l = calloc(1, sizeof(*l))) == NULL) {
-		seterr(err, errlen, path, strerror(errno));
+	need = ((unsigned long long)info.me_last_pgno + 1) * st.ms_psize;
+	if ((unsigned long long)sb.st_size < need) {
+		snprintf(text, sizeof(text), "cut short (%lld bytes, its pages "
+		    "need %llu): not used; move it away, and --learn-sent "
+		    "makes a new one", (long long)sb.st_size, need);
+		seterr(o->err, o->errlen, o->path, text);
 		return -1;
 	}
-	l->writable = writable;
-	if ((rc = mdb_env_create(&l->env)) != 0)
-		goto fail;
-	if ((rc = mdb_env_set_mapsize(l->env, LEDGER_MAP_SIZE)) != 0 ||
-	    (rc = mdb_env_set_maxdbs(l->env, 2)) != 0)
-		goto fail;
-	/* MDB_NOTLS: --scan workers look up from one thread each, but a
-	 * read transaction must not be tied to a thread we do not own */
-	rc = mdb_env_open(l->env, path, MDB_NOSUBDIR | MDB_NOTLS |
-	    (writable ? 0 : MDB_RDONLY), 0600);
-	if (rc != 0 && !writable && (rc == EACCES || rc == EROFS)) {
+	if ((o->rc = mdb_txn_begin(l->env, NULL, l->writable ? 0 : MDB_RDONLY,
+	    &txn)) != 0)
+		return -1;
+	if ((o->rc = mdb_dbi_open(txn, "sent", l->writable ? MDB_CREATE : 0,
+	    &l->sent)) != 0 ||
+	    (o->rc = mdb_dbi_open(txn, "state", l->writable ? MDB_CREATE : 0,
+	    &l->state)) != 0) {
+		mdb_txn_abort(txn);
+		return -1;
+	}
+	return (o->rc = mdb_txn_commit(txn)) == 0 ? 0 : -1;
+}
+
+/* mdb_env_open of path, as a reader falling back to no lock file where
+ * none can be made. An LMDB code. */
+static int
+env_open(struct ledger *l, const char *path)
+{
+	int	 rc, flags = MDB_NOSUBDIR | MDB_NOTLS |
+	    (l->writable ? 0 : MDB_RDONLY);
+
+	for (;;) {
+		if ((rc = mdb_env_create(&l->env)) != 0)
+			return rc;
+		if ((rc = mdb_env_set_mapsize(l->env, LEDGER_MAP_SIZE)) != 0 ||
+		    (rc = mdb_env_set_maxdbs(l->env, 2)) != 0)
+			return rc;
+		/* MDB_NOTLS: --scan workers look up from one thread each,
+		 * but a read transaction must not be tied to a thread we do
+		 * not own */
+		rc = mdb_env_open(l->env, path, flags, 0600);
+		if (rc == 0 || l->writable || (flags & MDB_NOLOCK) ||
+		    (rc != EACCES && rc != EROFS))
+			return rc;
 		/* the lock file cannot be made (a read-only mount, another
 		 * user's ledger): nobody can be writing there, read unlocked */
 		mdb_env_close(l->env);
-		if ((rc = mdb_env_create(&l->env)) != 0)
-			goto fail;
-		if ((rc = mdb_env_set_mapsize(l->env, LEDGER_MAP_SIZE)) != 0 ||
-		    (rc = mdb_env_set_maxdbs(l->env, 2)) != 0)
-			goto fail;
-		rc = mdb_env_open(l->env, path, MDB_NOSUBDIR | MDB_NOTLS |
-		    MDB_RDONLY | MDB_NOLOCK, 0600);
+		l->env = NULL;
+		flags |= MDB_NOLOCK;
 	}
-	if (rc != 0)
-		goto fail;
-	if ((rc = mdb_txn_begin(l->env, NULL, writable ? 0 : MDB_RDONLY,
-	    &txn)) != 0)
-		goto fail;
-	if ((rc = mdb_dbi_open(txn, "sent", writable ? MDB_CREATE : 0,
-	    &l->sent)) != 0 ||
-	    (rc = mdb_dbi_open(txn, "state", writable ? MDB_CREATE : 0,
-	    &l->state)) != 0) {
-		mdb_txn_abort(txn);
-		goto fail;
+}
+
+/* As ledger_open; a writer with !wait gives up at once (2) when another
+ * writer holds the writers' lock. */
+static int
+open_ledger(const char *path, int writable, int wait, struct ledger **r,
+    char *err, size_t errlen)
+{
+	struct open_args o = { path, err, errlen, 0 };
+	struct ledger	*l;
+	struct stat	 st;
+	char		 sub[PATH_MAX];
+
+	*r = NULL;
+	if ((l = calloc(1, sizeof(*l))) == NULL ||
+	    (l->spool = spool_path(path)) == NULL) {
+		seterr(err, errlen, path, "out of memory, or too long a path");
+		free(l);
+		return -1;
 	}
-	if ((rc = mdb_txn_commit(txn)) != 0)
-		goto fail;
+	l->writable = writable;
+	l->writer_fd = -1;
+	if (!writable && (stat(path, &st) == -1 ? errno == ENOENT :
+	    st.st_size == 0)) {
+		/* no ledger file (or an empty one, nothing written yet);
+		 * entries in the spool still count */
+		snprintf(sub, sizeof(sub), "%s/new", l->spool);
+		if (stat(sub, &st) == -1) {
+			ledger_close(l);
+			return 1;
+		}
+		*r = l;
+		return 0;
+	}
+	if (writable) {
+		if (make_parent(path) == -1 || spool_make(l->spool) == -1) {
+			seterr(err, errlen, path, strerror(errno));
+			ledger_close(l);
+			return -1;
+		}
+		if ((l->writer_fd = writer_lock(l->spool, wait)) == -2) {
+			l->writer_fd = -1;
+			ledger_close(l);
+			return 2;
+		}
+	}
+	if ((o.rc = env_open(l, path)) != 0 ||
+	    run_guarded(l, open_dbs, &o, 1) == -1) {
+		if (l->damaged)
+			seterr(err, errlen, path, "damaged: a page cannot be "
+			    "read");
+		else if (o.rc != 0)
+			seterr(err, errlen, path, o.rc == MDB_NOTFOUND ?
+			    "not a sent ledger" : mdb_strerror(o.rc));
+		ledger_close(l);
+		return -1;
+	}
 	if (writable) {
 		int	 dead;
 
@@ -147,13 +372,13 @@ ledger_open(const char *path, int writable, struct ledger **r, char *err,
 	}
 	*r = l;
 	return 0;
-fail:
-	seterr(err, errlen, path, rc == MDB_NOTFOUND ? "not a sent ledger" :
-	    mdb_strerror(rc));
-	if (l->env != NULL)
-		mdb_env_close(l->env);
-	free(l);
-	return -1;
+}
+
+int
+ledger_open(const char *path, int writable, struct ledger **r, char *err,
+    size_t errlen)
+{
+	return open_ledger(path, writable, 1, r, err, errlen);
 }
 
 void
@@ -161,7 +386,13 @@ ledger_close(struct ledger *l)
 {
 	if (l == NULL)
 		return;
-	mdb_env_close(l->env);
+	/* after a fault LMDB's state is not to be trusted: left as it is */
+	if (l->env != NULL && !l->damaged)
+		mdb_env_close(l->env);
+	if (l->writer_fd != -1)
+		close(l->writer_fd);
+	spool_batch_free(&l->spooled);
+	free(l->spool);
 	free(l);
 }
 
@@ -201,57 +432,101 @@ make_key(const char *norm, unsigned char key[LEDGER_KEY_LEN])
 	memcpy(key, h, LEDGER_KEY_LEN);
 }
 
+struct find_args {
+	const unsigned char *key;
+	uint32_t	 day;
+};
+
+/* 1 found (its day in f->day), 0 not, -1 error. */
+static int
+find_lmdb(struct ledger *l, void *arg)
+{
+	struct find_args *f = arg;
+	MDB_txn		*txn;
+	MDB_val		 k, v;
+	int		 rc;
+
+	if (mdb_txn_begin(l->env, NULL, MDB_RDONLY, &txn) != 0)
+		return -1;
+	k.mv_size = LEDGER_KEY_LEN;
+	k.mv_data = (void *)f->key;
+	rc = mdb_get(txn, l->sent, &k, &v);
+	if (rc == 0 && v.mv_size == sizeof(f->day))
+		memcpy(&f->day, v.mv_data, sizeof(f->day));
+	mdb_txn_abort(txn);
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	return rc == 0 && v.mv_size == sizeof(f->day) ? 1 : -1;
+}
+
 int
 ledger_find(struct ledger *l, const char *id, long today, int expiry,
     int *age_r)
 {
 	unsigned char	 key[LEDGER_KEY_LEN];
 	char		 norm[LEDGER_ID_MAX + 1];
+	struct find_args f;
 	uint32_t	 day = 0;
-	MDB_txn		*txn;
-	MDB_val		 k, v;
-	int		 rc;
+	size_t		 i;
+	int		 found = 0, rc = 0;
 
 	if (ledger_normalise(id, strlen(id), norm, sizeof(norm)) == -1)
 		return 0;
 	make_key(norm, key);
-	if (mdb_txn_begin(l->env, NULL, MDB_RDONLY, &txn) != 0)
-		return -1;
-	k.mv_size = sizeof(key);
-	k.mv_data = key;
-	rc = mdb_get(txn, l->sent, &k, &v);
-	if (rc == 0 && v.mv_size == sizeof(day))
-		memcpy(&day, v.mv_data, sizeof(day));
-	mdb_txn_abort(txn);
-	if (rc == MDB_NOTFOUND)
-		return 0;
-	if (rc != 0 || v.mv_size != sizeof(day))
-		return -1;
+	if (l->env != NULL) {
+		f.key = key;
+		f.day = 0;
+		if ((rc = run_guarded(l, find_lmdb, &f, 1)) == 1) {
+			found = 1;
+			day = f.day;
+		}
+	}
+	/* entries not yet merged: the spool, read once per open */
+	if (!l->spool_read) {
+		l->spool_read = 1;
+		(void)spool_take(l->spool, 0, &l->spooled);
+	}
+	for (i = 0; i < l->spooled.n; i++)
+		if (memcmp(l->spooled.entries[i].key, key, LEDGER_KEY_LEN) ==
+		    0 && (!found || l->spooled.entries[i].day > day)) {
+			found = 1;
+			day = l->spooled.entries[i].day;
+		}
+	if (!found)
+		return rc == -1 ? -1 : 0;
 	if ((long)day + expiry < today)
 		return 0;
 	*age_r = today > (long)day ? (int)(today - (long)day) : 0;
 	return 1;
 }
 
-int
-ledger_add(struct ledger *l, const char *const *ids, int n, long today)
+struct put_args {
+	const struct spool_entry *entries;
+	size_t		 n;
+};
+
+/* Put entries, each keeping the later of its day and the one stored. */
+static int
+put_lmdb(struct ledger *l, void *arg)
 {
-	unsigned char	 key[LEDGER_KEY_LEN];
-	char		 norm[LEDGER_ID_MAX + 1];
-	uint32_t	 day = (uint32_t)today;
+	struct put_args	*p = arg;
+	uint32_t	 day, old;
 	MDB_txn		*txn;
 	MDB_val		 k, v;
-	int		 i;
+	size_t		 i;
 
 	if (mdb_txn_begin(l->env, NULL, 0, &txn) != 0)
 		return -1;
-	for (i = 0; i < n; i++) {
-		if (ledger_normalise(ids[i], strlen(ids[i]), norm,
-		    sizeof(norm)) == -1)
-			continue;
-		make_key(norm, key);
-		k.mv_size = sizeof(key);
-		k.mv_data = key;
+	for (i = 0; i < p->n; i++) {
+		k.mv_size = LEDGER_KEY_LEN;
+		k.mv_data = (void *)p->entries[i].key;
+		day = p->entries[i].day;
+		if (mdb_get(txn, l->sent, &k, &v) == 0 &&
+		    v.mv_size == sizeof(old)) {
+			memcpy(&old, v.mv_data, sizeof(old));
+			if (old >= day)
+				continue;
+		}
 		v.mv_size = sizeof(day);
 		v.mv_data = &day;
 		if (mdb_put(txn, l->sent, &k, &v, 0) != 0) {
@@ -262,15 +537,59 @@ ledger_add(struct ledger *l, const char *const *ids, int n, long today)
 	return mdb_txn_commit(txn) == 0 ? 0 : -1;
 }
 
-long
-ledger_prune(struct ledger *l, long today, int expiry, int force)
+/* The entries of ids (those that are Message-IDs) into a new array;
+ * their number in *n_r. NULL when out of memory. */
+static struct spool_entry *
+entries_of(const char *const *ids, int n, long today, size_t *n_r)
+{
+	struct spool_entry	*e;
+	char			 norm[LEDGER_ID_MAX + 1];
+	int			 i;
+
+	*n_r = 0;
+	if ((e = calloc(n > 0 ? (size_t)n : 1, sizeof(*e))) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (ledger_normalise(ids[i], strlen(ids[i]), norm,
+		    sizeof(norm)) == -1)
+			continue;
+		make_key(norm, e[*n_r].key);
+		e[(*n_r)++].day = (uint32_t)today;
+	}
+	return e;
+}
+
+int
+ledger_add(struct ledger *l, const char *const *ids, int n, long today)
+{
+	struct put_args	 p;
+	int		 rc;
+
+	if (l->env == NULL || !l->writable)
+		return -1;
+	if ((p.entries = entries_of(ids, n, today, &p.n)) == NULL)
+		return -1;
+	rc = p.n == 0 ? 0 : run_guarded(l, put_lmdb, &p, 1);
+	free((void *)p.entries);
+	return rc;
+}
+
+struct prune_args {
+	uint32_t	 today;
+	int		 expiry;
+	int		 force;
+	long		 dropped;
+};
+
+static int
+prune_lmdb(struct ledger *l, void *arg)
 {
 	static const char	 mark[] = "pruned";
-	uint32_t		 last = 0, day, now = (uint32_t)today;
+	struct prune_args	*pa = arg;
+	uint32_t		 last = 0, day, now = pa->today;
 	MDB_txn			*txn;
 	MDB_cursor		*cur;
 	MDB_val			 k, v;
-	long			 dropped = 0;
 	int			 rc;
 
 	if (mdb_txn_begin(l->env, NULL, 0, &txn) != 0)
@@ -279,7 +598,7 @@ ledger_prune(struct ledger *l, long today, int expiry, int force)
 	k.mv_data = (void *)mark;
 	if (mdb_get(txn, l->state, &k, &v) == 0 && v.mv_size == sizeof(last))
 		memcpy(&last, v.mv_data, sizeof(last));
-	if (!force && last == now) {
+	if (!pa->force && last == now) {
 		mdb_txn_abort(txn);
 		return 0;
 	}
@@ -292,10 +611,10 @@ ledger_prune(struct ledger *l, long today, int expiry, int force)
 		if (v.mv_size != sizeof(day))
 			continue;
 		memcpy(&day, v.mv_data, sizeof(day));
-		if ((long)day + expiry < today) {
+		if ((long)day + pa->expiry < (long)now) {
 			if (mdb_cursor_del(cur, 0) != 0)
 				break;
-			dropped++;
+			pa->dropped++;
 		}
 	}
 	mdb_cursor_close(cur);
@@ -306,7 +625,99 @@ ledger_prune(struct ledger *l, long today, int expiry, int force)
 	if (mdb_put(txn, l->state, &k, &v, 0) != 0 ||
 	    mdb_txn_commit(txn) != 0)
 		return -1;
-	return dropped;
+	return 0;
+}
+
+long
+ledger_prune(struct ledger *l, long today, int expiry, int force)
+{
+	struct prune_args pa = { (uint32_t)today, expiry, force, 0 };
+
+	if (l->env == NULL || !l->writable ||
+	    run_guarded(l, prune_lmdb, &pa, 1) == -1)
+		return -1;
+	return pa.dropped;
+}
+
+/* --- the spool ------------------------------------------------------------- */
+
+long
+ledger_merge(struct ledger *l)
+{
+	struct spool_batch	 b;
+	struct put_args		 p;
+	long			 merged = 0;
+	int			 round;
+
+	if (l->env == NULL || !l->writable)
+		return -1;
+	for (round = 0; round < LEDGER_MERGE_ROUNDS; round++) {
+		if (spool_take(l->spool, LEDGER_MERGE_FILES, &b) == -1)
+			return -1;
+		if (b.nfiles == 0) {
+			spool_batch_free(&b);
+			break;
+		}
+		p.entries = b.entries;
+		p.n = b.n;
+		if (b.n > 0 && run_guarded(l, put_lmdb, &p, 1) == -1) {
+			spool_batch_free(&b);
+			return -1;
+		}
+		/* in the ledger: only now are the files removed (a crash
+		 * in between merges them again, which changes nothing) */
+		spool_remove(l->spool, &b);
+		merged += (long)b.n;
+		spool_batch_free(&b);
+	}
+	return merged;
+}
+
+int
+ledger_spool(const char *path, const char *const *ids, int n, long today,
+    char *err, size_t errlen)
+{
+	struct spool_entry	*e;
+	char			*dir;
+	size_t			 ne;
+	int			 rc = -1;
+
+	if ((dir = spool_path(path)) == NULL ||
+	    (e = entries_of(ids, n, today, &ne)) == NULL) {
+		seterr(err, errlen, path, "out of memory, or too long a path");
+		free(dir);
+		return -1;
+	}
+	if (make_parent(path) == -1 || spool_make(dir) == -1 ||
+	    spool_add(dir, e, ne) == -1)
+		seterr(err, errlen, dir, strerror(errno));
+	else
+		rc = 0;
+	free(e);
+	free(dir);
+	return rc;
+}
+
+int
+ledger_merge_spool(const char *path, long today, int expiry, char *err,
+    size_t errlen)
+{
+	struct ledger	*l;
+	int		 rc;
+
+	if ((rc = open_ledger(path, 1, 0, &l, err, errlen)) == 2)
+		return 0;		/* another writer: it merges */
+	if (rc == -1)
+		return -1;
+	if (ledger_merge(l) == -1) {
+		seterr(err, errlen, path, l->damaged ? "damaged: a page "
+		    "cannot be read" : "cannot write");
+		ledger_close(l);
+		return -1;
+	}
+	(void)ledger_prune(l, today, expiry, 0);
+	ledger_close(l);
+	return 1;
 }
 
 /* --- finding a Message-ID in raw bytes ------------------------------------ */
@@ -406,38 +817,55 @@ push(struct batch *b, const char *id)
 	return 0;
 }
 
+struct state_args {
+	const char	*key;
+	void		*val;
+	size_t		 n;
+};
+
 static int
-state_get(struct ledger *l, const char *key, void *val, size_t n)
+state_get_lmdb(struct ledger *l, void *arg)
 {
+	struct state_args *sa = arg;
 	MDB_txn	*txn;
 	MDB_val	 k, v;
 	int	 found = 0;
 
 	if (mdb_txn_begin(l->env, NULL, MDB_RDONLY, &txn) != 0)
 		return 0;
-	k.mv_size = strlen(key);
-	k.mv_data = (void *)key;
+	k.mv_size = strlen(sa->key);
+	k.mv_data = (void *)sa->key;
 	if (k.mv_size > 0 && k.mv_size <= 511 &&
-	    mdb_get(txn, l->state, &k, &v) == 0 && v.mv_size == n) {
-		memcpy(val, v.mv_data, n);
+	    mdb_get(txn, l->state, &k, &v) == 0 && v.mv_size == sa->n) {
+		memcpy(sa->val, v.mv_data, sa->n);
 		found = 1;
 	}
 	mdb_txn_abort(txn);
 	return found;
 }
 
+/* 1 found (into val), 0 not (or the ledger cannot say). */
 static int
-state_put(struct ledger *l, const char *key, const void *val, size_t n)
+state_get(struct ledger *l, const char *key, void *val, size_t n)
 {
+	struct state_args sa = { key, val, n };
+
+	return run_guarded(l, state_get_lmdb, &sa, 1) == 1;
+}
+
+static int
+state_put_lmdb(struct ledger *l, void *arg)
+{
+	struct state_args *sa = arg;
 	MDB_txn	*txn;
 	MDB_val	 k, v;
 
-	k.mv_size = strlen(key);
-	k.mv_data = (void *)key;
+	k.mv_size = strlen(sa->key);
+	k.mv_data = (void *)sa->key;
 	if (k.mv_size == 0 || k.mv_size > 511)
 		return 0;		/* too long a path: not incremental */
-	v.mv_size = n;
-	v.mv_data = (void *)val;
+	v.mv_size = sa->n;
+	v.mv_data = sa->val;
 	if (mdb_txn_begin(l->env, NULL, 0, &txn) != 0)
 		return -1;
 	if (mdb_put(txn, l->state, &k, &v, 0) != 0) {
@@ -445,6 +873,14 @@ state_put(struct ledger *l, const char *key, const void *val, size_t n)
 		return -1;
 	}
 	return mdb_txn_commit(txn) == 0 ? 0 : -1;
+}
+
+static int
+state_put(struct ledger *l, const char *key, const void *val, size_t n)
+{
+	struct state_args sa = { key, (void *)val, n };
+
+	return run_guarded(l, state_put_lmdb, &sa, 1);
 }
 
 /* One Maildir subdirectory (cur or new): files whose inode changed since
@@ -493,16 +929,64 @@ struct mbox_state {
 	uint64_t	 done;		/* bytes read */
 };
 
+struct mbox_scan {
+	struct batch	*b;
+	const char	*map, *end;
+	size_t		 off;
+	long		*seen;
+};
+
+/* The Message-IDs of an mbox mapped at map, from off on: 0, or -2 when
+ * the ledger cannot be written. */
+static int
+scan_mbox(struct ledger *l, void *arg)
+{
+	struct mbox_scan *sc = arg;
+	const char	*map = sc->map, *end = sc->end, *p, *nl;
+	char		 id[LEDGER_ID_MAX + 1];
+	size_t		 off = sc->off;
+
+	(void)l;
+	/* resume only at a From_ line; else read the file again */
+	if (off > 0 && (end - (map + off) < 5 || memcmp(map + off, "From ", 5)))
+		off = 0;
+	for (p = map + off; p < end; ) {
+		/* p is at a From_ line (or the file's start) */
+		if (end - p >= 5 && memcmp(p, "From ", 5) == 0) {
+			(*sc->seen)++;
+			if (ledger_message_id(p, (size_t)(end - p) <
+			    LEDGER_HEAD_MAX ? (size_t)(end - p) :
+			    LEDGER_HEAD_MAX, id, sizeof(id)) &&
+			    push(sc->b, id) == -1)
+				return -2;	/* the ledger cannot be written */
+		}
+		/* the next From_ line after an empty line */
+		for (;;) {
+			if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
+				p = end;
+				break;
+			}
+			p = nl + 1;
+			if (end - p >= 5 && memcmp(p, "From ", 5) == 0 &&
+			    p - 2 >= map && (p[-2] == '\n' ||
+			    (p[-2] == '\r' && p - 3 >= map && p[-3] == '\n')))
+				break;
+		}
+	}
+	return 0;
+}
+
 static int
 learn_mbox(struct batch *b, const char *path, const char *real, long *seen,
     char *err, size_t errlen)
 {
 	struct mbox_state	 ms, old;
+	struct mbox_scan	 scan;
 	struct stat		 st;
-	char			 key[PATH_MAX + 8], id[LEDGER_ID_MAX + 1];
-	const char		*map, *p, *end, *nl;
+	char			 key[PATH_MAX + 8];
+	const char		*map;
 	size_t			 off;
-	int			 fd;
+	int			 fd, rc;
 
 	if ((fd = open(path, O_RDONLY)) == -1 || fstat(fd, &st) == -1) {
 		seterr(err, errlen, path, strerror(errno));
@@ -526,31 +1010,18 @@ learn_mbox(struct batch *b, const char *path, const char *real, long *seen,
 		seterr(err, errlen, path, strerror(errno));
 		return -1;
 	}
-	end = map + st.st_size;
-	/* resume only at a From_ line; else read the file again */
-	if (off > 0 && (end - (map + off) < 5 || memcmp(map + off, "From ", 5)))
-		off = 0;
-	for (p = map + off; p < end; ) {
-		/* p is at a From_ line (or the file's start) */
-		if (end - p >= 5 && memcmp(p, "From ", 5) == 0) {
-			(*seen)++;
-			if (ledger_message_id(p, (size_t)(end - p) <
-			    LEDGER_HEAD_MAX ? (size_t)(end - p) :
-			    LEDGER_HEAD_MAX, id, sizeof(id)) && push(b, id) == -1)
-				break;
-		}
-		/* the next From_ line after an empty line */
-		for (;;) {
-			if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
-				p = end;
-				break;
-			}
-			p = nl + 1;
-			if (end - p >= 5 && memcmp(p, "From ", 5) == 0 &&
-			    p - 2 >= map && (p[-2] == '\n' ||
-			    (p[-2] == '\r' && p - 3 >= map && p[-3] == '\n')))
-				break;
-		}
+	scan.b = b;
+	scan.map = map;
+	scan.end = map + st.st_size;
+	scan.off = off;
+	scan.seen = seen;
+	/* a file that shrinks while mapped raises SIGBUS as we read it */
+	if ((rc = run_guarded(b->l, scan_mbox, &scan, 0)) != 0) {
+		munmap((void *)map, (size_t)st.st_size);
+		seterr(err, errlen, path, rc == -2 || b->l->damaged ?
+		    "cannot write the ledger" :
+		    "the file shrank while being read");
+		return -1;
 	}
 	munmap((void *)map, (size_t)st.st_size);
 	if (flush(b) == -1) {
@@ -635,7 +1106,7 @@ static int		 cached_state;	/* 0 open, 1 absent, -1 error */
 static struct ledger *
 reader(const struct config *cfg, int *state_r)
 {
-	char	*path;
+	char	*path, err[PATH_MAX + 256];
 
 	if (cached_pid == getpid()) {
 		*state_r = cached_state;
@@ -645,8 +1116,11 @@ reader(const struct config *cfg, int *state_r)
 	cached_pid = getpid();
 	if ((path = config_ledger_path(cfg)) == NULL)
 		cached_state = 1;
-	else
-		cached_state = ledger_open(path, 0, &cached, NULL, 0);
+	else if ((cached_state = ledger_open(path, 0, &cached, err,
+	    sizeof(err))) == -1)
+		/* said, and the message judged without it */
+		fprintf(stderr, "backscatter: sent ledger %s; going on "
+		    "without it\n", err);
 	free(path);
 	*state_r = cached_state;
 	return cached;
@@ -668,7 +1142,7 @@ ledger_gather(const struct config *cfg, const struct analysis *an,
 	const char	*refs[2], *p, *e;
 	char		 norm[LEDGER_ID_MAX + 1];
 	long		 today = (long)(config_now(cfg) / 86400);
-	int		 state, r, i, age, ours = 0;
+	int		 state, r, i, age, ours = 0, failed = 0;
 
 	memset(ev, 0, sizeof(*ev));
 	ev->state = "not looked up";
@@ -695,6 +1169,7 @@ ledger_gather(const struct config *cfg, const struct analysis *an,
 			ev->found = arena_strdup(a, norm);
 			ev->age = age;
 		}
+		failed |= r == -1;
 	}
 	for (i = 0; i < 2; i++) {
 		for (p = refs[i]; p != NULL && (p = strchr(p, '<')) != NULL;
@@ -707,8 +1182,12 @@ ledger_gather(const struct config *cfg, const struct analysis *an,
 				continue;
 			ev->looked_up++;
 			ours += id_ours(cfg, ident, norm);
-			if (!ev->reply_sent && ledger_find(l, norm, today,
-			    cfg->sent_ledger_expiry, &age) == 1) {
+			if (ev->reply_sent)
+				continue;
+			r = ledger_find(l, norm, today, cfg->sent_ledger_expiry,
+			    &age);
+			failed |= r == -1;
+			if (r == 1) {
 				ev->reply_sent = 1;
 				if (ev->found == NULL) {
 					ev->found = arena_strdup(a, norm);
@@ -716,6 +1195,11 @@ ledger_gather(const struct config *cfg, const struct analysis *an,
 				}
 			}
 		}
+	}
+	if (failed) {
+		/* a ledger that could not answer says nothing by absence */
+		ev->state = "error";
+		return;
 	}
 	ev->ours_unknown = ours > 0 && !ev->original_sent && !ev->reply_sent;
 }

@@ -14,7 +14,12 @@
  * LMDB gives many readers alongside one writer without lock-outs or
  * corruption, and a crash mid-write loses only that transaction. Readers
  * open the file read-only and only when a bounce is scored; a missing
- * ledger is simply no evidence.
+ * ledger is simply no evidence, and so is one that cannot be read (cut
+ * short, damaged): it is said on stderr and the message judged without it.
+ *
+ * Recording never waits for another writer and never loses an entry: it
+ * goes first into a spool beside the ledger (spool.h), which the writer
+ * holding the ledger merges; readers look in the spool too.
  */
 #ifndef BS_LEDGER_H
 #define BS_LEDGER_H
@@ -28,15 +33,19 @@ struct identity;
 
 struct ledger;
 
-/* Seconds --record-sent waits for the writer's lock before giving up. */
+/* Seconds --record-sent gives the merge of the spool into the ledger
+ * before it leaves (its entry is in the spool already). */
 #define LEDGER_LOCK_SECONDS	2
 
 #define LEDGER_KEY_LEN		16
 
 /*
- * Open the ledger at path. Writable: created (and its directory) when
- * missing. Returns 0, 1 when read-only and the file does not exist, or -1
- * with errno-style text in err (size errlen).
+ * Open the ledger at path. Writable: created (and its directory and
+ * spool) when missing, and held by this writer alone (the writers' lock,
+ * waited for) until ledger_close. Read-only: the file and the spool, or
+ * the spool alone when there is no file yet. Returns 0, 1 when read-only
+ * and neither exists, or -1 with the reason in err (size errlen): a file
+ * that is not a ledger, or is cut short or damaged, is refused.
  */
 int	 ledger_open(const char *path, int writable, struct ledger **r,
 	    char *err, size_t errlen);
@@ -51,8 +60,28 @@ int	 ledger_normalise(const char *id, size_t n, char *out, size_t outlen);
 int	 ledger_find(struct ledger *, const char *id, long today, int expiry,
 	    int *age_r);
 
-/* Add Message-IDs, recorded on day today. 0 or -1. */
+/* Add Message-IDs, recorded on day today, to a writable ledger. 0 or -1. */
 int	 ledger_add(struct ledger *, const char *const *ids, int n, long today);
+
+/*
+ * Keep Message-IDs, recorded on day today, in the spool of the ledger at
+ * path, without opening the ledger (made with its directory when
+ * missing). Once this returns 0 they count as recorded. 0, or -1 with err.
+ */
+int	 ledger_spool(const char *path, const char *const *ids, int n,
+	    long today, char *err, size_t errlen);
+
+/*
+ * Merge the spool of the ledger at path into it, and prune it, unless
+ * another writer holds it (the spool is merged by that one, or the next).
+ * 1 merged, 0 another writer holds it, -1 with err: the ledger cannot be
+ * opened or written (the spool keeps the entries).
+ */
+int	 ledger_merge_spool(const char *path, long today, int expiry,
+	    char *err, size_t errlen);
+
+/* Merge the spool into a writable ledger. The entries merged, or -1. */
+long	 ledger_merge(struct ledger *);
 
 /* Drop entries older than expiry days, at most once a day unless force.
  * Returns the number dropped, or -1. */

@@ -1,0 +1,69 @@
+/*
+ * spool.h - sent-ledger entries waiting to be merged into the ledger.
+ *
+ * Recording a sent message must never wait for, or fail on, the ledger's
+ * writer: --record-sent stands in the way of outgoing mail and answers 0
+ * whatever happens. So an entry is first put in a spool, a directory
+ * beside the ledger laid out as a Maildir: each entry file is written
+ * whole in tmp/, synced, and renamed into new/. No locks, no partial
+ * entries, and any number of writers at once. The next writer that gets
+ * the ledger merges the spool and removes what it merged; until then
+ * readers look in the spool too.
+ *
+ * An entry file holds one line per entry: the day it was recorded (days
+ * since 1970) and the key (the ledger's hash of a Message-ID) in hex. It
+ * names no one: the spool, like the ledger, tells no one whom we wrote to.
+ * Lines that do not read as entries are skipped, never trusted.
+ */
+#ifndef BS_SPOOL_H
+#define BS_SPOOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SPOOL_KEY_LEN		16
+
+/* Entries a reader takes from the spool (it is merged by the next writer;
+ * it holds more only when the ledger cannot be written for long). */
+#define SPOOL_READ_MAX		8192
+/* Bytes of one entry file read; ours hold a few lines. */
+#define SPOOL_FILE_MAX		(64u * 1024)
+
+struct spool_entry {
+	unsigned char	 key[SPOOL_KEY_LEN];
+	uint32_t	 day;
+};
+
+/* What one spool_take read: the entries and the files they came from. */
+struct spool_batch {
+	struct spool_entry	*entries;
+	size_t			 n;
+	char			**files;	/* names in new/, to remove */
+	size_t			 nfiles;
+};
+
+/*
+ * Make the spool dir (and its tmp/ and new/), private. 0 or -1 (errno).
+ */
+int	 spool_make(const char *dir);
+
+/*
+ * Put n entries in the spool at dir, as one file: written in tmp/,
+ * synced, renamed into new/. 0, or -1 (errno) with nothing in new/.
+ */
+int	 spool_add(const char *dir, const struct spool_entry *, size_t n);
+
+/*
+ * Read the entries of up to max_files files (0: no limit on files) and at
+ * most SPOOL_READ_MAX entries from the spool at dir into b (cleared first).
+ * A missing spool is an empty one. 0, or -1 (errno).
+ */
+int	 spool_take(const char *dir, size_t max_files, struct spool_batch *b);
+
+/* Remove the files b was read from (they are merged); also temp files
+ * left in tmp/ by writers that died more than a day ago. */
+void	 spool_remove(const char *dir, const struct spool_batch *b);
+
+void	 spool_batch_free(struct spool_batch *);
+
+#endif

@@ -1,0 +1,216 @@
+#!/bin/sh
+# ledger-faults.sh - the sent ledger under stress: a ledger cut short (a
+# copy restored from one taken mid-write) or damaged inside never kills a
+# mode (filter passes the message analysed without it, --deliver delivers,
+# --record-sent answers 0 and keeps the entry, --learn-sent fails with a
+# reason); a writer holding the ledger never makes --record-sent wait or
+# lose its entry; 200 --record-sent at once lose no Message-ID.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+
+data=$srcdir/tests/data/ledger
+unset BACKSCATTER_NOW
+mk_conf() { printf 'my_domain northwind.example\nsent_ledger %s\n' "$2" > "$1"; }
+# sent ID: an outgoing message with that Message-ID
+sent() { printf 'From: alice@northwind.example\nTo: oscar@oscar.example\nSubject: hello\nMessage-ID: <%s>\n\nhi\n' "$1"; }
+# bounce ID: a bounce returning the message with that Message-ID
+bounce() { sed "s/20250318034705.77aa@northwind.example/$1/" "$data/bounce.eml"; }
+# found CONF ID: is ID in the ledger, as a bounce of it is judged?
+found() {
+	bounce "$2" | bs --config "$1" --json 2> /dev/null |
+	    grep -q '"original_sent": *true'
+}
+# spooled DB: entries waiting in the spool of the ledger DB
+spooled() { find "$1-spool/new" -type f 2>/dev/null | wc -l | tr -d ' '; }
+
+# --- a ledger cut short -------------------------------------------------------
+# a ledger of 3000 Message-IDs, learnt from a Sent mbox
+python3 -c '
+for i in range(3000):
+    print("From alice@northwind.example  Mon Mar 10 07:58:00 2025")
+    print("Message-ID: <m%d@northwind.example>\n\nbody\n" % i)' > "$T/Sent"
+mk_conf "$T/conf-full" "$T/full.db"
+bs --config "$T/conf-full" --learn-sent "$T/Sent" > /dev/null
+size=$(wc -c < "$T/full.db")
+check "a ledger of 3000 Message-IDs ($size bytes)" test "$size" -gt 100000
+check "... m1500 is in it" found "$T/conf-full" m1500@northwind.example
+mk_conf "$T/conf-none" "$T/none.db"
+bounce m1500@northwind.example > "$T/b.eml"
+bs --config "$T/conf-none" < "$T/b.eml" > "$T/want" 2> /dev/null
+bs --config "$T/conf-none" --test < "$T/b.eml"; want_test=$?
+# --deliver runs as the mail user (nobody when the suite runs as root)
+U=$T/u
+mkdir "$U"
+if [ "$(id -u)" = 0 ]; then
+	chmod 755 "$T"
+	chown nobody:nogroup "$U"
+	RUNAS="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+else
+	RUNAS=
+fi
+
+for cut in 100 5000 $((size / 2)) $((size - 4096)) $((size - 1)); do
+	db=$T/cut$cut/sent.db
+	mkdir -p "$T/cut$cut"
+	head -c "$cut" "$T/full.db" > "$db"
+	cp "$db" "$T/cut.copy"
+	conf=$T/cut$cut/conf
+	mk_conf "$conf" "$db"
+	bs --config "$conf" < "$T/b.eml" > "$T/out" 2> "$T/err"
+	rc=$?
+	is "$rc" 0 "cut to $cut bytes: filter mode exits 0"
+	check "... and writes the message as analysed without the ledger" \
+	    cmp -s "$T/want" "$T/out"
+	check "... saying on stderr that it goes on without the ledger" \
+	    grep -q "sent ledger $db: .*; going on without it" "$T/err"
+	bs --config "$conf" --test < "$T/b.eml" 2> /dev/null
+	is "$?" "$want_test" "... --test answers as without the ledger"
+	state=$(bs --config "$conf" --json < "$T/b.eml" 2> /dev/null |
+	    python3 -c 'import json, sys
+print(json.load(sys.stdin)["evidence"]["sent_ledger"]["state"])' 2> /dev/null)
+	is "$state" error "... --json: the ledger's state is error"
+	$RUNAS cp "$db" "$U/cut$cut.db"
+	mk_conf "$T/conf-u" "$U/cut$cut.db"
+	$RUNAS env HOME="$U" $VALGRIND "$BACKSCATTER" --config "$T/conf-u" \
+	    --deliver "$U/Maildir$cut" < "$T/b.eml" 2> /dev/null
+	is "$?:$(find "$U/Maildir$cut/new" -type f | wc -l)" "0:1" \
+	    "... --deliver delivers (0, the message stored)"
+	sent "while-cut-$cut@northwind.example" |
+	    bs --config "$conf" --record-sent 2> "$T/err"
+	is "$?" 0 "... --record-sent answers 0"
+	check "... says the ledger is not used" grep -q 'not used\|not an LMDB\|damaged' "$T/err"
+	is "$(spooled "$db")" 1 "... and keeps the Message-ID in the spool"
+	bs --config "$conf" --learn-sent "$T/Sent" > /dev/null 2> "$T/err"
+	is "$?" 2 "... --learn-sent fails (2)"
+	check "... saying why" test -s "$T/err"
+	check "... and the damaged file is left as it was" cmp -s "$T/cut.copy" "$db"
+done
+
+# the user moves the damaged ledger away: the next writer makes a new one
+# and merges what was kept meanwhile
+db=$T/cut5000/sent.db conf=$T/cut5000/conf
+mv "$db" "$db.damaged"
+sent after-move@northwind.example | bs --config "$conf" --record-sent 2> "$T/err"
+is "$?:$(spooled "$db")" "0:0" "a new ledger once the damaged one is moved away: the spool merged"
+check "... the Message-ID recorded while it was damaged is found" \
+    found "$conf" while-cut-5000@northwind.example
+check "... and the new one" found "$conf" after-move@northwind.example
+
+# cut short below a page: a ledger of no pages at all; empty: none yet
+db=$T/empty/sent.db
+mkdir -p "$T/empty"; : > "$db"
+mk_conf "$T/empty/conf" "$db"
+bs --config "$T/empty/conf" < "$T/b.eml" > "$T/out" 2> "$T/err"
+is "$?" 0 "an empty ledger file: filter mode exits 0"
+check "... nothing said (nothing recorded yet)" test ! -s "$T/err"
+sent into-empty@northwind.example | bs --config "$T/empty/conf" --record-sent
+check "... --record-sent makes it a ledger" found "$T/empty/conf" into-empty@northwind.example
+
+# damaged inside, at full length: pages overwritten with other bytes
+i=0
+for page in 2 10 30; do
+	for fill in zero ff; do
+		db=$T/dmg$page$fill/sent.db
+		mkdir -p "$T/dmg$page$fill"
+		cp "$T/full.db" "$db"
+		python3 -c '
+import sys
+f = open(sys.argv[1], "r+b")
+f.seek(int(sys.argv[2]) * 4096)
+f.write((b"\0" if sys.argv[3] == "zero" else b"\xff") * 4096)' "$db" $page $fill
+		mk_conf "$T/dmg$page$fill/conf" "$db"
+		for id in m1 m700 m1500 m2999; do
+			bounce $id@northwind.example |
+			    bs --config "$T/dmg$page$fill/conf" > /dev/null 2>&1 ||
+			    i=$((i + 1))
+		done
+		sent "dmg-$page-$fill@northwind.example" |
+		    bs --config "$T/dmg$page$fill/conf" --record-sent 2> /dev/null ||
+		    i=$((i + 1))
+	done
+done
+is "$i" 0 "pages overwritten (3 places, 2 ways): filter mode and --record-sent always exit 0"
+
+# --- a writer holding the ledger ---------------------------------------------
+# a process of LMDB's own library holds the ledger's write transaction
+# (as a backup tool or a hung writer would): --record-sent does not
+# wait for it past its bound, and its entry counts at once
+db=$T/held/sent.db
+mkdir -p "$T/held"
+mk_conf "$T/held/conf" "$db"
+sent first@northwind.example | bs --config "$T/held/conf" --record-sent
+if python3 -c 'import ctypes; ctypes.CDLL("liblmdb.so.0")' 2> /dev/null; then
+	python3 - "$db" "$T/held/ready" <<'EOF' &
+import ctypes, sys, time
+lib = ctypes.CDLL("liblmdb.so.0")
+env, txn = ctypes.c_void_p(), ctypes.c_void_p()
+lib.mdb_env_create(ctypes.byref(env))
+lib.mdb_env_set_mapsize(env, ctypes.c_size_t(1 << 30))
+lib.mdb_env_set_maxdbs(env, 2)
+MDB_NOSUBDIR, MDB_NOTLS = 0x4000, 0x200000
+if lib.mdb_env_open(env, sys.argv[1].encode(), MDB_NOSUBDIR | MDB_NOTLS, 0o600):
+    sys.exit(1)
+if lib.mdb_txn_begin(env, None, 0, ctypes.byref(txn)):
+    sys.exit(1)
+open(sys.argv[2], "w").close()
+time.sleep(8)
+lib.mdb_txn_abort(txn)
+EOF
+	holder=$!
+	i=0; while [ ! -e "$T/held/ready" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	check "another process holds the ledger's write transaction" test -e "$T/held/ready"
+	start=$(date +%s)
+	sent while-held@northwind.example | bs --config "$T/held/conf" --record-sent 2> "$T/err"
+	rc=$? took=$(( $(date +%s) - start ))
+	is "$rc" 0 "--record-sent beside it: 0"
+	check "... within 5 s (${took} s)" test "$took" -lt 5
+	is "$(spooled "$db")" 1 "... its Message-ID is in the spool"
+	check "... and a bounce of it is judged as ours already" \
+	    found "$T/held/conf" while-held@northwind.example
+	wait $holder
+	sent after-held@northwind.example | bs --config "$T/held/conf" --record-sent
+	is "$(spooled "$db")" 0 "the next --record-sent merges the spool"
+	for id in first while-held after-held; do
+		check "... $id is in the ledger" found "$T/held/conf" $id@northwind.example
+	done
+else
+	i=0; while [ $i -lt 8 ]; do
+		ok "# SKIP python3 cannot load liblmdb.so.0 (Debian: liblmdb0)"
+		i=$((i + 1))
+	done
+fi
+
+# --- 200 writers at once ----------------------------------------------------------
+db=$T/burst/sent.db
+mkdir -p "$T/burst"
+printf 'my_domain northwind.example\nsent_ledger %s\nsent_ledger_complete yes\n' \
+    "$db" > "$T/burst/conf"
+start=$(date +%s)
+i=0
+while [ $i -lt 200 ]; do
+	{ sent "burst-$i@northwind.example" |
+	    bs --config "$T/burst/conf" --record-sent 2>> "$T/burst/err"
+	  echo $? >> "$T/burst/rc"; } &
+	i=$((i + 1))
+done
+wait
+diag "200 writers took $(( $(date +%s) - start )) s"
+is "$(sort -u "$T/burst/rc")" 0 "200 --record-sent at once: every one answers 0"
+check "... with nothing on stderr" test ! -s "$T/burst/err"
+# every one judged by the ledger: a Maildir of their 200 bounces and of
+# one never sent, judged in one --scan
+mkdir -p "$T/burst/M/cur" "$T/burst/M/new" "$T/burst/M/tmp"
+i=0
+while [ $i -lt 200 ]; do
+	bounce "burst-$i@northwind.example" > "$T/burst/M/cur/$i"
+	i=$((i + 1))
+done
+bounce burst-none@northwind.example > "$T/burst/M/cur/none"
+bs --config "$T/burst/conf" --scan "$T/burst/M" > "$T/burst/scan"
+is "$(grep -c '^ok' "$T/burst/scan")" 200 \
+    "... and all 200 Message-IDs are found: their bounces are legitimate"
+is "$(grep '^backscatter' "$T/burst/scan" | sed 's|.*/||')" none \
+    "... while the bounce of one never sent is backscatter (sent_ledger_complete)"
+sent quiet@northwind.example | bs --config "$T/burst/conf" --record-sent
+is "$(spooled "$db")" 0 "a later --record-sent leaves the spool empty"
+
+done_testing
