@@ -123,6 +123,25 @@ $RUNAS rm -f "$MB.lock"		# lockfile(1)'s way to unlock
 wait $pid
 is "$?:$(count "$MB")" "0:$((n + 1))" "... and delivers once the dotlock is gone"
 
+# copies are locked in one order, the INBOX first: a delivery that
+# files into Junk and keeps waits for the INBOX holding no lock of Junk,
+# so another naming them the other way round never waits for it
+script both 'require "fileinto";
+fileinto "Junk"; keep;'
+$RUNAS touch "$U/Junk"
+$RUNAS lockfile -r0 "$MB.lock"
+n=$(count "$MB") j=$(count "$U/Junk")
+msg both-folders | d --deliver "$MB" --sieve "$T/both.sieve" 2> "$T/err" &
+pid=$!
+waitfor waiting "$U"
+check "fileinto \"Junk\"; keep, the INBOX locked by lockfile(1): it waits" waiting "$U"
+check "... holding neither Junk's dotlock" test ! -e "$U/Junk.lock"
+check "... nor its fcntl lock" can_fcntl "$U/Junk"
+$RUNAS rm -f "$MB.lock"
+wait $pid
+is "$?:$(count "$MB"):$(count "$U/Junk")" "0:$((n + 1)):$((j + 1))" \
+    "... and stores both copies once the INBOX is free"
+
 # procmail holds the dotlock (LOCKFILE=$DEFAULT$LOCKEXT, as its examples
 # show) while a filter runs, then waits (F_SETLKW) for the fcntl lock to
 # write. Our delivery starts in between. Taking fcntl first and waiting

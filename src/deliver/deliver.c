@@ -177,6 +177,22 @@ add_copy(const struct deliver_ops *ops, const char *root, const char *folder,
 	return 0;
 }
 
+/* The order copies are begun (locked) in: the INBOX first, then folders
+ * by name. Every delivery takes the locks of the same folders in the same
+ * order, so two of them naming those folders in another order (fileinto
+ * "Junk"; keep / keep; fileinto "Junk") never each hold one lock and wait
+ * for the other's. */
+static int
+lock_order(const void *a, const void *b)
+{
+	const struct deliver_request *ra = a, *rb = b;
+	int	 ia = is_inbox(ra->folder), ib = is_inbox(rb->folder);
+
+	if (ia || ib)
+		return ib - ia;
+	return strcmp(ra->folder, rb->folder);
+}
+
 static int
 write_all(const char *data, size_t len)
 {
@@ -193,8 +209,9 @@ deliver_store(const char *target, const struct deliver_request *req,
     int nreq, const char *data, size_t len, int rest_fd, const char *sender)
 {
 	const struct deliver_ops *ops;
+	struct deliver_request	 sorted[DELIVER_COPIES_MAX];
 	const char		*root;
-	char			 chunk[65536];
+	char			 chunk[65536], path[DELIVER_PATH_MAX];
 	sigset_t		 hold, old;
 	ssize_t			 n;
 	int			 i, stored = 0;
@@ -205,8 +222,24 @@ deliver_store(const char *target, const struct deliver_request *req,
 		return -1;
 	}
 	ncopies = 0;
+	if (nreq > DELIVER_COPIES_MAX) {
+		fprintf(stderr, "backscatter: more than %d copies asked\n",
+		    DELIVER_COPIES_MAX);
+		return -1;
+	}
+	/* a folder that cannot be named is the INBOX, in the lock order too */
+	for (i = 0; i < nreq; i++) {
+		sorted[i] = req[i];
+		if (!is_inbox(req[i].folder) && ops->folder(root, req[i].folder,
+		    path, sizeof(path)) == -1) {
+			fprintf(stderr, "backscatter: folder \"%s\" cannot be "
+			    "used; keeping in the INBOX\n", req[i].folder);
+			sorted[i].folder = NULL;
+		}
+	}
+	qsort(sorted, (size_t)nreq, sizeof(*sorted), lock_order);
 	for (i = 0; i < nreq; i++)
-		if (add_copy(ops, root, req[i].folder, req[i].flags,
+		if (add_copy(ops, root, sorted[i].folder, sorted[i].flags,
 		    sender) == -1)
 			goto fail;
 	if (ncopies == 0 && add_copy(ops, root, NULL, 0, sender) == -1)

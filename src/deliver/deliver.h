@@ -102,7 +102,8 @@ struct deliver_request {
 
 /*
  * Store data (the message without any From_ line) in each requested
- * folder of the store at target; with rest_fd >= 0, the bytes still on
+ * folder (at most DELIVER_COPIES_MAX) of the store at target, locking
+ * them in one order (the INBOX, then folders by name); with rest_fd >= 0, the bytes still on
  * that descriptor follow data (a message too large to hold; only with one
  * request). A folder that cannot be made or written is replaced by the
  * INBOX, as Sieve's implicit keep does. sender is the envelope sender
