@@ -26,18 +26,22 @@
  * none pays nothing for the rules. Every pattern runs under one match
  * context with match, depth and heap limits: a limit hit counts as no
  * match. No pattern is ever built from message text.
+ *
+ * Inside (ruleset.h): ruleset.c keeps the set and its names, parse.c
+ * reads rule files, expr.c compiles and evaluates meta expressions,
+ * compile.c compiles patterns and loads the build-time table
+ * (builtin.h), run.c matches one message; tools/builtin_write.c writes
+ * that table at build time.
  */
 #ifndef BS_RULES_H
 #define BS_RULES_H
 
 #include <stddef.h>
-
-struct analysis;
 #include <stdint.h>
-#include <stdio.h>
 
 #include "base/limits.h"
 
+struct analysis;
 struct arena;
 struct buf;
 struct config;
@@ -51,76 +55,9 @@ struct rule_hit {
 	const char	*description;	/* or NULL */
 };
 
-/* Where the built-in rules come from (generated src/rules/builtin_rules.c). */
-struct builtin_rule_file {
-	const char	*name;
-	const char	*text;
-};
-extern const struct builtin_rule_file builtin_rule_files[];	/* NULL-ended */
-
-/*
- * The built-in rules as the build parsed and compiled them (generated
- * src/rules/builtin_regex.c, written by tools/regexblob): PCRE2's serialised
- * form of the patterns with, for each, its text, options and the literals
- * one of which any match contains (prefilter.h); and every rule's parsed
- * definition, so that a run builds the set without reading the rule
- * text. A program without them (the tests) links an empty set from the
- * library and parses and compiles the rule files at run time, as it does
- * when the PCRE2 found at run time cannot read the patterns.
- */
-struct builtin_regex {
-	uint32_t	 pattern;	/* offsets into builtin_strings */
-	uint32_t	 options;
-	uint32_t	 literals;	/* prefilter_literals' set, or BUILTIN_NONE */
-};
-extern const struct builtin_regex builtin_regexes[];
-extern const int builtin_regex_count;
-extern const unsigned char builtin_regex_blob[];
-extern const size_t builtin_regex_blob_len;
-
-/*
- * Every string of the tables, NUL-terminated, one after another: offsets
- * rather than pointers leave the loader nothing to relocate, and a rule's
- * string inside this array is never freed.
- */
-#define BUILTIN_NONE	0xffffffffu
-extern const char builtin_strings[];
-extern const size_t builtin_strings_len;
-
-struct builtin_op {
-	int		 code;
-	double		 num;
-	uint32_t	 name;		/* a rule's, or BUILTIN_NONE */
-};
-struct builtin_rule {
-	uint32_t	 name;
-	int		 type, mod, negate;
-	uint32_t	 file;
-	int		 line;
-	uint32_t	 field;
-	int		 regex;		/* index in builtin_regexes, or -1 */
-	int		 branch;	/* its top-level branches: the first */
-	int		 nbranch;	/* in builtin_regexes, how many */
-	uint32_t	 unset;
-	uint32_t	 eval;		/* function name */
-	uint32_t	 arg;
-	int		 ops;		/* first in builtin_ops, or -1 */
-	int		 nops;
-	uint32_t	 describe;
-	double		 score;
-	int		 score_set;
-	uint32_t	 score_file;
-	int		 score_line;
-};
-extern const struct builtin_rule builtin_rules[];
-extern const int builtin_rule_count;
-extern const struct builtin_op builtin_ops[];
-
-/* Write the compiled set as C source for builtin_regex.c; 0, or -1
- * (nothing compiled, out of memory, write error). */
-int	 rules_write_builtin(struct ruleset *, FILE *);
-
+/* An empty set, or NULL out of memory. */
 struct ruleset	*rules_new(void);
+/* Free the set and everything it holds; NULL is allowed. */
 void		 rules_free(struct ruleset *);
 
 /*

@@ -2,7 +2,7 @@
  * score.c - add the weights up and show why (see score.h).
  *
  * The rule set's compile errors do not stop scoring: broken rules are left
- * out by rules.c and counted here, --lint reports them. Scores are summed
+ * out by compile.c and counted here, --lint reports them. Scores are summed
  * in name order so the total is the same on every run.
  */
 #include <stdio.h>
