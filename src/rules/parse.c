@@ -447,7 +447,8 @@ parse_definition(struct ruleset *rs, const char *file, int lineno,
 	default:
 		rc = -1;
 	}
-	/* compile now, so a broken redefinition keeps the earlier rule */
+	/* compile now, so a broken redefinition keeps the earlier rule
+	 * (a typo in a local file must not switch a shipped rule off) */
 	if (rc == 0 && tmp.whole.pattern != NULL &&
 	    compile_pattern(rs, &tmp, errors) == -1)
 		rc = -1;
@@ -525,12 +526,15 @@ parse_text(struct ruleset *rs, const char *name, const char *text,
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			nl = end;
 		n = (size_t)(nl - p);
+		/* CRLF files (edited on Windows) read as LF ones */
 		if (n > 0 && p[n - 1] == '\r')
 			n--;
 		if (n > RULES_LINE_MAX) {
 			buf_error(errors, file, lineno, "line too long");
 			nerr++;
 		} else if (memchr(p, '\0', n) != NULL) {
+			/* an error, not a cut: what follows a NUL would
+			 * be dropped without a word */
 			buf_error(errors, file, lineno, "NUL byte in line");
 			nerr++;
 		} else {
@@ -607,6 +611,8 @@ parse_path(struct ruleset *rs, const char *path, struct buf *errors)
 	}
 	if (!S_ISDIR(st.st_mode))
 		return parse_file(rs, path, errors);
+	/* name order, as the shipped files are numbered: a later file
+	 * overrides an earlier one by rule name */
 	if ((n = scandir(path, &list, cf_filter, alphasort)) == -1) {
 		buf_error(errors, path, 0, "%s", strerror(errno));
 		return 1;

@@ -57,6 +57,9 @@ ruleset_clear_rule(struct rule *r)
 {
 	int	 i;
 
+	/* name, description and score stay: "describe" and "score" lines
+	 * may come before or after the definition they annotate, and a
+	 * redefinition in a later file keeps them */
 	ruleset_free_string(r->field);
 	ruleset_free_string(r->unset);
 	ruleset_free_string(r->arg);
@@ -82,6 +85,8 @@ rules_free(struct ruleset *rs)
 
 	if (rs == NULL)
 		return;
+	/* strings of the build-time table are skipped by
+	 * ruleset_free_string: they are part of the program */
 	for (i = 0; i < rs->nrules; i++) {
 		ruleset_clear_rule(&rs->rules[i]);
 		ruleset_free_string(rs->rules[i].name);
@@ -175,6 +180,7 @@ ruleset_file(struct ruleset *rs, const char *name)
 	char	**f;
 	int	  i;
 
+	/* a handful of files: a linear search is the cheap one */
 	for (i = 0; i < rs->nfiles; i++)
 		if (strcmp(rs->files[i], name) == 0)
 			return rs->files[i];
@@ -271,6 +277,8 @@ ruleset_get(struct ruleset *rs, const char *name)
 	}
 	r = &rs->rules[rs->nrules];
 	memset(r, 0, sizeof(*r));
+	/* the table's names are used in place: loading the built-in set
+	 * copies no string */
 	if (builtin_owns(name))
 		r->name = (char *)name;
 	else if ((r->name = strdup(name)) == NULL)
