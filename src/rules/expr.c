@@ -8,7 +8,9 @@
  * down. Ordering resolves the names and sorts the metas with Kahn's
  * algorithm: no recursion, and a cycle shows as the metas that never
  * become ready. Evaluation runs a program with an explicit stack over the
- * values the plain rules got. Nothing here matches text.
+ * values the plain rules got; each value is a range, so that a rule a
+ * limit left open (run.c) makes a meta open only when it could change
+ * it. Nothing here matches text.
  *
  * Grammar, loosest first:
  *	or	:= and { "||" and }
@@ -373,46 +375,110 @@ expr_order(struct ruleset *rs, struct buf *errors)
 	return nerr;
 }
 
-double
+/* The range of values a step may take: lo == hi once decided. */
+struct range {
+	double	 lo, hi;
+};
+
+static struct range
+range_of(double lo, double hi)
+{
+	struct range	 r;
+
+	r.lo = lo;
+	r.hi = hi;
+	return r;
+}
+
+/* "v is not 0", as a range of 0 and 1. */
+static struct range
+truth(struct range v)
+{
+	if (v.lo > 0 || v.hi < 0)
+		return range_of(1, 1);
+	if (v.lo == 0 && v.hi == 0)
+		return range_of(0, 0);
+	return range_of(0, 1);
+}
+
+/* 1 when cond_true holds, 0 when cond_false does, either otherwise. */
+static struct range
+decide(int cond_true, int cond_false)
+{
+	if (cond_true)
+		return range_of(1, 1);
+	if (cond_false)
+		return range_of(0, 0);
+	return range_of(0, 1);
+}
+
+/* One binary step on two ranges. */
+static struct range
+binary(enum op_code code, struct range a, struct range b)
+{
+	struct range	 ta = truth(a), tb = truth(b), eq;
+
+	switch (code) {
+	case OP_AND:
+		return range_of(ta.lo < tb.lo ? ta.lo : tb.lo,
+		    ta.hi < tb.hi ? ta.hi : tb.hi);
+	case OP_OR:
+		return range_of(ta.lo > tb.lo ? ta.lo : tb.lo,
+		    ta.hi > tb.hi ? ta.hi : tb.hi);
+	case OP_ADD:
+		return range_of(a.lo + b.lo, a.hi + b.hi);
+	case OP_GT:
+		return decide(a.lo > b.hi, a.hi <= b.lo);
+	case OP_GE:
+		return decide(a.lo >= b.hi, a.hi < b.lo);
+	case OP_LT:
+		return decide(a.hi < b.lo, a.lo >= b.hi);
+	case OP_LE:
+		return decide(a.hi <= b.lo, a.lo > b.hi);
+	case OP_EQ:
+	case OP_NE:
+		eq = decide(a.lo == a.hi && b.lo == b.hi && a.lo == b.lo,
+		    a.hi < b.lo || b.hi < a.lo);
+		return code == OP_EQ ? eq : range_of(1 - eq.hi, 1 - eq.lo);
+	default:
+		return range_of(0, 0);
+	}
+}
+
+int
 expr_eval(const struct ruleset *rs, const struct rule *r)
 {
-	double	 stack[RULES_EXPR_OPS];
-	int	 sp = 0, k;
+	struct range	 stack[RULES_EXPR_OPS], t;
+	const struct op	*op;
+	const struct rule *u;
+	int		 sp = 0, k;
 
 	for (k = 0; k < r->nops; k++) {
-		const struct op	*op = &r->ops[k];
-		double		 b;
-
+		op = &r->ops[k];
 		switch (op->code) {
 		case OP_RULE:
-			stack[sp++] = rs->rules[op->rule].value;
+			u = &rs->rules[op->rule];
+			stack[sp++] = range_of(u->lo, u->hi);
 			continue;
 		case OP_NUM:
-			stack[sp++] = op->num;
+			stack[sp++] = range_of(op->num, op->num);
 			continue;
 		case OP_NOT:
 			if (sp < 1)
 				return 0;
-			stack[sp - 1] = stack[sp - 1] == 0;
+			t = truth(stack[sp - 1]);
+			stack[sp - 1] = range_of(1 - t.hi, 1 - t.lo);
 			continue;
 		default:
 			break;
 		}
 		if (sp < 2)
 			return 0;	/* cannot happen: the parser emits RPN */
-		b = stack[--sp];
-		switch (op->code) {
-		case OP_AND: stack[sp - 1] = stack[sp - 1] != 0 && b != 0; break;
-		case OP_OR:  stack[sp - 1] = stack[sp - 1] != 0 || b != 0; break;
-		case OP_ADD: stack[sp - 1] += b; break;
-		case OP_GT:  stack[sp - 1] = stack[sp - 1] > b; break;
-		case OP_GE:  stack[sp - 1] = stack[sp - 1] >= b; break;
-		case OP_LT:  stack[sp - 1] = stack[sp - 1] < b; break;
-		case OP_LE:  stack[sp - 1] = stack[sp - 1] <= b; break;
-		case OP_EQ:  stack[sp - 1] = stack[sp - 1] == b; break;
-		case OP_NE:  stack[sp - 1] = stack[sp - 1] != b; break;
-		default: break;
-		}
+		sp--;
+		stack[sp - 1] = binary(op->code, stack[sp - 1], stack[sp]);
 	}
-	return sp == 1 ? stack[0] : 0;
+	if (sp != 1)
+		return 0;
+	t = truth(stack[0]);
+	return t.lo == t.hi ? (int)t.lo : -1;
 }

@@ -23,9 +23,15 @@
  * override the built-in ones by name.
  *
  * Nothing is read or compiled until rules_compile, so a message of kind
- * none pays nothing for the rules. Every pattern runs under one match
- * context with match, depth and heap limits: a limit hit counts as no
- * match. No pattern is ever built from message text.
+ * none pays nothing for the rules. No pattern is ever built from message
+ * text. Every match is bounded: PCRE2's match, depth and heap limits, a
+ * bound on the work of each rule (LIMIT_REGEX_RULE_WORK), on the work and
+ * the processor time of all matching of one message
+ * (LIMIT_REGEX_TOTAL_WORK, LIMIT_REGEX_TOTAL_MS). A rule a limit stops
+ * before it has an answer is open, not "no match": it is reported
+ * (struct rule_cut), metas using it are open when it could change them,
+ * and a visible rule left open counts as a hit exactly when its score is
+ * positive, so a text made to be slow never scores lower for it.
  *
  * Inside (ruleset.h): ruleset.c keeps the set and its names, parse.c
  * reads rule files, expr.c compiles and evaluates meta expressions,
@@ -53,6 +59,17 @@ struct rule_hit {
 	const char	*name;
 	double		 score;
 	const char	*description;	/* or NULL */
+	int		 cut_short;	/* counted because a limit left it open */
+};
+
+/* A rule whose pattern a limit stopped before it had an answer. */
+struct rule_cut {
+	const char	*name;
+	const char	*limit;		/* "match", "depth", "heap": PCRE2's;
+					   "work": LIMIT_REGEX_RULE_WORK;
+					   "total": LIMIT_REGEX_TOTAL_WORK;
+					   "time": LIMIT_REGEX_TOTAL_MS;
+					   "error": another PCRE2 error */
 };
 
 /* An empty set, or NULL out of memory. */
@@ -88,13 +105,14 @@ int	 rules_count(const struct ruleset *);
 
 /*
  * Run every rule on one analysed message. The hits (scored, visible rules
- * that fired, sorted by name) go into the arena; their strings belong to
- * the ruleset. limits_hit_r (may be NULL) counts regex runs stopped by a
- * limit. The set must be compiled. 0, or -1 out of arena.
+ * that fired or count as fired, sorted by name) go into the arena, and so
+ * do the rules a limit cut short (sorted by name; cuts_r and ncuts_r may
+ * be NULL); their strings belong to the ruleset. The set must be
+ * compiled. 0, or -1 out of arena.
  */
 int	 rules_run(struct ruleset *, const struct analysis *,
 	    const struct evidence *, struct arena *, struct rule_hit **hits_r,
-	    int *nhits_r, int *limits_hit_r);
+	    int *nhits_r, struct rule_cut **cuts_r, int *ncuts_r);
 
 /*
  * The pattern of rule i of a compiled set (tests): 0, 1 when rule i has
@@ -110,8 +128,9 @@ int	 rules_pattern(const struct ruleset *, int i, const char **pattern,
 void	 rules_check_prefilter(struct ruleset *, int on);
 
 /*
- * Evaluate one rule by name (tests): 1 hit, 0 not, -1 no such rule. Only
- * valid right after rules_run on the same set.
+ * Evaluate one rule by name (tests): 1 hit, 0 not, 2 left open by a limit
+ * (whatever it counts as), -1 no such rule. Only valid right after
+ * rules_run on the same set.
  */
 int	 rules_result(const struct ruleset *, const char *name);
 

@@ -301,3 +301,13 @@ ruleset_now_usec(void)
 		return 0;
 	return (long)ts.tv_sec * 1000000L + ts.tv_nsec / 1000;
 }
+
+long
+ruleset_cpu_usec(void)
+{
+	struct timespec	 ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == -1)
+		return 0;
+	return (long)ts.tv_sec * 1000000L + ts.tv_nsec / 1000;
+}

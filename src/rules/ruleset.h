@@ -61,6 +61,22 @@ enum op_code {
 	OP_GT, OP_GE, OP_LT, OP_LE, OP_EQ, OP_NE
 };
 
+/*
+ * What stopped a rule's matching before it had an answer (run.c): one of
+ * PCRE2's limits on one match, the rule's own bound on work, the
+ * message's, the processor time of its matching, or another PCRE2 error.
+ */
+enum cut_by {
+	CUT_NONE,
+	CUT_MATCH,		/* LIMIT_REGEX_MATCH steps at one position */
+	CUT_DEPTH,		/* LIMIT_REGEX_DEPTH */
+	CUT_HEAP,		/* LIMIT_REGEX_HEAP_KB */
+	CUT_WORK,		/* LIMIT_REGEX_RULE_WORK */
+	CUT_TOTAL,		/* LIMIT_REGEX_TOTAL_WORK */
+	CUT_TIME,		/* LIMIT_REGEX_TOTAL_MS */
+	CUT_ERROR
+};
+
 struct op {
 	enum op_code	 code;
 	int		 rule;		/* OP_RULE: index, after resolving */
@@ -112,7 +128,17 @@ struct rule {
 	int			 score_line;
 
 	int			 broken;
-	int			 value;		/* per message */
+
+	/*
+	 * Per message. lo and hi bound what the rule would be had no limit
+	 * cut anything short: equal when it is decided, 0 and 1 when a
+	 * limit left it open. value is what it counts as: its answer, or,
+	 * when open, a hit exactly when its score is positive, so that a
+	 * limit never lowers the score.
+	 */
+	int			 lo, hi;
+	int			 value;
+	enum cut_by		 cut;		/* why its own pattern stopped */
 };
 
 struct rule_source {
@@ -126,6 +152,24 @@ struct slot {
 	int		 orig;		/* original's header, not the bounce's */
 	const char	*field;		/* NULL: ALL */
 	enum field_mod	 mod;
+};
+
+/*
+ * The work of the rule being matched, counted by a PCRE2 callout before
+ * every pattern item (run.c): the bound PCRE2's own limits do not give,
+ * since they count per start position and not the bytes a repeat runs
+ * over.
+ */
+struct meter {
+	long			 rule;		/* units used by this rule */
+	long			 total;		/* by all rules of the message */
+	long			 clock_at;	/* total at which the clock is
+						   read next */
+	long			 deadline;	/* processor time, microseconds */
+	size_t			 last;		/* position at the last callout */
+	enum cut_by		 stop;		/* why the callout stopped */
+	enum cut_by		 spent;		/* CUT_TOTAL or CUT_TIME once
+						   the message's is spent */
 };
 
 struct ruleset {
@@ -156,17 +200,20 @@ struct ruleset {
 
 	int			 check_prefilter; /* match anyway, abort
 						   when it was wrong */
-	long			 deadline;	/* of this message's matching,
-						   in microseconds */
-	int			 overtime;
+	struct meter		 meter;		/* of the message being run */
 	int			 compiled;
 	int			 result;	/* of the compile */
 	long			 usec;
 	int			 usable;
 };
 
-/* PCRE2 options every pattern is compiled with, besides its flags. */
-#define RULES_COMPILE_OPTIONS	(PCRE2_UTF | PCRE2_MATCH_INVALID_UTF)
+/*
+ * PCRE2 options every pattern is compiled with, besides its flags: UTF-8
+ * that may be invalid, and a callout before every item, where run.c
+ * counts the work of a match and can stop it.
+ */
+#define RULES_COMPILE_OPTIONS	(PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | \
+	PCRE2_AUTO_CALLOUT)
 
 /* --- ruleset.c: the set and its names ------------------------------------ */
 
@@ -198,6 +245,9 @@ void	 ruleset_clear_rule(struct rule *);
 
 /* A monotonic clock in microseconds (0 if there is none). */
 long	 ruleset_now_usec(void);
+/* The processor time this thread has used, in microseconds (0 if the
+ * clock cannot be read). */
+long	 ruleset_cpu_usec(void);
 
 /* --- parse.c: rule files ------------------------------------------------- */
 
@@ -231,8 +281,13 @@ int	 expr_parse(const char *file, int line, struct buf *errors,
  */
 int	 expr_order(struct ruleset *, struct buf *errors);
 
-/* The value of a meta's program over the rules' current values. */
-double	 expr_eval(const struct ruleset *, const struct rule *);
+/*
+ * A meta's value over the rules' lo and hi: 0 or 1 when the rules it
+ * uses decide it, -1 when rules a limit left open could make it either.
+ * (Each value is carried as the range it may take; + and the comparisons
+ * work on ranges.)
+ */
+int	 expr_eval(const struct ruleset *, const struct rule *);
 
 /* --- compile.c: patterns and the build-time table ------------------------ */
 
