@@ -31,7 +31,10 @@ run() {
 	secs=$(( (e - s) / 10000000 ))
 	echo "$rc $secs"
 }
-fast() { [ "$2" -lt 100 ]; }	# under 1.00 s
+# under 1.00 s; 3 s in a sanitizer build, as in hostile.sh
+factor=1
+grep -q __asan_init "$BACKSCATTER" 2>/dev/null && factor=3
+fast() { [ "$2" -lt $((100 * factor)) ]; }
 
 json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$T/$1.out"; }
 
