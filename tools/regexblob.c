@@ -1,14 +1,16 @@
 /*
  * regexblob.c - a build tool: parse and compile the built-in rules and
- * write them as C source (src/rules/builtin_regex.c): the patterns in PCRE2's
- * serialised form with their prefilter literals, and every rule's parsed
- * definition, so that the program neither parses the rule text nor
- * compiles a pattern on a run that scores a message.
+ * write them as C source (src/rules/builtin_regex.c, see
+ * src/rules/builtin.h): every rule's parsed definition, and its patterns
+ * in PCRE2's serialised form with their prefilter literals, so that the
+ * program neither parses the rule text nor compiles a pattern on a run
+ * that scores a message. builtin_write.c writes; this only drives it.
  */
 #include <stdio.h>
 
 #include "base/buf.h"
 #include "rules/rules.h"
+#include "builtin_write.h"
 
 int
 main(void)
@@ -25,7 +27,7 @@ main(void)
 		    errors.data ? errors.data : "");
 		goto done;
 	}
-	if (rules_write_builtin(rs, stdout) == -1 || fflush(stdout) != 0) {
+	if (builtin_write(rs, stdout) == -1 || fflush(stdout) != 0) {
 		fprintf(stderr, "regexblob: cannot write the patterns\n");
 		goto done;
 	}

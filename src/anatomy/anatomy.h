@@ -5,7 +5,7 @@
  * message leaves there, without its body being walked), and otherwise
  * takes the message apart: the MIME tree, the delivery-status fields, the
  * format's own text, the recipients, a reason, and the returned original.
- * It judges nothing: evidence and scoring come later (origin.c, rules.c,
+ * It judges nothing: evidence and scoring come later (origin.c, run.c,
  * score.c) and read this structure only.
  */
 #ifndef BS_ANATOMY_H

@@ -1,22 +1,27 @@
 /*
- * builtin_regex_none.c - no build-time compiled rules: the library's
- * default, used by the tests; the program links src/rules/builtin_regex.c
- * (generated) instead, and this object is then never pulled in.
+ * builtin_regex_none.c - no build-time table (builtin.h): the library's
+ * default, used by the unit tests and by tools/regexblob, which writes
+ * the real one. The program links the generated src/rules/builtin_regex.c
+ * instead, and this object is then never pulled in; a set without the
+ * table parses and compiles the built-in rule text at run time.
  */
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
-#include "rules/rules.h"
+#include "rules/builtin.h"
 
-const struct builtin_regex builtin_regexes[] = { { 0, 0, BUILTIN_NONE } };
+const char builtin_strings[] = "";
+const size_t builtin_strings_len = 0;
+const struct builtin_regex builtin_regexes[] = {
+	{ .pattern = BUILTIN_NONE, .literals = BUILTIN_NONE } };
 const int builtin_regex_count = 0;
 const unsigned char builtin_regex_blob[] = { 0 };
 const size_t builtin_regex_blob_len = 0;
-const char builtin_strings[] = "";
-const size_t builtin_strings_len = 0;
-const struct builtin_op builtin_ops[] = { { 0, 0, BUILTIN_NONE } };
-const struct builtin_rule builtin_rules[] = { { BUILTIN_NONE, 0, 0, 0,
-    BUILTIN_NONE, 0, BUILTIN_NONE, -1, -1, 0, BUILTIN_NONE, BUILTIN_NONE,
-    BUILTIN_NONE, -1, 0, BUILTIN_NONE, 0, 0, BUILTIN_NONE, 0 } };
+const struct builtin_op builtin_ops[] = {
+	{ .code = OP_RULE, .name = BUILTIN_NONE } };
+const struct builtin_rule builtin_rules[] = {
+	{ .name = BUILTIN_NONE, .file = BUILTIN_NONE, .field = BUILTIN_NONE,
+	  .regex = -1, .branch = -1, .unset = BUILTIN_NONE,
+	  .eval = BUILTIN_NONE, .arg = BUILTIN_NONE, .ops = -1,
+	  .describe = BUILTIN_NONE, .score_file = BUILTIN_NONE } };
 const int builtin_rule_count = 0;

@@ -23,21 +23,31 @@
  * override the built-in ones by name.
  *
  * Nothing is read or compiled until rules_compile, so a message of kind
- * none pays nothing for the rules. Every pattern runs under one match
- * context with match, depth and heap limits: a limit hit counts as no
- * match. No pattern is ever built from message text.
+ * none pays nothing for the rules. No pattern is ever built from message
+ * text. Every match is bounded: PCRE2's match, depth and heap limits, a
+ * bound on the work of each rule (LIMIT_REGEX_RULE_WORK), on the work and
+ * the processor time of all matching of one message
+ * (LIMIT_REGEX_TOTAL_WORK, LIMIT_REGEX_TOTAL_MS). A rule a limit stops
+ * before it has an answer is open, not "no match": it is reported
+ * (struct rule_cut), metas using it are open when it could change them,
+ * and a visible rule left open counts as a hit exactly when its score is
+ * positive, so a text made to be slow never scores lower for it.
+ *
+ * Inside (ruleset.h): ruleset.c keeps the set and its names, parse.c
+ * reads rule files, expr.c compiles and evaluates meta expressions,
+ * compile.c compiles patterns and loads the build-time table
+ * (builtin.h), run.c matches one message; tools/builtin_write.c writes
+ * that table at build time.
  */
 #ifndef BS_RULES_H
 #define BS_RULES_H
 
 #include <stddef.h>
-
-struct analysis;
 #include <stdint.h>
-#include <stdio.h>
 
 #include "base/limits.h"
 
+struct analysis;
 struct arena;
 struct buf;
 struct config;
@@ -49,78 +59,22 @@ struct rule_hit {
 	const char	*name;
 	double		 score;
 	const char	*description;	/* or NULL */
+	int		 cut_short;	/* counted because a limit left it open */
 };
 
-/* Where the built-in rules come from (generated src/rules/builtin_rules.c). */
-struct builtin_rule_file {
+/* A rule whose pattern a limit stopped before it had an answer. */
+struct rule_cut {
 	const char	*name;
-	const char	*text;
+	const char	*limit;		/* "match", "depth", "heap": PCRE2's;
+					   "work": LIMIT_REGEX_RULE_WORK;
+					   "total": LIMIT_REGEX_TOTAL_WORK;
+					   "time": LIMIT_REGEX_TOTAL_MS;
+					   "error": another PCRE2 error */
 };
-extern const struct builtin_rule_file builtin_rule_files[];	/* NULL-ended */
 
-/*
- * The built-in rules as the build parsed and compiled them (generated
- * src/rules/builtin_regex.c, written by tools/regexblob): PCRE2's serialised
- * form of the patterns with, for each, its text, options and the literals
- * one of which any match contains (prefilter.h); and every rule's parsed
- * definition, so that a run builds the set without reading the rule
- * text. A program without them (the tests) links an empty set from the
- * library and parses and compiles the rule files at run time, as it does
- * when the PCRE2 found at run time cannot read the patterns.
- */
-struct builtin_regex {
-	uint32_t	 pattern;	/* offsets into builtin_strings */
-	uint32_t	 options;
-	uint32_t	 literals;	/* prefilter_literals' set, or BUILTIN_NONE */
-};
-extern const struct builtin_regex builtin_regexes[];
-extern const int builtin_regex_count;
-extern const unsigned char builtin_regex_blob[];
-extern const size_t builtin_regex_blob_len;
-
-/*
- * Every string of the tables, NUL-terminated, one after another: offsets
- * rather than pointers leave the loader nothing to relocate, and a rule's
- * string inside this array is never freed.
- */
-#define BUILTIN_NONE	0xffffffffu
-extern const char builtin_strings[];
-extern const size_t builtin_strings_len;
-
-struct builtin_op {
-	int		 code;
-	double		 num;
-	uint32_t	 name;		/* a rule's, or BUILTIN_NONE */
-};
-struct builtin_rule {
-	uint32_t	 name;
-	int		 type, mod, negate;
-	uint32_t	 file;
-	int		 line;
-	uint32_t	 field;
-	int		 regex;		/* index in builtin_regexes, or -1 */
-	int		 branch;	/* its top-level branches: the first */
-	int		 nbranch;	/* in builtin_regexes, how many */
-	uint32_t	 unset;
-	uint32_t	 eval;		/* function name */
-	uint32_t	 arg;
-	int		 ops;		/* first in builtin_ops, or -1 */
-	int		 nops;
-	uint32_t	 describe;
-	double		 score;
-	int		 score_set;
-	uint32_t	 score_file;
-	int		 score_line;
-};
-extern const struct builtin_rule builtin_rules[];
-extern const int builtin_rule_count;
-extern const struct builtin_op builtin_ops[];
-
-/* Write the compiled set as C source for builtin_regex.c; 0, or -1
- * (nothing compiled, out of memory, write error). */
-int	 rules_write_builtin(struct ruleset *, FILE *);
-
+/* An empty set, or NULL out of memory. */
 struct ruleset	*rules_new(void);
+/* Free the set and everything it holds; NULL is allowed. */
 void		 rules_free(struct ruleset *);
 
 /*
@@ -151,13 +105,14 @@ int	 rules_count(const struct ruleset *);
 
 /*
  * Run every rule on one analysed message. The hits (scored, visible rules
- * that fired, sorted by name) go into the arena; their strings belong to
- * the ruleset. limits_hit_r (may be NULL) counts regex runs stopped by a
- * limit. The set must be compiled. 0, or -1 out of arena.
+ * that fired or count as fired, sorted by name) go into the arena, and so
+ * do the rules a limit cut short (sorted by name; cuts_r and ncuts_r may
+ * be NULL); their strings belong to the ruleset. The set must be
+ * compiled. 0, or -1 out of arena.
  */
 int	 rules_run(struct ruleset *, const struct analysis *,
 	    const struct evidence *, struct arena *, struct rule_hit **hits_r,
-	    int *nhits_r, int *limits_hit_r);
+	    int *nhits_r, struct rule_cut **cuts_r, int *ncuts_r);
 
 /*
  * The pattern of rule i of a compiled set (tests): 0, 1 when rule i has
@@ -173,8 +128,9 @@ int	 rules_pattern(const struct ruleset *, int i, const char **pattern,
 void	 rules_check_prefilter(struct ruleset *, int on);
 
 /*
- * Evaluate one rule by name (tests): 1 hit, 0 not, -1 no such rule. Only
- * valid right after rules_run on the same set.
+ * Evaluate one rule by name (tests): 1 hit, 0 not, 2 left open by a limit
+ * (whatever it counts as), -1 no such rule. Only valid right after
+ * rules_run on the same set.
  */
 int	 rules_result(const struct ruleset *, const char *name);
 

@@ -2,7 +2,7 @@
  * score.c - add the weights up and show why (see score.h).
  *
  * The rule set's compile errors do not stop scoring: broken rules are left
- * out by rules.c and counted here, --lint reports them. Scores are summed
+ * out by compile.c and counted here, --lint reports them. Scores are summed
  * in name order so the total is the same on every run.
  */
 #include <stdio.h>
@@ -38,7 +38,7 @@ score_message(const struct config *cfg, struct ruleset *rs,
 		return -1;
 	v->rule_errors = rc;
 	if (rules_run(rs, an, &v->evidence, a, &v->hits, &v->nhits,
-	    &v->regex_limits) == -1) {
+	    &v->cuts, &v->regex_limits) == -1) {
 		v->hits = NULL;
 		v->nhits = 0;
 		return -1;
@@ -124,6 +124,7 @@ json_evidence(struct json *j, const struct verdict *v)
 	const struct evidence	*ev = &v->evidence;
 	const struct analysis	*an = v->analysis;
 	const struct received	*h = NULL;
+	int			 i;
 
 	if (an != NULL && ev->handoff_hop >= 0 &&
 	    ev->handoff_hop < an->original.nreceived)
@@ -172,6 +173,18 @@ json_evidence(struct json *j, const struct verdict *v)
 	json_member_int(j, "reply_refs", ev->reply_refs);
 	json_member_int(j, "reply_refs_ours", ev->reply_ours);
 	json_member_int(j, "regex_limits_hit", v->regex_limits);
+	if (v->regex_limits > 0) {
+		/* only then, so a message no limit touched reads as before */
+		json_key(j, "regex_cut_short");
+		json_array_begin(j);
+		for (i = 0; i < v->regex_limits; i++) {
+			json_object_begin(j);
+			json_member_string(j, "rule", v->cuts[i].name);
+			json_member_string(j, "limit", v->cuts[i].limit);
+			json_object_end(j);
+		}
+		json_array_end(j);
+	}
 	json_proof(j, ev);
 	json_object_end(j);
 }
@@ -191,6 +204,8 @@ score_json(struct json *j, const struct verdict *v)
 		json_member_string(j, "name", v->hits[i].name);
 		json_member_score(j, "score", v->hits[i].score);
 		json_member_string(j, "description", v->hits[i].description);
+		if (v->hits[i].cut_short)
+			json_member_bool(j, "cut_short", 1);
 		json_object_end(j);
 	}
 	json_array_end(j);
@@ -272,6 +287,29 @@ explain_proof(struct buf *b, const struct evidence *ev)
 	}
 }
 
+/* The rules a limit cut short, each with the limit, and what they count
+ * as (nothing when no limit was hit). */
+static void
+explain_limits(struct buf *b, const struct verdict *v)
+{
+	char	 num[32];
+	int	 i, n;
+
+	if (v->regex_limits == 0)
+		return;
+	n = snprintf(num, sizeof(num), "%d", v->regex_limits);
+	line(b, "patterns stopped by a limit", n > 0 ? num : NULL);
+	for (i = 0; i < v->regex_limits; i++) {
+		buf_appends(b, "    ");
+		buf_appends(b, v->cuts[i].name);
+		buf_appends(b, ": the ");
+		buf_appends(b, v->cuts[i].limit);
+		buf_appends(b, " limit\n");
+	}
+	line(b, "  counted", "open rules count as hits where that raises the "
+	    "score");
+}
+
 void
 score_explain(struct buf *b, const struct verdict *v)
 {
@@ -303,6 +341,8 @@ score_explain(struct buf *b, const struct verdict *v)
 			buf_appends(b, "  ");
 			buf_appends(b, v->hits[i].description);
 		}
+		if (v->hits[i].cut_short)
+			buf_appends(b, "  [a limit left it open: counted]");
 		buf_appendc(b, '\n');
 	}
 
@@ -359,10 +399,7 @@ score_explain(struct buf *b, const struct verdict *v)
 		line(b, "answers Message-IDs", n > 0 ? num : NULL);
 	}
 	explain_proof(b, ev);
-	if (v->regex_limits > 0) {
-		n = snprintf(num, sizeof(num), "%d", v->regex_limits);
-		line(b, "patterns stopped by a limit", n > 0 ? num : NULL);
-	}
+	explain_limits(b, v);
 	if (v->rule_errors > 0)
 		line(b, "rule errors", "some rules are broken: run --lint");
 }

@@ -29,7 +29,8 @@ struct verdict {
 	int			 nhits;
 	int			 rules_run;	/* 0 for kind none */
 	int			 rule_errors;	/* from compiling the set */
-	int			 regex_limits;	/* matches stopped by a limit */
+	struct rule_cut		*cuts;		/* rules a limit cut short */
+	int			 regex_limits;	/* how many */
 	struct evidence		 evidence;
 	const struct analysis	*analysis;
 };

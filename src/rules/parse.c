@@ -1,0 +1,632 @@
+/*
+ * parse.c - read rule files: one directive a line, SpamAssassin's style
+ * (the language is in rules.h and backscatter-rules(5)).
+ *
+ * Each line is parsed into a scratch rule and, when it is good, put in
+ * the set under its name, replacing an earlier definition; a bad line is
+ * an error at file:line and changes nothing, so a broken redefinition
+ * keeps the rule it meant to replace. Patterns are compiled here, line by
+ * line, for that reason (compile.c); meta expressions are compiled by
+ * expr.c, their names resolved only when every file is read. Lines are
+ * bounded (RULES_LINE_MAX), files too (RULES_FILE_MAX). Nothing here
+ * matches anything.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/limits.h"
+#include "evidence/origin.h"
+#include "rules/ruleset.h"
+
+/* BS_ or __, then letters, digits and _: at most 64 in all. */
+static int
+valid_name(const char *s)
+{
+	size_t	 n = strlen(s);
+
+	if (n < 3 || n > 64 ||
+	    (strncmp(s, "BS_", 3) != 0 && strncmp(s, "__", 2) != 0))
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_')
+			return 0;
+	return 1;
+}
+
+/* Next word of *sp (space-separated), NUL-terminated in place. */
+static char *
+word(char **sp)
+{
+	char	*s = *sp, *w;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s == '\0') {
+		*sp = s;
+		return NULL;
+	}
+	w = s;
+	while (*s && *s != ' ' && *s != '\t')
+		s++;
+	if (*s)
+		*s++ = '\0';
+	*sp = s;
+	return w;
+}
+
+/* s past blanks (not line ends: a line has none left). */
+static char *
+skip_space(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return s;
+}
+
+/* The last unescaped close in [start, end), or NULL. */
+static char *
+last_delimiter(char *start, const char *end, char close)
+{
+	char	*p, *found = NULL;
+
+	for (p = start; p < end && *p; p++) {
+		if (*p == '\\' && p[1] != '\0') {
+			p++;
+			continue;
+		}
+		if (*p == close)
+			found = p;
+	}
+	return found;
+}
+
+/* The PCRE2 options of the flags from s to the next space; -1 on a flag
+ * that is not one (its letter in *bad_r). */
+static int
+pattern_flags(const char *s, uint32_t *opt_r, char *bad_r)
+{
+	uint32_t	 opt = 0;
+
+	for (; *s && *s != ' ' && *s != '\t'; s++)
+		switch (*s) {
+		case 'i': opt |= PCRE2_CASELESS; break;
+		case 'm': opt |= PCRE2_MULTILINE; break;
+		case 's': opt |= PCRE2_DOTALL; break;
+		case 'x': opt |= PCRE2_EXTENDED; break;
+		default:
+			*bad_r = *s;
+			return -1;
+		}
+	*opt_r = opt;
+	return 0;
+}
+
+/*
+ * A pattern "/re/flags" or "m{re}flags" (any delimiter, bracket pairs
+ * closing with their partner) at s, alone on the rest of the line except
+ * an "[if-unset: text]" when allow_unset. The pattern text is copied as
+ * written: PCRE2 reads "\/" as "/".
+ */
+static int
+parse_pattern(const char *file, int line, struct buf *errors, char *s,
+    struct rule *r, int allow_unset)
+{
+	char		 open, close, bad;
+	char		*start, *end, *p, *u;
+	size_t		 n;
+
+	s = skip_space(s);
+	if (*s == 'm' && s[1] != '\0' && !isalnum((unsigned char)s[1]) &&
+	    s[1] != ' ')
+		s++;
+	open = *s;
+	switch (open) {
+	case '/': close = '/'; break;
+	case '{': close = '}'; break;
+	case '(': close = ')'; break;
+	case '[': close = ']'; break;
+	case '<': close = '>'; break;
+	case '!': case '|': case '#': case ',': case '@': close = open; break;
+	default:
+		buf_error(errors, file, line, "%s: expected /pattern/", r->name);
+		return -1;
+	}
+	start = s + 1;
+	/* the closing delimiter is the last one on the line before the
+	 * flags (and an if-unset clause): patterns may contain it escaped */
+	end = last_delimiter(start, start + strlen(start), close);
+	if (allow_unset && end != NULL &&
+	    (u = strstr(start, "[if-unset:")) != NULL)
+		end = last_delimiter(start, u, close);
+	if (end == NULL) {
+		buf_error(errors, file, line, "%s: pattern not closed with %c",
+		    r->name, close);
+		return -1;
+	}
+	if (pattern_flags(end + 1, &r->options, &bad) == -1) {
+		buf_error(errors, file, line, "%s: unknown flag '%c'", r->name,
+		    bad);
+		return -1;
+	}
+	for (p = end + 1; *p && *p != ' ' && *p != '\t'; p++)
+		;
+	p = skip_space(p);
+	if (*p != '\0') {
+		if (!allow_unset || strncmp(p, "[if-unset:", 10) != 0 ||
+		    (n = strlen(p)) < 11 || p[n - 1] != ']') {
+			buf_error(errors, file, line, "%s: text after the pattern",
+			    r->name);
+			return -1;
+		}
+		p[n - 1] = '\0';
+		if ((r->unset = strdup(skip_space(p + 10))) == NULL)
+			return -1;
+	}
+	if ((size_t)(end - start) > RULES_PATTERN_MAX) {
+		buf_error(errors, file, line, "%s: pattern too long", r->name);
+		return -1;
+	}
+	if ((r->whole.pattern = strndup(start, (size_t)(end - start))) == NULL)
+		return -1;
+	return 0;
+}
+
+/* The modifier after "Field:" into r->mod; -1 when it is none of them. */
+static int
+field_modifier(const char *colon, struct rule *r)
+{
+	if (strcmp(colon, "raw") == 0)
+		r->mod = MOD_RAW;
+	else if (strcmp(colon, "addr") == 0)
+		r->mod = MOD_ADDR;
+	else if (strcmp(colon, "name") == 0)
+		r->mod = MOD_NAME;
+	else
+		return -1;
+	return 0;
+}
+
+/* "Header =~ /re/", "Header !~ /re/", "exists:Header". */
+static int
+parse_header(const char *file, int line, struct buf *errors, char *s,
+    struct rule *r)
+{
+	char	*field, *op, *colon;
+
+	s = skip_space(s);
+	if (strncmp(s, "exists:", 7) == 0) {
+		field = s + 7;
+		if (*field == '\0' || strpbrk(field, " \t:") != NULL) {
+			buf_error(errors, file, line, "%s: exists:Header",
+			    r->name);
+			return -1;
+		}
+		if ((r->field = strdup(field)) == NULL)
+			return -1;
+		r->mod = MOD_EXISTS;
+		return 0;
+	}
+	if ((field = word(&s)) == NULL || (op = word(&s)) == NULL) {
+		buf_error(errors, file, line, "%s: expected Header =~ /pattern/",
+		    r->name);
+		return -1;
+	}
+	if (strcmp(op, "=~") == 0)
+		r->negate = 0;
+	else if (strcmp(op, "!~") == 0)
+		r->negate = 1;
+	else {
+		buf_error(errors, file, line, "%s: expected =~ or !~, not %s",
+		    r->name, op);
+		return -1;
+	}
+	r->mod = MOD_DECODED;
+	if ((colon = strchr(field, ':')) != NULL) {
+		*colon++ = '\0';
+		if (field_modifier(colon, r) == -1) {
+			buf_error(errors, file, line,
+			    "%s: unknown modifier :%s (raw, addr, name)",
+			    r->name, colon);
+			return -1;
+		}
+	}
+	if (*field == '\0') {
+		buf_error(errors, file, line, "%s: no header name", r->name);
+		return -1;
+	}
+	if (strcmp(field, "ALL") == 0) {
+		if (r->mod != MOD_DECODED && r->mod != MOD_RAW) {
+			buf_error(errors, file, line, "%s: ALL takes no :%s",
+			    r->name, colon);
+			return -1;
+		}
+		r->mod = MOD_ALL;
+	} else if ((r->field = strdup(field)) == NULL)
+		return -1;
+	return parse_pattern(file, line, errors, s, r, 1);
+}
+
+/* The argument between the parentheses, trimmed and unquoted in place. */
+static char *
+eval_argument(char *arg, size_t *len_r)
+{
+	size_t	 n;
+
+	arg = skip_space(arg);
+	n = strlen(arg);
+	while (n > 0 && (arg[n - 1] == ' ' || arg[n - 1] == '\t'))
+		arg[--n] = '\0';
+	if (n >= 2 && (arg[0] == '\'' || arg[0] == '"') && arg[n - 1] == arg[0]) {
+		arg[n - 1] = '\0';
+		arg++;
+		n -= 2;
+	}
+	*len_r = n;
+	return arg;
+}
+
+/* "function()" or "function(arg)", arg optionally quoted. */
+static int
+parse_eval(const char *file, int line, struct buf *errors, char *s,
+    struct rule *r)
+{
+	char	*open, *close, *arg, *end;
+	size_t	 n;
+
+	s = skip_space(s);
+	if ((open = strchr(s, '(')) == NULL ||
+	    (close = strrchr(s, ')')) == NULL || close < open ||
+	    *skip_space(close + 1) != '\0') {
+		buf_error(errors, file, line, "%s: expected function(args)",
+		    r->name);
+		return -1;
+	}
+	*open = '\0';
+	for (end = open; end > s && (end[-1] == ' ' || end[-1] == '\t'); end--)
+		end[-1] = '\0';
+	if ((r->fn = origin_eval_find(s)) == NULL) {
+		buf_error(errors, file, line, "%s: unknown eval function %s",
+		    r->name, s);
+		return -1;
+	}
+	*close = '\0';
+	arg = eval_argument(open + 1, &n);
+	if (r->fn->takes_arg && n == 0) {
+		buf_error(errors, file, line, "%s: %s() needs an argument",
+		    r->name, r->fn->name);
+		return -1;
+	}
+	if (!r->fn->takes_arg && n > 0) {
+		buf_error(errors, file, line, "%s: %s() takes no argument",
+		    r->name, r->fn->name);
+		return -1;
+	}
+	if (n > 0) {
+		if (r->fn->check != NULL && r->fn->check(arg) == -1) {
+			buf_error(errors, file, line, "%s: %s(%s): bad argument",
+			    r->name, r->fn->name, arg);
+			return -1;
+		}
+		if ((r->arg = strdup(arg)) == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+/* Drop comments: '#' unless escaped as "\#" (SpamAssassin's rule). */
+static void
+strip_comment(char *s)
+{
+	char	*p;
+
+	for (p = s; *p; p++) {
+		if (*p == '\\' && p[1] != '\0') {
+			p++;
+			continue;
+		}
+		if (*p == '#') {
+			*p = '\0';
+			break;
+		}
+	}
+	for (p = s + strlen(s); p > s && isspace((unsigned char)p[-1]); p--)
+		p[-1] = '\0';
+}
+
+/* The one error for a set that cannot grow: memory, or RULES_MAX. */
+static int
+nomem(struct buf *errors, const char *file, int lineno)
+{
+	buf_error(errors, file, lineno, "out of memory or more than %d rules",
+	    RULES_MAX);
+	return -1;
+}
+
+/* "describe NAME text": the text, for reports. */
+static int
+parse_describe(struct ruleset *rs, const char *file, int lineno,
+    const char *name, char *s, struct buf *errors)
+{
+	struct rule	*r;
+
+	if ((r = ruleset_get(rs, name)) == NULL)
+		return nomem(errors, file, lineno);
+	ruleset_free_string(r->describe);
+	if ((r->describe = strdup(skip_space(s))) == NULL)
+		return nomem(errors, file, lineno);
+	return 0;
+}
+
+/* "score NAME n [n n n]": the first number is the weight. */
+static int
+parse_score(struct ruleset *rs, const char *file, int lineno,
+    const char *name, char *s, struct buf *errors)
+{
+	struct rule	*r;
+	char		*num = word(&s), *end;
+	double		 v;
+	int		 k;
+
+	/* SpamAssassin allows four scores (per Bayes/net set): the first
+	 * is the one without either */
+	errno = 0;
+	if (num == NULL || (v = strtod(num, &end), *end != '\0') ||
+	    errno != 0 || !isfinite(v) || v > 1000 || v < -1000) {
+		buf_error(errors, file, lineno, "score %s: not a number", name);
+		return -1;
+	}
+	for (k = 0; (num = word(&s)) != NULL; k++)
+		if (k >= 3 || (strtod(num, &end), *end != '\0')) {
+			buf_error(errors, file, lineno,
+			    "score %s: one to four numbers", name);
+			return -1;
+		}
+	if ((r = ruleset_get(rs, name)) == NULL)
+		return nomem(errors, file, lineno);
+	r->score = v;
+	r->score_set = 1;
+	r->score_file = file;
+	r->score_line = lineno;
+	return 0;
+}
+
+/* The directives that define a rule, by name. */
+static const struct {
+	const char	*directive;
+	enum rule_type	 type;
+} definitions[] = {
+	{ "header",		RULE_HEADER },
+	{ "body",		RULE_BODY },
+	{ "orig_header",	RULE_ORIG_HEADER },
+	{ "orig_body",		RULE_ORIG_BODY },
+	{ "eval",		RULE_EVAL },
+	{ "meta",		RULE_META },
+};
+
+/*
+ * A defining line into a scratch rule; when it is good, it replaces the
+ * definition of the rule of that name, keeping its description and score.
+ */
+static int
+parse_definition(struct ruleset *rs, const char *file, int lineno,
+    enum rule_type type, char *name, char *s, struct buf *errors)
+{
+	struct rule	 tmp;
+	struct rule	*r;
+	int		 rc;
+
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.name = name;
+	tmp.type = type;
+	tmp.file = file;
+	tmp.line = lineno;
+	switch (type) {
+	case RULE_HEADER:
+	case RULE_ORIG_HEADER:
+		rc = parse_header(file, lineno, errors, s, &tmp);
+		break;
+	case RULE_BODY:
+	case RULE_ORIG_BODY:
+		rc = parse_pattern(file, lineno, errors, s, &tmp, 0);
+		break;
+	case RULE_EVAL:
+		rc = parse_eval(file, lineno, errors, s, &tmp);
+		break;
+	case RULE_META:
+		rc = expr_parse(file, lineno, errors, s, &tmp);
+		break;
+	default:
+		rc = -1;
+	}
+	/* compile now, so a broken redefinition keeps the earlier rule
+	 * (a typo in a local file must not switch a shipped rule off) */
+	if (rc == 0 && tmp.whole.pattern != NULL &&
+	    compile_pattern(rs, &tmp, errors) == -1)
+		rc = -1;
+	if (rc == -1) {
+		tmp.name = NULL;
+		ruleset_clear_rule(&tmp);
+		return -1;
+	}
+	if ((r = ruleset_get(rs, name)) == NULL) {
+		ruleset_clear_rule(&tmp);
+		return nomem(errors, file, lineno);
+	}
+	ruleset_clear_rule(r);
+	tmp.name = r->name;
+	tmp.describe = r->describe;
+	tmp.score = r->score;
+	tmp.score_set = r->score_set;
+	tmp.score_file = r->score_file;
+	tmp.score_line = r->score_line;
+	*r = tmp;
+	return 0;
+}
+
+/* One line, comments stripped: a directive, a rule name, the rest.
+ * 0 (blank lines too), or -1 with the error at file:line. */
+static int
+parse_line(struct ruleset *rs, const char *file, int lineno, char *s,
+    struct buf *errors)
+{
+	char	*dir, *name;
+	size_t	 i;
+
+	strip_comment(s);
+	if ((dir = word(&s)) == NULL)
+		return 0;
+	if ((name = word(&s)) == NULL) {
+		buf_error(errors, file, lineno, "%s: missing rule name", dir);
+		return -1;
+	}
+	if (!valid_name(name)) {
+		buf_error(errors, file, lineno,
+		    "%s: rule names start with BS_ or __ and hold letters, "
+		    "digits and _ (at most 64)", name);
+		return -1;
+	}
+	if (strcmp(dir, "describe") == 0)
+		return parse_describe(rs, file, lineno, name, s, errors);
+	if (strcmp(dir, "score") == 0)
+		return parse_score(rs, file, lineno, name, s, errors);
+	if (strcmp(dir, "tflags") == 0 || strcmp(dir, "priority") == 0)
+		return 0;
+	for (i = 0; i < sizeof(definitions) / sizeof(definitions[0]); i++)
+		if (strcmp(dir, definitions[i].directive) == 0)
+			return parse_definition(rs, file, lineno,
+			    definitions[i].type, name, s, errors);
+	buf_error(errors, file, lineno, "unknown directive %s", dir);
+	return -1;
+}
+
+int
+parse_text(struct ruleset *rs, const char *name, const char *text,
+    size_t len, struct buf *errors)
+{
+	char		 line[RULES_LINE_MAX + 1];
+	const char	*file, *p = text, *end = text + len, *nl;
+	size_t		 n;
+	int		 lineno = 0, nerr = 0;
+
+	if ((file = ruleset_file(rs, name)) == NULL) {
+		buf_error(errors, name, 0, "out of memory");
+		return 1;
+	}
+	while (p < end) {
+		lineno++;
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		n = (size_t)(nl - p);
+		/* CRLF files (edited on Windows) read as LF ones */
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		if (n > RULES_LINE_MAX) {
+			buf_error(errors, file, lineno, "line too long");
+			nerr++;
+		} else if (memchr(p, '\0', n) != NULL) {
+			/* an error, not a cut: what follows a NUL would
+			 * be dropped without a word */
+			buf_error(errors, file, lineno, "NUL byte in line");
+			nerr++;
+		} else {
+			memcpy(line, p, n);
+			line[n] = '\0';
+			if (parse_line(rs, file, lineno, line, errors) == -1)
+				nerr++;
+		}
+		p = nl + 1;
+	}
+	return nerr;
+}
+
+/* A whole file, read at once under RULES_FILE_MAX; a FIFO or a device
+ * is refused before it is read. */
+static int
+parse_file(struct ruleset *rs, const char *path, struct buf *errors)
+{
+	FILE		*fp;
+	struct stat	 st;
+	char		*text;
+	size_t		 n;
+	int		 nerr;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		buf_error(errors, path, 0, "%s", strerror(errno));
+		return 1;
+	}
+	if (fstat(fileno(fp), &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_size > (off_t)RULES_FILE_MAX) {
+		buf_error(errors, path, 0, "not a regular file or too large");
+		fclose(fp);
+		return 1;
+	}
+	if ((text = malloc((size_t)st.st_size + 1)) == NULL) {
+		fclose(fp);
+		buf_error(errors, path, 0, "out of memory");
+		return 1;
+	}
+	n = fread(text, 1, (size_t)st.st_size, fp);
+	if (ferror(fp)) {
+		buf_error(errors, path, 0, "read error");
+		fclose(fp);
+		free(text);
+		return 1;
+	}
+	fclose(fp);
+	nerr = parse_text(rs, path, text, n, errors);
+	free(text);
+	return nerr;
+}
+
+/* The rule files of a directory: *.cf, no dot files (editors' copies). */
+static int
+cf_filter(const struct dirent *d)
+{
+	size_t	 n = strlen(d->d_name);
+
+	return d->d_name[0] != '.' && n > 3 &&
+	    strcmp(d->d_name + n - 3, ".cf") == 0;
+}
+
+int
+parse_path(struct ruleset *rs, const char *path, struct buf *errors)
+{
+	struct dirent	**list;
+	struct stat	 st;
+	char		 full[4096];
+	int		 n, i, nerr = 0, len;
+
+	if (stat(path, &st) == -1) {
+		buf_error(errors, path, 0, "%s", strerror(errno));
+		return 1;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return parse_file(rs, path, errors);
+	/* name order, as the shipped files are numbered: a later file
+	 * overrides an earlier one by rule name */
+	if ((n = scandir(path, &list, cf_filter, alphasort)) == -1) {
+		buf_error(errors, path, 0, "%s", strerror(errno));
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		len = snprintf(full, sizeof(full), "%s/%s", path,
+		    list[i]->d_name);
+		if (len < 0 || (size_t)len >= sizeof(full)) {
+			buf_error(errors, path, 0, "path too long");
+			nerr++;
+		} else
+			nerr += parse_file(rs, full, errors);
+		free(list[i]);
+	}
+	free(list);
+	return nerr;
+}

@@ -1,0 +1,223 @@
+/*
+ * unit-builtin.c - the built-in table as the program links it
+ * (src/rules/builtin_regex.c, written by tools/regexblob) gives the same
+ * rules as parsing the rule files it was made from (the .cf files of
+ * rules/).
+ *
+ * The two ways build one state apart: compile.c loads the table field by
+ * field, parse.c reads the text. Here both sets are compiled and compared
+ * rule by rule: name, type, file and line, header field and form, !~,
+ * flags, if-unset text, the pattern and its prefilter literals, each
+ * top-level branch with its literals, the eval function and argument,
+ * the meta program (and the rules it resolves to), the description, the
+ * score and where it was set, and the compiled code's size and options.
+ * A field the writer forgets or the loader misreads fails here, naming
+ * the rule and the field.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "evidence/origin.h"
+#include "rules/builtin.h"
+#include "rules/rules.h"
+#include "rules/ruleset.h"
+#include "tap.h"
+
+static int
+same_str(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) ||
+	    (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* The file's base name: "builtin/10_x.cf" and "../rules/10_x.cf" agree. */
+static const char *
+base(const char *path)
+{
+	const char	*s;
+
+	if (path == NULL)
+		return NULL;
+	return (s = strrchr(path, '/')) != NULL ? s + 1 : path;
+}
+
+/* A prefilter set (strings ended by an empty one) compared whole. */
+static int
+same_lits(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	for (;;) {
+		if (strcmp(a, b) != 0)
+			return 0;
+		if (*a == '\0')
+			return 1;
+		a += strlen(a) + 1;
+		b += strlen(b) + 1;
+	}
+}
+
+/* Compiled code: the same size and the same options. */
+static int
+same_code(const pcre2_code *a, const pcre2_code *b)
+{
+	size_t		 sa, sb;
+	uint32_t	 oa, ob;
+
+	if (a == NULL || b == NULL)
+		return a == b;
+	return pcre2_pattern_info(a, PCRE2_INFO_SIZE, &sa) == 0 &&
+	    pcre2_pattern_info(b, PCRE2_INFO_SIZE, &sb) == 0 &&
+	    pcre2_pattern_info(a, PCRE2_INFO_ARGOPTIONS, &oa) == 0 &&
+	    pcre2_pattern_info(b, PCRE2_INFO_ARGOPTIONS, &ob) == 0 &&
+	    sa == sb && oa == ob;
+}
+
+static const char *
+diff_branch(const struct branch *a, const struct branch *b)
+{
+	if (!same_str(a->pattern, b->pattern))
+		return "pattern";
+	if (!same_lits(a->lits, b->lits))
+		return "prefilter literals";
+	if (!same_code(a->re, b->re))
+		return "compiled code";
+	return NULL;
+}
+
+static const char *
+diff_meta(const struct ruleset *sa, const struct rule *a,
+    const struct ruleset *sb, const struct rule *b)
+{
+	int	 k;
+
+	if (a->nops != b->nops)
+		return "meta program length";
+	for (k = 0; k < a->nops; k++) {
+		if (a->ops[k].code != b->ops[k].code ||
+		    a->ops[k].num != b->ops[k].num ||
+		    !same_str(a->ops[k].name, b->ops[k].name))
+			return "meta program";
+		if (a->ops[k].code == OP_RULE && (a->ops[k].rule < 0 ||
+		    b->ops[k].rule < 0 ||
+		    strcmp(sa->rules[a->ops[k].rule].name,
+		    sb->rules[b->ops[k].rule].name) != 0))
+			return "meta rules resolved";
+	}
+	if (a->level != b->level)
+		return "meta level";
+	return NULL;
+}
+
+/* The first field in which two rules differ, or NULL. */
+static const char *
+diff_rule(const struct ruleset *sa, const struct rule *a,
+    const struct ruleset *sb, const struct rule *b)
+{
+	const char	*d;
+	int		 k;
+
+	if (a->type != b->type)
+		return "type";
+	if (!same_str(base(a->file), base(b->file)) || a->line != b->line)
+		return "file:line";
+	if (!same_str(a->field, b->field) || a->mod != b->mod)
+		return "header field";
+	if (a->negate != b->negate)
+		return "!~";
+	if (a->options != b->options)
+		return "flags";
+	if (!same_str(a->unset, b->unset))
+		return "if-unset";
+	if ((d = diff_branch(&a->whole, &b->whole)) != NULL)
+		return d;
+	if (a->nbr != b->nbr)
+		return "number of branches";
+	for (k = 0; k < a->nbr; k++)
+		if ((d = diff_branch(&a->br[k], &b->br[k])) != NULL)
+			return d;
+	if (a->fn != b->fn || !same_str(a->arg, b->arg))
+		return "eval";
+	if ((d = diff_meta(sa, a, sb, b)) != NULL)
+		return d;
+	if (!same_str(a->describe, b->describe))
+		return "description";
+	if (a->score != b->score || a->score_set != b->score_set ||
+	    !same_str(base(a->score_file), base(b->score_file)) ||
+	    a->score_line != b->score_line)
+		return "score";
+	if (a->broken != b->broken)
+		return "broken";
+	return NULL;
+}
+
+static struct ruleset *
+compiled(struct ruleset *rs, const char *what)
+{
+	struct buf	 err;
+	int		 n;
+
+	buf_init(&err, 65536);
+	n = rules_compile(rs, NULL, &err);
+	is_int(n, 0, "%s: compiles clean", what);
+	if (n != 0)
+		diag("%s", err.data != NULL ? err.data : "");
+	buf_free(&err);
+	return rs;
+}
+
+int
+main(void)
+{
+	struct ruleset	*table, *text;
+	const char	*srcdir = getenv("top_srcdir"), *d;
+	char		 dir[4096];
+	int		 i, k, loaded = 1;
+
+	plan(0);
+	if (srcdir == NULL)
+		srcdir = ".";
+	snprintf(dir, sizeof(dir), "%s/rules", srcdir);
+
+	ok(builtin_rule_count > 0 && builtin_regex_count > 0,
+	    "the program's table is linked: %d rules, %d patterns",
+	    builtin_rule_count, builtin_regex_count);
+
+	table = rules_new();
+	rules_add_builtin(table);
+	compiled(table, "the built-in table");
+	text = rules_new();
+	rules_add_path(text, dir);
+	compiled(text, dir);
+
+	/* the first set came from the table, not from its text: its
+	 * strings are the table's and its patterns were decoded */
+	for (i = 0; i < table->nrules; i++)
+		if (!builtin_owns(table->rules[i].name))
+			loaded = 0;
+	ok(loaded && table->nprebuilt == builtin_regex_count,
+	    "the built-in set was loaded from the table (%d patterns "
+	    "decoded)", table->nprebuilt);
+
+	is_int(table->nrules, text->nrules, "as many rules both ways");
+	for (i = 0; i < table->nrules; i++) {
+		const struct rule	*a = &table->rules[i];
+
+		if ((k = ruleset_find(text, a->name)) == -1) {
+			ok(0, "%s: parsed from the files too", a->name);
+			continue;
+		}
+		d = diff_rule(table, a, text, &text->rules[k]);
+		ok(d == NULL, "%s: the same in the table and parsed%s%s",
+		    a->name, d ? ": differs in " : "", d ? d : "");
+	}
+	for (i = 0; i < text->nrules; i++)
+		if (ruleset_find(table, text->rules[i].name) == -1)
+			ok(0, "%s: in the files but not in the table",
+			    text->rules[i].name);
+	rules_free(table);
+	rules_free(text);
+	return done();
+}

@@ -1,0 +1,330 @@
+/*
+ * builtin_write.c - write a compiled rule set as the C source of the
+ * build-time table (src/rules/builtin.h), for tools/regexblob only.
+ *
+ * The table holds what compile.c needs to rebuild the set without
+ * parsing: every rule field by field (struct builtin_rule, written with
+ * designated initialisers), the meta programs, the patterns with their
+ * flags and prefilter literals, and the patterns' code serialised by
+ * PCRE2. Strings go into one array and are named by offset, so the
+ * program has nothing to relocate. Patterns come in one order, which
+ * builtin_regex_blob follows: every rule's whole pattern, then every
+ * rule's branches. The writer only reads the set; it compiles nothing.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evidence/origin.h"
+#include "rules/builtin.h"
+#include "rules/ruleset.h"
+#include "builtin_write.h"
+
+/* Enum names, so that the table reads as the rules do. */
+static const char *const type_names[] = {
+	[RULE_NONE] = "RULE_NONE",		[RULE_HEADER] = "RULE_HEADER",
+	[RULE_BODY] = "RULE_BODY",		[RULE_ORIG_HEADER] = "RULE_ORIG_HEADER",
+	[RULE_ORIG_BODY] = "RULE_ORIG_BODY",	[RULE_EVAL] = "RULE_EVAL",
+	[RULE_META] = "RULE_META",
+};
+static const char *const mod_names[] = {
+	[MOD_DECODED] = "MOD_DECODED",	[MOD_RAW] = "MOD_RAW",
+	[MOD_ADDR] = "MOD_ADDR",	[MOD_NAME] = "MOD_NAME",
+	[MOD_EXISTS] = "MOD_EXISTS",	[MOD_ALL] = "MOD_ALL",
+};
+static const char *const op_names[] = {
+	[OP_RULE] = "OP_RULE",	[OP_NUM] = "OP_NUM",	[OP_NOT] = "OP_NOT",
+	[OP_AND] = "OP_AND",	[OP_OR] = "OP_OR",	[OP_ADD] = "OP_ADD",
+	[OP_GT] = "OP_GT",	[OP_GE] = "OP_GE",	[OP_LT] = "OP_LT",
+	[OP_LE] = "OP_LE",	[OP_EQ] = "OP_EQ",	[OP_NE] = "OP_NE",
+};
+
+/* The tables as they will be written, strings still to be placed. */
+struct table {
+	const struct ruleset	 *rs;
+	FILE			 *out;
+	size_t			  off;		/* of the next string */
+	const struct branch	**pattern;	/* every pattern, in order */
+	uint32_t		 *options;
+	struct builtin_regex	 *regex;
+	int			  nregex;
+	struct builtin_rule	 *rule;
+	struct builtin_op	 *op;
+	int			  nops;
+};
+
+/* A C string literal of len bytes; octal escapes keep NULs and trigraphs. */
+static void
+write_c_string(FILE *out, const char *s, size_t len)
+{
+	size_t	 i;
+
+	fputc('"', out);
+	for (i = 0; i < len; i++)
+		if (s[i] >= 32 && s[i] < 127 && s[i] != '"' && s[i] != '\\' &&
+		    s[i] != '?')
+			fputc(s[i], out);
+		else
+			fprintf(out, "\\%03o", (unsigned char)s[i]);
+	fputc('"', out);
+}
+
+/* Append len bytes and a NUL to the strings; their offset, or
+ * BUILTIN_NONE for NULL. */
+static uint32_t
+add_bytes(struct table *t, const char *s, size_t len)
+{
+	size_t	 at = t->off;
+
+	if (s == NULL)
+		return BUILTIN_NONE;
+	fputc('\t', t->out);
+	write_c_string(t->out, s, len);
+	fputs(" \"\\000\"\n", t->out);
+	t->off += len + 1;
+	return (uint32_t)at;
+}
+
+static uint32_t
+add_string(struct table *t, const char *s)
+{
+	return add_bytes(t, s, s != NULL ? strlen(s) : 0);
+}
+
+/* A prefilter set: its strings and the empty one that ends it. */
+static uint32_t
+add_literals(struct table *t, const char *lits)
+{
+	const char	*c;
+
+	if (lits == NULL)
+		return BUILTIN_NONE;
+	for (c = lits; *c != '\0'; c += strlen(c) + 1)
+		;
+	return add_bytes(t, lits, (size_t)(c - lits));
+}
+
+static void
+write_off(FILE *out, const char *field, uint32_t off)
+{
+	if (off == BUILTIN_NONE)
+		fprintf(out, ".%s = BUILTIN_NONE", field);
+	else
+		fprintf(out, ".%s = %u", field, (unsigned)off);
+}
+
+/*
+ * Number the patterns and the meta programs' steps: each rule's whole
+ * pattern, then each rule's branches. -1 on a broken rule or out of
+ * memory.
+ */
+static int
+collect(struct table *t)
+{
+	const struct ruleset	*rs = t->rs;
+	const struct rule	*r;
+	int			 i, k, n = 0;
+
+	for (i = 0; i < rs->nrules; i++)
+		n += 1 + rs->rules[i].nbr;
+	t->pattern = calloc((size_t)n + 1, sizeof(*t->pattern));
+	t->options = calloc((size_t)n + 1, sizeof(*t->options));
+	t->regex = calloc((size_t)n + 1, sizeof(*t->regex));
+	t->rule = calloc((size_t)rs->nrules + 1, sizeof(*t->rule));
+	if (t->pattern == NULL || t->options == NULL || t->regex == NULL ||
+	    t->rule == NULL)
+		return -1;
+	for (i = 0; i < rs->nrules; i++) {
+		r = &rs->rules[i];
+		if (r->broken) {
+			fprintf(stderr, "%s: broken\n", r->name);
+			return -1;
+		}
+		t->rule[i].regex = -1;
+		if (r->whole.re != NULL) {
+			t->rule[i].regex = t->nregex;
+			t->options[t->nregex] = r->options;
+			t->pattern[t->nregex++] = &r->whole;
+		}
+		t->rule[i].ops = r->nops > 0 ? t->nops : -1;
+		t->rule[i].nops = r->nops;
+		t->nops += r->nops;
+	}
+	for (i = 0; i < rs->nrules; i++) {
+		r = &rs->rules[i];
+		t->rule[i].branch = r->nbr > 0 ? t->nregex : -1;
+		t->rule[i].nbranch = r->nbr;
+		for (k = 0; k < r->nbr; k++) {
+			t->options[t->nregex] = r->options;
+			t->pattern[t->nregex++] = &r->br[k];
+		}
+	}
+	t->op = calloc((size_t)t->nops + 1, sizeof(*t->op));
+	return t->op == NULL ? -1 : 0;
+}
+
+/* builtin_strings, placing every string of the tables. */
+static void
+write_strings(struct table *t)
+{
+	const struct rule	*r;
+	struct builtin_rule	*b;
+	struct builtin_op	*o;
+	int			 i, k;
+
+	fputs("const char builtin_strings[] =\n", t->out);
+	for (i = 0; i < t->nregex; i++) {
+		t->regex[i].pattern = add_string(t, t->pattern[i]->pattern);
+		t->regex[i].options = t->options[i];
+		t->regex[i].literals = add_literals(t, t->pattern[i]->lits);
+	}
+	for (i = 0; i < t->rs->nrules; i++) {
+		r = &t->rs->rules[i];
+		b = &t->rule[i];
+		b->name = add_string(t, r->name);
+		b->type = r->type;
+		b->file = add_string(t, r->file);
+		b->line = r->line;
+		b->field = add_string(t, r->field);
+		b->mod = r->mod;
+		b->negate = r->negate;
+		b->unset = add_string(t, r->unset);
+		b->eval = add_string(t, r->fn != NULL ? r->fn->name : NULL);
+		b->arg = add_string(t, r->arg);
+		b->describe = add_string(t, r->describe);
+		b->score = r->score;
+		b->score_set = r->score_set;
+		b->score_file = add_string(t, r->score_file);
+		b->score_line = r->score_line;
+		for (k = 0; k < r->nops; k++) {
+			o = &t->op[b->ops + k];
+			o->code = r->ops[k].code;
+			o->num = r->ops[k].num;
+			o->name = add_string(t, r->ops[k].name);
+		}
+	}
+	fprintf(t->out, "\t\"\";\nconst size_t builtin_strings_len = %zu;\n\n",
+	    t->off + 1);
+}
+
+/* builtin_regexes and builtin_regex_blob. */
+static int
+write_regexes(struct table *t)
+{
+	const pcre2_code	**codes;
+	uint8_t			 *bytes = NULL;
+	PCRE2_SIZE		  size = 0, k;
+	int			  i;
+
+	if ((codes = calloc((size_t)t->nregex + 1, sizeof(*codes))) == NULL)
+		return -1;
+	for (i = 0; i < t->nregex; i++)
+		codes[i] = t->pattern[i]->re;
+	if (pcre2_serialize_encode(codes, t->nregex, &bytes, &size,
+	    NULL) < 0) {
+		free(codes);
+		return -1;
+	}
+	free(codes);
+	fputs("const struct builtin_regex builtin_regexes[] = {\n", t->out);
+	for (i = 0; i < t->nregex; i++) {
+		fputs("\t{ ", t->out);
+		write_off(t->out, "pattern", t->regex[i].pattern);
+		fprintf(t->out, ", .options = 0x%08xu, ",
+		    (unsigned)t->regex[i].options);
+		write_off(t->out, "literals", t->regex[i].literals);
+		fputs(" },\n", t->out);
+	}
+	fprintf(t->out, "};\nconst int builtin_regex_count = %d;\n"
+	    "const size_t builtin_regex_blob_len = %zu;\n"
+	    "const unsigned char builtin_regex_blob[] = {", t->nregex,
+	    (size_t)size);
+	for (k = 0; k < size; k++)
+		fprintf(t->out, "%s%u,", k % 16 == 0 ? "\n\t" : "",
+		    (unsigned)bytes[k]);
+	fputs("\n};\n\n", t->out);
+	pcre2_serialize_free(bytes);
+	return 0;
+}
+
+/* builtin_ops: every meta's program, one after another. */
+static void
+write_ops(struct table *t)
+{
+	int	 i;
+
+	fputs("const struct builtin_op builtin_ops[] = {\n", t->out);
+	for (i = 0; i < t->nops; i++) {
+		fprintf(t->out, "\t{ .code = %s, .num = %.17g, ",
+		    op_names[t->op[i].code], t->op[i].num);
+		write_off(t->out, "name", t->op[i].name);
+		fputs(" },\n", t->out);
+	}
+	if (t->nops == 0)
+		fputs("\t{ .code = OP_RULE, .name = BUILTIN_NONE },\n", t->out);
+	fputs("};\n\n", t->out);
+}
+
+/* builtin_rules: one initialiser a rule, every field named. */
+static void
+write_rules(struct table *t)
+{
+	const struct builtin_rule	*b;
+	FILE				*out = t->out;
+	int				 i;
+
+	fputs("const struct builtin_rule builtin_rules[] = {\n", out);
+	for (i = 0; i < t->rs->nrules; i++) {
+		b = &t->rule[i];
+		fprintf(out, "\t/* %s */\n\t{ ", t->rs->rules[i].name);
+		write_off(out, "name", b->name);
+		fprintf(out, ", .type = %s,\n\t  ", type_names[b->type]);
+		write_off(out, "file", b->file);
+		fprintf(out, ", .line = %d,\n\t  ", b->line);
+		write_off(out, "field", b->field);
+		fprintf(out, ", .mod = %s, .negate = %d, ", mod_names[b->mod],
+		    b->negate);
+		write_off(out, "unset", b->unset);
+		fprintf(out, ",\n\t  .regex = %d, .branch = %d, .nbranch = %d,"
+		    "\n\t  ", b->regex, b->branch, b->nbranch);
+		write_off(out, "eval", b->eval);
+		fputs(", ", out);
+		write_off(out, "arg", b->arg);
+		fprintf(out, ", .ops = %d, .nops = %d,\n\t  ", b->ops, b->nops);
+		write_off(out, "describe", b->describe);
+		fprintf(out, ",\n\t  .score = %.17g, .score_set = %d, ", b->score,
+		    b->score_set);
+		write_off(out, "score_file", b->score_file);
+		fprintf(out, ", .score_line = %d },\n", b->score_line);
+	}
+	fprintf(out, "};\nconst int builtin_rule_count = %d;\n", t->rs->nrules);
+}
+
+int
+builtin_write(const struct ruleset *rs, FILE *out)
+{
+	struct table	 t;
+	int		 rc = -1;
+
+	memset(&t, 0, sizeof(t));
+	t.rs = rs;
+	t.out = out;
+	if (collect(&t) == -1 || t.nregex == 0)
+		goto done;
+	fputs("/* Generated by tools/regexblob from the rule files: do not "
+	    "edit. */\n#include <stddef.h>\n#include <stdint.h>\n\n"
+	    "#include \"rules/builtin.h\"\n\n", out);
+	write_strings(&t);
+	if (write_regexes(&t) == -1)
+		goto done;
+	write_ops(&t);
+	write_rules(&t);
+	rc = ferror(out) ? -1 : 0;
+done:
+	free(t.pattern);
+	free(t.options);
+	free(t.regex);
+	free(t.rule);
+	free(t.op);
+	return rc;
+}
