@@ -9,7 +9,9 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/limits.h"
+#include "read/address.h"
 #include "read/header.h"
+#include "read/rfc2047.h"
 #include "tap.h"
 
 static struct arena	 arena;

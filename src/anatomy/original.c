@@ -15,6 +15,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/limits.h"
+#include "read/address.h"
 #include "read/header.h"
 #include "anatomy/anatomy.h"
 #include "anatomy/original.h"

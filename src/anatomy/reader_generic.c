@@ -16,6 +16,7 @@
 
 #include "base/arena.h"
 #include "base/limits.h"
+#include "read/address.h"
 #include "read/header.h"
 #include "read/message.h"
 #include "anatomy/anatomy.h"

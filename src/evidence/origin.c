@@ -44,6 +44,7 @@
 #include <strings.h>
 
 #include "base/arena.h"
+#include "read/address.h"
 #include "read/header.h"
 #include "read/message.h"
 #include "anatomy/anatomy.h"

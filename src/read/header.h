@@ -1,5 +1,6 @@
 /*
- * header.h - header blocks: index, unfolding, RFC 2047 words, addresses.
+ * header.h - header blocks: index, unfolding, parameters. Encoded words
+ * are in rfc2047.h, charsets in charset.h, addresses in address.h.
  *
  * All functions work on LF-normalised text (see message.h): the raw bytes
  * are never parsed in place for analysis, only copied through.
@@ -51,28 +52,6 @@ char	*header_get(struct arena *, const struct header_block *,
 	    const char *name);
 /* The unfolded value of field i. */
 char	*header_unfold(struct arena *, const struct header *);
-
-/* Decode RFC 2047 encoded words in s to UTF-8; never NULL unless out of arena. */
-char	*rfc2047_decode(struct arena *, const char *s);
-
-/* Convert n bytes in charset to UTF-8 (invalid bytes become U+FFFD);
- * unknown charsets are taken as Latin-1 when not valid UTF-8. */
-char	*charset_to_utf8(struct arena *, const char *charset,
-	    const char *s, size_t n, size_t *len_r);
-
-/*
- * Addresses. address_parse finds the addr-specs in a header value or a
- * DSN field ("rfc822; a@b", "Name <a@b>", "a@b (comment)", quoted local
- * parts) and stores up to max of them, lower-cased domain, in out.
- * Returns the number found.
- */
-int	 address_parse(struct arena *, const char *value, char **out, int max);
-/* The first address in value, or NULL. */
-char	*address_first(struct arena *, const char *value);
-/* The domain part of an address (pointer into it), or NULL. */
-const char *address_domain(const char *addr);
-/* Case-insensitive test: is domain equal to or a subdomain of parent. */
-int	 domain_within(const char *domain, const char *parent);
 
 /* Parameter of a structured value ("charset" in Content-Type), or NULL. */
 char	*header_param(struct arena *, const char *value, const char *param);
