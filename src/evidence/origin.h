@@ -16,16 +16,11 @@
 #include "config/config.h"
 #include "evidence/batv.h"
 #include "evidence/dkim.h"
+#include "evidence/handoff.h"
 #include "evidence/ledger.h"
 
 struct analysis;
 struct arena;
-
-enum handoff {
-	HANDOFF_UNKNOWN,	/* no Received lines, or nothing to compare */
-	HANDOFF_OURS,		/* the hop came from one of our relays */
-	HANDOFF_FOREIGN		/* it came from a host that is not ours */
-};
 
 struct evidence {
 	struct identity			 identity;
