@@ -286,8 +286,8 @@ read_original(struct analysis *an, struct arena *a, const struct mime *m,
 	return;
 found:
 	if (o->body != NULL) {
-		/* the quoted body is part of the bounce's text: decode only
-		 * what is plainly text */
+		/* a body quoted in the bounce's text is the bouncer's
+		 * rendering of it, maybe cut: never the whole original */
 		o->body_complete = 0;
 	}
 }

@@ -34,9 +34,10 @@ size_t	 header_parse(struct arena *, const char *text, size_t len,
 	    struct header_block *r);
 /*
  * The same for a returned original, whose folding some MTAs break (the
- * continuation lines lose their indent): a line that is not "Name:" with
- * a plain token name continues the field above, and only an empty line
- * ends the block.
+ * continuation lines lose their indent): after the first field, a line
+ * that is not "Name:" with a plain token name continues the field above,
+ * and only an empty line ends the block. A first line that is not a field
+ * still ends it at once: there is no header.
  */
 size_t	 header_parse_returned(struct arena *, const char *text, size_t len,
 	    struct header_block *r);

@@ -42,9 +42,10 @@ struct message {
 };
 
 /*
- * Read fd to the end. Up to LIMIT_MESSAGE_BYTES are kept in raw; past
- * that, reading stops with oversize set and the rest stays on fd for the
- * caller to stream through. Returns 0, or -1 on a read error.
+ * Read fd to the end. Up to limit bytes are kept in raw; a larger input
+ * stops being read at limit + 1 bytes (in raw) with oversize set, and the
+ * rest stays on fd for the caller to stream through. Returns 0, or -1 on
+ * a read error.
  */
 int	 message_read(int fd, struct message *, size_t limit);
 /*
