@@ -2,8 +2,10 @@
  * header.c - header index, unfolding and parameters (see header.h).
  *
  * Everything here is lenient: real bounces are written by broken software.
- * A line that is neither a field nor a continuation ends the block instead
- * of failing (in a returned original it continues the field above).
+ * A line that is neither a field nor a continuation never fails a parse:
+ * it ends a part's or a report's block, continues the field above in a
+ * returned original, and in a message's own header (whose end message.c
+ * found) is left out of the index while the block goes on.
  */
 #include <ctype.h>
 #include <string.h>
@@ -41,72 +43,107 @@ starts_field(const char *s, size_t n)
 	return i < n && s[i] == ':';
 }
 
+/* How a block ends and what a line that is no field does in it. */
+enum block {
+	BLOCK_PART,		/* ends at an empty line or a line that is no field */
+	BLOCK_RETURNED,		/* a returned original: after the first field,
+				   such a line continues the field above */
+	BLOCK_WHOLE		/* the caller found the end: every line is in
+				   the block, one that is no field is left out */
+};
+
+/* The length of the name when the line at s (n bytes) is "Name:" or
+ * "Name :", with *value_r the offset after the colon; else 0. */
+static size_t
+field_name(const char *s, size_t n, size_t *value_r)
+{
+	size_t	 i, name_end;
+
+	for (i = 0; i < n && is_field_name_char((unsigned char)s[i]); i++)
+		;
+	name_end = i;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (name_end == 0 || i >= n || s[i] != ':')
+		return 0;
+	*value_r = i + 1;
+	return name_end;
+}
+
+/* Room for one more field; 0, or -1 when out of arena. */
+static int
+grow(struct arena *a, struct header_block *r, size_t *cap)
+{
+	struct header	*nf;
+
+	if (r->count < *cap)
+		return 0;
+	*cap = *cap ? *cap * 2 : 32;
+	if (*cap > LIMIT_HEADER_FIELDS)
+		*cap = LIMIT_HEADER_FIELDS;
+	if ((nf = arena_alloc(a, *cap * sizeof(*nf))) == NULL)
+		return -1;
+	if (r->count > 0)
+		memcpy(nf, r->fields, r->count * sizeof(*nf));
+	r->fields = nf;
+	return 0;
+}
+
 static size_t
 parse_block(struct arena *a, const char *text, size_t len,
-    struct header_block *r, int lenient)
+    struct header_block *r, enum block how)
 {
-	size_t		 off = 0, cap = 0, next, i;
+	size_t		 off, cap = 0, next, name_len, value;
 	const char	*nl;
 	struct header	*f;
+	int		 in_field = 0;	/* the line above is in an indexed field */
 
 	r->fields = NULL;
 	r->count = 0;
 	r->truncated = 0;
-	while (off < len) {
+	for (off = 0; off < len; off = next) {
 		nl = memchr(text + off, '\n', len - off);
 		next = nl ? (size_t)(nl - text) + 1 : len;
-		if (text[off] == '\n')
+		if (text[off] == '\n' && how != BLOCK_WHOLE)
 			return next;
-		if (text[off] == ' ' || text[off] == '\t' || (lenient &&
-		    r->count > 0 && !starts_field(text + off, next - off))) {
-			/* continuation; before any field it is junk we skip */
-			if (r->count > 0 && !r->truncated) {
+		if (text[off] == ' ' || text[off] == '\t' ||
+		    (how == BLOCK_RETURNED && r->count > 0 &&
+		    !starts_field(text + off, next - off))) {
+			/* a continuation; before any field, after one past
+			 * the limit or after a line that is no field, it is
+			 * junk we skip */
+			if (in_field) {
 				f = &r->fields[r->count - 1];
 				f->value_len = (size_t)(text + next - f->value);
 				if (nl != NULL)
 					f->value_len--;
 			}
-			off = next;
 			continue;
 		}
-		for (i = off; i < next && is_field_name_char(
-		    (unsigned char)text[i]); i++)
-			;
-		{
-			size_t	 name_end = i;
-
-			while (i < next && (text[i] == ' ' || text[i] == '\t'))
-				i++;
-			if (i >= next || text[i] != ':' || name_end == off)
+		if ((name_len = field_name(text + off, next - off,
+		    &value)) == 0) {
+			if (how != BLOCK_WHOLE)
 				return off;	/* not a field: body starts here */
-			if (r->count >= LIMIT_HEADER_FIELDS) {
-				r->truncated = 1;
-				off = next;
-				continue;
-			}
-			if (r->count == cap) {
-				struct header	*nf;
-
-				cap = cap ? cap * 2 : 32;
-				if (cap > LIMIT_HEADER_FIELDS)
-					cap = LIMIT_HEADER_FIELDS;
-				if ((nf = arena_alloc(a, cap * sizeof(*nf))) == NULL) {
-					r->truncated = 1;
-					return next;
-				}
-				if (r->count > 0)
-					memcpy(nf, r->fields, r->count * sizeof(*nf));
-				r->fields = nf;
-			}
-			f = &r->fields[r->count++];
-			f->name = text + off;
-			f->name_len = name_end - off;
-			f->value = text + i + 1;
-			f->value_len = (size_t)(text + next - f->value);
-			if (nl != NULL)
-				f->value_len--;
+			in_field = 0;		/* kept out of the index */
+			continue;
 		}
-		off = next;
+		if (r->count >= LIMIT_HEADER_FIELDS) {
+			r->truncated = 1;
+			in_field = 0;
+			continue;
+		}
+		if (grow(a, r, &cap) == -1) {
+			r->truncated = 1;
+			return how == BLOCK_WHOLE ? len : next;
+		}
+		f = &r->fields[r->count++];
+		f->name = text + off;
+		f->name_len = name_len;
+		f->value = text + off + value;
+		f->value_len = (size_t)(text + next - f->value);
+		if (nl != NULL)
+			f->value_len--;
+		in_field = 1;
 	}
 	return len;
 }
@@ -115,14 +152,21 @@ size_t
 header_parse(struct arena *a, const char *text, size_t len,
     struct header_block *r)
 {
-	return parse_block(a, text, len, r, 0);
+	return parse_block(a, text, len, r, BLOCK_PART);
 }
 
 size_t
 header_parse_returned(struct arena *a, const char *text, size_t len,
     struct header_block *r)
 {
-	return parse_block(a, text, len, r, 1);
+	return parse_block(a, text, len, r, BLOCK_RETURNED);
+}
+
+void
+header_index(struct arena *a, const char *text, size_t len,
+    struct header_block *r)
+{
+	(void)parse_block(a, text, len, r, BLOCK_WHOLE);
 }
 
 long

@@ -22,15 +22,26 @@ struct header {
 struct header_block {
 	struct header	*fields;
 	size_t		 count;
-	int		 truncated;	/* more than LIMIT_HEADER_FIELDS */
+	int		 truncated;	/* more than LIMIT_HEADER_FIELDS, or
+					   a header over LIMIT_HEADER_BYTES */
 };
 
 /*
- * Index the header block at the start of text (LF line ends). The block
- * ends at an empty line, or at the first line that is neither a field nor
- * a continuation. Returns the offset of the body (after the empty line).
+ * Index the header block at the start of text (LF line ends): a MIME
+ * part's, a report's. The block ends at an empty line, or at the first
+ * line that is neither a field nor a continuation. Returns the offset of
+ * the body (after the empty line, or at that line).
  */
 size_t	 header_parse(struct arena *, const char *text, size_t len,
+	    struct header_block *r);
+/*
+ * Index a message's own header, text being the whole block up to (not
+ * including) the empty line that ends it: the mail hosts end a header only
+ * there (message.c). A line that is no field (no colon, an 8-bit or empty
+ * name, an empty line made of a "\r\n" in an LF message) does not end it: that line and
+ * its continuation lines are left out of the index.
+ */
+void	 header_index(struct arena *, const char *text, size_t len,
 	    struct header_block *r);
 /*
  * The same for a returned original, whose folding some MTAs break (the

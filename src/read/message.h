@@ -28,6 +28,9 @@ struct message {
 	int			 oversize;	/* input is larger than raw holds */
 	enum eol		 eol;		/* the first line's ending */
 	size_t			 from_len;	/* leading "From " line with EOL */
+	size_t			 header_blank;	/* raw offset of the empty line
+						   ending the header, or of the
+						   end when there is none */
 	size_t			 header_end;	/* raw offset of the body */
 	struct arena		*arena;
 
@@ -60,7 +63,11 @@ int	 message_map(int fd, struct message *, size_t limit);
  * 0, or -1 on a read error. */
 int	 message_drain(int fd);
 
-/* Index the header block; 0 or -1 (out of memory). */
+/*
+ * Find the header block and index it; 0 or -1 (out of memory). The header
+ * ends where the mail hosts end it, at the first empty line (see
+ * message.c): a line in it that is not a field stays in it.
+ */
 int	 message_parse_header(struct message *, struct arena *);
 /* The normalised body, made on first use; NULL only when out of arena. */
 const char *message_body(struct message *);
