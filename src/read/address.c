@@ -61,6 +61,8 @@ scan_addresses(struct arena *a, const char *v, char **out, int max,
 			if (*l != '"')
 				continue;
 		} else {
+			/* a glued-on "rfc822;" type prefix stops here: ';'
+			 * is not atext */
 			while (l > v && atext((unsigned char)l[-1]))
 				l--;
 		}
@@ -86,7 +88,6 @@ scan_addresses(struct arena *a, const char *v, char **out, int max,
 		n = (size_t)(r - l);
 		if (n > LIMIT_ADDRESS)
 			continue;
-		/* a "rfc822;" type prefix glued on: drop it */
 		if ((addr = arena_strndup(a, l, n)) == NULL)
 			break;
 		if ((d = strchr(addr, '@')) != NULL)
