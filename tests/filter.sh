@@ -3,6 +3,8 @@
 # three X-Backscatter-* fields inserted after a leading From_ line and
 # leading Return-Path fields, in the input's line ending, and every
 # X-Backscatter-* field already in the header (folded or not) removed.
+# The header runs to its first empty line, as procmail and Dovecot read
+# it: a line in it that is no field stays and ends nothing.
 # Nothing else changes: 8-bit bytes, NULs, a missing final newline.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 
@@ -27,6 +29,15 @@ def is_field(l):
     m = re.match(rb'([\x21-\x39\x3b-\x7e]+)[ \t]*:', l)
     return m.group(1).lower() if m else None
 
+def ours_named(l):
+    """A line that starts like one of our fields (any bytes up to the colon)."""
+    return re.match(rb'(?i)x-backscatter-[^ \t\r\n:]*[ \t]*:', l) is not None
+
+def is_blank(l, eol):
+    """The empty line that ends the header: a lone LF after any line end
+    (procmail's "\n\n"), or a lone line end of the message's own kind."""
+    return l == b'\n' or (eol != b'\n' and l == eol)
+
 def expect(inp):
     """(prefix, suffix): the output must be prefix + our fields + suffix."""
     ls, i, pre, post = lines(inp), 0, [], []
@@ -34,20 +45,19 @@ def expect(inp):
         pre.append(ls[0]); i = 1
     inserted = skipping = False
     cur = pre
+    eol = eol_of(inp)
     while i < len(ls):
         l = ls[i]
-        if l.rstrip(b'\r\n') == b'':
+        if is_blank(l, eol):
             break
         if l[:1] in (b' ', b'\t'):
             if not skipping: cur.append(l)
             i += 1; continue
         skipping = False
         name = is_field(l)
-        if name is None:
-            break
         if not inserted and name != b'return-path':
             inserted = True; cur = post
-        if name.startswith(b'x-backscatter-'):
+        if ours_named(l):
             skipping = True; i += 1; continue
         cur.append(l); i += 1
     rest = ls[i:]
@@ -132,10 +142,18 @@ printf 'From: a@b\nSubject: no final newline\n\nlast line' > "$T/in"
 filter_case "no trailing newline preserved" $exact
 printf 'From: a@b\nSubject: only a header' > "$T/in"
 filter_case "header only, no separator, no final newline" $exact
-printf 'From: a@b\nSubject: s\nthis line is no field\nmore body\n' > "$T/in"
-filter_case "no empty line: the body starts at the first non-field line" $exact
+printf 'From: a@b\nSubject: s\nthis line is no field\nmore\n' > "$T/in"
+filter_case "no empty line: the header runs to the end, lines that are no field in it" $exact
 printf 'not a header at all\nsecond line\n' > "$T/in"
-filter_case "no header: fields, an empty line, then the text as body" $exact
+filter_case "no field and no empty line: our fields on top, no line added" $exact
+printf 'From: a@b\nX-Foo\351: x\nX-Backscatter-Status: Yes, score=9.0 required=5.0 kind=bounce\n\ttests=FORGED\nSubject: s\n\nX-Backscatter-Status: Yes\n' > "$T/in"
+filter_case "a field name with an 8-bit byte ends nothing: a forged field after it is removed" $exact
+printf 'From: a@b\nno colon\n: no name\nX-Backscatter-Score: 9.0\n\nb\n' > "$T/in"
+filter_case "lines without a colon or a name end nothing: a forged field after them is removed" $exact
+printf 'From: a@b\n\r\nX-Backscatter-Status: Yes\n\nb\n' > "$T/in"
+filter_case "LF message: a CRLF line ends nothing: a forged field after it is removed" $exact
+printf 'From: a@b\r\nSubject: s\r\n\r\nX-Backscatter-Status: Yes\r\n' > "$T/in"
+filter_case "CRLF message: the empty CRLF line ends the header, the body keeps its text" $exact
 printf 'Return-Path: <a@b>\n\nbody\n' > "$T/in"
 filter_case "only Return-Path: fields after it" $exact
 : > "$T/in"

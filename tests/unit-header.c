@@ -1,6 +1,8 @@
 /*
  * unit-header.c - header index, unfolding, RFC 2047 words, addresses,
- * parameters and domains (src/read/header.c), as tables of { label, input, want }.
+ * parameters and domains (src/read/header.c, address.c, rfc2047.c), and
+ * where a message's header ends (message.c), as tables of { label, input,
+ * want }.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +11,10 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/limits.h"
+#include "read/address.h"
 #include "read/header.h"
+#include "read/message.h"
+#include "read/rfc2047.h"
 #include "tap.h"
 
 static struct arena	 arena;
@@ -147,6 +152,136 @@ test_get(void)
 	    "header_get: decoded");
 	is_str(header_get(&arena, &hb, "To"), "spaced@x.example", "header_get: trimmed");
 	is_str(header_get(&arena, &hb, "Cc"), NULL, "header_get: absent is NULL");
+}
+
+/* --- a message's own header: where it ends ------------------------------- */
+
+/* The message's header index rendered as "name=value|...", then "#" and
+ * the raw bytes of its body. */
+static char *
+render_message(const char *raw)
+{
+	struct message	 m;
+	struct buf	 b;
+	size_t		 i;
+	char		*v, *r;
+
+	memset(&m, 0, sizeof(m));
+	m.raw.data = (char *)raw;
+	m.raw.len = m.raw.max = strlen(raw);
+	if (message_parse_header(&m, &arena) == -1)
+		return NULL;
+	buf_init(&b, 1u << 20);
+	for (i = 0; i < m.hdr.count; i++) {
+		if (i > 0)
+			buf_appendc(&b, '|');
+		buf_append(&b, m.hdr.fields[i].name, m.hdr.fields[i].name_len);
+		buf_appendc(&b, '=');
+		v = header_unfold(&arena, &m.hdr.fields[i]);
+		buf_appends(&b, v ? v : "(null)");
+	}
+	buf_appendc(&b, '#');
+	buf_append(&b, raw + m.header_end, m.raw.len - m.header_end);
+	r = arena_strdup(&arena, b.data ? b.data : "");
+	buf_free(&b);
+	return r;
+}
+
+static const struct tap_case message_cases[] = {
+	{ "a field name with an 8-bit byte ends nothing; a field after it is indexed",
+	  "From: a@b\nX-Foo\xe9: x\nX-Backscatter-Status: Yes\n\nbody\n",
+	  "From=a@b|X-Backscatter-Status=Yes#body\n" },
+	{ "a line without a colon ends nothing",
+	  "From: a@b\nthis is not a field\nTo: c@d\n\nB",
+	  "From=a@b|To=c@d#B" },
+	{ "an empty name ends nothing",
+	  "From: a@b\n: no name\nTo: c@d\n\nB",
+	  "From=a@b|To=c@d#B" },
+	{ "the first line no field: the fields after it are indexed",
+	  "\xff\xfe: x\nFrom: a@b\n\nB",
+	  "From=a@b#B" },
+	{ "a continuation of a line that is no field is not the field above's",
+	  "Subject: s\nX-\xff: x\n\tmore\nTo: t\n\nB",
+	  "Subject=s|To=t#B" },
+	{ "no empty line: the header runs to the end, the body is empty",
+	  "From: a@b\nthis line is no field\nmore\n",
+	  "From=a@b#" },
+	{ "LF message: a CRLF line ends nothing (procmail reads on to LF LF)",
+	  "From: a@b\n\r\nX-B: y\n\nB",
+	  "From=a@b|X-B=y#B" },
+	{ "LF message: a lone CR line ends nothing",
+	  "From: a@b\n\rX-B: y\n\nB",
+	  "From=a@b|X-B=y#B" },
+	{ "LF message: text after a bare CR is a line that is no field",
+	  "Subject: a\rtext\nTo: t\n\nB",
+	  "Subject=a|To=t#B" },
+	{ "CRLF message: the empty CRLF line ends it",
+	  "From: a@b\r\nTo: c@d\r\n\r\nB\r\n",
+	  "From=a@b|To=c@d#B\r\n" },
+	{ "CRLF message: a lone LF ends it too",
+	  "From: a@b\r\n\nX-B: y\r\n",
+	  "From=a@b#X-B: y\r\n" },
+	{ "CR message: the empty CR line ends it",
+	  "From: a@b\rTo: c@d\r\rB\r",
+	  "From=a@b|To=c@d#B\r" },
+	{ "after a From_ line",
+	  "From x@y.example Mon Mar  3 10:15:02 2025\nFrom: a@b\nno field\n\nB",
+	  "From=a@b#B" },
+	{ "an empty line first: no header",
+	  "\nFrom: a@b\n",
+	  "#From: a@b\n" },
+};
+
+/* A header of n bytes (before its empty line): 2 KiB fields, the last
+ * one X-Last, then the empty line and "body". */
+static void
+long_header(struct message *m, struct buf *b, size_t n)
+{
+	char	 line[2048 + 1];
+	int	 k = 0;
+
+	buf_init(b, 1u << 24);
+	while (b->len + 2048 < n) {
+		/* "X-F000000: " and 2036 bytes of value: 2048 with the LF */
+		snprintf(line, sizeof(line), "X-F%06d: %02036d\n", k++, 0);
+		buf_append(b, line, 2048);
+	}
+	buf_appends(b, "X-Last: ");
+	while (b->len < n - 1)
+		buf_appendc(b, 'w');
+	buf_appends(b, "\n\nbody");
+	memset(m, 0, sizeof(*m));
+	m->raw = *b;
+	message_parse_header(m, &arena);
+}
+
+static void
+test_message(void)
+{
+	struct message	 m;
+	struct buf	 b;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(message_cases) / sizeof(message_cases[0]); i++)
+		is_str(render_message(message_cases[i].input),
+		    message_cases[i].want, "message_parse_header: %s",
+		    message_cases[i].label);
+
+	/* LIMIT_HEADER_BYTES of header: all indexed */
+	long_header(&m, &b, LIMIT_HEADER_BYTES);
+	is_int(m.header_blank, LIMIT_HEADER_BYTES,
+	    "a header of LIMIT_HEADER_BYTES: its empty line found");
+	ok(header_find(&m.hdr, "X-Last", 0) != -1 && !m.hdr.truncated,
+	    "a header of LIMIT_HEADER_BYTES: every field indexed");
+	buf_free(&b);
+	/* a byte more: the index stops at the last whole line within it */
+	long_header(&m, &b, LIMIT_HEADER_BYTES + 1);
+	ok(header_find(&m.hdr, "X-Last", 0) == -1 && m.hdr.truncated &&
+	    m.hdr.count > 0, "a byte over LIMIT_HEADER_BYTES: the index stops "
+	    "before the line past it, truncated");
+	is_str(m.raw.data + m.header_end, "body",
+	    "a byte over LIMIT_HEADER_BYTES: the body is where it was");
+	buf_free(&b);
 }
 
 /* --- RFC 2047 ------------------------------------------------------------ */
@@ -326,6 +461,7 @@ main(void)
 	arena_init(&arena, LIMIT_ARENA_BYTES);
 	test_parse();
 	test_get();
+	test_message();
 	test_rfc2047();
 	test_addresses();
 	test_param_domain();

@@ -2,19 +2,22 @@
  * anatomy.c - decide the kind of a message and take it apart (see
  * anatomy.h).
  *
- * The header alone decides most mail: a message with no sign of being a
- * bounce, auto-reply, challenge, notice, receipt or report in its header
- * is kind none and its body is never looked at. Everything else goes
- * through the MIME tree, the delivery-status fields, the format readers
- * and the search for the returned original.
+ * read_message runs the phases in order: signs (the header read once,
+ * signs.c) -> gate -> take apart (MIME tree, text, delivery-status part,
+ * returned original) -> structure (the kind the report parts and header
+ * fields name) -> readers (the format's own words) -> words (the kind
+ * when no structure said it) -> unwrap (a report wrapped in a message)
+ * -> finish (reasons). The header alone decides most mail: a message with
+ * no sign of being a bounce, auto-reply, challenge, notice, receipt or
+ * report is kind none at the gate and its body is never looked at.
  */
-#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/limits.h"
+#include "read/address.h"
 #include "read/header.h"
 #include "read/message.h"
 #include "read/mime.h"
@@ -23,6 +26,7 @@
 #include "anatomy/original.h"
 #include "anatomy/readers.h"
 #include "anatomy/reason.h"
+#include "anatomy/signs.h"
 
 const char *
 anatomy_kind_name(enum kind k)
@@ -71,122 +75,6 @@ anatomy_add_recipient(struct analysis *an, struct arena *a, const char *address)
 	return r;
 }
 
-/* --- the header gate ----------------------------------------------------- */
-
-static char *
-lowered(struct arena *a, const char *s)
-{
-	char	*l, *p;
-
-	if (s == NULL || (l = arena_strdup(a, s)) == NULL)
-		return NULL;
-	for (p = l; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	return l;
-}
-
-static int
-any_of(const char *hay, const char *const *needles)
-{
-	if (hay == NULL)
-		return 0;
-	for (; *needles; needles++)
-		if (strstr(hay, *needles) != NULL)
-			return 1;
-	return 0;
-}
-
-/* Local parts and names of mail systems that send bounces. */
-static const char *const daemon_words[] = {
-	"mailer-daemon", "mailer_daemon", "mailerdaemon", "postmaster",
-	"mail-daemon", "mail delivery", "maildelivery", "mail administrator",
-	"mail.system", "mail system", "mmdf", "smtp gateway", "mail-router",
-	"bounce", "nobody@", "returned mail", "delivery status", "mail-daemon",
-	"noreply-dmarc", "mailer@", "mailadmin", "mail_admin", "internet mail",
-	"post_master", "post-master",
-	NULL
-};
-
-/* Senders that are machines but not only mail systems. */
-static const char *const noreply_words[] = {
-	"no-reply", "noreply", "do-not-reply", "donotreply", NULL
-};
-
-/* Subject words of bounces, in the languages seen in real ones. */
-static const char *const bounce_subjects[] = {
-	"undeliver", "undelivered", "delivery status", "delivery failure",
-	"delivery failed", "delivery has failed", "returned mail",
-	"failure notice", "mail delivery", "non remis", "nicht zustellbar",
-	"unzustellbar", "non recapitabile", "onbestelbaar", "não entregue",
-	"nao entregue", "no se puede entregar", "could not be delivered",
-	"could not deliver", "delivery notification", "message not delivered",
-	"returned to sender", "mail system error", "nondeliverable",
-	"non-deliverable", "delayed", "delivery problem", "delivery report",
-	"failed delivery", "mail failure", "delivery final failure",
-	"not delivered", "rejected", "undeliverable", "bounce",
-	"warning: could not send", "mail could not", "notificación",
-	"échec", "remise", "error sending", "returned message",
-	"delivery error", "permanent error", "message failed",
-	"unable to deliver", "delivery unsuccessful", "mail not delivered",
-	"delivery warning", "status notification", "fehlgeschlagen",
-	"unknown user", "user unknown", "\xe9\x85\x8d\xe4\xbf\xa1",
-	"\xe3\x82\xa8\xe3\x83\xa9\xe3\x83\xbc", "\xe4\xb8\x8d\xe9\x81\x94",
-	"error", "failure", "failed", "returned",
-	NULL
-};
-
-/* Abuse reports that are not ARF, by their providers' subjects. */
-static const char *const feedback_subjects[] = {
-	"complaint about message from", "abuse report", "email feedback report",
-	"spam report", NULL
-};
-
-static const char *const autoreply_subjects[] = {
-	"auto:", "auto reply", "auto-reply", "autoreply", "auto response",
-	"auto-response", "autoresponse", "automatic reply", "automatic response",
-	"out of office", "out of the office", "ooo:", "away from", "vacation",
-	"on holiday", "on leave", "abwesenheit", "abwesend", "automatische",
-	"réponse automatique", "reponse automatique", "absence", "absent",
-	"risposta automatica", "fuori sede", "respuesta automática",
-	"respuesta automatica", "fuera de la oficina", "afwezig",
-	"automatisch antwoord", "resposta automática", "automatyczna odpowied",
-	"autosvar", "frånvaro", "poissa", "automaattinen", "ausente",
-	"\xe8\x87\xaa\xe5\x8b\x95\xe5\xbf\x9c\xe7\xad\x94",
-	"\xe4\xb8\x8d\xe5\x9c\xa8", "\xe8\x87\xaa\xe5\x8a\xa8\xe5\x9b\x9e\xe5\xa4\x8d",
-	NULL
-};
-
-static const char *const challenge_words[] = {
-	"please confirm", "confirm your", "verify your", "verification",
-	"challenge", "spam protection", "anti-spam", "antispam", "protected by",
-	"before your message", "sender verification", "approve", "whitelist",
-	"i'm protected", "your message is awaiting", "awaiting", "is held",
-	"human", "validate your", "authenticate", "spamarrest", "boxbe",
-	"mailinblack", "tmda", "bluebottle", "qurb", "cleanmymailbox",
-	"sender approval", "request for authorization", "pending",
-	NULL
-};
-
-static const char *const notice_subjects[] = {
-	"virus", "infected", "malware", "quarantin", "spam", "blocked",
-	"banned", "content filter", "policy violation", "suspicious",
-	"undesirable", "detected", "alert", "threat", "malicious",
-	"security", "notification", "warning", "rejected", "junk",
-	NULL
-};
-
-static int
-bounce_subj_of(const char *subj)
-{
-	return any_of(subj, bounce_subjects);
-}
-
-static int
-header_has(const struct header_block *hb, const char *name)
-{
-	return header_find(hb, name, 0) != -1;
-}
-
 /* "<id>": the first in In-Reply-To, else the last in References. */
 static char *
 replied_to(struct arena *a, const char *irt, const char *refs)
@@ -211,70 +99,6 @@ replied_to(struct arena *a, const char *irt, const char *refs)
 		return NULL;
 	return arena_strndup(a, l, (size_t)(r - l + 1));
 }
-
-/* Header names that mark a challenge-response system's mail. */
-static const char *const challenge_headers[] = {
-	"X-TMDA-Fingerprint", "X-Delivery-Agent", "X-Boxbe-Challenge",
-	"X-Spamarrest-noauth", "X-Spamarrest-Challenge", "X-Bluebottle-Request",
-	"X-Mib-Challenge", "X-MailInBlack", "X-Challenge", "X-Qurb-Challenge",
-	"X-ChoiceMail-Registration-Request", "X-Sender-Verification",
-	NULL
-};
-
-static int
-challenge_header(const struct header_block *hb)
-{
-	const char *const	*n;
-
-	for (n = challenge_headers; *n; n++)
-		if (header_has(hb, *n))
-			return 1;
-	return 0;
-}
-
-/* Auto-reply by its header fields (RFC 3834 and the common others). */
-static int
-autoreply_header(struct arena *a, const struct header_block *hb,
-    const char *subject)
-{
-	char	*v;
-
-	if ((v = lowered(a, header_get_raw(a, hb, "Auto-Submitted"))) != NULL &&
-	    strncmp(v, "no", 2) != 0 && strstr(v, "auto-replied") != NULL)
-		return 2;
-	if (header_has(hb, "X-Autoreply") || header_has(hb, "X-Autorespond") ||
-	    header_has(hb, "X-Autoresponder") || header_has(hb, "X-Vacation") ||
-	    header_has(hb, "X-Autoreply-From"))
-		return 2;
-	if ((v = lowered(a, header_get_raw(a, hb, "X-Apple-Action"))) != NULL &&
-	    strstr(v, "vacation") != NULL)
-		return 2;
-	if ((v = lowered(a, header_get_raw(a, hb, "Precedence"))) != NULL &&
-	    strstr(v, "auto_reply") != NULL)
-		return 2;
-	if ((v = lowered(a, header_get_raw(a, hb, "X-Auto-Response-Suppress"))) &&
-	    subject != NULL && any_of(subject, autoreply_subjects))
-		return 2;
-	if (subject != NULL && any_of(subject, autoreply_subjects))
-		return 1;
-	return 0;
-}
-
-/* Auto-Submitted with any value but "no" (RFC 3834). */
-static int
-auto_submitted(struct arena *a, const struct header_block *hb)
-{
-	char	*v = lowered(a, header_get_raw(a, hb, "Auto-Submitted"));
-
-	return v != NULL && strncmp(v, "no", 2) != 0;
-}
-
-/* Senders that are content filters. */
-static const char *const filter_words[] = {
-	"virus", "scanner", "antivirus", "anti-virus", "quarantine", "filter",
-	"mailscanner", "amavis", "security", "smsmse", "antispam", "anti-spam",
-	NULL
-};
 
 /* --- taking it apart ----------------------------------------------------- */
 
@@ -462,8 +286,8 @@ read_original(struct analysis *an, struct arena *a, const struct mime *m,
 	return;
 found:
 	if (o->body != NULL) {
-		/* the quoted body is part of the bounce's text: decode only
-		 * what is plainly text */
+		/* a body quoted in the bounce's text is the bouncer's
+		 * rendering of it, maybe cut: never the whole original */
 		o->body_complete = 0;
 	}
 }
@@ -624,14 +448,15 @@ original_is_report(struct arena *a, const struct original *o)
 
 	if (o->hdr.count == 0 || o->text == NULL)
 		return 0;
-	if ((v = lowered(a, header_get_raw(a, &o->hdr, "Content-Type"))) != NULL &&
+	if ((v = signs_lowered(a, header_get_raw(a, &o->hdr,
+	    "Content-Type"))) != NULL &&
 	    strstr(v, "report") != NULL && (strstr(v, "delivery-status") ||
 	    strstr(v, "feedback") || strstr(v, "disposition")))
 		return 1;
-	if ((v = lowered(a, header_get(a, &o->hdr, "From"))) != NULL &&
-	    any_of(v, daemon_words) &&
-	    (v = lowered(a, header_get(a, &o->hdr, "Subject"))) != NULL &&
-	    any_of(v, bounce_subjects))
+	if ((v = signs_lowered(a, header_get(a, &o->hdr, "From"))) != NULL &&
+	    signs_daemon_name(v) &&
+	    (v = signs_lowered(a, header_get(a, &o->hdr, "Subject"))) != NULL &&
+	    signs_bounce_subject(v))
 		return 1;
 	return 0;
 }
@@ -656,6 +481,19 @@ is_forward(const char *subj)
 	return strstr(subj, "fwd:") != NULL || strstr(subj, "fw:") != NULL;
 }
 
+/* --- reading a message, phase by phase ----------------------------------- */
+
+/* What the phases after the gate share. */
+struct reading {
+	struct message		*msg;
+	int			 depth;		/* 1 inside an unwrapped report */
+	struct signs		 s;
+	const char		*body;		/* the normalised body */
+	struct mime		*mime;
+	struct parts		 parts;
+	struct reader_input	 in;		/* what the readers read */
+};
+
 static int	read_message(struct message *, struct arena *,
 		    struct analysis *, int);
 
@@ -663,6 +501,182 @@ int
 anatomy_read(struct message *msg, struct arena *a, struct analysis *an)
 {
 	return read_message(msg, a, an, 0);
+}
+
+/*
+ * Take apart: the MIME tree, the bounce's own text, the delivery-status
+ * part and the returned original, then the prose the readers read (the
+ * text before a quoted original). 0, or -1 when out of arena.
+ */
+static int
+take_apart(struct reading *r, struct arena *a, struct analysis *an)
+{
+	struct message		*msg = r->msg;
+	struct reader_input	*in = &r->in;
+	struct mime		*m;
+	size_t			 prose_len;
+
+	if ((r->body = message_body(msg)) == NULL) {
+		an->skipped |= SKIP_ARENA;
+		return -1;
+	}
+	if ((m = arena_alloc(a, sizeof(*m))) == NULL ||
+	    mime_parse(a, &msg->hdr, r->body, msg->body_len, m) == -1) {
+		an->skipped |= SKIP_ARENA;
+		return -1;
+	}
+	an->mime = r->mime = m;
+	if (m->skipped & MIME_SKIP_DEPTH)
+		an->skipped |= SKIP_MIME_DEPTH;
+	if (m->skipped & MIME_SKIP_PARTS)
+		an->skipped |= SKIP_MIME_PARTS;
+	find_parts(m, &r->parts);
+	gather_text(an, a, m, &r->parts);
+	if (r->parts.dsn != -1) {
+		char	*t;
+		size_t	 n;
+
+		if ((t = mime_decode(a, &m->parts[r->parts.dsn], &n)) != NULL)
+			dsn_parse(a, t, n, an);
+	}
+
+	/* The original first: its quoted lines are not the bounce's words. */
+	prose_len = an->text_len;
+	read_original(an, a, m, &r->parts, r->body, msg->body_len, &prose_len);
+
+	in->subject = r->s.subject ? r->s.subject : "";
+	in->from = r->s.from ? r->s.from : "";
+	in->text = an->text ? an->text : "";
+	in->text_len = prose_len;
+	in->ltext = signs_lowered(a, arena_strndup(a, in->text, prose_len));
+	if (in->ltext == NULL) {
+		/* out of arena: the readers read nothing rather than text
+		 * without its lower-case twin */
+		in->ltext = "";
+		in->text_len = 0;
+		an->skipped |= SKIP_ARENA;
+	}
+	in->own = own_addresses(an, a, &msg->hdr, &in->nown);
+	in->has_dsn = r->parts.dsn != -1;
+	in->daemon = r->s.daemon;
+	in->machine = r->s.daemon || r->s.null_sender || r->s.auto_submitted ||
+	    signs_filter_name(r->s.from);
+	return 0;
+}
+
+/*
+ * Structure: the kind from the report parts and the header fields that
+ * name one, strongest first. Delivery-status fields written in the prose
+ * count as a delivery-status part (a DSN whose MIME structure was lost, or
+ * an MTA that writes the fields inline).
+ */
+static void
+kind_from_structure(struct reading *r, struct arena *a, struct analysis *an)
+{
+	const struct signs	*s = &r->s;
+	const struct parts	*pp = &r->parts;
+	struct reader_input	*in = &r->in;
+
+	if (pp->dsn == -1) {
+		const char	*f = strstr(in->ltext, "final-recipient:");
+		const char	*rm = strstr(in->ltext, "reporting-mta:");
+
+		if (f != NULL) {
+			size_t	 off = (size_t)((rm != NULL && rm < f ? rm : f) -
+			    in->ltext);
+
+			if (dsn_parse(a, in->text + off, in->text_len - off,
+			    an) > 0)
+				in->has_dsn = 1;
+		}
+	}
+
+	if (pp->feedback != -1 || (s->content_type != NULL &&
+	    strstr(s->content_type, "feedback-report")) || s->unsubscribe ||
+	    (pp->rfc822 != -1 && s->feedback_subject))
+		an->kind = KIND_FEEDBACK;
+	else if (pp->mdn != -1 || (s->content_type != NULL &&
+	    strstr(s->content_type, "disposition-notification")))
+		an->kind = KIND_MDN;
+	else if (in->has_dsn)
+		an->kind = KIND_BOUNCE;
+	else if (s->challenge)
+		an->kind = KIND_CHALLENGE;
+	else if (s->autoreply >= 2 && !s->daemon)
+		an->kind = KIND_AUTOREPLY;
+}
+
+/*
+ * Readers: a feedback report's and a receipt's own fields, or the format
+ * reader that knows the text best (it may also set the kind).
+ */
+static void
+run_readers(struct reading *r, struct arena *a, struct analysis *an)
+{
+	const struct reader	*best = NULL;
+	int			 i, score, best_score = 0;
+
+	if (an->kind == KIND_FEEDBACK) {
+		feedback_recipients(an, a, r->mime, &r->parts);
+		return;
+	}
+	if (an->kind == KIND_MDN) {
+		if (r->parts.mdn != -1)
+			mdn_fields(an, a, &r->mime->parts[r->parts.mdn]);
+		return;
+	}
+	for (i = 0; readers[i] != NULL; i++) {
+		score = readers[i]->match(an, &r->in);
+		if (score > best_score) {
+			best_score = score;
+			best = readers[i];
+		}
+	}
+	if (best != NULL) {
+		an->format = best->name;
+		if (best->parse(an, a, &r->in) == -1)
+			an->skipped |= SKIP_ARENA;
+	}
+}
+
+/*
+ * Words: no structure said what it is, so the sender and the words
+ * decide. A bounce whose recipients the text hides is still a bounce when
+ * its prose says delivery failed.
+ */
+static void
+kind_from_words(const struct reading *r, struct analysis *an)
+{
+	const struct signs	*s = &r->s;
+
+	if (an->kind != KIND_NONE)
+		return;
+	if (an->nrecipients > 0 && (s->daemon || s->null_sender ||
+	    s->failed_recipients))
+		an->kind = KIND_BOUNCE;
+	else if (s->autoreply && !s->daemon)
+		an->kind = KIND_AUTOREPLY;
+	else if ((s->daemon || (s->null_sender && s->bounce_subject)) &&
+	    (signs_failed_prose(r->in.ltext) || s->bounce_subject))
+		an->kind = KIND_BOUNCE;
+}
+
+/* Who bounced or replied, when the text named no one. */
+static void
+default_recipients(const struct reading *r, struct arena *a,
+    struct analysis *an)
+{
+	char	*who;
+
+	if (an->kind == KIND_BOUNCE && an->nrecipients == 0)
+		original_recipients(an, a);
+	if (an->kind == KIND_AUTOREPLY && an->nrecipients == 0) {
+		/* who replied: From, else the envelope sender */
+		who = an->from;
+		if (who == NULL && r->s.return_path != NULL)
+			who = address_first(a, r->s.return_path);
+		anatomy_add_recipient(an, a, who);
+	}
 }
 
 /* Analyse the report inside a message instead of the message. */
@@ -689,232 +703,94 @@ unwrap(const struct original *o, struct arena *a, struct analysis *an,
 	return 1;
 }
 
+/*
+ * Unwrap: a report forwarded by a person or wrapped by a list server is
+ * read in place of the message that carries it (one level down only).
+ * 1 when an holds the inner report's reading.
+ */
 static int
-read_message(struct message *msg, struct arena *a, struct analysis *an,
-    int depth)
+unwrap_report(const struct reading *r, struct arena *a, struct analysis *an)
 {
-	const struct header_block	*hb = &msg->hdr;
-	struct reader_input		 in;
-	struct parts			 pp;
-	struct mime			*m;
-	const char			*body;
-	char				*ct, *from, *sender, *rp, *subj;
-	const struct reader		*best = NULL;
-	int				 daemon, null_sender, bounce_subj, auto_hdr;
-	int				 i, score, best_score = 0, challenge;
-	size_t				 prose_len;
+	const struct parts	*pp = &r->parts;
+	struct original		 fwd;
 
-	memset(an, 0, sizeof(*an));
-	an->message = msg;
-	if (msg->oversize) {
-		an->skipped |= SKIP_OVERSIZE;
+	if (r->depth > 0)
 		return 0;
-	}
-	if (hb->truncated)
-		an->skipped |= SKIP_HEADERS;
-
-	an->subject = header_get(a, hb, "Subject");
-	subj = lowered(a, an->subject);
-	from = lowered(a, header_get(a, hb, "From"));
-	an->from = address_first(a, from ? from : "");
-	sender = lowered(a, header_get_raw(a, hb, "Sender"));
-	rp = lowered(a, header_get_raw(a, hb, "Return-Path"));
-	ct = lowered(a, header_get_raw(a, hb, "Content-Type"));
-	an->in_reply_to = header_get_raw(a, hb, "In-Reply-To");
-	an->references = header_get_raw(a, hb, "References");
-	an->replied_to = replied_to(a, an->in_reply_to, an->references);
-
-	/* A mail system wrote it (From, Sender, the From_ line), or it came
-	 * with the null sender (bounces, but RFC 3834 replies too). */
-	daemon = any_of(from, daemon_words) || any_of(sender, daemon_words) ||
-	    (msg->from_line != NULL && strncasecmp(msg->from_line,
-	    "From MAILER-DAEMON", 18) == 0);
-	/* an automatic sender that writes about a failed delivery */
-	if (!daemon && bounce_subj_of(subj) && (any_of(from, noreply_words) ||
-	    any_of(sender, noreply_words)))
-		daemon = 1;
-	null_sender = (rp != NULL && (strstr(rp, "<>") != NULL ||
-	    any_of(rp, daemon_words))) || (msg->from_line != NULL &&
-	    strncmp(msg->from_line, "From <>", 7) == 0);
-	bounce_subj = any_of(subj, bounce_subjects);
-	auto_hdr = autoreply_header(a, hb, subj);
-	challenge = challenge_header(hb);
-
-	/* The gate: nothing here says "report" of any kind. */
-	if (!daemon && !null_sender && !bounce_subj && !auto_hdr && !challenge &&
-	    !auto_submitted(a, hb) &&
-	    (ct == NULL || (strstr(ct, "report") == NULL &&
-	    strncmp(ct, "message/", 8) != 0)) &&
-	    !header_has(hb, "X-Failed-Recipients") &&
-	    !any_of(subj, notice_subjects) && !any_of(subj, challenge_words) &&
-	    !any_of(subj, feedback_subjects) &&
-	    !header_has(hb, "X-Apple-Unsubscribe") &&
-	    !header_has(hb, "x-amz-sns-message-id") &&
-	    !header_has(hb, "X-Amazon-Mail-Relay-Type"))
-		return 0;
-
-	if ((body = message_body(msg)) == NULL) {
-		an->skipped |= SKIP_ARENA;
-		return 0;
-	}
-	if ((m = arena_alloc(a, sizeof(*m))) == NULL ||
-	    mime_parse(a, hb, body, msg->body_len, m) == -1) {
-		an->skipped |= SKIP_ARENA;
-		return 0;
-	}
-	an->mime = m;
-	if (m->skipped & MIME_SKIP_DEPTH)
-		an->skipped |= SKIP_MIME_DEPTH;
-	if (m->skipped & MIME_SKIP_PARTS)
-		an->skipped |= SKIP_MIME_PARTS;
-	find_parts(m, &pp);
-	gather_text(an, a, m, &pp);
-
-	if (pp.dsn != -1) {
-		char	*t;
-		size_t	 n;
-
-		if ((t = mime_decode(a, &m->parts[pp.dsn], &n)) != NULL)
-			dsn_parse(a, t, n, an);
-	}
-
-	/* The original first: its quoted lines are not the bounce's words. */
-	prose_len = an->text_len;
-	read_original(an, a, m, &pp, body, msg->body_len, &prose_len);
-
-	memset(&in, 0, sizeof(in));
-	in.subject = subj ? subj : "";
-	in.from = from ? from : "";
-	in.text = an->text ? an->text : "";
-	in.text_len = prose_len;
-	in.ltext = lowered(a, arena_strndup(a, in.text, prose_len));
-	if (in.ltext == NULL) {
-		/* out of arena: the readers read nothing rather than text
-		 * without its lower-case twin */
-		in.ltext = "";
-		in.text_len = 0;
-		an->skipped |= SKIP_ARENA;
-	}
-	in.own = own_addresses(an, a, hb, &in.nown);
-	in.has_dsn = pp.dsn != -1;
-	in.daemon = daemon;
-	in.machine = daemon || null_sender || auto_submitted(a, hb) ||
-	    any_of(from, filter_words);
-
-	/* Delivery-status fields in the prose: a DSN whose MIME structure
-	 * was lost, or an MTA that writes the fields inline. */
-	if (pp.dsn == -1) {
-		const char	*f = strstr(in.ltext, "final-recipient:");
-		const char	*r = strstr(in.ltext, "reporting-mta:");
-
-		if (f != NULL) {
-			size_t	 off = (size_t)((r != NULL && r < f ? r : f) -
-			    in.ltext);
-
-			if (dsn_parse(a, in.text + off, in.text_len - off, an) > 0)
-				in.has_dsn = 1;
-		}
-	}
-
-	/* Kind, from the strongest structural signs down. */
-	if (pp.feedback != -1 || (ct != NULL && strstr(ct, "feedback-report")) ||
-	    header_has(hb, "X-Apple-Unsubscribe") ||
-	    (pp.rfc822 != -1 && any_of(subj, feedback_subjects)))
-		an->kind = KIND_FEEDBACK;
-	else if (pp.mdn != -1 || (ct != NULL &&
-	    strstr(ct, "disposition-notification")))
-		an->kind = KIND_MDN;
-	else if (in.has_dsn)
-		an->kind = KIND_BOUNCE;
-	else if (challenge)
-		an->kind = KIND_CHALLENGE;
-	else if (auto_hdr >= 2 && !daemon)
-		an->kind = KIND_AUTOREPLY;
-
-	if (an->kind == KIND_FEEDBACK)
-		feedback_recipients(an, a, m, &pp);
-	else if (an->kind == KIND_MDN && pp.mdn != -1)
-		mdn_fields(an, a, &m->parts[pp.mdn]);
-	else if (an->kind != KIND_MDN) {
-		for (i = 0; readers[i] != NULL; i++) {
-			score = readers[i]->match(an, &in);
-			if (score > best_score) {
-				best_score = score;
-				best = readers[i];
-			}
-		}
-		if (best != NULL) {
-			an->format = best->name;
-			if (best->parse(an, a, &in) == -1)
-				an->skipped |= SKIP_ARENA;
-		}
-	}
-
-	if (an->kind == KIND_NONE) {
-		/* no structure said it: the words and the sender decide */
-		if (an->nrecipients > 0 && (daemon || null_sender ||
-		    header_has(hb, "X-Failed-Recipients")))
-			an->kind = KIND_BOUNCE;
-		else if (auto_hdr && !daemon)
-			an->kind = KIND_AUTOREPLY;
-	}
-	if (an->kind == KIND_NONE && (daemon || (null_sender && bounce_subj))) {
-		/* a bounce whose recipients the text hides: still a bounce
-		 * when the prose says delivery failed */
-		static const char *const failed[] = {
-			"could not be delivered", "undeliverable",
-			"delivery has failed", "permanent error",
-			"not be delivered", "delivery failed", "failed to deliver",
-			"unable to deliver", "user unknown", "no such user",
-			"returned to sender", "delivery to the following",
-			"was not delivered", "could not deliver", "error",
-			"message you sent", "your message", "failed", NULL
-		};
-
-		if (any_of(in.ltext, failed) || bounce_subj)
-			an->kind = KIND_BOUNCE;
-	}
-	if (an->kind == KIND_BOUNCE && an->nrecipients == 0)
-		original_recipients(an, a);
-	if (an->kind == KIND_AUTOREPLY && an->nrecipients == 0) {
-		/* who replied: From, else the envelope sender */
-		char	*who = an->from;
-
-		if (who == NULL && rp != NULL)
-			who = address_first(a, rp);
-		anatomy_add_recipient(an, a, who);
-	}
-	if (depth == 0 && pp.dsn == -1 && pp.feedback == -1 &&
+	if (pp->dsn == -1 && pp->feedback == -1 &&
 	    original_is_report(a, &an->original) &&
-	    unwrap(&an->original, a, an, depth))
+	    unwrap(&an->original, a, an, r->depth))
+		return 1;
+	if (an->kind != KIND_NONE || pp->dsn != -1 || an->text_len == 0 ||
+	    !is_forward(r->s.subject))
 		return 0;
-	if (depth == 0 && an->kind == KIND_NONE && pp.dsn == -1 &&
-	    an->text_len > 0 && is_forward(subj)) {
-		/* a person forwarded a bounce inline, maybe "> " quoted */
-		struct original	 fwd;
+	/* a person forwarded a bounce inline, maybe "> " quoted */
+	memset(&fwd, 0, sizeof(fwd));
+	return original_find_forwarded(a, &fwd, an->text, an->text_len) == 1 &&
+	    original_is_report(a, &fwd) && unwrap(&fwd, a, an, r->depth);
+}
 
-		memset(&fwd, 0, sizeof(fwd));
-		if (original_find_forwarded(a, &fwd, an->text, an->text_len) == 1 &&
-		    original_is_report(a, &fwd) && unwrap(&fwd, a, an, depth))
-			return 0;
-	}
+/*
+ * Finish: forget what a message that is no report seemed to say, find a
+ * bounce's original Message-ID quoted without a header block, and give
+ * the recipients and the message their reasons.
+ */
+static void
+finish(const struct reading *r, struct arena *a, struct analysis *an)
+{
+	char	*id;
+
 	if (an->kind == KIND_NONE) {
-		/* not a report after all: forget what was read */
 		memset(&an->original, 0, sizeof(an->original));
 		an->nrecipients = 0;
 		an->format = NULL;
 	}
-	if (an->kind != KIND_NONE && an->original.message_id == NULL &&
-	    an->kind == KIND_BOUNCE) {
-		/* the id may be quoted without a header block */
-		char	*id = original_scan_message_id(a, in.text, an->text_len);
-
-		if (id != NULL) {
-			an->original.message_id = id;
-			if (an->original.source == SOURCE_NONE)
-				an->original.source = SOURCE_INLINE;
-		}
+	if (an->kind == KIND_BOUNCE && an->original.message_id == NULL &&
+	    (id = original_scan_message_id(a, r->in.text, an->text_len)) !=
+	    NULL) {
+		an->original.message_id = id;
+		if (an->original.source == SOURCE_NONE)
+			an->original.source = SOURCE_INLINE;
 	}
-	classify(an, in.text, in.text_len);
+	classify(an, r->in.text, r->in.text_len);
+}
+
+/*
+ * One message, phase by phase: signs -> gate -> take apart -> structure
+ * -> readers -> words -> unwrap -> finish. A plain message leaves at the
+ * gate; every phase after it reads what the earlier ones left in r and an.
+ */
+static int
+read_message(struct message *msg, struct arena *a, struct analysis *an,
+    int depth)
+{
+	struct reading	 r;
+
+	memset(an, 0, sizeof(*an));
+	memset(&r, 0, sizeof(r));
+	an->message = msg;
+	r.msg = msg;
+	r.depth = depth;
+	if (msg->oversize) {
+		an->skipped |= SKIP_OVERSIZE;
+		return 0;
+	}
+	if (msg->hdr.truncated)
+		an->skipped |= SKIP_HEADERS;
+
+	signs_read(&r.s, msg, a);
+	an->subject = r.s.subject_text;
+	an->from = address_first(a, r.s.from ? r.s.from : "");
+	an->in_reply_to = header_get_raw(a, &msg->hdr, "In-Reply-To");
+	an->references = header_get_raw(a, &msg->hdr, "References");
+	an->replied_to = replied_to(a, an->in_reply_to, an->references);
+	if (!signs_gate(&r.s) || take_apart(&r, a, an) == -1)
+		return 0;
+	kind_from_structure(&r, a, an);
+	run_readers(&r, a, an);
+	kind_from_words(&r, an);
+	default_recipients(&r, a, an);
+	if (unwrap_report(&r, a, an))
+		return 0;
+	finish(&r, a, an);
 	return 0;
 }

@@ -108,7 +108,6 @@ struct analysis {
 #define SKIP_MIME_PARTS		0x04
 #define SKIP_HEADERS		0x08
 #define SKIP_RECIPIENTS		0x10
-#define SKIP_DECODE		0x20
 #define SKIP_ARENA		0x40
 
 /* Fill a from m (whose header is parsed). 0, or -1 on an internal error. */

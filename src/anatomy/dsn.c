@@ -11,6 +11,7 @@
 
 #include "base/arena.h"
 #include "base/limits.h"
+#include "read/address.h"
 #include "read/header.h"
 #include "anatomy/anatomy.h"
 #include "anatomy/dsn.h"

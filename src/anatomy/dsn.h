@@ -14,7 +14,8 @@
 struct arena;
 struct analysis;
 
-/* Returns the number of recipients found, or -1 when out of arena. */
+/* Returns the number of recipients found (those found before the arena
+ * ran out, when it did; never an error). */
 int	 dsn_parse(struct arena *, const char *text, size_t len,
 	    struct analysis *);
 

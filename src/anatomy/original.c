@@ -15,6 +15,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/limits.h"
+#include "read/address.h"
 #include "read/header.h"
 #include "anatomy/anatomy.h"
 #include "anatomy/original.h"
@@ -383,8 +384,9 @@ dequote(struct arena *a, const char *s, const char *end, size_t *len_r)
 	size_t		 pre = quote_prefix(s, end), k, limit;
 	char		*out;
 
-	/* only the '>' and '|' part of the prefix is quoting; plain
-	 * indentation is stripped up to the first line's amount */
+	/* each line loses quote marks ('>', '|') and blanks up to the
+	 * length of the first line's prefix: deeper indentation (a folded
+	 * field's continuation) keeps the rest */
 	buf_init(&b, LIMIT_INLINE_SCAN);
 	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
@@ -409,7 +411,7 @@ dequote(struct arena *a, const char *s, const char *end, size_t *len_r)
  * A run of header lines is the original when it has a Message-ID or a
  * Received field and weighs at least 3 (see name_weight); a run right
  * after a marker line may lack both if it weighs 4 (From, To, Subject,
- * Date).
+ * Date); any run weighing 5 or more is one as well.
  * A short summary ("Subject: x / Date: y") in the prose weighs less.
  */
 static int
@@ -457,7 +459,8 @@ find_run(const char *text, size_t len, int first)
 					return run;
 				marked = after_marker != NULL && run >= after_marker &&
 				    run - after_marker < 4096;
-				/* rank: keyed and marked > keyed > marked */
+				/* rank: keyed and marked > keyed > marked >
+				 * heavy alone */
 				rank = run_ok(weight, has_key, marked) ?
 				    1 + 2 * has_key + marked : 0;
 				/* equal rank: the heavier block, and at equal

@@ -13,7 +13,8 @@ struct received;
 
 /*
  * Fill o from a header block at text (LF line ends) followed, unless
- * source is SOURCE_HEADERS, by the body. 0, or -1 when out of arena.
+ * source is SOURCE_HEADERS, by the body. Returns 0: what the arena has no
+ * room for is left out.
  */
 int	 original_read(struct arena *, struct original *, int source,
 	    const char *text, size_t len);

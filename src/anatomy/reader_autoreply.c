@@ -1,7 +1,8 @@
 /*
  * reader_autoreply.c - RFC 3834 auto-replies and the vacation and
- * out-of-office forms. The header decides (anatomy.c's gate); this reader
- * names the format and takes the recipient: whoever replied.
+ * out-of-office forms. This reader only names the format ("rfc3834"):
+ * anatomy.c decides the kind from the header's signs and takes the
+ * recipient, whoever replied.
  */
 #include <string.h>
 

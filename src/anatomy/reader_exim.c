@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "read/address.h"
 #include "read/header.h"
 #include "read/message.h"
 #include "anatomy/anatomy.h"

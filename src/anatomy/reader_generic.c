@@ -6,9 +6,9 @@
  * Postfix, "a@b... User unknown" in Sendmail, "a@b on <date>" in
  * Exchange), after "RCPT TO:", or after a phrase such as "could not be
  * delivered to". Reading the shapes instead of each MTA's wording makes
- * unknown formats readable too. Addresses that are the bounce's own
- * sender or recipient, or a mail system's role address, are not failed
- * recipients.
+ * unknown formats readable too. The bounce's own sender and a mail
+ * system's role address are never failed recipients; the bounce's own
+ * recipient is not either, unless a line starts with it.
  */
 #include <ctype.h>
 #include <string.h>
@@ -16,6 +16,7 @@
 
 #include "base/arena.h"
 #include "base/limits.h"
+#include "read/address.h"
 #include "read/header.h"
 #include "read/message.h"
 #include "anatomy/anatomy.h"

@@ -60,8 +60,9 @@ any(const char *hay, const char *const *list)
 
 /*
  * A notice is written by a machine: it comes with the null sender, marks
- * itself Auto-Submitted, or is signed by a mail system. A person's letter
- * that says "rejected as spam" is not one.
+ * itself Auto-Submitted, is signed by a mail system or its From names a
+ * content filter. A person's letter that says "rejected as spam" is not
+ * one.
  */
 static int
 notice_match(const struct analysis *an, const struct reader_input *in)

@@ -1,7 +1,8 @@
 /*
  * reason.c - bounce reasons from status codes and diagnostic text.
  *
- * Text first, in an order where the specific beats the general (a "550
+ * A 2.x.x status is "delivered" whatever the text says. Otherwise the
+ * text first, in an order where the specific beats the general (a "550
  * 5.7.1 message rejected as spam" is spamdetected, not rejected), then
  * the status code. Phrases are lower-case substrings: no regex is needed
  * on this path and none is built from message text.
@@ -171,12 +172,12 @@ reason_classify(const char *status, const char *text)
 		for (k = 0; k < sizeof(sets) / sizeof(sets[0]); k++) {
 			const char *const	*p;
 
+			/* the first set in the order above wins: "spam"
+			 * anywhere in a user-unknown line (a remote's
+			 * anti-spam signature) makes it spamdetected */
 			for (p = sets[k].phrases; *p; p++)
-				if (contains(low, *p)) {
-					/* "spam" in a user-unknown line is the
-					 * remote's signature, not the reason */
+				if (contains(low, *p))
 					return sets[k].reason;
-				}
 		}
 	}
 	if (status != NULL)

@@ -2,8 +2,9 @@
  * arena.h - one message, one arena.
  *
  * Everything parsed from a message is allocated here and freed at once.
- * The arena has a hard total size (LIMIT_ARENA_BYTES): past it, allocation
- * returns NULL and the caller skips what it was doing.
+ * The arena has a hard total size (its max; LIMIT_ARENA_BYTES for a
+ * message): past it, allocation returns NULL and the caller skips what it
+ * was doing.
  */
 #ifndef BS_ARENA_H
 #define BS_ARENA_H

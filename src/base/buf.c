@@ -35,6 +35,7 @@ buf_reserve(struct buf *b, size_t n)
 		cap = b->max + 1;
 	if ((p = realloc(b->data, cap)) == NULL)
 		return -1;
+	p[b->len] = '\0';	/* a fresh buffer is a string too */
 	b->data = p;
 	b->cap = cap;
 	return 0;

@@ -2,9 +2,11 @@
  * buf.h - the one binary-safe byte buffer for everything built from mail.
  *
  * A buffer grows up to its max and no further: an append that would pass
- * max fails and leaves the buffer as it was. The data is always followed
- * by a NUL byte (not counted in len) so that text can be handed to C
- * string functions when it is known to hold no NUL.
+ * max fails and leaves the buffer as it was. Once the buffer holds memory
+ * its data is followed by a NUL byte (not counted in len), so that text
+ * can be handed to C string functions when it is known to hold no NUL; a
+ * buffer that never grew has data NULL (callers write b.data ? b.data :
+ * "").
  */
 #ifndef BS_BUF_H
 #define BS_BUF_H
@@ -26,8 +28,8 @@ int	buf_appendc(struct buf *, int c);
 int	buf_appends(struct buf *, const char *s);
 /* Make room for n more bytes; 0 or -1. */
 int	buf_reserve(struct buf *, size_t n);
-/* Append "file:line: message\n" (just "file: " when line is 0); the
- * message is cut at 700 bytes. errors may be NULL. */
+/* Append "file:line: message\n" (just "file: " when line is 0); the line
+ * before its "\n" is cut at 767 bytes. errors may be NULL. */
 void	buf_error(struct buf *errors, const char *file, int line,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void	buf_reset(struct buf *);

@@ -32,12 +32,6 @@ digest_sha256(const void *msg, size_t n, unsigned char out[DIGEST_SHA256_LEN])
 	sha256_digest(&ctx, DIGEST_SHA256_LEN, out);
 }
 
-const char *
-digest_library(void)
-{
-	return "nettle";
-}
-
 #elif defined(HAVE_LIBCRYPTO)
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -57,12 +51,6 @@ digest_sha256(const void *msg, size_t n, unsigned char out[DIGEST_SHA256_LEN])
 	unsigned int	 len = DIGEST_SHA256_LEN;
 
 	EVP_Digest(msg, n, out, &len, EVP_sha256(), NULL);
-}
-
-const char *
-digest_library(void)
-{
-	return "libcrypto";
 }
 
 #else

@@ -20,7 +20,4 @@ void	 digest_hmac_sha1(const void *key, size_t keylen, const void *msg,
 void	 digest_sha256(const void *msg, size_t n,
 	    unsigned char out[DIGEST_SHA256_LEN]);
 
-/* The library's name, for --version and reports. */
-const char *digest_library(void);
-
 #endif

@@ -21,7 +21,8 @@ value_start(struct json *j)
 		j->after_key = 0;
 		return;
 	}
-	if (j->depth > 0 && j->count[j->depth - 1]++ > 0)
+	if (j->depth > 0 && j->depth <= JSON_DEPTH &&
+	    j->count[j->depth - 1]++ > 0)
 		buf_appendc(j->out, ',');
 }
 

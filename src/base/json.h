@@ -3,7 +3,9 @@
  *
  * Strings are written as valid UTF-8 JSON whatever bytes they hold:
  * invalid sequences become U+FFFD, control characters are escaped.
- * Commas are placed by the writer; nesting is bounded by JSON_DEPTH.
+ * Commas are placed by the writer for JSON_DEPTH levels of nesting; a
+ * deeper one is the caller's bug: the writer stays within its arrays, but
+ * leaves the commas out down there.
  */
 #ifndef BS_JSON_H
 #define BS_JSON_H

@@ -33,6 +33,13 @@
  * or returned original). Real messages carry < 200; spam tools pad. */
 #define LIMIT_HEADER_FIELDS	1000
 
+/* Bytes of a message's own header indexed for analysis. A header runs to
+ * its first empty line, so a message without one is all header; Postfix
+ * keeps 100 KB of a header (header_size_limit) and drops the rest. Past
+ * this the index stops (filter mode still removes X-Backscatter-* fields
+ * from the whole header: that costs no copy). */
+#define LIMIT_HEADER_BYTES	(1024u * 1024)
+
 /* Bytes of one unfolded header value kept for analysis. Longer values are
  * cut, not rejected (DKIM-Signature and References may be a few KB). */
 #define LIMIT_HEADER_VALUE	16384

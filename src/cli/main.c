@@ -20,6 +20,7 @@
 #include "base/io.h"
 #include "base/json.h"
 #include "base/limits.h"
+#include "read/address.h"
 #include "read/message.h"
 #include "anatomy/anatomy.h"
 #include "config/config.h"

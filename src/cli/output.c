@@ -176,7 +176,7 @@ output_filter(int fd, const struct message *m, const char *kind,
 		return output_raw(fd, m);
 	}
 
-	end = m->header_end;
+	end = m->header_blank;	/* every line before it is the header's */
 	if (m->oversize && end > len)
 		end = len;
 	off = m->from_len;
@@ -195,8 +195,6 @@ output_filter(int fd, const struct message *m, const char *kind,
 		}
 		skipping = 0;
 		last_el = el;
-		if (next - off == el)
-			break;		/* the empty line: end of header */
 		if (!inserted && !field_named(s + off, next - off, "Return-Path")) {
 			emit(&w, ours.data, ours.len);
 			inserted = 1;

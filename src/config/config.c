@@ -25,6 +25,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/limits.h"
+#include "read/address.h"
 #include "read/header.h"
 #include "config/config.h"
 #include "evidence/batv.h"

@@ -18,6 +18,7 @@
 
 #include "base/arena.h"
 #include "read/header.h"
+#include "read/rfc2047.h"
 #include "deliver/sieve.h"
 
 struct run {

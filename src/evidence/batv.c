@@ -22,6 +22,7 @@
 
 #include "base/arena.h"
 #include "base/digest.h"
+#include "read/address.h"
 #include "read/header.h"
 #include "read/message.h"
 #include "anatomy/anatomy.h"

@@ -12,7 +12,8 @@
  * wild, and the sub-address form local+prvs=KDDDSSSSSS@domain (batv-tools).
  *
  * Nothing here runs for a plain message: batv_gather is called only when
- * a bounce, auto-reply or notice is scored, and only with keys configured.
+ * a message that is not kind none is scored, and does nothing without
+ * keys configured.
  */
 #ifndef BS_BATV_H
 #define BS_BATV_H

@@ -13,9 +13,10 @@
  *
  * LMDB gives many readers alongside one writer without lock-outs or
  * corruption, and a crash mid-write loses only that transaction. Readers
- * open the file read-only and only when a bounce is scored; a missing
- * ledger is simply no evidence, and so is one that cannot be read (cut
- * short, damaged): it is said on stderr and the message judged without it.
+ * open the file read-only and only when a message that is not kind none
+ * is scored and names a Message-ID; a missing ledger is simply no
+ * evidence, and so is one that cannot be read (cut short, damaged): it is
+ * said on stderr and the message judged without it.
  *
  * Recording never waits for another writer and never loses an entry: it
  * goes first into a spool beside the ledger (spool.h), which the writer
@@ -88,8 +89,8 @@ long	 ledger_merge(struct ledger *);
 long	 ledger_prune(struct ledger *, long today, int expiry, int force);
 
 /*
- * The Message-ID in a raw message's header (any line ends, a leading
- * From_ line), normalised into out. 1 found, 0 none.
+ * The Message-ID in a raw message's header (LF or CRLF line ends, a
+ * leading From_ line), normalised into out. 1 found, 0 none.
  */
 int	 ledger_message_id(const char *raw, size_t len, char *out,
 	    size_t outlen);
@@ -111,15 +112,17 @@ struct ledger_evidence {
 	int		 complete;	/* sent_ledger_complete yes */
 	int		 looked_up;	/* Message-IDs looked up */
 	int		 original_sent;	/* the original's Message-ID is in it */
-	int		 reply_sent;	/* an In-Reply-To/References one is */
+	int		 reply_sent;	/* the Message-ID answered is */
 	int		 ours_unknown;	/* a Message-ID at our domain looked
 					   up and none of ours found */
 	const char	*found;		/* the Message-ID found, or NULL */
 	int		 age;		/* days since it was recorded */
 };
 
-/* Look up the original's Message-ID and the In-Reply-To/References ones.
- * The ledger is opened on first use in this process. */
+/* Look up the original's Message-ID and the one Message-ID a reply
+ * answers (the analysis's replied_to: earlier References are the
+ * answered message's sender's to choose). The ledger is opened on first
+ * use in this process. */
 void	 ledger_gather(const struct config *, const struct analysis *,
 	    const struct identity *, struct arena *, struct ledger_evidence *r);
 

@@ -16,16 +16,11 @@
 #include "config/config.h"
 #include "evidence/batv.h"
 #include "evidence/dkim.h"
+#include "evidence/handoff.h"
 #include "evidence/ledger.h"
 
 struct analysis;
 struct arena;
-
-enum handoff {
-	HANDOFF_UNKNOWN,	/* no Received lines, or nothing to compare */
-	HANDOFF_OURS,		/* the hop came from one of our relays */
-	HANDOFF_FOREIGN		/* it came from a host that is not ours */
-};
 
 struct evidence {
 	struct identity			 identity;
@@ -58,16 +53,18 @@ struct evidence {
 	int				 has_original;
 	int				 msgid_ours;
 	int				 from_ours;
-	int				 from_foreign;	/* From and Return-Path both
-							   present elsewhere, ours known */
+	int				 from_foreign;	/* a From that is not ours,
+							   nor its Return-Path, while
+							   we know who we are */
 	int				 return_path_ours;
 	const char			*dkim_ours;	/* the d= that is ours, or NULL */
 
 	/* What the bounce says and answers. */
 	const char			*reason;
-	int				 reply_refs;	/* Message-IDs in In-Reply-To
-							   and References */
-	int				 reply_ours;	/* of them at our domains */
+	int				 reply_refs;	/* the Message-ID answered
+							   (analysis replied_to):
+							   1, or 0 for none */
+	int				 reply_ours;	/* it is at our domains */
 
 	/* Proof, where configured: a BATV tag on the address the bounce
 	 * came back to, Message-IDs in the sent ledger, our own DKIM

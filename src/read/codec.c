@@ -84,7 +84,7 @@ qp_decode(const char *in, size_t n, char *out)
 			i = n;
 			continue;
 		}
-		if (i + 2 < n + 0 && (h = codec_hex((unsigned char)in[i + 1])) >= 0 &&
+		if (i + 2 < n && (h = codec_hex((unsigned char)in[i + 1])) >= 0 &&
 		    (l = codec_hex((unsigned char)in[i + 2])) >= 0) {
 			out[o++] = (char)(h * 16 + l);
 			i += 3;

@@ -1,5 +1,6 @@
 /*
- * header.h - header blocks: index, unfolding, RFC 2047 words, addresses.
+ * header.h - header blocks: index, unfolding, parameters. Encoded words
+ * are in rfc2047.h, charsets in charset.h, addresses in address.h.
  *
  * All functions work on LF-normalised text (see message.h): the raw bytes
  * are never parsed in place for analysis, only copied through.
@@ -21,21 +22,33 @@ struct header {
 struct header_block {
 	struct header	*fields;
 	size_t		 count;
-	int		 truncated;	/* more than LIMIT_HEADER_FIELDS */
+	int		 truncated;	/* more than LIMIT_HEADER_FIELDS, or
+					   a header over LIMIT_HEADER_BYTES */
 };
 
 /*
- * Index the header block at the start of text (LF line ends). The block
- * ends at an empty line, or at the first line that is neither a field nor
- * a continuation. Returns the offset of the body (after the empty line).
+ * Index the header block at the start of text (LF line ends): a MIME
+ * part's, a report's. The block ends at an empty line, or at the first
+ * line that is neither a field nor a continuation. Returns the offset of
+ * the body (after the empty line, or at that line).
  */
 size_t	 header_parse(struct arena *, const char *text, size_t len,
 	    struct header_block *r);
 /*
+ * Index a message's own header, text being the whole block up to (not
+ * including) the empty line that ends it: the mail hosts end a header only
+ * there (message.c). A line that is no field (no colon, an 8-bit or empty
+ * name, an empty line made of a "\r\n" in an LF message) does not end it: that line and
+ * its continuation lines are left out of the index.
+ */
+void	 header_index(struct arena *, const char *text, size_t len,
+	    struct header_block *r);
+/*
  * The same for a returned original, whose folding some MTAs break (the
- * continuation lines lose their indent): a line that is not "Name:" with
- * a plain token name continues the field above, and only an empty line
- * ends the block.
+ * continuation lines lose their indent): after the first field, a line
+ * that is not "Name:" with a plain token name continues the field above,
+ * and only an empty line ends the block. A first line that is not a field
+ * still ends it at once: there is no header.
  */
 size_t	 header_parse_returned(struct arena *, const char *text, size_t len,
 	    struct header_block *r);
@@ -51,28 +64,6 @@ char	*header_get(struct arena *, const struct header_block *,
 	    const char *name);
 /* The unfolded value of field i. */
 char	*header_unfold(struct arena *, const struct header *);
-
-/* Decode RFC 2047 encoded words in s to UTF-8; never NULL unless out of arena. */
-char	*rfc2047_decode(struct arena *, const char *s);
-
-/* Convert n bytes in charset to UTF-8 (invalid bytes become U+FFFD);
- * unknown charsets are taken as Latin-1 when not valid UTF-8. */
-char	*charset_to_utf8(struct arena *, const char *charset,
-	    const char *s, size_t n, size_t *len_r);
-
-/*
- * Addresses. address_parse finds the addr-specs in a header value or a
- * DSN field ("rfc822; a@b", "Name <a@b>", "a@b (comment)", quoted local
- * parts) and stores up to max of them, lower-cased domain, in out.
- * Returns the number found.
- */
-int	 address_parse(struct arena *, const char *value, char **out, int max);
-/* The first address in value, or NULL. */
-char	*address_first(struct arena *, const char *value);
-/* The domain part of an address (pointer into it), or NULL. */
-const char *address_domain(const char *addr);
-/* Case-insensitive test: is domain equal to or a subdomain of parent. */
-int	 domain_within(const char *domain, const char *parent);
 
 /* Parameter of a structured value ("charset" in Content-Type), or NULL. */
 char	*header_param(struct arena *, const char *value, const char *param);

@@ -208,48 +208,72 @@ message_line_end(const char *s, size_t len, size_t off, size_t *eol_len_r)
 	return (size_t)(p - s) + 1;
 }
 
-/* Offset of the first byte after the empty line ending the header block,
- * in raw bytes, with any line ending. Mirrors header_parse's notion of the
- * end: an empty line or a line that is not a field or a continuation. */
+/*
+ * The header ends where the mail hosts end it: at the first empty line.
+ * procmail and Dovecot read a line that is not a field (no colon, an 8-bit
+ * or empty name) as part of the header and go on to the empty line; if it
+ * ended ours, a forged X-Backscatter-Status after it would be in their
+ * header and not in ours, never removed. An empty line is a lone LF after
+ * any line end (procmail ends the header only at "\n\n"), or, in a message
+ * whose first line ends in CRLF or a bare CR, a lone line end of that kind:
+ * a "\r\n" line inside an LF message ends no header for procmail, so it
+ * ends none here. Returns the body's offset; *blank_r is the empty line's
+ * (both len when there is none).
+ */
 static size_t
-raw_header_end(const char *s, size_t len, size_t off)
+raw_header_end(const char *s, size_t len, size_t off, enum eol eol_kind,
+    size_t *blank_r)
 {
-	size_t	 next, eol;
+	const char	*p;
+	size_t		 next, eol;
 
-	while (off < len) {
-		next = message_line_end(s, len, off, &eol);
-		if (next - off == eol)		/* empty line */
-			return next;
-		if (s[off] != ' ' && s[off] != '\t') {
-			const char	*c = memchr(s + off, ':', next - off);
-			size_t		 i;
-
-			if (c == NULL)
-				return off;
-			for (i = off; s + i < c; i++)
-				if ((unsigned char)s[i] <= ' ' ||
-				    (unsigned char)s[i] >= 127)
-					break;
-			if (s + i != c || i == off) {
-				/* "Name :" with space before colon is tolerated */
-				size_t	 j = i;
-
-				while (s + j < c && (s[j] == ' ' || s[j] == '\t'))
-					j++;
-				if (s + j != c || i == off)
-					return off;
-			}
-		}
-		off = next;
+	if (eol_kind == EOL_LF) {
+		/* a lone LF line follows an LF (after a CR, the two would be
+		 * one CRLF): the first "\n\n", found without walking lines */
+		*blank_r = len;
+		if (off < len && s[off] == '\n')
+			*blank_r = off;
+		for (p = s + off; *blank_r == len && p + 1 < s + len &&
+		    (p = memchr(p, '\n', len - (size_t)(p - s) - 1)) != NULL;
+		    p++)
+			if (p[1] == '\n')
+				*blank_r = (size_t)(p + 1 - s);
+		return *blank_r < len ? *blank_r + 1 : len;
 	}
+	for (; off < len; off = next) {
+		next = message_line_end(s, len, off, &eol);
+		if (eol == 0 || next - off != eol)
+			continue;		/* not a bare line end */
+		if (s[off] == '\n' || (eol == 2 && eol_kind == EOL_CRLF) ||
+		    (eol == 1 && eol_kind == EOL_CR)) {
+			*blank_r = off;
+			return next;
+		}
+	}
+	*blank_r = len;
 	return len;
+}
+
+/* How much of a header of n bytes is indexed: all of it up to
+ * LIMIT_HEADER_BYTES, else up to the last line end within the limit. */
+static size_t
+indexed_bytes(const char *s, size_t n)
+{
+	size_t	 k;
+
+	if (n <= LIMIT_HEADER_BYTES)
+		return n;
+	for (k = LIMIT_HEADER_BYTES; k > 0; k--)
+		if (s[k - 1] == '\n' || s[k - 1] == '\r')
+			return k;
+	return LIMIT_HEADER_BYTES;	/* one line: its start */
 }
 
 int
 message_parse_header(struct message *m, struct arena *a)
 {
 	const char	*s = m->raw.data ? m->raw.data : "";
-	size_t		 len = m->raw.len, eol, off = 0, next;
+	size_t		 len = m->raw.len, eol, off = 0, next, n;
 
 	m->arena = a;
 	next = message_line_end(s, len, 0, &eol);
@@ -260,12 +284,13 @@ message_parse_header(struct message *m, struct arena *a)
 		m->from_line = arena_strndup(a, s, next - eol);
 		off = next;
 	}
-	m->header_end = raw_header_end(s, len, off);
-	m->htext = text_normalise(a, s + off, m->header_end - off,
-	    &m->htext_len);
-	if (m->htext == NULL)
+	m->header_end = raw_header_end(s, len, off, m->eol, &m->header_blank);
+	n = indexed_bytes(s + off, m->header_blank - off);
+	if ((m->htext = text_normalise(a, s + off, n, &m->htext_len)) == NULL)
 		return -1;
-	header_parse(a, m->htext, m->htext_len, &m->hdr);
+	header_index(a, m->htext, m->htext_len, &m->hdr);
+	if (n < m->header_blank - off)
+		m->hdr.truncated = 1;
 	return 0;
 }
 

@@ -28,6 +28,9 @@ struct message {
 	int			 oversize;	/* input is larger than raw holds */
 	enum eol		 eol;		/* the first line's ending */
 	size_t			 from_len;	/* leading "From " line with EOL */
+	size_t			 header_blank;	/* raw offset of the empty line
+						   ending the header, or of the
+						   end when there is none */
 	size_t			 header_end;	/* raw offset of the body */
 	struct arena		*arena;
 
@@ -42,9 +45,10 @@ struct message {
 };
 
 /*
- * Read fd to the end. Up to LIMIT_MESSAGE_BYTES are kept in raw; past
- * that, reading stops with oversize set and the rest stays on fd for the
- * caller to stream through. Returns 0, or -1 on a read error.
+ * Read fd to the end. Up to limit bytes are kept in raw; a larger input
+ * stops being read at limit + 1 bytes (in raw) with oversize set, and the
+ * rest stays on fd for the caller to stream through. Returns 0, or -1 on
+ * a read error.
  */
 int	 message_read(int fd, struct message *, size_t limit);
 /*
@@ -59,7 +63,11 @@ int	 message_map(int fd, struct message *, size_t limit);
  * 0, or -1 on a read error. */
 int	 message_drain(int fd);
 
-/* Index the header block; 0 or -1 (out of memory). */
+/*
+ * Find the header block and index it; 0 or -1 (out of memory). The header
+ * ends where the mail hosts end it, at the first empty line (see
+ * message.c): a line in it that is not a field stays in it.
+ */
 int	 message_parse_header(struct message *, struct arena *);
 /* The normalised body, made on first use; NULL only when out of arena. */
 const char *message_body(struct message *);

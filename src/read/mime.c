@@ -12,6 +12,7 @@
 
 #include "base/arena.h"
 #include "base/limits.h"
+#include "read/charset.h"
 #include "read/codec.h"
 #include "read/header.h"
 #include "read/message.h"

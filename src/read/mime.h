@@ -2,8 +2,9 @@
  * mime.h - the MIME part tree of a message.
  *
  * Parts are stored in document order in one array; each knows its parent
- * and depth. A message/rfc822 (or message/global) part has one child: the
- * embedded message, whose headers are in that child's hdr. Nesting deeper
+ * and depth. A message/rfc822 (or message/global, message/partial) part
+ * has one child: the embedded message, whose headers are in that child's
+ * hdr. Nesting deeper
  * than LIMIT_MIME_DEPTH is not descended into; more than LIMIT_MIME_PARTS
  * parts are not recorded. Both set a flag in skipped and never fail.
  */

@@ -1,0 +1,60 @@
+/*
+ * signs.h - what a message's header says about its kind.
+ *
+ * signs_read reads the header once into a struct signs; the gate
+ * (signs_gate) and the kind (anatomy.c) are decided from it, so a plain
+ * message costs its header and nothing more. The predicates match the
+ * same word lists against other lower-cased text (a returned original's
+ * fields, a bounce's prose).
+ */
+#ifndef BS_SIGNS_H
+#define BS_SIGNS_H
+
+struct arena;
+struct message;
+
+/* The header's signs. Strings are lower case, NULL when absent. */
+struct signs {
+	char	*subject_text;	/* the Subject decoded, as written */
+	char	*subject;	/* the same, lower case */
+	char	*from;		/* decoded */
+	char	*sender;
+	char	*return_path;
+	char	*content_type;
+	int	 daemon;	/* a mail system wrote it (From, Sender, the
+				   From_ line), or an automatic sender that
+				   writes about a failed delivery */
+	int	 null_sender;	/* it came with the null sender (bounces, but
+				   RFC 3834 replies too) */
+	int	 bounce_subject;
+	int	 autoreply;	/* 2 by a header field (RFC 3834 and the
+				   common others), 1 by the subject alone */
+	int	 challenge;	/* a challenge system's header field */
+	int	 auto_submitted;	/* Auto-Submitted, any value but "no" */
+	int	 failed_recipients;	/* X-Failed-Recipients */
+	int	 report_type;	/* a report or message/ Content-Type */
+	int	 notice_subject;
+	int	 challenge_subject;
+	int	 feedback_subject;
+	int	 unsubscribe;	/* X-Apple-Unsubscribe */
+	int	 amazon;	/* Amazon SES's notification fields */
+};
+
+/* Read the signs of msg's (parsed) header. */
+void	 signs_read(struct signs *, const struct message *, struct arena *);
+/* 1 when any sign says "report" of some kind: the body must be read. */
+int	 signs_gate(const struct signs *);
+
+/* Does lower-case text name a mail system, say delivery failed in a
+ * subject, name a content filter, say delivery failed in prose? */
+int	 signs_daemon_name(const char *);
+int	 signs_bounce_subject(const char *);
+int	 signs_filter_name(const char *);
+int	 signs_failed_prose(const char *);
+
+/* A lower-case copy of s in the arena; NULL for NULL. */
+char	*signs_lowered(struct arena *, const char *s);
+/* 1 when hay (may be NULL) holds any of the NULL-ended needles. */
+int	 signs_any(const char *hay, const char *const *needles);
+
+#endif

@@ -1,0 +1,599 @@
+/*
+ * handoff.c - the hop where the original entered the bouncing system
+ * (see handoff.h).
+ *
+ * The original's Received lines are newest first. The top ones were
+ * written by the system that bounced it, the lower ones by whoever sent
+ * it, and anyone can write those: a spammer puts a line naming our relay
+ * below the bot's real hop as easily as any other text. So the only hop
+ * that tells where the original came from is the one where it entered the
+ * bouncing system, and it is found from the top, in four steps (one
+ * function each below):
+ *
+ *   1. The bouncing side is the organisation (last two labels, or three
+ *      under a two-letter country code with a short second level such as
+ *      co.uk) of the bounce's Reporting-MTA and of the top line's by-host.
+ *      If either is one of our relays or within a my_domain, the bounce
+ *      came from our own system ("bounced by us").
+ *   2. Walk down from the top. A hop whose from-clause is internal to the
+ *      bouncing side (its name within the bouncing organisations, or a
+ *      loopback/private address; when bounced by us, also one of our
+ *      relays) is skipped, and its by-host joins the side. The name is
+ *      the rDNS, or the from-name where the receiver presents it as the
+ *      host's identity, never a name marked as the client's HELO. The
+ *      first other hop is the handoff: a hop from our relay when not
+ *      bounced by us ends the walk too. A hop with no from-clause (local
+ *      submission) means the original started inside the bouncing system.
+ *   3. The handoff is ours when its address matches a my_relay address or
+ *      range, or its reverse-DNS name matches a my_relay name. The HELO
+ *      name counts only when the line records neither address nor rDNS
+ *      and does not mark the name as the client's HELO: the client
+ *      chooses its HELO, so a HELO naming our relay from an address that
+ *      is not ours is itself evidence of forgery. When bounced by us, the
+ *      handoff is the entry into our system: ours if it was an
+ *      authenticated submission (RFC 3848 "with ESMTPA"...), foreign
+ *      otherwise (mail sent into our MX that we then bounced). An
+ *      authenticated submission to a bouncing system not known to be ours
+ *      is neither.
+ *   4. Without a relay list nothing can be called foreign: a hop is ours
+ *      when its rDNS is within our domains, and unknown otherwise.
+ *
+ * A DNS-linked chain below the handoff (the handoff's rDNS is the by-host
+ * of the next line down, and so on) is followed to recognise a legitimate
+ * bounce of mail that was forwarded or passed a filtering service after
+ * our relay; hosts with no rDNS or an end-user-looking rDNS break the
+ * chain, since a bot's next line is written by the spammer.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/arena.h"
+#include "base/limits.h"
+#include "read/address.h"
+#include "anatomy/anatomy.h"
+#include "config/config.h"
+#include "evidence/handoff.h"
+#include "evidence/origin.h"
+
+/* Organisations that make up the bouncing side. */
+#define SIDE_MAX	4
+
+/* The original's Received lines, top first, with addresses filled in. */
+struct chain {
+	struct received	 hop[LIMIT_RECEIVED];
+	int		 n;
+};
+
+/* The host names whose organisations are the bouncing side. */
+struct side {
+	const char	*host[SIDE_MAX];
+	int		 n;
+};
+
+/*
+ * The registrable part of a host name, approximately: the last two
+ * labels, or three when the top level is a two-letter country code and
+ * the second level is short (co.uk, com.au, ne.jp). No public-suffix
+ * list: this only groups a bouncer's own hosts together.
+ */
+static const char *
+org_domain(const char *host)
+{
+	const char	*p, *dots[3] = { NULL, NULL, NULL };
+	size_t		 tld, second;
+
+	if (host == NULL)
+		return NULL;
+	/* the last three dots, rightmost first */
+	dots[0] = dots[1] = dots[2] = NULL;
+	for (p = host + strlen(host); p > host; p--) {
+		if (p[-1] != '.')
+			continue;
+		if (dots[0] == NULL)
+			dots[0] = p - 1;
+		else if (dots[1] == NULL)
+			dots[1] = p - 1;
+		else {
+			dots[2] = p - 1;
+			break;
+		}
+	}
+	if (dots[0] == NULL)
+		return host;
+	tld = strlen(dots[0] + 1);
+	second = (size_t)(dots[0] - (dots[1] ? dots[1] + 1 : host));
+	if (tld == 2 && second <= 3 && dots[1] != NULL)
+		return dots[2] ? dots[2] + 1 : host;
+	return dots[1] ? dots[1] + 1 : host;
+}
+
+static int
+same_org(const char *a, const char *b)
+{
+	const char	*oa = org_domain(a), *ob = org_domain(b);
+
+	return oa != NULL && ob != NULL && strcasecmp(oa, ob) == 0;
+}
+
+/* Does the text look like a name (not empty, not "unknown", not [addr])? */
+static int
+is_name(const char *s)
+{
+	return s != NULL && *s != '\0' && *s != '[' &&
+	    strcasecmp(s, "unknown") != 0 && strchr(s, '.') != NULL;
+}
+
+/* The verified name of a hop: its rDNS when recorded. */
+static const char *
+hop_rdns(const struct received *h)
+{
+	return is_name(h->from_rdns) ? h->from_rdns : NULL;
+}
+
+/* The line marks the from-name as the client's HELO claim (Exim's
+ * "helo=", sendmail's and qmail's "(HELO x)"). */
+static int
+helo_claimed(const struct received *h)
+{
+	return h->line != NULL && (strcasestr(h->line, "helo=") != NULL ||
+	    strcasestr(h->line, "(helo ") != NULL);
+}
+
+/*
+ * The name a hop is grouped by when walking the bouncing side: its rDNS;
+ * or the from-name when the receiver presents it as the host's identity,
+ * as Exchange Online does ("from X.prod.outlook.com (2603:...) by ...").
+ * Not when the line marks the name as the client's claim ("helo=",
+ * "(HELO x)") or says the lookup failed ("unknown"): a bot may HELO as
+ * the bouncer's own host to have its hop taken as internal.
+ */
+static const char *
+hop_name(const struct received *h)
+{
+	if (hop_rdns(h) != NULL)
+		return h->from_rdns;
+	if (!is_name(h->from_host))
+		return NULL;
+	if (helo_claimed(h))
+		return NULL;
+	if (h->from_addr == NULL)
+		return h->from_host;
+	if (h->line != NULL && strcasestr(h->line, "unknown") == NULL)
+		return h->from_host;
+	return NULL;
+}
+
+static int
+has_from_clause(const struct received *h)
+{
+	return h->from_host != NULL || h->from_rdns != NULL ||
+	    h->from_addr != NULL;
+}
+
+/* Loopback, RFC 1918, link-local, CGN shared, ULA: never a handoff. */
+static int
+is_private(const char *text)
+{
+	unsigned char	 a[16];
+	char		 tmp[INET6_ADDRSTRLEN + 1];
+	size_t		 n;
+
+	if (text == NULL)
+		return 0;
+	if (*text == '[')
+		text++;
+	if (strncasecmp(text, "IPv6:", 5) == 0)
+		text += 5;
+	n = strcspn(text, "]");
+	if (n == 0 || n >= sizeof(tmp))
+		return 0;
+	memcpy(tmp, text, n);
+	tmp[n] = '\0';
+	if (inet_pton(AF_INET, tmp, a) == 1)
+		return a[0] == 127 || a[0] == 10 ||
+		    (a[0] == 172 && (a[1] & 0xf0) == 16) ||
+		    (a[0] == 192 && a[1] == 168) ||
+		    (a[0] == 169 && a[1] == 254) ||
+		    (a[0] == 100 && (a[1] & 0xc0) == 64);
+	if (inet_pton(AF_INET6, tmp, a) == 1) {
+		static const unsigned char loop[16] =
+		    { 0,0,0,0, 0,0,0,0, 0,0,0,0, 0,0,0,1 };
+
+		return memcmp(a, loop, 16) == 0 || (a[0] & 0xfe) == 0xfc ||
+		    (a[0] == 0xfe && (a[1] & 0xc0) == 0x80);
+	}
+	return 0;
+}
+
+/*
+ * Does a name look like an end-user address: its labels carry the
+ * address's octets ("203-0-113-5", "5.113.0.203") or a word used for
+ * access networks. Only ever asked of hops that are not ours.
+ */
+static int
+looks_dynamic(const char *name, const char *addr)
+{
+	static const char *const words[] = {
+		"dyn", "dynamic", "dsl", "adsl", "vdsl", "xdsl", "dhcp",
+		"pool", "ppp", "pppoe", "cable", "dial", "dialup", "dialin",
+		"broadband", "cpe", "customer", "client", "res", "resi",
+		"residential", "home", "user", "users", "ip", "mobile",
+		"wireless", "fibertel", "ftth", "fttx", NULL
+	};
+	unsigned char	 a[4];
+	char		 tok[64], ip[INET_ADDRSTRLEN + 1];
+	const char	*p, *q;
+	size_t		 n;
+	int		 i, hits;
+
+	if (name == NULL)
+		return 0;
+	/* the address's octets, in either order, in the name */
+	if (addr != NULL) {
+		if (*addr == '[')
+			addr++;
+		n = strcspn(addr, "]");
+		if (n < sizeof(ip)) {
+			memcpy(ip, addr, n);
+			ip[n] = '\0';
+			if (inet_pton(AF_INET, ip, a) == 1) {
+				for (hits = 0, i = 0; i < 4; i++) {
+					int	 k = snprintf(tok, sizeof(tok),
+					    "%u", a[i]);
+					if (k > 0 && strstr(name, tok) != NULL)
+						hits++;
+				}
+				/* all four octets, or the last two joined */
+				if (hits == 4)
+					return 1;
+				if (snprintf(tok, sizeof(tok), "%u-%u", a[2],
+				    a[3]) > 0 && strstr(name, tok) != NULL)
+					return 1;
+				if (snprintf(tok, sizeof(tok), "%u-%u", a[3],
+				    a[2]) > 0 && strstr(name, tok) != NULL)
+					return 1;
+			}
+		}
+	}
+	/* access-network words as whole tokens, digits stripped */
+	for (p = name; *p; p = q) {
+		while (*p && !isalpha((unsigned char)*p))
+			p++;
+		for (q = p; isalpha((unsigned char)*q); q++)
+			;
+		n = (size_t)(q - p);
+		if (n == 0 || n >= sizeof(tok))
+			continue;
+		for (i = 0; i < (int)n; i++)
+			tok[i] = (char)tolower((unsigned char)p[i]);
+		tok[n] = '\0';
+		for (i = 0; words[i] != NULL; i++)
+			if (strcmp(tok, words[i]) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+/* Authenticated submission (RFC 3848): "with ESMTPA", "with ESMTPSA"... */
+static int
+authenticated(const struct received *h)
+{
+	static const char *const kw[] = {
+		" with esmtpa", " with esmtpsa", " with lmtpa", " with lmtpsa",
+		" with asmtp", NULL
+	};
+	const char	*p, *end;
+	int		 i;
+	size_t		 n;
+
+	if (h->line == NULL)
+		return 0;
+	/* Only what the receiver wrote before "for <recipient>": the
+	 * recipient is the sender's to choose, quotes and spaces included. */
+	if ((end = strcasestr(h->line, " for ")) == NULL)
+		end = h->line + strlen(h->line);
+	/* sendmail: "(authenticated bits=0)" */
+	if ((p = strcasestr(h->line, "(authenticated ")) != NULL && p < end)
+		return 1;
+	for (i = 0; kw[i] != NULL; i++) {
+		n = strlen(kw[i]);
+		for (p = h->line; (p = strchr(p, ' ')) != NULL && p < end; p++)
+			if (strncasecmp(p, kw[i], n) == 0 &&
+			    (p[n] == '\0' || p[n] == ' ' || p[n] == ';' ||
+			    p[n] == '\t'))
+				return 1;
+	}
+	return 0;
+}
+
+/*
+ * Is the hop's from-clause one of our relays? Address first, then rDNS;
+ * HELO only when the line records neither. Sets matched_by.
+ */
+static const struct config_relay *
+hop_relay(const struct config *cfg, const struct received *h,
+    const char **by_r)
+{
+	const struct config_relay	*r;
+
+	if ((r = config_relay_match_addr(cfg, h->from_addr)) != NULL) {
+		*by_r = "address";
+		return r;
+	}
+	if ((r = config_relay_match_host(cfg, hop_rdns(h))) != NULL) {
+		*by_r = "rdns";
+		return r;
+	}
+	if (h->from_addr == NULL && hop_rdns(h) == NULL && !helo_claimed(h) &&
+	    (r = config_relay_match(cfg, h->from_host, h->from_host)) != NULL) {
+		*by_r = "helo";
+		return r;
+	}
+	return NULL;
+}
+
+/* Does a line name our relay anywhere (from-clause or by-host)? */
+static int
+line_names_relay(const struct config *cfg, const struct received *h)
+{
+	return config_relay_match_addr(cfg, h->from_addr) != NULL ||
+	    config_relay_match_host(cfg, h->from_rdns) != NULL ||
+	    config_relay_match(cfg, h->from_host, h->from_host) != NULL ||
+	    config_relay_match_host(cfg, h->by_host) != NULL;
+}
+
+static int
+within_configured(const struct config *cfg, const char *host)
+{
+	int	 i;
+
+	for (i = 0; host != NULL && i < cfg->ndomains; i++)
+		if (domain_within(host, cfg->domains[i]))
+			return 1;
+	return 0;
+}
+
+static int
+ours_host(const struct config *cfg, const char *host)
+{
+	return is_name(host) && (config_relay_match_host(cfg, host) != NULL ||
+	    within_configured(cfg, host));
+}
+
+/*
+ * "from [192.0.2.1] (helo=x)": Exim without rDNS puts the address first;
+ * take it from the line when the parser left from_addr empty, or the
+ * hop would look address-less and its HELO would be believed.
+ */
+static void
+fill_addr(struct arena *a, struct received *h)
+{
+	const char	*p, *e;
+
+	if (h->from_addr != NULL || h->line == NULL ||
+	    strncasecmp(h->line, "from [", 6) != 0)
+		return;
+	p = h->line + 6;
+	if (strncasecmp(p, "IPv6:", 5) == 0)
+		p += 5;
+	if ((e = strchr(p, ']')) == NULL || e == p || e - p > 45 ||
+	    strspn(p, "0123456789abcdefABCDEF.:") != (size_t)(e - p))
+		return;
+	h->from_addr = arena_strndup(a, p, (size_t)(e - p));
+}
+
+
+/* Step 1: the bouncing side, and whether it is ours. */
+static void
+bouncing_side(const struct config *cfg, const struct analysis *an,
+    const struct chain *c, struct side *side, struct evidence *ev)
+{
+	const char	*top_by = c->hop[0].by_host;
+
+	side->n = 0;
+	if (is_name(an->reporting_mta))
+		side->host[side->n++] = an->reporting_mta;
+	if (is_name(top_by))
+		side->host[side->n++] = top_by;
+	ev->bounced_by_us = ours_host(cfg, an->reporting_mta) ||
+	    ours_host(cfg, top_by);
+}
+
+/*
+ * Step 2, one hop: 1 when it is internal to the bouncing side (the walk
+ * goes on, and its by-host joins the side), 0 when it is the handoff.
+ */
+static int
+internal_hop(const struct config *cfg, const struct received *h,
+    struct side *side, struct evidence *ev)
+{
+	const char	*by, *name;
+	int		 k, internal;
+
+	if (hop_relay(cfg, h, &by) != NULL)
+		return ev->bounced_by_us;	/* our own internal hop */
+	internal = is_private(h->from_addr);
+	name = hop_name(h);
+	for (k = 0; !internal && name != NULL && k < side->n; k++)
+		if (same_org(name, side->host[k]))
+			internal = 1;
+	if (!internal)
+		return 0;
+	/* internal on a name the client chose (EHLO), from a public
+	 * address: Exchange Online's own hops look so, and so does a bot
+	 * that EHLOs as the bouncer above forged lines naming our relay;
+	 * whatever is found below counts for less */
+	if (h->from_addr != NULL && !is_private(h->from_addr) &&
+	    hop_rdns(h) == NULL)
+		ev->internal_unverified++;
+	if (name != NULL && side->n < SIDE_MAX && is_name(h->by_host) &&
+	    !same_org(h->by_host, name))
+		side->host[side->n++] = h->by_host;
+	return 1;
+}
+
+/* Step 2: walk down from the top; the index of the first hop that is
+ * not internal, or of one with no from-clause, or c->n. */
+static int
+walk_down(const struct config *cfg, const struct chain *c,
+    struct side *side, struct evidence *ev)
+{
+	int	 i;
+
+	for (i = 0; i < c->n; i++)
+		if (!has_from_clause(&c->hop[i]) ||
+		    !internal_hop(cfg, &c->hop[i], side, ev))
+			break;
+	return i;
+}
+
+/* Step 2's other end: every hop was internal, or the chain starts with a
+ * local submission at hop i. */
+static void
+started_inside(const struct chain *c, int i, struct evidence *ev)
+{
+	ev->handoff_hop = i < c->n ? i : c->n - 1;
+	if (ev->bounced_by_us) {
+		ev->handoff = HANDOFF_OURS;
+		ev->handoff_why = "the original started inside our system";
+	} else
+		ev->handoff_why =
+		    "the original started inside the bouncing system";
+}
+
+/* Step 4: no relay list; ours by rDNS within our domains, else unknown. */
+static void
+judge_without_relays(const struct config *cfg, const struct received *h,
+    struct evidence *ev)
+{
+	if (within_configured(cfg, hop_rdns(h)) ||
+	    config_is_ours_domain(cfg, &ev->identity, hop_rdns(h))) {
+		ev->handoff = HANDOFF_OURS;
+		ev->matched_by = "rdns";
+		ev->handoff_why = "handed over by a host in our domain";
+	} else
+		ev->handoff_why =
+		    "no my_relay configured to compare the hop with";
+}
+
+/* Step 3 (and 4 without relays): is the handoff hop h ours? */
+static void
+judge_handoff(const struct config *cfg, const struct received *h,
+    struct evidence *ev)
+{
+	const char	*by = NULL;
+
+	if ((ev->relay = hop_relay(cfg, h, &by)) != NULL) {
+		ev->handoff = HANDOFF_OURS;
+		ev->matched_by = by;
+		ev->handoff_why = "handed over by our relay";
+	} else if (ev->bounced_by_us && authenticated(h)) {
+		ev->handoff = HANDOFF_OURS;
+		ev->matched_by = "authentication";
+		ev->handoff_why = "authenticated submission to our system";
+	} else if (authenticated(h)) {
+		/* a user of the bouncing system sent it, logged in there:
+		 * if that system were ours we would know (bounced_by_us),
+		 * so it is not our relay, but calling it foreign would
+		 * turn our own MSA's bounces into backscatter whenever
+		 * my_relay lists addresses only */
+		ev->handoff_why = "authenticated submission to the bouncing "
+		    "system, which is not known to be ours";
+	} else if (cfg->nrelays == 0)
+		judge_without_relays(cfg, h, ev);
+	else {
+		ev->handoff = HANDOFF_FOREIGN;
+		ev->handoff_why = ev->bounced_by_us ?
+		    "sent into our system from outside, not authenticated" :
+		    "handed over by a host that is not our relay";
+	}
+}
+
+/* What a handoff that is not ours says of itself: a HELO naming us from
+ * an address or rDNS that is not ours (the client chose it), an rDNS
+ * that looks like an end-user address. */
+static void
+client_claims(const struct config *cfg, const struct received *h,
+    struct evidence *ev)
+{
+	if (config_relay_match(cfg, h->from_host, h->from_host) ||
+	    within_configured(cfg, h->from_host))
+		ev->helo_forged = h->from_addr != NULL || hop_rdns(h) != NULL;
+	ev->dynamic = looks_dynamic(hop_rdns(h), h->from_addr);
+}
+
+/* The lines below the handoff at i: proof of nothing (shown only), unless
+ * a DNS-linked chain from a foreign handoff reaches our relay. */
+static void
+lines_below(const struct config *cfg, const struct chain *c, int i,
+    struct evidence *ev)
+{
+	const char	*by;
+	int		 k;
+
+	for (k = i + 1; k < c->n; k++)
+		if (line_names_relay(cfg, &c->hop[k]))
+			ev->lower_names_relay = 1;
+	if (ev->handoff != HANDOFF_FOREIGN || ev->bounced_by_us)
+		return;
+	for (k = i; k + 1 < c->n; k++) {
+		const struct received	*up = &c->hop[k];
+		const struct received	*down = &c->hop[k + 1];
+
+		if (hop_rdns(up) == NULL ||
+		    looks_dynamic(hop_rdns(up), up->from_addr) ||
+		    !is_name(down->by_host) ||
+		    !same_org(down->by_host, hop_rdns(up)))
+			break;
+		if (hop_relay(cfg, down, &by) != NULL &&
+		    strcmp(by, "helo") != 0) {
+			ev->forwarded_ours = 1;
+			break;
+		}
+	}
+}
+
+void
+handoff_find(const struct config *cfg, const struct analysis *an,
+    struct arena *a, struct evidence *ev)
+{
+	struct chain		 c;
+	struct side		 side;
+	const struct received	*h;
+	int			 i;
+
+	ev->handoff_hop = -1;
+	ev->handoff = HANDOFF_UNKNOWN;
+	c.n = an->original.nreceived < LIMIT_RECEIVED ?
+	    an->original.nreceived : LIMIT_RECEIVED;
+	if (c.n <= 0) {
+		ev->handoff_why = "the original has no Received lines";
+		return;
+	}
+	for (i = 0; i < c.n; i++) {
+		c.hop[i] = an->original.received[i];
+		fill_addr(a, &c.hop[i]);
+	}
+
+	bouncing_side(cfg, an, &c, &side, ev);			/* 1 */
+	i = walk_down(cfg, &c, &side, ev);			/* 2 */
+	if (i == c.n || !has_from_clause(&c.hop[i])) {
+		started_inside(&c, i, ev);
+		return;
+	}
+	h = &c.hop[i];
+	ev->handoff_hop = i;
+	ev->handoff_host = hop_rdns(h) ? hop_rdns(h) : h->from_host;
+	ev->handoff_addr = h->from_addr;
+	ev->no_rdns = h->from_addr != NULL && hop_rdns(h) == NULL;
+	judge_handoff(cfg, h, ev);				/* 3, 4 */
+	if (ev->handoff != HANDOFF_OURS)
+		client_claims(cfg, h, ev);
+	lines_below(cfg, &c, i, ev);
+}

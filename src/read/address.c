@@ -1,0 +1,239 @@
+/*
+ * address.c - addr-specs in header values and DSN fields (see address.h).
+ *
+ * Not an RFC 5322 parser: real bounces write addresses in every form
+ * ("rfc822; a@b", "Name <a@b>", "a@b (comment)", an address glued to
+ * prose), so the scan looks for an '@' with a local part on its left and
+ * a domain on its right, preferring what is in angle brackets.
+ */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/arena.h"
+#include "base/limits.h"
+#include "read/address.h"
+
+static int
+atext(unsigned char c)
+{
+	return isalnum(c) || strchr("!#$%&'*+-/=?^_`{|}~.", c) != NULL ||
+	    c >= 0x80;
+}
+
+/*
+ * Scan value for addr-specs: each '@' with atext (or a quoted string) on
+ * the left and a domain on the right. Comments in parentheses are skipped
+ * unless nothing else holds an address (some MTAs put it only there).
+ */
+static int
+scan_addresses(struct arena *a, const char *v, char **out, int max,
+    int skip_comments)
+{
+	const char	*p, *l, *r;
+	int		 found = 0, depth, k, dup;
+	char		*addr, *d;
+	size_t		 n;
+
+	for (p = v; *p && found < max; p++) {
+		if (skip_comments && *p == '(') {
+			for (depth = 0; *p; p++) {
+				if (*p == '(')
+					depth++;
+				else if (*p == ')' && --depth == 0)
+					break;
+			}
+			if (!*p)
+				break;
+			continue;
+		}
+		if (*p != '@' || p == v)
+			continue;
+		/* left: local part */
+		l = p;
+		if (l[-1] == '"') {
+			/* quoted local part: back to its opening quote */
+			if (p - v < 2)
+				continue;
+			l -= 2;
+			while (l > v && *l != '"')
+				l--;
+			if (*l != '"')
+				continue;
+		} else {
+			/* a glued-on "rfc822;" type prefix stops here: ';'
+			 * is not atext */
+			while (l > v && atext((unsigned char)l[-1]))
+				l--;
+		}
+		/* right: domain, or a literal [1.2.3.4] */
+		r = p + 1;
+		if (*r == '[') {
+			while (*r && *r != ']')
+				r++;
+			if (*r == ']')
+				r++;
+		} else
+			/* ASCII only: an address in CJK prose runs straight
+			 * into the next word */
+			while (*r && (isalnum((unsigned char)*r) || *r == '-' ||
+			    *r == '.' || *r == '_'))
+				r++;
+		while (l < p && *l == '.')
+			l++;
+		while (r > p + 1 && r[-1] == '.')
+			r--;
+		if (l == p || r == p + 1)
+			continue;
+		n = (size_t)(r - l);
+		if (n > LIMIT_ADDRESS)
+			continue;
+		if ((addr = arena_strndup(a, l, n)) == NULL)
+			break;
+		if ((d = strchr(addr, '@')) != NULL)
+			for (d++; *d; d++)
+				*d = (char)tolower((unsigned char)*d);
+		for (dup = 0, k = 0; k < found; k++)
+			if (strcasecmp(out[k], addr) == 0)
+				dup = 1;
+		if (!dup)
+			out[found++] = addr;
+		p = r - 1;
+	}
+	return found;
+}
+
+/*
+ * The addresses inside angle brackets, skipping quoted strings (a display
+ * name may hold something that looks like an address: "alice@ours" <bot@x>
+ * is bot@x). Returns the number found.
+ */
+static int
+angle_addresses(struct arena *a, const char *v, char **out, int max)
+{
+	const char	*p, *close;
+	char		*inner, *one[1];
+	int		 found = 0, k, dup;
+
+	for (p = v; *p && found < max; p++) {
+		if (*p == '"') {
+			for (p++; *p && *p != '"'; p++)
+				if (*p == '\\' && p[1])
+					p++;
+			if (!*p)
+				break;
+			continue;
+		}
+		if (*p != '<' || (close = memchr(p, '>', strnlen(p,
+		    LIMIT_ADDRESS + 2))) == NULL)
+			continue;
+		if (memchr(p, '@', (size_t)(close - p)) == NULL ||
+		    (size_t)(close - p) > LIMIT_ADDRESS + 2) {
+			p = close;
+			continue;
+		}
+		if ((inner = arena_strndup(a, p + 1, (size_t)(close - p - 1))) == NULL)
+			break;
+		if (scan_addresses(a, inner, one, 1, 0) == 1) {
+			for (dup = 0, k = 0; k < found; k++)
+				if (strcasecmp(out[k], one[0]) == 0)
+					dup = 1;
+			if (!dup)
+				out[found++] = one[0];
+		}
+		p = close;
+	}
+	return found;
+}
+
+/*
+ * A value is a list of comma-separated elements (commas inside quotes,
+ * angle brackets and comments do not count). From each element the
+ * address in angle brackets is taken if there is one, else any address
+ * in it outside comments, else any at all.
+ */
+int
+address_parse(struct arena *a, const char *value, char **out, int max)
+{
+	const char	*v = value, *semi, *p, *start;
+	char		*elem, *list[16];
+	int		 n = 0, c, k, j, dup, inq = 0, angle = 0, paren = 0;
+
+	if (value == NULL || max <= 0)
+		return 0;
+	/* "rfc822; addr" (DSN address types) */
+	semi = strchr(v, ';');
+	if (semi != NULL && semi - v < 16 && memchr(v, '@', (size_t)(semi - v)) == NULL)
+		v = semi + 1;
+	for (start = p = v; n < max; p++) {
+		if (*p == '\\' && inq && p[1]) {
+			p++;
+			continue;
+		}
+		if (*p == '"' && !paren)
+			inq = !inq;
+		else if (!inq && *p == '<')
+			angle++;
+		else if (!inq && *p == '>' && angle > 0)
+			angle--;
+		else if (!inq && *p == '(')
+			paren++;
+		else if (!inq && *p == ')' && paren > 0)
+			paren--;
+		if (*p != '\0' && (*p != ',' || inq || angle || paren))
+			continue;
+		if (p > start && memchr(start, '@', (size_t)(p - start)) != NULL &&
+		    (elem = arena_strndup(a, start, (size_t)(p - start))) != NULL) {
+			c = angle_addresses(a, elem, list, 16);
+			if (c == 0)
+				c = scan_addresses(a, elem, list, 16, 1);
+			if (c == 0)
+				c = scan_addresses(a, elem, list, 16, 0);
+			for (k = 0; k < c && n < max; k++) {
+				for (dup = 0, j = 0; j < n; j++)
+					if (strcasecmp(out[j], list[k]) == 0)
+						dup = 1;
+				if (!dup)
+					out[n++] = list[k];
+			}
+		}
+		if (*p == '\0')
+			break;
+		start = p + 1;
+	}
+	return n;
+}
+
+char *
+address_first(struct arena *a, const char *value)
+{
+	char	*out[1];
+
+	return address_parse(a, value, out, 1) == 1 ? out[0] : NULL;
+}
+
+const char *
+address_domain(const char *addr)
+{
+	const char	*at;
+
+	if (addr == NULL || (at = strrchr(addr, '@')) == NULL)
+		return NULL;
+	return at + 1;
+}
+
+int
+domain_within(const char *domain, const char *parent)
+{
+	size_t	 dl, pl;
+
+	if (domain == NULL || parent == NULL)
+		return 0;
+	dl = strlen(domain);
+	pl = strlen(parent);
+	if (pl == 0 || dl < pl)
+		return 0;
+	if (strcasecmp(domain + dl - pl, parent) != 0)
+		return 0;
+	return dl == pl || domain[dl - pl - 1] == '.';
+}

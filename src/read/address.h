@@ -1,0 +1,26 @@
+/*
+ * address.h - addresses in header values and DSN fields.
+ *
+ * Values are unfolded text (header_get, header_unfold). Found addresses
+ * are copied into the arena with their domain lower-cased; local parts
+ * keep their case.
+ */
+#ifndef BS_ADDRESS_H
+#define BS_ADDRESS_H
+
+struct arena;
+
+/*
+ * Find the addr-specs in a header value or a DSN field ("rfc822; a@b",
+ * "Name <a@b>", "a@b (comment)", quoted local parts) and store up to max
+ * of them, without duplicates, in out. Returns the number found.
+ */
+int	 address_parse(struct arena *, const char *value, char **out, int max);
+/* The first address in value, or NULL. */
+char	*address_first(struct arena *, const char *value);
+/* The domain part of an address (pointer into it), or NULL. */
+const char *address_domain(const char *addr);
+/* Case-insensitive test: is domain equal to or a subdomain of parent. */
+int	 domain_within(const char *domain, const char *parent);
+
+#endif

@@ -1,0 +1,20 @@
+/*
+ * charset.h - text in a declared charset to UTF-8.
+ */
+#ifndef BS_CHARSET_H
+#define BS_CHARSET_H
+
+#include <stddef.h>
+
+struct arena;
+
+/*
+ * Convert n bytes (at most LIMIT_PART_DECODED) in charset to UTF-8 in the
+ * arena, NUL-terminated, its length in len_r. Valid UTF-8 is kept as it is
+ * unless the charset is ISO-2022; invalid bytes become U+FFFD; an unknown
+ * or absent charset is taken as Latin-1. NULL only when out of arena.
+ */
+char	*charset_to_utf8(struct arena *, const char *charset,
+	    const char *s, size_t n, size_t *len_r);
+
+#endif
