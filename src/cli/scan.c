@@ -1,14 +1,18 @@
 /*
  * scan.c - --scan over Maildirs and mbox files (see scan.h).
  *
- * The parent lists every message first (a Maildir's cur/ and new/, its
- * Maildir++ ".Sub" folders and nested folders, the messages of an mbox
- * split at From_ lines), compiles the rules once, and forks workers. Each
- * worker judges blocks of messages (block b goes to worker b mod N) and
- * writes one result line per message to its pipe; the parent puts them
- * back in order, prints or counts them, moves backscatter when asked and
- * shows progress. Workers open the sent ledger themselves (an LMDB handle
- * must not cross fork), and nothing else is shared after the fork.
+ * scan_run reads as the run goes: list every message first (a Maildir's
+ * cur/ and new/, its Maildir++ ".Sub" folders and nested folders, the
+ * messages of an mbox split at From_ lines), compile the rules once, fork
+ * workers, take their results back in order, and report. Each worker
+ * judges blocks of messages (block b goes to worker b mod N) and writes
+ * one result line per message to its pipe; the parent puts them back in
+ * order, prints or counts them, moves backscatter when asked and shows
+ * progress. Workers open the sent ledger themselves (an LMDB handle must
+ * not cross fork), and nothing else is shared after the fork.
+ *
+ * A run's state is one struct scan, passed down; a worker's is one
+ * struct worker. Nothing lives in file-level variables.
  */
 #include <sys/types.h>
 #include <sys/mman.h>
@@ -48,6 +52,8 @@
 #define SCAN_ITEMS_MAX		(20u * 1000 * 1000)
 /* Distinct kind/format/reason names counted by --summary. */
 #define SCAN_NAMES_MAX		256
+/* What a worker has sent that is not yet a whole line, at most. */
+#define SCAN_PENDING_MAX	(16u * 1024 * 1024)
 
 struct item {
 	const char	*path;		/* the file (an mbox is shared) */
@@ -58,6 +64,7 @@ struct item {
 	char		 sub;		/* 'c' cur/, 'n' new/, 'm' mbox, 'f' file */
 };
 
+/* Every message found, in the order they are reported. */
 struct list {
 	struct item	*v;
 	size_t		 n, cap;
@@ -65,6 +72,12 @@ struct list {
 	int		 nroots;
 	char		*skip;		/* the --move-to folder, real path */
 	int		 errors;
+};
+
+/* The kind, format and reason names seen, each once; 0 is "-". */
+struct names {
+	char		*v[SCAN_NAMES_MAX];
+	int		 n;
 };
 
 /* What a worker found, as the parent keeps it. */
@@ -75,152 +88,382 @@ struct result {
 	float		 score;
 };
 
-static char	*names[SCAN_NAMES_MAX];
-static int	 nnames;
+struct tally {
+	long	 count[SCAN_NAMES_MAX][2];	/* by kind, by verdict */
+	long	 format[SCAN_NAMES_MAX];
+	long	 reason[SCAN_NAMES_MAX];
+	long	 errors, moved, move_errors;
+};
 
-static short
-intern(const char *s)
+/* The workers, and what each has sent that is not yet a whole line. */
+struct crew {
+	int		 jobs;		/* planned; fewer when a fork failed */
+	int		 open;		/* pipes not yet at their end */
+	pid_t		 pid[SCAN_JOBS_MAX];
+	struct pollfd	 pfd[SCAN_JOBS_MAX];
+	struct buf	 pending[SCAN_JOBS_MAX];
+};
+
+/* One run of --scan. */
+struct scan {
+	struct config			*cfg;
+	struct ruleset			*rs;
+	const struct scan_options	*o;
+	FILE				*out;
+	struct list			 list;
+	struct names			 names;
+	struct result			*res;	/* by item index */
+	struct tally			 tally;
+	struct crew			 crew;
+	size_t				 next;	/* first item not reported */
+	size_t				 done;	/* results received */
+	double				 start;
+	double				 shown;	/* progress last shown */
+	int				 progress;
+};
+
+/* One worker: its pipe, and the mbox it has mapped (the messages of one
+ * mbox come in order). */
+struct worker {
+	struct config	*cfg;
+	struct ruleset	*rs;
+	FILE		*out;
+	const char	*path;
+	const char	*map;
+	size_t		 size;
+};
+
+/* the run, in the order it goes */
+static int	 list_all(struct scan *);
+static int	 prepare(struct scan *);
+static int	 start_workers(struct scan *);
+static void	 collect(struct scan *);
+static void	 take_output(struct scan *, int);
+static int	 wait_workers(struct scan *);
+static int	 finish(struct scan *, int);
+static void	 scan_free(struct scan *);
+/* listing */
+static int	 list_path(struct list *, const char *, int, int);
+static int	 list_dir(struct list *, const char *, int, int);
+static int	 list_subdir(struct list *, const char *, char, int);
+static int	 list_mbox(struct list *, const char *, int, off_t);
+static int	 add_item(struct list *, const char *, off_t, size_t, int,
+		    int, char);
+static int	 by_path(const void *, const void *);
+/* judging, in a worker */
+static void	 worker(const struct scan *, int, int) __attribute__((noreturn));
+static void	 judge(struct worker *, const struct item *, size_t);
+static int	 read_item(struct worker *, const struct item *,
+		    struct message *, long long *);
+static long long from_line_time(const char *, size_t);
+/* reporting, in the parent */
+static void	 take_line(struct scan *, char *);
+static void	 emit(struct scan *, size_t);
+static char	*target_folder(const char *, const char *);
+static char	*move_message(const struct item *, const char *);
+static int	 make_maildir(const char *);
+static void	 print_item_path(FILE *, const struct item *);
+static void	 show_progress(const struct scan *, int);
+static void	 print_summary(const struct scan *, double);
+static void	 print_top(const struct scan *, const char *, const long *);
+/* small helpers */
+static short	 intern(struct names *, const char *);
+static char	*join(const char *, const char *);
+static int	 is_dir(const char *);
+static int	 is_maildir(const char *);
+static double	 now_seconds(void);
+
+/*
+ * List, judge in workers, report. The summary is printed even when the
+ * scan could not finish, with what was judged.
+ */
+int
+scan_run(struct config *cfg, struct ruleset *rs, const struct scan_options *o,
+    FILE *out)
 {
-	int	 i;
+	struct scan	 s;
+	int		 rc;
 
-	for (i = 0; i < nnames; i++)
-		if (strcmp(names[i], s) == 0)
-			return (short)i;
-	if (nnames == SCAN_NAMES_MAX || (names[nnames] = strdup(s)) == NULL)
-		return 0;
-	return (short)nnames++;
+	memset(&s, 0, sizeof(s));
+	s.cfg = cfg;
+	s.rs = rs;
+	s.o = o;
+	s.out = out;
+	s.start = now_seconds();
+	if ((rc = list_all(&s)) == 0 && (rc = prepare(&s)) == 0) {
+		rc = start_workers(&s);
+		collect(&s);
+		if (wait_workers(&s) == -1)
+			rc = -1;
+		rc = finish(&s, rc);
+	}
+	scan_free(&s);
+	return rc;
 }
 
-/* --- listing ---------------------------------------------------------------- */
+/* --- the run ------------------------------------------------------------ */
 
+/* List every path given; -1 when one cannot be listed at all. */
 static int
-add_item(struct list *l, const char *path, off_t off, size_t len, int number,
-    int root, char sub)
+list_all(struct scan *s)
 {
-	struct item	*v;
+	const struct scan_options	*o = s->o;
+	char				 real[PATH_MAX], *f;
+	int				 i;
 
-	if (l->n == SCAN_ITEMS_MAX)
-		return -1;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 1024;
-		if ((v = realloc(l->v, l->cap * sizeof(*v))) == NULL)
+	if (o->move_to != NULL && realpath(o->move_to, real) != NULL)
+		s->list.skip = strdup(real);
+	for (i = 0; i < o->npaths; i++) {
+		/* the move-to folder of a Maildir root is skipped too */
+		if (o->move_to != NULL && is_maildir(o->paths[i])) {
+			f = target_folder(o->paths[i], o->move_to);
+			if (f != NULL && realpath(f, real) != NULL) {
+				free(s->list.skip);
+				s->list.skip = strdup(real);
+			}
+			free(f);
+		}
+		if (list_path(&s->list, o->paths[i], -1, 0) == -1) {
+			fprintf(stderr, "backscatter: listing %s: %s\n",
+			    o->paths[i], strerror(errno));
 			return -1;
-		l->v = v;
+		}
 	}
-	v = &l->v[l->n++];
-	v->path = path;
-	v->off = off;
-	v->len = len;
-	v->number = number;
-	v->root = root;
-	v->sub = sub;
 	return 0;
 }
 
-static char *
-join(const char *dir, const char *name)
+/* Compile the rules once for every worker, make room for the results
+ * and decide how many workers. */
+static int
+prepare(struct scan *s)
 {
-	size_t	 dn = strlen(dir), nn = strlen(name);
-	char	*p;
+	const struct scan_options	*o = s->o;
+	size_t				 blocks;
+	long				 cpus;
+	int				 jobs;
 
-	if ((p = malloc(dn + 1 + nn + 1)) == NULL)
-		return NULL;
-	memcpy(p, dir, dn);
-	p[dn] = '/';
-	memcpy(p + dn + 1, name, nn + 1);
-	return p;
+	s->progress = o->progress == -1 ? isatty(STDERR_FILENO) : o->progress;
+	if (s->rs != NULL && rules_compile(s->rs, s->cfg, NULL) == -1) {
+		fprintf(stderr, "backscatter: cannot compile the rules\n");
+		return -1;
+	}
+	if ((s->res = calloc(s->list.n + 1, sizeof(*s->res))) == NULL)
+		return -1;
+	intern(&s->names, "-");
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	jobs = o->jobs > 0 ? o->jobs : cpus > 0 ? (int)cpus : 1;
+	if (jobs > SCAN_JOBS_MAX)
+		jobs = SCAN_JOBS_MAX;
+	blocks = (s->list.n + SCAN_BLOCK - 1) / SCAN_BLOCK;
+	if ((size_t)jobs > blocks)
+		jobs = (int)blocks;
+	s->crew.jobs = jobs < 1 ? 1 : jobs;
+	return 0;
 }
 
+/* Fork the workers, each with its pipe; -1 when one could not be
+ * started (those started still run, so their results are reported). */
 static int
-is_dir(const char *path)
+start_workers(struct scan *s)
+{
+	struct crew	*c = &s->crew;
+	int		 i, k, p[2];
+
+	fflush(s->out);
+	fflush(stderr);
+	for (i = 0; i < c->jobs; i++) {
+		if (pipe(p) == -1 || (c->pid[i] = fork()) == -1) {
+			fprintf(stderr, "backscatter: %s\n", strerror(errno));
+			c->jobs = c->open = i;
+			return -1;
+		}
+		if (c->pid[i] == 0) {
+			close(p[0]);
+			for (k = 0; k < i; k++)
+				close(c->pfd[k].fd);
+			worker(s, i, p[1]);
+		}
+		close(p[1]);
+		c->pfd[i].fd = p[0];
+		c->pfd[i].events = POLLIN;
+		buf_init(&c->pending[i], SCAN_PENDING_MAX);
+	}
+	c->open = c->jobs;
+	return 0;
+}
+
+/* Read the workers' lines until every pipe ends, reporting each message
+ * as soon as every one before it is reported. */
+static void
+collect(struct scan *s)
+{
+	struct crew	*c = &s->crew;
+	int		 i;
+
+	while (c->open > 0) {
+		if (poll(c->pfd, (nfds_t)c->jobs, 250) == -1 && errno != EINTR)
+			break;
+		for (i = 0; i < c->jobs; i++)
+			if (c->pfd[i].fd != -1 && (c->pfd[i].revents &
+			    (POLLIN | POLLHUP | POLLERR)))
+				take_output(s, i);
+		while (s->next < s->list.n && s->res[s->next].state != 0)
+			emit(s, s->next++);
+		if (s->progress && now_seconds() - s->shown >= 0.25) {
+			s->shown = now_seconds();
+			show_progress(s, 0);
+		}
+	}
+}
+
+/* What worker i has written: each whole line is a result. */
+static void
+take_output(struct scan *s, int i)
+{
+	struct crew	*c = &s->crew;
+	struct buf	*in = &c->pending[i];
+	char		 chunk[65536], *nl;
+	size_t		 used = 0;
+	ssize_t		 n;
+
+	n = read(c->pfd[i].fd, chunk, sizeof(chunk));
+	if (n == -1 && errno == EINTR)
+		return;
+	if (n <= 0) {
+		close(c->pfd[i].fd);
+		c->pfd[i].fd = -1;
+		c->open--;
+		return;
+	}
+	buf_append(in, chunk, (size_t)n);
+	while (used < in->len && (nl = memchr(in->data + used, '\n',
+	    in->len - used)) != NULL) {
+		*nl = '\0';
+		take_line(s, in->data + used);
+		s->done++;
+		used = (size_t)(nl - in->data) + 1;
+	}
+	memmove(in->data, in->data + used, in->len - used);
+	in->len -= used;
+}
+
+/* -1 when a worker did not end well. */
+static int
+wait_workers(struct scan *s)
+{
+	struct crew	*c = &s->crew;
+	int		 i, status, rc = 0;
+
+	for (i = 0; i < c->jobs; i++) {
+		if (waitpid(c->pid[i], &status, 0) == -1 ||
+		    !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			rc = -1;
+		buf_free(&c->pending[i]);
+	}
+	return rc;
+}
+
+/* The last progress line, the summary, and the run's answer. */
+static int
+finish(struct scan *s, int rc)
+{
+	const struct tally	*t = &s->tally;
+
+	if (s->progress)
+		show_progress(s, 1);
+	if (s->next < s->list.n && rc == 0) {
+		fprintf(stderr, "backscatter: %zu messages were not judged\n",
+		    s->list.n - s->next);
+		rc = -1;
+	}
+	if (s->o->summary)
+		print_summary(s, now_seconds() - s->start);
+	if (rc == 0 && (s->list.errors > 0 || t->errors > 0 ||
+	    t->move_errors > 0))
+		rc = 1;
+	return rc;
+}
+
+static void
+scan_free(struct scan *s)
+{
+	struct list	*l = &s->list;
+	const char	*prev = NULL;
+	size_t		 k;
+	int		 i;
+
+	free(s->res);
+	free(l->skip);
+	for (i = 0; i < l->nroots; i++)
+		free(l->roots[i]);
+	free(l->roots);
+	/* item paths: Maildir files own theirs, an mbox's are shared */
+	for (k = 0; k < l->n; k++) {
+		if (l->v[k].path != prev)
+			free((void *)l->v[k].path);
+		prev = l->v[k].path;
+	}
+	free(l->v);
+	for (i = 0; i < s->names.n; i++)
+		free(s->names.v[i]);
+}
+
+/* --- listing ------------------------------------------------------------ */
+
+/* A path: a folder (a Maildir, or one holding folders and mbox files),
+ * an mbox, or a file holding one message. Only running out of memory is
+ * -1: what cannot be read is said and counted, and listing goes on. */
+static int
+list_path(struct list *l, const char *path, int root, int depth)
 {
 	struct stat	 st;
+	char		 head[5];
+	int		 fd, rc = 0;
 
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static int
-is_maildir(const char *path)
-{
-	char	*cur = join(path, "cur"), *new = join(path, "new");
-	int	 r = cur && new && (is_dir(cur) || is_dir(new));
-
-	free(cur);
-	free(new);
-	return r;
-}
-
-/* An mbox: split at From_ lines that follow an empty line. */
-static int
-list_mbox(struct list *l, const char *path, int fd, off_t size)
-{
-	const char	*map, *p, *end, *start, *nl;
-	char		*keep;
-	int		 number = 0;
-
-	if (size == 0)
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK)) == -1 ||
+	    fstat(fd, &st) == -1) {
+		fprintf(stderr, "backscatter: %s: %s\n", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		l->errors++;
 		return 0;
-	map = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (map == MAP_FAILED)
-		return -1;
-	if ((keep = strdup(path)) == NULL) {
-		munmap((void *)map, (size_t)size);
-		return -1;
 	}
-	end = map + size;
-	for (p = start = map; ; ) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			p = end;
-		else
-			p = nl + 1;
-		if (p == end || (end - p >= 5 && memcmp(p, "From ", 5) == 0 &&
-		    (p[-2] == '\n' || (p - map >= 3 && p[-2] == '\r' &&
-		    p[-3] == '\n')))) {
-			if (add_item(l, keep, start - map, (size_t)(p - start),
-			    ++number, -1, 'm') == -1)
-				break;
-			start = p;
-			if (p == end)
-				break;
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		if (root == -1 && is_maildir(path)) {
+			char	**v = realloc(l->roots, (size_t)(l->nroots + 1) *
+			    sizeof(*v));
+
+			if (v == NULL)
+				return -1;
+			l->roots = v;
+			if ((v[l->nroots] = strdup(path)) == NULL)
+				return -1;
+			root = l->nroots++;
+		}
+		if (list_dir(l, path, root, depth) == -1) {
+			fprintf(stderr, "backscatter: %s: %s\n", path,
+			    strerror(errno));
+			l->errors++;
+		}
+		return 0;
+	}
+	if (S_ISREG(st.st_mode)) {
+		if (st.st_size >= 5 && read(fd, head, 5) == 5 &&
+		    memcmp(head, "From ", 5) == 0)
+			rc = list_mbox(l, path, fd, st.st_size);
+		else {
+			char	*keep = strdup(path);
+
+			rc = keep == NULL ? -1 :
+			    add_item(l, keep, 0, 0, 0, -1, 'f');
 		}
 	}
-	munmap((void *)map, (size_t)size);
-	return 0;
+	close(fd);
+	return rc;
 }
 
-static int	list_path(struct list *, const char *, int, int);
-
-static int
-list_subdir(struct list *l, const char *dir, char sub, int root)
-{
-	struct dirent	*de;
-	DIR		*d;
-	char		*p;
-
-	if ((d = opendir(dir)) == NULL)
-		return errno == ENOENT ? 0 : -1;
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		if ((p = join(dir, de->d_name)) == NULL ||
-		    add_item(l, p, 0, 0, 0, root, sub) == -1) {
-			free(p);
-			closedir(d);
-			return -1;
-		}
-	}
-	closedir(d);
-	return 0;
-}
-
-/* Sort each folder's files by name, so runs are repeatable. */
-static int
-by_path(const void *a, const void *b)
-{
-	return strcmp(((const struct item *)a)->path,
-	    ((const struct item *)b)->path);
-}
-
+/* A folder: its messages when it is a Maildir, then what is below it. */
 static int
 list_dir(struct list *l, const char *path, int root, int depth)
 {
@@ -276,57 +519,216 @@ list_dir(struct list *l, const char *path, int root, int depth)
 	return rc;
 }
 
+/* A Maildir's cur/ or new/: every name not starting with a dot. */
 static int
-list_path(struct list *l, const char *path, int root, int depth)
+list_subdir(struct list *l, const char *dir, char sub, int root)
 {
-	struct stat	 st;
-	char		 head[5];
-	int		 fd, rc = 0;
+	struct dirent	*de;
+	DIR		*d;
+	char		*p;
 
-	if ((fd = open(path, O_RDONLY | O_NONBLOCK)) == -1 ||
-	    fstat(fd, &st) == -1) {
-		fprintf(stderr, "backscatter: %s: %s\n", path, strerror(errno));
-		if (fd != -1)
-			close(fd);
-		l->errors++;
-		return 0;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		close(fd);
-		if (root == -1 && is_maildir(path)) {
-			char	**v = realloc(l->roots, (size_t)(l->nroots + 1) *
-			    sizeof(*v));
-
-			if (v == NULL)
-				return -1;
-			l->roots = v;
-			if ((v[l->nroots] = strdup(path)) == NULL)
-				return -1;
-			root = l->nroots++;
-		}
-		if (list_dir(l, path, root, depth) == -1) {
-			fprintf(stderr, "backscatter: %s: %s\n", path,
-			    strerror(errno));
-			l->errors++;
-		}
-		return 0;
-	}
-	if (S_ISREG(st.st_mode)) {
-		if (st.st_size >= 5 && read(fd, head, 5) == 5 &&
-		    memcmp(head, "From ", 5) == 0)
-			rc = list_mbox(l, path, fd, st.st_size);
-		else {
-			char	*keep = strdup(path);
-
-			rc = keep == NULL ? -1 :
-			    add_item(l, keep, 0, 0, 0, -1, 'f');
+	if ((d = opendir(dir)) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if ((p = join(dir, de->d_name)) == NULL ||
+		    add_item(l, p, 0, 0, 0, root, sub) == -1) {
+			free(p);
+			closedir(d);
+			return -1;
 		}
 	}
-	close(fd);
-	return rc;
+	closedir(d);
+	return 0;
 }
 
-/* --- judging (in a worker) ----------------------------------------------- */
+/* An mbox: split at From_ lines that follow an empty line. */
+static int
+list_mbox(struct list *l, const char *path, int fd, off_t size)
+{
+	const char	*map, *p, *end, *start, *nl;
+	char		*keep;
+	int		 number = 0;
+
+	if (size == 0)
+		return 0;
+	map = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (map == MAP_FAILED)
+		return -1;
+	if ((keep = strdup(path)) == NULL) {
+		munmap((void *)map, (size_t)size);
+		return -1;
+	}
+	end = map + size;
+	for (p = start = map; ; ) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			p = end;
+		else
+			p = nl + 1;
+		if (p == end || (end - p >= 5 && memcmp(p, "From ", 5) == 0 &&
+		    (p[-2] == '\n' || (p - map >= 3 && p[-2] == '\r' &&
+		    p[-3] == '\n')))) {
+			if (add_item(l, keep, start - map, (size_t)(p - start),
+			    ++number, -1, 'm') == -1)
+				break;
+			start = p;
+			if (p == end)
+				break;
+		}
+	}
+	munmap((void *)map, (size_t)size);
+	return 0;
+}
+
+static int
+add_item(struct list *l, const char *path, off_t off, size_t len, int number,
+    int root, char sub)
+{
+	struct item	*v;
+
+	if (l->n == SCAN_ITEMS_MAX)
+		return -1;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 1024;
+		if ((v = realloc(l->v, l->cap * sizeof(*v))) == NULL)
+			return -1;
+		l->v = v;
+	}
+	v = &l->v[l->n++];
+	v->path = path;
+	v->off = off;
+	v->len = len;
+	v->number = number;
+	v->root = root;
+	v->sub = sub;
+	return 0;
+}
+
+/* Sort each folder's files by name, so runs are repeatable. */
+static int
+by_path(const void *a, const void *b)
+{
+	return strcmp(((const struct item *)a)->path,
+	    ((const struct item *)b)->path);
+}
+
+/* --- judging, in a worker ----------------------------------------------- */
+
+/* Worker w judges its blocks and writes a line for each message to fd. */
+static void
+worker(const struct scan *s, int w, int fd)
+{
+	const struct list	*l = &s->list;
+	struct worker		 wk;
+	size_t			 b, i, stride;
+
+	signal(SIGPIPE, SIG_DFL);
+	memset(&wk, 0, sizeof(wk));
+	wk.cfg = s->cfg;
+	wk.rs = s->rs;
+	if ((wk.out = fdopen(fd, "w")) == NULL)
+		_exit(2);
+	setvbuf(wk.out, NULL, _IOFBF, 65536);
+	stride = (size_t)s->crew.jobs * SCAN_BLOCK;
+	for (b = (size_t)w * SCAN_BLOCK; b < l->n; b += stride) {
+		for (i = b; i < b + SCAN_BLOCK && i < l->n; i++)
+			judge(&wk, &l->v[i], i);
+		fflush(wk.out);
+	}
+	if (fclose(wk.out) == EOF)
+		_exit(2);
+	_exit(0);
+}
+
+/* One result line: index, verdict, score, kind, format, reason; or
+ * index, E, what went wrong. */
+static void
+judge(struct worker *w, const struct item *it, size_t index)
+{
+	struct message	 m;
+	struct analysis	 an;
+	struct verdict	 v;
+	struct arena	 arena;
+	long long	 when;
+
+	if (read_item(w, it, &m, &when) == -1) {
+		fprintf(w->out, "%zu\tE\t%s\n", index, strerror(errno));
+		return;
+	}
+	w->cfg->now = when;
+	arena_init(&arena, LIMIT_ARENA_BYTES);
+	if (message_parse_header(&m, &arena) == -1 ||
+	    anatomy_read(&m, &arena, &an) == -1 ||
+	    score_message(w->cfg, w->rs, &an, &arena, &v) == -1)
+		fprintf(w->out, "%zu\tE\tanalysis failed\n", index);
+	else
+		fprintf(w->out, "%zu\t%d\t%.1f\t%s\t%s\t%s\n", index,
+		    v.backscatter, v.score, anatomy_kind_name(an.kind),
+		    an.format ? an.format : "-", an.reason ? an.reason : "-");
+	arena_free(&arena);
+	message_free(&m);
+}
+
+/* The message's bytes, and when it arrived: a file's modification time,
+ * an mbox message's From_ line date. */
+static int
+read_item(struct worker *w, const struct item *it, struct message *m,
+    long long *when_r)
+{
+	struct stat	 st;
+	int		 fd;
+	size_t		 n;
+
+	*when_r = 0;
+	if (it->sub != 'm') {
+		if ((fd = open(it->path, O_RDONLY | O_NOFOLLOW)) == -1)
+			return -1;
+		if (fstat(fd, &st) == 0)
+			*when_r = (long long)st.st_mtime;
+		if (message_read(fd, m, LIMIT_MESSAGE_BYTES) == -1) {
+			close(fd);
+			message_free(m);
+			return -1;
+		}
+		close(fd);
+		return 0;
+	}
+	if (w->path != it->path) {
+		if (w->map != NULL)
+			munmap((void *)w->map, w->size);
+		w->map = NULL;
+		w->path = it->path;
+		if ((fd = open(it->path, O_RDONLY)) == -1)
+			return -1;
+		if (fstat(fd, &st) == -1 || st.st_size == 0) {
+			close(fd);
+			return -1;
+		}
+		w->size = (size_t)st.st_size;
+		w->map = mmap(NULL, w->size, PROT_READ, MAP_PRIVATE, fd, 0);
+		close(fd);
+		if (w->map == MAP_FAILED) {
+			w->map = NULL;
+			return -1;
+		}
+	}
+	if ((size_t)it->off + it->len > w->size)
+		return -1;		/* the file shrank under us */
+	memset(m, 0, sizeof(*m));
+	buf_init(&m->raw, LIMIT_MESSAGE_BYTES + 1);
+	n = it->len;
+	if (n > LIMIT_MESSAGE_BYTES) {
+		n = LIMIT_MESSAGE_BYTES;
+		m->oversize = 1;
+	}
+	if (buf_append(&m->raw, w->map + it->off, n) == -1) {
+		message_free(m);
+		return -1;
+	}
+	*when_r = from_line_time(w->map + it->off, n);
+	return 0;
+}
 
 /* The date of an mbox From_ line ("From a@b Mon Jan  1 00:00:00 2024"). */
 static long long
@@ -349,142 +751,88 @@ from_line_time(const char *s, size_t n)
 	return (long long)timegm(&tm);
 }
 
-/* The mbox a worker has mapped (messages of one mbox come in order). */
-static struct {
-	const char	*path;
-	const char	*map;
-	size_t		 size;
-} mapped;
+/* --- reporting, in the parent ------------------------------------------- */
 
-static int
-read_item(const struct item *it, struct message *m, long long *when_r)
-{
-	struct stat	 st;
-	int		 fd;
-	size_t		 n;
-
-	*when_r = 0;
-	if (it->sub != 'm') {
-		if ((fd = open(it->path, O_RDONLY | O_NOFOLLOW)) == -1)
-			return -1;
-		if (fstat(fd, &st) == 0)
-			*when_r = (long long)st.st_mtime;
-		if (message_read(fd, m, LIMIT_MESSAGE_BYTES) == -1) {
-			close(fd);
-			message_free(m);
-			return -1;
-		}
-		close(fd);
-		return 0;
-	}
-	if (mapped.path != it->path) {
-		if (mapped.map != NULL)
-			munmap((void *)mapped.map, mapped.size);
-		mapped.map = NULL;
-		mapped.path = it->path;
-		if ((fd = open(it->path, O_RDONLY)) == -1)
-			return -1;
-		if (fstat(fd, &st) == -1 || st.st_size == 0) {
-			close(fd);
-			return -1;
-		}
-		mapped.size = (size_t)st.st_size;
-		mapped.map = mmap(NULL, mapped.size, PROT_READ, MAP_PRIVATE,
-		    fd, 0);
-		close(fd);
-		if (mapped.map == MAP_FAILED) {
-			mapped.map = NULL;
-			return -1;
-		}
-	}
-	if ((size_t)it->off + it->len > mapped.size)
-		return -1;		/* the file shrank under us */
-	memset(m, 0, sizeof(*m));
-	buf_init(&m->raw, LIMIT_MESSAGE_BYTES + 1);
-	n = it->len;
-	if (n > LIMIT_MESSAGE_BYTES) {
-		n = LIMIT_MESSAGE_BYTES;
-		m->oversize = 1;
-	}
-	if (buf_append(&m->raw, mapped.map + it->off, n) == -1) {
-		message_free(m);
-		return -1;
-	}
-	*when_r = from_line_time(mapped.map + it->off, n);
-	return 0;
-}
-
+/* A result line from a worker, into its item's result. */
 static void
-judge(struct config *cfg, struct ruleset *rs, const struct item *it,
-    size_t index, FILE *out)
+take_line(struct scan *s, char *line)
 {
-	struct message	 m;
-	struct analysis	 an;
-	struct verdict	 v;
-	struct arena	 arena;
-	long long	 when;
+	struct result	*r;
+	char		*f[6], *p = line;
+	size_t		 index;
+	int		 k;
 
-	if (read_item(it, &m, &when) == -1) {
-		fprintf(out, "%zu\tE\t%s\n", index, strerror(errno));
+	for (k = 0; k < 6; k++) {
+		f[k] = p;
+		if (p == NULL)
+			continue;
+		if ((p = strchr(p, '\t')) != NULL)
+			*p++ = '\0';
+	}
+	if (f[1] == NULL)
+		return;
+	index = (size_t)strtoull(f[0], NULL, 10);
+	if (index >= s->list.n)
+		return;
+	r = &s->res[index];
+	if (strcmp(f[1], "E") == 0) {
+		r->state = -1;
+		r->reason = intern(&s->names, f[2] ? f[2] : "error");
+		s->tally.errors++;
 		return;
 	}
-	cfg->now = when;
-	arena_init(&arena, LIMIT_ARENA_BYTES);
-	if (message_parse_header(&m, &arena) == -1 ||
-	    anatomy_read(&m, &arena, &an) == -1 ||
-	    score_message(cfg, rs, &an, &arena, &v) == -1)
-		fprintf(out, "%zu\tE\tanalysis failed\n", index);
-	else
-		fprintf(out, "%zu\t%d\t%.1f\t%s\t%s\t%s\n", index,
-		    v.backscatter, v.score, anatomy_kind_name(an.kind),
-		    an.format ? an.format : "-", an.reason ? an.reason : "-");
-	arena_free(&arena);
-	message_free(&m);
+	if (f[5] == NULL)
+		return;
+	r->state = 1;
+	r->backscatter = f[1][0] == '1';
+	r->score = strtof(f[2], NULL);
+	r->kind = intern(&s->names, f[3]);
+	r->format = intern(&s->names, f[4]);
+	r->reason = intern(&s->names, f[5]);
 }
 
+/* Count item i, move it when asked, and print its line. */
 static void
-worker(struct config *cfg, struct ruleset *rs, const struct list *l, int w,
-    int jobs, int fd)
+emit(struct scan *s, size_t i)
 {
-	FILE	*out;
-	size_t	 b, i;
+	const struct scan_options	*o = s->o;
+	const struct item		*it = &s->list.v[i];
+	const struct result		*r = &s->res[i];
+	char *const			*name = s->names.v;
+	struct tally			*t = &s->tally;
+	char				*folder, *dest = NULL;
 
-	signal(SIGPIPE, SIG_DFL);
-	if ((out = fdopen(fd, "w")) == NULL)
-		_exit(2);
-	setvbuf(out, NULL, _IOFBF, 65536);
-	for (b = (size_t)w * SCAN_BLOCK; b < l->n; b += (size_t)jobs *
-	    SCAN_BLOCK) {
-		for (i = b; i < b + SCAN_BLOCK && i < l->n; i++)
-			judge(cfg, rs, &l->v[i], i, out);
-		fflush(out);
+	if (r->state == -1) {
+		fprintf(stderr, "backscatter: %s: %s\n", it->path,
+		    name[r->reason]);
+		return;
 	}
-	if (fclose(out) == EOF)
-		_exit(2);
-	_exit(0);
-}
-
-/* --- moving ------------------------------------------------------------------- */
-
-static int
-make_maildir(const char *dir)
-{
-	static const char *const subs[] = { "cur", "new", "tmp" };
-	char	*p;
-	size_t	 i;
-
-	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
-		return -1;
-	for (i = 0; i < 3; i++) {
-		if ((p = join(dir, subs[i])) == NULL)
-			return -1;
-		if (mkdir(p, 0700) == -1 && errno != EEXIST) {
-			free(p);
-			return -1;
-		}
-		free(p);
+	t->count[r->kind][(int)r->backscatter]++;
+	if (r->backscatter && strcmp(name[r->format], "-") != 0)
+		t->format[r->format]++;
+	if (r->backscatter)
+		t->reason[r->reason]++;
+	if (o->move_to != NULL && r->backscatter && it->root >= 0 &&
+	    it->sub != 'm') {
+		folder = target_folder(s->list.roots[it->root], o->move_to);
+		if (folder == NULL || (dest = move_message(it, folder)) == NULL) {
+			fprintf(stderr, "backscatter: moving %s: %s\n",
+			    it->path, strerror(errno));
+			t->move_errors++;
+		} else
+			t->moved++;
+		free(folder);
 	}
-	return 0;
+	if (!o->summary) {
+		fprintf(s->out, "%s\t%.1f\t%s\t%s\t", r->backscatter ?
+		    "backscatter" : "ok", r->score, name[r->kind],
+		    name[r->reason]);
+		print_item_path(s->out, it);
+		if (dest != NULL)
+			fprintf(s->out, "\tmoved to %s", dest);
+		fputc('\n', s->out);
+	}
+	free(dest);
 }
 
 /* The folder backscatter from root goes to: FOLDER as a path, or the
@@ -549,34 +897,25 @@ move_message(const struct item *it, const char *folder)
 	return dest;
 }
 
-/* --- the parent ---------------------------------------------------------------- */
-
-struct tally {
-	long	 count[SCAN_NAMES_MAX][2];	/* by kind, by verdict */
-	long	 format[SCAN_NAMES_MAX];
-	long	 reason[SCAN_NAMES_MAX];
-	long	 errors, moved, move_errors;
-};
-
-static double
-now_seconds(void)
+static int
+make_maildir(const char *dir)
 {
-	struct timespec	 ts;
+	static const char *const subs[] = { "cur", "new", "tmp" };
+	char	*p;
+	size_t	 i;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void
-show_progress(size_t done, size_t total, double start, int last)
-{
-	double	 t = now_seconds() - start;
-	double	 rate = t > 0 ? (double)done / t : 0;
-	double	 eta = rate > 0 ? (double)(total - done) / rate : 0;
-
-	fprintf(stderr, "\r%zu/%zu  %.0f msg/s  ETA %.0fs   %s", done, total,
-	    rate, eta, last ? "\n" : "");
-	fflush(stderr);
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+		return -1;
+	for (i = 0; i < 3; i++) {
+		if ((p = join(dir, subs[i])) == NULL)
+			return -1;
+		if (mkdir(p, 0700) == -1 && errno != EEXIST) {
+			free(p);
+			return -1;
+		}
+		free(p);
+	}
+	return 0;
 }
 
 static void
@@ -588,298 +927,128 @@ print_item_path(FILE *out, const struct item *it)
 		fputs(it->path, out);
 }
 
-/* A result line from a worker. */
 static void
-take_line(char *line, struct result *res, size_t n, struct tally *t)
+show_progress(const struct scan *s, int last)
 {
-	char	*f[6], *p = line;
-	size_t	 index;
-	int	 k;
+	double	 t = now_seconds() - s->start;
+	double	 rate = t > 0 ? (double)s->done / t : 0;
+	double	 eta = rate > 0 ? (double)(s->list.n - s->done) / rate : 0;
 
-	for (k = 0; k < 6; k++) {
-		f[k] = p;
-		if (p == NULL)
-			continue;
-		if ((p = strchr(p, '\t')) != NULL)
-			*p++ = '\0';
-	}
-	if (f[1] == NULL)
-		return;
-	index = (size_t)strtoull(f[0], NULL, 10);
-	if (index >= n)
-		return;
-	if (strcmp(f[1], "E") == 0) {
-		res[index].state = -1;
-		res[index].reason = intern(f[2] ? f[2] : "error");
-		t->errors++;
-		return;
-	}
-	if (f[5] == NULL)
-		return;
-	res[index].state = 1;
-	res[index].backscatter = f[1][0] == '1';
-	res[index].score = strtof(f[2], NULL);
-	res[index].kind = intern(f[3]);
-	res[index].format = intern(f[4]);
-	res[index].reason = intern(f[5]);
+	fprintf(stderr, "\r%zu/%zu  %.0f msg/s  ETA %.0fs   %s", s->done,
+	    s->list.n, rate, eta, last ? "\n" : "");
+	fflush(stderr);
 }
 
 static void
-emit(const struct scan_options *o, const struct list *l, size_t i,
-    struct result *r, struct tally *t, FILE *out)
+print_summary(const struct scan *s, double secs)
 {
-	const struct item	*it = &l->v[i];
-	char			*folder, *dest = NULL;
-
-	if (r->state == -1) {
-		fprintf(stderr, "backscatter: %s: %s\n", it->path,
-		    names[r->reason]);
-		return;
-	}
-	t->count[r->kind][(int)r->backscatter]++;
-	if (r->backscatter && strcmp(names[r->format], "-") != 0)
-		t->format[r->format]++;
-	if (r->backscatter)
-		t->reason[r->reason]++;
-	if (o->move_to != NULL && r->backscatter && it->root >= 0 &&
-	    it->sub != 'm') {
-		folder = target_folder(l->roots[it->root], o->move_to);
-		if (folder == NULL || (dest = move_message(it, folder)) == NULL) {
-			fprintf(stderr, "backscatter: moving %s: %s\n",
-			    it->path, strerror(errno));
-			t->move_errors++;
-		} else
-			t->moved++;
-		free(folder);
-	}
-	if (!o->summary) {
-		fprintf(out, "%s\t%.1f\t%s\t%s\t", r->backscatter ?
-		    "backscatter" : "ok", r->score, names[r->kind],
-		    names[r->reason]);
-		print_item_path(out, it);
-		if (dest != NULL)
-			fprintf(out, "\tmoved to %s", dest);
-		fputc('\n', out);
-	}
-	free(dest);
-}
-
-static void
-print_top(FILE *out, const char *title, const long *v)
-{
-	int	 order[SCAN_NAMES_MAX], i, j, tmp, shown = 0;
-
-	for (i = 0; i < nnames; i++)
-		order[i] = i;
-	for (i = 1; i < nnames; i++)		/* few names: insertion sort */
-		for (j = i; j > 0 && v[order[j]] > v[order[j - 1]]; j--) {
-			tmp = order[j];
-			order[j] = order[j - 1];
-			order[j - 1] = tmp;
-		}
-	fprintf(out, "%s:\n", title);
-	for (i = 0; i < nnames && shown < 10; i++) {
-		if (v[order[i]] == 0)
-			continue;
-		fprintf(out, "  %-24s %ld\n", names[order[i]], v[order[i]]);
-		shown++;
-	}
-	if (shown == 0)
-		fprintf(out, "  none\n");
-}
-
-static void
-print_summary(FILE *out, const struct tally *t, size_t total, double secs,
-    const struct scan_options *o)
-{
-	long	 yes = 0, no = 0;
-	int	 k;
+	const struct tally	*t = &s->tally;
+	const struct names	*nm = &s->names;
+	FILE			*out = s->out;
+	size_t			 total = s->list.n;
+	long			 yes = 0, no = 0;
+	int			 k;
 
 	fprintf(out, "messages: %zu in %.1fs (%.0f/s)\n", total, secs,
 	    secs > 0 ? (double)total / secs : 0.0);
 	fprintf(out, "%-12s %12s %12s\n", "kind", "backscatter", "ok");
-	for (k = 0; k < nnames; k++) {
+	for (k = 0; k < nm->n; k++) {
 		if (t->count[k][0] == 0 && t->count[k][1] == 0)
 			continue;
-		fprintf(out, "%-12s %12ld %12ld\n", names[k], t->count[k][1],
+		fprintf(out, "%-12s %12ld %12ld\n", nm->v[k], t->count[k][1],
 		    t->count[k][0]);
 		yes += t->count[k][1];
 		no += t->count[k][0];
 	}
 	fprintf(out, "%-12s %12ld %12ld\n", "total", yes, no);
-	print_top(out, "backscatter by format", t->format);
-	print_top(out, "backscatter by reason", t->reason);
+	print_top(s, "backscatter by format", t->format);
+	print_top(s, "backscatter by reason", t->reason);
 	if (t->errors > 0)
 		fprintf(out, "unreadable: %ld\n", t->errors);
-	if (o->move_to != NULL)
+	if (s->o->move_to != NULL)
 		fprintf(out, "moved: %ld%s\n", t->moved, t->move_errors ?
 		    " (some could not be moved: see above)" : "");
 }
 
-int
-scan_run(struct config *cfg, struct ruleset *rs, const struct scan_options *o,
-    FILE *out)
+/* The ten names counted most in v, most first. */
+static void
+print_top(const struct scan *s, const char *title, const long *v)
 {
-	struct list	 l;
-	struct result	*res = NULL;
-	struct tally	*t = NULL;
-	struct pollfd	 pfd[SCAN_JOBS_MAX];
-	struct buf	 in[SCAN_JOBS_MAX];
-	pid_t		 pid[SCAN_JOBS_MAX];
-	char		 chunk[65536], real[PATH_MAX], *nl;
-	size_t		 next = 0, done = 0;
-	double		 start = now_seconds(), last = 0;
-	long		 cpus;
-	int		 jobs, i, open_fds, status, rc = 0, progress;
+	const struct names	*nm = &s->names;
+	int			 order[SCAN_NAMES_MAX], i, j, tmp, shown = 0;
 
-	memset(&l, 0, sizeof(l));
-	memset(pid, 0, sizeof(pid));
-	if (o->move_to != NULL && realpath(o->move_to, real) != NULL)
-		l.skip = strdup(real);
-	for (i = 0; i < o->npaths; i++) {
-		/* the move-to folder of a Maildir root is skipped too */
-		if (o->move_to != NULL && is_maildir(o->paths[i])) {
-			char	*f = target_folder(o->paths[i], o->move_to);
+	for (i = 0; i < nm->n; i++)
+		order[i] = i;
+	for (i = 1; i < nm->n; i++)		/* few names: insertion sort */
+		for (j = i; j > 0 && v[order[j]] > v[order[j - 1]]; j--) {
+			tmp = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = tmp;
+		}
+	fprintf(s->out, "%s:\n", title);
+	for (i = 0; i < nm->n && shown < 10; i++) {
+		if (v[order[i]] == 0)
+			continue;
+		fprintf(s->out, "  %-24s %ld\n", nm->v[order[i]], v[order[i]]);
+		shown++;
+	}
+	if (shown == 0)
+		fprintf(s->out, "  none\n");
+}
 
-			if (f != NULL && realpath(f, real) != NULL) {
-				free(l.skip);
-				l.skip = strdup(real);
-			}
-			free(f);
-		}
-		if (list_path(&l, o->paths[i], -1, 0) == -1) {
-			fprintf(stderr, "backscatter: listing %s: %s\n",
-			    o->paths[i], strerror(errno));
-			rc = -1;
-			goto out;
-		}
-	}
-	progress = o->progress == -1 ? isatty(STDERR_FILENO) : o->progress;
-	if (rs != NULL && rules_compile(rs, cfg, NULL) == -1) {
-		fprintf(stderr, "backscatter: cannot compile the rules\n");
-		rc = -1;
-		goto out;
-	}
-	if ((res = calloc(l.n + 1, sizeof(*res))) == NULL ||
-	    (t = calloc(1, sizeof(*t))) == NULL) {
-		rc = -1;
-		goto out;
-	}
-	intern("-");
-	cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	jobs = o->jobs > 0 ? o->jobs : cpus > 0 ? (int)cpus : 1;
-	if (jobs > SCAN_JOBS_MAX)
-		jobs = SCAN_JOBS_MAX;
-	if ((size_t)jobs > (l.n + SCAN_BLOCK - 1) / SCAN_BLOCK)
-		jobs = (int)((l.n + SCAN_BLOCK - 1) / SCAN_BLOCK);
-	if (jobs < 1)
-		jobs = 1;
-	fflush(out);
-	fflush(stderr);
-	for (i = 0; i < jobs; i++) {
-		int	 p[2];
+/* --- small helpers ------------------------------------------------------ */
 
-		if (pipe(p) == -1 || (pid[i] = fork()) == -1) {
-			fprintf(stderr, "backscatter: %s\n", strerror(errno));
-			jobs = i;
-			rc = -1;
-			break;
-		}
-		if (pid[i] == 0) {
-			int	 k;
+static short
+intern(struct names *nm, const char *s)
+{
+	int	 i;
 
-			close(p[0]);
-			for (k = 0; k < i; k++)
-				close(pfd[k].fd);
-			worker(cfg, rs, &l, i, jobs, p[1]);
-		}
-		close(p[1]);
-		pfd[i].fd = p[0];
-		pfd[i].events = POLLIN;
-		buf_init(&in[i], 16u * 1024 * 1024);
-	}
-	open_fds = jobs;
-	while (open_fds > 0) {
-		if (poll(pfd, (nfds_t)jobs, 250) == -1 && errno != EINTR)
-			break;
-		for (i = 0; i < jobs; i++) {
-			ssize_t	 n;
+	for (i = 0; i < nm->n; i++)
+		if (strcmp(nm->v[i], s) == 0)
+			return (short)i;
+	if (nm->n == SCAN_NAMES_MAX || (nm->v[nm->n] = strdup(s)) == NULL)
+		return 0;
+	return (short)nm->n++;
+}
 
-			if (pfd[i].fd == -1 ||
-			    !(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
-				continue;
-			n = read(pfd[i].fd, chunk, sizeof(chunk));
-			if (n == -1 && errno == EINTR)
-				continue;
-			if (n <= 0) {
-				close(pfd[i].fd);
-				pfd[i].fd = -1;
-				open_fds--;
-				continue;
-			}
-			buf_append(&in[i], chunk, (size_t)n);
-			{
-				size_t	 used = 0;
+static char *
+join(const char *dir, const char *name)
+{
+	size_t	 dn = strlen(dir), nn = strlen(name);
+	char	*p;
 
-				while (used < in[i].len && (nl = memchr(
-				    in[i].data + used, '\n', in[i].len -
-				    used)) != NULL) {
-					*nl = '\0';
-					take_line(in[i].data + used, res, l.n,
-					    t);
-					done++;
-					used = (size_t)(nl - in[i].data) + 1;
-				}
-				memmove(in[i].data, in[i].data + used,
-				    in[i].len - used);
-				in[i].len -= used;
-			}
-		}
-		while (next < l.n && res[next].state != 0)
-			emit(o, &l, next, &res[next], t, out), next++;
-		if (progress && now_seconds() - last >= 0.25) {
-			last = now_seconds();
-			show_progress(done, l.n, start, 0);
-		}
-	}
-	for (i = 0; i < jobs; i++) {
-		if (waitpid(pid[i], &status, 0) == -1 || !WIFEXITED(status) ||
-		    WEXITSTATUS(status) != 0)
-			rc = -1;
-		buf_free(&in[i]);
-	}
-	if (progress)
-		show_progress(done, l.n, start, 1);
-	if (next < l.n && rc == 0) {
-		fprintf(stderr, "backscatter: %zu messages were not judged\n",
-		    l.n - next);
-		rc = -1;
-	}
-	if (o->summary)
-		print_summary(out, t, l.n, now_seconds() - start, o);
-	if (rc == 0 && (l.errors > 0 || t->errors > 0 || t->move_errors > 0))
-		rc = 1;
-out:
-	free(res);
-	free(t);
-	free(l.skip);
-	for (i = 0; i < l.nroots; i++)
-		free(l.roots[i]);
-	free(l.roots);
-	/* item paths: Maildir files own theirs, an mbox's are shared */
-	{
-		const char	*prev = NULL;
-		size_t		 k;
+	if ((p = malloc(dn + 1 + nn + 1)) == NULL)
+		return NULL;
+	memcpy(p, dir, dn);
+	p[dn] = '/';
+	memcpy(p + dn + 1, name, nn + 1);
+	return p;
+}
 
-		for (k = 0; k < l.n; k++) {
-			if (l.v[k].path != prev)
-				free((void *)l.v[k].path);
-			prev = l.v[k].path;
-		}
-	}
-	free(l.v);
-	for (i = 0; i < nnames; i++)
-		free(names[i]);
-	nnames = 0;
-	return rc;
+static int
+is_dir(const char *path)
+{
+	struct stat	 st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int
+is_maildir(const char *path)
+{
+	char	*cur = join(path, "cur"), *new = join(path, "new");
+	int	 r = cur && new && (is_dir(cur) || is_dir(new));
+
+	free(cur);
+	free(new);
+	return r;
+}
+
+static double
+now_seconds(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
