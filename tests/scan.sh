@@ -97,6 +97,51 @@ if command -v script > /dev/null 2>&1; then
 	check "progress on a terminal: done/total, rate, ETA" grep -q '/[0-9]* *[0-9]* msg/s *ETA' "$T/tty"
 fi
 
+# folder links: followed, and each folder read once however it is reached
+loop=$T/loop
+shared=$T/shared
+for f in "$loop" "$loop/.Archive" "$loop/Nested" "$shared"; do
+	mkdir -p "$f/cur" "$f/new" "$f/tmp"
+done
+cp "$bad" "$loop/cur/1.host:2,S"
+cp "$plain" "$loop/.Archive/cur/2.host:2,S"
+cp "$good" "$loop/Nested/new/3.host"
+cp "$a/notice-virus.eml" "$shared/cur/4.host:2,S"
+cp "$plain" "$loop/tmp/5.host"
+ln -s . "$loop/.Loop"
+ln -s .. "$loop/Nested/up"
+ln -s "$loop" "$loop/Nested/again"
+ln -s "$loop/tmp" "$loop/.Tmp"
+ln -s "$shared" "$loop/.Shared"
+timeout 60 "$BACKSCATTER" --config "$conf" --scan "$loop" "$loop/.Archive" \
+    "$shared" > "$T/out" 2> "$T/err"
+is "$?" 0 "folder links in loops, a linked Maildir, a path given twice: 0, and in time"
+is "$(wc -l < "$T/out" | tr -d ' ')" 4 "each message once, however often its folder is reached"
+check "the message of a Maildir linked as a folder is judged" grep -q '/4.host:2,S$' "$T/out"
+check "a message being delivered (tmp/) is not read, not even through a link" \
+    sh -c "! grep -q 5.host '$T/out'"
+check "nothing said on stderr" test ! -s "$T/err"
+
+# what is not a regular file among the messages: named, never read
+mkfifo "$loop/cur/6.host:2,S"
+ln -s 1.host:2,S "$loop/cur/7.host:2,S"
+timeout 60 "$BACKSCATTER" --config "$conf" --scan "$loop" > "$T/out" 2> "$T/err"
+is "$?" 1 "a FIFO and a link among the messages: 1, and in time"
+is "$(wc -l < "$T/out" | tr -d ' ')" 4 "... the other messages judged"
+check "... the FIFO named, not read" grep -q '6.host:2,S: not a regular file$' "$T/err"
+check "... the link named, not followed" grep -q '7.host:2,S: a symbolic link, not followed$' "$T/err"
+rm "$loop/cur/6.host:2,S" "$loop/cur/7.host:2,S"
+mkfifo "$T/fifo"
+timeout 60 "$BACKSCATTER" --config "$conf" --scan "$T/fifo" "$md" > "$T/out" 2> "$T/err"
+is "$?" 1 "a FIFO as a path: 1, and in time"
+check "... named" grep -q 'fifo: not a folder, an mbox or a message file$' "$T/err"
+check "... the other path scanned" test -s "$T/out"
+cp "$good" "$T/good.eml"
+ln -s good.eml "$T/linked.eml"
+bs --config "$conf" --scan "$T/linked.eml" > "$T/out"
+is "$?" 0 "a link to a message file given as a path: 0"
+is "$(cut -f1 "$T/out")" ok "... the message it links to judged"
+
 bs --config "$conf" --scan "$T/nonexistent" > /dev/null 2> "$T/err"
 is "$?" 1 "an unreadable path: 1, the rest still scanned"
 check "... and named" grep -q nonexistent "$T/err"

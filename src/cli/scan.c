@@ -24,6 +24,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <search.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -70,8 +71,16 @@ struct list {
 	size_t		 n, cap;
 	char		**roots;	/* Maildir roots given */
 	int		 nroots;
-	char		*skip;		/* the --move-to folder, real path */
+	const char	*move_to;	/* the folder backscatter moves to */
+	void		*seen;		/* folders and files listed, by
+					 * struct fileid (a tsearch tree) */
 	int		 errors;
+};
+
+/* A file, whatever its names. */
+struct fileid {
+	dev_t		 dev;
+	ino_t		 ino;
 };
 
 /* The kind, format and reason names seen, each once; 0 is "-". */
@@ -145,16 +154,22 @@ static void	 scan_free(struct scan *);
 /* listing */
 static int	 list_path(struct list *, const char *, int, int);
 static int	 list_dir(struct list *, const char *, int, int);
-static int	 list_subdir(struct list *, const char *, char, int);
+static int	 add_root(struct list *, const char *);
+static int	 list_subdir(struct list *, const char *, const char *, char,
+		    int);
 static int	 list_mbox(struct list *, const char *, int, off_t);
 static int	 add_item(struct list *, const char *, off_t, size_t, int,
 		    int, char);
 static int	 by_path(const void *, const void *);
+static int	 seen_before(struct list *, const struct stat *);
+static int	 by_fileid(const void *, const void *);
 /* judging, in a worker */
 static void	 worker(const struct scan *, int, int) __attribute__((noreturn));
 static void	 judge(struct worker *, const struct item *, size_t);
 static int	 read_item(struct worker *, const struct item *,
-		    struct message *, long long *);
+		    struct message *, long long *, const char **);
+static int	 read_file(const struct item *, struct message *, long long *,
+		    const char **);
 static long long from_line_time(const char *, size_t);
 /* reporting, in the parent */
 static void	 take_line(struct scan *, char *);
@@ -169,6 +184,7 @@ static void	 print_top(const struct scan *, const char *, const long *);
 /* small helpers */
 static short	 intern(struct names *, const char *);
 static char	*join(const char *, const char *);
+static int	 is_folder_path(const char *);
 static int	 is_dir(const char *);
 static int	 is_maildir(const char *);
 static double	 now_seconds(void);
@@ -208,21 +224,16 @@ static int
 list_all(struct scan *s)
 {
 	const struct scan_options	*o = s->o;
-	char				 real[PATH_MAX], *f;
+	struct stat			 st;
 	int				 i;
 
-	if (o->move_to != NULL && realpath(o->move_to, real) != NULL)
-		s->list.skip = strdup(real);
+	/* the folder moved to is not listed: a path here, and the
+	 * Maildir++ folder of each Maildir as add_root finds it */
+	s->list.move_to = o->move_to;
+	if (o->move_to != NULL && is_folder_path(o->move_to) &&
+	    stat(o->move_to, &st) == 0 && seen_before(&s->list, &st) == -1)
+		return -1;
 	for (i = 0; i < o->npaths; i++) {
-		/* the move-to folder of a Maildir root is skipped too */
-		if (o->move_to != NULL && is_maildir(o->paths[i])) {
-			f = target_folder(o->paths[i], o->move_to);
-			if (f != NULL && realpath(f, real) != NULL) {
-				free(s->list.skip);
-				s->list.skip = strdup(real);
-			}
-			free(f);
-		}
 		if (list_path(&s->list, o->paths[i], -1, 0) == -1) {
 			fprintf(stderr, "backscatter: listing %s: %s\n",
 			    o->paths[i], strerror(errno));
@@ -393,7 +404,7 @@ scan_free(struct scan *s)
 	int		 i;
 
 	free(s->res);
-	free(l->skip);
+	tdestroy(l->seen, free);
 	for (i = 0; i < l->nroots; i++)
 		free(l->roots[i]);
 	free(l->roots);
@@ -410,9 +421,14 @@ scan_free(struct scan *s)
 
 /* --- listing ------------------------------------------------------------ */
 
-/* A path: a folder (a Maildir, or one holding folders and mbox files),
- * an mbox, or a file holding one message. Only running out of memory is
- * -1: what cannot be read is said and counted, and listing goes on. */
+/*
+ * A path: a folder (a Maildir, or one holding folders and mbox files),
+ * an mbox, or a file holding one message. Symbolic links are followed,
+ * and each folder and file is listed once, however often it is reached
+ * (a link to a folder above it, two links to one folder, a path given
+ * twice). Only running out of memory is -1: what cannot be read is said
+ * and counted, and listing goes on.
+ */
 static int
 list_path(struct list *l, const char *path, int root, int depth)
 {
@@ -420,7 +436,8 @@ list_path(struct list *l, const char *path, int root, int depth)
 	char		 head[5];
 	int		 fd, rc = 0;
 
-	if ((fd = open(path, O_RDONLY | O_NONBLOCK)) == -1 ||
+	/* not blocking: a FIFO is opened, found out and closed */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY)) == -1 ||
 	    fstat(fd, &st) == -1) {
 		fprintf(stderr, "backscatter: %s: %s\n", path, strerror(errno));
 		if (fd != -1)
@@ -428,19 +445,22 @@ list_path(struct list *l, const char *path, int root, int depth)
 		l->errors++;
 		return 0;
 	}
+	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
+		fprintf(stderr, "backscatter: %s: not a folder, an mbox or a "
+		    "message file\n", path);
+		close(fd);
+		l->errors++;
+		return 0;
+	}
+	if ((rc = seen_before(l, &st)) != 0) {
+		close(fd);
+		return rc == 1 ? 0 : -1;
+	}
 	if (S_ISDIR(st.st_mode)) {
 		close(fd);
-		if (root == -1 && is_maildir(path)) {
-			char	**v = realloc(l->roots, (size_t)(l->nroots + 1) *
-			    sizeof(*v));
-
-			if (v == NULL)
-				return -1;
-			l->roots = v;
-			if ((v[l->nroots] = strdup(path)) == NULL)
-				return -1;
-			root = l->nroots++;
-		}
+		if (root == -1 && is_maildir(path) &&
+		    (root = add_root(l, path)) == -1)
+			return -1;
 		if (list_dir(l, path, root, depth) == -1) {
 			fprintf(stderr, "backscatter: %s: %s\n", path,
 			    strerror(errno));
@@ -448,19 +468,42 @@ list_path(struct list *l, const char *path, int root, int depth)
 		}
 		return 0;
 	}
-	if (S_ISREG(st.st_mode)) {
-		if (st.st_size >= 5 && read(fd, head, 5) == 5 &&
-		    memcmp(head, "From ", 5) == 0)
-			rc = list_mbox(l, path, fd, st.st_size);
-		else {
-			char	*keep = strdup(path);
+	if (st.st_size >= 5 && read(fd, head, 5) == 5 &&
+	    memcmp(head, "From ", 5) == 0)
+		rc = list_mbox(l, path, fd, st.st_size);
+	else {
+		char	*keep = strdup(path);
 
-			rc = keep == NULL ? -1 :
-			    add_item(l, keep, 0, 0, 0, -1, 'f');
-		}
+		rc = keep == NULL ? -1 : add_item(l, keep, 0, 0, 0, -1, 'f');
 	}
 	close(fd);
 	return rc;
+}
+
+/* A Maildir given or found below a folder that is none: where its
+ * backscatter moves to, and so the folder it moves to is not listed. */
+static int
+add_root(struct list *l, const char *path)
+{
+	struct stat	 st;
+	char		**v, *target;
+
+	if ((v = realloc(l->roots, (size_t)(l->nroots + 1) * sizeof(*v))) ==
+	    NULL)
+		return -1;
+	l->roots = v;
+	if ((v[l->nroots] = strdup(path)) == NULL)
+		return -1;
+	if (l->move_to != NULL) {
+		if ((target = target_folder(path, l->move_to)) == NULL)
+			return -1;
+		if (stat(target, &st) == 0 && seen_before(l, &st) == -1) {
+			free(target);
+			return -1;
+		}
+		free(target);
+	}
+	return l->nroots++;
 }
 
 /* A folder: its messages when it is a Maildir, then what is below it. */
@@ -468,24 +511,19 @@ static int
 list_dir(struct list *l, const char *path, int root, int depth)
 {
 	struct dirent	*de;
-	char		*p, real[PATH_MAX];
+	char		*p;
 	DIR		*d;
 	size_t		 first;
 	int		 rc = 0;
 
-	if (l->skip != NULL && realpath(path, real) != NULL &&
-	    strcmp(real, l->skip) == 0)
-		return 0;
 	if (is_maildir(path)) {
 		first = l->n;
-		p = join(path, "new");
-		if (p == NULL || list_subdir(l, p, 'n', root) == -1)
+		if (list_subdir(l, path, "new", 'n', root) == -1)
 			rc = -1;
-		free(p);
-		p = join(path, "cur");
-		if (p == NULL || list_subdir(l, p, 'c', root) == -1)
+		if (list_subdir(l, path, "cur", 'c', root) == -1)
 			rc = -1;
-		free(p);
+		if (list_subdir(l, path, "tmp", 0, root) == -1)
+			rc = -1;
 		qsort(l->v + first, l->n - first, sizeof(*l->v), by_path);
 	}
 	if (depth >= SCAN_DEPTH_MAX)
@@ -519,16 +557,37 @@ list_dir(struct list *l, const char *path, int root, int depth)
 	return rc;
 }
 
-/* A Maildir's cur/ or new/: every name not starting with a dot. */
+/*
+ * A Maildir's cur/ or new/: every name not starting with a dot (each is
+ * opened as a message only when judged, and only when a regular file).
+ * tmp/ (sub 0) is only marked as listed: messages being delivered are not
+ * read, not even through a link to it.
+ */
 static int
-list_subdir(struct list *l, const char *dir, char sub, int root)
+list_subdir(struct list *l, const char *maildir, const char *name, char sub,
+    int root)
 {
 	struct dirent	*de;
+	struct stat	 st;
 	DIR		*d;
-	char		*p;
+	char		*dir, *p;
+	int		 fd, seen, rc = -1;
 
-	if ((d = opendir(dir)) == NULL)
-		return errno == ENOENT ? 0 : -1;
+	if ((dir = join(maildir, name)) == NULL)
+		return -1;
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY)) == -1) {
+		rc = errno == ENOENT || sub == 0 ? 0 : -1;
+		goto out;
+	}
+	if (fstat(fd, &st) == -1 || (seen = seen_before(l, &st)) == -1) {
+		close(fd);
+		goto out;
+	}
+	if (seen || sub == 0 || (d = fdopendir(fd)) == NULL) {
+		close(fd);
+		rc = seen || sub == 0 ? 0 : -1;
+		goto out;
+	}
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
@@ -536,11 +595,14 @@ list_subdir(struct list *l, const char *dir, char sub, int root)
 		    add_item(l, p, 0, 0, 0, root, sub) == -1) {
 			free(p);
 			closedir(d);
-			return -1;
+			goto out;
 		}
 	}
 	closedir(d);
-	return 0;
+	rc = 0;
+out:
+	free(dir);
+	return rc;
 }
 
 /* An mbox: split at From_ lines that follow an empty line. */
@@ -613,6 +675,38 @@ by_path(const void *a, const void *b)
 	    ((const struct item *)b)->path);
 }
 
+/* 1 when the file was listed before, 0 when not (it is now marked), -1
+ * out of memory. */
+static int
+seen_before(struct list *l, const struct stat *st)
+{
+	struct fileid	*id, **found;
+
+	if ((id = malloc(sizeof(*id))) == NULL)
+		return -1;
+	id->dev = st->st_dev;
+	id->ino = st->st_ino;
+	if ((found = tsearch(id, &l->seen, by_fileid)) == NULL) {
+		free(id);
+		return -1;
+	}
+	if (*found != id) {
+		free(id);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+by_fileid(const void *a, const void *b)
+{
+	const struct fileid	*x = a, *y = b;
+
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	return x->ino < y->ino ? -1 : x->ino > y->ino;
+}
+
 /* --- judging, in a worker ----------------------------------------------- */
 
 /* Worker w judges its blocks and writes a line for each message to fd. */
@@ -650,10 +744,11 @@ judge(struct worker *w, const struct item *it, size_t index)
 	struct analysis	 an;
 	struct verdict	 v;
 	struct arena	 arena;
+	const char	*why;
 	long long	 when;
 
-	if (read_item(w, it, &m, &when) == -1) {
-		fprintf(w->out, "%zu\tE\t%s\n", index, strerror(errno));
+	if (read_item(w, it, &m, &when, &why) == -1) {
+		fprintf(w->out, "%zu\tE\t%s\n", index, why);
 		return;
 	}
 	w->cfg->now = when;
@@ -671,36 +766,28 @@ judge(struct worker *w, const struct item *it, size_t index)
 }
 
 /* The message's bytes, and when it arrived: a file's modification time,
- * an mbox message's From_ line date. */
+ * an mbox message's From_ line date. -1 with why_r said otherwise. */
 static int
 read_item(struct worker *w, const struct item *it, struct message *m,
-    long long *when_r)
+    long long *when_r, const char **why_r)
 {
 	struct stat	 st;
 	int		 fd;
 	size_t		 n;
 
 	*when_r = 0;
-	if (it->sub != 'm') {
-		if ((fd = open(it->path, O_RDONLY | O_NOFOLLOW)) == -1)
-			return -1;
-		if (fstat(fd, &st) == 0)
-			*when_r = (long long)st.st_mtime;
-		if (message_read(fd, m, LIMIT_MESSAGE_BYTES) == -1) {
-			close(fd);
-			message_free(m);
-			return -1;
-		}
-		close(fd);
-		return 0;
-	}
+	*why_r = "cannot be read";
+	if (it->sub != 'm')
+		return read_file(it, m, when_r, why_r);
 	if (w->path != it->path) {
 		if (w->map != NULL)
 			munmap((void *)w->map, w->size);
 		w->map = NULL;
 		w->path = it->path;
-		if ((fd = open(it->path, O_RDONLY)) == -1)
+		if ((fd = open(it->path, O_RDONLY)) == -1) {
+			*why_r = strerror(errno);
 			return -1;
+		}
 		if (fstat(fd, &st) == -1 || st.st_size == 0) {
 			close(fd);
 			return -1;
@@ -727,6 +814,45 @@ read_item(struct worker *w, const struct item *it, struct message *m,
 		return -1;
 	}
 	*when_r = from_line_time(w->map + it->off, n);
+	return 0;
+}
+
+/*
+ * A message file, opened once and read only when it is a regular file (a
+ * FIFO would block the worker, a device never end). A Maildir's message
+ * is never read through a symbolic link: it is the file --move-to moves.
+ */
+static int
+read_file(const struct item *it, struct message *m, long long *when_r,
+    const char **why_r)
+{
+	struct stat	 st;
+	int		 fd;
+
+	if ((fd = open(it->path, O_RDONLY | O_NONBLOCK | O_NOCTTY |
+	    (it->sub == 'f' ? 0 : O_NOFOLLOW))) == -1) {
+		*why_r = errno == ELOOP && it->sub != 'f' ?
+		    "a symbolic link, not followed" : strerror(errno);
+		return -1;
+	}
+	if (fstat(fd, &st) == -1)
+		*why_r = strerror(errno);
+	else if (!S_ISREG(st.st_mode))
+		*why_r = "not a regular file";
+	else
+		*why_r = NULL;
+	if (*why_r != NULL) {
+		close(fd);
+		return -1;
+	}
+	*when_r = (long long)st.st_mtime;
+	if (message_read(fd, m, LIMIT_MESSAGE_BYTES) == -1) {
+		*why_r = strerror(errno);
+		close(fd);
+		message_free(m);
+		return -1;
+	}
+	close(fd);
 	return 0;
 }
 
@@ -842,8 +968,7 @@ target_folder(const char *root, const char *folder)
 {
 	char	*name, *p;
 
-	if (folder[0] == '/' || strncmp(folder, "./", 2) == 0 ||
-	    strncmp(folder, "../", 3) == 0)
+	if (is_folder_path(folder))
 		return strdup(folder);
 	if (folder[0] == '.')
 		return join(root, folder);
@@ -1023,6 +1148,14 @@ join(const char *dir, const char *name)
 	p[dn] = '/';
 	memcpy(p + dn + 1, name, nn + 1);
 	return p;
+}
+
+/* FOLDER of --move-to names a folder itself, not a Maildir++ one. */
+static int
+is_folder_path(const char *folder)
+{
+	return folder[0] == '/' || strncmp(folder, "./", 2) == 0 ||
+	    strncmp(folder, "../", 3) == 0;
 }
 
 static int
