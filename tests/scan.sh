@@ -142,6 +142,36 @@ bs --config "$conf" --scan "$T/linked.eml" > "$T/out"
 is "$?" 0 "a link to a message file given as a path: 0"
 is "$(cut -f1 "$T/out")" ok "... the message it links to judged"
 
+# an mbox cut short after it was listed: the messages no longer there are
+# named, the others judged, and the scan goes on. Listing goes on to
+# write more errors than a pipe holds, so it waits, the mbox listed,
+# until the test has cut the mbox and reads on.
+cut=$T/cut.mbox
+cp "$mbox" "$cut"
+size=$(wc -c < "$cut")
+missing=$T
+while [ ${#missing} -lt 3800 ]; do missing=$missing/no-such-folder; done
+set --
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24; do
+	set -- "$@" "$missing"
+done
+mkfifo "$T/errors"
+"$BACKSCATTER" --config "$conf" --scan --jobs 1 "$cut" "$@" "$md" \
+    > "$T/out" 2> "$T/errors" &
+pid=$!
+exec 3< "$T/errors"
+read -r first <&3
+truncate -s $((size / 2)) "$cut"
+cat <&3 > "$T/err"
+exec 3<&-
+wait "$pid"
+is "$?" 1 "an mbox cut short after it was listed: 1"
+check "... its first message judged" grep -q 'cut.mbox#1$' "$T/out"
+check "... the second named" grep -q 'cut.mbox#2: the mbox changed since it was listed$' "$T/err"
+check "... the third named" grep -q 'cut.mbox#3: the mbox changed since it was listed$' "$T/err"
+check "... and the scan went on" grep -q '/cur/2.host:2,S$' "$T/out"
+set --
+
 bs --config "$conf" --scan "$T/nonexistent" > /dev/null 2> "$T/err"
 is "$?" 1 "an unreadable path: 1, the rest still scanned"
 check "... and named" grep -q nonexistent "$T/err"

@@ -15,14 +15,12 @@
  * struct worker. Nothing lives in file-level variables.
  */
 #include <sys/types.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <poll.h>
 #include <search.h>
 #include <signal.h>
@@ -131,15 +129,14 @@ struct scan {
 	int				 progress;
 };
 
-/* One worker: its pipe, and the mbox it has mapped (the messages of one
+/* One worker: its pipe, and the mbox it has open (the messages of one
  * mbox come in order). */
 struct worker {
 	struct config	*cfg;
 	struct ruleset	*rs;
 	FILE		*out;
-	const char	*path;
-	const char	*map;
-	size_t		 size;
+	const char	*mbox;
+	int		 fd;
 };
 
 /* the run, in the order it goes */
@@ -157,7 +154,7 @@ static int	 list_dir(struct list *, const char *, int, int);
 static int	 add_root(struct list *, const char *);
 static int	 list_subdir(struct list *, const char *, const char *, char,
 		    int);
-static int	 list_mbox(struct list *, const char *, int, off_t);
+static int	 list_mbox(struct list *, const char *, int);
 static int	 add_item(struct list *, const char *, off_t, size_t, int,
 		    int, char);
 static int	 by_path(const void *, const void *);
@@ -165,11 +162,12 @@ static int	 seen_before(struct list *, const struct stat *);
 static int	 by_fileid(const void *, const void *);
 /* judging, in a worker */
 static void	 worker(const struct scan *, int, int) __attribute__((noreturn));
-static void	 judge(struct worker *, const struct item *, size_t);
-static int	 read_item(struct worker *, const struct item *,
-		    struct message *, long long *, const char **);
+static void	 judge(struct worker *, const struct list *, size_t);
 static int	 read_file(const struct item *, struct message *, long long *,
 		    const char **);
+static int	 read_mbox_message(struct worker *, const struct item *, int,
+		    struct message *, long long *, const char **);
+static ssize_t	 read_at(int, char *, size_t, off_t);
 static long long from_line_time(const char *, size_t);
 /* reporting, in the parent */
 static void	 take_line(struct scan *, char *);
@@ -470,7 +468,7 @@ list_path(struct list *l, const char *path, int root, int depth)
 	}
 	if (st.st_size >= 5 && read(fd, head, 5) == 5 &&
 	    memcmp(head, "From ", 5) == 0)
-		rc = list_mbox(l, path, fd, st.st_size);
+		rc = list_mbox(l, path, fd);
 	else {
 		char	*keep = strdup(path);
 
@@ -605,42 +603,73 @@ out:
 	return rc;
 }
 
-/* An mbox: split at From_ lines that follow an empty line. */
+/*
+ * An mbox, read in pieces from its start, never mapped (an mbox cut short
+ * while mapped would kill the scan with SIGBUS): a message starts at each
+ * From_ line that follows a blank line (empty, or a lone CR before LF).
+ * Only the first five bytes of a line are looked at one by one.
+ */
 static int
-list_mbox(struct list *l, const char *path, int fd, off_t size)
+list_mbox(struct list *l, const char *path, int fd)
 {
-	const char	*map, *p, *end, *start, *nl;
+	char		 b[65536], first = 0;
+	const char	*nl;
 	char		*keep;
-	int		 number = 0;
+	off_t		 base = 0, start = 0, line = 0;
+	size_t		 i, n;
+	ssize_t		 got;
+	int		 col = 0, from = 0, number = 0, failed = 0;
 
-	if (size == 0)
-		return 0;
-	map = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (map == MAP_FAILED)
+	if ((keep = strdup(path)) == NULL)
 		return -1;
-	if ((keep = strdup(path)) == NULL) {
-		munmap((void *)map, (size_t)size);
-		return -1;
-	}
-	end = map + size;
-	for (p = start = map; ; ) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			p = end;
-		else
-			p = nl + 1;
-		if (p == end || (end - p >= 5 && memcmp(p, "From ", 5) == 0 &&
-		    (p[-2] == '\n' || (p - map >= 3 && p[-2] == '\r' &&
-		    p[-3] == '\n')))) {
-			if (add_item(l, keep, start - map, (size_t)(p - start),
-			    ++number, -1, 'm') == -1)
-				break;
-			start = p;
-			if (p == end)
-				break;
+	for (;;) {
+		if ((got = pread(fd, b, sizeof(b), base)) == -1) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "backscatter: %s: %s\n", path,
+			    strerror(errno));
+			l->errors++;
+			failed = 1;	/* the message read last is not whole */
+			break;
 		}
+		if (got == 0)
+			break;
+		for (i = 0, n = (size_t)got; i < n; ) {
+			if (col == 5) {		/* past the head: to the end */
+				if ((nl = memchr(b + i, '\n', n - i)) == NULL)
+					break;
+				i = (size_t)(nl - b);
+			}
+			if (b[i] == '\n') {
+				from = col == 0 || (col == 1 && first == '\r');
+				col = 0;
+				line = base + (off_t)++i;
+				continue;
+			}
+			if (col == 0)
+				first = b[i];
+			if (from && b[i] != "From "[col])
+				from = 0;
+			i++;
+			if (++col == 5 && from) {
+				if (add_item(l, keep, start, (size_t)(line -
+				    start), ++number, -1, 'm') == -1)
+					goto fail;
+				start = line;
+			}
+		}
+		base += got;
 	}
-	munmap((void *)map, (size_t)size);
+	if (!failed && base > start && add_item(l, keep, start, (size_t)(base - start),
+	    ++number, -1, 'm') == -1)
+		goto fail;
+	if (number == 0)
+		free(keep);
 	return 0;
+fail:
+	if (number == 1)	/* not shared with an item yet */
+		free(keep);
+	return -1;
 }
 
 static int
@@ -721,13 +750,14 @@ worker(const struct scan *s, int w, int fd)
 	memset(&wk, 0, sizeof(wk));
 	wk.cfg = s->cfg;
 	wk.rs = s->rs;
+	wk.fd = -1;
 	if ((wk.out = fdopen(fd, "w")) == NULL)
 		_exit(2);
 	setvbuf(wk.out, NULL, _IOFBF, 65536);
 	stride = (size_t)s->crew.jobs * SCAN_BLOCK;
 	for (b = (size_t)w * SCAN_BLOCK; b < l->n; b += stride) {
 		for (i = b; i < b + SCAN_BLOCK && i < l->n; i++)
-			judge(&wk, &l->v[i], i);
+			judge(&wk, l, i);
 		fflush(wk.out);
 	}
 	if (fclose(wk.out) == EOF)
@@ -738,16 +768,23 @@ worker(const struct scan *s, int w, int fd)
 /* One result line: index, verdict, score, kind, format, reason; or
  * index, E, what went wrong. */
 static void
-judge(struct worker *w, const struct item *it, size_t index)
+judge(struct worker *w, const struct list *l, size_t index)
 {
-	struct message	 m;
-	struct analysis	 an;
-	struct verdict	 v;
-	struct arena	 arena;
-	const char	*why;
-	long long	 when;
+	const struct item	*it = &l->v[index];
+	struct message		 m;
+	struct analysis		 an;
+	struct verdict		 v;
+	struct arena		 arena;
+	const char		*why;
+	long long		 when = 0;
+	int			 rc, more;
 
-	if (read_item(w, it, &m, &when, &why) == -1) {
+	if (it->sub == 'm') {
+		more = index + 1 < l->n && l->v[index + 1].path == it->path;
+		rc = read_mbox_message(w, it, more, &m, &when, &why);
+	} else
+		rc = read_file(it, &m, &when, &why);
+	if (rc == -1) {
 		fprintf(w->out, "%zu\tE\t%s\n", index, why);
 		return;
 	}
@@ -763,58 +800,6 @@ judge(struct worker *w, const struct item *it, size_t index)
 		    an.format ? an.format : "-", an.reason ? an.reason : "-");
 	arena_free(&arena);
 	message_free(&m);
-}
-
-/* The message's bytes, and when it arrived: a file's modification time,
- * an mbox message's From_ line date. -1 with why_r said otherwise. */
-static int
-read_item(struct worker *w, const struct item *it, struct message *m,
-    long long *when_r, const char **why_r)
-{
-	struct stat	 st;
-	int		 fd;
-	size_t		 n;
-
-	*when_r = 0;
-	*why_r = "cannot be read";
-	if (it->sub != 'm')
-		return read_file(it, m, when_r, why_r);
-	if (w->path != it->path) {
-		if (w->map != NULL)
-			munmap((void *)w->map, w->size);
-		w->map = NULL;
-		w->path = it->path;
-		if ((fd = open(it->path, O_RDONLY)) == -1) {
-			*why_r = strerror(errno);
-			return -1;
-		}
-		if (fstat(fd, &st) == -1 || st.st_size == 0) {
-			close(fd);
-			return -1;
-		}
-		w->size = (size_t)st.st_size;
-		w->map = mmap(NULL, w->size, PROT_READ, MAP_PRIVATE, fd, 0);
-		close(fd);
-		if (w->map == MAP_FAILED) {
-			w->map = NULL;
-			return -1;
-		}
-	}
-	if ((size_t)it->off + it->len > w->size)
-		return -1;		/* the file shrank under us */
-	memset(m, 0, sizeof(*m));
-	buf_init(&m->raw, LIMIT_MESSAGE_BYTES + 1);
-	n = it->len;
-	if (n > LIMIT_MESSAGE_BYTES) {
-		n = LIMIT_MESSAGE_BYTES;
-		m->oversize = 1;
-	}
-	if (buf_append(&m->raw, w->map + it->off, n) == -1) {
-		message_free(m);
-		return -1;
-	}
-	*when_r = from_line_time(w->map + it->off, n);
-	return 0;
 }
 
 /*
@@ -846,14 +831,94 @@ read_file(const struct item *it, struct message *m, long long *when_r,
 		return -1;
 	}
 	*when_r = (long long)st.st_mtime;
-	if (message_read(fd, m, LIMIT_MESSAGE_BYTES) == -1) {
+	if (message_read(fd, m, LIMIT_MESSAGE_BYTES) == -1)
 		*why_r = strerror(errno);
-		close(fd);
+	else if (!m->oversize && m->raw.len != (size_t)st.st_size)
+		*why_r = "the file changed while it was read";
+	close(fd);
+	if (*why_r != NULL) {
 		message_free(m);
 		return -1;
 	}
-	close(fd);
 	return 0;
+}
+
+/*
+ * A message of an mbox, read where it was listed from the mbox the worker
+ * has open, never mapped (an mbox cut short while mapped would kill the
+ * worker with SIGBUS). The bytes must still be the message listed there:
+ * a From_ line starts it, and another follows it unless it was the last
+ * (more is 0). An mbox cut short or rewritten since it was listed fails
+ * that, and the message is reported, not judged.
+ */
+static int
+read_mbox_message(struct worker *w, const struct item *it, int more,
+    struct message *m, long long *when_r, const char **why_r)
+{
+	struct stat	 st;
+	size_t		 n, want;
+	ssize_t		 got;
+
+	if (w->mbox != it->path) {
+		if (w->fd != -1)
+			close(w->fd);
+		w->mbox = NULL;
+		if ((w->fd = open(it->path, O_RDONLY | O_NONBLOCK |
+		    O_NOCTTY)) == -1 || fstat(w->fd, &st) == -1) {
+			*why_r = strerror(errno);
+			return -1;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			*why_r = "not a regular file";
+			return -1;
+		}
+		w->mbox = it->path;
+	}
+	memset(m, 0, sizeof(*m));
+	buf_init(&m->raw, LIMIT_MESSAGE_BYTES + 5);
+	n = it->len;
+	if (n > LIMIT_MESSAGE_BYTES) {
+		n = LIMIT_MESSAGE_BYTES;
+		m->oversize = 1;
+		more = 0;
+	}
+	want = n + (more ? 5 : 0);
+	if (buf_reserve(&m->raw, want) == -1 ||
+	    (got = read_at(w->fd, m->raw.data, want, it->off)) == -1) {
+		*why_r = strerror(errno);
+		message_free(m);
+		return -1;
+	}
+	if ((size_t)got != want || memcmp(m->raw.data, "From ", 5) != 0 ||
+	    (more && memcmp(m->raw.data + n, "From ", 5) != 0)) {
+		*why_r = "the mbox changed since it was listed";
+		message_free(m);
+		return -1;
+	}
+	m->raw.len = n;
+	m->raw.data[n] = '\0';
+	*when_r = from_line_time(m->raw.data, n);
+	return 0;
+}
+
+/* n bytes at off, fewer only at the end of the file; -1 on an error. */
+static ssize_t
+read_at(int fd, char *p, size_t n, off_t off)
+{
+	size_t	 got = 0;
+	ssize_t	 r;
+
+	while (got < n) {
+		r = pread(fd, p + got, n - got, off + (off_t)got);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			return -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
 }
 
 /* The date of an mbox From_ line ("From a@b Mon Jan  1 00:00:00 2024"). */
@@ -929,8 +994,9 @@ emit(struct scan *s, size_t i)
 	char				*folder, *dest = NULL;
 
 	if (r->state == -1) {
-		fprintf(stderr, "backscatter: %s: %s\n", it->path,
-		    name[r->reason]);
+		fputs("backscatter: ", stderr);
+		print_item_path(stderr, it);
+		fprintf(stderr, ": %s\n", name[r->reason]);
 		return;
 	}
 	t->count[r->kind][(int)r->backscatter]++;
