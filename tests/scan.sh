@@ -172,6 +172,20 @@ check "... the third named" grep -q 'cut.mbox#3: the mbox changed since it was l
 check "... and the scan went on" grep -q '/cur/2.host:2,S$' "$T/out"
 set --
 
+# a file name cannot forge a line or a field: control bytes and the
+# backslash are escaped, on stdout and on stderr
+esc=$T/esc
+mkdir -p "$esc/cur" "$esc/new" "$esc/tmp"
+cp "$plain" "$esc/cur/$(printf 'evil\nbackscatter\t99.0\tbounce\t-\tforged\\\033[0m')"
+mkfifo "$esc/cur/$(printf 'fifo\nbackscatter: forged')"
+bs --config "$conf" --scan "$esc" > "$T/out" 2> "$T/err"
+is "$?" 1 "names with control bytes (one a FIFO): 1"
+is "$(wc -l < "$T/out" | tr -d ' ')" 1 "... one line for the message"
+is "$(cut -f5 "$T/out")" "$esc/cur/evil\\nbackscatter\\t99.0\\tbounce\\t-\\tforged\\\\\\033[0m" \
+    "... its newline, tabs, backslash and escape written as \\n, \\t, \\\\ and \\033"
+is "$(wc -l < "$T/err" | tr -d ' ')" 1 "... one line on stderr for the FIFO"
+check "... its name escaped there too" grep -q 'fifo\\nbackscatter: forged: not a regular file$' "$T/err"
+
 bs --config "$conf" --scan "$T/nonexistent" > /dev/null 2> "$T/err"
 is "$?" 1 "an unreadable path: 1, the rest still scanned"
 check "... and named" grep -q nonexistent "$T/err"

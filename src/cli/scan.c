@@ -176,6 +176,9 @@ static char	*target_folder(const char *, const char *);
 static char	*move_message(const struct item *, const char *);
 static int	 make_maildir(const char *);
 static void	 print_item_path(FILE *, const struct item *);
+static void	 put_path(FILE *, const char *);
+static void	 say(const char *, const char *, const char *);
+static void	 say_item(const struct item *, const char *, const char *);
 static void	 show_progress(const struct scan *, int);
 static void	 print_summary(const struct scan *, double);
 static void	 print_top(const struct scan *, const char *, const long *);
@@ -233,8 +236,7 @@ list_all(struct scan *s)
 		return -1;
 	for (i = 0; i < o->npaths; i++) {
 		if (list_path(&s->list, o->paths[i], -1, 0) == -1) {
-			fprintf(stderr, "backscatter: listing %s: %s\n",
-			    o->paths[i], strerror(errno));
+			say(o->paths[i], "cannot be listed", strerror(errno));
 			return -1;
 		}
 	}
@@ -437,15 +439,14 @@ list_path(struct list *l, const char *path, int root, int depth)
 	/* not blocking: a FIFO is opened, found out and closed */
 	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY)) == -1 ||
 	    fstat(fd, &st) == -1) {
-		fprintf(stderr, "backscatter: %s: %s\n", path, strerror(errno));
+		say(path, strerror(errno), NULL);
 		if (fd != -1)
 			close(fd);
 		l->errors++;
 		return 0;
 	}
 	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
-		fprintf(stderr, "backscatter: %s: not a folder, an mbox or a "
-		    "message file\n", path);
+		say(path, "not a folder, an mbox or a message file", NULL);
 		close(fd);
 		l->errors++;
 		return 0;
@@ -460,8 +461,7 @@ list_path(struct list *l, const char *path, int root, int depth)
 		    (root = add_root(l, path)) == -1)
 			return -1;
 		if (list_dir(l, path, root, depth) == -1) {
-			fprintf(stderr, "backscatter: %s: %s\n", path,
-			    strerror(errno));
+			say(path, strerror(errno), NULL);
 			l->errors++;
 		}
 		return 0;
@@ -626,8 +626,7 @@ list_mbox(struct list *l, const char *path, int fd)
 		if ((got = pread(fd, b, sizeof(b), base)) == -1) {
 			if (errno == EINTR)
 				continue;
-			fprintf(stderr, "backscatter: %s: %s\n", path,
-			    strerror(errno));
+			say(path, strerror(errno), NULL);
 			l->errors++;
 			failed = 1;	/* the message read last is not whole */
 			break;
@@ -994,9 +993,7 @@ emit(struct scan *s, size_t i)
 	char				*folder, *dest = NULL;
 
 	if (r->state == -1) {
-		fputs("backscatter: ", stderr);
-		print_item_path(stderr, it);
-		fprintf(stderr, ": %s\n", name[r->reason]);
+		say_item(it, name[r->reason], NULL);
 		return;
 	}
 	t->count[r->kind][(int)r->backscatter]++;
@@ -1008,8 +1005,7 @@ emit(struct scan *s, size_t i)
 	    it->sub != 'm') {
 		folder = target_folder(s->list.roots[it->root], o->move_to);
 		if (folder == NULL || (dest = move_message(it, folder)) == NULL) {
-			fprintf(stderr, "backscatter: moving %s: %s\n",
-			    it->path, strerror(errno));
+			say_item(it, "not moved", strerror(errno));
 			t->move_errors++;
 		} else
 			t->moved++;
@@ -1020,8 +1016,10 @@ emit(struct scan *s, size_t i)
 		    "backscatter" : "ok", r->score, name[r->kind],
 		    name[r->reason]);
 		print_item_path(s->out, it);
-		if (dest != NULL)
-			fprintf(s->out, "\tmoved to %s", dest);
+		if (dest != NULL) {
+			fputs("\tmoved to ", s->out);
+			put_path(s->out, dest);
+		}
 		fputc('\n', s->out);
 	}
 	free(dest);
@@ -1112,10 +1110,61 @@ make_maildir(const char *dir)
 static void
 print_item_path(FILE *out, const struct item *it)
 {
+	put_path(out, it->path);
 	if (it->sub == 'm')
-		fprintf(out, "%s#%d", it->path, it->number);
-	else
-		fputs(it->path, out);
+		fprintf(out, "#%d", it->number);
+}
+
+/*
+ * A path as one field of one line, whatever its bytes: a backslash, tab,
+ * newline and carriage return are written \\, \t, \n and \r, any other
+ * control byte as \ooo (three octal digits), so that a file name cannot
+ * end a field or a line, nor reach the terminal as a control sequence.
+ * Other bytes, UTF-8 among them, are written as they are.
+ */
+static void
+put_path(FILE *out, const char *path)
+{
+	const unsigned char	*p;
+
+	for (p = (const unsigned char *)path; *p != '\0'; p++)
+		switch (*p) {
+		case '\\':
+			fputs("\\\\", out);
+			break;
+		case '\t':
+			fputs("\\t", out);
+			break;
+		case '\n':
+			fputs("\\n", out);
+			break;
+		case '\r':
+			fputs("\\r", out);
+			break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				fprintf(out, "\\%03o", *p);
+			else
+				putc(*p, out);
+		}
+}
+
+/* "backscatter: PATH: WHAT[: MORE]" on stderr, the path as put_path
+ * writes it. */
+static void
+say(const char *path, const char *what, const char *more)
+{
+	fputs("backscatter: ", stderr);
+	put_path(stderr, path);
+	fprintf(stderr, ": %s%s%s\n", what, more ? ": " : "", more ? more : "");
+}
+
+static void
+say_item(const struct item *it, const char *what, const char *more)
+{
+	fputs("backscatter: ", stderr);
+	print_item_path(stderr, it);
+	fprintf(stderr, ": %s%s%s\n", what, more ? ": " : "", more ? more : "");
 }
 
 static void
