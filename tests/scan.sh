@@ -91,6 +91,41 @@ check "a name taken by another file: the message stays where it was" \
 check "... and the other file is untouched" \
     grep -q '^another message$' "$md/.Backscatter/cur/9.host:2,S"
 
+# --move-to moves the file judged, never one put under its name since.
+# Lines longer than a pipe holds keep the scan writing while the worker,
+# done, waits to be reaped: then the last message is replaced.
+race=$T/race
+mkdir -p "$race/cur" "$race/new" "$race/tmp"
+long=$(printf '%0200d' 0)
+i=0
+while [ $i -lt 600 ]; do
+	ln "$plain" "$race/cur/a$i.$long:2,S"
+	i=$((i + 1))
+done
+cp "$bad" "$race/cur/z.host:2,S"
+mkfifo "$T/lines"
+"$BACKSCATTER" --config "$conf" --scan --jobs 1 --move-to Backscatter \
+    "$race" > "$T/lines" 2> "$T/err" &
+pid=$!
+exec 3< "$T/lines"
+i=0
+while [ $i -lt 600 ] && ! awk -v p="$pid" '$4 == p && $3 == "Z" { z = 1 }
+    END { exit !z }' /proc/[0-9]*/stat 2> /dev/null; do
+	sleep 0.1
+	i=$((i + 1))
+done
+cp "$plain" "$T/replacement"
+mv "$T/replacement" "$race/cur/z.host:2,S"
+cat <&3 > "$T/moved"
+exec 3<&-
+wait "$pid"
+is "$?" 1 "--move-to, the file replaced after it was judged: 1"
+check "... the file now under that name is not moved" \
+    cmp -s "$plain" "$race/cur/z.host:2,S"
+check "... nothing is in the folder" test ! -e "$race/.Backscatter/cur/z.host:2,S"
+check "... and it is said" grep -q 'z.host:2,S: not moved: the file changed since it was judged$' "$T/err"
+is "$(wc -l < "$T/moved" | tr -d ' ')" 601 "... every message reported"
+
 # progress: only on a terminal
 if command -v script > /dev/null 2>&1; then
 	script -qec "'$BACKSCATTER' --config '$conf' --scan --summary '$md' > /dev/null" /dev/null > "$T/tty" 2>&1

@@ -120,6 +120,8 @@ struct scan {
 	struct list			 list;
 	struct names			 names;
 	struct result			*res;	/* by item index */
+	struct fileid			*judged;	/* --move-to: the
+						 * file each item was */
 	struct tally			 tally;
 	struct crew			 crew;
 	size_t				 next;	/* first item not reported */
@@ -164,7 +166,7 @@ static int	 by_fileid(const void *, const void *);
 static void	 worker(const struct scan *, int, int) __attribute__((noreturn));
 static void	 judge(struct worker *, const struct list *, size_t);
 static int	 read_file(const struct item *, struct message *, long long *,
-		    const char **);
+		    struct fileid *, const char **);
 static int	 read_mbox_message(struct worker *, const struct item *, int,
 		    struct message *, long long *, const char **);
 static ssize_t	 read_at(int, char *, size_t, off_t);
@@ -173,7 +175,10 @@ static long long from_line_time(const char *, size_t);
 static void	 take_line(struct scan *, char *);
 static void	 emit(struct scan *, size_t);
 static char	*target_folder(const char *, const char *);
-static char	*move_message(const struct item *, const char *);
+static char	*move_message(const struct item *, const struct fileid *,
+		    const char *, const char **);
+static int	 remove_judged(const char *, const struct fileid *,
+		    const char **);
 static int	 make_maildir(const char *);
 static void	 print_item_path(FILE *, const struct item *);
 static void	 put_path(FILE *, const char *);
@@ -188,6 +193,7 @@ static char	*join(const char *, const char *);
 static int	 is_folder_path(const char *);
 static int	 is_dir(const char *);
 static int	 is_maildir(const char *);
+static int	 is_file(const char *, const struct fileid *);
 static double	 now_seconds(void);
 
 /*
@@ -258,7 +264,9 @@ prepare(struct scan *s)
 		fprintf(stderr, "backscatter: cannot compile the rules\n");
 		return -1;
 	}
-	if ((s->res = calloc(s->list.n + 1, sizeof(*s->res))) == NULL)
+	if ((s->res = calloc(s->list.n + 1, sizeof(*s->res))) == NULL ||
+	    (o->move_to != NULL && (s->judged = calloc(s->list.n + 1,
+	    sizeof(*s->judged))) == NULL))
 		return -1;
 	intern(&s->names, "-");
 	cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -404,6 +412,7 @@ scan_free(struct scan *s)
 	int		 i;
 
 	free(s->res);
+	free(s->judged);
 	tdestroy(l->seen, free);
 	for (i = 0; i < l->nroots; i++)
 		free(l->roots[i]);
@@ -764,8 +773,9 @@ worker(const struct scan *s, int w, int fd)
 	_exit(0);
 }
 
-/* One result line: index, verdict, score, kind, format, reason; or
- * index, E, what went wrong. */
+/* One result line: index, verdict, score, kind, format, reason, and the
+ * device and inode of the file read (0 0 for an mbox); or index, E, what
+ * went wrong. */
 static void
 judge(struct worker *w, const struct list *l, size_t index)
 {
@@ -774,6 +784,7 @@ judge(struct worker *w, const struct list *l, size_t index)
 	struct analysis		 an;
 	struct verdict		 v;
 	struct arena		 arena;
+	struct fileid		 id = { 0, 0 };
 	const char		*why;
 	long long		 when = 0;
 	int			 rc, more;
@@ -782,7 +793,7 @@ judge(struct worker *w, const struct list *l, size_t index)
 		more = index + 1 < l->n && l->v[index + 1].path == it->path;
 		rc = read_mbox_message(w, it, more, &m, &when, &why);
 	} else
-		rc = read_file(it, &m, &when, &why);
+		rc = read_file(it, &m, &when, &id, &why);
 	if (rc == -1) {
 		fprintf(w->out, "%zu\tE\t%s\n", index, why);
 		return;
@@ -794,9 +805,10 @@ judge(struct worker *w, const struct list *l, size_t index)
 	    score_message(w->cfg, w->rs, &an, &arena, &v) == -1)
 		fprintf(w->out, "%zu\tE\tanalysis failed\n", index);
 	else
-		fprintf(w->out, "%zu\t%d\t%.1f\t%s\t%s\t%s\n", index,
-		    v.backscatter, v.score, anatomy_kind_name(an.kind),
-		    an.format ? an.format : "-", an.reason ? an.reason : "-");
+		fprintf(w->out, "%zu\t%d\t%.1f\t%s\t%s\t%s\t%llu\t%llu\n",
+		    index, v.backscatter, v.score, anatomy_kind_name(an.kind),
+		    an.format ? an.format : "-", an.reason ? an.reason : "-",
+		    (unsigned long long)id.dev, (unsigned long long)id.ino);
 	arena_free(&arena);
 	message_free(&m);
 }
@@ -804,11 +816,12 @@ judge(struct worker *w, const struct list *l, size_t index)
 /*
  * A message file, opened once and read only when it is a regular file (a
  * FIFO would block the worker, a device never end). A Maildir's message
- * is never read through a symbolic link: it is the file --move-to moves.
+ * is never read through a symbolic link: it is the file --move-to moves,
+ * and id_r says which file that is.
  */
 static int
 read_file(const struct item *it, struct message *m, long long *when_r,
-    const char **why_r)
+    struct fileid *id_r, const char **why_r)
 {
 	struct stat	 st;
 	int		 fd;
@@ -830,6 +843,8 @@ read_file(const struct item *it, struct message *m, long long *when_r,
 		return -1;
 	}
 	*when_r = (long long)st.st_mtime;
+	id_r->dev = st.st_dev;
+	id_r->ino = st.st_ino;
 	if (message_read(fd, m, LIMIT_MESSAGE_BYTES) == -1)
 		*why_r = strerror(errno);
 	else if (!m->oversize && m->raw.len != (size_t)st.st_size)
@@ -948,11 +963,11 @@ static void
 take_line(struct scan *s, char *line)
 {
 	struct result	*r;
-	char		*f[6], *p = line;
+	char		*f[8], *p = line;
 	size_t		 index;
 	int		 k;
 
-	for (k = 0; k < 6; k++) {
+	for (k = 0; k < 8; k++) {
 		f[k] = p;
 		if (p == NULL)
 			continue;
@@ -971,8 +986,12 @@ take_line(struct scan *s, char *line)
 		s->tally.errors++;
 		return;
 	}
-	if (f[5] == NULL)
+	if (f[7] == NULL)
 		return;
+	if (s->judged != NULL) {
+		s->judged[index].dev = (dev_t)strtoull(f[6], NULL, 10);
+		s->judged[index].ino = (ino_t)strtoull(f[7], NULL, 10);
+	}
 	r->state = 1;
 	r->backscatter = f[1][0] == '1';
 	r->score = strtof(f[2], NULL);
@@ -991,6 +1010,7 @@ emit(struct scan *s, size_t i)
 	char *const			*name = s->names.v;
 	struct tally			*t = &s->tally;
 	char				*folder, *dest = NULL;
+	const char			*why = NULL;
 
 	if (r->state == -1) {
 		say_item(it, name[r->reason], NULL);
@@ -1004,8 +1024,12 @@ emit(struct scan *s, size_t i)
 	if (o->move_to != NULL && r->backscatter && it->root >= 0 &&
 	    it->sub != 'm') {
 		folder = target_folder(s->list.roots[it->root], o->move_to);
-		if (folder == NULL || (dest = move_message(it, folder)) == NULL) {
-			say_item(it, "not moved", strerror(errno));
+		if (folder == NULL)
+			why = strerror(errno);
+		else
+			dest = move_message(it, &s->judged[i], folder, &why);
+		if (dest == NULL) {
+			say_item(it, "not moved", why);
 			t->move_errors++;
 		} else
 			t->moved++;
@@ -1046,44 +1070,96 @@ target_folder(const char *root, const char *folder)
 }
 
 /*
- * Move by link, then unlink: never overwrites, and an interruption
- * between the two leaves the message in both folders, never in none.
- * Returns the new path (allocated) or NULL with errno.
+ * Move the file judged (id) out of its Maildir into folder, under the
+ * same name, by link and unlink within one file system: an interruption
+ * leaves it in both folders, never in none, and the next run finishes.
+ * Only the file judged moves, whatever happens to its name meanwhile: the
+ * name must still be that file before the link, the link made must be
+ * it, and the old name goes only by remove_judged. Returns the new path
+ * (allocated), or NULL with why_r.
  */
 static char *
-move_message(const struct item *it, const char *folder)
+move_message(const struct item *it, const struct fileid *id,
+    const char *folder, const char **why_r)
 {
 	const char	*base = strrchr(it->path, '/');
 	char		*sub, *dest;
 
+	*why_r = NULL;
 	base = base ? base + 1 : it->path;
-	if (make_maildir(folder) == -1)
-		return NULL;
-	if ((sub = join(folder, it->sub == 'n' ? "new" : "cur")) == NULL)
-		return NULL;
+	if (make_maildir(folder) == -1 ||
+	    (sub = join(folder, it->sub == 'n' ? "new" : "cur")) == NULL)
+		goto fail;
 	dest = join(sub, base);
 	free(sub);
 	if (dest == NULL)
-		return NULL;
+		goto fail;
+	if (!is_file(it->path, id)) {
+		*why_r = "the file changed since it was judged";
+		goto fail_dest;
+	}
 	if (link(it->path, dest) == -1) {
-		struct stat	 a, b;
-
-		/* The name taken already: the same message (same file,
-		 * linked before an interruption) may go on to the unlink;
-		 * another file under that name is never a reason to drop
-		 * this one, which stays where it is. */
-		if (errno != EEXIST || stat(it->path, &a) == -1 ||
-		    stat(dest, &b) == -1 || a.st_dev != b.st_dev ||
-		    a.st_ino != b.st_ino) {
-			free(dest);
-			return NULL;
+		/* The name taken already: the same file (linked before an
+		 * interruption) goes on to the unlink; another file under
+		 * that name is never a reason to drop this one. */
+		if (errno != EEXIST)
+			goto fail_dest;
+		if (!is_file(dest, id)) {
+			*why_r = "another file has its name there";
+			goto fail_dest;
 		}
+	} else if (!is_file(dest, id)) {
+		/* another file took the name between the check and the
+		 * link: the link just made to it goes */
+		unlink(dest);
+		*why_r = "the file changed since it was judged";
+		goto fail_dest;
 	}
-	if (unlink(it->path) == -1) {
-		free(dest);
-		return NULL;
-	}
+	if (remove_judged(it->path, id, why_r) == -1)
+		goto fail_dest;
 	return dest;
+fail_dest:
+	free(dest);
+fail:
+	if (*why_r == NULL)
+		*why_r = strerror(errno);
+	return NULL;
+}
+
+/*
+ * Remove a name of the file judged, moved there already: renamed first to
+ * a hidden name of this run beside it (Maildir readers skip names that
+ * start with a dot), checked there, then unlinked. A file put under the
+ * name since is not the one judged: it goes back. 0, or -1 with why_r.
+ */
+static int
+remove_judged(const char *path, const struct fileid *id, const char **why_r)
+{
+	const char	*slash = strrchr(path, '/');
+	char		*dir, *aside;
+	char		 name[64];
+	int		 rc = -1;
+
+	dir = slash ? strndup(path, (size_t)(slash - path)) : strdup(".");
+	if (dir == NULL)
+		return -1;
+	snprintf(name, sizeof(name), ".backscatter-moving.%ld", (long)getpid());
+	aside = join(dir, name);
+	free(dir);
+	if (aside == NULL || rename(path, aside) == -1)
+		goto out;
+	if (is_file(aside, id)) {
+		rc = unlink(aside);
+		goto out;
+	}
+	if (link(aside, path) == 0 && unlink(aside) == 0)
+		rc = 0;
+	else
+		*why_r = "moved; a file put under its old name since is left "
+		    "beside it, hidden";
+out:
+	free(aside);
+	return rc;
 }
 
 static int
@@ -1279,6 +1355,16 @@ is_dir(const char *path)
 	struct stat	 st;
 
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Whether path names the file id, itself (not through a link). */
+static int
+is_file(const char *path, const struct fileid *id)
+{
+	struct stat	 st;
+
+	return lstat(path, &st) == 0 && st.st_dev == id->dev &&
+	    st.st_ino == id->ino;
 }
 
 static int

@@ -8,7 +8,8 @@
  * BATV expiry). One line per message, in the order found, or a summary.
  * --move-to moves backscatter out of a Maildir by link and unlink within
  * the same file system, so an interrupted run leaves every message in at
- * least one place.
+ * least one place; only the file judged moves, never one put under its
+ * name since.
  */
 #ifndef BS_SCAN_H
 #define BS_SCAN_H
