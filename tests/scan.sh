@@ -65,6 +65,24 @@ check "--summary: bounces by verdict" grep -Eq '^bounce +3 +2$' "$T/sum"
 check "--summary: total" grep -Eq '^total +5 +5$' "$T/sum"
 check "--summary: top formats" grep -q 'backscatter by format' "$T/sum"
 
+# --summary is the same whichever worker answers first: kinds by name,
+# equal counts by name
+order=$T/order
+mkdir -p "$order/cur" "$order/new" "$order/tmp"
+i=10
+while [ $i -lt 50 ]; do
+	ln "$plain" "$order/cur/a$i:2,S"
+	ln "$a/notice-virus.eml" "$order/cur/b$i:2,S"
+	ln "$bad" "$order/cur/c$i:2,S"
+	ln "$a/autoreply-rfc3834.eml" "$order/cur/d$i:2,S"
+	i=$((i + 1))
+done
+bs --config "$conf" --scan --summary --jobs 4 "$order" > "$T/sum"
+is "$(awk '/^kind/ { on = 1; next } /^total/ { on = 0 } on { printf "%s ", $1 }' "$T/sum")" \
+    "autoreply bounce none notice " "--summary: kinds by name"
+is "$(awk '/^backscatter by reason/ { on = 1; next } on { printf "%s ", $1 }' "$T/sum")" \
+    "spamdetected virusdetected " "--summary: equal counts by name"
+
 # --move-to: backscatter moves to .Backscatter, by link and unlink
 before=$(find "$md" -type f | wc -l)
 bs --config "$conf" --scan --move-to Backscatter "$md" > "$T/moved"

@@ -187,6 +187,8 @@ static void	 say_item(const struct item *, const char *, const char *);
 static void	 show_progress(const struct scan *, int);
 static void	 print_summary(const struct scan *, double);
 static void	 print_top(const struct scan *, const char *, const long *);
+static void	 sort_names(const struct names *, int *, const long *);
+static int	 before(const struct names *, const long *, int, int);
 /* small helpers */
 static short	 intern(struct names *, const char *);
 static char	*join(const char *, const char *);
@@ -1263,12 +1265,14 @@ print_summary(const struct scan *s, double secs)
 	FILE			*out = s->out;
 	size_t			 total = s->list.n;
 	long			 yes = 0, no = 0;
-	int			 k;
+	int			 order[SCAN_NAMES_MAX], i, k;
 
 	fprintf(out, "messages: %zu in %.1fs (%.0f/s)\n", total, secs,
 	    secs > 0 ? (double)total / secs : 0.0);
 	fprintf(out, "%-12s %12s %12s\n", "kind", "backscatter", "ok");
-	for (k = 0; k < nm->n; k++) {
+	sort_names(nm, order, NULL);
+	for (i = 0; i < nm->n; i++) {
+		k = order[i];
 		if (t->count[k][0] == 0 && t->count[k][1] == 0)
 			continue;
 		fprintf(out, "%-12s %12ld %12ld\n", nm->v[k], t->count[k][1],
@@ -1291,16 +1295,9 @@ static void
 print_top(const struct scan *s, const char *title, const long *v)
 {
 	const struct names	*nm = &s->names;
-	int			 order[SCAN_NAMES_MAX], i, j, tmp, shown = 0;
+	int			 order[SCAN_NAMES_MAX], i, shown = 0;
 
-	for (i = 0; i < nm->n; i++)
-		order[i] = i;
-	for (i = 1; i < nm->n; i++)		/* few names: insertion sort */
-		for (j = i; j > 0 && v[order[j]] > v[order[j - 1]]; j--) {
-			tmp = order[j];
-			order[j] = order[j - 1];
-			order[j - 1] = tmp;
-		}
+	sort_names(nm, order, v);
 	fprintf(s->out, "%s:\n", title);
 	for (i = 0; i < nm->n && shown < 10; i++) {
 		if (v[order[i]] == 0)
@@ -1310,6 +1307,35 @@ print_top(const struct scan *s, const char *title, const long *v)
 	}
 	if (shown == 0)
 		fprintf(s->out, "  none\n");
+}
+
+/*
+ * The names' indexes in order: counted most in v first, and by name where
+ * counts are equal or v is NULL. Not in the order first seen: that is the
+ * order results came back from the workers, which differs between runs.
+ */
+static void
+sort_names(const struct names *nm, int *order, const long *v)
+{
+	int	 i, j, tmp;
+
+	for (i = 0; i < nm->n; i++)
+		order[i] = i;
+	for (i = 1; i < nm->n; i++)		/* few names: insertion sort */
+		for (j = i; j > 0 && before(nm, v, order[j], order[j - 1]);
+		    j--) {
+			tmp = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = tmp;
+		}
+}
+
+static int
+before(const struct names *nm, const long *v, int a, int b)
+{
+	if (v != NULL && v[a] != v[b])
+		return v[a] > v[b];
+	return strcmp(nm->v[a], nm->v[b]) < 0;
 }
 
 /* --- small helpers ------------------------------------------------------ */
