@@ -33,6 +33,16 @@ done > "$mbox"
 conf=$T/conf
 printf 'my_domain northwind.example\n' > "$conf"
 
+# children_of PID [STATE]: the processes PID started (in STATE, e.g. Z)
+children_of() {
+	for f in /proc/[0-9]*/stat; do
+		{ read -r c comm state ppid rest < "$f"; } 2> /dev/null || continue
+		if [ "$ppid" = "$1" ] && [ -z "$2" -o "$state" = "$2" ]; then
+			echo "$c"
+		fi
+	done
+}
+
 bs --config "$conf" --scan "$md" "$mbox" > "$T/out" 2> "$T/err"
 is "$?" 0 "--scan: 0"
 is "$(wc -l < "$T/out" | tr -d ' ')" 10 "one line per message: 7 in the Maildir, 3 in the mbox"
@@ -70,7 +80,7 @@ check "--summary: top formats" grep -q 'backscatter by format' "$T/sum"
 order=$T/order
 mkdir -p "$order/cur" "$order/new" "$order/tmp"
 i=10
-while [ $i -lt 50 ]; do
+while [ $i -lt 20 ]; do
 	ln "$plain" "$order/cur/a$i:2,S"
 	ln "$a/notice-virus.eml" "$order/cur/b$i:2,S"
 	ln "$bad" "$order/cur/c$i:2,S"
@@ -114,12 +124,8 @@ check "... and the other file is untouched" \
 # done, waits to be reaped: then the last message is replaced.
 race=$T/race
 mkdir -p "$race/cur" "$race/new" "$race/tmp"
-long=$(printf '%0200d' 0)
-i=0
-while [ $i -lt 600 ]; do
-	ln "$plain" "$race/cur/a$i.$long:2,S"
-	i=$((i + 1))
-done
+awk 'BEGIN { for (i = 0; i < 600; i++) print "Subject: " i }' |
+    (cd "$race/cur" && split -a 3 -l 1 - "a$(printf '%0200d' 0).")
 cp "$bad" "$race/cur/z.host:2,S"
 mkfifo "$T/lines"
 "$BACKSCATTER" --config "$conf" --scan --jobs 1 --move-to Backscatter \
@@ -127,8 +133,7 @@ mkfifo "$T/lines"
 pid=$!
 exec 3< "$T/lines"
 i=0
-while [ $i -lt 600 ] && ! awk -v p="$pid" '$4 == p && $3 == "Z" { z = 1 }
-    END { exit !z }' /proc/[0-9]*/stat 2> /dev/null; do
+while [ $i -lt 600 ] && [ -z "$(children_of "$pid" Z)" ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
@@ -143,6 +148,34 @@ check "... the file now under that name is not moved" \
 check "... nothing is in the folder" test ! -e "$race/.Backscatter/cur/z.host:2,S"
 check "... and it is said" grep -q 'z.host:2,S: not moved: the file changed since it was judged$' "$T/err"
 is "$(wc -l < "$T/moved" | tr -d ' ')" 601 "... every message reported"
+
+# a worker that dies: what the others judged is reported, the rest named,
+# and why said; 2. Lines longer than pipes hold keep the worker busy
+# until it is killed.
+awk 'BEGIN { for (i = 0; i < 20000; i++)
+    printf "From a@b.example Tue Mar 18 02:47:13 2025\nSubject: %d\n\n", i }' \
+    > "$T/many.mbox"
+[ -p "$T/lines" ] || mkfifo "$T/lines"
+"$BACKSCATTER" --config "$conf" --scan --jobs 1 "$T/many.mbox" > "$T/lines" \
+    2> "$T/err" &
+pid=$!
+exec 3< "$T/lines"
+i=0
+worker=
+while [ $i -lt 600 ] && [ -z "$worker" ]; do
+	worker=$(children_of "$pid")
+	[ -n "$worker" ] || sleep 0.1
+	i=$((i + 1))
+done
+kill -9 $worker
+cat <&3 > "$T/out"
+exec 3<&-
+wait "$pid"
+is "$?" 2 "a worker killed: 2"
+check "... and said" grep -q '^backscatter: worker 1: killed by signal 9' "$T/err"
+is "$(($(wc -l < "$T/out") + $(grep -c ': not judged$' "$T/err")))" 20000 \
+    "... every message either reported or named as not judged"
+check "... some of them judged" test -s "$T/out"
 
 # progress: only on a terminal
 if command -v script > /dev/null 2>&1; then

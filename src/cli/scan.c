@@ -186,6 +186,8 @@ static void	 print_item_path(FILE *, const struct item *);
 static void	 put_path(FILE *, const char *);
 static void	 say(const char *, const char *, const char *);
 static void	 say_item(const struct item *, const char *, const char *);
+static void	 say_line(const struct item *, const char *, const char *,
+		    const char *);
 static void	 show_progress(const struct scan *, int);
 static void	 print_summary(const struct scan *, double);
 static void	 print_top(const struct scan *, const char *, const long *);
@@ -370,7 +372,7 @@ take_output(struct scan *s, int i)
 	in->len -= used;
 }
 
-/* -1 when a worker did not end well. */
+/* -1, and why said, when a worker did not end well. */
 static int
 wait_workers(struct scan *s)
 {
@@ -378,25 +380,47 @@ wait_workers(struct scan *s)
 	int		 i, status, rc = 0;
 
 	for (i = 0; i < c->jobs; i++) {
-		if (waitpid(c->pid[i], &status, 0) == -1 ||
-		    !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-			rc = -1;
 		buf_free(&c->pending[i]);
+		if (waitpid(c->pid[i], &status, 0) == -1)
+			fprintf(stderr, "backscatter: worker %d: %s\n", i + 1,
+			    strerror(errno));
+		else if (WIFSIGNALED(status))
+			fprintf(stderr, "backscatter: worker %d: killed by "
+			    "signal %d (%s)\n", i + 1, WTERMSIG(status),
+			    strsignal(WTERMSIG(status)));
+		else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			fprintf(stderr, "backscatter: worker %d: could not "
+			    "write its results\n", i + 1);
+		else
+			continue;
+		rc = -1;
 	}
 	return rc;
 }
 
-/* The last progress line, the summary, and the run's answer. */
+/*
+ * What a worker that ended early left: the messages judged by the others
+ * are still reported, the rest named. Then the last progress line, the
+ * summary, and the run's answer.
+ */
 static int
 finish(struct scan *s, int rc)
 {
 	const struct tally	*t = &s->tally;
+	size_t			 missing = 0;
 
+	for (; s->next < s->list.n; s->next++)
+		if (s->res[s->next].state != 0)
+			emit(s, s->next);
+		else {
+			say_item(&s->list.v[s->next], "not judged", NULL);
+			missing++;
+		}
 	if (s->progress)
 		show_progress(s, 1);
-	if (s->next < s->list.n && rc == 0) {
+	if (missing > 0) {
 		fprintf(stderr, "backscatter: %zu messages were not judged\n",
-		    s->list.n - s->next);
+		    missing);
 		rc = -1;
 	}
 	if (s->o->summary)
@@ -1253,17 +1277,37 @@ put_path(FILE *out, const char *path)
 static void
 say(const char *path, const char *what, const char *more)
 {
-	fputs("backscatter: ", stderr);
-	put_path(stderr, path);
-	fprintf(stderr, ": %s%s%s\n", what, more ? ": " : "", more ? more : "");
+	say_line(NULL, path, what, more);
 }
 
+/* The same for a message (an mbox's as path#n). */
 static void
 say_item(const struct item *it, const char *what, const char *more)
 {
-	fputs("backscatter: ", stderr);
-	print_item_path(stderr, it);
-	fprintf(stderr, ": %s%s%s\n", what, more ? ": " : "", more ? more : "");
+	say_line(it, NULL, what, more);
+}
+
+/* Made whole first: stderr is unbuffered, and a line a byte at a time
+ * is as many writes. */
+static void
+say_line(const struct item *it, const char *path, const char *what,
+    const char *more)
+{
+	FILE	*line;
+	char	*text = NULL;
+	size_t	 len = 0;
+
+	if ((line = open_memstream(&text, &len)) == NULL)
+		return;
+	fputs("backscatter: ", line);
+	if (it != NULL)
+		print_item_path(line, it);
+	else
+		put_path(line, path);
+	fprintf(line, ": %s%s%s\n", what, more ? ": " : "", more ? more : "");
+	if (fclose(line) == 0)
+		fwrite(text, 1, len, stderr);
+	free(text);
 }
 
 static void
