@@ -31,7 +31,8 @@ struct scan_options {
 /*
  * Scan. Lines (or the summary) go to out, progress and errors to stderr.
  * Returns 0, 1 when some messages could not be read or moved, -1 when
- * the scan could not run at all.
+ * the scan could not run at all or a worker died (the messages it left
+ * are named on stderr).
  */
 int	 scan_run(struct config *, struct ruleset *,
 	    const struct scan_options *, FILE *out);
