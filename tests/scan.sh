@@ -208,6 +208,22 @@ check "a message being delivered (tmp/) is not read, not even through a link" \
     sh -c "! grep -q 5.host '$T/out'"
 check "nothing said on stderr" test ! -s "$T/err"
 
+# folders are followed 16 deep below a path given; what lies deeper is
+# named, not read
+deep=$T/deep
+f=$deep
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17; do
+	f=$f/$i
+	mkdir -p "$f/cur" "$f/new" "$f/tmp"
+	cp "$plain" "$f/cur/$i.host:2,S"
+done
+ln -s "$deep/1" "$deep/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16/up"
+bs --config "$conf" --scan "$deep" > "$T/out" 2> "$T/err"
+is "$?" 1 "folders 17 deep: 1"
+is "$(wc -l < "$T/out" | tr -d ' ')" 16 "... the messages of the 16 folders above judged"
+check "... the 17th named" grep -q '/16/17: not scanned: deeper than 16 folders$' "$T/err"
+is "$(wc -l < "$T/err" | tr -d ' ')" 1 "... and nothing else: a link up to a folder listed is not"
+
 # what is not a regular file among the messages: named, never read
 mkfifo "$loop/cur/6.host:2,S"
 ln -s 1.host:2,S "$loop/cur/7.host:2,S"

@@ -162,6 +162,7 @@ static int	 add_item(struct list *, const char *, off_t, size_t, int,
 		    int, char);
 static int	 by_path(const void *, const void *);
 static int	 seen_before(struct list *, const struct stat *);
+static int	 seen_already(const struct list *, const struct stat *);
 static int	 by_fileid(const void *, const void *);
 /* judging, in a worker */
 static void	 worker(const struct scan *, int, int) __attribute__((noreturn));
@@ -541,17 +542,22 @@ add_root(struct list *l, const char *path)
 	return l->nroots++;
 }
 
-/* A folder: its messages when it is a Maildir, then what is below it. */
+/*
+ * A folder: its messages when it is a Maildir, then what is below it.
+ * Below SCAN_DEPTH_MAX folders nothing more is listed, and what is left
+ * (unless listed already through a shorter way) is named.
+ */
 static int
 list_dir(struct list *l, const char *path, int root, int depth)
 {
 	struct dirent	*de;
-	char		*p;
+	struct stat	 st;
+	char		*p, why[64];
 	DIR		*d;
 	size_t		 first;
-	int		 rc = 0;
+	int		 rc = 0, dir, maildir = is_maildir(path);
 
-	if (is_maildir(path)) {
+	if (maildir) {
 		first = l->n;
 		if (list_subdir(l, path, "new", 'n', root) == -1)
 			rc = -1;
@@ -561,8 +567,6 @@ list_dir(struct list *l, const char *path, int root, int depth)
 			rc = -1;
 		qsort(l->v + first, l->n - first, sizeof(*l->v), by_path);
 	}
-	if (depth >= SCAN_DEPTH_MAX)
-		return rc;
 	if ((d = opendir(path)) == NULL)
 		return -1;
 	while ((de = readdir(d)) != NULL) {
@@ -579,13 +583,18 @@ list_dir(struct list *l, const char *path, int root, int depth)
 		/* Maildir++ sub-folders (".Sent"), nested folders, and mbox
 		 * files beside them; the files of a Maildir's own top level
 		 * (dovecot-uidlist, subscriptions) are not mail */
-		if (is_dir(p)) {
-			if (list_path(l, p, root, depth + 1) == -1)
-				rc = -1;
-		} else if (!is_maildir(path) && de->d_name[0] != '.') {
-			if (list_path(l, p, -1, depth + 1) == -1)
-				rc = -1;
-		}
+		dir = is_dir(p);
+		if (!dir && (maildir || de->d_name[0] == '.'))
+			;
+		else if (depth >= SCAN_DEPTH_MAX) {
+			if (stat(p, &st) == 0 && !seen_already(l, &st)) {
+				snprintf(why, sizeof(why), "deeper than %d "
+				    "folders", SCAN_DEPTH_MAX);
+				say(p, "not scanned", why);
+				l->errors++;
+			}
+		} else if (list_path(l, p, dir ? root : -1, depth + 1) == -1)
+			rc = -1;
 		free(p);
 	}
 	closedir(d);
@@ -760,6 +769,17 @@ seen_before(struct list *l, const struct stat *st)
 		return 1;
 	}
 	return 0;
+}
+
+/* Whether the file was listed before (it is not marked). */
+static int
+seen_already(const struct list *l, const struct stat *st)
+{
+	struct fileid	 id;
+
+	id.dev = st->st_dev;
+	id.ino = st->st_ino;
+	return tfind(&id, &l->seen, by_fileid) != NULL;
 }
 
 static int
