@@ -177,6 +177,11 @@ is "$(($(wc -l < "$T/out") + $(grep -c ': not judged$' "$T/err")))" 20000 \
     "... every message either reported or named as not judged"
 check "... some of them judged" test -s "$T/out"
 
+# at most 64 workers, however many are asked for (625 blocks of 32 here)
+bs --config "$conf" --scan --summary --jobs 1000 "$T/many.mbox" > "$T/sum"
+is "$?" 0 "--jobs 1000 over 20,000 messages: 0"
+check "... every message judged" grep -q '^messages: 20000 in' "$T/sum"
+
 # progress: only on a terminal
 if command -v script > /dev/null 2>&1; then
 	script -qec "'$BACKSCATTER' --config '$conf' --scan --summary '$md' > /dev/null" /dev/null > "$T/tty" 2>&1
