@@ -120,8 +120,8 @@ check "... and the other file is untouched" \
     grep -q '^another message$' "$md/.Backscatter/cur/9.host:2,S"
 
 # --move-to moves the file judged, never one put under its name since.
-# Lines longer than a pipe holds keep the scan writing while the worker,
-# done, waits to be reaped: then the last message is replaced.
+# More lines than a pipe holds keep the scan waiting to write while its
+# worker, done, waits to be reaped: then the last message is replaced.
 race=$T/race
 mkdir -p "$race/cur" "$race/new" "$race/tmp"
 awk 'BEGIN { for (i = 0; i < 600; i++) print "Subject: " i }' |
@@ -149,9 +149,9 @@ check "... nothing is in the folder" test ! -e "$race/.Backscatter/cur/z.host:2,
 check "... and it is said" grep -q 'z.host:2,S: not moved: the file changed since it was judged$' "$T/err"
 is "$(wc -l < "$T/moved" | tr -d ' ')" 601 "... every message reported"
 
-# a worker that dies: what the others judged is reported, the rest named,
-# and why said; 2. Lines longer than pipes hold keep the worker busy
-# until it is killed.
+# a worker that dies: the scan says so and answers 2, what was judged is
+# reported and every message left is named. More lines than the pipes
+# hold keep the worker from finishing before it is killed.
 awk 'BEGIN { for (i = 0; i < 20000; i++)
     printf "From a@b.example Tue Mar 18 02:47:13 2025\nSubject: %d\n\n", i }' \
     > "$T/many.mbox"
