@@ -33,6 +33,16 @@ done > "$mbox"
 conf=$T/conf
 printf 'my_domain northwind.example\n' > "$conf"
 
+# children_of PID [STATE]: the processes PID started (in STATE, e.g. Z)
+children_of() {
+	for f in /proc/[0-9]*/stat; do
+		{ read -r c comm state ppid rest < "$f"; } 2> /dev/null || continue
+		if [ "$ppid" = "$1" ] && [ -z "$2" -o "$state" = "$2" ]; then
+			echo "$c"
+		fi
+	done
+}
+
 bs --config "$conf" --scan "$md" "$mbox" > "$T/out" 2> "$T/err"
 is "$?" 0 "--scan: 0"
 is "$(wc -l < "$T/out" | tr -d ' ')" 10 "one line per message: 7 in the Maildir, 3 in the mbox"
@@ -65,6 +75,24 @@ check "--summary: bounces by verdict" grep -Eq '^bounce +3 +2$' "$T/sum"
 check "--summary: total" grep -Eq '^total +5 +5$' "$T/sum"
 check "--summary: top formats" grep -q 'backscatter by format' "$T/sum"
 
+# --summary is the same whichever worker answers first: kinds by name,
+# equal counts by name
+order=$T/order
+mkdir -p "$order/cur" "$order/new" "$order/tmp"
+i=10
+while [ $i -lt 20 ]; do
+	ln "$plain" "$order/cur/a$i:2,S"
+	ln "$a/notice-virus.eml" "$order/cur/b$i:2,S"
+	ln "$bad" "$order/cur/c$i:2,S"
+	ln "$a/autoreply-rfc3834.eml" "$order/cur/d$i:2,S"
+	i=$((i + 1))
+done
+bs --config "$conf" --scan --summary --jobs 4 "$order" > "$T/sum"
+is "$(awk '/^kind/ { on = 1; next } /^total/ { on = 0 } on { printf "%s ", $1 }' "$T/sum")" \
+    "autoreply bounce none notice " "--summary: kinds by name"
+is "$(awk '/^backscatter by reason/ { on = 1; next } on { printf "%s ", $1 }' "$T/sum")" \
+    "spamdetected virusdetected " "--summary: equal counts by name"
+
 # --move-to: backscatter moves to .Backscatter, by link and unlink
 before=$(find "$md" -type f | wc -l)
 bs --config "$conf" --scan --move-to Backscatter "$md" > "$T/moved"
@@ -91,11 +119,179 @@ check "a name taken by another file: the message stays where it was" \
 check "... and the other file is untouched" \
     grep -q '^another message$' "$md/.Backscatter/cur/9.host:2,S"
 
+# --move-to moves the file judged, never one put under its name since.
+# More lines than a pipe holds keep the scan waiting to write while its
+# worker, done, waits to be reaped: then the last message is replaced.
+race=$T/race
+mkdir -p "$race/cur" "$race/new" "$race/tmp"
+awk 'BEGIN { for (i = 0; i < 600; i++) print "Subject: " i }' |
+    (cd "$race/cur" && split -a 3 -l 1 - "a$(printf '%0200d' 0).")
+cp "$bad" "$race/cur/z.host:2,S"
+mkfifo "$T/lines"
+"$BACKSCATTER" --config "$conf" --scan --jobs 1 --move-to Backscatter \
+    "$race" > "$T/lines" 2> "$T/err" &
+pid=$!
+exec 3< "$T/lines"
+i=0
+while [ $i -lt 600 ] && [ -z "$(children_of "$pid" Z)" ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+cp "$plain" "$T/replacement"
+mv "$T/replacement" "$race/cur/z.host:2,S"
+cat <&3 > "$T/moved"
+exec 3<&-
+wait "$pid"
+is "$?" 1 "--move-to, the file replaced after it was judged: 1"
+check "... the file now under that name is not moved" \
+    cmp -s "$plain" "$race/cur/z.host:2,S"
+check "... nothing is in the folder" test ! -e "$race/.Backscatter/cur/z.host:2,S"
+check "... and it is said" grep -q 'z.host:2,S: not moved: the file changed since it was judged$' "$T/err"
+is "$(wc -l < "$T/moved" | tr -d ' ')" 601 "... every message reported"
+
+# a worker that dies: the scan says so and answers 2, what was judged is
+# reported and every message left is named. More lines than the pipes
+# hold keep the worker from finishing before it is killed.
+awk 'BEGIN { for (i = 0; i < 20000; i++)
+    printf "From a@b.example Tue Mar 18 02:47:13 2025\nSubject: %d\n\n", i }' \
+    > "$T/many.mbox"
+[ -p "$T/lines" ] || mkfifo "$T/lines"
+"$BACKSCATTER" --config "$conf" --scan --jobs 1 "$T/many.mbox" > "$T/lines" \
+    2> "$T/err" &
+pid=$!
+exec 3< "$T/lines"
+i=0
+worker=
+while [ $i -lt 600 ] && [ -z "$worker" ]; do
+	worker=$(children_of "$pid")
+	[ -n "$worker" ] || sleep 0.1
+	i=$((i + 1))
+done
+kill -9 $worker
+cat <&3 > "$T/out"
+exec 3<&-
+wait "$pid"
+is "$?" 2 "a worker killed: 2"
+check "... and said" grep -q '^backscatter: worker 1: killed by signal 9' "$T/err"
+is "$(($(wc -l < "$T/out") + $(grep -c ': not judged$' "$T/err")))" 20000 \
+    "... every message either reported or named as not judged"
+check "... some of them judged" test -s "$T/out"
+
+# at most 64 workers, however many are asked for (625 blocks of 32 here)
+bs --config "$conf" --scan --summary --jobs 1000 "$T/many.mbox" > "$T/sum"
+is "$?" 0 "--jobs 1000 over 20,000 messages: 0"
+check "... every message judged" grep -q '^messages: 20000 in' "$T/sum"
+
 # progress: only on a terminal
 if command -v script > /dev/null 2>&1; then
 	script -qec "'$BACKSCATTER' --config '$conf' --scan --summary '$md' > /dev/null" /dev/null > "$T/tty" 2>&1
 	check "progress on a terminal: done/total, rate, ETA" grep -q '/[0-9]* *[0-9]* msg/s *ETA' "$T/tty"
 fi
+
+# folder links: followed, and each folder read once however it is reached
+loop=$T/loop
+shared=$T/shared
+for f in "$loop" "$loop/.Archive" "$loop/Nested" "$shared"; do
+	mkdir -p "$f/cur" "$f/new" "$f/tmp"
+done
+cp "$bad" "$loop/cur/1.host:2,S"
+cp "$plain" "$loop/.Archive/cur/2.host:2,S"
+cp "$good" "$loop/Nested/new/3.host"
+cp "$a/notice-virus.eml" "$shared/cur/4.host:2,S"
+cp "$plain" "$loop/tmp/5.host"
+ln -s . "$loop/.Loop"
+ln -s .. "$loop/Nested/up"
+ln -s "$loop" "$loop/Nested/again"
+ln -s "$loop/tmp" "$loop/.Tmp"
+ln -s "$shared" "$loop/.Shared"
+timeout 60 "$BACKSCATTER" --config "$conf" --scan "$loop" "$loop/.Archive" \
+    "$shared" > "$T/out" 2> "$T/err"
+is "$?" 0 "folder links in loops, a linked Maildir, a path given twice: 0, and in time"
+is "$(wc -l < "$T/out" | tr -d ' ')" 4 "each message once, however often its folder is reached"
+check "the message of a Maildir linked as a folder is judged" grep -q '/4.host:2,S$' "$T/out"
+check "a message being delivered (tmp/) is not read, not even through a link" \
+    sh -c "! grep -q 5.host '$T/out'"
+check "nothing said on stderr" test ! -s "$T/err"
+
+# folders are followed 16 deep below a path given; what lies deeper is
+# named, not read
+deep=$T/deep
+f=$deep
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17; do
+	f=$f/$i
+	mkdir -p "$f/cur" "$f/new" "$f/tmp"
+	cp "$plain" "$f/cur/$i.host:2,S"
+done
+ln -s "$deep/1" "$deep/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16/up"
+bs --config "$conf" --scan "$deep" > "$T/out" 2> "$T/err"
+is "$?" 1 "folders 17 deep: 1"
+is "$(wc -l < "$T/out" | tr -d ' ')" 16 "... the messages of the 16 folders above judged"
+check "... the 17th named" grep -q '/16/17: not scanned: deeper than 16 folders$' "$T/err"
+is "$(wc -l < "$T/err" | tr -d ' ')" 1 "... and nothing else: a link up to a folder listed is not"
+
+# what is not a regular file among the messages: named, never read
+mkfifo "$loop/cur/6.host:2,S"
+ln -s 1.host:2,S "$loop/cur/7.host:2,S"
+timeout 60 "$BACKSCATTER" --config "$conf" --scan "$loop" > "$T/out" 2> "$T/err"
+is "$?" 1 "a FIFO and a link among the messages: 1, and in time"
+is "$(wc -l < "$T/out" | tr -d ' ')" 4 "... the other messages judged"
+check "... the FIFO named, not read" grep -q '6.host:2,S: not a regular file$' "$T/err"
+check "... the link named, not followed" grep -q '7.host:2,S: a symbolic link, not followed$' "$T/err"
+rm "$loop/cur/6.host:2,S" "$loop/cur/7.host:2,S"
+mkfifo "$T/fifo"
+timeout 60 "$BACKSCATTER" --config "$conf" --scan "$T/fifo" "$md" > "$T/out" 2> "$T/err"
+is "$?" 1 "a FIFO as a path: 1, and in time"
+check "... named" grep -q 'fifo: not a folder, an mbox or a message file$' "$T/err"
+check "... the other path scanned" test -s "$T/out"
+cp "$good" "$T/good.eml"
+ln -s good.eml "$T/linked.eml"
+bs --config "$conf" --scan "$T/linked.eml" > "$T/out"
+is "$?" 0 "a link to a message file given as a path: 0"
+is "$(cut -f1 "$T/out")" ok "... the message it links to judged"
+
+# an mbox cut short after it was listed: the messages no longer there are
+# named, the others judged, and the scan goes on. Listing goes on to
+# write more errors than a pipe holds, so it waits, the mbox listed,
+# until the test has cut the mbox and reads on.
+cut=$T/cut.mbox
+cp "$mbox" "$cut"
+size=$(wc -c < "$cut")
+missing=$T
+while [ ${#missing} -lt 3800 ]; do missing=$missing/no-such-folder; done
+set --
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24; do
+	set -- "$@" "$missing"
+done
+mkfifo "$T/errors"
+"$BACKSCATTER" --config "$conf" --scan --jobs 1 "$cut" "$@" "$md" \
+    > "$T/out" 2> "$T/errors" &
+pid=$!
+exec 3< "$T/errors"
+read -r first <&3
+truncate -s $((size / 2)) "$cut"
+cat <&3 > "$T/err"
+exec 3<&-
+wait "$pid"
+is "$?" 1 "an mbox cut short after it was listed: 1"
+check "... its first message judged" grep -q 'cut.mbox#1$' "$T/out"
+check "... the second named" grep -q 'cut.mbox#2: the mbox changed since it was listed$' "$T/err"
+check "... the third named" grep -q 'cut.mbox#3: the mbox changed since it was listed$' "$T/err"
+check "... and the scan went on" grep -q '/cur/2.host:2,S$' "$T/out"
+set --
+
+# a file name cannot forge a line or a field: control bytes and the
+# backslash are escaped, on stdout and on stderr
+esc=$T/esc
+mkdir -p "$esc/cur" "$esc/new" "$esc/tmp"
+cp "$plain" "$esc/cur/$(printf 'evil\nbackscatter\t99.0\tbounce\t-\tforged\\\033[0m')"
+mkfifo "$esc/cur/$(printf 'fifo\nbackscatter: forged')"
+bs --config "$conf" --scan "$esc" > "$T/out" 2> "$T/err"
+is "$?" 1 "names with control bytes (one a FIFO): 1"
+is "$(wc -l < "$T/out" | tr -d ' ')" 1 "... one line for the message"
+is "$(cut -f5 "$T/out")" "$esc/cur/evil\\nbackscatter\\t99.0\\tbounce\\t-\\tforged\\\\\\033[0m" \
+    "... its newline, tabs, backslash and escape written as \\n, \\t, \\\\ and \\033"
+is "$(wc -l < "$T/err" | tr -d ' ')" 1 "... one line on stderr for the FIFO"
+check "... its name escaped there too" grep -q 'fifo\\nbackscatter: forged: not a regular file$' "$T/err"
 
 bs --config "$conf" --scan "$T/nonexistent" > /dev/null 2> "$T/err"
 is "$?" 1 "an unreadable path: 1, the rest still scanned"

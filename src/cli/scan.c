@@ -1,25 +1,29 @@
 /*
  * scan.c - --scan over Maildirs and mbox files (see scan.h).
  *
- * The parent lists every message first (a Maildir's cur/ and new/, its
- * Maildir++ ".Sub" folders and nested folders, the messages of an mbox
- * split at From_ lines), compiles the rules once, and forks workers. Each
- * worker judges blocks of messages (block b goes to worker b mod N) and
- * writes one result line per message to its pipe; the parent puts them
- * back in order, prints or counts them, moves backscatter when asked and
- * shows progress. Workers open the sent ledger themselves (an LMDB handle
- * must not cross fork), and nothing else is shared after the fork.
+ * scan_run reads as the run goes: list every message first (a Maildir's
+ * cur/ and new/, its Maildir++ ".Sub" folders and nested folders, the
+ * messages of an mbox split at From_ lines), compile the rules once, fork
+ * workers, take their results back in order, and report. Each worker
+ * judges blocks of messages (block b goes to worker b mod N) and writes
+ * one result line per message to its pipe; the parent puts them back in
+ * order, prints or counts them, moves backscatter when asked and shows
+ * progress. Workers open the sent ledger themselves (an LMDB handle must
+ * not cross fork), and nothing else is shared after the fork.
+ *
+ * A run's state is one struct scan, passed down; a worker's is one
+ * struct worker. Nothing lives in file-level variables.
  */
 #include <sys/types.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
+#include <malloc.h>
 #include <poll.h>
+#include <search.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -48,6 +52,8 @@
 #define SCAN_ITEMS_MAX		(20u * 1000 * 1000)
 /* Distinct kind/format/reason names counted by --summary. */
 #define SCAN_NAMES_MAX		256
+/* What a worker has sent that is not yet a whole line, at most. */
+#define SCAN_PENDING_MAX	(16u * 1024 * 1024)
 
 struct item {
 	const char	*path;		/* the file (an mbox is shared) */
@@ -58,13 +64,28 @@ struct item {
 	char		 sub;		/* 'c' cur/, 'n' new/, 'm' mbox, 'f' file */
 };
 
+/* Every message found, in the order they are reported. */
 struct list {
 	struct item	*v;
 	size_t		 n, cap;
 	char		**roots;	/* Maildir roots given */
 	int		 nroots;
-	char		*skip;		/* the --move-to folder, real path */
+	const char	*move_to;	/* the folder backscatter moves to */
+	void		*seen;		/* folders and files listed, by
+					 * struct fileid (a tsearch tree) */
 	int		 errors;
+};
+
+/* A file, whatever its names. */
+struct fileid {
+	dev_t		 dev;
+	ino_t		 ino;
+};
+
+/* The kind, format and reason names seen, each once; 0 is "-". */
+struct names {
+	char		*v[SCAN_NAMES_MAX];
+	int		 n;
 };
 
 /* What a worker found, as the parent keeps it. */
@@ -75,23 +96,626 @@ struct result {
 	float		 score;
 };
 
-static char	*names[SCAN_NAMES_MAX];
-static int	 nnames;
+struct tally {
+	long	 count[SCAN_NAMES_MAX][2];	/* by kind, by verdict */
+	long	 format[SCAN_NAMES_MAX];
+	long	 reason[SCAN_NAMES_MAX];
+	long	 errors, moved, move_errors;
+};
 
-static short
-intern(const char *s)
+/* The workers, and what each has sent that is not yet a whole line. */
+struct crew {
+	int		 jobs;		/* planned; fewer when a fork failed */
+	int		 open;		/* pipes not yet at their end */
+	pid_t		 pid[SCAN_JOBS_MAX];
+	struct pollfd	 pfd[SCAN_JOBS_MAX];
+	struct buf	 pending[SCAN_JOBS_MAX];
+};
+
+/* One run of --scan. */
+struct scan {
+	struct config			*cfg;
+	struct ruleset			*rs;
+	const struct scan_options	*o;
+	FILE				*out;
+	struct list			 list;
+	struct names			 names;
+	struct result			*res;	/* by item index */
+	struct fileid			*judged;	/* --move-to: the
+						 * file each item was */
+	struct tally			 tally;
+	struct crew			 crew;
+	size_t				 next;	/* first item not reported */
+	size_t				 done;	/* results received */
+	double				 start;
+	double				 shown;	/* progress last shown */
+	int				 progress;
+};
+
+/* One worker: its pipe, and the mbox it has open (the messages of one
+ * mbox come in order). */
+struct worker {
+	struct config	*cfg;
+	struct ruleset	*rs;
+	FILE		*out;
+	const char	*mbox;
+	int		 fd;
+};
+
+/* the run, in the order it goes */
+static int	 list_all(struct scan *);
+static int	 prepare(struct scan *);
+static int	 start_workers(struct scan *);
+static void	 collect(struct scan *);
+static void	 take_output(struct scan *, int);
+static int	 wait_workers(struct scan *);
+static int	 finish(struct scan *, int);
+static void	 scan_free(struct scan *);
+/* listing */
+static int	 list_path(struct list *, const char *, int, int);
+static int	 list_dir(struct list *, const char *, int, int);
+static int	 add_root(struct list *, const char *);
+static int	 list_subdir(struct list *, const char *, const char *, char,
+		    int);
+static int	 list_mbox(struct list *, const char *, int);
+static int	 add_item(struct list *, const char *, off_t, size_t, int,
+		    int, char);
+static int	 by_path(const void *, const void *);
+static int	 seen_before(struct list *, const struct stat *);
+static int	 seen_already(const struct list *, const struct stat *);
+static int	 by_fileid(const void *, const void *);
+/* judging, in a worker */
+static void	 worker(const struct scan *, int, int) __attribute__((noreturn));
+static void	 keep_heap(void);
+static void	 judge(struct worker *, const struct list *, size_t);
+static int	 read_file(const struct item *, struct message *, long long *,
+		    struct fileid *, const char **);
+static int	 read_mbox_message(struct worker *, const struct item *, int,
+		    struct message *, long long *, const char **);
+static ssize_t	 read_at(int, char *, size_t, off_t);
+static long long from_line_time(const char *, size_t);
+/* reporting, in the parent */
+static void	 take_line(struct scan *, char *);
+static void	 emit(struct scan *, size_t);
+static char	*target_folder(const char *, const char *);
+static char	*move_message(const struct item *, const struct fileid *,
+		    const char *, const char **);
+static int	 remove_judged(const char *, const struct fileid *,
+		    const char **);
+static int	 make_maildir(const char *);
+static void	 print_item_path(FILE *, const struct item *);
+static void	 put_path(FILE *, const char *);
+static void	 say(const char *, const char *, const char *);
+static void	 say_item(const struct item *, const char *, const char *);
+static void	 say_line(const struct item *, const char *, const char *,
+		    const char *);
+static void	 show_progress(const struct scan *, int);
+static void	 print_summary(const struct scan *, double);
+static void	 print_top(const struct scan *, const char *, const long *);
+static void	 sort_names(const struct names *, int *, const long *);
+static int	 before(const struct names *, const long *, int, int);
+/* small helpers */
+static short	 intern(struct names *, const char *);
+static char	*join(const char *, const char *);
+static int	 is_folder_path(const char *);
+static int	 is_dir(const char *);
+static int	 is_maildir(const char *);
+static int	 is_file(const char *, const struct fileid *);
+static double	 now_seconds(void);
+
+/*
+ * List, judge in workers, report. The summary is printed even when the
+ * scan could not finish, with what was judged.
+ */
+int
+scan_run(struct config *cfg, struct ruleset *rs, const struct scan_options *o,
+    FILE *out)
 {
-	int	 i;
+	struct scan	 s;
+	int		 rc;
 
-	for (i = 0; i < nnames; i++)
-		if (strcmp(names[i], s) == 0)
-			return (short)i;
-	if (nnames == SCAN_NAMES_MAX || (names[nnames] = strdup(s)) == NULL)
-		return 0;
-	return (short)nnames++;
+	memset(&s, 0, sizeof(s));
+	s.cfg = cfg;
+	s.rs = rs;
+	s.o = o;
+	s.out = out;
+	s.start = now_seconds();
+	if ((rc = list_all(&s)) == 0 && (rc = prepare(&s)) == 0) {
+		rc = start_workers(&s);
+		collect(&s);
+		if (wait_workers(&s) == -1)
+			rc = -1;
+		rc = finish(&s, rc);
+	}
+	scan_free(&s);
+	return rc;
 }
 
-/* --- listing ---------------------------------------------------------------- */
+/* --- the run ------------------------------------------------------------ */
+
+/* List every path given; -1 when one cannot be listed at all. */
+static int
+list_all(struct scan *s)
+{
+	const struct scan_options	*o = s->o;
+	struct stat			 st;
+	int				 i;
+
+	/* the folder moved to is not listed: a path here, and the
+	 * Maildir++ folder of each Maildir as add_root finds it */
+	s->list.move_to = o->move_to;
+	if (o->move_to != NULL && is_folder_path(o->move_to) &&
+	    stat(o->move_to, &st) == 0 && seen_before(&s->list, &st) == -1)
+		return -1;
+	for (i = 0; i < o->npaths; i++) {
+		if (list_path(&s->list, o->paths[i], -1, 0) == -1) {
+			say(o->paths[i], "cannot be listed", strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Compile the rules once for every worker, make room for the results
+ * and decide how many workers. */
+static int
+prepare(struct scan *s)
+{
+	const struct scan_options	*o = s->o;
+	size_t				 blocks;
+	long				 cpus;
+	int				 jobs;
+
+	s->progress = o->progress == -1 ? isatty(STDERR_FILENO) : o->progress;
+	if (s->rs != NULL && rules_compile(s->rs, s->cfg, NULL) == -1) {
+		fprintf(stderr, "backscatter: cannot compile the rules\n");
+		return -1;
+	}
+	if ((s->res = calloc(s->list.n + 1, sizeof(*s->res))) == NULL ||
+	    (o->move_to != NULL && (s->judged = calloc(s->list.n + 1,
+	    sizeof(*s->judged))) == NULL))
+		return -1;
+	intern(&s->names, "-");
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	jobs = o->jobs > 0 ? o->jobs : cpus > 0 ? (int)cpus : 1;
+	if (jobs > SCAN_JOBS_MAX)
+		jobs = SCAN_JOBS_MAX;
+	blocks = (s->list.n + SCAN_BLOCK - 1) / SCAN_BLOCK;
+	if ((size_t)jobs > blocks)
+		jobs = (int)blocks;
+	s->crew.jobs = jobs < 1 ? 1 : jobs;
+	return 0;
+}
+
+/* Fork the workers, each with its pipe; -1 when one could not be
+ * started (those started still run, so their results are reported). */
+static int
+start_workers(struct scan *s)
+{
+	struct crew	*c = &s->crew;
+	int		 i, k, p[2];
+
+	fflush(s->out);
+	fflush(stderr);
+	for (i = 0; i < c->jobs; i++) {
+		if (pipe(p) == -1 || (c->pid[i] = fork()) == -1) {
+			fprintf(stderr, "backscatter: %s\n", strerror(errno));
+			c->jobs = c->open = i;
+			return -1;
+		}
+		if (c->pid[i] == 0) {
+			close(p[0]);
+			for (k = 0; k < i; k++)
+				close(c->pfd[k].fd);
+			worker(s, i, p[1]);
+		}
+		close(p[1]);
+		c->pfd[i].fd = p[0];
+		c->pfd[i].events = POLLIN;
+		buf_init(&c->pending[i], SCAN_PENDING_MAX);
+	}
+	c->open = c->jobs;
+	return 0;
+}
+
+/* Read the workers' lines until every pipe ends, reporting each message
+ * as soon as every one before it is reported. */
+static void
+collect(struct scan *s)
+{
+	struct crew	*c = &s->crew;
+	int		 i;
+
+	while (c->open > 0) {
+		if (poll(c->pfd, (nfds_t)c->jobs, 250) == -1 && errno != EINTR)
+			break;
+		for (i = 0; i < c->jobs; i++)
+			if (c->pfd[i].fd != -1 && (c->pfd[i].revents &
+			    (POLLIN | POLLHUP | POLLERR)))
+				take_output(s, i);
+		while (s->next < s->list.n && s->res[s->next].state != 0)
+			emit(s, s->next++);
+		if (s->progress && now_seconds() - s->shown >= 0.25) {
+			s->shown = now_seconds();
+			show_progress(s, 0);
+		}
+	}
+}
+
+/* What worker i has written: each whole line is a result. */
+static void
+take_output(struct scan *s, int i)
+{
+	struct crew	*c = &s->crew;
+	struct buf	*in = &c->pending[i];
+	char		 chunk[65536], *nl;
+	size_t		 used = 0;
+	ssize_t		 n;
+
+	n = read(c->pfd[i].fd, chunk, sizeof(chunk));
+	if (n == -1 && errno == EINTR)
+		return;
+	if (n <= 0) {
+		close(c->pfd[i].fd);
+		c->pfd[i].fd = -1;
+		c->open--;
+		return;
+	}
+	buf_append(in, chunk, (size_t)n);
+	while (used < in->len && (nl = memchr(in->data + used, '\n',
+	    in->len - used)) != NULL) {
+		*nl = '\0';
+		take_line(s, in->data + used);
+		s->done++;
+		used = (size_t)(nl - in->data) + 1;
+	}
+	memmove(in->data, in->data + used, in->len - used);
+	in->len -= used;
+}
+
+/* -1, and why said, when a worker did not end well. */
+static int
+wait_workers(struct scan *s)
+{
+	struct crew	*c = &s->crew;
+	int		 i, status, rc = 0;
+
+	for (i = 0; i < c->jobs; i++) {
+		buf_free(&c->pending[i]);
+		if (waitpid(c->pid[i], &status, 0) == -1)
+			fprintf(stderr, "backscatter: worker %d: %s\n", i + 1,
+			    strerror(errno));
+		else if (WIFSIGNALED(status))
+			fprintf(stderr, "backscatter: worker %d: killed by "
+			    "signal %d (%s)\n", i + 1, WTERMSIG(status),
+			    strsignal(WTERMSIG(status)));
+		else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			fprintf(stderr, "backscatter: worker %d: could not "
+			    "write its results\n", i + 1);
+		else
+			continue;
+		rc = -1;
+	}
+	return rc;
+}
+
+/*
+ * What a worker that ended early left: the messages judged by the others
+ * are still reported, the rest named. Then the last progress line, the
+ * summary, and the run's answer.
+ */
+static int
+finish(struct scan *s, int rc)
+{
+	const struct tally	*t = &s->tally;
+	size_t			 missing = 0;
+
+	for (; s->next < s->list.n; s->next++)
+		if (s->res[s->next].state != 0)
+			emit(s, s->next);
+		else {
+			say_item(&s->list.v[s->next], "not judged", NULL);
+			missing++;
+		}
+	if (s->progress)
+		show_progress(s, 1);
+	if (missing > 0) {
+		fprintf(stderr, "backscatter: %zu messages were not judged\n",
+		    missing);
+		rc = -1;
+	}
+	if (s->o->summary)
+		print_summary(s, now_seconds() - s->start);
+	if (rc == 0 && (s->list.errors > 0 || t->errors > 0 ||
+	    t->move_errors > 0))
+		rc = 1;
+	return rc;
+}
+
+static void
+scan_free(struct scan *s)
+{
+	struct list	*l = &s->list;
+	const char	*prev = NULL;
+	size_t		 k;
+	int		 i;
+
+	free(s->res);
+	free(s->judged);
+	tdestroy(l->seen, free);
+	for (i = 0; i < l->nroots; i++)
+		free(l->roots[i]);
+	free(l->roots);
+	/* item paths: Maildir files own theirs, an mbox's are shared */
+	for (k = 0; k < l->n; k++) {
+		if (l->v[k].path != prev)
+			free((void *)l->v[k].path);
+		prev = l->v[k].path;
+	}
+	free(l->v);
+	for (i = 0; i < s->names.n; i++)
+		free(s->names.v[i]);
+}
+
+/* --- listing ------------------------------------------------------------ */
+
+/*
+ * A path: a folder (a Maildir, or one holding folders and mbox files),
+ * an mbox, or a file holding one message. Symbolic links are followed,
+ * and each folder and file is listed once, however often it is reached
+ * (a link to a folder above it, two links to one folder, a path given
+ * twice). Only running out of memory is -1: what cannot be read is said
+ * and counted, and listing goes on.
+ */
+static int
+list_path(struct list *l, const char *path, int root, int depth)
+{
+	struct stat	 st;
+	char		 head[5];
+	int		 fd, rc = 0;
+
+	/* not blocking: a FIFO is opened, found out and closed */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY)) == -1 ||
+	    fstat(fd, &st) == -1) {
+		say(path, strerror(errno), NULL);
+		if (fd != -1)
+			close(fd);
+		l->errors++;
+		return 0;
+	}
+	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
+		say(path, "not a folder, an mbox or a message file", NULL);
+		close(fd);
+		l->errors++;
+		return 0;
+	}
+	if ((rc = seen_before(l, &st)) != 0) {
+		close(fd);
+		return rc == 1 ? 0 : -1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		if (root == -1 && is_maildir(path) &&
+		    (root = add_root(l, path)) == -1)
+			return -1;
+		if (list_dir(l, path, root, depth) == -1) {
+			say(path, strerror(errno), NULL);
+			l->errors++;
+		}
+		return 0;
+	}
+	if (st.st_size >= 5 && read(fd, head, 5) == 5 &&
+	    memcmp(head, "From ", 5) == 0)
+		rc = list_mbox(l, path, fd);
+	else {
+		char	*keep = strdup(path);
+
+		rc = keep == NULL ? -1 : add_item(l, keep, 0, 0, 0, -1, 'f');
+	}
+	close(fd);
+	return rc;
+}
+
+/* A Maildir given or found below a folder that is none: where its
+ * backscatter moves to, and so the folder it moves to is not listed. */
+static int
+add_root(struct list *l, const char *path)
+{
+	struct stat	 st;
+	char		**v, *target;
+
+	if ((v = realloc(l->roots, (size_t)(l->nroots + 1) * sizeof(*v))) ==
+	    NULL)
+		return -1;
+	l->roots = v;
+	if ((v[l->nroots] = strdup(path)) == NULL)
+		return -1;
+	if (l->move_to != NULL) {
+		if ((target = target_folder(path, l->move_to)) == NULL)
+			return -1;
+		if (stat(target, &st) == 0 && seen_before(l, &st) == -1) {
+			free(target);
+			return -1;
+		}
+		free(target);
+	}
+	return l->nroots++;
+}
+
+/*
+ * A folder: its messages when it is a Maildir, then what is below it.
+ * Below SCAN_DEPTH_MAX folders nothing more is listed, and what is left
+ * (unless listed already through a shorter way) is named.
+ */
+static int
+list_dir(struct list *l, const char *path, int root, int depth)
+{
+	struct dirent	*de;
+	struct stat	 st;
+	char		*p, why[64];
+	DIR		*d;
+	size_t		 first;
+	int		 rc = 0, dir, maildir = is_maildir(path);
+
+	if (maildir) {
+		first = l->n;
+		if (list_subdir(l, path, "new", 'n', root) == -1)
+			rc = -1;
+		if (list_subdir(l, path, "cur", 'c', root) == -1)
+			rc = -1;
+		if (list_subdir(l, path, "tmp", 0, root) == -1)
+			rc = -1;
+		qsort(l->v + first, l->n - first, sizeof(*l->v), by_path);
+	}
+	if ((d = opendir(path)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0 ||
+		    strcmp(de->d_name, "cur") == 0 ||
+		    strcmp(de->d_name, "new") == 0 ||
+		    strcmp(de->d_name, "tmp") == 0)
+			continue;
+		if ((p = join(path, de->d_name)) == NULL) {
+			rc = -1;
+			continue;
+		}
+		/* Maildir++ sub-folders (".Sent"), nested folders, and mbox
+		 * files beside them; the files of a Maildir's own top level
+		 * (dovecot-uidlist, subscriptions) are not mail */
+		dir = is_dir(p);
+		if (!dir && (maildir || de->d_name[0] == '.'))
+			;
+		else if (depth >= SCAN_DEPTH_MAX) {
+			if (stat(p, &st) == 0 && !seen_already(l, &st)) {
+				snprintf(why, sizeof(why), "deeper than %d "
+				    "folders", SCAN_DEPTH_MAX);
+				say(p, "not scanned", why);
+				l->errors++;
+			}
+		} else if (list_path(l, p, dir ? root : -1, depth + 1) == -1)
+			rc = -1;
+		free(p);
+	}
+	closedir(d);
+	return rc;
+}
+
+/*
+ * A Maildir's cur/ or new/: every name not starting with a dot (each is
+ * opened as a message only when judged, and only when a regular file).
+ * tmp/ (sub 0) is only marked as listed: messages being delivered are not
+ * read, not even through a link to it.
+ */
+static int
+list_subdir(struct list *l, const char *maildir, const char *name, char sub,
+    int root)
+{
+	struct dirent	*de;
+	struct stat	 st;
+	DIR		*d;
+	char		*dir, *p;
+	int		 fd, seen, rc = -1;
+
+	if ((dir = join(maildir, name)) == NULL)
+		return -1;
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY)) == -1) {
+		rc = errno == ENOENT || sub == 0 ? 0 : -1;
+		goto out;
+	}
+	if (fstat(fd, &st) == -1 || (seen = seen_before(l, &st)) == -1) {
+		close(fd);
+		goto out;
+	}
+	if (seen || sub == 0 || (d = fdopendir(fd)) == NULL) {
+		close(fd);
+		rc = seen || sub == 0 ? 0 : -1;
+		goto out;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if ((p = join(dir, de->d_name)) == NULL ||
+		    add_item(l, p, 0, 0, 0, root, sub) == -1) {
+			free(p);
+			closedir(d);
+			goto out;
+		}
+	}
+	closedir(d);
+	rc = 0;
+out:
+	free(dir);
+	return rc;
+}
+
+/*
+ * An mbox, read in pieces from its start, never mapped (an mbox cut short
+ * while mapped would kill the scan with SIGBUS): a message starts at each
+ * From_ line that follows a blank line (empty, or a lone CR before LF).
+ * Only the first five bytes of a line are looked at one by one.
+ */
+static int
+list_mbox(struct list *l, const char *path, int fd)
+{
+	char		 b[65536], first = 0;
+	const char	*nl;
+	char		*keep;
+	off_t		 base = 0, start = 0, line = 0;
+	size_t		 i, n;
+	ssize_t		 got;
+	int		 col = 0, from = 0, number = 0, failed = 0;
+
+	if ((keep = strdup(path)) == NULL)
+		return -1;
+	for (;;) {
+		if ((got = pread(fd, b, sizeof(b), base)) == -1) {
+			if (errno == EINTR)
+				continue;
+			say(path, strerror(errno), NULL);
+			l->errors++;
+			failed = 1;	/* the message read last is not whole */
+			break;
+		}
+		if (got == 0)
+			break;
+		for (i = 0, n = (size_t)got; i < n; ) {
+			if (col == 5) {		/* past the head: to the end */
+				if ((nl = memchr(b + i, '\n', n - i)) == NULL)
+					break;
+				i = (size_t)(nl - b);
+			}
+			if (b[i] == '\n') {
+				from = col == 0 || (col == 1 && first == '\r');
+				col = 0;
+				line = base + (off_t)++i;
+				continue;
+			}
+			if (col == 0)
+				first = b[i];
+			if (from && b[i] != "From "[col])
+				from = 0;
+			i++;
+			if (++col == 5 && from) {
+				if (add_item(l, keep, start, (size_t)(line -
+				    start), ++number, -1, 'm') == -1)
+					goto fail;
+				start = line;
+			}
+		}
+		base += got;
+	}
+	if (!failed && base > start && add_item(l, keep, start, (size_t)(base - start),
+	    ++number, -1, 'm') == -1)
+		goto fail;
+	if (number == 0)
+		free(keep);
+	return 0;
+fail:
+	if (number == 1)	/* not shared with an item yet */
+		free(keep);
+	return -1;
+}
 
 static int
 add_item(struct list *l, const char *path, off_t off, size_t len, int number,
@@ -117,102 +741,6 @@ add_item(struct list *l, const char *path, off_t off, size_t len, int number,
 	return 0;
 }
 
-static char *
-join(const char *dir, const char *name)
-{
-	size_t	 dn = strlen(dir), nn = strlen(name);
-	char	*p;
-
-	if ((p = malloc(dn + 1 + nn + 1)) == NULL)
-		return NULL;
-	memcpy(p, dir, dn);
-	p[dn] = '/';
-	memcpy(p + dn + 1, name, nn + 1);
-	return p;
-}
-
-static int
-is_dir(const char *path)
-{
-	struct stat	 st;
-
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static int
-is_maildir(const char *path)
-{
-	char	*cur = join(path, "cur"), *new = join(path, "new");
-	int	 r = cur && new && (is_dir(cur) || is_dir(new));
-
-	free(cur);
-	free(new);
-	return r;
-}
-
-/* An mbox: split at From_ lines that follow an empty line. */
-static int
-list_mbox(struct list *l, const char *path, int fd, off_t size)
-{
-	const char	*map, *p, *end, *start, *nl;
-	char		*keep;
-	int		 number = 0;
-
-	if (size == 0)
-		return 0;
-	map = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (map == MAP_FAILED)
-		return -1;
-	if ((keep = strdup(path)) == NULL) {
-		munmap((void *)map, (size_t)size);
-		return -1;
-	}
-	end = map + size;
-	for (p = start = map; ; ) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			p = end;
-		else
-			p = nl + 1;
-		if (p == end || (end - p >= 5 && memcmp(p, "From ", 5) == 0 &&
-		    (p[-2] == '\n' || (p - map >= 3 && p[-2] == '\r' &&
-		    p[-3] == '\n')))) {
-			if (add_item(l, keep, start - map, (size_t)(p - start),
-			    ++number, -1, 'm') == -1)
-				break;
-			start = p;
-			if (p == end)
-				break;
-		}
-	}
-	munmap((void *)map, (size_t)size);
-	return 0;
-}
-
-static int	list_path(struct list *, const char *, int, int);
-
-static int
-list_subdir(struct list *l, const char *dir, char sub, int root)
-{
-	struct dirent	*de;
-	DIR		*d;
-	char		*p;
-
-	if ((d = opendir(dir)) == NULL)
-		return errno == ENOENT ? 0 : -1;
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		if ((p = join(dir, de->d_name)) == NULL ||
-		    add_item(l, p, 0, 0, 0, root, sub) == -1) {
-			free(p);
-			closedir(d);
-			return -1;
-		}
-	}
-	closedir(d);
-	return 0;
-}
-
 /* Sort each folder's files by name, so runs are repeatable. */
 static int
 by_path(const void *a, const void *b)
@@ -221,112 +749,258 @@ by_path(const void *a, const void *b)
 	    ((const struct item *)b)->path);
 }
 
+/* 1 when the file was listed before, 0 when not (it is now marked), -1
+ * out of memory. */
 static int
-list_dir(struct list *l, const char *path, int root, int depth)
+seen_before(struct list *l, const struct stat *st)
 {
-	struct dirent	*de;
-	char		*p, real[PATH_MAX];
-	DIR		*d;
-	size_t		 first;
-	int		 rc = 0;
+	struct fileid	*id, **found;
 
-	if (l->skip != NULL && realpath(path, real) != NULL &&
-	    strcmp(real, l->skip) == 0)
-		return 0;
-	if (is_maildir(path)) {
-		first = l->n;
-		p = join(path, "new");
-		if (p == NULL || list_subdir(l, p, 'n', root) == -1)
-			rc = -1;
-		free(p);
-		p = join(path, "cur");
-		if (p == NULL || list_subdir(l, p, 'c', root) == -1)
-			rc = -1;
-		free(p);
-		qsort(l->v + first, l->n - first, sizeof(*l->v), by_path);
-	}
-	if (depth >= SCAN_DEPTH_MAX)
-		return rc;
-	if ((d = opendir(path)) == NULL)
+	if ((id = malloc(sizeof(*id))) == NULL)
 		return -1;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0 ||
-		    strcmp(de->d_name, "cur") == 0 ||
-		    strcmp(de->d_name, "new") == 0 ||
-		    strcmp(de->d_name, "tmp") == 0)
-			continue;
-		if ((p = join(path, de->d_name)) == NULL) {
-			rc = -1;
-			continue;
-		}
-		/* Maildir++ sub-folders (".Sent"), nested folders, and mbox
-		 * files beside them; the files of a Maildir's own top level
-		 * (dovecot-uidlist, subscriptions) are not mail */
-		if (is_dir(p)) {
-			if (list_path(l, p, root, depth + 1) == -1)
-				rc = -1;
-		} else if (!is_maildir(path) && de->d_name[0] != '.') {
-			if (list_path(l, p, -1, depth + 1) == -1)
-				rc = -1;
-		}
-		free(p);
+	id->dev = st->st_dev;
+	id->ino = st->st_ino;
+	if ((found = tsearch(id, &l->seen, by_fileid)) == NULL) {
+		free(id);
+		return -1;
 	}
-	closedir(d);
-	return rc;
+	if (*found != id) {
+		free(id);
+		return 1;
+	}
+	return 0;
+}
+
+/* Whether the file was listed before (it is not marked). */
+static int
+seen_already(const struct list *l, const struct stat *st)
+{
+	struct fileid	 id;
+
+	id.dev = st->st_dev;
+	id.ino = st->st_ino;
+	return tfind(&id, &l->seen, by_fileid) != NULL;
 }
 
 static int
-list_path(struct list *l, const char *path, int root, int depth)
+by_fileid(const void *a, const void *b)
+{
+	const struct fileid	*x = a, *y = b;
+
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	return x->ino < y->ino ? -1 : x->ino > y->ino;
+}
+
+/* --- judging, in a worker ----------------------------------------------- */
+
+/* Worker w judges its blocks and writes a line for each message to fd. */
+static void
+worker(const struct scan *s, int w, int fd)
+{
+	const struct list	*l = &s->list;
+	struct worker		 wk;
+	size_t			 b, i, stride;
+
+	signal(SIGPIPE, SIG_DFL);
+	keep_heap();
+	memset(&wk, 0, sizeof(wk));
+	wk.cfg = s->cfg;
+	wk.rs = s->rs;
+	wk.fd = -1;
+	if ((wk.out = fdopen(fd, "w")) == NULL)
+		_exit(2);
+	setvbuf(wk.out, NULL, _IOFBF, 65536);
+	stride = (size_t)s->crew.jobs * SCAN_BLOCK;
+	for (b = (size_t)w * SCAN_BLOCK; b < l->n; b += stride) {
+		for (i = b; i < b + SCAN_BLOCK && i < l->n; i++)
+			judge(&wk, l, i);
+		fflush(wk.out);
+	}
+	if (fclose(wk.out) == EOF)
+		_exit(2);
+	_exit(0);
+}
+
+/*
+ * A worker keeps its heap between messages. By default glibc gives the
+ * top of the heap back to the kernel when a message's memory is freed and
+ * takes it again for the next: two brk calls a message, and every page
+ * faulted in and zeroed anew. Up to 8 MiB free at the top stays, growth
+ * comes 1 MiB at a time, and only blocks of 4 MiB or more (the bodies of
+ * large messages) are mapped on their own and returned when freed.
+ */
+static void
+keep_heap(void)
+{
+#ifdef M_TRIM_THRESHOLD
+	(void)mallopt(M_MMAP_THRESHOLD, 4 * 1024 * 1024);
+	(void)mallopt(M_TRIM_THRESHOLD, 8 * 1024 * 1024);
+	(void)mallopt(M_TOP_PAD, 1024 * 1024);
+#endif
+}
+
+/* One result line: index, verdict, score, kind, format, reason, and the
+ * device and inode of the file read (0 0 for an mbox); or index, E, what
+ * went wrong. */
+static void
+judge(struct worker *w, const struct list *l, size_t index)
+{
+	const struct item	*it = &l->v[index];
+	struct message		 m;
+	struct analysis		 an;
+	struct verdict		 v;
+	struct arena		 arena;
+	struct fileid		 id = { 0, 0 };
+	const char		*why;
+	long long		 when = 0;
+	int			 rc, more;
+
+	if (it->sub == 'm') {
+		more = index + 1 < l->n && l->v[index + 1].path == it->path;
+		rc = read_mbox_message(w, it, more, &m, &when, &why);
+	} else
+		rc = read_file(it, &m, &when, &id, &why);
+	if (rc == -1) {
+		fprintf(w->out, "%zu\tE\t%s\n", index, why);
+		return;
+	}
+	w->cfg->now = when;
+	arena_init(&arena, LIMIT_ARENA_BYTES);
+	if (message_parse_header(&m, &arena) == -1 ||
+	    anatomy_read(&m, &arena, &an) == -1 ||
+	    score_message(w->cfg, w->rs, &an, &arena, &v) == -1)
+		fprintf(w->out, "%zu\tE\tanalysis failed\n", index);
+	else
+		fprintf(w->out, "%zu\t%d\t%.1f\t%s\t%s\t%s\t%llu\t%llu\n",
+		    index, v.backscatter, v.score, anatomy_kind_name(an.kind),
+		    an.format ? an.format : "-", an.reason ? an.reason : "-",
+		    (unsigned long long)id.dev, (unsigned long long)id.ino);
+	arena_free(&arena);
+	message_free(&m);
+}
+
+/*
+ * A message file, opened once and read only when it is a regular file (a
+ * FIFO would block the worker, a device never end). A Maildir's message
+ * is never read through a symbolic link: it is the file --move-to moves,
+ * and id_r says which file that is.
+ */
+static int
+read_file(const struct item *it, struct message *m, long long *when_r,
+    struct fileid *id_r, const char **why_r)
 {
 	struct stat	 st;
-	char		 head[5];
-	int		 fd, rc = 0;
+	int		 fd;
 
-	if ((fd = open(path, O_RDONLY | O_NONBLOCK)) == -1 ||
-	    fstat(fd, &st) == -1) {
-		fprintf(stderr, "backscatter: %s: %s\n", path, strerror(errno));
-		if (fd != -1)
-			close(fd);
-		l->errors++;
-		return 0;
+	if ((fd = open(it->path, O_RDONLY | O_NONBLOCK | O_NOCTTY |
+	    (it->sub == 'f' ? 0 : O_NOFOLLOW))) == -1) {
+		*why_r = errno == ELOOP && it->sub != 'f' ?
+		    "a symbolic link, not followed" : strerror(errno);
+		return -1;
 	}
-	if (S_ISDIR(st.st_mode)) {
+	if (fstat(fd, &st) == -1)
+		*why_r = strerror(errno);
+	else if (!S_ISREG(st.st_mode))
+		*why_r = "not a regular file";
+	else
+		*why_r = NULL;
+	if (*why_r != NULL) {
 		close(fd);
-		if (root == -1 && is_maildir(path)) {
-			char	**v = realloc(l->roots, (size_t)(l->nroots + 1) *
-			    sizeof(*v));
-
-			if (v == NULL)
-				return -1;
-			l->roots = v;
-			if ((v[l->nroots] = strdup(path)) == NULL)
-				return -1;
-			root = l->nroots++;
-		}
-		if (list_dir(l, path, root, depth) == -1) {
-			fprintf(stderr, "backscatter: %s: %s\n", path,
-			    strerror(errno));
-			l->errors++;
-		}
-		return 0;
+		return -1;
 	}
-	if (S_ISREG(st.st_mode)) {
-		if (st.st_size >= 5 && read(fd, head, 5) == 5 &&
-		    memcmp(head, "From ", 5) == 0)
-			rc = list_mbox(l, path, fd, st.st_size);
-		else {
-			char	*keep = strdup(path);
-
-			rc = keep == NULL ? -1 :
-			    add_item(l, keep, 0, 0, 0, -1, 'f');
-		}
-	}
+	*when_r = (long long)st.st_mtime;
+	id_r->dev = st.st_dev;
+	id_r->ino = st.st_ino;
+	if (message_read(fd, m, LIMIT_MESSAGE_BYTES) == -1)
+		*why_r = strerror(errno);
+	else if (!m->oversize && m->raw.len != (size_t)st.st_size)
+		*why_r = "the file changed while it was read";
 	close(fd);
-	return rc;
+	if (*why_r != NULL) {
+		message_free(m);
+		return -1;
+	}
+	return 0;
 }
 
-/* --- judging (in a worker) ----------------------------------------------- */
+/*
+ * A message of an mbox, read where it was listed from the mbox the worker
+ * has open, never mapped (an mbox cut short while mapped would kill the
+ * worker with SIGBUS). The bytes must still be the message listed there:
+ * a From_ line starts it, and another follows it unless it was the last
+ * (more is 0). An mbox cut short or rewritten since it was listed fails
+ * that, and the message is reported, not judged.
+ */
+static int
+read_mbox_message(struct worker *w, const struct item *it, int more,
+    struct message *m, long long *when_r, const char **why_r)
+{
+	struct stat	 st;
+	size_t		 n, want;
+	ssize_t		 got;
+
+	if (w->mbox != it->path) {
+		if (w->fd != -1)
+			close(w->fd);
+		w->mbox = NULL;
+		if ((w->fd = open(it->path, O_RDONLY | O_NONBLOCK |
+		    O_NOCTTY)) == -1 || fstat(w->fd, &st) == -1) {
+			*why_r = strerror(errno);
+			return -1;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			*why_r = "not a regular file";
+			return -1;
+		}
+		w->mbox = it->path;
+	}
+	memset(m, 0, sizeof(*m));
+	buf_init(&m->raw, LIMIT_MESSAGE_BYTES + 5);
+	n = it->len;
+	if (n > LIMIT_MESSAGE_BYTES) {
+		n = LIMIT_MESSAGE_BYTES;
+		m->oversize = 1;
+		more = 0;
+	}
+	want = n + (more ? 5 : 0);
+	if (buf_reserve(&m->raw, want) == -1 ||
+	    (got = read_at(w->fd, m->raw.data, want, it->off)) == -1) {
+		*why_r = strerror(errno);
+		message_free(m);
+		return -1;
+	}
+	if ((size_t)got != want || memcmp(m->raw.data, "From ", 5) != 0 ||
+	    (more && memcmp(m->raw.data + n, "From ", 5) != 0)) {
+		*why_r = "the mbox changed since it was listed";
+		message_free(m);
+		return -1;
+	}
+	m->raw.len = n;
+	m->raw.data[n] = '\0';
+	*when_r = from_line_time(m->raw.data, n);
+	return 0;
+}
+
+/* n bytes at off, fewer only at the end of the file; -1 on an error. */
+static ssize_t
+read_at(int fd, char *p, size_t n, off_t off)
+{
+	size_t	 got = 0;
+	ssize_t	 r;
+
+	while (got < n) {
+		r = pread(fd, p + got, n - got, off + (off_t)got);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			return -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
 
 /* The date of an mbox From_ line ("From a@b Mon Jan  1 00:00:00 2024"). */
 static long long
@@ -349,122 +1023,211 @@ from_line_time(const char *s, size_t n)
 	return (long long)timegm(&tm);
 }
 
-/* The mbox a worker has mapped (messages of one mbox come in order). */
-static struct {
-	const char	*path;
-	const char	*map;
-	size_t		 size;
-} mapped;
+/* --- reporting, in the parent ------------------------------------------- */
 
-static int
-read_item(const struct item *it, struct message *m, long long *when_r)
-{
-	struct stat	 st;
-	int		 fd;
-	size_t		 n;
-
-	*when_r = 0;
-	if (it->sub != 'm') {
-		if ((fd = open(it->path, O_RDONLY | O_NOFOLLOW)) == -1)
-			return -1;
-		if (fstat(fd, &st) == 0)
-			*when_r = (long long)st.st_mtime;
-		if (message_read(fd, m, LIMIT_MESSAGE_BYTES) == -1) {
-			close(fd);
-			message_free(m);
-			return -1;
-		}
-		close(fd);
-		return 0;
-	}
-	if (mapped.path != it->path) {
-		if (mapped.map != NULL)
-			munmap((void *)mapped.map, mapped.size);
-		mapped.map = NULL;
-		mapped.path = it->path;
-		if ((fd = open(it->path, O_RDONLY)) == -1)
-			return -1;
-		if (fstat(fd, &st) == -1 || st.st_size == 0) {
-			close(fd);
-			return -1;
-		}
-		mapped.size = (size_t)st.st_size;
-		mapped.map = mmap(NULL, mapped.size, PROT_READ, MAP_PRIVATE,
-		    fd, 0);
-		close(fd);
-		if (mapped.map == MAP_FAILED) {
-			mapped.map = NULL;
-			return -1;
-		}
-	}
-	if ((size_t)it->off + it->len > mapped.size)
-		return -1;		/* the file shrank under us */
-	memset(m, 0, sizeof(*m));
-	buf_init(&m->raw, LIMIT_MESSAGE_BYTES + 1);
-	n = it->len;
-	if (n > LIMIT_MESSAGE_BYTES) {
-		n = LIMIT_MESSAGE_BYTES;
-		m->oversize = 1;
-	}
-	if (buf_append(&m->raw, mapped.map + it->off, n) == -1) {
-		message_free(m);
-		return -1;
-	}
-	*when_r = from_line_time(mapped.map + it->off, n);
-	return 0;
-}
-
+/* A result line from a worker, into its item's result. */
 static void
-judge(struct config *cfg, struct ruleset *rs, const struct item *it,
-    size_t index, FILE *out)
+take_line(struct scan *s, char *line)
 {
-	struct message	 m;
-	struct analysis	 an;
-	struct verdict	 v;
-	struct arena	 arena;
-	long long	 when;
+	struct result	*r;
+	char		*f[8], *p = line;
+	size_t		 index;
+	int		 k;
 
-	if (read_item(it, &m, &when) == -1) {
-		fprintf(out, "%zu\tE\t%s\n", index, strerror(errno));
+	for (k = 0; k < 8; k++) {
+		f[k] = p;
+		if (p == NULL)
+			continue;
+		if ((p = strchr(p, '\t')) != NULL)
+			*p++ = '\0';
+	}
+	if (f[1] == NULL)
+		return;
+	index = (size_t)strtoull(f[0], NULL, 10);
+	if (index >= s->list.n)
+		return;
+	r = &s->res[index];
+	if (strcmp(f[1], "E") == 0) {
+		r->state = -1;
+		r->reason = intern(&s->names, f[2] ? f[2] : "error");
+		s->tally.errors++;
 		return;
 	}
-	cfg->now = when;
-	arena_init(&arena, LIMIT_ARENA_BYTES);
-	if (message_parse_header(&m, &arena) == -1 ||
-	    anatomy_read(&m, &arena, &an) == -1 ||
-	    score_message(cfg, rs, &an, &arena, &v) == -1)
-		fprintf(out, "%zu\tE\tanalysis failed\n", index);
-	else
-		fprintf(out, "%zu\t%d\t%.1f\t%s\t%s\t%s\n", index,
-		    v.backscatter, v.score, anatomy_kind_name(an.kind),
-		    an.format ? an.format : "-", an.reason ? an.reason : "-");
-	arena_free(&arena);
-	message_free(&m);
-}
-
-static void
-worker(struct config *cfg, struct ruleset *rs, const struct list *l, int w,
-    int jobs, int fd)
-{
-	FILE	*out;
-	size_t	 b, i;
-
-	signal(SIGPIPE, SIG_DFL);
-	if ((out = fdopen(fd, "w")) == NULL)
-		_exit(2);
-	setvbuf(out, NULL, _IOFBF, 65536);
-	for (b = (size_t)w * SCAN_BLOCK; b < l->n; b += (size_t)jobs *
-	    SCAN_BLOCK) {
-		for (i = b; i < b + SCAN_BLOCK && i < l->n; i++)
-			judge(cfg, rs, &l->v[i], i, out);
-		fflush(out);
+	if (f[7] == NULL)
+		return;
+	if (s->judged != NULL) {
+		s->judged[index].dev = (dev_t)strtoull(f[6], NULL, 10);
+		s->judged[index].ino = (ino_t)strtoull(f[7], NULL, 10);
 	}
-	if (fclose(out) == EOF)
-		_exit(2);
-	_exit(0);
+	r->state = 1;
+	r->backscatter = f[1][0] == '1';
+	r->score = strtof(f[2], NULL);
+	r->kind = intern(&s->names, f[3]);
+	r->format = intern(&s->names, f[4]);
+	r->reason = intern(&s->names, f[5]);
 }
 
-/* --- moving ------------------------------------------------------------------- */
+/* Count item i, move it when asked, and print its line. */
+static void
+emit(struct scan *s, size_t i)
+{
+	const struct scan_options	*o = s->o;
+	const struct item		*it = &s->list.v[i];
+	const struct result		*r = &s->res[i];
+	char *const			*name = s->names.v;
+	struct tally			*t = &s->tally;
+	char				*folder, *dest = NULL;
+	const char			*why = NULL;
+
+	if (r->state == -1) {
+		say_item(it, name[r->reason], NULL);
+		return;
+	}
+	t->count[r->kind][(int)r->backscatter]++;
+	if (r->backscatter && strcmp(name[r->format], "-") != 0)
+		t->format[r->format]++;
+	if (r->backscatter)
+		t->reason[r->reason]++;
+	if (o->move_to != NULL && r->backscatter && it->root >= 0 &&
+	    it->sub != 'm') {
+		folder = target_folder(s->list.roots[it->root], o->move_to);
+		if (folder == NULL)
+			why = strerror(errno);
+		else
+			dest = move_message(it, &s->judged[i], folder, &why);
+		if (dest == NULL) {
+			say_item(it, "not moved", why);
+			t->move_errors++;
+		} else
+			t->moved++;
+		free(folder);
+	}
+	if (!o->summary) {
+		fprintf(s->out, "%s\t%.1f\t%s\t%s\t", r->backscatter ?
+		    "backscatter" : "ok", r->score, name[r->kind],
+		    name[r->reason]);
+		print_item_path(s->out, it);
+		if (dest != NULL) {
+			fputs("\tmoved to ", s->out);
+			put_path(s->out, dest);
+		}
+		fputc('\n', s->out);
+	}
+	free(dest);
+}
+
+/* The folder backscatter from root goes to: FOLDER as a path, or the
+ * Maildir++ folder ".FOLDER" of root. */
+static char *
+target_folder(const char *root, const char *folder)
+{
+	char	*name, *p;
+
+	if (is_folder_path(folder))
+		return strdup(folder);
+	if (folder[0] == '.')
+		return join(root, folder);
+	if ((name = malloc(strlen(folder) + 2)) == NULL)
+		return NULL;
+	name[0] = '.';
+	memcpy(name + 1, folder, strlen(folder) + 1);
+	p = join(root, name);
+	free(name);
+	return p;
+}
+
+/*
+ * Move the file judged (id) out of its Maildir into folder, under the
+ * same name, by link and unlink within one file system: an interruption
+ * leaves it in both folders, never in none, and the next run finishes.
+ * Only the file judged moves, whatever happens to its name meanwhile: the
+ * name must still be that file before the link, the link made must be
+ * it, and the old name goes only by remove_judged. Returns the new path
+ * (allocated), or NULL with why_r.
+ */
+static char *
+move_message(const struct item *it, const struct fileid *id,
+    const char *folder, const char **why_r)
+{
+	const char	*base = strrchr(it->path, '/');
+	char		*sub, *dest;
+
+	*why_r = NULL;
+	base = base ? base + 1 : it->path;
+	if (make_maildir(folder) == -1 ||
+	    (sub = join(folder, it->sub == 'n' ? "new" : "cur")) == NULL)
+		goto fail;
+	dest = join(sub, base);
+	free(sub);
+	if (dest == NULL)
+		goto fail;
+	if (!is_file(it->path, id)) {
+		*why_r = "the file changed since it was judged";
+		goto fail_dest;
+	}
+	if (link(it->path, dest) == -1) {
+		/* The name taken already: the same file (linked before an
+		 * interruption) goes on to the unlink; another file under
+		 * that name is never a reason to drop this one. */
+		if (errno != EEXIST)
+			goto fail_dest;
+		if (!is_file(dest, id)) {
+			*why_r = "another file has its name there";
+			goto fail_dest;
+		}
+	} else if (!is_file(dest, id)) {
+		/* another file took the name between the check and the
+		 * link: the link just made to it goes */
+		unlink(dest);
+		*why_r = "the file changed since it was judged";
+		goto fail_dest;
+	}
+	if (remove_judged(it->path, id, why_r) == -1)
+		goto fail_dest;
+	return dest;
+fail_dest:
+	free(dest);
+fail:
+	if (*why_r == NULL)
+		*why_r = strerror(errno);
+	return NULL;
+}
+
+/*
+ * Remove a name of the file judged, moved there already: renamed first to
+ * a hidden name of this run beside it (Maildir readers skip names that
+ * start with a dot), checked there, then unlinked. A file put under the
+ * name since is not the one judged: it goes back. 0, or -1 with why_r.
+ */
+static int
+remove_judged(const char *path, const struct fileid *id, const char **why_r)
+{
+	const char	*slash = strrchr(path, '/');
+	char		*dir, *aside;
+	char		 name[64];
+	int		 rc = -1;
+
+	dir = slash ? strndup(path, (size_t)(slash - path)) : strdup(".");
+	if (dir == NULL)
+		return -1;
+	snprintf(name, sizeof(name), ".backscatter-moving.%ld", (long)getpid());
+	aside = join(dir, name);
+	free(dir);
+	if (aside == NULL || rename(path, aside) == -1)
+		goto out;
+	if (is_file(aside, id)) {
+		rc = unlink(aside);
+		goto out;
+	}
+	if (link(aside, path) == 0 && unlink(aside) == 0)
+		rc = 0;
+	else
+		*why_r = "moved; a file put under its old name since is left "
+		    "beside it, hidden";
+out:
+	free(aside);
+	return rc;
+}
 
 static int
 make_maildir(const char *dir)
@@ -487,76 +1250,244 @@ make_maildir(const char *dir)
 	return 0;
 }
 
-/* The folder backscatter from root goes to: FOLDER as a path, or the
- * Maildir++ folder ".FOLDER" of root. */
-static char *
-target_folder(const char *root, const char *folder)
+static void
+print_item_path(FILE *out, const struct item *it)
 {
-	char	*name, *p;
-
-	if (folder[0] == '/' || strncmp(folder, "./", 2) == 0 ||
-	    strncmp(folder, "../", 3) == 0)
-		return strdup(folder);
-	if (folder[0] == '.')
-		return join(root, folder);
-	if ((name = malloc(strlen(folder) + 2)) == NULL)
-		return NULL;
-	name[0] = '.';
-	memcpy(name + 1, folder, strlen(folder) + 1);
-	p = join(root, name);
-	free(name);
-	return p;
+	put_path(out, it->path);
+	if (it->sub == 'm')
+		fprintf(out, "#%d", it->number);
 }
 
 /*
- * Move by link, then unlink: never overwrites, and an interruption
- * between the two leaves the message in both folders, never in none.
- * Returns the new path (allocated) or NULL with errno.
+ * A path as one field of one line, whatever its bytes: a backslash, tab,
+ * newline and carriage return are written \\, \t, \n and \r, any other
+ * control byte as \ooo (three octal digits), so that a file name cannot
+ * end a field or a line, nor reach the terminal as a control sequence.
+ * Other bytes, UTF-8 among them, are written as they are.
  */
-static char *
-move_message(const struct item *it, const char *folder)
+static void
+put_path(FILE *out, const char *path)
 {
-	const char	*base = strrchr(it->path, '/');
-	char		*sub, *dest;
+	const unsigned char	*p;
 
-	base = base ? base + 1 : it->path;
-	if (make_maildir(folder) == -1)
-		return NULL;
-	if ((sub = join(folder, it->sub == 'n' ? "new" : "cur")) == NULL)
-		return NULL;
-	dest = join(sub, base);
-	free(sub);
-	if (dest == NULL)
-		return NULL;
-	if (link(it->path, dest) == -1) {
-		struct stat	 a, b;
-
-		/* The name taken already: the same message (same file,
-		 * linked before an interruption) may go on to the unlink;
-		 * another file under that name is never a reason to drop
-		 * this one, which stays where it is. */
-		if (errno != EEXIST || stat(it->path, &a) == -1 ||
-		    stat(dest, &b) == -1 || a.st_dev != b.st_dev ||
-		    a.st_ino != b.st_ino) {
-			free(dest);
-			return NULL;
+	for (p = (const unsigned char *)path; *p != '\0'; p++)
+		switch (*p) {
+		case '\\':
+			fputs("\\\\", out);
+			break;
+		case '\t':
+			fputs("\\t", out);
+			break;
+		case '\n':
+			fputs("\\n", out);
+			break;
+		case '\r':
+			fputs("\\r", out);
+			break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				fprintf(out, "\\%03o", *p);
+			else
+				putc(*p, out);
 		}
-	}
-	if (unlink(it->path) == -1) {
-		free(dest);
-		return NULL;
-	}
-	return dest;
 }
 
-/* --- the parent ---------------------------------------------------------------- */
+/* "backscatter: PATH: WHAT[: MORE]" on stderr, the path as put_path
+ * writes it. */
+static void
+say(const char *path, const char *what, const char *more)
+{
+	say_line(NULL, path, what, more);
+}
 
-struct tally {
-	long	 count[SCAN_NAMES_MAX][2];	/* by kind, by verdict */
-	long	 format[SCAN_NAMES_MAX];
-	long	 reason[SCAN_NAMES_MAX];
-	long	 errors, moved, move_errors;
-};
+/* The same for a message (an mbox's as path#n). */
+static void
+say_item(const struct item *it, const char *what, const char *more)
+{
+	say_line(it, NULL, what, more);
+}
+
+/* Made whole first: stderr is unbuffered, and a line a byte at a time
+ * is as many writes. */
+static void
+say_line(const struct item *it, const char *path, const char *what,
+    const char *more)
+{
+	FILE	*line;
+	char	*text = NULL;
+	size_t	 len = 0;
+
+	if ((line = open_memstream(&text, &len)) == NULL)
+		return;
+	fputs("backscatter: ", line);
+	if (it != NULL)
+		print_item_path(line, it);
+	else
+		put_path(line, path);
+	fprintf(line, ": %s%s%s\n", what, more ? ": " : "", more ? more : "");
+	if (fclose(line) == 0)
+		fwrite(text, 1, len, stderr);
+	free(text);
+}
+
+static void
+show_progress(const struct scan *s, int last)
+{
+	double	 t = now_seconds() - s->start;
+	double	 rate = t > 0 ? (double)s->done / t : 0;
+	double	 eta = rate > 0 ? (double)(s->list.n - s->done) / rate : 0;
+
+	fprintf(stderr, "\r%zu/%zu  %.0f msg/s  ETA %.0fs   %s", s->done,
+	    s->list.n, rate, eta, last ? "\n" : "");
+	fflush(stderr);
+}
+
+static void
+print_summary(const struct scan *s, double secs)
+{
+	const struct tally	*t = &s->tally;
+	const struct names	*nm = &s->names;
+	FILE			*out = s->out;
+	size_t			 total = s->list.n;
+	long			 yes = 0, no = 0;
+	int			 order[SCAN_NAMES_MAX], i, k;
+
+	fprintf(out, "messages: %zu in %.1fs (%.0f/s)\n", total, secs,
+	    secs > 0 ? (double)total / secs : 0.0);
+	fprintf(out, "%-12s %12s %12s\n", "kind", "backscatter", "ok");
+	sort_names(nm, order, NULL);
+	for (i = 0; i < nm->n; i++) {
+		k = order[i];
+		if (t->count[k][0] == 0 && t->count[k][1] == 0)
+			continue;
+		fprintf(out, "%-12s %12ld %12ld\n", nm->v[k], t->count[k][1],
+		    t->count[k][0]);
+		yes += t->count[k][1];
+		no += t->count[k][0];
+	}
+	fprintf(out, "%-12s %12ld %12ld\n", "total", yes, no);
+	print_top(s, "backscatter by format", t->format);
+	print_top(s, "backscatter by reason", t->reason);
+	if (t->errors > 0)
+		fprintf(out, "unreadable: %ld\n", t->errors);
+	if (s->o->move_to != NULL)
+		fprintf(out, "moved: %ld%s\n", t->moved, t->move_errors ?
+		    " (some could not be moved: see above)" : "");
+}
+
+/* The ten names counted most in v, most first. */
+static void
+print_top(const struct scan *s, const char *title, const long *v)
+{
+	const struct names	*nm = &s->names;
+	int			 order[SCAN_NAMES_MAX], i, shown = 0;
+
+	sort_names(nm, order, v);
+	fprintf(s->out, "%s:\n", title);
+	for (i = 0; i < nm->n && shown < 10; i++) {
+		if (v[order[i]] == 0)
+			continue;
+		fprintf(s->out, "  %-24s %ld\n", nm->v[order[i]], v[order[i]]);
+		shown++;
+	}
+	if (shown == 0)
+		fprintf(s->out, "  none\n");
+}
+
+/*
+ * The names' indexes in order: counted most in v first, and by name where
+ * counts are equal or v is NULL. Not in the order first seen: that is the
+ * order results came back from the workers, which differs between runs.
+ */
+static void
+sort_names(const struct names *nm, int *order, const long *v)
+{
+	int	 i, j, tmp;
+
+	for (i = 0; i < nm->n; i++)
+		order[i] = i;
+	for (i = 1; i < nm->n; i++)		/* few names: insertion sort */
+		for (j = i; j > 0 && before(nm, v, order[j], order[j - 1]);
+		    j--) {
+			tmp = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = tmp;
+		}
+}
+
+static int
+before(const struct names *nm, const long *v, int a, int b)
+{
+	if (v != NULL && v[a] != v[b])
+		return v[a] > v[b];
+	return strcmp(nm->v[a], nm->v[b]) < 0;
+}
+
+/* --- small helpers ------------------------------------------------------ */
+
+static short
+intern(struct names *nm, const char *s)
+{
+	int	 i;
+
+	for (i = 0; i < nm->n; i++)
+		if (strcmp(nm->v[i], s) == 0)
+			return (short)i;
+	if (nm->n == SCAN_NAMES_MAX || (nm->v[nm->n] = strdup(s)) == NULL)
+		return 0;
+	return (short)nm->n++;
+}
+
+static char *
+join(const char *dir, const char *name)
+{
+	size_t	 dn = strlen(dir), nn = strlen(name);
+	char	*p;
+
+	if ((p = malloc(dn + 1 + nn + 1)) == NULL)
+		return NULL;
+	memcpy(p, dir, dn);
+	p[dn] = '/';
+	memcpy(p + dn + 1, name, nn + 1);
+	return p;
+}
+
+/* FOLDER of --move-to names a folder itself, not a Maildir++ one. */
+static int
+is_folder_path(const char *folder)
+{
+	return folder[0] == '/' || strncmp(folder, "./", 2) == 0 ||
+	    strncmp(folder, "../", 3) == 0;
+}
+
+static int
+is_dir(const char *path)
+{
+	struct stat	 st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Whether path names the file id, itself (not through a link). */
+static int
+is_file(const char *path, const struct fileid *id)
+{
+	struct stat	 st;
+
+	return lstat(path, &st) == 0 && st.st_dev == id->dev &&
+	    st.st_ino == id->ino;
+}
+
+static int
+is_maildir(const char *path)
+{
+	char	*cur = join(path, "cur"), *new = join(path, "new");
+	int	 r = cur && new && (is_dir(cur) || is_dir(new));
+
+	free(cur);
+	free(new);
+	return r;
+}
 
 static double
 now_seconds(void)
@@ -565,321 +1496,4 @@ now_seconds(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void
-show_progress(size_t done, size_t total, double start, int last)
-{
-	double	 t = now_seconds() - start;
-	double	 rate = t > 0 ? (double)done / t : 0;
-	double	 eta = rate > 0 ? (double)(total - done) / rate : 0;
-
-	fprintf(stderr, "\r%zu/%zu  %.0f msg/s  ETA %.0fs   %s", done, total,
-	    rate, eta, last ? "\n" : "");
-	fflush(stderr);
-}
-
-static void
-print_item_path(FILE *out, const struct item *it)
-{
-	if (it->sub == 'm')
-		fprintf(out, "%s#%d", it->path, it->number);
-	else
-		fputs(it->path, out);
-}
-
-/* A result line from a worker. */
-static void
-take_line(char *line, struct result *res, size_t n, struct tally *t)
-{
-	char	*f[6], *p = line;
-	size_t	 index;
-	int	 k;
-
-	for (k = 0; k < 6; k++) {
-		f[k] = p;
-		if (p == NULL)
-			continue;
-		if ((p = strchr(p, '\t')) != NULL)
-			*p++ = '\0';
-	}
-	if (f[1] == NULL)
-		return;
-	index = (size_t)strtoull(f[0], NULL, 10);
-	if (index >= n)
-		return;
-	if (strcmp(f[1], "E") == 0) {
-		res[index].state = -1;
-		res[index].reason = intern(f[2] ? f[2] : "error");
-		t->errors++;
-		return;
-	}
-	if (f[5] == NULL)
-		return;
-	res[index].state = 1;
-	res[index].backscatter = f[1][0] == '1';
-	res[index].score = strtof(f[2], NULL);
-	res[index].kind = intern(f[3]);
-	res[index].format = intern(f[4]);
-	res[index].reason = intern(f[5]);
-}
-
-static void
-emit(const struct scan_options *o, const struct list *l, size_t i,
-    struct result *r, struct tally *t, FILE *out)
-{
-	const struct item	*it = &l->v[i];
-	char			*folder, *dest = NULL;
-
-	if (r->state == -1) {
-		fprintf(stderr, "backscatter: %s: %s\n", it->path,
-		    names[r->reason]);
-		return;
-	}
-	t->count[r->kind][(int)r->backscatter]++;
-	if (r->backscatter && strcmp(names[r->format], "-") != 0)
-		t->format[r->format]++;
-	if (r->backscatter)
-		t->reason[r->reason]++;
-	if (o->move_to != NULL && r->backscatter && it->root >= 0 &&
-	    it->sub != 'm') {
-		folder = target_folder(l->roots[it->root], o->move_to);
-		if (folder == NULL || (dest = move_message(it, folder)) == NULL) {
-			fprintf(stderr, "backscatter: moving %s: %s\n",
-			    it->path, strerror(errno));
-			t->move_errors++;
-		} else
-			t->moved++;
-		free(folder);
-	}
-	if (!o->summary) {
-		fprintf(out, "%s\t%.1f\t%s\t%s\t", r->backscatter ?
-		    "backscatter" : "ok", r->score, names[r->kind],
-		    names[r->reason]);
-		print_item_path(out, it);
-		if (dest != NULL)
-			fprintf(out, "\tmoved to %s", dest);
-		fputc('\n', out);
-	}
-	free(dest);
-}
-
-static void
-print_top(FILE *out, const char *title, const long *v)
-{
-	int	 order[SCAN_NAMES_MAX], i, j, tmp, shown = 0;
-
-	for (i = 0; i < nnames; i++)
-		order[i] = i;
-	for (i = 1; i < nnames; i++)		/* few names: insertion sort */
-		for (j = i; j > 0 && v[order[j]] > v[order[j - 1]]; j--) {
-			tmp = order[j];
-			order[j] = order[j - 1];
-			order[j - 1] = tmp;
-		}
-	fprintf(out, "%s:\n", title);
-	for (i = 0; i < nnames && shown < 10; i++) {
-		if (v[order[i]] == 0)
-			continue;
-		fprintf(out, "  %-24s %ld\n", names[order[i]], v[order[i]]);
-		shown++;
-	}
-	if (shown == 0)
-		fprintf(out, "  none\n");
-}
-
-static void
-print_summary(FILE *out, const struct tally *t, size_t total, double secs,
-    const struct scan_options *o)
-{
-	long	 yes = 0, no = 0;
-	int	 k;
-
-	fprintf(out, "messages: %zu in %.1fs (%.0f/s)\n", total, secs,
-	    secs > 0 ? (double)total / secs : 0.0);
-	fprintf(out, "%-12s %12s %12s\n", "kind", "backscatter", "ok");
-	for (k = 0; k < nnames; k++) {
-		if (t->count[k][0] == 0 && t->count[k][1] == 0)
-			continue;
-		fprintf(out, "%-12s %12ld %12ld\n", names[k], t->count[k][1],
-		    t->count[k][0]);
-		yes += t->count[k][1];
-		no += t->count[k][0];
-	}
-	fprintf(out, "%-12s %12ld %12ld\n", "total", yes, no);
-	print_top(out, "backscatter by format", t->format);
-	print_top(out, "backscatter by reason", t->reason);
-	if (t->errors > 0)
-		fprintf(out, "unreadable: %ld\n", t->errors);
-	if (o->move_to != NULL)
-		fprintf(out, "moved: %ld%s\n", t->moved, t->move_errors ?
-		    " (some could not be moved: see above)" : "");
-}
-
-int
-scan_run(struct config *cfg, struct ruleset *rs, const struct scan_options *o,
-    FILE *out)
-{
-	struct list	 l;
-	struct result	*res = NULL;
-	struct tally	*t = NULL;
-	struct pollfd	 pfd[SCAN_JOBS_MAX];
-	struct buf	 in[SCAN_JOBS_MAX];
-	pid_t		 pid[SCAN_JOBS_MAX];
-	char		 chunk[65536], real[PATH_MAX], *nl;
-	size_t		 next = 0, done = 0;
-	double		 start = now_seconds(), last = 0;
-	long		 cpus;
-	int		 jobs, i, open_fds, status, rc = 0, progress;
-
-	memset(&l, 0, sizeof(l));
-	memset(pid, 0, sizeof(pid));
-	if (o->move_to != NULL && realpath(o->move_to, real) != NULL)
-		l.skip = strdup(real);
-	for (i = 0; i < o->npaths; i++) {
-		/* the move-to folder of a Maildir root is skipped too */
-		if (o->move_to != NULL && is_maildir(o->paths[i])) {
-			char	*f = target_folder(o->paths[i], o->move_to);
-
-			if (f != NULL && realpath(f, real) != NULL) {
-				free(l.skip);
-				l.skip = strdup(real);
-			}
-			free(f);
-		}
-		if (list_path(&l, o->paths[i], -1, 0) == -1) {
-			fprintf(stderr, "backscatter: listing %s: %s\n",
-			    o->paths[i], strerror(errno));
-			rc = -1;
-			goto out;
-		}
-	}
-	progress = o->progress == -1 ? isatty(STDERR_FILENO) : o->progress;
-	if (rs != NULL && rules_compile(rs, cfg, NULL) == -1) {
-		fprintf(stderr, "backscatter: cannot compile the rules\n");
-		rc = -1;
-		goto out;
-	}
-	if ((res = calloc(l.n + 1, sizeof(*res))) == NULL ||
-	    (t = calloc(1, sizeof(*t))) == NULL) {
-		rc = -1;
-		goto out;
-	}
-	intern("-");
-	cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	jobs = o->jobs > 0 ? o->jobs : cpus > 0 ? (int)cpus : 1;
-	if (jobs > SCAN_JOBS_MAX)
-		jobs = SCAN_JOBS_MAX;
-	if ((size_t)jobs > (l.n + SCAN_BLOCK - 1) / SCAN_BLOCK)
-		jobs = (int)((l.n + SCAN_BLOCK - 1) / SCAN_BLOCK);
-	if (jobs < 1)
-		jobs = 1;
-	fflush(out);
-	fflush(stderr);
-	for (i = 0; i < jobs; i++) {
-		int	 p[2];
-
-		if (pipe(p) == -1 || (pid[i] = fork()) == -1) {
-			fprintf(stderr, "backscatter: %s\n", strerror(errno));
-			jobs = i;
-			rc = -1;
-			break;
-		}
-		if (pid[i] == 0) {
-			int	 k;
-
-			close(p[0]);
-			for (k = 0; k < i; k++)
-				close(pfd[k].fd);
-			worker(cfg, rs, &l, i, jobs, p[1]);
-		}
-		close(p[1]);
-		pfd[i].fd = p[0];
-		pfd[i].events = POLLIN;
-		buf_init(&in[i], 16u * 1024 * 1024);
-	}
-	open_fds = jobs;
-	while (open_fds > 0) {
-		if (poll(pfd, (nfds_t)jobs, 250) == -1 && errno != EINTR)
-			break;
-		for (i = 0; i < jobs; i++) {
-			ssize_t	 n;
-
-			if (pfd[i].fd == -1 ||
-			    !(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
-				continue;
-			n = read(pfd[i].fd, chunk, sizeof(chunk));
-			if (n == -1 && errno == EINTR)
-				continue;
-			if (n <= 0) {
-				close(pfd[i].fd);
-				pfd[i].fd = -1;
-				open_fds--;
-				continue;
-			}
-			buf_append(&in[i], chunk, (size_t)n);
-			{
-				size_t	 used = 0;
-
-				while (used < in[i].len && (nl = memchr(
-				    in[i].data + used, '\n', in[i].len -
-				    used)) != NULL) {
-					*nl = '\0';
-					take_line(in[i].data + used, res, l.n,
-					    t);
-					done++;
-					used = (size_t)(nl - in[i].data) + 1;
-				}
-				memmove(in[i].data, in[i].data + used,
-				    in[i].len - used);
-				in[i].len -= used;
-			}
-		}
-		while (next < l.n && res[next].state != 0)
-			emit(o, &l, next, &res[next], t, out), next++;
-		if (progress && now_seconds() - last >= 0.25) {
-			last = now_seconds();
-			show_progress(done, l.n, start, 0);
-		}
-	}
-	for (i = 0; i < jobs; i++) {
-		if (waitpid(pid[i], &status, 0) == -1 || !WIFEXITED(status) ||
-		    WEXITSTATUS(status) != 0)
-			rc = -1;
-		buf_free(&in[i]);
-	}
-	if (progress)
-		show_progress(done, l.n, start, 1);
-	if (next < l.n && rc == 0) {
-		fprintf(stderr, "backscatter: %zu messages were not judged\n",
-		    l.n - next);
-		rc = -1;
-	}
-	if (o->summary)
-		print_summary(out, t, l.n, now_seconds() - start, o);
-	if (rc == 0 && (l.errors > 0 || t->errors > 0 || t->move_errors > 0))
-		rc = 1;
-out:
-	free(res);
-	free(t);
-	free(l.skip);
-	for (i = 0; i < l.nroots; i++)
-		free(l.roots[i]);
-	free(l.roots);
-	/* item paths: Maildir files own theirs, an mbox's are shared */
-	{
-		const char	*prev = NULL;
-		size_t		 k;
-
-		for (k = 0; k < l.n; k++) {
-			if (l.v[k].path != prev)
-				free((void *)l.v[k].path);
-			prev = l.v[k].path;
-		}
-	}
-	free(l.v);
-	for (i = 0; i < nnames; i++)
-		free(names[i]);
-	nnames = 0;
-	return rc;
 }

@@ -8,7 +8,8 @@
  * BATV expiry). One line per message, in the order found, or a summary.
  * --move-to moves backscatter out of a Maildir by link and unlink within
  * the same file system, so an interrupted run leaves every message in at
- * least one place.
+ * least one place; only the file judged moves, never one put under its
+ * name since.
  */
 #ifndef BS_SCAN_H
 #define BS_SCAN_H
@@ -30,7 +31,8 @@ struct scan_options {
 /*
  * Scan. Lines (or the summary) go to out, progress and errors to stderr.
  * Returns 0, 1 when some messages could not be read or moved, -1 when
- * the scan could not run at all.
+ * the scan could not run at all or a worker died (the messages it left
+ * are named on stderr).
  */
 int	 scan_run(struct config *, struct ruleset *,
 	    const struct scan_options *, FILE *out);
