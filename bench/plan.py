@@ -228,6 +228,8 @@ def main():
     ap.add_argument('--cat', required=True)
     ap.add_argument('--sizes', required=True)
     ap.add_argument('--quick', action='store_true')
+    ap.add_argument('--mailbox', type=int, default=0,
+                    help='messages in the --scan mailbox (a third bounces); 0: every bounce')
     ap.add_argument('--sisimai', default='')
     # argument vectors: tab-separated, so that paths may hold spaces
     argv = lambda s: [x for x in s.split('\t') if x]
@@ -285,11 +287,13 @@ def main():
     if not bounces:
         src = 'the bench\'s own bounces'
         bounces = [msgs[m][0] for m in ('dsn', 'inline', 'dsnjp')] * 50
-    if a.quick:
-        bounces = bounces[::max(1, len(bounces) // 100)][:100]
+    if a.mailbox > 0:
+        n = max(1, a.mailbox // 3)
+        bounces = bounces[::max(1, len(bounces) // n)][:n]
     rnd = random.Random(7)
     scan_files, scan_bytes = [], 0
-    order = [('b', p) for p in bounces] + [('p', None)] * (2 * len(bounces))
+    plains = 2 * len(bounces) if a.mailbox <= 0 else a.mailbox - len(bounces)
+    order = [('b', p) for p in bounces] + [('p', None)] * plains
     rnd.shuffle(order)
     for i, (k, p) in enumerate(order):
         if k == 'b':

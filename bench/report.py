@@ -11,6 +11,7 @@ interquartile range as the spread; targets are those of issue 13.
 """
 import json
 import os
+import platform
 import re
 import statistics
 import sys
@@ -18,6 +19,7 @@ import sys
 W = sys.argv[1]
 plan = json.load(open(os.path.join(W, 'plan.json')))
 env = dict(l.rstrip('\n').split('|', 1) for l in open(os.path.join(W, 'env.txt')) if '|' in l)
+env['python'] = 'Python ' + platform.python_version()
 
 wall, cpu, status, loads = {}, {}, {}, []
 for line in open(os.path.join(W, 'raw.tsv')):
@@ -325,9 +327,9 @@ steps = [('total', 'whole process'), ('_dl_start', 'dynamic loader: map, relocat
          ('_dl_relocate_object', '  of which relocation'),
          ('main', 'main()'),
          ('config_load_default', 'config loading (system + user file)'),
-         ('config_load', 'config loading (--config)'),
+         ('config_load', 'a config file read (config_load)'),
          ('rules_new', 'rule set allocation'), ('rules_add_builtin', 'built-in rules registered'),
-         ('rules_load_path', 'user rule files read'),
+         ('rules_add_config', 'user rule files registered (rules_dir, rules_file)'),
          ('message_read', 'reading stdin'), ('message_parse_header', 'header index'),
          ('anatomy_read', 'anatomy (kind, MIME, readers, original)'),
          ('charset_to_utf8', '  charset conversion'), ('iconv_open', '  iconv_open (gconv modules)'),
@@ -345,7 +347,8 @@ if cg:
     o.append('Deterministic counts, whatever the load: the way to compare builds on a busy '
              'machine. Process creation in the kernel (exec, page faults) is not counted.\n')
     ms_ = [m for m in cg]
-    o.append('| step | ' + ' | '.join(ms_) + ' |')
+    o.append('| step | ' + ' | '.join('DSN, 200 user rules' if m == 'dsn-rules200' else
+                                      msg_label(m) for m in ms_) + ' |')
     o.append('|---|' + '---:|' * len(ms_))
     for k, label in steps:
         if not any(k in cg[m] for m in ms_):

@@ -17,14 +17,15 @@
  *		reads to the end in 64 KiB reads and throws away.
  *
  * Each round runs the commands due in that round once, in SPEC order
- * rotated by the round number: a machine that drifts (another process
- * waking up, a CPU clocking down) weighs on every command alike instead of
- * on whichever hyperfine happens to run last. A command is timed from its
- * fork to the wait4 that reaps it (CLOCK_MONOTONIC); the feeder and drain
- * are forked before the clock starts and reaped after it stops. The
- * program is exec'd directly, no shell, from this small process, so the
- * fork copies next to nothing and the peak RSS wait4 reports is the
- * command's own.
+ * rotated by the round number: round r starts at the r-th command (warm-up
+ * rounds count) and goes round, leaving out the commands not due. A
+ * machine that drifts (another process waking up, a CPU clocking down)
+ * then weighs on every command alike, not on whichever a fixed order puts
+ * at the bad moment. A command is timed from its fork to the wait4 that
+ * reaps it (CLOCK_MONOTONIC); the feeder and drain are forked before the
+ * clock starts and reaped after it stops. The program is exec'd directly,
+ * no shell, from this small process, so the fork copies next to nothing
+ * and the peak RSS wait4 reports is the command's own.
  *
  * Output, one line a timed run, tab-separated:
  *	round position id wall_ns cpu_ns maxrss_kib status
@@ -315,9 +316,14 @@ main(int argc, char *argv[])
 
 	for (r = 0; r < warmup + rounds; r++) {
 		t = r - warmup;		/* the timed round, < 0 in warm-up */
-		for (i = k = 0; i < n; i++)
-			if (t < 0 || t % cmd[i].every == 0)
-				due[k++] = &cmd[i];
+		/* SPEC order rotated by r, then the commands not due left out:
+		 * each round starts one command further on */
+		for (i = k = 0; i < n; i++) {
+			struct command *c = &cmd[((size_t)r + i) % n];
+
+			if (t < 0 || t % c->every == 0)
+				due[k++] = c;
+		}
 		if (t >= 0)
 			printf("#load\t%ld\t%.2f\n", t, loadavg());
 		if (verbose)
@@ -325,12 +331,10 @@ main(int argc, char *argv[])
 			    t < 0 ? "warm-up" : "round", t < 0 ? r + 1 : t + 1,
 			    t < 0 ? warmup : rounds, k);
 		for (i = 0; i < k; i++) {
-			const struct command *c = due[((size_t)r + i) % k];
-
-			run(c, &wall, &cpu, &rss, &status);
+			run(due[i], &wall, &cpu, &rss, &status);
 			if (t >= 0)
 				printf("%ld\t%zu\t%s\t%lld\t%lld\t%ld\t%d\n", t,
-				    i, c->id, wall, cpu, rss, status);
+				    i, due[i]->id, wall, cpu, rss, status);
 		}
 		fflush(stdout);
 	}
