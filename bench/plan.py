@@ -75,16 +75,17 @@ def header(rnd, sender, sender_name, to, to_name, relay, subject, n):
 
 def fill(body, want):
     """body padded with words (or cut) to exactly want bytes."""
-    if len(body) >= want:
+    n = want - len(body) - 1            # before the last newline
+    if n < 0:
         return body[:want - 1] + '\n'
-    pad = []
-    left = want - len(body) - 1
-    while left > 0:
-        w = WORDS[len(pad) % len(WORDS)]
-        pad.append(w[:left])
-        left -= len(pad[-1]) + 1
-    line = ' '.join(pad)[:want - len(body) - 1]
-    return body + line + '\n'
+    pad, i = '', 0
+    while len(pad) < n:
+        pad += WORDS[i % len(WORDS)] + ' '
+        i += 1
+    pad = pad[:n]
+    if pad.endswith(' '):
+        pad = pad[:-1] + '.'
+    return body + pad + '\n'
 
 
 def plain(size, seed, sender='carol@fabrikam.example', sender_name='Carol Jones',

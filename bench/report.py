@@ -100,6 +100,15 @@ def msg_label(m):
     return '%s, %s' % ('plain' if kind == 'plain' else 'DSN returning', size(int(n)))
 
 
+def row_label(r):
+    if r.get('label'):
+        return r['label']
+    label = msg_label(r['msg'])
+    if r['nominal'] > plan['limit']:
+        label += ' (over the limit)'
+    return label
+
+
 def flag(*cids):
     bad = [c for c in cids if c in failed]
     return ' (exit %s!)' % ','.join(str(x) for c in bad for x in failed[c]) if bad else ''
@@ -165,10 +174,7 @@ def timed_table(sel, title, intro):
         q = quart(ratios(r['cat'], r['bs']))
         qc = quart(ratios(r['cat'], r['bs'], cpu))
         v = judge(q[0] if q else None, r['target'])
-        label = r.get('label') or '%s, %s' % (
-            'plain' if r['kind'] == 'plain' else 'DSN returning', size(r['nominal']))
-        if r.get('nominal', 0) > plan['limit']:
-            label += ' (over the limit)'
+        label = row_label(r)
         kind = r.get('kind', 'plain' if r['msg'] == 'plain' else 'bounce')
         if r.get('nominal', 0) > plan['limit']:
             count('over the 32 MiB limit <= 1.1x', v)
@@ -295,8 +301,7 @@ if rss:
             continue
         v = judge(b, ['<=', r['budget']])
         count('peak RSS <= 4 MiB + 1x the message', v)
-        label = r.get('label') or '%s, %s' % (
-            'plain' if r['kind'] == 'plain' else 'DSN returning', size(r['nominal']))
+        label = row_label(r)
         o.append('| %s | %d | %s | %s | %d | %d | %s |' % (
             label, r['bytes'], r['mode'].replace('>', ' > '), c if c else '-', b,
             r['budget'], v))
