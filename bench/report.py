@@ -232,7 +232,8 @@ for r in rows:
     if r['section'] != 'scan':
         continue
     o.append('## --scan: messages a second\n')
-    o.append('`backscatter --scan` over one Maildir of %d messages: %d bounces from %s and '
+    o.append('`backscatter --scan` over one Maildir of %d messages: %d from %s (bounces, a few '
+             'not) and '
              '%d plain messages of 1.5-60 KB, shuffled; its workers use every core (%s). '
              'A figure is the median of per-round rates (messages over wall time), with its '
              'interquartile range; `cat` of every file in one process is the floor.\n'
