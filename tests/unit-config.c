@@ -1,7 +1,7 @@
 /*
  * unit-config.c - the configuration file: every directive, every error
- * with its file:line, relay matching by name, glob, address and CIDR,
- * and where our identity comes from.
+ * with its file:line, relay matching by name, glob, address and CIDR.
+ * Who we are for a message is tests/unit-identity.c.
  */
 #include <sys/stat.h>
 
@@ -10,9 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "base/arena.h"
 #include "base/buf.h"
-#include "read/header.h"
 #include "config/config.h"
 #include "tap.h"
 
@@ -102,12 +100,8 @@ main(void)
 {
 	struct config		 cfg;
 	struct buf		 err;
-	struct arena		 a;
-	struct identity		 id;
-	struct header_block	 hb;
 	const struct config_relay *r;
 	char			 path[256], rules[256], sub[256];
-	const char		*hdr;
 	size_t			 i;
 	int			 n;
 
@@ -116,10 +110,6 @@ main(void)
 		perror("mkdtemp");
 		return 2;
 	}
-	unsetenv("RECIPIENT");
-	unsetenv("ORIG_RECIPIENT");
-	unsetenv("ORIGINAL_RECIPIENT");
-
 	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
 		is_str(line_error(lines[i].line), lines[i].want, "line: %s",
 		    lines[i].label);
@@ -194,22 +184,6 @@ main(void)
 	ok(config_relay_match(&cfg, NULL, "smtp.northwind.example") == NULL,
 	    "a name given as an address matches nothing");
 
-	/* ours */
-	arena_init(&a, 1 << 20);
-	config_identity(&cfg, NULL, &a, &id);
-	is_str(id.source, "config", "identity from the config");
-	ok(config_is_ours_domain(&cfg, &id, "mail.northwind.example"),
-	    "subdomain of my_domain is ours");
-	ok(!config_is_ours_domain(&cfg, &id, "northwind.example.evil"),
-	    "suffix trick is not ours");
-	ok(config_is_ours_domain(&cfg, &id, "other.example"),
-	    "domain of my_address is ours");
-	ok(config_is_ours_address(&cfg, &id, "anyone@northwind.example"),
-	    "any address in my_domain is ours");
-	ok(config_is_ours_address(&cfg, &id, "bob+lists@other.example"),
-	    "my_address with +detail is ours");
-	ok(!config_is_ours_address(&cfg, &id, "carol@other.example"),
-	    "another address at my_address's domain is not");
 	config_free(&cfg);
 	buf_free(&err);
 
@@ -224,32 +198,7 @@ main(void)
 	    "missing file reported with its name");
 	buf_free(&err);
 
-	/* identity without config: option, environment, then headers */
-	hdr = "Delivered-To: dt@home.example\nTo: Someone <to@home.example>\n\n";
-	header_parse(&a, hdr, strlen(hdr), &hb);
-	config_identity(&cfg, &hb, &a, &id);
-	is_str(id.address, "dt@home.example", "identity from Delivered-To");
-	is_str(id.source, "Delivered-To", "source Delivered-To");
-	ok(config_is_ours_domain(&cfg, &id, "home.example"),
-	    "identity's domain is ours without config");
-	ok(config_is_ours_address(&cfg, &id, "DT+x@home.example"),
-	    "identity address with +detail and case is ours");
-	setenv("ORIGINAL_RECIPIENT", "orig@env.example", 1);
-	config_identity(&cfg, &hb, &a, &id);
-	is_str(id.source, "ORIGINAL_RECIPIENT", "environment before headers");
-	setenv("RECIPIENT", "rcpt@env.example", 1);
-	config_identity(&cfg, &hb, &a, &id);
-	is_str(id.address, "rcpt@env.example", "RECIPIENT before ORIGINAL_RECIPIENT");
-	ok(config_set_recipient(&cfg, "opt@cli.example") == 0, "--recipient set");
-	ok(config_set_recipient(&cfg, "not an address") == -1,
-	    "--recipient refuses a non-address");
-	config_identity(&cfg, &hb, &a, &id);
-	is_str(id.source, "--recipient", "--recipient before the environment");
-	is_str(id.address, "opt@cli.example", "--recipient address");
-	unsetenv("RECIPIENT");
-	unsetenv("ORIGINAL_RECIPIENT");
 	config_free(&cfg);
-	arena_free(&a);
 
 	unlink(rules);
 	rmdir(sub);

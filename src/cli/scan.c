@@ -31,6 +31,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/limits.h"
+#include "read/envelope.h"
 #include "read/message.h"
 #include "anatomy/anatomy.h"
 #include "config/config.h"
@@ -415,9 +416,10 @@ read_item(const struct item *it, struct message *m, long long *when_r)
 }
 
 static void
-judge(struct config *cfg, struct ruleset *rs, const struct item *it,
-    size_t index, FILE *out)
+judge(struct config *cfg, const struct envelope *env, struct ruleset *rs,
+    const struct item *it, size_t index, FILE *out)
 {
+	struct envelope	 e = *env;
 	struct message	 m;
 	struct analysis	 an;
 	struct verdict	 v;
@@ -428,11 +430,11 @@ judge(struct config *cfg, struct ruleset *rs, const struct item *it,
 		fprintf(out, "%zu\tE\t%s\n", index, strerror(errno));
 		return;
 	}
-	cfg->now = when;
+	e.now = when;
 	arena_init(&arena, LIMIT_ARENA_BYTES);
 	if (message_parse_header(&m, &arena) == -1 ||
 	    anatomy_read(&m, &arena, &an) == -1 ||
-	    score_message(cfg, rs, &an, &arena, &v) == -1)
+	    score_message(cfg, &e, rs, &an, &arena, &v) == -1)
 		fprintf(out, "%zu\tE\tanalysis failed\n", index);
 	else
 		fprintf(out, "%zu\t%d\t%.1f\t%s\t%s\t%s\n", index,
@@ -443,8 +445,8 @@ judge(struct config *cfg, struct ruleset *rs, const struct item *it,
 }
 
 static void
-worker(struct config *cfg, struct ruleset *rs, const struct list *l, int w,
-    int jobs, int fd)
+worker(struct config *cfg, const struct envelope *env, struct ruleset *rs,
+    const struct list *l, int w, int jobs, int fd)
 {
 	FILE	*out;
 	size_t	 b, i;
@@ -456,7 +458,7 @@ worker(struct config *cfg, struct ruleset *rs, const struct list *l, int w,
 	for (b = (size_t)w * SCAN_BLOCK; b < l->n; b += (size_t)jobs *
 	    SCAN_BLOCK) {
 		for (i = b; i < b + SCAN_BLOCK && i < l->n; i++)
-			judge(cfg, rs, &l->v[i], i, out);
+			judge(cfg, env, rs, &l->v[i], i, out);
 		fflush(out);
 	}
 	if (fclose(out) == EOF)
@@ -717,8 +719,8 @@ print_summary(FILE *out, const struct tally *t, size_t total, double secs,
 }
 
 int
-scan_run(struct config *cfg, struct ruleset *rs, const struct scan_options *o,
-    FILE *out)
+scan_run(struct config *cfg, const struct envelope *env, struct ruleset *rs,
+    const struct scan_options *o, FILE *out)
 {
 	struct list	 l;
 	struct result	*res = NULL;
@@ -791,7 +793,7 @@ scan_run(struct config *cfg, struct ruleset *rs, const struct scan_options *o,
 			close(p[0]);
 			for (k = 0; k < i; k++)
 				close(pfd[k].fd);
-			worker(cfg, rs, &l, i, jobs, p[1]);
+			worker(cfg, env, rs, &l, i, jobs, p[1]);
 		}
 		close(p[1]);
 		pfd[i].fd = p[0];

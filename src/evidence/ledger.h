@@ -24,6 +24,7 @@
 struct analysis;
 struct arena;
 struct config;
+struct envelope;
 struct identity;
 
 struct ledger;
@@ -91,7 +92,8 @@ struct ledger_evidence {
 
 /* Look up the original's Message-ID and the In-Reply-To/References ones.
  * The ledger is opened on first use in this process. */
-void	 ledger_gather(const struct config *, const struct analysis *,
-	    const struct identity *, struct arena *, struct ledger_evidence *r);
+void	 ledger_gather(const struct config *, const struct envelope *,
+	    const struct analysis *, const struct identity *, struct arena *,
+	    struct ledger_evidence *r);
 
 #endif

@@ -48,6 +48,7 @@
 #include "read/message.h"
 #include "anatomy/anatomy.h"
 #include "config/config.h"
+#include "evidence/identity.h"
 #include "evidence/origin.h"
 
 /* Message-IDs looked at in In-Reply-To and References together. */
@@ -477,7 +478,7 @@ find_handoff(const struct config *cfg, const struct analysis *an,
 		    "system, which is not known to be ours";
 	} else if (cfg->nrelays == 0) {
 		if (within_configured(cfg, hop_rdns(h)) ||
-		    config_is_ours_domain(cfg, &ev->identity, hop_rdns(h))) {
+		    identity_ours_domain(cfg, &ev->identity, hop_rdns(h))) {
 			ev->handoff = HANDOFF_OURS;
 			ev->matched_by = "rdns";
 			ev->handoff_why = "handed over by a host in our domain";
@@ -542,7 +543,7 @@ msgid_ours(const struct config *cfg, const struct identity *id,
 		return 0;
 	memcpy(dom, at, dn);
 	dom[dn] = '\0';
-	return config_is_ours_domain(cfg, id, dom);
+	return identity_ours_domain(cfg, id, dom);
 }
 
 /* Count the <...> Message-IDs in v, and those at our domains. */
@@ -566,8 +567,8 @@ scan_refs(const struct config *cfg, const char *v, struct evidence *ev)
 }
 
 void
-origin_gather(const struct config *cfg, const struct analysis *an,
-    struct arena *a, struct evidence *ev)
+origin_gather(const struct config *cfg, const struct envelope *env,
+    const struct analysis *an, struct arena *a, struct evidence *ev)
 {
 	const struct original	*o = &an->original;
 	const struct header_block *hdr = NULL;
@@ -576,7 +577,7 @@ origin_gather(const struct config *cfg, const struct analysis *an,
 	memset(ev, 0, sizeof(*ev));
 	if (an->message != NULL)
 		hdr = &an->message->hdr;
-	config_identity(cfg, hdr, a, &ev->identity);
+	identity_find(cfg, env, hdr, a, &ev->identity);
 	ev->nrelays = cfg->nrelays;
 
 	find_handoff(cfg, an, a, ev);
@@ -585,15 +586,15 @@ origin_gather(const struct config *cfg, const struct analysis *an,
 	if (o->message_id != NULL)
 		ev->msgid_ours = msgid_ours(cfg, &ev->identity, o->message_id,
 		    strlen(o->message_id));
-	ev->from_ours = config_is_ours_address(cfg, &ev->identity, o->from);
+	ev->from_ours = identity_ours_address(cfg, &ev->identity, o->from);
 	/* a BATV-tagged Return-Path is the tagged address's owner's */
-	ev->return_path_ours = config_is_ours_address(cfg, &ev->identity,
+	ev->return_path_ours = identity_ours_address(cfg, &ev->identity,
 	    o->return_path != NULL ? batv_untag(a, o->return_path) : NULL);
 	if ((ev->identity.configured || ev->identity.address != NULL) &&
 	    o->from != NULL && !ev->from_ours && !ev->return_path_ours)
 		ev->from_foreign = 1;
 	for (i = 0; i < o->ndkim && ev->dkim_ours == NULL; i++)
-		if (config_is_ours_domain(cfg, &ev->identity,
+		if (identity_ours_domain(cfg, &ev->identity,
 		    o->dkim_domains[i]))
 			ev->dkim_ours = o->dkim_domains[i];
 
@@ -604,8 +605,8 @@ origin_gather(const struct config *cfg, const struct analysis *an,
 
 	/* proof: each costs nothing unless configured (the ledger: unless
 	 * its file exists and there is a Message-ID to look up) */
-	batv_gather(cfg, an, a, &ev->batv);
-	ledger_gather(cfg, an, &ev->identity, a, &ev->ledger);
+	batv_gather(cfg, env, an, a, &ev->batv);
+	ledger_gather(cfg, env, an, &ev->identity, a, &ev->ledger);
 	dkim_gather(cfg, an, a, &ev->dkim);
 }
 

@@ -14,12 +14,14 @@
 #define BS_ORIGIN_H
 
 #include "config/config.h"
+#include "evidence/identity.h"
 #include "evidence/batv.h"
 #include "evidence/dkim.h"
 #include "evidence/ledger.h"
 
 struct analysis;
 struct arena;
+struct envelope;
 
 enum handoff {
 	HANDOFF_UNKNOWN,	/* no Received lines, or nothing to compare */
@@ -78,8 +80,8 @@ struct evidence {
 };
 
 /* Gather the evidence; never fails (what cannot be known stays unknown). */
-void	 origin_gather(const struct config *, const struct analysis *,
-	    struct arena *, struct evidence *r);
+void	 origin_gather(const struct config *, const struct envelope *,
+	    const struct analysis *, struct arena *, struct evidence *r);
 
 const char *origin_handoff_name(enum handoff);
 
