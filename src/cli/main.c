@@ -53,7 +53,6 @@ enum input {
 enum on_config {
 	CONFIG_LINT,		/* the mode's own report */
 	CONFIG_GO_ON,		/* reported; the lines that parsed apply */
-	CONFIG_FAIL,		/* reported; answered as an internal error */
 	CONFIG_REFUSE		/* reported; the mode does not run (78) */
 };
 
@@ -85,19 +84,19 @@ static const struct mode modes[] = {
 	 *	paths input	 analyse streams maillog takes_back on_config
 	 *	prepare				run */
 	[MODE_FILTER]	= { "filter",	EX_OK,		EX_USAGE,
-		0, INPUT_MAP,	1, 1, 1, 0, CONFIG_FAIL,
+		0, INPUT_MAP,	1, 1, 1, 0, CONFIG_GO_ON,
 		NULL,				mode_filter },
 	[MODE_TEST]	= { "test",	EX_ERROR,	EX_USAGE,
-		0, INPUT_MAP,	1, 0, 1, 0, CONFIG_FAIL,
+		0, INPUT_MAP,	1, 0, 1, 0, CONFIG_GO_ON,
 		NULL,				mode_test },
 	[MODE_EXPLAIN]	= { "explain",	EX_ERROR,	EX_USAGE,
-		0, INPUT_MAP,	1, 0, 0, 0, CONFIG_FAIL,
+		0, INPUT_MAP,	1, 0, 0, 0, CONFIG_GO_ON,
 		NULL,				mode_explain },
 	[MODE_JSON]	= { "json",	EX_ERROR,	EX_USAGE,
-		0, INPUT_MAP,	1, 0, 0, 0, CONFIG_FAIL,
+		0, INPUT_MAP,	1, 0, 0, 0, CONFIG_GO_ON,
 		NULL,				mode_json },
 	[MODE_DELIVER]	= { "deliver",	EX_TEMPFAIL,	EX_TEMPFAIL,
-		0, INPUT_READ,	1, 1, 1, 1, CONFIG_FAIL,
+		0, INPUT_READ,	1, 1, 1, 1, CONFIG_GO_ON,
 		mode_deliver_prepare,		mode_deliver },
 	[MODE_LINT]	= { "lint",	EX_CONFIG,	EX_USAGE,
 		0, INPUT_NONE,	0, 0, 0, 0, CONFIG_LINT,
@@ -374,31 +373,26 @@ analyse(struct run *r)
 }
 
 /*
- * Configuration errors, as the mode takes them. -1 to go on, else the
- * exit status.
+ * Configuration errors, as the mode takes them. A mode that takes a
+ * message goes on with the lines that parsed (or with no configuration
+ * when a file cannot be used): a typo must never stop mail. -1 to go on,
+ * else the exit status.
  */
 static int
 config_errors(struct run *r)
 {
 	if (r->nerr == 0 || mode->on_config == CONFIG_LINT)
 		return -1;
-	if (r->errors.len > 0)
-		fwrite(r->errors.data, 1, r->errors.len, stderr);
-	switch (mode->on_config) {
-	case CONFIG_REFUSE:
+	if (mode->on_config == CONFIG_REFUSE) {
+		if (r->errors.len > 0)
+			fwrite(r->errors.data, 1, r->errors.len, stderr);
 		return EX_CONFIG;
-	case CONFIG_FAIL:
-		/* an internal error: filter mode passes the message on
-		 * unchanged, the others answer as they do on error */
-		if (mode == &modes[MODE_FILTER])
-			return message_read(STDIN_FILENO, &r->msg,
-			    LIMIT_MESSAGE_BYTES) == -1 ? EX_TEMPFAIL :
-			    mode_pass_through(r);
-		message_drain(STDIN_FILENO);
-		return mode->on_error;
-	default:
-		return -1;
 	}
+	log_lines(r->errors.data, r->errors.len);
+	log_warnx("configuration: %d error%s, going on without %s "
+	    "(backscatter --lint lists them)", r->nerr, r->nerr == 1 ? "" :
+	    "s", r->nerr == 1 ? "it" : "them");
+	return -1;
 }
 
 int

@@ -32,8 +32,9 @@ stream_rest(void)
 	}
 }
 
-int
-mode_pass_through(struct run *r)
+/* The fallback: the original bytes unchanged. */
+static int
+pass_through(struct run *r)
 {
 	r->output_begun = 1;
 	if (output_raw(STDOUT_FILENO, &r->msg) == -1 ||
@@ -46,7 +47,7 @@ int
 mode_filter(struct run *r)
 {
 	if (!r->analysed || r->msg.oversize)
-		return mode_pass_through(r);
+		return pass_through(r);
 	r->output_begun = 1;
 	return output_filter(STDOUT_FILENO, &r->msg,
 	    anatomy_kind_name(r->an.kind), &r->ov) == -1 ? EX_TEMPFAIL : EX_OK;

@@ -64,7 +64,6 @@ struct run {
 
 /* mode_filter.c: the tagged message; the original unchanged on error. */
 int	 mode_filter(struct run *);
-int	 mode_pass_through(struct run *);
 
 /* mode_report.c: --test, --explain, --json, --lint, --scan. */
 int	 mode_test(struct run *);

@@ -16,6 +16,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -366,6 +367,44 @@ resolve_path(const char *file, const char *path)
 }
 
 /*
+ * Open a file the configuration names, for reading. Only a regular file is
+ * read (a symbolic link to one is followed): a FIFO or a device could
+ * block the run before its watchdog starts, or never end. -1 with errno
+ * set (EINVAL: not a regular file).
+ */
+static int
+open_regular(const char *path, struct stat *st)
+{
+	int	 fd, flags, saved;
+
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) ==
+	    -1)
+		return -1;
+	if (fstat(fd, st) == -1)
+		goto fail;
+	if (!S_ISREG(st->st_mode)) {
+		errno = EINVAL;
+		goto fail;
+	}
+	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == -1)
+		goto fail;
+	return fd;
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
+/* The reason open_regular failed, for an error line. */
+static const char *
+open_error(void)
+{
+	return errno == EINVAL ? "not a regular file" : strerror(errno);
+}
+
+/*
  * Read a small secret or key file whole. A file others can read is
  * refused when private: a BATV secret anyone on the host can read lets
  * them make valid tags.
@@ -375,34 +414,43 @@ read_small_file(const char *path, size_t max, int private, size_t *len_r,
     const struct where *w, struct buf *errors)
 {
 	struct stat	 st;
-	FILE		*fp;
 	char		*data;
-	size_t		 n;
+	size_t		 n = 0;
+	ssize_t		 r;
+	int		 fd;
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		where_error(errors, w, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	if (fstat(fileno(fp), &st) == -1 || !S_ISREG(st.st_mode)) {
-		where_error(errors, w, "%s: not a regular file", path);
-		fclose(fp);
+	if ((fd = open_regular(path, &st)) == -1) {
+		where_error(errors, w, "%s: %s", path, open_error());
 		return NULL;
 	}
 	if (private && (st.st_mode & S_IROTH)) {
 		where_error(errors, w, "%s: readable by everyone (chmod o-r %s)",
 		    path, path);
-		fclose(fp);
+		close(fd);
 		return NULL;
 	}
 	if ((data = malloc(max + 1)) == NULL) {
-		fclose(fp);
+		close(fd);
 		where_error(errors, w, "out of memory");
 		return NULL;
 	}
-	n = fread(data, 1, max + 1, fp);
-	fclose(fp);
+	/* one byte more than max, to tell a file that is too long */
+	while (n < max + 1 && (r = read(fd, data + n, max + 1 - n)) != 0) {
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
+			where_error(errors, w, "%s: %s", path, strerror(errno));
+			close(fd);
+			explicit_bzero(data, n);
+			free(data);
+			return NULL;
+		}
+		n += (size_t)r;
+	}
+	close(fd);
 	if (n > max) {
 		where_error(errors, w, "%s: longer than %zu bytes", path, max);
+		explicit_bzero(data, n);
 		free(data);
 		return NULL;
 	}
@@ -906,38 +954,64 @@ config_line(struct config *cfg, const char *text, const char *file,
 	return d->load(cfg, d, words + 1, n - 1, &w, errors);
 }
 
+/*
+ * One line of fp into line (at most CONFIG_LINE_MAX bytes and a NUL; the
+ * line end is not kept). Returns its length, or -1 at the end of the file;
+ * *over_r when it was longer (the rest of it is read and dropped, never
+ * taken for a line of its own), *nul_r when it holds a NUL byte.
+ */
+static long
+read_line(FILE *fp, char *line, int *over_r, int *nul_r)
+{
+	size_t	 n = 0;
+	int	 c;
+
+	*over_r = *nul_r = 0;
+	while ((c = getc(fp)) != EOF && c != '\n') {
+		if (c == '\0')
+			*nul_r = 1;
+		if (n < CONFIG_LINE_MAX)
+			line[n++] = (char)c;
+		else
+			*over_r = 1;
+	}
+	if (c == EOF && n == 0 && !*over_r)
+		return -1;
+	line[n] = '\0';
+	return (long)n;
+}
+
 int
 config_load(struct config *cfg, const char *path, int must_exist,
     struct buf *errors)
 {
-	FILE	*fp;
-	char	 line[CONFIG_LINE_MAX + 2];
-	size_t	 len;
-	int	 lineno = 0, nerr = 0, c;
+	struct stat	 st;
+	FILE		*fp;
+	char		 line[CONFIG_LINE_MAX + 1];
+	int		 fd, lineno = 0, nerr = 0, over, nul;
 
-	if ((fp = fopen(path, "r")) == NULL) {
+	if ((fd = open_regular(path, &st)) == -1) {
 		if (errno == ENOENT && !must_exist)
 			return 0;
-		buf_error(errors, path, 0, "%s", strerror(errno));
+		buf_error(errors, path, 0, "%s", open_error());
 		return 1;
 	}
-	while (fgets(line, sizeof(line), fp) != NULL) {
+	if ((fp = fdopen(fd, "r")) == NULL) {
+		buf_error(errors, path, 0, "%s", strerror(errno));
+		close(fd);
+		return 1;
+	}
+	while (read_line(fp, line, &over, &nul) != -1) {
 		lineno++;
-		len = strlen(line);
-		if (len == sizeof(line) - 1 && line[len - 1] != '\n') {
-			/* over-long: report once, skip the rest of it */
-			while ((c = getc(fp)) != EOF && c != '\n')
-				;
+		if (over) {
 			buf_error(errors, path, lineno, "line too long");
 			nerr++;
-			continue;
-		}
-		if (memchr(line, '\0', len) != NULL || strlen(line) != len) {
+		} else if (nul) {
+			/* the text after it would be read as if it were
+			 * all the line held, or not at all */
 			buf_error(errors, path, lineno, "NUL byte in line");
 			nerr++;
-			continue;
-		}
-		if (config_line(cfg, line, path, lineno, errors) == -1)
+		} else if (config_line(cfg, line, path, lineno, errors) == -1)
 			nerr++;
 	}
 	if (ferror(fp)) {
