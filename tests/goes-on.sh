@@ -9,6 +9,12 @@
 # named as a secret, a NUL byte in a line, and a configuration file that
 # is missing, a directory, a FIFO.
 #
+# An option beside --deliver that would change the mode or end the run
+# early (--test, --explain, --json, --lint, --scan, --record-sent,
+# --learn-sent, --help, --version), before or after it: the message is
+# delivered (0), the option reported and ignored; in a .forward line 0
+# with nothing stored drops the message, and 64 or 78 bounce it.
+#
 # Delivery runs as an unprivileged user (nobody when the suite runs as root).
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 
@@ -169,6 +175,40 @@ rm -rf "$U/M"
 run --deliver "$U/M" --recipient 'not an address' < "$plain" 2> "$T/err"
 is "$?:$(files "$U/M/new")" "0:1" "a bad --recipient: --deliver stores the message"
 check "... and says so" grep -q -- '--recipient: not an address' "$T/err"
+
+# --- an option beside --deliver ----------------------------------------------
+for opt in --test --explain --json --lint --scan --record-sent --learn-sent \
+    --help --version; do
+	for where in before after; do
+		rm -rf "$U/W"
+		if [ $where = before ]; then
+			run $opt --deliver "$U/W" < "$plain" > "$T/out" 2> "$T/err"
+		else
+			run --deliver "$U/W" $opt < "$plain" > "$T/out" 2> "$T/err"
+		fi
+		is "$?:$(files "$U/W/new")" "0:1" "$opt $where --deliver: delivered, 0"
+		is "$(wc -c < "$T/out" | tr -d ' ')" 0 "... nothing on stdout"
+		check "... $opt reported as ignored" \
+		    grep -q -- "^backscatter: $opt ignored" "$T/err"
+		in_maillog "... in the mail log too" "$opt ignored"
+	done
+done
+rm -rf "$U/W"
+run --deliv "$U/W" --he --js < "$plain" > "$T/out" 2> "$T/err"
+is "$?:$(files "$U/W/new")" "0:1" "abbreviated (--deliv --he --js): delivered, 0"
+check "... --help and --json reported" \
+    sh -c "grep -q -- '--help ignored' '$T/err' && grep -q -- '--json ignored' '$T/err'"
+# what DESIGN.md keeps: a usage error under --deliver defers (75)
+rm -rf "$U/W"
+run --deliver "$U/W" --no-such-option --help < "$plain" > /dev/null 2>&1
+is "$?:$(files "$U/W/new")" "75:0" "an unknown option beside --deliver and --help: 75, nothing stored"
+run --help --deliver < "$plain" > "$T/out" 2> /dev/null
+is "$?:$(wc -c < "$T/out" | tr -d ' ')" "75:0" "--deliver without its target, after --help: 75, no usage on stdout"
+run --deliver "$U/W" --scan "$U" < "$plain" > /dev/null 2>&1
+is "$?:$(files "$U/W/new")" "75:0" "--scan with a path beside --deliver: the path is a usage error, 75"
+# without --deliver the options keep their meaning
+run --json --help < "$plain" > "$T/out" 2> /dev/null
+is "$?:$(head -c 6 "$T/out")" "0:usage:" "without --deliver, --help still prints the usage"
 
 # --- a clean run says nothing -----------------------------------------------
 # a clean configuration says nothing

@@ -185,8 +185,14 @@ input_shrank(int sig)
 /* --- the steps ----------------------------------------------------------- */
 
 /*
- * The options into o and the mode into *mode_r. -1 on a usage error.
- * *early_r is 'V' or 'h' when --version or --help came first of the two.
+ * The options into o, the mode into *mode_r, --version or --help into
+ * *early_r ('V' or 'h', whichever came first; 0 for none). -1 on a usage
+ * error.
+ *
+ * --deliver wins over every other mode option and over --version and
+ * --help, wherever it stands: in a .forward line or mailbox_command, an
+ * answer of 0 with nothing stored loses the message, and 64 or 78 bounce
+ * it. The options it wins over are kept in o->ignored, to be reported.
  */
 static int
 parse_options(int argc, char *argv[], struct options *o,
@@ -214,55 +220,86 @@ parse_options(int argc, char *argv[], struct options *o,
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	char	*end;
-	int	 ch, bad = 0;
+	enum mode_id	 chosen = MODE_FILTER;
+	char		*end;
+	int		 ch, idx, deliver = 0, bad = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->scan.progress = -1;
-	*mode_r = MODE_FILTER;
 	*early_r = 0;
 	opterr = 0;
-	/* --deliver changes what a usage error exits with: find it first */
-	for (ch = 1; ch < argc; ch++)
-		if (strcmp(argv[ch], "--deliver") == 0 ||
-		    strncmp(argv[ch], "--deliver=", 10) == 0)
-			*mode_r = MODE_DELIVER;
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	/* ':' first: a missing value is told from an unknown option, so
+	 * that "--deliver" without its target is still --deliver */
+	while ((ch = getopt_long(argc, argv, ":", longopts, &idx)) != -1) {
 		switch (ch) {
-		case 't': *mode_r = MODE_TEST; break;
-		case 'e': *mode_r = MODE_EXPLAIN; break;
-		case 'j': *mode_r = MODE_JSON; break;
-		case 'd': *mode_r = MODE_DELIVER; o->target = optarg; break;
-		case 'l': *mode_r = MODE_LINT; break;
-		case 'c': o->config = optarg; break;
-		case 'r': o->rules = optarg; break;
-		case 'R': o->required = optarg; break;
-		case 'T': o->recipient = optarg; break;
-		case 's': o->script = optarg; break;
-		case 'F': o->sender = optarg; break;
-		case 'S': *mode_r = MODE_SCAN; break;
-		case 'U': o->scan.summary = 1; break;
-		case 'M': o->scan.move_to = optarg; break;
+		case 't': chosen = MODE_TEST; break;
+		case 'e': chosen = MODE_EXPLAIN; break;
+		case 'j': chosen = MODE_JSON; break;
+		case 'd': deliver = 1; o->target = optarg; continue;
+		case 'l': chosen = MODE_LINT; break;
+		case 'S': chosen = MODE_SCAN; break;
+		case 'W': chosen = MODE_RECORD_SENT; break;
+		case 'L': chosen = MODE_LEARN_SENT; break;
+		case 'V':
+		case 'h':
+			if (*early_r == 0)
+				*early_r = ch;
+			break;
+		case 'c': o->config = optarg; continue;
+		case 'r': o->rules = optarg; continue;
+		case 'R': o->required = optarg; continue;
+		case 'T': o->recipient = optarg; continue;
+		case 's': o->script = optarg; continue;
+		case 'F': o->sender = optarg; continue;
+		case 'U': o->scan.summary = 1; continue;
+		case 'M': o->scan.move_to = optarg; continue;
 		case 'J':
 			o->scan.jobs = (int)strtol(optarg, &end, 10);
 			if (*end != '\0' || o->scan.jobs < 1)
 				bad = 1;
-			break;
-		case 'W': *mode_r = MODE_RECORD_SENT; break;
-		case 'L': *mode_r = MODE_LEARN_SENT; break;
-		case 'V':
-		case 'h':
-			*early_r = ch;
-			return 0;
+			continue;
+		case ':':
+			if (optopt == 'd')
+				deliver = 1;
+			bad = 1;
+			continue;
 		default:
 			bad = 1;
+			continue;
 		}
+		/* a mode option, --version or --help */
+		if (o->nignored < OPTIONS_IGNORED_MAX)
+			o->ignored[o->nignored++] = longopts[idx].name;
 	}
+	if (deliver) {
+		chosen = MODE_DELIVER;
+		*early_r = 0;
+	} else
+		o->nignored = 0;
+	*mode_r = chosen;
+	if (*early_r != 0)
+		return 0;	/* --version, --help: nothing else matters */
 	o->paths = argv + optind;
 	o->npaths = argc - optind;
-	if (bad || (o->npaths > 0) != modes[*mode_r].paths)
+	if (bad || (o->npaths > 0) != modes[chosen].paths)
 		return -1;
 	return 0;
+}
+
+/* Under --deliver: the options it won over, on stderr and in the mail log. */
+static void
+report_ignored(const struct options *o)
+{
+	int	 i, j;
+
+	for (i = 0; i < o->nignored; i++) {
+		for (j = 0; j < i; j++)
+			if (strcmp(o->ignored[j], o->ignored[i]) == 0)
+				break;
+		if (j == i)
+			log_warnx("--%s ignored: with --deliver the message is "
+			    "delivered", o->ignored[i]);
+	}
 }
 
 /* The configuration, the options over it, the envelope and the rules. */
@@ -403,6 +440,9 @@ main(int argc, char *argv[])
 	int		 early, rc;
 
 	if (parse_options(argc, argv, &opt, &id, &early) == -1) {
+		log_init("backscatter", LOG_TO_STDERR |
+		    (modes[id].maillog ? LOG_TO_MAILLOG : 0));
+		report_ignored(&opt);
 		fputs(usage_text, stderr);
 		/* every mode that takes a message reads it to the end, even
 		 * to refuse it (a writer's EPIPE makes its host fail) */
@@ -421,6 +461,7 @@ main(int argc, char *argv[])
 	mode = &modes[id];
 	log_init("backscatter", LOG_TO_STDERR |
 	    (mode->maillog ? LOG_TO_MAILLOG : 0));
+	report_ignored(&opt);
 	if (mode->prepare != NULL && (rc = mode->prepare(&opt)) != -1)
 		return rc;
 

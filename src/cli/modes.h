@@ -29,6 +29,9 @@
 #define EX_TEMPFAIL	75
 #define EX_CONFIG	78
 
+/* Mode options --deliver won over, kept to be reported. */
+#define OPTIONS_IGNORED_MAX	16
+
 /* The command line, as given. */
 struct options {
 	const char		*config;	/* --config FILE */
@@ -41,6 +44,8 @@ struct options {
 	struct scan_options	 scan;		/* --summary, --move-to, --jobs */
 	char *const		*paths;		/* --scan, --learn-sent */
 	int			 npaths;
+	const char		*ignored[OPTIONS_IGNORED_MAX];	/* names */
+	int			 nignored;
 };
 
 /* One run of the program. */
