@@ -198,6 +198,12 @@ run --deliv "$U/W" --he --js < "$plain" > "$T/out" 2> "$T/err"
 is "$?:$(files "$U/W/new")" "0:1" "abbreviated (--deliv --he --js): delivered, 0"
 check "... --help and --json reported" \
     sh -c "grep -q -- '--help ignored' '$T/err' && grep -q -- '--json ignored' '$T/err'"
+# all of them at once, some twice: each reported once
+rm -rf "$U/W"
+run --json --test --explain --json --lint --scan --record-sent --learn-sent \
+    --help --version --deliver "$U/W" --help --json < "$plain" > "$T/out" 2> "$T/err"
+is "$?:$(files "$U/W/new")" "0:1" "every such option at once, some twice: delivered, 0"
+is "$(grep -c ' ignored: with --deliver' "$T/err")" 9 "... nine options reported, each once"
 # what DESIGN.md keeps: a usage error under --deliver defers (75)
 rm -rf "$U/W"
 run --deliver "$U/W" --no-such-option --help < "$plain" > /dev/null 2>&1

@@ -128,7 +128,7 @@ main(void)
 	struct buf		 err;
 	const struct config_relay *r;
 	char			 path[256], rules[256], sub[256], fifo[256];
-	char			 line[512], big[CONFIG_LINE_MAX + 64];
+	char			 line[512], words[2048], big[CONFIG_LINE_MAX + 64];
 	size_t			 i;
 	int			 n;
 
@@ -316,6 +316,32 @@ main(void)
 	ok(config_line(&cfg, "my_relay 192.0.2.1 192.0.2.0/33 r.example",
 	    "t.conf", 7, &err) == -1 && cfg.nrelays == 0,
 	    "my_relay with one bad value: none of the line is kept");
+	buf_free(&err);
+	config_free(&cfg);
+
+	/* words in a line, entries in a list: at the cap and one past it */
+	config_init(&cfg);
+	buf_init(&err, 4096);
+	strcpy(words, "my_domain");
+	for (i = 1; i < 64; i++)
+		snprintf(words + strlen(words), sizeof(words) - strlen(words),
+		    " d%zu.example", i);
+	ok(config_line(&cfg, words, "t.conf", 1, &err) == 0 &&
+	    cfg.ndomains == 63, "a line of 64 words: read");
+	strcat(words, " d64.example");
+	ok(config_line(&cfg, words, "t.conf", 2, &err) == -1 &&
+	    cfg.ndomains == 63 && strstr(err.data, "t.conf:2: too many words") !=
+	    NULL, "65 words: too many, nothing kept");
+	for (i = 63; i < 4096; i++) {
+		snprintf(line, sizeof(line), "my_domain e%zu.example", i);
+		if (config_line(&cfg, line, "t.conf", 3, &err) != 0)
+			break;
+	}
+	is_int(cfg.ndomains, 4096, "4096 domains: all kept");
+	ok(config_line(&cfg, "my_domain one-more.example", "t.conf", 4,
+	    &err) == -1 && cfg.ndomains == 4096 &&
+	    strstr(err.data, "t.conf:4: out of memory or too many entries") !=
+	    NULL, "the 4097th: too many entries");
 	buf_free(&err);
 	config_free(&cfg);
 

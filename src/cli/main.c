@@ -222,7 +222,7 @@ parse_options(int argc, char *argv[], struct options *o,
 	};
 	enum mode_id	 chosen = MODE_FILTER;
 	char		*end;
-	int		 ch, idx, deliver = 0, bad = 0;
+	int		 ch, idx, i, deliver = 0, bad = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->scan.progress = -1;
@@ -267,8 +267,11 @@ parse_options(int argc, char *argv[], struct options *o,
 			bad = 1;
 			continue;
 		}
-		/* a mode option, --version or --help */
-		if (o->nignored < OPTIONS_IGNORED_MAX)
+		/* a mode option, --version or --help: each name once */
+		for (i = 0; i < o->nignored; i++)
+			if (o->ignored[i] == longopts[idx].name)
+				break;
+		if (i == o->nignored && i < OPTIONS_IGNORED_MAX)
 			o->ignored[o->nignored++] = longopts[idx].name;
 	}
 	if (deliver) {
@@ -290,16 +293,11 @@ parse_options(int argc, char *argv[], struct options *o,
 static void
 report_ignored(const struct options *o)
 {
-	int	 i, j;
+	int	 i;
 
-	for (i = 0; i < o->nignored; i++) {
-		for (j = 0; j < i; j++)
-			if (strcmp(o->ignored[j], o->ignored[i]) == 0)
-				break;
-		if (j == i)
-			log_warnx("--%s ignored: with --deliver the message is "
-			    "delivered", o->ignored[i]);
-	}
+	for (i = 0; i < o->nignored; i++)
+		log_warnx("--%s ignored: with --deliver the message is "
+		    "delivered", o->ignored[i]);
 }
 
 /* The configuration, the options over it, the envelope and the rules. */

@@ -29,8 +29,9 @@
 #define EX_TEMPFAIL	75
 #define EX_CONFIG	78
 
-/* Mode options --deliver won over, kept to be reported. */
-#define OPTIONS_IGNORED_MAX	16
+/* Mode options --deliver won over, each kept once to be reported: there
+ * are nine (the seven other modes' options, --version and --help). */
+#define OPTIONS_IGNORED_MAX	9
 
 /* The command line, as given. */
 struct options {
