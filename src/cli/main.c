@@ -76,41 +76,40 @@ struct mode {
 };
 
 /*
- * Every mode. tests/docs.sh reads the name, on_error and on_usage columns
- * and checks them against backscatter(1)'s EXIT STATUS.
+ * Every mode. tests/docs.sh reads the name, on_error and on_usage (the
+ * first line of each) and checks them against backscatter(1)'s EXIT
+ * STATUS.
  */
 static const struct mode modes[] = {
-	/* name			on_error	on_usage
-	 *	paths input	 analyse streams maillog takes_back on_config
-	 *	prepare				run */
 	[MODE_FILTER]	= { "filter",	EX_OK,		EX_USAGE,
-		0, INPUT_MAP,	1, 1, 1, 0, CONFIG_GO_ON,
-		NULL,				mode_filter },
+		.input = INPUT_MAP, .analyse = 1, .streams = 1, .maillog = 1,
+		.on_config = CONFIG_GO_ON, .run = mode_filter },
 	[MODE_TEST]	= { "test",	EX_ERROR,	EX_USAGE,
-		0, INPUT_MAP,	1, 0, 1, 0, CONFIG_GO_ON,
-		NULL,				mode_test },
+		.input = INPUT_MAP, .analyse = 1, .maillog = 1,
+		.on_config = CONFIG_GO_ON, .run = mode_test },
 	[MODE_EXPLAIN]	= { "explain",	EX_ERROR,	EX_USAGE,
-		0, INPUT_MAP,	1, 0, 0, 0, CONFIG_GO_ON,
-		NULL,				mode_explain },
+		.input = INPUT_MAP, .analyse = 1,
+		.on_config = CONFIG_GO_ON, .run = mode_explain },
 	[MODE_JSON]	= { "json",	EX_ERROR,	EX_USAGE,
-		0, INPUT_MAP,	1, 0, 0, 0, CONFIG_GO_ON,
-		NULL,				mode_json },
+		.input = INPUT_MAP, .analyse = 1,
+		.on_config = CONFIG_GO_ON, .run = mode_json },
 	[MODE_DELIVER]	= { "deliver",	EX_TEMPFAIL,	EX_TEMPFAIL,
-		0, INPUT_READ,	1, 1, 1, 1, CONFIG_GO_ON,
-		mode_deliver_prepare,		mode_deliver },
+		.input = INPUT_READ, .analyse = 1, .streams = 1, .maillog = 1,
+		.takes_back = 1, .on_config = CONFIG_GO_ON,
+		.prepare = mode_deliver_prepare, .run = mode_deliver },
 	[MODE_LINT]	= { "lint",	EX_CONFIG,	EX_USAGE,
-		0, INPUT_NONE,	0, 0, 0, 0, CONFIG_LINT,
-		NULL,				mode_lint },
+		.input = INPUT_NONE,
+		.on_config = CONFIG_LINT, .run = mode_lint },
 	[MODE_SCAN]	= { "scan",	EX_ERROR,	EX_USAGE,
-		1, INPUT_NONE,	0, 0, 0, 0, CONFIG_REFUSE,
-		NULL,				mode_scan },
+		.paths = 1, .input = INPUT_NONE,
+		.on_config = CONFIG_REFUSE, .run = mode_scan },
 	/* --record-sent runs in the way of outgoing mail: it never fails */
 	[MODE_RECORD_SENT] = { "record-sent", EX_OK,	EX_OK,
-		0, INPUT_READ,	0, 0, 1, 0, CONFIG_GO_ON,
-		NULL,				mode_record_sent },
+		.input = INPUT_READ, .maillog = 1,
+		.on_config = CONFIG_GO_ON, .run = mode_record_sent },
 	[MODE_LEARN_SENT] = { "learn-sent", EX_ERROR,	EX_USAGE,
-		1, INPUT_NONE,	0, 0, 0, 0, CONFIG_REFUSE,
-		NULL,				mode_learn_sent },
+		.paths = 1, .input = INPUT_NONE,
+		.on_config = CONFIG_REFUSE, .run = mode_learn_sent },
 };
 
 static const char usage_text[] =
