@@ -120,7 +120,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	arena_init(&arena, LIMIT_ARENA_BYTES);
 	if (message_parse_header(&msg, &arena) == 0 &&
 	    anatomy_read(&msg, &arena, &an) == 0 &&
-	    score_message(&cfg, rs, &an, &arena, &v) == 0) {
+	    score_message(&cfg, NULL, rs, &an, &arena, &v) == 0) {
 		buf_reset(&errors);
 		score_explain(&errors, &v);
 	}

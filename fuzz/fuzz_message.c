@@ -172,7 +172,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	arena_init(&arena, LIMIT_ARENA_BYTES);
 	if (message_parse_header(&msg, &arena) == -1 ||
 	    anatomy_read(&msg, &arena, &an) == -1 ||
-	    score_message(&cfg, rs, &an, &arena, &v) == -1)
+	    score_message(&cfg, NULL, rs, &an, &arena, &v) == -1)
 		goto done;
 
 	memset(&ov, 0, sizeof(ov));

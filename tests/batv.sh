@@ -89,8 +89,10 @@ chmod 644 "$T/key0.secret"
 "$BACKSCATTER" --config "$T/conf" --lint > /dev/null 2> "$T/err"
 is "$?" 78 "--lint: a world-readable secret is a configuration error"
 check "... with file:line" grep -q "conf:1: .*readable by everyone" "$T/err"
-"$BACKSCATTER" --config "$T/conf" --test < "$T/forged.eml" 2> /dev/null
-is "$?" 2 "--test with that config: error (2), never a verdict"
+"$BACKSCATTER" --config "$T/conf" --json < "$T/forged.eml" 2> "$T/err" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["evidence"]["batv"])' > "$T/got"
+is "$(cat "$T/got")" None "with that config the key is left out: no tag is judged with it"
+check "... and it says so" grep -q "conf:1: .*readable by everyone" "$T/err"
 chmod 600 "$T/key0.secret"
 "$BACKSCATTER" --config "$T/conf" --lint > /dev/null 2>&1
 is "$?" 0 "--lint: clean once private"

@@ -96,11 +96,14 @@ for o in $(bs --help | grep -o -- '--[a-z-]*' | sort -u); do
 done
 is "$missing" "" "backscatter(1) has every option --help shows"
 
-# every directive config.c knows is an item of backscatter.conf(5), and
-# every item there is a directive --lint accepts the name of
-dirs=$(grep -o 'strcmp(d, "[a-z_]*")' "$srcdir/src/config/config.c" | sed 's/.*"\(.*\)")/\1/' | sort -u)
+# every directive of config.c's table is an item of backscatter.conf(5),
+# and every item there is a directive of the table
+dirs=$(sed -n '/^static const struct directive directives\[\]/,/^};/s/^[[:space:]]*{ "\([a-z_]*\)",.*/\1/p' \
+    "$srcdir/src/config/config.c" | sort -u)
 docd=$(sed -n 's/^\.It Ic \([a-z_]*\).*/\1/p' "$man/backscatter.conf.5" | sort -u)
 is "$docd" "$dirs" "backscatter.conf(5) describes exactly the directives of src/config/config.c"
+check "directives[] was read from src/config/config.c ($(echo $dirs | wc -w) directives)" \
+    test "$(echo $dirs | wc -w)" -ge 14
 
 # the eval functions: origin_evals[] in src/evidence/origin.c, and the page
 evals=$(sed -n '/^const struct origin_eval origin_evals\[\]/,/^};/s/^[[:space:]]*{ "\([a-z_]*\)",.*/\1/p' \
@@ -109,7 +112,7 @@ doce=$(sed -n 's/^\.It Fn \([a-z_]*\).*/\1/p' "$man/backscatter-rules.5" | sort)
 is "$doce" "$evals" "backscatter-rules(5) describes exactly the eval functions of src/evidence/origin.c"
 [ -n "$evals" ] || not_ok "origin_evals[] was found in src/evidence/origin.c"
 
-# EXIT STATUS: each mode's row names the code main.c's exit_codes[] gives
+# EXIT STATUS: each mode's row names the code main.c's modes[] gives
 # on an error; the bad-options row names 64 and every mode that differs
 exitrows=$(section backscatter.1 "EXIT STATUS" | awk '
 	/^\.It / { if (row != "") print row; row = $0; next }
@@ -133,11 +136,11 @@ while read -r name on_error on_usage; do
 		printf '%s\n' "$usage_row" | grep -q -- "Fl -$name Pq $u" || bad="$bad $name:usage-$u"
 	fi
 done <<EOF
-$(sed -n 's/^[[:space:]]*\[MODE_[A-Z_]*\][[:space:]]*= { "\([a-z-]*\)",[[:space:]]*\(EX_[A-Z]*\),[[:space:]]*\(EX_[A-Z]*\) },.*/\1 \2 \3/p' "$srcdir/src/cli/main.c")
+$(sed -n 's/^[[:space:]]*\[MODE_[A-Z_]*\][[:space:]]*= { "\([a-z-]*\)",[[:space:]]*\(EX_[A-Z]*\),[[:space:]]*\(EX_[A-Z]*\),.*/\1 \2 \3/p' "$srcdir/src/cli/main.c")
 EOF
 printf '%s\n' "$usage_row" | grep -q 'Ta 64 ' || bad="$bad bad-options:64"
-is "$bad" "" "EXIT STATUS matches exit_codes[] in src/cli/main.c"
-check "exit_codes[] was read from src/cli/main.c ($n modes)" test "$n" -ge 9
+is "$bad" "" "EXIT STATUS matches modes[] in src/cli/main.c"
+check "modes[] was read from src/cli/main.c ($n modes)" test "$n" -ge 9
 
 # LIMITS: every limit of src/base/limits.h, with its value
 bad=

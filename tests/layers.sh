@@ -54,6 +54,13 @@ check "the check read the sources ($n .c files)" test "$n" -ge 30
 bare=$(grep -n '^#include "[a-z_]*\.h"' "$srcdir"/src/*/*.[ch] | grep -v bsconfig.h | head -3)
 is "$bare" "" "every include of the project's own headers names its folder"
 
+# The environment is read in one place, src/cli/environment.c, into the
+# envelope that is passed down: nothing below the command line reads it.
+env=$(grep -n 'getenv *(' "$srcdir"/src/*/*.c | grep -v '/src/cli/' | head -3)
+is "$env" "" "no getenv below src/cli"
+check "... the grep finds the one in src/cli/environment.c" \
+    grep -q 'getenv *(' "$srcdir/src/cli/environment.c"
+
 # The check itself: a copy of the tree where a base file includes a rules
 # header must fail, naming the line.
 mkdir -p "$T/tree/src/base" "$T/tree/src/rules"

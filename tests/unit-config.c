@@ -1,7 +1,7 @@
 /*
  * unit-config.c - the configuration file: every directive, every error
- * with its file:line, relay matching by name, glob, address and CIDR,
- * and where our identity comes from.
+ * with its file:line, relay matching by name, glob, address and CIDR.
+ * Who we are for a message is tests/unit-identity.c.
  */
 #include <sys/stat.h>
 
@@ -10,9 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "base/arena.h"
 #include "base/buf.h"
-#include "read/header.h"
 #include "config/config.h"
 #include "tap.h"
 
@@ -97,17 +95,40 @@ static const struct {
 	    "t.conf:7: /tmp: not a regular file\n" },
 };
 
+/* Write len bytes of text to the file t.conf and load it into cfg (with
+ * text NULL: just start cfg and err). Returns the error count. */
+static int
+load_text(const char *text, size_t len, struct config *cfg, struct buf *err)
+{
+	char	 path[256];
+	FILE	*fp;
+	int	 n;
+
+	config_init(cfg);
+	buf_init(err, 8192);
+	if (text == NULL)
+		return 0;
+	if (chdir(dir) == -1 || (fp = fopen("t.conf", "w")) == NULL ||
+	    fwrite(text, 1, len, fp) != len || fclose(fp) == EOF) {
+		perror("t.conf");
+		exit(2);
+	}
+	snprintf(path, sizeof(path), "t.conf");
+	n = config_load(cfg, path, 1, err);
+	unlink("t.conf");
+	return n;
+}
+
 int
 main(void)
 {
+	static const char nul_line[] =
+	    "my_domain a.example\0 my_relay 0.0.0.0/0\nmy_address b@b.example\n";
 	struct config		 cfg;
 	struct buf		 err;
-	struct arena		 a;
-	struct identity		 id;
-	struct header_block	 hb;
 	const struct config_relay *r;
-	char			 path[256], rules[256], sub[256];
-	const char		*hdr;
+	char			 path[256], rules[256], sub[256], fifo[256];
+	char			 line[512], words[2048], big[CONFIG_LINE_MAX + 64];
 	size_t			 i;
 	int			 n;
 
@@ -116,10 +137,6 @@ main(void)
 		perror("mkdtemp");
 		return 2;
 	}
-	unsetenv("RECIPIENT");
-	unsetenv("ORIG_RECIPIENT");
-	unsetenv("ORIGINAL_RECIPIENT");
-
 	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
 		is_str(line_error(lines[i].line), lines[i].want, "line: %s",
 		    lines[i].label);
@@ -194,22 +211,6 @@ main(void)
 	ok(config_relay_match(&cfg, NULL, "smtp.northwind.example") == NULL,
 	    "a name given as an address matches nothing");
 
-	/* ours */
-	arena_init(&a, 1 << 20);
-	config_identity(&cfg, NULL, &a, &id);
-	is_str(id.source, "config", "identity from the config");
-	ok(config_is_ours_domain(&cfg, &id, "mail.northwind.example"),
-	    "subdomain of my_domain is ours");
-	ok(!config_is_ours_domain(&cfg, &id, "northwind.example.evil"),
-	    "suffix trick is not ours");
-	ok(config_is_ours_domain(&cfg, &id, "other.example"),
-	    "domain of my_address is ours");
-	ok(config_is_ours_address(&cfg, &id, "anyone@northwind.example"),
-	    "any address in my_domain is ours");
-	ok(config_is_ours_address(&cfg, &id, "bob+lists@other.example"),
-	    "my_address with +detail is ours");
-	ok(!config_is_ours_address(&cfg, &id, "carol@other.example"),
-	    "another address at my_address's domain is not");
 	config_free(&cfg);
 	buf_free(&err);
 
@@ -223,33 +224,126 @@ main(void)
 	ok(err.len > 0 && strstr(err.data, "/nonexistent/bs.conf: No such file") != NULL,
 	    "missing file reported with its name");
 	buf_free(&err);
-
-	/* identity without config: option, environment, then headers */
-	hdr = "Delivered-To: dt@home.example\nTo: Someone <to@home.example>\n\n";
-	header_parse(&a, hdr, strlen(hdr), &hb);
-	config_identity(&cfg, &hb, &a, &id);
-	is_str(id.address, "dt@home.example", "identity from Delivered-To");
-	is_str(id.source, "Delivered-To", "source Delivered-To");
-	ok(config_is_ours_domain(&cfg, &id, "home.example"),
-	    "identity's domain is ours without config");
-	ok(config_is_ours_address(&cfg, &id, "DT+x@home.example"),
-	    "identity address with +detail and case is ours");
-	setenv("ORIGINAL_RECIPIENT", "orig@env.example", 1);
-	config_identity(&cfg, &hb, &a, &id);
-	is_str(id.source, "ORIGINAL_RECIPIENT", "environment before headers");
-	setenv("RECIPIENT", "rcpt@env.example", 1);
-	config_identity(&cfg, &hb, &a, &id);
-	is_str(id.address, "rcpt@env.example", "RECIPIENT before ORIGINAL_RECIPIENT");
-	ok(config_set_recipient(&cfg, "opt@cli.example") == 0, "--recipient set");
-	ok(config_set_recipient(&cfg, "not an address") == -1,
-	    "--recipient refuses a non-address");
-	config_identity(&cfg, &hb, &a, &id);
-	is_str(id.source, "--recipient", "--recipient before the environment");
-	is_str(id.address, "opt@cli.example", "--recipient address");
-	unsetenv("RECIPIENT");
-	unsetenv("ORIGINAL_RECIPIENT");
 	config_free(&cfg);
-	arena_free(&a);
+
+	/* what is not a regular file is refused, never read or waited on */
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	ok(mkfifo(fifo, 0600) == 0, "made a FIFO");
+	load_text(NULL, 0, &cfg, &err);
+	is_int(config_load(&cfg, fifo, 1, &err), 1, "a FIFO as the file: one error");
+	ok(err.len > 0 && strstr(err.data, "/fifo: not a regular file") != NULL,
+	    "... not a regular file");
+	buf_reset(&err);
+	is_int(config_load(&cfg, dir, 1, &err), 1, "a directory: one error");
+	ok(err.len > 0 && strstr(err.data, ": not a regular file") != NULL,
+	    "... not a regular file");
+	buf_reset(&err);
+	snprintf(line, sizeof(line), "batv_key 1 %s", fifo);
+	ok(config_line(&cfg, line, "t.conf", 3, &err) == -1 && err.len > 0 &&
+	    strstr(err.data, "t.conf:3: ") != NULL &&
+	    strstr(err.data, "/fifo: not a regular file") != NULL,
+	    "batv_key naming a FIFO: refused at once");
+	ok(cfg.nbatv_keys == 0, "... and no key kept");
+	buf_reset(&err);
+	snprintf(line, sizeof(line), "my_dkim_key a.example s1 %s", fifo);
+	ok(config_line(&cfg, line, "t.conf", 4, &err) == -1,
+	    "my_dkim_key naming a FIFO: refused");
+	unlink(fifo);
+	buf_free(&err);
+	config_free(&cfg);
+
+	/* lines: a NUL byte, the longest line, a last line with no end */
+	n = load_text(nul_line, sizeof(nul_line) - 1, &cfg, &err);
+	is_int(n, 1, "a NUL byte in a line: one error");
+	is_str(err.data, "t.conf:1: NUL byte in line\n", "... at its line");
+	ok(cfg.ndomains == 0 && cfg.nrelays == 0,
+	    "... and nothing on that line is kept, before or after the NUL");
+	ok(cfg.naddresses == 1, "... the next line is");
+	config_free(&cfg);
+	buf_free(&err);
+	/* a NUL early in a line longer than a line may be: its end is no
+	 * line of its own */
+	memset(big, 'x', sizeof(big));
+	memcpy(big, "#\0", 2);
+	memcpy(big + CONFIG_LINE_MAX + 1, "my_relay 0.0.0.0/0\n", 19);
+	n = load_text(big, CONFIG_LINE_MAX + 1 + 19, &cfg, &err);
+	is_int(n, 1, "a NUL in an over-long line: one error");
+	is_str(err.data, "t.conf:1: line too long\n", "... the line is too long");
+	is_int(cfg.nrelays, 0, "... and its end is not read as a my_relay line");
+	config_free(&cfg);
+	buf_free(&err);
+	/* exactly CONFIG_LINE_MAX bytes, then one more */
+	memset(big, ' ', sizeof(big));
+	memcpy(big, "my_domain a.example", 19);
+	big[CONFIG_LINE_MAX] = '\n';
+	memcpy(big + CONFIG_LINE_MAX + 1, "my_domain b.example", 19);
+	n = load_text(big, CONFIG_LINE_MAX + 1 + 19, &cfg, &err);
+	is_int(n, 0, "a line of CONFIG_LINE_MAX bytes, and a last line "
+	    "without its end: read");
+	is_int(cfg.ndomains, 2, "... both");
+	config_free(&cfg);
+	buf_free(&err);
+	big[CONFIG_LINE_MAX] = ' ';
+	big[CONFIG_LINE_MAX + 1] = '\n';
+	n = load_text(big, CONFIG_LINE_MAX + 2, &cfg, &err);
+	is_int(n, 1, "a line of CONFIG_LINE_MAX + 1 bytes: an error");
+	is_str(err.data, "t.conf:1: line too long\n", "... too long");
+	config_free(&cfg);
+	buf_free(&err);
+
+	/* a value is checked before it is stored; a line is kept whole or
+	 * not at all */
+	config_init(&cfg);
+	buf_init(&err, 4096);
+	ok(config_line(&cfg, "batv_lifetime 1000", "t.conf", 1, &err) == -1,
+	    "batv_lifetime 1000: refused");
+	is_int(cfg.batv_lifetime, CONFIG_BATV_LIFETIME_DEFAULT,
+	    "... and the lifetime is still the default");
+	ok(config_line(&cfg, "sent_ledger_expiry 3651", "t.conf", 2, &err) == -1 &&
+	    cfg.sent_ledger_expiry == CONFIG_LEDGER_EXPIRY_DEFAULT,
+	    "sent_ledger_expiry 3651: refused, not stored");
+	ok(config_line(&cfg, "required_score 1001", "t.conf", 3, &err) == -1 &&
+	    cfg.required == CONFIG_REQUIRED_DEFAULT,
+	    "required_score 1001: refused, not stored");
+	ok(config_line(&cfg, "batv_required maybe", "t.conf", 4, &err) == -1 &&
+	    cfg.batv_required == 0, "batv_required maybe: refused, not stored");
+	ok(config_line(&cfg, "my_domain a.example -bad b.example", "t.conf", 5,
+	    &err) == -1 && cfg.ndomains == 0,
+	    "my_domain with one bad value: none of the line is kept");
+	ok(config_line(&cfg, "my_address a@a.example nobody", "t.conf", 6,
+	    &err) == -1 && cfg.naddresses == 0,
+	    "my_address with one bad value: none of the line is kept");
+	ok(config_line(&cfg, "my_relay 192.0.2.1 192.0.2.0/33 r.example",
+	    "t.conf", 7, &err) == -1 && cfg.nrelays == 0,
+	    "my_relay with one bad value: none of the line is kept");
+	buf_free(&err);
+	config_free(&cfg);
+
+	/* words in a line, entries in a list: at the cap and one past it */
+	config_init(&cfg);
+	buf_init(&err, 4096);
+	strcpy(words, "my_domain");
+	for (i = 1; i < 64; i++)
+		snprintf(words + strlen(words), sizeof(words) - strlen(words),
+		    " d%zu.example", i);
+	ok(config_line(&cfg, words, "t.conf", 1, &err) == 0 &&
+	    cfg.ndomains == 63, "a line of 64 words: read");
+	strcat(words, " d64.example");
+	ok(config_line(&cfg, words, "t.conf", 2, &err) == -1 &&
+	    cfg.ndomains == 63 && strstr(err.data, "t.conf:2: too many words") !=
+	    NULL, "65 words: too many, nothing kept");
+	for (i = 63; i < 4096; i++) {
+		snprintf(line, sizeof(line), "my_domain e%zu.example", i);
+		if (config_line(&cfg, line, "t.conf", 3, &err) != 0)
+			break;
+	}
+	is_int(cfg.ndomains, 4096, "4096 domains: all kept");
+	ok(config_line(&cfg, "my_domain one-more.example", "t.conf", 4,
+	    &err) == -1 && cfg.ndomains == 4096 &&
+	    strstr(err.data, "t.conf:4: out of memory or too many entries") !=
+	    NULL, "the 4097th: too many entries");
+	buf_free(&err);
+	config_free(&cfg);
 
 	unlink(rules);
 	rmdir(sub);

@@ -137,7 +137,7 @@ static const char *
 verdict(const struct config *cfg, struct ruleset *rs, const struct analysis *an,
     struct verdict *v)
 {
-	if (score_message(cfg, rs, an, &a, v) == -1)
+	if (score_message(cfg, NULL, rs, an, &a, v) == -1)
 		return "ERROR";
 	return score_tests(v, &a);
 }
@@ -165,7 +165,7 @@ main(void)
 
 	/* 1. legitimate: our relay handed it over */
 	build(&an, KIND_BOUNCE, "mx1.remote.example", legit, NULL);
-	origin_gather(&cfg, &an, &a, &ev);
+	origin_gather(&cfg, NULL, &an, &a, &ev);
 	is_int(ev.handoff, HANDOFF_OURS, "legit: handoff ours");
 	is_int(ev.handoff_hop, 1, "legit: handoff is hop 1 (the internal LMTP hop skipped)");
 	is_str(ev.matched_by, "address", "legit: matched by address");
@@ -177,7 +177,7 @@ main(void)
 
 	/* 2. backscatter from a bot, with a forged lower line naming our relay */
 	build(&an, KIND_BOUNCE, "mx1.remote.example", bot_forged, NULL);
-	origin_gather(&cfg, &an, &a, &ev);
+	origin_gather(&cfg, NULL, &an, &a, &ev);
 	is_int(ev.handoff, HANDOFF_FOREIGN, "bot: handoff foreign");
 	is_int(ev.handoff_hop, 1, "bot: the bot's hop, not the forged one below");
 	ok(ev.lower_names_relay, "bot: the forged lower line is seen");
@@ -191,7 +191,7 @@ main(void)
 
 	/* 3. HELO names our relay, the address is not ours */
 	build(&an, KIND_BOUNCE, "mx1.remote.example", helo_only, NULL);
-	origin_gather(&cfg, &an, &a, &ev);
+	origin_gather(&cfg, NULL, &an, &a, &ev);
 	is_int(ev.handoff, HANDOFF_FOREIGN, "helo: forged HELO is not ours");
 	ok(ev.helo_forged && ev.no_rdns, "helo: forged, no rDNS");
 	t = verdict(&cfg, rs, &an, &v);
@@ -199,13 +199,13 @@ main(void)
 
 	/* 4. IPv6 relay range */
 	build(&an, KIND_BOUNCE, "mx1.remote.example", v6, NULL);
-	origin_gather(&cfg, &an, &a, &ev);
+	origin_gather(&cfg, NULL, &an, &a, &ev);
 	is_int(ev.handoff, HANDOFF_OURS, "v6: address in our CIDR is ours");
 	is_str(ev.relay ? ev.relay->text : NULL, "2001:db8:25::/48", "v6: relay");
 
 	/* 5. bounced by our own relay: authenticated submission is ours */
 	build(&an, KIND_BOUNCE, "smtp.northwind.example", by_us_auth, NULL);
-	origin_gather(&cfg, &an, &a, &ev);
+	origin_gather(&cfg, NULL, &an, &a, &ev);
 	ok(ev.bounced_by_us, "by us: bounced by us");
 	is_int(ev.handoff, HANDOFF_OURS, "by us: authenticated submission ours");
 	is_str(ev.matched_by, "authentication", "by us: by authentication");
@@ -220,7 +220,7 @@ main(void)
 		load(&ipcfg, ip_only);
 		build(&an, KIND_BOUNCE, "smtp.northwind.example", by_us_auth,
 		    NULL);
-		origin_gather(&ipcfg, &an, &a, &ev);
+		origin_gather(&ipcfg, NULL, &an, &a, &ev);
 		is_int(ev.handoff, HANDOFF_UNKNOWN,
 		    "by us, relay by address only: authenticated hop unknown");
 		config_free(&ipcfg);
@@ -228,18 +228,18 @@ main(void)
 
 	/* 6. our relay bounced spam that was sent into it from outside */
 	build(&an, KIND_BOUNCE, "smtp.northwind.example", by_us_spam, NULL);
-	origin_gather(&cfg, &an, &a, &ev);
+	origin_gather(&cfg, NULL, &an, &a, &ev);
 	is_int(ev.handoff, HANDOFF_FOREIGN, "by us: unauthenticated entry is foreign");
 	is_int(ev.handoff_hop, 1, "by us: the localhost hop is internal");
 
 	/* 7. locally submitted on our relay */
 	build(&an, KIND_BOUNCE, "smtp.northwind.example", by_us_local, NULL);
-	origin_gather(&cfg, &an, &a, &ev);
+	origin_gather(&cfg, NULL, &an, &a, &ev);
 	is_int(ev.handoff, HANDOFF_OURS, "local submission on our relay is ours");
 
 	/* 8. forwarded: a DNS-linked chain reaches our relay */
 	build(&an, KIND_BOUNCE, "mx1.remote.example", forwarded, NULL);
-	origin_gather(&cfg, &an, &a, &ev);
+	origin_gather(&cfg, NULL, &an, &a, &ev);
 	is_int(ev.handoff, HANDOFF_FOREIGN, "forwarded: handoff from the forwarder");
 	ok(ev.forwarded_ours, "forwarded: chain reaches our relay");
 	t = verdict(&cfg, rs, &an, &v);
@@ -248,7 +248,7 @@ main(void)
 
 	/* 9. a chain forged from a dynamic host does not link */
 	build(&an, KIND_BOUNCE, "mx1.remote.example", forged_chain, NULL);
-	origin_gather(&cfg, &an, &a, &ev);
+	origin_gather(&cfg, NULL, &an, &a, &ev);
 	ok(!ev.forwarded_ours, "forged chain from a pool address: not linked");
 	t = verdict(&cfg, rs, &an, &v);
 	ok(v.backscatter, "forged chain: backscatter (%s)", t);
@@ -256,20 +256,20 @@ main(void)
 	/* 9b. Exchange Online: internal hops named without rDNS */
 	build(&an, KIND_BOUNCE, "SN6PR12MB2718.namprd12.prod.outlook.com",
 	    microsoft, NULL);
-	origin_gather(&cfg, &an, &a, &ev);
+	origin_gather(&cfg, NULL, &an, &a, &ev);
 	is_int(ev.handoff_hop, 2, "microsoft: internal hops skipped");
 	is_int(ev.handoff, HANDOFF_OURS, "microsoft: our relay handed it over");
 
 	/* 9c. a bot claiming the bouncer's name in HELO is not internal */
 	build(&an, KIND_BOUNCE, "mx1.remote.example", exim_helo_claim, NULL);
-	origin_gather(&cfg, &an, &a, &ev);
+	origin_gather(&cfg, NULL, &an, &a, &ev);
 	is_int(ev.handoff_hop, 0, "helo claim: the bot's hop is the handoff");
 	is_int(ev.handoff, HANDOFF_FOREIGN,
 	    "helo claim: the forged line below does not rescue it");
 
 	/* 10. no Received lines */
 	build(&an, KIND_BOUNCE, "mx1.remote.example", NULL, NULL);
-	origin_gather(&cfg, &an, &a, &ev);
+	origin_gather(&cfg, NULL, &an, &a, &ev);
 	is_int(ev.handoff, HANDOFF_UNKNOWN, "no original: handoff unknown");
 	t = verdict(&cfg, rs, &an, &v);
 	is_str(t, "BS_NO_ORIGINAL", "no original: small evidence only");
@@ -279,12 +279,12 @@ main(void)
 	config_init(&bare);
 	build(&an, KIND_BOUNCE, "mx1.remote.example", legit,
 	    "Delivered-To: alice@northwind.example\n\n");
-	origin_gather(&bare, &an, &a, &ev);
+	origin_gather(&bare, NULL, &an, &a, &ev);
 	is_str(ev.identity.source, "Delivered-To", "bare: identity source");
 	is_int(ev.handoff, HANDOFF_OURS, "bare: rDNS in our domain is ours");
 	build(&an, KIND_BOUNCE, "mx1.remote.example", bot_forged,
 	    "Delivered-To: alice@northwind.example\n\n");
-	origin_gather(&bare, &an, &a, &ev);
+	origin_gather(&bare, NULL, &an, &a, &ev);
 	is_int(ev.handoff, HANDOFF_UNKNOWN,
 	    "bare: a foreign host is unknown without my_relay");
 	ok(ev.dynamic, "bare: but it still looks dynamic");
@@ -297,7 +297,7 @@ main(void)
 	an.original.dkim_domains[0] = (char *)"other.example";
 	an.original.dkim_domains[1] = (char *)"northwind.example";
 	an.original.ndkim = 2;
-	origin_gather(&cfg, &an, &a, &ev);
+	origin_gather(&cfg, NULL, &an, &a, &ev);
 	ok(ev.msgid_ours, "claims: Message-ID at a subdomain is ours");
 	ok(ev.from_ours && !ev.from_foreign, "claims: From ours");
 	is_str(ev.dkim_ours, "northwind.example", "claims: DKIM d= ours found");

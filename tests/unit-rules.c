@@ -121,7 +121,7 @@ fixture_init(struct fixture *f, const char *hdr, const char *text,
 	f->an.original.body = (char *)orig_body;
 	f->an.original.body_len = orig_body ? strlen(orig_body) : 0;
 	config_init(&f->cfg);
-	origin_gather(&f->cfg, &f->an, &f->a, &f->ev);
+	origin_gather(&f->cfg, NULL, &f->an, &f->a, &f->ev);
 }
 
 /*

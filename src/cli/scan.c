@@ -35,6 +35,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/limits.h"
+#include "read/envelope.h"
 #include "read/message.h"
 #include "anatomy/anatomy.h"
 #include "config/config.h"
@@ -115,6 +116,7 @@ struct crew {
 /* One run of --scan. */
 struct scan {
 	struct config			*cfg;
+	const struct envelope		*env;
 	struct ruleset			*rs;
 	const struct scan_options	*o;
 	FILE				*out;
@@ -136,6 +138,7 @@ struct scan {
  * mbox come in order). */
 struct worker {
 	struct config	*cfg;
+	struct envelope	 env;		/* its time set per message */
 	struct ruleset	*rs;
 	FILE		*out;
 	const char	*mbox;
@@ -208,14 +211,15 @@ static double	 now_seconds(void);
  * scan could not finish, with what was judged.
  */
 int
-scan_run(struct config *cfg, struct ruleset *rs, const struct scan_options *o,
-    FILE *out)
+scan_run(struct config *cfg, const struct envelope *env, struct ruleset *rs,
+    const struct scan_options *o, FILE *out)
 {
 	struct scan	 s;
 	int		 rc;
 
 	memset(&s, 0, sizeof(s));
 	s.cfg = cfg;
+	s.env = env;
 	s.rs = rs;
 	s.o = o;
 	s.out = out;
@@ -806,6 +810,7 @@ worker(const struct scan *s, int w, int fd)
 	keep_heap();
 	memset(&wk, 0, sizeof(wk));
 	wk.cfg = s->cfg;
+	wk.env = *s->env;
 	wk.rs = s->rs;
 	wk.fd = -1;
 	if ((wk.out = fdopen(fd, "w")) == NULL)
@@ -865,11 +870,11 @@ judge(struct worker *w, const struct list *l, size_t index)
 		fprintf(w->out, "%zu\tE\t%s\n", index, why);
 		return;
 	}
-	w->cfg->now = when;
+	w->env.now = when;
 	arena_init(&arena, LIMIT_ARENA_BYTES);
 	if (message_parse_header(&m, &arena) == -1 ||
 	    anatomy_read(&m, &arena, &an) == -1 ||
-	    score_message(w->cfg, w->rs, &an, &arena, &v) == -1)
+	    score_message(w->cfg, &w->env, w->rs, &an, &arena, &v) == -1)
 		fprintf(w->out, "%zu\tE\tanalysis failed\n", index);
 	else
 		fprintf(w->out, "%zu\t%d\t%.1f\t%s\t%s\t%s\t%llu\t%llu\n",

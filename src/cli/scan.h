@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 struct config;
+struct envelope;
 struct ruleset;
 
 struct scan_options {
@@ -29,12 +30,13 @@ struct scan_options {
 };
 
 /*
- * Scan. Lines (or the summary) go to out, progress and errors to stderr.
+ * Scan, each message judged with the envelope env and the file's time as
+ * the time it arrived. Lines (or the summary) go to out, progress and errors to stderr.
  * Returns 0, 1 when some messages could not be read or moved, -1 when
  * the scan could not run at all or a worker died (the messages it left
  * are named on stderr).
  */
-int	 scan_run(struct config *, struct ruleset *,
+int	 scan_run(struct config *, const struct envelope *, struct ruleset *,
 	    const struct scan_options *, FILE *out);
 
 #endif

@@ -1,9 +1,12 @@
 /*
- * config.c - the configuration file and our identity (see config.h).
+ * config.c - the configuration file (see config.h).
  *
- * Parsing is strict and line-based; nothing here exits or prints. The
- * relay list is matched on every analysed bounce, so addresses are kept
- * in binary (inet_pton) and compared by prefix.
+ * Parsing is strict and line-based; nothing here exits or prints. Each
+ * directive is a row of one table (directives[]): its name, how many
+ * values it takes, the loader that checks them and only then stores them,
+ * the field it fills and the range a number must be in. The relay list is
+ * matched on every analysed bounce, so addresses are kept in binary
+ * (inet_pton) and compared by prefix.
  */
 #include <sys/types.h>
 #include <sys/stat.h>
@@ -13,27 +16,26 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "base/arena.h"
 #include "base/buf.h"
 #include "base/limits.h"
-#include "read/address.h"
-#include "read/header.h"
 #include "config/config.h"
-#include "evidence/batv.h"
+
+/* Words in one line: a directive and its values. */
+#define CONFIG_WORDS_MAX	64
 
 /* Entries per list: far more than anyone configures, small enough that a
  * runaway generated file cannot make matching slow. */
 #define CONFIG_LIST_MAX		4096
-
 /* Grow *v (of *n elements of size sz) by one zeroed element; NULL at the cap. */
 static void *
 grow(void *vp, int *n, size_t sz)
@@ -95,7 +97,6 @@ config_free(struct config *cfg)
 	for (i = 0; i < cfg->nrule_paths; i++)
 		free(cfg->rule_paths[i].path);
 	free(cfg->rule_paths);
-	free(cfg->recipient);
 	for (i = 0; i < cfg->nbatv_keys; i++) {
 		if (cfg->batv_keys[i].secret != NULL)
 			explicit_bzero(cfg->batv_keys[i].secret,
@@ -138,8 +139,8 @@ valid_domain(const char *s)
 	return len <= 253 && label > 0;
 }
 
-static int
-valid_address(const char *s)
+int
+config_address_ok(const char *s)
 {
 	const char	*at = strrchr(s, '@');
 	const char	*p;
@@ -168,8 +169,9 @@ valid_rule_name(const char *s)
 	return 1;
 }
 
+/* A number within lo..hi. */
 static int
-parse_number(const char *s, double *r)
+parse_number(const char *s, double lo, double hi, double *r)
 {
 	char	*end;
 	double	 v;
@@ -177,7 +179,7 @@ parse_number(const char *s, double *r)
 	errno = 0;
 	v = strtod(s, &end);
 	if (end == s || *end != '\0' || errno != 0 || !isfinite(v) ||
-	    v > 1000.0 || v < -1000.0)
+	    v > hi || v < lo)
 		return -1;
 	*r = v;
 	return 0;
@@ -219,81 +221,110 @@ parse_ip(const char *s, unsigned char *addr)
 	return 0;
 }
 
+/* Append "file:line: message" for where w points. */
+static void
+where_error(struct buf *errors, const struct where *w, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+where_error(struct buf *errors, const struct where *w, const char *fmt, ...)
+{
+	char	 msg[768];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	buf_error(errors, w->file, w->line, "%s", msg);
+}
+
+static void
+nomem(struct buf *errors, const struct where *w)
+{
+	where_error(errors, w, "out of memory or too many entries");
+}
+
+/* Can list (now n entries) take more? */
 static int
-add_relay(struct config *cfg, const char *tok, const char *file, int line,
+room(int n, int more)
+{
+	return n + more <= CONFIG_LIST_MAX;
+}
+
+/* --- relays -------------------------------------------------------------- */
+
+/* Read one my_relay value into r (name and text allocated); 0, or -1
+ * with the error appended. */
+static int
+parse_relay(const char *tok, struct config_relay *r, const struct where *w,
     struct buf *errors)
 {
-	struct config_relay	 r;
-	struct config_relay	*slot;
-	char			 ip[INET6_ADDRSTRLEN + 8];
-	const char		*slash;
-	char			*end;
-	long			 bits;
-	size_t			 n;
-	int			 max;
+	char		 ip[INET6_ADDRSTRLEN + 8];
+	const char	*slash;
+	char		*end;
+	long		 bits;
+	size_t		 n;
+	int		 max;
 
-	memset(&r, 0, sizeof(r));
+	memset(r, 0, sizeof(*r));
 	if ((slash = strchr(tok, '/')) != NULL) {
 		n = (size_t)(slash - tok);
 		if (n >= sizeof(ip) || n == 0)
 			goto bad_net;
 		memcpy(ip, tok, n);
 		ip[n] = '\0';
-		if ((r.family = parse_ip(ip, r.addr)) == 0 || strchr(ip, '[') ||
-		    strncasecmp(ip, "IPv6:", 5) == 0)
+		if ((r->family = parse_ip(ip, r->addr)) == 0 ||
+		    strchr(ip, '[') || strncasecmp(ip, "IPv6:", 5) == 0)
 			goto bad_net;
 		errno = 0;
 		bits = strtol(slash + 1, &end, 10);
-		max = r.family == AF_INET ? 32 : 128;
+		max = r->family == AF_INET ? 32 : 128;
 		if (slash[1] == '\0' || *end != '\0' || errno != 0 ||
 		    !isdigit((unsigned char)slash[1]) || bits < 0 || bits > max) {
-			buf_error(errors, file, line,
+			where_error(errors, w,
 			    "my_relay %s: prefix length must be 0-%d", tok, max);
 			return -1;
 		}
 		/* 192.0.2.1/24 names the network; bits past the prefix
 		 * are ignored when matching, so accept it as written */
-		r.type = RELAY_NET;
-		r.prefix = (int)bits;
-	} else if ((r.family = parse_ip(tok, r.addr)) != 0 && tok[0] != '[' &&
-	    strncasecmp(tok, "IPv6:", 5) != 0) {
-		r.type = RELAY_NET;
-		r.prefix = r.family == AF_INET ? 32 : 128;
+		r->type = RELAY_NET;
+		r->prefix = (int)bits;
+	} else if ((r->family = parse_ip(tok, r->addr)) != 0 &&
+	    tok[0] != '[' && strncasecmp(tok, "IPv6:", 5) != 0) {
+		r->type = RELAY_NET;
+		r->prefix = r->family == AF_INET ? 32 : 128;
 	} else if (strncmp(tok, "*.", 2) == 0) {
 		if (!valid_domain(tok + 2) || strchr(tok + 2, '*'))
 			goto bad_host;
-		r.type = RELAY_SUFFIX;
-		if ((r.name = lower_dup(tok + 1)) == NULL)
-			goto nomem;
+		r->type = RELAY_SUFFIX;
+		if ((r->name = lower_dup(tok + 1)) == NULL)
+			goto fail;
 	} else {
 		if (!valid_domain(tok))
 			goto bad_host;
-		r.type = RELAY_HOST;
-		if ((r.name = lower_dup(tok)) == NULL)
-			goto nomem;
+		r->type = RELAY_HOST;
+		if ((r->name = lower_dup(tok)) == NULL)
+			goto fail;
 	}
-	if ((r.text = strdup(tok)) == NULL)
-		goto nomem;
-	if ((slot = grow(&cfg->relays, &cfg->nrelays, sizeof(*slot))) == NULL)
-		goto nomem;
-	*slot = r;
+	if ((r->text = strdup(tok)) == NULL)
+		goto fail;
 	return 0;
 
 bad_net:
-	buf_error(errors, file, line, "my_relay %s: not an address or CIDR range",
+	where_error(errors, w, "my_relay %s: not an address or CIDR range",
 	    tok);
 	return -1;
 bad_host:
-	buf_error(errors, file, line,
+	where_error(errors, w,
 	    "my_relay %s: not a host name, *.suffix, address or CIDR range", tok);
 	return -1;
-nomem:
-	free(r.name);
-	free(r.text);
-	buf_error(errors, file, line, "out of memory or too many entries");
+fail:
+	free(r->name);
+	nomem(errors, w);
 	return -1;
 }
 
+/* Add a copy of value to a list, its domain part in lower case. */
 static int
 add_string(char ***list, int *n, const char *value)
 {
@@ -302,7 +333,6 @@ add_string(char ***list, int *n, const char *value)
 
 	if ((d = strdup(value)) == NULL)
 		return -1;
-	/* lower-case the domain part (or all of a domain) */
 	at = strrchr(d, '@');
 	for (at = at ? at : d; *at; at++)
 		*at = (char)tolower((unsigned char)*at);
@@ -314,7 +344,9 @@ add_string(char ***list, int *n, const char *value)
 	return 0;
 }
 
-/* A rule path relative to the config file's directory. */
+/* --- paths --------------------------------------------------------------- */
+
+/* A path relative to the config file's directory. */
 static char *
 resolve_path(const char *file, const char *path)
 {
@@ -334,65 +366,42 @@ resolve_path(const char *file, const char *path)
 	return out;
 }
 
+/*
+ * Open a file the configuration names, for reading. Only a regular file is
+ * read (a symbolic link to one is followed): a FIFO or a device could
+ * block the run before its watchdog starts, or never end. -1 with errno
+ * set (EINVAL: not a regular file).
+ */
 static int
-add_rule_path(struct config *cfg, const char *path, int want_dir,
-    const char *file, int line, struct buf *errors)
+open_regular(const char *path, struct stat *st)
 {
-	struct config_path	*slot;
-	struct stat		 st;
-	char			*full;
+	int	 fd, flags, saved;
 
-	if ((full = resolve_path(file, path)) == NULL)
-		goto nomem;
-	if (stat(full, &st) == -1) {
-		buf_error(errors, file, line, "%s: %s", path, strerror(errno));
-		free(full);
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) ==
+	    -1)
 		return -1;
+	if (fstat(fd, st) == -1)
+		goto fail;
+	if (!S_ISREG(st->st_mode)) {
+		errno = EINVAL;
+		goto fail;
 	}
-	if (want_dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode)) {
-		buf_error(errors, file, line, "%s: not a %s", path,
-		    want_dir ? "directory" : "regular file");
-		free(full);
-		return -1;
-	}
-	if ((slot = grow(&cfg->rule_paths, &cfg->nrule_paths,
-	    sizeof(*slot))) == NULL)
-		goto nomem;
-	slot->path = full;
-	slot->is_dir = want_dir;
-	return 0;
-nomem:
-	free(full);
-	buf_error(errors, file, line, "out of memory or too many entries");
+	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == -1)
+		goto fail;
+	return fd;
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
 	return -1;
 }
 
-/* --- proof: BATV secrets, the ledger, DKIM keys ------------------------- */
-
-static int
-parse_yesno(const char *s, int *r)
+/* The reason open_regular failed, for an error line. */
+static const char *
+open_error(void)
 {
-	if (strcmp(s, "yes") == 0)
-		*r = 1;
-	else if (strcmp(s, "no") == 0)
-		*r = 0;
-	else
-		return -1;
-	return 0;
-}
-
-static int
-parse_days(const char *s, int *r)
-{
-	char	*end;
-	long	 v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (end == s || *end != '\0' || errno != 0 || v < 1 || v > 3650)
-		return -1;
-	*r = (int)v;
-	return 0;
+	return errno == EINVAL ? "not a regular file" : strerror(errno);
 }
 
 /*
@@ -402,38 +411,46 @@ parse_days(const char *s, int *r)
  */
 static char *
 read_small_file(const char *path, size_t max, int private, size_t *len_r,
-    const char *file, int line, struct buf *errors)
+    const struct where *w, struct buf *errors)
 {
 	struct stat	 st;
-	FILE		*fp;
 	char		*data;
-	size_t		 n;
+	size_t		 n = 0;
+	ssize_t		 r;
+	int		 fd;
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		buf_error(errors, file, line, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	if (fstat(fileno(fp), &st) == -1 || !S_ISREG(st.st_mode)) {
-		buf_error(errors, file, line, "%s: not a regular file", path);
-		fclose(fp);
+	if ((fd = open_regular(path, &st)) == -1) {
+		where_error(errors, w, "%s: %s", path, open_error());
 		return NULL;
 	}
 	if (private && (st.st_mode & S_IROTH)) {
-		buf_error(errors, file, line, "%s: readable by everyone "
-		    "(chmod o-r %s)", path, path);
-		fclose(fp);
+		where_error(errors, w, "%s: readable by everyone (chmod o-r %s)",
+		    path, path);
+		close(fd);
 		return NULL;
 	}
 	if ((data = malloc(max + 1)) == NULL) {
-		fclose(fp);
-		buf_error(errors, file, line, "out of memory");
+		close(fd);
+		where_error(errors, w, "out of memory");
 		return NULL;
 	}
-	n = fread(data, 1, max + 1, fp);
-	fclose(fp);
+	/* one byte more than max, to tell a file that is too long */
+	while (n < max + 1 && (r = read(fd, data + n, max + 1 - n)) != 0) {
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
+			where_error(errors, w, "%s: %s", path, strerror(errno));
+			close(fd);
+			explicit_bzero(data, n);
+			free(data);
+			return NULL;
+		}
+		n += (size_t)r;
+	}
+	close(fd);
 	if (n > max) {
-		buf_error(errors, file, line, "%s: longer than %zu bytes",
-		    path, max);
+		where_error(errors, w, "%s: longer than %zu bytes", path, max);
+		explicit_bzero(data, n);
 		free(data);
 		return NULL;
 	}
@@ -442,134 +459,11 @@ read_small_file(const char *path, size_t max, int private, size_t *len_r,
 	return data;
 }
 
-/* batv_key N SECRET_FILE: the secret is the file's first line. */
-static int
-add_batv_key(struct config *cfg, const char *num, const char *path,
-    const char *file, int line, struct buf *errors)
-{
-	struct config_batv_key	*k;
-	char			*full, *data;
-	size_t			 len;
-	int			 i;
-
-	if (num[0] < '0' || num[0] > '9' || num[1] != '\0') {
-		buf_error(errors, file, line, "batv_key %s: the key number is "
-		    "one digit, 0-9", num);
-		return -1;
-	}
-	for (i = 0; i < cfg->nbatv_keys; i++)
-		if (cfg->batv_keys[i].number == num[0] - '0') {
-			buf_error(errors, file, line, "batv_key %s: given twice",
-			    num);
-			return -1;
-		}
-	if ((full = resolve_path(file, path)) == NULL)
-		goto nomem;
-	data = read_small_file(full, CONFIG_SECRET_MAX, 1, &len, file, line,
-	    errors);
-	free(full);
-	if (data == NULL)
-		return -1;
-	len = strcspn(data, "\r\n");
-	if (len == 0) {
-		buf_error(errors, file, line, "batv_key %s: %s: empty secret",
-		    num, path);
-		free(data);
-		return -1;
-	}
-	if ((k = grow(&cfg->batv_keys, &cfg->nbatv_keys, sizeof(*k))) == NULL) {
-		explicit_bzero(data, len);
-		free(data);
-		goto nomem;
-	}
-	k->number = num[0] - '0';
-	k->secret = (unsigned char *)data;
-	k->secret_len = len;
-	return 0;
-nomem:
-	buf_error(errors, file, line, "out of memory or too many entries");
-	return -1;
-}
-
-/*
- * my_dkim_key DOMAIN SELECTOR FILE. The file is either the DNS record
- * as opendkim-genkey writes it (sel.txt: quoted strings holding
- * "v=DKIM1; k=rsa; p=..."), or a PEM public key (RSA).
- */
-static int
-add_dkim_key(struct config *cfg, const char *domain, const char *selector,
-    const char *path, const char *file, int line, struct buf *errors)
-{
-	struct config_dkim_key	*k;
-	struct buf		 rec;
-	char			*full, *data, *p, *q;
-	size_t			 len;
-	int			 pem;
-
-	if (!valid_domain(domain) || !valid_domain(selector)) {
-		buf_error(errors, file, line, "my_dkim_key %s %s: not a domain "
-		    "and selector", domain, selector);
-		return -1;
-	}
-	if ((full = resolve_path(file, path)) == NULL)
-		goto nomem;
-	data = read_small_file(full, CONFIG_DKIM_KEY_MAX, 0, &len, file, line,
-	    errors);
-	free(full);
-	if (data == NULL)
-		return -1;
-	buf_init(&rec, CONFIG_DKIM_KEY_MAX + 64);
-	pem = strstr(data, "-----BEGIN PUBLIC KEY-----") != NULL;
-	if (pem) {
-		buf_appends(&rec, "v=DKIM1; k=rsa; p=");
-		p = strstr(data, "-----BEGIN PUBLIC KEY-----") + 26;
-		for (; *p && strncmp(p, "-----END", 8) != 0; p++)
-			if (isalnum((unsigned char)*p) || *p == '+' ||
-			    *p == '/' || *p == '=')
-				buf_appendc(&rec, *p);
-	} else if (strchr(data, '"') != NULL) {
-		/* the quoted strings of a zone-file TXT record, joined */
-		for (p = data; (p = strchr(p, '"')) != NULL; p = q + 1) {
-			if ((q = strchr(p + 1, '"')) == NULL)
-				break;
-			buf_append(&rec, p + 1, (size_t)(q - p - 1));
-		}
-	} else {
-		/* the record's text alone */
-		p = data + strspn(data, " \t\r\n");
-		buf_append(&rec, p, strcspn(p, "\r\n"));
-	}
-	free(data);
-	buf_appendc(&rec, '\0');
-	if (rec.data == NULL || strstr(rec.data, "p=") == NULL ||
-	    strstr(rec.data, "p=")[2] == '\0' ||
-	    strstr(rec.data, "p=")[2] == ';') {
-		buf_error(errors, file, line, "my_dkim_key: %s: no public key "
-		    "(p=) found", path);
-		buf_free(&rec);
-		return -1;
-	}
-	if ((k = grow(&cfg->dkim_keys, &cfg->ndkim_keys, sizeof(*k))) == NULL) {
-		buf_free(&rec);
-		goto nomem;
-	}
-	k->domain = lower_dup(domain);
-	k->selector = strdup(selector);
-	k->record = rec.data;		/* NUL-terminated above */
-	if (k->domain == NULL || k->selector == NULL)
-		goto nomem;
-	return 0;
-nomem:
-	buf_error(errors, file, line, "out of memory or too many entries");
-	return -1;
-}
-
 char *
-config_ledger_path(const struct config *cfg)
+config_ledger_path(const struct config *cfg, const char *home)
 {
-	const char	*home = getenv("HOME");
-	char		*p;
-	size_t		 n;
+	char	*p;
+	size_t	 n;
 
 	if (cfg->sent_ledger != NULL &&
 	    strncmp(cfg->sent_ledger, "~/", 2) != 0)
@@ -588,28 +482,410 @@ config_ledger_path(const struct config *cfg)
 	return p;
 }
 
-/* BACKSCATTER_NOW (seconds since 1970) stands in for the clock: tests, and
- * judging a message again as of the day it arrived. */
-long long
-config_now(const struct config *cfg)
-{
-	const char	*env;
-	char		*end;
-	long long	 v;
+/* --- the directives ------------------------------------------------------ */
 
-	if (cfg->now > 0)
-		return cfg->now;
-	if ((env = getenv("BACKSCATTER_NOW")) != NULL && *env != '\0') {
-		v = strtoll(env, &end, 10);
-		if (*end == '\0' && v > 0)
-			return v;
-	}
-	return (long long)time(NULL);
+/*
+ * One directive: its values are v[0..n-1] (n already within min..max).
+ * A loader checks every value first and stores only a line that is good
+ * whole: 0, or -1 with each error appended and nothing stored.
+ */
+struct directive {
+	const char	*name;
+	int		 min, max;	/* values after the name; max ANY: any */
+	int		(*load)(struct config *, const struct directive *,
+			    char **v, int n, const struct where *,
+			    struct buf *errors);
+	size_t		 target;	/* the field filled (typed loaders) */
+	double		 lo, hi;	/* the range of a number */
+};
+
+#define ANY	(-1)
+#define FIELD(type, cfg, d)	((type *)(void *)((char *)(cfg) + (d)->target))
+
+/* my_domain DOMAIN...: ".example.org" means the same as "example.org". */
+static int
+load_domains(struct config *cfg, const struct directive *d, char **v, int n,
+    const struct where *w, struct buf *errors)
+{
+	int	 i, bad = 0;
+
+	(void)d;
+	for (i = 0; i < n; i++)
+		if (!valid_domain(v[i] + (v[i][0] == '.'))) {
+			where_error(errors, w, "my_domain %s: not a domain name",
+			    v[i]);
+			bad = 1;
+		}
+	if (bad)
+		return -1;
+	if (!room(cfg->ndomains, n))
+		goto fail;
+	for (i = 0; i < n; i++)
+		if (add_string(&cfg->domains, &cfg->ndomains,
+		    v[i] + (v[i][0] == '.')) == -1)
+			goto fail;
+	return 0;
+fail:
+	nomem(errors, w);
+	return -1;
 }
 
-/* --- lines --------------------------------------------------------------- */
+/* my_address ADDRESS... */
+static int
+load_addresses(struct config *cfg, const struct directive *d, char **v,
+    int n, const struct where *w, struct buf *errors)
+{
+	int	 i, bad = 0;
 
-#define MAX_WORDS	64
+	(void)d;
+	for (i = 0; i < n; i++)
+		if (!config_address_ok(v[i])) {
+			where_error(errors, w, "my_address %s: not an address",
+			    v[i]);
+			bad = 1;
+		}
+	if (bad)
+		return -1;
+	if (!room(cfg->naddresses, n))
+		goto fail;
+	for (i = 0; i < n; i++)
+		if (add_string(&cfg->addresses, &cfg->naddresses, v[i]) == -1)
+			goto fail;
+	return 0;
+fail:
+	nomem(errors, w);
+	return -1;
+}
+
+/* my_relay HOST|ADDRESS|NETWORK... */
+static int
+load_relays(struct config *cfg, const struct directive *d, char **v, int n,
+    const struct where *w, struct buf *errors)
+{
+	struct config_relay	 r[CONFIG_WORDS_MAX], *slot;
+	int			 i, ok = 0, bad = 0;
+
+	(void)d;
+	for (i = 0; i < n; i++) {
+		if (parse_relay(v[i], &r[ok], w, errors) == -1)
+			bad = 1;
+		else
+			ok++;
+	}
+	if (!bad && !room(cfg->nrelays, n)) {
+		nomem(errors, w);
+		bad = 1;
+	}
+	for (i = 0; i < ok; i++) {
+		if (!bad && (slot = grow(&cfg->relays, &cfg->nrelays,
+		    sizeof(*slot))) != NULL) {
+			*slot = r[i];
+			continue;
+		}
+		if (!bad) {
+			nomem(errors, w);
+			bad = 1;
+		}
+		free(r[i].name);
+		free(r[i].text);
+	}
+	return bad ? -1 : 0;
+}
+
+/* A number within the directive's range, into a double. */
+static int
+load_number(struct config *cfg, const struct directive *d, char **v, int n,
+    const struct where *w, struct buf *errors)
+{
+	double	 x;
+
+	(void)n;
+	if (parse_number(v[0], d->lo, d->hi, &x) == -1) {
+		where_error(errors, w, "%s %s: not a number", d->name, v[0]);
+		return -1;
+	}
+	*FIELD(double, cfg, d) = x;
+	return 0;
+}
+
+/* score RULE NUMBER */
+static int
+load_score(struct config *cfg, const struct directive *d, char **v, int n,
+    const struct where *w, struct buf *errors)
+{
+	struct config_score	*sc;
+	double			 x;
+
+	(void)n;
+	if (!valid_rule_name(v[0])) {
+		where_error(errors, w, "score %s: rule names start with BS_",
+		    v[0]);
+		return -1;
+	}
+	if (parse_number(v[1], d->lo, d->hi, &x) == -1) {
+		where_error(errors, w, "score %s %s: not a number", v[0], v[1]);
+		return -1;
+	}
+	if ((sc = grow(&cfg->scores, &cfg->nscores, sizeof(*sc))) == NULL)
+		goto fail;
+	sc->name = strdup(v[0]);
+	sc->file = strdup(w->file);
+	sc->line = w->line;
+	sc->score = x;
+	if (sc->name == NULL || sc->file == NULL)
+		goto fail;
+	return 0;
+fail:
+	nomem(errors, w);
+	return -1;
+}
+
+/* yes or no, into an int. */
+static int
+load_yesno(struct config *cfg, const struct directive *d, char **v, int n,
+    const struct where *w, struct buf *errors)
+{
+	int	 yes;
+
+	(void)n;
+	if (strcmp(v[0], "yes") == 0)
+		yes = 1;
+	else if (strcmp(v[0], "no") == 0)
+		yes = 0;
+	else {
+		where_error(errors, w, "%s %s: yes or no", d->name, v[0]);
+		return -1;
+	}
+	*FIELD(int, cfg, d) = yes;
+	return 0;
+}
+
+/* A whole number of days within the directive's range, into an int. */
+static int
+load_days(struct config *cfg, const struct directive *d, char **v, int n,
+    const struct where *w, struct buf *errors)
+{
+	char	*end;
+	long	 x;
+
+	(void)n;
+	errno = 0;
+	x = strtol(v[0], &end, 10);
+	if (end == v[0] || *end != '\0' || errno != 0 || x < (long)d->lo ||
+	    x > (long)d->hi) {
+		where_error(errors, w, "%s %s: a number of days, %ld-%ld",
+		    d->name, v[0], (long)d->lo, (long)d->hi);
+		return -1;
+	}
+	*FIELD(int, cfg, d) = (int)x;
+	return 0;
+}
+
+/* rules_file FILE, rules_dir DIRECTORY: is_dir is the directive's lo. */
+static int
+load_rule_path(struct config *cfg, const struct directive *d, char **v,
+    int n, const struct where *w, struct buf *errors)
+{
+	struct config_path	*slot;
+	struct stat		 st;
+	char			*full;
+	int			 want_dir = d->lo != 0;
+
+	(void)n;
+	if ((full = resolve_path(w->file, v[0])) == NULL)
+		goto fail;
+	if (stat(full, &st) == -1) {
+		where_error(errors, w, "%s: %s", v[0], strerror(errno));
+		free(full);
+		return -1;
+	}
+	if (want_dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode)) {
+		where_error(errors, w, "%s: not a %s", v[0],
+		    want_dir ? "directory" : "regular file");
+		free(full);
+		return -1;
+	}
+	if ((slot = grow(&cfg->rule_paths, &cfg->nrule_paths,
+	    sizeof(*slot))) == NULL)
+		goto fail;
+	slot->path = full;
+	slot->is_dir = want_dir;
+	return 0;
+fail:
+	free(full);
+	nomem(errors, w);
+	return -1;
+}
+
+/* sent_ledger PATH: "~/" is the home of whoever runs the program. */
+static int
+load_ledger(struct config *cfg, const struct directive *d, char **v, int n,
+    const struct where *w, struct buf *errors)
+{
+	char	*path;
+
+	(void)d;
+	(void)n;
+	path = v[0][0] == '~' ? strdup(v[0]) : resolve_path(w->file, v[0]);
+	if (path == NULL) {
+		nomem(errors, w);
+		return -1;
+	}
+	free(cfg->sent_ledger);
+	cfg->sent_ledger = path;
+	return 0;
+}
+
+/* batv_key N SECRET_FILE: the secret is the file's first line. */
+static int
+load_batv_key(struct config *cfg, const struct directive *d, char **v, int n,
+    const struct where *w, struct buf *errors)
+{
+	struct config_batv_key	*k;
+	const char		*num = v[0], *path = v[1];
+	char			*full, *data;
+	size_t			 len;
+	int			 i;
+
+	(void)d;
+	(void)n;
+	if (num[0] < '0' || num[0] > '9' || num[1] != '\0') {
+		where_error(errors, w, "batv_key %s: the key number is one "
+		    "digit, 0-9", num);
+		return -1;
+	}
+	for (i = 0; i < cfg->nbatv_keys; i++)
+		if (cfg->batv_keys[i].number == num[0] - '0') {
+			where_error(errors, w, "batv_key %s: given twice", num);
+			return -1;
+		}
+	if ((full = resolve_path(w->file, path)) == NULL)
+		goto fail;
+	data = read_small_file(full, CONFIG_SECRET_MAX, 1, &len, w, errors);
+	free(full);
+	if (data == NULL)
+		return -1;
+	len = strcspn(data, "\r\n");
+	if (len == 0) {
+		where_error(errors, w, "batv_key %s: %s: empty secret", num,
+		    path);
+		free(data);
+		return -1;
+	}
+	if ((k = grow(&cfg->batv_keys, &cfg->nbatv_keys, sizeof(*k))) == NULL) {
+		explicit_bzero(data, len);
+		free(data);
+		goto fail;
+	}
+	k->number = num[0] - '0';
+	k->secret = (unsigned char *)data;
+	k->secret_len = len;
+	return 0;
+fail:
+	nomem(errors, w);
+	return -1;
+}
+
+/*
+ * my_dkim_key DOMAIN SELECTOR FILE. The file is either the DNS record
+ * as opendkim-genkey writes it (sel.txt: quoted strings holding
+ * "v=DKIM1; k=rsa; p=..."), or a PEM public key (RSA).
+ */
+static int
+load_dkim_key(struct config *cfg, const struct directive *d, char **v, int n,
+    const struct where *w, struct buf *errors)
+{
+	struct config_dkim_key	*k;
+	struct buf		 rec;
+	const char		*domain = v[0], *selector = v[1], *path = v[2];
+	char			*full, *data, *p, *q;
+	size_t			 len;
+
+	(void)d;
+	(void)n;
+	if (!valid_domain(domain) || !valid_domain(selector)) {
+		where_error(errors, w, "my_dkim_key %s %s: not a domain and "
+		    "selector", domain, selector);
+		return -1;
+	}
+	if ((full = resolve_path(w->file, path)) == NULL)
+		goto fail;
+	data = read_small_file(full, CONFIG_DKIM_KEY_MAX, 0, &len, w, errors);
+	free(full);
+	if (data == NULL)
+		return -1;
+	buf_init(&rec, CONFIG_DKIM_KEY_MAX + 64);
+	if ((p = strstr(data, "-----BEGIN PUBLIC KEY-----")) != NULL) {
+		buf_appends(&rec, "v=DKIM1; k=rsa; p=");
+		for (p += 26; *p && strncmp(p, "-----END", 8) != 0; p++)
+			if (isalnum((unsigned char)*p) || *p == '+' ||
+			    *p == '/' || *p == '=')
+				buf_appendc(&rec, *p);
+	} else if (strchr(data, '"') != NULL) {
+		/* the quoted strings of a zone-file TXT record, joined */
+		for (p = data; (p = strchr(p, '"')) != NULL; p = q + 1) {
+			if ((q = strchr(p + 1, '"')) == NULL)
+				break;
+			buf_append(&rec, p + 1, (size_t)(q - p - 1));
+		}
+	} else {
+		/* the record's text alone */
+		p = data + strspn(data, " \t\r\n");
+		buf_append(&rec, p, strcspn(p, "\r\n"));
+	}
+	free(data);
+	buf_appendc(&rec, '\0');
+	if (rec.data == NULL || (p = strstr(rec.data, "p=")) == NULL ||
+	    p[2] == '\0' || p[2] == ';') {
+		where_error(errors, w, "my_dkim_key: %s: no public key (p=) "
+		    "found", path);
+		buf_free(&rec);
+		return -1;
+	}
+	if ((k = grow(&cfg->dkim_keys, &cfg->ndkim_keys, sizeof(*k))) == NULL) {
+		buf_free(&rec);
+		goto fail;
+	}
+	k->domain = lower_dup(domain);
+	k->selector = strdup(selector);
+	k->record = rec.data;		/* NUL-terminated above */
+	if (k->domain == NULL || k->selector == NULL)
+		goto fail;
+	return 0;
+fail:
+	nomem(errors, w);
+	return -1;
+}
+
+/*
+ * Every directive. docs.sh reads the names from here and checks that
+ * backscatter.conf(5) describes exactly these.
+ */
+static const struct directive directives[] = {
+	/* name			min max  loader		target, range */
+	{ "my_domain",		1, ANY, load_domains,	0, 0, 0 },
+	{ "my_address",		1, ANY, load_addresses,	0, 0, 0 },
+	{ "my_relay",		1, ANY, load_relays,	0, 0, 0 },
+	{ "required_score",	1, 1,	load_number,
+	    offsetof(struct config, required), -1000, 1000 },
+	{ "score",		2, 2,	load_score,	0, -1000, 1000 },
+	{ "rules_file",		1, 1,	load_rule_path,	0, 0, 0 },
+	{ "rules_dir",		1, 1,	load_rule_path,	0, 1, 1 },
+	{ "batv_key",		2, 2,	load_batv_key,	0, 0, 0 },
+	{ "batv_required",	1, 1,	load_yesno,
+	    offsetof(struct config, batv_required), 0, 0 },
+	/* a tag keeps its day mod 1000: leave room to tell it expired */
+	{ "batv_lifetime",	1, 1,	load_days,
+	    offsetof(struct config, batv_lifetime), 1, 900 },
+	{ "sent_ledger",	1, 1,	load_ledger,	0, 0, 0 },
+	{ "sent_ledger_complete", 1, 1,	load_yesno,
+	    offsetof(struct config, sent_ledger_complete), 0, 0 },
+	{ "sent_ledger_expiry",	1, 1,	load_days,
+	    offsetof(struct config, sent_ledger_expiry), 1, 3650 },
+	{ "my_dkim_key",	3, 3,	load_dkim_key,	0, 0, 0 },
+};
+
+/* --- lines --------------------------------------------------------------- */
 
 /* Split s in place into words; returns the count, or -1 if too many. */
 static int
@@ -622,7 +898,7 @@ split(char *s, char **w)
 			s++;
 		if (*s == '\0')
 			return n;
-		if (n == MAX_WORDS)
+		if (n == CONFIG_WORDS_MAX)
 			return -1;
 		w[n++] = s;
 		while (*s && *s != ' ' && *s != '\t')
@@ -636,16 +912,15 @@ int
 config_line(struct config *cfg, const char *text, const char *file,
     int lineno, struct buf *errors)
 {
+	const struct where	 w = { file, lineno };
+	const struct directive	*d;
 	char			 line[CONFIG_LINE_MAX + 1];
-	char			*w[MAX_WORDS], *hash;
-	struct config_score	*sc;
-	const char		*d;
-	double			 v;
-	size_t			 len = strlen(text);
-	int			 n, i, bad = 0;
+	char			*words[CONFIG_WORDS_MAX], *hash;
+	size_t			 len = strlen(text), i;
+	int			 n;
 
 	if (len > CONFIG_LINE_MAX) {
-		buf_error(errors, file, lineno, "line too long");
+		where_error(errors, &w, "line too long");
 		return -1;
 	}
 	memcpy(line, text, len + 1);
@@ -654,175 +929,89 @@ config_line(struct config *cfg, const char *text, const char *file,
 	for (i = 0; line[i]; i++)
 		if (line[i] == '\r' || line[i] == '\n')
 			line[i] = ' ';
-	if ((n = split(line, w)) == -1) {
-		buf_error(errors, file, lineno, "too many words");
+	if ((n = split(line, words)) == -1) {
+		where_error(errors, &w, "too many words");
 		return -1;
 	}
 	if (n == 0)
 		return 0;
-	d = w[0];
-
-	if (strcmp(d, "my_domain") == 0) {
-		if (n < 2)
-			goto missing;
-		for (i = 1; i < n; i++) {
-			const char	*dom = w[i];
-
-			if (dom[0] == '.')	/* ".example.org": same meaning */
-				dom++;
-			if (!valid_domain(dom)) {
-				buf_error(errors, file, lineno,
-				    "my_domain %s: not a domain name", w[i]);
-				bad = 1;
-			} else if (add_string(&cfg->domains, &cfg->ndomains,
-			    dom) == -1)
-				goto nomem;
-		}
-	} else if (strcmp(d, "my_address") == 0) {
-		if (n < 2)
-			goto missing;
-		for (i = 1; i < n; i++) {
-			if (!valid_address(w[i])) {
-				buf_error(errors, file, lineno,
-				    "my_address %s: not an address", w[i]);
-				bad = 1;
-			} else if (add_string(&cfg->addresses, &cfg->naddresses,
-			    w[i]) == -1)
-				goto nomem;
-		}
-	} else if (strcmp(d, "my_relay") == 0) {
-		if (n < 2)
-			goto missing;
-		for (i = 1; i < n; i++)
-			if (add_relay(cfg, w[i], file, lineno, errors) == -1)
-				bad = 1;
-	} else if (strcmp(d, "required_score") == 0) {
-		if (n != 2)
-			goto usage;
-		if (parse_number(w[1], &v) == -1) {
-			buf_error(errors, file, lineno,
-			    "required_score %s: not a number", w[1]);
-			return -1;
-		}
-		cfg->required = v;
-	} else if (strcmp(d, "score") == 0) {
-		if (n != 3)
-			goto usage;
-		if (!valid_rule_name(w[1])) {
-			buf_error(errors, file, lineno,
-			    "score %s: rule names start with BS_", w[1]);
-			return -1;
-		}
-		if (parse_number(w[2], &v) == -1) {
-			buf_error(errors, file, lineno, "score %s %s: not a number",
-			    w[1], w[2]);
-			return -1;
-		}
-		if ((sc = grow(&cfg->scores, &cfg->nscores, sizeof(*sc))) == NULL)
-			goto nomem;
-		sc->name = strdup(w[1]);
-		sc->file = strdup(file);
-		sc->line = lineno;
-		sc->score = v;
-		if (sc->name == NULL || sc->file == NULL)
-			goto nomem;
-	} else if (strcmp(d, "batv_key") == 0) {
-		if (n != 3)
-			goto usage;
-		return add_batv_key(cfg, w[1], w[2], file, lineno, errors);
-	} else if (strcmp(d, "batv_required") == 0 ||
-	    strcmp(d, "sent_ledger_complete") == 0) {
-		if (n != 2)
-			goto usage;
-		if (parse_yesno(w[1], d[0] == 'b' ? &cfg->batv_required :
-		    &cfg->sent_ledger_complete) == -1) {
-			buf_error(errors, file, lineno, "%s %s: yes or no", d,
-			    w[1]);
-			return -1;
-		}
-	} else if (strcmp(d, "batv_lifetime") == 0 ||
-	    strcmp(d, "sent_ledger_expiry") == 0) {
-		if (n != 2)
-			goto usage;
-		if (parse_days(w[1], d[0] == 'b' ? &cfg->batv_lifetime :
-		    &cfg->sent_ledger_expiry) == -1) {
-			buf_error(errors, file, lineno, "%s %s: a number of "
-			    "days, 1-3650", d, w[1]);
-			return -1;
-		}
-		if (d[0] == 'b' && cfg->batv_lifetime > 900) {
-			/* the tag's day is mod 1000: leave room for "expired" */
-			buf_error(errors, file, lineno, "batv_lifetime %s: at "
-			    "most 900 days", w[1]);
-			return -1;
-		}
-	} else if (strcmp(d, "sent_ledger") == 0) {
-		if (n != 2)
-			goto usage;
-		free(cfg->sent_ledger);
-		cfg->sent_ledger = w[1][0] == '~' ? strdup(w[1]) :
-		    resolve_path(file, w[1]);
-		if (cfg->sent_ledger == NULL)
-			goto nomem;
-	} else if (strcmp(d, "my_dkim_key") == 0) {
-		if (n != 4)
-			goto usage;
-		return add_dkim_key(cfg, w[1], w[2], w[3], file, lineno,
-		    errors);
-	} else if (strcmp(d, "rules_file") == 0 || strcmp(d, "rules_dir") == 0) {
-		if (n != 2)
-			goto usage;
-		return add_rule_path(cfg, w[1], d[6] == 'd', file, lineno,
-		    errors);
-	} else {
-		buf_error(errors, file, lineno, "unknown directive %s", d);
+	for (i = 0; i < sizeof(directives) / sizeof(directives[0]); i++)
+		if (strcmp(words[0], directives[i].name) == 0)
+			break;
+	if (i == sizeof(directives) / sizeof(directives[0])) {
+		where_error(errors, &w, "unknown directive %s", words[0]);
 		return -1;
 	}
-	return bad ? -1 : 0;
+	d = &directives[i];
+	if (n - 1 < d->min || (d->max != ANY && n - 1 > d->max)) {
+		if (d->max == ANY)
+			where_error(errors, &w, "%s: missing value", d->name);
+		else
+			where_error(errors, &w, "%s: wrong number of values",
+			    d->name);
+		return -1;
+	}
+	return d->load(cfg, d, words + 1, n - 1, &w, errors);
+}
 
-missing:
-	buf_error(errors, file, lineno, "%s: missing value", d);
-	return -1;
-usage:
-	buf_error(errors, file, lineno, "%s: wrong number of values", d);
-	return -1;
-nomem:
-	buf_error(errors, file, lineno, "out of memory or too many entries");
-	return -1;
+/*
+ * One line of fp into line (at most CONFIG_LINE_MAX bytes and a NUL; the
+ * line end is not kept). Returns its length, or -1 at the end of the file;
+ * *over_r when it was longer (the rest of it is read and dropped, never
+ * taken for a line of its own), *nul_r when it holds a NUL byte.
+ */
+static long
+read_line(FILE *fp, char *line, int *over_r, int *nul_r)
+{
+	size_t	 n = 0;
+	int	 c;
+
+	*over_r = *nul_r = 0;
+	while ((c = getc(fp)) != EOF && c != '\n') {
+		if (c == '\0')
+			*nul_r = 1;
+		if (n < CONFIG_LINE_MAX)
+			line[n++] = (char)c;
+		else
+			*over_r = 1;
+	}
+	if (c == EOF && n == 0 && !*over_r)
+		return -1;
+	line[n] = '\0';
+	return (long)n;
 }
 
 int
 config_load(struct config *cfg, const char *path, int must_exist,
     struct buf *errors)
 {
-	FILE	*fp;
-	char	 line[CONFIG_LINE_MAX + 2];
-	size_t	 len;
-	int	 lineno = 0, nerr = 0, c;
+	struct stat	 st;
+	FILE		*fp;
+	char		 line[CONFIG_LINE_MAX + 1];
+	int		 fd, lineno = 0, nerr = 0, over, nul;
 
-	if ((fp = fopen(path, "r")) == NULL) {
+	if ((fd = open_regular(path, &st)) == -1) {
 		if (errno == ENOENT && !must_exist)
 			return 0;
-		buf_error(errors, path, 0, "%s", strerror(errno));
+		buf_error(errors, path, 0, "%s", open_error());
 		return 1;
 	}
-	while (fgets(line, sizeof(line), fp) != NULL) {
+	if ((fp = fdopen(fd, "r")) == NULL) {
+		buf_error(errors, path, 0, "%s", strerror(errno));
+		close(fd);
+		return 1;
+	}
+	while (read_line(fp, line, &over, &nul) != -1) {
 		lineno++;
-		len = strlen(line);
-		if (len == sizeof(line) - 1 && line[len - 1] != '\n') {
-			/* over-long: report once, skip the rest of it */
-			while ((c = getc(fp)) != EOF && c != '\n')
-				;
+		if (over) {
 			buf_error(errors, path, lineno, "line too long");
 			nerr++;
-			continue;
-		}
-		if (memchr(line, '\0', len) != NULL || strlen(line) != len) {
+		} else if (nul) {
+			/* the text after it would be read as if it were
+			 * all the line held, or not at all */
 			buf_error(errors, path, lineno, "NUL byte in line");
 			nerr++;
-			continue;
-		}
-		if (config_line(cfg, line, path, lineno, errors) == -1)
+		} else if (config_line(cfg, line, path, lineno, errors) == -1)
 			nerr++;
 	}
 	if (ferror(fp)) {
@@ -834,11 +1023,10 @@ config_load(struct config *cfg, const char *path, int must_exist,
 }
 
 int
-config_load_default(struct config *cfg, struct buf *errors)
+config_load_default(struct config *cfg, const char *home, struct buf *errors)
 {
-	const char	*home = getenv("HOME");
-	char		 user[4096];
-	int		 nerr, n;
+	char	 user[4096];
+	int	 nerr, n;
 
 	nerr = config_load(cfg, CONFIG_SYSTEM_FILE, 0, errors);
 	if (home != NULL && *home == '/') {
@@ -848,127 +1036,6 @@ config_load_default(struct config *cfg, struct buf *errors)
 			nerr += config_load(cfg, user, 0, errors);
 	}
 	return nerr;
-}
-
-int
-config_set_recipient(struct config *cfg, const char *addr)
-{
-	if (addr == NULL || !valid_address(addr))
-		return -1;
-	free(cfg->recipient);
-	if ((cfg->recipient = lower_dup(addr)) == NULL)
-		return -1;
-	return 0;
-}
-
-/* --- identity ------------------------------------------------------------ */
-
-void
-config_identity(const struct config *cfg, const struct header_block *hdr,
-    struct arena *a, struct identity *r)
-{
-	static const char *const envs[] = {
-		"RECIPIENT", "ORIG_RECIPIENT", "ORIGINAL_RECIPIENT"
-	};
-	static const char *const fields[] = {
-		"Delivered-To", "X-Original-To", "To"
-	};
-	const char	*v;
-	char		*addr, *value;
-	size_t		 i;
-
-	memset(r, 0, sizeof(*r));
-	if (cfg->ndomains > 0 || cfg->naddresses > 0) {
-		r->configured = 1;
-		r->source = "config";
-		r->address = cfg->naddresses > 0 ? cfg->addresses[0] : NULL;
-		return;
-	}
-	if (cfg->recipient != NULL) {
-		r->address = batv_untag(a, cfg->recipient);
-		r->source = "--recipient";
-		return;
-	}
-	for (i = 0; i < sizeof(envs) / sizeof(envs[0]); i++) {
-		if ((v = getenv(envs[i])) == NULL || *v == '\0' ||
-		    strlen(v) > LIMIT_ADDRESS)
-			continue;
-		if ((addr = address_first(a, v)) != NULL) {
-			r->address = batv_untag(a, addr);
-			r->source = envs[i];
-			return;
-		}
-	}
-	if (hdr == NULL)
-		return;
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		if ((value = header_get_raw(a, hdr, fields[i])) == NULL)
-			continue;
-		if ((addr = address_first(a, value)) != NULL) {
-			r->address = batv_untag(a, addr);
-			r->source = fields[i];
-			return;
-		}
-	}
-}
-
-int
-config_is_ours_domain(const struct config *cfg, const struct identity *id,
-    const char *domain)
-{
-	int	 i;
-
-	if (domain == NULL || *domain == '\0')
-		return 0;
-	for (i = 0; i < cfg->ndomains; i++)
-		if (domain_within(domain, cfg->domains[i]))
-			return 1;
-	for (i = 0; i < cfg->naddresses; i++)
-		if (domain_within(domain, address_domain(cfg->addresses[i])))
-			return 1;
-	if (cfg->ndomains == 0 && cfg->naddresses == 0 && id != NULL &&
-	    id->address != NULL)
-		return domain_within(domain, address_domain(id->address));
-	return 0;
-}
-
-/* Compare two addresses, ignoring a "+detail" on either local part. */
-static int
-same_address(const char *a, const char *b)
-{
-	const char	*at_a = strrchr(a, '@'), *at_b = strrchr(b, '@');
-	size_t		 la, lb;
-	const char	*plus;
-
-	if (at_a == NULL || at_b == NULL || strcasecmp(at_a, at_b) != 0)
-		return 0;
-	la = (size_t)(at_a - a);
-	lb = (size_t)(at_b - b);
-	if ((plus = memchr(a, '+', la)) != NULL)
-		la = (size_t)(plus - a);
-	if ((plus = memchr(b, '+', lb)) != NULL)
-		lb = (size_t)(plus - b);
-	return la == lb && la > 0 && strncasecmp(a, b, la) == 0;
-}
-
-int
-config_is_ours_address(const struct config *cfg, const struct identity *id,
-    const char *addr)
-{
-	int	 i;
-
-	if (addr == NULL || strchr(addr, '@') == NULL)
-		return 0;
-	for (i = 0; i < cfg->naddresses; i++)
-		if (same_address(addr, cfg->addresses[i]))
-			return 1;
-	for (i = 0; i < cfg->ndomains; i++)
-		if (domain_within(address_domain(addr), cfg->domains[i]))
-			return 1;
-	if (cfg->ndomains == 0 && cfg->naddresses == 0 && id != NULL &&
-	    id->address != NULL)
-		return same_address(addr, id->address);
-	return 0;
 }
 
 /* --- relays -------------------------------------------------------------- */
@@ -1049,3 +1116,4 @@ config_relay_match(const struct config *cfg, const char *host,
 		return r;
 	return config_relay_match_host(cfg, host);
 }
+

@@ -1,27 +1,23 @@
 /*
  * config.h - who we are: our domains, addresses and outbound relays,
- * the required score, score overrides and extra rule files.
+ * the required score, score overrides, extra rule files, and the proof
+ * (BATV secrets, the sent ledger, our DKIM keys).
  *
  * The configuration lives for the whole run (malloc, not the message
  * arena). Files are parsed strictly: one directive a line, '#' starts a
  * comment, and every unknown directive or bad value is an error reported
- * as "file:line: message" in the caller's buffer. A file with errors still
- * applies its good lines, so a typo never turns the filter off; --lint
- * reports them.
+ * as "file:line: message" in the caller's buffer. A line with an error is
+ * left out whole; the other lines apply.
  *
- * Our identity, when the config names no my_domain or my_address, is
- * taken per message (config_identity): --recipient, then the environment
- * (RECIPIENT, ORIG_RECIPIENT, ORIGINAL_RECIPIENT), then the bounce's own
- * Delivered-To, X-Original-To, To.
+ * Who we are for one message, when the config names no my_domain or
+ * my_address, is the evidence layer's business (evidence/identity.h).
  */
 #ifndef BS_CONFIG_H
 #define BS_CONFIG_H
 
 #include <stddef.h>
 
-struct arena;
 struct buf;
-struct header_block;
 
 #ifndef CONFIG_SYSTEM_FILE
 #define CONFIG_SYSTEM_FILE	"/etc/backscatter/backscatter.conf"
@@ -97,7 +93,6 @@ struct config {
 	int			  nscores;
 	struct config_path	 *rule_paths;
 	int			  nrule_paths;
-	char			 *recipient;	/* --recipient, or NULL */
 
 	/* Proof (batv.c, ledger.c, dkim.c). */
 	struct config_batv_key	 *batv_keys;
@@ -109,17 +104,12 @@ struct config {
 	int			  sent_ledger_expiry;	/* days */
 	struct config_dkim_key	 *dkim_keys;
 	int			  ndkim_keys;
-	/* When the message arrived (seconds since 1970), for BATV expiry;
-	 * 0: now. --scan sets it per message from the file's time. */
-	long long		  now;
 };
 
-/* Where our identity came from, for the report. */
-struct identity {
-	const char	*address;	/* our address, or NULL */
-	const char	*source;	/* "config", "--recipient", "RECIPIENT",
-					   ..., "Delivered-To", or NULL */
-	int		 configured;	/* my_domain or my_address given */
+/* A place in a configuration file, for "file:line: message" errors. */
+struct where {
+	const char	*file;
+	int		 line;		/* 0: the file as a whole */
 };
 
 void	 config_init(struct config *);
@@ -132,41 +122,23 @@ void	 config_free(struct config *);
  */
 int	 config_load(struct config *, const char *path, int must_exist,
 	    struct buf *errors);
-/* The system file, then ~/.config/backscatter/config; both optional. */
-int	 config_load_default(struct config *, struct buf *errors);
+/* The system file, then ~/.config/backscatter/config under home (NULL:
+ * none); both optional. */
+int	 config_load_default(struct config *, const char *home,
+	    struct buf *errors);
 
 /* Parse one directive line as if read from file:line (used by the loader
  * and by tests). Returns 0, or -1 with an error appended. */
 int	 config_line(struct config *, const char *line, const char *file,
 	    int lineno, struct buf *errors);
 
-/* The sent ledger's path: sent_ledger, or ~/.local/state/backscatter/
- * sent.db; NULL when neither is known (no $HOME). Allocated. */
-char	*config_ledger_path(const struct config *);
+/* The sent ledger's path: sent_ledger ("~/" is home), or
+ * ~/.local/state/backscatter/sent.db; NULL when neither is known (no
+ * home). Allocated. */
+char	*config_ledger_path(const struct config *, const char *home);
 
-/* The time to judge by: cfg->now, or the clock. */
-long long config_now(const struct config *);
-
-/* The --recipient option; 0 or -1 if addr is not an address. */
-int	 config_set_recipient(struct config *, const char *addr);
-
-/*
- * Our identity for one message: the config when it names our domains or
- * addresses; otherwise --recipient, the environment, then the top-level
- * header hdr (Delivered-To, X-Original-To, To). hdr may be NULL. The
- * address is allocated in the arena.
- */
-void	 config_identity(const struct config *, const struct header_block *hdr,
-	    struct arena *, struct identity *r);
-
-/* Is domain ours: within a my_domain, the domain of a my_address, or,
- * when neither is configured, of the identity's address. id may be NULL. */
-int	 config_is_ours_domain(const struct config *, const struct identity *,
-	    const char *domain);
-/* Is addr ours: a my_address, an address within a my_domain, or the
- * identity's address (a "+detail" in the local part is ignored). */
-int	 config_is_ours_address(const struct config *, const struct identity *,
-	    const char *addr);
+/* Is s an address as my_address takes it (and --recipient)? */
+int	 config_address_ok(const char *s);
 
 /*
  * Does a host name or an address (text, v4 or v6) match one of our relays?

@@ -318,9 +318,9 @@ address_ok(const char *a)
 }
 
 int
-deliver_redirect(const char *address, const char *data, size_t len)
+deliver_redirect(const char *sendmail, const char *address,
+    const char *data, size_t len)
 {
-	const char	*sendmail = getenv("BACKSCATTER_SENDMAIL");
 	int		 pipefd[2], status;
 	pid_t		 pid;
 	ssize_t		 w;

@@ -124,10 +124,12 @@ void	 deliver_abort_all(void);
 int	 deliver_delivered(void);
 
 /*
- * Hand data (the message without a From_ line) to the local sendmail for
- * address, with an empty envelope sender, no shell. 0, or -1.
+ * Hand data (the message without a From_ line) to sendmail (an absolute
+ * path; NULL: /usr/sbin/sendmail) for address, with an empty envelope
+ * sender, no shell. 0, or -1.
  */
-int	 deliver_redirect(const char *address, const char *data, size_t len);
+int	 deliver_redirect(const char *sendmail, const char *address,
+	    const char *data, size_t len);
 
 /* Is s a Maildir++ folder name we accept (not empty, no "..", no control
  * characters)? Also used to refuse a Sieve fileinto before delivering. */

@@ -23,6 +23,7 @@
 #include "base/arena.h"
 #include "base/digest.h"
 #include "read/address.h"
+#include "read/envelope.h"
 #include "read/header.h"
 #include "read/message.h"
 #include "anatomy/anatomy.h"
@@ -114,8 +115,8 @@ batv_parse(const char *addr, struct batv_tag *r)
 	return 0;
 }
 
-char *
-batv_untag(struct arena *a, char *addr)
+const char *
+batv_untag(struct arena *a, const char *addr)
 {
 	struct batv_tag	 t;
 	char		*copy;
@@ -224,12 +225,12 @@ batv_check(const struct config *cfg, const struct batv_tag *t, long long now,
 }
 
 struct candidate {
-	char		*address;
+	const char	*address;
 	const char	*source;
 };
 
 static void
-add(struct candidate *c, int *n, char *addr, const char *source)
+add(struct candidate *c, int *n, const char *addr, const char *source)
 {
 	if (addr != NULL && *n < BATV_CANDIDATES_MAX) {
 		c[*n].address = addr;
@@ -269,12 +270,9 @@ rank(enum batv_status s)
 }
 
 void
-batv_gather(const struct config *cfg, const struct analysis *an,
-    struct arena *a, struct batv_evidence *ev)
+batv_gather(const struct config *cfg, const struct envelope *env,
+    const struct analysis *an, struct arena *a, struct batv_evidence *ev)
 {
-	static const char *const envs[] = {
-		"RECIPIENT", "ORIG_RECIPIENT", "ORIGINAL_RECIPIENT"
-	};
 	struct candidate	 c[BATV_CANDIDATES_MAX];
 	struct batv_tag		 t;
 	enum batv_status	 s;
@@ -288,12 +286,16 @@ batv_gather(const struct config *cfg, const struct analysis *an,
 	ev->required = cfg->batv_required;
 	if (cfg->nbatv_keys == 0)
 		return;
-	now = config_now(cfg);
+	now = envelope_now(env);
 
-	add(c, &n, cfg->recipient, "--recipient");
-	for (e = 0; e < sizeof(envs) / sizeof(envs[0]); e++)
-		if ((v = getenv(envs[e])) != NULL && strlen(v) <= LIMIT_ADDRESS)
-			add(c, &n, address_first(a, v), envs[e]);
+	if (env != NULL) {
+		add(c, &n, env->recipient, "--recipient");
+		for (e = 0; e < ENVELOPE_RECIPIENT_VARS; e++)
+			if ((v = env->recipient_vars[e].value) != NULL &&
+			    strlen(v) <= LIMIT_ADDRESS)
+				add(c, &n, address_first(a, v),
+				    env->recipient_vars[e].name);
+	}
 	if (an->message != NULL) {
 		add_field(c, &n, a, &an->message->hdr, "Delivered-To");
 		add_field(c, &n, a, &an->message->hdr, "X-Original-To");

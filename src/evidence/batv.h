@@ -23,6 +23,7 @@
 struct analysis;
 struct arena;
 struct config;
+struct envelope;
 
 enum batv_form {
 	BATV_PRVS,		/* prvs=KDDDSSSSSS=local@domain */
@@ -62,7 +63,7 @@ int	 batv_parse(const char *addr, struct batv_tag *r);
 
 /* The address without its tag (addr itself when untagged, else a copy
  * in the arena). */
-char	*batv_untag(struct arena *, char *addr);
+const char *batv_untag(struct arena *, const char *addr);
 
 /* The six hex digits Exim's ${prvs} computes for address, key number and
  * day (0-999), into out (7 bytes). */
@@ -75,8 +76,8 @@ enum batv_status batv_check(const struct config *, const struct batv_tag *,
 	    long long now, int *days_r, const char **why_r);
 
 /* Find the address the message was delivered to and judge its tag. */
-void	 batv_gather(const struct config *, const struct analysis *,
-	    struct arena *, struct batv_evidence *r);
+void	 batv_gather(const struct config *, const struct envelope *,
+	    const struct analysis *, struct arena *, struct batv_evidence *r);
 
 const char *batv_status_name(enum batv_status);
 

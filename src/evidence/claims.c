@@ -3,7 +3,7 @@
  * claims.h).
  *
  * A Message-ID is ours when its right-hand side is within our domains; a
- * From when config_is_ours_address says so; a Return-Path after its BATV
+ * From when identity_ours_address says so; a Return-Path after its BATV
  * tag is taken off (the tagged address's owner is who sent it); a DKIM
  * signature when its d= is ours, verified or not (dkim.c verifies). Only
  * the Message-ID a reply answers is looked at: earlier References are
@@ -15,6 +15,7 @@
 #include "config/config.h"
 #include "evidence/batv.h"
 #include "evidence/claims.h"
+#include "evidence/identity.h"
 #include "evidence/origin.h"
 
 /* Message-IDs looked at in In-Reply-To and References together. */
@@ -39,7 +40,7 @@ msgid_ours(const struct config *cfg, const struct identity *id,
 		return 0;
 	memcpy(dom, at, dn);
 	dom[dn] = '\0';
-	return config_is_ours_domain(cfg, id, dom);
+	return identity_ours_domain(cfg, id, dom);
 }
 
 /* Count the <...> Message-IDs in v, and those at our domains. */
@@ -73,15 +74,15 @@ claims_gather(const struct config *cfg, const struct analysis *an,
 	if (o->message_id != NULL)
 		ev->msgid_ours = msgid_ours(cfg, &ev->identity, o->message_id,
 		    strlen(o->message_id));
-	ev->from_ours = config_is_ours_address(cfg, &ev->identity, o->from);
+	ev->from_ours = identity_ours_address(cfg, &ev->identity, o->from);
 	/* a BATV-tagged Return-Path is the tagged address's owner's */
-	ev->return_path_ours = config_is_ours_address(cfg, &ev->identity,
+	ev->return_path_ours = identity_ours_address(cfg, &ev->identity,
 	    o->return_path != NULL ? batv_untag(a, o->return_path) : NULL);
 	if ((ev->identity.configured || ev->identity.address != NULL) &&
 	    o->from != NULL && !ev->from_ours && !ev->return_path_ours)
 		ev->from_foreign = 1;
 	for (i = 0; i < o->ndkim && ev->dkim_ours == NULL; i++)
-		if (config_is_ours_domain(cfg, &ev->identity,
+		if (identity_ours_domain(cfg, &ev->identity,
 		    o->dkim_domains[i]))
 			ev->dkim_ours = o->dkim_domains[i];
 	/* only the message answered: earlier References are copied from

@@ -25,6 +25,7 @@
 #include "anatomy/anatomy.h"
 #include "config/config.h"
 #include "evidence/dkim.h"
+#include "evidence/identity.h"
 
 #ifndef DKIM_SONAME
 #define DKIM_SONAME	"libopendkim.so.11"
@@ -224,7 +225,7 @@ dkim_gather(const struct config *cfg, const struct analysis *an,
 		bh = od.sig_getbh(sigs[i]);
 		err = od.sig_geterror(sigs[i]);
 		if (find_key(cfg, dom, sel) == NULL) {
-			if (!config_is_ours_domain(cfg, NULL, dom))
+			if (!identity_ours_domain(cfg, NULL, dom))
 				continue;
 			r = DKIMP_INCONCLUSIVE;
 			why = "signed by our domain with a selector that is "

@@ -59,6 +59,7 @@
 #include "anatomy/anatomy.h"
 #include "config/config.h"
 #include "evidence/handoff.h"
+#include "evidence/identity.h"
 #include "evidence/origin.h"
 
 /* Organisations that make up the bouncing side. */
@@ -473,7 +474,7 @@ judge_without_relays(const struct config *cfg, const struct received *h,
     struct evidence *ev)
 {
 	if (within_configured(cfg, hop_rdns(h)) ||
-	    config_is_ours_domain(cfg, &ev->identity, hop_rdns(h))) {
+	    identity_ours_domain(cfg, &ev->identity, hop_rdns(h))) {
 		ev->handoff = HANDOFF_OURS;
 		ev->matched_by = "rdns";
 		ev->handoff_why = "handed over by a host in our domain";

@@ -43,8 +43,10 @@
 
 #include "base/arena.h"
 #include "base/digest.h"
+#include "read/envelope.h"
 #include "anatomy/anatomy.h"
 #include "config/config.h"
+#include "evidence/identity.h"
 #include "evidence/ledger.h"
 #include "evidence/spool.h"
 
@@ -1104,7 +1106,7 @@ static pid_t		 cached_pid;
 static int		 cached_state;	/* 0 open, 1 absent, -1 error */
 
 static struct ledger *
-reader(const struct config *cfg, int *state_r)
+reader(const struct config *cfg, const struct envelope *env, int *state_r)
 {
 	char	*path, err[PATH_MAX + 256];
 
@@ -1114,7 +1116,8 @@ reader(const struct config *cfg, int *state_r)
 	}
 	cached = NULL;		/* an inherited one is left alone */
 	cached_pid = getpid();
-	if ((path = config_ledger_path(cfg)) == NULL)
+	if ((path = config_ledger_path(cfg, env != NULL ? env->home :
+	    NULL)) == NULL)
 		cached_state = 1;
 	else if ((cached_state = ledger_open(path, 0, &cached, err,
 	    sizeof(err))) == -1)
@@ -1131,17 +1134,18 @@ id_ours(const struct config *cfg, const struct identity *id, const char *norm)
 {
 	const char	*at = strrchr(norm, '@');
 
-	return at != NULL && config_is_ours_domain(cfg, id, at + 1);
+	return at != NULL && identity_ours_domain(cfg, id, at + 1);
 }
 
 void
-ledger_gather(const struct config *cfg, const struct analysis *an,
-    const struct identity *ident, struct arena *a, struct ledger_evidence *ev)
+ledger_gather(const struct config *cfg, const struct envelope *env,
+    const struct analysis *an, const struct identity *ident, struct arena *a,
+    struct ledger_evidence *ev)
 {
 	struct ledger	*l;
 	const char	*refs[2], *p, *e;
 	char		 norm[LEDGER_ID_MAX + 1];
-	long		 today = (long)(config_now(cfg) / 86400);
+	long		 today = (long)(envelope_now(env) / 86400);
 	int		 state, r, i, age, ours = 0, failed = 0;
 
 	memset(ev, 0, sizeof(*ev));
@@ -1153,7 +1157,7 @@ ledger_gather(const struct config *cfg, const struct analysis *an,
 	if (an->original.message_id == NULL && refs[0] == NULL &&
 	    refs[1] == NULL)
 		return;
-	l = reader(cfg, &state);
+	l = reader(cfg, env, &state);
 	ev->state = state == 0 ? "open" : state == 1 ? "absent" : "error";
 	if (l == NULL)
 		return;

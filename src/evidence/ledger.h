@@ -30,6 +30,7 @@
 struct analysis;
 struct arena;
 struct config;
+struct envelope;
 struct identity;
 
 struct ledger;
@@ -123,7 +124,8 @@ struct ledger_evidence {
  * answers (the analysis's replied_to: earlier References are the
  * answered message's sender's to choose). The ledger is opened on first
  * use in this process. */
-void	 ledger_gather(const struct config *, const struct analysis *,
-	    const struct identity *, struct arena *, struct ledger_evidence *r);
+void	 ledger_gather(const struct config *, const struct envelope *,
+	    const struct analysis *, const struct identity *, struct arena *,
+	    struct ledger_evidence *r);
 
 #endif

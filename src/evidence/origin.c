@@ -18,6 +18,7 @@
 #include "config/config.h"
 #include "evidence/claims.h"
 #include "evidence/handoff.h"
+#include "evidence/identity.h"
 #include "evidence/origin.h"
 
 const char *
@@ -32,15 +33,15 @@ origin_handoff_name(enum handoff h)
 }
 
 void
-origin_gather(const struct config *cfg, const struct analysis *an,
-    struct arena *a, struct evidence *ev)
+origin_gather(const struct config *cfg, const struct envelope *env,
+    const struct analysis *an, struct arena *a, struct evidence *ev)
 {
 	const struct header_block *hdr = NULL;
 
 	memset(ev, 0, sizeof(*ev));
 	if (an->message != NULL)
 		hdr = &an->message->hdr;
-	config_identity(cfg, hdr, a, &ev->identity);
+	identity_find(cfg, env, hdr, a, &ev->identity);
 	ev->nrelays = cfg->nrelays;
 
 	handoff_find(cfg, an, a, ev);
@@ -49,8 +50,8 @@ origin_gather(const struct config *cfg, const struct analysis *an,
 
 	/* proof: each costs nothing unless configured (the ledger: unless
 	 * its file exists and there is a Message-ID to look up) */
-	batv_gather(cfg, an, a, &ev->batv);
-	ledger_gather(cfg, an, &ev->identity, a, &ev->ledger);
+	batv_gather(cfg, env, an, a, &ev->batv);
+	ledger_gather(cfg, env, an, &ev->identity, a, &ev->ledger);
 	dkim_gather(cfg, an, a, &ev->dkim);
 }
 

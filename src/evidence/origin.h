@@ -14,6 +14,7 @@
 #define BS_ORIGIN_H
 
 #include "config/config.h"
+#include "evidence/identity.h"
 #include "evidence/batv.h"
 #include "evidence/dkim.h"
 #include "evidence/handoff.h"
@@ -21,6 +22,7 @@
 
 struct analysis;
 struct arena;
+struct envelope;
 
 struct evidence {
 	struct identity			 identity;
@@ -75,8 +77,8 @@ struct evidence {
 };
 
 /* Gather the evidence; never fails (what cannot be known stays unknown). */
-void	 origin_gather(const struct config *, const struct analysis *,
-	    struct arena *, struct evidence *r);
+void	 origin_gather(const struct config *, const struct envelope *,
+	    const struct analysis *, struct arena *, struct evidence *r);
 
 const char *origin_handoff_name(enum handoff);
 

@@ -18,8 +18,9 @@
 #include "rules/score.h"
 
 int
-score_message(const struct config *cfg, struct ruleset *rs,
-    const struct analysis *an, struct arena *a, struct verdict *v)
+score_message(const struct config *cfg, const struct envelope *env,
+    struct ruleset *rs, const struct analysis *an, struct arena *a,
+    struct verdict *v)
 {
 	int	 i, rc;
 
@@ -31,7 +32,7 @@ score_message(const struct config *cfg, struct ruleset *rs,
 	if (an->kind == KIND_NONE)
 		return 0;
 
-	origin_gather(cfg, an, a, &v->evidence);
+	origin_gather(cfg, env, an, a, &v->evidence);
 	if (rs == NULL)
 		return 0;
 	if ((rc = rules_compile(rs, cfg, NULL)) == -1)

@@ -18,6 +18,7 @@
 struct arena;
 struct buf;
 struct config;
+struct envelope;
 struct json;
 
 struct verdict {
@@ -36,12 +37,14 @@ struct verdict {
 };
 
 /*
- * Judge one analysed message. rs may be NULL (no rules: evidence only,
+ * Judge one analysed message, delivered with envelope env (NULL: none
+ * known; the clock is now). rs may be NULL (no rules: evidence only,
  * score 0). Returns 0, or -1 on an internal error (out of arena, the rule
  * set could not be compiled at all); r then holds a score-0 "No" verdict.
  */
-int	 score_message(const struct config *, struct ruleset *,
-	    const struct analysis *, struct arena *, struct verdict *r);
+int	 score_message(const struct config *, const struct envelope *,
+	    struct ruleset *, const struct analysis *, struct arena *,
+	    struct verdict *r);
 
 /* "BS_A,BS_B" or "none", in the arena; NULL if out of arena. */
 const char *score_tests(const struct verdict *, struct arena *);

@@ -1,0 +1,102 @@
+/*
+ * log.c - the log sink (see log.h).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "base/log.h"
+
+static const char	*ident = "backscatter";
+static int		 to = LOG_TO_STDERR;
+static int		 opened;
+
+void
+log_init(const char *name, int where)
+{
+	ident = name;
+	to = where;
+	if ((to & LOG_TO_MAILLOG) && !opened) {
+		/* LOG_NDELAY unset: nothing is opened until a line is due */
+		openlog(ident, LOG_PID, LOG_MAIL);
+		opened = 1;
+	}
+}
+
+int
+log_to(void)
+{
+	return to;
+}
+
+/* One line to every sink; text holds no line end. */
+static void
+emit(const char *text)
+{
+	if (to & LOG_TO_STDERR)
+		fprintf(stderr, "%s: %s\n", ident, text);
+	if (to & LOG_TO_MAILLOG)
+		syslog(LOG_WARNING, "%s", text);
+}
+
+static void
+vlog(int with_errno, const char *fmt, va_list ap)
+{
+	char	 line[LOG_LINE_MAX];
+	int	 saved = errno, n;
+
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	if (n < 0)
+		return;
+	if (with_errno && (size_t)n < sizeof(line))
+		(void)snprintf(line + n, sizeof(line) - (size_t)n, ": %s",
+		    strerror(saved));
+	emit(line);
+	errno = saved;
+}
+
+void
+log_warn(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vlog(1, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_warnx(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vlog(0, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_lines(const char *text, size_t len)
+{
+	char		 line[LOG_LINE_MAX];
+	const char	*end;
+	size_t		 n;
+
+	while (len > 0) {
+		if ((end = memchr(text, '\n', len)) == NULL)
+			end = text + len;
+		n = (size_t)(end - text);
+		if (n > 0) {
+			if (n >= sizeof(line))
+				n = sizeof(line) - 1;
+			memcpy(line, text, n);
+			line[n] = '\0';
+			emit(line);
+		}
+		n = (size_t)(end - text) + (end < text + len);
+		text += n;
+		len -= n;
+	}
+}

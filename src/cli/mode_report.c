@@ -1,0 +1,98 @@
+/*
+ * mode_report.c - the modes that answer a person or a condition: --test
+ * (an exit code), --explain (a report), --json (the analysis as one
+ * object), --lint (the configuration and the rules, checked) and --scan
+ * (every message of a mailbox, judged).
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/io.h"
+#include "base/json.h"
+#include "rules/rules.h"
+#include "rules/score.h"
+#include "cli/output.h"
+#include "cli/scan.h"
+#include "cli/modes.h"
+
+/* Room for a report: far more than the longest analysis prints. */
+#define REPORT_MAX	(64u * 1024 * 1024)
+
+int
+mode_test(struct run *r)
+{
+	if (!r->analysed)
+		return EX_ERROR;
+	return r->v.backscatter ? EX_OK : EX_NOT;
+}
+
+int
+mode_json(struct run *r)
+{
+	struct buf	 out;
+	struct json	 j;
+
+	if (!r->analysed)
+		return EX_ERROR;
+	buf_init(&out, REPORT_MAX);
+	json_init(&j, &out);
+	json_object_begin(&j);
+	output_json_anatomy(&j, &r->an);
+	score_json(&j, &r->v);
+	json_object_end(&j);
+	buf_appendc(&out, '\n');
+	io_write(STDOUT_FILENO, out.data, out.len);
+	buf_free(&out);
+	return EX_OK;
+}
+
+int
+mode_explain(struct run *r)
+{
+	struct buf	 out;
+
+	if (!r->analysed)
+		return EX_ERROR;
+	buf_init(&out, REPORT_MAX);
+	score_explain(&out, &r->v);
+	buf_appendc(&out, '\n');
+	output_explain_anatomy(&out, &r->an);
+	io_write(STDOUT_FILENO, out.data, out.len);
+	buf_free(&out);
+	return EX_OK;
+}
+
+/* The configuration and every rule, compiled; every error listed. */
+int
+mode_lint(struct run *r)
+{
+	int	 rc;
+
+	rc = rules_compile(r->rs, &r->cfg, &r->errors);
+	if (r->errors.len > 0)
+		fwrite(r->errors.data, 1, r->errors.len, stderr);
+	if (r->nerr > 0 || rc != 0) {
+		fprintf(stderr, "backscatter: problems found\n");
+		return EX_CONFIG;
+	}
+	printf("backscatter: configuration and %d rules are clean\n",
+	    rules_count(r->rs));
+	return EX_OK;
+}
+
+int
+mode_scan(struct run *r)
+{
+	struct scan_options	 o = r->opt->scan;
+	int			 rc;
+
+	o.paths = r->opt->paths;
+	o.npaths = r->opt->npaths;
+	signal(SIGPIPE, SIG_IGN);
+	rc = scan_run(&r->cfg, &r->env, r->rs, &o, stdout);
+	if (fflush(stdout) == EOF)
+		rc = -1;
+	return rc == 0 ? EX_OK : rc == 1 ? EX_NOT : EX_ERROR;
+}

@@ -1,0 +1,89 @@
+/*
+ * modes.h - what each mode of the command line does once main.c has set
+ * up the run: the options, the configuration, the rules, the envelope and,
+ * for the modes that take one, the message and its analysis.
+ *
+ * A mode's run returns the exit status. main.c's table (modes[]) says for
+ * each mode what it exits with on an internal error and on bad options,
+ * whether it takes paths or a message, and which run it is.
+ */
+#ifndef BS_MODES_H
+#define BS_MODES_H
+
+#include <signal.h>
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "read/envelope.h"
+#include "read/message.h"
+#include "anatomy/anatomy.h"
+#include "config/config.h"
+#include "rules/score.h"
+#include "cli/output.h"
+#include "cli/scan.h"
+
+#define EX_OK		0
+#define EX_NOT		1	/* --test: not backscatter */
+#define EX_ERROR	2	/* --test: error */
+#define EX_USAGE	64
+#define EX_TEMPFAIL	75
+#define EX_CONFIG	78
+
+/* Mode options --deliver won over, each kept once to be reported: there
+ * are nine (the seven other modes' options, --version and --help). */
+#define OPTIONS_IGNORED_MAX	9
+
+/* The command line, as given. */
+struct options {
+	const char		*config;	/* --config FILE */
+	const char		*rules;		/* --rules PATH */
+	const char		*required;	/* --required SCORE */
+	const char		*recipient;	/* --recipient ADDR */
+	const char		*sender;	/* --sender ADDR */
+	const char		*target;	/* --deliver TARGET */
+	const char		*script;	/* --sieve SCRIPT */
+	struct scan_options	 scan;		/* --summary, --move-to, --jobs */
+	char *const		*paths;		/* --scan, --learn-sent */
+	int			 npaths;
+	const char		*ignored[OPTIONS_IGNORED_MAX];	/* names */
+	int			 nignored;
+};
+
+/* One run of the program. */
+struct run {
+	const struct options	*opt;
+	struct config		 cfg;
+	struct ruleset		*rs;
+	struct envelope		 env;
+	struct buf		 errors;	/* "file:line: message" lines */
+	int			 nerr;		/* configuration errors */
+
+	struct message		 msg;		/* modes that take a message */
+	volatile sig_atomic_t	 output_begun;	/* for the watchdog */
+	struct arena		 arena;		/* the analysis */
+	struct arena		 varena;	/* the verdict */
+	int			 analysed;	/* an, v and ov are set */
+	struct analysis		 an;
+	struct verdict		 v;
+	struct output_verdict	 ov;
+};
+
+/* mode_filter.c: the tagged message; the original unchanged on error. */
+int	 mode_filter(struct run *);
+
+/* mode_report.c: --test, --explain, --json, --lint, --scan. */
+int	 mode_test(struct run *);
+int	 mode_explain(struct run *);
+int	 mode_json(struct run *);
+int	 mode_lint(struct run *);
+int	 mode_scan(struct run *);
+
+/* mode_deliver.c: --deliver. */
+int	 mode_deliver_prepare(const struct options *);
+int	 mode_deliver(struct run *);
+
+/* mode_sent.c: --record-sent, --learn-sent. */
+int	 mode_record_sent(struct run *);
+int	 mode_learn_sent(struct run *);
+
+#endif
