@@ -32,13 +32,17 @@ def enter_namespaces(debs=()):
         return
     if os.getuid() != 0:
         sys.exit('%s: must run as root' % os.path.basename(sys.argv[0]))
-    cache = os.environ.get('MAILSIM_DEBS') or tempfile.mkdtemp(prefix='mailsim-debs.')
+    extra = {}
+    cache = os.environ.get('MAILSIM_DEBS')
+    if not cache:
+        cache = tempfile.mkdtemp(prefix='mailsim-debs.')
+        extra['MAILSIM_DEBS_TEMP'] = '1'         # World.stop removes it
     os.chmod(cache, 0o755)
     for p in debs:
         if not glob.glob('%s/%s_*.deb' % (cache, p)):
             run(['apt-get', 'download', '-q', p], cwd=cache, stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL)
-    env = dict(os.environ, **{NS_FLAG: '1', 'LC_ALL': 'C', 'TZ': 'UTC', 'MAILSIM_DEBS': cache})
+    env = dict(os.environ, **{NS_FLAG: '1', 'LC_ALL': 'C', 'TZ': 'UTC', 'MAILSIM_DEBS': cache}, **extra)
     os.execvpe('unshare', ['unshare', '--net', '--mount', '--uts', '--propagation', 'private',
                            sys.executable] + sys.argv, env)
 
@@ -59,6 +63,9 @@ def run(cmd, check=True, **kw):
 class World:
     def __init__(self, keep=False):
         assert os.environ.get(NS_FLAG) == '1'
+        # a signal ends the program through its finally: blocks, which stop the daemons
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(sig, lambda n, f: sys.exit(128 + n))
         self.T = tempfile.mkdtemp(prefix='mailsim.')
         os.chmod(self.T, 0o755)
         self.keep = keep
@@ -190,6 +197,8 @@ class World:
         else:
             subprocess.run(['umount', '/etc'])
             shutil.rmtree(self.T, ignore_errors=True)
+        if os.environ.get('MAILSIM_DEBS_TEMP') == '1':
+            shutil.rmtree(os.environ['MAILSIM_DEBS'], ignore_errors=True)
 
 
 # ---------------------------------------------------------------------------------------
