@@ -1639,7 +1639,7 @@ def plain(key):
         b = 'Rain on Saturday, so we walk on Sunday, same time, same car park.\n\nSam\n\n--\nYou received this message because you are subscribed to the Google Groups "Hiking club" group.\n'
         return msg(h, b), 'hiking-club+bncBC%s@googlegroups.com' % HX(20), ('203.0.113.191', 'mail-sor-f69.google.com')
     if key == 'zendesk-update':
-        h = ['Received: from outbound.zendesk.example (outbound.zendesk.example [203.0.113.192])',
+        h = ['Received: from outbound.zendesk.example (outbound.zendesk.example [203.0.113.208])',
              '\tby outbound.zendesk.example; %s' % d,
              'From: "Maria (Acme Help Center)" <support@acme-shop.example>', 'To: alice@northwind.example',
              'Subject: [Acme] Re: order 44182 arrived damaged', 'Date: %s' % d,
@@ -1648,7 +1648,7 @@ def plain(key):
         b = ('##- Please type your reply above this line -##\n\nYour request (44182) has been updated. '
              'To add additional comments, reply to this email.\n\nMaria (Acme Help Center)\n\n'
              'Hi Alice, we are sending a replacement today; no need to return the damaged one.\n')
-        return msg(h, b), 'support@acme-shop.example', ('203.0.113.192', 'outbound.zendesk.example')
+        return msg(h, b), 'support@acme-shop.example', ('203.0.113.208', 'outbound.zendesk.example')
     if key == 'rt-correspondence':
         h = ['Received: from rt.fabrikam.example (rt.fabrikam.example [198.51.100.193])',
              '\tby mail.fabrikam.example (Postfix) with ESMTP id %s; %s' % (HX(10), d),
