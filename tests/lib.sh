@@ -97,6 +97,13 @@ check() {
 	if "$@"; then ok "$d"; return 0; fi
 	not_ok "$d"; return 1
 }
+# holds DESCRIPTION CODE: ok when the shell code CODE succeeds, run here
+# (this test's functions and variables at hand; returns its success)
+holds() {
+	_d=$1; shift
+	if eval "$*"; then ok "$_d"; return 0; fi
+	not_ok "$_d"; return 1
+}
 # is GOT WANT DESCRIPTION
 is() {
 	if [ "$1" = "$2" ]; then ok "$3"; return 0; fi
