@@ -78,7 +78,7 @@ try:
 except (ValueError, AssertionError):
     print("not one JSON object")
     sys.exit(1)
-print(eval(sys.argv[2]))' "$T/stdout" "$_e"
+print(eval("(" + sys.argv[2] + "\n)"))' "$T/stdout" "$_e"
 }
 
 plan() { tap_planned=$1; echo "1..$1"; }
