@@ -26,7 +26,8 @@ fbs() {
 	env LD_PRELOAD="$shim" $_env "$BACKSCATTER" "$@"
 }
 
-# filter_ok NAME IN OUT RC: exit 0 byte-exact, or 75
+# filter_ok NAME IN OUT RC: exit 0 with OUT what the run without faults
+# wrote, IN unchanged or IN with our fields; or 75
 filter_ok() {
 	case $4 in
 	0)	cmp -s "$3" "$T/want.out" || cmp -s "$3" "$2" ||
