@@ -15,13 +15,15 @@
 #   one-word padding: "viagra" 40,000 times made one shipped pattern use
 #          the message's whole time for matching, and every rule after it
 #          "did not match": the bigger spam scored lower.
-. "${top_srcdir:-.}/tests/lib.sh"
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v python3 > /dev/null || skip_all "python3 is needed to make the inputs"
-plan 30
+plan 29
+check_py=$srcdir/tests/bytecheck.py
 
 gen() { python3 - "$@" > "$T/$1.eml"; }
 
-# run NAME MODE...: the exit code, and the seconds taken (to 2 decimals)
+# run NAME MODE...: the exit code in $rc, the seconds taken (to 2
+# decimals) in $secs, the output in $T/NAME.out
 run() {
 	n=$1; shift
 	s=$(date +%s%N)
@@ -29,14 +31,18 @@ run() {
 	rc=$?
 	e=$(date +%s%N)
 	secs=$(( (e - s) / 10000000 ))
-	echo "$rc $secs"
 }
-# under 1.00 s; 3 s in a sanitizer build, as in hostile.sh
+# fast RIGHT SECS: a right answer (RIGHT is 0), under 1.00 s; 3 s in a
+# sanitizer build, as in hostile.sh
 factor=1
 grep -q __asan_init "$BACKSCATTER" 2>/dev/null && factor=3
-fast() { [ "$2" -lt $((100 * factor)) ]; }
-
-json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$T/$1.out"; }
+fast() { [ "$1" = 0 ] && [ "$2" -lt $((100 * factor)) ]; }
+# tagged NAME: filter mode's output of NAME is the input with our fields
+tagged() { python3 "$check_py" filter "$T/$1.eml" "$T/$1.out"; }
+# json NAME EXPR: EXPR of the JSON object in NAME's output
+json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$T/$1.out" 2>/dev/null; }
+# onejson NAME: NAME's output is one JSON object with its kind
+onejson() { [ -n "$(json "$1" "d['kind']")" ]; }
 
 head='From: Mail Delivery System <MAILER-DAEMON@mx.remote.example>
 To: alice@northwind.example
@@ -53,25 +59,31 @@ dsn = "Reporting-MTA: dns; mx.remote.example\n\n" + " x\n\n" * 10000
 sys.stdout.write(os.environ["head"] + "\n--B\nContent-Type: text/plain\n\n" + prose +
     "\n--B\nContent-Type: message/delivery-status\n\n" + dsn + "\n--B--\n")
 PY
-set -- $(run arena --json); is "$1" 0 "many indented DSN blocks: --json exits 0"
-check "many indented DSN blocks: under 1 s (${2}0 ms)" fast $1 $2
-set -- $(run arena); is "$1" 0 "many indented DSN blocks: filter exits 0"
+run arena --json
+holds "many indented DSN blocks: --json exits 0 (got $rc), one JSON object" \
+    '[ "$rc" = 0 ] && onejson arena'
+check "many indented DSN blocks: right under 1 s (${secs}0 ms)" fast $? $secs
+run arena
+holds "many indented DSN blocks: filter exits 0 (got $rc), our fields inserted" \
+    '[ "$rc" = 0 ] && tagged arena'
 
 gen cr <<'PY'
 import sys
 sys.stdout.write("From: a@b.example\r" + "X-Pad: yes\r" * 200000 + "Subject: x\r\rbody\r")
 PY
-set -- $(run cr); is "$1" 0 "200,000 CR-only header lines: filter exits 0"
-check "200,000 CR-only header lines: under 1 s (${2}0 ms)" fast $1 $2
-check "200,000 CR-only header lines: byte-exact apart from our fields" \
-    python3 "$srcdir/tests/bytecheck.py" filter "$T/cr.eml" "$T/cr.out"
+run cr
+holds "200,000 CR-only header lines: filter exits 0 (got $rc), byte-exact apart from our fields" \
+    '[ "$rc" = 0 ] && tagged cr'
+check "200,000 CR-only header lines: right under 1 s (${secs}0 ms)" fast $? $secs
 
 gen style <<'PY'
 import os, sys
 sys.stdout.write(os.environ["head"] + "\n--B\nContent-Type: text/html\n\n" + "<style>" * 250000 + "\n--B--\n")
 PY
-set -- $(run style --json); is "$1" 0 "250,000 unclosed <style> tags: --json exits 0"
-check "250,000 unclosed <style> tags: under 1 s (${2}0 ms)" fast $1 $2
+run style --json
+holds "250,000 unclosed <style> tags: --json exits 0 (got $rc), one JSON object" \
+    '[ "$rc" = 0 ] && onejson style'
+check "250,000 unclosed <style> tags: right under 1 s (${secs}0 ms)" fast $? $secs
 
 gen padding <<'PY'
 import sys
@@ -86,10 +98,10 @@ sys.stdout.write("From: MAILER-DAEMON@mx.remote.example\nTo: alice@northwind.exa
     "Reporting-MTA: dns; mx.remote.example\n\nFinal-Recipient: rfc822; bob@remote.example\n"
     "Action: failed\nStatus: 5.1.1\n\n--B\nContent-Type: message/rfc822\n\n" + orig + "\n--B--\n")
 PY
-set -- $(run padding --json)
-is "$(json padding "'BS_ORIG_PHARMA' in [t['name'] for t in d['tests']]")" True \
-    "an original padded past 1 MB still shows its spam to the rules"
-check "padded original: under 1 s (${2}0 ms)" fast $1 $2
+run padding --json
+is "$rc $(json padding "'BS_ORIG_PHARMA' in [t['name'] for t in d['tests']]")" "0 True" \
+    "an original padded past 1 MB still shows its spam to the rules (--json exits 0)"
+check "padded original: right under 1 s (${secs}0 ms)" fast $? $secs
 
 gen own <<'PY'
 import sys
@@ -97,8 +109,14 @@ rcpts = ", ".join("user%d@northwind.example" % i for i in range(600))
 sys.stdout.write("From: MAILER-DAEMON@mx.remote.example\nTo: " + rcpts + "\nCc: " + rcpts +
     "\nSubject: failure notice\n\n" + "".join("failed x%d@remote.example\n" % i for i in range(50000)))
 PY
-set -- $(run own --test); check "long To/Cc and 50,000 'failed' lines: --test answers 0 or 1 (got $1)" [ "$1" -le 1 ]
-check "long To/Cc and 50,000 'failed' lines: under 1 s (${2}0 ms)" fast $1 $2
+run own --test
+mv "$T/own.out" "$T/own.test"
+trc=$rc tsecs=$secs
+run own
+case $(status "$T/own.out") in Yes) want=0 ;; No) want=1 ;; *) want="a verdict" ;; esac
+check "long To/Cc and 50,000 'failed' lines: --test exits as filter mode says ($want; got $trc)" \
+    sh -c "[ '$trc' = '$want' ] && ! [ -s '$T/own.test' ]"
+check "long To/Cc and 50,000 'failed' lines: right under 1 s (${tsecs}0 ms)" fast $? $tsecs
 
 gen quoted <<'PY'
 import sys
@@ -110,9 +128,9 @@ sys.stdout.write("From: MAILER-DAEMON@mx.remote.example\nTo: alice@northwind.exa
     "Subject: x\n\nReporting-MTA: dns; fake.example\n\nFinal-Recipient: rfc822; planted@fake.example\n"
     "Action: delivered\nStatus: 2.0.0\n")
 PY
-run quoted --json > /dev/null
-is "$(json quoted "','.join(r['address'] for r in d['recipients'])")" "bob@remote.example" \
-    "DSN fields inside the quoted original are not the bounce's"
+run quoted --json
+is "$rc $(json quoted "','.join(r['address'] for r in d['recipients'])")" "0 bob@remote.example" \
+    "DSN fields inside the quoted original are not the bounce's (--json exits 0)"
 
 # Bounded matching (backscatter-rules(5)): each rule may do a bounded
 # amount of work on a message, so no pattern can spend the time of the
@@ -155,14 +173,16 @@ is "$1" 0 "a user rule on a 300 KB word: --deliver answers 0" ||
 check "a user rule on a 300 KB word: --deliver under 1 s (${2}0 ms)" fast $1 $2
 is "$(find "$U/Maildir" -path '*/new/*' -type f | wc -l | tr -d ' ')" 1 \
     "a user rule on a 300 KB word: the message is stored"
-set -- $(run longword --config "$T/user.conf" --json)
+run longword --config "$T/user.conf" --json
+set -- $rc $secs
 check "a user rule on a 300 KB word: --json under 1 s (${2}0 ms)" fast $1 $2
 is "$(json longword "d['evidence']['regex_cut_short']")" \
     "[{'rule': 'BS_USER_WORD_NUMBER', 'limit': 'work'}]" \
     "a user rule on a 300 KB word: cut short by its bound on work, and said so"
 is "$(json longword "[t.get('cut_short') for t in d['tests'] if t['name'] == 'BS_USER_WORD_NUMBER']")" \
     "[True]" "a user rule on a 300 KB word: left open, it counts (score 1.0 > 0)"
-run longword --config "$T/user.conf" --explain > /dev/null
+run longword --config "$T/user.conf" --explain
+is "$rc" 0 "a user rule on a 300 KB word: --explain exits 0"
 check "a user rule on a 300 KB word: --explain names the rule and the limit" \
     grep -q '^    BS_USER_WORD_NUMBER: the work limit$' "$T/longword.out"
 
@@ -182,7 +202,8 @@ sys.stdout.write(os.environ["head"] + "\n--B\nContent-Type: text/plain\n\nundeli
     "--B\nContent-Type: message/rfc822\n\n" + os.environ["original"] + "\n" +
     os.environ["spam"] + "viagra " * int(sys.argv[2]) + "\n--B--\n")
 PY
-	set -- $(run "spam-$n" --json)
+	run "spam-$n" --json
+	set -- $rc $secs
 	is "$1" 0 "spam padded with $n words: --json exits 0"
 	check "spam padded with $n words: under 1 s (${2}0 ms)" fast $1 $2
 done
@@ -197,10 +218,11 @@ is "$(json spam-40000 "set(t['name'] for t in d['tests']) >= {'BS_ORIG_419', 'BS
 is "$(json spam-40000 "[c['rule'] for c in d['evidence']['regex_cut_short']]")" "['__PHARMA_BODY']" \
     "padded: the pattern the padding makes slow is cut short, and said so"
 
-# A writer slower than the watchdog: the message must come out whole.
+# A writer slower than the watchdog: the message must come out whole, tagged.
 ( printf 'From: a@b.example\nSubject: slow\n\nfirst half\n'; sleep 9; printf 'second half\n' ) |
     bs > "$T/slow.out"
-is "$?" 0 "a writer slower than the watchdog: filter exits 0"
-check "a writer slower than the watchdog: the whole message comes out" \
-    grep -q '^second half$' "$T/slow.out"
+rc=$?
+printf 'From: a@b.example\nSubject: slow\n\nfirst half\nsecond half\n' > "$T/slow.eml"
+holds "a writer slower than the watchdog: filter exits 0 (got $rc), the whole message tagged" \
+    '[ "$rc" = 0 ] && tagged slow'
 done_testing

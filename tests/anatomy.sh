@@ -4,7 +4,8 @@
 # tests/data/anatomy/NAME.eml is a message; NAME.want lists what must be
 # read from it, one "key<TAB>value" a line: key is a path into the JSON
 # object (recipients.0.address, original.received.# for a count, and
-# recipients.*.address for "one of them"); null for absent. A third column
+# recipients.*.address for "one of them"); null for a JSON null, (missing)
+# for a key the object does not have. A third column
 # "TODO why" marks a known bug. A "file<TAB>PATH" line names another message
 # (relative to the source tree). Lines starting with # are comments.
 # Also checks tests/data/mta/ against its LABELS.tsv when present.

@@ -30,11 +30,19 @@ make reversed prvs=alice=07904e8917@northwind.example alice@northwind.example
 make subaddr alice+prvs=07904e8917@northwind.example alice@northwind.example
 make rp-only alice@northwind.example "$tag"
 
-# verdict NAME CONF [ENV...]: "score tests" from --json
+# verdict NAME CONF [VAR=VALUE...]: from --json, "VERDICT BATV-RULES RESULT
+# SOURCE" (True or False, the BS_BATV_* rules that fired, the BATV
+# evidence's result and the address it read)
 verdict() {
 	name=$1 conf=$2; shift 2
-	env "$@" "$BACKSCATTER" --config "$conf" --json < "$T/$name.eml" |
-	    python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["backscatter"], ",".join(t["name"] for t in j["tests"] if t["name"].startswith("BS_BATV")), j["evidence"]["batv"] and j["evidence"]["batv"]["result"], j["evidence"]["batv"] and j["evidence"]["batv"]["source"])'
+	(
+		[ $# -gt 0 ] && export "$@"
+		bs_json '" ".join(str(x) for x in (j["backscatter"],
+		    ",".join(t["name"] for t in j["tests"] if t["name"].startswith("BS_BATV")),
+		    j["evidence"]["batv"] and j["evidence"]["batv"]["result"],
+		    j["evidence"]["batv"] and j["evidence"]["batv"]["source"]))' \
+		    "$T/$name.eml" --config "$conf"
+	)
 }
 
 is "$(verdict valid "$T/conf")" "False BS_BATV_VALID valid Delivered-To" \
@@ -60,9 +68,9 @@ is "$(verdict valid "$T/conf" BACKSCATTER_NOW=$((1709294400 + 9 * 86400)))" \
     "nine days on the tag has expired (a little evidence, not enough alone)"
 
 # the envelope recipient, from the option and the environment
-out=$("$BACKSCATTER" --config "$T/conf" --recipient "$tag" --json < "$T/plain.eml" |
-    python3 -c 'import json,sys; b=json.load(sys.stdin)["evidence"]["batv"]; print(b["result"], b["source"])')
-is "$out" "valid --recipient" "--recipient carries the tag"
+is "$(bs_json 'j["evidence"]["batv"]["result"] + " " + j["evidence"]["batv"]["source"]' \
+    "$T/plain.eml" --config "$T/conf" --recipient "$tag")" \
+    "valid --recipient" "--recipient carries the tag"
 for var in RECIPIENT ORIG_RECIPIENT ORIGINAL_RECIPIENT; do
 	is "$(verdict plain "$T/conf" $var="$tag")" \
 	    "False BS_BATV_VALID valid $var" "\$$var carries the tag"
@@ -72,29 +80,31 @@ is "$(verdict xot "$T/conf")" "False BS_BATV_VALID valid X-Original-To" \
     "X-Original-To carries the tag"
 
 # the report
-"$BACKSCATTER" --config "$T/conf" --explain < "$T/forged.eml" > "$T/explain"
-check "--explain shows the BATV result" grep -q '^  BATV: bad' "$T/explain"
-check "--explain says why" grep -q "the tag's hash is not ours" "$T/explain"
-check "--explain names the address" \
-    grep -q 'address: prvs=07904e8918=alice@northwind.example' "$T/explain"
+bs_run "$T/forged.eml" --config "$T/conf" --explain
+holds "--explain shows the BATV result" \
+    '[ "$rc" = 0 ] && grep -q "^  BATV: bad" "$T/stdout"'
+holds "--explain says why" \
+    '[ "$rc" = 0 ] && grep -q "the tag.s hash is not ours" "$T/stdout"'
+holds "--explain names the address" \
+    '[ "$rc" = 0 ] && grep -q "address: prvs=07904e8918=alice@northwind.example" "$T/stdout"'
 
 # a plain message runs no BATV at all, configured or not
 printf 'From: o@oscar.example\nTo: %s\nSubject: hi\n\nhello\n' "$tag" > "$T/msg.eml"
-is "$("$BACKSCATTER" --config "$T/conf" --json < "$T/msg.eml" |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["evidence"])')" \
-    "None" "a plain message gathers no evidence"
+is "$(bs_json 'j["kind"], j["evidence"]' "$T/msg.eml" --config "$T/conf")" \
+    "('none', None)" "a plain message gathers no evidence"
 
 # the secret file must not be world-readable
 chmod 644 "$T/key0.secret"
-"$BACKSCATTER" --config "$T/conf" --lint > /dev/null 2> "$T/err"
-is "$?" 78 "--lint: a world-readable secret is a configuration error"
-check "... with file:line" grep -q "conf:1: .*readable by everyone" "$T/err"
-"$BACKSCATTER" --config "$T/conf" --json < "$T/forged.eml" 2> "$T/err" |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["evidence"]["batv"])' > "$T/got"
-is "$(cat "$T/got")" None "with that config the key is left out: no tag is judged with it"
-check "... and it says so" grep -q "conf:1: .*readable by everyone" "$T/err"
+bs_run - --config "$T/conf" --lint < /dev/null
+is_rc 78 "--lint: a world-readable secret is a configuration error"
+check "... with file:line" grep -q "conf:1: .*readable by everyone" "$T/stderr"
+bs_run "$T/forged.eml" --config "$T/conf" --json
+is "$rc:$(python3 -c 'import json,sys; print(json.load(sys.stdin)["evidence"]["batv"])' < "$T/stdout")" \
+    "0:None" "with that config the key is left out: --json 0, no tag judged with it"
+check "... and it says so" grep -q "conf:1: .*readable by everyone" "$T/stderr"
 chmod 600 "$T/key0.secret"
-"$BACKSCATTER" --config "$T/conf" --lint > /dev/null 2>&1
-is "$?" 0 "--lint: clean once private"
+bs_run - --config "$T/conf" --lint < /dev/null
+is "$rc:$(cat "$T/stdout" "$T/stderr" | sed 's/ [0-9][0-9]* / N /')" \
+    "0:backscatter: configuration and N rules are clean" "--lint: clean once private"
 
 done_testing

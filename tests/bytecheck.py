@@ -8,7 +8,8 @@
     bytecheck.py same INPUT OUTPUT     the input unchanged (oversize, errors)
 
 Exit 0 when it holds; 1 with a reason on stderr otherwise. Used by
-tests/hostile.sh and tests/regress.sh.
+tests/hostile.sh, regress.sh, adversarial.sh, faults-filter.sh and
+deliver.sh.
 """
 import re
 import sys

@@ -19,8 +19,11 @@ shared=$srcdir/../shared
 [ -d "$shared/corpus/sisimai" ] && [ -x "$shared/tools/corpus-check" ] ||
     skip_all "no Sisimai corpus at $shared/corpus/sisimai"
 
-"$shared/tools/corpus-check" -v -j 2 "$BACKSCATTER" > "$T/check" 2>&1
-is "$?" 0 "corpus-check runs"
+# corpus-check runs the binary on each sample; its health figure is the
+# share that exit 0 with one JSON object. It exits 0 whenever it could
+# run, whatever the figures: only its failing is an assertion of its own.
+"$shared/tools/corpus-check" -v -j 2 "$BACKSCATTER" > "$T/check" 2>&1 ||
+    { not_ok "corpus-check runs"; sed 's/^/# /' "$T/check"; done_testing; }
 figures=$(grep '^corpus-check: ' "$T/check")
 diag "${figures#corpus-check: }"
 grep -v '^corpus-check: ' "$T/check" | head -40 | sed 's/^/  miss: /' |

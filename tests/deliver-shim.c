@@ -8,7 +8,7 @@
  *			(write/fsync/ftruncate: the descriptor's path;
  *			rename: the old path)
  *	FAULT_NTH	fail from the n-th matching call on (default 1)
- *	FAULT_ERRNO	the errno to fail with (default ENOSPC)
+ *	FAULT_ERRNO	the errno to fail with, as a number (default ENOSPC)
  *	FAULT_SLEEP	instead of failing, sleep this many seconds first
  *			(to kill the process at that point)
  *

@@ -18,14 +18,15 @@ printf '%s\nmy_dkim_key northwind.example test2025 %s\n' "$base" "$d/test2025.pe
 printf '%s\nmy_dkim_key northwind.example other %s\n' "$base" "$d/test2025.txt" > "$T/conf-sel"
 printf '%s\n' "$base" > "$T/conf-none"
 
-# result NAME CONF: "verdict dkim-result BS_DKIM_* rules"
+# result NAME CONF: from --json, "VERDICT DKIM-RESULT BS_DKIM-RULES"
+# (backscatter or ok, the DKIM evidence's result, the BS_DKIM_* rules that
+# fired, comma-separated)
 result() {
-	bs --config "$2" --json < "$d/bounce-$1.eml" | python3 -c '
-import json, sys
-j = json.load(sys.stdin)
-k = j["evidence"]["dkim"]
-print("backscatter" if j["backscatter"] else "ok", k and k["result"],
-      ",".join(t["name"] for t in j["tests"] if t["name"].startswith("BS_DKIM")))'
+	bs_json '" ".join(str(x) for x in (
+	    "backscatter" if j["backscatter"] else "ok",
+	    j["evidence"]["dkim"] and j["evidence"]["dkim"]["result"],
+	    ",".join(t["name"] for t in j["tests"] if t["name"].startswith("BS_DKIM"))))' \
+	    "$d/bounce-$1.eml" --config "$2"
 }
 
 is "$(result signed "$T/conf-none")" "backscatter None " \
@@ -45,9 +46,11 @@ is "$(result headers-only "$T/conf")" "backscatter headers-pass BS_DKIM_HEADERS_
 is "$(result signed "$T/conf-sel")" "backscatter inconclusive " \
     "our d= with a selector we have no key for: inconclusive"
 
-bs --config "$T/conf" --explain < "$d/bounce-other-key.eml" > "$T/explain"
-check "--explain shows the DKIM result" grep -q '^  our DKIM signature: forged' "$T/explain"
-check "--explain names the signature" grep -q 'signature: d=northwind.example s=test2025' "$T/explain"
+bs_run "$d/bounce-other-key.eml" --config "$T/conf" --explain
+holds "--explain shows the DKIM result" \
+    '[ "$rc" = 0 ] && grep -q "^  our DKIM signature: forged" "$T/stdout"'
+holds "--explain names the signature" \
+    '[ "$rc" = 0 ] && grep -q "signature: d=northwind.example s=test2025" "$T/stdout"'
 
 # no DNS: the key record is nowhere but in the config (the test domain
 # does not exist); a resolver that cannot answer changes nothing
@@ -56,21 +59,29 @@ is "$(export RES_OPTIONS='attempts:1 timeout:1' LOCALDOMAIN=invalid; result sign
 
 # bad key files are configuration errors with file:line
 printf 'my_dkim_key northwind.example test2025 %s\n' "$T/missing.txt" > "$T/conf-bad"
-bs --config "$T/conf-bad" --lint > /dev/null 2> "$T/err"
-is "$?" 78 "a missing key file: --lint 78"
-check "... with file:line" grep -q "conf-bad:1: " "$T/err"
+bs_run - --config "$T/conf-bad" --lint < /dev/null
+is_rc 78 "a missing key file: --lint 78"
+check "... with file:line" grep -q "conf-bad:1: " "$T/stderr"
 printf 'v=DKIM1; k=rsa;\n' > "$T/nokey.txt"
 printf 'my_dkim_key northwind.example test2025 %s\n' "$T/nokey.txt" > "$T/conf-bad"
-bs --config "$T/conf-bad" --lint > /dev/null 2> "$T/err"
-check "a key file without p= is an error" grep -q "no public key" "$T/err"
+bs_run - --config "$T/conf-bad" --lint < /dev/null
+holds "a key file without p= is an error: --lint 78 (got $rc), says why" \
+    '[ "$rc" = 78 ] && grep -q "conf-bad:1: .*no public key" "$T/stderr"'
 
 # a plain message never loads the DKIM library
 printf 'From: o@oscar.example\nTo: alice@northwind.example\nSubject: hi\n\nhello\n' > "$T/plain.eml"
 if command -v strace > /dev/null 2>&1; then
-	strace -f -e trace=openat -o "$T/trace" "$BACKSCATTER" --config "$T/conf" < "$T/plain.eml" > /dev/null
-	check "plain message: libopendkim not opened" sh -c "! grep -q libopendkim '$T/trace'"
-	strace -f -e trace=openat -o "$T/trace" "$BACKSCATTER" --config "$T/conf" < "$d/bounce-signed.eml" > /dev/null
-	check "our signed bounce: libopendkim opened" grep -q libopendkim "$T/trace"
+	# (and each still answers: a program that never ran opens nothing)
+	strace -f -e trace=openat -o "$T/trace" "$BACKSCATTER" --config "$T/conf" \
+	    < "$T/plain.eml" > "$T/out"
+	rc=$?
+	holds "plain message: libopendkim not opened (exit $rc, tagged No)" \
+	    '[ "$rc" = 0 ] && [ "$(status "$T/out")" = No ] && ! grep -q libopendkim "$T/trace"'
+	strace -f -e trace=openat -o "$T/trace" "$BACKSCATTER" --config "$T/conf" \
+	    < "$d/bounce-signed.eml" > "$T/out"
+	rc=$?
+	holds "our signed bounce: libopendkim opened (exit $rc, tagged No)" \
+	    '[ "$rc" = 0 ] && [ "$(status "$T/out")" = No ] && grep -q libopendkim "$T/trace"'
 fi
 
 done_testing

@@ -11,8 +11,8 @@ bounce=$srcdir/examples/bounce-backscatter.eml
 # code NAME WANT ARGS...: exit status of the binary on $plain
 code() {
 	name=$1 want=$2; shift 2
-	bs "$@" < "$plain" > "$T/out" 2> "$T/err"
-	is "$?" "$want" "$name"
+	bs_run "$plain" "$@"
+	is_rc "$want" "$name"
 }
 
 code "bad option: 64" 64 --no-such-option
@@ -22,43 +22,51 @@ code "--required without its value: 64" 64 --required
 code "--deliver with a bad option: 75" 75 --deliver "$T/Maildir" --no-such-option
 code "bad option before --deliver: 75" 75 --no-such-option --deliver "$T/Maildir"
 code "--deliver without its Maildir: 75" 75 --deliver
-code "--version: 0" 0 --version
-grep -q '^backscatter [0-9]' "$T/out" && ok "--version prints the version" ||
-    not_ok "--version prints the version"
-code "--help: 0" 0 --help
-grep -q -- '--test' "$T/out" && ok "--help prints the usage on stdout" ||
-    not_ok "--help prints the usage on stdout"
-code "--test on a plain message: 1 (not backscatter)" 1 --test
-[ -s "$T/out" ] && not_ok "--test prints nothing" || ok "--test prints nothing"
+bs_run "$plain" --version
+is "$rc:$(head -n 1 "$T/stdout" | grep -c '^backscatter [0-9]')" 0:1 \
+    "--version: 0, the version on stdout"
+bs_run "$plain" --help
+is "$rc:$(grep -c '^usage: backscatter .*' "$T/stdout"):$(grep -c -- '--test' "$T/stdout")" \
+    0:1:1 "--help: 0, the usage on stdout"
+# --test and filter mode agree: exit 1 and No, exit 0 and Yes
+is "$(bs_verdict "$plain")" "not backscatter" \
+    "--test on a plain message: 1, nothing printed (filter mode: No)"
 # the README's examples, with no configuration at all
-bs --test < "$srcdir/examples/bounce-legit.eml" > /dev/null 2>&1
-is "$?" 1 "--test on examples/bounce-legit.eml: 1 (not backscatter)"
-bs --test < "$bounce" > /dev/null 2>&1
-is "$?" 0 "--test on examples/bounce-backscatter.eml: 0 (backscatter)"
-code "--explain: 0" 0 --explain
-grep -q 'none' "$T/out" && ok "--explain names the kind" ||
-    not_ok "--explain names the kind"
-code "filter mode: 0" 0
+is "$(bs_verdict "$srcdir/examples/bounce-legit.eml")" "not backscatter" \
+    "--test on examples/bounce-legit.eml: 1 (not backscatter)"
+is "$(bs_verdict "$bounce")" "backscatter" \
+    "--test on examples/bounce-backscatter.eml: 0 (backscatter)"
+bs_run "$plain" --explain
+is "$rc:$(grep -c '^Kind: *none$' "$T/stdout")" 0:1 "--explain: 0, names the kind"
+bs_run "$plain"
+is "$rc:$(status "$T/stdout")" 0:No "filter mode: 0, the message tagged No"
 
 # --json: one JSON object, for a plain message and for a bounce
 for m in "$plain" "$bounce"; do
-	bs --json < "$m" > "$T/out"
-	is "$?" 0 "--json on $(basename "$m"): 0"
-	if python3 -c '
-import json, sys
-s = open(sys.argv[1]).read()
-o, end = json.JSONDecoder().raw_decode(s)
-sys.exit(0 if isinstance(o, dict) and s[end:].strip() == "" and "kind" in o else 1)' "$T/out"; then
-		ok "--json on $(basename "$m"): one JSON object"
-	else
-		not_ok "--json on $(basename "$m"): one JSON object"
-	fi
+	is "$(bs_json 'j["kind"]' "$m")" "$(case $m in "$plain") echo none;; *) echo bounce;; esac)" \
+	    "--json on $(basename "$m"): 0, one JSON object with its kind"
 done
 
 # Every mode reads stdin to the end, even when it answers early (a writer
-# that gets EPIPE would make the MTA defer or bounce).
+# that gets EPIPE would make the MTA defer or bounce), and still answers.
+# drained NAME ANSWER ARGS...: ANSWER is what the run must end with
+# (answered below)
+answered() {
+	case $1 in
+	exit:*)	[ "$rc" = "${1#exit:}" ] ;;
+	test)	[ "$rc" = 1 ] && ! [ -s "$T/drain.out" ] ;;
+	json)	[ "$rc" = 0 ] && grep -q '^{"kind":"none"' "$T/drain.out" ;;
+	explain) [ "$rc" = 0 ] && grep -q '^Kind: *none$' "$T/drain.out" ;;
+	filter)	[ "$rc" = 0 ] && [ "$(status "$T/drain.out")" = No ] ;;
+	deliver) if [ "$(id -u)" = 0 ]; then
+			[ "$rc" = 75 ]	# refused as root (tests/deliver.sh)
+		else
+			[ "$rc" = 0 ] && [ -n "$(ls "$T/Maildir/new")" ]
+		fi ;;
+	esac
+}
 drained() {
-	name=$1; shift
+	name=$1 answer=$2; shift 2
 	if [ -n "$VALGRIND" ]; then
 		todo=$TODO TODO=
 		ok "$name reads stdin to the end # SKIP valgrind drains stdin itself"
@@ -69,28 +77,33 @@ drained() {
 	(python3 -c '
 import sys
 sys.stdout.buffer.write(b"From: a@b\nSubject: big\n\n" + (b"x" * 79 + b"\n") * 50000)
-sys.stdout.flush()' 2>/dev/null && : > "$T/wrote") | bs "$@" > /dev/null 2>&1
-	[ -f "$T/wrote" ] && ok "$name reads stdin to the end" ||
-	    not_ok "$name reads stdin to the end"
+sys.stdout.flush()' 2>/dev/null && : > "$T/wrote") | bs "$@" > "$T/drain.out" 2>&1
+	rc=$?
+	if [ -f "$T/wrote" ] && answered "$answer"; then
+		ok "$name reads stdin to the end ($answer)"
+	else
+		not_ok "$name reads stdin to the end ($answer)"
+		diag "  exit $rc$([ -f "$T/wrote" ] || echo ', the writer failed')"
+	fi
 }
-drained "bad option" --no-such-option
-drained "--deliver with a bad option" --deliver "$T/Maildir" --no-such-option
-drained "--test" --test
-drained "--json" --json
-drained "--explain" --explain
-drained "filter mode"
-drained "--deliver" --deliver "$T/Maildir"
+drained "bad option" exit:64 --no-such-option
+drained "--deliver with a bad option" exit:75 --deliver "$T/Maildir" --no-such-option
+drained "--test" test --test
+drained "--json" json --json
+drained "--explain" explain --explain
+drained "filter mode" filter
+drained "--deliver" deliver --deliver "$T/Maildir"
 
 # --required takes what required_score takes: a finite number in range.
 # Anything else is a configuration error: reported, and the run goes on
 # with the default (tests/goes-on.sh has the other errors).
 for v in nan 1e300 abc "5 6"; do
 	printf 'From: a@b\nSubject: x\n\nhi\n' > "$T/req.eml"
-	bs --test --required "$v" < "$T/req.eml" 2> "$T/err"
-	is "$?" 1 "--test --required '$v': 1, judged with the default score"
-	check "... saying the value is refused" grep -q -- '--required: required_score' "$T/err"
-	bs --required "$v" < "$T/req.eml" > "$T/req.out" 2> /dev/null
-	is "$?:$(sed -n 's/^X-Backscatter-Status: .*\(required=[0-9.]*\).*/\1/p' "$T/req.out")" \
+	bs_run "$T/req.eml" --test --required "$v"
+	is_rc 1 "--test --required '$v': 1, judged with the default score"
+	check "... saying the value is refused" grep -q -- '--required: required_score' "$T/stderr"
+	bs_run "$T/req.eml" --required "$v"
+	is "$rc:$(sed -n 's/^X-Backscatter-Status: .*\(required=[0-9.]*\).*/\1/p' "$T/stdout")" \
 	    "0:required=5.0" "filter --required '$v': tagged with required=5.0, 0"
 done
 done_testing

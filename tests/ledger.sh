@@ -15,32 +15,31 @@ printf 'my_domain northwind.example\nsent_ledger %s\n' "$db" > "$T/conf"
 printf 'my_domain northwind.example\nsent_ledger %s\nsent_ledger_complete yes\n' \
     "$db" > "$T/conf-complete"
 
-# tests NAME [CONF]: the fired tests of --json, comma-separated
+# tests NAME [CONF]: the verdict and the fired tests of --json
+# ("backscatter" or "ok", then the tests comma-separated)
 tests() {
-	bs --config "${2:-$T/conf}" --json < "$1" | python3 -c '
-import json, sys
-j = json.load(sys.stdin)
-print(("backscatter " if j["backscatter"] else "ok ") +
-      ",".join(t["name"] for t in j["tests"]))'
+	bs_json '("backscatter " if j["backscatter"] else "ok ") +
+	    ",".join(t["name"] for t in j["tests"])' "$1" --config "${2:-$T/conf}"
 }
 
-is "$(tests "$d/bounce.eml")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM" \
+got=$(tests "$d/bounce.eml")
+is "$got" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM" \
     "before: the bounce has only unverified claims"
-check "no ledger file is made by reading" test ! -e "$db"
+holds "no ledger file is made by reading" \
+    '[ "$got" = "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM" ] && ! [ -e "$db" ]'
 
-bs --config "$T/conf" --record-sent < "$d/sent-ours.eml" 2> "$T/err"
-is "$?" 0 "--record-sent: 0"
-check "--record-sent made the ledger, private" \
-    sh -c "test -f '$db' && test \$(stat -c %a '$db') = 600"
+bs_run "$d/sent-ours.eml" --config "$T/conf" --record-sent
+is "$rc:$(stat -c %a "$db" 2>/dev/null):$(cat "$T/stdout" "$T/stderr")" "0:600:" \
+    "--record-sent: 0, silent, the ledger made private"
 is "$(tests "$d/bounce.eml")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" \
     "the original's Message-ID is in the ledger: legitimate"
-bs --config "$T/conf" --explain < "$d/bounce.eml" > "$T/explain"
-check "--explain shows the ledger" grep -q "sent by us: yes: the original's Message-ID" "$T/explain"
-bs --config "$T/conf" --json < "$d/bounce.eml" | python3 -c '
-import json, sys
-l = json.load(sys.stdin)["evidence"]["sent_ledger"]
-sys.exit(0 if l["original_sent"] and l["found"] == "20250318034705.77aa@northwind.example" else 1)'
-is "$?" 0 "--json shows it, Message-ID normalised (domain in lower case)"
+bs_run "$d/bounce.eml" --config "$T/conf" --explain
+holds "--explain shows the ledger" \
+    '[ "$rc" = 0 ] && grep -q "sent by us: yes: the original'"'"'s Message-ID" "$T/stdout"'
+is "$(bs_json 'j["evidence"]["sent_ledger"]["original_sent"], j["evidence"]["sent_ledger"]["found"]' \
+    "$d/bounce.eml" --config "$T/conf")" \
+    "(True, '20250318034705.77aa@northwind.example')" \
+    "--json shows it, Message-ID normalised (domain in lower case)"
 
 is "$(tests "$d/bounce-unknown-id.eml")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM" \
     "an unknown Message-ID at our domain, ledger not complete: no ledger evidence"
@@ -63,24 +62,28 @@ printf 'my_domain northwind.example\nmy_relay smtp.northwind.example 192.0.2.25\
     "$T/state/copied.db" > "$T/conf-relay"
 printf 'From: alice@northwind.example\nTo: list@lists.example\nSubject: hello list\nMessage-ID: <000d01db97a3$4f2e1c80$6a8b5c90$@northwind.example>\n\nhi\n' |
     bs --config "$T/conf-relay" --record-sent
-case $(tests "$srcdir/examples/bounce-backscatter.eml" "$T/conf-relay") in
-backscatter*BS_SENT_LEDGER*|ok*) not_ok "a copied Message-ID in the ledger does not rescue a stranger's spam" ;;
-backscatter*) ok "a copied Message-ID in the ledger does not rescue a stranger's spam" ;;
-*) not_ok "a copied Message-ID in the ledger does not rescue a stranger's spam" ;;
-esac
+rc=$?
+# found in the ledger, and still backscatter without BS_SENT_LEDGER
+is "$rc $(bs_json 'j["backscatter"], j["evidence"]["sent_ledger"]["original_sent"],
+    "BS_SENT_LEDGER" in [t["name"] for t in j["tests"]]' \
+    "$srcdir/examples/bounce-backscatter.eml" --config "$T/conf-relay")" \
+    "0 (True, True, False)" \
+    "a copied Message-ID in the ledger does not rescue a stranger's spam"
 
 # --record-sent never stands in the way of sending
-bs --config "$T/conf" --record-sent < "$d/no-message-id.eml" 2> "$T/err"
-is "$?" 0 "no Message-ID: still 0"
-check "... and says so" grep -q "no Message-ID" "$T/err"
+# (each says why on stderr, and nothing on stdout)
+# refused WHY: $rc is 0, stdout empty, stderr has WHY
+refused() { [ "$rc" = 0 ] && ! [ -s "$T/stdout" ] && grep -q -- "$1" "$T/stderr"; }
+bs_run "$d/no-message-id.eml" --config "$T/conf" --record-sent
+check "no Message-ID: still 0, and says so" refused "no Message-ID; nothing recorded"
 printf 'sent_ledger /proc/no/such/dir/sent.db\n' > "$T/conf-bad"
-bs --config "$T/conf-bad" --record-sent < "$d/sent-ours.eml" 2> /dev/null
-is "$?" 0 "unwritable ledger: still 0"
+bs_run "$d/sent-ours.eml" --config "$T/conf-bad" --record-sent
+check "unwritable ledger: still 0, and says so" refused "/proc/no/such/dir/sent.db: "
 printf 'no_such_directive 1\nsent_ledger %s\n' "$db" > "$T/conf-typo"
-bs --config "$T/conf-typo" --record-sent < "$d/sent-ours.eml" 2> /dev/null
-is "$?" 0 "a config error: still 0"
-bs --config "$T/conf" --record-sent --no-such-option < "$d/sent-ours.eml" 2> /dev/null
-is "$?" 0 "a bad option: still 0"
+bs_run "$d/sent-ours.eml" --config "$T/conf-typo" --record-sent
+check "a config error: still 0, and says so" refused "conf-typo:1: unknown directive"
+bs_run "$d/sent-ours.eml" --config "$T/conf" --record-sent --no-such-option
+check "a bad option: still 0, and says so" refused "^usage: backscatter"
 
 # expiry: 200 days later the entries are too old (default 180 days)
 is "$(BACKSCATTER_NOW=$(( $(date +%s) + 200 * 86400 )) tests "$d/bounce.eml")" \
@@ -98,15 +101,14 @@ for i in 1 2 3; do
 done
 printf 'From: a@b\nSubject: none\n\nno id\n' > "$sent/cur/1004.host:2,S"
 printf 'sent_ledger %s\n' "$T/learn.db" > "$T/conf-learn"
-out=$(bs --config "$T/conf-learn" --learn-sent "$sent")
-is "$?" 0 "--learn-sent a Maildir: 0"
-is "$out" "$sent: 4 new messages, 3 Message-IDs recorded" "... read 4, recorded 3"
-out=$(bs --config "$T/conf-learn" --learn-sent "$sent")
-is "$out" "$sent: 0 new messages, 0 Message-IDs recorded" "again: nothing new to read"
+# learn PATH...: "exit status: what --learn-sent printed"
+learn() { bs_run - --config "$T/conf-learn" --learn-sent "$@" < /dev/null; echo "$rc: $(cat "$T/stdout")"; }
+is "$(learn "$sent")" "0: $sent: 4 new messages, 3 Message-IDs recorded" \
+    "--learn-sent a Maildir: 0, read 4, recorded 3"
+is "$(learn "$sent")" "0: $sent: 0 new messages, 0 Message-IDs recorded" "again: nothing new to read"
 sleep 1
 printf 'Message-ID: <learn-5@northwind.example>\n\nb\n' > "$sent/new/1005.host"
-out=$(bs --config "$T/conf-learn" --learn-sent "$sent")
-is "$out" "$sent: 1 new messages, 1 Message-IDs recorded" "a new one: only it is read"
+is "$(learn "$sent")" "0: $sent: 1 new messages, 1 Message-IDs recorded" "a new one: only it is read"
 sed 's/20250318034705.77aa/learn-5/' "$d/bounce.eml" > "$T/b5.eml"
 printf 'my_domain northwind.example\nsent_ledger %s\n' "$T/learn.db" >> "$T/conf-learn"
 is "$(tests "$T/b5.eml" "$T/conf-learn")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" \
@@ -117,30 +119,33 @@ mbox=$T/Sent.mbox
 for i in 1 2; do
 	printf 'From alice@northwind.example Mon Mar 10 07:58:00 2025\nMessage-ID: <mbox-%d@northwind.example>\n\nbody\nFrom here on, not a new message\n\n' "$i"
 done > "$mbox"
-is "$(bs --config "$T/conf-learn" --learn-sent "$mbox")" \
-    "$mbox: 2 new messages, 2 Message-IDs recorded" "--learn-sent an mbox"
+is "$(learn "$mbox")" "0: $mbox: 2 new messages, 2 Message-IDs recorded" "--learn-sent an mbox"
 printf 'From alice@northwind.example Mon Mar 10 08:00:00 2025\nMessage-ID: <mbox-3@northwind.example>\n\nx\n' >> "$mbox"
-is "$(bs --config "$T/conf-learn" --learn-sent "$mbox")" \
-    "$mbox: 1 new messages, 1 Message-IDs recorded" "appended: only the new message"
-bs --config "$T/conf-learn" --learn-sent "$T/nonexistent" > /dev/null 2>&1
-is "$?" 2 "--learn-sent a missing path: 2"
-bs --config "$T/conf-learn" --learn-sent > /dev/null 2>&1
-is "$?" 64 "--learn-sent without a path: 64"
+is "$(learn "$mbox")" "0: $mbox: 1 new messages, 1 Message-IDs recorded" "appended: only the new message"
+bs_run - --config "$T/conf-learn" --learn-sent "$T/nonexistent" < /dev/null
+is_rc 2 "--learn-sent a missing path: 2"
+bs_run - --config "$T/conf-learn" --learn-sent < /dev/null
+is_rc 64 "--learn-sent without a path: 64"
 
 # many writers and readers at once: nothing lost, nothing broken
+# (each writer exits 0; each reader finds the bounce legitimate: 1)
 i=0
 while [ $i -lt 40 ]; do
-	printf 'Message-ID: <burst-%d@northwind.example>\n\nx\n' $i |
-	    bs --config "$T/conf" --record-sent 2>> "$T/burst.err" &
-	bs --config "$T/conf" --test < "$d/bounce.eml" 2>> "$T/burst.err" &
+	{ printf 'Message-ID: <burst-%d@northwind.example>\n\nx\n' $i |
+	    bs --config "$T/conf" --record-sent 2>> "$T/burst.err"
+	  echo "writer $?" >> "$T/burst.rc"; } &
+	{ bs --config "$T/conf" --test < "$d/bounce.eml" 2>> "$T/burst.err"
+	  echo "reader $?" >> "$T/burst.rc"; } &
 	i=$((i + 1))
 done
 wait
-check "40 writers and 40 readers at once: no errors" test ! -s "$T/burst.err"
+is "$(sort "$T/burst.rc" | uniq -c | tr -s ' ' | tr '\n' ';')$(cat "$T/burst.err")" \
+    " 40 reader 1; 40 writer 0;" "40 writers and 40 readers at once: each answers, no errors"
 missing=0 i=0
 while [ $i -lt 40 ]; do
 	sed "s/20250318034705.77aa/burst-$i/" "$d/bounce.eml" > "$T/bb.eml"
-	bs --config "$T/conf" --json < "$T/bb.eml" | grep -q '"original_sent": *true' ||
+	bs_run "$T/bb.eml" --config "$T/conf" --json
+	[ "$rc" = 0 ] && grep -q '"original_sent":true' "$T/stdout" ||
 	    missing=$((missing + 1))
 	i=$((i + 1))
 done
