@@ -62,11 +62,13 @@ for doc in README backscatter.1; do
 	    "$doc: one configuration, one set-up, a filter and an execute script"
 	[ -n "$conf" ] && [ -n "$setup" ] || continue
 
-	# Dovecot's configuration: this test's mail location and log, then the
+	# Dovecot's configuration: this test's mail location, log and run
+	# directory (not the one of a Dovecot running here), then the
 	# document's lines
 	rm -rf "$T/lib" "$T/Maildir" "$T/sieve"
 	{ cat <<C
 ssl = no
+base_dir = $T/run
 log_path = /dev/stderr
 mail_location = maildir:$T/Maildir
 plugin {
