@@ -327,23 +327,24 @@ fi
 rm -f "$cfg/config"
 
 # the quick start installs every program make check runs: the build's,
-# the pages' commands (openssl, opendkim-genkey), the man pages' renderers
+# the tests' tools (time, pgrep, strace: not in a minimal Debian), the
+# pages' commands (openssl, opendkim-genkey), the man pages' renderers
 # and the real hosts the recipes are run in (Exim aside: Debian installs
 # it only instead of Postfix)
 quick=$(blocks_with '^apt-get update && ' README)
 bad=
 for pkg in build-essential autoconf automake pkg-config libpcre2-dev libsieve2-dev \
-    liblmdb-dev nettle-dev libopendkim-dev python3 time mandoc man-db openssl \
-    opendkim-tools procmail maildrop dovecot-core dovecot-sieve postfix; do
+    liblmdb-dev nettle-dev libopendkim-dev python3 time procps strace mandoc man-db \
+    openssl opendkim-tools procmail maildrop dovecot-core dovecot-sieve postfix; do
 	grep -q " $pkg\( \|$\)" "${quick:-/dev/null}" || bad="$bad $pkg"
 done
 is "$bad" "" "README: the quick start installs what make check runs"
 check "README: ... answers Postfix's question without asking (Local only)" \
     grep -q "postfix/main_mailer_type select Local only' | debconf-set-selections && DEBIAN_FRONTEND=noninteractive apt-get install -y " "${quick:-/dev/null}"
 check "README: ... builds, then runs the program on the example bounce" \
-    grep -q ' && autoreconf -fi && ./configure && make && src/backscatter --explain < examples/bounce-backscatter.eml$' "${quick:-/dev/null}"
-check "README: the second command is make check" \
-    test "$(cat "$(blocks_with '^make check$' README)")" = "make check"
+    grep -q ' && autoreconf -fi && ./configure && make -j$(nproc) && src/backscatter --explain < examples/bounce-backscatter.eml$' "${quick:-/dev/null}"
+check "README: the second command is make check, a job per CPU" \
+    test "$(cat "$(blocks_with '^make .*check$' README)")" = 'make -j$(nproc) check'
 
 # the --scan commands, in a Maildir with a legitimate bounce and a
 # backscatter bounce
