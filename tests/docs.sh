@@ -340,7 +340,7 @@ for pkg in build-essential autoconf automake pkg-config libpcre2-dev libsieve2-d
 done
 is "$bad" "" "README: the quick start installs what make check runs"
 check "README: ... answers Postfix's question without asking (Local only)" \
-    grep -q "postfix/main_mailer_type select Local only' | debconf-set-selections && DEBIAN_FRONTEND=noninteractive apt-get install -y " "${quick:-/dev/null}"
+    grep -q "postfix/main_mailer_type select Local only' | debconf-set-selections && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends " "${quick:-/dev/null}"
 check "README: ... builds, then runs the program on the example bounce" \
     grep -q ' && autoreconf -fi && ./configure && make -j$(nproc) && src/backscatter --explain < examples/bounce-backscatter.eml$' "${quick:-/dev/null}"
 check "README: the second command is make check, a job per CPU" \
