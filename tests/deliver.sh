@@ -15,6 +15,9 @@ if [ "$(id -u)" = 0 ]; then
 	chmod 755 "$T"
 	chown nobody:nogroup "$U"
 	RUNAS="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+	# the program where nobody can run it: the build tree may be
+	# private (a clone in /root)
+	cp "$BACKSCATTER" "$T/backscatter" && BACKSCATTER=$T/backscatter
 else
 	RUNAS=
 fi

@@ -18,6 +18,10 @@ if [ "$(id -u)" = 0 ]; then
 	chmod 755 "$T"
 	chown nobody:nogroup "$U"
 	RUNAS="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+	# the program and the shim where nobody can reach them: the build
+	# tree may be private (a clone in /root)
+	cp "$BACKSCATTER" "$T/backscatter" && BACKSCATTER=$T/backscatter
+	[ -f "$SHIM" ] && cp "$SHIM" "$T/deliver-shim.so" && SHIM=$T/deliver-shim.so
 else
 	RUNAS=
 fi

@@ -1,54 +1,78 @@
 #!/bin/sh
-# hosts-postfix.sh - the real Postfix local(8) delivering through a
-# .forward pipe that runs --deliver (doc/examples/forward), loopback only:
-# delivered into the Maildir and its .Backscatter folder; an unwritable
-# target is deferred (4.3.0), never bounced. Needs root (it starts Postfix
-# with a test main.cf and a test user); restores main.cf and stops Postfix.
+# hosts-postfix.sh - the real Postfix local(8) running --deliver from
+# every .forward line and mailbox_command of the README and
+# backscatter(1), taken from the documents word for word
+# (tests/doclib.sh; only the paths are this test's): delivered into the
+# Maildir and its folder Backscatter; an unwritable target is deferred
+# (4.x.x), never bounced, and delivered once when fixed.
+# Postfix runs as a private instance of this test (its own configuration,
+# queue and log in the test's directory, no network listener), beside
+# any Postfix the machine runs, which is not touched. Needs root (Postfix
+# and a test user).
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+. "$srcdir/tests/doclib.sh"
 
-[ "$(id -u)" = 0 ] || skip_all "needs root to start Postfix and add a user"
+[ "$(id -u)" = 0 ] || skip_all "needs root to run Postfix and add a user"
 command -v postfix > /dev/null && [ -x /usr/sbin/sendmail ] ||
     skip_all "postfix is not installed (Debian: apt-get install postfix)"
-if postfix status > /dev/null 2>&1; then
-	skip_all "a Postfix is already running here; not touching it"
-fi
 
-user=bsxdeliver
-H=/home/$user
-LOG=/var/log/backscatter-test-postfix.$$.log	# maillog_file must be under /var
-cp /etc/postfix/main.cf "$T/main.cf.saved"
+user=bsx$$
+H=$T/$user
+P=$T/postfix
+LOG=$T/maillog
+chmod 755 "$T"
 cleanup() {
-	postsuper -d ALL > /dev/null 2>&1
-	postfix stop > /dev/null 2>&1
-	cp "$T/main.cf.saved" /etc/postfix/main.cf
-	userdel -r "$user" > /dev/null 2>&1
-	rm -f "$LOG"; rm -rf "$T"
+	if postfix -c "$P" status > /dev/null 2>&1; then
+		postsuper -c "$P" -d ALL > /dev/null 2>&1
+		postfix -c "$P" stop > /dev/null 2>&1
+		i=0
+		while postfix -c "$P" status > /dev/null 2>&1 && [ $i -lt 50 ]; do
+			sleep 0.1; i=$((i + 1))
+		done
+	fi
+	userdel "$user" > /dev/null 2>&1
+	rm -rf "$T"
 }
 trap cleanup EXIT
-postconf -e "maillog_file = $LOG" 'inet_interfaces = loopback-only' \
-    'default_transport = error' 'relay_transport = error' \
-    'command_time_limit = 30s' 'mydestination = backscatter.test, localhost' \
-    'myhostname = backscatter.test' 'alias_maps =' 'alias_database =' \
-    'mailbox_command =' 'home_mailbox = Mailbox'
-id "$user" > /dev/null 2>&1 || useradd -m -s /bin/sh "$user"
-# the binary where the user can run it, a threshold for the test messages
-chmod 755 "$T"
-cp "$BACKSCATTER" "$T/backscatter"; chmod 755 "$T/backscatter"
-mkdir -p "$H/.config/backscatter"
-echo 'required_score 2.0' > "$H/.config/backscatter/config"
-cp "$srcdir/doc/examples/deliver.sieve" "$H/.backscatter.sieve"
-# doc/examples/forward, with this test's paths
-sed -e "s|/usr/bin/backscatter|$T/backscatter|" -e "s|/home/alice|$H|g" \
-    "$srcdir/doc/examples/forward" > "$H/.forward"
-chown -R "$user": "$H"
-: > "$LOG"
-postfix start > /dev/null 2>&1 || { not_ok "postfix starts"; done_testing; }
-ok "postfix starts (loopback only, nothing leaves the machine)"
 
-# send MSG TAG: submit with the null sender, wait for the status line
+# the instance: the machine's master.cf without the SMTP listener and
+# chroot, and a main.cf that delivers locally only
+mkdir -p "$P" "$T/spool"
+cp /etc/postfix/master.cf "$P/master.cf"
+postconf -c "$P" -M# smtp/inet 2> /dev/null
+postconf -c "$P" -F '*/*/chroot = n'
+cat > "$P/main.cf.base" <<EOF
+compatibility_level = 3.6
+queue_directory = $T/spool
+data_directory = $T/data
+maillog_file_prefixes = $T
+maillog_file = $LOG
+myhostname = backscatter.test
+mydestination = backscatter.test
+inet_interfaces = loopback-only
+default_transport = error
+relay_transport = error
+alias_maps =
+alias_database =
+command_time_limit = 30s
+EOF
+cp "$P/main.cf.base" "$P/main.cf"
+useradd -M -d "$H" -s /bin/sh "$user" || { not_ok "a test user is made"; done_testing; }
+# the program where the user can run it
+mkdir "$T/bin"
+cp "$BACKSCATTER" "$T/bin/backscatter" && chmod 755 "$T/bin/backscatter"
+: > "$LOG"
+postfix -c "$P" start > /dev/null 2>&1 || { not_ok "postfix starts"; diag "$(cat "$LOG")"; done_testing; }
+ok "a private Postfix starts (local delivery only, no listener)"
+
+# paths FILE: the document's paths, this test's
+paths() {
+	sed -e "s|/usr/local/bin/backscatter|$T/bin/backscatter|g" -e "s|/home/alice|$H|g" "$1"
+}
+# send MSG: submit with the null sender, wait for the status line
 send() {
 	before=$(grep -c "to=<$user@" "$LOG")
-	/usr/sbin/sendmail -f '' "$user@backscatter.test" < "$1"
+	/usr/sbin/sendmail -C "$P" -f '' "$user@backscatter.test" < "$1"
 	i=0
 	while [ "$(grep -c "to=<$user@" "$LOG")" -le "$before" ] && [ $i -lt 150 ]; do
 		sleep 0.2; i=$((i + 1))
@@ -57,33 +81,71 @@ send() {
 }
 files() { find "$1" -type f 2>/dev/null | wc -l | tr -d ' '; }
 
-st=$(send "$srcdir/examples/bounce-backscatter.eml")
-case $st in status=sent*) ok "backscatter: sent (delivered to command)" ;;
-	*) not_ok "backscatter: sent (delivered to command)"; diag "$st" ;; esac
-is "$(files "$H/Maildir/.Backscatter/cur")" 1 "backscatter: in .Backscatter, marked seen"
-ls "$H/Maildir/.Backscatter/cur/" | grep -q ':2,S$' && ok "... with :2,S" || not_ok "... with :2,S"
-st=$(send "$srcdir/examples/bounce-legit.eml")
-case $st in status=sent*) ok "legitimate: sent" ;; *) not_ok "legitimate: sent"; diag "$st" ;; esac
-is "$(files "$H/Maildir/new")" 1 "legitimate: in the INBOX"
-f=$(find "$H/Maildir/new" -type f)
-head -1 "$f" | grep -q '^Return-Path: <>' && ok "Postfix's From_ line is not stored; Return-Path first" ||
-    not_ok "Postfix's From_ line is not stored; Return-Path first"
-grep -q '^X-Backscatter-Status: No' "$f" && ok "legitimate: tagged No" || not_ok "legitimate: tagged No"
-stat -c %U "$f" | grep -qx "$user" && ok "stored as the user" || not_ok "stored as the user"
+doc_blocks
+forwards=$(blocks_with '^"\|')
+commands=$(blocks_with '^mailbox_command = ')
+check "the README and backscatter(1) show .forward lines ($(echo $forwards | wc -w))" \
+    test "$(echo $forwards | wc -w)" -ge 2
+check "the README and backscatter(1) show mailbox_command lines ($(echo $commands | wc -w))" \
+    test "$(echo $commands | wc -w)" -ge 2
+script=$(blocks_with '^require \["fileinto", "imap4flags"\];$' backscatter.1)
 
-# an unwritable target: deferred, not bounced
-chmod 500 "$H/Maildir/tmp"
-st=$(send "$srcdir/examples/bounce-legit.eml")
-case $st in status=deferred*) ok "unwritable Maildir: deferred" ;;
-	*) not_ok "unwritable Maildir: deferred"; diag "$st" ;; esac
-grep "to=<$user@" "$LOG" | tail -1 | grep -q 'dsn=4\.' && ok "... with a 4.x.x DSN" ||
-    not_ok "... with a 4.x.x DSN"
+for recipe in $forwards $commands; do
+	name=$(block_name "$recipe")
+	rm -rf "$H"; mkdir -p "$H"
+	if head -n 1 "$recipe" | grep -q '^"|'; then
+		paths "$recipe" > "$H/.forward"
+		cp "$P/main.cf.base" "$T/main.cf"
+		# the script it names: the one backscatter(1) shows with it
+		sieve=$(paths "$recipe" | sed -n 's/.* --sieve \([^ "]*\).*/\1/p')
+		[ -n "$sieve" ] && cp "$script" "$sieve"
+	else
+		{ cat "$P/main.cf.base"; paths "$recipe"; } > "$T/main.cf"
+		sieve=
+	fi
+	chown -R "$user": "$H"; chmod 700 "$H"
+	# a reload (seconds) only when main.cf changes
+	if ! cmp -s "$T/main.cf" "$P/main.cf"; then
+		cp "$T/main.cf" "$P/main.cf"
+		postfix -c "$P" reload > /dev/null 2>&1
+	fi
+
+	st=$(send "$srcdir/examples/bounce-backscatter.eml")
+	case $st in status=sent*) ok "$name: backscatter, delivered" ;;
+		*) not_ok "$name: backscatter, delivered"; diag "$st" ;; esac
+	if [ -n "$sieve" ]; then
+		is "$(files "$H/Maildir/.Backscatter/cur")" 1 "$name: backscatter in .Backscatter, marked seen by the script"
+		ls "$H/Maildir/.Backscatter/cur/" | grep -q ':2,S$' && ok "$name: ... with :2,S" ||
+		    not_ok "$name: ... with :2,S"
+	else
+		is "$(files "$H/Maildir/.Backscatter/new")" 1 "$name: backscatter in .Backscatter"
+	fi
+	st=$(send "$srcdir/examples/bounce-legit.eml")
+	case $st in status=sent*) ok "$name: legitimate, delivered" ;;
+		*) not_ok "$name: legitimate, delivered"; diag "$st" ;; esac
+	is "$(files "$H/Maildir/new")" 1 "$name: legitimate, in the INBOX"
+	f=$(find "$H/Maildir/new" -type f | head -1)
+	head -n 1 "${f:-/dev/null}" | grep -q '^Return-Path: <>' &&
+	    ok "$name: Postfix's From_ line is not stored; Return-Path first" ||
+	    not_ok "$name: Postfix's From_ line is not stored; Return-Path first"
+	grep -q '^X-Backscatter-Status: No' "${f:-/dev/null}" && ok "$name: legitimate, tagged No" ||
+	    not_ok "$name: legitimate, tagged No"
+	[ "$(stat -c %U "${f:-/dev/null}")" = "$user" ] && ok "$name: stored as the user" ||
+	    not_ok "$name: stored as the user"
+
+	# an unwritable target: deferred, not bounced; delivered once fixed
+	chmod 500 "$H/Maildir/tmp"
+	st=$(send "$srcdir/examples/bounce-legit.eml")
+	case $st in status=deferred*) ok "$name: unwritable Maildir, deferred" ;;
+		*) not_ok "$name: unwritable Maildir, deferred"; diag "$st" ;; esac
+	grep "to=<$user@" "$LOG" | tail -1 | grep -q 'dsn=4\.' && ok "$name: ... with a 4.x.x DSN" ||
+	    not_ok "$name: ... with a 4.x.x DSN"
+	chmod 700 "$H/Maildir/tmp"
+	postqueue -c "$P" -f
+	i=0; while [ "$(files "$H/Maildir/new")" -lt 2 ] && [ $i -lt 100 ]; do sleep 0.2; i=$((i + 1)); done
+	is "$(files "$H/Maildir/new")" 2 "$name: after the fault is fixed, the queue delivers it once"
+done
 grep -q "to=<$user@.*status=bounced" "$LOG" && not_ok "nothing was ever bounced" ||
     ok "nothing was ever bounced"
-# once writable again, the deferred message arrives (once)
-chmod 700 "$H/Maildir/tmp"
-postqueue -f
-i=0; while [ "$(files "$H/Maildir/new")" -lt 2 ] && [ $i -lt 100 ]; do sleep 0.2; i=$((i + 1)); done
-is "$(files "$H/Maildir/new")" 2 "after the fault is fixed, the queue delivers it once"
 
 done_testing

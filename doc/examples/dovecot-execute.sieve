@@ -4,6 +4,6 @@
 require ["vnd.dovecot.execute", "fileinto", "mailbox"];
 
 if execute :pipe "backscatter" "--test" {
-  fileinto :create "Junk";
+  fileinto :create "Backscatter";
   stop;
 }

@@ -4,6 +4,6 @@ require ["vnd.dovecot.filter", "fileinto", "mailbox"];
 
 filter "backscatter";
 if header :matches "X-Backscatter-Status" "Yes,*" {
-  fileinto :create "Junk";
+  fileinto :create "Backscatter";
   stop;
 }

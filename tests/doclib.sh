@@ -1,0 +1,58 @@
+# doclib.sh - the literal blocks of the README and the manual pages, for
+# the tests that run them (docs.sh, hosts-*.sh): a recipe is taken from
+# the document itself, so what a reader copies is what was run.
+# Sourced after lib.sh.
+
+# doc_blocks: every literal block, one file each in $T/blocks: the man
+# pages' .Bd -literal blocks unescaped (backscatter.1.N ...), and the
+# README's indented blocks without their four spaces (README.N)
+doc_blocks() {
+	mkdir -p "$T/blocks"
+	for page in "$srcdir"/doc/*.1 "$srcdir"/doc/*.5; do
+		awk -v out="$T/blocks/$(basename "$page")" '
+		/^\.Bd -literal/ { n++; inblock = 1; next }
+		/^\.Ed/ { inblock = 0; next }
+		inblock {
+			gsub(/\\e/, "\\"); gsub(/\\&/, "")
+			print > (out "." n)
+		}' "$page"
+	done
+	# a README block: lines indented four spaces, and the blank lines
+	# between them, after a blank line
+	awk -v out="$T/blocks/README" '
+	function flush() { if (inblock) close(out "." n); inblock = 0; blanks = 0 }
+	/^    / && (inblock || prev == "") {
+		if (!inblock) { n++; inblock = 1 }
+		for (; blanks > 0; blanks--) print "" > (out "." n)
+		print substr($0, 5) > (out "." n); prev = $0; next
+	}
+	/^$/ && inblock { blanks++; prev = $0; next }
+	{ flush(); prev = $0 }' "$srcdir/README"
+}
+
+# blocks_with ERE [DOC...]: the blocks of the documents (README,
+# backscatter.1, ...; all of them by default) that have a line matching
+# ERE, one path a line, in document order
+blocks_with() {
+	ere=$1; shift
+	[ $# -gt 0 ] || set -- README backscatter.1 backscatter.conf.5 backscatter-rules.5
+	list=
+	for doc; do
+		n=1
+		while [ -f "$T/blocks/$doc.$n" ]; do
+			list="$list $T/blocks/$doc.$n"
+			n=$((n + 1))
+		done
+	done
+	[ -n "$list" ] && grep -lE -- "$ere" $list
+	return 0
+}
+
+# block_name PATH: "README, block 7" or "backscatter(1), block 3"
+block_name() {
+	b=$(basename "$1")
+	case $b in
+	README.*) echo "README, block ${b#README.}";;
+	*) n=${b##*.}; p=${b%.*}; echo "${p%.*}(${p##*.}), block $n";;
+	esac
+}
