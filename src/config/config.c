@@ -30,12 +30,6 @@
 #include "base/limits.h"
 #include "config/config.h"
 
-/* Words in one line: a directive and its values. */
-#define CONFIG_WORDS_MAX	64
-
-/* Entries per list: far more than anyone configures, small enough that a
- * runaway generated file cannot make matching slow. */
-#define CONFIG_LIST_MAX		4096
 /* Grow *v (of *n elements of size sz) by one zeroed element; NULL at the cap. */
 static void *
 grow(void *vp, int *n, size_t sz)
@@ -660,6 +654,24 @@ load_yesno(struct config *cfg, const struct directive *d, char **v, int n,
 	return 0;
 }
 
+/* log stderr|syslog, into an enum config_log. */
+static int
+load_log(struct config *cfg, const struct directive *d, char **v, int n,
+    const struct where *w, struct buf *errors)
+{
+	(void)n;
+	if (strcmp(v[0], "stderr") == 0)
+		cfg->log = CONFIG_LOG_STDERR;
+	else if (strcmp(v[0], "syslog") == 0)
+		cfg->log = CONFIG_LOG_SYSLOG;
+	else {
+		where_error(errors, w, "%s %s: stderr or syslog", d->name,
+		    v[0]);
+		return -1;
+	}
+	return 0;
+}
+
 /* A whole number of days within the directive's range, into an int. */
 static int
 load_days(struct config *cfg, const struct directive *d, char **v, int n,
@@ -883,6 +895,7 @@ static const struct directive directives[] = {
 	{ "sent_ledger_expiry",	1, 1,	load_days,
 	    offsetof(struct config, sent_ledger_expiry), 1, 3650 },
 	{ "my_dkim_key",	3, 3,	load_dkim_key,	0, 0, 0 },
+	{ "log",		1, 1,	load_log,	0, 0, 0 },
 };
 
 /* --- lines --------------------------------------------------------------- */

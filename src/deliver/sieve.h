@@ -22,10 +22,6 @@
 struct arena;
 struct header_block;
 
-/* A script larger than this is refused (and the message kept). */
-#define SIEVE_SCRIPT_MAX	(1024u * 1024)
-/* Redirects acted on per message; more are refused (kept instead). */
-#define SIEVE_REDIRECTS_MAX	4
 
 /* The message as the script sees it. */
 struct sieve_message {

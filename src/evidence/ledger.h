@@ -27,6 +27,8 @@
 
 #include <stddef.h>
 
+#include "base/limits.h"
+
 struct analysis;
 struct arena;
 struct config;
@@ -34,10 +36,6 @@ struct envelope;
 struct identity;
 
 struct ledger;
-
-/* Seconds --record-sent gives the merge of the spool into the ledger
- * before it leaves (its entry is in the spool already). */
-#define LEDGER_LOCK_SECONDS	2
 
 #define LEDGER_KEY_LEN		16
 
