@@ -122,10 +122,10 @@ cp "$bad" "$md/cur/9.host:2,S"
 printf 'From: x@y\nSubject: other\n\nanother message\n' > "$md/.Backscatter/cur/9.host:2,S"
 bs_run - --config "$conf" --scan --move-to Backscatter "$md" < /dev/null
 holds "a name taken by another file: 1, says so, the message stays where it was" \
-    '[ "$rc" = 1 ] && grep -q "moving $md/cur/9.host:2,S: File exists" "$T/stderr" &&
+    '[ "$rc" = 1 ] && grep -qF "$md/cur/9.host:2,S: not moved: another file has its name there" "$T/stderr" &&
      cmp -s "$bad" "$md/cur/9.host:2,S"'
 holds "... and the other file is untouched" \
-    '[ "$rc" = 1 ] && grep -q "File exists" "$T/stderr" &&
+    '[ "$rc" = 1 ] && grep -q "not moved" "$T/stderr" &&
      grep -q "^another message\$" "$md/.Backscatter/cur/9.host:2,S"'
 
 # --move-to moves the file judged, never one put under its name since.
