@@ -13,7 +13,13 @@
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 . "$srcdir/tests/doclib.sh"
 
-man=$srcdir/doc
+man=$docdir
+# example NAME: doc/examples/NAME, made in the build tree when it names an
+# installed path
+example() {
+	if [ -f "$docdir/examples/$1" ]; then echo "$docdir/examples/$1"
+	else echo "$srcdir/doc/examples/$1"; fi
+}
 d=$srcdir/tests/data
 tab=$(printf '\t')
 
@@ -84,7 +90,7 @@ fi
 doc_blocks
 for ex in procmailrc procmailrc-test mailfilter dovecot.conf dovecot-filter.sieve \
     dovecot-execute.sieve forward deliver.sieve sendmail-record crontab; do
-	check "backscatter(1) shows doc/examples/$ex as it is tested" shown "$man/examples/$ex"
+	check "backscatter(1) shows doc/examples/$ex as it is tested" shown "$(example $ex)"
 done
 check "backscatter(1) shows the default script as built in" \
     shown "$srcdir/rules/default.sieve"
@@ -188,18 +194,18 @@ is "$bad" "" "backscatter.conf(5): the evidence rules have their shipped scores"
 cfg=$HOME/.config/backscatter
 mkdir -p "$cfg"
 # lint BLOCK: the block as the user configuration, with the files it
-# names beside it; --config keeps /etc/backscatter out of the test
+# names beside it; --config keeps the system file out of the test
 lint() {
 	cp "$1" "$cfg/config"
 	bs --lint --config "$cfg/config" > /dev/null 2> "$T/err"
 }
 
-conf=$(starting backscatter.conf.5 "# /etc/backscatter/backscatter.conf")
+conf=$(starting backscatter.conf.5 "# $sysconfdir/backscatter/backscatter.conf")
 lint "$conf"
 is "$?" 0 "backscatter.conf(5): the example configuration passes --lint"
 [ -s "$T/err" ] && diag "$(cat "$T/err")"
-is "$(sed 's|/etc/backscatter/backscatter.conf|FILE|' \
-    "$(starting backscatter.conf.5 "backscatter --lint --config /etc/backscatter/backscatter.conf")")" \
+is "$(sed "s|$sysconfdir/backscatter/backscatter.conf|FILE|" \
+    "$(starting backscatter.conf.5 "backscatter --lint --config $sysconfdir/backscatter/backscatter.conf")")" \
     "backscatter --lint --config FILE" "backscatter.conf(5): the --lint command is the one run here"
 
 # BATV: the secret is made as shown (openssl), private; Exim's copy by
@@ -379,7 +385,7 @@ rm -rf "$HOME/Maildir"
 printf '#!/bin/sh\nprintf "%%s\\n" "$*" > "%s/sent.args"\ncat > "%s/sent.eml"\nexit ${FAKE_RC:-0}\n' \
     "$T" "$T" > "$T/bin/sendmail"
 chmod +x "$T/bin/backscatter" "$T/bin/sendmail"
-sed "s|/usr/sbin/sendmail|$T/bin/sendmail|" "$man/examples/sendmail-record" > "$T/sendmail-record"
+sed "s|/usr/sbin/sendmail|$T/bin/sendmail|" "$(example sendmail-record)" > "$T/sendmail-record"
 chmod +x "$T/sendmail-record"
 # its temporary files go here, to see none is left
 mkdir -p "$T/tmp"
@@ -412,12 +418,12 @@ unset TMPDIR
 rm -rf "$HOME/.local"
 mkdir -p "$HOME/Maildir/.Sent/cur" "$HOME/Maildir/.Sent/new" "$HOME/Maildir/.Sent/tmp"
 cp "$d/ledger/sent-ours.eml" "$HOME/Maildir/.Sent/cur/1732690000.M1P1.mx:2,S"
-cmd=$(grep -v '^#' "$man/examples/crontab" | sed 's/^\([^ ]* *\)\{5\}//')
+cmd=$(grep -v '^#' "$(example crontab)" | sed 's/^\([^ ]* *\)\{5\}//')
 case $cmd in
-/usr/local/bin/backscatter\ --learn-sent\ *) ok "the cron line runs --learn-sent";;
+"$bindir/backscatter --learn-sent "*) ok "the cron line runs --learn-sent";;
 *) not_ok "the cron line runs --learn-sent"; diag "$cmd";;
 esac
-cmd=$(printf '%s' "$cmd" | sed "s|/usr/local/bin/backscatter|$T/bin/backscatter|")
+cmd=$(printf '%s' "$cmd" | sed "s|$bindir/backscatter|$T/bin/backscatter|")
 out=$(sh -c "$cmd" 2>&1)
 is "$?:$out" "0:" "the cron line: exit 0, nothing to mail"
 fired "$d/ledger/bounce.eml" > "$T/got"

@@ -30,8 +30,8 @@ chmod 755 "$T"
 mkdir "$T/bin"
 cp "$BACKSCATTER" "$T/bin/backscatter" && chmod 755 "$T/bin/backscatter"
 paths() {
-	sed -e "s|/usr/local/lib/dovecot/|$T/lib/dovecot/|g" \
-	    -e "s|/usr/local/bin/backscatter|$T/bin/backscatter|g" "$1"
+	sed -e "s|$libexecdir/dovecot/|$T/lib/dovecot/|g" \
+	    -e "s|$bindir/backscatter|$T/bin/backscatter|g" "$1"
 }
 yes=$srcdir/examples/bounce-backscatter.eml
 no=$srcdir/examples/bounce-legit.eml

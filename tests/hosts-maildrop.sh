@@ -41,7 +41,7 @@ recipe=$(blocks_with '^xfilter "backscatter"$' backscatter.1)
 is "$(echo $recipe | wc -w)" 1 "backscatter(1) shows a maildrop recipe"
 [ -n "$recipe" ] || done_testing
 # the command the page gives to make the folder, and the Maildir
-mkfolder=$(sed -n 's/^\.Pq Ic \(maildirmake .*\) ;$/\1/p' "$srcdir/doc/backscatter.1")
+mkfolder=$(sed -n 's/^\.Pq Ic \(maildirmake .*\) ;$/\1/p' "$docdir/backscatter.1")
 case $mkfolder in
 'maildirmake -f Backscatter $HOME/Maildir') ok "the page makes the folder: $mkfolder" ;;
 *) not_ok "the page makes the folder: $mkfolder" ;;

@@ -121,6 +121,14 @@ stray_bounds "$T/tree3" > "$T/bad3"
 is "$(cat "$T/bad3")" "src/cli/x.c:1: #define SCAN_NEW_MAX" \
     "... and one defined in a .c file is caught (a block size is not a bound)"
 
+# Installed paths come from configure (SYSCONFDIR in the code, @sysconfdir@
+# and the like in the .in of the pages and examples): none is written out
+# in src/ or doc/ (other programs' /etc paths in the examples are theirs)
+paths=$(for f in "$srcdir"/src/*/*.[ch] "$srcdir"/doc/*.in "$srcdir"/doc/examples/*; do
+	[ -f "$f.in" ] || echo "$f"
+done | xargs grep -n '/etc/backscatter\|/usr/local\|/usr/share/backscatter' | head -3)
+is "$paths" "" "no installed path is written out in src/ or doc/"
+
 # The check itself: a copy of the tree where a base file includes a rules
 # header must fail, naming the line.
 mkdir -p "$T/tree/src/base" "$T/tree/src/rules"

@@ -6,6 +6,13 @@
 export LC_ALL=C
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 BACKSCATTER=${BACKSCATTER:-${top_builddir:-$srcdir}/src/backscatter}
+# The manual pages and the examples that name installed paths are made in
+# the build tree from their .in (Makefile.am), with these directories
+# (make check passes configure's; these are its defaults)
+docdir=${top_builddir:-$srcdir}/doc
+bindir=${bindir:-/usr/local/bin}
+libexecdir=${libexecdir:-/usr/local/libexec}
+sysconfdir=${sysconfdir:-/usr/local/etc}
 T=$(mktemp -d "${TMPDIR:-/tmp}/bs-test.XXXXXX") || exit 99
 trap 'rm -rf "$T"' EXIT
 # A private HOME and no XDG paths: no test reads the user's own config,

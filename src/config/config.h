@@ -21,9 +21,8 @@
 
 struct buf;
 
-#ifndef CONFIG_SYSTEM_FILE
-#define CONFIG_SYSTEM_FILE	"/etc/backscatter/backscatter.conf"
-#endif
+/* SYSCONFDIR is configure's sysconfdir (Makefile.am). */
+#define CONFIG_SYSTEM_FILE	SYSCONFDIR "/backscatter/backscatter.conf"
 #define CONFIG_USER_FILE	".config/backscatter/config"	/* under $HOME */
 
 #define CONFIG_REQUIRED_DEFAULT	5.0
