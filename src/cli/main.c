@@ -288,7 +288,8 @@ parse_options(int argc, char *argv[], struct options *o,
 	return 0;
 }
 
-/* Under --deliver: the options it won over, on stderr and in the mail log. */
+/* Under --deliver: the options it won over, logged (on stderr, and in the
+ * mail log where log_where sends it). */
 static void
 report_ignored(const struct options *o)
 {

@@ -1288,8 +1288,7 @@ put_path(FILE *out, const char *path)
 		}
 }
 
-/* "backscatter: PATH: WHAT[: MORE]" on stderr, the path as put_path
- * writes it. */
+/* "PATH: WHAT[: MORE]" logged, the path as put_path writes it. */
 static void
 say(const char *path, const char *what, const char *more)
 {

@@ -15,9 +15,9 @@
  *		unlock), or, on failure, every copy is taken back (temp file
  *		unlinked, mbox truncated to its old length).
  *
- * Nothing here decides where a message goes (that is sieve.c and main.c),
- * and nothing here exits: every function returns 0 or -1 with a reason
- * logged on stderr.
+ * Nothing here decides where a message goes (that is sieve.c and
+ * cli/mode_deliver.c), and nothing here exits: every function returns 0
+ * or -1 with a reason logged (log.h).
  */
 #ifndef BS_DELIVER_H
 #define BS_DELIVER_H

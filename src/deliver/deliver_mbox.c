@@ -7,8 +7,8 @@
  * fcntl write lock on the open file. The order matters: procmail holds the
  * dotlock while it waits (F_SETLKW) for the fcntl lock, so a writer that
  * took the fcntl lock first and then waited for the dotlock would wait for
- * it, and it for us, until one gave up. A dotlock older than DELIVER_LOCK_STALE is
- * taken over, but only if it looks like a lock (a small regular file):
+ * it, and it for us, until one gave up. A dotlock older than
+ * DELIVER_LOCK_STALE is taken over, but only if it looks like a lock (a small regular file):
  * whatever else is there is never removed, and the delivery is deferred.
  * When the directory does not let us make a dotlock (a root-owned
  * /var/mail), the fcntl lock alone is used, as Dovecot does without its

@@ -46,7 +46,7 @@ struct sieve_outcome {
  * Run script (its text; name is for messages) on the message. On any
  * error (the script does not parse, an unsupported extension, a runtime
  * error) the outcome is a single keep in the INBOX and -1 is returned,
- * with the errors on stderr. Otherwise 0.
+ * with the errors logged (log.h). Otherwise 0.
  */
 int	 sieve_run(const char *script, const char *name,
 	    const struct sieve_message *, struct sieve_outcome *r);

@@ -16,7 +16,7 @@
  * open the file read-only and only when a message that is not kind none
  * is scored and names a Message-ID; a missing ledger is simply no
  * evidence, and so is one that cannot be read (cut short, damaged): it is
- * said on stderr and the message judged without it.
+ * logged (log.h) and the message judged without it.
  *
  * Recording never waits for another writer and never loses an entry: it
  * goes first into a spool beside the ledger (spool.h), which the writer
