@@ -57,35 +57,29 @@ print(("backscatter " if j["backscatter"] else "ok ") +
       ",".join(t["name"] for t in j["tests"]))'
 }
 
-# --- mandoc ---------------------------------------------------------------
+# --- the pages render without a warning ----------------------------------
 
-if command -v mandoc > /dev/null; then
+# renders TOOL PACKAGE HOW COMMAND...: each page run through COMMAND (the
+# page's path last) prints nothing, or SKIP when TOOL is not installed
+renders() {
+	tool=$1 package=$2 how=$3; shift 3
 	for page in backscatter.1 backscatter.conf.5 backscatter-rules.5; do
-		out=$(mandoc -Tlint -W warning "$man/$page" 2>&1 | grep -v 'mandoc.db')
-		is "$out" "" "mandoc -Tlint -W warning: $page is clean"
+		if ! command -v "$tool" > /dev/null; then
+			ok "# SKIP $tool is not installed${package:+ (Debian: $package)}"
+			continue
+		fi
+		out=$("$@" "$man/$page" 2>&1 | grep -v 'mandoc.db')
+		is "$out" "" "$how: $page"
 	done
-else
-	for page in 1 2 3; do ok "# SKIP mandoc is not installed"; done
-fi
-
+}
+renders mandoc "" "mandoc -Tlint -W warning: clean" mandoc -Tlint -W warning
 # groff, as man(1) on Debian renders the pages: mandoc -Tlint does not
 # see what groff's mdoc macros choke on (a macro name inside %T)
-if command -v groff > /dev/null; then
-	for page in backscatter.1 backscatter.conf.5 backscatter-rules.5; do
-		out=$(groff -mandoc -ww -z -t "$man/$page" 2>&1)
-		is "$out" "" "groff -mandoc -ww -z -t: $page renders without a warning"
-	done
-else
-	for page in 1 2 3; do ok "# SKIP groff is not installed (Debian: groff-base)"; done
-fi
-if command -v man > /dev/null; then
-	for page in backscatter.1 backscatter.conf.5 backscatter-rules.5; do
-		out=$(MANWIDTH=80 man --warnings=w -l "$man/$page" 2>&1 > /dev/null)
-		is "$out" "" "man --warnings -l: $page renders without a warning"
-	done
-else
-	for page in 1 2 3; do ok "# SKIP man is not installed (Debian: man-db)"; done
-fi
+renders groff groff-base "groff -mandoc -ww -z -t: no warning" \
+    groff -mandoc -ww -z -t
+# man prints the page: only what it says on stderr counts
+man_warnings() { MANWIDTH=80 man --warnings=w -l "$1" 2>&1 > /dev/null; }
+renders man man-db "man --warnings -l: no warning" man_warnings
 
 doc_blocks
 for ex in procmailrc procmailrc-test mailfilter dovecot.conf dovecot-filter.sieve \

@@ -33,15 +33,7 @@ else
 	noshim=
 fi
 
-U=$T/u					# the mail user's home
-mkdir "$U"
-if [ "$(id -u)" = 0 ]; then
-	chmod 755 "$T"
-	chown nobody:nogroup "$U"
-	RUNAS="setpriv --reuid=nobody --regid=nogroup --clear-groups"
-else
-	RUNAS=
-fi
+mail_user
 log=$U/maillog
 # run ARGS...: backscatter as the mail user, given 60 s (a hang fails the
 # test, it does not stop the suite); what it sends to syslog is written

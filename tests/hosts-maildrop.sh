@@ -8,21 +8,7 @@
 . "$srcdir/tests/doclib.sh"
 
 command -v maildrop > /dev/null || skip_all "maildrop is not installed (Debian: apt-get install maildrop)"
-if [ "$(id -u)" = 0 ]; then
-	RUNAS="setpriv --reuid=nobody --regid=nogroup --clear-groups"
-	OWNER=nobody:nogroup
-else
-	RUNAS= OWNER=
-fi
-chmod 755 "$T"
-mkdir "$T/bin"
-# the program where the mail user can run it (the build tree may be private)
-cp "$BACKSCATTER" "$T/bin/backscatter" && chmod 755 "$T/bin/backscatter"
-printf '#!/bin/sh\ncat > /dev/null; exit 75\n' > "$T/bin/backscatter.fail"
-chmod 755 "$T/bin/backscatter.fail"
-yes=$srcdir/examples/bounce-backscatter.eml
-no=$srcdir/examples/bounce-legit.eml
-files() { find "$1" -type f 2>/dev/null | wc -l | tr -d ' '; }
+host_bin
 # rc BLOCK: the recipe as the user's filter file, after what maildrop
 # would take from the passwd entry of a real user (nobody has none):
 # SHELL, HOME, and a PATH with the program in it

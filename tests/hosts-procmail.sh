@@ -10,13 +10,7 @@
 
 command -v procmail > /dev/null || skip_all "procmail is not installed (Debian: apt-get install procmail)"
 
-mkdir "$T/bin"
-ln -s "$BACKSCATTER" "$T/bin/backscatter"
-printf '#!/bin/sh\ncat > /dev/null; exit 75\n' > "$T/bin/backscatter.fail"
-chmod 755 "$T/bin/backscatter.fail"
-yes=$srcdir/examples/bounce-backscatter.eml
-no=$srcdir/examples/bounce-legit.eml
-files() { find "$1" -type f 2>/dev/null | wc -l | tr -d ' '; }
+host_bin
 # pm RC MSG: procmail as a delivery agent with that rc, HOME=$T, with no
 # configuration; PATH leads to the binary under test
 pm() {

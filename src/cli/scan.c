@@ -205,16 +205,9 @@ int
 scan_run(struct config *cfg, const struct envelope *env, struct ruleset *rs,
     const struct scan_options *o, FILE *out)
 {
-	struct scan	 s;
+	struct scan	 s = { .cfg = cfg, .env = env, .rs = rs, .o = o,
+			       .out = out, .start = now_seconds() };
 	int		 rc;
-
-	memset(&s, 0, sizeof(s));
-	s.cfg = cfg;
-	s.env = env;
-	s.rs = rs;
-	s.o = o;
-	s.out = out;
-	s.start = now_seconds();
 	if ((rc = list_all(&s)) == 0 && (rc = prepare(&s)) == 0) {
 		rc = start_workers(&s);
 		collect(&s);
@@ -1264,28 +1257,18 @@ print_item_path(FILE *out, const struct item *it)
 static void
 put_path(FILE *out, const char *path)
 {
+	static const char	 bytes[] = "\\\t\n\r", names[] = "\\tnr";
 	const unsigned char	*p;
+	const char		*q;
 
 	for (p = (const unsigned char *)path; *p != '\0'; p++)
-		switch (*p) {
-		case '\\':
-			fputs("\\\\", out);
-			break;
-		case '\t':
-			fputs("\\t", out);
-			break;
-		case '\n':
-			fputs("\\n", out);
-			break;
-		case '\r':
-			fputs("\\r", out);
-			break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				fprintf(out, "\\%03o", *p);
-			else
-				putc(*p, out);
-		}
+		if ((q = strchr(bytes, *p)) != NULL) {
+			putc('\\', out);
+			putc(names[q - bytes], out);
+		} else if (*p < 0x20 || *p == 0x7f)
+			fprintf(out, "\\%03o", *p);
+		else
+			putc(*p, out);
 }
 
 /* "PATH: WHAT[: MORE]" logged, the path as put_path writes it. */
@@ -1431,18 +1414,13 @@ intern(struct names *nm, const char *s)
 	return (short)nm->n++;
 }
 
+/* dir/name, allocated; NULL when out of memory. */
 static char *
 join(const char *dir, const char *name)
 {
-	size_t	 dn = strlen(dir), nn = strlen(name);
 	char	*p;
 
-	if ((p = malloc(dn + 1 + nn + 1)) == NULL)
-		return NULL;
-	memcpy(p, dir, dn);
-	p[dn] = '/';
-	memcpy(p + dn + 1, name, nn + 1);
-	return p;
+	return asprintf(&p, "%s/%s", dir, name) == -1 ? NULL : p;
 }
 
 /* FOLDER of --move-to names a folder itself, not a Maildir++ one. */
