@@ -45,24 +45,20 @@ verdict() {
 	)
 }
 
-is "$(verdict valid "$T/conf")" "False BS_BATV_VALID valid Delivered-To" \
-    "valid Exim tag in Delivered-To: legitimate"
-is "$(verdict reversed "$T/conf")" "False BS_BATV_VALID valid Delivered-To" \
-    "reversed order prvs=local=TAG@domain: legitimate"
-is "$(verdict subaddr "$T/conf")" "False BS_BATV_VALID valid Delivered-To" \
-    "sub-address local+prvs=TAG@domain: legitimate"
-is "$(verdict rp-only "$T/conf")" "False BS_BATV_VALID valid the original's Return-Path" \
-    "tag stripped before delivery, kept in the original's Return-Path"
-is "$(verdict forged "$T/conf")" "True BS_BATV_BAD bad Delivered-To" \
-    "a forged tag (one digit off) is backscatter"
-is "$(verdict copied "$T/conf")" "True BS_BATV_BAD bad Delivered-To" \
-    "our tag copied onto another address is backscatter"
-is "$(verdict plain "$T/conf")" "False  none None" \
-    "untagged, batv_required no: no BATV evidence"
-is "$(verdict plain "$T/conf-req")" "True BS_BATV_MISSING none None" \
-    "untagged, batv_required yes: backscatter"
-is "$(verdict valid "$T/conf-req")" "False BS_BATV_VALID valid Delivered-To" \
-    "tagged, batv_required yes: legitimate"
+# NAME|CONFIG|WANT|DESCRIPTION: the verdict on $T/NAME.eml with $T/CONFIG
+while IFS='|' read -r name conf want what; do
+	is "$(verdict "$name" "$T/$conf")" "$want" "$what"
+done <<'EOF'
+valid|conf|False BS_BATV_VALID valid Delivered-To|valid Exim tag in Delivered-To: legitimate
+reversed|conf|False BS_BATV_VALID valid Delivered-To|reversed order prvs=local=TAG@domain: legitimate
+subaddr|conf|False BS_BATV_VALID valid Delivered-To|sub-address local+prvs=TAG@domain: legitimate
+rp-only|conf|False BS_BATV_VALID valid the original's Return-Path|tag stripped before delivery, kept in the original's Return-Path
+forged|conf|True BS_BATV_BAD bad Delivered-To|a forged tag (one digit off) is backscatter
+copied|conf|True BS_BATV_BAD bad Delivered-To|our tag copied onto another address is backscatter
+plain|conf|False  none None|untagged, batv_required no: no BATV evidence
+plain|conf-req|True BS_BATV_MISSING none None|untagged, batv_required yes: backscatter
+valid|conf-req|False BS_BATV_VALID valid Delivered-To|tagged, batv_required yes: legitimate
+EOF
 is "$(verdict valid "$T/conf" BACKSCATTER_NOW=$((1709294400 + 9 * 86400)))" \
     "False BS_BATV_EXPIRED expired Delivered-To" \
     "nine days on the tag has expired (a little evidence, not enough alone)"

@@ -9,17 +9,11 @@
 LSAN_OPTIONS="suppressions=$srcdir/tests/deliver-lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 export LSAN_OPTIONS
 
-U=$T/u					# the mail user's home
-mkdir "$U"
-if [ "$(id -u)" = 0 ]; then
-	chmod 755 "$T"
-	chown nobody:nogroup "$U"
-	RUNAS="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+mail_user
+if [ -n "$RUNAS" ]; then
 	# the program where nobody can run it: the build tree may be
 	# private (a clone in /root)
 	cp "$BACKSCATTER" "$T/backscatter" && BACKSCATTER=$T/backscatter
-else
-	RUNAS=
 fi
 # d ARGS...: backscatter as the mail user, with a clean envelope
 d() {

@@ -29,22 +29,19 @@ result() {
 	    "$d/bounce-$1.eml" --config "$2"
 }
 
-is "$(result signed "$T/conf-none")" "backscatter None " \
-    "without my_dkim_key: a foreign hop and a spam reason make it backscatter"
-is "$(result signed "$T/conf")" "ok pass BS_DKIM_VALID" \
-    "our signature verifies: legitimate despite the rest"
-is "$(result signed "$T/conf-pem")" "ok pass BS_DKIM_VALID" \
-    "the key as a PEM public key works the same"
-is "$(result header-changed "$T/conf")" "backscatter forged BS_DKIM_FORGED" \
-    "a signed header changed after signing: forged"
-is "$(result other-key "$T/conf")" "backscatter forged BS_DKIM_FORGED" \
-    "signed with a key that is not ours, claiming our d= and s=: forged"
-is "$(result body-changed "$T/conf")" "backscatter body-changed BS_DKIM_BODY_CHANGED" \
-    "body changed after signing, headers intact: never proof"
-is "$(result headers-only "$T/conf")" "backscatter headers-pass BS_DKIM_HEADERS_OURS" \
-    "headers only: they verify, the body cannot: not proof"
-is "$(result signed "$T/conf-sel")" "backscatter inconclusive " \
-    "our d= with a selector we have no key for: inconclusive"
+# NAME|CONFIG|WANT|DESCRIPTION: the result on bounce-NAME.eml with $T/CONFIG
+while IFS='|' read -r name conf want what; do
+	is "$(result "$name" "$T/$conf")" "$want" "$what"
+done <<'EOF'
+signed|conf-none|backscatter None |without my_dkim_key: a foreign hop and a spam reason make it backscatter
+signed|conf|ok pass BS_DKIM_VALID|our signature verifies: legitimate despite the rest
+signed|conf-pem|ok pass BS_DKIM_VALID|the key as a PEM public key works the same
+header-changed|conf|backscatter forged BS_DKIM_FORGED|a signed header changed after signing: forged
+other-key|conf|backscatter forged BS_DKIM_FORGED|signed with a key that is not ours, claiming our d= and s=: forged
+body-changed|conf|backscatter body-changed BS_DKIM_BODY_CHANGED|body changed after signing, headers intact: never proof
+headers-only|conf|backscatter headers-pass BS_DKIM_HEADERS_OURS|headers only: they verify, the body cannot: not proof
+signed|conf-sel|backscatter inconclusive |our d= with a selector we have no key for: inconclusive
+EOF
 
 bs_run "$d/bounce-other-key.eml" --config "$T/conf" --explain
 holds "--explain shows the DKIM result" \

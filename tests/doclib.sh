@@ -3,12 +3,36 @@
 # the document itself, so what a reader copies is what was run.
 # Sourced after lib.sh.
 
+# the bounces the host tests deliver: backscatter, and one to keep
+yes=$srcdir/examples/bounce-backscatter.eml
+no=$srcdir/examples/bounce-legit.eml
+# files DIR: how many files are below DIR
+files() { find "$1" -type f 2>/dev/null | wc -l | tr -d ' '; }
+
+# host_bin: $T/bin holding the program, copied where the mail user can
+# run it (the build tree may be private), and backscatter.fail, a filter
+# that fails (75); $RUNAS and $OWNER run as and own for the mail user
+# (nobody when the suite runs as root, else no change)
+host_bin() {
+	if [ "$(id -u)" = 0 ]; then
+		RUNAS="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+		OWNER=nobody:nogroup
+	else
+		RUNAS= OWNER=
+	fi
+	chmod 755 "$T"
+	mkdir "$T/bin"
+	cp "$BACKSCATTER" "$T/bin/backscatter" && chmod 755 "$T/bin/backscatter"
+	printf '#!/bin/sh\ncat > /dev/null; exit 75\n' > "$T/bin/backscatter.fail"
+	chmod 755 "$T/bin/backscatter.fail"
+}
+
 # doc_blocks: every literal block, one file each in $T/blocks: the man
 # pages' .Bd -literal blocks unescaped (backscatter.1.N ...), and the
 # README's indented blocks without their four spaces (README.N)
 doc_blocks() {
 	mkdir -p "$T/blocks"
-	for page in "$srcdir"/doc/*.1 "$srcdir"/doc/*.5; do
+	for page in "$docdir"/*.1 "$docdir"/*.5; do
 		awk -v out="$T/blocks/$(basename "$page")" '
 		/^\.Bd -literal/ { n++; inblock = 1; next }
 		/^\.Ed/ { inblock = 0; next }

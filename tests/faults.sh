@@ -12,18 +12,12 @@ export LSAN_OPTIONS
 
 SHIM=${top_builddir:-.}/tests/deliver-shim.so
 case $SHIM in /*) ;; *) SHIM=$(pwd)/$SHIM ;; esac
-U=$T/u
-mkdir "$U"
-if [ "$(id -u)" = 0 ]; then
-	chmod 755 "$T"
-	chown nobody:nogroup "$U"
-	RUNAS="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+mail_user
+if [ -n "$RUNAS" ]; then
 	# the program and the shim where nobody can reach them: the build
 	# tree may be private (a clone in /root)
 	cp "$BACKSCATTER" "$T/backscatter" && BACKSCATTER=$T/backscatter
 	[ -f "$SHIM" ] && cp "$SHIM" "$T/deliver-shim.so" && SHIM=$T/deliver-shim.so
-else
-	RUNAS=
 fi
 d() { $RUNAS env -u SENDER HOME="$U" "$BACKSCATTER" "$@"; }
 files() { find "$1" -maxdepth 1 -type f 2>/dev/null | wc -l | tr -d ' '; }

@@ -9,6 +9,10 @@
 # named as a secret, a NUL byte in a line, and a configuration file that
 # is missing, a directory, a FIFO.
 #
+# Where warnings go (the log directive): the mail log too by default when
+# the mail system runs the program (stderr not a terminal), always with
+# "log syslog", never with "log stderr".
+#
 # An option beside --deliver that would change the mode or end the run
 # early (--test, --explain, --json, --lint, --scan, --record-sent,
 # --learn-sent, --help, --version), before or after it: the message is
@@ -29,29 +33,52 @@ else
 	noshim=
 fi
 
-U=$T/u					# the mail user's home
-mkdir "$U"
-if [ "$(id -u)" = 0 ]; then
-	chmod 755 "$T"
-	chown nobody:nogroup "$U"
-	RUNAS="setpriv --reuid=nobody --regid=nogroup --clear-groups"
-else
-	RUNAS=
-fi
+mail_user
 log=$U/maillog
 # run ARGS...: backscatter as the mail user, given 60 s (a hang fails the
 # test, it does not stop the suite); what it sends to syslog is written
-# to $log
+# to $log. With TTY set (TTY=$tty run ...), its standard error is a
+# terminal, copied to run's standard error when it ends.
+TTY=
 run() {
 	rm -f "$log"
 	if [ -z "$noshim" ]; then
 		$RUNAS env -u SENDER -u RECIPIENT -u ORIGINAL_RECIPIENT \
 		    -u ORIG_RECIPIENT HOME="$U" SYSLOG_FILE="$log" \
-		    LD_PRELOAD="$SHIM" timeout 60 "$BACKSCATTER" "$@"
+		    LD_PRELOAD="$SHIM" $TTY timeout 60 "$BACKSCATTER" "$@"
 	else
 		$RUNAS env -u SENDER -u RECIPIENT -u ORIGINAL_RECIPIENT \
-		    -u ORIG_RECIPIENT HOME="$U" timeout 60 $VALGRIND \
+		    -u ORIG_RECIPIENT HOME="$U" $TTY timeout 60 $VALGRIND \
 		    "$BACKSCATTER" "$@"
+	fi
+}
+# a terminal as standard error: a pseudo-terminal, read when the command ends
+cat > "$T/tty.py" <<'PY'
+import os, subprocess, sys
+master, slave = os.openpty()
+rc = subprocess.call(sys.argv[1:], stderr=slave)
+os.close(slave)
+while True:
+    try:
+        data = os.read(master, 4096)
+    except OSError:
+        break
+    if not data:
+        break
+    sys.stderr.buffer.write(data)
+sys.exit(rc)
+PY
+tty="python3 $T/tty.py"
+# stderr_only DESCRIPTION TEXT: $T/err holds TEXT, no line of the mail
+# log does
+stderr_only() {
+	if [ -n "$noshim" ]; then
+		ok "$1 # SKIP $noshim"
+	elif grep -qF -- "$2" "$T/err" && ! grep -qF -- "$2" "$log" 2>/dev/null; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "stderr: $(cat "$T/err")" "mail log: $(cat "$log" 2>/dev/null)"
 	fi
 }
 # in_maillog DESCRIPTION TEXT: a mail.warning line of the mail log holds TEXT
@@ -215,6 +242,45 @@ is "$?:$(files "$U/W/new")" "75:0" "--scan with a path beside --deliver: the pat
 # without --deliver the options keep their meaning
 run --json --help < "$plain" > "$T/out" 2> /dev/null
 is "$?:$(head -c 6 "$T/out")" "0:usage:" "without --deliver, --help still prints the usage"
+
+# --- where warnings go: the log directive ---------------------------------
+# a bad value is a configuration error like any other
+printf 'required_score 100\nlog sideways\n' > "$C/config"
+goes_on "a bad log value" "config:2: log sideways: stderr or syslog"
+
+# by default the mail log is for runs the mail system makes: a person at
+# a terminal reads standard error
+printf 'required_score 100\nrequird_score 3\n' > "$C/config"
+TTY=$tty run --config "$C/config" < "$bounce" > "$T/out" 2> "$T/err"
+is "$?" 0 "stderr a terminal: filter mode exits 0"
+stderr_only "... says what is wrong on the terminal, not in the mail log" "unknown directive requird_score"
+# log syslog: the mail log too, wherever stderr goes
+printf 'log syslog\nrequired_score 100\nrequird_score 3\n' > "$C/config"
+TTY=$tty run --config "$C/config" < "$bounce" > "$T/out" 2> "$T/err"
+is "$?" 0 "log syslog, stderr a terminal: filter mode exits 0"
+check "... says what is wrong on the terminal" grep -qF "unknown directive requird_score" "$T/err"
+in_maillog "... and in the mail log" "config:3: unknown directive requird_score"
+# a delivery that fails: the Maildir's parent is a file
+: > "$U/file"
+printf 'log syslog\n' > "$C/config"
+TTY=$tty run --config "$C/config" --deliver "$U/file/M" < "$plain" > /dev/null 2> "$T/err"
+is "$?" 75 "log syslog, stderr a terminal: a delivery that fails defers (75)"
+check "... says why on the terminal" grep -qF "$U/file/M" "$T/err"
+in_maillog "... and in the mail log" "$U/file/M"
+# without the directive, --deliver logs there when stderr is not a terminal
+rm -f "$C/config"
+run --deliver "$U/file/M" < "$plain" > /dev/null 2> "$T/err"
+is "$?" 75 "no log directive, stderr not a terminal: a delivery that fails defers (75)"
+in_maillog "... and says why in the mail log" "$U/file/M"
+TTY=$tty run --deliver "$U/file/M" < "$plain" > /dev/null 2> "$T/err"
+is "$?" 75 "no log directive, stderr a terminal: 75 too"
+stderr_only "... says why on the terminal, not in the mail log" "$U/file/M"
+# log stderr: never the mail log
+printf 'log stderr\n' > "$C/config"
+run --config "$C/config" --deliver "$U/file/M" < "$plain" > /dev/null 2> "$T/err"
+is "$?" 75 "log stderr, stderr not a terminal: a delivery that fails defers (75)"
+stderr_only "... says why on stderr, not in the mail log" "$U/file/M"
+rm -f "$U/file" "$C/config"
 
 # --- a clean run says nothing -----------------------------------------------
 # a clean configuration says nothing

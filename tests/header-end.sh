@@ -66,15 +66,7 @@ is "$(tail -n 1 "$T/body.out")" "X-Backscatter-Status: Yes" \
 
 # --- --deliver: its Sieve script reads the header as stored ----------------
 # (delivery refuses root: run it as nobody, as deliver.sh does)
-U=$T/u
-mkdir "$U"
-if [ "$(id -u)" = 0 ]; then
-	chmod 755 "$T"
-	chown nobody:nogroup "$U"
-	RUNAS="setpriv --reuid=nobody --regid=nogroup --clear-groups"
-else
-	RUNAS=
-fi
+mail_user
 for n in 8bit-name crlf-line; do
 	$RUNAS env HOME="$U" $VALGRIND "$BACKSCATTER" --deliver "$U/$n" < "$T/$n.eml"
 	is "$?" 0 "--deliver, $n: exit 0"

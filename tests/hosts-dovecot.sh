@@ -17,25 +17,16 @@ LDA=/usr/lib/dovecot/dovecot-lda
     skip_all "dovecot-core and dovecot-sieve are not installed"
 [ -f /usr/lib/dovecot/modules/sieve/lib90_sieve_extprograms_plugin.so ] ||
     skip_all "the sieve_extprograms plugin is not installed (dovecot-sieve)"
-if [ "$(id -u)" = 0 ]; then
-	RUNAS="setpriv --reuid=nobody --regid=nogroup --clear-groups"
-	OWNER=nobody:nogroup
-else
-	RUNAS= OWNER=
-fi
 
-# the program where the mail user can run it (the build tree may be
-# private), and the documents' paths mapped into this test's directory
-chmod 755 "$T"
-mkdir "$T/bin"
-cp "$BACKSCATTER" "$T/bin/backscatter" && chmod 755 "$T/bin/backscatter"
+# the program where the mail user can run it, and the documents' paths
+# mapped into this test's directory
+host_bin
 paths() {
-	sed -e "s|/usr/local/lib/dovecot/|$T/lib/dovecot/|g" \
+	sed -e "s|$libdir/dovecot/|$T/lib/dovecot/|g" \
+	    -e "s|$bindir/backscatter|$T/bin/backscatter|g" \
+	    -e "s|/usr/local/lib/dovecot/|$T/lib/dovecot/|g" \
 	    -e "s|/usr/local/bin/backscatter|$T/bin/backscatter|g" "$1"
 }
-yes=$srcdir/examples/bounce-backscatter.eml
-no=$srcdir/examples/bounce-legit.eml
-files() { find "$1" -type f 2>/dev/null | wc -l | tr -d ' '; }
 stored() { f=$(find "$T/Maildir/$1" -type f 2> /dev/null | head -1); echo "${f:-/dev/null}"; }
 # lda SCRIPT MSG: dovecot-lda as the mail user, null sender
 lda() {

@@ -8,21 +8,7 @@
 . "$srcdir/tests/doclib.sh"
 
 command -v maildrop > /dev/null || skip_all "maildrop is not installed (Debian: apt-get install maildrop)"
-if [ "$(id -u)" = 0 ]; then
-	RUNAS="setpriv --reuid=nobody --regid=nogroup --clear-groups"
-	OWNER=nobody:nogroup
-else
-	RUNAS= OWNER=
-fi
-chmod 755 "$T"
-mkdir "$T/bin"
-# the program where the mail user can run it (the build tree may be private)
-cp "$BACKSCATTER" "$T/bin/backscatter" && chmod 755 "$T/bin/backscatter"
-printf '#!/bin/sh\ncat > /dev/null; exit 75\n' > "$T/bin/backscatter.fail"
-chmod 755 "$T/bin/backscatter.fail"
-yes=$srcdir/examples/bounce-backscatter.eml
-no=$srcdir/examples/bounce-legit.eml
-files() { find "$1" -type f 2>/dev/null | wc -l | tr -d ' '; }
+host_bin
 # rc BLOCK: the recipe as the user's filter file, after what maildrop
 # would take from the passwd entry of a real user (nobody has none):
 # SHELL, HOME, and a PATH with the program in it
@@ -41,7 +27,7 @@ recipe=$(blocks_with '^xfilter "backscatter"$' backscatter.1)
 is "$(echo $recipe | wc -w)" 1 "backscatter(1) shows a maildrop recipe"
 [ -n "$recipe" ] || done_testing
 # the command the page gives to make the folder, and the Maildir
-mkfolder=$(sed -n 's/^\.Pq Ic \(maildirmake .*\) ;$/\1/p' "$srcdir/doc/backscatter.1")
+mkfolder=$(sed -n 's/^\.Pq Ic \(maildirmake .*\) ;$/\1/p' "$docdir/backscatter.1")
 case $mkfolder in
 'maildirmake -f Backscatter $HOME/Maildir') ok "the page makes the folder: $mkfolder" ;;
 *) not_ok "the page makes the folder: $mkfolder" ;;

@@ -67,7 +67,8 @@ ok "a private Postfix starts (local delivery only, no listener)"
 
 # paths FILE: the document's paths, this test's
 paths() {
-	sed -e "s|/usr/local/bin/backscatter|$T/bin/backscatter|g" -e "s|/home/alice|$H|g" "$1"
+	sed -e "s|$bindir/backscatter|$T/bin/backscatter|g" \
+	    -e "s|/usr/local/bin/backscatter|$T/bin/backscatter|g" -e "s|/home/alice|$H|g" "$1"
 }
 # send MSG: submit with the null sender, wait for the status line
 send() {

@@ -61,6 +61,74 @@ is "$env" "" "no getenv below src/cli"
 check "... the grep finds the one in src/cli/environment.c" \
     grep -q 'getenv *(' "$srcdir/src/cli/environment.c"
 
+# Every diagnostic goes through the log sink, src/base/log.c (stderr and,
+# when asked, the mail log). What may still write to stderr itself: the
+# usage and --lint reports (the program's product), --scan's progress
+# meter, and signal handlers (write(2): syslog is not async-signal-safe).
+# bare_stderr DIR: "file:line: text" per write to stderr outside those
+bare_stderr() {
+	grep -n 'std\(err\)\|STDERR_FILENO' "$1"/src/*/*.c "$1"/tools/*.c |
+	    grep -v '^[^:]*:[0-9]*:[[:space:]]*/\?\*' |
+	    grep 'fprintf *(stderr\|fputs *(.*stderr\|fwrite *(.*stderr\|putc *(.*stderr\|perror *(\|write *(STDERR_FILENO' |
+	    sed "s|^$1/||" |
+	    grep -v '^src/base/log\.c:' |
+	    grep -v '^src/cli/main\.c:[0-9]*:.*fputs(usage_text, stderr)' |
+	    grep -v '^src/cli/main\.c:[0-9]*:.*write(STDERR_FILENO, text' |
+	    grep -v '^src/cli/mode_report\.c:[0-9]*:.*mode_lint\|^src/cli/mode_report\.c:[0-9]*:.*r->errors.data, 1, r->errors.len, stderr\|^src/cli/mode_report\.c:[0-9]*:.*"backscatter: problems found' |
+	    grep -v '^src/cli/scan\.c:[0-9]*:.*fprintf(stderr, "\\r%zu/%zu'
+}
+bare_stderr "$srcdir" > "$T/stderr"
+is "$(head -5 "$T/stderr")" "" "every diagnostic goes through src/base/log.c"
+check "... the grep sees the log sink's own fprintf" \
+    grep -q 'fprintf(stderr' "$srcdir/src/base/log.c"
+mkdir -p "$T/tree2/src/deliver" "$T/tree2/tools"
+printf '\tfprintf(stderr, "backscatter: oops\\n");\n' > "$T/tree2/src/deliver/x.c"
+: > "$T/tree2/tools/y.c"
+bare_stderr "$T/tree2" > "$T/bad2"
+is "$(cat "$T/bad2")" 'src/deliver/x.c:1:	fprintf(stderr, "backscatter: oops\n");' \
+    "... and a bare fprintf(stderr) is caught"
+
+# Every bound lives in src/base/limits.h, and so in backscatter(1)'s
+# LIMITS (docs.sh). A macro named like a bound (LIMIT_*, *_MAX, *_DEPTH,
+# *_LIMIT, *_BYTES, *_SECONDS, *_MS, *_TRIES, *_STALE, *_WAIT, *_SIZE,
+# *_ROUNDS, *_FILES; not a hexadecimal flag) defined elsewhere fails
+# here, unless listed:
+#	OPTIONS_IGNORED_MAX	the number of options --deliver can ignore,
+#				not a bound on anything read
+#	JSON_DEPTH		the nesting of the JSON the program writes,
+#				fixed by its own code
+#	PREFILTER_*, PF_*	how many literals the prefilter keeps of a rule
+#				pattern: past them a rule runs without a
+#				prefilter, with the same answer
+#	CHUNK_SIZE, MAP_MIN_BYTES  an arena's allocation step, and the size
+#				from which a message file is mapped: costs,
+#				not bounds
+# stray_bounds DIR: "file:line: #define NAME" for each
+stray_bounds() {
+	grep -n '^[[:space:]]*#[[:space:]]*define[[:space:]]\{1,\}[A-Z][A-Z0-9_]*[[:space:]]\{1,\}[(0-9]' \
+	    "$1"/src/*/*.[ch] "$1"/tools/*.[ch] 2>/dev/null |
+	    sed "s|^$1/||" | grep -v '^src/base/limits\.h:' |
+	    grep -v 'define[[:space:]]*[A-Z0-9_]*[[:space:]]*0x' |
+	    grep '#[[:space:]]*define[[:space:]]*\(LIMIT_[A-Z0-9_]*\|[A-Z0-9_]*_\(MAX\|DEPTH\|LIMIT\|BYTES\|SECONDS\|MS\|TRIES\|STALE\|WAIT\|SIZE\|ROUNDS\|FILES\)\)[[:space:]]' |
+	    grep -v 'define[[:space:]]*\(OPTIONS_IGNORED_MAX\|JSON_DEPTH\|PREFILTER_[A-Z_]*\|PF_[A-Z_]*\|CHUNK_SIZE\|MAP_MIN_BYTES\)[[:space:]]' |
+	    sed 's/^\([^:]*:[0-9]*:\).*define[[:space:]]*\([A-Z0-9_]*\).*/\1 #define \2/'
+}
+stray_bounds "$srcdir" > "$T/bounds"
+is "$(head -5 "$T/bounds")" "" "every bound is defined in src/base/limits.h"
+mkdir -p "$T/tree3/src/cli" "$T/tree3/tools"
+printf '#define SCAN_NEW_MAX\t99\n#define SCAN_BLOCK\t32\n' > "$T/tree3/src/cli/x.c"
+stray_bounds "$T/tree3" > "$T/bad3"
+is "$(cat "$T/bad3")" "src/cli/x.c:1: #define SCAN_NEW_MAX" \
+    "... and one defined in a .c file is caught (a block size is not a bound)"
+
+# Installed paths come from configure (SYSCONFDIR in the code, @sysconfdir@
+# and the like in the .in of the pages and examples): none is written out
+# in src/ or doc/ (other programs' /etc paths in the examples are theirs)
+paths=$(for f in "$srcdir"/src/*/*.[ch] "$srcdir"/doc/*.in "$srcdir"/doc/examples/*; do
+	[ -f "$f.in" ] || echo "$f"
+done | xargs grep -n '/etc/backscatter\|/usr/local\|/usr/share/backscatter' | head -3)
+is "$paths" "" "no installed path is written out in src/ or doc/"
+
 # The check itself: a copy of the tree where a base file includes a rules
 # header must fail, naming the line.
 mkdir -p "$T/tree/src/base" "$T/tree/src/rules"

@@ -38,15 +38,7 @@ bounce m1500@northwind.example > "$T/b.eml"
 bs --config "$T/conf-none" < "$T/b.eml" > "$T/want" 2> /dev/null
 bs --config "$T/conf-none" --test < "$T/b.eml"; want_test=$?
 # --deliver runs as the mail user (nobody when the suite runs as root)
-U=$T/u
-mkdir "$U"
-if [ "$(id -u)" = 0 ]; then
-	chmod 755 "$T"
-	chown nobody:nogroup "$U"
-	RUNAS="setpriv --reuid=nobody --regid=nogroup --clear-groups"
-else
-	RUNAS=
-fi
+mail_user
 
 for cut in 100 5000 $((size / 2)) $((size - 4096)) $((size - 1)); do
 	db=$T/cut$cut/sent.db

@@ -6,6 +6,13 @@
 export LC_ALL=C
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 BACKSCATTER=${BACKSCATTER:-${top_builddir:-$srcdir}/src/backscatter}
+# The manual pages and the examples that name installed paths are made in
+# the build tree from their .in (Makefile.am), with these directories
+# (make check passes configure's; these are its defaults)
+docdir=${top_builddir:-$srcdir}/doc
+bindir=${bindir:-/usr/local/bin}
+libdir=${libdir:-/usr/local/lib}
+sysconfdir=${sysconfdir:-/usr/local/etc}
 T=$(mktemp -d "${TMPDIR:-/tmp}/bs-test.XXXXXX") || exit 99
 trap 'rm -rf "$T"' EXIT
 # A private HOME and no XDG paths: no test reads the user's own config,
@@ -103,6 +110,20 @@ holds() {
 	_d=$1; shift
 	if eval "$*"; then ok "$_d"; return 0; fi
 	not_ok "$_d"; return 1
+}
+# mail_user: $U, the mail user's home, and $RUNAS, the command prefix
+# that runs a program as that user: nobody when the suite runs as root
+# (delivery refuses root), else the user running the suite
+mail_user() {
+	U=$T/u
+	mkdir "$U"
+	if [ "$(id -u)" = 0 ]; then
+		chmod 755 "$T"
+		chown nobody:nogroup "$U"
+		RUNAS="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+	else
+		RUNAS=
+	fi
 }
 # is GOT WANT DESCRIPTION
 is() {

@@ -12,15 +12,7 @@ export LSAN_OPTIONS
 command -v procmail > /dev/null && command -v lockfile > /dev/null ||
     skip_all "procmail is not installed (Debian: apt-get install procmail)"
 
-U=$T/u
-mkdir "$U"
-if [ "$(id -u)" = 0 ]; then
-	chmod 755 "$T"
-	chown nobody:nogroup "$U"
-	RUNAS="setpriv --reuid=nobody --regid=nogroup --clear-groups"
-else
-	RUNAS=
-fi
+mail_user
 # d ARGS...: backscatter as the mail user
 d() {
 	$RUNAS env -u SENDER -u RECIPIENT HOME="$U" $VALGRIND "$BACKSCATTER" "$@"

@@ -119,6 +119,41 @@ load_text(const char *text, size_t len, struct config *cfg, struct buf *err)
 	return n;
 }
 
+/* Relay matching on the configuration main() loads: host or address,
+ * the relay it matches (its text; NULL: none), what it shows. */
+static const struct {
+	const char	*host, *addr, *want, *label;
+} relays[] = {
+	{ "smtp.northwind.example", NULL, "smtp.northwind.example",
+	    "exact host" },
+	{ "SMTP.Northwind.Example.", NULL, "smtp.northwind.example",
+	    "host: case and a root dot ignored" },
+	{ "smtp2.northwind.example", NULL, NULL,
+	    "another host in the domain is not a relay" },
+	{ "a.b.out.northwind.example", NULL, "*.out.northwind.example",
+	    "glob suffix" },
+	{ "out.northwind.example", NULL, NULL,
+	    "glob needs one more label" },
+	{ "evilout.northwind.example", NULL, NULL,
+	    "glob matches at a label boundary only" },
+	{ NULL, "192.0.2.25", "192.0.2.25",
+	    "IPv4 address" },
+	{ NULL, "192.0.2.26", NULL,
+	    "the next IPv4 address is not" },
+	{ NULL, "198.51.100.200", "198.51.100.0/24",
+	    "IPv4 CIDR" },
+	{ NULL, "198.51.101.1", NULL,
+	    "outside the IPv4 CIDR" },
+	{ NULL, "IPv6:2001:DB8:ffff::1", "2001:db8::/32",
+	    "IPv6 CIDR, Postfix form" },
+	{ NULL, "2001:db9::1", NULL,
+	    "outside the IPv6 CIDR" },
+	{ NULL, "[::ffff:192.0.2.25]", "192.0.2.25",
+	    "IPv4-mapped IPv6 address" },
+	{ NULL, "smtp.northwind.example", NULL,
+	    "a name given as an address matches nothing" },
+};
+
 int
 main(void)
 {
@@ -181,35 +216,10 @@ main(void)
 	ok(cfg.nrule_paths == 2 && cfg.rule_paths[1].is_dir, "rules_dir is a dir");
 
 	/* relays */
-	r = config_relay_match(&cfg, "smtp.northwind.example", NULL);
-	is_str(r ? r->text : NULL, "smtp.northwind.example", "exact host");
-	r = config_relay_match(&cfg, "SMTP.Northwind.Example.", NULL);
-	is_str(r ? r->text : NULL, "smtp.northwind.example",
-	    "host: case and a root dot ignored");
-	ok(config_relay_match(&cfg, "smtp2.northwind.example", NULL) == NULL,
-	    "another host in the domain is not a relay");
-	r = config_relay_match(&cfg, "a.b.out.northwind.example", NULL);
-	is_str(r ? r->text : NULL, "*.out.northwind.example", "glob suffix");
-	ok(config_relay_match(&cfg, "out.northwind.example", NULL) == NULL,
-	    "glob needs one more label");
-	ok(config_relay_match(&cfg, "evilout.northwind.example", NULL) == NULL,
-	    "glob matches at a label boundary only");
-	r = config_relay_match(&cfg, NULL, "192.0.2.25");
-	is_str(r ? r->text : NULL, "192.0.2.25", "IPv4 address");
-	ok(config_relay_match(&cfg, NULL, "192.0.2.26") == NULL,
-	    "the next IPv4 address is not");
-	r = config_relay_match(&cfg, NULL, "198.51.100.200");
-	is_str(r ? r->text : NULL, "198.51.100.0/24", "IPv4 CIDR");
-	ok(config_relay_match(&cfg, NULL, "198.51.101.1") == NULL,
-	    "outside the IPv4 CIDR");
-	r = config_relay_match(&cfg, NULL, "IPv6:2001:DB8:ffff::1");
-	is_str(r ? r->text : NULL, "2001:db8::/32", "IPv6 CIDR, Postfix form");
-	ok(config_relay_match(&cfg, NULL, "2001:db9::1") == NULL,
-	    "outside the IPv6 CIDR");
-	r = config_relay_match(&cfg, NULL, "[::ffff:192.0.2.25]");
-	is_str(r ? r->text : NULL, "192.0.2.25", "IPv4-mapped IPv6 address");
-	ok(config_relay_match(&cfg, NULL, "smtp.northwind.example") == NULL,
-	    "a name given as an address matches nothing");
+	for (i = 0; i < sizeof(relays) / sizeof(relays[0]); i++) {
+		r = config_relay_match(&cfg, relays[i].host, relays[i].addr);
+		is_str(r ? r->text : NULL, relays[i].want, "%s", relays[i].label);
+	}
 
 	config_free(&cfg);
 	buf_free(&err);

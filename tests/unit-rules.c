@@ -179,6 +179,45 @@ run(struct fixture *f, const char *text, struct ruleset **rs_r)
 	return out;
 }
 
+/* Rules run on the fixture main() builds: the rule text, the rules that
+ * fire (as run() lists them), what it shows. */
+static const struct {
+	const char	*rules, *want, *label;
+} fixture_rules[] = {
+	{ "header BS_S Subject =~ /^Unzustellbar: Hallo$/\n",
+	    "BS_S", "header: RFC 2047 decoded" },
+	{ "header BS_S Subject:raw =~ /=\\?UTF-8\\?Q/\n",
+	    "BS_S", "header :raw not decoded" },
+	{ "header BS_N Subject !~ /Unzustellbar/\n",
+	    "", "header !~ on a match: no hit" },
+	{ "header BS_N X-Absent !~ /x/\n",
+	    "BS_N", "header !~ on an absent header: hit" },
+	{ "header BS_U X-Absent =~ /^none$/ [if-unset: none]\n",
+	    "BS_U", "if-unset text used for an absent header" },
+	{ "header BS_A To:addr =~ /^alice\\@northwind\\.example$/\n",
+	    "BS_A", "header :addr" },
+	{ "header BS_A To:name =~ /^Alice Example$/\n",
+	    "BS_A", "header :name" },
+	{ "header BS_R Received =~ /^from a\\nfrom b$/\n",
+	    "BS_R", "several fields joined by newlines" },
+	{ "header BS_L ALL =~ /^To: Alice/m\n",
+	    "BS_L", "ALL: the whole header" },
+	{ "header BS_E exists:Subject\nheader BS_F exists:X-No\n",
+	    "BS_E", "exists:" },
+	{ "body BS_B /could not be delivered/\n",
+	    "BS_B", "body on the bounce's text" },
+	{ "body BS_B /viagra/i\n",
+	    "", "body does not see the original" },
+	{ "orig_body BS_O /viagra/i\n",
+	    "BS_O", "orig_body on the original's body" },
+	{ "orig_header BS_O From:name =~ /Cheap Pills/\n",
+	    "BS_O", "orig_header with :name" },
+	{ "orig_header BS_O Subject =~ /Unzustellbar/\n",
+	    "", "orig_header does not see the bounce's header" },
+	{ "eval BS_V no_original()\neval BS_K kind_is(bounce)\n",
+	    "BS_K", "eval: kind_is, no_original" },
+};
+
 int
 main(void)
 {
@@ -212,38 +251,9 @@ main(void)
 	    "Subject: Buy now\nMessage-ID: <x@bot.example>\n\n",
 	    "Best prices on VIAGRA today\n");
 
-	is_str(run(&f, "header BS_S Subject =~ /^Unzustellbar: Hallo$/\n", NULL),
-	    "BS_S", "header: RFC 2047 decoded");
-	is_str(run(&f, "header BS_S Subject:raw =~ /=\\?UTF-8\\?Q/\n", NULL),
-	    "BS_S", "header :raw not decoded");
-	is_str(run(&f, "header BS_N Subject !~ /Unzustellbar/\n", NULL),
-	    "", "header !~ on a match: no hit");
-	is_str(run(&f, "header BS_N X-Absent !~ /x/\n", NULL), "BS_N",
-	    "header !~ on an absent header: hit");
-	is_str(run(&f, "header BS_U X-Absent =~ /^none$/ [if-unset: none]\n", NULL),
-	    "BS_U", "if-unset text used for an absent header");
-	is_str(run(&f, "header BS_A To:addr =~ /^alice\\@northwind\\.example$/\n", NULL),
-	    "BS_A", "header :addr");
-	is_str(run(&f, "header BS_A To:name =~ /^Alice Example$/\n", NULL),
-	    "BS_A", "header :name");
-	is_str(run(&f, "header BS_R Received =~ /^from a\\nfrom b$/\n", NULL),
-	    "BS_R", "several fields joined by newlines");
-	is_str(run(&f, "header BS_L ALL =~ /^To: Alice/m\n", NULL), "BS_L",
-	    "ALL: the whole header");
-	is_str(run(&f, "header BS_E exists:Subject\nheader BS_F exists:X-No\n", NULL),
-	    "BS_E", "exists:");
-	is_str(run(&f, "body BS_B /could not be delivered/\n", NULL), "BS_B",
-	    "body on the bounce's text");
-	is_str(run(&f, "body BS_B /viagra/i\n", NULL), "",
-	    "body does not see the original");
-	is_str(run(&f, "orig_body BS_O /viagra/i\n", NULL), "BS_O",
-	    "orig_body on the original's body");
-	is_str(run(&f, "orig_header BS_O From:name =~ /Cheap Pills/\n", NULL),
-	    "BS_O", "orig_header with :name");
-	is_str(run(&f, "orig_header BS_O Subject =~ /Unzustellbar/\n", NULL),
-	    "", "orig_header does not see the bounce's header");
-	is_str(run(&f, "eval BS_V no_original()\neval BS_K kind_is(bounce)\n", NULL),
-	    "BS_K", "eval: kind_is, no_original");
+	for (i = 0; i < sizeof(fixture_rules) / sizeof(fixture_rules[0]); i++)
+		is_str(run(&f, fixture_rules[i].rules, NULL), fixture_rules[i].want,
+		    "%s", fixture_rules[i].label);
 
 	/* meta */
 	is_str(run(&f,

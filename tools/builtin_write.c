@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/log.h"
 #include "evidence/origin.h"
 #include "rules/builtin.h"
 #include "rules/ruleset.h"
@@ -137,7 +138,7 @@ collect(struct table *t)
 	for (i = 0; i < rs->nrules; i++) {
 		r = &rs->rules[i];
 		if (r->broken) {
-			fprintf(stderr, "%s: broken\n", r->name);
+			log_warnx("%s: broken", r->name);
 			return -1;
 		}
 		t->rule[i].regex = -1;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "base/buf.h"
+#include "base/log.h"
 #include "rules/rules.h"
 #include "builtin_write.h"
 
@@ -19,16 +20,17 @@ main(void)
 	struct buf	 errors;
 	int		 rc = 1;
 
+	log_init("regexblob", LOG_TO_STDERR);
 	buf_init(&errors, 1024 * 1024);
 	if ((rs = rules_new()) == NULL || rules_add_builtin(rs) == -1)
 		goto done;
 	if (rules_compile(rs, NULL, &errors) != 0) {
-		fprintf(stderr, "regexblob: the built-in rules do not compile:\n%s",
-		    errors.data ? errors.data : "");
+		log_warnx("the built-in rules do not compile:");
+		log_lines(errors.data, errors.len);
 		goto done;
 	}
 	if (builtin_write(rs, stdout) == -1 || fflush(stdout) != 0) {
-		fprintf(stderr, "regexblob: cannot write the patterns\n");
+		log_warnx("cannot write the patterns");
 		goto done;
 	}
 	rc = 0;

@@ -137,30 +137,35 @@ json_string(struct json *j, const char *s)
 		json_stringn(j, s, strlen(s));
 }
 
+/* A number snprintf wrote into num (of size bytes, n its answer); else,
+ * and for "-0.0", what instead (NULL: nothing). */
+static void
+number(struct json *j, const char *num, size_t size, int n,
+    const char *instead)
+{
+	value_start(j);
+	if (n > 0 && (size_t)n < size && strcmp(num, "-0.0") != 0)
+		buf_append(j->out, num, (size_t)n);
+	else if (instead != NULL)
+		buf_appends(j->out, instead);
+}
+
 void
 json_score(struct json *j, double v)
 {
 	char	 num[64];
-	int	 n;
 
-	value_start(j);
-	n = snprintf(num, sizeof(num), "%.1f", v);
-	if (n <= 0 || (size_t)n >= sizeof(num) || strcmp(num, "-0.0") == 0)
-		buf_append(j->out, "0.0", 3);
-	else
-		buf_append(j->out, num, (size_t)n);
+	number(j, num, sizeof(num), snprintf(num, sizeof(num), "%.1f", v),
+	    "0.0");
 }
 
 void
 json_int(struct json *j, long v)
 {
 	char	 num[32];
-	int	 n;
 
-	value_start(j);
-	n = snprintf(num, sizeof(num), "%ld", v);
-	if (n > 0 && (size_t)n < sizeof(num))
-		buf_append(j->out, num, (size_t)n);
+	number(j, num, sizeof(num), snprintf(num, sizeof(num), "%ld", v),
+	    NULL);
 }
 
 void

@@ -124,4 +124,113 @@
  * Dovecot kills a filter at 10 s and then aborts itself. */
 #define LIMIT_WATCHDOG_SECONDS	8
 
+/* --- the files a user gives: configuration, rules, Sieve scripts -------- */
+
+/* Longest configuration line; longer lines are an error. */
+#define CONFIG_LINE_MAX		4096
+/* Words in one configuration line: a directive and its values. */
+#define CONFIG_WORDS_MAX	64
+/* Entries per list (my_domain, my_relay, ...): far more than anyone
+ * configures, small enough that a runaway generated file cannot make
+ * matching slow. */
+#define CONFIG_LIST_MAX		4096
+/* Longest BATV secret read from a batv_key file. */
+#define CONFIG_SECRET_MAX	1024
+/* Longest DKIM public key record read from a my_dkim_key file (a 4096-bit
+ * RSA key is about 800 bytes of base64). */
+#define CONFIG_DKIM_KEY_MAX	8192
+
+/* One rule-file line, and one meta expression's tokens. */
+#define RULES_LINE_MAX		8192
+#define RULES_EXPR_OPS		512
+/* Distinct header texts one message's rules ask for. */
+#define RULES_SLOTS_MAX		1024
+/* Patterns longer than this are refused at compile time. */
+#define RULES_PATTERN_MAX	8192
+
+/* A Sieve script larger than this is refused (and the message kept). */
+#define SIEVE_SCRIPT_MAX	(1024u * 1024)
+/* Redirects acted on per message; more are refused (kept instead). */
+#define SIEVE_REDIRECTS_MAX	4
+
+/* --- delivery ------------------------------------------------------------ */
+
+/* Longest path built; longer ones are refused, never cut. */
+#define DELIVER_PATH_MAX	4096
+/* Seconds a delivery may take once the message is analysed (lock waits
+ * included); past it, everything is taken back and 75 returned, well
+ * before Postfix's command_time_limit (1000 s) would bounce. */
+#define DELIVER_TIME_LIMIT	300
+/* Copies of one message (one per distinct folder). */
+#define DELIVER_COPIES_MAX	32
+/* Seconds to wait for either mbox lock before giving up (75: the MTA
+ * retries). */
+#define DELIVER_LOCK_WAIT	60
+/* A dotlock older than this, in seconds, is left over from a crash
+ * (liblockfile: 5 min). */
+#define DELIVER_LOCK_STALE	300
+/* A dotlock is empty or holds a process id (Dovecot: "pid:hostname"); a
+ * larger file, or one starting with a From_ line, is something else (a
+ * folder filed under that name by another program) and never taken for a
+ * stale lock. */
+#define DELIVER_LOCK_FILE_MAX	512
+/* Tries at a fresh Maildir name when one is taken in tmp/. */
+#define DELIVER_UNIQUE_TRIES	100
+
+/* --- the sent ledger and its spool --------------------------------------- */
+
+/* Address space reserved for the ledger file; it grows only as written.
+ * 1 GiB is tens of millions of entries. */
+#define LEDGER_MAP_SIZE		(1024u * 1024 * 1024)
+/* A Message-ID longer than this is not one we wrote (RFC 5322's line). */
+#define LEDGER_ID_MAX		998
+/* Bytes of a Sent message read to find its Message-ID. */
+#define LEDGER_HEAD_MAX		(64u * 1024)
+/* Message-IDs looked up per message (In-Reply-To and References). */
+#define LEDGER_LOOKUPS_MAX	50
+/* Spool files merged per transaction, and rounds of merging per writer
+ * (entries spooled while a round runs are taken by the next). */
+#define LEDGER_MERGE_FILES	2000
+#define LEDGER_MERGE_ROUNDS	8
+/* Seconds --record-sent gives the merge of the spool into the ledger
+ * before it leaves (its entry is in the spool already). */
+#define LEDGER_LOCK_SECONDS	2
+/* Entries a reader takes from the spool (it is merged by the next writer;
+ * it holds more only when the ledger cannot be written for long). */
+#define SPOOL_READ_MAX		8192
+/* Bytes of one spool entry file read; ours hold a few lines. */
+#define SPOOL_FILE_MAX		(64u * 1024)
+/* Tries at a fresh spool name when one is taken in tmp/. */
+#define SPOOL_UNIQUE_TRIES	100
+/* Seconds after which a spool temp file was left by a writer that died. */
+#define SPOOL_TMP_STALE		(36 * 3600)
+
+/* --- evidence from one message ------------------------------------------- */
+
+/* Organisations that make up the bouncing side of a handoff. */
+#define HANDOFF_SIDE_MAX	4
+/* Message-IDs looked at in In-Reply-To and References together. */
+#define CLAIMS_REFS_MAX		100
+/* Addresses looked at for a BATV tag per message, all sources together. */
+#define BATV_CANDIDATES_MAX	64
+
+/* --- the command line ---------------------------------------------------- */
+
+/* Room for an --explain or --json report: far more than the longest
+ * analysis prints. */
+#define REPORT_MAX		(64u * 1024 * 1024)
+/* --scan: workers at most. */
+#define SCAN_JOBS_MAX		64
+/* --scan: folder depth followed below a path given. */
+#define SCAN_DEPTH_MAX		16
+/* --scan: messages listed at most (the list is kept in memory). */
+#define SCAN_ITEMS_MAX		(20u * 1000 * 1000)
+/* --scan --summary: distinct kind, format and reason names counted. */
+#define SCAN_NAMES_MAX		256
+/* --scan: what a worker has sent that is not yet a whole line, at most. */
+#define SCAN_PENDING_MAX	(16u * 1024 * 1024)
+/* Longest line of log_warn and log_warnx, and longest line sent to the
+ * mail log; longer ones are cut (log_lines writes whole lines to stderr). */
+#define LOG_LINE_MAX		1024
+
 #endif

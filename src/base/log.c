@@ -2,11 +2,13 @@
  * log.c - the log sink (see log.h).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
 
+#include "base/limits.h"
 #include "base/log.h"
 
 static const char	*ident = "backscatter";
@@ -31,14 +33,18 @@ log_to(void)
 	return to;
 }
 
-/* One line to every sink; text holds no line end. */
+/* One line to every sink; text holds no line end. One call to stderr,
+ * which is unbuffered: one write, not one per piece. */
 static void
-emit(const char *text)
+emit(const char *text, size_t len)
 {
+	int	 n = len > INT_MAX ? INT_MAX : (int)len;
+
 	if (to & LOG_TO_STDERR)
-		fprintf(stderr, "%s: %s\n", ident, text);
+		fprintf(stderr, "%s: %.*s\n", ident, n, text);
 	if (to & LOG_TO_MAILLOG)
-		syslog(LOG_WARNING, "%s", text);
+		syslog(LOG_WARNING, "%.*s", n > LOG_LINE_MAX ? LOG_LINE_MAX : n,
+		    text);
 }
 
 static void
@@ -53,7 +59,7 @@ vlog(int with_errno, const char *fmt, va_list ap)
 	if (with_errno && (size_t)n < sizeof(line))
 		(void)snprintf(line + n, sizeof(line) - (size_t)n, ": %s",
 		    strerror(saved));
-	emit(line);
+	emit(line, strlen(line));
 	errno = saved;
 }
 
@@ -80,7 +86,6 @@ log_warnx(const char *fmt, ...)
 void
 log_lines(const char *text, size_t len)
 {
-	char		 line[LOG_LINE_MAX];
 	const char	*end;
 	size_t		 n;
 
@@ -88,13 +93,8 @@ log_lines(const char *text, size_t len)
 		if ((end = memchr(text, '\n', len)) == NULL)
 			end = text + len;
 		n = (size_t)(end - text);
-		if (n > 0) {
-			if (n >= sizeof(line))
-				n = sizeof(line) - 1;
-			memcpy(line, text, n);
-			line[n] = '\0';
-			emit(line);
-		}
+		if (n > 0)
+			emit(text, n);
 		n = (size_t)(end - text) + (end < text + len);
 		text += n;
 		len -= n;

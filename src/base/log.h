@@ -16,8 +16,6 @@
 #define LOG_TO_STDERR	0x1
 #define LOG_TO_MAILLOG	0x2
 
-/* Longest line logged; longer ones are cut. */
-#define LOG_LINE_MAX	1024
 
 /* Name the program and choose where lines go (default: standard error). */
 void	 log_init(const char *ident, int to);
@@ -26,7 +24,8 @@ int	 log_to(void);
 /* A warning; log_warn adds ": " and strerror(errno). */
 void	 log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	 log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Each line of text ("file:line: message\n" lines) as a warning. */
+/* Each line of text ("file:line: message\n" lines) as a warning; empty
+ * lines are left out. */
 void	 log_lines(const char *text, size_t len);
 
 #endif

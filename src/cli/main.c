@@ -67,7 +67,7 @@ struct mode {
 					   the mode (the rest of a message too
 					   large to hold is left on stdin) */
 	int		 maillog;	/* run by the mail system: warnings go
-					   to the mail log too */
+					   to the mail log too (log_where) */
 	int		 takes_back;	/* SIGTERM, SIGINT and SIGHUP take back
 					   what is half written: 75 */
 	enum on_config	 on_config;
@@ -288,7 +288,8 @@ parse_options(int argc, char *argv[], struct options *o,
 	return 0;
 }
 
-/* Under --deliver: the options it won over, on stderr and in the mail log. */
+/* Under --deliver: the options it won over, logged (on stderr, and in the
+ * mail log where log_where sends it). */
 static void
 report_ignored(const struct options *o)
 {
@@ -297,6 +298,23 @@ report_ignored(const struct options *o)
 	for (i = 0; i < o->nignored; i++)
 		log_warnx("--%s ignored: with --deliver the message is "
 		    "delivered", o->ignored[i]);
+}
+
+/*
+ * Where warnings go: standard error, and the mail log (syslog LOG_MAIL)
+ * with "log syslog" in the configuration, or without a log directive when
+ * the mail system runs a mode it runs (its standard error is not a
+ * terminal, and is often thrown away). "log stderr": standard error only.
+ */
+static void
+log_where(const struct mode *m, enum config_log setting)
+{
+	int	 to = LOG_TO_STDERR;
+
+	if (setting == CONFIG_LOG_SYSLOG || (setting == CONFIG_LOG_DEFAULT &&
+	    m->maillog && !isatty(STDERR_FILENO)))
+		to |= LOG_TO_MAILLOG;
+	log_init("backscatter", to);
 }
 
 /* The configuration, the options over it, the envelope and the rules. */
@@ -327,7 +345,7 @@ set_up(struct run *r, const struct options *o)
 	if ((r->rs = rules_new()) == NULL || rules_add_builtin(r->rs) == -1 ||
 	    rules_add_config(r->rs, &r->cfg) == -1 ||
 	    (o->rules != NULL && rules_add_path(r->rs, o->rules) == -1)) {
-		buf_appends(&r->errors, "backscatter: cannot set up the rules\n");
+		buf_appends(&r->errors, "cannot set up the rules\n");
 		r->nerr++;
 	}
 }
@@ -418,8 +436,7 @@ config_errors(struct run *r)
 	if (r->nerr == 0 || mode->on_config == CONFIG_LINT)
 		return -1;
 	if (mode->on_config == CONFIG_REFUSE) {
-		if (r->errors.len > 0)
-			fwrite(r->errors.data, 1, r->errors.len, stderr);
+		log_lines(r->errors.data, r->errors.len);
 		return EX_CONFIG;
 	}
 	log_lines(r->errors.data, r->errors.len);
@@ -437,8 +454,7 @@ main(int argc, char *argv[])
 	int		 early, rc;
 
 	if (parse_options(argc, argv, &opt, &id, &early) == -1) {
-		log_init("backscatter", LOG_TO_STDERR |
-		    (modes[id].maillog ? LOG_TO_MAILLOG : 0));
+		log_where(&modes[id], CONFIG_LOG_DEFAULT);
 		report_ignored(&opt);
 		fputs(usage_text, stderr);
 		/* every mode that takes a message reads it to the end, even
@@ -456,14 +472,15 @@ main(int argc, char *argv[])
 		return EX_OK;
 	}
 	mode = &modes[id];
-	log_init("backscatter", LOG_TO_STDERR |
-	    (mode->maillog ? LOG_TO_MAILLOG : 0));
+	log_where(mode, CONFIG_LOG_DEFAULT);
 	report_ignored(&opt);
 	if (mode->prepare != NULL && (rc = mode->prepare(&opt)) != -1)
 		return rc;
 
 	run.opt = &opt;
 	set_up(&run, &opt);
+	/* the configuration may say where warnings go */
+	log_where(mode, run.cfg.log);
 	if ((rc = config_errors(&run)) != -1)
 		goto out;
 	if (mode->input != INPUT_NONE) {

@@ -17,8 +17,6 @@
 #include "cli/scan.h"
 #include "cli/modes.h"
 
-/* Room for a report: far more than the longest analysis prints. */
-#define REPORT_MAX	(64u * 1024 * 1024)
 
 int
 mode_test(struct run *r)

@@ -226,10 +226,24 @@ output_filter(int fd, const struct message *m, const char *kind,
 
 /* --- JSON ---------------------------------------------------------------- */
 
+/* What a limit made the analysis skip (an->skipped), as "skipped" names it. */
+static const struct {
+	unsigned	 flag;
+	const char	*name;
+} skips[] = {
+	{ SKIP_OVERSIZE,	"oversize" },
+	{ SKIP_MIME_DEPTH,	"mime-depth" },
+	{ SKIP_MIME_PARTS,	"mime-parts" },
+	{ SKIP_HEADERS,		"header-fields" },
+	{ SKIP_RECIPIENTS,	"recipients" },
+	{ SKIP_ARENA,		"memory" },
+};
+
 void
 output_json_anatomy(struct json *j, const struct analysis *an)
 {
 	const struct original	*o = &an->original;
+	size_t			 k;
 	int			 i;
 
 	json_member_string(j, "kind", anatomy_kind_name(an->kind));
@@ -270,18 +284,9 @@ output_json_anatomy(struct json *j, const struct analysis *an)
 	json_object_end(j);
 	json_key(j, "skipped");
 	json_array_begin(j);
-	if (an->skipped & SKIP_OVERSIZE)
-		json_string(j, "oversize");
-	if (an->skipped & SKIP_MIME_DEPTH)
-		json_string(j, "mime-depth");
-	if (an->skipped & SKIP_MIME_PARTS)
-		json_string(j, "mime-parts");
-	if (an->skipped & SKIP_HEADERS)
-		json_string(j, "header-fields");
-	if (an->skipped & SKIP_RECIPIENTS)
-		json_string(j, "recipients");
-	if (an->skipped & SKIP_ARENA)
-		json_string(j, "memory");
+	for (k = 0; k < sizeof(skips) / sizeof(skips[0]); k++)
+		if (an->skipped & skips[k].flag)
+			json_string(j, skips[k].name);
 	json_array_end(j);
 }
 

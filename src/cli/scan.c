@@ -35,6 +35,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/limits.h"
+#include "base/log.h"
 #include "read/envelope.h"
 #include "read/message.h"
 #include "anatomy/anatomy.h"
@@ -45,16 +46,6 @@
 
 /* Messages per block handed to a worker. */
 #define SCAN_BLOCK		32
-/* Workers at most. */
-#define SCAN_JOBS_MAX		64
-/* Folder depth followed below a path given. */
-#define SCAN_DEPTH_MAX		16
-/* Messages listed at most (the list is kept in memory). */
-#define SCAN_ITEMS_MAX		(20u * 1000 * 1000)
-/* Distinct kind/format/reason names counted by --summary. */
-#define SCAN_NAMES_MAX		256
-/* What a worker has sent that is not yet a whole line, at most. */
-#define SCAN_PENDING_MAX	(16u * 1024 * 1024)
 
 struct item {
 	const char	*path;		/* the file (an mbox is shared) */
@@ -214,16 +205,9 @@ int
 scan_run(struct config *cfg, const struct envelope *env, struct ruleset *rs,
     const struct scan_options *o, FILE *out)
 {
-	struct scan	 s;
+	struct scan	 s = { .cfg = cfg, .env = env, .rs = rs, .o = o,
+			       .out = out, .start = now_seconds() };
 	int		 rc;
-
-	memset(&s, 0, sizeof(s));
-	s.cfg = cfg;
-	s.env = env;
-	s.rs = rs;
-	s.o = o;
-	s.out = out;
-	s.start = now_seconds();
 	if ((rc = list_all(&s)) == 0 && (rc = prepare(&s)) == 0) {
 		rc = start_workers(&s);
 		collect(&s);
@@ -272,7 +256,7 @@ prepare(struct scan *s)
 
 	s->progress = o->progress == -1 ? isatty(STDERR_FILENO) : o->progress;
 	if (s->rs != NULL && rules_compile(s->rs, s->cfg, NULL) == -1) {
-		fprintf(stderr, "backscatter: cannot compile the rules\n");
+		log_warnx("cannot compile the rules");
 		return -1;
 	}
 	if ((s->res = calloc(s->list.n + 1, sizeof(*s->res))) == NULL ||
@@ -303,7 +287,7 @@ start_workers(struct scan *s)
 	fflush(stderr);
 	for (i = 0; i < c->jobs; i++) {
 		if (pipe(p) == -1 || (c->pid[i] = fork()) == -1) {
-			fprintf(stderr, "backscatter: %s\n", strerror(errno));
+			log_warnx("%s", strerror(errno));
 			c->jobs = c->open = i;
 			return -1;
 		}
@@ -387,15 +371,15 @@ wait_workers(struct scan *s)
 	for (i = 0; i < c->jobs; i++) {
 		buf_free(&c->pending[i]);
 		if (waitpid(c->pid[i], &status, 0) == -1)
-			fprintf(stderr, "backscatter: worker %d: %s\n", i + 1,
+			log_warnx("worker %d: %s", i + 1,
 			    strerror(errno));
 		else if (WIFSIGNALED(status))
-			fprintf(stderr, "backscatter: worker %d: killed by "
-			    "signal %d (%s)\n", i + 1, WTERMSIG(status),
+			log_warnx("worker %d: killed by "
+			    "signal %d (%s)", i + 1, WTERMSIG(status),
 			    strsignal(WTERMSIG(status)));
 		else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-			fprintf(stderr, "backscatter: worker %d: could not "
-			    "write its results\n", i + 1);
+			log_warnx("worker %d: could not "
+			    "write its results", i + 1);
 		else
 			continue;
 		rc = -1;
@@ -424,7 +408,7 @@ finish(struct scan *s, int rc)
 	if (s->progress)
 		show_progress(s, 1);
 	if (missing > 0) {
-		fprintf(stderr, "backscatter: %zu messages were not judged\n",
+		log_warnx("%zu messages were not judged",
 		    missing);
 		rc = -1;
 	}
@@ -1273,32 +1257,21 @@ print_item_path(FILE *out, const struct item *it)
 static void
 put_path(FILE *out, const char *path)
 {
+	static const char	 bytes[] = "\\\t\n\r", names[] = "\\tnr";
 	const unsigned char	*p;
+	const char		*q;
 
 	for (p = (const unsigned char *)path; *p != '\0'; p++)
-		switch (*p) {
-		case '\\':
-			fputs("\\\\", out);
-			break;
-		case '\t':
-			fputs("\\t", out);
-			break;
-		case '\n':
-			fputs("\\n", out);
-			break;
-		case '\r':
-			fputs("\\r", out);
-			break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				fprintf(out, "\\%03o", *p);
-			else
-				putc(*p, out);
-		}
+		if ((q = strchr(bytes, *p)) != NULL) {
+			putc('\\', out);
+			putc(names[q - bytes], out);
+		} else if (*p < 0x20 || *p == 0x7f)
+			fprintf(out, "\\%03o", *p);
+		else
+			putc(*p, out);
 }
 
-/* "backscatter: PATH: WHAT[: MORE]" on stderr, the path as put_path
- * writes it. */
+/* "PATH: WHAT[: MORE]" logged, the path as put_path writes it. */
 static void
 say(const char *path, const char *what, const char *more)
 {
@@ -1312,8 +1285,7 @@ say_item(const struct item *it, const char *what, const char *more)
 	say_line(it, NULL, what, more);
 }
 
-/* Made whole first: stderr is unbuffered, and a line a byte at a time
- * is as many writes. */
+/* Made whole first (put_path writes a byte at a time), then logged. */
 static void
 say_line(const struct item *it, const char *path, const char *what,
     const char *more)
@@ -1324,14 +1296,13 @@ say_line(const struct item *it, const char *path, const char *what,
 
 	if ((line = open_memstream(&text, &len)) == NULL)
 		return;
-	fputs("backscatter: ", line);
 	if (it != NULL)
 		print_item_path(line, it);
 	else
 		put_path(line, path);
 	fprintf(line, ": %s%s%s\n", what, more ? ": " : "", more ? more : "");
 	if (fclose(line) == 0)
-		fwrite(text, 1, len, stderr);
+		log_lines(text, len);
 	free(text);
 }
 
@@ -1443,18 +1414,13 @@ intern(struct names *nm, const char *s)
 	return (short)nm->n++;
 }
 
+/* dir/name, allocated; NULL when out of memory. */
 static char *
 join(const char *dir, const char *name)
 {
-	size_t	 dn = strlen(dir), nn = strlen(name);
 	char	*p;
 
-	if ((p = malloc(dn + 1 + nn + 1)) == NULL)
-		return NULL;
-	memcpy(p, dir, dn);
-	p[dn] = '/';
-	memcpy(p + dn + 1, name, nn + 1);
-	return p;
+	return asprintf(&p, "%s/%s", dir, name) == -1 ? NULL : p;
 }
 
 /* FOLDER of --move-to names a folder itself, not a Maildir++ one. */

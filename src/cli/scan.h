@@ -31,10 +31,11 @@ struct scan_options {
 
 /*
  * Scan, each message judged with the envelope env and the file's time as
- * the time it arrived. Lines (or the summary) go to out, progress and errors to stderr.
+ * the time it arrived. Lines (or the summary) go to out, progress to
+ * stderr, errors to the log (log.h).
  * Returns 0, 1 when some messages could not be read or moved, -1 when
  * the scan could not run at all or a worker died (the messages it left
- * are named on stderr).
+ * are named in the log).
  */
 int	 scan_run(struct config *, const struct envelope *, struct ruleset *,
 	    const struct scan_options *, FILE *out);

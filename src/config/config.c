@@ -30,12 +30,6 @@
 #include "base/limits.h"
 #include "config/config.h"
 
-/* Words in one line: a directive and its values. */
-#define CONFIG_WORDS_MAX	64
-
-/* Entries per list: far more than anyone configures, small enough that a
- * runaway generated file cannot make matching slow. */
-#define CONFIG_LIST_MAX		4096
 /* Grow *v (of *n elements of size sz) by one zeroed element; NULL at the cap. */
 static void *
 grow(void *vp, int *n, size_t sz)
@@ -352,17 +346,12 @@ resolve_path(const char *file, const char *path)
 {
 	const char	*slash;
 	char		*out;
-	size_t		 dn, pn;
 
 	if (path[0] == '/' || (slash = strrchr(file, '/')) == NULL)
 		return strdup(path);
-	dn = (size_t)(slash - file);
-	pn = strlen(path);
-	if ((out = malloc(dn + 1 + pn + 1)) == NULL)
+	if (slash - file > INT_MAX ||
+	    asprintf(&out, "%.*s/%s", (int)(slash - file), file, path) == -1)
 		return NULL;
-	memcpy(out, file, dn);
-	out[dn] = '/';
-	memcpy(out + dn + 1, path, pn + 1);
 	return out;
 }
 
@@ -502,27 +491,29 @@ struct directive {
 #define ANY	(-1)
 #define FIELD(type, cfg, d)	((type *)(void *)((char *)(cfg) + (d)->target))
 
-/* my_domain DOMAIN...: ".example.org" means the same as "example.org". */
+/*
+ * Values into a list of strings (its count in *count): each checked by ok,
+ * with "DIRECTIVE VALUE: not" for each that fails, and only a line good
+ * whole stored; with dot, a leading "." is checked and stored without it.
+ */
 static int
-load_domains(struct config *cfg, const struct directive *d, char **v, int n,
+load_strings(char ***list, int *count, int dot, int (*ok)(const char *),
+    const char *not, const struct directive *d, char **v, int n,
     const struct where *w, struct buf *errors)
 {
 	int	 i, bad = 0;
 
-	(void)d;
 	for (i = 0; i < n; i++)
-		if (!valid_domain(v[i] + (v[i][0] == '.'))) {
-			where_error(errors, w, "my_domain %s: not a domain name",
-			    v[i]);
+		if (!ok(v[i] + (dot && v[i][0] == '.'))) {
+			where_error(errors, w, "%s %s: %s", d->name, v[i], not);
 			bad = 1;
 		}
 	if (bad)
 		return -1;
-	if (!room(cfg->ndomains, n))
+	if (!room(*count, n))
 		goto fail;
 	for (i = 0; i < n; i++)
-		if (add_string(&cfg->domains, &cfg->ndomains,
-		    v[i] + (v[i][0] == '.')) == -1)
+		if (add_string(list, count, v[i] + (dot && v[i][0] == '.')) == -1)
 			goto fail;
 	return 0;
 fail:
@@ -530,31 +521,22 @@ fail:
 	return -1;
 }
 
+/* my_domain DOMAIN...: ".example.org" means the same as "example.org". */
+static int
+load_domains(struct config *cfg, const struct directive *d, char **v, int n,
+    const struct where *w, struct buf *errors)
+{
+	return load_strings(&cfg->domains, &cfg->ndomains, 1, valid_domain,
+	    "not a domain name", d, v, n, w, errors);
+}
+
 /* my_address ADDRESS... */
 static int
 load_addresses(struct config *cfg, const struct directive *d, char **v,
     int n, const struct where *w, struct buf *errors)
 {
-	int	 i, bad = 0;
-
-	(void)d;
-	for (i = 0; i < n; i++)
-		if (!config_address_ok(v[i])) {
-			where_error(errors, w, "my_address %s: not an address",
-			    v[i]);
-			bad = 1;
-		}
-	if (bad)
-		return -1;
-	if (!room(cfg->naddresses, n))
-		goto fail;
-	for (i = 0; i < n; i++)
-		if (add_string(&cfg->addresses, &cfg->naddresses, v[i]) == -1)
-			goto fail;
-	return 0;
-fail:
-	nomem(errors, w);
-	return -1;
+	return load_strings(&cfg->addresses, &cfg->naddresses, 0,
+	    config_address_ok, "not an address", d, v, n, w, errors);
 }
 
 /* my_relay HOST|ADDRESS|NETWORK... */
@@ -657,6 +639,24 @@ load_yesno(struct config *cfg, const struct directive *d, char **v, int n,
 		return -1;
 	}
 	*FIELD(int, cfg, d) = yes;
+	return 0;
+}
+
+/* log stderr|syslog, into an enum config_log. */
+static int
+load_log(struct config *cfg, const struct directive *d, char **v, int n,
+    const struct where *w, struct buf *errors)
+{
+	(void)n;
+	if (strcmp(v[0], "stderr") == 0)
+		cfg->log = CONFIG_LOG_STDERR;
+	else if (strcmp(v[0], "syslog") == 0)
+		cfg->log = CONFIG_LOG_SYSLOG;
+	else {
+		where_error(errors, w, "%s %s: stderr or syslog", d->name,
+		    v[0]);
+		return -1;
+	}
 	return 0;
 }
 
@@ -883,6 +883,7 @@ static const struct directive directives[] = {
 	{ "sent_ledger_expiry",	1, 1,	load_days,
 	    offsetof(struct config, sent_ledger_expiry), 1, 3650 },
 	{ "my_dkim_key",	3, 3,	load_dkim_key,	0, 0, 0 },
+	{ "log",		1, 1,	load_log,	0, 0, 0 },
 };
 
 /* --- lines --------------------------------------------------------------- */

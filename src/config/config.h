@@ -17,32 +17,34 @@
 
 #include <stddef.h>
 
+#include "base/limits.h"
+
 struct buf;
 
-#ifndef CONFIG_SYSTEM_FILE
-#define CONFIG_SYSTEM_FILE	"/etc/backscatter/backscatter.conf"
-#endif
+/* SYSCONFDIR is configure's sysconfdir (Makefile.am). */
+#define CONFIG_SYSTEM_FILE	SYSCONFDIR "/backscatter/backscatter.conf"
 #define CONFIG_USER_FILE	".config/backscatter/config"	/* under $HOME */
-
-/* Longest configuration line; longer lines are an error. */
-#define CONFIG_LINE_MAX		4096
 
 #define CONFIG_REQUIRED_DEFAULT	5.0
 
 /* BATV: days a tag stays valid after it was made (Exim's ${prvs} uses 7). */
 #define CONFIG_BATV_LIFETIME_DEFAULT	7
-/* Longest BATV secret read from a batv_key file. */
-#define CONFIG_SECRET_MAX	1024
 /* Sent ledger: where it lives under $HOME, and days an entry is kept. */
 #define CONFIG_LEDGER_DEFAULT	".local/state/backscatter/sent.db"
 #define CONFIG_LEDGER_EXPIRY_DEFAULT	180
-/* Longest DKIM public key record read from a my_dkim_key file. */
-#define CONFIG_DKIM_KEY_MAX	8192
 
 enum relay_type {
 	RELAY_HOST,		/* exact host name */
 	RELAY_SUFFIX,		/* "*.example.org": any name below it */
 	RELAY_NET		/* an address or CIDR range */
+};
+
+/* The log directive. */
+enum config_log {
+	CONFIG_LOG_DEFAULT,	/* no directive: the mail log when the mail
+				   system runs a mail-time mode */
+	CONFIG_LOG_STDERR,	/* log stderr: standard error only */
+	CONFIG_LOG_SYSLOG	/* log syslog: the mail log too, always */
 };
 
 struct config_relay {
@@ -104,6 +106,9 @@ struct config {
 	int			  sent_ledger_expiry;	/* days */
 	struct config_dkim_key	 *dkim_keys;
 	int			  ndkim_keys;
+
+	/* log: where warnings go besides standard error (cli/main.c). */
+	enum config_log		  log;
 };
 
 /* A place in a configuration file, for "file:line: message" errors. */

@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/log.h"
 #include "deliver/deliver.h"
 
 #define SENDMAIL_PATH	"/usr/sbin/sendmail"
@@ -136,11 +137,11 @@ add_copy(const struct deliver_ops *ops, const char *root, const char *folder,
 		folder = NULL;
 	if (ops->folder(root, folder, path, sizeof(path)) == -1) {
 		if (folder == NULL) {
-			fprintf(stderr, "backscatter: %s: path too long\n", root);
+			log_warnx("%s: path too long", root);
 			return -1;
 		}
-		fprintf(stderr, "backscatter: folder \"%s\" cannot be used; "
-		    "keeping in the INBOX\n", folder);
+		log_warnx("folder \"%s\" cannot be used; "
+		    "keeping in the INBOX", folder);
 		return add_copy(ops, root, NULL, flags, sender);
 	}
 	if ((i = find_copy(path)) != -1) {
@@ -148,8 +149,8 @@ add_copy(const struct deliver_ops *ops, const char *root, const char *folder,
 		return 0;
 	}
 	if (ncopies == DELIVER_COPIES_MAX) {
-		fprintf(stderr, "backscatter: more than %d folders; keeping "
-		    "the rest in the INBOX\n", DELIVER_COPIES_MAX);
+		log_warnx("more than %d folders; keeping "
+		    "the rest in the INBOX", DELIVER_COPIES_MAX);
 		return folder == NULL ? -1 :
 		    add_copy(ops, root, NULL, flags, sender);
 	}
@@ -170,8 +171,8 @@ add_copy(const struct deliver_ops *ops, const char *root, const char *folder,
 		ncopies--;
 		if (folder == NULL)
 			return -1;
-		fprintf(stderr, "backscatter: keeping in the INBOX instead "
-		    "of \"%s\"\n", folder);
+		log_warnx("keeping in the INBOX instead "
+		    "of \"%s\"", folder);
 		return add_copy(ops, root, NULL, flags, sender);
 	}
 	return 0;
@@ -218,12 +219,12 @@ deliver_store(const char *target, const struct deliver_request *req,
 
 	ops = deliver_kind(target, &root);
 	if (*root == '\0') {
-		fprintf(stderr, "backscatter: --deliver: empty path\n");
+		log_warnx("--deliver: empty path");
 		return -1;
 	}
 	ncopies = 0;
 	if (nreq > DELIVER_COPIES_MAX) {
-		fprintf(stderr, "backscatter: more than %d copies asked\n",
+		log_warnx("more than %d copies asked",
 		    DELIVER_COPIES_MAX);
 		return -1;
 	}
@@ -232,8 +233,8 @@ deliver_store(const char *target, const struct deliver_request *req,
 		sorted[i] = req[i];
 		if (!is_inbox(req[i].folder) && ops->folder(root, req[i].folder,
 		    path, sizeof(path)) == -1) {
-			fprintf(stderr, "backscatter: folder \"%s\" cannot be "
-			    "used; keeping in the INBOX\n", req[i].folder);
+			log_warnx("folder \"%s\" cannot be "
+			    "used; keeping in the INBOX", req[i].folder);
 			sorted[i].folder = NULL;
 		}
 	}
@@ -254,8 +255,8 @@ deliver_store(const char *target, const struct deliver_request *req,
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
-			fprintf(stderr, "backscatter: reading the message: "
-			    "%s\n", strerror(errno));
+			log_warnx("reading the message: "
+			    "%s", strerror(errno));
 			goto fail;
 		}
 		if (write_all(chunk, (size_t)n) == -1)
@@ -282,8 +283,8 @@ deliver_store(const char *target, const struct deliver_request *req,
 			break;		/* nothing visible yet: all back */
 		/* Another copy is visible: the message is delivered, and
 		 * a 75 now would make the MTA deliver it twice. */
-		fprintf(stderr, "backscatter: one copy was lost (%s); "
-		    "the message is in another folder\n",
+		log_warnx("one copy was lost (%s); "
+		    "the message is in another folder",
 		    copies[i].folder_path);
 	}
 	if (stored == 0)
@@ -327,8 +328,8 @@ deliver_redirect(const char *sendmail, const char *address,
 	size_t		 off = 0;
 
 	if (!address_ok(address)) {
-		fprintf(stderr, "backscatter: redirect: refusing address "
-		    "\"%s\"\n", address);
+		log_warnx("redirect: refusing address "
+		    "\"%s\"", address);
 		return -1;
 	}
 	if (sendmail == NULL || *sendmail != '/')
@@ -351,7 +352,7 @@ deliver_redirect(const char *sendmail, const char *address,
 		 * forged address; -oi: a lone "." is not the end */
 		execl(sendmail, "sendmail", "-oi", "-f", "", "--", address,
 		    (char *)NULL);
-		fprintf(stderr, "backscatter: redirect: %s: %s\n", sendmail,
+		log_warnx("redirect: %s: %s", sendmail,
 		    strerror(errno));
 		_exit(75);
 	}
@@ -370,7 +371,7 @@ deliver_redirect(const char *sendmail, const char *address,
 		if (errno != EINTR)
 			return -1;
 	if (off < len || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		fprintf(stderr, "backscatter: redirect to %s failed\n",
+		log_warnx("redirect to %s failed",
 		    address);
 		return -1;
 	}

@@ -15,15 +15,17 @@
  *		unlock), or, on failure, every copy is taken back (temp file
  *		unlinked, mbox truncated to its old length).
  *
- * Nothing here decides where a message goes (that is sieve.c and main.c),
- * and nothing here exits: every function returns 0 or -1 with a reason
- * logged on stderr.
+ * Nothing here decides where a message goes (that is sieve.c and
+ * cli/mode_deliver.c), and nothing here exits: every function returns 0
+ * or -1 with a reason logged (log.h).
  */
 #ifndef BS_DELIVER_H
 #define BS_DELIVER_H
 
 #include <stddef.h>
 #include <sys/types.h>
+
+#include "base/limits.h"
 
 /* IMAP system flags a copy is stored with (Sieve imap4flags). */
 #define DELIVER_SEEN		0x01	/* \Seen     -> Maildir 'S' */
@@ -32,16 +34,8 @@
 #define DELIVER_DELETED		0x08	/* \Deleted  -> 'T' */
 #define DELIVER_DRAFT		0x10	/* \Draft    -> 'D' */
 
-/* Longest path we build; longer ones are refused, never cut. */
-#define DELIVER_PATH_MAX	4096
 
-/* Seconds a delivery may take once the message is analysed (lock waits
- * included); past it, everything is taken back and 75 returned, well
- * before Postfix's command_time_limit (1000 s) would bounce. */
-#define DELIVER_TIME_LIMIT	300
 
-/* Copies of one message (one per distinct folder). */
-#define DELIVER_COPIES_MAX	32
 
 /* One copy being delivered: the state a kind keeps between its steps. */
 struct deliver_copy {

@@ -25,10 +25,9 @@
 #include <unistd.h>
 
 #include "base/io.h"
+#include "base/log.h"
 #include "deliver/deliver.h"
 
-/* Tries at a fresh name when one is taken in tmp/. */
-#define UNIQUE_TRIES	100
 
 static unsigned	 delivery_counter;
 
@@ -206,7 +205,7 @@ make_maildir(const char *path)
 			return -1;
 		if (make_dir(p) == -1 && (errno != ENOENT ||
 		    make_dirs(p) == -1)) {
-			fprintf(stderr, "backscatter: %s: %s\n", p,
+			log_warnx("%s: %s", p,
 			    strerror(errno));
 			return -1;
 		}
@@ -269,7 +268,7 @@ maildir_begin(struct deliver_copy *c, const char *sender)
 			fd = open(marker, O_WRONLY | O_CREAT | O_NOFOLLOW |
 			    O_CLOEXEC, 0600);
 			if (fd == -1 || close(fd) == -1) {
-				fprintf(stderr, "backscatter: %s: %s\n",
+				log_warnx("%s: %s",
 				    marker, strerror(errno));
 				return -1;
 			}
@@ -278,7 +277,7 @@ maildir_begin(struct deliver_copy *c, const char *sender)
 		return -1;
 
 	host_part(host, sizeof(host));
-	for (i = 0; i < UNIQUE_TRIES; i++) {
+	for (i = 0; i < DELIVER_UNIQUE_TRIES; i++) {
 		gettimeofday(&tv, NULL);
 		/* time.MusecPpidQn.host: unique per process and delivery
 		 * (Courier and Dovecot use the same pieces) */
@@ -302,7 +301,7 @@ maildir_begin(struct deliver_copy *c, const char *sender)
 		if (errno != EEXIST)
 			break;
 	}
-	fprintf(stderr, "backscatter: %s: %s\n", c->tmp_path, strerror(errno));
+	log_warnx("%s: %s", c->tmp_path, strerror(errno));
 	c->tmp_path[0] = '\0';		/* not ours: never unlink it */
 	return -1;
 }
@@ -311,7 +310,7 @@ static int
 maildir_write(struct deliver_copy *c, const char *p, size_t n)
 {
 	if (io_write(c->fd, p, n) == -1) {
-		fprintf(stderr, "backscatter: writing %s: %s\n", c->tmp_path,
+		log_warnx("writing %s: %s", c->tmp_path,
 		    strerror(errno));
 		return -1;
 	}
@@ -326,13 +325,13 @@ maildir_prepare(struct deliver_copy *c)
 
 	c->fd = -1;
 	if (fsync(fd) == -1) {
-		fprintf(stderr, "backscatter: fsync %s: %s\n", c->tmp_path,
+		log_warnx("fsync %s: %s", c->tmp_path,
 		    strerror(errno));
 		close(fd);
 		return -1;
 	}
 	if (close(fd) == -1) {
-		fprintf(stderr, "backscatter: close %s: %s\n", c->tmp_path,
+		log_warnx("close %s: %s", c->tmp_path,
 		    strerror(errno));
 		return -1;
 	}
@@ -374,7 +373,7 @@ maildir_commit(struct deliver_copy *c)
 	if (n < 0 || (size_t)n >= sizeof(dest))
 		return -1;
 	if (rename(c->tmp_path, dest) == -1) {
-		fprintf(stderr, "backscatter: rename to %s: %s\n", dest,
+		log_warnx("rename to %s: %s", dest,
 		    strerror(errno));
 		return -1;
 	}
@@ -385,7 +384,7 @@ maildir_commit(struct deliver_copy *c)
 	if (n > 0 && (size_t)n < sizeof(dir) &&
 	    (fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
 		if (fsync(fd) == -1)
-			fprintf(stderr, "backscatter: fsync %s: %s\n", dir,
+			log_warnx("fsync %s: %s", dir,
 			    strerror(errno));
 		close(fd);
 	}

@@ -7,8 +7,8 @@
  * fcntl write lock on the open file. The order matters: procmail holds the
  * dotlock while it waits (F_SETLKW) for the fcntl lock, so a writer that
  * took the fcntl lock first and then waited for the dotlock would wait for
- * it, and it for us, until one gave up. A dotlock older than LOCK_STALE is
- * taken over, but only if it looks like a lock (a small regular file):
+ * it, and it for us, until one gave up. A dotlock older than
+ * DELIVER_LOCK_STALE is taken over, but only if it looks like a lock (a small regular file):
  * whatever else is there is never removed, and the delivery is deferred.
  * When the directory does not let us make a dotlock (a root-owned
  * /var/mail), the fcntl lock alone is used, as Dovecot does without its
@@ -37,17 +37,9 @@
 #include <unistd.h>
 
 #include "base/io.h"
+#include "base/log.h"
 #include "deliver/deliver.h"
 
-/* Seconds to wait for either lock before giving up (75: the MTA retries). */
-#define LOCK_WAIT	60
-/* A dotlock older than this is left over from a crash (liblockfile: 5 min). */
-#define LOCK_STALE	300
-/* A dotlock is empty or holds a process id (Dovecot: "pid:hostname"); a
- * larger file, or one starting with a From_ line, is something else (a
- * folder filed under that name by another program) and never taken for a
- * stale lock. */
-#define LOCK_FILE_MAX	512
 
 /* Can the file at path, of status st, be a dotlock: a small regular file
  * that is not an mbox? */
@@ -57,7 +49,7 @@ lock_like(const char *path, const struct stat *st)
 	char	 head[5];
 	int	 fd, mbox;
 
-	if (!S_ISREG(st->st_mode) || st->st_size > LOCK_FILE_MAX)
+	if (!S_ISREG(st->st_mode) || st->st_size > DELIVER_LOCK_FILE_MAX)
 		return 0;
 	if (st->st_size < 5)
 		return 1;
@@ -113,14 +105,14 @@ static int
 write_fd(struct deliver_copy *c, const char *p, size_t n)
 {
 	if (io_write(c->fd, p, n) == -1) {
-		fprintf(stderr, "backscatter: writing %s: %s\n",
+		log_warnx("writing %s: %s",
 		    c->folder_path, strerror(errno));
 		return -1;
 	}
 	return 0;
 }
 
-/* The fcntl write lock on the whole file, waiting up to LOCK_WAIT. */
+/* The fcntl write lock on the whole file, waiting up to DELIVER_LOCK_WAIT. */
 static int
 lock_fcntl(struct deliver_copy *c)
 {
@@ -130,20 +122,20 @@ lock_fcntl(struct deliver_copy *c)
 	memset(&fl, 0, sizeof(fl));
 	fl.l_type = F_WRLCK;
 	fl.l_whence = SEEK_SET;
-	for (i = 0; i < LOCK_WAIT * 4; i++) {
+	for (i = 0; i < DELIVER_LOCK_WAIT * 4; i++) {
 		if (fcntl(c->fd, F_SETLK, &fl) == 0)
 			return 0;
 		if (errno != EACCES && errno != EAGAIN && errno != EINTR)
 			break;
 		usleep(250000);
 	}
-	fprintf(stderr, "backscatter: cannot lock %s: %s\n", c->folder_path,
+	log_warnx("cannot lock %s: %s", c->folder_path,
 	    strerror(errno));
 	return -1;
 }
 
 /*
- * The dotlock <mbox>.lock, waited for up to LOCK_WAIT seconds. 0: held
+ * The dotlock <mbox>.lock, waited for up to DELIVER_LOCK_WAIT seconds. 0: held
  * (lock_held set), or not possible in this directory; -1: not had.
  */
 static int
@@ -195,22 +187,22 @@ lock_dotlock(struct deliver_copy *c)
 		if (lstat(c->lock_path, &st) == 0) {
 			if (!lock_like(c->lock_path, &st)) {
 				/* a folder or a message, never a lock */
-				fprintf(stderr, "backscatter: %s is not a lock "
-				    "file; not removing it\n", c->lock_path);
+				log_warnx("%s is not a lock "
+				    "file; not removing it", c->lock_path);
 				break;
 			}
-			if (time(NULL) - st.st_mtime > LOCK_STALE &&
-			    i < LOCK_WAIT) {
-				fprintf(stderr, "backscatter: removing stale "
-				    "%s\n", c->lock_path);
+			if (time(NULL) - st.st_mtime > DELIVER_LOCK_STALE &&
+			    i < DELIVER_LOCK_WAIT) {
+				log_warnx("removing stale "
+				    "%s", c->lock_path);
 				unlink(c->lock_path);
 				continue;
 			}
 		}
-		if (i >= LOCK_WAIT) {
-			fprintf(stderr, "backscatter: %s is held by another "
-			    "writer; gave up after %d s\n", c->lock_path,
-			    LOCK_WAIT);
+		if (i >= DELIVER_LOCK_WAIT) {
+			log_warnx("%s is held by another "
+			    "writer; gave up after %d s", c->lock_path,
+			    DELIVER_LOCK_WAIT);
 			break;
 		}
 		sleep(1);
@@ -218,7 +210,7 @@ lock_dotlock(struct deliver_copy *c)
 	unlink(unique);
 	errno = err;
 fail:
-	fprintf(stderr, "backscatter: cannot make %s: %s\n", c->lock_path,
+	log_warnx("cannot make %s: %s", c->lock_path,
 	    strerror(errno));
 	return -1;
 }
@@ -239,14 +231,14 @@ mbox_begin(struct deliver_copy *c, const char *sender)
 	c->fd = open(c->folder_path, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW |
 	    O_CLOEXEC, 0600);
 	if (c->fd == -1) {
-		fprintf(stderr, "backscatter: %s: %s\n", c->folder_path,
+		log_warnx("%s: %s", c->folder_path,
 		    strerror(errno));
 		return -1;
 	}
 	if (fstat(c->fd, &st) == -1 || !S_ISREG(st.st_mode) ||
 	    st.st_nlink != 1 || st.st_uid != geteuid()) {
-		fprintf(stderr, "backscatter: %s: not a regular file of ours "
-		    "with one link; not writing it\n", c->folder_path);
+		log_warnx("%s: not a regular file of ours "
+		    "with one link; not writing it", c->folder_path);
 		return -1;
 	}
 	if (lock_fcntl(c) == -1)
@@ -254,8 +246,8 @@ mbox_begin(struct deliver_copy *c, const char *sender)
 	/* as Postfix checks: a file removed or replaced while we waited
 	 * for its lock is no longer the mbox */
 	if (fstat(c->fd, &st) == -1 || st.st_nlink != 1) {
-		fprintf(stderr, "backscatter: %s changed while we waited for "
-		    "its lock\n", c->folder_path);
+		log_warnx("%s changed while we waited for "
+		    "its lock", c->folder_path);
 		return -1;
 	}
 	/* the length under the lock is what a failure goes back to */
@@ -354,7 +346,7 @@ mbox_prepare(struct deliver_copy *c)
 	if (write_fd(c, "\n", 1) == -1)
 		return -1;
 	if (fsync(c->fd) == -1) {
-		fprintf(stderr, "backscatter: fsync %s: %s\n", c->folder_path,
+		log_warnx("fsync %s: %s", c->folder_path,
 		    strerror(errno));
 		return -1;
 	}

@@ -17,6 +17,7 @@
 #include <sieve2.h>
 
 #include "base/arena.h"
+#include "base/log.h"
 #include "read/header.h"
 #include "read/rfc2047.h"
 #include "deliver/sieve.h"
@@ -34,10 +35,10 @@ static void
 complain(const struct run *r, int lineno, const char *what, const char *text)
 {
 	if (lineno > 0)
-		fprintf(stderr, "backscatter: %s:%d: %s: %s\n", r->name, lineno,
+		log_warnx("%s:%d: %s: %s", r->name, lineno,
 		    what, text != NULL ? text : "?");
 	else
-		fprintf(stderr, "backscatter: %s: %s: %s\n", r->name, what,
+		log_warnx("%s: %s: %s", r->name, what,
 		    text != NULL ? text : "?");
 }
 
@@ -445,7 +446,7 @@ fail:
 	out->nstores = 1;
 	if (out->errors == 0)
 		out->errors = 1;
-	fprintf(stderr, "backscatter: %s: script failed; keeping the message "
-	    "in the INBOX\n", name);
+	log_warnx("%s: script failed; keeping the message "
+	    "in the INBOX", name);
 	return -1;
 }

@@ -22,10 +22,6 @@
 struct arena;
 struct header_block;
 
-/* A script larger than this is refused (and the message kept). */
-#define SIEVE_SCRIPT_MAX	(1024u * 1024)
-/* Redirects acted on per message; more are refused (kept instead). */
-#define SIEVE_REDIRECTS_MAX	4
 
 /* The message as the script sees it. */
 struct sieve_message {
@@ -50,7 +46,7 @@ struct sieve_outcome {
  * Run script (its text; name is for messages) on the message. On any
  * error (the script does not parse, an unsupported extension, a runtime
  * error) the outcome is a single keep in the INBOX and -1 is returned,
- * with the errors on stderr. Otherwise 0.
+ * with the errors logged (log.h). Otherwise 0.
  */
 int	 sieve_run(const char *script, const char *name,
 	    const struct sieve_message *, struct sieve_outcome *r);

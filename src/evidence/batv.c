@@ -30,8 +30,6 @@
 #include "config/config.h"
 #include "evidence/batv.h"
 
-/* Addresses looked at per message, all sources together. */
-#define BATV_CANDIDATES_MAX	64
 
 const char *
 batv_status_name(enum batv_status s)

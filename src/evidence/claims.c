@@ -11,6 +11,7 @@
  */
 #include <string.h>
 
+#include "base/limits.h"
 #include "anatomy/anatomy.h"
 #include "config/config.h"
 #include "evidence/batv.h"
@@ -18,8 +19,6 @@
 #include "evidence/identity.h"
 #include "evidence/origin.h"
 
-/* Message-IDs looked at in In-Reply-To and References together. */
-#define REFS_MAX	100
 
 /* The domain of a Message-ID ("left@right", maybe with brackets). */
 static int
@@ -52,7 +51,7 @@ scan_refs(const struct config *cfg, const char *v, struct evidence *ev)
 	for (p = v; p != NULL && (p = strchr(p, '<')) != NULL; p = e) {
 		if ((e = strchr(p, '>')) == NULL)
 			break;
-		if (ev->reply_refs >= REFS_MAX)
+		if (ev->reply_refs >= CLAIMS_REFS_MAX)
 			break;
 		if (memchr(p, '@', (size_t)(e - p)) != NULL) {
 			ev->reply_refs++;

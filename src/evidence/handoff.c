@@ -62,8 +62,6 @@
 #include "evidence/identity.h"
 #include "evidence/origin.h"
 
-/* Organisations that make up the bouncing side. */
-#define SIDE_MAX	4
 
 /* The original's Received lines, top first, with addresses filled in. */
 struct chain {
@@ -73,7 +71,7 @@ struct chain {
 
 /* The host names whose organisations are the bouncing side. */
 struct side {
-	const char	*host[SIDE_MAX];
+	const char	*host[HANDOFF_SIDE_MAX];
 	int		 n;
 };
 
@@ -433,7 +431,7 @@ internal_hop(const struct config *cfg, const struct received *h,
 	if (h->from_addr != NULL && !is_private(h->from_addr) &&
 	    hop_rdns(h) == NULL)
 		ev->internal_unverified++;
-	if (name != NULL && side->n < SIDE_MAX && is_name(h->by_host) &&
+	if (name != NULL && side->n < HANDOFF_SIDE_MAX && is_name(h->by_host) &&
 	    !same_org(h->by_host, name))
 		side->host[side->n++] = h->by_host;
 	return 1;

@@ -43,6 +43,7 @@
 
 #include "base/arena.h"
 #include "base/digest.h"
+#include "base/log.h"
 #include "read/envelope.h"
 #include "anatomy/anatomy.h"
 #include "config/config.h"
@@ -50,22 +51,9 @@
 #include "evidence/ledger.h"
 #include "evidence/spool.h"
 
-/* Address space reserved for the file; it grows only as written. 1 GiB is
- * tens of millions of entries. */
-#define LEDGER_MAP_SIZE		(1024u * 1024 * 1024)
-/* A Message-ID longer than this is not one we wrote. */
-#define LEDGER_ID_MAX		998
-/* Bytes of a Sent message read to find its Message-ID. */
-#define LEDGER_HEAD_MAX		(64u * 1024)
 /* Entries written per transaction by --learn-sent: short enough that
  * --record-sent never waits long for the lock. */
 #define LEDGER_BATCH		5000
-/* Message-IDs looked up per message (In-Reply-To and References). */
-#define LEDGER_LOOKUPS_MAX	50
-/* Spool files merged per transaction, and rounds of merging per writer
- * (entries spooled while a round runs are taken by the next). */
-#define LEDGER_MERGE_FILES	2000
-#define LEDGER_MERGE_ROUNDS	8
 
 struct ledger {
 	MDB_env		*env;		/* NULL: no ledger file, a spool only */
@@ -153,9 +141,9 @@ run_guarded(struct ledger *l, int (*fn)(struct ledger *, void *), void *arg,
 	if (sigsetjmp(g.jmp, 1) != 0) {
 		guard_disarm(&g);
 		if (in_ledger) {
-			fprintf(stderr, "backscatter: the sent ledger is "
+			log_warnx("the sent ledger is "
 			    "damaged (a page cannot be read); going on "
-			    "without it\n");
+			    "without it");
 			l->damaged = 1;
 		}
 		return -1;
@@ -1122,8 +1110,8 @@ reader(const struct config *cfg, const struct envelope *env, int *state_r)
 	else if ((cached_state = ledger_open(path, 0, &cached, err,
 	    sizeof(err))) == -1)
 		/* said, and the message judged without it */
-		fprintf(stderr, "backscatter: sent ledger %s; going on "
-		    "without it\n", err);
+		log_warnx("sent ledger %s; going on "
+		    "without it", err);
 	free(path);
 	*state_r = cached_state;
 	return cached;

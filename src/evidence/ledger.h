@@ -16,7 +16,7 @@
  * open the file read-only and only when a message that is not kind none
  * is scored and names a Message-ID; a missing ledger is simply no
  * evidence, and so is one that cannot be read (cut short, damaged): it is
- * said on stderr and the message judged without it.
+ * logged (log.h) and the message judged without it.
  *
  * Recording never waits for another writer and never loses an entry: it
  * goes first into a spool beside the ledger (spool.h), which the writer
@@ -27,6 +27,8 @@
 
 #include <stddef.h>
 
+#include "base/limits.h"
+
 struct analysis;
 struct arena;
 struct config;
@@ -34,10 +36,6 @@ struct envelope;
 struct identity;
 
 struct ledger;
-
-/* Seconds --record-sent gives the merge of the spool into the ledger
- * before it leaves (its entry is in the spool already). */
-#define LEDGER_LOCK_SECONDS	2
 
 #define LEDGER_KEY_LEN		16
 

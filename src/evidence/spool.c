@@ -24,10 +24,6 @@
 #include "base/io.h"
 #include "evidence/spool.h"
 
-/* Tries at a fresh name when one is taken in tmp/. */
-#define SPOOL_UNIQUE_TRIES	100
-/* A temp file older than this was left by a writer that died. */
-#define SPOOL_TMP_STALE		(36 * 3600)
 
 static unsigned	 spool_counter;
 

@@ -21,13 +21,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/limits.h"
+
 #define SPOOL_KEY_LEN		16
 
-/* Entries a reader takes from the spool (it is merged by the next writer;
- * it holds more only when the ledger cannot be written for long). */
-#define SPOOL_READ_MAX		8192
-/* Bytes of one entry file read; ours hold a few lines. */
-#define SPOOL_FILE_MAX		(64u * 1024)
 
 struct spool_entry {
 	unsigned char	 key[SPOOL_KEY_LEN];

@@ -13,8 +13,8 @@
  * A pattern the reader does not fully understand (\Q, \x, backreferences,
  * conditionals, verbs, the x flag, ...) gets no literals: it always runs.
  */
-#ifndef PREFILTER_H
-#define PREFILTER_H
+#ifndef BS_PREFILTER_H
+#define BS_PREFILTER_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -10,7 +10,7 @@
  *   meta        NAME expression       && || ! ( ) + and > >= < <= == !=
  *   describe    NAME text
  *   score       NAME n
- *   tflags      NAME ...              accepted and ignored
+ *   tflags      NAME ...              accepted and ignored (priority too)
  *
  * Header is a field name, "ALL" (the whole header block), or a field
  * name with ":raw" (not RFC 2047-decoded), ":addr" (its addresses) or

@@ -26,13 +26,6 @@
 struct buf;
 struct origin_eval;
 
-/* One rule-file line, and one meta expression's tokens. */
-#define RULES_LINE_MAX		8192
-#define RULES_EXPR_OPS		512
-/* Distinct header texts one message's rules ask for. */
-#define RULES_SLOTS_MAX		1024
-/* Patterns longer than this are refused at compile time. */
-#define RULES_PATTERN_MAX	8192
 
 /* The build-time table stores these numbers: append, never reorder. */
 enum rule_type {

@@ -29,6 +29,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/limits.h"
+#include "base/log.h"
 #include "read/address.h"
 #include "read/header.h"
 #include "read/message.h"
@@ -342,8 +343,8 @@ check_skip(struct ruleset *rs, const char *name, const pcre2_code *re,
 	rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, rs->md, rs->mctx);
 	rs->meter = saved;
 	if (rc >= 0) {
-		fprintf(stderr, "prefilter: %s matches without any of its "
-		    "literals\n", name);
+		log_warnx("prefilter: %s matches without any of its "
+		    "literals", name);
 		abort();
 	}
 }

@@ -6,7 +6,8 @@
  * evidence is gathered (origin.c), the rule set compiled on first use and
  * run, and the fired rules' scores summed against the required score.
  * score_json and score_explain turn a verdict into the JSON members and
- * the report that output.c writes; nothing here writes to a descriptor.
+ * the report that cli/mode_report.c writes; nothing here writes to a
+ * descriptor.
  */
 #ifndef BS_SCORE_H
 #define BS_SCORE_H
