@@ -38,11 +38,32 @@ def is_blank(l, eol):
     (procmail's "\n\n"), or a lone line end of the message's own kind."""
     return l == b'\n' or (eol != b'\n' and l == eol)
 
+MONTH = rb'(?i)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)'
+
+def is_from_line(l):
+    """An mbox From_ line: "From ", a sender, and a date (a month, a time
+    and a year, or an ISO date and a time); "From : x" is a field."""
+    l = re.split(rb'\r|\n', l)[0]
+    m = re.match(rb'From [ \t]*([^: \t][^ \t]*)(.*)', l)
+    if not m:
+        return False
+    words = m.group(2).split()
+    iso = any(re.fullmatch(rb'\d{4}-\d\d-\d\d', w) for w in words)
+    month = iso or any(re.fullmatch(MONTH, w) for w in words)
+    clock = any(re.fullmatch(rb'\d{1,2}:\d{1,2}(:\d{1,2})?', w) for w in words)
+    year = iso or any(re.fullmatch(rb'\d{4}', w) for w in words)
+    return bool(month and clock and year)
+
+def ended(l):
+    return l[-1:] in (b'\n', b'\r')
+
 def expect(inp):
     """(prefix, suffix): the output must be prefix + our fields + suffix."""
     ls, i, pre, post = lines(inp), 0, [], []
-    if inp.startswith(b'From '):
+    if is_from_line(inp):
         pre.append(ls[0]); i = 1
+        if not ended(ls[0]):
+            pre.append(eol_of(inp))     # our fields never join it
     inserted = skipping = False
     cur = pre
     eol = eol_of(inp)
@@ -61,10 +82,11 @@ def expect(inp):
             skipping = True; i += 1; continue
         cur.append(l); i += 1
     rest = ls[i:]
+    # a header line that ends the input gets its line end
+    if cur and not ended(cur[-1]) and not rest:
+        cur.append(eol_of(inp))
     if not inserted:
         # our fields, then an empty line so that what follows stays body
-        if pre and pre[-1][-1:] not in (b'\n', b'\r') and not rest:
-            pre.append(eol_of(inp))
         if not rest or rest[0].rstrip(b'\r\n') != b'' or rest[0][-1:] not in (b'\n', b'\r'):
             post.append(eol_of(inp))
     return b''.join(pre), b''.join(post + rest)
@@ -141,7 +163,25 @@ filter_case "8-bit bytes and NULs preserved" $exact
 printf 'From: a@b\nSubject: no final newline\n\nlast line' > "$T/in"
 filter_case "no trailing newline preserved" $exact
 printf 'From: a@b\nSubject: only a header' > "$T/in"
-filter_case "header only, no separator, no final newline" $exact
+filter_case "header only, no final newline: the header's last line gets its line end" $exact
+printf 'From: a@b\r\nSubject: folded\r\n more' > "$T/in"
+filter_case "a folded last header line without a line end gets one, in CRLF" $exact
+printf 'From MAILER-DAEMON Mon Mar  3 10:15:02 2025' > "$T/in"
+filter_case "a From_ line alone without a line end: our fields on the next line" $exact
+printf 'Return-Path: <a@b>' > "$T/in"
+filter_case "a lone Return-Path without a line end: our fields on the next line" $exact
+printf 'Subject: s\nX-Backscatter-Status: Yes' > "$T/in"
+filter_case "a forged field last without a line end: removed, no empty line left" $exact
+printf 'From : alice@example.org\nSubject: obsolete syntax\n\nbody\n' > "$T/in"
+filter_case "\"From :\" first (RFC 822's WSP before the colon) is a field: fields before it" $exact
+printf 'From\t: alice@example.org\nSubject: s\n\nbody\n' > "$T/in"
+filter_case "\"From<tab>:\" first is a field too" $exact
+printf 'From alice@example.org\nSubject: s\n\nbody\n' > "$T/in"
+filter_case "\"From \" and an address without a date is no From_ line" $exact
+printf 'Return-Path-Extra: x\nReturn-Pathology: y\nSubject: s\n\nb\n' > "$T/in"
+filter_case "Return-Path-Extra and Return-Pathology are not Return-Path: fields before them" $exact
+printf 'Return-Path : <a@b>\nReturn-path:<c@d>\nReturn-Path-Extra: x\n\nb\n' > "$T/in"
+filter_case "Return-Path with WSP before the colon, any case, is Return-Path" $exact
 printf 'From: a@b\nSubject: s\nthis line is no field\nmore\n' > "$T/in"
 filter_case "no empty line: the header runs to the end, lines that are no field in it" $exact
 printf 'not a header at all\nsecond line\n' > "$T/in"

@@ -401,6 +401,70 @@ test_addresses(void)
 	is_str(address_domain("nodomain"), NULL, "address_domain: no @");
 }
 
+/* --- From_ lines ----------------------------------------------------------- */
+
+/* An mbox From_ line is "From ", the sender and a date (as mutt's and
+ * mblaze's readers decide); a header field is never one. want "1" or "0". */
+static const struct tap_case from_line_cases[] = {
+	{ "ctime date", "From alice@example.org Mon Jan  1 00:00:00 2024\n", "1" },
+	{ "MAILER-DAEMON, two spaces", "From MAILER-DAEMON  Thu Apr 29 23:34:45 2015", "1" },
+	{ "null sender", "From <> Sat Dec  6 13:46:11 2014\r\nTo: x\r\n", "1" },
+	{ "no sender, only a date", "From  Mon Jan  1 00:00:00 2024\n", "1" },
+	{ "time zone before the year", "From a@b Wed Aug  2 00:39:12 MET DST 1995\n", "1" },
+	{ "RFC 5322 date", "From a@b Mon 1 Jan 2015 00:00:00 +0900\n", "1" },
+	{ "ISO 8601 date", "From a@b 2020-03-03 07:50:45 +0000\n", "1" },
+	{ "short minutes", "From a@b Fri Jan 1 00:0:00 2015\n", "1" },
+	{ "quoted sender with a space", "From \"a b\"@c.example Mon Jan  1 00:00:00 2024\n", "1" },
+	{ "bare CR ends the line", "From a@b Mon Jan  1 00:00:00 2024\rSubject: x\r", "1" },
+	{ "obsolete From field, WSP before the colon", "From : alice@example.org\n", "0" },
+	{ "obsolete From field, tab before the colon", "From\t: alice@example.org\n", "0" },
+	{ "obsolete From field, spaces, no line end", "From   :alice@example.org", "0" },
+	{ "From field", "From: alice@example.org\n", "0" },
+	{ "sender and no date", "From alice@example.org\n", "0" },
+	{ "a date on the next line is not this line's",
+	  "From alice@example.org\nDate: Mon Jan  1 00:00:00 2024\n", "0" },
+	{ "prose that starts with From", "From the desk of the CEO: 10:30 in 2024\n", "0" },
+	{ "a year and a time but no month", "From a@b 12:00:00 2024\n", "0" },
+	{ "only \"From \"", "From ", "0" },
+	{ "empty", "", "0" },
+};
+
+static void
+test_from_line(void)
+{
+	struct message	 m;
+	struct arena	 a;
+	size_t		 i;
+	char		*v;
+
+	for (i = 0; i < sizeof(from_line_cases) / sizeof(from_line_cases[0]);
+	    i++)
+		is_int(message_from_line(from_line_cases[i].input,
+		    strlen(from_line_cases[i].input)),
+		    from_line_cases[i].want[0] - '0', "message_from_line: %s",
+		    from_line_cases[i].label);
+	/* what the header parse makes of them */
+	arena_init(&a, LIMIT_ARENA_BYTES);
+	memset(&m, 0, sizeof(m));
+	buf_init(&m.raw, 4096);
+	buf_appends(&m.raw, "From : alice@example.org\nSubject: hi\n\nbody\n");
+	message_parse_header(&m, &a);
+	is_int((int)m.from_len, 0, "\"From :\" first: no From_ line");
+	is_str(m.from_line, NULL, "... from_line NULL");
+	v = header_get(&a, &m.hdr, "From");
+	is_str(v, "alice@example.org", "... the From field is indexed");
+	message_free(&m);
+	memset(&m, 0, sizeof(m));
+	buf_init(&m.raw, 4096);
+	buf_appends(&m.raw, "From a@b Mon Jan  1 00:00:00 2024");
+	message_parse_header(&m, &a);
+	is_int((int)m.from_len, (int)m.raw.len,
+	    "a From_ line without a line end is the From_ line");
+	is_int((int)m.hdr.count, 0, "... and no header follows it");
+	message_free(&m);
+	arena_free(&a);
+}
+
 /* --- parameters and domains ---------------------------------------------- */
 
 static const struct {
@@ -462,6 +526,7 @@ main(void)
 	test_parse();
 	test_get();
 	test_message();
+	test_from_line();
 	test_rfc2047();
 	test_addresses();
 	test_param_domain();

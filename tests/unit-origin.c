@@ -110,6 +110,42 @@ static const char *const by_us_local[] = {
 static const char *const forwarded[] = {
 	"from mx.forwarder.example (mx.forwarder.example [198.51.100.5]) by mx1.remote.example (Postfix) with ESMTPS id 2",
 	"from smtp.northwind.example (smtp.northwind.example [192.0.2.25]) by mx.forwarder.example with ESMTPS id 3",
+	"from laptop (unknown [10.0.0.5]) by smtp.northwind.example (Postfix) with ESMTPSA id 4",
+	NULL
+};
+
+/* A spammer's own server with clean rDNS writes one line handing the
+ * message over from our relay: the forwarder's shape, but no line of our
+ * relay's own below it. */
+static const char *const spam_server_hands_over[] = {
+	"from mail.shop-deals.example (mail.shop-deals.example [203.0.113.80]) by mx1.remote.example (Postfix) with ESMTPS id 2",
+	"from smtp.northwind.example (smtp.northwind.example [192.0.2.25]) by mail.shop-deals.example with ESMTPS id 3",
+	NULL
+};
+
+/* ... or adds a line naming our relay as its by-host, which no line above
+ * hands to our relay. */
+static const char *const spam_server_by_relay[] = {
+	"from mail.shop-deals.example (mail.shop-deals.example [203.0.113.80]) by mx1.remote.example (Postfix) with ESMTPS id 2",
+	"from smtp.northwind.example (smtp.northwind.example [192.0.2.25]) by mail.shop-deals.example with ESMTPS id 3",
+	"from laptop (unknown [10.0.0.5]) by smtp.northwind.example (Postfix) with ESMTPSA id 4",
+	NULL
+};
+
+/* Postfix and sendmail write "from HELO (rdns [addr])": a bot that says
+ * EHLO [our relay's address] or [a private address]. */
+static const char *const postfix_helo_literal[] = {
+	"from [192.0.2.25] (unknown [198.51.100.66]) by mx1.remote.example (Postfix) with ESMTP id 2",
+	"from smtp.northwind.example (smtp.northwind.example [192.0.2.25]) by smtp.northwind.example with ESMTPSA id 3",
+	NULL
+};
+static const char *const postfix_helo_private[] = {
+	"from [10.1.2.3] (unknown [198.51.100.66]) by mx1.remote.example (Postfix) with ESMTP id 2",
+	"from smtp.northwind.example (smtp.northwind.example [192.0.2.25]) by smtp.northwind.example with ESMTPSA id 3",
+	NULL
+};
+static const char *const sendmail_helo_literal[] = {
+	"from [192.0.2.25] ([198.51.100.66]) by mx1.remote.example (8.17.1/8.17.1) with ESMTP id 2",
 	NULL
 };
 
@@ -252,6 +288,44 @@ main(void)
 	ok(!ev.forwarded_ours, "forged chain from a pool address: not linked");
 	t = verdict(&cfg, rs, &an, &v);
 	ok(v.backscatter, "forged chain: backscatter (%s)", t);
+
+	/* 9a. the forwarder's shape written by a spammer's own server */
+	build(&an, KIND_BOUNCE, "mx1.remote.example", spam_server_hands_over,
+	    NULL);
+	origin_gather(&cfg, NULL, &an, &a, &ev);
+	ok(!ev.forwarded_ours, "one line handing over from our relay, none "
+	    "of our relay's own: no chain to our relay");
+	t = verdict(&cfg, rs, &an, &v);
+	ok(v.backscatter, "... backscatter (%s)", t);
+	/* our relay's own line, reached through the line above it, counts
+	 * (a forger who writes both is caught only by proof) */
+	build(&an, KIND_BOUNCE, "mx1.remote.example", spam_server_by_relay,
+	    NULL);
+	origin_gather(&cfg, NULL, &an, &a, &ev);
+	ok(ev.forwarded_ours, "with our relay's own line below: the chain "
+	    "reaches our relay");
+
+	/* 9c. the EHLO literal is the client's word, the bracket after the
+	 * rDNS what the receiver recorded */
+	build(&an, KIND_BOUNCE, "mx1.remote.example", postfix_helo_literal, NULL);
+	origin_gather(&cfg, NULL, &an, &a, &ev);
+	is_str(an.original.received[0].from_addr, "198.51.100.66",
+	    "Postfix \"from [our relay] (unknown [bot])\": the bot's address");
+	is_int(ev.handoff, HANDOFF_FOREIGN, "... the handoff is foreign");
+	is_int(ev.handoff_hop, 0, "... at the bot's hop");
+	build(&an, KIND_BOUNCE, "mx1.remote.example", postfix_helo_private, NULL);
+	origin_gather(&cfg, NULL, &an, &a, &ev);
+	is_int(ev.handoff_hop, 0, "Postfix \"from [10.1.2.3] (unknown [bot])\": "
+	    "not internal, the handoff is the bot's hop");
+	is_int(ev.handoff, HANDOFF_FOREIGN, "... and foreign");
+	build(&an, KIND_BOUNCE, "mx1.remote.example", sendmail_helo_literal, NULL);
+	origin_gather(&cfg, NULL, &an, &a, &ev);
+	is_str(an.original.received[0].from_addr, "198.51.100.66",
+	    "sendmail \"from [our relay] ([bot])\": the bot's address");
+	is_int(ev.handoff, HANDOFF_FOREIGN, "... foreign");
+	build(&an, KIND_BOUNCE, "mx1.remote.example", exim_helo_claim, NULL);
+	is_str(an.original.received[0].from_addr, "198.51.100.40",
+	    "Exim \"from [addr] (helo=x)\": the first token is the address");
 
 	/* 9b. Exchange Online: internal hops named without rDNS */
 	build(&an, KIND_BOUNCE, "SN6PR12MB2718.namprd12.prod.outlook.com",

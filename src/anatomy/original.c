@@ -130,21 +130,12 @@ received_parse(struct arena *a, const char *line, struct received *r)
 	 */
 	helo[0] = helo_span(p, comment_end, "helo=", helo_end);
 	helo[1] = helo_span(p, comment_end, "(HELO ", helo_end + 1);
-	{
-		/* "from [1.2.3.4] (helo=x)": the first token is the address */
-		const char	*t = line + 5 + strspn(line + 5, " ");
-		size_t		 n;
-
-		if (*t == '[') {
-			t++;
-			if (strncasecmp(t, "IPv6:", 5) == 0)
-				t += 5;
-			n = strcspn(t, "]");
-			if (t[n] == ']' && looks_ip(t, n))
-				r->from_addr = arena_strndup(a, t, n);
-		}
-	}
-	/* The address: [a.b.c.d] or [IPv6:...] in the comment. */
+	/*
+	 * The address: [a.b.c.d] or [IPv6:...] in the comment, where the
+	 * receiver writes what it recorded: Postfix and sendmail write
+	 * "from HELO (rdns [addr])", and a client that says "EHLO
+	 * [192.0.2.25]" makes the first token a literal of its choice.
+	 */
 	for (q = p; r->from_addr == NULL && q < comment_end; q++) {
 		if (in_span(q, helo, helo_end))
 			continue;
@@ -171,6 +162,21 @@ received_parse(struct arena *a, const char *line, struct received *r)
 		if (n > 0 && looks_ip(q + 1, n) &&
 		    (q[1 + n] == ')' || q[1 + n] == ' '))
 			r->from_addr = arena_strndup(a, q + 1, n);
+	}
+	{
+		/* "from [1.2.3.4] (helo=x)": Exim without rDNS writes the
+		 * address it recorded first; only when the comment has none */
+		const char	*t = line + 5 + strspn(line + 5, " ");
+		size_t		 n;
+
+		if (r->from_addr == NULL && *t == '[') {
+			t++;
+			if (strncasecmp(t, "IPv6:", 5) == 0)
+				t += 5;
+			n = strcspn(t, "]");
+			if (t[n] == ']' && looks_ip(t, n))
+				r->from_addr = arena_strndup(a, t, n);
+		}
 	}
 	/* HELO given explicitly (Exim "helo=", qmail "HELO x") */
 	q = strcasestr(p, "helo=");
@@ -423,8 +429,14 @@ run_ok(int weight, int has_key, int marked)
 
 /*
  * Find the header run to read: with first set, the first run that looks
- * like a message's header at all (a forwarded message); otherwise the
- * best one by rank (see run_ok). Returns its start or NULL.
+ * like a message's header at all (a forwarded message). Otherwise the
+ * first run that is an original (see run_ok) and holds a Received field
+ * (a header as it travelled: a bouncer's summary of the message lists
+ * none), or holds a Message-ID and follows a marker line. Everything after
+ * it is the quoted original's body, where the spam's own text may hold a
+ * marker and a decoy header block naming our relay: no later run is ever
+ * the original. Without such a run, the best one by rank; returns its
+ * start or NULL.
  */
 static const char *
 find_run(const char *text, size_t len, int first)
@@ -432,7 +444,7 @@ find_run(const char *text, size_t len, int first)
 	const char	*p = text, *end = text + len, *nl, *run = NULL;
 	const char	*best = NULL, *after_marker = NULL;
 	int		 weight = 0, has_key = 0, marked, best_rank = 0, rank;
-	int		 best_weight = 0;
+	int		 best_weight = 0, has_received = 0;
 	size_t		 n, pre;
 
 	for (;;) {
@@ -446,10 +458,11 @@ find_run(const char *text, size_t len, int first)
 
 			if (run == NULL) {
 				run = p;
-				weight = has_key = 0;
+				weight = has_key = has_received = 0;
 			}
 			weight += w;
 			has_key |= w >= 2;
+			has_received |= w == 2;
 		} else if (p < end && run != NULL && nl > p + pre && pre > 0 &&
 		    (p[pre - 1] == ' ' || p[pre - 1] == '\t')) {
 			/* a continuation line */
@@ -459,12 +472,16 @@ find_run(const char *text, size_t len, int first)
 					return run;
 				marked = after_marker != NULL && run >= after_marker &&
 				    run - after_marker < 4096;
-				/* rank: keyed and marked > keyed > marked >
-				 * heavy alone */
 				rank = run_ok(weight, has_key, marked) ?
 				    1 + 2 * has_key + marked : 0;
-				/* equal rank: the heavier block, and at equal
-				 * weight the later (summaries come first) */
+				/* the original: its body follows */
+				if (!first && rank > 0 &&
+				    (has_received || (has_key && marked)))
+					return run;
+				/* rank: keyed and marked > keyed > marked >
+				 * heavy alone; equal rank: the heavier block,
+				 * and at equal weight the later (summaries
+				 * come first) */
 				if (rank > best_rank || (rank == best_rank &&
 				    rank > 0 && weight >= best_weight)) {
 					best = run;

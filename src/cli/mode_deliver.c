@@ -49,14 +49,12 @@ deliver_oversize(struct run *r, struct arena *a)
 {
 	struct deliver_request	 inbox = { NULL, 0 };
 	struct message		*m = &r->msg;
-	size_t			 skip, eol;
 
-	skip = m->raw.len >= 5 && memcmp(m->raw.data, "From ", 5) == 0 ?
-	    message_line_end(m->raw.data, m->raw.len, 0, &eol) : 0;
+	/* the From_ line is the store's to write (message_from_line) */
 	if (message_parse_header(m, a) == -1)
 		return EX_TEMPFAIL;
-	return deliver_store(r->opt->target, &inbox, 1, m->raw.data + skip,
-	    m->raw.len - skip, STDIN_FILENO,
+	return deliver_store(r->opt->target, &inbox, 1, m->raw.data +
+	    m->from_len, m->raw.len - m->from_len, STDIN_FILENO,
 	    envelope_sender(&r->env, m, a)) > 0 ? EX_OK : EX_TEMPFAIL;
 }
 

@@ -74,23 +74,22 @@ output_headers(struct buf *out, const char *kind,
 	return r == 0 ? 0 : -1;
 }
 
+/*
+ * Is the raw line at s (n bytes) the field name: the name, then optional
+ * WSP, then the colon? With family set, any field whose name starts with
+ * name (our own X-Backscatter-*). Return-Path-Extra is not Return-Path.
+ */
 static int
-is_name(const char *s, size_t n, const char *name, size_t nlen)
+field_named(const char *s, size_t n, const char *name, int family)
 {
-	return n >= nlen && strncasecmp(s, name, nlen) == 0;
-}
+	size_t	 i = strlen(name);
 
-/* Is the raw line at s a field named with prefix name (then ':')? */
-static int
-field_named(const char *s, size_t n, const char *prefix)
-{
-	size_t	 plen = strlen(prefix), i;
-
-	if (!is_name(s, n, prefix, plen))
+	if (n < i || strncasecmp(s, name, i) != 0)
 		return 0;
-	for (i = plen; i < n && s[i] != ':'; i++)
-		if (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n')
-			break;
+	if (family)
+		while (i < n && s[i] != ':' && s[i] != ' ' && s[i] != '\t' &&
+		    s[i] != '\r' && s[i] != '\n')
+			i++;
 	while (i < n && (s[i] == ' ' || s[i] == '\t'))
 		i++;
 	return i < n && s[i] == ':';
@@ -163,8 +162,7 @@ output_filter(int fd, const struct message *m, const char *kind,
 	const char	*eol = m->eol == EOL_CRLF ? "\r\n" :
 	    m->eol == EOL_CR ? "\r" : "\n";
 	size_t		 len = m->raw.len, off, next, el, end;
-	int		 inserted = 0, skipping = 0;
-	size_t		 last_el = 1;
+	int		 inserted = 0, skipping = 0, unended = 0;
 
 	memset(&w, 0, sizeof(w));
 	w.fd = fd;
@@ -179,40 +177,49 @@ output_filter(int fd, const struct message *m, const char *kind,
 	end = m->header_blank;	/* every line before it is the header's */
 	if (m->oversize && end > len)
 		end = len;
+	/* A line of the header that ends the input without a line end (a
+	 * From_ line alone, a header with no body) gets one: our fields
+	 * never join it, and the header we write ends as headers do. Not
+	 * where an oversize message's rest follows on stdin. */
 	off = m->from_len;
 	emit(&w, s, off);
+	if (off > 0 && s[off - 1] != '\n' && s[off - 1] != '\r' &&
+	    !m->oversize)
+		emit(&w, eol, strlen(eol));
 	while (off < end) {
 		next = message_line_end(s, len, off, &el);
 		if (next > end)
 			next = end;
 		if (s[off] == ' ' || s[off] == '\t') {
 			/* continuation: follows its field */
-			if (!skipping)
+			if (!skipping) {
 				emit(&w, s + off, next - off);
-			last_el = el;
+				unended = el == 0;
+			}
 			off = next;
 			continue;
 		}
 		skipping = 0;
-		last_el = el;
-		if (!inserted && !field_named(s + off, next - off, "Return-Path")) {
+		if (!inserted && !field_named(s + off, next - off, "Return-Path", 0)) {
 			emit(&w, ours.data, ours.len);
 			inserted = 1;
+			unended = 0;
 		}
-		if (field_named(s + off, next - off, "X-Backscatter-")) {
+		if (field_named(s + off, next - off, "X-Backscatter-", 1)) {
 			skipping = 1;
 			off = next;
 			continue;
 		}
 		emit(&w, s + off, next - off);
+		unended = el == 0;
 		off = next;
 	}
+	if (unended && !m->oversize)
+		emit(&w, eol, strlen(eol));
 	if (!inserted) {
 		/* no field but Return-Path, or no header at all */
 		size_t	 el2 = 0;
 
-		if (off > m->from_len && off == len && last_el == 0)
-			emit(&w, eol, strlen(eol));
 		emit(&w, ours.data, ours.len);
 		if (off >= len || message_line_end(s, len, off, &el2) - off != el2 ||
 		    el2 == 0)

@@ -459,7 +459,8 @@ static int
 list_path(struct list *l, const char *path, int root, int depth)
 {
 	struct stat	 st;
-	char		 head[5];
+	char		 head[1024];	/* the first line: a From_ line is short */
+	ssize_t		 got;
 	int		 fd, rc = 0;
 
 	/* not blocking: a FIFO is opened, found out and closed */
@@ -492,8 +493,8 @@ list_path(struct list *l, const char *path, int root, int depth)
 		}
 		return 0;
 	}
-	if (st.st_size >= 5 && read(fd, head, 5) == 5 &&
-	    memcmp(head, "From ", 5) == 0)
+	if (st.st_size >= 5 && (got = read(fd, head, sizeof(head))) >= 5 &&
+	    message_from_line(head, (size_t)got))
 		rc = list_mbox(l, path, fd);
 	else {
 		char	*keep = strdup(path);

@@ -42,7 +42,9 @@
  * of the next line down, and so on) is followed to recognise a legitimate
  * bounce of mail that was forwarded or passed a filtering service after
  * our relay; hosts with no rDNS or an end-user-looking rDNS break the
- * chain, since a bot's next line is written by the spammer.
+ * chain, since a bot's next line is written by the spammer. The chain
+ * reaches our relay only through our relay's own line (lines_below): a
+ * line handing the message to our relay is its writer's word alone.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -527,8 +529,32 @@ client_claims(const struct config *cfg, const struct received *h,
 	ev->dynamic = looks_dynamic(hop_rdns(h), h->from_addr);
 }
 
-/* The lines below the handoff at i: proof of nothing (shown only), unless
- * a DNS-linked chain from a foreign handoff reaches our relay. */
+/*
+ * Is the line down written by the host the line up names as its sender?
+ * up's from-clause is what up's writer recorded (its rDNS, not one that
+ * looks like an end-user address); down's by-host is down's writer's own
+ * word, which must agree with it.
+ */
+static int
+written_by_sender(const struct received *up, const struct received *down)
+{
+	return hop_rdns(up) != NULL &&
+	    !looks_dynamic(hop_rdns(up), up->from_addr) &&
+	    is_name(down->by_host) && same_org(down->by_host, hop_rdns(up));
+}
+
+/*
+ * The lines below the handoff at i: proof of nothing (shown only), unless
+ * a chain of custody from a foreign handoff reaches our relay. The chain
+ * runs down from the handoff, whose line the bouncing side wrote, through
+ * lines each written by the host the line above named as its sender. A
+ * line whose from-clause is our relay is its writer's word (a spammer's
+ * own server with clean rDNS writes one as easily as a forwarder): our
+ * relay is reached only when the line below it is our relay's own, the
+ * one our relay wrote when it took the message in. A line naming our
+ * relay as its by-host that no line above hands to our relay is not our
+ * relay's.
+ */
 static void
 lines_below(const struct config *cfg, const struct chain *c, int i,
     struct evidence *ev)
@@ -542,19 +568,17 @@ lines_below(const struct config *cfg, const struct chain *c, int i,
 	if (ev->handoff != HANDOFF_FOREIGN || ev->bounced_by_us)
 		return;
 	for (k = i; k + 1 < c->n; k++) {
-		const struct received	*up = &c->hop[k];
 		const struct received	*down = &c->hop[k + 1];
 
-		if (hop_rdns(up) == NULL ||
-		    looks_dynamic(hop_rdns(up), up->from_addr) ||
-		    !is_name(down->by_host) ||
-		    !same_org(down->by_host, hop_rdns(up)))
+		if (!written_by_sender(&c->hop[k], down))
 			break;
-		if (hop_relay(cfg, down, &by) != NULL &&
-		    strcmp(by, "helo") != 0) {
+		if (hop_relay(cfg, down, &by) == NULL || strcmp(by, "helo") == 0)
+			continue;
+		/* down hands the message to our relay: the next line must be
+		 * our relay's, by the name down recorded for it */
+		if (k + 2 < c->n && written_by_sender(down, &c->hop[k + 2]))
 			ev->forwarded_ours = 1;
-			break;
-		}
+		break;
 	}
 }
 

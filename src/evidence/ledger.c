@@ -45,6 +45,7 @@
 #include "base/digest.h"
 #include "base/log.h"
 #include "read/envelope.h"
+#include "read/message.h"
 #include "anatomy/anatomy.h"
 #include "config/config.h"
 #include "evidence/identity.h"
@@ -726,14 +727,28 @@ next_line(const char *s, size_t len, size_t off, size_t *content_r)
 	return end;
 }
 
+/* The line at s (n bytes) is the field name ("Name:", "Name :"): the
+ * offset of its value, else 0. A longer name is another field. */
+static size_t
+named(const char *s, size_t n, const char *name)
+{
+	size_t	 i = strlen(name);
+
+	if (n < i || strncasecmp(s, name, i) != 0)
+		return 0;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i < n && s[i] == ':' ? i + 1 : 0;
+}
+
 int
 ledger_message_id(const char *raw, size_t len, char *out, size_t outlen)
 {
 	char	 value[LEDGER_ID_MAX + 64];
-	size_t	 off = 0, next, c, vn = 0;
+	size_t	 off = 0, next, c, k, vn = 0;
 	int	 in_id = 0;
 
-	if (len >= 5 && memcmp(raw, "From ", 5) == 0)
+	if (message_from_line(raw, len))
 		off = next_line(raw, len, 0, &c);
 	for (; off < len; off = next) {
 		next = next_line(raw, len, off, &c);
@@ -748,12 +763,12 @@ ledger_message_id(const char *raw, size_t len, char *out, size_t outlen)
 		}
 		if (in_id)
 			break;
-		if (c >= 11 && strncasecmp(raw + off, "Message-ID:", 11) == 0) {
+		if ((k = named(raw + off, c, "Message-ID")) > 0) {
 			in_id = 1;
-			c -= 11;
+			c -= k;
 			if (c >= sizeof(value))
 				c = sizeof(value) - 1;
-			memcpy(value, raw + off + 11, c);
+			memcpy(value, raw + off + k, c);
 			vn = c;
 		}
 	}

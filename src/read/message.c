@@ -269,6 +269,104 @@ indexed_bytes(const char *s, size_t n)
 	return LIMIT_HEADER_BYTES;	/* one line: its start */
 }
 
+/* Is the word at s (n bytes) a month's name, as ctime(3) writes it? */
+static int
+month_name(const char *s, size_t n)
+{
+	static const char	 months[] = "janfebmaraprmayjunjulaugsepoctnovdec";
+	char			 low[3];
+	int			 i;
+
+	if (n != 3)
+		return 0;
+	for (i = 0; i < 3; i++)
+		low[i] = (char)(s[i] | 0x20);
+	for (i = 0; i < 36; i += 3)
+		if (memcmp(months + i, low, 3) == 0)
+			return 1;
+	return 0;
+}
+
+/* The digits at s, up to n bytes: how many (0 when none). */
+static size_t
+digits(const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+		;
+	return i;
+}
+
+/* A time of day at s (a word of n bytes): "h:mm" or "hh:mm:ss". */
+static int
+time_of_day(const char *s, size_t n)
+{
+	size_t	 i, k, parts = 0;
+
+	for (i = 0; i < n; parts++) {
+		if ((k = digits(s + i, n - i)) == 0 || k > 2)
+			return 0;
+		i += k;
+		if (i < n && s[i++] != ':')
+			return 0;
+		if (i == n && s[n - 1] == ':')
+			return 0;
+	}
+	return parts == 2 || parts == 3;
+}
+
+/*
+ * The date is looked for word by word: a month's name, a time of day and
+ * a four-digit year, in any order, or an ISO date ("2020-03-03 07:50:45
+ * +0000") and a time. Real From_ lines put them in ctime(3)'s order,
+ * mostly; the wild has others (an RFC 5322 date, ISO 8601), and a line
+ * without any date is no From_ line to any reader.
+ */
+int
+message_from_line(const char *s, size_t n)
+{
+	size_t		 i, k, w;
+	int		 month = 0, clock = 0, year = 0;
+	const char	*cr;
+
+	if ((cr = memchr(s, '\n', n)) != NULL)
+		n = (size_t)(cr - s);
+	if ((cr = memchr(s, '\r', n)) != NULL)
+		n = (size_t)(cr - s);
+	if (n < 5 || memcmp(s, "From ", 5) != 0)
+		return 0;
+	for (i = 5; i < n && (s[i] == ' ' || s[i] == '\t'); i++)
+		;
+	if (i == n || s[i] == ':')
+		return 0;		/* "From :": the header field */
+	/* the sender: one word, a quoted local part may hold spaces */
+	if (s[i] == '"')
+		for (i++; i < n && s[i] != '"'; i++)
+			if (s[i] == '\\' && i + 1 < n)
+				i++;
+	while (i < n && s[i] != ' ' && s[i] != '\t')
+		i++;
+	while (i < n) {
+		for (; i < n && (s[i] == ' ' || s[i] == '\t'); i++)
+			;
+		for (w = i; i < n && s[i] != ' ' && s[i] != '\t'; i++)
+			;
+		w = i - w;
+		if (month_name(s + i - w, w))
+			month = 1;
+		else if (time_of_day(s + i - w, w))
+			clock = 1;
+		else if ((k = digits(s + i - w, w)) == 4 && (w == 4 ||
+		    (w == 10 && s[i - 6] == '-' && s[i - 3] == '-' &&
+		    digits(s + i - 5, 2) == 2 && digits(s + i - 2, 2) == 2))) {
+			year = 1;
+			month |= w == 10;	/* yyyy-mm-dd */
+		}
+	}
+	return month && clock && year;
+}
+
 int
 message_parse_header(struct message *m, struct arena *a)
 {
@@ -279,7 +377,7 @@ message_parse_header(struct message *m, struct arena *a)
 	next = message_line_end(s, len, 0, &eol);
 	m->eol = eol == 2 ? EOL_CRLF : (eol == 1 && next > 0 &&
 	    s[next - 1] == '\r') ? EOL_CR : EOL_LF;
-	if (len >= 5 && memcmp(s, "From ", 5) == 0) {
+	if (message_from_line(s, len)) {
 		m->from_len = next;
 		m->from_line = arena_strndup(a, s, next - eol);
 		off = next;

@@ -76,6 +76,14 @@ const char *message_body(struct message *);
 char	*text_normalise(struct arena *, const char *raw, size_t n,
 	    size_t *len_r);
 
+/*
+ * Is the line at s (up to n bytes; it ends at the first CR or LF) an mbox
+ * From_ line: "From ", the sender, and a date, as mbox readers (mutt,
+ * mblaze, Dovecot) decide? Never a header field: "From : a@b" (RFC 822's
+ * obsolete WSP before the colon) is the From field.
+ */
+int	 message_from_line(const char *s, size_t n);
+
 /* Offset just past the line starting at off (LF, CRLF or bare CR), with
  * the length of its ending (0 at the end of input without one). */
 size_t	 message_line_end(const char *s, size_t len, size_t off,
