@@ -10,7 +10,9 @@
 # refused with 550 5.7.1 (proof: sent_ledger_complete), the same bounce
 # only tagged once the configuration (reloaded by SIGHUP) has no proof,
 # malformed messages accepted, and with the milter killed Postfix's
-# milter_default_action = accept: nothing lost, nothing refused.
+# milter_default_action = accept: nothing lost, nothing refused. With
+# redis-server, a second milter on the submission port records into a
+# Redis ledger that the MX milter judges by; Redis is killed mid-run.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 
 MILTER=${BACKSCATTER_MILTER:-${top_builddir:-$srcdir}/src/backscatter-milter}
@@ -33,6 +35,8 @@ milter_stop() {
 }
 cleanup() {
 	milter_stop
+	[ -s "$T/relay.pid" ] && kill "$(cat "$T/relay.pid")" 2> /dev/null
+	[ -s "$T/redis/pid" ] && kill "$(cat "$T/redis/pid")" 2> /dev/null
 	if postfix -c "$P" status > /dev/null 2>&1; then
 		postsuper -c "$P" -d ALL > /dev/null 2>&1
 		postfix -c "$P" stop > /dev/null 2>&1
@@ -205,13 +209,71 @@ a=$($SEND "$MX" "" "$rcpt" "$T/forged2.eml")
 n=$((n + 1)); wait_delivered $n
 is "$(grep -c '^X-Backscatter-Status' "$(newest)")" 1 "an incoming X-Backscatter-Status is replaced by ours"
 
-# 7. the milter process dies: the first process starts it again
+# 7. one ledger for two roles, in Redis: a relay milter records what the
+# submission port sends, the MX milter judges bounces by it; Redis
+# killed mid-run: mail still flows, no proof, nothing refused
+if command -v redis-server > /dev/null; then
+	mkdir -p "$T/redis"
+	sock=$T/redis/redis.sock
+	redis-server --port 0 --unixsocket "$sock" --unixsocketperm 777 \
+	    --daemonize yes --pidfile "$T/redis/pid" --dir "$T/redis" --save '' \
+	    --appendonly no --logfile "$T/redis/log" > /dev/null
+	i=0; until [ -S "$sock" ] || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+	milter_stop
+	printf 'my_domain backscatter.test\nsent_ledger unix:%s\nsent_ledger_complete yes\n' \
+	    "$sock" > "$T/milter.conf"
+	printf 'sent_ledger unix:%s\nmilter_record_daemon ORIGINATING\n' "$sock" > "$T/relay.conf"
+	RP=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	"$MILTER" -f -u "$muser" -c "$T/relay.conf" -P "$T/relay.pid" \
+	    -p "inet:$RP@127.0.0.1" 2> "$T/relay.log" &
+	check "the MX milter starts with the Redis ledger" milter_start
+	i=0; until grep -q 'listening on' "$T/relay.log" || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
+	check "the relay milter starts (its own process, the same Redis)" grep -q 'listening on' "$T/relay.log"
+	postconf -c "$P" -M "127.0.0.1:$SUB/inet=127.0.0.1:$SUB inet n - n - - smtpd -o milter_macro_daemon_name=ORIGINATING -o smtpd_milters=inet:127.0.0.1:$RP"
+	postfix -c "$P" reload > /dev/null 2>&1
+	sleep 2
+	sed 's/8d2f4a6c-1e3b-4c5d-9e7f-a1b2c3d4e5f6/redis-1/' "$T/sent.eml" > "$T/sent-r.eml"
+	sed 's/8d2f4a6c-1e3b-4c5d-9e7f-a1b2c3d4e5f6/redis-1/' "$T/legit.eml" > "$T/legit-r.eml"
+	a=$($SEND "$SUB" alice@backscatter.test "$rcpt" "$T/sent-r.eml")
+	case $a in 250*) ok "Redis: sent through the relay: 250" ;; *) not_ok "Redis: sent through the relay: 250"; diag "$a" ;; esac
+	n=$((n + 1)); wait_delivered $n
+	check "... recorded by the relay milter" grep -q 'outgoing <redis-1@backscatter.test>.*recorded' "$T/relay.log"
+	is "$(redis-cli -s "$sock" --scan --pattern 'bs:sent:*' | wc -l | tr -d ' ')" 1 "... one key in Redis"
+	a=$($SEND "$MX" "" "$rcpt" "$T/legit-r.eml")
+	case $a in 250*) ok "Redis: its bounce, at the MX: 250" ;; *) not_ok "Redis: its bounce, at the MX: 250"; diag "$a" ;; esac
+	n=$((n + 1)); check "... delivered" wait_delivered $n
+	check "... found in the shared ledger (BS_SENT_LEDGER)" grep -q 'BS_SENT_LEDGER' "$(newest)"
+	a=$($SEND "$MX" "" "$rcpt" "$T/forged.eml")
+	case $a in "550 5.7.1 "*) ok "Redis: a forged bounce at the MX: 550 5.7.1" ;;
+		*) not_ok "Redis: a forged bounce at the MX: 550 5.7.1"; diag "$a" ;; esac
+	kill -KILL "$(cat "$T/redis/pid")"
+	sleep 0.3
+	got=
+	for f in forged legit-r forged plain; do
+		a=$($SEND "$MX" "" "$rcpt" "$T/$f.eml")
+		got="$got ${a%% *}"
+		n=$((n + 1))
+	done
+	is "$got" " 250 250 250 250" "Redis killed mid-run: every message accepted (no proof, no refusal)"
+	check "... and delivered" wait_delivered $n
+	is "$(grep -c 'no proof from it until it answers' "$T/milter.log")" 1 \
+	    "... the MX milter said so once, not per message"
+	a=$($SEND "$SUB" alice@backscatter.test "$rcpt" "$T/sent-r.eml")
+	case $a in 250*) ok "Redis down: outgoing mail still flows through the relay" ;;
+		*) not_ok "Redis down: outgoing mail still flows through the relay"; diag "$a" ;; esac
+	n=$((n + 1)); check "... delivered" wait_delivered $n
+	kill "$(cat "$T/relay.pid")" 2> /dev/null
+else
+	ok "# SKIP redis-server is not installed (Debian: apt-get install redis-server)"
+fi
+
+# 8. the milter process dies: the first process starts it again
 cpid=$(pgrep -P "$(cat "$T/milter.pid")" | head -1)
 kill -KILL "$cpid" 2> /dev/null
 i=0; until [ "$(grep -c 'listening on' "$T/milter.log")" -ge 2 ] || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
 is "$(grep -c 'listening on' "$T/milter.log")" 2 "a killed milter process is started again"
 
-# 8. the milter killed whole: Postfix's milter_default_action = accept
+# 9. the milter killed whole: Postfix's milter_default_action = accept
 kill -KILL "$(cat "$T/milter.pid")" $(pgrep -P "$(cat "$T/milter.pid")") 2> /dev/null
 sleep 0.5
 got=

@@ -192,13 +192,10 @@ record(SMFICTX *ctx, struct session *s)
 		    queue_id(ctx));
 		return;
 	}
-	/* the spool first: once there it counts as recorded; then merged
-	 * into the ledger unless another writer is at it */
-	rc = ledger_spool(path, ids, 1, today, err, sizeof(err));
-	if (rc == 0)
-		(void)ledger_merge_spool(path, today,
-		    settings->sections[0].cfg.sent_ledger_expiry, err,
-		    sizeof(err));
+	/* LMDB: the spool first, then merged unless another writer is at
+	 * it; Redis: set, to expire after sent_ledger_expiry */
+	rc = ledger_record(path, ids, 1, today,
+	    settings->sections[0].cfg.sent_ledger_expiry, err, sizeof(err));
 	pthread_mutex_unlock(&judging);
 	if (rc == 0)
 		note("%s: outgoing <%s>, %d recipient%s: recorded",
