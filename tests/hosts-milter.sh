@@ -99,7 +99,7 @@ data_directory = $T/data
 maillog_file_prefixes = $T
 maillog_file = $LOG
 myhostname = mx.backscatter.test
-mydestination = backscatter.test
+mydestination = backscatter.test, other.test
 inet_interfaces = loopback-only
 mynetworks = 127.0.0.0/8
 default_transport = error
@@ -175,6 +175,23 @@ sleep 1
 is "$(delivered)" "$n" "... not delivered"
 check "... Postfix logged the milter's refusal" grep -q 'milter-reject: END-OF-MESSAGE.*5.7.1 Backscatter' "$LOG"
 check "... the milter logged proof and action" grep -q 'backscatter, kind=bounce .*proof=BS_NOT_IN_LEDGER: reject' "$T/milter.log"
+
+# 4b. a section per recipient domain: other.test tempfails what
+# backscatter.test refuses; a message to both gets the milder answer
+printf '[other.test]\nmilter_proof_action tempfail\n' >> "$T/milter.conf"
+kill -HUP "$(cat "$T/milter.pid")"
+i=0; until grep -q 'reloaded' "$T/milter.log" || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+a=$($SEND "$MX" "" "$user@other.test" "$T/forged.eml")
+case $a in "451 4.7.1 Backscatter"*) ok "[other.test] milter_proof_action tempfail: 451 4.7.1" ;;
+	*) not_ok "[other.test] milter_proof_action tempfail: 451 4.7.1"; diag "$a" ;; esac
+a=$($SEND "$MX" "" "$rcpt,$user@other.test" "$T/forged.eml")
+case $a in "451 4.7.1 "*) ok "... to both domains: the milder of reject and tempfail" ;;
+	*) not_ok "... to both domains: the milder of reject and tempfail"; diag "$a" ;; esac
+a=$($SEND "$MX" "" "$rcpt" "$T/forged.eml")
+case $a in "550 5.7.1 "*) ok "... to backscatter.test alone: still 550" ;;
+	*) not_ok "... to backscatter.test alone: still 550"; diag "$a" ;; esac
+sleep 0.5
+is "$(delivered)" "$n" "... none delivered"
 
 # 5. malformed input: accepted and delivered, the milter goes on
 printf 'From: \377\376 broken\nSubject: Undelivered Mail Returned to Sender\nContent-Type: multipart/report; boundary=\n\n--\n--\n\0\0\0 nul bytes\n' > "$T/bad1.eml"

@@ -75,8 +75,8 @@ kill "$(cat "$R/pid2")" 2> /dev/null
 # a malformed URL is a configuration error --lint reports, not a crash
 printf 'sent_ledger redis://:notaport/x\n' > "$T/conf-bad"
 bs_run "$d/bounce.eml" --config "$T/conf-bad" --test
-is "$rc" 1 "a malformed Redis URL: the message is judged without the ledger"
-check "... and said" grep -q 'not redis://host:port/db' "$T/stderr"
+holds "a malformed Redis URL: the message is judged without the ledger (1), and it is said" \
+    '[ "$rc" = 1 ] && grep -q "not redis://host:port/db" "$T/stderr"'
 
 # --learn-sent into Redis (no incremental state: it reads all)
 mkdir -p "$T/Sent/cur" "$T/Sent/new" "$T/Sent/tmp"
@@ -96,7 +96,7 @@ check "... said on stderr" grep -q 'no proof from it until it answers' "$T/stder
 is "$(tests "$d/bounce.eml")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM" \
     "... a recorded one is not found either: judged without the ledger"
 bs_run "$d/sent-ours.eml" --config "$T/conf" --record-sent
-is "$rc" 0 "--record-sent with Redis down: 0 (outgoing mail is never held up)"
+is "$rc:$(cat "$T/stdout")" "0:" "--record-sent with Redis down: 0, nothing on stdout (outgoing mail is never held up)"
 
 # a Redis that accepts and never answers: the lookup gives up in tens of ms
 python3 -c '
@@ -118,7 +118,8 @@ is "$got" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM" "a Redis that never answers: n
 start=$(date +%s%N)
 bs_run "$d/bounce-unknown-id.eml" --config "$T/conf-complete" --test
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
-check "... and the run gave up waiting: $ms ms (timeout 50 ms; under 3000)" test "$rc" = 1 -a "$ms" -lt 3000
+holds "... and the run gave up waiting: $ms ms (timeout 50 ms; under 3000), and said so" \
+    '[ "$rc" = 1 ] && [ "$ms" -lt 3000 ] && grep -q "no proof from it" "$T/stderr"'
 kill "$(cat "$R/mute.pid")" 2> /dev/null
 rm -f "$sock"
 

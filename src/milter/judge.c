@@ -100,6 +100,10 @@ judge_message(struct milter_section *sec, struct message *m,
 	}
 	arena_init(&arena, LIMIT_ARENA_BYTES);
 	arena_init(&varena, LIMIT_VERDICT_ARENA_BYTES);
+	/* judged before (another section's recipients): what was made in
+	 * that arena is gone; the header is parsed anew below */
+	m->body = NULL;
+	m->body_len = 0;
 	if (message_parse_header(m, &arena) == -1 ||
 	    anatomy_read(m, &arena, &an) == -1 ||
 	    score_message(&sec->cfg, &env, sec->rs, &an, &varena, &v) == -1)

@@ -740,6 +740,7 @@ main(int argc, char *argv[])
 	const char		*v;
 	int			 ch, lint = 0, nerr;
 
+	opterr = 0;
 	while ((ch = getopt(argc, argv, "c:fnp:P:u:V")) != -1) {
 		switch (ch) {
 		case 'c': config_path = optarg; break;
@@ -765,6 +766,15 @@ main(int argc, char *argv[])
 		if (check.errors.len > 0)
 			fwrite(check.errors.data, 1, check.errors.len, stderr);
 		if (lint) {
+			/* what each section does, for the one checking */
+			for (ch = 0; nerr == 0 && ch < check.nsections; ch++)
+				printf("%s: milter_action %s, "
+				    "milter_proof_action %s\n",
+				    check.sections[ch].domain != NULL ?
+				    check.sections[ch].domain : "(default)",
+				    settings_action_name(check.sections[ch].action),
+				    settings_action_name(
+				    check.sections[ch].proof_action));
 			settings_free(&check);
 			return nerr == 0 ? 0 : 78;
 		}
