@@ -8,7 +8,7 @@
 # README's indented blocks without their four spaces (README.N)
 doc_blocks() {
 	mkdir -p "$T/blocks"
-	for page in "$srcdir"/doc/*.1 "$srcdir"/doc/*.5; do
+	for page in "$srcdir"/doc/*.1 "$srcdir"/doc/*.5 "$srcdir"/doc/*.8; do
 		awk -v out="$T/blocks/$(basename "$page")" '
 		/^\.Bd -literal/ { n++; inblock = 1; next }
 		/^\.Ed/ { inblock = 0; next }

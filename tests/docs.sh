@@ -54,31 +54,31 @@ print(("backscatter " if j["backscatter"] else "ok ") +
 # --- mandoc ---------------------------------------------------------------
 
 if command -v mandoc > /dev/null; then
-	for page in backscatter.1 backscatter.conf.5 backscatter-rules.5; do
+	for page in backscatter.1 backscatter.conf.5 backscatter-rules.5 backscatter-milter.8; do
 		out=$(mandoc -Tlint -W warning "$man/$page" 2>&1 | grep -v 'mandoc.db')
 		is "$out" "" "mandoc -Tlint -W warning: $page is clean"
 	done
 else
-	for page in 1 2 3; do ok "# SKIP mandoc is not installed"; done
+	for page in 1 2 3 4; do ok "# SKIP mandoc is not installed"; done
 fi
 
 # groff, as man(1) on Debian renders the pages: mandoc -Tlint does not
 # see what groff's mdoc macros choke on (a macro name inside %T)
 if command -v groff > /dev/null; then
-	for page in backscatter.1 backscatter.conf.5 backscatter-rules.5; do
+	for page in backscatter.1 backscatter.conf.5 backscatter-rules.5 backscatter-milter.8; do
 		out=$(groff -mandoc -ww -z -t "$man/$page" 2>&1)
 		is "$out" "" "groff -mandoc -ww -z -t: $page renders without a warning"
 	done
 else
-	for page in 1 2 3; do ok "# SKIP groff is not installed (Debian: groff-base)"; done
+	for page in 1 2 3 4; do ok "# SKIP groff is not installed (Debian: groff-base)"; done
 fi
 if command -v man > /dev/null; then
-	for page in backscatter.1 backscatter.conf.5 backscatter-rules.5; do
+	for page in backscatter.1 backscatter.conf.5 backscatter-rules.5 backscatter-milter.8; do
 		out=$(MANWIDTH=80 man --warnings=w -l "$man/$page" 2>&1 > /dev/null)
 		is "$out" "" "man --warnings -l: $page renders without a warning"
 	done
 else
-	for page in 1 2 3; do ok "# SKIP man is not installed (Debian: man-db)"; done
+	for page in 1 2 3 4; do ok "# SKIP man is not installed (Debian: man-db)"; done
 fi
 
 doc_blocks

@@ -10,10 +10,15 @@
 # refused with 550 5.7.1 (proof: sent_ledger_complete), the same bounce
 # only tagged once the configuration (reloaded by SIGHUP) has no proof,
 # malformed messages accepted, and with the milter killed Postfix's
-# milter_default_action = accept: nothing lost, nothing refused. With
+# milter_default_action = accept: nothing lost, nothing refused.
+# Postfix's main.cf and master.cf lines, the milter's command line and
+# the configuration of the Redis part are backscatter-milter(8)'s, taken
+# from the page (tests/doclib.sh): only ports, paths and the domain are
+# this test's. With
 # redis-server, a second milter on the submission port records into a
 # Redis ledger that the MX milter judges by; Redis is killed mid-run.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+. "$srcdir/tests/doclib.sh"
 
 MILTER=${BACKSCATTER_MILTER:-${top_builddir:-$srcdir}/src/backscatter-milter}
 [ "$(id -u)" = 0 ] || skip_all "needs root to run Postfix and add users"
@@ -50,6 +55,17 @@ cleanup() {
 	rm -rf "$T"
 }
 trap cleanup EXIT
+
+doc_blocks
+maincf=$(blocks_with '^smtpd_milters = ' backscatter-milter.8)
+mastercf=$(blocks_with '^submission inet ' backscatter-milter.8)
+conf=$(blocks_with '^milter_record_daemon ' backscatter-milter.8)
+cmd=$(blocks_with '^backscatter-milter ' backscatter-milter.8)
+for b in maincf mastercf conf cmd; do
+	eval "f=\$$b"
+	check "backscatter-milter(8) has its $b block" test -n "$f" -a "$(echo $f | wc -w)" = 1
+done
+check "the README's main.cf lines are the page's" cmp -s "$maincf" "$(blocks_with '^smtpd_milters = ' README)"
 
 # three free loopback ports: MX, submission, the milter
 set -- $(python3 -c '
@@ -91,7 +107,8 @@ cp /etc/postfix/master.cf "$P/master.cf"
 postconf -c "$P" -M# smtp/inet 2> /dev/null
 postconf -c "$P" -F '*/*/chroot = n'
 postconf -c "$P" -M "127.0.0.1:$MX/inet=127.0.0.1:$MX inet n - n - - smtpd"
-postconf -c "$P" -M "127.0.0.1:$SUB/inet=127.0.0.1:$SUB inet n - n - - smtpd -o milter_macro_daemon_name=ORIGINATING"
+# the page's submission service, on a loopback port and without chroot
+sed -e "s/^submission inet n - y /127.0.0.1:$SUB inet n - n /" "$mastercf" >> "$P/master.cf"
 cat > "$P/main.cf" <<EOF
 compatibility_level = 3.6
 queue_directory = $T/spool
@@ -107,10 +124,9 @@ relay_transport = error
 alias_maps =
 alias_database =
 home_mailbox = Maildir/
-smtpd_milters = inet:127.0.0.1:$MP
-milter_default_action = accept
 milter_connect_timeout = 5s
 EOF
+sed "s/8895/$MP/" "$maincf" >> "$P/main.cf"
 : > "$LOG"
 postfix -c "$P" start > /dev/null 2>&1 || { not_ok "postfix starts"; diag "$(cat "$LOG")"; done_testing; }
 ok "a private Postfix starts (loopback ports $MX and $SUB)"
@@ -231,19 +247,32 @@ is "$(grep -c '^X-Backscatter-Status' "$(newest)")" 1 "an incoming X-Backscatter
 # killed mid-run: mail still flows, no proof, nothing refused
 if command -v redis-server > /dev/null; then
 	mkdir -p "$T/redis"
-	sock=$T/redis/redis.sock
-	redis-server --port 0 --unixsocket "$sock" --unixsocketperm 777 \
+	set -- $(python3 -c '
+import socket
+ss = [socket.socket() for _ in range(2)]
+for s in ss: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in ss))')
+	RP=$1 REDIS=$2
+	redis-server --port "$REDIS" --bind 127.0.0.1 \
 	    --daemonize yes --pidfile "$T/redis/pid" --dir "$T/redis" --save '' \
 	    --appendonly no --logfile "$T/redis/log" > /dev/null
-	i=0; until [ -S "$sock" ] || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+	i=0; until redis-cli -p "$REDIS" ping > /dev/null 2>&1 || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
 	milter_stop
-	printf 'my_domain backscatter.test\nsent_ledger unix:%s\nsent_ledger_complete yes\n' \
-	    "$sock" > "$T/milter.conf"
-	printf 'sent_ledger unix:%s\nmilter_record_daemon ORIGINATING\n' "$sock" > "$T/relay.conf"
-	RP=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	# the page's configuration, for both roles
+	sed -e 's/example\.org/backscatter.test/g' \
+	    -e "s|redis://127.0.0.1:6379/0|redis://127.0.0.1:$REDIS/0|" "$conf" > "$T/milter.conf"
+	cp "$T/milter.conf" "$T/relay.conf"
 	"$MILTER" -f -u "$muser" -c "$T/relay.conf" -P "$T/relay.pid" \
 	    -p "inet:$RP@127.0.0.1" 2> "$T/relay.log" &
-	check "the MX milter starts with the Redis ledger" milter_start
+	# the MX milter by the page's command line
+	sed -e "s|^backscatter-milter |'$MILTER' -f -c '$T/milter.conf' |" \
+	    -e "s|-u backscatter|-u $muser|" -e "s|/run/backscatter-milter.pid|'$T/milter.pid'|" \
+	    -e "s|8895|$MP|" "$cmd" > "$T/start.sh"
+	: > "$T/milter.log"
+	sh "$T/start.sh" 2>> "$T/milter.log" &
+	i=0; until grep -q 'listening on' "$T/milter.log" || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
+	check "the MX milter starts by the page's command line, with the page's Redis configuration" \
+	    grep -q 'listening on' "$T/milter.log"
 	i=0; until grep -q 'listening on' "$T/relay.log" || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
 	check "the relay milter starts (its own process, the same Redis)" grep -q 'listening on' "$T/relay.log"
 	postconf -c "$P" -M "127.0.0.1:$SUB/inet=127.0.0.1:$SUB inet n - n - - smtpd -o milter_macro_daemon_name=ORIGINATING -o smtpd_milters=inet:127.0.0.1:$RP"
@@ -255,7 +284,7 @@ if command -v redis-server > /dev/null; then
 	case $a in 250*) ok "Redis: sent through the relay: 250" ;; *) not_ok "Redis: sent through the relay: 250"; diag "$a" ;; esac
 	n=$((n + 1)); wait_delivered $n
 	check "... recorded by the relay milter" grep -q 'outgoing <redis-1@backscatter.test>.*recorded' "$T/relay.log"
-	is "$(redis-cli -s "$sock" --scan --pattern 'bs:sent:*' | wc -l | tr -d ' ')" 1 "... one key in Redis"
+	is "$(redis-cli -p "$REDIS" --scan --pattern 'bs:sent:*' | wc -l | tr -d ' ')" 1 "... one key in Redis"
 	a=$($SEND "$MX" "" "$rcpt" "$T/legit-r.eml")
 	case $a in 250*) ok "Redis: its bounce, at the MX: 250" ;; *) not_ok "Redis: its bounce, at the MX: 250"; diag "$a" ;; esac
 	n=$((n + 1)); check "... delivered" wait_delivered $n
