@@ -358,6 +358,39 @@ judge(SMFICTX *ctx, struct session *s)
 
 /* --- the callbacks --------------------------------------------------------- */
 
+/*
+ * The steps the MTA agreed not to wait for an answer to (SMFIP_NR_*):
+ * the same for every connection of an MTA. Each answer there is a round
+ * trip saved; a milter that may only accept at those steps loses nothing
+ * by answering at the end of the header instead.
+ */
+#define MILTER_NO_REPLY	(SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_MAIL | \
+	SMFIP_NR_RCPT | SMFIP_NR_HDR)
+#define MILTER_NOT_SENT	(SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NODATA)
+static volatile unsigned long	 no_reply;
+
+/* The answer at a step: none if the MTA agreed to wait for none. */
+static sfsistat
+reply(unsigned long step, sfsistat answer)
+{
+	return (no_reply & step) ? SMFIS_NOREPLY : answer;
+}
+
+static sfsistat
+cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
+    unsigned long f2, unsigned long f3, unsigned long *pf0,
+    unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
+{
+	(void)ctx;
+	(void)f2;
+	(void)f3;
+	*pf0 = f0 & (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE);
+	*pf1 = f1 & (MILTER_NO_REPLY | MILTER_NOT_SENT);
+	*pf2 = *pf3 = 0;
+	no_reply = f1 & MILTER_NO_REPLY;
+	return SMFIS_CONTINUE;
+}
+
 static sfsistat
 cb_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
 {
@@ -368,13 +401,15 @@ cb_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
 	(void)host;
 	(void)addr;
 	if ((s = calloc(1, sizeof(*s))) == NULL)
-		return SMFIS_ACCEPT;	/* never refuse for our own trouble */
+		/* never refuse for our own trouble: accepted at once, or at
+		 * the end of the header */
+		return reply(SMFIP_NR_CONN, SMFIS_ACCEPT);
 	pthread_mutex_lock(&judging);
 	s->record = settings_records(settings, daemon,
 	    port != NULL ? atoi(port) : 0);
 	pthread_mutex_unlock(&judging);
 	smfi_setpriv(ctx, s);
-	return SMFIS_CONTINUE;
+	return reply(SMFIP_NR_CONN, SMFIS_CONTINUE);
 }
 
 static sfsistat
@@ -383,18 +418,18 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 	struct session	*s = smfi_getpriv(ctx);
 
 	if (s == NULL)
-		return SMFIS_ACCEPT;
+		return reply(SMFIP_NR_MAIL, SMFIS_ACCEPT);
 	message_reset(s);
 	buf_init(&s->msg.raw, LIMIT_MESSAGE_BYTES + 1);
 	if ((s->sender = unbracket(argv[0])) == NULL) {
 		s->failed = 1;
-		return SMFIS_CONTINUE;
+		return reply(SMFIP_NR_MAIL, SMFIS_CONTINUE);
 	}
 	/* as local delivery writes it, and the per-message program reads */
 	collect(s, "Return-Path: <", 14);
 	collect(s, s->sender, strlen(s->sender));
 	collect(s, ">\r\n", 3);
-	return SMFIS_CONTINUE;
+	return reply(SMFIP_NR_MAIL, SMFIS_CONTINUE);
 }
 
 static sfsistat
@@ -403,14 +438,14 @@ cb_envrcpt(SMFICTX *ctx, char **argv)
 	struct session	*s = smfi_getpriv(ctx);
 
 	if (s == NULL)
-		return SMFIS_ACCEPT;
+		return reply(SMFIP_NR_RCPT, SMFIS_ACCEPT);
 	if (s->nrcpts == LIMIT_RECIPIENTS)
 		s->rcpts_cut = 1;
 	else if ((s->rcpts[s->nrcpts] = unbracket(argv[0])) != NULL)
 		s->nrcpts++;
 	else
 		s->failed = 1;
-	return SMFIS_CONTINUE;
+	return reply(SMFIP_NR_RCPT, SMFIS_CONTINUE);
 }
 
 static sfsistat
@@ -420,7 +455,7 @@ cb_header(SMFICTX *ctx, char *name, char *value)
 	int		 i;
 
 	if (s == NULL)
-		return SMFIS_ACCEPT;
+		return reply(SMFIP_NR_HDR, SMFIS_ACCEPT);
 	collect(s, name, strlen(name));
 	collect(s, ": ", 2);
 	collect(s, value, strlen(value));
@@ -435,7 +470,7 @@ cb_header(SMFICTX *ctx, char *name, char *value)
 		if (i < s->nfields)
 			s->fields[i].count++;
 	}
-	return SMFIS_CONTINUE;
+	return reply(SMFIP_NR_HDR, SMFIS_CONTINUE);
 }
 
 static sfsistat
@@ -522,6 +557,7 @@ static struct smfiDesc desc = {
 	.xxfi_eom = cb_eom,
 	.xxfi_abort = cb_abort,
 	.xxfi_close = cb_close,
+	.xxfi_negotiate = cb_negotiate,
 };
 
 /* --- configuration --------------------------------------------------------- */
