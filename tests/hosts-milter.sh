@@ -7,7 +7,8 @@
 # Postfix answered and delivered is checked: a plain message accepted at
 # the end of its header, a message sent through the submission port
 # recorded in the sent ledger, its bounce accepted, a forged bounce
-# refused with 550 5.7.1 (proof: sent_ledger_complete), the same bounce
+# refused with 550 5.7.1 (proof: sent_ledger_complete), tempfail,
+# discard and quarantine by [domain] sections, the same bounce
 # only tagged once the configuration (reloaded by SIGHUP) has no proof,
 # malformed messages accepted, and with the milter killed Postfix's
 # milter_default_action = accept: nothing lost, nothing refused.
@@ -116,7 +117,7 @@ data_directory = $T/data
 maillog_file_prefixes = $T
 maillog_file = $LOG
 myhostname = mx.backscatter.test
-mydestination = backscatter.test, other.test
+mydestination = backscatter.test, other.test, discard.test, hold.test
 inet_interfaces = loopback-only
 mynetworks = 127.0.0.0/8
 default_transport = error
@@ -208,6 +209,26 @@ case $a in "550 5.7.1 "*) ok "... to backscatter.test alone: still 550" ;;
 	*) not_ok "... to backscatter.test alone: still 550"; diag "$a" ;; esac
 sleep 0.5
 is "$(delivered)" "$n" "... none delivered"
+
+# 4c. the other actions, by section: discard (taken, then gone) and
+# quarantine (taken, held in Postfix's hold queue with our fields)
+printf '[discard.test]\nmilter_proof_action discard\n[hold.test]\nmilter_proof_action quarantine\n' >> "$T/milter.conf"
+kill -HUP "$(cat "$T/milter.pid")"
+i=0; until [ "$(grep -c 'reloaded' "$T/milter.log")" -ge 2 ] || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+a=$($SEND "$MX" "" "$user@discard.test" "$T/forged.eml")
+case $a in 250*) ok "[discard.test] milter_proof_action discard: 250" ;;
+	*) not_ok "[discard.test] milter_proof_action discard: 250"; diag "$a" ;; esac
+check "... and Postfix discarded it" sh -c "sleep 1; grep -q 'milter-discard: END-OF-MESSAGE' '$LOG'"
+a=$($SEND "$MX" "" "$user@hold.test" "$T/forged.eml")
+case $a in 250*) ok "[hold.test] milter_proof_action quarantine: 250" ;;
+	*) not_ok "[hold.test] milter_proof_action quarantine: 250"; diag "$a" ;; esac
+i=0; until [ -n "$(ls "$T/spool/hold" 2>/dev/null)" ] || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+held=$(ls "$T/spool/hold" 2>/dev/null | head -1)
+check "... held in Postfix's hold queue" test -n "$held"
+check "... with the X-Backscatter fields" sh -c "postcat -c '$P' -q '$held' 2>/dev/null | grep -q '^X-Backscatter-Status: Yes'"
+postsuper -c "$P" -d ALL hold > /dev/null 2>&1
+sleep 0.5
+is "$(delivered)" "$n" "... neither delivered"
 
 # 5. malformed input: accepted and delivered, the milter goes on
 printf 'From: \377\376 broken\nSubject: Undelivered Mail Returned to Sender\nContent-Type: multipart/report; boundary=\n\n--\n--\n\0\0\0 nul bytes\n' > "$T/bad1.eml"
