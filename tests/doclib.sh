@@ -32,7 +32,7 @@ host_bin() {
 # README's indented blocks without their four spaces (README.N)
 doc_blocks() {
 	mkdir -p "$T/blocks"
-	for page in "$docdir"/*.1 "$docdir"/*.5; do
+	for page in "$docdir"/*.1 "$docdir"/*.5 "$docdir"/*.8; do
 		awk -v out="$T/blocks/$(basename "$page")" '
 		/^\.Bd -literal/ { n++; inblock = 1; next }
 		/^\.Ed/ { inblock = 0; next }

@@ -63,7 +63,7 @@ print(("backscatter " if j["backscatter"] else "ok ") +
 # page's path last) prints nothing, or SKIP when TOOL is not installed
 renders() {
 	tool=$1 package=$2 how=$3; shift 3
-	for page in backscatter.1 backscatter.conf.5 backscatter-rules.5; do
+	for page in backscatter.1 backscatter.conf.5 backscatter-rules.5 backscatter-milter.8; do
 		if ! command -v "$tool" > /dev/null; then
 			ok "# SKIP $tool is not installed${package:+ (Debian: $package)}"
 			continue

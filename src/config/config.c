@@ -717,7 +717,8 @@ fail:
 	return -1;
 }
 
-/* sent_ledger PATH: "~/" is the home of whoever runs the program. */
+/* sent_ledger PATH: "~/" is the home of whoever runs the program; a
+ * Redis ledger (redis://host:port/db, unix:/path) is taken as written. */
 static int
 load_ledger(struct config *cfg, const struct directive *d, char **v, int n,
     const struct where *w, struct buf *errors)
@@ -726,7 +727,9 @@ load_ledger(struct config *cfg, const struct directive *d, char **v, int n,
 
 	(void)d;
 	(void)n;
-	path = v[0][0] == '~' ? strdup(v[0]) : resolve_path(w->file, v[0]);
+	path = v[0][0] == '~' || strncmp(v[0], "redis://", 8) == 0 ||
+	    strncmp(v[0], "unix:", 5) == 0 ? strdup(v[0]) :
+	    resolve_path(w->file, v[0]);
 	if (path == NULL) {
 		nomem(errors, w);
 		return -1;

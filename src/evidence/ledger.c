@@ -50,6 +50,7 @@
 #include "config/config.h"
 #include "evidence/identity.h"
 #include "evidence/ledger.h"
+#include "evidence/ledger_redis.h"
 #include "evidence/spool.h"
 
 /* Entries written per transaction by --learn-sent: short enough that
@@ -57,6 +58,8 @@
 #define LEDGER_BATCH		5000
 
 struct ledger {
+	struct ledger_redis *redis;	/* a Redis ledger (ledger_redis.h):
+					   the rest is unused */
 	MDB_env		*env;		/* NULL: no ledger file, a spool only */
 	MDB_dbi		 sent;
 	MDB_dbi		 state;
@@ -312,6 +315,20 @@ open_ledger(const char *path, int writable, int wait, struct ledger **r,
 	char		 sub[PATH_MAX];
 
 	*r = NULL;
+	if (ledger_redis_is(path)) {
+		if ((l = calloc(1, sizeof(*l))) == NULL) {
+			seterr(err, errlen, path, "out of memory");
+			return -1;
+		}
+		l->writable = writable;
+		l->writer_fd = -1;
+		if (ledger_redis_open(path, &l->redis, err, errlen) == -1) {
+			free(l);
+			return -1;
+		}
+		*r = l;
+		return 0;
+	}
 	if ((l = calloc(1, sizeof(*l))) == NULL ||
 	    (l->spool = spool_path(path)) == NULL) {
 		seterr(err, errlen, path, "out of memory, or too long a path");
@@ -377,6 +394,7 @@ ledger_close(struct ledger *l)
 {
 	if (l == NULL)
 		return;
+	ledger_redis_close(l->redis);
 	/* after a fault LMDB's state is not to be trusted: left as it is */
 	if (l->env != NULL && !l->damaged)
 		mdb_env_close(l->env);
@@ -464,7 +482,14 @@ ledger_find(struct ledger *l, const char *id, long today, int expiry,
 	if (ledger_normalise(id, strlen(id), norm, sizeof(norm)) == -1)
 		return 0;
 	make_key(norm, key);
-	if (l->env != NULL) {
+	if (l->redis != NULL) {
+		unsigned long	 rday;
+
+		if ((rc = ledger_redis_find(l->redis, key, &rday)) != 1)
+			return rc;
+		found = 1;
+		day = (uint32_t)rday;
+	} else if (l->env != NULL) {
 		f.key = key;
 		f.day = 0;
 		if ((rc = run_guarded(l, find_lmdb, &f, 1)) == 1) {
@@ -473,7 +498,7 @@ ledger_find(struct ledger *l, const char *id, long today, int expiry,
 		}
 	}
 	/* entries not yet merged: the spool, read once per open */
-	if (!l->spool_read) {
+	if (l->redis == NULL && !l->spool_read) {
 		l->spool_read = 1;
 		(void)spool_take(l->spool, 0, &l->spooled);
 	}
@@ -556,11 +581,15 @@ ledger_add(struct ledger *l, const char *const *ids, int n, long today)
 	struct put_args	 p;
 	int		 rc;
 
-	if (l->env == NULL || !l->writable)
+	if ((l->env == NULL && l->redis == NULL) || !l->writable)
 		return -1;
 	if ((p.entries = entries_of(ids, n, today, &p.n)) == NULL)
 		return -1;
-	rc = p.n == 0 ? 0 : run_guarded(l, put_lmdb, &p, 1);
+	if (l->redis != NULL)
+		rc = ledger_redis_add(l->redis, p.entries, p.n,
+		    LEDGER_REDIS_EXPIRY);
+	else
+		rc = p.n == 0 ? 0 : run_guarded(l, put_lmdb, &p, 1);
 	free((void *)p.entries);
 	return rc;
 }
@@ -624,6 +653,8 @@ ledger_prune(struct ledger *l, long today, int expiry, int force)
 {
 	struct prune_args pa = { (uint32_t)today, expiry, force, 0 };
 
+	if (l->redis != NULL)
+		return 0;		/* its keys expire */
 	if (l->env == NULL || !l->writable ||
 	    run_guarded(l, prune_lmdb, &pa, 1) == -1)
 		return -1;
@@ -640,6 +671,8 @@ ledger_merge(struct ledger *l)
 	long			 merged = 0;
 	int			 round;
 
+	if (l->redis != NULL)
+		return 0;		/* Redis has no spool */
 	if (l->env == NULL || !l->writable)
 		return -1;
 	for (round = 0; round < LEDGER_MERGE_ROUNDS; round++) {
@@ -673,6 +706,9 @@ ledger_spool(const char *path, const char *const *ids, int n, long today,
 	size_t			 ne;
 	int			 rc = -1;
 
+	if (ledger_redis_is(path))
+		return ledger_record(path, ids, n, today, LEDGER_REDIS_EXPIRY,
+		    err, errlen);
 	if ((dir = spool_path(path)) == NULL ||
 	    (e = entries_of(ids, n, today, &ne)) == NULL) {
 		seterr(err, errlen, path, "out of memory, or too long a path");
@@ -696,6 +732,8 @@ ledger_merge_spool(const char *path, long today, int expiry, char *err,
 	struct ledger	*l;
 	int		 rc;
 
+	if (ledger_redis_is(path))
+		return 1;		/* Redis has no spool */
 	if ((rc = open_ledger(path, 1, 0, &l, err, errlen)) == 2)
 		return 0;		/* another writer: it merges */
 	if (rc == -1)
@@ -709,6 +747,35 @@ ledger_merge_spool(const char *path, long today, int expiry, char *err,
 	(void)ledger_prune(l, today, expiry, 0);
 	ledger_close(l);
 	return 1;
+}
+
+int
+ledger_record(const char *path, const char *const *ids, int n, long today,
+    int expiry, char *err, size_t errlen)
+{
+	struct ledger_redis	*r;
+	struct spool_entry	*e;
+	size_t			 ne;
+	int			 rc;
+
+	if (!ledger_redis_is(path)) {
+		if (ledger_spool(path, ids, n, today, err, errlen) == -1)
+			return -1;
+		(void)ledger_merge_spool(path, today, expiry, err, errlen);
+		return 0;
+	}
+	if (ledger_redis_open(path, &r, err, errlen) == -1)
+		return -1;
+	if ((e = entries_of(ids, n, today, &ne)) == NULL) {
+		ledger_redis_close(r);
+		seterr(err, errlen, path, "out of memory");
+		return -1;
+	}
+	if ((rc = ledger_redis_add(r, e, ne, expiry)) == -1)
+		seterr(err, errlen, path, "Redis cannot be written");
+	free(e);
+	ledger_redis_close(r);
+	return rc;
 }
 
 /* --- finding a Message-ID in raw bytes ------------------------------------ */
@@ -855,6 +922,8 @@ state_get(struct ledger *l, const char *key, void *val, size_t n)
 {
 	struct state_args sa = { key, val, n };
 
+	if (l->env == NULL)
+		return 0;		/* Redis: --learn-sent reads all */
 	return run_guarded(l, state_get_lmdb, &sa, 1) == 1;
 }
 
@@ -885,6 +954,8 @@ state_put(struct ledger *l, const char *key, const void *val, size_t n)
 {
 	struct state_args sa = { key, (void *)val, n };
 
+	if (l->env == NULL)
+		return 0;
 	return run_guarded(l, state_put_lmdb, &sa, 1);
 }
 
@@ -1107,20 +1178,29 @@ ledger_learn(struct ledger *l, const char *path, long long now, long *seen_r,
 static struct ledger	*cached;
 static pid_t		 cached_pid;
 static int		 cached_state;	/* 0 open, 1 absent, -1 error */
+static char		*cached_path;	/* its path; NULL: none known */
 
+/* (A long-running process, backscatter-milter, may be configured anew:
+ * a ledger at another path is opened in place of the cached one.) */
 static struct ledger *
 reader(const struct config *cfg, const struct envelope *env, int *state_r)
 {
 	char	*path, err[PATH_MAX + 256];
 
-	if (cached_pid == getpid()) {
+	path = config_ledger_path(cfg, env != NULL ? env->home : NULL);
+	if (cached_pid == getpid() && (path == NULL ? cached_path == NULL :
+	    cached_path != NULL && strcmp(path, cached_path) == 0)) {
+		free(path);
 		*state_r = cached_state;
 		return cached;
 	}
+	if (cached_pid == getpid())
+		ledger_close(cached);
 	cached = NULL;		/* an inherited one is left alone */
 	cached_pid = getpid();
-	if ((path = config_ledger_path(cfg, env != NULL ? env->home :
-	    NULL)) == NULL)
+	free(cached_path);
+	cached_path = path;
+	if (path == NULL)
 		cached_state = 1;
 	else if ((cached_state = ledger_open(path, 0, &cached, err,
 	    sizeof(err))) == -1)

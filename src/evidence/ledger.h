@@ -21,6 +21,13 @@
  * Recording never waits for another writer and never loses an entry: it
  * goes first into a spool beside the ledger (spool.h), which the writer
  * holding the ledger merges; readers look in the spool too.
+ *
+ * A path "redis://host:port/db" or "unix:/path" is a ledger in Redis,
+ * shared by a domain's hosts (ledger_redis.h): the same functions, the
+ * same keys; there is no spool, and nothing to merge or prune (keys
+ * expire). Written without a known expiry (--record-sent,
+ * --learn-sent), a key lives LEDGER_REDIS_EXPIRY days; lookups still
+ * ignore entries older than sent_ledger_expiry.
  */
 #ifndef BS_LEDGER_H
 #define BS_LEDGER_H
@@ -38,6 +45,10 @@ struct identity;
 struct ledger;
 
 #define LEDGER_KEY_LEN		16
+
+/* Days a Redis key lives when written without a known expiry: the
+ * longest sent_ledger_expiry. */
+#define LEDGER_REDIS_EXPIRY	3650
 
 /*
  * Open the ledger at path. Writable: created (and its directory and
@@ -70,6 +81,15 @@ int	 ledger_add(struct ledger *, const char *const *ids, int n, long today);
  */
 int	 ledger_spool(const char *path, const char *const *ids, int n,
 	    long today, char *err, size_t errlen);
+
+/*
+ * Record Message-IDs of outgoing mail on day today: into the spool of an
+ * LMDB ledger, then merged when no other writer holds it (the spool keeps
+ * them otherwise); or into a Redis ledger, to expire after expiry days.
+ * 0 once recorded, or -1 with err.
+ */
+int	 ledger_record(const char *path, const char *const *ids, int n,
+	    long today, int expiry, char *err, size_t errlen);
 
 /*
  * Merge the spool of the ledger at path into it, and prune it, unless

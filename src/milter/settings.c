@@ -1,0 +1,351 @@
+/*
+ * settings.c - the milter's configuration file (see settings.h).
+ *
+ * The file is read once into lines per section; then each section's
+ * configuration is built by replaying the default part's lines and its
+ * own through config_line, the per-message program's own parser, so a
+ * directive means the same in both programs. The milter's own directives
+ * (milter_*) are taken here and never reach config_line.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/buf.h"
+#include "config/config.h"
+#include "rules/rules.h"
+#include "milter/settings.h"
+
+struct line {
+	char	*text;
+	int	 lineno;
+};
+
+struct part {
+	char		*domain;
+	struct line	*lines;
+	int		 nlines;
+	int		 action, proof_action;	/* -1: not set here */
+};
+
+static const char *const action_names[] = {
+	[ACTION_ACCEPT] = "accept",
+	[ACTION_HEADERS] = "headers",
+	[ACTION_QUARANTINE] = "quarantine",
+	[ACTION_TEMPFAIL] = "tempfail",
+	[ACTION_DISCARD] = "discard",
+	[ACTION_REJECT] = "reject",
+};
+
+const char *
+settings_action_name(enum milter_action a)
+{
+	return (unsigned)a < sizeof(action_names) / sizeof(action_names[0]) ?
+	    action_names[a] : "?";
+}
+
+int
+settings_action(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(action_names) / sizeof(action_names[0]); i++)
+		if (strcmp(name, action_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int
+add_line(struct part *p, const char *text, int lineno)
+{
+	struct line	*nl;
+
+	if ((nl = realloc(p->lines, (size_t)(p->nlines + 1) *
+	    sizeof(*nl))) == NULL)
+		return -1;
+	p->lines = nl;
+	if ((nl[p->nlines].text = strdup(text)) == NULL)
+		return -1;
+	nl[p->nlines++].lineno = lineno;
+	return 0;
+}
+
+/* "[example.org]": the domain, lower-cased in place; NULL if malformed. */
+static char *
+section_name(char *s)
+{
+	char	*end = strchr(s, ']'), *p;
+
+	if (end == NULL || end == s + 1)
+		return NULL;
+	*end = '\0';
+	for (p = end + 1; *p; p++)
+		if (!isspace((unsigned char)*p))
+			return NULL;
+	for (p = s + 1; *p; p++) {
+		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '-')
+			return NULL;
+		*p = (char)tolower((unsigned char)*p);
+	}
+	return s + 1;
+}
+
+/*
+ * One of the milter's own directives: 1 taken, 0 not one of them, -1 an
+ * error (said in s->errors).
+ */
+static int
+milter_line(struct milter_settings *s, struct part *p, int in_section,
+    const char *file, int lineno, char *text)
+{
+	char	*name, *value, *extra, *end;
+	long	 port;
+	int	 a;
+
+	name = strtok(text, " \t");
+	if (name == NULL || strncmp(name, "milter_", 7) != 0)
+		return 0;
+	value = strtok(NULL, " \t");
+	extra = strtok(NULL, " \t");
+	if (value == NULL || extra != NULL) {
+		buf_error(&s->errors, file, lineno, "%s takes one value", name);
+		return -1;
+	}
+	if (strcmp(name, "milter_action") == 0 ||
+	    strcmp(name, "milter_proof_action") == 0) {
+		if ((a = settings_action(value)) == -1) {
+			buf_error(&s->errors, file, lineno, "%s: not one of "
+			    "accept, headers, quarantine, tempfail, discard, "
+			    "reject", value);
+			return -1;
+		}
+		if (name[7] == 'a')
+			p->action = a;
+		else
+			p->proof_action = a;
+		return 1;
+	}
+	if (strcmp(name, "milter_record_daemon") == 0 ||
+	    strcmp(name, "milter_record_port") == 0) {
+		if (in_section) {
+			buf_error(&s->errors, file, lineno, "%s belongs before "
+			    "the first section", name);
+			return -1;
+		}
+		if (name[14] == 'd') {
+			if (s->nrecord_daemons == SETTINGS_RECORD_MAX ||
+			    (s->record_daemons[s->nrecord_daemons] =
+			    strdup(value)) == NULL) {
+				buf_error(&s->errors, file, lineno, "too many");
+				return -1;
+			}
+			s->nrecord_daemons++;
+			return 1;
+		}
+		errno = 0;
+		port = strtol(value, &end, 10);
+		if (*end != '\0' || port < 1 || port > 65535 || errno != 0) {
+			buf_error(&s->errors, file, lineno, "%s: not a port",
+			    value);
+			return -1;
+		}
+		if (s->nrecord_ports == SETTINGS_RECORD_MAX) {
+			buf_error(&s->errors, file, lineno, "too many");
+			return -1;
+		}
+		s->record_ports[s->nrecord_ports++] = (int)port;
+		return 1;
+	}
+	buf_error(&s->errors, file, lineno, "%s: unknown directive", name);
+	return -1;
+}
+
+/* The file into parts; 0, or -1 when it cannot be read. */
+static int
+read_parts(struct milter_settings *s, const char *path, struct part **parts_r,
+    int *nparts_r)
+{
+	struct part	*parts, *np;
+	char		 line[CONFIG_LINE_MAX + 2], copy[CONFIG_LINE_MAX + 2];
+	char		*t, *dom;
+	FILE		*fp;
+	size_t		 n;
+	int		 nparts = 1, lineno = 0, r;
+
+	if ((parts = calloc(1, sizeof(*parts))) == NULL)
+		return -1;
+	parts[0].action = parts[0].proof_action = -1;
+	*parts_r = parts;
+	*nparts_r = 1;
+	if (path == NULL)
+		return 0;
+	if ((fp = fopen(path, "r")) == NULL) {
+		buf_error(&s->errors, path, 0, "%s", strerror(errno));
+		s->nerr++;
+		return -1;
+	}
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		lineno++;
+		n = strlen(line);
+		if (n > 0 && line[n - 1] == '\n')
+			line[--n] = '\0';
+		else if (!feof(fp)) {
+			buf_error(&s->errors, path, lineno, "line too long");
+			s->nerr++;
+			while ((r = fgetc(fp)) != EOF && r != '\n')
+				;
+			continue;
+		}
+		for (t = line; *t == ' ' || *t == '\t'; t++)
+			;
+		if (*t == '[') {
+			if ((dom = section_name(t)) == NULL) {
+				buf_error(&s->errors, path, lineno, "a section "
+				    "is [domain]");
+				s->nerr++;
+				/* its lines must not land in the previous
+				 * one: a section no domain matches */
+				dom = t;
+				memcpy(t, "invalid.", 9);
+			}
+			if (nparts == SETTINGS_SECTIONS_MAX) {
+				buf_error(&s->errors, path, lineno, "more than "
+				    "%d sections", SETTINGS_SECTIONS_MAX);
+				s->nerr++;
+				break;
+			}
+			if ((np = realloc(parts, (size_t)(nparts + 1) *
+			    sizeof(*np))) == NULL)
+				break;
+			parts = *parts_r = np;
+			memset(&parts[nparts], 0, sizeof(*parts));
+			parts[nparts].domain = strdup(dom);
+			parts[nparts].action = parts[nparts].proof_action = -1;
+			*nparts_r = ++nparts;
+			continue;
+		}
+		memcpy(copy, t, strlen(t) + 1);
+		if ((r = milter_line(s, &parts[nparts - 1], nparts > 1, path,
+		    lineno, copy)) != 0) {
+			if (r == -1)
+				s->nerr++;
+			continue;
+		}
+		if (add_line(&parts[nparts - 1], t, lineno) == -1)
+			break;
+	}
+	fclose(fp);
+	return 0;
+}
+
+/* The configuration and rules of one section: the default's lines, then
+ * its own; errors in the default's lines are said once, by the default. */
+static void
+build(struct milter_settings *s, struct milter_section *sec,
+    const struct part *def, const struct part *own, const char *path)
+{
+	struct buf	 quiet;
+	int		 i;
+
+	config_init(&sec->cfg);
+	buf_init(&quiet, 64 * 1024);
+	if (own != def)
+		for (i = 0; i < def->nlines; i++)
+			(void)config_line(&sec->cfg, def->lines[i].text, path,
+			    def->lines[i].lineno, &quiet);
+	buf_free(&quiet);
+	for (i = 0; i < own->nlines; i++)
+		if (config_line(&sec->cfg, own->lines[i].text, path,
+		    own->lines[i].lineno, &s->errors) == -1)
+			s->nerr++;
+	sec->action = own->action != -1 ? own->action : def->action != -1 ?
+	    def->action : ACTION_HEADERS;
+	sec->proof_action = own->proof_action != -1 ? own->proof_action :
+	    def->proof_action != -1 ? def->proof_action : ACTION_REJECT;
+	if ((sec->rs = rules_new()) == NULL || rules_add_builtin(sec->rs) ==
+	    -1 || rules_add_config(sec->rs, &sec->cfg) == -1) {
+		buf_error(&s->errors, path ? path : "backscatter-milter", 0,
+		    "cannot set up the rules");
+		s->nerr++;
+	}
+}
+
+int
+settings_load(struct milter_settings *s, const char *path)
+{
+	struct part	*parts = NULL;
+	int		 nparts = 0, i, j, rc;
+
+	memset(s, 0, sizeof(*s));
+	buf_init(&s->errors, 1024 * 1024);
+	rc = read_parts(s, path, &parts, &nparts);
+	if (parts == NULL)
+		return -1;
+	if ((s->sections = calloc((size_t)nparts, sizeof(*s->sections))) ==
+	    NULL) {
+		nparts = 0;
+		rc = -1;
+	}
+	for (i = 0; i < nparts; i++) {
+		s->sections[i].domain = parts[i].domain;
+		parts[i].domain = NULL;
+		build(s, &s->sections[i], &parts[0], &parts[i], path);
+		s->nsections++;
+	}
+	for (i = 0; i < nparts; i++) {
+		for (j = 0; j < parts[i].nlines; j++)
+			free(parts[i].lines[j].text);
+		free(parts[i].lines);
+		free(parts[i].domain);
+	}
+	free(parts);
+	return rc == -1 ? -1 : s->nerr;
+}
+
+void
+settings_free(struct milter_settings *s)
+{
+	int	 i;
+
+	for (i = 0; i < s->nsections; i++) {
+		free(s->sections[i].domain);
+		rules_free(s->sections[i].rs);
+		config_free(&s->sections[i].cfg);
+	}
+	free(s->sections);
+	for (i = 0; i < s->nrecord_daemons; i++)
+		free(s->record_daemons[i]);
+	buf_free(&s->errors);
+	memset(s, 0, sizeof(*s));
+}
+
+struct milter_section *
+settings_section(struct milter_settings *s, const char *recipient)
+{
+	const char	*at = recipient != NULL ? strrchr(recipient, '@') : NULL;
+	int		 i;
+
+	if (at != NULL)
+		for (i = 1; i < s->nsections; i++)
+			if (strcasecmp(at + 1, s->sections[i].domain) == 0)
+				return &s->sections[i];
+	return &s->sections[0];
+}
+
+int
+settings_records(const struct milter_settings *s, const char *daemon_name,
+    int port)
+{
+	int	 i;
+
+	for (i = 0; daemon_name != NULL && i < s->nrecord_daemons; i++)
+		if (strcmp(daemon_name, s->record_daemons[i]) == 0)
+			return 1;
+	for (i = 0; port > 0 && i < s->nrecord_ports; i++)
+		if (port == s->record_ports[i])
+			return 1;
+	return 0;
+}

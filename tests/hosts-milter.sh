@@ -1,0 +1,356 @@
+#!/bin/sh
+# hosts-milter.sh - backscatter-milter behind a real Postfix: a private
+# Postfix instance of this test listens on two loopback ports, an MX
+# port and a submission port (milter_macro_daemon_name ORIGINATING, which
+# the milter records), with smtpd_milters pointing at the milter, also
+# on loopback. Mail is sent over SMTP (tests/tools/smtp-send) and what
+# Postfix answered and delivered is checked: a plain message accepted at
+# the end of its header, a message sent through the submission port
+# recorded in the sent ledger, its bounce accepted, a forged bounce
+# refused with 550 5.7.1 (proof: sent_ledger_complete), tempfail,
+# discard and quarantine by [domain] sections, the same bounce
+# only tagged once the configuration (reloaded by SIGHUP) has no proof,
+# malformed messages accepted, and with the milter killed Postfix's
+# milter_default_action = accept: nothing lost, nothing refused.
+# Postfix's main.cf and master.cf lines, the milter's command line and
+# the configuration of the Redis part are backscatter-milter(8)'s, taken
+# from the page (tests/doclib.sh): only ports, paths and the domain are
+# this test's. With
+# redis-server, a second milter on the submission port records into a
+# Redis ledger that the MX milter judges by; Redis is killed mid-run.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+. "$srcdir/tests/doclib.sh"
+
+MILTER=${BACKSCATTER_MILTER:-${top_builddir:-$srcdir}/src/backscatter-milter}
+[ "$(id -u)" = 0 ] || skip_all "needs root to run Postfix and add users"
+command -v postfix > /dev/null || skip_all "postfix is not installed (Debian: apt-get install postfix)"
+[ -x "$MILTER" ] || skip_all "backscatter-milter is not built (Debian: apt-get install libmilter-dev, then configure)"
+command -v python3 > /dev/null || skip_all "python3 is not installed"
+
+user=bsx$$
+muser=bsm$$
+H=$T/$user
+P=$T/postfix
+LOG=$T/maillog
+SEND="python3 $srcdir/tests/tools/smtp-send"
+chmod 755 "$T"
+milter_stop() {
+	[ -s "$T/milter.pid" ] && kill "$(cat "$T/milter.pid")" 2> /dev/null
+	i=0
+	while [ -s "$T/milter.pid" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+}
+cleanup() {
+	milter_stop
+	[ -s "$T/relay.pid" ] && kill "$(cat "$T/relay.pid")" 2> /dev/null
+	[ -s "$T/redis/pid" ] && kill "$(cat "$T/redis/pid")" 2> /dev/null
+	if postfix -c "$P" status > /dev/null 2>&1; then
+		postsuper -c "$P" -d ALL > /dev/null 2>&1
+		postfix -c "$P" stop > /dev/null 2>&1
+		i=0
+		while postfix -c "$P" status > /dev/null 2>&1 && [ $i -lt 50 ]; do
+			sleep 0.1; i=$((i + 1))
+		done
+	fi
+	userdel "$user" > /dev/null 2>&1
+	userdel "$muser" > /dev/null 2>&1
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+doc_blocks
+maincf=$(blocks_with '^smtpd_milters = ' backscatter-milter.8)
+mastercf=$(blocks_with '^submission inet ' backscatter-milter.8)
+conf=$(blocks_with '^milter_record_daemon ' backscatter-milter.8)
+cmd=$(blocks_with '^backscatter-milter ' backscatter-milter.8)
+for b in maincf mastercf conf cmd; do
+	eval "f=\$$b"
+	check "backscatter-milter(8) has its $b block" test -n "$f" -a "$(echo $f | wc -w)" = 1
+done
+check "the README's main.cf lines are the page's" cmp -s "$maincf" "$(blocks_with '^smtpd_milters = ' README)"
+
+# three free loopback ports: MX, submission, the milter
+set -- $(python3 -c '
+import socket
+ss = [socket.socket() for _ in range(3)]
+for s in ss: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in ss))')
+MX=$1 SUB=$2 MP=$3
+
+useradd -M -d "$H" -s /bin/sh "$user" && useradd -M -d "$T/mhome" -s /bin/false "$muser" ||
+    { not_ok "the test users are made"; done_testing; }
+mkdir -p "$H/Maildir" "$T/ledger" "$T/mhome" && chown -R "$user": "$H" && chown "$muser": "$T/ledger"
+
+# the milter's configuration: our domain, the ledger, complete
+cat > "$T/milter.conf" <<EOF
+my_domain backscatter.test
+sent_ledger $T/ledger/sent.db
+sent_ledger_complete yes
+milter_record_daemon ORIGINATING
+EOF
+milter_start() {
+	: > "$T/milter.log"
+	"$MILTER" -f -u "$muser" -c "$T/milter.conf" -P "$T/milter.pid" \
+	    -p "inet:$MP@127.0.0.1" 2>> "$T/milter.log" &
+	i=0
+	until grep -q 'listening on' "$T/milter.log" || [ $i -ge 100 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	grep -q 'listening on' "$T/milter.log"
+}
+check "the milter starts as its own user, on loopback" milter_start
+check "... its pid file names a running process" kill -0 "$(cat "$T/milter.pid" 2>/dev/null || echo 0)"
+check "... its milter process runs as $muser" sh -c "ps -o user= -u $muser | grep -q ."
+
+# the instance: the machine's master.cf without chroot, two loopback SMTP
+# ports, local delivery into Maildir/
+mkdir -p "$P" "$T/spool"
+cp /etc/postfix/master.cf "$P/master.cf"
+postconf -c "$P" -M# smtp/inet 2> /dev/null
+postconf -c "$P" -F '*/*/chroot = n'
+postconf -c "$P" -M "127.0.0.1:$MX/inet=127.0.0.1:$MX inet n - n - - smtpd"
+# the page's submission service, on a loopback port and without chroot
+sed -e "s/^submission inet n - y /127.0.0.1:$SUB inet n - n /" "$mastercf" >> "$P/master.cf"
+cat > "$P/main.cf" <<EOF
+compatibility_level = 3.6
+queue_directory = $T/spool
+data_directory = $T/data
+maillog_file_prefixes = $T
+maillog_file = $LOG
+myhostname = mx.backscatter.test
+mydestination = backscatter.test, other.test, discard.test, hold.test
+inet_interfaces = loopback-only
+mynetworks = 127.0.0.0/8
+default_transport = error
+relay_transport = error
+alias_maps =
+alias_database =
+home_mailbox = Maildir/
+milter_connect_timeout = 5s
+EOF
+sed "s/8895/$MP/" "$maincf" >> "$P/main.cf"
+: > "$LOG"
+postfix -c "$P" start > /dev/null 2>&1 || { not_ok "postfix starts"; diag "$(cat "$LOG")"; done_testing; }
+ok "a private Postfix starts (loopback ports $MX and $SUB)"
+i=0
+until $SEND "$MX" x@client.test "nobody@nowhere.invalid" /dev/null 2>/dev/null | grep -q '^5' ||
+    [ $i -ge 50 ]; do sleep 0.2; i=$((i + 1)); done
+
+delivered() { find "$H/Maildir/new" -type f 2>/dev/null | wc -l | tr -d ' '; }
+# wait_delivered N: until N messages are in the Maildir (at most 20 s)
+wait_delivered() {
+	i=0
+	while [ "$(delivered)" -lt "$1" ] && [ $i -lt 100 ]; do sleep 0.2; i=$((i + 1)); done
+	[ "$(delivered)" -eq "$1" ]
+}
+# newest: the message delivered last
+newest() { ls -t "$H/Maildir/new"/* 2>/dev/null | head -1; }
+judged() { grep -c 'kind=' "$T/milter.log"; }
+rcpt=$user@backscatter.test
+n=0
+
+# 1. a plain message: accepted at the end of its header, never judged
+cat > "$T/plain.eml" <<EOF
+From: Bob <bob@client.test>
+To: $rcpt
+Subject: lunch
+Message-ID: <plain1@client.test>
+
+See you at noon.
+EOF
+before=$(judged)
+a=$($SEND "$MX" bob@client.test "$rcpt" "$T/plain.eml")
+case $a in 250*) ok "plain mail: 250" ;; *) not_ok "plain mail: 250"; diag "$a" ;; esac
+n=$((n + 1)); check "... delivered" wait_delivered $n
+is "$(judged)" "$before" "... accepted at the end of the header: not judged"
+check "... stored without X-Backscatter fields" sh -c "! grep -q '^X-Backscatter' '$(newest)'"
+
+# 2. sent through the submission port: its Message-ID is recorded
+sed -e 's/northwind\.example/backscatter.test/g' "$srcdir/examples/bounce-legit.eml" > "$T/legit.eml"
+sed -e 's/northwind\.example/backscatter.test/g' "$srcdir/examples/bounce-backscatter.eml" > "$T/forged.eml"
+awk '/^Content-Type: message\/rfc822/ { on = 1; next } on && /^$/ && !body { body = 1; next }
+    on && body && /^--/ { exit } on && body { print }' "$T/legit.eml" |
+    sed -e '/^Return-Path:/d' -e "s/^To: .*/To: $rcpt/" > "$T/sent.eml"
+a=$($SEND "$SUB" alice@backscatter.test "$rcpt" "$T/sent.eml")
+case $a in 250*) ok "outgoing mail on the submission port: 250" ;; *) not_ok "outgoing mail on the submission port: 250"; diag "$a" ;; esac
+n=$((n + 1)); check "... delivered" wait_delivered $n
+check "... its Message-ID recorded in the sent ledger" \
+    grep -q 'outgoing <8d2f4a6c-1e3b-4c5d-9e7f-a1b2c3d4e5f6@backscatter.test>.*recorded' "$T/milter.log"
+
+# 3. the bounce of that message: accepted, tagged No
+a=$($SEND "$MX" "" "$rcpt" "$T/legit.eml")
+case $a in 250*) ok "legitimate bounce: 250" ;; *) not_ok "legitimate bounce: 250"; diag "$a" ;; esac
+n=$((n + 1)); check "... delivered" wait_delivered $n
+check "... tagged X-Backscatter-Status: No" grep -q '^X-Backscatter-Status: No' "$(newest)"
+check "... the sent ledger said so" grep -q 'BS_SENT_LEDGER' "$(newest)"
+
+# 4. a forged bounce of a message never sent: refused, with proof
+a=$($SEND "$MX" "" "$rcpt" "$T/forged.eml")
+case $a in "550 5.7.1 Backscatter: bounce of a message we never sent"*)
+	ok "forged bounce, proof by the sent ledger: 550 5.7.1" ;;
+	*) not_ok "forged bounce, proof by the sent ledger: 550 5.7.1"; diag "$a" ;; esac
+sleep 1
+is "$(delivered)" "$n" "... not delivered"
+check "... Postfix logged the milter's refusal" grep -q 'milter-reject: END-OF-MESSAGE.*5.7.1 Backscatter' "$LOG"
+check "... the milter logged proof and action" grep -q 'backscatter, kind=bounce .*proof=BS_NOT_IN_LEDGER: reject' "$T/milter.log"
+
+# 4b. a section per recipient domain: other.test tempfails what
+# backscatter.test refuses; a message to both gets the milder answer
+printf '[other.test]\nmilter_proof_action tempfail\n' >> "$T/milter.conf"
+kill -HUP "$(cat "$T/milter.pid")"
+i=0; until grep -q 'reloaded' "$T/milter.log" || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+a=$($SEND "$MX" "" "$user@other.test" "$T/forged.eml")
+case $a in "451 4.7.1 Backscatter"*) ok "[other.test] milter_proof_action tempfail: 451 4.7.1" ;;
+	*) not_ok "[other.test] milter_proof_action tempfail: 451 4.7.1"; diag "$a" ;; esac
+a=$($SEND "$MX" "" "$rcpt,$user@other.test" "$T/forged.eml")
+case $a in "451 4.7.1 "*) ok "... to both domains: the milder of reject and tempfail" ;;
+	*) not_ok "... to both domains: the milder of reject and tempfail"; diag "$a" ;; esac
+a=$($SEND "$MX" "" "$rcpt" "$T/forged.eml")
+case $a in "550 5.7.1 "*) ok "... to backscatter.test alone: still 550" ;;
+	*) not_ok "... to backscatter.test alone: still 550"; diag "$a" ;; esac
+sleep 0.5
+is "$(delivered)" "$n" "... none delivered"
+
+# 4c. the other actions, by section: discard (taken, then gone) and
+# quarantine (taken, held in Postfix's hold queue with our fields)
+printf '[discard.test]\nmilter_proof_action discard\n[hold.test]\nmilter_proof_action quarantine\n' >> "$T/milter.conf"
+kill -HUP "$(cat "$T/milter.pid")"
+i=0; until [ "$(grep -c 'reloaded' "$T/milter.log")" -ge 2 ] || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+a=$($SEND "$MX" "" "$user@discard.test" "$T/forged.eml")
+case $a in 250*) ok "[discard.test] milter_proof_action discard: 250" ;;
+	*) not_ok "[discard.test] milter_proof_action discard: 250"; diag "$a" ;; esac
+check "... and Postfix discarded it" sh -c "sleep 1; grep -q 'milter-discard: END-OF-MESSAGE' '$LOG'"
+a=$($SEND "$MX" "" "$user@hold.test" "$T/forged.eml")
+case $a in 250*) ok "[hold.test] milter_proof_action quarantine: 250" ;;
+	*) not_ok "[hold.test] milter_proof_action quarantine: 250"; diag "$a" ;; esac
+i=0; until [ -n "$(ls "$T/spool/hold" 2>/dev/null)" ] || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+held=$(ls "$T/spool/hold" 2>/dev/null | head -1)
+check "... held in Postfix's hold queue" test -n "$held"
+check "... with the X-Backscatter fields" sh -c "postcat -c '$P' -q '$held' 2>/dev/null | grep -q '^X-Backscatter-Status: Yes'"
+postsuper -c "$P" -d ALL hold > /dev/null 2>&1
+sleep 0.5
+is "$(delivered)" "$n" "... neither delivered"
+
+# 5. malformed input: accepted and delivered, the milter goes on
+printf 'From: \377\376 broken\nSubject: Undelivered Mail Returned to Sender\nContent-Type: multipart/report; boundary=\n\n--\n--\n\0\0\0 nul bytes\n' > "$T/bad1.eml"
+{ printf 'Subject: Delivery Status Notification (Failure)\nX-Long: '
+  head -c 20000 /dev/zero | tr '\0' a; printf '\n\nbody\n'; } > "$T/bad2.eml"
+printf 'Subject: Returned mail\nContent-Type: message/rfc822\n\nContent-Type: message/rfc822\n\nContent-Type: message/rfc822\n\n' > "$T/bad3.eml"
+for f in bad1 bad2 bad3; do
+	a=$($SEND "$MX" "" "$rcpt" "$T/$f.eml")
+	case $a in 250*) ok "malformed $f: 250" ;; *) not_ok "malformed $f: 250"; diag "$a" ;; esac
+	n=$((n + 1))
+done
+check "... all delivered" wait_delivered $n
+check "... the milter still runs" kill -0 "$(cat "$T/milter.pid")"
+
+# 6. SIGHUP: the configuration without proof is reloaded; the forged
+# bounce is backscatter by the rules alone, an opinion: tagged, kept
+cat > "$T/milter.conf" <<EOF
+my_domain backscatter.test
+milter_action headers
+EOF
+kill -HUP "$(cat "$T/milter.pid")"
+i=0; until grep -q 'reloaded' "$T/milter.log" || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+check "SIGHUP reloads the configuration" grep -q 'reloaded' "$T/milter.log"
+a=$($SEND "$MX" "" "$rcpt" "$T/forged.eml")
+case $a in 250*) ok "forged bounce, no proof configured: 250 (never refused on an opinion)" ;;
+	*) not_ok "forged bounce, no proof configured: 250"; diag "$a" ;; esac
+n=$((n + 1)); check "... delivered" wait_delivered $n
+check "... tagged X-Backscatter-Status: Yes" grep -q '^X-Backscatter-Status: Yes' "$(newest)"
+# a forged X-Backscatter-Status in the incoming message is removed
+{ printf 'X-Backscatter-Status: No, forged\n'; cat "$T/forged.eml"; } > "$T/forged2.eml"
+a=$($SEND "$MX" "" "$rcpt" "$T/forged2.eml")
+n=$((n + 1)); wait_delivered $n
+is "$(grep -c '^X-Backscatter-Status' "$(newest)")" 1 "an incoming X-Backscatter-Status is replaced by ours"
+
+# 7. one ledger for two roles, in Redis: a relay milter records what the
+# submission port sends, the MX milter judges bounces by it; Redis
+# killed mid-run: mail still flows, no proof, nothing refused
+if command -v redis-server > /dev/null; then
+	mkdir -p "$T/redis"
+	set -- $(python3 -c '
+import socket
+ss = [socket.socket() for _ in range(2)]
+for s in ss: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in ss))')
+	RP=$1 REDIS=$2
+	redis-server --port "$REDIS" --bind 127.0.0.1 \
+	    --daemonize yes --pidfile "$T/redis/pid" --dir "$T/redis" --save '' \
+	    --appendonly no --logfile "$T/redis/log" > /dev/null
+	i=0; until redis-cli -p "$REDIS" ping > /dev/null 2>&1 || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+	milter_stop
+	# the page's configuration, for both roles
+	sed -e 's/example\.org/backscatter.test/g' \
+	    -e "s|redis://127.0.0.1:6379/0|redis://127.0.0.1:$REDIS/0|" "$conf" > "$T/milter.conf"
+	cp "$T/milter.conf" "$T/relay.conf"
+	"$MILTER" -f -u "$muser" -c "$T/relay.conf" -P "$T/relay.pid" \
+	    -p "inet:$RP@127.0.0.1" 2> "$T/relay.log" &
+	# the MX milter by the page's command line
+	sed -e "s|^backscatter-milter |'$MILTER' -f -c '$T/milter.conf' |" \
+	    -e "s|-u backscatter|-u $muser|" -e "s|/run/backscatter-milter.pid|'$T/milter.pid'|" \
+	    -e "s|8895|$MP|" "$cmd" > "$T/start.sh"
+	: > "$T/milter.log"
+	sh "$T/start.sh" 2>> "$T/milter.log" &
+	i=0; until grep -q 'listening on' "$T/milter.log" || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
+	check "the MX milter starts by the page's command line, with the page's Redis configuration" \
+	    grep -q 'listening on' "$T/milter.log"
+	i=0; until grep -q 'listening on' "$T/relay.log" || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
+	check "the relay milter starts (its own process, the same Redis)" grep -q 'listening on' "$T/relay.log"
+	postconf -c "$P" -M "127.0.0.1:$SUB/inet=127.0.0.1:$SUB inet n - n - - smtpd -o milter_macro_daemon_name=ORIGINATING -o smtpd_milters=inet:127.0.0.1:$RP"
+	postfix -c "$P" reload > /dev/null 2>&1
+	sleep 2
+	sed 's/8d2f4a6c-1e3b-4c5d-9e7f-a1b2c3d4e5f6/redis-1/' "$T/sent.eml" > "$T/sent-r.eml"
+	sed 's/8d2f4a6c-1e3b-4c5d-9e7f-a1b2c3d4e5f6/redis-1/' "$T/legit.eml" > "$T/legit-r.eml"
+	a=$($SEND "$SUB" alice@backscatter.test "$rcpt" "$T/sent-r.eml")
+	case $a in 250*) ok "Redis: sent through the relay: 250" ;; *) not_ok "Redis: sent through the relay: 250"; diag "$a" ;; esac
+	n=$((n + 1)); wait_delivered $n
+	check "... recorded by the relay milter" grep -q 'outgoing <redis-1@backscatter.test>.*recorded' "$T/relay.log"
+	is "$(redis-cli -p "$REDIS" --scan --pattern 'bs:sent:*' | wc -l | tr -d ' ')" 1 "... one key in Redis"
+	a=$($SEND "$MX" "" "$rcpt" "$T/legit-r.eml")
+	case $a in 250*) ok "Redis: its bounce, at the MX: 250" ;; *) not_ok "Redis: its bounce, at the MX: 250"; diag "$a" ;; esac
+	n=$((n + 1)); check "... delivered" wait_delivered $n
+	check "... found in the shared ledger (BS_SENT_LEDGER)" grep -q 'BS_SENT_LEDGER' "$(newest)"
+	a=$($SEND "$MX" "" "$rcpt" "$T/forged.eml")
+	case $a in "550 5.7.1 "*) ok "Redis: a forged bounce at the MX: 550 5.7.1" ;;
+		*) not_ok "Redis: a forged bounce at the MX: 550 5.7.1"; diag "$a" ;; esac
+	kill -KILL "$(cat "$T/redis/pid")"
+	sleep 0.3
+	got=
+	for f in forged legit-r forged plain; do
+		a=$($SEND "$MX" "" "$rcpt" "$T/$f.eml")
+		got="$got ${a%% *}"
+		n=$((n + 1))
+	done
+	is "$got" " 250 250 250 250" "Redis killed mid-run: every message accepted (no proof, no refusal)"
+	check "... and delivered" wait_delivered $n
+	is "$(grep -c 'no proof from it until it answers' "$T/milter.log")" 1 \
+	    "... the MX milter said so once, not per message"
+	a=$($SEND "$SUB" alice@backscatter.test "$rcpt" "$T/sent-r.eml")
+	case $a in 250*) ok "Redis down: outgoing mail still flows through the relay" ;;
+		*) not_ok "Redis down: outgoing mail still flows through the relay"; diag "$a" ;; esac
+	n=$((n + 1)); check "... delivered" wait_delivered $n
+	kill "$(cat "$T/relay.pid")" 2> /dev/null
+else
+	ok "# SKIP redis-server is not installed (Debian: apt-get install redis-server)"
+fi
+
+# 8. the milter process dies: the first process starts it again
+cpid=$(pgrep -P "$(cat "$T/milter.pid")" | head -1)
+kill -KILL "$cpid" 2> /dev/null
+i=0; until [ "$(grep -c 'listening on' "$T/milter.log")" -ge 2 ] || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+is "$(grep -c 'listening on' "$T/milter.log")" 2 "a killed milter process is started again"
+
+# 9. the milter killed whole: Postfix's milter_default_action = accept
+kill -KILL "$(cat "$T/milter.pid")" $(pgrep -P "$(cat "$T/milter.pid")") 2> /dev/null
+sleep 0.5
+got=
+for f in forged plain legit; do
+	a=$($SEND "$MX" "" "$rcpt" "$T/$f.eml")
+	got="$got ${a%% *}"
+	n=$((n + 1))
+done
+is "$got" " 250 250 250" "the milter killed: every message is accepted (milter_default_action = accept)"
+check "... and delivered: nothing lost" wait_delivered $n
+grep -q 'status=bounced' "$LOG" && not_ok "nothing was ever bounced" || ok "nothing was ever bounced"
+rm -f "$T/milter.pid"
+done_testing

@@ -1,0 +1,133 @@
+#!/bin/sh
+# ledger-redis.sh - the sent ledger in Redis (sent_ledger unix:/path or
+# redis://host:port/db), with a redis-server this test starts on a unix
+# socket in its own directory and stops: --record-sent and --learn-sent
+# fill it, keys expire, a bounce of a recorded Message-ID is legitimate
+# and an unknown one at our domain is proof (sent_ledger_complete). A
+# Redis that is down, killed mid-run, or that never answers is a ledger
+# that cannot answer: no proof, the verdict of the other rules, no wait,
+# said once.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+
+command -v redis-server > /dev/null ||
+    skip_all "redis-server is not installed (Debian: apt-get install redis-server)"
+d=$srcdir/tests/data/ledger
+unset BACKSCATTER_NOW
+R=$T/redis
+mkdir -p "$R"
+sock=$R/redis.sock
+redis_start() {
+	redis-server --port 0 --unixsocket "$sock" --unixsocketperm 700 \
+	    --daemonize yes --pidfile "$R/pid" --dir "$R" --save '' \
+	    --appendonly no --logfile "$R/log" > /dev/null || return 1
+	i=0; until [ -S "$sock" ] || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+	[ -S "$sock" ]
+}
+redis_stop() {
+	[ -s "$R/pid" ] && kill "$(cat "$R/pid")" 2> /dev/null
+	i=0; while [ -S "$sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	rm -f "$R/pid"
+}
+trap 'redis_stop; rm -rf "$T"' EXIT
+rcli() { redis-cli -s "$sock" "$@"; }
+
+printf 'my_domain northwind.example\nsent_ledger unix:%s\n' "$sock" > "$T/conf"
+printf 'my_domain northwind.example\nsent_ledger unix:%s\nsent_ledger_complete yes\n' \
+    "$sock" > "$T/conf-complete"
+tests() {
+	bs_json '("backscatter " if j["backscatter"] else "ok ") +
+	    ",".join(t["name"] for t in j["tests"])' "$1" --config "${2:-$T/conf}"
+}
+
+check "redis-server starts on a unix socket" redis_start
+is "$(tests "$d/bounce.eml")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM" \
+    "before: the bounce has only unverified claims"
+bs_run "$d/sent-ours.eml" --config "$T/conf" --record-sent
+is "$rc:$(cat "$T/stdout" "$T/stderr")" "0:" "--record-sent into Redis: 0, silent"
+is "$(rcli --scan --pattern 'bs:sent:*' | wc -l | tr -d ' ')" 1 "... one key, bs:sent:<hash>"
+key=$(rcli --scan --pattern 'bs:sent:*' | head -1)
+check "... the key names no address (32 hex digits)" sh -c "echo '$key' | grep -qx 'bs:sent:[0-9a-f]\{32\}'"
+is "$(rcli get "$key")" "$(( $(date +%s) / 86400 ))" "... its value is the day it was recorded"
+ttl=$(rcli ttl "$key")
+check "... and it expires (TTL $ttl s, at most 3650 days)" test "$ttl" -gt 0 -a "$ttl" -le 315360000
+is "$(tests "$d/bounce.eml")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" \
+    "the original's Message-ID is in Redis: legitimate"
+is "$(tests "$d/bounce-unknown-id.eml" "$T/conf-complete")" \
+    "backscatter BS_NOT_IN_LEDGER,BS_REASON_SPAM" \
+    "an unknown Message-ID at our domain, sent_ledger_complete: proof of backscatter"
+# the entry's day is checked as in LMDB: older than the expiry, ignored
+is "$(BACKSCATTER_NOW=$(( $(date +%s) + 200 * 86400 )) tests "$d/bounce.eml")" \
+    "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM" "an entry older than sent_ledger_expiry is ignored"
+
+# redis://host:port/db, on a TCP port of loopback, database 3
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+redis-server --port "$port" --bind 127.0.0.1 --daemonize yes --pidfile "$R/pid2" \
+    --dir "$R" --save '' --appendonly no --logfile "$R/log2" > /dev/null
+i=0; until redis-cli -p "$port" ping > /dev/null 2>&1 || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+printf 'my_domain northwind.example\nsent_ledger redis://127.0.0.1:%s/3\n' "$port" > "$T/conf-tcp"
+bs_run "$d/sent-ours.eml" --config "$T/conf-tcp" --record-sent
+is "$rc:$(redis-cli -p "$port" -n 3 dbsize):$(redis-cli -p "$port" -n 0 dbsize)" "0:1:0" \
+    "redis://127.0.0.1:PORT/3: recorded in database 3"
+is "$(tests "$d/bounce.eml" "$T/conf-tcp")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" \
+    "... and found there"
+kill "$(cat "$R/pid2")" 2> /dev/null
+
+# a malformed URL is a configuration error --lint reports, not a crash
+printf 'sent_ledger redis://:notaport/x\n' > "$T/conf-bad"
+bs_run "$d/bounce.eml" --config "$T/conf-bad" --test
+holds "a malformed Redis URL: the message is judged without the ledger (1), and it is said" \
+    '[ "$rc" = 1 ] && grep -q "not redis://host:port/db" "$T/stderr"'
+
+# --learn-sent into Redis (no incremental state: it reads all)
+mkdir -p "$T/Sent/cur" "$T/Sent/new" "$T/Sent/tmp"
+cp "$d/sent-gmail-id.eml" "$T/Sent/cur/1:2,S"
+bs_run - --config "$T/conf" --learn-sent "$T/Sent" < /dev/null
+is "$rc:$(rcli --scan --pattern 'bs:sent:*' | wc -l | tr -d ' ')" "0:2" "--learn-sent into Redis: 0, one more key"
+is "$(tests "$d/autoreply-answers-gmail-id.eml")" \
+    "ok BS_REPLY_TO_FOREIGN,BS_REPLY_TO_FOREIGN_CONF,BS_SENT_LEDGER_REPLY" \
+    "... an auto-reply to the learnt Message-ID answers our mail"
+
+# Redis down: no proof, the other rules' verdict, no refusal on it
+redis_stop
+check "redis-server is stopped" test ! -S "$sock"
+is "$(tests "$d/bounce-unknown-id.eml" "$T/conf-complete")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM" \
+    "Redis down: the unknown Message-ID is no proof (the ledger cannot answer)"
+check "... said on stderr" grep -q 'no proof from it until it answers' "$T/stderr"
+is "$(tests "$d/bounce.eml")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM" \
+    "... a recorded one is not found either: judged without the ledger"
+bs_run "$d/sent-ours.eml" --config "$T/conf" --record-sent
+is "$rc:$(cat "$T/stdout")" "0:" "--record-sent with Redis down: 0, nothing on stdout (outgoing mail is never held up)"
+
+# a Redis that accepts and never answers: the lookup gives up in tens of ms
+python3 -c '
+import socket, sys, time, os
+s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(8)
+open(sys.argv[2], "w").write(str(os.getpid()))
+end = time.time() + 20
+conns = []
+while time.time() < end:
+    s.settimeout(0.5)
+    try: conns.append(s.accept()[0])
+    except OSError: pass
+' "$sock" "$R/mute.pid" &
+i=0; until [ -S "$sock" ] || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+got=$(tests "$d/bounce-unknown-id.eml" "$T/conf-complete")
+is "$got" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM" "a Redis that never answers: no proof"
+# the server holds the connection for 20 s: without the timeout the run
+# would wait that long (the bound is loose: the machine may be loaded)
+start=$(date +%s%N)
+bs_run "$d/bounce-unknown-id.eml" --config "$T/conf-complete" --test
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+holds "... and the run gave up waiting: $ms ms (timeout 50 ms; under 3000), and said so" \
+    '[ "$rc" = 1 ] && [ "$ms" -lt 3000 ] && grep -q "no proof from it" "$T/stderr"'
+kill "$(cat "$R/mute.pid")" 2> /dev/null
+rm -f "$sock"
+
+# killed mid-run: started again, the keys it had are gone (no
+# persistence here), new ones are recorded and found
+check "redis-server starts again" redis_start
+bs_run "$d/sent-ours.eml" --config "$T/conf" --record-sent
+is "$(tests "$d/bounce.eml")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" \
+    "after a restart: recorded again, found again"
+redis_stop
+done_testing

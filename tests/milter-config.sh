@@ -1,0 +1,65 @@
+#!/bin/sh
+# milter-config.sh - backscatter-milter's configuration, checked with -n:
+# the directives of backscatter.conf(5) in a default part and [domain]
+# sections, the milter's own (milter_action, milter_proof_action in any
+# part; milter_record_daemon and milter_record_port before the first
+# section), each error as file:line and exit 78; the defaults (headers
+# for an opinion, reject for proof); usage 64.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+
+MILTER=${BACKSCATTER_MILTER:-${top_builddir:-$srcdir}/src/backscatter-milter}
+[ -x "$MILTER" ] || skip_all "backscatter-milter is not built (Debian: apt-get install libmilter-dev, then configure)"
+
+m() { "$MILTER" "$@" > "$T/out" 2> "$T/err"; rc=$?; }
+
+: > "$T/empty.conf"
+m -n -c "$T/empty.conf"
+is "$rc:$(cat "$T/out")" "0:(default): milter_action headers, milter_proof_action reject" \
+    "an empty file: 0; an opinion adds the fields, proof refuses"
+
+cat > "$T/s.conf" <<EOF
+my_domain backscatter.test
+milter_action quarantine
+milter_record_daemon ORIGINATING
+milter_record_port 587
+[Other.Test]
+my_domain other.test
+milter_proof_action tempfail
+[third.test]
+milter_action accept
+EOF
+m -n -c "$T/s.conf"
+is "$rc:$(cat "$T/out" | tr '\n' '|')" \
+    "0:(default): milter_action quarantine, milter_proof_action reject|other.test: milter_action quarantine, milter_proof_action tempfail|third.test: milter_action accept, milter_proof_action reject|" \
+    "sections: the default part's settings, then the section's own; names lower-cased"
+
+printf 'my_domain bad..x\nmilter_foo 1\n[bad domain]\nmilter_record_port 99999\nmilter_action maybe\n[ok.test]\nmilter_record_daemon X\nrequired_score abc\nmilter_action\n' > "$T/bad.conf"
+m -n -c "$T/bad.conf"
+is "$rc" 78 "errors: exit 78"
+is "$(sort "$T/err")" "$(sort <<EOF
+$T/bad.conf:1: my_domain bad..x: not a domain name
+$T/bad.conf:2: milter_foo: unknown directive
+$T/bad.conf:3: a section is [domain]
+$T/bad.conf:4: milter_record_port belongs before the first section
+$T/bad.conf:5: maybe: not one of accept, headers, quarantine, tempfail, discard, reject
+$T/bad.conf:7: milter_record_daemon belongs before the first section
+$T/bad.conf:8: required_score abc: not a number
+$T/bad.conf:9: milter_action takes one value
+EOF
+)" "... each one as file:line: message, the config file's own parser for its directives"
+is "$(cat "$T/out")" "" "... and nothing on stdout"
+
+printf 'milter_record_port 0\n' > "$T/port.conf"
+m -n -c "$T/port.conf"
+is "$rc:$(cat "$T/err")" "78:$T/port.conf:1: 0: not a port" "a port out of range"
+
+m -n -c "$T/missing.conf"
+is "$rc:$(cat "$T/err")" "78:$T/missing.conf: No such file or directory" "a missing file: 78"
+
+m -c "$T/empty.conf"
+is "$rc:$(head -c 6 "$T/err")" "64:usage:" "no -p socket: usage, 64"
+m -x
+is "$rc:$(head -c 6 "$T/err")" "64:usage:" "an unknown option: usage, 64"
+m -V
+is "$rc:$(cut -d' ' -f1 "$T/out")" "0:backscatter-milter" "-V: the version"
+done_testing
