@@ -55,7 +55,7 @@
 #include "milter/settings.h"
 
 #define MILTER_NAME		"backscatter-milter"
-#define MILTER_CONFIG_DEFAULT	"/etc/backscatter/milter.conf"
+#define MILTER_CONFIG_DEFAULT	SYSCONFDIR "/backscatter/milter.conf"
 #define MILTER_USER_DEFAULT	"backscatter"
 /* X-Backscatter-* field names told apart in one message (to remove
  * the ones that came with it); more are left in place. */
