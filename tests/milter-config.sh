@@ -37,24 +37,24 @@ printf 'my_domain bad..x\nmilter_foo 1\n[bad domain]\nmilter_record_port 99999\n
 m -n -c "$T/bad.conf"
 is "$rc" 78 "errors: exit 78"
 is "$(sort "$T/err")" "$(sort <<EOF
-$T/bad.conf:1: my_domain bad..x: not a domain name
-$T/bad.conf:2: milter_foo: unknown directive
-$T/bad.conf:3: a section is [domain]
-$T/bad.conf:4: milter_record_port belongs before the first section
-$T/bad.conf:5: maybe: not one of accept, headers, quarantine, tempfail, discard, reject
-$T/bad.conf:7: milter_record_daemon belongs before the first section
-$T/bad.conf:8: required_score abc: not a number
-$T/bad.conf:9: milter_action takes one value
+backscatter-milter: $T/bad.conf:1: my_domain bad..x: not a domain name
+backscatter-milter: $T/bad.conf:2: milter_foo: unknown directive
+backscatter-milter: $T/bad.conf:3: a section is [domain]
+backscatter-milter: $T/bad.conf:4: milter_record_port belongs before the first section
+backscatter-milter: $T/bad.conf:5: maybe: not one of accept, headers, quarantine, tempfail, discard, reject
+backscatter-milter: $T/bad.conf:7: milter_record_daemon belongs before the first section
+backscatter-milter: $T/bad.conf:8: required_score abc: not a number
+backscatter-milter: $T/bad.conf:9: milter_action takes one value
 EOF
 )" "... each one as file:line: message, the config file's own parser for its directives"
 is "$(cat "$T/out")" "" "... and nothing on stdout"
 
 printf 'milter_record_port 0\n' > "$T/port.conf"
 m -n -c "$T/port.conf"
-is "$rc:$(cat "$T/err")" "78:$T/port.conf:1: 0: not a port" "a port out of range"
+is "$rc:$(cat "$T/err")" "78:backscatter-milter: $T/port.conf:1: 0: not a port" "a port out of range"
 
 m -n -c "$T/missing.conf"
-is "$rc:$(cat "$T/err")" "78:$T/missing.conf: No such file or directory" "a missing file: 78"
+is "$rc:$(cat "$T/err")" "78:backscatter-milter: $T/missing.conf: No such file or directory" "a missing file: 78"
 
 m -c "$T/empty.conf"
 is "$rc:$(head -c 6 "$T/err")" "64:usage:" "no -p socket: usage, 64"

@@ -214,6 +214,24 @@
 /* Addresses looked at for a BATV tag per message, all sources together. */
 #define BATV_CANDIDATES_MAX	64
 
+/* A Redis sent ledger's URL: longest host name or socket path. */
+#define REDIS_URL_MAX		1024
+/* A Redis sent ledger: the longest wait for an answer; after a failure,
+ * how long it counts as down before it is tried again; and how often a
+ * failure is logged at most. */
+#define LEDGER_REDIS_TIMEOUT_MS		50
+#define LEDGER_REDIS_RETRY_SECONDS	1
+#define LEDGER_REDIS_LOG_SECONDS	60
+/* backscatter-milter: X-Backscatter-* field names told apart in one
+ * message (to remove the ones that came with it); more are left in place. */
+#define MILTER_FIELDS_MAX	16
+/* backscatter-milter: [domain] sections in its configuration; more is a
+ * configuration error. */
+#define SETTINGS_SECTIONS_MAX	256
+/* backscatter-milter: {daemon_name} values and ports that mean "outgoing
+ * mail"; more is a configuration error. */
+#define SETTINGS_RECORD_MAX	16
+
 /* --- the command line ---------------------------------------------------- */
 
 /* Room for an --explain or --json report: far more than the longest

@@ -36,19 +36,19 @@ log_to(void)
 /* One line to every sink; text holds no line end. One call to stderr,
  * which is unbuffered: one write, not one per piece. */
 static void
-emit(const char *text, size_t len)
+emit(int priority, const char *text, size_t len)
 {
 	int	 n = len > INT_MAX ? INT_MAX : (int)len;
 
 	if (to & LOG_TO_STDERR)
 		fprintf(stderr, "%s: %.*s\n", ident, n, text);
 	if (to & LOG_TO_MAILLOG)
-		syslog(LOG_WARNING, "%.*s", n > LOG_LINE_MAX ? LOG_LINE_MAX : n,
+		syslog(priority, "%.*s", n > LOG_LINE_MAX ? LOG_LINE_MAX : n,
 		    text);
 }
 
 static void
-vlog(int with_errno, const char *fmt, va_list ap)
+vlog(int priority, int with_errno, const char *fmt, va_list ap)
 {
 	char	 line[LOG_LINE_MAX];
 	int	 saved = errno, n;
@@ -59,7 +59,7 @@ vlog(int with_errno, const char *fmt, va_list ap)
 	if (with_errno && (size_t)n < sizeof(line))
 		(void)snprintf(line + n, sizeof(line) - (size_t)n, ": %s",
 		    strerror(saved));
-	emit(line, strlen(line));
+	emit(priority, line, strlen(line));
 	errno = saved;
 }
 
@@ -69,7 +69,7 @@ log_warn(const char *fmt, ...)
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	vlog(1, fmt, ap);
+	vlog(LOG_WARNING, 1, fmt, ap);
 	va_end(ap);
 }
 
@@ -79,7 +79,17 @@ log_warnx(const char *fmt, ...)
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	vlog(0, fmt, ap);
+	vlog(LOG_WARNING, 0, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_info(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_INFO, 0, fmt, ap);
 	va_end(ap);
 }
 
@@ -94,7 +104,7 @@ log_lines(const char *text, size_t len)
 			end = text + len;
 		n = (size_t)(end - text);
 		if (n > 0)
-			emit(text, n);
+			emit(LOG_WARNING, text, n);
 		n = (size_t)(end - text) + (end < text + len);
 		text += n;
 		len -= n;

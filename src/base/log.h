@@ -24,6 +24,9 @@ int	 log_to(void);
 /* A warning; log_warn adds ": " and strerror(errno). */
 void	 log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	 log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* What a daemon did (LOG_INFO in the mail log): backscatter-milter's
+ * verdicts and reloads. */
+void	 log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Each line of text ("file:line: message\n" lines) as a warning; empty
  * lines are left out. */
 void	 log_lines(const char *text, size_t len);

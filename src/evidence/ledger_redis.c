@@ -18,9 +18,6 @@
 #include "evidence/ledger_redis.h"
 #include "evidence/spool.h"
 
-/* Longest host name or socket path in a URL. */
-#define REDIS_URL_MAX	1024
-
 struct ledger_redis {
 	char		*url;		/* for messages */
 	char		*host;		/* or NULL: a unix socket */

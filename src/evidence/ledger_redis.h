@@ -17,9 +17,7 @@
 
 #include <stddef.h>
 
-#define LEDGER_REDIS_TIMEOUT_MS		50
-#define LEDGER_REDIS_RETRY_SECONDS	1
-#define LEDGER_REDIS_LOG_SECONDS	60
+#include "base/limits.h"	/* LEDGER_REDIS_TIMEOUT_MS and the others */
 
 struct ledger_redis;
 

@@ -57,9 +57,6 @@
 #define MILTER_NAME		"backscatter-milter"
 #define MILTER_CONFIG_DEFAULT	SYSCONFDIR "/backscatter/milter.conf"
 #define MILTER_USER_DEFAULT	"backscatter"
-/* X-Backscatter-* field names told apart in one message (to remove
- * the ones that came with it); more are left in place. */
-#define MILTER_FIELDS_MAX	16
 /* Seconds between restarts of a milter process that died. */
 #define MILTER_RESTART_PAUSE	1
 
@@ -90,21 +87,6 @@ static int			 foreground;
 
 /* One line about a message or an event, LOG_INFO (log.h's lines are
  * warnings). */
-static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void
-note(const char *fmt, ...)
-{
-	char	 line[LOG_LINE_MAX];
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	(void)vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	if (foreground)
-		fprintf(stderr, MILTER_NAME ": %s\n", line);
-	syslog(LOG_INFO, "%s", line);
-}
-
 /* --- the session ----------------------------------------------------------- */
 
 static void
@@ -178,7 +160,7 @@ record(SMFICTX *ctx, struct session *s)
 
 	if (s->failed || ledger_message_id(s->msg.raw.data ? s->msg.raw.data :
 	    "", s->msg.raw.len, id, sizeof(id)) != 1) {
-		note("%s: outgoing, no Message-ID: not recorded",
+		log_info("%s: outgoing, no Message-ID: not recorded",
 		    queue_id(ctx));
 		return;
 	}
@@ -188,7 +170,7 @@ record(SMFICTX *ctx, struct session *s)
 	path = config_ledger_path(&settings->sections[0].cfg, ledger_home);
 	if (path == NULL) {
 		pthread_mutex_unlock(&judging);
-		note("%s: outgoing, no sent_ledger set: not recorded",
+		log_info("%s: outgoing, no sent_ledger set: not recorded",
 		    queue_id(ctx));
 		return;
 	}
@@ -198,10 +180,10 @@ record(SMFICTX *ctx, struct session *s)
 	    settings->sections[0].cfg.sent_ledger_expiry, err, sizeof(err));
 	pthread_mutex_unlock(&judging);
 	if (rc == 0)
-		note("%s: outgoing <%s>, %d recipient%s: recorded",
+		log_info("%s: outgoing <%s>, %d recipient%s: recorded",
 		    queue_id(ctx), id, s->nrcpts, s->nrcpts == 1 ? "" : "s");
 	else
-		note("%s: outgoing <%s>: not recorded: %s", queue_id(ctx), id,
+		log_info("%s: outgoing <%s>: not recorded: %s", queue_id(ctx), id,
 		    err);
 	free(path);
 }
@@ -310,13 +292,13 @@ judge(SMFICTX *ctx, struct session *s)
 	}
 	pthread_mutex_unlock(&judging);
 	if (failed || !have) {
-		note("%s: could not be judged (internal error): accepted",
+		log_info("%s: could not be judged (internal error): accepted",
 		    queue_id(ctx));
 		if (have)
 			judge_free(&best);
 		return SMFIS_CONTINUE;
 	}
-	note("%s: %s, kind=%s score=%.1f required=%.1f%s%s: %s", queue_id(ctx),
+	log_info("%s: %s, kind=%s score=%.1f required=%.1f%s%s: %s", queue_id(ctx),
 	    best.backscatter ? "backscatter" : "not backscatter", best.kind,
 	    best.score, best.required, best.proof ? " proof=" : "",
 	    best.proof ? best.proof_rule : "", settings_action_name(final));
@@ -329,7 +311,7 @@ judge(SMFICTX *ctx, struct session *s)
 		snprintf(dsn, sizeof(dsn), "%s", final == ACTION_REJECT ?
 		    "5.7.1" : "4.7.1");
 		if (smfi_setreply(ctx, code, dsn, text) != MI_SUCCESS) {
-			note("%s: the reply could not be set: accepted",
+			log_info("%s: the reply could not be set: accepted",
 			    queue_id(ctx));
 			break;
 		}
@@ -340,13 +322,13 @@ judge(SMFICTX *ctx, struct session *s)
 		break;
 	case ACTION_QUARANTINE:
 		if (smfi_quarantine(ctx, (char *)"backscatter") != MI_SUCCESS)
-			note("%s: could not be quarantined: accepted",
+			log_info("%s: could not be quarantined: accepted",
 			    queue_id(ctx));
 		/* the fields say why it is held */
 		/* FALLTHROUGH */
 	case ACTION_HEADERS:
 		if (add_fields(ctx, s, &best) == -1)
-			note("%s: the X-Backscatter fields could not be added",
+			log_info("%s: the X-Backscatter fields could not be added",
 			    queue_id(ctx));
 		break;
 	case ACTION_ACCEPT:
@@ -512,7 +494,7 @@ cb_eom(SMFICTX *ctx)
 
 	if (s == NULL || s->failed || s->msg.oversize) {
 		if (s != NULL && s->msg.oversize)
-			note("%s: over %u bytes: accepted unjudged",
+			log_info("%s: over %u bytes: accepted unjudged",
 			    queue_id(ctx), LIMIT_MESSAGE_BYTES);
 		return SMFIS_ACCEPT;
 	}
@@ -595,7 +577,7 @@ reloader(void *arg)
 		if (sigwait(set, &sig) != 0)
 			continue;
 		if ((fresh = load()) == NULL) {
-			note("reload: %s cannot be read; the old settings "
+			log_info("reload: %s cannot be read; the old settings "
 			    "stay", config_path);
 			continue;
 		}
@@ -605,7 +587,7 @@ reloader(void *arg)
 		pthread_mutex_unlock(&judging);
 		settings_free(old);
 		free(old);
-		note("reloaded %s (%d section%s)", config_path,
+		log_info("reloaded %s (%d section%s)", config_path,
 		    fresh->nsections - 1, fresh->nsections == 2 ? "" : "s");
 	}
 	return NULL;
@@ -659,7 +641,7 @@ run_milter(const char *conn, const struct passwd *pw)
 		log_warnx("%s: cannot listen", conn);
 		return 1;
 	}
-	note("listening on %s", conn);
+	log_info("listening on %s", conn);
 	return smfi_main() == MI_SUCCESS ? 0 : 1;
 }
 
@@ -755,7 +737,7 @@ supervise(const char *conn, const struct passwd *pw, const char *pidfile)
 out:
 	if (pidfile != NULL)
 		unlink(pidfile);
-	note("stopped");
+	log_info("stopped");
 	return 0;
 }
 
@@ -799,8 +781,7 @@ main(int argc, char *argv[])
 	/* the configuration is checked before anything starts */
 	nerr = settings_load(&check, config_path);
 	if (lint || nerr != 0) {
-		if (check.errors.len > 0)
-			fwrite(check.errors.data, 1, check.errors.len, stderr);
+		log_lines(check.errors.data, check.errors.len);
 		if (lint) {
 			/* what each section does, for the one checking */
 			for (ch = 0; nerr == 0 && ch < check.nsections; ch++)

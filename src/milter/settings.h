@@ -14,6 +14,7 @@
 #define BS_MILTER_SETTINGS_H
 
 #include "base/buf.h"
+#include "base/limits.h"	/* SETTINGS_SECTIONS_MAX, SETTINGS_RECORD_MAX */
 #include "config/config.h"
 
 /* What is done with a message judged backscatter, mildest first: when
@@ -27,10 +28,6 @@ enum milter_action {
 	ACTION_REJECT		/* 550 5.7.1 */
 };
 
-/* Sections; more in one file is a configuration error. */
-#define SETTINGS_SECTIONS_MAX	256
-/* {daemon_name} values and ports that mean "outgoing mail". */
-#define SETTINGS_RECORD_MAX	16
 
 struct ruleset;
 
