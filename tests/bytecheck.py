@@ -29,8 +29,12 @@ def lines(b):
 
 
 def without_old_fields(inp):
-    """The input with the X-Backscatter-* fields of its header removed."""
+    """The input with the X-Backscatter-* fields of its header removed.
+    A header line that ends the input without a line end gets the input's
+    first line end (filter mode ends every header line it writes)."""
     ls, out, i = lines(inp), [], 0
+    m = EOL.search(inp)
+    eol = m.group(0) if m else b'\n'
     if inp.startswith(b'From '):
         out.append(ls[0])
         i = 1
@@ -51,7 +55,13 @@ def without_old_fields(inp):
         if not skipping:
             out.append(l)
         i += 1
-    return b''.join(out + ls[i:])
+    rest = ls[i:]
+    # no empty line: the header runs to the end, as the hosts read it
+    if not any(l.rstrip(b'\r\n') == b'' for l in rest):
+        tail = (out + rest)[-1:]
+        if tail and tail[0][-1:] not in (b'\n', b'\r'):
+            rest = rest + [eol]
+    return b''.join(out + rest)
 
 
 def ours(out):
