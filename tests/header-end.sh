@@ -40,7 +40,7 @@ sys.stdout.buffer.write(b.split(b"\n\n", 1)[0] + b"\n")' "$1"
 # --- filter mode ------------------------------------------------------------
 for n in $names; do
 	bs < "$T/$n.eml" > "$T/$n.out"
-	is "$?" 0 "$n: filter mode exits 0"
+	is "$?:$(status "$T/$n.out")" 0:No "$n: filter mode exits 0, tagged No"
 	is "$(header_of "$T/$n.out" | grep -c '^X-Backscatter-Status:')" 1 \
 	    "$n: one X-Backscatter-Status in the header as procmail reads it"
 	is "$(header_of "$T/$n.out" | sed -n 's/^\(X-Backscatter-Status: [A-Za-z]*\),.*/\1/p')" \
@@ -77,7 +77,7 @@ else
 fi
 for n in 8bit-name crlf-line; do
 	$RUNAS env HOME="$U" $VALGRIND "$BACKSCATTER" --deliver "$U/$n" < "$T/$n.eml"
-	is "$?" 0 "--deliver, $n: exit 0"
+	is "$?:$(find "$U/$n/new" -type f 2> /dev/null | wc -l | tr -d ' ')" 0:1 "--deliver, $n: exit 0, stored"
 	is "$(find "$U/$n/new" -type f | wc -l | tr -d ' '):$(find "$U/$n" -path '*/.Backscatter/*' -type f | wc -l | tr -d ' ')" \
 	    "1:0" "--deliver, $n: in the INBOX, not .Backscatter"
 	f=$(find "$U/$n/new" -type f | head -1)
@@ -101,7 +101,8 @@ files() { find "$1" -type f 2>/dev/null | wc -l | tr -d ' '; }
 for n in $names body; do
 	rm -rf "$T/Maildir"; mkdir "$T/Maildir"
 	pm "$T/$n.eml"
-	is "$?" 0 "procmail, $n: exit 0"
+	is "$?:$(status "$(find "$T/Maildir" -type f | head -1)")" 0:No \
+	    "procmail, $n: exit 0, the stored message tagged No by us"
 	is "$(files "$T/Maildir/new"):$(files "$T/Maildir/.Junk")" "1:0" \
 	    "procmail, $n: the plain message is in the inbox, not .Junk"
 done
