@@ -147,8 +147,8 @@ mkdir -p "$T/held"
 mk_conf "$T/held/conf" "$db"
 sent first@northwind.example | bs --config "$T/held/conf" --record-sent
 if python3 -c 'import ctypes; ctypes.CDLL("liblmdb.so.0")' 2> /dev/null; then
-	python3 - "$db" "$T/held/ready" <<'EOF' &
-import ctypes, sys, time
+	python3 - "$db" "$T/held/ready" "$T/held/release" <<'EOF' &
+import ctypes, os, sys, time
 lib = ctypes.CDLL("liblmdb.so.0")
 env, txn = ctypes.c_void_p(), ctypes.c_void_p()
 lib.mdb_env_create(ctypes.byref(env))
@@ -160,7 +160,10 @@ if lib.mdb_env_open(env, sys.argv[1].encode(), MDB_NOSUBDIR | MDB_NOTLS, 0o600):
 if lib.mdb_txn_begin(env, None, 0, ctypes.byref(txn)):
     sys.exit(1)
 open(sys.argv[2], "w").close()
-time.sleep(8)
+# held 8 s at most, or until the test has seen what it needs
+end = time.time() + 8
+while time.time() < end and not os.path.exists(sys.argv[3]):
+    time.sleep(0.05)
 lib.mdb_txn_abort(txn)
 EOF
 	holder=$!
@@ -176,6 +179,7 @@ EOF
 	is "$held" 1 "... its Message-ID is in the spool"
 	check "... and a bounce of it is judged as ours already" \
 	    found "$T/held/conf" while-held@northwind.example
+	: > "$T/held/release"
 	wait $holder
 	sent after-held@northwind.example | bs --config "$T/held/conf" --record-sent
 	is "$held:$?:$(spooled "$db")" 1:0:0 "the next --record-sent merges the spool"
