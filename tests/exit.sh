@@ -99,9 +99,15 @@ drained "--deliver" deliver --deliver "$T/Maildir"
 # with the default (tests/goes-on.sh has the other errors).
 for v in nan 1e300 abc "5 6"; do
 	printf 'From: a@b\nSubject: x\n\nhi\n' > "$T/req.eml"
+	# the backscatter example reaches the default score: 0, which neither
+	# a program that never ran (1) nor one that copies stdin can answer
+	# with nothing on stdout and the refusal on stderr
+	bs_run "$bounce" --test --required "$v"
+	is "$rc:$(wc -c < "$T/stdout" | tr -d ' '):$(grep -c -- '--required: required_score' "$T/stderr")" \
+	    "0:0:1" "--test --required '$v': 0 on the backscatter example, judged with the default score, saying the value is refused"
 	bs_run "$T/req.eml" --test --required "$v"
-	is_rc 1 "--test --required '$v': 1, judged with the default score"
-	check "... saying the value is refused" grep -q -- '--required: required_score' "$T/stderr"
+	is "$rc:$(wc -c < "$T/stdout" | tr -d ' '):$(grep -c -- '--required: required_score' "$T/stderr")" \
+	    "1:0:1" "... 1 on a plain message, saying it too"
 	bs_run "$T/req.eml" --required "$v"
 	is "$rc:$(sed -n 's/^X-Backscatter-Status: .*\(required=[0-9.]*\).*/\1/p' "$T/stdout")" \
 	    "0:required=5.0" "filter --required '$v': tagged with required=5.0, 0"

@@ -107,7 +107,7 @@ mkdir "$C"
 goes_on() {
 	name=$1 error=$2
 	run --config "$C/config" < "$bounce" > "$T/out" 2> "$T/err"
-	is "$?" 0 "$name: filter mode exits 0"
+	is "$?:$(status "$T/out")" 0:No "$name: filter mode exits 0, tags it"
 	check "$name: ... with the message tagged by the lines that parsed" \
 	    grep -q '^X-Backscatter-Status: No, score=.* required=100\.0' "$T/out"
 	check "$name: ... and says what is wrong on stderr" \
@@ -117,8 +117,12 @@ goes_on() {
 	in_maillog "$name: ... in the mail log too" "$error"
 	in_maillog "$name: ... that it went on" "going on without"
 
-	run --config "$C/config" --test < "$bounce" > /dev/null 2> "$T/err"
-	is "$?" 1 "$name: --test answers (1: not backscatter, by the good line)"
+	# 1 is also what a program that never ran answers: the same run says
+	# the error, and that it went on with the good line
+	run --config "$C/config" --test < "$bounce" > "$T/out" 2> "$T/err"
+	rc=$?
+	is "$rc:$(wc -c < "$T/out" | tr -d ' '):$(grep -cF -- "$error" "$T/err"):$(grep -c 'going on without' "$T/err")" \
+	    "1:0:1:1" "$name: --test answers (1: not backscatter, by the good line), saying the error once"
 
 	rm -rf "$U/M"
 	run --config "$C/config" --deliver "$U/M" < "$bounce" 2> "$T/err"
@@ -182,7 +186,7 @@ for kind in missing directory fifo; do
 	esac
 	rm -rf "$U/M"
 	run --config "$C/config" < "$plain" > "$T/out" 2> "$T/err"
-	is "$?" 0 "a $kind configuration file: filter mode exits 0"
+	is "$?:$(status "$T/out")" 0:No "a $kind configuration file: filter mode exits 0, tags it"
 	check "... with the message tagged" grep -q '^X-Backscatter-Status: No' "$T/out"
 	in_maillog "... and the mail log says why" "$C/config: "
 	run --config "$C/config" --deliver "$U/M" < "$plain" 2> "$T/err"
@@ -194,7 +198,7 @@ rm -rf "$C/config"
 
 # options checked as the configuration is: a bad --required or --recipient
 run --required nan < "$plain" > "$T/out" 2> "$T/err"
-is "$?" 0 "--required nan: filter mode exits 0"
+is "$?:$(status "$T/out")" 0:No "--required nan: filter mode exits 0, tags it"
 check "... tagged with the default required score" \
     grep -q '^X-Backscatter-Status: No, .*required=5\.0' "$T/out"
 check "... and says so" grep -q 'required_score nan: not a number' "$T/err"
@@ -213,8 +217,9 @@ for opt in --test --explain --json --lint --scan --record-sent --learn-sent \
 		else
 			run --deliver "$U/W" $opt < "$plain" > "$T/out" 2> "$T/err"
 		fi
-		is "$?:$(files "$U/W/new")" "0:1" "$opt $where --deliver: delivered, 0"
-		is "$(wc -c < "$T/out" | tr -d ' ')" 0 "... nothing on stdout"
+		rc=$?
+		is "$rc:$(files "$U/W/new")" "0:1" "$opt $where --deliver: delivered, 0"
+		is "$rc:$(wc -c < "$T/out" | tr -d ' ')" "0:0" "... nothing on stdout"
 		check "... $opt reported as ignored" \
 		    grep -q -- "^backscatter: $opt ignored" "$T/err"
 		in_maillog "... in the mail log too" "$opt ignored"
@@ -285,10 +290,12 @@ rm -f "$U/file" "$C/config"
 # --- a clean run says nothing -----------------------------------------------
 # a clean configuration says nothing
 printf 'required_score 100\n' > "$C/config"
-run --config "$C/config" < "$plain" > /dev/null 2> "$T/err"
-is "$(cat "$T/err")" "" "a clean configuration: nothing on stderr"
+run --config "$C/config" < "$plain" > "$T/out" 2> "$T/err"
+rc=$?
+sc=$(status "$T/out")
+is "$rc:$sc:$(cat "$T/err")" "0:No:" "a clean configuration: tagged, nothing on stderr"
 if [ -z "$noshim" ]; then
-	is "$(cat "$log" 2>/dev/null)" "" "... nor in the mail log"
+	is "$rc:$sc:$(cat "$log" 2>/dev/null)" "0:No:" "... nor in the mail log"
 else
 	ok "... nor in the mail log # SKIP $noshim"
 fi

@@ -40,8 +40,8 @@ sys.stdout.buffer.write(b.split(b"\n\n", 1)[0] + b"\n")' "$1"
 # --- filter mode ------------------------------------------------------------
 for n in $names; do
 	bs < "$T/$n.eml" > "$T/$n.out"
-	is "$?" 0 "$n: filter mode exits 0"
-	is "$(header_of "$T/$n.out" | grep -c '^X-Backscatter-Status:')" 1 \
+	is "$?:$(status "$T/$n.out")" 0:No "$n: filter mode exits 0, tagged No"
+	is "$(header_of "$T/$n.out" | grep -c '^X-Backscatter-Status:'):$(status "$T/$n.out")" 1:No \
 	    "$n: one X-Backscatter-Status in the header as procmail reads it"
 	is "$(header_of "$T/$n.out" | sed -n 's/^\(X-Backscatter-Status: [A-Za-z]*\),.*/\1/p')" \
 	    "X-Backscatter-Status: No" "$n: and it is ours, No"
@@ -61,7 +61,7 @@ done
 # the same text after the empty line is body: it stays, and is not ours
 printf "From: alice@example.org\nSubject: lunch\n\nX-Backscatter-Status: Yes\n" > "$T/body.eml"
 bs < "$T/body.eml" > "$T/body.out"
-is "$(tail -n 1 "$T/body.out")" "X-Backscatter-Status: Yes" \
+is "$?:$(status "$T/body.out"):$(tail -n 1 "$T/body.out")" "0:No:X-Backscatter-Status: Yes" \
     "the status text in the body stays"
 
 # --- --deliver: its Sieve script reads the header as stored ----------------
@@ -69,7 +69,7 @@ is "$(tail -n 1 "$T/body.out")" "X-Backscatter-Status: Yes" \
 mail_user
 for n in 8bit-name crlf-line; do
 	$RUNAS env HOME="$U" $VALGRIND "$BACKSCATTER" --deliver "$U/$n" < "$T/$n.eml"
-	is "$?" 0 "--deliver, $n: exit 0"
+	is "$?:$(find "$U/$n/new" -type f 2> /dev/null | wc -l | tr -d ' ')" 0:1 "--deliver, $n: exit 0, stored"
 	is "$(find "$U/$n/new" -type f | wc -l | tr -d ' '):$(find "$U/$n" -path '*/.Backscatter/*' -type f | wc -l | tr -d ' ')" \
 	    "1:0" "--deliver, $n: in the INBOX, not .Backscatter"
 	f=$(find "$U/$n/new" -type f | head -1)
@@ -93,8 +93,9 @@ files() { find "$1" -type f 2>/dev/null | wc -l | tr -d ' '; }
 for n in $names body; do
 	rm -rf "$T/Maildir"; mkdir "$T/Maildir"
 	pm "$T/$n.eml"
-	is "$?" 0 "procmail, $n: exit 0"
-	is "$(files "$T/Maildir/new"):$(files "$T/Maildir/.Junk")" "1:0" \
+	is "$?:$(status "$(find "$T/Maildir" -type f | head -1)")" 0:No \
+	    "procmail, $n: exit 0, the stored message tagged No by us"
+	is "$(files "$T/Maildir/new"):$(files "$T/Maildir/.Junk"):$(status "$(find "$T/Maildir/new" -type f | head -1)")" "1:0:No" \
 	    "procmail, $n: the plain message is in the inbox, not .Junk"
 done
 # the recipe itself sees a forgery after such a line: what is at stake

@@ -30,12 +30,23 @@ can_fcntl() {
 fd = os.open(sys.argv[1], os.O_RDWR)
 fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)' "$1" 2> /dev/null
 }
-# waitfor TEST...: until the test holds, 20 s at most
+# running PID: PID has not ended (a child that ended is a zombie until
+# waited for)
+running() {
+	{ read -r c comm state rest < "/proc/$1/stat"; } 2> /dev/null && [ "$state" != Z ]
+}
+# waitfor PID TEST...: until the test holds, 20 s at most, and only while
+# PID runs (a program that ended at once will not make it hold)
 waitfor() {
+	_p=$1; shift
 	i=0
-	while ! "$@" && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
+	while ! "$@" && [ $i -lt 200 ] && running "$_p"; do
+		sleep 0.1; i=$((i + 1))
+	done
 	"$@"
 }
+# gone FILE: FILE does not exist ("" if so, else "FILE made")
+gone() { [ -e "$1" ] && echo "${1##*/} made"; }
 # waiting DIR: a delivery is waiting for a dotlock (its unique file exists)
 waiting() { ls -a "$1" | grep -q '\.lk[0-9]'; }
 MB=$U/mbox
@@ -45,29 +56,33 @@ $RUNAS touch "$MB"
 script lock 'require "fileinto";
 fileinto "mbox.lock";'
 msg folder-lock | d --deliver "$MB" --sieve "$T/lock.sieve" 2> "$T/err"
-is "$?:$(count "$MB")" "0:1" "fileinto \"mbox.lock\": refused, kept in the INBOX"
-check "... no file mbox.lock is made" test ! -e "$MB.lock"
+rc=$?
+is "$rc:$(count "$MB")" "0:1" "fileinto \"mbox.lock\": refused, kept in the INBOX"
+is "$rc:$(count "$MB"):$(gone "$MB.lock")" "0:1:" "... no file mbox.lock is made"
 check "... and stderr says the folder cannot be used" \
     grep -q 'folder "mbox.lock" cannot be used' "$T/err"
 start=$(date +%s)
 msg after-lock | d --deliver "$MB" 2> /dev/null
-is "$?:$(count "$MB")" "0:2" "the next INBOX delivery: stored"
-check "... at once (no lock in the way)" test $(( $(date +%s) - start )) -lt 10
+rc=$? took=$(( $(date +%s) - start ))
+is "$rc:$(count "$MB")" "0:2" "the next INBOX delivery: stored"
+holds "... at once (no lock in the way)" '[ "$rc:$(count "$MB")" = 0:2 ] && [ "$took" -lt 10 ]'
 
 script upper 'require "fileinto";
 fileinto "Junk.LOCK";'
 msg folder-upper | d --deliver "$MB" --sieve "$T/upper.sieve" 2> /dev/null
-is "$?:$(count "$MB")" "0:3" "fileinto \"Junk.LOCK\" (any case): refused, kept in the INBOX"
-check "... no file Junk.LOCK is made" test ! -e "$U/Junk.LOCK"
+rc=$?
+is "$rc:$(count "$MB")" "0:3" "fileinto \"Junk.LOCK\" (any case): refused, kept in the INBOX"
+is "$rc:$(count "$MB"):$(gone "$U/Junk.LOCK")" "0:3:" "... no file Junk.LOCK is made"
 
 # an INBOX named X.lock: the folder X would take it for its lock
 $RUNAS touch "$U/inbox.lock"
 script x 'require "fileinto";
 fileinto "inbox";'
 msg folder-of-lock | d --deliver "mbox:$U/inbox.lock" --sieve "$T/x.sieve" 2> /dev/null
-is "$?:$(count "$U/inbox.lock")" "0:1" \
+rc=$?
+is "$rc:$(count "$U/inbox.lock")" "0:1" \
     "fileinto \"inbox\" beside an INBOX inbox.lock: refused, kept in the INBOX"
-check "... no file inbox is made" test ! -e "$U/inbox"
+is "$rc:$(count "$U/inbox.lock"):$(gone "$U/inbox")" "0:1:" "... no file inbox is made"
 
 # names that only look alike are folders
 script near 'require "fileinto";
@@ -94,10 +109,12 @@ $RUNAS touch -d '10 minutes ago' "$MB.lock"
 cp "$MB.lock" "$T/notlock"
 start=$(date +%s)
 msg notlock | d --deliver "$MB" 2> "$T/err"
-is "$?" 75 "a message file where the lock would be: 75"
-check "... at once" test $(( $(date +%s) - start )) -lt 10
-check "... the file is left as it was" cmp -s "$T/notlock" "$MB.lock"
-check "... and stderr says why" grep -q 'is not a lock file' "$T/err"
+rc=$? took=$(( $(date +%s) - start ))
+said() { grep -q 'is not a lock file' "$T/err"; }
+is "$rc" 75 "a message file where the lock would be: 75"
+holds "... at once" '[ "$rc" = 75 ] && [ "$took" -lt 10 ]'
+holds "... the file is left as it was" 'said && cmp -s "$T/notlock" "$MB.lock"'
+check "... and stderr says why" said
 rm -f "$MB.lock"
 
 # --- lock order -------------------------------------------------------------------
@@ -108,9 +125,9 @@ n=$(count "$MB")
 msg after-lockfile > "$T/m1"
 d --deliver "$MB" < "$T/m1" 2> "$T/err" &
 pid=$!
-waitfor waiting "$U"
+waitfor $pid waiting "$U"
 check "lockfile(1) holds $(basename "$MB").lock: our delivery waits" waiting "$U"
-check "... without holding the fcntl lock" can_fcntl "$MB"
+holds "... without holding the fcntl lock" 'waiting "$U" && can_fcntl "$MB"'
 $RUNAS rm -f "$MB.lock"		# lockfile(1)'s way to unlock
 wait $pid
 is "$?:$(count "$MB")" "0:$((n + 1))" "... and delivers once the dotlock is gone"
@@ -125,10 +142,10 @@ $RUNAS lockfile -r0 "$MB.lock"
 n=$(count "$MB") j=$(count "$U/Junk")
 msg both-folders | d --deliver "$MB" --sieve "$T/both.sieve" 2> "$T/err" &
 pid=$!
-waitfor waiting "$U"
+waitfor $pid waiting "$U"
 check "fileinto \"Junk\"; keep, the INBOX locked by lockfile(1): it waits" waiting "$U"
-check "... holding neither Junk's dotlock" test ! -e "$U/Junk.lock"
-check "... nor its fcntl lock" can_fcntl "$U/Junk"
+holds "... holding neither Junk's dotlock" 'waiting "$U" && [ ! -e "$U/Junk.lock" ]'
+holds "... nor its fcntl lock" 'waiting "$U" && can_fcntl "$U/Junk"'
 $RUNAS rm -f "$MB.lock"
 wait $pid
 is "$?:$(count "$MB"):$(count "$U/Junk")" "0:$((n + 1)):$((j + 1))" \
@@ -153,21 +170,24 @@ msg via-procmail > "$T/m2"
 $RUNAS env -i PATH=/usr/bin:/bin HOME="$U" timeout 120 procmail -f oscar@oscar.example -m "$T/rc" \
     < "$T/m2" 2> "$T/pm.err" &
 pmpid=$!
-waitfor test -e "$MB.lock"
+waitfor $pmpid test -e "$MB.lock"
 check "procmail holds the dotlock" test -e "$MB.lock"
 start=$(date +%s)
 msg beside-procmail > "$T/m3"
 d --deliver "$MB" < "$T/m3" 2> "$T/err"
 rc=$? took=$(( $(date +%s) - start ))
 wait $pmpid
-is "$?" 0 "procmail delivers: exit 0"
-is "$rc" 0 "our delivery beside it: exit 0"
-check "... within 20 s (${took} s), no deadlock" test "$took" -lt 20
+pmrc=$?
+# ours: the message is in the mbox
+ours=$(grep -c '^Subject: beside-procmail' "$MB")
+is "$pmrc:$ours" "0:1" "procmail delivers: exit 0 (and so do we)"
+is "$rc:$ours" "0:1" "our delivery beside it: exit 0, stored"
+holds "... within 20 s (${took} s), no deadlock" '[ "$rc:$ours" = 0:1 ] && [ "$took" -lt 20 ]'
 is "$(count "$MB")" "$((n + 2))" "both messages are in the mbox"
 is "$(grep '^Subject: \(via-procmail\|beside-procmail\)' "$MB" | tr '\n' ' ')" \
     "Subject: via-procmail Subject: beside-procmail " \
     "... procmail's first (it held the lock), then ours"
-check "no lock left" test ! -e "$MB.lock"
-check "no unique file left" sh -c "! ls -a '$U' | grep -q '\\.lk[0-9]'"
+is "$ours:$(gone "$MB.lock")" "1:" "no lock left"
+holds "no unique file left" '[ "$ours" = 1 ] && ! ls -a "$U" | grep -q "\\.lk[0-9]"'
 
 done_testing
