@@ -11,7 +11,7 @@ trap 'rm -rf "$T"' EXIT
 # A private HOME and no XDG paths: no test reads the user's own config,
 # rules or sent ledger.
 mkdir -p "$T/home" && HOME=$T/home && export HOME
-unset XDG_CONFIG_HOME XDG_STATE_HOME RECIPIENT ORIG_RECIPIENT ORIGINAL_RECIPIENT SENDER
+unset XDG_CONFIG_HOME XDG_STATE_HOME XDG_CACHE_HOME RECIPIENT ORIG_RECIPIENT ORIGINAL_RECIPIENT SENDER
 tap_n=0 tap_planned=
 TODO=
 

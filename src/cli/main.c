@@ -324,7 +324,9 @@ set_up(struct run *r, const struct options *o)
 		    &r->errors) == -1)
 			r->nerr++;
 	}
-	if ((r->rs = rules_new()) == NULL || rules_add_builtin(r->rs) == -1 ||
+	if ((r->rs = rules_new()) != NULL)
+		rules_use_cache(r->rs, 1);
+	if (r->rs == NULL || rules_add_builtin(r->rs) == -1 ||
 	    rules_add_config(r->rs, &r->cfg) == -1 ||
 	    (o->rules != NULL && rules_add_path(r->rs, o->rules) == -1)) {
 		buf_appends(&r->errors, "backscatter: cannot set up the rules\n");
