@@ -23,7 +23,7 @@ fbs() {
 	_env=
 	while [ "$1" != "--" ]; do _env="$_env $1"; shift; done
 	shift
-	env LD_PRELOAD="$shim" $_env "$BACKSCATTER" "$@"
+	env LD_PRELOAD="$shim" $_env "$BACKSCATTER_PRELOAD" "$@"
 }
 
 # filter_ok NAME IN OUT RC: exit 0 with OUT what the run without faults

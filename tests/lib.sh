@@ -6,6 +6,13 @@
 export LC_ALL=C
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 BACKSCATTER=${BACKSCATTER:-${top_builddir:-$srcdir}/src/backscatter}
+# What LD_PRELOAD reaches: the program, or its dynamic twin when it is
+# linked statically (configure --enable-static-binary)
+BACKSCATTER_PRELOAD=$BACKSCATTER
+if [ -x "${top_builddir:-$srcdir}/tests/backscatter-shared" ] &&
+    ! readelf -l "$BACKSCATTER" 2>/dev/null | grep -q "program interpreter"; then
+	BACKSCATTER_PRELOAD=${top_builddir:-$srcdir}/tests/backscatter-shared
+fi
 T=$(mktemp -d "${TMPDIR:-/tmp}/bs-test.XXXXXX") || exit 99
 trap 'rm -rf "$T"' EXIT
 # A private HOME and no XDG paths: no test reads the user's own config,
