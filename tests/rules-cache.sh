@@ -46,7 +46,9 @@ answers() {
 ref=$(reference); rc=$?
 case $rc$ref in 0*BS_LOCAL_ORIG*BS_LOCAL_SUBJECT*) ok "without a cache: the local rules fire" ;;
 *) not_ok "without a cache: the local rules fire"; diag "exit $rc: $ref" ;; esac
-is "$rc $(ls -A "$HOME")" "0 " "without a cache: nothing written in HOME"
+case $ref in *'"backscatter":'*) v=verdict ;; *) v="no verdict" ;; esac
+is "$rc $v, in HOME: $(ls -A "$HOME")" "0 verdict, in HOME: " \
+    "without a cache: a verdict, nothing written in HOME"
 
 out=$(run); rc=$?
 answers "first run: the same answer" "$rc" "$out" "$ref"
