@@ -23,7 +23,7 @@ fbs() {
 	_env=
 	while [ "$1" != "--" ]; do _env="$_env $1"; shift; done
 	shift
-	env LD_PRELOAD="$shim" $_env "$BACKSCATTER" "$@"
+	env LD_PRELOAD="$shim" $_env "$BACKSCATTER_PRELOAD" "$@"
 }
 
 # filter_ok NAME IN OUT RC: exit 0 with OUT what the run without faults
@@ -114,20 +114,29 @@ for m in $msgs; do
 done
 
 # Over the size limit the rest is streamed: a write failing mid-stream is
-# 75, a short write is completed. 33 MiB read in 64 KiB pieces: read 513
-# fills the 32 MiB limit, 514-529 are the rest, so read 520 is mid-stream.
+# 75, a short write is completed. A file on stdin leaves by sendfile (the
+# shim's COPY): the first copy is what the limit holds, the second the
+# rest. From a pipe, the limit is read and the rest spliced: its first
+# COPY is mid-stream. --test from a pipe reads the rest to drain it: a
+# read failing past the limit fails there.
 python3 -c 'import sys; sys.stdout.buffer.write(b"From: a@b.example\nSubject: big\n\n" + b"x" * (33 * 1024 * 1024))' > "$T/big.eml"
-fbs FAULT_FD=1 FAULT_WRITE=1 -- < "$T/big.eml" > "$T/got" 2>/dev/null
+fbs FAULT_FD=1 FAULT_COPY=1 -- < "$T/big.eml" > "$T/got" 2>/dev/null
 is "$?" 75 "oversize: the first streamed write fails: exit 75"
-fbs FAULT_FD=1 FAULT_WRITE=2+ -- < "$T/big.eml" > "$T/got" 2>/dev/null
+fbs FAULT_FD=1 FAULT_COPY=2+ -- < "$T/big.eml" > "$T/got" 2>/dev/null
 is "$?" 75 "oversize: a later streamed write fails: exit 75"
 fbs FAULT_FD=1 FAULT_SHORT_WRITE=1 -- < "$T/big.eml" > "$T/got" 2>/dev/null
 rc=$?
 check "oversize: a short write is completed (exit $rc, unchanged)" \
     sh -c "[ $rc = 0 ] && cmp -s '$T/got' '$T/big.eml'"
-fbs FAULT_FD=0 FAULT_READ=520 -- < "$T/big.eml" > "$T/got" 2>/dev/null
-is "$?" 75 "oversize: stdin fails while streaming: exit 75"
-fbs FAULT_FD=0 FAULT_READ=520 -- --test < "$T/big.eml" > /dev/null 2>&1
+fbs FAULT_FD=0 FAULT_COPY=2 -- < "$T/big.eml" > "$T/got" 2>/dev/null
+is "$?" 75 "oversize: stdin (a file) fails while streaming: exit 75"
+cat "$T/big.eml" | fbs FAULT_FD=0 FAULT_COPY=1 -- > "$T/got" 2>/dev/null
+is "$?" 75 "oversize: stdin (a pipe) fails while streaming: exit 75"
+cat "$T/big.eml" | fbs FAULT_FD=1 FAULT_SHORT_WRITE=2 -- > "$T/got" 2>/dev/null
+rc=$?
+check "oversize: from a pipe, a short copy is completed (exit $rc, unchanged)" \
+    sh -c "[ $rc = 0 ] && cmp -s '$T/got' '$T/big.eml'"
+cat "$T/big.eml" | fbs FAULT_FD=0 FAULT_READ_FROM=34000000 -- --test > /dev/null 2>&1
 rc=$?
 check "oversize: stdin fails while draining: --test exits 2 (got $rc)" \
     test "$rc" = 2

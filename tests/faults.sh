@@ -17,6 +17,8 @@ if [ -n "$RUNAS" ]; then
 	# the program and the shim where nobody can reach them: the build
 	# tree may be private (a clone in /root)
 	cp "$BACKSCATTER" "$T/backscatter" && BACKSCATTER=$T/backscatter
+	cp "$BACKSCATTER_PRELOAD" "$T/backscatter-preload" &&
+	    BACKSCATTER_PRELOAD=$T/backscatter-preload
 	[ -f "$SHIM" ] && cp "$SHIM" "$T/deliver-shim.so" && SHIM=$T/deliver-shim.so
 fi
 d() { $RUNAS env -u SENDER HOME="$U" "$BACKSCATTER" "$@"; }
@@ -100,7 +102,7 @@ inject() {
 	call=$1 err=$2 nth=$3; shift 3
 	$RUNAS env -u SENDER HOME="$U" LD_PRELOAD="$SHIM" FAULT_CALL="$call" \
 	    FAULT_ERRNO="$err" FAULT_NTH="$nth" FAULT_PATH="$U" \
-	    "$BACKSCATTER" "$@" < "$msg" 2> "$T/err"
+	    "$BACKSCATTER_PRELOAD" "$@" < "$msg" 2> "$T/err"
 }
 if [ -n "$skip_shim" ]; then
 	i=0; while [ $i -lt 7 ]; do ok "# SKIP $skip_shim"; i=$((i + 1)); done
@@ -151,7 +153,7 @@ if [ -z "$skip_shim" ]; then
 	# stalled in fsync (the temp file written, not yet renamed), then
 	# SIGTERM: the handler removes the temp file and answers 75
 	$RUNAS env HOME="$U" LD_PRELOAD="$SHIM" FAULT_CALL=fsync FAULT_SLEEP=3 \
-	    FAULT_PATH="$U/K2" "$BACKSCATTER" --deliver "$U/K2" < "$msg" 2> /dev/null &
+	    FAULT_PATH="$U/K2" "$BACKSCATTER_PRELOAD" --deliver "$U/K2" < "$msg" 2> /dev/null &
 	pid=$!
 	i=0; while [ "$(files "$U/K2/tmp")" = 0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 	kill -TERM "$pid" 2>/dev/null
@@ -162,7 +164,7 @@ if [ -z "$skip_shim" ]; then
 	# the same with SIGKILL: no handler runs; nothing in new/ (the temp
 	# file stays in tmp/, where readers ignore it)
 	$RUNAS env HOME="$U" LD_PRELOAD="$SHIM" FAULT_CALL=fsync FAULT_SLEEP=3 \
-	    FAULT_PATH="$U/K3" "$BACKSCATTER" --deliver "$U/K3" < "$msg" 2> /dev/null &
+	    FAULT_PATH="$U/K3" "$BACKSCATTER_PRELOAD" --deliver "$U/K3" < "$msg" 2> /dev/null &
 	pid=$!
 	i=0; while [ "$(files "$U/K3/tmp")" = 0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 	for p in $(pgrep -f "deliver $U/K3"); do kill -KILL "$p" 2>/dev/null; done
@@ -172,7 +174,7 @@ if [ -z "$skip_shim" ]; then
 	# mbox: SIGTERM while appending: back to the old length, lock removed
 	$RUNAS cp "$T/m1" "$U/k.mbox"
 	$RUNAS env HOME="$U" LD_PRELOAD="$SHIM" FAULT_CALL=fsync FAULT_SLEEP=3 \
-	    FAULT_PATH="$U/k.mbox" "$BACKSCATTER" --deliver "$U/k.mbox" < "$msg" 2> /dev/null &
+	    FAULT_PATH="$U/k.mbox" "$BACKSCATTER_PRELOAD" --deliver "$U/k.mbox" < "$msg" 2> /dev/null &
 	pid=$!
 	i=0; while [ ! -e "$U/k.mbox.lock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 	sleep 0.3
@@ -183,7 +185,7 @@ if [ -z "$skip_shim" ]; then
 	# SIGTERM held while the copy is renamed into new/: once it is
 	# there the message is delivered, and 75 would have it twice
 	$RUNAS env HOME="$U" LD_PRELOAD="$SHIM" FAULT_CALL=rename FAULT_SLEEP=2 \
-	    FAULT_PATH="$U/K4" "$BACKSCATTER" --deliver "$U/K4" < "$msg" 2> /dev/null &
+	    FAULT_PATH="$U/K4" "$BACKSCATTER_PRELOAD" --deliver "$U/K4" < "$msg" 2> /dev/null &
 	pid=$!
 	sleep 1
 	for p in $(pgrep -f "deliver $U/K4"); do kill -TERM "$p" 2>/dev/null; done

@@ -6,14 +6,21 @@
  * call fail; "N+" makes the Nth and every later call fail. NAME is one of
  *
  *   READ WRITE WRITEV FSYNC FDATASYNC RENAME RENAMEAT LINK OPEN OPENAT
- *   CLOSE MKDIR MALLOC CALLOC REALLOC
+ *   CLOSE MKDIR MALLOC CALLOC REALLOC COPY
+ *
+ * COPY is sendfile and splice, the copies the kernel makes from stdin to
+ * stdout: counted when either descriptor is FAULT_FD (or always), and a
+ * short write halves what one moves.
  *
  * FAULT_ERRNO   the errno a failing call sets: a number or EIO (default),
  *               ENOSPC, EINTR, EAGAIN, EACCES, EDQUOT, EPIPE, ENOMEM
  * FAULT_FD      count and fail read/write/writev/fsync/fdatasync/close
  *               only on this descriptor (e.g. 1 for stdout)
- * FAULT_SHORT_WRITE=N  the Nth write/writev (on FAULT_FD) writes only
- *               half its bytes and succeeds: callers must loop
+ * FAULT_SHORT_WRITE=N  the Nth write/writev/copy (on FAULT_FD) writes
+ *               only half its bytes and succeeds: callers must loop
+ * FAULT_READ_FROM=N  every read (on FAULT_FD) fails once N bytes have
+ *               been read: a fault at a place in the input, however the
+ *               reads happened to be cut
  * FAULT_REPORT  a file that gets "NAME calls" lines at exit, to learn how
  *               many calls a run makes (for looping over every N)
  * FAULT_SHRINK_MAPPED=1  when a file is mapped, truncate it to nothing
@@ -33,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/uio.h>
@@ -45,13 +53,13 @@ extern void	*__libc_realloc(void *, size_t);
 enum {
 	F_READ, F_WRITE, F_WRITEV, F_FSYNC, F_FDATASYNC, F_RENAME, F_RENAMEAT,
 	F_LINK, F_OPEN, F_OPENAT, F_CLOSE, F_MKDIR, F_MALLOC, F_CALLOC,
-	F_REALLOC, F_COUNT
+	F_REALLOC, F_COPY, F_COUNT
 };
 
 static const char *const names[F_COUNT] = {
 	"READ", "WRITE", "WRITEV", "FSYNC", "FDATASYNC", "RENAME", "RENAMEAT",
 	"LINK", "OPEN", "OPENAT", "CLOSE", "MKDIR", "MALLOC", "CALLOC",
-	"REALLOC"
+	"REALLOC", "COPY"
 };
 
 static unsigned long	 calls[F_COUNT];
@@ -60,6 +68,8 @@ static int		 fail_after[F_COUNT];	/* "N+" */
 static int		 fail_errno = EIO;
 static int		 only_fd = -1;
 static unsigned long	 short_write;
+static unsigned long long read_from;		/* FAULT_READ_FROM, 0: off */
+static unsigned long long read_bytes;
 static unsigned long	 writes;		/* for FAULT_SHORT_WRITE */
 static int		 ready;
 
@@ -94,6 +104,8 @@ setup(void)
 		only_fd = atoi(v);
 	if ((v = getenv("FAULT_SHORT_WRITE")) != NULL)
 		short_write = strtoul(v, NULL, 10);
+	if ((v = getenv("FAULT_READ_FROM")) != NULL)
+		read_from = strtoull(v, NULL, 10);
 }
 
 /* Count a call of f; 1 if it is to fail (errno is then set). */
@@ -159,9 +171,18 @@ mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 ssize_t
 read(int fd, void *p, size_t n)
 {
+	ssize_t	 r;
+
 	if (fd_counts(fd) && fault(F_READ))
 		return -1;
-	return syscall(SYS_read, fd, p, n);
+	if (fd_counts(fd) && read_from > 0 && read_bytes >= read_from) {
+		errno = fail_errno;
+		return -1;
+	}
+	r = syscall(SYS_read, fd, p, n);
+	if (r > 0 && fd_counts(fd))
+		read_bytes += (unsigned long long)r;
+	return r;
 }
 
 ssize_t
@@ -189,6 +210,42 @@ writev(int fd, const struct iovec *iov, int cnt)
 		}
 	}
 	return syscall(SYS_writev, fd, iov, cnt);
+}
+
+/* A copy in the kernel: 1 if it is to fail; a short write halves *n. */
+static int
+copy_fault(int in, int out, size_t *n)
+{
+	if (!fd_counts(in) && !fd_counts(out))
+		return 0;
+	if (fault(F_COPY))
+		return 1;
+	if (fd_counts(out) && ++writes == short_write && *n > 1)
+		*n /= 2;
+	return 0;
+}
+
+ssize_t
+sendfile(int out, int in, off_t *off, size_t n)
+{
+	if (copy_fault(in, out, &n))
+		return -1;
+	return syscall(SYS_sendfile, out, in, off, n);
+}
+
+ssize_t
+sendfile64(int out, int in, off_t *off, size_t n)
+{
+	return sendfile(out, in, off, n);
+}
+
+ssize_t
+splice(int in, loff_t *off_in, int out, loff_t *off_out, size_t n,
+    unsigned int flags)
+{
+	if (copy_fault(in, out, &n))
+		return -1;
+	return syscall(SYS_splice, in, off_in, out, off_out, n, flags);
 }
 
 int

@@ -45,7 +45,7 @@ run() {
 	if [ -z "$noshim" ]; then
 		$RUNAS env -u SENDER -u RECIPIENT -u ORIGINAL_RECIPIENT \
 		    -u ORIG_RECIPIENT HOME="$U" SYSLOG_FILE="$log" \
-		    LD_PRELOAD="$SHIM" $TTY timeout 60 "$BACKSCATTER" "$@"
+		    LD_PRELOAD="$SHIM" $TTY timeout 60 "$BACKSCATTER_PRELOAD" "$@"
 	else
 		$RUNAS env -u SENDER -u RECIPIENT -u ORIGINAL_RECIPIENT \
 		    -u ORIG_RECIPIENT HOME="$U" $TTY timeout 60 $VALGRIND \

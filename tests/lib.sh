@@ -13,12 +13,19 @@ docdir=${top_builddir:-$srcdir}/doc
 bindir=${bindir:-/usr/local/bin}
 libdir=${libdir:-/usr/local/lib}
 sysconfdir=${sysconfdir:-/usr/local/etc}
+# What LD_PRELOAD reaches: the program, or its dynamic twin when it is
+# linked statically (configure --enable-static-binary)
+BACKSCATTER_PRELOAD=$BACKSCATTER
+if [ -x "${top_builddir:-$srcdir}/tests/backscatter-shared" ] &&
+    ! readelf -l "$BACKSCATTER" 2>/dev/null | grep -q "program interpreter"; then
+	BACKSCATTER_PRELOAD=${top_builddir:-$srcdir}/tests/backscatter-shared
+fi
 T=$(mktemp -d "${TMPDIR:-/tmp}/bs-test.XXXXXX") || exit 99
 trap 'rm -rf "$T"' EXIT
 # A private HOME and no XDG paths: no test reads the user's own config,
 # rules or sent ledger.
 mkdir -p "$T/home" && HOME=$T/home && export HOME
-unset XDG_CONFIG_HOME XDG_STATE_HOME RECIPIENT ORIG_RECIPIENT ORIGINAL_RECIPIENT SENDER
+unset XDG_CONFIG_HOME XDG_STATE_HOME XDG_CACHE_HOME RECIPIENT ORIG_RECIPIENT ORIGINAL_RECIPIENT SENDER
 # python3 by its own path: a version manager's shim in PATH (pyenv's is a
 # chain of shell scripts) costs more than the interpreter it starts, on
 # every one of the suite's thousands of calls

@@ -1,7 +1,17 @@
 /*
- * io.c - io_write (see io.h).
+ * io.c - io_write, io_send_file, io_copy_rest (see io.h).
+ *
+ * The kernel copies file to pipe or file to file without the bytes
+ * passing through the process (sendfile, splice): a large message given
+ * as a file leaves without a page of it faulted in here. Where it cannot
+ * (an old kernel, a descriptor it does not take), the same bytes are
+ * written from memory or read and written, as before.
  */
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "base/io.h"
@@ -23,4 +33,73 @@ io_write(int fd, const void *p, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+/* sendfile's answer that it does not take these descriptors */
+static int
+not_taken(int e)
+{
+	return e == EINVAL || e == ENOSYS || e == EOPNOTSUPP ||
+	    e == ENOTSUP || e == EBADF;
+}
+
+int
+io_send_file(int out, int in, long long off, size_t n, const void *mem)
+{
+	off_t		 o = (off_t)off;
+	const char	*c = mem;
+	ssize_t		 w;
+
+	while (n > 0) {
+		w = sendfile(out, in, &o, n);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1 && !not_taken(errno))
+			return -1;
+		if (w <= 0)	/* not taken, or the file ends early */
+			break;
+		c += w;
+		n -= (size_t)w;
+	}
+	return n == 0 ? 0 : io_write(out, c, n);
+}
+
+int
+io_copy_rest(int out, int in)
+{
+	char		 chunk[65536];
+	struct stat	 st;
+	ssize_t		 n;
+	int		 kernel = 1;
+
+	/* a file by sendfile from its offset on; a pipe by splice */
+	if (fstat(in, &st) == -1)
+		kernel = 0;
+	while (kernel) {
+		if (S_ISREG(st.st_mode))
+			n = sendfile(out, in, NULL, 1u << 30);
+		else
+			n = splice(in, NULL, out, NULL, 1u << 30,
+			    SPLICE_F_MOVE | SPLICE_F_MORE);
+		if (n == 0)
+			return 0;
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && not_taken(errno))
+			break;		/* nothing moved yet by this call */
+		if (n == -1)
+			return -1;
+	}
+	for (;;) {
+		n = read(in, chunk, sizeof(chunk));
+		if (n == 0)
+			return 0;
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (io_write(out, chunk, (size_t)n) == -1)
+			return -1;
+	}
 }

@@ -13,5 +13,17 @@
 /* Write all n bytes of p to fd, retrying after EINTR and short writes.
  * 0, or -1 with errno set by the failing write. */
 int	 io_write(int fd, const void *p, size_t n);
+/*
+ * Write to out the n bytes that are both at offset off of the file in and
+ * at mem (a mapping of it): by sendfile, without the process touching
+ * them, else (a descriptor sendfile does not take, a file that ends
+ * early) what is left from mem. The offset of in does not move. 0, or -1
+ * with errno set.
+ */
+int	 io_send_file(int out, int in, long long off, size_t n,
+	    const void *mem);
+/* Copy what is left on in to out (sendfile from a file, splice from a
+ * pipe, else read and write). 0, or -1 with errno set. */
+int	 io_copy_rest(int out, int in);
 
 #endif

@@ -342,7 +342,9 @@ set_up(struct run *r, const struct options *o)
 		    &r->errors) == -1)
 			r->nerr++;
 	}
-	if ((r->rs = rules_new()) == NULL || rules_add_builtin(r->rs) == -1 ||
+	if ((r->rs = rules_new()) != NULL)
+		rules_use_cache(r->rs, 1);
+	if (r->rs == NULL || rules_add_builtin(r->rs) == -1 ||
 	    rules_add_config(r->rs, &r->cfg) == -1 ||
 	    (o->rules != NULL && rules_add_path(r->rs, o->rules) == -1)) {
 		buf_appends(&r->errors, "cannot set up the rules\n");
@@ -500,11 +502,18 @@ main(int argc, char *argv[])
 	rc = mode->run(&run);
 out:
 	alarm(0);
+#if defined(__SANITIZE_ADDRESS__) || defined(BS_FREE_AT_EXIT)
 	arena_free(&run.varena);
 	arena_free(&run.arena);
 	message_free(&run.msg);
 	rules_free(run.rs);
 	config_free(&run.cfg);
 	buf_free(&run.errors);
+#endif
+	/* The process ends here and the kernel takes back its memory at
+	 * once: freeing the rule set block by block first was 70,000
+	 * instructions of a bounce's 1.2 million. What is left is reachable
+	 * from run, a global, so a leak checker reports no leak; an ASan
+	 * build frees all the same, to see the *_free functions run. */
 	return rc;
 }

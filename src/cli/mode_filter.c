@@ -4,33 +4,11 @@
  * Only if standard output cannot be written (or the message could not be
  * read whole) does it fail, with 75, so that the host keeps its copy.
  */
-#include <errno.h>
 #include <unistd.h>
 
 #include "base/io.h"
 #include "anatomy/anatomy.h"
 #include "cli/modes.h"
-
-/* Copy what is left on stdin to stdout (an oversize message). */
-static int
-stream_rest(void)
-{
-	char	 chunk[65536];
-	ssize_t	 n;
-
-	for (;;) {
-		n = read(STDIN_FILENO, chunk, sizeof(chunk));
-		if (n == 0)
-			return 0;
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (io_write(STDOUT_FILENO, chunk, (size_t)n) == -1)
-			return -1;
-	}
-}
 
 /* The fallback: the original bytes unchanged. */
 static int
@@ -38,7 +16,8 @@ pass_through(struct run *r)
 {
 	r->output_begun = 1;
 	if (output_raw(STDOUT_FILENO, &r->msg) == -1 ||
-	    (r->msg.oversize && stream_rest() == -1))
+	    (r->msg.oversize &&
+	    io_copy_rest(STDOUT_FILENO, STDIN_FILENO) == -1))
 		return EX_TEMPFAIL;
 	return EX_OK;
 }

@@ -3,7 +3,8 @@
  *
  * Filter mode writes with writev from the raw buffer: the message's own
  * bytes are never copied or changed, only skipped (old X-Backscatter-*
- * fields) or joined by our three fields.
+ * fields) or joined by our three fields. The body of a message mapped
+ * from a file leaves by sendfile, from the file itself.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,14 +21,22 @@
 #include "anatomy/anatomy.h"
 #include "cli/output.h"
 
+/* n bytes of the message from off: from its file by sendfile when it was
+ * mapped from one (its pages never touched here), else from memory */
+static int
+send_raw(int fd, const struct message *m, size_t off, size_t n)
+{
+	if (m->from_file)
+		return io_send_file(fd, m->src_fd, m->src_off + (long long)off,
+		    n, m->raw.data + off);
+	return io_write(fd, m->raw.data + off, n);
+}
+
 int
 output_raw(int fd, const struct message *m)
 {
-	size_t	 n = m->raw.len;
-
-	if (m->oversize)
-		n = m->raw.len;	/* the caller streams the rest */
-	return io_write(fd, m->raw.data, n);
+	/* oversize: the caller streams the rest */
+	return send_raw(fd, m, 0, m->raw.len);
 }
 
 int
@@ -225,7 +234,13 @@ output_filter(int fd, const struct message *m, const char *kind,
 		    el2 == 0)
 			emit(&w, eol, strlen(eol));	/* the rest stays body */
 	}
-	emit(&w, s + off, len - off);
+	if (m->from_file && len > off) {
+		/* the rest (the body) straight from the file */
+		flush_vector(&w);
+		if (!w.failed && send_raw(fd, m, off, len - off) == -1)
+			w.failed = 1;
+	} else
+		emit(&w, s + off, len - off);
 	flush_vector(&w);
 	buf_free(&ours);
 	return w.failed ? -1 : 0;

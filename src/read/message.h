@@ -42,6 +42,12 @@ struct message {
 	char			*from_line;	/* the From_ line without EOL, or NULL */
 	void			*map;		/* message_map's mapping, or NULL */
 	size_t			 map_len;
+	int			 raw_nul;	/* raw.data[raw.len] is a NUL of
+						   ours (read or mapped) */
+	int			 from_file;	/* mapped from src_fd: raw is the
+						   file's bytes from src_off */
+	int			 src_fd;
+	long long		 src_off;
 };
 
 /*
@@ -52,15 +58,18 @@ struct message {
  */
 int	 message_read(int fd, struct message *, size_t limit);
 /*
- * Map fd instead of reading it when it is a regular file holding from
- * 1 MiB to limit bytes from its offset on: 1 mapped (raw
- * then points into a private, writable mapping, NUL-terminated, and the
- * offset is at the end, as after reading), 0 not mapped (read it). A file
- * that shrinks while mapped raises SIGBUS on access: the caller handles.
+ * Map fd instead of reading it when it is a regular file holding 64 KiB
+ * or more from its offset on: 1 mapped (raw then points into a private,
+ * writable mapping, NUL-terminated, and the offset is at the end, as after
+ * reading; from_file, src_fd and src_off say where the bytes are in the
+ * file), 0 not mapped (read it). A file larger than limit is told by its
+ * size: limit + 1 bytes are mapped with oversize set and the rest left on
+ * fd, as message_read leaves it. A file that shrinks while mapped raises
+ * SIGBUS on access: the caller handles.
  */
 int	 message_map(int fd, struct message *, size_t limit);
-/* Read and throw away the rest of fd (every mode reads stdin to the end);
- * 0, or -1 on a read error. */
+/* Read and throw away the rest of fd (every mode reads stdin to the end;
+ * a regular file is only moved to its end); 0, or -1 on a read error. */
 int	 message_drain(int fd);
 
 /*
@@ -69,7 +78,8 @@ int	 message_drain(int fd);
  * message.c): a line in it that is not a field stays in it.
  */
 int	 message_parse_header(struct message *, struct arena *);
-/* The normalised body, made on first use; NULL only when out of arena. */
+/* The normalised body, made on first use (the raw bytes themselves when
+ * they hold no CR and no NUL); NULL only when out of arena. */
 const char *message_body(struct message *);
 
 /* LF-normalise n raw bytes into the arena (NUL -> space). */

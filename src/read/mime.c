@@ -81,26 +81,38 @@ add_part(struct arena *a, struct mime *m, int parent, int depth,
 	return add_children(a, m, i);
 }
 
-/* Find the next delimiter line "--boundary" at or after off; returns its
- * offset and sets *close when it is the close delimiter. */
+/*
+ * Find the next delimiter line "--boundary" at or after s; returns its
+ * offset and sets *close when it is the close delimiter. One pass over
+ * the text: a delimiter starts a line with '-', so memchr finds the next
+ * '-', and one that does not start a line sends the search to the next
+ * line. A base64 attachment has no '-' at all and is crossed in one call
+ * (memmem of the boundary restarted at each of its hits was most of the
+ * work on a large bounce).
+ */
 static const char *
 find_delimiter(const char *s, size_t len, const char *b, size_t blen,
     int *close_r)
 {
-	const char	*p = s, *end = s + len;
+	const char	*p = s, *d, *t, *end = s + len;
+	int		 closing;
 
 	while (p < end) {
-		const char	*hit = memmem(p, (size_t)(end - p), b, blen);
-
-		if (hit == NULL)
+		if ((d = memchr(p, '-', (size_t)(end - p))) == NULL)
 			return NULL;
-		if (hit - s >= 2 && hit[-1] == '-' && hit[-2] == '-' &&
-		    (hit - s == 2 || hit[-3] == '\n')) {
+		if (d > s && d[-1] != '\n') {
+			/* inside a line: the next line is the next chance */
+			if ((p = memchr(d, '\n', (size_t)(end - d))) == NULL)
+				return NULL;
+			p++;
+			continue;
+		}
+		if ((size_t)(end - d) >= blen + 2 && d[1] == '-' &&
+		    memcmp(d + 2, b, blen) == 0) {
 			/* the boundary must end the line (RFC 2046: then only
 			 * "--" and blanks), or "b" would match "--b-inner" */
-			const char	*t = hit + blen;
-			int		 closing = 0;
-
+			t = d + 2 + blen;
+			closing = 0;
 			if (t + 1 < end && t[0] == '-' && t[1] == '-') {
 				closing = 1;
 				t += 2;
@@ -109,10 +121,13 @@ find_delimiter(const char *s, size_t len, const char *b, size_t blen,
 				t++;
 			if (t == end || *t == '\n') {
 				*close_r = closing;
-				return hit - 2;
+				return d;
 			}
 		}
-		p = hit + 1;
+		/* a line starting with '-' that is no delimiter */
+		if ((p = memchr(d, '\n', (size_t)(end - d))) == NULL)
+			return NULL;
+		p++;
 	}
 	return NULL;
 }

@@ -22,6 +22,7 @@
 #include "config/config.h"
 #include "evidence/origin.h"
 #include "rules/builtin.h"
+#include "rules/cache.h"
 #include "rules/prefilter.h"
 #include "rules/rules.h"
 #include "rules/ruleset.h"
@@ -172,6 +173,8 @@ compile_pattern(struct ruleset *rs, struct rule *r, struct buf *errors)
 		split_branches(rs, r);
 		return 0;
 	}
+	if (rules_cache_take(rs, r))
+		return 0;
 	if (find_literals(&r->whole, r->options) == -1)
 		return -1;
 	r->whole.re = compile_re(rs, r->whole.pattern, r->options, &err, &off);
@@ -182,6 +185,8 @@ compile_pattern(struct ruleset *rs, struct rule *r, struct buf *errors)
 		return -1;
 	}
 	split_branches(rs, r);
+	if (rs->cache != NULL)
+		rs->cache_dirty = 1;	/* compiled: worth keeping */
 	return 0;
 }
 
@@ -501,6 +506,7 @@ rules_compile(struct ruleset *rs, const struct config *cfg,
 	pcre2_set_depth_limit(rs->mctx, LIMIT_REGEX_DEPTH);
 	pcre2_set_heap_limit(rs->mctx, LIMIT_REGEX_HEAP_KB);
 
+	rules_cache_load(rs);
 	nerr = read_sources(rs, errors);
 	nerr += apply_scores(rs, cfg, errors);
 	nerr += check_rules(rs, errors);
@@ -510,6 +516,7 @@ rules_compile(struct ruleset *rs, const struct config *cfg,
 	for (i = 0; i < rs->nrules; i++)
 		if (!rs->rules[i].broken)
 			rs->usable++;
+	rules_cache_save(rs);
 	rs->usec = ruleset_now_usec() - start;
 	rs->result = nerr;
 	return nerr;

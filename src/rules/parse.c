@@ -17,10 +17,12 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/buf.h"
 #include "base/limits.h"
@@ -549,39 +551,51 @@ parse_text(struct ruleset *rs, const char *name, const char *text,
 }
 
 /* A whole file, read at once under RULES_FILE_MAX; a FIFO or a device
- * is refused before it is read. */
+ * is refused before it is read (opened without blocking for a writer).
+ * open, fstat, read, close: a rules_dir of 200 files is read on every
+ * run, and stdio's own fstat and end-of-file read were 400 calls more. */
 static int
 parse_file(struct ruleset *rs, const char *path, struct buf *errors)
 {
-	FILE		*fp;
 	struct stat	 st;
 	char		*text;
-	size_t		 n;
-	int		 nerr;
+	size_t		 n = 0;
+	ssize_t		 r;
+	int		 fd, nerr;
 
-	if ((fp = fopen(path, "r")) == NULL) {
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY |
+	    O_CLOEXEC)) == -1) {
 		buf_error(errors, path, 0, "%s", strerror(errno));
 		return 1;
 	}
-	if (fstat(fileno(fp), &st) == -1 || !S_ISREG(st.st_mode) ||
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
 	    st.st_size > (off_t)RULES_FILE_MAX) {
 		buf_error(errors, path, 0, "not a regular file or too large");
-		fclose(fp);
+		close(fd);
 		return 1;
 	}
 	if ((text = malloc((size_t)st.st_size + 1)) == NULL) {
-		fclose(fp);
+		close(fd);
 		buf_error(errors, path, 0, "out of memory");
 		return 1;
 	}
-	n = fread(text, 1, (size_t)st.st_size, fp);
-	if (ferror(fp)) {
-		buf_error(errors, path, 0, "read error");
-		fclose(fp);
-		free(text);
-		return 1;
+	/* what the file holds now, up to the size it had: a file growing
+	 * meanwhile is read as it was */
+	while (n < (size_t)st.st_size) {
+		r = read(fd, text + n, (size_t)st.st_size - n);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
+			buf_error(errors, path, 0, "read error");
+			close(fd);
+			free(text);
+			return 1;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
 	}
-	fclose(fp);
+	close(fd);
 	nerr = parse_text(rs, path, text, n, errors);
 	free(text);
 	return nerr;

@@ -90,6 +90,13 @@ int	 rules_add_text(struct ruleset *, const char *name, const char *text);
 int	 rules_add_config(struct ruleset *, const struct config *);
 
 /*
+ * Keep the compiled patterns of rule files in a cache file for the next
+ * run (the program's own runs; see cache.h), or not (the default: unit
+ * tests and tools never write to the user's cache).
+ */
+void	 rules_use_cache(struct ruleset *, int on);
+
+/*
  * Read, parse and compile every source, then apply the config's score
  * overrides (cfg may be NULL). Runs once: later calls return the first
  * result. Broken rules are left out, the others work. Errors go to

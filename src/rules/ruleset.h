@@ -25,6 +25,7 @@
 
 struct buf;
 struct origin_eval;
+struct rules_cache;
 
 
 /* The build-time table stores these numbers: append, never reorder. */
@@ -170,6 +171,9 @@ struct ruleset {
 	int			 nsources;
 	char			**files;	/* interned file names */
 	int			 nfiles;
+	int			 files_cap;
+	int			*files_index;	/* name hash -> file, -1 free */
+	size_t			 files_mask;
 	struct rule		*rules;
 	int			 nrules;
 	int			 rules_cap;
@@ -190,6 +194,11 @@ struct ruleset {
 	int			 nprebuilt;
 	int			 prebuilt_next;	/* where to look first */
 	int			 prebuilt_tried;
+
+	struct rules_cache	*cache;		/* the user's patterns, compiled
+						   (cache.h), or NULL */
+	int			 cache_dirty;	/* to be written after compiling */
+	int			 cache_wanted;	/* rules_use_cache */
 
 	int			 check_prefilter; /* match anyway, abort
 						   when it was wrong */

@@ -1,0 +1,555 @@
+/*
+ * cache.c - the user's rule patterns compiled once (see cache.h).
+ *
+ * Compiling is most of what a rule costs: 200 rule files took 16 million
+ * instructions a message, 13 million of them in pcre2_compile and the
+ * prefilter's analysis of each pattern and its branches. Decoding the
+ * serialised codes costs a copy of each.
+ *
+ * The file: a head (magic, the identity of this program, the payload's
+ * length and checksum), then the payload: one record a pattern (16
+ * bytes: flags, number of branches, offsets of its text and literal set
+ * in the strings), a pattern's branches as records right after it, the
+ * strings, and every record's code in PCRE2's serialised form, in record
+ * order. The checksum is no defence against someone who can write the
+ * file (who could as well write the rules): it tells a file cut short or
+ * damaged, which pcre2_serialize_decode would not, and a damaged code
+ * could make pcre2_match read out of bounds.
+ */
+#include "bsconfig.h"
+
+#include <sys/auxv.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "rules/builtin.h"
+#include "rules/cache.h"
+#include "rules/prefilter.h"
+#include "rules/rules.h"
+#include "rules/ruleset.h"
+
+#define CACHE_MAGIC	"BSRULES\001"
+#define CACHE_NONE	0xffffffffu
+/* a cache larger than this is not ours to read (RULES_MAX patterns of
+ * RULES_PATTERN_MAX bytes compile to far less) */
+#define CACHE_MAX	(64u * 1024 * 1024)
+
+struct cache_head {
+	char		 magic[8];
+	char		 build[120];	/* who wrote it: build_identity() */
+	uint64_t	 payload_len;
+	uint64_t	 checksum;
+};
+
+struct cache_record {
+	uint32_t	 options;	/* the rule's flags */
+	uint32_t	 nbranch;	/* its branches, the records after this
+					   one; CACHE_NONE in a branch */
+	uint32_t	 pattern;	/* offsets into the strings */
+	uint32_t	 literals;	/* or CACHE_NONE */
+};
+
+struct rules_cache {
+	char			 path[PATH_MAX];
+	char			*data;		/* the payload as read */
+	const struct cache_record *rec;
+	uint32_t		 nrec;
+	const char		*strings;
+	uint64_t		 strings_len;
+	pcre2_code		**codes;	/* one a record, NULL once taken */
+	uint32_t		 next;		/* where to look first */
+};
+
+/* 64 bits of a multiply-and-xor hash: each step is a bijection of the
+ * state, so any change confined to one 8-byte word changes the result */
+static uint64_t
+checksum(const void *p, size_t n, uint64_t h)
+{
+	const unsigned char	*c = p;
+	uint64_t		 w;
+
+	h ^= n * 0x9e3779b97f4a7c15ull;
+	for (; n >= 8; c += 8, n -= 8) {
+		memcpy(&w, c, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	for (; n > 0; c++, n--) {
+		h = (h ^ *c) * 0xc4ceb9fe1a85ec53ull;
+		h ^= h >> 29;
+	}
+	return h;
+}
+
+/* This program, as the cache must have been written by: the format, the
+ * version, PCRE2's, and the executable file itself (a rebuild with other
+ * prefilter rules or flags is another program). */
+static int
+build_identity(char *out, size_t n)
+{
+	struct stat	 st;
+	const char	*exe;
+	char		 pcre[32];
+	int		 k;
+
+	/* the file exec'd (under valgrind too), else what the kernel says */
+	exe = (const char *)getauxval(AT_EXECFN);
+	if ((exe == NULL || stat(exe, &st) == -1) &&
+	    stat("/proc/self/exe", &st) == -1)
+		return -1;
+	if (pcre2_config(PCRE2_CONFIG_VERSION, pcre) < 0)
+		pcre[0] = '\0';
+	pcre[sizeof(pcre) - 1] = '\0';
+	k = snprintf(out, n, "1 %s pcre2 %s %u exe %lld %lld.%09ld %llu %llu %zu",
+	    PACKAGE_VERSION, pcre, (unsigned)RULES_COMPILE_OPTIONS,
+	    (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+	    (long)st.st_mtim.tv_nsec, (unsigned long long)st.st_dev,
+	    (unsigned long long)st.st_ino,
+	    sizeof(void *));
+	return k < 0 || (size_t)k >= n ? -1 : 0;
+}
+
+/* The cache file of the set's sources, or -1 when the set has no rule
+ * files (or no place for a cache). */
+static int
+cache_path(const struct ruleset *rs, char *out, size_t n)
+{
+	const char	*base, *sub;
+	uint64_t	 h = 0;
+	int		 i, files = 0, k;
+
+	for (i = 0; i < rs->nsources; i++) {
+		h = checksum(&rs->sources[i].type, sizeof(rs->sources[i].type),
+		    h);
+		if (rs->sources[i].name != NULL)
+			h = checksum(rs->sources[i].name,
+			    strlen(rs->sources[i].name) + 1, h);
+		if (rs->sources[i].type == SRC_PATH)
+			files = 1;
+	}
+	if (!files)
+		return -1;
+	if ((base = getenv("XDG_CACHE_HOME")) != NULL && *base == '/')
+		sub = "backscatter";
+	else if ((base = getenv("HOME")) != NULL && *base == '/')
+		sub = ".cache/backscatter";
+	else
+		return -1;
+	k = snprintf(out, n, "%s/%s/rules-%016llx", base, sub,
+	    (unsigned long long)h);
+	return k < 0 || (size_t)k >= n ? -1 : 0;
+}
+
+/* Read all of fd (size bytes) into a fresh buffer; NULL on any shortfall. */
+static char *
+read_all(int fd, size_t size)
+{
+	char	*p;
+	size_t	 got = 0;
+	ssize_t	 r;
+
+	if ((p = malloc(size + 1)) == NULL)
+		return NULL;
+	while (got < size) {
+		r = read(fd, p + got, size - got);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			free(p);
+			return NULL;
+		}
+		got += (size_t)r;
+	}
+	return p;
+}
+
+/* Does a string (or, with set, a literal set: strings ended by an empty
+ * one) start at off and end inside the strings? */
+static int
+string_at(const struct rules_cache *c, uint32_t off, int set)
+{
+	const char	*p, *end = c->strings + c->strings_len;
+
+	if (off >= c->strings_len)
+		return 0;
+	for (p = c->strings + off;;) {
+		const char	*nul = memchr(p, '\0', (size_t)(end - p));
+
+		if (nul == NULL)
+			return 0;
+		if (!set || nul == p)
+			return 1;
+		if ((p = nul + 1) >= end)
+			return 0;
+	}
+}
+
+/* Is the payload's structure whole? Every string inside the strings, a
+ * pattern's branches within the records and marked as branches. */
+static int
+well_formed(const struct rules_cache *c)
+{
+	const struct cache_record	*x;
+	uint32_t			 i, k;
+
+	for (i = 0; i < c->nrec; i = k) {
+		x = &c->rec[i];
+		if (x->nbranch == CACHE_NONE ||
+		    x->nbranch > PREFILTER_BRANCH_MAX ||
+		    x->nbranch >= c->nrec - i)
+			return 0;
+		for (k = i; k <= i + x->nbranch; k++)
+			if (!string_at(c, c->rec[k].pattern, 0) ||
+			    (c->rec[k].literals != CACHE_NONE &&
+			    !string_at(c, c->rec[k].literals, 1)) ||
+			    (k > i && c->rec[k].nbranch != CACHE_NONE))
+				return 0;
+	}
+	return 1;
+}
+
+/* The payload into c, checked; 0, or -1 when it cannot be used. */
+static int
+take_payload(struct rules_cache *c, char *data, size_t len)
+{
+	uint64_t	 blob_len, nrec;
+	int32_t		 n;
+
+	if (len < 16)
+		return -1;
+	memcpy(&nrec, data, 8);
+	memcpy(&c->strings_len, data + 8, 8);
+	if (nrec == 0 || nrec > RULES_MAX * (PREFILTER_BRANCH_MAX + 1) ||
+	    c->strings_len > len ||
+	    (uint64_t)nrec * sizeof(struct cache_record) > len - 16 -
+	    c->strings_len)
+		return -1;
+	blob_len = len - 16 - (uint64_t)nrec * sizeof(struct cache_record) -
+	    c->strings_len;
+	c->data = data;
+	c->nrec = (uint32_t)nrec;
+	c->rec = (const struct cache_record *)(data + 16);
+	c->strings = data + 16 + nrec * sizeof(struct cache_record);
+	/* PCRE2's own head is 16 bytes: it must be there to be read */
+	if (c->strings_len % 8 != 0 || !well_formed(c) || blob_len < 16)
+		return -1;
+	n = pcre2_serialize_get_number_of_codes((const uint8_t *)c->strings +
+	    c->strings_len);
+	if (n < 0 || (uint64_t)n != nrec ||
+	    (c->codes = calloc(c->nrec, sizeof(*c->codes))) == NULL)
+		return -1;
+	if (pcre2_serialize_decode(c->codes, n, (const uint8_t *)c->strings +
+	    c->strings_len, NULL) != n) {
+		free(c->codes);
+		c->codes = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+void
+rules_cache_load(struct ruleset *rs)
+{
+	struct rules_cache	*c;
+	struct cache_head	 head;
+	struct stat		 st;
+	char			 build[sizeof(head.build)], *data = NULL;
+	int			 fd = -1;
+
+	if (!rs->cache_wanted || rs->cache != NULL ||
+	    (c = calloc(1, sizeof(*c))) == NULL)
+		return;
+	if (cache_path(rs, c->path, sizeof(c->path)) == -1) {
+		free(c);
+		return;
+	}
+	rs->cache = c;
+	/* from here, whatever is wrong with the file: rewrite it */
+	rs->cache_dirty = 1;
+	memset(build, 0, sizeof(build));
+	if (build_identity(build, sizeof(build)) == -1 ||
+	    (fd = open(c->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1 || fstat(fd, &st) == -1 ||
+	    !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & 022) != 0 || st.st_size < (off_t)sizeof(head) ||
+	    st.st_size > (off_t)CACHE_MAX)
+		goto ignore;
+	if (read(fd, &head, sizeof(head)) != (ssize_t)sizeof(head) ||
+	    memcmp(head.magic, CACHE_MAGIC, sizeof(head.magic)) != 0 ||
+	    memcmp(head.build, build, sizeof(build)) != 0 ||
+	    head.payload_len != (uint64_t)st.st_size - sizeof(head) ||
+	    (data = read_all(fd, (size_t)head.payload_len)) == NULL ||
+	    checksum(data, (size_t)head.payload_len, 0) != head.checksum ||
+	    take_payload(c, data, (size_t)head.payload_len) == -1)
+		goto ignore;
+	close(fd);
+	rs->cache_dirty = 0;
+	return;
+ignore:
+	if (fd != -1)
+		close(fd);
+	free(data);
+	c->data = NULL;
+	c->nrec = 0;
+}
+
+/* The bytes of a literal set: its literals, each ended by a NUL, and
+ * the empty one that ends the set. */
+static size_t
+literals_size(const char *lits)
+{
+	const char	*p = lits;
+
+	while (*p != '\0')
+		p += strlen(p) + 1;
+	return (size_t)(p - lits) + 1;
+}
+
+/* A copy of the cache's string (or literal set, with set) at off, or
+ * NULL for none; -1 out of memory. */
+static int
+copy_string(const struct rules_cache *c, uint32_t off, int set, char **out)
+{
+	size_t	 n;
+
+	*out = NULL;
+	if (off == CACHE_NONE)
+		return 0;
+	n = set ? literals_size(c->strings + off) :
+	    strlen(c->strings + off) + 1;
+	if ((*out = malloc(n)) == NULL)
+		return -1;
+	memcpy(*out, c->strings + off, n);
+	return 0;
+}
+
+int
+rules_cache_take(struct ruleset *rs, struct rule *r)
+{
+	struct rules_cache		*c = rs->cache;
+	const struct cache_record	*x;
+	struct branch			*br = NULL;
+	uint32_t			 i, k, j;
+
+	if (c == NULL || c->nrec == 0 || r->whole.pattern == NULL)
+		return 0;
+	for (j = 0; j < c->nrec; j++) {
+		i = (c->next + j) % c->nrec;
+		x = &c->rec[i];
+		if (x->nbranch != CACHE_NONE && x->options == r->options &&
+		    c->codes[i] != NULL &&
+		    strcmp(c->strings + x->pattern, r->whole.pattern) == 0)
+			break;
+	}
+	if (j == c->nrec)
+		return 0;
+	for (k = 0; k < x->nbranch; k++)
+		if (c->codes[i + 1 + k] == NULL)
+			return 0;
+	if (x->nbranch > 0 &&
+	    (br = calloc(x->nbranch, sizeof(*br))) == NULL)
+		return 0;
+	for (k = 0; k < x->nbranch; k++) {
+		if (copy_string(c, c->rec[i + 1 + k].pattern, 0,
+		    &br[k].pattern) == -1 || br[k].pattern == NULL ||
+		    copy_string(c, c->rec[i + 1 + k].literals, 1,
+		    &br[k].lits_own) == -1)
+			goto fail;
+		br[k].lits = br[k].lits_own;
+	}
+	if (copy_string(c, x->literals, 1, &r->whole.lits_own) == -1)
+		goto fail;
+	r->whole.lits = r->whole.lits_own;
+	r->whole.re = c->codes[i];
+	c->codes[i] = NULL;
+	for (k = 0; k < x->nbranch; k++) {
+		br[k].re = c->codes[i + 1 + k];
+		c->codes[i + 1 + k] = NULL;
+	}
+	r->br = br;
+	r->nbr = (int)x->nbranch;
+	c->next = i + 1 + x->nbranch;
+	return 1;
+fail:
+	for (k = 0; k < x->nbranch; k++) {
+		free(br[k].pattern);
+		free(br[k].lits_own);
+	}
+	free(br);
+	return 0;
+}
+
+/* Append a string to the strings, its offset in *off (CACHE_NONE for
+ * NULL); -1 out of memory. */
+static int
+add_string(struct buf *s, const char *str, uint32_t *off)
+{
+	*off = CACHE_NONE;
+	if (str == NULL)
+		return 0;
+	if (s->len >= CACHE_NONE)
+		return -1;
+	*off = (uint32_t)s->len;
+	return buf_append(s, str, strlen(str) + 1);
+}
+
+/* Append a literal set (see literals_size) likewise. */
+static int
+add_literals(struct buf *s, const char *lits, uint32_t *off)
+{
+	*off = CACHE_NONE;
+	if (lits == NULL)
+		return 0;
+	if (s->len >= CACHE_NONE)
+		return -1;
+	*off = (uint32_t)s->len;
+	return buf_append(s, lits, literals_size(lits));
+}
+
+static int
+add_record(struct buf *recs, struct buf *s, const struct branch *b,
+    uint32_t options, uint32_t nbranch, pcre2_code **codes, uint32_t *n)
+{
+	struct cache_record	 x;
+
+	memset(&x, 0, sizeof(x));
+	x.options = options;
+	x.nbranch = nbranch;
+	if (b->re == NULL || add_string(s, b->pattern, &x.pattern) == -1 ||
+	    x.pattern == CACHE_NONE ||
+	    add_literals(s, b->lits, &x.literals) == -1)
+		return -1;
+	codes[(*n)++] = b->re;
+	return buf_append(recs, &x, sizeof(x));
+}
+
+void
+rules_cache_save(struct ruleset *rs)
+{
+	struct rules_cache	*c = rs->cache;
+	struct cache_head	 head;
+	struct buf		 recs, strs, payload;
+	struct rule		*r;
+	pcre2_code		**codes = NULL;
+	uint8_t			*blob = NULL;
+	PCRE2_SIZE		 blob_len = 0;
+	char			 dir[PATH_MAX], tmp[PATH_MAX + 16], *slash;
+	uint32_t		 n = 0, nmax = 0;
+	uint64_t		 v, slen;
+	int			 i, k, fd = -1;
+
+	if (c == NULL || !rs->cache_dirty)
+		return;
+	buf_init(&recs, CACHE_MAX);
+	buf_init(&strs, CACHE_MAX);
+	buf_init(&payload, CACHE_MAX);
+	for (i = 0; i < rs->nrules; i++)
+		nmax += 1 + (uint32_t)rs->rules[i].nbr;
+	if (nmax == 0 || (codes = calloc(nmax, sizeof(*codes))) == NULL)
+		goto out;
+	/* the patterns of rule files: not the build's (their codes are in
+	 * the program), not broken ones */
+	for (i = 0; i < rs->nrules; i++) {
+		r = &rs->rules[i];
+		if (r->broken || r->whole.re == NULL ||
+		    builtin_owns(r->whole.pattern) || r->whole.pattern == NULL)
+			continue;
+		if (add_record(&recs, &strs, &r->whole, r->options,
+		    (uint32_t)r->nbr, codes, &n) == -1)
+			goto out;
+		for (k = 0; k < r->nbr; k++)
+			if (add_record(&recs, &strs, &r->br[k], 0, CACHE_NONE,
+			    codes, &n) == -1)
+				goto out;
+	}
+	/* PCRE2's codes start 8-byte aligned */
+	while (strs.len % 8 != 0)
+		if (buf_appendc(&strs, '\0') == -1)
+			goto out;
+	if (n == 0 || pcre2_serialize_encode((const pcre2_code **)codes,
+	    (int32_t)n, &blob, &blob_len, NULL) < 0)
+		goto out;
+	v = n;
+	slen = strs.len;
+	if (buf_append(&payload, &v, 8) == -1 ||
+	    buf_append(&payload, &slen, 8) == -1 ||
+	    buf_append(&payload, recs.data, recs.len) == -1 ||
+	    buf_append(&payload, strs.data, strs.len) == -1 ||
+	    buf_append(&payload, blob, blob_len) == -1)
+		goto out;
+	memset(&head, 0, sizeof(head));
+	memcpy(head.magic, CACHE_MAGIC, sizeof(head.magic));
+	if (build_identity(head.build, sizeof(head.build)) == -1)
+		goto out;
+	head.payload_len = payload.len;
+	head.checksum = checksum(payload.data, payload.len, 0);
+	/* the folder, made private when missing; the file written aside
+	 * and renamed over the old one, so no reader sees half of it */
+	snprintf(dir, sizeof(dir), "%s", c->path);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		goto out;
+	*slash = '\0';
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+		/* ~/.cache itself may be missing */
+		char	*up = strrchr(dir, '/');
+
+		if (up == NULL || up == dir)
+			goto out;
+		*up = '\0';
+		if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+			goto out;
+		*up = '/';
+		if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+			goto out;
+	}
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", c->path) >=
+	    (int)sizeof(tmp) || (fd = mkstemp(tmp)) == -1)
+		goto out;
+	if (write(fd, &head, sizeof(head)) != (ssize_t)sizeof(head) ||
+	    write(fd, payload.data, payload.len) != (ssize_t)payload.len ||
+	    close(fd) == -1 || rename(tmp, c->path) == -1) {
+		if (fd != -1)
+			(void)unlink(tmp);
+		goto out;
+	}
+	rs->cache_dirty = 0;
+out:
+	if (blob != NULL)
+		pcre2_serialize_free(blob);
+	free(codes);
+	buf_free(&recs);
+	buf_free(&strs);
+	buf_free(&payload);
+}
+
+void
+rules_use_cache(struct ruleset *rs, int on)
+{
+	rs->cache_wanted = on;
+}
+
+void
+rules_cache_free(struct ruleset *rs)
+{
+	struct rules_cache	*c = rs->cache;
+	uint32_t		 i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; c->codes != NULL && i < c->nrec; i++)
+		if (c->codes[i] != NULL)
+			pcre2_code_free(c->codes[i]);
+	free(c->codes);
+	free(c->data);
+	free(c);
+	rs->cache = NULL;
+}
