@@ -64,8 +64,8 @@ is "$(verdict plain "$T/conf-req")" "True BS_BATV_MISSING none None" \
 is "$(verdict valid "$T/conf-req")" "False BS_BATV_VALID valid Delivered-To" \
     "tagged, batv_required yes: legitimate"
 is "$(verdict valid "$T/conf" BACKSCATTER_NOW=$((1709294400 + 9 * 86400)))" \
-    "False BS_BATV_EXPIRED expired Delivered-To" \
-    "nine days on the tag has expired (a little evidence, not enough alone)"
+    "True BS_BATV_EXPIRED expired Delivered-To" \
+    "nine days on the tag has expired (as much as no tag: an old tag must not help)"
 
 # the envelope recipient, from the option and the environment
 is "$(bs_json 'j["evidence"]["batv"]["result"] + " " + j["evidence"]["batv"]["source"]' \

@@ -31,8 +31,8 @@ holds "no ledger file is made by reading" \
 bs_run "$d/sent-ours.eml" --config "$T/conf" --record-sent
 is "$rc:$(stat -c %a "$db" 2>/dev/null):$(cat "$T/stdout" "$T/stderr")" "0:600:" \
     "--record-sent: 0, silent, the ledger made private"
-is "$(tests "$d/bounce.eml")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" \
-    "the original's Message-ID is in the ledger: legitimate"
+is "$(tests "$d/bounce.eml")" "ok BS_ORIG_CLAIMS_OURS,BS_PROOF_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" \
+    "the original's Message-ID is in the ledger for the recipient that bounced: proof"
 bs_run "$d/bounce.eml" --config "$T/conf" --explain
 holds "--explain shows the ledger" \
     '[ "$rc" = 0 ] && grep -q "sent by us: yes: the original'"'"'s Message-ID" "$T/stdout"'
@@ -44,7 +44,7 @@ is "$(bs_json 'j["evidence"]["sent_ledger"]["original_sent"], j["evidence"]["sen
 is "$(tests "$d/bounce-unknown-id.eml")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM" \
     "an unknown Message-ID at our domain, ledger not complete: no ledger evidence"
 is "$(tests "$d/bounce-unknown-id.eml" "$T/conf-complete")" \
-    "backscatter BS_NOT_IN_LEDGER,BS_REASON_SPAM" \
+    "backscatter BS_NOT_IN_LEDGER,BS_PROOF_BACKSCATTER,BS_REASON_SPAM" \
     "sent_ledger_complete: a Message-ID at our domain we never sent is backscatter"
 
 # a reply to a Message-ID that is not at our domain (a webmail's)
@@ -53,8 +53,8 @@ is "$(tests "$d/autoreply-answers-gmail-id.eml")" \
     "before: an auto-reply to a foreign Message-ID looks like backscatter"
 bs --config "$T/conf" --record-sent < "$d/sent-gmail-id.eml"
 is "$(tests "$d/autoreply-answers-gmail-id.eml")" \
-    "ok BS_REPLY_TO_FOREIGN,BS_REPLY_TO_FOREIGN_CONF,BS_SENT_LEDGER_REPLY" \
-    "after --record-sent: it answers our mail (folded Message-ID read)"
+    "ok BS_PROOF_OURS,BS_REPLY_TO_FOREIGN,BS_REPLY_TO_FOREIGN_CONF,BS_SENT_LEDGER_REPLY" \
+    "after --record-sent: it answers our mail, sent to who replied (folded Message-ID read)"
 
 # A Message-ID is no secret: copied into spam from a list archive, it is
 # in the ledger, but a stranger handed the spam over, and that decides.
@@ -90,7 +90,7 @@ is "$(BACKSCATTER_NOW=$(( $(date +%s) + 200 * 86400 )) tests "$d/bounce.eml")" \
     "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM" "after 180 days an entry no longer counts"
 printf 'my_domain northwind.example\nsent_ledger %s\nsent_ledger_expiry 365\n' "$db" > "$T/conf-365"
 is "$(BACKSCATTER_NOW=$(( $(date +%s) + 200 * 86400 )) tests "$d/bounce.eml" "$T/conf-365")" \
-    "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" "sent_ledger_expiry 365 keeps it"
+    "ok BS_ORIG_CLAIMS_OURS,BS_PROOF_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" "sent_ledger_expiry 365 keeps it"
 
 # --learn-sent: a Sent Maildir, incrementally
 sent=$T/Maildir/.Sent
@@ -111,8 +111,8 @@ printf 'Message-ID: <learn-5@northwind.example>\n\nb\n' > "$sent/new/1005.host"
 is "$(learn "$sent")" "0: $sent: 1 new messages, 1 Message-IDs recorded" "a new one: only it is read"
 sed 's/20250318034705.77aa/learn-5/' "$d/bounce.eml" > "$T/b5.eml"
 printf 'my_domain northwind.example\nsent_ledger %s\n' "$T/learn.db" >> "$T/conf-learn"
-is "$(tests "$T/b5.eml" "$T/conf-learn")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" \
-    "a bounce of a learnt message is legitimate"
+is "$(tests "$T/b5.eml" "$T/conf-learn")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM,BS_SENT_LEDGER,BS_STRONG_OURS" \
+    "a bounce of a learnt message is legitimate (strong: the message named no recipient)"
 
 # --learn-sent: an mbox, resumed where it stopped
 mbox=$T/Sent.mbox

@@ -39,6 +39,9 @@ enum source {
 
 struct recipient {
 	char	*address;
+	char	*original;	/* the DSN's Original-Recipient when it names
+				   another address (an alias, a forward), or
+				   NULL: the address the sender wrote */
 	const char *action;	/* failed, delayed, delivered, relayed, expanded */
 	char	*status;	/* X.Y.Z, or NULL */
 	char	*diagnostic;	/* the remote's words, or NULL */
