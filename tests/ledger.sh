@@ -151,4 +151,76 @@ while [ $i -lt 40 ]; do
 done
 is "$missing" 0 "... and all 40 Message-IDs are in the ledger"
 
+# A ledger written by the version before recipients were kept
+# (tests/data/ledger/v1.db, see README) is read as it is: a hit is strong
+# evidence, not proof, and "never wrote to" is not said.
+export BACKSCATTER_NOW=1742266025
+cp "$d/v1.db" "$T/v1.db" && chmod 600 "$T/v1.db"
+printf 'my_domain northwind.example\nsent_ledger %s\nsent_ledger_expiry 3650\nsent_ledger_complete yes\n' \
+    "$T/v1.db" > "$T/conf-v1"
+# decided FILE CONF: verdict, decided_by's class and evidence, the
+# ledger's recipient and correspondent
+decided() {
+	bs_json '"%s %s %s %s %s" % ("backscatter" if j["backscatter"] else "ok",
+	    j["decided_by"]["class"], j["decided_by"]["evidence"],
+	    j["evidence"]["sent_ledger"]["recipient"],
+	    j["evidence"]["sent_ledger"]["correspondent"])' "$1" --config "$2"
+}
+is "$(decided "$d/bounce.eml" "$T/conf-v1")" "ok strong sent_ledger not recorded None" \
+    "an old ledger: its entry (no recipients) is strong evidence, not proof"
+is "$(decided "$d/autoreply-answers-gmail-id.eml" "$T/conf-v1")" \
+    "ok strong sent_ledger not recorded unknown" \
+    "an old ledger, complete: who replied is not said to be a stranger"
+is "$(cmp -s "$d/v1.db" "$T/v1.db" && echo same)" same "reading leaves it as it was"
+# a writer migrates it in place; --learn-sent then reads the Sent folder
+# again and gives the entries their recipients
+v1sent=$T/v1sent
+mkdir -p "$v1sent/cur" "$v1sent/new" "$v1sent/tmp"
+cp "$d/sent-ours.eml" "$v1sent/cur/1.host:2,S"
+bs_run - --config "$T/conf-v1" --learn-sent "$v1sent" < /dev/null
+is "$rc: $(cat "$T/stdout")" "0: $v1sent: 1 new messages, 1 Message-IDs recorded" \
+    "--learn-sent on an old ledger: 0, the folder read"
+bs_run - --config "$T/conf-v1" --learn-sent "$v1sent" < /dev/null
+is "$rc: $(cat "$T/stdout")" "0: $v1sent: 0 new messages, 0 Message-IDs recorded" \
+    "... once: the next run is incremental again"
+is "$(decided "$d/bounce.eml" "$T/conf-v1")" "ok proof sent_ledger match None" \
+    "migrated: recorded for the recipient that bounced, proof"
+is "$(bs_json 'j["decided_by"]["why"]' "$d/bounce.eml" --config "$T/conf-v1")" \
+    "the sent ledger recorded the returned Message-ID <20250318034705.77aa@northwind.example> for rachel@retail.example on 18 Mar 2025" \
+    "decided_by says it in words"
+bs_run "$d/bounce.eml" --config "$T/conf-v1" --explain
+is "$(sed -n 2p "$T/stdout")" \
+    "Decided by proof: the sent ledger recorded the returned Message-ID <20250318034705.77aa@northwind.example> for rachel@retail.example on 18 Mar 2025." \
+    "--explain says first what decided"
+# the Gmail-ID entry was not in the folder read: still without recipients,
+# so "never wrote to" still cannot be said
+is "$(decided "$d/autoreply-answers-gmail-id.eml" "$T/conf-v1")" \
+    "ok strong sent_ledger not recorded unknown" \
+    "an entry left without recipients: still strong, and no stranger named"
+
+# A new ledger knows recipients: the same Message-ID bounced by another
+# recipient is strong, not proof (a Message-ID copied from a list archive)
+printf 'my_domain northwind.example\nsent_ledger %s\nsent_ledger_expiry 3650\nsent_ledger_complete yes\n' \
+    "$T/v2.db" > "$T/conf-v2"
+bs --config "$T/conf-v2" --record-sent bcc@hidden.example < "$d/sent-ours.eml"
+is "$(decided "$d/bounce.eml" "$T/conf-v2")" "ok proof sent_ledger match None" \
+    "recorded for rachel, bounced by rachel: proof"
+sed 's/rachel@retail.example/mallory@retail.example/' "$d/bounce.eml" > "$T/other.eml"
+is "$(decided "$T/other.eml" "$T/conf-v2")" "ok heuristic rules other None" \
+    "recorded for rachel, bounced by someone else: a ledger hit for others (strong, -4), not proof"
+sed 's/rachel@retail.example/bcc@hidden.example/' "$d/bounce.eml" > "$T/bcc.eml"
+is "$(decided "$T/bcc.eml" "$T/conf-v2")" "ok proof sent_ledger match None" \
+    "an envelope recipient given to --record-sent counts (a Bcc)"
+# vacation(1): an auto-reply naming no Message-ID, judged by whom we wrote to
+vac() { printf 'From: %s\nTo: alice@northwind.example\nSubject: Away: back on Monday\nAuto-Submitted: auto-replied\nDate: Tue, 18 Mar 2025 05:00:00 +0000\n\nI am away.\n' "$1"; }
+vac rachel@retail.example > "$T/vac-known.eml"
+vac tomas@remote.example > "$T/vac-stranger.eml"
+is "$(decided "$T/vac-known.eml" "$T/conf-v2")" "ok proof correspondents None yes" \
+    "an auto-reply naming no Message-ID from someone we wrote to: proof, ours"
+is "$(decided "$T/vac-stranger.eml" "$T/conf-v2")" "backscatter proof correspondents None never" \
+    "... from someone we never wrote to, ledger complete: proof, backscatter"
+is "$(decided "$T/vac-stranger.eml" "$T/conf")" "ok heuristic rules None never" \
+    "... ledger not complete: never written to, and that proves nothing"
+unset BACKSCATTER_NOW
+
 done_testing
