@@ -34,7 +34,10 @@ enum source {
 	SOURCE_NONE,
 	SOURCE_RFC822,		/* a message/rfc822 part */
 	SOURCE_HEADERS,		/* text/rfc822-headers: headers only */
-	SOURCE_INLINE		/* quoted in the text after a marker line */
+	SOURCE_INLINE,		/* quoted in the text after a marker line */
+	SOURCE_REFERENCE	/* not returned: only its Message-ID, named by
+				   the bounce (its In-Reply-To or References,
+				   X-Original-Message-ID, the report's text) */
 };
 
 struct recipient {

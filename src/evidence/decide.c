@@ -143,6 +143,14 @@ asked_id(const struct analysis *an)
 	return an->replied_to != NULL ? an->replied_to : "?";
 }
 
+/* The original's Message-ID: returned with it, or named by the bounce. */
+static const char *
+original_words(const struct analysis *an)
+{
+	return an->original.source == SOURCE_REFERENCE ? "the bounced" :
+	    "the returned";
+}
+
 static int
 proof(const struct evidence *ev, const struct analysis *an, struct arena *a,
     struct decision *d)
@@ -155,7 +163,7 @@ proof(const struct evidence *ev, const struct analysis *an, struct arena *a,
 		d->backscatter = 0;
 		d->evidence = "sent_ledger";
 		d->why = say(a, "the sent ledger recorded %s Message-ID <%s> "
-		    "for %s on %s", l->original_sent ? "the returned" :
+		    "for %s on %s", l->original_sent ? original_words(an) :
 		    "the answered", l->found, l->matched,
 		    day_text(l->day, day, sizeof(day)));
 		return 1;
@@ -184,8 +192,8 @@ proof(const struct evidence *ev, const struct analysis *an, struct arena *a,
 		d->backscatter = 1;
 		d->evidence = "sent_ledger";
 		d->why = say(a, "the sent ledger, complete, never recorded "
-		    "the %s Message-ID <%s>", an->original.message_id ?
-		    "returned" : "answered", asked_id(an));
+		    "%s Message-ID <%s>", an->original.message_id ?
+		    original_words(an) : "the answered", asked_id(an));
 		return 1;
 	}
 	if (ev->responders.replier && l->correspondent == 0) {

@@ -235,6 +235,7 @@ dkim_gather(const struct config *cfg, const struct analysis *an,
 	memset(ev, 0, sizeof(*ev));
 	ev->keys = cfg->ndkim_keys;
 	if (cfg->ndkim_keys == 0 || o->source == SOURCE_NONE ||
+	    o->source == SOURCE_REFERENCE ||
 	    !signed_by_key_domain(cfg, o))
 		return;
 	if (o->source == SOURCE_INLINE || o->text == NULL) {

@@ -218,7 +218,7 @@ check_source(const char *arg)
 {
 	int	 s;
 
-	for (s = SOURCE_NONE; s <= SOURCE_INLINE; s++)
+	for (s = SOURCE_NONE; s <= SOURCE_REFERENCE; s++)
 		if (strcmp(anatomy_source_name((enum source)s), arg) == 0)
 			return 0;
 	return -1;
@@ -277,7 +277,7 @@ const struct origin_eval origin_evals[] = {
 	{ "no_original", 0, NULL, ev_no_original,
 	    "the bounce returns no original" },
 	{ "original_is", 1, check_source, ev_original_is,
-	    "how the original was returned: rfc822, headers, inline, none" },
+	    "how the original was returned: rfc822, headers, inline, reference, none" },
 	{ "reason_is", 1, check_word, ev_reason_is,
 	    "the bounce's reason (spamdetected, virusdetected, ...)" },
 	{ "kind_is", 1, check_kind, ev_kind_is,
