@@ -60,8 +60,8 @@ plain|conf-req|True BS_BATV_MISSING none None|untagged, batv_required yes: backs
 valid|conf-req|False BS_BATV_VALID valid Delivered-To|tagged, batv_required yes: legitimate
 EOF
 is "$(verdict valid "$T/conf" BACKSCATTER_NOW=$((1709294400 + 9 * 86400)))" \
-    "False BS_BATV_EXPIRED expired Delivered-To" \
-    "nine days on the tag has expired (a little evidence, not enough alone)"
+    "True BS_BATV_EXPIRED expired Delivered-To" \
+    "nine days on the tag has expired (as much as no tag: an old tag must not help)"
 
 # the envelope recipient, from the option and the environment
 is "$(bs_json 'j["evidence"]["batv"]["result"] + " " + j["evidence"]["batv"]["source"]' \
@@ -102,5 +102,25 @@ chmod 600 "$T/key0.secret"
 bs_run - --config "$T/conf" --lint < /dev/null
 is "$rc:$(cat "$T/stdout" "$T/stderr" | sed 's/ [0-9][0-9]* / N /')" \
     "0:backscatter: configuration and N rules are clean" "--lint: clean once private"
+
+# An expired tag must not score better than no tag at all
+score() { (export BACKSCATTER_NOW=$2; bs_json 'j["score"]' "$T/$1.eml" --config "$T/conf-req"); }
+exp_score=$(score valid $((1709294400 + 9 * 86400)))
+plain_score=$(score plain $((1709294400 + 9 * 86400)))
+holds "an expired tag scores no better than no tag ($exp_score >= $plain_score)" \
+    "python3 -c 'import sys; sys.exit(0 if $exp_score >= $plain_score else 1)'"
+# The day is kept modulo 1000: 1000 days on, the tag reads as valid
+# again, but the bounce's own Date (and the original's) say the mail is
+# older than a tag lives: from another cycle, expired
+later=$((1709294400 + 1000 * 86400))
+is "$(verdict valid "$T/conf" BACKSCATTER_NOW=$later)" \
+    "True BS_BATV_EXPIRED expired Delivered-To" \
+    "a tag from another 1000-day cycle, the mail's Date older than a tag lives: expired"
+is "$(export BACKSCATTER_NOW=$later; bs_json 'j["evidence"]["batv"]["why"]' "$T/valid.eml" --config "$T/conf")" \
+    "our tag, but the mail's Date is older than a tag lives: a tag from another 1000-day cycle" \
+    "... and says why"
+sed '/^Date:/d' "$T/valid.eml" > "$T/undated.eml"
+is "$(export BACKSCATTER_NOW=$later; bs_json 'j["evidence"]["batv"]["result"]' "$T/undated.eml" --config "$T/conf")" \
+    "valid" "... with no Date to say so, it reads as valid (a limit of BATV itself)"
 
 done_testing

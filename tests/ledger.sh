@@ -31,8 +31,8 @@ holds "no ledger file is made by reading" \
 bs_run "$d/sent-ours.eml" --config "$T/conf" --record-sent
 is "$rc:$(stat -c %a "$db" 2>/dev/null):$(cat "$T/stdout" "$T/stderr")" "0:600:" \
     "--record-sent: 0, silent, the ledger made private"
-is "$(tests "$d/bounce.eml")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" \
-    "the original's Message-ID is in the ledger: legitimate"
+is "$(tests "$d/bounce.eml")" "ok BS_ORIG_CLAIMS_OURS,BS_PROOF_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" \
+    "the original's Message-ID is in the ledger for the recipient that bounced: proof"
 bs_run "$d/bounce.eml" --config "$T/conf" --explain
 holds "--explain shows the ledger" \
     '[ "$rc" = 0 ] && grep -q "sent by us: yes: the original'"'"'s Message-ID" "$T/stdout"'
@@ -44,7 +44,7 @@ is "$(bs_json 'j["evidence"]["sent_ledger"]["original_sent"], j["evidence"]["sen
 is "$(tests "$d/bounce-unknown-id.eml")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM" \
     "an unknown Message-ID at our domain, ledger not complete: no ledger evidence"
 is "$(tests "$d/bounce-unknown-id.eml" "$T/conf-complete")" \
-    "backscatter BS_NOT_IN_LEDGER,BS_REASON_SPAM" \
+    "backscatter BS_NOT_IN_LEDGER,BS_PROOF_BACKSCATTER,BS_REASON_SPAM" \
     "sent_ledger_complete: a Message-ID at our domain we never sent is backscatter"
 
 # a reply to a Message-ID that is not at our domain (a webmail's)
@@ -53,8 +53,8 @@ is "$(tests "$d/autoreply-answers-gmail-id.eml")" \
     "before: an auto-reply to a foreign Message-ID looks like backscatter"
 bs --config "$T/conf" --record-sent < "$d/sent-gmail-id.eml"
 is "$(tests "$d/autoreply-answers-gmail-id.eml")" \
-    "ok BS_REPLY_TO_FOREIGN,BS_REPLY_TO_FOREIGN_CONF,BS_SENT_LEDGER_REPLY" \
-    "after --record-sent: it answers our mail (folded Message-ID read)"
+    "ok BS_PROOF_OURS,BS_REPLY_TO_FOREIGN,BS_REPLY_TO_FOREIGN_CONF,BS_SENT_LEDGER_REPLY" \
+    "after --record-sent: it answers our mail, sent to who replied (folded Message-ID read)"
 
 # A Message-ID is no secret: copied into spam from a list archive, it is
 # in the ledger, but a stranger handed the spam over, and that decides.
@@ -90,7 +90,7 @@ is "$(BACKSCATTER_NOW=$(( $(date +%s) + 200 * 86400 )) tests "$d/bounce.eml")" \
     "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM" "after 180 days an entry no longer counts"
 printf 'my_domain northwind.example\nsent_ledger %s\nsent_ledger_expiry 365\n' "$db" > "$T/conf-365"
 is "$(BACKSCATTER_NOW=$(( $(date +%s) + 200 * 86400 )) tests "$d/bounce.eml" "$T/conf-365")" \
-    "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" "sent_ledger_expiry 365 keeps it"
+    "ok BS_ORIG_CLAIMS_OURS,BS_PROOF_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" "sent_ledger_expiry 365 keeps it"
 
 # --learn-sent: a Sent Maildir, incrementally
 sent=$T/Maildir/.Sent
@@ -111,8 +111,8 @@ printf 'Message-ID: <learn-5@northwind.example>\n\nb\n' > "$sent/new/1005.host"
 is "$(learn "$sent")" "0: $sent: 1 new messages, 1 Message-IDs recorded" "a new one: only it is read"
 sed 's/20250318034705.77aa/learn-5/' "$d/bounce.eml" > "$T/b5.eml"
 printf 'my_domain northwind.example\nsent_ledger %s\n' "$T/learn.db" >> "$T/conf-learn"
-is "$(tests "$T/b5.eml" "$T/conf-learn")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" \
-    "a bounce of a learnt message is legitimate"
+is "$(tests "$T/b5.eml" "$T/conf-learn")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM,BS_SENT_LEDGER,BS_STRONG_OURS" \
+    "a bounce of a learnt message is legitimate (strong: the message named no recipient)"
 
 # --learn-sent: an mbox, resumed where it stopped
 mbox=$T/Sent.mbox
@@ -150,5 +150,96 @@ while [ $i -lt 40 ]; do
 	i=$((i + 1))
 done
 is "$missing" 0 "... and all 40 Message-IDs are in the ledger"
+
+# A ledger written by the version before recipients were kept
+# (tests/data/ledger/v1.db, see README) is read as it is: a hit is strong
+# evidence, not proof, and "never wrote to" is not said.
+export BACKSCATTER_NOW=1742266025
+cp "$d/v1.db" "$T/v1.db" && chmod 600 "$T/v1.db"
+printf 'my_domain northwind.example\nsent_ledger %s\nsent_ledger_expiry 3650\nsent_ledger_complete yes\n' \
+    "$T/v1.db" > "$T/conf-v1"
+# decided FILE CONF: verdict, decided_by's class and evidence, the
+# ledger's recipient and correspondent
+decided() {
+	bs_json '"%s %s %s %s %s" % ("backscatter" if j["backscatter"] else "ok",
+	    j["decided_by"]["class"], j["decided_by"]["evidence"],
+	    j["evidence"]["sent_ledger"]["recipient"],
+	    j["evidence"]["sent_ledger"]["correspondent"])' "$1" --config "$2"
+}
+is "$(decided "$d/bounce.eml" "$T/conf-v1")" "ok strong sent_ledger not recorded None" \
+    "an old ledger: its entry (no recipients) is strong evidence, not proof"
+is "$(decided "$d/autoreply-answers-gmail-id.eml" "$T/conf-v1")" \
+    "ok strong sent_ledger not recorded unknown" \
+    "an old ledger, complete: who replied is not said to be a stranger"
+is "$(cmp -s "$d/v1.db" "$T/v1.db" && echo same)" same "reading leaves it as it was"
+# a writer migrates it in place; --learn-sent then reads the Sent folder
+# again and gives the entries their recipients
+v1sent=$T/v1sent
+mkdir -p "$v1sent/cur" "$v1sent/new" "$v1sent/tmp"
+cp "$d/sent-ours.eml" "$v1sent/cur/1.host:2,S"
+bs_run - --config "$T/conf-v1" --learn-sent "$v1sent" < /dev/null
+is "$rc: $(cat "$T/stdout")" "0: $v1sent: 1 new messages, 1 Message-IDs recorded" \
+    "--learn-sent on an old ledger: 0, the folder read"
+bs_run - --config "$T/conf-v1" --learn-sent "$v1sent" < /dev/null
+is "$rc: $(cat "$T/stdout")" "0: $v1sent: 0 new messages, 0 Message-IDs recorded" \
+    "... once: the next run is incremental again"
+is "$(decided "$d/bounce.eml" "$T/conf-v1")" "ok proof sent_ledger match None" \
+    "migrated: recorded for the recipient that bounced, proof"
+is "$(bs_json 'j["decided_by"]["why"]' "$d/bounce.eml" --config "$T/conf-v1")" \
+    "the sent ledger recorded the returned Message-ID <20250318034705.77aa@northwind.example> for rachel@retail.example on 18 Mar 2025" \
+    "decided_by says it in words"
+bs_run "$d/bounce.eml" --config "$T/conf-v1" --explain
+is "$(sed -n 2p "$T/stdout")" \
+    "Decided by proof: the sent ledger recorded the returned Message-ID <20250318034705.77aa@northwind.example> for rachel@retail.example on 18 Mar 2025." \
+    "--explain says first what decided"
+# the Gmail-ID entry was not in the folder read: still without recipients,
+# so "never wrote to" still cannot be said
+is "$(decided "$d/autoreply-answers-gmail-id.eml" "$T/conf-v1")" \
+    "ok strong sent_ledger not recorded unknown" \
+    "an entry left without recipients: still strong, and no stranger named"
+
+# A new ledger knows recipients: the same Message-ID bounced by another
+# recipient is strong, not proof (a Message-ID copied from a list archive)
+printf 'my_domain northwind.example\nsent_ledger %s\nsent_ledger_expiry 3650\nsent_ledger_complete yes\n' \
+    "$T/v2.db" > "$T/conf-v2"
+bs --config "$T/conf-v2" --record-sent bcc@hidden.example < "$d/sent-ours.eml"
+is "$(decided "$d/bounce.eml" "$T/conf-v2")" "ok proof sent_ledger match None" \
+    "recorded for rachel, bounced by rachel: proof"
+sed 's/rachel@retail.example/mallory@retail.example/' "$d/bounce.eml" > "$T/other.eml"
+is "$(decided "$T/other.eml" "$T/conf-v2")" "ok heuristic rules other None" \
+    "recorded for rachel, bounced by someone else: a ledger hit for others (strong, -4), not proof"
+sed 's/rachel@retail.example/bcc@hidden.example/' "$d/bounce.eml" > "$T/bcc.eml"
+is "$(decided "$T/bcc.eml" "$T/conf-v2")" "ok proof sent_ledger match None" \
+    "an envelope recipient given to --record-sent counts (a Bcc)"
+# vacation(1): an auto-reply naming no Message-ID, judged by whom we wrote to
+vac() { printf 'From: %s\nTo: alice@northwind.example\nSubject: Away: back on Monday\nAuto-Submitted: auto-replied\nDate: Tue, 18 Mar 2025 05:00:00 +0000\n\nI am away.\n' "$1"; }
+vac rachel@retail.example > "$T/vac-known.eml"
+vac tomas@remote.example > "$T/vac-stranger.eml"
+is "$(decided "$T/vac-known.eml" "$T/conf-v2")" "ok proof correspondents None yes" \
+    "an auto-reply naming no Message-ID from someone we wrote to: proof, ours"
+is "$(decided "$T/vac-stranger.eml" "$T/conf-v2")" "backscatter proof correspondents None never" \
+    "... from someone we never wrote to, ledger complete: proof, backscatter"
+is "$(decided "$T/vac-stranger.eml" "$T/conf")" "ok heuristic rules None never" \
+    "... ledger not complete: never written to, and that proves nothing"
+# A bounce that returns nothing but names the original's Message-ID:
+# original.source "reference", and the ledger decides on it
+nothing() { printf 'From: MAILER-DAEMON@mx.retail.example\nTo: alice@northwind.example\nSubject: Mail delivery failed: returning message to sender\nAuto-Submitted: auto-replied\n%s\n\nThis message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:\n\n  %s\n    No such user here\n%s\n' "$1" "$2" "$3"; }
+nothing 'References: <20250318034705.77aa@NorthWind.Example>' rachel@retail.example '' > "$T/ref.eml"
+nothing 'X-Original-Message-ID: <20250318034705.77aa@NorthWind.Example>' rachel@retail.example '' > "$T/xorig.eml"
+nothing 'X-Mailer: none' rachel@retail.example 'Your message (Message-ID <20250318034705.77aa@NorthWind.Example>) was not delivered.' > "$T/text.eml"
+nothing 'X-Mailer: none' rachel@retail.example '' > "$T/none.eml"
+for f in ref xorig text; do
+	is "$(bs_json 'j["original"]["source"], j["original"]["message_id"], j["decided_by"]["class"], j["backscatter"]' \
+	    "$T/$f.eml" --config "$T/conf-v2")" \
+	    "('reference', '20250318034705.77aa@NorthWind.Example', 'proof', False)" \
+	    "no original, its Message-ID named ($f): source reference, the ledger proves it ours"
+done
+is "$(bs_json 'j["original"]["source"], j["original"]["message_id"], j["decided_by"]["class"]' \
+    "$T/none.eml" --config "$T/conf-v2")" "('none', None, 'heuristic')" \
+    "no original and nothing named: source none, no proof"
+sed 's/20250318034705.77aa/never-sent.1@northwind/' "$T/ref.eml" > "$T/ref-forged.eml"
+is "$(decided "$T/ref-forged.eml" "$T/conf-v2")" "backscatter proof sent_ledger None None" \
+    "a named Message-ID the complete ledger never recorded: proof, backscatter"
+unset BACKSCATTER_NOW
 
 done_testing

@@ -208,7 +208,7 @@ main(void)
 	is_str(ev.relay ? ev.relay->text : NULL, "192.0.2.25", "legit: which relay");
 	ok(!ev.bounced_by_us, "legit: not bounced by us");
 	t = verdict(&cfg, rs, &an, &v);
-	is_str(t, "BS_OUR_HANDOFF", "legit: tests");
+	is_str(t, "BS_OUR_HANDOFF,BS_STRONG_OURS", "legit: tests");
 	ok(!v.backscatter && v.score <= -10, "legit: not backscatter (%.1f)", v.score);
 
 	/* 2. backscatter from a bot, with a forged lower line naming our relay */
@@ -221,7 +221,7 @@ main(void)
 	ok(ev.helo_forged, "bot: HELO is our bare domain from a foreign address");
 	ok(ev.dynamic, "bot: rDNS looks dynamic");
 	t = verdict(&cfg, rs, &an, &v);
-	is_str(t, "BS_FOREIGN_HANDOFF,BS_HANDOFF_DYNAMIC,BS_HELO_FORGED",
+	is_str(t, "BS_FOREIGN_HANDOFF,BS_HANDOFF_DYNAMIC,BS_HELO_FORGED,BS_STRONG_BACKSCATTER",
 	    "bot: tests");
 	ok(v.backscatter, "bot: backscatter (%.1f)", v.score);
 
@@ -431,9 +431,13 @@ main(void)
 	json_object_begin(&j);
 	score_json(&j, &v);
 	json_object_end(&j);
-	ok(strncmp(out.data, "{\"backscatter\":true,\"score\":10.0,\"required\":5.0,"
+	ok(strncmp(out.data, "{\"backscatter\":true,\"score\":30.0,\"required\":5.0,"
 	    "\"tests\":[{\"name\":\"BS_FOREIGN_HANDOFF\",\"score\":6.0,", 93) == 0,
 	    "json: verdict members first");
+	ok(strstr(out.data, "\"decided_by\":{\"class\":\"strong\","
+	    "\"evidence\":\"handoff\",\"why\":\"the hop into the bouncing "
+	    "system came from dsl-198-51-100-77.dyn.isp.example, not our "
+	    "relay\"}") != NULL, "json: decided_by, the class, the evidence, why");
 	ok(strstr(out.data, "\"handoff\":{\"verdict\":\"foreign\"") != NULL &&
 	    strstr(out.data, "\"hop\":1,") != NULL &&
 	    strstr(out.data, "\"relay\":null") != NULL &&
@@ -443,10 +447,13 @@ main(void)
 		diag("%s", out.data);
 	buf_reset(&out);
 	score_explain(&out, &v);
-	ok(strstr(out.data, "Backscatter, score 10.0, required 5.0") != NULL &&
+	ok(strncmp(out.data, "Backscatter, score 30.0, required 5.0\n"
+	    "Decided by strong: the hop into the bouncing system came from "
+	    "dsl-198-51-100-77.dyn.isp.example, not our relay.\n", 131) == 0 &&
 	    strstr(out.data, "dsl-198-51-100-77.dyn.isp.example") != NULL &&
 	    strstr(out.data, "not counted") != NULL,
-	    "explain: verdict, the hop, the forged line shown as not counted");
+	    "explain: verdict, what decided first, the hop, the forged line "
+	    "shown as not counted");
 	buf_free(&out);
 
 	rules_free(rs);

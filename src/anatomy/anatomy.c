@@ -43,7 +43,7 @@ const char *
 anatomy_source_name(enum source s)
 {
 	static const char *const names[] = {
-		"none", "rfc822", "headers", "inline"
+		"none", "rfc822", "headers", "inline", "reference"
 	};
 
 	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "none";
@@ -730,9 +730,34 @@ unwrap_report(const struct reading *r, struct arena *a, struct analysis *an)
 }
 
 /*
- * Finish: forget what a message that is no report seemed to say, find a
- * bounce's original Message-ID quoted without a header block, and give
- * the recipients and the message their reasons.
+ * The Message-ID of the original a bounce does not return, from what
+ * the bounce says of it: the MTA's own X-Original-Message-ID, the
+ * bounce's In-Reply-To or References (Exim names the original there),
+ * or "Message-ID: <...>" in the report's text. Without angle brackets,
+ * or NULL.
+ */
+static char *
+named_original(const struct reading *r, struct arena *a,
+    const struct analysis *an)
+{
+	const char	*v, *l, *e;
+	char		*id;
+
+	if ((v = header_get_raw(a, &an->message->hdr,
+	    "X-Original-Message-ID")) != NULL && (l = strchr(v, '<')) != NULL &&
+	    (e = strchr(l, '>')) != NULL && e - l > 2 &&
+	    memchr(l, '@', (size_t)(e - l)) != NULL)
+		return arena_strndup(a, l + 1, (size_t)(e - l - 1));
+	if ((v = an->replied_to) != NULL && strchr(v, '@') != NULL &&
+	    (id = arena_strndup(a, v + 1, strlen(v) - 2)) != NULL)
+		return id;
+	return original_scan_message_id(a, r->in.text, an->text_len);
+}
+
+/*
+ * Finish: forget what a message that is no report seemed to say, find
+ * the Message-ID of a bounce's original it does not return whole, and
+ * give the recipients and the message their reasons.
  */
 static void
 finish(const struct reading *r, struct arena *a, struct analysis *an)
@@ -744,12 +769,14 @@ finish(const struct reading *r, struct arena *a, struct analysis *an)
 		an->nrecipients = 0;
 		an->format = NULL;
 	}
-	if (an->kind == KIND_BOUNCE && an->original.message_id == NULL &&
-	    (id = original_scan_message_id(a, r->in.text, an->text_len)) !=
-	    NULL) {
+	if (an->kind == KIND_BOUNCE && an->original.message_id == NULL) {
+		if (an->original.source != SOURCE_NONE)
+			/* quoted, but its Message-ID not in what was quoted */
+			id = original_scan_message_id(a, r->in.text,
+			    an->text_len);
+		else if ((id = named_original(r, a, an)) != NULL)
+			an->original.source = SOURCE_REFERENCE;
 		an->original.message_id = id;
-		if (an->original.source == SOURCE_NONE)
-			an->original.source = SOURCE_INLINE;
 	}
 	classify(an, r->in.text, r->in.text_len);
 }

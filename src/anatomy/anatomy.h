@@ -34,11 +34,17 @@ enum source {
 	SOURCE_NONE,
 	SOURCE_RFC822,		/* a message/rfc822 part */
 	SOURCE_HEADERS,		/* text/rfc822-headers: headers only */
-	SOURCE_INLINE		/* quoted in the text after a marker line */
+	SOURCE_INLINE,		/* quoted in the text after a marker line */
+	SOURCE_REFERENCE	/* not returned: only its Message-ID, named by
+				   the bounce (its In-Reply-To or References,
+				   X-Original-Message-ID, the report's text) */
 };
 
 struct recipient {
 	char	*address;
+	char	*original;	/* the DSN's Original-Recipient when it names
+				   another address (an alias, a forward), or
+				   NULL: the address the sender wrote */
 	const char *action;	/* failed, delayed, delivered, relayed, expanded */
 	char	*status;	/* X.Y.Z, or NULL */
 	char	*diagnostic;	/* the remote's words, or NULL */

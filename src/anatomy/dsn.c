@@ -105,6 +105,12 @@ recipient_block(struct arena *a, const struct header_block *hb,
 	}
 	if (addr == NULL || (r = anatomy_add_recipient(an, a, addr)) == NULL)
 		return 0;
+	if (or != NULL && r->original == NULL) {
+		char	*o = address_first(a, or);
+
+		if (o != NULL && strcasecmp(o, addr) != 0)
+			r->original = o;
+	}
 	if ((v = field(a, hb, "Action")) != NULL) {
 		v[strcspn(v, " \t;(")] = '\0';
 		for (char *p = v; *p; p++)

@@ -184,6 +184,9 @@
 #define LEDGER_MAP_SIZE		(1024u * 1024 * 1024)
 /* A Message-ID longer than this is not one we wrote (RFC 5322's line). */
 #define LEDGER_ID_MAX		998
+/* Bytes of one To, Cc or Bcc field of a Sent message read for its
+ * addresses. */
+#define LEDGER_FIELD_MAX	(16u * 1024)
 /* Bytes of a Sent message read to find its Message-ID. */
 #define LEDGER_HEAD_MAX		(64u * 1024)
 /* Message-IDs looked up per message (In-Reply-To and References). */

@@ -60,7 +60,9 @@ struct mode {
 	const char	*name;
 	int		 on_error;	/* exit on an internal error */
 	int		 on_usage;	/* exit on bad options */
-	int		 paths;		/* takes paths, and no message */
+	int		 paths;		/* 1: takes paths, and no message;
+					   2: may take addresses (the envelope
+					   recipients of --record-sent) */
 	enum input	 input;
 	int		 analyse;	/* the message is analysed */
 	int		 streams;	/* the message goes out whole through
@@ -105,7 +107,7 @@ static const struct mode modes[] = {
 		.on_config = CONFIG_REFUSE, .run = mode_scan },
 	/* --record-sent runs in the way of outgoing mail: it never fails */
 	[MODE_RECORD_SENT] = { "record-sent", EX_OK,	EX_OK,
-		.input = INPUT_READ, .maillog = 1,
+		.paths = 2, .input = INPUT_READ, .maillog = 1,
 		.on_config = CONFIG_GO_ON, .run = mode_record_sent },
 	[MODE_LEARN_SENT] = { "learn-sent", EX_ERROR,	EX_USAGE,
 		.paths = 1, .input = INPUT_NONE,
@@ -120,7 +122,7 @@ static const char usage_text[] =
 "       backscatter --deliver MAILDIR [--sieve SCRIPT]\n"
 "       backscatter --lint               check config and rules\n"
 "       backscatter --scan [--summary] [--move-to FOLDER] [--jobs N] PATH...\n"
-"       backscatter --record-sent        add the Message-ID of the message on stdin\n"
+"       backscatter --record-sent [ADDRESS...]  add the message on stdin to the sent ledger\n"
 "       backscatter --learn-sent PATH... add the Message-IDs of a Sent Maildir or mbox\n"
 "options: --config FILE  --rules DIR  --required SCORE  --recipient ADDR\n"
 "         --sender ADDR  --version  --help\n";
@@ -283,7 +285,8 @@ parse_options(int argc, char *argv[], struct options *o,
 		return 0;	/* --version, --help: nothing else matters */
 	o->paths = argv + optind;
 	o->npaths = argc - optind;
-	if (bad || (o->npaths > 0) != modes[chosen].paths)
+	if (bad || (modes[chosen].paths != 2 &&
+	    (o->npaths > 0) != modes[chosen].paths))
 		return -1;
 	return 0;
 }

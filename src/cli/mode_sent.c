@@ -7,17 +7,25 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
+#include "base/arena.h"
+#include "base/limits.h"
 #include "base/log.h"
 #include "read/envelope.h"
 #include "config/config.h"
 #include "evidence/ledger.h"
 #include "cli/modes.h"
 
+/* Recipients recorded with one sent message (the ledger keeps as many). */
+#define SENT_RECIPIENTS_MAX	100
+
 /*
- * --record-sent: in the way of outgoing mail, so it always answers 0. The
- * whole message has been read; its Message-ID goes into the ledger's
+ * --record-sent [ADDRESS...]: in the way of outgoing mail, so it always
+ * answers 0. The whole message has been read; its Message-ID, with its
+ * recipients (To, Cc, Bcc, Resent-*, and the envelope recipients given
+ * as arguments), goes into the ledger's
  * spool (where it counts at once), and the spool is merged into the
  * ledger unless another writer holds it; LMDB is given
  * LEDGER_LOCK_SECONDS for that (the watchdog then exits 0, the entry safe
@@ -26,14 +34,16 @@
 int
 mode_record_sent(struct run *r)
 {
-	struct ledger	*l = NULL;
-	const char	*ids[1];
-	char		 id[1024], err[PATH_MAX + 512], *path;
-	long		 today;
-	int		 spooled;
+	struct ledger		*l = NULL;
+	struct ledger_sent	 sent;
+	struct arena		 a;
+	const char		*rcpt[SENT_RECIPIENTS_MAX];
+	const char		*raw = r->msg.raw.data ? r->msg.raw.data : "";
+	char			 id[1024], err[PATH_MAX + 512], *path;
+	long			 today;
+	int			 spooled, n, i;
 
-	if (!ledger_message_id(r->msg.raw.data ? r->msg.raw.data : "",
-	    r->msg.raw.len, id, sizeof(id))) {
+	if (!ledger_message_id(raw, r->msg.raw.len, id, sizeof(id))) {
 		log_warnx("--record-sent: the message has no Message-ID; "
 		    "nothing recorded");
 		return EX_OK;
@@ -42,9 +52,22 @@ mode_record_sent(struct run *r)
 		log_warnx("--record-sent: no sent_ledger and no $HOME");
 		return EX_OK;
 	}
+	/* its recipients: the header's, then the envelope's (the
+	 * addresses after the options; a Bcc is often only there) */
+	arena_init(&a, 1024 * 1024);
+	n = ledger_message_recipients(raw, r->msg.raw.len, &a, rcpt,
+	    SENT_RECIPIENTS_MAX);
+	for (i = 0; i < r->opt->npaths && n < SENT_RECIPIENTS_MAX; i++)
+		if (strchr(r->opt->paths[i], '@') != NULL &&
+		    r->opt->paths[i][0] != '-' &&
+		    strlen(r->opt->paths[i]) <= LIMIT_ADDRESS)
+			rcpt[n++] = r->opt->paths[i];
+	sent.message_id = id;
+	sent.recipients = rcpt;
+	sent.nrecipients = n;
 	today = (long)(envelope_now(&r->env) / 86400);
-	ids[0] = id;
-	spooled = ledger_spool(path, ids, 1, today, err, sizeof(err)) == 0;
+	spooled = ledger_spool_sent(path, &sent, 1, today, err,
+	    sizeof(err)) == 0;
 	if (!spooled)
 		log_warnx("--record-sent: %s; writing the ledger itself", err);
 	alarm(LEDGER_LOCK_SECONDS);
@@ -55,10 +78,11 @@ mode_record_sent(struct run *r)
 			    "in the spool", err);
 	} else if (ledger_open(path, 1, &l, err, sizeof(err)) == -1)
 		log_warnx("--record-sent: %s; nothing recorded", err);
-	else if (ledger_add(l, ids, 1, today) == -1)
+	else if (ledger_add_sent(l, &sent, 1, today) == -1)
 		log_warnx("--record-sent: %s: nothing recorded", path);
 	ledger_close(l);
 	alarm(0);
+	arena_free(&a);
 	free(path);
 	return EX_OK;
 }

@@ -280,6 +280,10 @@ output_json_anatomy(struct json *j, const struct analysis *an)
 		json_member_string(j, "action", r->action);
 		json_member_string(j, "status", r->status);
 		json_member_string(j, "diagnostic", r->diagnostic);
+		/* only when the DSN names another: other readings unchanged */
+		if (r->original != NULL)
+			json_member_string(j, "original_recipient",
+			    r->original);
 		json_object_end(j);
 	}
 	json_array_end(j);
@@ -352,8 +356,11 @@ output_explain_anatomy(struct buf *b, const struct analysis *an)
 	line(b, "Original:    ", o->source == SOURCE_NONE ? "not returned" :
 	    o->source == SOURCE_RFC822 ? "attached (message/rfc822)" :
 	    o->source == SOURCE_HEADERS ? "headers only (text/rfc822-headers)" :
-	    "quoted in the text");
-	if (o->source != SOURCE_NONE) {
+	    o->source == SOURCE_REFERENCE ? "not returned; the bounce names "
+	    "its Message-ID" : "quoted in the text");
+	if (o->source == SOURCE_REFERENCE)
+		line(b, "  Message-ID: ", o->message_id);
+	else if (o->source != SOURCE_NONE) {
 		line(b, "  Message-ID: ", o->message_id);
 		line(b, "  From:       ", o->from);
 		line(b, "  To:         ", o->to);

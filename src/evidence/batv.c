@@ -13,12 +13,16 @@
  *
  * A valid tag is strong evidence, not proof of innocence: whoever got a
  * mail from us knows one tagged address until it expires. That is what
- * the lifetime is for.
+ * the lifetime is for. The tag keeps its day modulo 1000, so a tag 1000
+ * days old reads as new; when the bounce's own Date, or the returned
+ * original's, says the mail is older than a tag lives, a tag that reads
+ * as valid is from another cycle and counts as expired.
  */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "base/arena.h"
 #include "base/digest.h"
@@ -267,6 +271,58 @@ rank(enum batv_status s)
 	return 0;
 }
 
+/* The day (since 1970) of an RFC 5322 date, or -1. The zone is left
+ * out: a day either way changes nothing here. */
+static long
+date_day(const char *date)
+{
+	static const char *const forms[] = {
+		"%a, %d %b %Y %H:%M", "%d %b %Y %H:%M", "%a, %d %b %Y",
+		"%d %b %Y", NULL
+	};
+	struct tm	 tm;
+	int		 i;
+
+	if (date == NULL)
+		return -1;
+	while (*date == ' ' || *date == '\t')
+		date++;
+	for (i = 0; forms[i] != NULL; i++) {
+		memset(&tm, 0, sizeof(tm));
+		if (strptime(date, forms[i], &tm) != NULL && tm.tm_year > 70)
+			return (long)(timegm(&tm) / 86400);
+	}
+	return -1;
+}
+
+/*
+ * A valid tag on mail whose Date (the bounce's own, or the original's)
+ * is older than the tag's lifetime: the tag is from an earlier 1000-day
+ * cycle. Counted as expired.
+ */
+static void
+other_cycle(const struct config *cfg, const struct analysis *an,
+    struct arena *a, long long now, struct batv_evidence *ev)
+{
+	const char	*dates[2];
+	long		 today = (long)(now / 86400), day, oldest = -1;
+	int		 i;
+
+	dates[0] = an->message != NULL ? header_get(a, &an->message->hdr,
+	    "Date") : NULL;
+	dates[1] = an->original.date;
+	for (i = 0; i < 2; i++)
+		if ((day = date_day(dates[i])) != -1 && day <= today + 1 &&
+		    (oldest == -1 || day < oldest))
+			oldest = day;
+	if (oldest == -1 || today - oldest <= cfg->batv_lifetime + 1)
+		return;
+	ev->status = BATV_EXPIRED;
+	ev->days = (int)(today - oldest) - cfg->batv_lifetime;
+	ev->why = "our tag, but the mail's Date is older than a tag lives: "
+	    "a tag from another 1000-day cycle";
+}
+
 void
 batv_gather(const struct config *cfg, const struct envelope *env,
     const struct analysis *an, struct arena *a, struct batv_evidence *ev)
@@ -319,6 +375,8 @@ batv_gather(const struct config *cfg, const struct envelope *env,
 			ev->days = days;
 		}
 	}
+	if (ev->status == BATV_VALID)
+		other_cycle(cfg, an, a, now, ev);
 	if (ev->status == BATV_NONE)
 		ev->why = ev->tagged ? NULL : "no tagged address found";
 }

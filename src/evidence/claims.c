@@ -69,7 +69,9 @@ claims_gather(const struct config *cfg, const struct analysis *an,
 	const struct original	*o = &an->original;
 	int			 i;
 
-	ev->has_original = o->source != SOURCE_NONE;
+	/* a Message-ID the bounce names is not the original */
+	ev->has_original = o->source != SOURCE_NONE &&
+	    o->source != SOURCE_REFERENCE;
 	if (o->message_id != NULL)
 		ev->msgid_ours = msgid_ours(cfg, &ev->identity, o->message_id,
 		    strlen(o->message_id));

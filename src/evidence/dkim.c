@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include <dlfcn.h>
+#include <ctype.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include <opendkim/dkim.h>
 
 #include "base/arena.h"
+#include "read/address.h"
 #include "anatomy/anatomy.h"
 #include "config/config.h"
 #include "evidence/dkim.h"
@@ -49,6 +51,7 @@ static struct {
 	__typeof__(dkim_sig_geterrorstr) *sig_geterrorstr;
 	__typeof__(dkim_sig_getdomain)	*sig_getdomain;
 	__typeof__(dkim_sig_getselector) *sig_getselector;
+	__typeof__(dkim_sig_getsignedhdrs) *sig_getsignedhdrs;
 	__typeof__(dkim_free)		*free;
 } od;
 
@@ -130,6 +133,7 @@ load(void)
 	SYM(sig_geterrorstr, "dkim_sig_geterrorstr");
 	SYM(sig_getdomain, "dkim_sig_getdomain");
 	SYM(sig_getselector, "dkim_sig_getselector");
+	SYM(sig_getsignedhdrs, "dkim_sig_getsignedhdrs");
 	SYM(free, "dkim_free");
 	if ((od.lib = od.init(NULL, NULL)) == NULL)
 		goto fail;
@@ -142,6 +146,47 @@ fail:
 	dlclose(od.handle);
 	od.handle = NULL;
 	return -1;
+}
+
+/* Signed header fields read, and the bytes kept of each. */
+#define SIGNED_HDRS_MAX		64
+#define SIGNED_HDR_LEN		2048
+
+/*
+ * The addresses of the To and Cc fields sig covers, as the signer saw
+ * them (libopendkim hands back the very field instances it hashed, so a
+ * To added above the signed one is not among them).
+ */
+static void
+signed_recipients(DKIM *d, DKIM_SIGINFO *sig, struct arena *a,
+    struct dkim_evidence *ev)
+{
+	u_char		*hdrs;
+	char		*out[DKIM_SIGNED_RCPT_MAX], *p;
+	u_int		 n = SIGNED_HDRS_MAX, i;
+	int		 k, m;
+
+	if ((hdrs = arena_alloc(a, SIGNED_HDRS_MAX * SIGNED_HDR_LEN)) == NULL)
+		return;
+	if (od.sig_getsignedhdrs(d, sig, hdrs, SIGNED_HDR_LEN, &n) !=
+	    DKIM_STAT_OK)
+		return;
+	for (i = 0; i < n && i < SIGNED_HDRS_MAX; i++) {
+		char	*h = (char *)hdrs + (size_t)i * SIGNED_HDR_LEN;
+
+		h[SIGNED_HDR_LEN - 1] = '\0';
+		if (strncasecmp(h, "to:", 3) != 0 &&
+		    strncasecmp(h, "cc:", 3) != 0)
+			continue;
+		ev->to_signed = 1;
+		m = address_parse(a, h + 3, out, DKIM_SIGNED_RCPT_MAX);
+		for (k = 0; k < m && ev->nsigned_rcpt < DKIM_SIGNED_RCPT_MAX;
+		    k++) {
+			for (p = out[k]; *p; p++)
+				*p = (char)tolower((unsigned char)*p);
+			ev->signed_rcpt[ev->nsigned_rcpt++] = out[k];
+		}
+	}
 }
 
 static int
@@ -179,7 +224,7 @@ dkim_gather(const struct config *cfg, const struct analysis *an,
     struct arena *a, struct dkim_evidence *ev)
 {
 	const struct original	*o = &an->original;
-	DKIM_SIGINFO		**sigs = NULL;
+	DKIM_SIGINFO		**sigs = NULL, *best = NULL;
 	DKIM			*d;
 	DKIM_STAT		 st;
 	enum dkim_proof		 r;
@@ -190,6 +235,7 @@ dkim_gather(const struct config *cfg, const struct analysis *an,
 	memset(ev, 0, sizeof(*ev));
 	ev->keys = cfg->ndkim_keys;
 	if (cfg->ndkim_keys == 0 || o->source == SOURCE_NONE ||
+	    o->source == SOURCE_REFERENCE ||
 	    !signed_by_key_domain(cfg, o))
 		return;
 	if (o->source == SOURCE_INLINE || o->text == NULL) {
@@ -258,8 +304,13 @@ dkim_gather(const struct config *cfg, const struct analysis *an,
 			ev->why = why;
 			ev->domain = arena_strdup(a, dom);
 			ev->selector = arena_strdup(a, sel);
+			best = sigs[i];
 		}
 	}
+	if (best != NULL && (ev->result == DKIMP_PASS ||
+	    ev->result == DKIMP_HEADERS_PASS ||
+	    ev->result == DKIMP_BODY_CHANGED))
+		signed_recipients(d, best, a, ev);
 	od.free(d);
 	if (ev->result == DKIMP_NONE) {
 		ev->result = DKIMP_INCONCLUSIVE;

@@ -12,6 +12,11 @@
  *                        way (a relay re-encoded it) or cut: no verdict;
  *   headers only, truncated, quoted inline, expired, unknown selector
  *                        inconclusive.
+ * A signature that verifies proves the message is ours, not that it
+ * went to the recipient who bounced it: a bot can replay a signed
+ * message, or its signed header block with a body of its own, to anyone.
+ * So the To and Cc the signature covers are kept, for the verdict to
+ * compare with the bounce's recipients (decide.c).
  * libopendkim does the verifying; it (and the libcrypto it pulls in) is
  * loaded with dlopen only when such a message arrives, since linking it
  * costs every start-up about a millisecond.
@@ -22,6 +27,9 @@
 struct analysis;
 struct arena;
 struct config;
+
+/* Addresses read from the signed To and Cc fields. */
+#define DKIM_SIGNED_RCPT_MAX	64
 
 enum dkim_proof {
 	DKIMP_NONE,		/* no signature of ours to check */
@@ -41,6 +49,12 @@ struct dkim_evidence {
 	const char	*domain;	/* d= of the signature judged */
 	const char	*selector;	/* s= */
 	const char	*why;		/* a phrase for the report */
+	/* pass, headers-pass, body-changed: the addresses in the To and Cc
+	 * fields the signature covers (lower case), the recipients it
+	 * proves we wrote to; to_signed is 0 when it covers neither */
+	const char	*signed_rcpt[DKIM_SIGNED_RCPT_MAX];
+	int		 nsigned_rcpt;
+	int		 to_signed;
 };
 
 /* Verify the returned original's signatures of our domains. */

@@ -1,11 +1,23 @@
 /*
  * ledger.c - the sent ledger in LMDB (see ledger.h).
  *
- * Two named databases in one file (MDB_NOSUBDIR: "sent.db" and its lock
+ * Three named databases in one file (MDB_NOSUBDIR: "sent.db" and its lock
  * "sent.db-lock"): "sent" maps a Message-ID's hash to the day it was
- * recorded, "state" holds what --learn-sent has read (per folder: the
- * time of the last run; per mbox: device, inode and bytes done) and when
- * the ledger was last pruned. Beside them, "sent.db-spool" holds entries
+ * recorded followed by the hashes of its recipients (8 bytes each; a
+ * ledger written before recipients were kept has the day alone, and such
+ * an entry is read as "recipients not recorded"); "correspondents" maps
+ * a recipient's hash to the last day we wrote to it; "state" holds what
+ * --learn-sent has read (per folder: the time of the last run; per mbox:
+ * device, inode and bytes done), when the ledger was last pruned, and,
+ * once the ledger keeps recipients, "recipients" (the day it began) and
+ * "legacy" (the last day of an entry without them).
+ *
+ * A ledger from before is migrated in place the first time a writer
+ * opens it: the marks are set and what --learn-sent had read is
+ * forgotten, so that its next run reads the Sent folders again and gives
+ * the old entries their recipients. Until no entry without recipients is
+ * younger than sent_ledger_expiry, "we never wrote to this address"
+ * cannot be said (ledger_correspondent answers -1). Beside them, "sent.db-spool" holds entries
  * not yet merged (spool.h) and "writer.lock", which writers hold (flock)
  * while they write: so --record-sent can see that another writer is busy
  * and leave its entry in the spool instead of waiting for LMDB's lock.
@@ -43,7 +55,9 @@
 
 #include "base/arena.h"
 #include "base/digest.h"
+#include "base/limits.h"
 #include "base/log.h"
+#include "read/address.h"
 #include "read/envelope.h"
 #include "read/message.h"
 #include "anatomy/anatomy.h"
@@ -51,11 +65,14 @@
 #include "evidence/identity.h"
 #include "evidence/ledger.h"
 #include "evidence/ledger_redis.h"
+#include "evidence/responder.h"
 #include "evidence/spool.h"
 
 /* Entries written per transaction by --learn-sent: short enough that
  * --record-sent never waits long for the lock. */
 #define LEDGER_BATCH		5000
+/* Recipients kept per Message-ID: as many as a spool entry holds. */
+#define LEDGER_RCPT_MAX		SPOOL_RCPT_MAX
 
 struct ledger {
 	struct ledger_redis *redis;	/* a Redis ledger (ledger_redis.h):
@@ -63,6 +80,8 @@ struct ledger {
 	MDB_env		*env;		/* NULL: no ledger file, a spool only */
 	MDB_dbi		 sent;
 	MDB_dbi		 state;
+	MDB_dbi		 corr;		/* correspondents */
+	int		 has_corr;	/* that database exists */
 	int		 writable;
 	int		 damaged;	/* a fault was caught: never used again */
 	int		 writer_fd;	/* writer.lock, held; or -1 */
@@ -71,8 +90,18 @@ struct ledger {
 	struct spool_batch spooled;
 };
 
+static int
+l_writable(const struct ledger *l)
+{
+	return l->env != NULL && l->writable;
+}
+
 /* LEDGER_KEY_LEN bytes are what the spool stores */
 typedef char ledger_key_fits_spool[LEDGER_KEY_LEN == SPOOL_KEY_LEN ? 1 : -1];
+typedef char ledger_rcpt_fits_spool[LEDGER_RCPT_LEN == SPOOL_RCPT_LEN ? 1 : -1];
+
+static const char	 mark_recipients[] = "recipients";
+static const char	 mark_legacy[] = "legacy";
 
 static void
 seterr(char *err, size_t errlen, const char *what, const char *detail)
@@ -230,6 +259,49 @@ struct open_args {
 };
 
 /*
+ * A ledger without the "recipients" mark was written before recipients
+ * were kept: mark it, say its entries up to today may lack recipients,
+ * and forget what --learn-sent read, so that it reads the Sent folders
+ * again. An LMDB code.
+ */
+static int
+migrate(struct ledger *l, MDB_txn *txn)
+{
+	MDB_cursor	*cur;
+	MDB_stat	 st;
+	MDB_val		 k, v;
+	uint32_t	 today = (uint32_t)(time(NULL) / 86400);
+	int		 rc;
+
+	k.mv_size = sizeof(mark_recipients) - 1;
+	k.mv_data = (void *)mark_recipients;
+	if ((rc = mdb_get(txn, l->state, &k, &v)) != MDB_NOTFOUND)
+		return rc;
+	if ((rc = mdb_cursor_open(txn, l->state, &cur)) != 0)
+		return rc;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
+		if ((k.mv_size > 8 && memcmp(k.mv_data, "maildir:", 8) == 0) ||
+		    (k.mv_size > 5 && memcmp(k.mv_data, "mbox:", 5) == 0))
+			if ((rc = mdb_cursor_del(cur, 0)) != 0)
+				break;
+	mdb_cursor_close(cur);
+	if (rc != MDB_NOTFOUND)
+		return rc;
+	v.mv_size = sizeof(today);
+	v.mv_data = &today;
+	k.mv_size = sizeof(mark_recipients) - 1;
+	k.mv_data = (void *)mark_recipients;
+	if ((rc = mdb_put(txn, l->state, &k, &v, 0)) != 0)
+		return rc;
+	if ((rc = mdb_stat(txn, l->sent, &st)) != 0 || st.ms_entries == 0)
+		return rc;		/* a new ledger: nothing from before */
+	k.mv_size = sizeof(mark_legacy) - 1;
+	k.mv_data = (void *)mark_legacy;
+	return mdb_put(txn, l->state, &k, &v, 0);
+}
+
+/*
  * The ledger file is at least as long as the pages its meta page says
  * are in use (LMDB writes pages before the meta page that names them, so
  * only a file cut short, or one damaged, is shorter); then the databases.
@@ -271,6 +343,18 @@ open_dbs(struct ledger *l, void *arg)
 		mdb_txn_abort(txn);
 		return -1;
 	}
+	/* a ledger from before has none: read as it is */
+	if ((o->rc = mdb_dbi_open(txn, "correspondents", l->writable ?
+	    MDB_CREATE : 0, &l->corr)) == 0)
+		l->has_corr = 1;
+	else if (o->rc != MDB_NOTFOUND || l->writable) {
+		mdb_txn_abort(txn);
+		return -1;
+	}
+	if (l->writable && (o->rc = migrate(l, txn)) != 0) {
+		mdb_txn_abort(txn);
+		return -1;
+	}
 	return (o->rc = mdb_txn_commit(txn)) == 0 ? 0 : -1;
 }
 
@@ -286,7 +370,7 @@ env_open(struct ledger *l, const char *path)
 		if ((rc = mdb_env_create(&l->env)) != 0)
 			return rc;
 		if ((rc = mdb_env_set_mapsize(l->env, LEDGER_MAP_SIZE)) != 0 ||
-		    (rc = mdb_env_set_maxdbs(l->env, 2)) != 0)
+		    (rc = mdb_env_set_maxdbs(l->env, 3)) != 0)
 			return rc;
 		/* MDB_NOTLS: --scan workers look up from one thread each,
 		 * but a read transaction must not be tied to a thread we do
@@ -441,18 +525,64 @@ make_key(const char *norm, unsigned char key[LEDGER_KEY_LEN])
 	memcpy(key, h, LEDGER_KEY_LEN);
 }
 
+void
+ledger_rcpt_hash(const char *addr, unsigned char out[LEDGER_RCPT_LEN])
+{
+	unsigned char	 h[DIGEST_SHA256_LEN];
+	char		 low[LIMIT_ADDRESS + 1];
+	size_t		 i, n = strlen(addr);
+
+	if (n > LIMIT_ADDRESS)
+		n = LIMIT_ADDRESS;
+	for (i = 0; i < n; i++)
+		low[i] = (char)tolower((unsigned char)addr[i]);
+	low[n] = '\0';
+	digest_sha256(low, n, h);
+	memcpy(out, h, LEDGER_RCPT_LEN);
+}
+
+/* A value of the "sent" database: the day, then recipients' hashes. */
+static int
+value_ok(const MDB_val *v)
+{
+	return v->mv_size >= sizeof(uint32_t) &&
+	    (v->mv_size - sizeof(uint32_t)) % LEDGER_RCPT_LEN == 0;
+}
+
 struct find_args {
 	const unsigned char *key;
 	uint32_t	 day;
+	const unsigned char *want;	/* recipients' hashes asked about */
+	int		 nwant;
+	int		 nrcpt;		/* recipients recorded */
+	int		 matched;	/* index into want, or -1 */
 };
 
-/* 1 found (its day in f->day), 0 not, -1 error. */
+/* The first of want among the n hashes at rc, or -1. */
+static int
+match_rcpt(const unsigned char *rc, size_t n, const unsigned char *want,
+    int nwant)
+{
+	size_t	 i;
+	int	 w;
+
+	for (w = 0; w < nwant; w++)
+		for (i = 0; i < n; i++)
+			if (memcmp(rc + i * LEDGER_RCPT_LEN, want + (size_t)w *
+			    LEDGER_RCPT_LEN, LEDGER_RCPT_LEN) == 0)
+				return w;
+	return -1;
+}
+
+/* 1 found (its day in f->day, its recipients compared), 0 not, -1
+ * error. */
 static int
 find_lmdb(struct ledger *l, void *arg)
 {
 	struct find_args *f = arg;
 	MDB_txn		*txn;
 	MDB_val		 k, v;
+	size_t		 n;
 	int		 rc;
 
 	if (mdb_txn_begin(l->env, NULL, MDB_RDONLY, &txn) != 0)
@@ -460,60 +590,208 @@ find_lmdb(struct ledger *l, void *arg)
 	k.mv_size = LEDGER_KEY_LEN;
 	k.mv_data = (void *)f->key;
 	rc = mdb_get(txn, l->sent, &k, &v);
-	if (rc == 0 && v.mv_size == sizeof(f->day))
+	if (rc == 0 && value_ok(&v)) {
 		memcpy(&f->day, v.mv_data, sizeof(f->day));
+		n = (v.mv_size - sizeof(uint32_t)) / LEDGER_RCPT_LEN;
+		f->nrcpt = (int)n;
+		f->matched = match_rcpt((const unsigned char *)v.mv_data +
+		    sizeof(uint32_t), n, f->want, f->nwant);
+	}
 	mdb_txn_abort(txn);
 	if (rc == MDB_NOTFOUND)
 		return 0;
-	return rc == 0 && v.mv_size == sizeof(f->day) ? 1 : -1;
+	return rc == 0 && value_ok(&v) ? 1 : -1;
 }
 
 int
 ledger_find(struct ledger *l, const char *id, long today, int expiry,
     int *age_r)
 {
-	unsigned char	 key[LEDGER_KEY_LEN];
-	char		 norm[LEDGER_ID_MAX + 1];
-	struct find_args f;
-	uint32_t	 day = 0;
-	size_t		 i;
-	int		 found = 0, rc = 0;
+	struct ledger_hit h;
+	int		 rc;
 
-	if (ledger_normalise(id, strlen(id), norm, sizeof(norm)) == -1)
-		return 0;
-	make_key(norm, key);
-	if (l->redis != NULL) {
-		unsigned long	 rday;
+	if ((rc = ledger_find_sent(l, id, NULL, 0, today, expiry, &h)) == 1)
+		*age_r = h.age;
+	return rc;
+}
 
-		if ((rc = ledger_redis_find(l->redis, key, &rday)) != 1)
-			return rc;
-		found = 1;
-		day = (uint32_t)rday;
-	} else if (l->env != NULL) {
-		f.key = key;
-		f.day = 0;
-		if ((rc = run_guarded(l, find_lmdb, &f, 1)) == 1) {
-			found = 1;
-			day = f.day;
-		}
-	}
-	/* entries not yet merged: the spool, read once per open */
-	if (l->redis == NULL && !l->spool_read) {
+/* The spool, read once per open: entries not yet merged. */
+static void
+read_spool(struct ledger *l)
+{
+	if (!l->spool_read) {
 		l->spool_read = 1;
 		(void)spool_take(l->spool, 0, &l->spooled);
 	}
-	for (i = 0; i < l->spooled.n; i++)
-		if (memcmp(l->spooled.entries[i].key, key, LEDGER_KEY_LEN) ==
-		    0 && (!found || l->spooled.entries[i].day > day)) {
+}
+
+int
+ledger_find_sent(struct ledger *l, const char *id, const char *const *rcpts,
+    int nrcpts, long today, int expiry, struct ledger_hit *r)
+{
+	unsigned char	 key[LEDGER_KEY_LEN];
+	unsigned char	 want[LEDGER_ASK_MAX * LEDGER_RCPT_LEN];
+	char		 norm[LEDGER_ID_MAX + 1];
+	struct find_args f;
+	const struct spool_entry *e;
+	uint32_t	 day = 0;
+	size_t		 i;
+	int		 found = 0, rc = 0, w, nrcpt = 0, matched = -1;
+
+	memset(r, 0, sizeof(*r));
+	r->recipient = -1;
+	if (ledger_normalise(id, strlen(id), norm, sizeof(norm)) == -1)
+		return 0;
+	make_key(norm, key);
+	if (nrcpts > LEDGER_ASK_MAX)
+		nrcpts = LEDGER_ASK_MAX;
+	for (w = 0; w < nrcpts; w++)
+		ledger_rcpt_hash(rcpts[w], want + (size_t)w * LEDGER_RCPT_LEN);
+	if (l->redis != NULL) {
+		unsigned long	 rday;
+
+		/* a Redis ledger keeps the day alone: its hits name no
+		 * recipient, as entries of a ledger made before recipients */
+		if ((rc = ledger_redis_find(l->redis, key, &rday)) == 1) {
 			found = 1;
-			day = l->spooled.entries[i].day;
+			day = (uint32_t)rday;
 		}
+	} else if (l->env != NULL) {
+		memset(&f, 0, sizeof(f));
+		f.key = key;
+		f.want = want;
+		f.nwant = nrcpts;
+		f.matched = -1;
+		if ((rc = run_guarded(l, find_lmdb, &f, 1)) == 1) {
+			found = 1;
+			day = f.day;
+			nrcpt = f.nrcpt;
+			matched = f.matched;
+		}
+	}
+	if (l->redis == NULL)
+		read_spool(l);
+	for (i = 0; i < l->spooled.n; i++) {
+		e = &l->spooled.entries[i];
+		if (memcmp(e->key, key, LEDGER_KEY_LEN) != 0)
+			continue;
+		if (!found || e->day > day)
+			day = e->day;
+		found = 1;
+		nrcpt += (int)e->nrcpt;
+		if (matched == -1)
+			matched = match_rcpt(e->rcpt, e->nrcpt, want, nrcpts);
+	}
 	if (!found)
 		return rc == -1 ? -1 : 0;
 	if ((long)day + expiry < today)
 		return 0;
-	*age_r = today > (long)day ? (int)(today - (long)day) : 0;
+	r->day = (long)day;
+	r->age = today > (long)day ? (int)(today - (long)day) : 0;
+	r->recorded = nrcpt;
+	r->recipient = matched;
 	return 1;
+}
+
+struct state_args {
+	const char	*key;
+	void		*val;
+	size_t		 n;
+};
+
+struct corr_args {
+	unsigned char	 key[LEDGER_RCPT_LEN];
+	uint32_t	 day;
+};
+
+/* 1 found (its day in c->day), 0 not, -1 error. */
+static int
+corr_lmdb(struct ledger *l, void *arg)
+{
+	struct corr_args *c = arg;
+	MDB_txn		*txn;
+	MDB_val		 k, v;
+	int		 rc;
+
+	if (mdb_txn_begin(l->env, NULL, MDB_RDONLY, &txn) != 0)
+		return -1;
+	k.mv_size = LEDGER_RCPT_LEN;
+	k.mv_data = c->key;
+	rc = mdb_get(txn, l->corr, &k, &v);
+	if (rc == 0 && v.mv_size == sizeof(c->day))
+		memcpy(&c->day, v.mv_data, sizeof(c->day));
+	mdb_txn_abort(txn);
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	return rc == 0 && v.mv_size == sizeof(c->day) ? 1 : -1;
+}
+
+/* The day of the "state" mark key, or -1 when it is not there. */
+static int
+mark_lmdb(struct ledger *l, void *arg)
+{
+	struct state_args *sa = arg;
+	MDB_txn	*txn;
+	MDB_val	 k, v;
+	int	 rc;
+
+	if (mdb_txn_begin(l->env, NULL, MDB_RDONLY, &txn) != 0)
+		return -1;
+	k.mv_size = strlen(sa->key);
+	k.mv_data = (void *)sa->key;
+	rc = mdb_get(txn, l->state, &k, &v);
+	if (rc == 0 && v.mv_size == sa->n)
+		memcpy(sa->val, v.mv_data, sa->n);
+	mdb_txn_abort(txn);
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	return rc == 0 && v.mv_size == sa->n ? 1 : -1;
+}
+
+int
+ledger_correspondent(struct ledger *l, const char *addr, long today,
+    int expiry, long *day_r)
+{
+	struct corr_args c;
+	struct state_args sa;
+	const struct spool_entry *e;
+	uint32_t	 legacy = 0, since = 0;
+	size_t		 i;
+	int		 found = 0, rc = 0, known;
+
+	*day_r = -1;
+	ledger_rcpt_hash(addr, c.key);
+	c.day = 0;
+	known = l->env == NULL;	/* a spool alone: written by this version */
+	if (l->env != NULL && l->has_corr) {
+		if ((rc = run_guarded(l, corr_lmdb, &c, 1)) == 1)
+			found = 1;
+		sa.key = mark_recipients;
+		sa.val = &since;
+		sa.n = sizeof(since);
+		known = run_guarded(l, mark_lmdb, &sa, 1) == 1;
+		sa.key = mark_legacy;
+		sa.val = &legacy;
+		if (known && run_guarded(l, mark_lmdb, &sa, 1) == 1 &&
+		    (long)legacy + expiry >= today)
+			known = 0;	/* entries without recipients yet */
+	}
+	read_spool(l);
+	for (i = 0; i < l->spooled.n; i++) {
+		e = &l->spooled.entries[i];
+		if (match_rcpt(e->rcpt, e->nrcpt, c.key, 1) == 0 &&
+		    (!found || e->day > c.day)) {
+			found = 1;
+			c.day = e->day;
+		}
+	}
+	if (found && (long)c.day + expiry >= today) {
+		*day_r = (long)c.day;
+		return 1;
+	}
+	if (rc == -1 || !known)
+		return -1;
+	return 0;
 }
 
 struct put_args {
@@ -521,23 +799,18 @@ struct put_args {
 	size_t		 n;
 };
 
-/* Put entries, each keeping the later of its day and the one stored. */
+/* Each recipient of e into the correspondents, keeping the later day. */
 static int
-put_lmdb(struct ledger *l, void *arg)
+put_correspondents(struct ledger *l, MDB_txn *txn, const struct spool_entry *e)
 {
-	struct put_args	*p = arg;
-	uint32_t	 day, old;
-	MDB_txn		*txn;
+	uint32_t	 day = e->day, old;
 	MDB_val		 k, v;
-	size_t		 i;
+	unsigned	 i;
 
-	if (mdb_txn_begin(l->env, NULL, 0, &txn) != 0)
-		return -1;
-	for (i = 0; i < p->n; i++) {
-		k.mv_size = LEDGER_KEY_LEN;
-		k.mv_data = (void *)p->entries[i].key;
-		day = p->entries[i].day;
-		if (mdb_get(txn, l->sent, &k, &v) == 0 &&
+	for (i = 0; i < e->nrcpt; i++) {
+		k.mv_size = LEDGER_RCPT_LEN;
+		k.mv_data = e->rcpt + (size_t)i * LEDGER_RCPT_LEN;
+		if (mdb_get(txn, l->corr, &k, &v) == 0 &&
 		    v.mv_size == sizeof(old)) {
 			memcpy(&old, v.mv_data, sizeof(old));
 			if (old >= day)
@@ -545,6 +818,73 @@ put_lmdb(struct ledger *l, void *arg)
 		}
 		v.mv_size = sizeof(day);
 		v.mv_data = &day;
+		if (mdb_put(txn, l->corr, &k, &v, 0) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Put entries: each keeps the later of its day and the one stored, and
+ * the recipients of both (up to LEDGER_RCPT_MAX); its recipients become
+ * correspondents.
+ */
+static int
+put_lmdb(struct ledger *l, void *arg)
+{
+	struct put_args	*p = arg;
+	unsigned char	 val[sizeof(uint32_t) + LEDGER_RCPT_MAX *
+			    LEDGER_RCPT_LEN];
+	const unsigned char *old_rcpt;
+	uint32_t	 day, old;
+	MDB_txn		*txn;
+	MDB_val		 k, v;
+	size_t		 i, j, n, nold;
+	int		 changed;
+
+	if (mdb_txn_begin(l->env, NULL, 0, &txn) != 0)
+		return -1;
+	for (i = 0; i < p->n; i++) {
+		const struct spool_entry *e = &p->entries[i];
+
+		k.mv_size = LEDGER_KEY_LEN;
+		k.mv_data = (void *)e->key;
+		day = e->day;
+		n = 0;
+		changed = 1;
+		if (mdb_get(txn, l->sent, &k, &v) == 0 && value_ok(&v)) {
+			memcpy(&old, v.mv_data, sizeof(old));
+			nold = (v.mv_size - sizeof(old)) / LEDGER_RCPT_LEN;
+			if (nold > LEDGER_RCPT_MAX)
+				nold = LEDGER_RCPT_MAX;
+			old_rcpt = (const unsigned char *)v.mv_data +
+			    sizeof(old);
+			memcpy(val + sizeof(day), old_rcpt, nold *
+			    LEDGER_RCPT_LEN);
+			n = nold;
+			changed = old < day;
+			if (old > day)
+				day = old;
+		}
+		for (j = 0; j < e->nrcpt && n < LEDGER_RCPT_MAX; j++) {
+			const unsigned char *h = e->rcpt + j * LEDGER_RCPT_LEN;
+
+			if (match_rcpt(val + sizeof(day), n, h, 1) == 0)
+				continue;
+			memcpy(val + sizeof(day) + n * LEDGER_RCPT_LEN, h,
+			    LEDGER_RCPT_LEN);
+			n++;
+			changed = 1;
+		}
+		if (l->has_corr && put_correspondents(l, txn, e) == -1) {
+			mdb_txn_abort(txn);
+			return -1;
+		}
+		if (!changed)
+			continue;
+		memcpy(val, &day, sizeof(day));
+		v.mv_size = sizeof(day) + n * LEDGER_RCPT_LEN;
+		v.mv_data = val;
 		if (mdb_put(txn, l->sent, &k, &v, 0) != 0) {
 			mdb_txn_abort(txn);
 			return -1;
@@ -553,44 +893,94 @@ put_lmdb(struct ledger *l, void *arg)
 	return mdb_txn_commit(txn) == 0 ? 0 : -1;
 }
 
-/* The entries of ids (those that are Message-IDs) into a new array;
- * their number in *n_r. NULL when out of memory. */
+/* The entries of sent messages (those whose Message-ID is one) into a
+ * new array; their number in *n_r. NULL when out of memory. */
 static struct spool_entry *
-entries_of(const char *const *ids, int n, long today, size_t *n_r)
+entries_of(const struct ledger_sent *sent, int n, long today, size_t *n_r)
 {
-	struct spool_entry	*e;
+	struct spool_entry	*e, *x;
 	char			 norm[LEDGER_ID_MAX + 1];
-	int			 i;
+	int			 i, r, nr;
 
 	*n_r = 0;
 	if ((e = calloc(n > 0 ? (size_t)n : 1, sizeof(*e))) == NULL)
 		return NULL;
 	for (i = 0; i < n; i++) {
-		if (ledger_normalise(ids[i], strlen(ids[i]), norm,
-		    sizeof(norm)) == -1)
+		if (ledger_normalise(sent[i].message_id,
+		    strlen(sent[i].message_id), norm, sizeof(norm)) == -1)
 			continue;
-		make_key(norm, e[*n_r].key);
-		e[(*n_r)++].day = (uint32_t)today;
+		x = &e[*n_r];
+		make_key(norm, x->key);
+		x->day = (uint32_t)today;
+		nr = sent[i].nrecipients < LEDGER_RCPT_MAX ?
+		    sent[i].nrecipients : LEDGER_RCPT_MAX;
+		if (nr > 0 && (x->rcpt = malloc((size_t)nr *
+		    LEDGER_RCPT_LEN)) == NULL) {
+			spool_entries_clear(e, *n_r);
+			free(e);
+			return NULL;
+		}
+		for (r = 0; r < nr; r++) {
+			unsigned char h[LEDGER_RCPT_LEN];
+
+			ledger_rcpt_hash(sent[i].recipients[r], h);
+			if (match_rcpt(x->rcpt, x->nrcpt, h, 1) == 0)
+				continue;	/* named twice */
+			memcpy(x->rcpt + x->nrcpt * LEDGER_RCPT_LEN, h,
+			    LEDGER_RCPT_LEN);
+			x->nrcpt++;
+		}
+		(*n_r)++;
 	}
 	return e;
 }
 
 int
-ledger_add(struct ledger *l, const char *const *ids, int n, long today)
+ledger_add_sent(struct ledger *l, const struct ledger_sent *sent, int n,
+    long today)
 {
 	struct put_args	 p;
+	struct spool_entry *e;
 	int		 rc;
 
 	if ((l->env == NULL && l->redis == NULL) || !l->writable)
 		return -1;
-	if ((p.entries = entries_of(ids, n, today, &p.n)) == NULL)
+	if ((e = entries_of(sent, n, today, &p.n)) == NULL)
 		return -1;
+	p.entries = e;
 	if (l->redis != NULL)
-		rc = ledger_redis_add(l->redis, p.entries, p.n,
-		    LEDGER_REDIS_EXPIRY);
+		rc = ledger_redis_add(l->redis, e, p.n, LEDGER_REDIS_EXPIRY);
 	else
 		rc = p.n == 0 ? 0 : run_guarded(l, put_lmdb, &p, 1);
-	free((void *)p.entries);
+	spool_entries_clear(e, p.n);
+	free(e);
+	return rc;
+}
+
+/* ids as sent messages of unknown recipients; NULL when out of memory. */
+static struct ledger_sent *
+sent_of(const char *const *ids, int n)
+{
+	struct ledger_sent	*s;
+	int			 i;
+
+	if ((s = calloc(n > 0 ? (size_t)n : 1, sizeof(*s))) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		s[i].message_id = ids[i];
+	return s;
+}
+
+int
+ledger_add(struct ledger *l, const char *const *ids, int n, long today)
+{
+	struct ledger_sent	*s;
+	int			 rc;
+
+	if ((s = sent_of(ids, n)) == NULL)
+		return -1;
+	rc = ledger_add_sent(l, s, n, today);
+	free(s);
 	return rc;
 }
 
@@ -606,7 +996,8 @@ prune_lmdb(struct ledger *l, void *arg)
 {
 	static const char	 mark[] = "pruned";
 	struct prune_args	*pa = arg;
-	uint32_t		 last = 0, day, now = pa->today;
+	uint32_t		 last = 0, day, now = pa->today, legacy = 0;
+	long			 nlegacy = 0;
 	MDB_txn			*txn;
 	MDB_cursor		*cur;
 	MDB_val			 k, v;
@@ -628,16 +1019,44 @@ prune_lmdb(struct ledger *l, void *arg)
 	}
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
 	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		if (v.mv_size != sizeof(day))
+		if (!value_ok(&v))
 			continue;
 		memcpy(&day, v.mv_data, sizeof(day));
 		if ((long)day + pa->expiry < (long)now) {
 			if (mdb_cursor_del(cur, 0) != 0)
 				break;
 			pa->dropped++;
+		} else if (v.mv_size == sizeof(day) && day >= legacy) {
+			legacy = day;		/* no recipients */
+			nlegacy++;
 		}
 	}
 	mdb_cursor_close(cur);
+	if (l->has_corr && mdb_cursor_open(txn, l->corr, &cur) == 0) {
+		for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+		    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+			if (v.mv_size != sizeof(day))
+				continue;
+			memcpy(&day, v.mv_data, sizeof(day));
+			if ((long)day + pa->expiry < (long)now &&
+			    mdb_cursor_del(cur, 0) != 0)
+				break;
+		}
+		mdb_cursor_close(cur);
+	}
+	/* the last day of an entry without recipients: gone, or kept */
+	k.mv_size = sizeof(mark_legacy) - 1;
+	k.mv_data = (void *)mark_legacy;
+	if (nlegacy == 0)
+		(void)mdb_del(txn, l->state, &k, NULL);
+	else {
+		v.mv_size = sizeof(legacy);
+		v.mv_data = &legacy;
+		if (mdb_put(txn, l->state, &k, &v, 0) != 0) {
+			mdb_txn_abort(txn);
+			return -1;
+		}
+	}
 	k.mv_size = sizeof(mark) - 1;
 	k.mv_data = (void *)mark;
 	v.mv_size = sizeof(now);
@@ -697,9 +1116,35 @@ ledger_merge(struct ledger *l)
 	return merged;
 }
 
+/* sent written to the Redis ledger at path, each key to expire after
+ * expiry days: 0, or -1 with err set. */
+static int
+record_redis(const char *path, const struct ledger_sent *sent, int n,
+    long today, int expiry, char *err, size_t errlen)
+{
+	struct ledger_redis	*r;
+	struct spool_entry	*e;
+	size_t			 ne;
+	int			 rc;
+
+	if (ledger_redis_open(path, &r, err, errlen) == -1)
+		return -1;
+	if ((e = entries_of(sent, n, today, &ne)) == NULL) {
+		ledger_redis_close(r);
+		seterr(err, errlen, path, "out of memory");
+		return -1;
+	}
+	if ((rc = ledger_redis_add(r, e, ne, expiry)) == -1)
+		seterr(err, errlen, path, "Redis cannot be written");
+	spool_entries_clear(e, ne);
+	free(e);
+	ledger_redis_close(r);
+	return rc;
+}
+
 int
-ledger_spool(const char *path, const char *const *ids, int n, long today,
-    char *err, size_t errlen)
+ledger_spool_sent(const char *path, const struct ledger_sent *sent, int n,
+    long today, char *err, size_t errlen)
 {
 	struct spool_entry	*e;
 	char			*dir;
@@ -707,10 +1152,10 @@ ledger_spool(const char *path, const char *const *ids, int n, long today,
 	int			 rc = -1;
 
 	if (ledger_redis_is(path))
-		return ledger_record(path, ids, n, today, LEDGER_REDIS_EXPIRY,
+		return record_redis(path, sent, n, today, LEDGER_REDIS_EXPIRY,
 		    err, errlen);
 	if ((dir = spool_path(path)) == NULL ||
-	    (e = entries_of(ids, n, today, &ne)) == NULL) {
+	    (e = entries_of(sent, n, today, &ne)) == NULL) {
 		seterr(err, errlen, path, "out of memory, or too long a path");
 		free(dir);
 		return -1;
@@ -720,8 +1165,25 @@ ledger_spool(const char *path, const char *const *ids, int n, long today,
 		seterr(err, errlen, dir, strerror(errno));
 	else
 		rc = 0;
+	spool_entries_clear(e, ne);
 	free(e);
 	free(dir);
+	return rc;
+}
+
+int
+ledger_spool(const char *path, const char *const *ids, int n, long today,
+    char *err, size_t errlen)
+{
+	struct ledger_sent	*s;
+	int			 rc;
+
+	if ((s = sent_of(ids, n)) == NULL) {
+		seterr(err, errlen, path, "out of memory");
+		return -1;
+	}
+	rc = ledger_spool_sent(path, s, n, today, err, errlen);
+	free(s);
 	return rc;
 }
 
@@ -753,9 +1215,7 @@ int
 ledger_record(const char *path, const char *const *ids, int n, long today,
     int expiry, char *err, size_t errlen)
 {
-	struct ledger_redis	*r;
-	struct spool_entry	*e;
-	size_t			 ne;
+	struct ledger_sent	*s;
 	int			 rc;
 
 	if (!ledger_redis_is(path)) {
@@ -764,17 +1224,12 @@ ledger_record(const char *path, const char *const *ids, int n, long today,
 		(void)ledger_merge_spool(path, today, expiry, err, errlen);
 		return 0;
 	}
-	if (ledger_redis_open(path, &r, err, errlen) == -1)
-		return -1;
-	if ((e = entries_of(ids, n, today, &ne)) == NULL) {
-		ledger_redis_close(r);
+	if ((s = sent_of(ids, n)) == NULL) {
 		seterr(err, errlen, path, "out of memory");
 		return -1;
 	}
-	if ((rc = ledger_redis_add(r, e, ne, expiry)) == -1)
-		seterr(err, errlen, path, "Redis cannot be written");
-	free(e);
-	ledger_redis_close(r);
+	rc = record_redis(path, s, n, today, expiry, err, errlen);
+	free(s);
 	return rc;
 }
 
@@ -853,47 +1308,125 @@ ledger_message_id(const char *raw, size_t len, char *out, size_t outlen)
 	}
 }
 
+/* Does the field line at s (c bytes) start with name and a colon? */
+static int
+field_named(const char *s, size_t c, const char *name)
+{
+	size_t	 n = strlen(name);
+
+	return c > n && strncasecmp(s, name, n) == 0 && s[n] == ':';
+}
+
+int
+ledger_message_recipients(const char *raw, size_t len, struct arena *a,
+    const char **out, int max)
+{
+	static const char *const names[] = {
+		"To", "Cc", "Bcc", "Resent-To", "Resent-Cc", "Resent-Bcc", NULL
+	};
+	char	 value[LEDGER_FIELD_MAX + 1], *got[LEDGER_RCPT_MAX];
+	size_t	 off = 0, next, c, vn = 0;
+	int	 in = 0, n = 0, i, k, m, dup;
+
+	if (len >= 5 && memcmp(raw, "From ", 5) == 0)
+		off = next_line(raw, len, 0, &c);
+	for (;; off = next) {
+		int	 end = off >= len;
+
+		next = end ? len : next_line(raw, len, off, &c);
+		if (!end && c > 0 && (raw[off] == ' ' || raw[off] == '\t')) {
+			if (in && vn + c < sizeof(value)) {
+				memcpy(value + vn, raw + off, c);
+				vn += c;
+			}
+			continue;
+		}
+		if (in) {
+			/* the field before this line is whole */
+			value[vn] = '\0';
+			m = address_parse(a, value, got, LEDGER_RCPT_MAX);
+			for (k = 0; k < m && n < max; k++) {
+				for (dup = 0, i = 0; i < n && !dup; i++)
+					dup = strcasecmp(out[i], got[k]) == 0;
+				if (!dup)
+					out[n++] = got[k];
+			}
+			in = 0;
+		}
+		if (end || c == 0)
+			break;			/* the end of the header */
+		for (i = 0; names[i] != NULL; i++)
+			if (field_named(raw + off, c, names[i])) {
+				size_t	 skip = strlen(names[i]) + 1;
+
+				vn = c - skip < sizeof(value) - 1 ? c - skip :
+				    sizeof(value) - 1;
+				memcpy(value, raw + off + skip, vn);
+				in = 1;
+				break;
+			}
+	}
+	return n;
+}
+
 /* --- --learn-sent ----------------------------------------------------------- */
 
 struct batch {
 	struct ledger	*l;
 	long		 today;
-	char		*ids[LEDGER_BATCH];
-	int		 n;
+	struct spool_entry e[LEDGER_BATCH];
+	size_t		 n;
 	long		*added;
 };
 
 static int
 flush(struct batch *b)
 {
-	int	 i, rc;
+	struct put_args	 p;
+	int		 rc;
 
 	if (b->n == 0)
 		return 0;
-	rc = ledger_add(b->l, (const char *const *)b->ids, b->n, b->today);
+	p.entries = b->e;
+	p.n = b->n;
+	rc = l_writable(b->l) ? run_guarded(b->l, put_lmdb, &p, 1) : -1;
 	if (rc == 0)
-		*b->added += b->n;
-	for (i = 0; i < b->n; i++)
-		free(b->ids[i]);
+		*b->added += (long)b->n;
+	spool_entries_clear(b->e, b->n);
 	b->n = 0;
 	return rc;
 }
 
+/* The sent message whose header starts at raw (len bytes at most):
+ * its Message-ID and recipients as an entry of the batch. */
 static int
-push(struct batch *b, const char *id)
+push(struct batch *b, const char *raw, size_t len)
 {
-	if ((b->ids[b->n] = strdup(id)) == NULL)
+	struct arena		 a;
+	struct ledger_sent	 sent;
+	struct spool_entry	*e;
+	const char		*rcpt[LEDGER_RCPT_MAX];
+	char			 id[LEDGER_ID_MAX + 1];
+	size_t			 ne;
+
+	if (!ledger_message_id(raw, len, id, sizeof(id)))
+		return 0;
+	arena_init(&a, 256 * 1024);
+	sent.message_id = id;
+	sent.recipients = rcpt;
+	sent.nrecipients = ledger_message_recipients(raw, len, &a, rcpt,
+	    LEDGER_RCPT_MAX);
+	e = entries_of(&sent, 1, b->today, &ne);
+	arena_free(&a);
+	if (e == NULL)
 		return -1;
-	if (++b->n == LEDGER_BATCH)
+	if (ne == 1)
+		b->e[b->n++] = e[0];
+	free(e);
+	if (b->n == LEDGER_BATCH)
 		return flush(b);
 	return 0;
 }
-
-struct state_args {
-	const char	*key;
-	void		*val;
-	size_t		 n;
-};
 
 static int
 state_get_lmdb(struct ledger *l, void *arg)
@@ -965,7 +1498,7 @@ state_put(struct ledger *l, const char *key, const void *val, size_t n)
 static int
 learn_dir(struct batch *b, const char *dir, int64_t since, long *seen)
 {
-	char		 buf[LEDGER_HEAD_MAX], id[LEDGER_ID_MAX + 1];
+	char		 buf[LEDGER_HEAD_MAX];
 	struct dirent	*de;
 	struct stat	 st;
 	DIR		*d;
@@ -989,8 +1522,7 @@ learn_dir(struct batch *b, const char *dir, int64_t since, long *seen)
 		n = read(fd, buf, sizeof(buf));
 		close(fd);
 		(*seen)++;
-		if (n > 0 && ledger_message_id(buf, (size_t)n, id, sizeof(id)) &&
-		    push(b, id) == -1) {
+		if (n > 0 && push(b, buf, (size_t)n) == -1) {
 			closedir(d);
 			return -1;
 		}
@@ -1019,7 +1551,6 @@ scan_mbox(struct ledger *l, void *arg)
 {
 	struct mbox_scan *sc = arg;
 	const char	*map = sc->map, *end = sc->end, *p, *nl;
-	char		 id[LEDGER_ID_MAX + 1];
 	size_t		 off = sc->off;
 
 	(void)l;
@@ -1030,10 +1561,9 @@ scan_mbox(struct ledger *l, void *arg)
 		/* p is at a From_ line (or the file's start) */
 		if (end - p >= 5 && memcmp(p, "From ", 5) == 0) {
 			(*sc->seen)++;
-			if (ledger_message_id(p, (size_t)(end - p) <
+			if (push(sc->b, p, (size_t)(end - p) <
 			    LEDGER_HEAD_MAX ? (size_t)(end - p) :
-			    LEDGER_HEAD_MAX, id, sizeof(id)) &&
-			    push(sc->b, id) == -1)
+			    LEDGER_HEAD_MAX) == -1)
 				return -2;	/* the ledger cannot be written */
 		}
 		/* the next From_ line after an empty line */
@@ -1220,25 +1750,54 @@ id_ours(const struct config *cfg, const struct identity *id, const char *norm)
 	return at != NULL && identity_ours_domain(cfg, id, at + 1);
 }
 
+/* Look one Message-ID up for the responders: 1 found, 0 not, -1 error.
+ * The first found fills ev's fields of what was found. */
+static int
+look_up(struct ledger *l, const struct config *cfg, const char *norm,
+    const struct responders *who, long today, struct arena *a,
+    struct ledger_evidence *ev)
+{
+	struct ledger_hit	 h;
+	int			 r;
+
+	r = ledger_find_sent(l, norm, who->address, who->n, today,
+	    cfg->sent_ledger_expiry, &h);
+	if (r != 1)
+		return r;
+	/* a hit for the recipient wins over one for others */
+	if (ev->found != NULL && (ev->recipient == LEDGER_RCPT_MATCH ||
+	    h.recipient == -1))
+		return 1;
+	ev->found = arena_strdup(a, norm);
+	ev->age = h.age;
+	ev->day = h.day;
+	if (h.recipient >= 0) {
+		ev->recipient = LEDGER_RCPT_MATCH;
+		ev->matched = who->address[h.recipient];
+	} else
+		ev->recipient = h.recorded > 0 ? LEDGER_RCPT_OTHER :
+		    LEDGER_RCPT_UNRECORDED;
+	return 1;
+}
+
 void
 ledger_gather(const struct config *cfg, const struct envelope *env,
-    const struct analysis *an, const struct identity *ident, struct arena *a,
+    const struct analysis *an, const struct identity *ident,
+    const struct responders *who, struct arena *a,
     struct ledger_evidence *ev)
 {
 	struct ledger	*l;
-	const char	*refs[2], *p, *e;
+	const char	*p, *e;
 	char		 norm[LEDGER_ID_MAX + 1];
-	long		 today = (long)(envelope_now(env) / 86400);
-	int		 state, r, i, age, ours = 0, failed = 0;
+	long		 today = (long)(envelope_now(env) / 86400), day;
+	int		 state, r, i, ours = 0, failed = 0;
 
 	memset(ev, 0, sizeof(*ev));
 	ev->state = "not looked up";
 	ev->complete = cfg->sent_ledger_complete;
-	/* the message answered only (see anatomy.h, replied_to) */
-	refs[0] = an->replied_to;
-	refs[1] = NULL;
-	if (an->original.message_id == NULL && refs[0] == NULL &&
-	    refs[1] == NULL)
+	ev->correspondent = -2;
+	if (an->original.message_id == NULL && an->replied_to == NULL &&
+	    !(who->replier && who->n > 0))
 		return;
 	l = reader(cfg, env, &state);
 	ev->state = state == 0 ? "open" : state == 1 ? "absent" : "error";
@@ -1250,43 +1809,50 @@ ledger_gather(const struct config *cfg, const struct envelope *env,
 	    strlen(an->original.message_id), norm, sizeof(norm)) == 0) {
 		ev->looked_up++;
 		ours += id_ours(cfg, ident, norm);
-		if ((r = ledger_find(l, norm, today, cfg->sent_ledger_expiry,
-		    &age)) == 1) {
+		if ((r = look_up(l, cfg, norm, who, today, a, ev)) == 1)
 			ev->original_sent = 1;
-			ev->found = arena_strdup(a, norm);
-			ev->age = age;
-		}
 		failed |= r == -1;
 	}
-	for (i = 0; i < 2; i++) {
-		for (p = refs[i]; p != NULL && (p = strchr(p, '<')) != NULL;
-		    p = e) {
-			if ((e = strchr(p, '>')) == NULL ||
-			    ev->looked_up >= LEDGER_LOOKUPS_MAX)
-				break;
-			if (ledger_normalise(p, (size_t)(e - p + 1), norm,
-			    sizeof(norm)) == -1)
-				continue;
-			ev->looked_up++;
-			ours += id_ours(cfg, ident, norm);
-			if (ev->reply_sent)
-				continue;
-			r = ledger_find(l, norm, today, cfg->sent_ledger_expiry,
-			    &age);
-			failed |= r == -1;
-			if (r == 1) {
-				ev->reply_sent = 1;
-				if (ev->found == NULL) {
-					ev->found = arena_strdup(a, norm);
-					ev->age = age;
-				}
+	/* the message answered only (see anatomy.h, replied_to) */
+	for (p = an->replied_to; p != NULL && (p = strchr(p, '<')) != NULL;
+	    p = e) {
+		if ((e = strchr(p, '>')) == NULL ||
+		    ev->looked_up >= LEDGER_LOOKUPS_MAX)
+			break;
+		if (ledger_normalise(p, (size_t)(e - p + 1), norm,
+		    sizeof(norm)) == -1)
+			continue;
+		ev->looked_up++;
+		ours += id_ours(cfg, ident, norm);
+		if ((r = look_up(l, cfg, norm, who, today, a, ev)) == 1)
+			ev->reply_sent = 1;
+		failed |= r == -1;
+	}
+	/* who replied: did we ever write to them? */
+	if (who->replier) {
+		ev->correspondent = -1;
+		for (i = 0; i < who->n; i++) {
+			r = ledger_correspondent(l, who->address[i], today,
+			    cfg->sent_ledger_expiry, &day);
+			/* yes for any address wins; never, over cannot say */
+			if (r == 1 || ev->replier == NULL ||
+			    (r == 0 && ev->correspondent == -1)) {
+				ev->replier = who->address[i];
+				ev->correspondent = r;
+				ev->correspondent_day = day;
 			}
+			if (r == 1)
+				break;
 		}
 	}
 	if (failed) {
 		/* a ledger that could not answer says nothing by absence */
 		ev->state = "error";
+		if (ev->correspondent == 0)
+			ev->correspondent = -1;
 		return;
 	}
-	ev->ours_unknown = ours > 0 && !ev->original_sent && !ev->reply_sent;
+	ev->unknown = ev->looked_up > 0 && !ev->original_sent &&
+	    !ev->reply_sent;
+	ev->ours_unknown = ours > 0 && ev->unknown;
 }

@@ -1,14 +1,22 @@
 /*
- * ledger.h - the sent ledger: Message-IDs we really sent, in LMDB.
+ * ledger.h - the sent ledger: Message-IDs we really sent, and to whom,
+ * in LMDB.
  *
- * A bounce or auto-reply that names a Message-ID we sent is about our
- * mail. The ledger is filled by --record-sent (one outgoing message on
+ * A bounce or auto-reply that names a Message-ID we sent to the very
+ * recipient that bounced or replied is about our mail: that is proof. A
+ * Message-ID is no secret (list archives publish ours), so a hit for
+ * another recipient is only strong evidence, and so is a hit on an entry
+ * recorded without recipients (by a version before they were kept). An
+ * auto-reply that names no Message-ID (vacation(1)) is judged by the
+ * correspondents: the addresses we wrote to, each with the last day. The ledger is filled by --record-sent (one outgoing message on
  * stdin, from a sendmail wrapper or an MTA hook) and --learn-sent (a Sent
  * Maildir or mbox, incrementally), and read at verdict time.
  *
  * Keys are the first 16 bytes of SHA-256 over the normalised Message-ID
- * (no brackets, domain lower-cased): fixed size, and the file tells no one
- * whom we wrote to. Values are the day (since 1970) it was recorded;
+ * (no brackets, domain lower-cased), and recipients are the first 8 bytes
+ * of SHA-256 over the lower-cased address: fixed sizes, and the file
+ * names no one (it can only confirm an address one already knows).
+ * Values are the day (since 1970) it was recorded and the recipients;
  * entries older than sent_ledger_expiry days are ignored and pruned.
  *
  * LMDB gives many readers alongside one writer without lock-outs or
@@ -45,6 +53,27 @@ struct identity;
 struct ledger;
 
 #define LEDGER_KEY_LEN		16
+#define LEDGER_RCPT_LEN		8
+/* Recipients asked about per lookup (those of one bounce or reply). */
+#define LEDGER_ASK_MAX		16
+
+/* One sent message: its Message-ID and its recipients (To, Cc, Bcc,
+ * Resent-*, and the envelope's when known). */
+struct ledger_sent {
+	const char		*message_id;
+	const char *const	*recipients;
+	int			 nrecipients;
+};
+
+/* What the ledger holds about one Message-ID (ledger_find_sent). */
+struct ledger_hit {
+	long		 day;		/* recorded, days since 1970 */
+	int		 age;		/* days ago */
+	int		 recorded;	/* recipients recorded (0: an entry
+					   from before they were kept) */
+	int		 recipient;	/* index of the first recipient asked
+					   about that is among them, or -1 */
+};
 
 /* Days a Redis key lives when written without a known expiry: the
  * longest sent_ledger_expiry. */
@@ -71,7 +100,32 @@ int	 ledger_normalise(const char *id, size_t n, char *out, size_t outlen);
 int	 ledger_find(struct ledger *, const char *id, long today, int expiry,
 	    int *age_r);
 
-/* Add Message-IDs, recorded on day today, to a writable ledger. 0 or -1. */
+/*
+ * Is the Message-ID id in the ledger, recorded within expiry days, and
+ * for which of the nrcpts addresses rcpts? 1 yes (r filled), 0 no, -1
+ * error.
+ */
+int	 ledger_find_sent(struct ledger *, const char *id,
+	    const char *const *rcpts, int nrcpts, long today, int expiry,
+	    struct ledger_hit *r);
+
+/*
+ * Did we write to addr within expiry days? 1 yes (*day_r the last day),
+ * 0 never, -1 the ledger cannot say (it has entries without recipients
+ * younger than expiry days, or no correspondents at all: one from
+ * before).
+ */
+int	 ledger_correspondent(struct ledger *, const char *addr, long today,
+	    int expiry, long *day_r);
+
+/* The hash the ledger keeps of a recipient's address. */
+void	 ledger_rcpt_hash(const char *addr, unsigned char out[LEDGER_RCPT_LEN]);
+
+/* Add sent messages, recorded on day today, to a writable ledger; their
+ * recipients become correspondents. 0 or -1. */
+int	 ledger_add_sent(struct ledger *, const struct ledger_sent *, int n,
+	    long today);
+/* The same for Message-IDs without their recipients. */
 int	 ledger_add(struct ledger *, const char *const *ids, int n, long today);
 
 /*
@@ -79,6 +133,8 @@ int	 ledger_add(struct ledger *, const char *const *ids, int n, long today);
  * path, without opening the ledger (made with its directory when
  * missing). Once this returns 0 they count as recorded. 0, or -1 with err.
  */
+int	 ledger_spool_sent(const char *path, const struct ledger_sent *,
+	    int n, long today, char *err, size_t errlen);
 int	 ledger_spool(const char *path, const char *const *ids, int n,
 	    long today, char *err, size_t errlen);
 
@@ -115,6 +171,14 @@ int	 ledger_message_id(const char *raw, size_t len, char *out,
 	    size_t outlen);
 
 /*
+ * The addresses of a raw message's To, Cc, Bcc and Resent-To/Cc/Bcc
+ * fields, each once, into out (at most max, allocated in the arena).
+ * Returns their number.
+ */
+int	 ledger_message_recipients(const char *raw, size_t len, struct arena *,
+	    const char **out, int max);
+
+/*
  * --learn-sent: add the Message-IDs of the messages in path, a Maildir
  * folder (cur/ and new/) or an mbox file. Incremental: a Maildir's files
  * whose inode changed before the last run, and the part of an mbox
@@ -123,6 +187,14 @@ int	 ledger_message_id(const char *raw, size_t len, char *out,
  */
 int	 ledger_learn(struct ledger *, const char *path, long long now,
 	    long *seen_r, long *added_r, char *err, size_t errlen);
+
+/* For the Message-ID found: whom the ledger recorded it for. */
+enum ledger_recipient {
+	LEDGER_RCPT_NONE,	/* nothing found */
+	LEDGER_RCPT_MATCH,	/* the recipient that bounced or replied */
+	LEDGER_RCPT_OTHER,	/* others only */
+	LEDGER_RCPT_UNRECORDED	/* an entry without recipients */
+};
 
 /* What the ledger says about one message (see ledger_gather). */
 struct ledger_evidence {
@@ -134,16 +206,31 @@ struct ledger_evidence {
 	int		 reply_sent;	/* the Message-ID answered is */
 	int		 ours_unknown;	/* a Message-ID at our domain looked
 					   up and none of ours found */
+	int		 unknown;	/* Message-IDs looked up, none found */
 	const char	*found;		/* the Message-ID found, or NULL */
 	int		 age;		/* days since it was recorded */
+	long		 day;		/* the day it was recorded */
+	enum ledger_recipient recipient;
+	const char	*matched;	/* LEDGER_RCPT_MATCH: the address */
+
+	/* an auto-reply, challenge or receipt: did we write to whoever
+	 * replied? 1 yes (correspondent_day), 0 never, -1 cannot say,
+	 * -2 not asked */
+	int		 correspondent;
+	const char	*replier;	/* the address asked about */
+	long		 correspondent_day;
 };
+
+struct responders;
 
 /* Look up the original's Message-ID and the one Message-ID a reply
  * answers (the analysis's replied_to: earlier References are the
- * answered message's sender's to choose). The ledger is opened on first
- * use in this process. */
+ * answered message's sender's to choose), for the responders; and
+ * whether we wrote to a replier. The ledger is opened on first use in
+ * this process. */
 void	 ledger_gather(const struct config *, const struct envelope *,
-	    const struct analysis *, const struct identity *, struct arena *,
+	    const struct analysis *, const struct identity *,
+	    const struct responders *, struct arena *,
 	    struct ledger_evidence *r);
 
 #endif

@@ -50,9 +50,14 @@ origin_gather(const struct config *cfg, const struct envelope *env,
 
 	/* proof: each costs nothing unless configured (the ledger: unless
 	 * its file exists and there is a Message-ID to look up) */
+	responders_find(an, a, &ev->responders);
 	batv_gather(cfg, env, an, a, &ev->batv);
-	ledger_gather(cfg, env, an, &ev->identity, a, &ev->ledger);
+	ledger_gather(cfg, env, an, &ev->identity, &ev->responders, a,
+	    &ev->ledger);
 	dkim_gather(cfg, an, a, &ev->dkim);
+
+	/* proof, then strong evidence; else the rules decide */
+	decide(ev, an, a, &ev->decision);
 }
 
 /* --- eval functions ------------------------------------------------------ */
@@ -147,6 +152,42 @@ ev_status_is(const struct evidence *ev, const struct analysis *an,
 	return 0;
 }
 
+/* decided(proof_ours), decided(strong_backscatter), ... */
+static int
+ev_decided(const struct evidence *ev, const struct analysis *an,
+    const char *arg)
+{
+	const struct decision	*d = &ev->decision;
+	const char		*side = strchr(arg, '_');
+	size_t			 n = side != NULL ? (size_t)(side - arg) : 0;
+
+	if (d->class == DECIDE_HEURISTIC || side == NULL)
+		return 0;
+	if (strncmp(arg, decide_class_name(d->class), n) != 0 ||
+	    decide_class_name(d->class)[n] != '\0')
+		return 0;
+	return strcmp(side + 1, d->backscatter ? "backscatter" : "ours") == 0;
+}
+
+static int
+check_decided(const char *arg)
+{
+	static const char *const ok[] = { "proof_ours", "proof_backscatter",
+	    "strong_ours", "strong_backscatter", NULL };
+	int	 i;
+
+	for (i = 0; ok[i] != NULL; i++)
+		if (strcmp(arg, ok[i]) == 0)
+			return 0;
+	return -1;
+}
+
+EV(ev_ledger_other, ev->ledger.found != NULL &&
+    ev->ledger.recipient != LEDGER_RCPT_MATCH)
+EV(ev_correspondent, ev->ledger.correspondent == 1)
+EV(ev_not_correspondent, ev->ledger.complete &&
+    ev->ledger.correspondent == 0)
+
 static int
 check_word(const char *arg)
 {
@@ -177,7 +218,7 @@ check_source(const char *arg)
 {
 	int	 s;
 
-	for (s = SOURCE_NONE; s <= SOURCE_INLINE; s++)
+	for (s = SOURCE_NONE; s <= SOURCE_REFERENCE; s++)
 		if (strcmp(anatomy_source_name((enum source)s), arg) == 0)
 			return 0;
 	return -1;
@@ -236,7 +277,7 @@ const struct origin_eval origin_evals[] = {
 	{ "no_original", 0, NULL, ev_no_original,
 	    "the bounce returns no original" },
 	{ "original_is", 1, check_source, ev_original_is,
-	    "how the original was returned: rfc822, headers, inline, none" },
+	    "how the original was returned: rfc822, headers, inline, reference, none" },
 	{ "reason_is", 1, check_word, ev_reason_is,
 	    "the bounce's reason (spamdetected, virusdetected, ...)" },
 	{ "kind_is", 1, check_kind, ev_kind_is,
@@ -267,6 +308,14 @@ const struct origin_eval origin_evals[] = {
 	    "an In-Reply-To/References Message-ID is in the sent ledger" },
 	{ "ledger_unknown_ours", 0, NULL, ev_ledger_unknown,
 	    "sent_ledger_complete: a Message-ID at our domain is not in it" },
+	{ "ledger_other_recipient", 0, NULL, ev_ledger_other,
+	    "a Message-ID in the sent ledger, not recorded for who bounced or replied" },
+	{ "correspondent", 0, NULL, ev_correspondent,
+	    "we wrote to who replied within sent_ledger_expiry" },
+	{ "not_correspondent", 0, NULL, ev_not_correspondent,
+	    "sent_ledger_complete: we never wrote to who replied" },
+	{ "decided", 1, check_decided, ev_decided,
+	    "the class that decided, and its answer: proof_ours, proof_backscatter, strong_ours, strong_backscatter" },
 	{ "dkim_pass", 0, NULL, ev_dkim_pass,
 	    "the original's DKIM signature verifies with our key" },
 	{ "dkim_forged", 0, NULL, ev_dkim_forged,

@@ -19,6 +19,8 @@
 #include "evidence/dkim.h"
 #include "evidence/handoff.h"
 #include "evidence/ledger.h"
+#include "evidence/responder.h"
+#include "evidence/decide.h"
 
 struct analysis;
 struct arena;
@@ -74,6 +76,11 @@ struct evidence {
 	struct batv_evidence		 batv;
 	struct ledger_evidence		 ledger;
 	struct dkim_evidence		 dkim;
+
+	/* Who bounced or replied: what proof is checked against. */
+	struct responders		 responders;
+	/* Which class decided, and why (decide.c). */
+	struct decision			 decision;
 };
 
 /* Gather the evidence; never fails (what cannot be known stays unknown). */

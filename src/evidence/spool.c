@@ -81,20 +81,35 @@ spool_add(const char *dir, const struct spool_entry *e, size_t n)
 	size_t			 i, k;
 	int			 fd = -1, tries, saved;
 
+	size_t			 need = 0, r;
+
 	if (n == 0)
 		return 0;
-	/* "<day> <hex>\n": at most 10 + 1 + 32 + 1 bytes */
-	if (n > SPOOL_FILE_MAX / 44) {
+	/* "<day> <hex>[ <hex>]...\n": 10 + 1 + 32, each recipient 1 + 16,
+	 * and 1 */
+	for (i = 0; i < n; i++)
+		need += 44 + (size_t)(e[i].nrcpt < SPOOL_RCPT_MAX ? e[i].nrcpt :
+		    SPOOL_RCPT_MAX) * (1 + 2 * SPOOL_RCPT_LEN);
+	if (need > SPOOL_FILE_MAX) {
 		errno = E2BIG;
 		return -1;
 	}
-	if ((text = malloc(n * 44 + 1)) == NULL)
+	if ((text = malloc(need + 1)) == NULL)
 		return -1;
 	for (p = text, i = 0; i < n; i++) {
 		p += snprintf(p, 12, "%lu ", (unsigned long)e[i].day);
 		for (k = 0; k < SPOOL_KEY_LEN; k++) {
 			*p++ = hex[e[i].key[k] >> 4];
 			*p++ = hex[e[i].key[k] & 15];
+		}
+		for (r = 0; r < e[i].nrcpt && r < SPOOL_RCPT_MAX; r++) {
+			*p++ = ' ';
+			for (k = 0; k < SPOOL_RCPT_LEN; k++) {
+				unsigned char c = e[i].rcpt[r * SPOOL_RCPT_LEN + k];
+
+				*p++ = hex[c >> 4];
+				*p++ = hex[c & 15];
+			}
 		}
 		*p++ = '\n';
 	}
@@ -146,24 +161,53 @@ hexval(char c)
 	return -1;
 }
 
-/* One line, exactly "<day> <32 hex>": 0 with the entry in *e, else -1. */
+/* n bytes from 2n hex digits at s: 0, or -1. */
+static int
+unhex(const char *s, unsigned char *out, size_t n)
+{
+	size_t	 k;
+	int	 hi, lo;
+
+	for (k = 0; k < n; k++, s += 2) {
+		if ((hi = hexval(s[0])) == -1 || (lo = hexval(s[1])) == -1)
+			return -1;
+		out[k] = (unsigned char)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+/*
+ * One line, exactly "<day> <32 hex>" and then any number (up to
+ * SPOOL_RCPT_MAX) of " <16 hex>": 0 with the entry in *e (its recipients
+ * malloc'd), else -1.
+ */
 static int
 parse_line(const char *s, size_t len, struct spool_entry *e)
 {
 	unsigned long	 day = 0;
-	size_t		 i = 0, k;
-	int		 hi, lo;
+	size_t		 i = 0, rest, n;
 
+	memset(e, 0, sizeof(*e));
 	while (i < len && s[i] >= '0' && s[i] <= '9' && i < 10)
 		day = day * 10 + (unsigned long)(s[i++] - '0');
-	if (i == 0 || day > UINT32_MAX || i + 1 + 2 * SPOOL_KEY_LEN != len ||
-	    s[i] != ' ')
+	if (i == 0 || day > UINT32_MAX || i + 1 + 2 * SPOOL_KEY_LEN > len ||
+	    s[i] != ' ' || unhex(s + i + 1, e->key, SPOOL_KEY_LEN) == -1)
 		return -1;
-	for (i++, k = 0; k < SPOOL_KEY_LEN; k++, i += 2) {
-		if ((hi = hexval(s[i])) == -1 || (lo = hexval(s[i + 1])) == -1)
+	i += 1 + 2 * SPOOL_KEY_LEN;
+	rest = len - i;
+	if (rest % (1 + 2 * SPOOL_RCPT_LEN) != 0 ||
+	    (n = rest / (1 + 2 * SPOOL_RCPT_LEN)) > SPOOL_RCPT_MAX)
+		return -1;
+	if (n > 0 && (e->rcpt = malloc(n * SPOOL_RCPT_LEN)) == NULL)
+		return -1;
+	for (e->nrcpt = 0; e->nrcpt < n; e->nrcpt++, i += 1 + 2 * SPOOL_RCPT_LEN)
+		if (s[i] != ' ' || unhex(s + i + 1, e->rcpt + e->nrcpt *
+		    SPOOL_RCPT_LEN, SPOOL_RCPT_LEN) == -1) {
+			free(e->rcpt);
+			e->rcpt = NULL;
+			e->nrcpt = 0;
 			return -1;
-		e->key[k] = (unsigned char)(hi << 4 | lo);
-	}
+		}
 	e->day = (uint32_t)day;
 	return 0;
 }
@@ -196,8 +240,10 @@ read_file(int dfd, const char *name, struct spool_batch *b, size_t *cap)
 		if (b->n == *cap) {
 			*cap = *cap ? *cap * 2 : 64;
 			if ((grown = realloc(b->entries, *cap *
-			    sizeof(*grown))) == NULL)
+			    sizeof(*grown))) == NULL) {
+				free(e.rcpt);
 				return -1;
+			}
 			b->entries = grown;
 		}
 		b->entries[b->n++] = e;
@@ -288,6 +334,19 @@ spool_batch_free(struct spool_batch *b)
 	for (i = 0; i < b->nfiles; i++)
 		free(b->files[i]);
 	free(b->files);
+	spool_entries_clear(b->entries, b->n);
 	free(b->entries);
 	memset(b, 0, sizeof(*b));
+}
+
+void
+spool_entries_clear(struct spool_entry *e, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; e != NULL && i < n; i++) {
+		free(e[i].rcpt);
+		e[i].rcpt = NULL;
+		e[i].nrcpt = 0;
+	}
 }

@@ -11,8 +11,10 @@
  * readers look in the spool too.
  *
  * An entry file holds one line per entry: the day it was recorded (days
- * since 1970) and the key (the ledger's hash of a Message-ID) in hex. It
- * names no one: the spool, like the ledger, tells no one whom we wrote to.
+ * since 1970), the key (the ledger's hash of a Message-ID) in hex, and
+ * the hashes of its recipients in hex, each after a space (none in lines
+ * written before recipients were kept: they still read). It names no
+ * one: the spool, like the ledger, keeps hashes, never addresses.
  * Lines that do not read as entries are skipped, never trusted.
  */
 #ifndef BS_SPOOL_H
@@ -24,11 +26,17 @@
 #include "base/limits.h"
 
 #define SPOOL_KEY_LEN		16
+/* Bytes of a recipient's hash, and recipients kept per entry. */
+#define SPOOL_RCPT_LEN		8
+#define SPOOL_RCPT_MAX		100
 
 
 struct spool_entry {
 	unsigned char	 key[SPOOL_KEY_LEN];
 	uint32_t	 day;
+	unsigned char	*rcpt;		/* nrcpt hashes of SPOOL_RCPT_LEN
+					   bytes (malloc'd), or NULL */
+	unsigned	 nrcpt;
 };
 
 /* What one spool_take read: the entries and the files they came from. */
@@ -62,5 +70,8 @@ int	 spool_take(const char *dir, size_t max_files, struct spool_batch *b);
 void	 spool_remove(const char *dir, const struct spool_batch *b);
 
 void	 spool_batch_free(struct spool_batch *);
+
+/* Free the recipients of n entries (not the array). */
+void	 spool_entries_clear(struct spool_entry *, size_t n);
 
 #endif

@@ -187,8 +187,9 @@ make_text(const struct slot *sl, const struct analysis *an,
 
 	t->done = 1;
 	if (sl->orig)
-		hb = an->original.source != SOURCE_NONE ? &an->original.hdr :
-		    NULL;
+		hb = an->original.source != SOURCE_NONE &&
+		    an->original.source != SOURCE_REFERENCE ?
+		    &an->original.hdr : NULL;
 	else if (an->message != NULL)
 		hb = &an->message->hdr;
 	if (hb == NULL || hb->count == 0)

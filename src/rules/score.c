@@ -1,6 +1,15 @@
 /*
  * score.c - add the weights up and show why (see score.h).
  *
+ * Which evidence decides is settled before the rules run (decide.c):
+ * proof, then strong evidence, then the rules' weights. The class that
+ * decided shows as its test (BS_PROOF_OURS, BS_STRONG_BACKSCATTER, ...)
+ * with a weight that dominates; should the rest of the score still
+ * outweigh it (a rule file that raised other weights, or lowered it),
+ * that test's score is raised just past the required score, so that
+ * heuristics never outvote proof and the headers still read
+ * score >= required.
+ *
  * The rule set's compile errors do not stop scoring: broken rules are left
  * out by compile.c and counted here, --lint reports them. Scores are summed
  * in name order so the total is the same on every run.
@@ -16,6 +25,46 @@
 #include "evidence/origin.h"
 #include "rules/rules.h"
 #include "rules/score.h"
+
+/* One decimal is what is shown: decide on what is shown. */
+static int
+over(double score, double required)
+{
+	return (long)(score * 10 + (score < 0 ? -0.5 : 0.5)) >=
+	    (long)(required * 10 + (required < 0 ? -0.5 : 0.5));
+}
+
+/* The test that shows the decision, by class and answer. */
+static const char *
+decision_test(const struct decision *d)
+{
+	if (d->class == DECIDE_PROOF)
+		return d->backscatter ? "BS_PROOF_BACKSCATTER" :
+		    "BS_PROOF_OURS";
+	return d->backscatter ? "BS_STRONG_BACKSCATTER" : "BS_STRONG_OURS";
+}
+
+/* The rest outweighed the deciding test: raise it to one point past the
+ * required score (a configuration that dropped the test is obeyed). */
+static void
+dominate(struct verdict *v)
+{
+	const struct decision	*d = &v->evidence.decision;
+	const char		*name = decision_test(d);
+	double			 need;
+	int			 i;
+
+	for (i = 0; i < v->nhits; i++)
+		if (strcmp(v->hits[i].name, name) == 0)
+			break;
+	if (i == v->nhits)
+		return;
+	need = d->backscatter ? v->required + 1.0 - v->score :
+	    v->required - 1.0 - v->score;
+	v->hits[i].score += need;
+	v->score += need;
+	v->backscatter = over(v->score, v->required);
+}
 
 int
 score_message(const struct config *cfg, const struct envelope *env,
@@ -47,9 +96,10 @@ score_message(const struct config *cfg, const struct envelope *env,
 	v->rules_run = 1;
 	for (i = 0; i < v->nhits; i++)
 		v->score += v->hits[i].score;
-	/* one decimal is what is shown; decide on what is shown */
-	v->backscatter = (long)(v->score * 10 + (v->score < 0 ? -0.5 : 0.5)) >=
-	    (long)(v->required * 10 + (v->required < 0 ? -0.5 : 0.5));
+	v->backscatter = over(v->score, v->required);
+	if (v->evidence.decision.class != DECIDE_HEURISTIC &&
+	    v->backscatter != v->evidence.decision.backscatter)
+		dominate(v);
 	return 0;
 }
 
@@ -74,9 +124,23 @@ score_tests(const struct verdict *v, struct arena *a)
 }
 
 /* "batv", "sent_ledger", "dkim": each null when not configured. */
+static const char *
+ledger_recipient_name(enum ledger_recipient r)
+{
+	switch (r) {
+	case LEDGER_RCPT_MATCH:		return "match";
+	case LEDGER_RCPT_OTHER:		return "other";
+	case LEDGER_RCPT_UNRECORDED:	return "not recorded";
+	case LEDGER_RCPT_NONE:		break;
+	}
+	return NULL;
+}
+
 static void
 json_proof(struct json *j, const struct evidence *ev)
 {
+	int	 i;
+
 	json_key(j, "batv");
 	if (ev->batv.keys == 0)
 		json_null(j);
@@ -105,6 +169,17 @@ json_proof(struct json *j, const struct evidence *ev)
 		json_int(j, ev->ledger.age);
 	else
 		json_null(j);
+	json_member_string(j, "recipient", ledger_recipient_name(
+	    ev->ledger.recipient));
+	json_member_string(j, "recorded_for", ev->ledger.matched);
+	json_key(j, "correspondent");
+	switch (ev->ledger.correspondent) {
+	case 1: json_string(j, "yes"); break;
+	case 0: json_string(j, "never"); break;
+	case -1: json_string(j, "unknown"); break;
+	default: json_null(j); break;
+	}
+	json_member_string(j, "replier", ev->ledger.replier);
 	json_object_end(j);
 	json_key(j, "dkim");
 	if (ev->dkim.keys == 0)
@@ -115,6 +190,11 @@ json_proof(struct json *j, const struct evidence *ev)
 		json_member_string(j, "domain", ev->dkim.domain);
 		json_member_string(j, "selector", ev->dkim.selector);
 		json_member_string(j, "why", ev->dkim.why);
+		json_key(j, "signed_recipients");
+		json_array_begin(j);
+		for (i = 0; i < ev->dkim.nsigned_rcpt; i++)
+			json_string(j, ev->dkim.signed_rcpt[i]);
+		json_array_end(j);
 		json_object_end(j);
 	}
 }
@@ -190,6 +270,21 @@ json_evidence(struct json *j, const struct verdict *v)
 	json_object_end(j);
 }
 
+/* What decided, in plain words: the decision's own, or for the rules
+ * the sum (made in text, len bytes). */
+static const char *
+decision_words(const struct verdict *v, char *text, size_t len)
+{
+	const struct decision	*d = &v->evidence.decision;
+
+	if (d->class != DECIDE_HEURISTIC && d->why != NULL)
+		return d->why;
+	if (snprintf(text, len, "no proof and no strong evidence either "
+	    "way: the rules' weights add up to %.1f", v->score) < 0)
+		return "no proof and no strong evidence either way";
+	return text;
+}
+
 void
 score_json(struct json *j, const struct verdict *v)
 {
@@ -215,6 +310,20 @@ score_json(struct json *j, const struct verdict *v)
 		json_null(j);
 	else
 		json_evidence(j, v);
+	json_key(j, "decided_by");
+	if (v->kind == KIND_NONE)
+		json_null(j);
+	else {
+		const struct decision	*d = &v->evidence.decision;
+		char			 text[160];
+
+		json_object_begin(j);
+		json_member_string(j, "class", decide_class_name(d->class));
+		json_member_string(j, "evidence", d->evidence);
+		json_member_string(j, "why", decision_words(v, text,
+		    sizeof(text)));
+		json_object_end(j);
+	}
 }
 
 static void
@@ -329,6 +438,15 @@ score_explain(struct buf *b, const struct verdict *v)
 		    "no rules run\n");
 		return;
 	}
+	buf_appends(b, "Decided by ");
+	buf_appends(b, decide_class_name(ev->decision.class));
+	buf_appends(b, ": ");
+	{
+		char	 text[160];
+
+		buf_appends(b, decision_words(v, text, sizeof(text)));
+	}
+	buf_appends(b, ".\n");
 
 	buf_appends(b, "Tests:\n");
 	if (v->nhits == 0)

@@ -1,0 +1,79 @@
+#!/bin/sh
+# proof.sh - replay and copy resistance, on mail made by real software
+# (tests/data/proof, see its README): what a spammer can copy (a valid
+# BATV tag, a Message-ID in our form, a Message-ID from a list archive,
+# a message of ours signed with our DKIM key, a real Message-ID of ours
+# in an auto-reply from a stranger) never passes for proof, and proof
+# that we sent decides over heuristics the other way.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+
+d=$srcdir/tests/data/proof
+export HOME=$T/home
+mkdir -p "$HOME"
+unset RECIPIENT ORIG_RECIPIENT ORIGINAL_RECIPIENT
+export BACKSCATTER_NOW="$(cat "$d/NOW")"
+# the set's configuration, private, with the ledger learnt from sent/
+cp "$d"/conf/* "$T"/ && chmod 600 "$T/batv.secret"
+for c in full notcomplete; do
+	printf 'sent_ledger %s\n' "$T/sent.db" >> "$T/$c.conf"
+done
+bs_run - --config "$T/full.conf" --learn-sent "$d/sent" < /dev/null
+is "$rc" 0 "the ledger learnt from the Sent folder"
+
+# judged FILE [CONF]: "VERDICT CLASS EVIDENCE" from --json
+judged() {
+	bs_json '"%s %s %s" % ("backscatter" if j["backscatter"] else "ok",
+	    j["decided_by"]["class"], j["decided_by"]["evidence"])' \
+	    "$d/$1" --config "$T/${2:-full}.conf"
+}
+
+# 1. a valid tag of ours copied onto spam: the tag is valid, the ledger
+# (complete) never recorded the Message-ID: proof, backscatter
+is "$(judged pf-unknown-copied-tag-bs.eml)" "backscatter proof sent_ledger" \
+    "a copied valid BATV tag: proof of backscatter (never sent)"
+is "$(bs_json 'j["evidence"]["batv"]["result"]' "$d/pf-unknown-copied-tag-bs.eml" \
+    --config "$T/full.conf")" "valid" "... though the tag itself is valid"
+
+# 2. a Message-ID in our form that we never sent
+is "$(judged pf-unknown-ours-mid-bs.eml)" "backscatter proof sent_ledger" \
+    "a Message-ID in our form never sent (ledger complete): proof of backscatter"
+is "$(judged sieve-vac-ours-mid-bs.eml)" "backscatter proof sent_ledger" \
+    "... answered by a Sieve vacation reply: the same"
+
+# 3. the Message-ID of a real post of ours, copied from the list
+# archive onto spam to other recipients: found, for others only
+is "$(judged pf-unknown-archive-mid-bs.eml)" "backscatter strong batv" \
+    "a list-archive Message-ID on spam to others: not proof, strong evidence decides"
+is "$(bs_json 'j["evidence"]["sent_ledger"]["original_sent"], j["evidence"]["sent_ledger"]["recipient"]' \
+    "$d/pf-unknown-archive-mid-bs.eml" --config "$T/full.conf")" "(True, 'other')" \
+    "... found in the ledger, recorded for other recipients"
+
+# 4. a DKIM-signed message of ours replayed to other recipients: the
+# signature verifies, the recipient is not in its signed To
+is "$(judged pf-unknown-replay-bs.eml)" "backscatter strong batv" \
+    "our signed message replayed to others: backscatter"
+is "$(bs_json 'j["evidence"]["dkim"]["result"], "h.kim3@remote.example" in j["evidence"]["dkim"]["signed_recipients"]' \
+    "$d/pf-unknown-replay-bs.eml" --config "$T/full.conf")" "('pass', False)" \
+    "... the signature passes, but does not cover the recipient that bounced"
+is "$(judged pf-hdrs-replay-own-body-bs.eml)" "backscatter strong batv" \
+    "our signed header block with a bot's body, bounced headers-only: backscatter"
+
+# 5. an auto-reply naming a real Message-ID of ours, from someone we
+# never wrote to
+is "$(judged sieve-vac-archive-mid-bs.eml)" "backscatter proof correspondents" \
+    "an auto-reply to a real Message-ID of ours from a stranger: proof of backscatter"
+
+# and the other way: mail we really sent by a path outside my_relay
+is "$(judged pf-spamreject-phone-legit.eml)" "ok proof sent_ledger" \
+    "sent from the phone (no tag, a stranger's handoff, \"rejected as spam\"): the ledger decides"
+is "$(judged pf-spamreject-esp-legit.eml)" "ok proof dkim" \
+    "sent by the ESP with our key (not in the ledger, which is complete): the signature decides"
+is "$(judged pf-alias-phone-legit.eml)" "ok proof sent_ledger" \
+    "bounced by an alias: its Original-Recipient is the address recorded"
+is "$(judged sieve-vac-phone-legit.eml)" "ok proof sent_ledger" \
+    "a vacation reply to mail sent from the phone: the ledger decides"
+bs_run "$d/pf-spamreject-phone-legit.eml" --config "$T/full.conf" --explain
+is "$(sed -n 2p "$T/stdout" | cut -c1-49)" "Decided by proof: the sent ledger recorded the re" \
+    "--explain: what decided comes first"
+
+done_testing
