@@ -12,6 +12,7 @@
 #include "base/arena.h"
 #include "read/header.h"
 #include "read/message.h"
+#include "anatomy/phrases.h"
 #include "anatomy/signs.h"
 
 char *
@@ -36,95 +37,6 @@ signs_any(const char *hay, const char *const *needles)
 			return 1;
 	return 0;
 }
-
-/* Local parts and names of mail systems that send bounces. */
-static const char *const daemon_words[] = {
-	"mailer-daemon", "mailer_daemon", "mailerdaemon", "postmaster",
-	"mail-daemon", "mail delivery", "maildelivery", "mail administrator",
-	"mail.system", "mail system", "mmdf", "smtp gateway", "mail-router",
-	"bounce", "nobody@", "returned mail", "delivery status", "mail-daemon",
-	"noreply-dmarc", "mailer@", "mailadmin", "mail_admin", "internet mail",
-	"post_master", "post-master",
-	NULL
-};
-
-/* Senders that are machines but not only mail systems. */
-static const char *const noreply_words[] = {
-	"no-reply", "noreply", "do-not-reply", "donotreply", NULL
-};
-
-/* Subject words of bounces, in the languages seen in real ones. */
-static const char *const bounce_subjects[] = {
-	"undeliver", "undelivered", "delivery status", "delivery failure",
-	"delivery failed", "delivery has failed", "returned mail",
-	"failure notice", "mail delivery", "non remis", "nicht zustellbar",
-	"unzustellbar", "non recapitabile", "onbestelbaar", "não entregue",
-	"nao entregue", "no se puede entregar", "could not be delivered",
-	"could not deliver", "delivery notification", "message not delivered",
-	"returned to sender", "mail system error", "nondeliverable",
-	"non-deliverable", "delayed", "delivery problem", "delivery report",
-	"failed delivery", "mail failure", "delivery final failure",
-	"not delivered", "rejected", "undeliverable", "bounce",
-	"warning: could not send", "mail could not", "notificación",
-	"échec", "remise", "error sending", "returned message",
-	"delivery error", "permanent error", "message failed",
-	"unable to deliver", "delivery unsuccessful", "mail not delivered",
-	"delivery warning", "status notification", "fehlgeschlagen",
-	"unknown user", "user unknown", "\xe9\x85\x8d\xe4\xbf\xa1",
-	"\xe3\x82\xa8\xe3\x83\xa9\xe3\x83\xbc", "\xe4\xb8\x8d\xe9\x81\x94",
-	"error", "failure", "failed", "returned",
-	NULL
-};
-
-/* What a bounce's prose says when its recipients are hidden in it. */
-static const char *const failed_words[] = {
-	"could not be delivered", "undeliverable", "delivery has failed",
-	"permanent error", "not be delivered", "delivery failed",
-	"failed to deliver", "unable to deliver", "user unknown",
-	"no such user", "returned to sender", "delivery to the following",
-	"was not delivered", "could not deliver", "error", "message you sent",
-	"your message", "failed", NULL
-};
-
-/* Abuse reports that are not ARF, by their providers' subjects. */
-static const char *const feedback_subjects[] = {
-	"complaint about message from", "abuse report", "email feedback report",
-	"spam report", NULL
-};
-
-static const char *const autoreply_subjects[] = {
-	"auto:", "auto reply", "auto-reply", "autoreply", "auto response",
-	"auto-response", "autoresponse", "automatic reply", "automatic response",
-	"out of office", "out of the office", "ooo:", "away from", "vacation",
-	"on holiday", "on leave", "abwesenheit", "abwesend", "automatische",
-	"réponse automatique", "reponse automatique", "absence", "absent",
-	"risposta automatica", "fuori sede", "respuesta automática",
-	"respuesta automatica", "fuera de la oficina", "afwezig",
-	"automatisch antwoord", "resposta automática", "automatyczna odpowied",
-	"autosvar", "frånvaro", "poissa", "automaattinen", "ausente",
-	"\xe8\x87\xaa\xe5\x8b\x95\xe5\xbf\x9c\xe7\xad\x94",
-	"\xe4\xb8\x8d\xe5\x9c\xa8", "\xe8\x87\xaa\xe5\x8a\xa8\xe5\x9b\x9e\xe5\xa4\x8d",
-	NULL
-};
-
-static const char *const challenge_words[] = {
-	"please confirm", "confirm your", "verify your", "verification",
-	"challenge", "spam protection", "anti-spam", "antispam", "protected by",
-	"before your message", "sender verification", "approve", "whitelist",
-	"i'm protected", "your message is awaiting", "awaiting", "is held",
-	"human", "validate your", "authenticate", "spamarrest", "boxbe",
-	"mailinblack", "tmda", "bluebottle", "qurb", "cleanmymailbox",
-	"sender approval", "request for authorization", "pending",
-	NULL
-};
-
-static const char *const notice_subjects[] = {
-	"virus", "infected", "malware", "quarantin", "spam", "blocked",
-	"banned", "content filter", "policy violation", "suspicious",
-	"undesirable", "detected", "alert", "threat", "malicious",
-	"security", "notification", "warning", "rejected", "junk",
-	NULL
-};
 
 static int
 header_has(const struct header_block *hb, const char *name)
@@ -173,9 +85,9 @@ autoreply_header(struct arena *a, const struct header_block *hb,
 	    strstr(v, "auto_reply") != NULL)
 		return 2;
 	if ((v = signs_lowered(a, header_get_raw(a, hb, "X-Auto-Response-Suppress"))) &&
-	    subject != NULL && signs_any(subject, autoreply_subjects))
+	    subject != NULL && phrases_any(PHRASE_AUTOREPLY_SUBJECT, subject))
 		return 2;
-	if (subject != NULL && signs_any(subject, autoreply_subjects))
+	if (subject != NULL && phrases_any(PHRASE_AUTOREPLY_SUBJECT, subject))
 		return 1;
 	return 0;
 }
@@ -188,13 +100,6 @@ auto_submitted(struct arena *a, const struct header_block *hb)
 
 	return v != NULL && strncmp(v, "no", 2) != 0;
 }
-
-/* Senders that are content filters. */
-static const char *const filter_words[] = {
-	"virus", "scanner", "antivirus", "anti-virus", "quarantine", "filter",
-	"mailscanner", "amavis", "security", "smsmse", "antispam", "anti-spam",
-	NULL
-};
 
 void
 signs_read(struct signs *s, const struct message *msg, struct arena *a)
@@ -212,17 +117,17 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 	s->content_type = signs_lowered(a,
 	    header_get_raw(a, hb, "Content-Type"));
 
-	s->daemon = signs_any(s->from, daemon_words) ||
-	    signs_any(s->sender, daemon_words) ||
+	s->daemon = phrases_any(PHRASE_DAEMON, s->from) ||
+	    phrases_any(PHRASE_DAEMON, s->sender) ||
 	    (fl != NULL && strncasecmp(fl, "From MAILER-DAEMON", 18) == 0);
-	s->bounce_subject = signs_any(s->subject, bounce_subjects);
+	s->bounce_subject = phrases_any(PHRASE_BOUNCE_SUBJECT, s->subject);
 	if (!s->daemon && s->bounce_subject &&
-	    (signs_any(s->from, noreply_words) ||
-	    signs_any(s->sender, noreply_words)))
+	    (phrases_any(PHRASE_NOREPLY, s->from) ||
+	    phrases_any(PHRASE_NOREPLY, s->sender)))
 		s->daemon = 1;
 	s->null_sender = (s->return_path != NULL &&
 	    (strstr(s->return_path, "<>") != NULL ||
-	    signs_any(s->return_path, daemon_words))) ||
+	    phrases_any(PHRASE_DAEMON, s->return_path))) ||
 	    (fl != NULL && strncmp(fl, "From <>", 7) == 0);
 	s->autoreply = autoreply_header(a, hb, s->subject);
 	s->challenge = challenge_header(hb);
@@ -231,9 +136,9 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 	s->report_type = s->content_type != NULL &&
 	    (strstr(s->content_type, "report") != NULL ||
 	    strncmp(s->content_type, "message/", 8) == 0);
-	s->notice_subject = signs_any(s->subject, notice_subjects);
-	s->challenge_subject = signs_any(s->subject, challenge_words);
-	s->feedback_subject = signs_any(s->subject, feedback_subjects);
+	s->notice_subject = phrases_any(PHRASE_NOTICE_SUBJECT, s->subject);
+	s->challenge_subject = phrases_any(PHRASE_CHALLENGE_SUBJECT, s->subject);
+	s->feedback_subject = phrases_any(PHRASE_FEEDBACK_SUBJECT, s->subject);
 	s->unsubscribe = header_has(hb, "X-Apple-Unsubscribe");
 	s->amazon = header_has(hb, "x-amz-sns-message-id") ||
 	    header_has(hb, "X-Amazon-Mail-Relay-Type");
@@ -254,23 +159,23 @@ signs_gate(const struct signs *s)
 int
 signs_daemon_name(const char *s)
 {
-	return signs_any(s, daemon_words);
+	return phrases_any(PHRASE_DAEMON, s);
 }
 
 int
 signs_bounce_subject(const char *s)
 {
-	return signs_any(s, bounce_subjects);
+	return phrases_any(PHRASE_BOUNCE_SUBJECT, s);
 }
 
 int
 signs_filter_name(const char *s)
 {
-	return signs_any(s, filter_words);
+	return phrases_any(PHRASE_FILTER, s);
 }
 
 int
 signs_failed_prose(const char *s)
 {
-	return signs_any(s, failed_words);
+	return phrases_any(PHRASE_FAILED, s);
 }
