@@ -27,7 +27,8 @@ enum phrase_meaning {
 	PHRASE_FAILED_WEAK,
 	PHRASE_NOT_FAILURE,	/* prose saying it is no failure */
 	PHRASE_FEEDBACK_SUBJECT,
-	PHRASE_AUTOREPLY_SUBJECT,
+	PHRASE_AUTOREPLY_SUBJECT,	/* "automatic reply" */
+	PHRASE_ABSENCE_SUBJECT,	/* "out of office": people write it too */
 	PHRASE_AUTOREPLY_BODY,	/* "I am out of the office until" */
 	PHRASE_TICKET,		/* "we received your request" */
 	PHRASE_CHALLENGE_SUBJECT,	/* words that open the gate */
@@ -35,6 +36,7 @@ enum phrase_meaning {
 	PHRASE_CHALLENGE_WORDS,	/* "confirm you are human" */
 	PHRASE_NOTICE_SUBJECT,
 	PHRASE_NOTICE_WORDS,	/* "our content checker found" */
+	PHRASE_SPAM_BLOCK,	/* "blocked by our spam filter" */
 	PHRASE_THREAT,		/* what a filter found */
 	PHRASE_FILTER_ACTION,	/* what the filter did with it */
 	PHRASE_MDN_SUBJECT,	/* "read:", "not read:" */
