@@ -52,13 +52,54 @@ anatomy_source_name(enum source s)
 	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "none";
 }
 
+/*
+ * An address as gateways write it, cleaned: an "SMTP=" or "smtp:" type
+ * prefix (Exchange), and quotes, brackets and punctuation stuck to either
+ * end. NULL when nothing like an address is left.
+ */
+static char *
+clean_address(struct arena *a, const char *address)
+{
+	static const char *const prefixes[] = {
+		"smtp=", "smtp:", "rfc822=", "rfc822:", "mailto:", NULL
+	};
+	const char	*s = address, *e;
+	size_t		 k;
+
+	for (;;) {
+		/* (a quote that is not closed before the '@': a quoted local
+		 * part, '"a b"@host', keeps its quotes) */
+		while ((*s == '"' && ((e = strchr(s + 1, '"')) == NULL ||
+		    e[1] != '@')) || *s == '\'' || *s == '<' || *s == '(' ||
+		    *s == '[' || *s == ' ' || *s == '\t')
+			s++;
+		for (k = 0; prefixes[k] != NULL; k++)
+			if (strncasecmp(s, prefixes[k], strlen(prefixes[k])) == 0)
+				break;
+		if (prefixes[k] == NULL)
+			break;
+		s += strlen(prefixes[k]);
+	}
+	e = s + strlen(s);
+	while (e > s && ((e[-1] == '"' && memchr(s, '"', (size_t)(e - s - 1)) ==
+	    NULL) || e[-1] == '\'' || e[-1] == '>' ||
+	    e[-1] == ')' || e[-1] == ']' || e[-1] == '.' || e[-1] == ',' ||
+	    e[-1] == ';' || e[-1] == ':' || e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	if (e == s || memchr(s, '@', (size_t)(e - s)) == NULL || *s == '@' ||
+	    e[-1] == '@')
+		return NULL;
+	return arena_strndup(a, s, (size_t)(e - s));
+}
+
 struct recipient *
 anatomy_add_recipient(struct analysis *an, struct arena *a, const char *address)
 {
 	struct recipient	*r;
 	int			 i;
 
-	if (address == NULL || strchr(address, '@') == NULL)
+	if (address == NULL || strchr(address, '@') == NULL ||
+	    (address = clean_address(a, address)) == NULL)
 		return NULL;
 	for (i = 0; i < an->nrecipients; i++)
 		if (strcasecmp(an->recipients[i].address, address) == 0)
@@ -74,7 +115,7 @@ anatomy_add_recipient(struct analysis *an, struct arena *a, const char *address)
 		return NULL;
 	r = &an->recipients[an->nrecipients++];
 	memset(r, 0, sizeof(*r));
-	r->address = arena_strdup(a, address);
+	r->address = (char *)address;
 	return r;
 }
 
@@ -733,7 +774,7 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	if (an->kind == KIND_NOTICE)
 		f.threat_action = 1;
 
-	f.failed_words = phrases_any(PHRASE_FAILED, t);
+	f.failed_words = phrases_count(PHRASE_FAILED, t);
 	f.not_failure = phrases_any(PHRASE_NOT_FAILURE, t);
 	f.autoreply_words = phrases_count(PHRASE_AUTOREPLY_BODY, t);
 	f.ticket_words = phrases_count(PHRASE_TICKET, t);
@@ -755,7 +796,7 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	    phrases_any(PHRASE_REJECT, s->subject);
 	f.list_refusal = s->list_from && f.reject_words;
 	f.recipients = an->nrecipients > 0 && (s->daemon || s->null_sender ||
-	    s->failed_recipients || r->in.has_dsn);
+	    s->failed_recipients || r->in.has_dsn || f.failed_words > 0);
 	f.nothing_returned = an->nrecipients == 0 && !f.original &&
 	    !r->in.has_dsn;
 

@@ -43,6 +43,10 @@ struct recipient {
 	char	*status;	/* X.Y.Z, or NULL */
 	char	*diagnostic;	/* the remote's words, or NULL */
 	char	*remote_mta;
+	char	*original_recipient;	/* the DSN's Original-Recipient when it
+					   differs from the address (an alias
+					   or forward the sender wrote), or
+					   NULL */
 };
 
 /* One Received line of the original, taken apart. */

@@ -87,7 +87,7 @@ static const struct sign signs[] = {
 	{ "bounce format",	F(reader_bounce),	KIND_BOUNCE,	5, 1 },
 	{ "feedback format",	F(reader_feedback),	KIND_FEEDBACK,	10, 1 },
 	/* the words */
-	{ "failure words",	F(failed_words),	KIND_BOUNCE,	1, 1 },
+	{ "failure words",	F(failed_words),	KIND_BOUNCE,	1, 2 },
 	{ "not a failure",	F(not_failure),		KIND_BOUNCE,	-8, 1 },
 	{ "absence words",	F(autoreply_words),	KIND_AUTOREPLY,	1, 2 },
 	{ "request received",	F(ticket_words),	KIND_AUTOREPLY,	2, 2 },
@@ -99,7 +99,7 @@ static const struct sign signs[] = {
 	{ "refusal words",	F(reject_words),	KIND_BOUNCE,	2, 1 },
 	{ "a list refuses",	F(list_refusal),	KIND_BOUNCE,	3, 1 },
 	{ "recipients",		F(recipients),		KIND_BOUNCE,	1, 1 },
-	{ "nothing returned",	F(nothing_returned),	KIND_BOUNCE,	-2, 1 },
+	{ "nothing returned",	F(nothing_returned),	KIND_BOUNCE,	-3, 1 },
 };
 
 #undef F
