@@ -797,8 +797,10 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	f.list_refusal = s->list_from && f.reject_words;
 	f.recipients = an->nrecipients > 0 && (s->daemon || s->null_sender ||
 	    s->failed_recipients || r->in.has_dsn || f.failed_words > 0);
+	/* (a mail system's own report may be cut short: only a machine
+	 * that is no mail system is doubted for naming nothing) */
 	f.nothing_returned = an->nrecipients == 0 && !f.original &&
-	    !r->in.has_dsn;
+	    !r->in.has_dsn && !s->daemon_from;
 
 	an->kind = kind_weigh(&f, NULL);
 }

@@ -42,7 +42,8 @@ enum phrase_meaning {
 	PHRASE_MDN_SUBJECT,	/* "read:", "not read:" */
 	PHRASE_REJECT,		/* a Sieve or LDA refusal */
 	PHRASE_SENT_SPAM,	/* "you sent spam", "your message was spam" */
-	PHRASE_ORIGINAL_MARKER	/* "a copy of the message follows" */
+	PHRASE_ORIGINAL_MARKER,	/* "a copy of the message follows" */
+	PHRASE_MEANINGS		/* how many there are (no phrase) */
 };
 
 struct phrase {
@@ -52,7 +53,7 @@ struct phrase {
 	size_t			 len;
 };
 
-/* The table, ended by a PHRASE_NONE row (generated). */
+/* The table, grouped by meaning, ended by a PHRASE_NONE row (generated). */
 extern const struct phrase phrase_table[];
 extern const int phrase_count;
 
