@@ -797,10 +797,11 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	f.list_refusal = s->list_from && f.reject_words;
 	f.recipients = an->nrecipients > 0 && (s->daemon || s->null_sender ||
 	    s->failed_recipients || r->in.has_dsn || f.failed_words > 0);
-	/* (a mail system's own report may be cut short: only a machine
-	 * that is no mail system is doubted for naming nothing) */
+	/* (a mail system's report that says delivery failed may be cut
+	 * short: it is not doubted for naming nothing) */
 	f.nothing_returned = an->nrecipients == 0 && !f.original &&
-	    !r->in.has_dsn && !s->daemon_from;
+	    !r->in.has_dsn && !(s->daemon_from && (s->bounce_subject ||
+	    f.failed_words > 0));
 
 	an->kind = kind_weigh(&f, NULL);
 }
