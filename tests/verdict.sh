@@ -100,7 +100,7 @@ is "$(kind plain-letter-says-rejected-as-spam.eml)" none \
     "a person's letter saying 'rejected as spam ... virus found' is kind none"
 is "$(kind backscatter-german-virus-notice.eml)" notice \
     "a German virus notice (Virus gefunden, gelöscht) is kind notice"
-is "$(kind backscatter-symantec-virus-notice.eml)" notice \
+is "$(kind legit-symantec-virus-notice-nothing-forged.eml)" notice \
     "a Symantec Mail Security virus notice is kind notice"
 
 # Known gap: a bot that EHLOs as the bouncer, above lines it forged that

@@ -5,11 +5,12 @@
  * read_message runs the phases in order: signs (the header read once,
  * signs.c) -> gate -> take apart (MIME tree, text, delivery-status part,
  * returned original) -> structure (the kind the report parts and header
- * fields name) -> readers (the format's own words) -> words (the kind
- * when no structure said it) -> unwrap (a report wrapped in a message)
- * -> finish (reasons). The header alone decides most mail: a message with
- * no sign of being a bounce, auto-reply, challenge, notice, receipt or
- * report is kind none at the gate and its body is never looked at.
+ * fields name, which the readers are told) -> readers (the format's own
+ * words) -> words (every sign weighed together into the kind, kind.c)
+ * -> unwrap (a report wrapped in a message) -> finish (reasons). The
+ * header alone decides most mail: a message with no sign of being a
+ * bounce, auto-reply, challenge, notice, receipt or report is kind none at
+ * the gate and its body is never looked at.
  */
 #include <string.h>
 #include <strings.h>
@@ -23,7 +24,9 @@
 #include "read/mime.h"
 #include "anatomy/anatomy.h"
 #include "anatomy/dsn.h"
+#include "anatomy/kind.h"
 #include "anatomy/original.h"
+#include "anatomy/phrases.h"
 #include "anatomy/readers.h"
 #include "anatomy/reason.h"
 #include "anatomy/signs.h"
@@ -49,13 +52,54 @@ anatomy_source_name(enum source s)
 	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "none";
 }
 
+/*
+ * An address as gateways write it, cleaned: an "SMTP=" or "smtp:" type
+ * prefix (Exchange), and quotes, brackets and punctuation stuck to either
+ * end. NULL when nothing like an address is left.
+ */
+static char *
+clean_address(struct arena *a, const char *address)
+{
+	static const char *const prefixes[] = {
+		"smtp=", "smtp:", "rfc822=", "rfc822:", "mailto:", NULL
+	};
+	const char	*s = address, *e;
+	size_t		 k;
+
+	for (;;) {
+		/* (a quote that is not closed before the '@': a quoted local
+		 * part, '"a b"@host', keeps its quotes) */
+		while ((*s == '"' && ((e = strchr(s + 1, '"')) == NULL ||
+		    e[1] != '@')) || *s == '\'' || *s == '<' || *s == '(' ||
+		    *s == '[' || *s == ' ' || *s == '\t')
+			s++;
+		for (k = 0; prefixes[k] != NULL; k++)
+			if (strncasecmp(s, prefixes[k], strlen(prefixes[k])) == 0)
+				break;
+		if (prefixes[k] == NULL)
+			break;
+		s += strlen(prefixes[k]);
+	}
+	e = s + strlen(s);
+	while (e > s && ((e[-1] == '"' && memchr(s, '"', (size_t)(e - s - 1)) ==
+	    NULL) || e[-1] == '\'' || e[-1] == '>' ||
+	    e[-1] == ')' || e[-1] == ']' || e[-1] == '.' || e[-1] == ',' ||
+	    e[-1] == ';' || e[-1] == ':' || e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	if (e == s || memchr(s, '@', (size_t)(e - s)) == NULL || *s == '@' ||
+	    e[-1] == '@')
+		return NULL;
+	return arena_strndup(a, s, (size_t)(e - s));
+}
+
 struct recipient *
 anatomy_add_recipient(struct analysis *an, struct arena *a, const char *address)
 {
 	struct recipient	*r;
 	int			 i;
 
-	if (address == NULL || strchr(address, '@') == NULL)
+	if (address == NULL || strchr(address, '@') == NULL ||
+	    (address = clean_address(a, address)) == NULL)
 		return NULL;
 	for (i = 0; i < an->nrecipients; i++)
 		if (strcasecmp(an->recipients[i].address, address) == 0)
@@ -71,7 +115,7 @@ anatomy_add_recipient(struct analysis *an, struct arena *a, const char *address)
 		return NULL;
 	r = &an->recipients[an->nrecipients++];
 	memset(r, 0, sizeof(*r));
-	r->address = arena_strdup(a, address);
+	r->address = (char *)address;
 	return r;
 }
 
@@ -492,6 +536,7 @@ struct reading {
 	struct mime		*mime;
 	struct parts		 parts;
 	struct reader_input	 in;		/* what the readers read */
+	int			 person_forward;	/* a person's "Fwd:" */
 };
 
 static int	read_message(struct message *, struct arena *,
@@ -565,10 +610,11 @@ take_apart(struct reading *r, struct arena *a, struct analysis *an)
 }
 
 /*
- * Structure: the kind from the report parts and the header fields that
- * name one, strongest first. Delivery-status fields written in the prose
- * count as a delivery-status part (a DSN whose MIME structure was lost, or
- * an MTA that writes the fields inline).
+ * Structure: the kind the report parts and the header fields name,
+ * strongest first. The readers read it (a reader of bounce prose leaves a
+ * feedback report alone); weigh_kind has the last word. Delivery-status
+ * fields written in the prose count as a delivery-status part (a DSN whose
+ * MIME structure was lost, or an MTA that writes the fields inline).
  */
 static void
 kind_from_structure(struct reading *r, struct arena *a, struct analysis *an)
@@ -577,7 +623,9 @@ kind_from_structure(struct reading *r, struct arena *a, struct analysis *an)
 	const struct parts	*pp = &r->parts;
 	struct reader_input	*in = &r->in;
 
-	if (pp->dsn == -1) {
+	/* (not in a list post: people paste DSN fields when they talk
+	 * about bounces) */
+	if (pp->dsn == -1 && !(s->list && !s->list_from)) {
 		const char	*f = strstr(in->ltext, "final-recipient:");
 		const char	*rm = strstr(in->ltext, "reporting-mta:");
 
@@ -639,26 +687,123 @@ run_readers(struct reading *r, struct arena *a, struct analysis *an)
 	}
 }
 
+/* Does a disposition-notification part say "deleted" by an automatic
+ * action? That is a Sieve "reject" or an LDA's refusal (RFC 5429): the
+ * message was not delivered. A person's "deleted unread" is manual. */
+static int
+mdn_rejected(struct arena *a, const struct mime_part *p)
+{
+	struct header_block	 hb;
+	char			*t, *v;
+	size_t			 n;
+
+	if ((t = mime_decode(a, p, &n)) == NULL)
+		return 0;
+	header_parse(a, t, n, &hb);
+	v = signs_lowered(a, header_get_raw(a, &hb, "Disposition"));
+	return v != NULL && strstr(v, "automatic-action") != NULL &&
+	    (strstr(v, "deleted") != NULL || strstr(v, "denied") != NULL ||
+	    strstr(v, "failed") != NULL);
+}
+
 /*
- * Words: no structure said what it is, so the sender and the words
- * decide. A bounce whose recipients the text hides is still a bounce when
- * its prose says delivery failed.
+ * Words and weighing: gather what the header, the structure, the readers
+ * and the prose say (struct kind_facts) and let kind_weigh decide. The
+ * kind the structure and the readers gave so far counts as one fact among
+ * the others.
  */
 static void
-kind_from_words(const struct reading *r, struct analysis *an)
+weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 {
 	const struct signs	*s = &r->s;
+	const struct parts	*pp = &r->parts;
+	const char		*t = r->in.ltext;
+	struct kind_facts	 f;
 
-	if (an->kind != KIND_NONE)
-		return;
-	if (an->nrecipients > 0 && (s->daemon || s->null_sender ||
-	    s->failed_recipients))
-		an->kind = KIND_BOUNCE;
-	else if (s->autoreply && !s->daemon)
-		an->kind = KIND_AUTOREPLY;
-	else if ((s->daemon || (s->null_sender && s->bounce_subject)) &&
-	    (signs_failed_prose(r->in.ltext) || s->bounce_subject))
-		an->kind = KIND_BOUNCE;
+	memset(&f, 0, sizeof(f));
+	f.autoreply_header = s->autoreply >= 2 && !s->rejected;
+	f.rejected_header = s->rejected;
+	f.machine_header = s->machine || (s->auto_submitted &&
+	    s->autoreply < 2);
+	f.list_header = s->list && !s->list_from;
+	f.list_sender = s->list_sender && !s->list_from;
+	f.challenge_header = s->challenge;
+	f.failed_recipients = s->failed_recipients;
+	f.daemon = s->daemon_from;
+	f.daemon_sender = s->daemon && !s->daemon_from;
+	f.null_sender = s->null_sender;
+	f.filter_from = phrases_any(PHRASE_FILTER, s->from);
+	f.unsubscribe = s->unsubscribe;
+	f.answers = s->answers;
+	f.subject_bounce = s->bounce_subject_strong;
+	f.subject_bounce_weak = s->bounce_subject && !s->bounce_subject_strong;
+	f.subject_autoreply = s->autoreply_subject;
+	f.subject_autoreply_weak = s->absence_subject;
+	f.subject_ticket = s->ticket_subject;
+	f.subject_challenge = s->challenge_subject;
+	f.subject_notice = s->notice_subject;
+	f.subject_mdn = s->mdn_subject;
+	f.subject_feedback = s->feedback_subject;
+	f.person = !s->autoreply && !s->auto_submitted && !s->null_sender &&
+	    !s->daemon && !s->machine && !s->challenge && !s->list_from &&
+	    !s->report_type && !s->failed_recipients && !s->challenge_from &&
+	    !phrases_any(PHRASE_NOREPLY, s->from) &&
+	    !phrases_any(PHRASE_FILTER, s->from);
+	f.subject_reply = (s->subject_reply || is_forward(s->subject)) &&
+	    f.person;
+	r->person_forward = f.person && is_forward(s->subject);
+
+	f.dsn = r->in.has_dsn && an->kind == KIND_BOUNCE;
+	f.mdn = pp->mdn != -1 || (s->content_type != NULL &&
+	    strstr(s->content_type, "disposition-notification") != NULL);
+	f.mdn_rejected = pp->mdn != -1 &&
+	    mdn_rejected(a, &r->mime->parts[pp->mdn]) &&
+	    (s->rejected || s->null_sender || s->daemon);
+	f.feedback = pp->feedback != -1 || (s->content_type != NULL &&
+	    strstr(s->content_type, "feedback-report") != NULL);
+	f.feedback_wrapped = pp->rfc822 != -1 && s->feedback_subject;
+	f.original = an->original.source != SOURCE_NONE;
+
+	/* what the readers claimed beyond the structure */
+	f.reader_bounce = an->kind == KIND_BOUNCE && !r->in.has_dsn &&
+	    an->format != NULL && strcmp(an->format, "notice") != 0;
+	f.reader_feedback = an->kind == KIND_FEEDBACK && !f.feedback &&
+	    !s->unsubscribe;
+	if (an->kind == KIND_CHALLENGE && !s->challenge)
+		f.challenge_words++;
+	if (an->kind == KIND_NOTICE)
+		f.threat_action = 1;
+
+	f.failed_words = phrases_count(PHRASE_FAILED, t);
+	f.not_failure = phrases_any(PHRASE_NOT_FAILURE, t);
+	f.autoreply_words = phrases_count(PHRASE_AUTOREPLY_BODY, t);
+	f.ticket_words = phrases_count(PHRASE_TICKET, t);
+	f.challenge_system = phrases_count(PHRASE_CHALLENGE_SYSTEM, t) +
+	    phrases_count(PHRASE_CHALLENGE_SYSTEM, s->from);
+	f.challenge_words += phrases_count(PHRASE_CHALLENGE_WORDS, t);
+	f.notice_words = phrases_count(PHRASE_NOTICE_WORDS, t) +
+	    phrases_count(PHRASE_NOTICE_WORDS, s->subject);
+	/* refused as spam in a delivery-status report is a bounce's reason;
+	 * in a letter, a filter's notice */
+	if (!f.dsn)
+		f.spam_block = phrases_count(PHRASE_SPAM_BLOCK, t) +
+		    phrases_count(PHRASE_SPAM_BLOCK, s->subject);
+	if (r->in.machine && (phrases_any(PHRASE_THREAT, s->subject) ||
+	    phrases_any(PHRASE_THREAT, t)) &&
+	    phrases_any(PHRASE_FILTER_ACTION, t))
+		f.threat_action = 1;
+	f.reject_words = phrases_any(PHRASE_REJECT, t) ||
+	    phrases_any(PHRASE_REJECT, s->subject);
+	f.list_refusal = s->list_from && f.reject_words;
+	f.recipients = an->nrecipients > 0 && (s->daemon || s->null_sender ||
+	    s->failed_recipients || r->in.has_dsn || f.failed_words > 0);
+	/* (a mail system's report that says delivery failed may be cut
+	 * short: it is not doubted for naming nothing) */
+	f.nothing_returned = an->nrecipients == 0 && !f.original &&
+	    !r->in.has_dsn && !(s->daemon_from && (s->bounce_subject ||
+	    f.failed_words > 0));
+
+	an->kind = kind_weigh(&f, NULL);
 }
 
 /* Who bounced or replied, when the text named no one. */
@@ -670,7 +815,8 @@ default_recipients(const struct reading *r, struct arena *a,
 
 	if (an->kind == KIND_BOUNCE && an->nrecipients == 0)
 		original_recipients(an, a);
-	if (an->kind == KIND_AUTOREPLY && an->nrecipients == 0) {
+	if ((an->kind == KIND_AUTOREPLY || an->kind == KIND_CHALLENGE) &&
+	    an->nrecipients == 0) {
 		/* who replied: From, else the envelope sender */
 		who = an->from;
 		if (who == NULL && r->s.return_path != NULL)
@@ -716,7 +862,8 @@ unwrap_report(const struct reading *r, struct arena *a, struct analysis *an)
 
 	if (r->depth > 0)
 		return 0;
-	if (pp->dsn == -1 && pp->feedback == -1 &&
+	/* (a person who forwards a bounce writes a letter about it) */
+	if (pp->dsn == -1 && pp->feedback == -1 && !r->person_forward &&
 	    original_is_report(a, &an->original) &&
 	    unwrap(&an->original, a, an, r->depth))
 		return 1;
@@ -814,7 +961,7 @@ read_message(struct message *msg, struct arena *a, struct analysis *an,
 		return 0;
 	kind_from_structure(&r, a, an);
 	run_readers(&r, a, an);
-	kind_from_words(&r, an);
+	weigh_kind(&r, a, an);
 	default_recipients(&r, a, an);
 	if (unwrap_report(&r, a, an))
 		return 0;

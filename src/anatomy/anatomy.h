@@ -42,13 +42,14 @@ enum source {
 
 struct recipient {
 	char	*address;
-	char	*original;	/* the DSN's Original-Recipient when it names
-				   another address (an alias, a forward), or
-				   NULL: the address the sender wrote */
 	const char *action;	/* failed, delayed, delivered, relayed, expanded */
 	char	*status;	/* X.Y.Z, or NULL */
 	char	*diagnostic;	/* the remote's words, or NULL */
 	char	*remote_mta;
+	char	*original_recipient;	/* the DSN's Original-Recipient when it
+					   differs from the address (an alias
+					   or forward the sender wrote), or
+					   NULL */
 };
 
 /* One Received line of the original, taken apart. */

@@ -105,11 +105,14 @@ recipient_block(struct arena *a, const struct header_block *hb,
 	}
 	if (addr == NULL || (r = anatomy_add_recipient(an, a, addr)) == NULL)
 		return 0;
-	if (or != NULL && r->original == NULL) {
+	/* the address the sender wrote, when an alias or a forward made
+	 * another of it */
+	if (or != NULL && r->original_recipient == NULL) {
 		char	*o = address_first(a, or);
 
-		if (o != NULL && strcasecmp(o, addr) != 0)
-			r->original = o;
+		if (o != NULL && strcasecmp(o, r->address) != 0 &&
+		    strchr(o, '@') != NULL)
+			r->original_recipient = o;
 	}
 	if ((v = field(a, hb, "Action")) != NULL) {
 		v[strcspn(v, " \t;(")] = '\0';

@@ -19,6 +19,7 @@
 #include "read/header.h"
 #include "anatomy/anatomy.h"
 #include "anatomy/original.h"
+#include "anatomy/phrases.h"
 
 /* Message-ID without brackets or space; NULL if there is nothing. */
 static char *
@@ -349,35 +350,18 @@ name_weight(const char *s, size_t n)
 	return 0;
 }
 
-static const char *const markers[] = {
-	"copy of the message", "original message", "returned message",
-	"message follows", "undelivered message", "unsent message",
-	"message header", "message headers", "headers of the original",
-	"original mail", "your message reads", "text of the message",
-	"returned mail", "copy of your message", "message text follows",
-	"original header", "header of the original",
-	"message below", "first part of the message",
-	"this is the original", "of the message, including",
-	"copy of the original", "original email", "forwarded message",
-	NULL
-};
-
 static int
 is_marker(const char *s, size_t n)
 {
 	char		 low[256];
 	size_t		 i;
-	const char *const *m;
 
 	if (n >= sizeof(low))
 		n = sizeof(low) - 1;
 	for (i = 0; i < n; i++)
 		low[i] = (char)tolower((unsigned char)s[i]);
 	low[n] = '\0';
-	for (m = markers; *m; m++)
-		if (strstr(low, *m) != NULL)
-			return 1;
-	return 0;
+	return phrases_any(PHRASE_ORIGINAL_MARKER, low);
 }
 
 /* Copy the header run [s, e) without quote prefixes, and what follows it

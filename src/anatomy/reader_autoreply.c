@@ -10,20 +10,13 @@
 #include "read/header.h"
 #include "read/message.h"
 #include "anatomy/anatomy.h"
+#include "anatomy/phrases.h"
 #include "anatomy/readers.h"
-
-static const char *const phrases[] = {
-	"out of the office", "out of office", "on vacation", "away from",
-	"i am currently away", "i'm away", "i will be back", "auto-reply",
-	"automatic reply", "autoreply", "i am out", "limited access to email",
-	"return on", "back in the office", "abwesend", "absent", NULL
-};
 
 static int
 autoreply_match(const struct analysis *an, const struct reader_input *in)
 {
 	const struct header_block	*hb = &an->message->hdr;
-	const char *const		*p;
 
 	if ((an->kind != KIND_NONE && an->kind != KIND_AUTOREPLY) ||
 	    in->has_dsn || in->daemon)
@@ -33,9 +26,8 @@ autoreply_match(const struct analysis *an, const struct reader_input *in)
 	    header_find(hb, "Auto-Submitted", 0) != -1 ||
 	    header_find(hb, "X-Apple-Action", 0) != -1)
 		return 3;
-	for (p = phrases; *p; p++)
-		if (strstr(in->subject, *p) != NULL)
-			return 3;
+	if (phrases_any(PHRASE_AUTOREPLY_BODY, in->subject))
+		return 3;
 	return 0;
 }
 

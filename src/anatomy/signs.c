@@ -12,17 +12,51 @@
 #include "base/arena.h"
 #include "read/header.h"
 #include "read/message.h"
+#include "anatomy/phrases.h"
 #include "anatomy/signs.h"
+
+/*
+ * Lower-case a UTF-8 letter of Latin-1, Latin Extended-A or Cyrillic in
+ * place (p at its lead byte, two bytes available); the lower-case letter
+ * is as long as the upper, so offsets into the text stay valid.
+ */
+static void
+lower_utf8(unsigned char *p)
+{
+	unsigned	 c = ((unsigned)(p[0] & 0x1f) << 6) | (p[1] & 0x3f);
+
+	if ((c >= 0xc0 && c <= 0xde && c != 0xd7) ||	/* À-Þ */
+	    (c >= 0x410 && c <= 0x42f))			/* А-Я */
+		c += 0x20;
+	else if (c >= 0x400 && c <= 0x40f)		/* Ѐ-Џ */
+		c += 0x50;
+	else if ((c >= 0x100 && c <= 0x137 && c != 0x130 && (c & 1) == 0) ||
+	    (c >= 0x139 && c <= 0x148 && (c & 1) == 1) ||
+	    (c >= 0x14a && c <= 0x177 && (c & 1) == 0) ||
+	    (c >= 0x179 && c <= 0x17e && (c & 1) == 1))
+		c += 1;					/* Ā-ž pairs */
+	else
+		return;
+	p[0] = (unsigned char)(0xc0 | (c >> 6));
+	p[1] = (unsigned char)(0x80 | (c & 0x3f));
+}
 
 char *
 signs_lowered(struct arena *a, const char *s)
 {
-	char	*l, *p;
+	char	*l;
+	unsigned char	*p;
 
 	if (s == NULL || (l = arena_strdup(a, s)) == NULL)
 		return NULL;
-	for (p = l; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
+	for (p = (unsigned char *)l; *p; p++) {
+		if (*p < 0x80)
+			*p = (unsigned char)tolower(*p);
+		else if ((*p & 0xe0) == 0xc0 && (p[1] & 0xc0) == 0x80) {
+			lower_utf8(p);
+			p++;
+		}
+	}
 	return l;
 }
 
@@ -36,95 +70,6 @@ signs_any(const char *hay, const char *const *needles)
 			return 1;
 	return 0;
 }
-
-/* Local parts and names of mail systems that send bounces. */
-static const char *const daemon_words[] = {
-	"mailer-daemon", "mailer_daemon", "mailerdaemon", "postmaster",
-	"mail-daemon", "mail delivery", "maildelivery", "mail administrator",
-	"mail.system", "mail system", "mmdf", "smtp gateway", "mail-router",
-	"bounce", "nobody@", "returned mail", "delivery status", "mail-daemon",
-	"noreply-dmarc", "mailer@", "mailadmin", "mail_admin", "internet mail",
-	"post_master", "post-master",
-	NULL
-};
-
-/* Senders that are machines but not only mail systems. */
-static const char *const noreply_words[] = {
-	"no-reply", "noreply", "do-not-reply", "donotreply", NULL
-};
-
-/* Subject words of bounces, in the languages seen in real ones. */
-static const char *const bounce_subjects[] = {
-	"undeliver", "undelivered", "delivery status", "delivery failure",
-	"delivery failed", "delivery has failed", "returned mail",
-	"failure notice", "mail delivery", "non remis", "nicht zustellbar",
-	"unzustellbar", "non recapitabile", "onbestelbaar", "não entregue",
-	"nao entregue", "no se puede entregar", "could not be delivered",
-	"could not deliver", "delivery notification", "message not delivered",
-	"returned to sender", "mail system error", "nondeliverable",
-	"non-deliverable", "delayed", "delivery problem", "delivery report",
-	"failed delivery", "mail failure", "delivery final failure",
-	"not delivered", "rejected", "undeliverable", "bounce",
-	"warning: could not send", "mail could not", "notificación",
-	"échec", "remise", "error sending", "returned message",
-	"delivery error", "permanent error", "message failed",
-	"unable to deliver", "delivery unsuccessful", "mail not delivered",
-	"delivery warning", "status notification", "fehlgeschlagen",
-	"unknown user", "user unknown", "\xe9\x85\x8d\xe4\xbf\xa1",
-	"\xe3\x82\xa8\xe3\x83\xa9\xe3\x83\xbc", "\xe4\xb8\x8d\xe9\x81\x94",
-	"error", "failure", "failed", "returned",
-	NULL
-};
-
-/* What a bounce's prose says when its recipients are hidden in it. */
-static const char *const failed_words[] = {
-	"could not be delivered", "undeliverable", "delivery has failed",
-	"permanent error", "not be delivered", "delivery failed",
-	"failed to deliver", "unable to deliver", "user unknown",
-	"no such user", "returned to sender", "delivery to the following",
-	"was not delivered", "could not deliver", "error", "message you sent",
-	"your message", "failed", NULL
-};
-
-/* Abuse reports that are not ARF, by their providers' subjects. */
-static const char *const feedback_subjects[] = {
-	"complaint about message from", "abuse report", "email feedback report",
-	"spam report", NULL
-};
-
-static const char *const autoreply_subjects[] = {
-	"auto:", "auto reply", "auto-reply", "autoreply", "auto response",
-	"auto-response", "autoresponse", "automatic reply", "automatic response",
-	"out of office", "out of the office", "ooo:", "away from", "vacation",
-	"on holiday", "on leave", "abwesenheit", "abwesend", "automatische",
-	"réponse automatique", "reponse automatique", "absence", "absent",
-	"risposta automatica", "fuori sede", "respuesta automática",
-	"respuesta automatica", "fuera de la oficina", "afwezig",
-	"automatisch antwoord", "resposta automática", "automatyczna odpowied",
-	"autosvar", "frånvaro", "poissa", "automaattinen", "ausente",
-	"\xe8\x87\xaa\xe5\x8b\x95\xe5\xbf\x9c\xe7\xad\x94",
-	"\xe4\xb8\x8d\xe5\x9c\xa8", "\xe8\x87\xaa\xe5\x8a\xa8\xe5\x9b\x9e\xe5\xa4\x8d",
-	NULL
-};
-
-static const char *const challenge_words[] = {
-	"please confirm", "confirm your", "verify your", "verification",
-	"challenge", "spam protection", "anti-spam", "antispam", "protected by",
-	"before your message", "sender verification", "approve", "whitelist",
-	"i'm protected", "your message is awaiting", "awaiting", "is held",
-	"human", "validate your", "authenticate", "spamarrest", "boxbe",
-	"mailinblack", "tmda", "bluebottle", "qurb", "cleanmymailbox",
-	"sender approval", "request for authorization", "pending",
-	NULL
-};
-
-static const char *const notice_subjects[] = {
-	"virus", "infected", "malware", "quarantin", "spam", "blocked",
-	"banned", "content filter", "policy violation", "suspicious",
-	"undesirable", "detected", "alert", "threat", "malicious",
-	"security", "notification", "warning", "rejected", "junk",
-	NULL
-};
 
 static int
 header_has(const struct header_block *hb, const char *name)
@@ -164,7 +109,11 @@ autoreply_header(struct arena *a, const struct header_block *hb,
 		return 2;
 	if (header_has(hb, "X-Autoreply") || header_has(hb, "X-Autorespond") ||
 	    header_has(hb, "X-Autoresponder") || header_has(hb, "X-Vacation") ||
-	    header_has(hb, "X-Autoreply-From"))
+	    header_has(hb, "X-Autoreply-From") ||
+	    header_has(hb, "Delivered-By-The-Graces-Of"))	/* vacation(1) */
+		return 2;
+	if ((v = signs_lowered(a, header_get_raw(a, hb, "X-Autogenerated"))) != NULL &&
+	    strstr(v, "reply") != NULL)
 		return 2;
 	if ((v = signs_lowered(a, header_get_raw(a, hb, "X-Apple-Action"))) != NULL &&
 	    strstr(v, "vacation") != NULL)
@@ -173,9 +122,9 @@ autoreply_header(struct arena *a, const struct header_block *hb,
 	    strstr(v, "auto_reply") != NULL)
 		return 2;
 	if ((v = signs_lowered(a, header_get_raw(a, hb, "X-Auto-Response-Suppress"))) &&
-	    subject != NULL && signs_any(subject, autoreply_subjects))
+	    subject != NULL && phrases_any(PHRASE_AUTOREPLY_SUBJECT, subject))
 		return 2;
-	if (subject != NULL && signs_any(subject, autoreply_subjects))
+	if (subject != NULL && phrases_any(PHRASE_AUTOREPLY_SUBJECT, subject))
 		return 1;
 	return 0;
 }
@@ -189,18 +138,51 @@ auto_submitted(struct arena *a, const struct header_block *hb)
 	return v != NULL && strncmp(v, "no", 2) != 0;
 }
 
-/* Senders that are content filters. */
-static const char *const filter_words[] = {
-	"virus", "scanner", "antivirus", "anti-virus", "quarantine", "filter",
-	"mailscanner", "amavis", "security", "smsmse", "antispam", "anti-spam",
+/* The fields of a mailing list's posts (RFC 2369, RFC 2919). */
+static const char *const list_headers[] = {
+	"List-Id", "List-Post", "List-Unsubscribe", "List-Help",
+	"List-Subscribe", "List-Archive", "Mailing-List", "X-Mailing-List",
 	NULL
 };
+
+static int
+any_header(const struct header_block *hb, const char *const *names)
+{
+	for (; *names; names++)
+		if (header_has(hb, *names))
+			return 1;
+	return 0;
+}
+
+/* "Re:" and its translations, after blanks and a "[list]" tag. */
+static int
+is_reply_subject(const char *s)
+{
+	static const char *const prefixes[] = {
+		"re:", "re :", "aw:", "sv:", "odp:", "antw:", "ynt:",
+		"\xe5\x9b\x9e\xe5\xa4\x8d", NULL
+	};
+	const char *const	*p;
+
+	if (s == NULL)
+		return 0;
+	while (*s == ' ')
+		s++;
+	if (*s == '[' && (s = strchr(s, ']')) != NULL)
+		while (*++s == ' ')
+			;
+	for (p = prefixes; s != NULL && *p; p++)
+		if (strncmp(s, *p, strlen(*p)) == 0)
+			return 1;
+	return 0;
+}
 
 void
 signs_read(struct signs *s, const struct message *msg, struct arena *a)
 {
 	const struct header_block	*hb = &msg->hdr;
 	const char			*fl = msg->from_line;
+	char				*v;
 
 	memset(s, 0, sizeof(*s));
 	s->subject_text = header_get(a, hb, "Subject");
@@ -212,35 +194,70 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 	s->content_type = signs_lowered(a,
 	    header_get_raw(a, hb, "Content-Type"));
 
-	s->daemon = signs_any(s->from, daemon_words) ||
-	    signs_any(s->sender, daemon_words) ||
+	/* A list's own address in Sender or Return-Path says "list post",
+	 * whatever word ("bounces") it holds. */
+	s->list_sender = phrases_any(PHRASE_LIST_ROLE, s->sender) ||
+	    phrases_any(PHRASE_LIST_ROLE, s->return_path);
+	s->list = any_header(hb, list_headers);
+	s->list_from = phrases_any(PHRASE_LIST_ROLE, s->from);
+	s->challenge_from = phrases_any(PHRASE_CHALLENGE_SYSTEM, s->from) ||
+	    phrases_any(PHRASE_CHALLENGE_SYSTEM, s->return_path);
+	if ((v = signs_lowered(a, header_get_raw(a, hb, "Precedence"))) != NULL) {
+		if (strstr(v, "list") != NULL)
+			s->list = 1;
+		else if (strstr(v, "bulk") != NULL || strstr(v, "junk") != NULL)
+			s->machine = 1;
+	}
+	if (header_has(hb, "X-Loop") ||
+	    header_has(hb, "X-Auto-Response-Suppress"))
+		s->machine = 1;
+
+	s->daemon_from = phrases_any(PHRASE_DAEMON, s->from) ||
 	    (fl != NULL && strncasecmp(fl, "From MAILER-DAEMON", 18) == 0);
-	s->bounce_subject = signs_any(s->subject, bounce_subjects);
+	s->daemon = s->daemon_from || (!phrases_any(PHRASE_LIST_ROLE,
+	    s->sender) && phrases_any(PHRASE_DAEMON, s->sender));
+	s->bounce_subject_strong = phrases_any(PHRASE_BOUNCE_SUBJECT,
+	    s->subject);
+	s->bounce_subject = s->bounce_subject_strong ||
+	    phrases_any(PHRASE_BOUNCE_SUBJECT_WEAK, s->subject);
 	if (!s->daemon && s->bounce_subject &&
-	    (signs_any(s->from, noreply_words) ||
-	    signs_any(s->sender, noreply_words)))
+	    (phrases_any(PHRASE_NOREPLY, s->from) ||
+	    phrases_any(PHRASE_NOREPLY, s->sender)))
 		s->daemon = 1;
 	s->null_sender = (s->return_path != NULL &&
 	    (strstr(s->return_path, "<>") != NULL ||
-	    signs_any(s->return_path, daemon_words))) ||
+	    (!phrases_any(PHRASE_LIST_ROLE, s->return_path) &&
+	    phrases_any(PHRASE_DAEMON, s->return_path)))) ||
 	    (fl != NULL && strncmp(fl, "From <>", 7) == 0);
 	s->autoreply = autoreply_header(a, hb, s->subject);
+	s->autoreply_subject = phrases_any(PHRASE_AUTOREPLY_SUBJECT,
+	    s->subject);
+	s->absence_subject = phrases_any(PHRASE_ABSENCE_SUBJECT, s->subject);
+	s->ticket_subject = phrases_any(PHRASE_TICKET, s->subject);
+	s->mdn_subject = phrases_any(PHRASE_MDN_SUBJECT, s->subject);
 	s->challenge = challenge_header(hb);
 	s->auto_submitted = auto_submitted(a, hb);
+	if ((v = signs_lowered(a, header_get_raw(a, hb, "Auto-Submitted"))) !=
+	    NULL && strstr(v, "rejected") != NULL)
+		s->rejected = 1;
 	s->failed_recipients = header_has(hb, "X-Failed-Recipients");
 	s->report_type = s->content_type != NULL &&
 	    (strstr(s->content_type, "report") != NULL ||
 	    strncmp(s->content_type, "message/", 8) == 0);
-	s->notice_subject = signs_any(s->subject, notice_subjects);
-	s->challenge_subject = signs_any(s->subject, challenge_words);
-	s->feedback_subject = signs_any(s->subject, feedback_subjects);
+	s->notice_subject = phrases_any(PHRASE_NOTICE_SUBJECT, s->subject);
+	s->challenge_subject = phrases_any(PHRASE_CHALLENGE_SUBJECT, s->subject);
+	s->feedback_subject = phrases_any(PHRASE_FEEDBACK_SUBJECT, s->subject);
 	s->unsubscribe = header_has(hb, "X-Apple-Unsubscribe");
 	s->amazon = header_has(hb, "x-amz-sns-message-id") ||
 	    header_has(hb, "X-Amazon-Mail-Relay-Type");
+	s->answers = header_has(hb, "In-Reply-To") ||
+	    header_has(hb, "References");
+	s->subject_reply = is_reply_subject(s->subject);
 }
 
 /* The gate: if no sign says "report", the message is kind none and its
- * body is never read. */
+ * body is never read. A list post or a reply opens it only with another
+ * sign; the header is all it costs. */
 int
 signs_gate(const struct signs *s)
 {
@@ -248,29 +265,32 @@ signs_gate(const struct signs *s)
 	    s->autoreply || s->challenge || s->auto_submitted ||
 	    s->report_type || s->failed_recipients || s->notice_subject ||
 	    s->challenge_subject || s->feedback_subject || s->unsubscribe ||
-	    s->amazon;
+	    s->amazon || s->machine || s->autoreply_subject ||
+	    s->absence_subject || s->ticket_subject || s->mdn_subject ||
+	    s->list_from || s->challenge_from;
 }
 
 int
 signs_daemon_name(const char *s)
 {
-	return signs_any(s, daemon_words);
+	return phrases_any(PHRASE_DAEMON, s);
 }
 
 int
 signs_bounce_subject(const char *s)
 {
-	return signs_any(s, bounce_subjects);
+	return phrases_any(PHRASE_BOUNCE_SUBJECT, s) ||
+	    phrases_any(PHRASE_BOUNCE_SUBJECT_WEAK, s);
 }
 
 int
 signs_filter_name(const char *s)
 {
-	return signs_any(s, filter_words);
+	return phrases_any(PHRASE_FILTER, s);
 }
 
 int
 signs_failed_prose(const char *s)
 {
-	return signs_any(s, failed_words);
+	return phrases_any(PHRASE_FAILED, s);
 }

@@ -24,6 +24,26 @@ struct signs {
 	int	 daemon;	/* a mail system wrote it (From, Sender, the
 				   From_ line), or an automatic sender that
 				   writes about a failed delivery */
+	int	 daemon_from;	/* ... said by From itself */
+	int	 list;		/* a list post: List-Id, List-Post,
+				   List-Unsubscribe, Mailing-List,
+				   Precedence: list */
+	int	 list_sender;	/* Sender or Return-Path is a list's own
+				   address ("-bounces@", "owner-") */
+	int	 list_from;	/* From is a list's own address: the list
+				   itself writes (a refusal, a notice) */
+	int	 challenge_from;	/* From or Return-Path names a
+					   challenge system */
+	int	 machine;	/* Precedence bulk or junk, X-Loop,
+				   X-Auto-Response-Suppress */
+	int	 rejected;	/* Auto-Submitted: auto-replied (rejected) */
+	int	 answers;	/* In-Reply-To or References */
+	int	 subject_reply;	/* the subject starts "Re:" */
+	int	 bounce_subject_strong;
+	int	 autoreply_subject;	/* "automatic reply" and the like */
+	int	 absence_subject;	/* "out of office" and the like */
+	int	 ticket_subject;
+	int	 mdn_subject;
 	int	 null_sender;	/* it came with the null sender (bounces, but
 				   RFC 3834 replies too) */
 	int	 bounce_subject;

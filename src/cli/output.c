@@ -280,10 +280,9 @@ output_json_anatomy(struct json *j, const struct analysis *an)
 		json_member_string(j, "action", r->action);
 		json_member_string(j, "status", r->status);
 		json_member_string(j, "diagnostic", r->diagnostic);
-		/* only when the DSN names another: other readings unchanged */
-		if (r->original != NULL)
+		if (r->original_recipient != NULL)
 			json_member_string(j, "original_recipient",
-			    r->original);
+			    r->original_recipient);
 		json_object_end(j);
 	}
 	json_array_end(j);

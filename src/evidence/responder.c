@@ -52,7 +52,7 @@ responders_find(const struct analysis *an, struct arena *a,
 	}
 	for (i = 0; i < an->nrecipients; i++) {
 		add(r, a, an->recipients[i].address);
-		add(r, a, an->recipients[i].original);
+		add(r, a, an->recipients[i].original_recipient);
 	}
 }
 

@@ -1,0 +1,82 @@
+/*
+ * kind.h - the kind of a message, from all its signs weighed together.
+ *
+ * anatomy.c gathers what the header, the report's structure, the format
+ * readers and the words say into a struct kind_facts; kind_weigh adds each
+ * fact's weight to the kinds it speaks for (a table in kind.c, one line a
+ * sign) and names the kind with the most. No sign decides alone: a mail
+ * system's name in Sender, a "bounces" list address or a delivery-status
+ * part only add to a kind, and what the words say can outweigh them.
+ */
+#ifndef BS_KIND_H
+#define BS_KIND_H
+
+#include "anatomy/anatomy.h"
+
+/* Each fact is 0 when absent, else how often or how strongly it is seen. */
+struct kind_facts {
+	/* the header */
+	int	 autoreply_header;	/* RFC 3834 auto-replied, X-Autoreply,
+					   X-Autorespond, X-Vacation, ... */
+	int	 rejected_header;	/* Auto-Submitted: auto-replied (rejected) */
+	int	 machine_header;	/* Auto-Submitted (other values),
+					   Precedence bulk/junk, X-Loop,
+					   X-Auto-Response-Suppress */
+	int	 list_header;		/* List-Id, List-Post, List-Unsubscribe,
+					   Mailing-List, Precedence: list */
+	int	 list_sender;		/* Sender or Return-Path of a list */
+	int	 challenge_header;
+	int	 failed_recipients;	/* X-Failed-Recipients */
+	int	 daemon;		/* From names a mail system */
+	int	 daemon_sender;		/* only Sender or the From_ line does */
+	int	 null_sender;
+	int	 filter_from;		/* From names a content filter */
+	int	 noreply_from;
+	int	 amazon;
+	int	 unsubscribe;		/* X-Apple-Unsubscribe */
+	int	 answers;		/* In-Reply-To or References */
+	int	 subject_bounce;
+	int	 subject_bounce_weak;
+	int	 subject_autoreply;
+	int	 subject_autoreply_weak;
+	int	 subject_ticket;
+	int	 subject_challenge;
+	int	 subject_notice;
+	int	 subject_mdn;
+	int	 subject_feedback;
+	int	 subject_reply;		/* "Re:" and nothing automatic */
+	int	 person;		/* no sign of a machine at all: no
+					   automatic field, sender or report */
+	/* the structure */
+	int	 dsn;			/* delivery-status fields were read */
+	int	 mdn;			/* a disposition-notification part */
+	int	 mdn_rejected;		/* ... saying "deleted" by automatic
+					   action: a Sieve or LDA refusal */
+	int	 feedback;		/* a feedback-report part or type */
+	int	 feedback_wrapped;	/* an abuse subject over a message */
+	int	 original;		/* a returned original was found */
+	/* the format readers */
+	int	 reader_bounce;		/* a bounce format named recipients */
+	int	 reader_feedback;
+	/* the words (prose before any original) */
+	int	 failed_words;
+	int	 not_failure;		/* "this is not a delivery failure" */
+	int	 autoreply_words;
+	int	 ticket_words;
+	int	 challenge_system;
+	int	 challenge_words;
+	int	 notice_words;		/* quarantined, held, a virus found */
+	int	 spam_block;		/* refused as spam (a letter, not a DSN) */
+	int	 threat_action;		/* a threat and what a filter did */
+	int	 reject_words;
+	int	 list_refusal;		/* a list's own address refuses a post */
+	int	 recipients;		/* recipients the readers found */
+	int	 nothing_returned;	/* no recipient, no original: a bounce
+					   would name what failed */
+};
+
+/* The kind the facts weigh most for, KIND_NONE when none is sure enough;
+ * scores_r (may be NULL) gets each kind's total, by enum kind. */
+enum kind	 kind_weigh(const struct kind_facts *, int scores_r[7]);
+
+#endif

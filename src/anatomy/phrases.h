@@ -1,0 +1,68 @@
+/*
+ * phrases.h - the words that say what a message is, as data.
+ *
+ * Every phrase the anatomy looks for (in a sender's name, a subject, a
+ * report's prose) is one line of data/phrases.tsv: its meaning, its
+ * language and the phrase, lower case. tools/phrases2c.sh turns the table
+ * into phrase_table at build time; the one helper here matches a meaning's
+ * phrases against lower-cased text (signs_lowered folds ASCII, Latin and
+ * Cyrillic letters, so a phrase written in lower case matches any case).
+ */
+#ifndef BS_PHRASES_H
+#define BS_PHRASES_H
+
+#include <stddef.h>
+
+/* What a phrase means; each is a "meaning" column value of the table,
+ * upper-cased with '-' as '_'. */
+enum phrase_meaning {
+	PHRASE_NONE,
+	PHRASE_DAEMON,		/* a mail system's name (From, Sender) */
+	PHRASE_NOREPLY,		/* a machine's address that is no mail system */
+	PHRASE_LIST_ROLE,	/* a mailing list's own address (Sender) */
+	PHRASE_FILTER,		/* a content filter's name (From) */
+	PHRASE_BOUNCE_SUBJECT,	/* a subject saying delivery failed */
+	PHRASE_BOUNCE_SUBJECT_WEAK,	/* words that also title other mail */
+	PHRASE_FAILED,		/* prose saying delivery failed */
+	PHRASE_FAILED_WEAK,
+	PHRASE_NOT_FAILURE,	/* prose saying it is no failure */
+	PHRASE_FEEDBACK_SUBJECT,
+	PHRASE_AUTOREPLY_SUBJECT,	/* "automatic reply" */
+	PHRASE_ABSENCE_SUBJECT,	/* "out of office": people write it too */
+	PHRASE_AUTOREPLY_BODY,	/* "I am out of the office until" */
+	PHRASE_TICKET,		/* "we received your request" */
+	PHRASE_CHALLENGE_SUBJECT,	/* words that open the gate */
+	PHRASE_CHALLENGE_SYSTEM,	/* a challenge system's name */
+	PHRASE_CHALLENGE_WORDS,	/* "confirm you are human" */
+	PHRASE_NOTICE_SUBJECT,
+	PHRASE_NOTICE_WORDS,	/* "our content checker found" */
+	PHRASE_SPAM_BLOCK,	/* "blocked by our spam filter" */
+	PHRASE_THREAT,		/* what a filter found */
+	PHRASE_FILTER_ACTION,	/* what the filter did with it */
+	PHRASE_MDN_SUBJECT,	/* "read:", "not read:" */
+	PHRASE_REJECT,		/* a Sieve or LDA refusal */
+	PHRASE_SENT_SPAM,	/* "you sent spam", "your message was spam" */
+	PHRASE_ORIGINAL_MARKER,	/* "a copy of the message follows" */
+	PHRASE_MEANINGS		/* how many there are (no phrase) */
+};
+
+struct phrase {
+	enum phrase_meaning	 meaning;
+	const char		*lang;		/* ISO 639-1, or "-" for names */
+	const char		*text;		/* lower case */
+	size_t			 len;
+};
+
+/* The table, grouped by meaning, ended by a PHRASE_NONE row (generated). */
+extern const struct phrase phrase_table[];
+extern const int phrase_count;
+
+/* The first phrase of meaning m found in lower-case text, or NULL (also
+ * for NULL text). */
+const struct phrase *phrases_find(enum phrase_meaning m, const char *text);
+/* 1 when text holds any phrase of meaning m. */
+int	 phrases_any(enum phrase_meaning m, const char *text);
+/* How many distinct phrases of meaning m text holds. */
+int	 phrases_count(enum phrase_meaning m, const char *text);
+
+#endif
