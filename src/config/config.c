@@ -355,11 +355,22 @@ resolve_path(const char *file, const char *path)
 	return out;
 }
 
+/* st is /dev/null's: a device that never blocks and reads as empty
+ * (--config /dev/null is the usual way to say "no configuration"). */
+static int
+is_dev_null(const struct stat *st)
+{
+	struct stat	 null;
+
+	return S_ISCHR(st->st_mode) && stat("/dev/null", &null) == 0 &&
+	    S_ISCHR(null.st_mode) && st->st_rdev == null.st_rdev;
+}
+
 /*
- * Open a file the configuration names, for reading. Only a regular file is
- * read (a symbolic link to one is followed): a FIFO or a device could
- * block the run before its watchdog starts, or never end. -1 with errno
- * set (EINVAL: not a regular file).
+ * Open a file the configuration names, for reading. Only a regular file
+ * (a symbolic link to one is followed) or /dev/null is read: a FIFO or
+ * another device could block the run before its watchdog starts, or never
+ * end. -1 with errno set (EINVAL: not a regular file).
  */
 static int
 open_regular(const char *path, struct stat *st)
@@ -371,7 +382,7 @@ open_regular(const char *path, struct stat *st)
 		return -1;
 	if (fstat(fd, st) == -1)
 		goto fail;
-	if (!S_ISREG(st->st_mode)) {
+	if (!S_ISREG(st->st_mode) && !is_dev_null(st)) {
 		errno = EINVAL;
 		goto fail;
 	}
