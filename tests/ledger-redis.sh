@@ -50,10 +50,10 @@ check "... the key names no address (32 hex digits)" sh -c "echo '$key' | grep -
 is "$(rcli get "$key")" "$(( $(date +%s) / 86400 ))" "... its value is the day it was recorded"
 ttl=$(rcli ttl "$key")
 check "... and it expires (TTL $ttl s, at most 3650 days)" test "$ttl" -gt 0 -a "$ttl" -le 315360000
-is "$(tests "$d/bounce.eml")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" \
+is "$(tests "$d/bounce.eml")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM,BS_SENT_LEDGER,BS_STRONG_OURS" \
     "the original's Message-ID is in Redis: legitimate"
 is "$(tests "$d/bounce-unknown-id.eml" "$T/conf-complete")" \
-    "backscatter BS_NOT_IN_LEDGER,BS_REASON_SPAM" \
+    "backscatter BS_NOT_IN_LEDGER,BS_PROOF_BACKSCATTER,BS_REASON_SPAM" \
     "an unknown Message-ID at our domain, sent_ledger_complete: proof of backscatter"
 # the entry's day is checked as in LMDB: older than the expiry, ignored
 is "$(BACKSCATTER_NOW=$(( $(date +%s) + 200 * 86400 )) tests "$d/bounce.eml")" \
@@ -68,7 +68,7 @@ printf 'my_domain northwind.example\nsent_ledger redis://127.0.0.1:%s/3\n' "$por
 bs_run "$d/sent-ours.eml" --config "$T/conf-tcp" --record-sent
 is "$rc:$(redis-cli -p "$port" -n 3 dbsize):$(redis-cli -p "$port" -n 0 dbsize)" "0:1:0" \
     "redis://127.0.0.1:PORT/3: recorded in database 3"
-is "$(tests "$d/bounce.eml" "$T/conf-tcp")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" \
+is "$(tests "$d/bounce.eml" "$T/conf-tcp")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM,BS_SENT_LEDGER,BS_STRONG_OURS" \
     "... and found there"
 kill "$(cat "$R/pid2")" 2> /dev/null
 
@@ -84,7 +84,7 @@ cp "$d/sent-gmail-id.eml" "$T/Sent/cur/1:2,S"
 bs_run - --config "$T/conf" --learn-sent "$T/Sent" < /dev/null
 is "$rc:$(rcli --scan --pattern 'bs:sent:*' | wc -l | tr -d ' ')" "0:2" "--learn-sent into Redis: 0, one more key"
 is "$(tests "$d/autoreply-answers-gmail-id.eml")" \
-    "ok BS_REPLY_TO_FOREIGN,BS_REPLY_TO_FOREIGN_CONF,BS_SENT_LEDGER_REPLY" \
+    "ok BS_REPLY_TO_FOREIGN,BS_REPLY_TO_FOREIGN_CONF,BS_SENT_LEDGER_REPLY,BS_STRONG_OURS" \
     "... an auto-reply to the learnt Message-ID answers our mail"
 
 # Redis down: no proof, the other rules' verdict, no refusal on it
@@ -127,7 +127,7 @@ rm -f "$sock"
 # persistence here), new ones are recorded and found
 check "redis-server starts again" redis_start
 bs_run "$d/sent-ours.eml" --config "$T/conf" --record-sent
-is "$(tests "$d/bounce.eml")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" \
+is "$(tests "$d/bounce.eml")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM,BS_SENT_LEDGER,BS_STRONG_OURS" \
     "after a restart: recorded again, found again"
 redis_stop
 done_testing

@@ -235,6 +235,28 @@
  * mail"; more is a configuration error. */
 #define SETTINGS_RECORD_MAX	16
 
+/* --record-sent: recipients recorded with one sent message (the ledger
+ * keeps as many). */
+#define SENT_RECIPIENTS_MAX	100
+
+/* Our DKIM signature: signed header fields read for the signed To and
+ * Cc, and the bytes kept of each (the rest of a field is not read). */
+#define SIGNED_HDRS_MAX		64
+#define SIGNED_HDR_LEN		2048
+
+/* The sent ledger's recipients: kept per sent message (more is a
+ * mailing, where no one recipient's proof matters), asked about per
+ * lookup (those of one bounce or reply), and the responders kept per
+ * message (a bounce naming more speaks of a list). */
+#define SPOOL_RCPT_MAX		100
+#define LEDGER_ASK_MAX		16
+#define RESPONDERS_MAX		16
+/* Addresses read from our DKIM signature's signed To and Cc fields. */
+#define DKIM_SIGNED_RCPT_MAX	64
+/* A user rules cache larger than this is not ours to read (RULES_MAX
+ * patterns of RULES_PATTERN_MAX bytes compile to far less). */
+#define CACHE_MAX		(64u * 1024 * 1024)
+
 /* --- the command line ---------------------------------------------------- */
 
 /* Room for an --explain or --json report: far more than the longest

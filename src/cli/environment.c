@@ -10,6 +10,7 @@
 #include "base/buf.h"
 #include "read/envelope.h"
 #include "config/config.h"
+#include "rules/cache.h"
 #include "cli/environment.h"
 
 /* An absolute path from the environment, or NULL. */
@@ -57,6 +58,7 @@ environment_envelope(struct envelope *env, const char *sender,
 			env->to = v;
 	}
 	env->home = absolute("HOME");
+	rules_cache_dirs(absolute("XDG_CACHE_HOME"), env->home);
 	env->sendmail = absolute("BACKSCATTER_SENDMAIL");
 	if ((v = getenv("BACKSCATTER_NOW")) != NULL && *v != '\0') {
 		now = strtoll(v, &end, 10);

@@ -18,9 +18,6 @@
 #include "evidence/ledger.h"
 #include "cli/modes.h"
 
-/* Recipients recorded with one sent message (the ledger keeps as many). */
-#define SENT_RECIPIENTS_MAX	100
-
 /*
  * --record-sent [ADDRESS...]: in the way of outgoing mail, so it always
  * answers 0. The whole message has been read; its Message-ID, with its

@@ -212,13 +212,14 @@ struct fact {
 	const char	*words;
 };
 
-#define FACTS_MAX	8
+/* strong facts at most: one per kind of evidence, fixed by this file */
+#define NFACTS	8
 
 static void
 fact(struct fact *f, int *n, int points, const char *evidence,
     const char *words)
 {
-	if (*n < FACTS_MAX) {
+	if (*n < NFACTS) {
 		f[*n].points = points;
 		f[*n].evidence = evidence;
 		f[*n].words = words;
@@ -231,7 +232,7 @@ strong(const struct evidence *ev, const struct analysis *an, struct arena *a,
     struct decision *d)
 {
 	const struct ledger_evidence	*l = &ev->ledger;
-	struct fact			 f[FACTS_MAX];
+	struct fact			 f[NFACTS];
 	struct buf			 b;
 	const struct fact		*top = NULL;
 	int				 n = 0, i, sum = 0;

@@ -148,9 +148,6 @@ fail:
 	return -1;
 }
 
-/* Signed header fields read, and the bytes kept of each. */
-#define SIGNED_HDRS_MAX		64
-#define SIGNED_HDR_LEN		2048
 
 /*
  * The addresses of the To and Cc fields sig covers, as the signer saw

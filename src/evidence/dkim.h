@@ -24,12 +24,12 @@
 #ifndef BS_DKIM_H
 #define BS_DKIM_H
 
+#include "base/limits.h"
+
 struct analysis;
 struct arena;
 struct config;
 
-/* Addresses read from the signed To and Cc fields. */
-#define DKIM_SIGNED_RCPT_MAX	64
 
 enum dkim_proof {
 	DKIMP_NONE,		/* no signature of ours to check */

@@ -1389,7 +1389,11 @@ flush(struct batch *b)
 		return 0;
 	p.entries = b->e;
 	p.n = b->n;
-	rc = l_writable(b->l) ? run_guarded(b->l, put_lmdb, &p, 1) : -1;
+	if (b->l->redis != NULL)
+		rc = b->l->writable ? ledger_redis_add(b->l->redis, b->e, b->n,
+		    LEDGER_REDIS_EXPIRY) : -1;
+	else
+		rc = l_writable(b->l) ? run_guarded(b->l, put_lmdb, &p, 1) : -1;
 	if (rc == 0)
 		*b->added += (long)b->n;
 	spool_entries_clear(b->e, b->n);

@@ -54,8 +54,6 @@ struct ledger;
 
 #define LEDGER_KEY_LEN		16
 #define LEDGER_RCPT_LEN		8
-/* Recipients asked about per lookup (those of one bounce or reply). */
-#define LEDGER_ASK_MAX		16
 
 /* One sent message: its Message-ID and its recipients (To, Cc, Bcc,
  * Resent-*, and the envelope's when known). */

@@ -14,8 +14,8 @@
 #ifndef BS_RESPONDER_H
 #define BS_RESPONDER_H
 
-/* Addresses kept per message: a bounce naming more speaks of a list. */
-#define RESPONDERS_MAX	16
+#include "base/limits.h"
+
 
 struct analysis;
 struct arena;

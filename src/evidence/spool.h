@@ -28,7 +28,6 @@
 #define SPOOL_KEY_LEN		16
 /* Bytes of a recipient's hash, and recipients kept per entry. */
 #define SPOOL_RCPT_LEN		8
-#define SPOOL_RCPT_MAX		100
 
 
 struct spool_entry {

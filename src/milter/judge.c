@@ -21,6 +21,7 @@
 #include "anatomy/anatomy.h"
 #include "anatomy/signs.h"
 #include "config/config.h"
+#include "evidence/decide.h"
 #include "rules/score.h"
 #include "cli/output.h"
 #include "milter/judge.h"
@@ -83,6 +84,7 @@ judge_message(struct milter_section *sec, struct message *m,
 	const char		*tests;
 	size_t			 i;
 	int			 h, rc = -1, against = 0;
+	const struct decision	*d;
 
 	memset(j, 0, sizeof(*j));
 	buf_init(&j->headers, 64 * 1024);
@@ -117,7 +119,17 @@ judge_message(struct milter_section *sec, struct message *m,
 			j->proof_rule = named(v.hits[h].name, forged);
 		against |= named(v.hits[h].name, ours) != NULL;
 	}
-	j->proof = v.backscatter && j->proof_rule != NULL && !against;
+	/* refused by default: what the evidence hierarchy (decide.h) calls
+	 * proof of backscatter, or strong evidence made with our own key
+	 * (a BATV tag not ours, or missing where every bounce is tagged) */
+	d = &v.evidence.decision;
+	if (d->class == DECIDE_PROOF && d->backscatter)
+		j->proof = v.backscatter;
+	else
+		j->proof = v.backscatter && d->class == DECIDE_STRONG &&
+		    d->backscatter && j->proof_rule != NULL && !against;
+	if (j->proof && j->proof_rule == NULL)
+		j->proof_rule = d->evidence;
 	ov.backscatter = v.backscatter;
 	ov.score = v.score;
 	ov.required = v.required;

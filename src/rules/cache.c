@@ -36,12 +36,22 @@
 #include "rules/prefilter.h"
 #include "rules/rules.h"
 #include "rules/ruleset.h"
+#include "base/limits.h"
+
+/* Where the cache lives: $XDG_CACHE_HOME/backscatter, else
+ * $HOME/.cache/backscatter (rules_cache_dirs; NULL: not known). */
+static const char	*cache_xdg;
+static const char	*cache_home;
+
+void
+rules_cache_dirs(const char *xdg_cache_home, const char *home)
+{
+	cache_xdg = xdg_cache_home;
+	cache_home = home;
+}
 
 #define CACHE_MAGIC	"BSRULES\001"
 #define CACHE_NONE	0xffffffffu
-/* a cache larger than this is not ours to read (RULES_MAX patterns of
- * RULES_PATTERN_MAX bytes compile to far less) */
-#define CACHE_MAX	(64u * 1024 * 1024)
 
 struct cache_head {
 	char		 magic[8];
@@ -138,9 +148,9 @@ cache_path(const struct ruleset *rs, char *out, size_t n)
 	}
 	if (!files)
 		return -1;
-	if ((base = getenv("XDG_CACHE_HOME")) != NULL && *base == '/')
+	if ((base = cache_xdg) != NULL)
 		sub = "backscatter";
-	else if ((base = getenv("HOME")) != NULL && *base == '/')
+	else if ((base = cache_home) != NULL)
 		sub = ".cache/backscatter";
 	else
 		return -1;

@@ -21,6 +21,10 @@
 struct ruleset;
 struct rule;
 
+/* Where caches are kept: absolute $XDG_CACHE_HOME and $HOME, each NULL
+ * when unset (the command line reads the environment; no cache without
+ * either). */
+void	 rules_cache_dirs(const char *xdg_cache_home, const char *home);
 /* Read the cache of the set's sources, when it has rule files among
  * them; nothing when there is none or it cannot be used. */
 void	 rules_cache_load(struct ruleset *);
