@@ -1741,7 +1741,7 @@ reader(const struct config *cfg, const struct envelope *env, int *state_r)
 		/* said, and the message judged without it */
 		log_warnx("sent ledger %s; going on "
 		    "without it", err);
-	free(path);
+	/* path is kept as cached_path */
 	*state_r = cached_state;
 	return cached;
 }
