@@ -8,16 +8,9 @@
 # a line end still makes a well-formed stored message.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 
-U=$T/u
-mkdir "$U"
-if [ "$(id -u)" = 0 ]; then
-	chmod 755 "$T"
-	chown nobody:nogroup "$U"
-	RUNAS="setpriv --reuid=nobody --regid=nogroup --clear-groups"
-	cp "$BACKSCATTER" "$T/backscatter" && BACKSCATTER=$T/backscatter
-else
-	RUNAS=
-fi
+mail_user
+# a copy the mail user can run, whatever the build tree's modes
+[ -z "$RUNAS" ] || { cp "$BACKSCATTER" "$T/backscatter" && BACKSCATTER=$T/backscatter; }
 d() {
 	$RUNAS env -u SENDER -u RECIPIENT -u ORIGINAL_RECIPIENT \
 	    -u ORIG_RECIPIENT HOME="$U" $VALGRIND "$BACKSCATTER" "$@"
@@ -58,10 +51,9 @@ is "$?:$(stored "$U/M2" | head -n 1 | cut -c1-21)" "0:X-Backscatter-Status:" \
 holds "Maildir: ... the stored header ends with a line end" \
     '[ "$(stored "$U/M2" | tail -c 1 | od -An -c | tr -d " ")" = "\\n" ]'
 bs_run "$T/bare.eml"
-is "$rc:$(head -n 1 "$T/stdout")" "0:From MAILER-DAEMON Mon Mar  3 10:15:02 2025" \
-    "filter: the From_ line keeps its own line"
-is "$(sed -n 2p "$T/stdout" | cut -c1-21)" "X-Backscatter-Status:" \
-    "filter: ... and our fields start the next one"
+is "$rc:$(head -n 1 "$T/stdout"):$(sed -n 2p "$T/stdout" | cut -c1-21)" \
+    "0:From MAILER-DAEMON Mon Mar  3 10:15:02 2025:X-Backscatter-Status:" \
+    "filter: the From_ line keeps its own line, and our fields start the next one"
 
 printf 'From: a@b.example\nSubject: no line end' > "$T/hdr.eml"
 d --deliver "mbox:$U/mbox2" < "$T/hdr.eml"
@@ -74,7 +66,6 @@ is "$?:$(grep -c '^From ' "$U/mbox2")" 0:2 "mbox: the next message is a message 
 mkdir "$T/scan"
 cp "$T/obs.eml" "$T/scan/msg"
 bs_run - --scan "$T/scan/msg" < /dev/null
-is "$rc" 0 "--scan of a file starting \"From :\": exit 0"
-holds "--scan: ... it is read as a message file, not an mbox" \
-    'grep -q "msg\$" "$T/stdout" && ! grep -q "msg#" "$T/stdout"'
+holds "--scan of a file starting \"From :\": exit 0, read as a message file, not an mbox" \
+    '[ "$rc" = 0 ] && grep -q "msg\$" "$T/stdout" && ! grep -q "msg#" "$T/stdout"'
 done_testing

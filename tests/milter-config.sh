@@ -47,7 +47,8 @@ backscatter-milter: $T/bad.conf:8: required_score abc: not a number
 backscatter-milter: $T/bad.conf:9: milter_action takes one value
 EOF
 )" "... each one as file:line: message, the config file's own parser for its directives"
-is "$(cat "$T/out")" "" "... and nothing on stdout"
+is "$rc:$(wc -c < "$T/out" | tr -d ' '):$(grep -c 'bad.conf:' "$T/err")" "78:0:8" \
+    "... and nothing on stdout (78, eight errors said)"
 
 printf 'milter_record_port 0\n' > "$T/port.conf"
 m -n -c "$T/port.conf"
