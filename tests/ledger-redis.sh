@@ -87,6 +87,15 @@ is "$(tests "$d/autoreply-answers-gmail-id.eml")" \
     "ok BS_REPLY_TO_FOREIGN,BS_REPLY_TO_FOREIGN_CONF,BS_SENT_LEDGER_REPLY,BS_STRONG_OURS" \
     "... an auto-reply to the learnt Message-ID answers our mail"
 
+# A Redis ledger keeps no correspondents: an auto-reply naming no
+# Message-ID from someone never written to proves nothing there, even
+# with sent_ledger_complete (an LMDB ledger would call it backscatter)
+printf 'From: tomas@remote.example\nTo: alice@northwind.example\nSubject: Away: back on Monday\nAuto-Submitted: auto-replied\n\nI am away.\n' \
+    > "$T/vac-stranger.eml"
+is "$(bs_json 'j["decided_by"]["class"] + " " + str(j["evidence"]["sent_ledger"]["correspondent"])' \
+    "$T/vac-stranger.eml" --config "$T/conf-complete")" "heuristic unknown" \
+    "a vacation reply from a stranger, Redis ledger complete: no proof from correspondents it does not keep"
+
 # Redis down: no proof, the other rules' verdict, no refusal on it
 redis_stop
 check "redis-server is stopped" test ! -S "$sock"

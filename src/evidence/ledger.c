@@ -699,94 +699,87 @@ struct state_args {
 	size_t		 n;
 };
 
-struct corr_args {
-	unsigned char	 key[LEDGER_RCPT_LEN];
-	uint32_t	 day;
+/* One value of one table (the correspondents or the state marks): the
+ * value must be exactly n bytes. */
+struct get_args {
+	MDB_dbi		 dbi;
+	const void	*key;
+	size_t		 klen;
+	void		*val;
+	size_t		 n;
 };
 
-/* 1 found (its day in c->day), 0 not, -1 error. */
+/* 1 found (into g->val), 0 not, -1 error. */
 static int
-corr_lmdb(struct ledger *l, void *arg)
+get_lmdb(struct ledger *l, void *arg)
 {
-	struct corr_args *c = arg;
+	struct get_args	*g = arg;
 	MDB_txn		*txn;
 	MDB_val		 k, v;
 	int		 rc;
 
+	if (g->klen == 0 || g->klen > 511)	/* LMDB's longest key */
+		return 0;
 	if (mdb_txn_begin(l->env, NULL, MDB_RDONLY, &txn) != 0)
 		return -1;
-	k.mv_size = LEDGER_RCPT_LEN;
-	k.mv_data = c->key;
-	rc = mdb_get(txn, l->corr, &k, &v);
-	if (rc == 0 && v.mv_size == sizeof(c->day))
-		memcpy(&c->day, v.mv_data, sizeof(c->day));
+	k.mv_size = g->klen;
+	k.mv_data = (void *)g->key;
+	rc = mdb_get(txn, g->dbi, &k, &v);
+	if (rc == 0 && v.mv_size == g->n)
+		memcpy(g->val, v.mv_data, g->n);
 	mdb_txn_abort(txn);
 	if (rc == MDB_NOTFOUND)
 		return 0;
-	return rc == 0 && v.mv_size == sizeof(c->day) ? 1 : -1;
+	return rc == 0 && v.mv_size == g->n ? 1 : -1;
 }
 
-/* The day of the "state" mark key, or -1 when it is not there. */
+/* The state mark key's value (n bytes into val): 1 found, 0 not, -1 error. */
 static int
-mark_lmdb(struct ledger *l, void *arg)
+state_lookup(struct ledger *l, const char *key, void *val, size_t n)
 {
-	struct state_args *sa = arg;
-	MDB_txn	*txn;
-	MDB_val	 k, v;
-	int	 rc;
+	struct get_args	 g = { l->state, key, strlen(key), val, n };
 
-	if (mdb_txn_begin(l->env, NULL, MDB_RDONLY, &txn) != 0)
-		return -1;
-	k.mv_size = strlen(sa->key);
-	k.mv_data = (void *)sa->key;
-	rc = mdb_get(txn, l->state, &k, &v);
-	if (rc == 0 && v.mv_size == sa->n)
-		memcpy(sa->val, v.mv_data, sa->n);
-	mdb_txn_abort(txn);
-	if (rc == MDB_NOTFOUND)
-		return 0;
-	return rc == 0 && v.mv_size == sa->n ? 1 : -1;
+	return run_guarded(l, get_lmdb, &g, 1);
 }
 
 int
 ledger_correspondent(struct ledger *l, const char *addr, long today,
     int expiry, long *day_r)
 {
-	struct corr_args c;
-	struct state_args sa;
+	unsigned char	 key[LEDGER_RCPT_LEN];
+	struct get_args	 g;
 	const struct spool_entry *e;
-	uint32_t	 legacy = 0, since = 0;
+	uint32_t	 day = 0, legacy = 0, since = 0;
 	size_t		 i;
 	int		 found = 0, rc = 0, known;
 
 	*day_r = -1;
-	ledger_rcpt_hash(addr, c.key);
-	c.day = 0;
+	if (l->redis != NULL)
+		return -1;	/* a Redis ledger keeps no correspondents */
+	ledger_rcpt_hash(addr, key);
 	known = l->env == NULL;	/* a spool alone: written by this version */
 	if (l->env != NULL && l->has_corr) {
-		if ((rc = run_guarded(l, corr_lmdb, &c, 1)) == 1)
+		g = (struct get_args){ l->corr, key, sizeof(key), &day,
+		    sizeof(day) };
+		if ((rc = run_guarded(l, get_lmdb, &g, 1)) == 1)
 			found = 1;
-		sa.key = mark_recipients;
-		sa.val = &since;
-		sa.n = sizeof(since);
-		known = run_guarded(l, mark_lmdb, &sa, 1) == 1;
-		sa.key = mark_legacy;
-		sa.val = &legacy;
-		if (known && run_guarded(l, mark_lmdb, &sa, 1) == 1 &&
-		    (long)legacy + expiry >= today)
+		known = state_lookup(l, mark_recipients, &since,
+		    sizeof(since)) == 1;
+		if (known && state_lookup(l, mark_legacy, &legacy,
+		    sizeof(legacy)) == 1 && (long)legacy + expiry >= today)
 			known = 0;	/* entries without recipients yet */
 	}
 	read_spool(l);
 	for (i = 0; i < l->spooled.n; i++) {
 		e = &l->spooled.entries[i];
-		if (match_rcpt(e->rcpt, e->nrcpt, c.key, 1) == 0 &&
-		    (!found || e->day > c.day)) {
+		if (match_rcpt(e->rcpt, e->nrcpt, key, 1) == 0 &&
+		    (!found || e->day > day)) {
 			found = 1;
-			c.day = e->day;
+			day = e->day;
 		}
 	}
-	if (found && (long)c.day + expiry >= today) {
-		*day_r = (long)c.day;
+	if (found && (long)day + expiry >= today) {
+		*day_r = (long)day;
 		return 1;
 	}
 	if (rc == -1 || !known)
@@ -1432,36 +1425,13 @@ push(struct batch *b, const char *raw, size_t len)
 	return 0;
 }
 
-static int
-state_get_lmdb(struct ledger *l, void *arg)
-{
-	struct state_args *sa = arg;
-	MDB_txn	*txn;
-	MDB_val	 k, v;
-	int	 found = 0;
-
-	if (mdb_txn_begin(l->env, NULL, MDB_RDONLY, &txn) != 0)
-		return 0;
-	k.mv_size = strlen(sa->key);
-	k.mv_data = (void *)sa->key;
-	if (k.mv_size > 0 && k.mv_size <= 511 &&
-	    mdb_get(txn, l->state, &k, &v) == 0 && v.mv_size == sa->n) {
-		memcpy(sa->val, v.mv_data, sa->n);
-		found = 1;
-	}
-	mdb_txn_abort(txn);
-	return found;
-}
-
 /* 1 found (into val), 0 not (or the ledger cannot say). */
 static int
 state_get(struct ledger *l, const char *key, void *val, size_t n)
 {
-	struct state_args sa = { key, val, n };
-
 	if (l->env == NULL)
 		return 0;		/* Redis: --learn-sent reads all */
-	return run_guarded(l, state_get_lmdb, &sa, 1) == 1;
+	return state_lookup(l, key, val, n) == 1;
 }
 
 static int

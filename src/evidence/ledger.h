@@ -111,7 +111,7 @@ int	 ledger_find_sent(struct ledger *, const char *id,
  * Did we write to addr within expiry days? 1 yes (*day_r the last day),
  * 0 never, -1 the ledger cannot say (it has entries without recipients
  * younger than expiry days, or no correspondents at all: one from
- * before).
+ * before, or a Redis ledger, which keeps none).
  */
 int	 ledger_correspondent(struct ledger *, const char *addr, long today,
 	    int expiry, long *day_r);
