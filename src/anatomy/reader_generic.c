@@ -135,11 +135,14 @@ starts_with_address(const char *s, const char *e)
 		p += 4;
 	if (p < e && *p == '<')
 		p++;
-	if (strncasecmp(p, "rfc822;", 7) == 0) {
+	/* an address type (RFC 3464 "rfc822;") or Exchange's proxy
+	 * prefix ("SMTP=", "SMTP:") */
+	if (strncasecmp(p, "rfc822;", 7) == 0 || strncasecmp(p, "rfc822:", 7) == 0)
 		p += 7;
-		while (p < e && *p == ' ')
-			p++;
-	}
+	else if (strncasecmp(p, "smtp=", 5) == 0 || strncasecmp(p, "smtp:", 5) == 0)
+		p += 5;
+	while (p < e && *p == ' ')
+		p++;
 	while (p < e && *p != '@' && *p != ' ' && *p != '<' && *p != '>' &&
 	    *p != ':' && *p != '(' && *p != ',')
 		p++;
