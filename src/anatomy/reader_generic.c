@@ -56,9 +56,11 @@ blank_links(char *s)
 	char	*p = s, *e;
 
 	while ((p = strpbrk(p, "hHwW")) != NULL) {
-		if (strncasecmp(p, "http://", 7) != 0 &&
+		/* (a link starts a word: "webmaster@www.host" is none) */
+		if ((p > s && strchr(" \t<(\"'=:", p[-1]) == NULL) ||
+		    (strncasecmp(p, "http://", 7) != 0 &&
 		    strncasecmp(p, "https://", 8) != 0 &&
-		    strncasecmp(p, "www.", 4) != 0) {
+		    strncasecmp(p, "www.", 4) != 0)) {
 			p++;
 			continue;
 		}
@@ -182,7 +184,7 @@ line_copy(char *buf, size_t size, const char *s, size_t n)
 static long
 help_at(const char *low)
 {
-	char			 cut[LIMIT_SEPARATOR_LINE * 8];
+	char			 cut[LIMIT_REPORT_LINE];
 	const struct phrase	*ph;
 	const char		*q;
 	long			 at = -1, k;
@@ -253,7 +255,7 @@ reader_alias_notes(struct analysis *an, struct arena *a,
 {
 	const char	*p = in->text, *end = in->text + in->text_len, *nl;
 	const char	*lp = in->ltext;
-	char		 buf[LIMIT_SEPARATOR_LINE * 8], *alias, *addr;
+	char		 buf[LIMIT_REPORT_LINE], *alias, *addr;
 	int		 i, last = -1;
 	size_t		 n;
 
@@ -345,7 +347,7 @@ generic_parse_mode(struct analysis *an, struct arena *a,
 {
 	const char	*p = in->text, *end, *nl;
 	const char	*lp = in->ltext, *low;
-	char		 buf[LIMIT_SEPARATOR_LINE * 8];
+	char		 buf[LIMIT_REPORT_LINE];
 	int		 added = 0, after_lead = 0, help = 0, last = -1;
 	long		 h;
 

@@ -118,6 +118,11 @@
  * not a failed recipient. */
 #define LIMIT_HELP_LINES	8
 
+/* Bytes of one line of a report's prose searched for the words that name
+ * a failed recipient, help text or an alias: the rest of a longer line is
+ * not searched for them. */
+#define LIMIT_REPORT_LINE	2048
+
 /* Length of one address kept (RFC 5321 says 254 for a path). */
 #define LIMIT_ADDRESS		320
 
