@@ -815,6 +815,11 @@ default_recipients(const struct reading *r, struct arena *a,
 
 	if (an->kind == KIND_BOUNCE && an->nrecipients == 0)
 		original_recipients(an, a);
+	/* an auto-reply's prose names a new address or whom to ask
+	 * instead ("ab sofort: x@y"): whoever replied is its recipient */
+	if (an->kind == KIND_AUTOREPLY && !r->in.has_dsn &&
+	    an->format != NULL && strcmp(an->format, "generic") == 0)
+		an->nrecipients = 0;
 	if ((an->kind == KIND_AUTOREPLY || an->kind == KIND_CHALLENGE) &&
 	    an->nrecipients == 0) {
 		/* who replied: From, else the envelope sender */

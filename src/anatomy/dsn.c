@@ -3,7 +3,8 @@
  *
  * Blocks are separated by empty lines; a block with a Final-Recipient or
  * Original-Recipient is a recipient block. Broken DSNs that put all fields
- * in one block, or indent them, are read too.
+ * in one block, indent them, or unfold a long field without its
+ * indentation are read too.
  */
 #include <ctype.h>
 #include <string.h>
@@ -78,6 +79,48 @@ named(const struct header *f, const char *name)
 	return f->name_len == n && strncasecmp(f->name, name, n) == 0;
 }
 
+/*
+ * A Final-Recipient that is a bare name (AOL's relays wrote screen names,
+ * "Final-Recipient: RFC822; gardenlady54"): a user of the bouncing
+ * domain, qualified with it only when the report says so itself: its
+ * Reporting-MTA is a host of the domain its From (MAILER-DAEMON@aol.com)
+ * names. NULL otherwise.
+ */
+static char *
+qualify_bare(struct arena *a, const struct analysis *an, const char *v)
+{
+	const char	*dom = address_domain(an->from), *p;
+	size_t		 n;
+
+	if (v == NULL || dom == NULL || strchr(dom, '.') == NULL ||
+	    an->reporting_mta == NULL)
+		return NULL;
+	n = strcspn(v, " \t");
+	if (n == 0 || n > 64 || v[n + strspn(v + n, " \t")] != '\0')
+		return NULL;
+	for (p = v; p < v + n; p++)
+		if (!isalnum((unsigned char)*p) && strchr("._-+", *p) == NULL)
+			return NULL;
+	{
+		char	*host = arena_strndup(a, an->reporting_mta,
+		    strcspn(an->reporting_mta, " \t;("));
+
+		if (host == NULL || !domain_within(host, dom))
+			return NULL;
+	}
+	{
+		size_t	 dn = strlen(dom);
+		char	*q = arena_alloc(a, n + dn + 2);
+
+		if (q == NULL)
+			return NULL;
+		memcpy(q, v, n);
+		q[n] = '@';
+		memcpy(q + n + 1, dom, dn + 1);
+		return q;
+	}
+}
+
 /* Read one recipient's fields; 1 if a recipient was added. */
 static int
 recipient_block(struct arena *a, const struct header_block *hb,
@@ -103,6 +146,8 @@ recipient_block(struct arena *a, const struct header_block *hb,
 		if (o != NULL)
 			addr = o;
 	}
+	if (addr == NULL && fr != NULL)
+		addr = qualify_bare(a, an, strip_type(fr));
 	if (addr == NULL || (r = anatomy_add_recipient(an, a, addr)) == NULL)
 		return 0;
 	/* the address the sender wrote, when an alias or a forward made
@@ -133,56 +178,74 @@ recipient_block(struct arena *a, const struct header_block *hb,
 	return 1;
 }
 
+/* Does the line [t, nl) start a field ("Name:" or "Name :")? */
+static int
+starts_field(const char *t, const char *nl)
+{
+	const char	*c = t;
+
+	while (c < nl && (isalnum((unsigned char)*c) || *c == '-' ||
+	    *c == '_' || *c == '.'))
+		c++;
+	if (c == t)
+		return 0;
+	while (c < nl && (*c == ' ' || *c == '\t'))
+		c++;
+	return c < nl && *c == ':';
+}
+
 /*
- * Copy the block at s (up to an empty or blank line) with the leading
- * blanks removed from every line that starts a field. Sets the copy's
- * length and the bytes consumed from s.
+ * Copy the field block at s (up to an empty or blank line) so that the
+ * header parser reads it as the report meant it: the blanks before a
+ * field's name taken off (DSNs written indented), and a line that is no
+ * "Name:" continuing the field above even when it lost its indentation
+ * (a program unfolded the long Diagnostic-Code without keeping the
+ * blank; RFC 5322 2.2.3 folds with one). Sets the copy's length and the
+ * bytes consumed from s; NULL with *consumed_r 0 when the first line is
+ * no field, NULL with *consumed_r set when out of arena.
  */
 static char *
-deindent(struct arena *a, const char *s, size_t n, size_t *len_r,
+field_block(struct arena *a, const char *s, size_t n, size_t *len_r,
     size_t *consumed_r)
 {
 	char		*out, *o;
 	const char	*p = s, *end = s + n, *nl, *t;
-	size_t		 block;
+	size_t		 block, lines, indent = 0;
 
+	*consumed_r = 0;
 	/* the block's size first: allocate only that, so many small
 	 * blocks cost their own size, not the rest of the text each */
-	for (block = 0; p < end; ) {
+	for (lines = 0; p < end; lines++) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)
 			nl = end;
-		for (t = p; t < nl && (*t == ' ' || *t == '\t'); t++)
+		for (t = p; t < nl && (*t == ' ' || *t == '\t' || *t == '\r'); t++)
 			;
-		if (t == nl)
+		if (t == nl || (lines == 0 && !starts_field(t, nl)))
 			break;
 		p = nl < end ? nl + 1 : end;
 	}
 	block = (size_t)(p - s);
-	p = s;
-	end = s + block + (block < n ? 1 : 0);
-	if (end > s + n)
-		end = s + n;
-	if ((out = arena_alloc(a, block + 2)) == NULL)
+	if (lines == 0)
+		return NULL;
+	*consumed_r = block;
+	if ((out = arena_alloc(a, block + lines + 2)) == NULL)
 		return NULL;
 	o = out;
-	while (p < end) {
+	for (p = s, end = s + block; p < end; ) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)
 			nl = end;
 		for (t = p; t < nl && (*t == ' ' || *t == '\t'); t++)
 			;
-		if (t == nl) {			/* blank: the block ends */
-			p = nl < end ? nl + 1 : end;
-			break;
-		}
-		{
-			const char	*c = t;
-
-			while (c < nl && (isalnum((unsigned char)*c) || *c == '-'))
-				c++;
-			if (c == t || c >= nl || *c != ':')
-				t = p;		/* a continuation: keep it */
+		if (p == s)
+			indent = (size_t)(t - p);
+		/* deeper than the first field: folded as RFC 5322 says */
+		if ((size_t)(t - p) > indent || !starts_field(t, nl)) {
+			/* a continuation: indented, or given a blank */
+			t = p;
+			if (*p != ' ' && *p != '\t')
+				*o++ = ' ';
 		}
 		memcpy(o, t, (size_t)(nl - t));
 		o += nl - t;
@@ -191,7 +254,6 @@ deindent(struct arena *a, const char *s, size_t n, size_t *len_r,
 	}
 	*o = '\0';
 	*len_r = (size_t)(o - out);
-	*consumed_r = (size_t)(p - s);
 	return out;
 }
 
@@ -216,27 +278,24 @@ dsn_parse(struct arena *a, const char *text, size_t len, struct analysis *an)
 		}
 		if (off >= len)
 			break;
-		if (text[off] == ' ' || text[off] == '\t') {
-			/* an indented block: read a copy with the fields'
-			 * indent taken off (continuations keep theirs) */
+		{
 			char	*copy;
-			size_t	 clen, consumed;
+			size_t	 clen = 0, consumed;
 
-			if ((copy = deindent(a, text + off, len - off, &clen,
-			    &consumed)) == NULL)
-				return found;
-			header_parse(a, copy, clen, &hb);
+			copy = field_block(a, text + off, len - off, &clen,
+			    &consumed);
+			if (copy == NULL && consumed > 0)
+				return found;		/* out of arena */
+			hb.count = 0;
+			if (copy != NULL)
+				header_parse(a, copy, clen, &hb);
 			used = consumed;
-		} else
-			used = header_parse(a, text + off, len - off, &hb);
+		}
 		if (hb.count == 0) {
-			/* not a field block: skip the lines read (an
-			 * indented one whole, so hostile text costs one pass) */
+			/* not a field block: skip the line */
 			const char	*nl = memchr(text + off, '\n', len - off);
 
-			if (used == 0)
-				used = nl ? (size_t)(nl - text) + 1 - off : len - off;
-			off += used;
+			off = nl ? (size_t)(nl - text) + 1 : len;
 			continue;
 		}
 		off += used;

@@ -350,18 +350,79 @@ name_weight(const char *s, size_t n)
 	return 0;
 }
 
+/*
+ * Copy [s, s+n) lower case into low (size bytes, NUL-ended): ASCII, and
+ * the two-byte UTF-8 capitals of Latin-1 and of Russian, which the
+ * phrase table's separators are written in.
+ */
+static void
+lower_line(char *low, size_t size, const char *s, size_t n)
+{
+	size_t	 i;
+
+	if (n >= size)
+		n = size - 1;
+	for (i = 0; i < n; i++) {
+		unsigned char	 c = (unsigned char)s[i], d;
+
+		d = i + 1 < n ? (unsigned char)s[i + 1] : 0;
+		low[i] = (char)tolower(c);
+		if (c == 0xc3 && d >= 0x80 && d <= 0x9e && d != 0x97) {
+			low[i] = (char)c;		/* À..Þ */
+			low[++i] = (char)(d + 0x20);
+		} else if (c == 0xd0 && d >= 0x90 && d <= 0x9f) {
+			low[i] = (char)c;		/* А..П */
+			low[++i] = (char)(d + 0x20);
+		} else if (c == 0xd0 && d >= 0xa0 && d <= 0xaf) {
+			low[i] = (char)0xd1;		/* Р..Я */
+			low[++i] = (char)(d - 0x20);
+		}
+	}
+	low[n] = '\0';
+}
+
 static int
 is_marker(const char *s, size_t n)
 {
 	char		 low[256];
-	size_t		 i;
 
-	if (n >= sizeof(low))
-		n = sizeof(low) - 1;
-	for (i = 0; i < n; i++)
-		low[i] = (char)tolower((unsigned char)s[i]);
-	low[n] = '\0';
-	return phrases_any(PHRASE_ORIGINAL_MARKER, low);
+	lower_line(low, sizeof(low), s, n);
+	return phrases_any(PHRASE_ORIGINAL_MARKER, low) ||
+	    original_is_separator(s, n);
+}
+
+int
+original_is_separator(const char *s, size_t n)
+{
+	char		 low[LIMIT_SEPARATOR_LINE + 1];
+	const char	*b = s, *e = s + n;
+
+	/* the words without the rules and quote marks around them */
+	while (b < e && strchr(" \t>|-=_*#[(", *b) != NULL)
+		b++;
+	while (e > b && strchr(" \t\r-=_*#:.)]", e[-1]) != NULL)
+		e--;
+	if (e - b < 8 || (size_t)(e - b) > LIMIT_SEPARATOR_LINE ||
+	    memchr(s, '@', n) != NULL || n > 2 * LIMIT_SEPARATOR_LINE)
+		return 0;
+	lower_line(low, sizeof(low), s, n < sizeof(low) - 1 ? n :
+	    sizeof(low) - 1);
+	return phrases_any(PHRASE_ORIGINAL_SEPARATOR, low);
+}
+
+size_t
+original_separator(const char *text, size_t len)
+{
+	const char	*p = text, *end = text + len, *nl;
+
+	while (p < end) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if (original_is_separator(p, (size_t)(nl - p)))
+			return (size_t)(p - text);
+		p = nl + 1;
+	}
+	return len;
 }
 
 /* Copy the header run [s, e) without quote prefixes, and what follows it
@@ -373,6 +434,7 @@ dequote(struct arena *a, const char *s, const char *end, size_t *len_r)
 	const char	*p = s, *nl;
 	size_t		 pre = quote_prefix(s, end), k, limit;
 	char		*out;
+	int		 head = 1;
 
 	/* each line loses quote marks ('>', '|') and blanks up to the
 	 * length of the first line's prefix: deeper indentation (a folded
@@ -386,6 +448,14 @@ dequote(struct arena *a, const char *s, const char *end, size_t *len_r)
 		for (k = 0; k < limit && (p[k] == '>' || p[k] == '|' ||
 		    p[k] == ' ' || p[k] == '\t'); k++)
 			;
+		if (p + k == nl)
+			head = 0;	/* the header ends at an empty line */
+		/* a header line that lost its indentation continues the
+		 * field above: given back its blank, so that unfolding keeps
+		 * the words apart ("...[192.0.2.25])" "by mx...") */
+		else if (head && p > s && p[k] != ' ' && p[k] != '\t' &&
+		    field_name(p + k, nl) == 0 && buf_appendc(&b, ' ') == -1)
+			break;
 		if (buf_append(&b, p + k, (size_t)(nl - p) - k) == -1 ||
 		    buf_appendc(&b, '\n') == -1)
 			break;
@@ -429,7 +499,7 @@ find_run(const char *text, size_t len, int first)
 	const char	*best = NULL, *after_marker = NULL;
 	int		 weight = 0, has_key = 0, marked, best_rank = 0, rank;
 	int		 best_weight = 0, has_received = 0;
-	size_t		 n, pre;
+	size_t		 n, pre, run_pre = 0;
 
 	for (;;) {
 		nl = p < end ? memchr(p, '\n', (size_t)(end - p)) : NULL;
@@ -442,14 +512,20 @@ find_run(const char *text, size_t len, int first)
 
 			if (run == NULL) {
 				run = p;
+				run_pre = pre;
 				weight = has_key = has_received = 0;
 			}
 			weight += w;
 			has_key |= w >= 2;
 			has_received |= w == 2;
-		} else if (p < end && run != NULL && nl > p + pre && pre > 0 &&
-		    (p[pre - 1] == ' ' || p[pre - 1] == '\t')) {
-			/* a continuation line */
+		} else if (p < end && run != NULL && nl > p + pre &&
+		    ((pre > 0 && (p[pre - 1] == ' ' || p[pre - 1] == '\t')) ||
+		    (pre == run_pre && strncmp(p, run, pre) == 0 &&
+		    !is_marker(p, (size_t)(nl - p))))) {
+			/* a continuation line: indented, or one that lost its
+			 * indentation when a program unfolded the field
+			 * (the same quote marks, no field name: the block
+			 * goes on until an empty line) */
 		} else {
 			if (run != NULL) {
 				if (first && weight >= 3)

@@ -37,6 +37,19 @@ int	 original_find_inline(struct arena *, struct original *,
 int	 original_find_forwarded(struct arena *, struct original *,
 	    const char *text, size_t len);
 
+/*
+ * Is the line [s, s+n) a separator that says the original follows it
+ * ("--- Below this line is a copy of the message.", "------ This is a
+ * copy of the message, including all the headers. ------", "Le message
+ * original suit"): short, without an address, holding a phrase of
+ * data/phrases.tsv's original-separator? Any case.
+ */
+int	 original_is_separator(const char *s, size_t n);
+
+/* The offset of the first separator line in text, or len when none:
+ * where the report's own words end. */
+size_t	 original_separator(const char *text, size_t len);
+
 /* Find a "Message-ID: <...>" line anywhere in text; the id or NULL. */
 char	*original_scan_message_id(struct arena *, const char *text, size_t len);
 

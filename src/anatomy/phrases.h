@@ -43,6 +43,13 @@ enum phrase_meaning {
 	PHRASE_REJECT,		/* a Sieve or LDA refusal */
 	PHRASE_SENT_SPAM,	/* "you sent spam", "your message was spam" */
 	PHRASE_ORIGINAL_MARKER,	/* "a copy of the message follows" */
+	PHRASE_ORIGINAL_SEPARATOR,	/* a line of its own: the original
+					   follows it */
+	PHRASE_RECIPIENT_LEAD,	/* "delivery to", "unknown user": a failed
+				   recipient is named here */
+	PHRASE_ROLE_ADDRESS,	/* "postmaster@": never a failed recipient */
+	PHRASE_HELP,		/* "please contact", "for more information" */
+	PHRASE_RECIPIENT_ALIAS,	/* "(expanded from": the address written */
 	PHRASE_MEANINGS		/* how many there are (no phrase) */
 };
 

@@ -40,6 +40,8 @@ exim_parse(struct analysis *an, struct arena *a, const struct reader_input *in)
 	}
 	if (an->nrecipients == 0)
 		reader_generic_parse(an, a, in);
+	else
+		reader_alias_notes(an, a, in);
 	/* the SMTP error under each address */
 	if (an->nrecipients > 0 && in->text != NULL) {
 		const char	*e = strstr(in->text, "SMTP error from remote");

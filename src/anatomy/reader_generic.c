@@ -20,21 +20,19 @@
 #include "read/header.h"
 #include "read/message.h"
 #include "anatomy/anatomy.h"
+#include "anatomy/original.h"
+#include "anatomy/phrases.h"
 #include "anatomy/readers.h"
+#include "anatomy/signs.h"
 
+/* A mail system's or help desk's own address (data/phrases.tsv,
+ * role-address): never a failed recipient. */
 static int
-role_address(const char *addr)
+role_address(struct arena *a, const char *addr)
 {
-	static const char *const roles[] = {
-		"mailer-daemon@", "postmaster@", "mail-daemon@", "mailerdaemon@",
-		"noreply@", "no-reply@", "abuse@", "double-bounce@", NULL
-	};
-	const char *const	*r;
+	char	*low = signs_lowered(a, addr);
 
-	for (r = roles; *r; r++)
-		if (strncasecmp(addr, *r, strlen(*r)) == 0)
-			return 1;
-	return 0;
+	return low != NULL && phrases_any(PHRASE_ROLE_ADDRESS, low);
 }
 
 /* The bounce's own header addresses (parsed once, in anatomy.c) are the
@@ -50,6 +48,29 @@ own_address(const struct reader_input *in, const char *addr)
 	return 0;
 }
 
+/* Blank out links ("https://host/path?u=a@b", "www.host/a@b") in s: an
+ * address inside one is a web page's, not a recipient. */
+static void
+blank_links(char *s)
+{
+	char	*p = s, *e;
+
+	while ((p = strpbrk(p, "hHwW")) != NULL) {
+		/* (a link starts a word: "webmaster@www.host" is none) */
+		if ((p > s && strchr(" \t<(\"'=:", p[-1]) == NULL) ||
+		    (strncasecmp(p, "http://", 7) != 0 &&
+		    strncasecmp(p, "https://", 8) != 0 &&
+		    strncasecmp(p, "www.", 4) != 0)) {
+			p++;
+			continue;
+		}
+		for (e = p; *e && *e != ' ' && *e != '\t' && *e != '>' &&
+		    *e != '"' && *e != '\'' && *e != ')'; e++)
+			*e = ' ';
+		p = e;
+	}
+}
+
 /*
  * Add the addresses in [s, s+n). With strict set, the bounce's own
  * recipients are skipped (they are the sender, named in the prose); a line
@@ -62,11 +83,12 @@ add_addresses(struct analysis *an, struct arena *a,
 	char	*copy, *list[16];
 	int	 c, k, added = 0;
 
-	if ((copy = arena_strndup(a, s, n)) == NULL)
+	if (n == 0 || (copy = arena_strndup(a, s, n)) == NULL)
 		return 0;
+	blank_links(copy);
 	c = address_parse(a, copy, list, 16);
 	for (k = 0; k < c; k++) {
-		if (role_address(list[k]) || (an->from != NULL &&
+		if (role_address(a, list[k]) || (an->from != NULL &&
 		    strcasecmp(an->from, list[k]) == 0) ||
 		    (strict && own_address(in, list[k])))
 			continue;
@@ -99,23 +121,6 @@ reader_set_diagnostic(struct analysis *an, struct arena *a, const char *s,
 			an->recipients[i].diagnostic = d;
 }
 
-/* Phrases after which the next address is a failed recipient. */
-static const char *const lead_ins[] = {
-	"delivered to", "delivery to", "deliver to", "rcpt to:", "rcpt to :",
-	"recipient:", "recipients:", "recipient address:", "addressed to",
-	"following address", "following recipient", "following addresses",
-	"to the following", "failed recipient", "original-recipient:",
-	"final-recipient:", "address:", "mailbox", "user ", "unknown user",
-	"for <", "to <", "envelope-to:", "x-failed-recipients:",
-	"your message to", "message to", "sent to", "recipient <",
-	"destinataire", "empfänger", "adresse", "\xe5\xae\x9b\xe5\x85\x88",
-	/* an address on the same line as words of failure */
-	"failed", "failure", "invalid", "unknown", "rejected", "undeliverable",
-	"not found", "denied", "refused", "no such", "does not exist",
-	"unable to", "could not", "couldn't", "error",
-	NULL
-};
-
 /* Does the line start with an address (after quoting and blanks)? */
 static int
 starts_with_address(const char *s, const char *e)
@@ -132,11 +137,14 @@ starts_with_address(const char *s, const char *e)
 		p += 4;
 	if (p < e && *p == '<')
 		p++;
-	if (strncasecmp(p, "rfc822;", 7) == 0) {
+	/* an address type (RFC 3464 "rfc822;") or Exchange's proxy
+	 * prefix ("SMTP=", "SMTP:") */
+	if (strncasecmp(p, "rfc822;", 7) == 0 || strncasecmp(p, "rfc822:", 7) == 0)
 		p += 7;
-		while (p < e && *p == ' ')
-			p++;
-	}
+	else if (strncasecmp(p, "smtp=", 5) == 0 || strncasecmp(p, "smtp:", 5) == 0)
+		p += 5;
+	while (p < e && *p == ' ')
+		p++;
 	while (p < e && *p != '@' && *p != ' ' && *p != '<' && *p != '>' &&
 	    *p != ':' && *p != '(' && *p != ',')
 		p++;
@@ -160,36 +168,219 @@ reader_generic_parse_strict(struct analysis *an, struct arena *a,
 	return generic_parse_mode(an, a, in, 1);
 }
 
+/* The lower-case line [s, s+n) as a string, cut to the buffer. */
+static const char *
+line_copy(char *buf, size_t size, const char *s, size_t n)
+{
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* Where on the lower-case line low a help phrase starts ("please
+ * contact", "for more information"): the earliest of them, or -1. */
+static long
+help_at(const char *low)
+{
+	char			 cut[LIMIT_REPORT_LINE];
+	const struct phrase	*ph;
+	const char		*q;
+	long			 at = -1, k;
+
+	line_copy(cut, sizeof(cut), low, strlen(low));
+	while ((ph = phrases_find(PHRASE_HELP, cut)) != NULL &&
+	    (q = strstr(cut, ph->text)) != NULL) {
+		k = (long)(q - cut);
+		if (at == -1 || k < at)
+			at = k;
+		/* an earlier one ends before this one's last byte */
+		cut[k + (long)ph->len - 1] = '\0';
+		if (ph->len <= 1)
+			break;
+	}
+	return at;
+}
+
+/*
+ * An MTA's note that an alias or forward made the address on the line
+ * (Postfix: "<bob@x> (expanded from <sales@y>): ...") or above it (Exim:
+ * "    (generated from sales@y)"): the address the sender wrote, or NULL.
+ * *n_r is cut to where the note starts (0 when the line is only the
+ * note), so the alias is not taken for a failed recipient.
+ */
+static char *
+alias_note(struct arena *a, const char *p, const char *nl, const char *low,
+    size_t *n_r)
+{
+	const struct phrase	*ph = phrases_find(PHRASE_RECIPIENT_ALIAS, low);
+	const char		*q, *t;
+	size_t			 g;
+
+	if (ph == NULL || (q = strstr(low, ph->text)) == NULL)
+		return NULL;
+	g = (size_t)(q - low);
+	if (g >= (size_t)(nl - p))
+		return NULL;
+	if (g < *n_r)
+		*n_r = g;
+	for (t = p; t < p + *n_r && (*t == ' ' || *t == '\t'); t++)
+		;
+	if (t == p + *n_r)
+		*n_r = 0;
+	t = p + g + ph->len;
+	q = memchr(t, ')', (size_t)(nl - t));
+	return address_first(a, arena_strndup(a, t, q != NULL ?
+	    (size_t)(q - t) : (size_t)(nl - t)));
+}
+
+/* Give recipients [from, to) the address the sender wrote. */
+static void
+set_alias(struct analysis *an, int from, int to, const char *alias)
+{
+	int	 i;
+
+	if (alias == NULL || from < 0 || strchr(alias, '@') == NULL)
+		return;
+	for (i = from; i < to && i < an->nrecipients; i++)
+		if (an->recipients[i].original_recipient == NULL &&
+		    strcasecmp(an->recipients[i].address, alias) != 0)
+			an->recipients[i].original_recipient = (char *)alias;
+}
+
+void
+reader_alias_notes(struct analysis *an, struct arena *a,
+    const struct reader_input *in)
+{
+	const char	*p = in->text, *end = in->text + in->text_len, *nl;
+	const char	*lp = in->ltext;
+	char		 buf[LIMIT_REPORT_LINE], *alias, *addr;
+	int		 i, last = -1;
+	size_t		 n;
+
+	end = in->text + original_separator(in->text, in->text_len);
+	for (; p < end; lp += (size_t)(nl - p) + 1, p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if (memchr(p, '@', (size_t)(nl - p)) == NULL)
+			continue;
+		n = (size_t)(nl - p);
+		alias = alias_note(a, p, nl, line_copy(buf, sizeof(buf), lp,
+		    n), &n);
+		if (n > 0 && (addr = address_first(a, arena_strndup(a, p,
+		    n))) != NULL)
+			for (last = -1, i = 0; i < an->nrecipients; i++)
+				if (strcasecmp(an->recipients[i].address,
+				    addr) == 0)
+					last = i;
+		if (alias != NULL && last >= 0)
+			set_alias(an, last, last + 1, alias);
+	}
+}
+
+/* Does the line end a sentence ('.', '!', '?' last)? */
+static int
+ends_sentence(const char *p, const char *nl)
+{
+	while (nl > p && (nl[-1] == ' ' || nl[-1] == '\t' || nl[-1] == '\r'))
+		nl--;
+	return nl > p && (nl[-1] == '.' || nl[-1] == '!' || nl[-1] == '?');
+}
+
+/*
+ * sendmail's heading "----- The following addresses had permanent fatal
+ * errors -----" over a bare name (AOL's relays named screen names so): a
+ * user of the bouncing domain, qualified with its From's domain only when
+ * the transcript's "... while talking to HOST" names a host of it.
+ */
+static int
+bare_names(struct analysis *an, struct arena *a,
+    const struct reader_input *in)
+{
+	const char	*lt = in->ltext, *h, *w, *dom = address_domain(an->from);
+	const char	*p, *nl, *end = in->ltext + in->text_len;
+	char		*host, *addr;
+	size_t		 n;
+	int		 added = 0;
+
+	if (dom == NULL || (h = strstr(lt, "following addresses had permanent "
+	    "fatal errors")) == NULL || (w = strstr(lt, "while talking to ")) ==
+	    NULL || (host = arena_strndup(a, w + 17, strcspn(w + 17,
+	    ":\n ([<"))) == NULL)
+		return 0;
+	n = strlen(host);
+	while (n > 0 && host[n - 1] == '.')
+		host[--n] = '\0';
+	if (!domain_within(host, dom) || (p = strchr(h, '\n')) == NULL)
+		return 0;
+	for (p++; p < end && *p != '\n'; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		p += strspn(p, " \t<");
+		n = strcspn(p, " \t>\n");
+		if (n == 0 || n > 64 || memchr(p, '@', n) != NULL ||
+		    p + n + strspn(p + n, " \t>") < nl ||
+		    (addr = arena_alloc(a, n + strlen(dom) + 2)) == NULL)
+			break;
+		/* the name as the report wrote it (ltext is lower case) */
+		memcpy(addr, in->text + (p - lt), n);
+		addr[n] = '@';
+		strcpy(addr + n + 1, dom);
+		added += anatomy_add_recipient(an, a, addr) != NULL;
+	}
+	return added;
+}
+
+/*
+ * Read the prose line by line up to a separator before the original
+ * (what follows it is the original's, not the report's). An address is a
+ * failed recipient when its line starts with it, names a lead-in
+ * (data/phrases.tsv, recipient-lead) or follows a line that ended in a
+ * colon or named one; never when help text names it: after a help
+ * phrase on its line, or in the rest of that sentence (up to a line that
+ * ends one, LIMIT_HELP_LINES at most).
+ */
 static int
 generic_parse_mode(struct analysis *an, struct arena *a,
     const struct reader_input *in, int strict)
 {
-	const char	*p = in->text, *end = in->text + in->text_len, *nl;
-	const char	*lp = in->ltext;
-	const char *const *l;
-	int		 added = 0, after_lead = 0;
+	const char	*p = in->text, *end, *nl;
+	const char	*lp = in->ltext, *low;
+	char		 buf[LIMIT_REPORT_LINE];
+	int		 added = 0, after_lead = 0, help = 0, last = -1;
+	long		 h;
 
+	end = in->text + original_separator(in->text, in->text_len);
 	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)
 			nl = end;
+		low = line_copy(buf, sizeof(buf), lp, (size_t)(nl - p));
+		h = help > 0 ? 0 : help_at(low);
+		if (h >= 0 && help == 0)
+			help = LIMIT_HELP_LINES;
 		if (memchr(p, '@', (size_t)(nl - p)) != NULL) {
 			int	 first = starts_with_address(p, nl);
 			int	 take = first || after_lead;
+			size_t	 n = h >= 0 ? (size_t)h : (size_t)(nl - p);
+			char	*alias = alias_note(a, p, nl, low, &n);
 
-			if (!take)
-				for (l = lead_ins; *l; l++) {
-					const char	*hit = memmem(lp, (size_t)(nl - p),
-					    *l, strlen(*l));
+			if (!take && phrases_any(PHRASE_RECIPIENT_LEAD, low))
+				take = 1;
+			if (alias != NULL && n == 0)
+				/* Exim's note on the line below its address */
+				set_alias(an, last, an->nrecipients, alias);
+			else {
+				int	 before = an->nrecipients;
 
-					if (hit != NULL) {
-						take = 1;
-						break;
-					}
-				}
-			if (take)
-				added += add_addresses(an, a, in, p,
-				    (size_t)(nl - p), strict || !first);
+				if (take)
+					added += add_addresses(an, a, in, p, n,
+					    strict || !first);
+				if (an->nrecipients > before)
+					last = before;
+				set_alias(an, before, an->nrecipients, alias);
+			}
 			after_lead = 0;
 		} else if (nl > p) {
 			/* a lead-in line ending in a colon names the
@@ -200,19 +391,16 @@ generic_parse_mode(struct analysis *an, struct arena *a,
 				q--;
 			after_lead = q > p && q[-1] == ':' ? 3 :
 			    after_lead > 0 ? after_lead - 1 : 0;
-			if (after_lead == 0) {
-				for (l = lead_ins; *l; l++)
-					if (memmem(lp, (size_t)(nl - p), *l,
-					    strlen(*l)) != NULL) {
-						after_lead = 2;
-						break;
-					}
-			}
+			if (after_lead == 0 &&
+			    phrases_any(PHRASE_RECIPIENT_LEAD, low))
+				after_lead = 2;
 		}
+		if (help > 0 && (ends_sentence(p, nl) || --help == 0))
+			help = 0;
 		lp += (size_t)(nl - p) + 1;
 		p = nl + 1;
 	}
-	return added;
+	return added > 0 ? added : bare_names(an, a, in);
 }
 
 static int

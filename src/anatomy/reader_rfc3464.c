@@ -19,6 +19,8 @@ rfc3464_parse(struct analysis *an, struct arena *a,
 {
 	if (an->nrecipients == 0)
 		reader_generic_parse(an, a, in);
+	else
+		reader_alias_notes(an, a, in);
 	return 0;
 }
 

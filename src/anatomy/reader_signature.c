@@ -78,6 +78,8 @@ signature_parse(struct analysis *an, struct arena *a,
 		}
 	if (an->nrecipients == 0)
 		reader_generic_parse(an, a, in);
+	else
+		reader_alias_notes(an, a, in);
 	if (an->kind == KIND_NONE && an->nrecipients > 0)
 		an->kind = KIND_BOUNCE;
 	return 0;

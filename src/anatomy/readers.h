@@ -55,4 +55,9 @@ int	 reader_generic_parse(struct analysis *, struct arena *,
 int	 reader_generic_parse_strict(struct analysis *, struct arena *,
 	    const struct reader_input *);
 
+/* Give the recipients already found the address the sender wrote where
+ * the text notes an alias ("(expanded from <x>)", "(generated from x)"). */
+void	 reader_alias_notes(struct analysis *, struct arena *,
+	    const struct reader_input *);
+
 #endif

@@ -108,6 +108,21 @@
 /* Bytes scanned for the marker line of an inline-quoted original. */
 #define LIMIT_INLINE_SCAN	(1024u * 1024)
 
+/* Length of a separator line ("--- Below this line is a copy of the
+ * message."), its words without the rules around them: a longer line is
+ * prose, not a separator. */
+#define LIMIT_SEPARATOR_LINE	100
+
+/* Lines a report's help sentence ("please send mail ... to the address")
+ * is read for, when no line ends it: an address in them is whom to ask,
+ * not a failed recipient. */
+#define LIMIT_HELP_LINES	8
+
+/* Bytes of one line of a report's prose searched for the words that name
+ * a failed recipient, help text or an alias: the rest of a longer line is
+ * not searched for them. */
+#define LIMIT_REPORT_LINE	2048
+
 /* Length of one address kept (RFC 5321 says 254 for a path). */
 #define LIMIT_ADDRESS		320
 
