@@ -182,14 +182,18 @@ EOF
 is "$bad" "" "LIMITS lists every limit of src/base/limits.h with its value"
 check "limits were read from src/base/limits.h ($n)" test "$n" -ge 60
 
-# the evidence table of backscatter.conf(5): the shipped scores
-bad=
-for r in $(sed -n 's/^\.It \(BS_[A-Z_]*\) Ta .*/\1/p' "$man/backscatter.conf.5"); do
-	doc=$(sed -n "s/^\.It $r Ta \([^ ]*\) Ta.*/\1/p" "$man/backscatter.conf.5" | sed 's/\\-/-/')
-	shipped=$(cat "$srcdir"/rules/*.cf | awk -v r="$r" '$1 == "score" && $2 == r { s = $3 } END { print s }')
-	[ "$doc" = "$shipped" ] || bad="$bad $r($doc!=$shipped)"
+# the rule tables of backscatter.conf(5) and backscatter-rules(5): the
+# shipped scores
+for page in backscatter.conf.5 backscatter-rules.5; do
+	bad= n=0
+	for r in $(sed -n 's/^\.It \(BS_[A-Z_]*\) Ta .*/\1/p' "$man/$page"); do
+		n=$((n + 1))
+		doc=$(sed -n "s/^\.It $r Ta \([^ ]*\) Ta.*/\1/p" "$man/$page" | sed 's/\\-/-/')
+		shipped=$(cat "$srcdir"/rules/*.cf | awk -v r="$r" '$1 == "score" && $2 == r { s = $3 } END { print s }')
+		[ "$doc" = "$shipped" ] || bad="$bad $r($doc!=$shipped)"
+	done
+	is "$bad:$([ "$n" -gt 0 ] && echo tables)" ":tables" "$page: the rules in its tables have their shipped scores"
 done
-is "$bad" "" "backscatter.conf(5): the evidence rules have their shipped scores"
 
 # --- backscatter.conf(5): the examples ------------------------------------
 

@@ -98,7 +98,7 @@ is "$fp:$((other_total - errors))" "0:$other_total" \
 kind() { bs_json 'j["kind"]' "$srcdir/tests/data/verdict/$1" --config "$conf"; }
 is "$(kind plain-letter-says-rejected-as-spam.eml)" none \
     "a person's letter saying 'rejected as spam ... virus found' is kind none"
-is "$(kind backscatter-german-virus-notice.eml)" notice \
+is "$(kind todo-german-virus-notice-nothing-forged.eml)" notice \
     "a German virus notice (Virus gefunden, gelöscht) is kind notice"
 is "$(kind legit-symantec-virus-notice-nothing-forged.eml)" notice \
     "a Symantec Mail Security virus notice is kind notice"
@@ -111,6 +111,18 @@ TODO="a bot's EHLO as the bouncer cannot be told from Exchange Online's hops"
 is "$(bs_verdict "$srcdir/tests/data/verdict/todo-exchange-bot-ehlo-as-bouncer-over-forged-relay-line.eml" \
     --config "$conf")" backscatter \
     "a bot EHLOing as the bouncer over a forged relay line is backscatter"
+TODO=
+
+# Known gap: a virus notice that returns nothing of the original and
+# names nothing forged says what one about our own mail says ("a virus
+# was found in your message, subject: Rechnung 4471";
+# legit-symantec-virus-notice-nothing-forged.eml, and the legitimate
+# MailScanner and Symantec notices of tests/data/kinds, read the same).
+# The filter's statement counts once (30_notices.cf): 4.5, below 5.0.
+TODO="a virus notice naming nothing forged cannot be told from one about our own mail"
+is "$(bs_verdict "$srcdir/tests/data/verdict/todo-german-virus-notice-nothing-forged.eml" \
+    --config "$conf")" backscatter \
+    "a German virus notice that names nothing forged is backscatter"
 TODO=
 
 done_testing

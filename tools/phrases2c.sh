@@ -10,7 +10,8 @@
 # matched as a substring of lower-cased text, so it must hold no upper-case
 # ASCII letter; '"', '\' and '?' are escaped, other bytes (UTF-8) are kept.
 # The rows come out grouped by meaning (a stable sort: each meaning's rows
-# keep the table's order), so phrases.c reads one meaning's rows only.
+# keep the table's order), with phrase_first and phrase_end saying where
+# each meaning's rows are, so phrases.c reads one meaning's rows only.
 # POSIX sh, awk and sort only.
 
 set -e
@@ -47,7 +48,12 @@ BEGIN {
 	m = toupper($2)
 	gsub(/-/, "_", m)
 	p = $4
-	gsub(/\\/, "\\\\", p)
+	# a backslash doubled (split, not gsub: the escapes of a gsub
+	# replacement differ between awks)
+	nb = split(p, bs, "\\")
+	p = bs[1]
+	for (i = 2; i <= nb; i++)
+		p = p "\\\\" bs[i]
 	gsub(/"/, "\\\"", p)
 	gsub(/\?/, "\\?", p)
 	key = $2 SUBSEP $4
@@ -58,6 +64,11 @@ BEGIN {
 	}
 	seen[key] = 1
 	printf "\t{ PHRASE_%s, \"%s\", \"%s\", %d },\n", m, $3, p, length($4)
+	if (!(m in first)) {
+		first[m] = n
+		order[nm++] = m
+	}
+	end[m] = n + 1
 	n++
 }
 END {
@@ -66,4 +77,14 @@ END {
 	print "\t{ PHRASE_NONE, NULL, NULL, 0 }"
 	print "};"
 	printf "const int phrase_count = %d;\n", n
+	# where the rows of each meaning start and end (they are grouped)
+	print ""
+	print "const int phrase_first[PHRASE_MEANINGS] = {"
+	for (i = 0; i < nm; i++)
+		printf "\t[PHRASE_%s] = %d,\n", order[i], first[order[i]]
+	print "};"
+	print "const int phrase_end[PHRASE_MEANINGS] = {"
+	for (i = 0; i < nm; i++)
+		printf "\t[PHRASE_%s] = %d,\n", order[i], end[order[i]]
+	print "};"
 }'

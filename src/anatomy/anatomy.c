@@ -509,19 +509,13 @@ original_is_report(struct arena *a, const struct original *o)
 static int
 is_forward(const char *subj)
 {
-	static const char *const prefixes[] = {
-		"fwd:", "fw:", "tr:", "wg:", "rv:", "enc:", "i:", "doorst:",
-		"vs:", "vb:", "fwd ", "[fwd", "\xe8\xbb\xa2\xe9\x80\x81", NULL
-	};
-	const char *const	*p;
-
 	if (subj == NULL)
 		return 0;
 	while (*subj == ' ' || *subj == '[')
 		subj++;
-	for (p = prefixes; *p; p++)
-		if (strncmp(subj, *p, strlen(*p)) == 0)
-			return 1;
+	/* the forward-prefix rows of data/phrases.tsv */
+	if (phrases_starts(PHRASE_FORWARD_PREFIX, subj))
+		return 1;
 	return strstr(subj, "fwd:") != NULL || strstr(subj, "fw:") != NULL;
 }
 

@@ -3,33 +3,14 @@
  *
  * A plain substring search over one meaning's rows: the texts are bounded
  * (a subject, a sender, the first LIMIT_REGEX_INPUT bytes of prose). The
- * table is grouped by meaning (tools/phrases2c.sh sorts it), so where each
- * meaning's rows start is found once, on first use, and the gate costs a
- * plain message only the rows of the meanings it asks about.
+ * table is grouped by meaning and tools/phrases2c.sh writes where each
+ * meaning's rows are (phrase_first, phrase_end), so the gate costs a plain
+ * message only the rows of the meanings it asks about, and nothing to
+ * index the table.
  */
 #include <string.h>
 
 #include "anatomy/phrases.h"
-
-/* [first, end) rows of each meaning */
-static int	 first[PHRASE_MEANINGS], end[PHRASE_MEANINGS];
-static int	 indexed;
-
-static void
-index_table(void)
-{
-	int	 i, m;
-
-	for (i = 0; phrase_table[i].text != NULL; i++) {
-		m = (int)phrase_table[i].meaning;
-		if (m <= PHRASE_NONE || m >= PHRASE_MEANINGS)
-			continue;
-		if (end[m] == 0)
-			first[m] = i;
-		end[m] = i + 1;
-	}
-	indexed = 1;
-}
 
 const struct phrase *
 phrases_find(enum phrase_meaning m, const char *text)
@@ -38,9 +19,7 @@ phrases_find(enum phrase_meaning m, const char *text)
 
 	if (text == NULL || (int)m <= PHRASE_NONE || m >= PHRASE_MEANINGS)
 		return NULL;
-	if (!indexed)
-		index_table();
-	for (i = first[m]; i < end[m]; i++)
+	for (i = phrase_first[m]; i < phrase_end[m]; i++)
 		if (strstr(text, phrase_table[i].text) != NULL)
 			return &phrase_table[i];
 	return NULL;
@@ -59,10 +38,21 @@ phrases_count(enum phrase_meaning m, const char *text)
 
 	if (text == NULL || (int)m <= PHRASE_NONE || m >= PHRASE_MEANINGS)
 		return 0;
-	if (!indexed)
-		index_table();
-	for (i = first[m]; i < end[m]; i++)
+	for (i = phrase_first[m]; i < phrase_end[m]; i++)
 		if (strstr(text, phrase_table[i].text) != NULL)
 			n++;
 	return n;
+}
+
+int
+phrases_starts(enum phrase_meaning m, const char *text)
+{
+	int	 i;
+
+	if (text == NULL || (int)m <= PHRASE_NONE || m >= PHRASE_MEANINGS)
+		return 0;
+	for (i = phrase_first[m]; i < phrase_end[m]; i++)
+		if (strncmp(text, phrase_table[i].text, phrase_table[i].len) == 0)
+			return 1;
+	return 0;
 }

@@ -50,6 +50,23 @@ enum phrase_meaning {
 	PHRASE_ROLE_ADDRESS,	/* "postmaster@": never a failed recipient */
 	PHRASE_HELP,		/* "please contact", "for more information" */
 	PHRASE_RECIPIENT_ALIAS,	/* "(expanded from": the address written */
+	PHRASE_REPLY_PREFIX,	/* "re:", "aw:": a subject that starts so */
+	PHRASE_FORWARD_PREFIX,	/* "fwd:", "wg:": a subject that starts so */
+	/* a bounce's reason, from its diagnostic text (reason.c reads them
+	 * in this order, the specific before the general) */
+	PHRASE_REASON_VIRUSDETECTED,
+	PHRASE_REASON_SPAMDETECTED,
+	PHRASE_REASON_MAILBOXFULL,
+	PHRASE_REASON_MESGTOOBIG,
+	PHRASE_REASON_USERUNKNOWN,
+	PHRASE_REASON_HOSTUNKNOWN,
+	PHRASE_REASON_NORELAYING,
+	PHRASE_REASON_SUSPEND,
+	PHRASE_REASON_EXPIRED,
+	PHRASE_REASON_BLOCKED,
+	PHRASE_REASON_FILTERED,
+	PHRASE_REASON_NETWORKERROR,
+	PHRASE_REASON_SYSTEMERROR,
 	PHRASE_MEANINGS		/* how many there are (no phrase) */
 };
 
@@ -63,6 +80,10 @@ struct phrase {
 /* The table, grouped by meaning, ended by a PHRASE_NONE row (generated). */
 extern const struct phrase phrase_table[];
 extern const int phrase_count;
+/* [phrase_first[m], phrase_end[m]) are meaning m's rows (generated; 0, 0
+ * for a meaning with none). */
+extern const int phrase_first[PHRASE_MEANINGS];
+extern const int phrase_end[PHRASE_MEANINGS];
 
 /* The first phrase of meaning m found in lower-case text, or NULL (also
  * for NULL text). */
@@ -71,5 +92,7 @@ const struct phrase *phrases_find(enum phrase_meaning m, const char *text);
 int	 phrases_any(enum phrase_meaning m, const char *text);
 /* How many distinct phrases of meaning m text holds. */
 int	 phrases_count(enum phrase_meaning m, const char *text);
+/* 1 when text starts with a phrase of meaning m (a subject's prefix). */
+int	 phrases_starts(enum phrase_meaning m, const char *text);
 
 #endif

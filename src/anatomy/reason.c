@@ -4,133 +4,36 @@
  * A 2.x.x status is "delivered" whatever the text says. Otherwise the
  * text first, in an order where the specific beats the general (a "550
  * 5.7.1 message rejected as spam" is spamdetected, not rejected), then
- * the status code. Phrases are lower-case substrings: no regex is needed
- * on this path and none is built from message text.
+ * the status code. Phrases are lower-case substrings, the reason-* rows
+ * of data/phrases.tsv matched by phrases_any: no regex is needed on this
+ * path and none is built from message text.
  */
 #include <ctype.h>
 #include <stddef.h>
 #include <string.h>
 
+#include "anatomy/phrases.h"
 #include "anatomy/reason.h"
 
-struct phrase_set {
+/* Order matters: the first meaning with a phrase found wins. The phrases
+ * are the reason-* rows of data/phrases.tsv. */
+static const struct {
+	enum phrase_meaning	 meaning;
 	const char		*reason;
-	const char *const	*phrases;
-};
-
-static const char *const spam[] = {
-	"spam", "blocked by spamassassin", "message looks like spam",
-	"considered unsolicited", "unsolicited bulk", "junk mail",
-	"bulk mail", "content rejected", "classified as junk",
-	"detected as bulk", "high probability of being", "spamhaus",
-	"rejected by the recipient's content filter", "uce ", "dnsbl",
-	"message content rejected", "this message was blocked because its content",
-	NULL
-};
-static const char *const virus[] = {
-	"virus", "malware", "infected", "potentially executable",
-	"executable attachment", "dangerous attachment", "trojan", "worm ",
-	"banned attachment", "unsafe attachment", "contains an attachment with",
-	NULL
-};
-static const char *const userunknown[] = {
-	"user unknown", "unknown user", "no such user", "user not found",
-	"recipient unknown", "unknown recipient", "no such recipient",
-	"recipient not found", "mailbox unavailable", "mailbox not found",
-	"no mailbox", "does not exist", "doesn't exist", "not exist",
-	"invalid recipient", "invalid mailbox", "address rejected",
-	"unknown address", "unknown local part", "unrouteable address",
-	"user doesn't have", "no such mailbox", "account does not exist",
-	"recipient address rejected", "bad destination mailbox",
-	"mailbox is unknown", "not a valid mailbox", "is not a known user",
-	"addressee unknown", "user is unknown", "no account by that name",
-	"unknown or illegal alias", "not our customer", "invalid address",
-	"no such person", "nosuchuser", "resolver.adr.recipnotfound",
-	"recipient rejected", "unknown or invalid", "this user doesn't have",
-	"account is unavailable", "user not exist", "undeliverable address",
-	"mailbox does not exist", "address does not exist",
-	"is not a valid user", "no valid recipients", "couldn't find any host",
-	NULL
-};
-static const char *const mailboxfull[] = {
-	"mailbox full", "mailbox is full", "quota exceeded", "over quota",
-	"overquota", "exceeded storage", "exceeds quota", "insufficient disk",
-	"mailbox size limit", "mail quota", "disk quota", "storage quota",
-	"full mailbox", "mailfolder is full", "out of storage", "is over quota",
-	"user is over", "maildir over", "exceeded their storage", "mailbox exceeds",
-	"quota full", "not enough storage", "would exceed", "too much mail",
-	NULL
-};
-static const char *const hostunknown[] = {
-	"host unknown", "unknown host", "host not found", "domain not found",
-	"name or service not known", "no such domain", "unrouteable mail domain",
-	"domain does not exist", "host or domain name not found",
-	"unknown domain", "no mx", "mx record", "domain is not found",
-	"hostname lookup failed", "dns error", "invalid domain",
-	NULL
-};
-static const char *const mesgtoobig[] = {
-	"message too large", "message too big", "size limit", "message size",
-	"exceeds the maximum", "too large", "message is too big",
-	"exceeded the size", "message length exceeds",
-	NULL
-};
-static const char *const expired[] = {
-	"retry time", "retry timeout", "delivery time expired", "too long",
-	"could not be delivered for", "message expired", "expired",
-	"timeout waiting", "giving up", "queue too long", "has been delayed",
-	"undeliverable for", "was not delivered after", "time limit",
-	NULL
-};
-static const char *const suspend[] = {
-	"account disabled", "account has been disabled", "suspended",
-	"account is disabled", "inactive", "deactivated", "disabled",
-	"not active", "mailbox is disabled", "account expired",
-	NULL
-};
-static const char *const norelaying[] = {
-	"relay access denied", "relaying denied", "not permitted to relay",
-	"relay not permitted", "unable to relay", "relaying not allowed",
-	"we do not relay", "no relaying", "relay denied",
-	NULL
-};
-static const char *const blocked[] = {
-	"blocked", "blacklist", "blocklist", "listed", "rbl", "reputation",
-	"access denied", "client host rejected", "connection refused",
-	"not allowed to send", "reverse dns", "ptr record", "poor reputation",
-	NULL
-};
-static const char *const filtered[] = {
-	"filtered", "content filter", "rejected by filter", "policy",
-	"refused by", "not accepted", "delivery not authorized",
-	NULL
-};
-static const char *const networkerror[] = {
-	"network", "connection timed out", "no route to host",
-	"could not connect", "connection reset", "loop", "too many hops",
-	NULL
-};
-static const char *const systemerror[] = {
-	"system error", "internal error", "local error", "temporary failure",
-	"server error", "configuration error", "mail system error",
-	NULL
-};
-
-/* Order matters: the first set with a hit wins. */
-static const struct phrase_set sets[] = {
-	{ "virusdetected",	virus },
-	{ "spamdetected",	spam },
-	{ "mailboxfull",	mailboxfull },
-	{ "mesgtoobig",		mesgtoobig },
-	{ "userunknown",	userunknown },
-	{ "hostunknown",	hostunknown },
-	{ "norelaying",		norelaying },
-	{ "suspend",		suspend },
-	{ "expired",		expired },
-	{ "blocked",		blocked },
-	{ "filtered",		filtered },
-	{ "networkerror",	networkerror },
-	{ "systemerror",	systemerror },
+} sets[] = {
+	{ PHRASE_REASON_VIRUSDETECTED,	"virusdetected" },
+	{ PHRASE_REASON_SPAMDETECTED,	"spamdetected" },
+	{ PHRASE_REASON_MAILBOXFULL,	"mailboxfull" },
+	{ PHRASE_REASON_MESGTOOBIG,	"mesgtoobig" },
+	{ PHRASE_REASON_USERUNKNOWN,	"userunknown" },
+	{ PHRASE_REASON_HOSTUNKNOWN,	"hostunknown" },
+	{ PHRASE_REASON_NORELAYING,	"norelaying" },
+	{ PHRASE_REASON_SUSPEND,	"suspend" },
+	{ PHRASE_REASON_EXPIRED,	"expired" },
+	{ PHRASE_REASON_BLOCKED,	"blocked" },
+	{ PHRASE_REASON_FILTERED,	"filtered" },
+	{ PHRASE_REASON_NETWORKERROR,	"networkerror" },
+	{ PHRASE_REASON_SYSTEMERROR,	"systemerror" },
 };
 
 static const struct {
@@ -151,12 +54,6 @@ static const struct {
 	{ "5.7.606", "blocked" }, { "5.1.10", "userunknown" },
 };
 
-static int
-contains(const char *hay, const char *needle)
-{
-	return strstr(hay, needle) != NULL;
-}
-
 const char *
 reason_classify(const char *status, const char *text)
 {
@@ -169,16 +66,12 @@ reason_classify(const char *status, const char *text)
 		for (i = 0; text[i] && i < sizeof(low) - 1; i++)
 			low[i] = (char)tolower((unsigned char)text[i]);
 		low[i] = '\0';
-		for (k = 0; k < sizeof(sets) / sizeof(sets[0]); k++) {
-			const char *const	*p;
-
-			/* the first set in the order above wins: "spam"
-			 * anywhere in a user-unknown line (a remote's
-			 * anti-spam signature) makes it spamdetected */
-			for (p = sets[k].phrases; *p; p++)
-				if (contains(low, *p))
-					return sets[k].reason;
-		}
+		/* the first meaning in the order above wins: "spam"
+		 * anywhere in a user-unknown line (a remote's anti-spam
+		 * signature) makes it spamdetected */
+		for (k = 0; k < sizeof(sets) / sizeof(sets[0]); k++)
+			if (phrases_any(sets[k].meaning, low))
+				return sets[k].reason;
 	}
 	if (status != NULL)
 		for (k = 0; k < sizeof(codes) / sizeof(codes[0]); k++)

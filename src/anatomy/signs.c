@@ -158,12 +158,6 @@ any_header(const struct header_block *hb, const char *const *names)
 static int
 is_reply_subject(const char *s)
 {
-	static const char *const prefixes[] = {
-		"re:", "re :", "aw:", "sv:", "odp:", "antw:", "ynt:",
-		"\xe5\x9b\x9e\xe5\xa4\x8d", NULL
-	};
-	const char *const	*p;
-
 	if (s == NULL)
 		return 0;
 	while (*s == ' ')
@@ -171,10 +165,8 @@ is_reply_subject(const char *s)
 	if (*s == '[' && (s = strchr(s, ']')) != NULL)
 		while (*++s == ' ')
 			;
-	for (p = prefixes; s != NULL && *p; p++)
-		if (strncmp(s, *p, strlen(*p)) == 0)
-			return 1;
-	return 0;
+	/* the reply-prefix rows of data/phrases.tsv */
+	return s != NULL && phrases_starts(PHRASE_REPLY_PREFIX, s);
 }
 
 void
