@@ -206,7 +206,7 @@ key_text_of(const char *what, const unsigned char *b, size_t n, char *out)
 	out[p + 2 * n] = '\0';
 }
 
-#define KEY_TEXT_SIZE	(16 + 2 * LEDGER_KEY_LEN + 1)
+#define KEY_TEXT_LEN	(16 + 2 * LEDGER_KEY_LEN + 1)
 
 /* The hex of a recipient's hash back into its bytes: 0, or -1. */
 static int
@@ -276,7 +276,7 @@ ledger_redis_find_sent(struct ledger_redis *r, const unsigned char *key,
 {
 	redisReply	*rep[2];
 	redisContext	*c;
-	char		 k[KEY_TEXT_SIZE], kt[KEY_TEXT_SIZE];
+	char		 k[KEY_TEXT_LEN], kt[KEY_TEXT_LEN];
 	size_t		 i;
 	int		 rc;
 
@@ -316,7 +316,7 @@ ledger_redis_correspondent(struct ledger_redis *r,
 {
 	redisReply	*rep[3];
 	redisContext	*c;
-	char		 k[KEY_TEXT_SIZE];
+	char		 k[KEY_TEXT_LEN];
 	unsigned long	 day = 0, since = 0, legacy = 0;
 	int		 found, known, old, rc;
 
@@ -388,7 +388,7 @@ mark_first(struct ledger_redis *r, redisContext *c, unsigned long today)
 static int
 append_entry(redisContext *c, const struct spool_entry *e, long ttl)
 {
-	char		 k[KEY_TEXT_SIZE], kr[KEY_TEXT_SIZE];
+	char		 k[KEY_TEXT_LEN], kr[KEY_TEXT_LEN];
 	unsigned	 j;
 	int		 n = 0;
 
