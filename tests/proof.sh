@@ -63,6 +63,23 @@ is "$(judged pf-hdrs-replay-own-body-bs.eml)" "backscatter strong batv" \
 is "$(judged sieve-vac-archive-mid-bs.eml)" "backscatter proof correspondents" \
     "an auto-reply to a real Message-ID of ours from a stranger: proof of backscatter"
 
+# vacation(1) names no Message-ID and marks nothing but Precedence: its
+# reply is told by the subject it repeats ("Away: S", and "S" in the
+# text), then judged by the correspondents
+is "$(bs_json 'j["kind"]' "$d/vac-plain-bs.eml" --config "$T/full.conf")" "autoreply" \
+    "vacation(1): an auto-reply (the subject it answers, filled into its text)"
+is "$(judged vac-plain-bs.eml)" "backscatter proof correspondents" \
+    "... from someone we never wrote to (complete): proof of backscatter"
+is "$(judged vac-phone-legit.eml)" "ok proof correspondents" \
+    "... from someone we wrote to: proof, ours (its subject an encoded word, as written)"
+
+# the repeated subject is one sign among others: a newsletter (Precedence:
+# bulk) whose text repeats its subject is not an auto-reply
+printf 'From: Lena <lena@remote.example>\nTo: alice@northwind.example\nSubject: Minutes: budget review for 2027\nPrecedence: bulk\n\nHi Alice, the budget review for 2027 is done.\n' \
+    > "$T/minutes.eml"
+is "$(bs_json 'j["kind"]' "$T/minutes.eml" --config "$T/full.conf")" "none" \
+    "... but a repeated subject with Precedence: bulk alone makes no auto-reply"
+
 # and the other way: mail we really sent by a path outside my_relay
 is "$(judged pf-spamreject-phone-legit.eml)" "ok proof sent_ledger" \
     "sent from the phone (no tag, a stranger's handoff, \"rejected as spam\"): the ledger decides"
