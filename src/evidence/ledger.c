@@ -1214,23 +1214,29 @@ ledger_merge_spool(const char *path, long today, int expiry, char *err,
 }
 
 int
+ledger_record_sent(const char *path, const struct ledger_sent *sent, int n,
+    long today, int expiry, char *err, size_t errlen)
+{
+	if (ledger_redis_is(path))
+		return record_redis(path, sent, n, today, expiry, err, errlen);
+	if (ledger_spool_sent(path, sent, n, today, err, errlen) == -1)
+		return -1;
+	(void)ledger_merge_spool(path, today, expiry, err, errlen);
+	return 0;
+}
+
+int
 ledger_record(const char *path, const char *const *ids, int n, long today,
     int expiry, char *err, size_t errlen)
 {
 	struct ledger_sent	*s;
 	int			 rc;
 
-	if (!ledger_redis_is(path)) {
-		if (ledger_spool(path, ids, n, today, err, errlen) == -1)
-			return -1;
-		(void)ledger_merge_spool(path, today, expiry, err, errlen);
-		return 0;
-	}
 	if ((s = sent_of(ids, n)) == NULL) {
 		seterr(err, errlen, path, "out of memory");
 		return -1;
 	}
-	rc = record_redis(path, s, n, today, expiry, err, errlen);
+	rc = ledger_record_sent(path, s, n, today, expiry, err, errlen);
 	free(s);
 	return rc;
 }

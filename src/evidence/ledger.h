@@ -146,6 +146,10 @@ int	 ledger_spool(const char *path, const char *const *ids, int n,
  */
 int	 ledger_record(const char *path, const char *const *ids, int n,
 	    long today, int expiry, char *err, size_t errlen);
+/* The same for sent messages with their recipients (a hit for the
+ * recipient that bounced is proof; entries without them are strong). */
+int	 ledger_record_sent(const char *path, const struct ledger_sent *,
+	    int n, long today, int expiry, char *err, size_t errlen);
 
 /*
  * Merge the spool of the ledger at path into it, and prune it, unless
