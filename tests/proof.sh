@@ -18,7 +18,9 @@ for c in full notcomplete; do
 	printf 'sent_ledger %s\n' "$T/sent.db" >> "$T/$c.conf"
 done
 bs_run - --config "$T/full.conf" --learn-sent "$d/sent" < /dev/null
-is "$rc" 0 "the ledger learnt from the Sent folder"
+n=$(ls "$d/sent/cur" | wc -l | tr -d ' ')
+is "$rc:$(cat "$T/stdout" "$T/stderr")" "0:$d/sent: $n new messages, $n Message-IDs recorded" \
+    "the ledger learnt from the Sent folder ($n messages)"
 
 # judged FILE [CONF]: "VERDICT CLASS EVIDENCE" from --json
 judged() {
