@@ -39,7 +39,7 @@ signed|conf-pem|ok pass BS_DKIM_VALID|the key as a PEM public key works the same
 header-changed|conf|backscatter forged BS_DKIM_FORGED|a signed header changed after signing: forged
 other-key|conf|backscatter forged BS_DKIM_FORGED|signed with a key that is not ours, claiming our d= and s=: forged
 body-changed|conf|backscatter body-changed BS_DKIM_BODY_CHANGED|body changed after signing, headers intact: never proof
-headers-only|conf|backscatter headers-pass BS_DKIM_HEADERS_OURS|headers only: they verify, the body cannot: not proof
+headers-only|conf|ok headers-pass BS_DKIM_HEADERS_OURS|headers only: they verify and sign the recipient that bounced in To: proof (the h= tag names the fields)
 signed|conf-sel|backscatter inconclusive |our d= with a selector we have no key for: inconclusive
 EOF
 

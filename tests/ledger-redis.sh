@@ -2,8 +2,11 @@
 # ledger-redis.sh - the sent ledger in Redis (sent_ledger unix:/path or
 # redis://host:port/db), with a redis-server this test starts on a unix
 # socket in its own directory and stops: --record-sent and --learn-sent
-# fill it, keys expire, a bounce of a recorded Message-ID is legitimate
-# and an unknown one at our domain is proof (sent_ledger_complete). A
+# fill it, keys expire, a bounce of a recorded Message-ID for the
+# recipient that bounced is proof, as in LMDB, and so is an unknown one at
+# our domain (sent_ledger_complete); the correspondents judge a vacation
+# reply; a key written by a version that kept the day alone is strong
+# evidence, and makes "never wrote to" unsaid. A
 # Redis that is down, killed mid-run, or that never answers is a ledger
 # that cannot answer: no proof, the verdict of the other rules, no wait,
 # said once.
@@ -50,8 +53,18 @@ check "... the key names no address (32 hex digits)" sh -c "echo '$key' | grep -
 is "$(rcli get "$key")" "$(( $(date +%s) / 86400 ))" "... its value is the day it was recorded"
 ttl=$(rcli ttl "$key")
 check "... and it expires (TTL $ttl s, at most 3650 days)" test "$ttl" -gt 0 -a "$ttl" -le 315360000
-is "$(tests "$d/bounce.eml")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM,BS_SENT_LEDGER,BS_STRONG_OURS" \
-    "the original's Message-ID is in Redis: legitimate"
+is "$(rcli --scan --pattern 'bs:to:*')" "bs:to:${key#bs:sent:}" "... its recipients, a set beside it (bs:to:<hash>)"
+is "$(rcli smembers "bs:to:${key#bs:sent:}" | grep -cx '[0-9a-f]\{16\}')" 1 \
+    "... holding one recipient's hash (16 hex digits: the address is not named)"
+ckey=$(rcli --scan --pattern 'bs:corr:*' | head -1)
+is "$(rcli get "$ckey")" "$(( $(date +%s) / 86400 ))" "... and a correspondent, bs:corr:<hash>, the day we wrote"
+check "... which expires too" test "$(rcli ttl "$ckey")" -gt 0
+is "$(tests "$d/bounce.eml")" "ok BS_ORIG_CLAIMS_OURS,BS_PROOF_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" \
+    "the original's Message-ID is in Redis for the recipient that bounced: proof"
+is "$(bs_json 'j["decided_by"]["class"] + " " + j["decided_by"]["evidence"] + " " + j["decided_by"]["why"]' \
+    "$d/bounce.eml" --config "$T/conf")" \
+    "proof sent_ledger the sent ledger recorded the returned Message-ID <20250318034705.77aa@northwind.example> for rachel@retail.example on $(date -u +'%-d %b %Y')" \
+    "... said first, in words: the Message-ID, the recipient, the day"
 is "$(tests "$d/bounce-unknown-id.eml" "$T/conf-complete")" \
     "backscatter BS_NOT_IN_LEDGER,BS_PROOF_BACKSCATTER,BS_REASON_SPAM" \
     "an unknown Message-ID at our domain, sent_ledger_complete: proof of backscatter"
@@ -66,9 +79,9 @@ redis-server --port "$port" --bind 127.0.0.1 --daemonize yes --pidfile "$R/pid2"
 i=0; until redis-cli -p "$port" ping > /dev/null 2>&1 || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
 printf 'my_domain northwind.example\nsent_ledger redis://127.0.0.1:%s/3\n' "$port" > "$T/conf-tcp"
 bs_run "$d/sent-ours.eml" --config "$T/conf-tcp" --record-sent
-is "$rc:$(redis-cli -p "$port" -n 3 dbsize):$(redis-cli -p "$port" -n 0 dbsize)" "0:1:0" \
+is "$rc:$(redis-cli -p "$port" -n 3 --scan --pattern 'bs:sent:*' | wc -l | tr -d ' '):$(redis-cli -p "$port" -n 0 dbsize)" "0:1:0" \
     "redis://127.0.0.1:PORT/3: recorded in database 3"
-is "$(tests "$d/bounce.eml" "$T/conf-tcp")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM,BS_SENT_LEDGER,BS_STRONG_OURS" \
+is "$(tests "$d/bounce.eml" "$T/conf-tcp")" "ok BS_ORIG_CLAIMS_OURS,BS_PROOF_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" \
     "... and found there"
 kill "$(cat "$R/pid2")" 2> /dev/null
 
@@ -84,17 +97,53 @@ cp "$d/sent-gmail-id.eml" "$T/Sent/cur/1:2,S"
 bs_run - --config "$T/conf" --learn-sent "$T/Sent" < /dev/null
 is "$rc:$(rcli --scan --pattern 'bs:sent:*' | wc -l | tr -d ' ')" "0:2" "--learn-sent into Redis: 0, one more key"
 is "$(tests "$d/autoreply-answers-gmail-id.eml")" \
-    "ok BS_REPLY_TO_FOREIGN,BS_REPLY_TO_FOREIGN_CONF,BS_SENT_LEDGER_REPLY,BS_STRONG_OURS" \
-    "... an auto-reply to the learnt Message-ID answers our mail"
+    "ok BS_PROOF_OURS,BS_REPLY_TO_FOREIGN,BS_REPLY_TO_FOREIGN_CONF,BS_SENT_LEDGER_REPLY" \
+    "... an auto-reply to the learnt Message-ID, from its recipient: proof it answers our mail"
 
-# A Redis ledger keeps no correspondents: an auto-reply naming no
-# Message-ID from someone never written to proves nothing there, even
-# with sent_ledger_complete (an LMDB ledger would call it backscatter)
+# The correspondents: an auto-reply naming no Message-ID (vacation(1))
+# from someone we wrote to is proof it answers our mail; from someone we
+# never wrote to, proof of backscatter when the ledger is complete, and
+# nothing more when it is not
+printf 'From: Rachel <rachel@retail.example>\nTo: alice@northwind.example\nSubject: Away: back on Monday\nPrecedence: bulk\nAuto-Submitted: auto-replied\n\nI am away.\n' \
+    > "$T/vac-correspondent.eml"
 printf 'From: tomas@remote.example\nTo: alice@northwind.example\nSubject: Away: back on Monday\nAuto-Submitted: auto-replied\n\nI am away.\n' \
     > "$T/vac-stranger.eml"
-is "$(bs_json 'j["decided_by"]["class"] + " " + str(j["evidence"]["sent_ledger"]["correspondent"])' \
-    "$T/vac-stranger.eml" --config "$T/conf-complete")" "heuristic unknown" \
-    "a vacation reply from a stranger, Redis ledger complete: no proof from correspondents it does not keep"
+decided() {
+	bs_json '("backscatter " if j["backscatter"] else "ok ") + j["decided_by"]["class"] + " " +
+	    j["decided_by"]["evidence"] + " " + str(j["evidence"]["sent_ledger"]["correspondent"])' "$@"
+}
+is "$(decided "$T/vac-correspondent.eml" --config "$T/conf-complete")" "ok proof correspondents yes" \
+    "a vacation reply from a correspondent (Redis): proof it answers our mail"
+is "$(bs_json 'j["decided_by"]["why"]' "$T/vac-correspondent.eml" --config "$T/conf-complete")" \
+    "it names no Message-ID, and we wrote to rachel@retail.example on $(date -u +'%-d %b %Y') (sent ledger)" \
+    "... said in words: whom we wrote to, and when"
+is "$(decided "$T/vac-stranger.eml" --config "$T/conf-complete")" "backscatter proof correspondents never" \
+    "a vacation reply from a stranger, Redis ledger complete: proof of backscatter"
+is "$(decided "$T/vac-stranger.eml" --config "$T/conf")" "ok heuristic rules never" \
+    "... not complete: never written to proves nothing"
+# a correspondent older than sent_ledger_expiry is no correspondent
+is "$(BACKSCATTER_NOW=$(( $(date +%s) + 200 * 86400 )) decided "$T/vac-correspondent.eml" --config "$T/conf-complete")" \
+    "backscatter proof correspondents never" "... a correspondent older than sent_ledger_expiry is not one"
+
+# A key written by a version that kept the day alone (bs:sent:<hash>,
+# its day, no bs:to:): read as it is, a strong hit, not proof; the next
+# writer marks the ledger, and "never wrote to" is not said while such a
+# key may live
+rcli flushall > /dev/null
+rcli set "$key" "$(( $(date +%s) / 86400 ))" > /dev/null
+is "$(tests "$d/bounce.eml")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM,BS_SENT_LEDGER,BS_STRONG_OURS" \
+    "an entry of an older version (the day alone): strong evidence, not proof"
+is "$(decided "$T/vac-stranger.eml" --config "$T/conf-complete")" "ok heuristic rules unknown" \
+    "... a ledger that never kept recipients cannot say we never wrote to someone"
+bs_run "$d/sent-gmail-id.eml" --config "$T/conf" --record-sent
+is "$rc:$(rcli get bs:state:legacy):$(rcli exists bs:state:recipients)" "0:$(( $(date +%s) / 86400 )):1" \
+    "... the first writer that keeps recipients marks the day old entries may be as young as"
+is "$(tests "$d/bounce.eml")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM,BS_SENT_LEDGER,BS_STRONG_OURS" \
+    "... the old entry still reads, still strong"
+is "$(decided "$T/vac-stranger.eml" --config "$T/conf-complete")" "ok heuristic rules unknown" \
+    "... and while it may live, never written to is not said"
+is "$(BACKSCATTER_NOW=$(( $(date +%s) + 200 * 86400 )) decided "$T/vac-stranger.eml" --config "$T/conf-complete")" \
+    "backscatter proof correspondents never" "... once older than sent_ledger_expiry, it is said again"
 
 # Redis down: no proof, the other rules' verdict, no refusal on it
 redis_stop
@@ -136,7 +185,7 @@ rm -f "$sock"
 # persistence here), new ones are recorded and found
 check "redis-server starts again" redis_start
 bs_run "$d/sent-ours.eml" --config "$T/conf" --record-sent
-is "$(tests "$d/bounce.eml")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM,BS_SENT_LEDGER,BS_STRONG_OURS" \
+is "$(tests "$d/bounce.eml")" "ok BS_ORIG_CLAIMS_OURS,BS_PROOF_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" \
     "after a restart: recorded again, found again"
 redis_stop
 done_testing

@@ -18,7 +18,9 @@ for c in full notcomplete; do
 	printf 'sent_ledger %s\n' "$T/sent.db" >> "$T/$c.conf"
 done
 bs_run - --config "$T/full.conf" --learn-sent "$d/sent" < /dev/null
-is "$rc" 0 "the ledger learnt from the Sent folder"
+n=$(ls "$d/sent/cur" | wc -l | tr -d ' ')
+is "$rc:$(cat "$T/stdout" "$T/stderr")" "0:$d/sent: $n new messages, $n Message-IDs recorded" \
+    "the ledger learnt from the Sent folder ($n messages)"
 
 # judged FILE [CONF]: "VERDICT CLASS EVIDENCE" from --json
 judged() {
@@ -63,11 +65,47 @@ is "$(judged pf-hdrs-replay-own-body-bs.eml)" "backscatter strong batv" \
 is "$(judged sieve-vac-archive-mid-bs.eml)" "backscatter proof correspondents" \
     "an auto-reply to a real Message-ID of ours from a stranger: proof of backscatter"
 
+# vacation(1) names no Message-ID and marks nothing but Precedence: its
+# reply is told by the subject it repeats ("Away: S", and "S" in the
+# text), then judged by the correspondents
+is "$(bs_json 'j["kind"]' "$d/vac-plain-bs.eml" --config "$T/full.conf")" "autoreply" \
+    "vacation(1): an auto-reply (the subject it answers, filled into its text)"
+is "$(judged vac-plain-bs.eml)" "backscatter proof correspondents" \
+    "... from someone we never wrote to (complete): proof of backscatter"
+is "$(judged vac-phone-legit.eml)" "ok proof correspondents" \
+    "... from someone we wrote to: proof, ours (its subject an encoded word, as written)"
+
+# the repeated subject is one sign among others: a newsletter (Precedence:
+# bulk) whose text repeats its subject is not an auto-reply
+printf 'From: Lena <lena@remote.example>\nTo: alice@northwind.example\nSubject: Minutes: budget review for 2027\nPrecedence: bulk\n\nHi Alice, the budget review for 2027 is done.\n' \
+    > "$T/minutes.eml"
+is "$(bs_json 'j["kind"]' "$T/minutes.eml" --config "$T/full.conf")" "none" \
+    "... but a repeated subject with Precedence: bulk alone makes no auto-reply"
+
+# 6. an old message replayed with its tag, made 1000 days ago: Exim keeps
+# the day modulo 1000, so the tag reads as today's; the mail's Date says
+# it is from another cycle: expired, and so it is said
+is "$(judged ex-hdrs-other-cycle-tag-bs-notcomplete.eml notcomplete)" "backscatter strong batv" \
+    "a tag from another 1000-day cycle (ledger not complete): strong evidence, backscatter"
+is "$(bs_json 'j["evidence"]["batv"]["result"] + ": " + j["decided_by"]["why"].split(";")[0]' \
+    "$d/ex-hdrs-other-cycle-tag-bs-notcomplete.eml" --config "$T/notcomplete.conf")" \
+    "expired: our BATV tag, expired: the mail's Date is older than a tag lives: a tag from another 1000-day cycle" \
+    "... the tag counts as expired, and the words say why"
+is "$(judged pf-unknown-other-cycle-tag-bs.eml)" "backscatter proof sent_ledger" \
+    "... with the complete ledger: proof of backscatter (never sent)"
+
+# 7. vacation(1) answering spam that carries a real Message-ID of ours
+# (it names none): the correspondents decide
+is "$(judged vac-archive-mid-bs.eml)" "backscatter proof correspondents" \
+    "vacation(1) from someone we never wrote to, a real Message-ID of ours on the spam: proof of backscatter"
+
 # and the other way: mail we really sent by a path outside my_relay
 is "$(judged pf-spamreject-phone-legit.eml)" "ok proof sent_ledger" \
     "sent from the phone (no tag, a stranger's handoff, \"rejected as spam\"): the ledger decides"
 is "$(judged pf-spamreject-esp-legit.eml)" "ok proof dkim" \
     "sent by the ESP with our key (not in the ledger, which is complete): the signature decides"
+is "$(judged pf-hdrs-esp-legit.eml)" "ok proof dkim" \
+    "sent by the ESP, bounced headers only: our signed header block names the recipient in its To"
 is "$(judged pf-alias-phone-legit.eml)" "ok proof sent_ledger" \
     "bounced by an alias: its Original-Recipient is the address recorded"
 is "$(judged sieve-vac-phone-legit.eml)" "ok proof sent_ledger" \

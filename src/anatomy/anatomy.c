@@ -519,6 +519,46 @@ is_forward(const char *subj)
 	return strstr(subj, "fwd:") != NULL || strstr(subj, "fw:") != NULL;
 }
 
+/* Subjects shorter than this are not looked for in the prose. */
+#define ECHO_MIN_LEN	8
+
+/*
+ * Does the prose repeat what follows the subject's prefix ("Away: S", and
+ * a text that names "S")? That is a template an automaton filled in with
+ * the subject of the message it answers (vacation(1)'s $SUBJECT, Exim's
+ * $h_subject:, an autoresponder's). The prefix is a word or three, not a
+ * person's "Re:" or "Fwd:"; the subject is looked for decoded and as
+ * written (vacation(1) copies encoded words as they came).
+ */
+static int
+subject_echoed(struct arena *a, const struct message *msg,
+    const struct signs *s, const char *ltext)
+{
+	const char	*subject = s->subject;
+	const char	*src[2];
+	const char	*colon, *p, *rest;
+	int		 i, words;
+
+	src[0] = subject;
+	src[1] = signs_lowered(a, header_get_raw(a, &msg->hdr, "Subject"));
+	if (subject == NULL || s->subject_reply || is_forward(subject))
+		return 0;
+	for (i = 0; i < 2; i++) {
+		if (src[i] == NULL || (colon = strstr(src[i], ": ")) == NULL)
+			continue;
+		for (words = 1, p = src[i]; p < colon; p++)
+			if (*p == ' ' && p > src[i] && p[-1] != ' ')
+				words++;
+		rest = colon + 2;
+		while (*rest == ' ')
+			rest++;
+		if (words <= 3 && strlen(rest) >= ECHO_MIN_LEN &&
+		    strstr(ltext, rest) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
 /* --- reading a message, phase by phase ----------------------------------- */
 
 /* What the phases after the gate share. */
@@ -729,6 +769,7 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	f.filter_from = phrases_any(PHRASE_FILTER, s->from);
 	f.unsubscribe = s->unsubscribe;
 	f.answers = s->answers;
+	f.echo = subject_echoed(a, r->msg, s, t);
 	f.subject_bounce = s->bounce_subject_strong;
 	f.subject_bounce_weak = s->bounce_subject && !s->bounce_subject_strong;
 	f.subject_autoreply = s->autoreply_subject;

@@ -58,6 +58,7 @@ static const struct sign signs[] = {
 	{ "unsubscribe",	F(unsubscribe),		KIND_FEEDBACK,	12, 1 },
 	{ "answers",		F(answers),		KIND_AUTOREPLY,	1, 1 },
 	{ "answers",		F(answers),		KIND_CHALLENGE,	1, 1 },
+	{ "subject echoed",	F(echo),		KIND_AUTOREPLY,	2, 1 },
 	{ "bounce subject",	F(subject_bounce),	KIND_BOUNCE,	3, 1 },
 	{ "bounce subject",	F(subject_bounce_weak),	KIND_BOUNCE,	1, 1 },
 	{ "auto-reply subject",	F(subject_autoreply),	KIND_AUTOREPLY,	4, 1 },

@@ -35,6 +35,8 @@ struct kind_facts {
 	int	 amazon;
 	int	 unsubscribe;		/* X-Apple-Unsubscribe */
 	int	 answers;		/* In-Reply-To or References */
+	int	 echo;			/* the prose repeats the subject after
+					   its prefix: a filled-in template */
 	int	 subject_bounce;
 	int	 subject_bounce_weak;
 	int	 subject_autoreply;

@@ -206,6 +206,18 @@ proof(const struct evidence *ev, const struct analysis *an, struct arena *a,
 	return 0;
 }
 
+/* Why a tag of ours counts as expired: past its lifetime, or from
+ * another 1000-day cycle than the mail's Date (batv.c's words). */
+static const char *
+expired_words(const struct batv_evidence *b, struct arena *a)
+{
+	static const char	 but[] = "our tag, but ";
+
+	if (b->why == NULL || strncmp(b->why, but, sizeof(but) - 1) != 0)
+		return "our BATV tag, expired";
+	return say(a, "our BATV tag, expired: %s", b->why + sizeof(but) - 1);
+}
+
 struct fact {
 	int		 points;
 	const char	*evidence;
@@ -243,7 +255,7 @@ strong(const struct evidence *ev, const struct analysis *an, struct arena *a,
 		    "it came back to");
 		break;
 	case BATV_EXPIRED:
-		fact(f, &n, 6, "batv", "our BATV tag, expired");
+		fact(f, &n, 6, "batv", expired_words(&ev->batv, a));
 		break;
 	case BATV_BAD:
 		fact(f, &n, 6, "batv", "a BATV tag that is not ours");

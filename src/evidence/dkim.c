@@ -24,6 +24,7 @@
 
 #include "base/arena.h"
 #include "read/address.h"
+#include "read/header.h"
 #include "anatomy/anatomy.h"
 #include "config/config.h"
 #include "evidence/dkim.h"
@@ -52,6 +53,7 @@ static struct {
 	__typeof__(dkim_sig_getdomain)	*sig_getdomain;
 	__typeof__(dkim_sig_getselector) *sig_getselector;
 	__typeof__(dkim_sig_getsignedhdrs) *sig_getsignedhdrs;
+	__typeof__(dkim_sig_gettagvalue) *sig_gettagvalue;
 	__typeof__(dkim_free)		*free;
 } od;
 
@@ -127,6 +129,7 @@ load(void)
 	SYM(chunk, "dkim_chunk");
 	SYM(eom, "dkim_eom");
 	SYM(getsiglist, "dkim_getsiglist");
+	SYM(sig_gettagvalue, "dkim_sig_gettagvalue");
 	SYM(sig_getflags, "dkim_sig_getflags");
 	SYM(sig_getbh, "dkim_sig_getbh");
 	SYM(sig_geterror, "dkim_sig_geterror");
@@ -182,6 +185,74 @@ signed_recipients(DKIM *d, DKIM_SIGINFO *sig, struct arena *a,
 			for (p = out[k]; *p; p++)
 				*p = (char)tolower((unsigned char)*p);
 			ev->signed_rcpt[ev->nsigned_rcpt++] = out[k];
+		}
+	}
+}
+
+/* The addresses of one To or Cc field's value (n bytes) into ev. */
+static void
+add_recipients(struct arena *a, const char *v, size_t n,
+    struct dkim_evidence *ev)
+{
+	char	*out[DKIM_SIGNED_RCPT_MAX], *text, *p;
+	int	 k, m;
+
+	ev->to_signed = 1;
+	if ((text = arena_strndup(a, v, n)) == NULL)
+		return;
+	m = address_parse(a, text, out, DKIM_SIGNED_RCPT_MAX);
+	for (k = 0; k < m && ev->nsigned_rcpt < DKIM_SIGNED_RCPT_MAX; k++) {
+		for (p = out[k]; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+		ev->signed_rcpt[ev->nsigned_rcpt++] = out[k];
+	}
+}
+
+/*
+ * The To and Cc fields a signature that verified on the headers alone
+ * covers (the library names them only when the body hash matched too):
+ * each name in its h= takes the last instance of that field not taken
+ * yet, from the bottom up, as the signer and the verifier did (RFC 6376
+ * 5.4.2). The header verified, so these are the instances it hashed.
+ */
+static void
+signed_recipients_h(DKIM_SIGINFO *sig, struct arena *a, const char *text,
+    size_t len, struct dkim_evidence *ev)
+{
+	struct header_block	 hb;
+	unsigned char		*used;
+	const char		*h, *e;
+	size_t			 n, i;
+	long			 j;
+
+	if ((h = (const char *)od.sig_gettagvalue(sig, 0,
+	    (u_char *)(uintptr_t)"h")) == NULL)
+		return;
+	header_parse(a, text, len, &hb);
+	if (hb.count == 0 || (used = arena_alloc(a, hb.count)) == NULL)
+		return;
+	memset(used, 0, hb.count);
+	for (; *h != '\0'; h = *e != '\0' ? e + 1 : e) {
+		while (*h == ' ' || *h == '\t' || *h == '\r' || *h == '\n')
+			h++;
+		for (e = h; *e != '\0' && *e != ':'; e++)
+			;
+		for (n = (size_t)(e - h); n > 0 && (h[n - 1] == ' ' ||
+		    h[n - 1] == '\t' || h[n - 1] == '\r' || h[n - 1] == '\n');
+		    n--)
+			;
+		for (j = (long)hb.count - 1; j >= 0; j--) {
+			const struct header *f = &hb.fields[j];
+
+			i = (size_t)j;
+			if (used[i] || f->name_len != n ||
+			    strncasecmp(f->name, h, n) != 0)
+				continue;
+			used[i] = 1;
+			if ((n == 2 && (strncasecmp(h, "to", 2) == 0 ||
+			    strncasecmp(h, "cc", 2) == 0)))
+				add_recipients(a, f->value, f->value_len, ev);
+			break;
 		}
 	}
 }
@@ -308,6 +379,9 @@ dkim_gather(const struct config *cfg, const struct analysis *an,
 	    ev->result == DKIMP_HEADERS_PASS ||
 	    ev->result == DKIMP_BODY_CHANGED))
 		signed_recipients(d, best, a, ev);
+	if (best != NULL && ev->result == DKIMP_HEADERS_PASS &&
+	    !ev->to_signed)
+		signed_recipients_h(best, a, o->text, o->text_len, ev);
 	od.free(d);
 	if (ev->result == DKIMP_NONE) {
 		ev->result = DKIMP_INCONCLUSIVE;

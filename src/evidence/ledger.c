@@ -648,13 +648,16 @@ ledger_find_sent(struct ledger *l, const char *id, const char *const *rcpts,
 	for (w = 0; w < nrcpts; w++)
 		ledger_rcpt_hash(rcpts[w], want + (size_t)w * LEDGER_RCPT_LEN);
 	if (l->redis != NULL) {
+		unsigned char	 rr[LEDGER_RCPT_MAX * LEDGER_RCPT_LEN];
 		unsigned long	 rday;
 
-		/* a Redis ledger keeps the day alone: its hits name no
-		 * recipient, as entries of a ledger made before recipients */
-		if ((rc = ledger_redis_find(l->redis, key, &rday)) == 1) {
+		/* an entry written before recipients were kept has none:
+		 * its hit names no recipient */
+		if ((rc = ledger_redis_find_sent(l->redis, key, &rday, rr,
+		    LEDGER_RCPT_MAX, &nrcpt)) == 1) {
 			found = 1;
 			day = (uint32_t)rday;
+			matched = match_rcpt(rr, (size_t)nrcpt, want, nrcpts);
 		}
 	} else if (l->env != NULL) {
 		memset(&f, 0, sizeof(f));
@@ -754,9 +757,15 @@ ledger_correspondent(struct ledger *l, const char *addr, long today,
 	int		 found = 0, rc = 0, known;
 
 	*day_r = -1;
-	if (l->redis != NULL)
-		return -1;	/* a Redis ledger keeps no correspondents */
 	ledger_rcpt_hash(addr, key);
+	if (l->redis != NULL) {
+		unsigned long	 rday;
+
+		if ((rc = ledger_redis_correspondent(l->redis, key, today,
+		    expiry, &rday)) == 1)
+			*day_r = (long)rday;
+		return rc;
+	}
 	known = l->env == NULL;	/* a spool alone: written by this version */
 	if (l->env != NULL && l->has_corr) {
 		g = (struct get_args){ l->corr, key, sizeof(key), &day,
@@ -1205,23 +1214,29 @@ ledger_merge_spool(const char *path, long today, int expiry, char *err,
 }
 
 int
+ledger_record_sent(const char *path, const struct ledger_sent *sent, int n,
+    long today, int expiry, char *err, size_t errlen)
+{
+	if (ledger_redis_is(path))
+		return record_redis(path, sent, n, today, expiry, err, errlen);
+	if (ledger_spool_sent(path, sent, n, today, err, errlen) == -1)
+		return -1;
+	(void)ledger_merge_spool(path, today, expiry, err, errlen);
+	return 0;
+}
+
+int
 ledger_record(const char *path, const char *const *ids, int n, long today,
     int expiry, char *err, size_t errlen)
 {
 	struct ledger_sent	*s;
 	int			 rc;
 
-	if (!ledger_redis_is(path)) {
-		if (ledger_spool(path, ids, n, today, err, errlen) == -1)
-			return -1;
-		(void)ledger_merge_spool(path, today, expiry, err, errlen);
-		return 0;
-	}
 	if ((s = sent_of(ids, n)) == NULL) {
 		seterr(err, errlen, path, "out of memory");
 		return -1;
 	}
-	rc = record_redis(path, s, n, today, expiry, err, errlen);
+	rc = ledger_record_sent(path, s, n, today, expiry, err, errlen);
 	free(s);
 	return rc;
 }

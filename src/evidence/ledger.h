@@ -32,7 +32,9 @@
  *
  * A path "redis://host:port/db" or "unix:/path" is a ledger in Redis,
  * shared by a domain's hosts (ledger_redis.h): the same functions, the
- * same keys; there is no spool, and nothing to merge or prune (keys
+ * same keys, recipients and correspondents (entries written by versions
+ * that kept the day alone read as entries without recipients); there is
+ * no spool, and nothing to merge or prune (keys
  * expire). Written without a known expiry (--record-sent,
  * --learn-sent), a key lives LEDGER_REDIS_EXPIRY days; lookups still
  * ignore entries older than sent_ledger_expiry.
@@ -111,7 +113,7 @@ int	 ledger_find_sent(struct ledger *, const char *id,
  * Did we write to addr within expiry days? 1 yes (*day_r the last day),
  * 0 never, -1 the ledger cannot say (it has entries without recipients
  * younger than expiry days, or no correspondents at all: one from
- * before, or a Redis ledger, which keeps none).
+ * before).
  */
 int	 ledger_correspondent(struct ledger *, const char *addr, long today,
 	    int expiry, long *day_r);
@@ -144,6 +146,10 @@ int	 ledger_spool(const char *path, const char *const *ids, int n,
  */
 int	 ledger_record(const char *path, const char *const *ids, int n,
 	    long today, int expiry, char *err, size_t errlen);
+/* The same for sent messages with their recipients (a hit for the
+ * recipient that bounced is proof; entries without them are strong). */
+int	 ledger_record_sent(const char *path, const struct ledger_sent *,
+	    int n, long today, int expiry, char *err, size_t errlen);
 
 /*
  * Merge the spool of the ledger at path into it, and prune it, unless

@@ -18,6 +18,22 @@
 #include "evidence/ledger_redis.h"
 #include "evidence/spool.h"
 
+/* The state marks, as in an LMDB ledger: since when entries keep their
+ * recipients (set once, by the first writer that kept them), and the
+ * last day an entry without them was written. */
+#define MARK_RECIPIENTS	"bs:state:recipients"
+#define MARK_LEGACY	"bs:state:legacy"
+
+static int
+hexval(int ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	return -1;
+}
+
 struct ledger_redis {
 	char		*url;		/* for messages */
 	char		*host;		/* or NULL: a unix socket */
@@ -173,46 +189,238 @@ connection(struct ledger_redis *r)
 	return r->c;
 }
 
+/* "bs:<what>:" and the hex of n bytes into out (room for 16 + 2n); the
+ * hex alone when what is NULL. */
 static void
-key_text(const unsigned char *key, char out[8 + 2 * LEDGER_KEY_LEN + 1])
+key_text_of(const char *what, const unsigned char *b, size_t n, char *out)
 {
 	static const char	 hex[] = "0123456789abcdef";
-	int			 i;
+	size_t			 i, p = 0;
 
-	memcpy(out, "bs:sent:", 8);
-	for (i = 0; i < LEDGER_KEY_LEN; i++) {
-		out[8 + 2 * i] = hex[key[i] >> 4];
-		out[8 + 2 * i + 1] = hex[key[i] & 15];
+	if (what != NULL)
+		p = (size_t)snprintf(out, 16, "bs:%s:", what);
+	for (i = 0; i < n; i++) {
+		out[p + 2 * i] = hex[b[i] >> 4];
+		out[p + 2 * i + 1] = hex[b[i] & 15];
 	}
-	out[8 + 2 * LEDGER_KEY_LEN] = '\0';
+	out[p + 2 * n] = '\0';
+}
+
+#define KEY_TEXT_LEN	(16 + 2 * LEDGER_KEY_LEN + 1)
+
+/* The hex of a recipient's hash back into its bytes: 0, or -1. */
+static int
+unhex(const char *s, size_t len, unsigned char out[LEDGER_RCPT_LEN])
+{
+	size_t	 i;
+	int	 hi, lo;
+
+	if (len != 2 * LEDGER_RCPT_LEN)
+		return -1;
+	for (i = 0; i < LEDGER_RCPT_LEN; i++) {
+		hi = hexval(s[2 * i]);
+		lo = hexval(s[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return -1;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+/* A reply that is a day (a decimal number): 1 (*day_r), 0 nil, -1. */
+static int
+reply_day(const redisReply *rep, unsigned long *day_r)
+{
+	char	*end;
+
+	if (rep->type == REDIS_REPLY_NIL)
+		return 0;
+	if (rep->type != REDIS_REPLY_STRING)
+		return -1;
+	*day_r = strtoul(rep->str, &end, 10);
+	return *end == '\0' && end != rep->str ? 1 : -1;
+}
+
+/* The n replies to a pipeline into reps; 0, or -1 (the connection is
+ * dropped, and reps freed). */
+static int
+replies(struct ledger_redis *r, redisReply **reps, int n)
+{
+	redisContext	*c = r->c;
+	int		 i, j;
+
+	for (i = 0; i < n; i++) {
+		if (redisGetReply(c, (void **)&reps[i]) != REDIS_OK ||
+		    reps[i] == NULL) {
+			for (j = 0; j < i; j++)
+				freeReplyObject(reps[j]);
+			drop(r, c->errstr[0] ? c->errstr : "no answer");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+free_replies(redisReply **reps, int n)
+{
+	int	 i;
+
+	for (i = 0; i < n; i++)
+		freeReplyObject(reps[i]);
 }
 
 int
-ledger_redis_find(struct ledger_redis *r, const unsigned char *key,
-    unsigned long *day_r)
+ledger_redis_find_sent(struct ledger_redis *r, const unsigned char *key,
+    unsigned long *day_r, unsigned char *rcpt, int max, int *nrcpt_r)
 {
+	redisReply	*rep[2];
 	redisContext	*c;
-	redisReply	*rep;
-	char		 k[8 + 2 * LEDGER_KEY_LEN + 1], *end;
-	int		 rc = -1;
+	char		 k[KEY_TEXT_LEN], kt[KEY_TEXT_LEN];
+	size_t		 i;
+	int		 rc;
+
+	*nrcpt_r = 0;
+	if ((c = connection(r)) == NULL)
+		return -1;
+	key_text_of("sent", key, LEDGER_KEY_LEN, k);
+	key_text_of("to", key, LEDGER_KEY_LEN, kt);
+	if (redisAppendCommand(c, "GET %s", k) != REDIS_OK ||
+	    redisAppendCommand(c, "SMEMBERS %s", kt) != REDIS_OK) {
+		drop(r, "out of memory");
+		return -1;
+	}
+	if (replies(r, rep, 2) == -1)
+		return -1;
+	if ((rc = reply_day(rep[0], day_r)) == -1)
+		failure(r, rep[0]->type == REDIS_REPLY_ERROR ? rep[0]->str :
+		    "an answer that is not a day");
+	/* recipients: a set of their hashes in hex (none in entries
+	 * written before they were kept) */
+	if (rc == 1 && rep[1]->type == REDIS_REPLY_ARRAY)
+		for (i = 0; i < rep[1]->elements && *nrcpt_r < max; i++) {
+			redisReply *m = rep[1]->element[i];
+
+			if (m->type == REDIS_REPLY_STRING && unhex(m->str,
+			    m->len, rcpt + (size_t)*nrcpt_r *
+			    LEDGER_RCPT_LEN) == 0)
+				(*nrcpt_r)++;
+		}
+	free_replies(rep, 2);
+	return rc;
+}
+
+int
+ledger_redis_correspondent(struct ledger_redis *r,
+    const unsigned char *rcpt, long today, int expiry, unsigned long *day_r)
+{
+	redisReply	*rep[3];
+	redisContext	*c;
+	char		 k[KEY_TEXT_LEN];
+	unsigned long	 day = 0, since = 0, legacy = 0;
+	int		 found, known, old, rc;
 
 	if ((c = connection(r)) == NULL)
 		return -1;
-	key_text(key, k);
-	if ((rep = redisCommand(c, "GET %s", k)) == NULL) {
+	key_text_of("corr", rcpt, LEDGER_RCPT_LEN, k);
+	if (redisAppendCommand(c, "GET %s", k) != REDIS_OK ||
+	    redisAppendCommand(c, "GET %s", MARK_RECIPIENTS) != REDIS_OK ||
+	    redisAppendCommand(c, "GET %s", MARK_LEGACY) != REDIS_OK) {
+		drop(r, "out of memory");
+		return -1;
+	}
+	if (replies(r, rep, 3) == -1)
+		return -1;
+	found = reply_day(rep[0], &day);
+	known = reply_day(rep[1], &since);
+	old = reply_day(rep[2], &legacy);
+	free_replies(rep, 3);
+	if (found == 1 && (long)day + expiry >= today) {
+		*day_r = day;
+		return 1;
+	}
+	/* "never" only from a ledger that keeps recipients, and has no
+	 * entry without them younger than expiry days */
+	rc = found != -1 && known == 1 && old != -1 &&
+	    !(old == 1 && (long)legacy + expiry >= today) ? 0 : -1;
+	return rc;
+}
+
+/*
+ * Before the first entry with recipients: mark the ledger as keeping
+ * them, and, when the database holds keys already (entries by a version
+ * that kept the day alone), say that entries up to today may lack them.
+ */
+static int
+mark_first(struct ledger_redis *r, redisContext *c, unsigned long today)
+{
+	redisReply	*rep;
+	int		 known;
+	long long	 keys;
+
+	if ((rep = redisCommand(c, "EXISTS %s", MARK_RECIPIENTS)) == NULL) {
 		drop(r, c->errstr[0] ? c->errstr : "no answer");
 		return -1;
 	}
-	if (rep->type == REDIS_REPLY_NIL)
-		rc = 0;
-	else if (rep->type == REDIS_REPLY_STRING) {
-		*day_r = strtoul(rep->str, &end, 10);
-		rc = *end == '\0' && end != rep->str ? 1 : -1;
-	} else
-		failure(r, rep->type == REDIS_REPLY_ERROR ? rep->str :
-		    "an answer that is not a day");
+	known = rep->type == REDIS_REPLY_INTEGER && rep->integer == 1;
 	freeReplyObject(rep);
-	return rc;
+	if (known)
+		return 0;
+	if ((rep = redisCommand(c, "DBSIZE")) == NULL) {
+		drop(r, c->errstr[0] ? c->errstr : "no answer");
+		return -1;
+	}
+	keys = rep->type == REDIS_REPLY_INTEGER ? rep->integer : 1;
+	freeReplyObject(rep);
+	if (keys > 0 && (rep = redisCommand(c, "SET %s %lu", MARK_LEGACY,
+	    today)) != NULL)
+		freeReplyObject(rep);
+	if ((rep = redisCommand(c, "SET %s %lu NX", MARK_RECIPIENTS,
+	    today)) == NULL) {
+		drop(r, c->errstr[0] ? c->errstr : "no answer");
+		return -1;
+	}
+	freeReplyObject(rep);
+	return 0;
+}
+
+/* The commands that record one entry, appended; how many, or -1. */
+static int
+append_entry(redisContext *c, const struct spool_entry *e, long ttl)
+{
+	char		 k[KEY_TEXT_LEN], kr[KEY_TEXT_LEN];
+	unsigned	 j;
+	int		 n = 0;
+
+	key_text_of("sent", e->key, LEDGER_KEY_LEN, k);
+	if (redisAppendCommand(c, "SET %s %lu EX %ld", k,
+	    (unsigned long)e->day, ttl) != REDIS_OK)
+		return -1;
+	n++;
+	if (e->nrcpt == 0) {
+		/* an entry without recipients: no "never" while it lives */
+		if (redisAppendCommand(c, "SET %s %lu", MARK_LEGACY,
+		    (unsigned long)e->day) != REDIS_OK)
+			return -1;
+		return n + 1;
+	}
+	key_text_of("to", e->key, LEDGER_KEY_LEN, k);
+	for (j = 0; j < e->nrcpt; j++) {
+		key_text_of(NULL, e->rcpt + j * LEDGER_RCPT_LEN,
+		    LEDGER_RCPT_LEN, kr);
+		if (redisAppendCommand(c, "SADD %s %s", k, kr) != REDIS_OK)
+			return -1;
+		n++;
+		key_text_of("corr", e->rcpt + j * LEDGER_RCPT_LEN,
+		    LEDGER_RCPT_LEN, kr);
+		if (redisAppendCommand(c, "SET %s %lu EX %ld", kr,
+		    (unsigned long)e->day, ttl) != REDIS_OK)
+			return -1;
+		n++;
+	}
+	if (redisAppendCommand(c, "EXPIRE %s %ld", k, ttl) != REDIS_OK)
+		return -1;
+	return n + 1;
 }
 
 int
@@ -221,22 +429,27 @@ ledger_redis_add(struct ledger_redis *r, const struct spool_entry *e,
 {
 	redisContext	*c;
 	redisReply	*rep;
-	char		 k[8 + 2 * LEDGER_KEY_LEN + 1];
 	size_t		 i;
-	int		 rc = 0;
+	long		 pending = 0;
+	int		 rc = 0, k;
 
 	if ((c = connection(r)) == NULL)
 		return -1;
+	for (i = 0; i < n; i++)
+		if (e[i].nrcpt > 0) {
+			if (mark_first(r, c, e[i].day) == -1)
+				return -1;
+			break;
+		}
 	/* pipelined: one round trip for a batch */
 	for (i = 0; i < n; i++) {
-		key_text(e[i].key, k);
-		if (redisAppendCommand(c, "SET %s %lu EX %ld", k,
-		    (unsigned long)e[i].day, (long)expiry * 86400) != REDIS_OK) {
+		if ((k = append_entry(c, &e[i], (long)expiry * 86400)) == -1) {
 			drop(r, "out of memory");
 			return -1;
 		}
+		pending += k;
 	}
-	for (i = 0; i < n; i++) {
+	for (; pending > 0; pending--) {
 		if (redisGetReply(c, (void **)&rep) != REDIS_OK ||
 		    rep == NULL) {
 			drop(r, c->errstr[0] ? c->errstr : "no answer");

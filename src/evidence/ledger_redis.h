@@ -4,9 +4,19 @@
  * ledger.h's functions: ledger.c hands a Redis path here.
  *
  * One key a Message-ID, "bs:sent:" and the hex of the same 16-byte hash
- * the LMDB file keys by (nothing tells whom we wrote to); its value is
- * the day it was recorded, and it expires after the expiry given when it
- * was written. Every call waits at most LEDGER_REDIS_TIMEOUT_MS: a Redis
+ * the LMDB file keys by; its value is the day it was recorded (as
+ * versions before recipients were kept wrote it, so that they and this
+ * one read each other's entries). Its recipients are a set beside it,
+ * "bs:to:" and the same hex, of the hex of each recipient's 8-byte hash;
+ * and each recipient is a correspondent, "bs:corr:" and that hex, whose
+ * value is the last day we wrote to it. Every key expires after the
+ * expiry given when it was written. Two marks never expire:
+ * "bs:state:recipients", the day recipients were first kept, and
+ * "bs:state:legacy", the last day an entry without recipients was
+ * written (or, when the first writer that kept them found keys there
+ * already, that day): until sent_ledger_expiry days after it, the
+ * correspondents cannot say "never". Nothing names an address: a hash
+ * can only confirm an address one already knows. Every call waits at most LEDGER_REDIS_TIMEOUT_MS: a Redis
  * that is down or slow is a ledger that cannot answer (no proof from
  * it), never a wait that holds up mail. After a failure no connection is
  * tried for LEDGER_REDIS_RETRY_SECONDS, and the failure is logged at most
@@ -30,9 +40,20 @@ int	 ledger_redis_open(const char *url, struct ledger_redis **r,
 	    char *err, size_t errlen);
 void	 ledger_redis_close(struct ledger_redis *);
 
-/* The day key (LEDGER_KEY_LEN bytes) was recorded: 1 found (*day_r),
- * 0 not, -1 Redis cannot answer. */
-int	 ledger_redis_find(struct ledger_redis *, const unsigned char *key,
+/* What Redis holds about key (LEDGER_KEY_LEN bytes): the day it was
+ * recorded, and the hashes of its recipients (at most max, of
+ * LEDGER_RCPT_LEN bytes, into rcpt; *nrcpt_r of them, 0 for an entry
+ * written before they were kept). 1 found, 0 not, -1 Redis cannot
+ * answer. */
+int	 ledger_redis_find_sent(struct ledger_redis *, const unsigned char *key,
+	    unsigned long *day_r, unsigned char *rcpt, int max, int *nrcpt_r);
+
+/* Did we write to the address whose hash (LEDGER_RCPT_LEN bytes) is
+ * rcpt, within expiry days of today? 1 yes (*day_r the last day), 0
+ * never (the ledger keeps recipients, and no entry without them is
+ * younger than expiry days), -1 it cannot say, or Redis cannot answer. */
+int	 ledger_redis_correspondent(struct ledger_redis *,
+	    const unsigned char *rcpt, long today, int expiry,
 	    unsigned long *day_r);
 
 /* Record n entries (key and day, as the spool keeps them), to expire
