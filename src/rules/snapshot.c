@@ -950,7 +950,9 @@ decode_codes(struct rules_snap *s, const struct view *v)
 		memcpy(&len, p, 8);
 		p += 8;
 		/* PCRE2's own head is 16 bytes */
-		if (len < 16 || len > (uint64_t)(end - p) || count == 0 ||
+		if (len < 16 || len > (uint64_t)(end - p) ||
+		    (len + 7) / 8 * 8 > (uint64_t)(end - p) ||
+		    count == 0 ||
 		    pcre2_serialize_get_number_of_codes(p) != (int32_t)count ||
 		    pcre2_serialize_decode(tmp, (int32_t)count, p,
 		    NULL) != (int32_t)count)
