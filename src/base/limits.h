@@ -271,6 +271,10 @@
 /* A user rules cache larger than this is not ours to read (RULES_MAX
  * patterns of RULES_PATTERN_MAX bytes compile to far less). */
 #define CACHE_MAX		(64u * 1024 * 1024)
+/* The whole compiled rule set is not cached while a rule file or folder
+ * changed less than this many seconds ago: a change in the same clock
+ * tick as the one before would leave its times as they were. */
+#define RULES_SNAPSHOT_SETTLE	2
 
 /* --- the command line ---------------------------------------------------- */
 

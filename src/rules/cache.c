@@ -55,7 +55,7 @@ rules_cache_dirs(const char *xdg_cache_home, const char *home)
 
 struct cache_head {
 	char		 magic[8];
-	char		 build[120];	/* who wrote it: build_identity() */
+	char		 build[120];	/* who wrote it: rules_cache_identity() */
 	uint64_t	 payload_len;
 	uint64_t	 checksum;
 };
@@ -79,15 +79,33 @@ struct rules_cache {
 	uint32_t		 next;		/* where to look first */
 };
 
-/* 64 bits of a multiply-and-xor hash: each step is a bijection of the
- * state, so any change confined to one 8-byte word changes the result */
-static uint64_t
-checksum(const void *p, size_t n, uint64_t h)
+/*
+ * A checksum of 64-bit words: four lanes of Fletcher's two running sums
+ * (a change confined to one word changes its lane's sums), mixed at the
+ * end with a multiply-and-xor hash, which also takes the tail. A rule
+ * set's cache is read on every run: this is under half an instruction a
+ * byte, where a multiply a word was two.
+ */
+uint64_t
+rules_cache_checksum(const void *p, size_t n, uint64_t h)
 {
 	const unsigned char	*c = p;
-	uint64_t		 w;
+	uint64_t		 w, a[4] = { 1, 2, 3, 4 }, b[4] = { 0 };
+	int			 k;
 
 	h ^= n * 0x9e3779b97f4a7c15ull;
+	for (; n >= 32; c += 32, n -= 32)
+		for (k = 0; k < 4; k++) {
+			memcpy(&w, c + 8 * k, 8);
+			a[k] += w;
+			b[k] += a[k];
+		}
+	for (k = 0; k < 4; k++) {
+		h = (h ^ a[k]) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+		h = (h ^ b[k]) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
 	for (; n >= 8; c += 8, n -= 8) {
 		memcpy(&w, c, 8);
 		h = (h ^ w) * 0xff51afd7ed558ccdull;
@@ -103,8 +121,8 @@ checksum(const void *p, size_t n, uint64_t h)
 /* This program, as the cache must have been written by: the format, the
  * version, PCRE2's, and the executable file itself (a rebuild with other
  * prefilter rules or flags is another program). */
-static int
-build_identity(char *out, size_t n)
+int
+rules_cache_identity(char *out, size_t n)
 {
 	struct stat	 st;
 	const char	*exe;
@@ -130,18 +148,18 @@ build_identity(char *out, size_t n)
 
 /* The cache file of the set's sources, or -1 when the set has no rule
  * files (or no place for a cache). */
-static int
-cache_path(const struct ruleset *rs, char *out, size_t n)
+int
+rules_cache_path(const struct ruleset *rs, char *out, size_t n)
 {
 	const char	*base, *sub;
 	uint64_t	 h = 0;
 	int		 i, files = 0, k;
 
 	for (i = 0; i < rs->nsources; i++) {
-		h = checksum(&rs->sources[i].type, sizeof(rs->sources[i].type),
-		    h);
+		h = rules_cache_checksum(&rs->sources[i].type,
+		    sizeof(rs->sources[i].type), h);
 		if (rs->sources[i].name != NULL)
-			h = checksum(rs->sources[i].name,
+			h = rules_cache_checksum(rs->sources[i].name,
 			    strlen(rs->sources[i].name) + 1, h);
 		if (rs->sources[i].type == SRC_PATH)
 			files = 1;
@@ -271,14 +289,14 @@ rules_cache_load(struct ruleset *rs)
 {
 	struct rules_cache	*c;
 	struct cache_head	 head;
-	struct stat		 st;
+	off_t			 size;
 	char			 build[sizeof(head.build)], *data = NULL;
 	int			 fd = -1;
 
 	if (!rs->cache_wanted || rs->cache != NULL ||
 	    (c = calloc(1, sizeof(*c))) == NULL)
 		return;
-	if (cache_path(rs, c->path, sizeof(c->path)) == -1) {
+	if (rules_cache_path(rs, c->path, sizeof(c->path)) == -1) {
 		free(c);
 		return;
 	}
@@ -286,19 +304,17 @@ rules_cache_load(struct ruleset *rs)
 	/* from here, whatever is wrong with the file: rewrite it */
 	rs->cache_dirty = 1;
 	memset(build, 0, sizeof(build));
-	if (build_identity(build, sizeof(build)) == -1 ||
-	    (fd = open(c->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-	    O_CLOEXEC)) == -1 || fstat(fd, &st) == -1 ||
-	    !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
-	    (st.st_mode & 022) != 0 || st.st_size < (off_t)sizeof(head) ||
-	    st.st_size > (off_t)CACHE_MAX)
+	if (rules_cache_identity(build, sizeof(build)) == -1 ||
+	    (fd = rules_cache_open(c->path, (off_t)sizeof(head),
+	    &size)) == -1)
 		goto ignore;
 	if (read(fd, &head, sizeof(head)) != (ssize_t)sizeof(head) ||
 	    memcmp(head.magic, CACHE_MAGIC, sizeof(head.magic)) != 0 ||
 	    memcmp(head.build, build, sizeof(build)) != 0 ||
-	    head.payload_len != (uint64_t)st.st_size - sizeof(head) ||
+	    head.payload_len != (uint64_t)size - sizeof(head) ||
 	    (data = read_all(fd, (size_t)head.payload_len)) == NULL ||
-	    checksum(data, (size_t)head.payload_len, 0) != head.checksum ||
+	    rules_cache_checksum(data, (size_t)head.payload_len, 0) !=
+	    head.checksum ||
 	    take_payload(c, data, (size_t)head.payload_len) == -1)
 		goto ignore;
 	close(fd);
@@ -452,10 +468,9 @@ rules_cache_save(struct ruleset *rs)
 	pcre2_code		**codes = NULL;
 	uint8_t			*blob = NULL;
 	PCRE2_SIZE		 blob_len = 0;
-	char			 dir[PATH_MAX], tmp[PATH_MAX + 16], *slash;
 	uint32_t		 n = 0, nmax = 0;
 	uint64_t		 v, slen;
-	int			 i, k, fd = -1;
+	int			 i, k;
 
 	if (c == NULL || !rs->cache_dirty)
 		return;
@@ -498,39 +513,13 @@ rules_cache_save(struct ruleset *rs)
 		goto out;
 	memset(&head, 0, sizeof(head));
 	memcpy(head.magic, CACHE_MAGIC, sizeof(head.magic));
-	if (build_identity(head.build, sizeof(head.build)) == -1)
+	if (rules_cache_identity(head.build, sizeof(head.build)) == -1)
 		goto out;
 	head.payload_len = payload.len;
-	head.checksum = checksum(payload.data, payload.len, 0);
-	/* the folder, made private when missing; the file written aside
-	 * and renamed over the old one, so no reader sees half of it */
-	snprintf(dir, sizeof(dir), "%s", c->path);
-	if ((slash = strrchr(dir, '/')) == NULL)
+	head.checksum = rules_cache_checksum(payload.data, payload.len, 0);
+	if (rules_cache_write(c->path, &head, sizeof(head), payload.data,
+	    payload.len) == -1)
 		goto out;
-	*slash = '\0';
-	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-		/* ~/.cache itself may be missing */
-		char	*up = strrchr(dir, '/');
-
-		if (up == NULL || up == dir)
-			goto out;
-		*up = '\0';
-		if (mkdir(dir, 0700) == -1 && errno != EEXIST)
-			goto out;
-		*up = '/';
-		if (mkdir(dir, 0700) == -1 && errno != EEXIST)
-			goto out;
-	}
-	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", c->path) >=
-	    (int)sizeof(tmp) || (fd = mkstemp(tmp)) == -1)
-		goto out;
-	if (write(fd, &head, sizeof(head)) != (ssize_t)sizeof(head) ||
-	    write(fd, payload.data, payload.len) != (ssize_t)payload.len ||
-	    close(fd) == -1 || rename(tmp, c->path) == -1) {
-		if (fd != -1)
-			(void)unlink(tmp);
-		goto out;
-	}
 	rs->cache_dirty = 0;
 out:
 	if (blob != NULL)
@@ -539,6 +528,73 @@ out:
 	buf_free(&recs);
 	buf_free(&strs);
 	buf_free(&payload);
+}
+
+int
+rules_cache_write(const char *path, const void *head, size_t head_len,
+    const void *payload, size_t len)
+{
+	char	 dir[PATH_MAX], tmp[PATH_MAX + 16], *slash;
+	int	 fd;
+
+	/* the folder, made private when missing; the file written aside
+	 * and renamed over the old one, so no reader sees half of it */
+	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir) ||
+	    (slash = strrchr(dir, '/')) == NULL)
+		return -1;
+	*slash = '\0';
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+		/* ~/.cache itself may be missing */
+		char	*up = strrchr(dir, '/');
+
+		if (up == NULL || up == dir)
+			return -1;
+		*up = '\0';
+		if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+			return -1;
+		*up = '/';
+		if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+			return -1;
+	}
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >=
+	    (int)sizeof(tmp) || (fd = mkstemp(tmp)) == -1)
+		return -1;
+	if (write(fd, head, head_len) != (ssize_t)head_len ||
+	    write(fd, payload, len) != (ssize_t)len) {
+		close(fd);
+		(void)unlink(tmp);
+		return -1;
+	}
+	if (close(fd) == -1 || rename(tmp, path) == -1) {
+		(void)unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+int
+rules_cache_open(const char *path, off_t min, off_t *size_r)
+{
+	struct stat	 st;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_uid != geteuid() || (st.st_mode & 022) != 0 ||
+	    st.st_size < min || st.st_size > (off_t)CACHE_MAX) {
+		close(fd);
+		return -1;
+	}
+	*size_r = st.st_size;
+	return fd;
+}
+
+char *
+rules_cache_read(int fd, size_t size)
+{
+	return read_all(fd, size);
 }
 
 void

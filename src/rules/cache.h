@@ -18,6 +18,12 @@
 #ifndef BS_RULES_CACHE_H
 #define BS_RULES_CACHE_H
 
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
 struct ruleset;
 struct rule;
 
@@ -36,5 +42,51 @@ int	 rules_cache_take(struct ruleset *, struct rule *);
 void	 rules_cache_save(struct ruleset *);
 /* Free what the set's cache holds. */
 void	 rules_cache_free(struct ruleset *);
+
+/* --- shared with snapshot.c ------------------------------------------ */
+
+/* A 64-bit checksum of n bytes, chained from h. */
+uint64_t rules_cache_checksum(const void *, size_t n, uint64_t h);
+/* This program as a cache must have been written by; 0 or -1. */
+int	 rules_cache_identity(char *out, size_t n);
+/* The cache file of the set's sources; -1 when it has no rule files or
+ * there is no place for a cache. */
+int	 rules_cache_path(const struct ruleset *, char *out, size_t n);
+/* Open a cache file for reading when it is ours (a regular file owned
+ * by us, not writable by others) of min to CACHE_MAX bytes: the fd and
+ * its size, or -1. */
+int	 rules_cache_open(const char *path, off_t min, off_t *size_r);
+/* size bytes of fd into a fresh buffer (malloc), or NULL. */
+char	*rules_cache_read(int fd, size_t size);
+/* Write head and payload to path atomically (aside, then renamed),
+ * making its folder when missing; 0 or -1. */
+int	 rules_cache_write(const char *path, const void *head, size_t head_len,
+	    const void *payload, size_t len);
+
+/* --- snapshot.c: the whole set ----------------------------------------- */
+
+/*
+ * The whole compiled set (the built-in rules and the user's, parsed,
+ * metas ordered, every pattern compiled) kept beside the pattern cache,
+ * with the identity of every rule file and folder read (device, inode,
+ * size, modification and change times). When none has changed, the set
+ * is taken from it as it is: no file is read or parsed, no name looked
+ * up. Written only for a set without errors, and not while a source is
+ * younger than RULES_SNAPSHOT_SETTLE seconds (a change within the same
+ * clock tick would leave its times as they were).
+ */
+/* Note a rule file or folder read (parse.c). */
+void	 rules_snapshot_note(struct ruleset *, const char *path,
+	    const struct stat *);
+/* Load the set whole: 0, or -1 (nothing changed in the set) when there
+ * is no usable snapshot. */
+int	 rules_snapshot_load(struct ruleset *);
+/* Write the snapshot of a set compiled without errors, scores not yet
+ * overridden by the configuration. */
+void	 rules_snapshot_save(struct ruleset *);
+/* Free a set taken from a snapshot: its codes and arrays, not its
+ * strings one by one (they lie in the snapshot). Nothing when the set
+ * was not. */
+void	 rules_snapshot_free(struct ruleset *);
 
 #endif

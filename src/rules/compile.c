@@ -41,11 +41,13 @@ compile_re(struct ruleset *rs, const char *pattern, uint32_t options,
  * Decode the build-time set once. A set the run-time PCRE2 cannot read
  * (another version) is no error: every pattern is then compiled.
  */
-static void
-decode_prebuilt(struct ruleset *rs)
+void
+compile_prebuilt(struct ruleset *rs)
 {
 	int32_t	 n;
 
+	if (rs->prebuilt_tried)
+		return;
 	rs->prebuilt_tried = 1;
 	if (builtin_regex_count <= 0 || builtin_regex_blob_len == 0)
 		return;
@@ -89,7 +91,7 @@ take_prebuilt(struct ruleset *rs, const char *pattern, uint32_t options,
 	int		 i, k;
 
 	if (!rs->prebuilt_tried)
-		decode_prebuilt(rs);
+		compile_prebuilt(rs);
 	for (k = 0; k < rs->nprebuilt; k++) {
 		i = (rs->prebuilt_next + k) % rs->nprebuilt;
 		if (rs->prebuilt[i] != NULL &&
@@ -338,7 +340,7 @@ load_builtin(struct ruleset *rs, struct buf *errors)
 	int				 i;
 
 	if (!rs->prebuilt_tried)
-		decode_prebuilt(rs);
+		compile_prebuilt(rs);
 	if (make_room(rs) == -1)
 		return -1;
 	for (i = 0; i < builtin_rule_count; i++) {
@@ -483,12 +485,43 @@ check_rules(struct ruleset *rs, struct buf *errors)
 	return nerr;
 }
 
+/*
+ * Read, check and order every source, then the config's scores. A set
+ * without errors is kept whole for the next run (snapshot.c) before the
+ * scores, which are the configuration's: the errors of the checks are
+ * held aside meanwhile, so that they still come after the scores' as
+ * they always did. The number of errors, or -1 out of memory.
+ */
+static int
+build(struct ruleset *rs, const struct config *cfg, struct buf *errors)
+{
+	struct buf	 later;
+	int		 nerr, rc;
+
+	rules_cache_load(rs);
+	nerr = read_sources(rs, errors);
+	buf_init(&later, errors != NULL ? errors->max : 0);
+	nerr += check_rules(rs, errors != NULL ? &later : NULL);
+	if ((rc = expr_order(rs, errors != NULL ? &later : NULL)) == -1) {
+		buf_free(&later);
+		return -1;
+	}
+	nerr += rc;
+	if (nerr == 0)
+		rules_snapshot_save(rs);
+	nerr += apply_scores(rs, cfg, errors);
+	if (errors != NULL && later.len > 0)
+		(void)buf_append(errors, later.data, later.len);
+	buf_free(&later);
+	return nerr;
+}
+
 int
 rules_compile(struct ruleset *rs, const struct config *cfg,
     struct buf *errors)
 {
 	long	 start = ruleset_now_usec();
-	int	 i, nerr, rc;
+	int	 i, nerr;
 
 	if (rs->compiled)
 		return rs->result;
@@ -506,13 +539,10 @@ rules_compile(struct ruleset *rs, const struct config *cfg,
 	pcre2_set_depth_limit(rs->mctx, LIMIT_REGEX_DEPTH);
 	pcre2_set_heap_limit(rs->mctx, LIMIT_REGEX_HEAP_KB);
 
-	rules_cache_load(rs);
-	nerr = read_sources(rs, errors);
-	nerr += apply_scores(rs, cfg, errors);
-	nerr += check_rules(rs, errors);
-	if ((rc = expr_order(rs, errors)) == -1)
+	if (rules_snapshot_load(rs) == 0)
+		nerr = apply_scores(rs, cfg, errors);
+	else if ((nerr = build(rs, cfg, errors)) == -1)
 		return -1;
-	nerr += rc;
 	for (i = 0; i < rs->nrules; i++)
 		if (!rs->rules[i].broken)
 			rs->usable++;

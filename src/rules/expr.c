@@ -293,24 +293,76 @@ resolve(struct ruleset *rs, struct buf *errors)
 	return nerr;
 }
 
-/* Meta i is ordered: the metas waiting on it are one step nearer ready. */
-static void
-release(struct ruleset *rs, int i, int *pending, int *queue, int *tail)
+/*
+ * The metas that use each meta, in rule order and once per use: users of
+ * meta i are users[from[i]] to users[from[i + 1] - 1]. Only the uses
+ * pending counts (a usable meta's of a usable meta). A scan of every rule
+ * for each meta ordered was 90,000 instructions of each bounce.
+ */
+static int *
+users_of(struct ruleset *rs, const int *pending, int **from_r)
 {
 	struct rule	*u;
-	int		 j, k;
+	int		*from, *users, *fill, i, j, k, n = 0;
 
+	if ((from = calloc((size_t)rs->nrules + 2, sizeof(int))) == NULL)
+		return NULL;
 	for (j = 0; j < rs->nrules; j++) {
 		u = &rs->rules[j];
 		if (u->type != RULE_META || pending[j] == 0)
 			continue;
 		for (k = 0; k < u->nops; k++)
-			if (u->ops[k].code == OP_RULE && u->ops[k].rule == i) {
-				if (u->level < rs->rules[i].level + 1)
-					u->level = rs->rules[i].level + 1;
-				if (--pending[j] == 0)
-					queue[(*tail)++] = j;
+			if (u->ops[k].code == OP_RULE &&
+			    rs->rules[u->ops[k].rule].type == RULE_META &&
+			    !rs->rules[u->ops[k].rule].broken) {
+				from[u->ops[k].rule + 1]++;
+				n++;
 			}
+	}
+	for (i = 0; i < rs->nrules; i++)
+		from[i + 1] += from[i];
+	users = calloc((size_t)n + 1, sizeof(int));
+	fill = calloc((size_t)rs->nrules + 1, sizeof(int));
+	if (users == NULL || fill == NULL) {
+		free(users);
+		free(fill);
+		free(from);
+		return NULL;
+	}
+	for (j = 0; j < rs->nrules; j++) {
+		u = &rs->rules[j];
+		if (u->type != RULE_META || pending[j] == 0)
+			continue;
+		for (k = 0; k < u->nops; k++)
+			if (u->ops[k].code == OP_RULE &&
+			    rs->rules[u->ops[k].rule].type == RULE_META &&
+			    !rs->rules[u->ops[k].rule].broken) {
+				i = u->ops[k].rule;
+				users[from[i] + fill[i]++] = j;
+			}
+	}
+	free(fill);
+	*from_r = from;
+	return users;
+}
+
+/* Meta i is ordered: the metas waiting on it are one step nearer ready. */
+static void
+release(struct ruleset *rs, int i, const int *from, const int *users,
+    int *pending, int *queue, int *tail)
+{
+	struct rule	*u;
+	int		 e, j;
+
+	for (e = from[i]; e < from[i + 1]; e++) {
+		j = users[e];
+		u = &rs->rules[j];
+		if (pending[j] == 0)
+			continue;
+		if (u->level < rs->rules[i].level + 1)
+			u->level = rs->rules[i].level + 1;
+		if (--pending[j] == 0)
+			queue[(*tail)++] = j;
 	}
 }
 
@@ -318,7 +370,7 @@ int
 expr_order(struct ruleset *rs, struct buf *errors)
 {
 	struct rule	*r;
-	int		*pending, *queue;
+	int		*pending, *queue, *from = NULL, *users;
 	int		 i, k, head = 0, tail = 0, nerr;
 
 	pending = calloc((size_t)rs->nrules + 1, sizeof(int));
@@ -345,6 +397,11 @@ expr_order(struct ruleset *rs, struct buf *errors)
 			queue[tail++] = i;
 		}
 	}
+	if ((users = users_of(rs, pending, &from)) == NULL) {
+		free(pending);
+		free(queue);
+		return -1;
+	}
 	while (head < tail) {
 		i = queue[head++];
 		r = &rs->rules[i];
@@ -358,7 +415,7 @@ expr_order(struct ruleset *rs, struct buf *errors)
 			 * fail the same test) */
 		} else
 			rs->order[rs->norder++] = i;
-		release(rs, i, pending, queue, &tail);
+		release(rs, i, from, users, pending, queue, &tail);
 	}
 	/* what never became ready is on, or behind, a cycle */
 	for (i = 0; i < rs->nrules; i++) {
@@ -370,6 +427,8 @@ expr_order(struct ruleset *rs, struct buf *errors)
 			nerr++;
 		}
 	}
+	free(users);
+	free(from);
 	free(pending);
 	free(queue);
 	return nerr;

@@ -27,6 +27,7 @@
 #include "base/buf.h"
 #include "base/limits.h"
 #include "evidence/origin.h"
+#include "rules/cache.h"
 #include "rules/ruleset.h"
 
 /* BS_ or __, then letters, digits and _: at most 64 in all. */
@@ -574,6 +575,7 @@ parse_file(struct ruleset *rs, const char *path, struct buf *errors)
 		close(fd);
 		return 1;
 	}
+	rules_snapshot_note(rs, path, &st);
 	if ((text = malloc((size_t)st.st_size + 1)) == NULL) {
 		close(fd);
 		buf_error(errors, path, 0, "out of memory");
@@ -625,6 +627,7 @@ parse_path(struct ruleset *rs, const char *path, struct buf *errors)
 	}
 	if (!S_ISDIR(st.st_mode))
 		return parse_file(rs, path, errors);
+	rules_snapshot_note(rs, path, &st);
 	/* name order, as the shipped files are numbered: a later file
 	 * overrides an earlier one by rule name */
 	if ((n = scandir(path, &list, cf_filter, alphasort)) == -1) {

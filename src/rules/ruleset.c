@@ -86,6 +86,8 @@ rules_free(struct ruleset *rs)
 
 	if (rs == NULL)
 		return;
+	/* a set loaded whole: its strings lie in the snapshot */
+	rules_snapshot_free(rs);
 	/* strings of the build-time table are skipped by
 	 * ruleset_free_string: they are part of the program */
 	for (i = 0; i < rs->nrules; i++) {

@@ -26,6 +26,7 @@
 struct buf;
 struct origin_eval;
 struct rules_cache;
+struct rules_snap;
 
 
 /* The build-time table stores these numbers: append, never reorder. */
@@ -199,6 +200,9 @@ struct ruleset {
 						   (cache.h), or NULL */
 	int			 cache_dirty;	/* to be written after compiling */
 	int			 cache_wanted;	/* rules_use_cache */
+	struct rules_snap	*snap;		/* files read, and the set
+						   when loaded whole
+						   (snapshot.c), or NULL */
 
 	int			 check_prefilter; /* match anyway, abort
 						   when it was wrong */
@@ -299,6 +303,10 @@ int	 expr_eval(const struct ruleset *, const struct rule *);
  * the same text. 0, or -1 with the PCRE2 error at r's file:line.
  */
 int	 compile_pattern(struct ruleset *, struct rule *, struct buf *errors);
+
+/* Decode the build-time codes into rs->prebuilt, once (none when the
+ * run-time PCRE2 cannot read them). */
+void	 compile_prebuilt(struct ruleset *);
 
 
 #endif
