@@ -7,13 +7,15 @@
  * meaning's rows start is found once, on first use, and the gate costs a
  * plain message only the rows of the meanings it asks about.
  */
+#include <pthread.h>
 #include <string.h>
 
 #include "anatomy/phrases.h"
 
-/* [first, end) rows of each meaning */
+/* [first, end) rows of each meaning; made once per process
+ * (pthread_once: the milter reads in several threads at once) */
 static int	 first[PHRASE_MEANINGS], end[PHRASE_MEANINGS];
-static int	 indexed;
+static pthread_once_t indexed = PTHREAD_ONCE_INIT;
 
 static void
 index_table(void)
@@ -28,7 +30,6 @@ index_table(void)
 			first[m] = i;
 		end[m] = i + 1;
 	}
-	indexed = 1;
 }
 
 const struct phrase *
@@ -38,8 +39,7 @@ phrases_find(enum phrase_meaning m, const char *text)
 
 	if (text == NULL || (int)m <= PHRASE_NONE || m >= PHRASE_MEANINGS)
 		return NULL;
-	if (!indexed)
-		index_table();
+	pthread_once(&indexed, index_table);
 	for (i = first[m]; i < end[m]; i++)
 		if (strstr(text, phrase_table[i].text) != NULL)
 			return &phrase_table[i];
@@ -59,8 +59,7 @@ phrases_count(enum phrase_meaning m, const char *text)
 
 	if (text == NULL || (int)m <= PHRASE_NONE || m >= PHRASE_MEANINGS)
 		return 0;
-	if (!indexed)
-		index_table();
+	pthread_once(&indexed, index_table);
 	for (i = first[m]; i < end[m]; i++)
 		if (strstr(text, phrase_table[i].text) != NULL)
 			n++;

@@ -41,6 +41,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -1754,8 +1755,8 @@ look_up(struct ledger *l, const struct config *cfg, const char *norm,
 	return 1;
 }
 
-void
-ledger_gather(const struct config *cfg, const struct envelope *env,
+static void
+gather(const struct config *cfg, const struct envelope *env,
     const struct analysis *an, const struct identity *ident,
     const struct responders *who, struct arena *a,
     struct ledger_evidence *ev)
@@ -1829,4 +1830,21 @@ ledger_gather(const struct config *cfg, const struct envelope *env,
 	ev->unknown = ev->looked_up > 0 && !ev->original_sent &&
 	    !ev->reply_sent;
 	ev->ours_unknown = ours > 0 && ev->unknown;
+}
+
+/* The process's ledger is one (an LMDB environment must not be opened
+ * twice by a process; the guard's signal handlers are the process's):
+ * threads judging at once (backscatter-milter) look up one at a time.
+ * A lookup is microseconds, or at most LEDGER_REDIS_TIMEOUT_MS. */
+static pthread_mutex_t	 reading = PTHREAD_MUTEX_INITIALIZER;
+
+void
+ledger_gather(const struct config *cfg, const struct envelope *env,
+    const struct analysis *an, const struct identity *ident,
+    const struct responders *who, struct arena *a,
+    struct ledger_evidence *ev)
+{
+	pthread_mutex_lock(&reading);
+	gather(cfg, env, an, ident, who, a, ev);
+	pthread_mutex_unlock(&reading);
 }
