@@ -1124,12 +1124,13 @@ record_redis(const char *path, const struct ledger_sent *sent, int n,
 	if (ledger_redis_open(path, &r, err, errlen) == -1)
 		return -1;
 	if ((e = entries_of(sent, n, today, &ne)) == NULL) {
+		seterr(err, errlen, ledger_redis_url(r), "out of memory");
 		ledger_redis_close(r);
-		seterr(err, errlen, path, "out of memory");
 		return -1;
 	}
 	if ((rc = ledger_redis_add(r, e, ne, expiry)) == -1)
-		seterr(err, errlen, path, "Redis cannot be written");
+		seterr(err, errlen, ledger_redis_url(r),
+		    "Redis cannot be written");
 	spool_entries_clear(e, ne);
 	free(e);
 	ledger_redis_close(r);
