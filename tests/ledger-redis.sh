@@ -72,12 +72,23 @@ is "$rc:$(redis-cli -p "$port" -n 3 dbsize):$(redis-cli -p "$port" -n 0 dbsize)"
     "redis://127.0.0.1:PORT/3: recorded in database 3"
 is "$(tests "$d/bounce.eml" "$T/conf-tcp")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM,BS_SENT_LEDGER,BS_STRONG_OURS" \
     "... and found there"
+# the page's plain line (backscatter-milter(8), THE SHARED LEDGER), on
+# this test's port
+. "$srcdir/tests/doclib.sh"
+doc_blocks
+plain_block=
+for b in $(blocks_with '^sent_ledger redis://127' backscatter-milter.8); do
+	[ "$(wc -l < "$b")" = 1 ] && plain_block=$b
+done
+check "backscatter-milter(8) shows the plain Redis line" test -n "$plain_block"
+{ echo 'my_domain northwind.example'; sed "s|:6379/|:$port/|" "$plain_block"; } > "$T/conf-page"
+pdb=$(sed -n 's|.*/\([0-9]*\)$|\1|p' "$plain_block")
+bs_run "$d/sent-ours.eml" --config "$T/conf-page" --record-sent
+is "$rc:$(redis-cli -p "$port" -n "${pdb:-0}" dbsize)" "0:1" "... recorded by it (database ${pdb:-0})"
 kill "$(cat "$R/pid2")" 2> /dev/null
 
 # AUTH: redis-server with requirepass; the page's URL forms (the
 # password and a database in the URL, a unix socket with a password)
-. "$srcdir/tests/doclib.sh"
-doc_blocks
 pw='s3cret:/@x'
 pwe='s3cret%3A%2F%40x'	# the same, escaped as a URL has it
 tcp_block=$(blocks_with '^sent_ledger redis://:' backscatter-milter.8)
