@@ -260,13 +260,37 @@ if command -v redis-server > /dev/null; then
 	redis-server --port "$REDIS" --bind 127.0.0.1 --daemonize yes --pidfile "$T/redis/pid" \
 	    --dir "$T/redis" --save '' --appendonly no --logfile "$T/redis/log" > /dev/null
 	i=0; until redis-cli -p "$REDIS" ping > /dev/null 2>&1 || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
-	printf 'my_domain backscatter.test\nsent_ledger redis://127.0.0.1:%s/0\nsent_ledger_complete yes\n' "$REDIS" > "$T/redis.conf"
+	redis-cli -p "$REDIS" CONFIG SET requirepass 'pw:1' > /dev/null
+	printf 'my_domain backscatter.test\nsent_ledger redis://:pw%%3A1@127.0.0.1:%s/0\nsent_ledger_complete yes\n' "$REDIS" > "$T/redis.conf"
 	bs_run "$T/sent.eml" --config "$T/redis.conf" --record-sent
-	is "$rc:$(redis-cli -p "$REDIS" dbsize)" "0:1" "Redis: the legitimate bounce's original recorded"
-	cp "$T/redis.conf" "$T/milter.conf"
-	before=$(grep -c 'reloaded' "$T/milter.log")
-	kill -HUP "$(cat "$T/milter.pid")"
-	i=0; until [ "$(grep -c 'reloaded' "$T/milter.log")" -gt "$before" ] || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
+	is "$rc:$(REDISCLI_AUTH=pw:1 redis-cli -p "$REDIS" dbsize 2> /dev/null)" "0:1" \
+	    "Redis with requirepass: the legitimate bounce's original recorded"
+	# reload CONF: the milter reads it, and has said so
+	reload() {
+		cp "$1" "$T/milter.conf"
+		before=$(grep -c 'reloaded' "$T/milter.log")
+		kill -HUP "$(cat "$T/milter.pid")"
+		i=0; until [ "$(grep -c 'reloaded' "$T/milter.log")" -gt "$before" ] || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
+	}
+	# a wrong password: the ledger cannot answer; nothing refused on
+	# it, said once for all the messages
+	sed 's/:pw%3A1@/:wrong@/' "$T/redis.conf" > "$T/redis-wrong.conf"
+	reload "$T/redis-wrong.conf"
+	got=
+	for f in forged forged legit forged; do
+		a=$(python3 "$srcdir/tests/tools/smtp-send" "$MX" "" "$user+wrongpw@backscatter.test" "$T/$f.eml")
+		got="$got ${a%% *}"
+	done
+	is "$got" " 250 250 250 250" "Redis, a wrong password: every message accepted (no proof from the ledger)"
+	is "$(grep -c 'WRONGPASS.*no proof from it until it answers' "$T/milter.log")" 1 \
+	    "... said once for the four, not per message"
+	check "... the password is never said" sh -c "! grep -q 'wrong@' '$T/milter.log'"
+	reload "$T/redis.conf"
+	# the failure is remembered LEDGER_REDIS_RETRY_SECONDS
+	sleep 1.2
+	a=$(python3 "$srcdir/tests/tools/smtp-send" "$MX" "" "$user+rightpw@backscatter.test" "$T/forged.eml")
+	case $a in "550 5.7.1 "*) ok "... the right password: a forged bounce refused again" ;;
+		*) not_ok "... the right password: a forged bounce refused again"; diag "$a" ;; esac
 	N=80
 	stream rlegit "$T/legit.eml" $N 10
 	refusable rforged "$T/forged.eml" $N 10
@@ -276,10 +300,12 @@ if command -v redis-server > /dev/null; then
 	wait_streams
 	settle rlegit $N; settle rforged $N
 	is "$(delivered rlegit):$(refused rlegit)" "$N:0" "Redis killed mid-stream: $N legitimate bounces all delivered, none refused"
+	settle wrongpw 4
 	r=$(refused rforged) d=$(delivered rforged)
 	is "$((r + d))" "$N" "... $N forged: $r refused while Redis answered, $d accepted after (no proof): none lost"
 	check "... some on each side of the kill" test "$r" -ge 5 -a "$d" -ge 1
-	is "$(grep -c 'no proof from it until it answers' "$T/milter.log")" 1 "... said once, not per message"
+	is "$(grep -c 'no proof from it until it answers' "$T/milter.log")" 1 \
+	    "... not said per message: at most once a minute (the wrong password's line, a minute ago at most, stands for it)"
 fi
 
 # 5. the milter killed in the middle of a stream: Postfix's
