@@ -43,6 +43,7 @@
 #include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -327,6 +328,8 @@ struct job {
 	int			 done;		/* the outcome is there */
 	int			 given_up;	/* the session stopped waiting */
 	struct conf		*conf;
+	char			 id[32];	/* the queue id, for the log */
+	struct timespec		 start;
 	struct message		 msg;
 	char			*sender;
 	char			*rcpts[LIMIT_RECIPIENTS];
@@ -406,6 +409,7 @@ static void *
 judging(void *arg)
 {
 	struct job	*jb = arg;
+	struct timespec	 now;
 	int		 given_up;
 
 	judge_all(jb);
@@ -415,6 +419,10 @@ judging(void *arg)
 	pthread_cond_signal(&jb->finished);
 	pthread_mutex_unlock(&jb->lock);
 	if (given_up) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		log_info("%s: the abandoned judging ended after %ld ms", jb->id,
+		    (long)(now.tv_sec - jb->start.tv_sec) * 1000 +
+		    (now.tv_nsec - jb->start.tv_nsec) / 1000000);
 		pthread_mutex_lock(&conf_lock);
 		abandoned--;
 		pthread_mutex_unlock(&conf_lock);
@@ -426,7 +434,7 @@ judging(void *arg)
 /* A job for the session's message, which it takes; NULL when none can
  * be had (out of memory, or too many judgings abandoned still run). */
 static struct job *
-job_new(struct session *s)
+job_new(SMFICTX *ctx, struct session *s)
 {
 	struct job		*jb;
 	pthread_condattr_t	 ca;
@@ -444,6 +452,7 @@ job_new(struct session *s)
 	pthread_mutex_init(&jb->lock, NULL);
 	jb->refs = 2;
 	jb->conf = conf_take();
+	snprintf(jb->id, sizeof(jb->id), "%s", queue_id(ctx));
 	jb->msg = s->msg;
 	memset(&s->msg, 0, sizeof(s->msg));
 	jb->sender = s->sender;
@@ -468,6 +477,7 @@ await(SMFICTX *ctx, struct job *jb)
 
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	clock_gettime(CLOCK_MONOTONIC, &jb->start);
 	if (pthread_create(&t, &attr, judging, jb) != 0) {
 		pthread_attr_destroy(&attr);
 		jb->refs = 1;
@@ -476,7 +486,7 @@ await(SMFICTX *ctx, struct job *jb)
 		return 0;
 	}
 	pthread_attr_destroy(&attr);
-	clock_gettime(CLOCK_MONOTONIC, &until);
+	until = jb->start;
 	until.tv_sec += ms / 1000;
 	until.tv_nsec += (long)(ms % 1000) * 1000000L;
 	if (until.tv_nsec >= 1000000000L) {
@@ -560,7 +570,7 @@ judge(SMFICTX *ctx, struct session *s)
 	struct job	*jb;
 	sfsistat	 rc = SMFIS_CONTINUE;
 
-	if ((jb = job_new(s)) == NULL) {
+	if ((jb = job_new(ctx, s)) == NULL) {
 		log_info("%s: not judged (%d judgings abandoned still run, or "
 		    "out of memory): accepted", queue_id(ctx),
 		    MILTER_ABANDONED_MAX);
@@ -583,13 +593,15 @@ judge(SMFICTX *ctx, struct session *s)
 #define MILTER_NO_REPLY	(SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_MAIL | \
 	SMFIP_NR_RCPT | SMFIP_NR_HDR)
 #define MILTER_NOT_SENT	(SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NODATA)
-static volatile unsigned long	 no_reply;
+/* the same for every connection, written at each negotiation */
+static atomic_ulong		 no_reply;
 
 /* The answer at a step: none if the MTA agreed to wait for none. */
 static sfsistat
 reply(unsigned long step, sfsistat answer)
 {
-	return (no_reply & step) ? SMFIS_NOREPLY : answer;
+	return (atomic_load_explicit(&no_reply, memory_order_relaxed) & step) ?
+	    SMFIS_NOREPLY : answer;
 }
 
 static sfsistat
@@ -603,7 +615,8 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	*pf0 = f0 & (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE);
 	*pf1 = f1 & (MILTER_NO_REPLY | MILTER_NOT_SENT);
 	*pf2 = *pf3 = 0;
-	no_reply = f1 & MILTER_NO_REPLY;
+	atomic_store_explicit(&no_reply, f1 & MILTER_NO_REPLY,
+	    memory_order_relaxed);
 	return SMFIS_CONTINUE;
 }
 
