@@ -80,3 +80,41 @@ block_name() {
 	*) n=${b##*.}; p=${b%.*}; echo "${p%.*}(${p##*.}), block $n";;
 	esac
 }
+
+# postfix_instance MYHOSTNAME MYDESTINATION: a private Postfix in $P,
+# its queue in $T/spool and its log in $LOG: the machine's master.cf
+# without the SMTP listener and chroot, and a main.cf that delivers
+# locally only; the caller adds its own lines to $P/main.cf and
+# master.cf, then starts it
+postfix_instance() {
+	mkdir -p "$P" "$T/spool"
+	cp /etc/postfix/master.cf "$P/master.cf"
+	postconf -c "$P" -M# smtp/inet 2> /dev/null
+	postconf -c "$P" -F '*/*/chroot = n'
+	cat > "$P/main.cf" <<EOF_MAIN
+compatibility_level = 3.6
+queue_directory = $T/spool
+data_directory = $T/data
+maillog_file_prefixes = $T
+maillog_file = $LOG
+myhostname = $1
+mydestination = $2
+inet_interfaces = loopback-only
+default_transport = error
+relay_transport = error
+alias_maps =
+alias_database =
+EOF_MAIN
+	: > "$LOG"
+}
+# postfix_stop: the instance's queue emptied and the instance stopped,
+# if it runs (a test's cleanup)
+postfix_stop() {
+	postfix -c "$P" status > /dev/null 2>&1 || return 0
+	postsuper -c "$P" -d ALL > /dev/null 2>&1
+	postfix -c "$P" stop > /dev/null 2>&1
+	_i=0
+	while postfix -c "$P" status > /dev/null 2>&1 && [ $_i -lt 50 ]; do
+		sleep 0.1; _i=$((_i + 1))
+	done
+}

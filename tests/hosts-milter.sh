@@ -43,14 +43,7 @@ cleanup() {
 	milter_stop
 	[ -s "$T/relay.pid" ] && kill "$(cat "$T/relay.pid")" 2> /dev/null
 	[ -s "$T/redis/pid" ] && kill "$(cat "$T/redis/pid")" 2> /dev/null
-	if postfix -c "$P" status > /dev/null 2>&1; then
-		postsuper -c "$P" -d ALL > /dev/null 2>&1
-		postfix -c "$P" stop > /dev/null 2>&1
-		i=0
-		while postfix -c "$P" status > /dev/null 2>&1 && [ $i -lt 50 ]; do
-			sleep 0.1; i=$((i + 1))
-		done
-	fi
+	postfix_stop
 	userdel "$user" > /dev/null 2>&1
 	userdel "$muser" > /dev/null 2>&1
 	rm -rf "$T"
@@ -101,34 +94,18 @@ check "the milter starts as its own user, on loopback" milter_start
 check "... its pid file names a running process" kill -0 "$(cat "$T/milter.pid" 2>/dev/null || echo 0)"
 check "... its milter process runs as $muser" sh -c "ps -o user= -u $muser | grep -q ."
 
-# the instance: the machine's master.cf without chroot, two loopback SMTP
-# ports, local delivery into Maildir/
-mkdir -p "$P" "$T/spool"
-cp /etc/postfix/master.cf "$P/master.cf"
-postconf -c "$P" -M# smtp/inet 2> /dev/null
-postconf -c "$P" -F '*/*/chroot = n'
+# the instance (tests/doclib.sh): two loopback SMTP ports, local
+# delivery into Maildir/
+postfix_instance mx.backscatter.test "backscatter.test, other.test, discard.test, hold.test"
 postconf -c "$P" -M "127.0.0.1:$MX/inet=127.0.0.1:$MX inet n - n - - smtpd"
 # the page's submission service, on a loopback port and without chroot
 sed -e "s/^submission inet n - y /127.0.0.1:$SUB inet n - n /" "$mastercf" >> "$P/master.cf"
-cat > "$P/main.cf" <<EOF
-compatibility_level = 3.6
-queue_directory = $T/spool
-data_directory = $T/data
-maillog_file_prefixes = $T
-maillog_file = $LOG
-myhostname = mx.backscatter.test
-mydestination = backscatter.test, other.test, discard.test, hold.test
-inet_interfaces = loopback-only
+cat >> "$P/main.cf" <<EOF
 mynetworks = 127.0.0.0/8
-default_transport = error
-relay_transport = error
-alias_maps =
-alias_database =
 home_mailbox = Maildir/
 milter_connect_timeout = 5s
 EOF
 sed "s/8895/$MP/" "$maincf" >> "$P/main.cf"
-: > "$LOG"
 postfix -c "$P" start > /dev/null 2>&1 || { not_ok "postfix starts"; diag "$(cat "$LOG")"; done_testing; }
 ok "a private Postfix starts (loopback ports $MX and $SUB)"
 i=0

@@ -22,46 +22,20 @@ P=$T/postfix
 LOG=$T/maillog
 chmod 755 "$T"
 cleanup() {
-	if postfix -c "$P" status > /dev/null 2>&1; then
-		postsuper -c "$P" -d ALL > /dev/null 2>&1
-		postfix -c "$P" stop > /dev/null 2>&1
-		i=0
-		while postfix -c "$P" status > /dev/null 2>&1 && [ $i -lt 50 ]; do
-			sleep 0.1; i=$((i + 1))
-		done
-	fi
+	postfix_stop
 	userdel "$user" > /dev/null 2>&1
 	rm -rf "$T"
 }
 trap cleanup EXIT
 
-# the instance: the machine's master.cf without the SMTP listener and
-# chroot, and a main.cf that delivers locally only
-mkdir -p "$P" "$T/spool"
-cp /etc/postfix/master.cf "$P/master.cf"
-postconf -c "$P" -M# smtp/inet 2> /dev/null
-postconf -c "$P" -F '*/*/chroot = n'
-cat > "$P/main.cf.base" <<EOF
-compatibility_level = 3.6
-queue_directory = $T/spool
-data_directory = $T/data
-maillog_file_prefixes = $T
-maillog_file = $LOG
-myhostname = backscatter.test
-mydestination = backscatter.test
-inet_interfaces = loopback-only
-default_transport = error
-relay_transport = error
-alias_maps =
-alias_database =
-command_time_limit = 30s
-EOF
-cp "$P/main.cf.base" "$P/main.cf"
+# the instance (tests/doclib.sh): local delivery only, no listener
+postfix_instance backscatter.test backscatter.test
+echo 'command_time_limit = 30s' >> "$P/main.cf"
+cp "$P/main.cf" "$P/main.cf.base"
 useradd -M -d "$H" -s /bin/sh "$user" || { not_ok "a test user is made"; done_testing; }
 # the program where the user can run it
 mkdir "$T/bin"
 cp "$BACKSCATTER" "$T/bin/backscatter" && chmod 755 "$T/bin/backscatter"
-: > "$LOG"
 postfix -c "$P" start > /dev/null 2>&1 || { not_ok "postfix starts"; diag "$(cat "$LOG")"; done_testing; }
 ok "a private Postfix starts (local delivery only, no listener)"
 

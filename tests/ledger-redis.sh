@@ -9,7 +9,9 @@
 # evidence, and makes "never wrote to" unsaid. A
 # Redis that is down, killed mid-run, or that never answers is a ledger
 # that cannot answer: no proof, the verdict of the other rules, no wait,
-# said once.
+# said once. With requirepass: the password (and user, and database) in
+# the URL, over TCP and a unix socket; a wrong one is a ledger that
+# cannot answer, and the password is never said.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 
 command -v redis-server > /dev/null ||
@@ -83,13 +85,82 @@ is "$rc:$(redis-cli -p "$port" -n 3 --scan --pattern 'bs:sent:*' | wc -l | tr -d
     "redis://127.0.0.1:PORT/3: recorded in database 3"
 is "$(tests "$d/bounce.eml" "$T/conf-tcp")" "ok BS_ORIG_CLAIMS_OURS,BS_PROOF_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" \
     "... and found there"
+# the page's plain line (backscatter-milter(8), THE SHARED LEDGER), on
+# this test's port
+. "$srcdir/tests/doclib.sh"
+doc_blocks
+plain_block=
+for b in $(blocks_with '^sent_ledger redis://127' backscatter-milter.8); do
+	[ "$(wc -l < "$b")" = 1 ] && plain_block=$b
+done
+check "backscatter-milter(8) shows the plain Redis line" test -n "$plain_block"
+{ echo 'my_domain northwind.example'; sed "s|:6379/|:$port/|" "$plain_block"; } > "$T/conf-page"
+pdb=$(sed -n 's|.*/\([0-9]*\)$|\1|p' "$plain_block")
+bs_run "$d/sent-ours.eml" --config "$T/conf-page" --record-sent
+is "$rc:$(redis-cli -p "$port" -n "${pdb:-0}" dbsize)" "0:1" "... recorded by it (database ${pdb:-0})"
 kill "$(cat "$R/pid2")" 2> /dev/null
+
+# AUTH: redis-server with requirepass; the page's URL forms (the
+# password and a database in the URL, a unix socket with a password)
+pw='s3cret:/@x'
+pwe='s3cret%3A%2F%40x'	# the same, escaped as a URL has it
+tcp_block=$(blocks_with '^sent_ledger redis://:' backscatter-milter.8)
+unix_block=$(blocks_with '^sent_ledger unix://' backscatter-milter.8)
+check "backscatter-milter(8) shows a Redis URL with a password, and a unix socket with one" \
+    test -n "$tcp_block" -a -n "$unix_block"
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+asock=$R/auth.sock
+redis-server --port "$port" --bind 127.0.0.1 --unixsocket "$asock" --unixsocketperm 700 \
+    --requirepass "$pw" --daemonize yes --pidfile "$R/pid3" \
+    --dir "$R" --save '' --appendonly no --logfile "$R/log3" > /dev/null
+i=0; until REDISCLI_AUTH=$pw redis-cli -p "$port" ping 2> /dev/null | grep -q PONG || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+acli() { REDISCLI_AUTH=$pw redis-cli "$@" 2> /dev/null; }
+# the page's lines, with this test's port, socket and password
+{ echo 'my_domain northwind.example'
+  sed -e "s|@[^/@]*/|@127.0.0.1:$port/|" -e "s|:[^:@/]*@|:$pwe@|" "$tcp_block"; } > "$T/conf-auth"
+{ echo 'my_domain northwind.example'
+  sed -e "s|@/[^?]*|@$asock|" -e "s|:[^:@/]*@|:$pwe@|" -e 's|?db=[0-9]*$|?db=5|' "$unix_block"; } > "$T/conf-auth-unix"
+db=$(sed -n 's|.*/\([0-9]*\)$|\1|p' "$T/conf-auth")
+udb=$(sed -n 's|.*?db=\([0-9]*\)$|\1|p' "$T/conf-auth-unix")
+bs_run "$d/sent-ours.eml" --config "$T/conf-auth" --record-sent
+is "$rc:$(acli -p "$port" -n "${db:-0}" dbsize):$(cat "$T/stderr")" "0:1:" \
+    "requirepass, redis://:password@host:port/$db: recorded in database $db"
+is "$(tests "$d/bounce.eml" "$T/conf-auth")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM,BS_SENT_LEDGER,BS_STRONG_OURS" \
+    "... and found there"
+is "$(tests "$d/bounce.eml" "$T/conf-auth-unix")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM" \
+    "unix://:password@/path?db=$udb: another database, not found there"
+bs_run "$d/sent-ours.eml" --config "$T/conf-auth-unix" --record-sent
+is "$rc:$(acli -s "$asock" -n "${udb:-0}" dbsize)" "0:1" "... recorded through the socket with the password"
+is "$(tests "$d/bounce.eml" "$T/conf-auth-unix")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM,BS_SENT_LEDGER,BS_STRONG_OURS" \
+    "... and found"
+# the ACL form: user:password
+acli -p "$port" ACL SETUSER bsledger on '>ledgerpw' '~bs:*' '+get' '+set' '+select' > /dev/null
+printf 'my_domain northwind.example\nsent_ledger redis://bsledger:ledgerpw@127.0.0.1:%s/%s\n' "$port" "${db:-0}" > "$T/conf-acl"
+is "$(tests "$d/bounce.eml" "$T/conf-acl")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM,BS_SENT_LEDGER,BS_STRONG_OURS" \
+    "redis://user:password@: AUTH as that user (Redis 6 ACL), found"
+# a wrong password: the ledger cannot answer, said, the password never
+sed "s|:$pwe@|:wrong@|" "$T/conf-auth" > "$T/conf-wrong"
+sed "s|/[0-9]*\$|/0|" "$T/conf-wrong" > /dev/null
+cat "$T/conf-wrong" > "$T/conf-wrong-complete"; echo 'sent_ledger_complete yes' >> "$T/conf-wrong-complete"
+is "$(tests "$d/bounce-unknown-id.eml" "$T/conf-wrong-complete")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM" \
+    "a wrong password: no proof (the ledger counts as unavailable), nothing refused on it"
+check "... said: the ledger, Redis's refusal, no proof" \
+    grep -q "sent ledger redis://:\*\*\*@127.0.0.1:$port/.*WRONGPASS.*no proof from it" "$T/stderr"
+check "... the password is not said" sh -c "! grep -q wrong '$T/stderr'"
+bs_run "$d/sent-ours.eml" --config "$T/conf-wrong" --record-sent
+is "$rc:$(cat "$T/stdout")" "0:" "... --record-sent with a wrong password: 0 (outgoing mail is never held up)"
+check "... the password not said there either" sh -c "! grep -q wrong '$T/stderr'"
+printf 'sent_ledger redis://:%s@127.0.0.1:notaport/0\n' "$pwe" > "$T/conf-bad-auth"
+bs_run "$d/bounce.eml" --config "$T/conf-bad-auth" --test
+holds "a malformed URL with a password: said, the password not" \
+    '[ "$rc" = 1 ] && grep -q "not redis://" "$T/stderr" && ! grep -q "s3cret" "$T/stderr"'
+kill "$(cat "$R/pid3")" 2> /dev/null
 
 # a malformed URL is a configuration error --lint reports, not a crash
 printf 'sent_ledger redis://:notaport/x\n' > "$T/conf-bad"
 bs_run "$d/bounce.eml" --config "$T/conf-bad" --test
 holds "a malformed Redis URL: the message is judged without the ledger (1), and it is said" \
-    '[ "$rc" = 1 ] && grep -q "not redis://host:port/db" "$T/stderr"'
+    '[ "$rc" = 1 ] && grep -q "not redis://" "$T/stderr"'
 
 # --learn-sent into Redis (no incremental state: it reads all)
 mkdir -p "$T/Sent/cur" "$T/Sent/new" "$T/Sent/tmp"

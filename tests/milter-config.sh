@@ -4,7 +4,9 @@
 # sections, the milter's own (milter_action, milter_proof_action in any
 # part; milter_record_daemon and milter_record_port before the first
 # section), each error as file:line and exit 78; the defaults (headers
-# for an opinion, reject for proof); usage 64.
+# for an opinion, reject for proof); usage 64. The page's Sendmail .mc
+# line through real m4 and Debian's sendmail-cf macros: the X line of
+# the sendmail.cf made has the socket and flags the page says.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 
 MILTER=${BACKSCATTER_MILTER:-${top_builddir:-$srcdir}/src/backscatter-milter}
@@ -57,10 +59,49 @@ is "$rc:$(cat "$T/err")" "78:backscatter-milter: $T/port.conf:1: 0: not a port" 
 m -n -c "$T/missing.conf"
 is "$rc:$(cat "$T/err")" "78:backscatter-milter: $T/missing.conf: No such file or directory" "a missing file: 78"
 
+printf 'milter_judge_timeout 0\nmilter_judge_timeout 2001\nmilter_judge_timeout 2s\n[x.test]\nmilter_judge_timeout 100\n' > "$T/timeout.conf"
+m -n -c "$T/timeout.conf"
+is "$rc:$(cat "$T/err" | tr '\n' '|')" "78:backscatter-milter: $T/timeout.conf:1: 0: not milliseconds from 1 to 2000|backscatter-milter: $T/timeout.conf:2: 2001: not milliseconds from 1 to 2000|backscatter-milter: $T/timeout.conf:3: 2s: not milliseconds from 1 to 2000|backscatter-milter: $T/timeout.conf:5: milter_judge_timeout belongs before the first section|" \
+    "milter_judge_timeout: 1 to LIMIT_MILTER_JUDGE_MS, before the first section"
+printf 'milter_judge_timeout 2000\nmilter_judge_timeout 1\n' > "$T/timeout.conf"
+m -n -c "$T/timeout.conf"
+is "$rc" 0 "... 1 and 2000 taken"
+
+# a rule file that does not compile: said at start, with the rest
+printf 'rules_file %s\n' "$T/broken.cf" > "$T/rules.conf"
+printf 'body BS_BROKEN /(/\n' > "$T/broken.cf"
+m -n -c "$T/rules.conf"
+is "$rc:$(grep -c "broken.cf:1:" "$T/err")" "78:1" "rules are compiled by -n: a broken rule is an error (78)"
+
 m -c "$T/empty.conf"
 is "$rc:$(head -c 6 "$T/err")" "64:usage:" "no -p socket: usage, 64"
 m -x
 is "$rc:$(head -c 6 "$T/err")" "64:usage:" "an unknown option: usage, 64"
 m -V
 is "$rc:$(cut -d' ' -f1 "$T/out")" "0:backscatter-milter" "-V: the version"
+
+# Sendmail: the page's INPUT_MAIL_FILTER line in a sendmail.mc, made into
+# a sendmail.cf by m4 and the sendmail-cf macros as sendmailconfig would
+. "$srcdir/tests/doclib.sh"
+doc_blocks
+mc=$(blocks_with '^INPUT_MAIL_FILTER' backscatter-milter.8)
+check "backscatter-milter(8) has the Sendmail .mc line" test -n "$mc"
+cf=${SENDMAIL_CF:-/usr/share/sendmail/cf}
+if ! command -v m4 > /dev/null || [ ! -f "$cf/m4/cf.m4" ]; then
+	ok "# SKIP m4 or sendmail-cf is not installed (Debian: apt-get install sendmail-cf)"
+else
+	{ printf "divert(-1)\ndivert(0)dnl\nOSTYPE(\`debian')dnl\nDOMAIN(\`generic')dnl\n"
+	  cat "$mc"
+	  printf "MAILER(\`local')dnl\nMAILER(\`smtp')dnl\n"; } > "$T/sendmail.mc"
+	m4 -I "$cf" "$cf/m4/cf.m4" "$T/sendmail.mc" > "$T/sendmail.cf" 2> "$T/m4.err"
+	is "$?:$(cat "$T/m4.err")" "0:" "m4 makes a sendmail.cf of it, saying nothing"
+	sock=$(sed -n 's/.*S=\([^,]*\),.*/\1/p' "$mc")
+	is "$(grep '^Xbackscatter' "$T/sendmail.cf")" \
+	    "Xbackscatter, S=$sock, F=, T=S:30s;R:30s;E:2m" \
+	    "... its X line: the page's socket ($sock), F= empty (the mail goes through without the milter), the page's timeouts"
+	is "$(grep '^O InputMailFilters=' "$T/sendmail.cf")" "O InputMailFilters=backscatter" \
+	    "... and the milter is in InputMailFilters"
+	check "... the socket is the one of the page's command line" \
+	    grep -q -- "-p $sock\$" "$(blocks_with '^backscatter-milter ' backscatter-milter.8)"
+fi
 done_testing

@@ -357,6 +357,7 @@ main(void)
 	    "body BS_EVIL /^(a+)+$/\nbody BS_EVIL2 /^(a|aa)+$/\n"
 	    "body BS_LATE_C /c/\nbody BS_EARLY /^aaa/\n");
 	rules_compile(rs, NULL, NULL);
+	rules_keep_results(rs, 1);
 	t0 = now_ms();
 	ok(rules_run(rs, &f.an, &f.ev, &f.a, &hits, &n, &cuts, &ncuts) == 0,
 	    "pathological run returns");
@@ -419,6 +420,7 @@ main(void)
 	    "meta BS_EQ (__OPEN + __YES) == 3\n"
 	    "meta BS_ON_META BS_AND_OPEN || BS_AND\n");
 	rules_compile(rs, NULL, NULL);
+	rules_keep_results(rs, 1);
 	rules_run(rs, &f.an, &f.ev, &f.a, &hits, &n, &cuts, &ncuts);
 	is_str(run_hits(hits, n),
 	    "BS_AND_OPEN*,BS_NOT_OPEN*,BS_ON_META*,BS_OR,BS_SUM1,BS_SUM2*",

@@ -249,6 +249,16 @@
 /* backscatter-milter: {daemon_name} values and ports that mean "outgoing
  * mail"; more is a configuration error. */
 #define SETTINGS_RECORD_MAX	16
+/* Milliseconds backscatter-milter waits for one message's judgement
+ * (and the most milter_judge_timeout may say): past it the message is
+ * accepted, as on any internal trouble, and the judging, abandoned, ends
+ * by the bounds above in its own time. An SMTP client waits for the
+ * answer to its DATA; ordinary judging takes milliseconds. */
+#define LIMIT_MILTER_JUDGE_MS	2000
+/* Abandoned judgings still running, at most: past it a message is
+ * accepted unjudged, so that a flood of slow messages cannot pile up
+ * threads. */
+#define MILTER_ABANDONED_MAX	16
 
 /* --record-sent: recipients recorded with one sent message (the ledger
  * keeps as many). */

@@ -16,6 +16,7 @@
 #include "read/envelope.h"
 #include "config/config.h"
 #include "evidence/ledger.h"
+#include "evidence/ledger_redis.h"
 #include "cli/modes.h"
 
 /*
@@ -76,7 +77,9 @@ mode_record_sent(struct run *r)
 	} else if (ledger_open(path, 1, &l, err, sizeof(err)) == -1)
 		log_warnx("--record-sent: %s; nothing recorded", err);
 	else if (ledger_add_sent(l, &sent, 1, today) == -1)
-		log_warnx("--record-sent: %s: nothing recorded", path);
+		/* a Redis URL may hold a password: never said */
+		log_warnx("--record-sent: %s: nothing recorded",
+		    ledger_redis_is(path) ? "the Redis ledger" : path);
 	ledger_close(l);
 	alarm(0);
 	arena_free(&a);

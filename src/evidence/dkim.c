@@ -14,6 +14,7 @@
 
 #include <dlfcn.h>
 #include <ctype.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -34,9 +35,9 @@
 #define DKIM_SONAME	"libopendkim.so.11"
 #endif
 
-/* The library's entry points, resolved once per process. */
+/* The library's entry points, resolved once per process (pthread_once:
+ * the milter verifies in several threads at once). */
 static struct {
-	int		  tried;
 	void		 *handle;
 	DKIM_LIB	 *lib;
 	__typeof__(dkim_init)		*init;
@@ -57,8 +58,10 @@ static struct {
 	__typeof__(dkim_free)		*free;
 } od;
 
-/* The config the key-lookup callback answers from (one message at a time). */
-static const struct config	*lookup_cfg;
+/* The config the key-lookup callback answers from: the thread's message
+ * (libopendkim calls it in the thread that called dkim_eom). */
+static _Thread_local const struct config *lookup_cfg;
+static pthread_once_t		 loaded = PTHREAD_ONCE_INIT;
 
 const char *
 dkim_proof_name(enum dkim_proof p)
@@ -112,16 +115,13 @@ key_lookup(DKIM *d, DKIM_SIGINFO *sig, u_char *buf, size_t buflen)
 	if ((*(void **)&od.field = dlsym(od.handle, name)) == NULL)	\
 		goto fail
 
-static int
-load(void)
+static void
+load_once(void)
 {
 	unsigned int	 flags;
 
-	if (od.tried)
-		return od.lib != NULL ? 0 : -1;
-	od.tried = 1;
 	if ((od.handle = dlopen(DKIM_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL)
-		return -1;
+		return;
 	SYM(init, "dkim_init");
 	SYM(options, "dkim_options");
 	SYM(set_key_lookup, "dkim_set_key_lookup");
@@ -144,11 +144,18 @@ load(void)
 	(void)od.options(od.lib, DKIM_OP_SETOPT, DKIM_OPTS_FLAGS, &flags,
 	    sizeof(flags));
 	od.set_key_lookup(od.lib, key_lookup);
-	return 0;
+	return;
 fail:
+	od.lib = NULL;
 	dlclose(od.handle);
 	od.handle = NULL;
-	return -1;
+}
+
+static int
+load(void)
+{
+	pthread_once(&loaded, load_once);
+	return od.lib != NULL ? 0 : -1;
 }
 
 

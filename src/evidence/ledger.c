@@ -41,6 +41,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -1132,12 +1133,13 @@ record_redis(const char *path, const struct ledger_sent *sent, int n,
 	if (ledger_redis_open(path, &r, err, errlen) == -1)
 		return -1;
 	if ((e = entries_of(sent, n, today, &ne)) == NULL) {
+		seterr(err, errlen, ledger_redis_url(r), "out of memory");
 		ledger_redis_close(r);
-		seterr(err, errlen, path, "out of memory");
 		return -1;
 	}
 	if ((rc = ledger_redis_add(r, e, ne, expiry)) == -1)
-		seterr(err, errlen, path, "Redis cannot be written");
+		seterr(err, errlen, ledger_redis_url(r),
+		    "Redis cannot be written");
 	spool_entries_clear(e, ne);
 	free(e);
 	ledger_redis_close(r);
@@ -1769,8 +1771,8 @@ look_up(struct ledger *l, const struct config *cfg, const char *norm,
 	return 1;
 }
 
-void
-ledger_gather(const struct config *cfg, const struct envelope *env,
+static void
+gather(const struct config *cfg, const struct envelope *env,
     const struct analysis *an, const struct identity *ident,
     const struct responders *who, struct arena *a,
     struct ledger_evidence *ev)
@@ -1844,4 +1846,21 @@ ledger_gather(const struct config *cfg, const struct envelope *env,
 	ev->unknown = ev->looked_up > 0 && !ev->original_sent &&
 	    !ev->reply_sent;
 	ev->ours_unknown = ours > 0 && ev->unknown;
+}
+
+/* The process's ledger is one (an LMDB environment must not be opened
+ * twice by a process; the guard's signal handlers are the process's):
+ * threads judging at once (backscatter-milter) look up one at a time.
+ * A lookup is microseconds, or at most LEDGER_REDIS_TIMEOUT_MS. */
+static pthread_mutex_t	 reading = PTHREAD_MUTEX_INITIALIZER;
+
+void
+ledger_gather(const struct config *cfg, const struct envelope *env,
+    const struct analysis *an, const struct identity *ident,
+    const struct responders *who, struct arena *a,
+    struct ledger_evidence *ev)
+{
+	pthread_mutex_lock(&reading);
+	gather(cfg, env, an, ident, who, a, ev);
+	pthread_mutex_unlock(&reading);
 }

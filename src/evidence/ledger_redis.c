@@ -35,9 +35,11 @@ hexval(int ch)
 }
 
 struct ledger_redis {
-	char		*url;		/* for messages */
+	char		*url;		/* for messages: no password */
 	char		*host;		/* or NULL: a unix socket */
 	char		*socket;
+	char		*user;		/* AUTH, or NULL: none; "" the */
+	char		*password;	/* default user (AUTH password) */
 	int		 port;
 	int		 db;
 	redisContext	*c;
@@ -67,31 +69,127 @@ ledger_redis_is(const char *path)
 	    strncmp(path, "unix:", 5) == 0;
 }
 
-int
-ledger_redis_open(const char *url, struct ledger_redis **rp, char *err,
-    size_t errlen)
+static int
+hexval(int c)
 {
-	struct ledger_redis	*r;
-	const char		*p, *colon, *slash;
-	char			*end;
-	long			 v;
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
 
-	*rp = NULL;
-	if ((r = calloc(1, sizeof(*r))) == NULL || (r->url = strdup(url)) ==
-	    NULL)
-		goto nomem;
-	r->port = 6379;
-	if (strncmp(url, "unix:", 5) == 0) {
-		/* unix:/path */
-		if (url[5] != '/' || strlen(url + 5) >= REDIS_URL_MAX)
-			goto bad;
-		if ((r->socket = strdup(url + 5)) == NULL)
-			goto nomem;
-		*rp = r;
-		return 0;
+/* %XX decoded in place (a URL's user and password); -1 when malformed. */
+static int
+unescape(char *s)
+{
+	char	*o = s;
+	int	 hi, lo;
+
+	for (; *s != '\0'; s++) {
+		if (*s != '%') {
+			*o++ = *s;
+			continue;
+		}
+		if ((hi = hexval(s[1])) < 0 || (lo = hexval(s[2])) < 0 ||
+		    (hi == 0 && lo == 0))
+			return -1;
+		*o++ = (char)(hi * 16 + lo);
+		s += 2;
 	}
-	/* redis://host[:port][/db] */
-	p = url + 8;
+	*o = '\0';
+	return 0;
+}
+
+/*
+ * "[user]:password@" before *p (up to the last '@' before end): taken
+ * into r, *p moved past it, and r->url made with the password hidden.
+ * 0, or -1 when malformed or out of memory.
+ */
+static int
+credentials(struct ledger_redis *r, const char *url, const char **p,
+    const char *end)
+{
+	const char	*at = NULL, *q, *colon;
+	size_t		 n;
+
+	for (q = *p; q < end; q++)
+		if (*q == '@')
+			at = q;
+	if (at == NULL)
+		return (r->url = strdup(url)) == NULL ? -1 : 0;
+	if ((colon = memchr(*p, ':', (size_t)(at - *p))) == NULL ||
+	    colon + 1 == at ||
+	    (r->user = strndup(*p, (size_t)(colon - *p))) == NULL ||
+	    (r->password = strndup(colon + 1, (size_t)(at - colon - 1))) ==
+	    NULL || unescape(r->user) == -1 || unescape(r->password) == -1)
+		return -1;
+	/* for messages: the URL with "***" for the password */
+	n = strlen(url) + 4;
+	if ((r->url = malloc(n)) == NULL)
+		return -1;
+	snprintf(r->url, n, "%.*s***%s", (int)(colon + 1 - url), url, at);
+	*p = at + 1;
+	return 0;
+}
+
+/* "/db" or "?db=N" at p: into r->db; -1 when malformed. */
+static int
+database(struct ledger_redis *r, const char *p)
+{
+	char	*end;
+	long	 v;
+
+	errno = 0;
+	v = strtol(p, &end, 10);
+	if (end == p || *end != '\0' || v < 0 || v > 1000 || errno != 0)
+		return -1;
+	r->db = (int)v;
+	return 0;
+}
+
+/* unix:/path, or unix://[user]:password@/path[?db=N] */
+static int
+open_unix(struct ledger_redis *r, const char *url)
+{
+	const char	*p = url + 5, *q;
+
+	if (strncmp(p, "//", 2) != 0) {
+		if (*p != '/' || strlen(p) >= REDIS_URL_MAX)
+			return -1;
+		return (r->url = strdup(url)) == NULL ||
+		    (r->socket = strdup(p)) == NULL ? -1 : 0;
+	}
+	p += 2;
+	if ((q = strchr(p, '/')) == NULL)
+		return -1;
+	/* the credentials end at the last '@' before the path */
+	if (credentials(r, url, &p, strrchr(p, '@') != NULL ?
+	    strrchr(p, '@') + 1 : p) == -1 || *p != '/')
+		return -1;
+	q = strstr(p, "?db=");
+	if ((size_t)(q != NULL ? q - p : (long)strlen(p)) >= REDIS_URL_MAX ||
+	    (r->socket = strndup(p, q != NULL ? (size_t)(q - p) :
+	    strlen(p))) == NULL)
+		return -1;
+	return q != NULL ? database(r, q + 4) : 0;
+}
+
+/* redis://[[user]:password@]host[:port][/db] */
+static int
+open_tcp(struct ledger_redis *r, const char *url)
+{
+	const char	*p = url + 8, *colon, *slash, *at;
+	char		*end;
+	long		 v;
+
+	/* the credentials end at the last '@' of the URL: a password may
+	 * hold a '/' or a ':' */
+	at = strrchr(p, '@');
+	if (credentials(r, url, &p, at != NULL ? at + 1 : p) == -1)
+		return -1;
 	slash = strchr(p, '/');
 	colon = memchr(p, ':', slash != NULL ? (size_t)(slash - p) :
 	    strlen(p));
@@ -99,35 +197,52 @@ ledger_redis_open(const char *url, struct ledger_redis **rp, char *err,
 	    p + strlen(p));
 	if (end == p || (size_t)(end - p) >= REDIS_URL_MAX ||
 	    (r->host = strndup(p, (size_t)(end - p))) == NULL)
-		goto bad;
+		return -1;
 	if (colon != NULL) {
 		errno = 0;
 		v = strtol(colon + 1, &end, 10);
 		if (end == colon + 1 || v < 1 || v > 65535 || errno != 0 ||
 		    (*end != '\0' && *end != '/'))
-			goto bad;
+			return -1;
 		r->port = (int)v;
 	}
-	if (slash != NULL && slash[1] != '\0') {
-		errno = 0;
-		v = strtol(slash + 1, &end, 10);
-		if (*end != '\0' || v < 0 || v > 1000 || errno != 0)
-			goto bad;
-		r->db = (int)v;
+	return slash != NULL && slash[1] != '\0' ? database(r, slash + 1) : 0;
+}
+
+int
+ledger_redis_open(const char *url, struct ledger_redis **rp, char *err,
+    size_t errlen)
+{
+	struct ledger_redis	*r;
+	int			 rc;
+
+	*rp = NULL;
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
+		if (err != NULL && errlen > 0)
+			snprintf(err, errlen, "Redis ledger: out of memory");
+		return -1;
 	}
-	*rp = r;
-	return 0;
-bad:
+	r->port = 6379;
+	rc = strncmp(url, "unix:", 5) == 0 ? open_unix(r, url) :
+	    open_tcp(r, url);
+	if (rc == 0) {
+		*rp = r;
+		return 0;
+	}
+	/* the password is never said */
 	if (err != NULL && errlen > 0)
-		snprintf(err, errlen, "%s: not redis://host:port/db or "
-		    "unix:/path", url);
+		snprintf(err, errlen, "%s: not redis://[[user]:password@]host"
+		    "[:port][/db], unix:/path or unix://[user]:password@/path"
+		    "[?db=N]", r->url != NULL ? r->url : strchr(url, '@') ?
+		    "a Redis URL" : url);
 	ledger_redis_close(r);
 	return -1;
-nomem:
-	if (err != NULL && errlen > 0)
-		snprintf(err, errlen, "%s: out of memory", url);
-	ledger_redis_close(r);
-	return -1;
+}
+
+const char *
+ledger_redis_url(const struct ledger_redis *r)
+{
+	return r->url;
 }
 
 void
@@ -140,6 +255,10 @@ ledger_redis_close(struct ledger_redis *r)
 	free(r->url);
 	free(r->host);
 	free(r->socket);
+	free(r->user);
+	if (r->password != NULL)
+		explicit_bzero(r->password, strlen(r->password));
+	free(r->password);
 	free(r);
 }
 
@@ -174,6 +293,20 @@ connection(struct ledger_redis *r)
 	if (redisSetTimeout(r->c, tv) != REDIS_OK) {
 		drop(r, "cannot set a timeout");
 		return NULL;
+	}
+	/* a wrong password: a ledger that cannot answer, said once a
+	 * minute as any failure */
+	if (r->password != NULL) {
+		rep = *r->user != '\0' ? redisCommand(r->c, "AUTH %s %s",
+		    r->user, r->password) : redisCommand(r->c, "AUTH %s",
+		    r->password);
+		if (rep == NULL || rep->type == REDIS_REPLY_ERROR) {
+			drop(r, rep != NULL ? rep->str : "AUTH failed");
+			if (rep != NULL)
+				freeReplyObject(rep);
+			return NULL;
+		}
+		freeReplyObject(rep);
 	}
 	if (r->db != 0) {
 		rep = redisCommand(r->c, "SELECT %d", r->db);

@@ -16,9 +16,10 @@
  * written (or, when the first writer that kept them found keys there
  * already, that day): until sent_ledger_expiry days after it, the
  * correspondents cannot say "never". Nothing names an address: a hash
- * can only confirm an address one already knows. Every call waits at most LEDGER_REDIS_TIMEOUT_MS: a Redis
- * that is down or slow is a ledger that cannot answer (no proof from
- * it), never a wait that holds up mail. After a failure no connection is
+ * can only confirm an address one already knows. Every call waits at
+ * most LEDGER_REDIS_TIMEOUT_MS: a Redis that is down or slow, or refuses
+ * our password, is a ledger that cannot answer (no proof from it), never
+ * a wait that holds up mail. After a failure no connection is
  * tried for LEDGER_REDIS_RETRY_SECONDS, and the failure is logged at most
  * once in LEDGER_REDIS_LOG_SECONDS.
  */
@@ -31,7 +32,9 @@
 
 struct ledger_redis;
 
-/* Is path a Redis ledger ("redis://" or "unix:")? */
+/* Is path a Redis ledger ("redis://" or "unix:")? A URL may hold a
+ * password for AUTH: redis://[[user]:password@]host[:port][/db] or
+ * unix://[user]:password@/path[?db=N] (%XX in user and password). */
 int	 ledger_redis_is(const char *path);
 
 /* A handle for url; the connection is made on first use (and again
@@ -39,6 +42,8 @@ int	 ledger_redis_is(const char *path);
 int	 ledger_redis_open(const char *url, struct ledger_redis **r,
 	    char *err, size_t errlen);
 void	 ledger_redis_close(struct ledger_redis *);
+/* Its URL for messages, the password hidden. */
+const char *ledger_redis_url(const struct ledger_redis *);
 
 /* What Redis holds about key (LEDGER_KEY_LEN bytes): the day it was
  * recorded, and the hashes of its recipients (at most max, of

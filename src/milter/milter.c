@@ -17,6 +17,14 @@
  * the action of the mildest section is taken. Any internal error, a
  * message over the limit, a ledger that cannot answer: accepted, logged.
  *
+ * Messages are judged at once, each in a thread of its own: the
+ * configuration and its compiled rules are shared and only read (a
+ * reload puts a new one in place; each message holds a reference to the
+ * one it began with, and the last to let go of an old one frees it).
+ * The session waits for its judgement at most milter_judge_timeout
+ * (LIMIT_MILTER_JUDGE_MS): past it the message is accepted and the
+ * judging abandoned, to end by the analysis's own bounds.
+ *
  * On a connection whose {daemon_name} or port settings name as outgoing
  * (milter_record_*), nothing is judged: the Message-ID goes into the
  * sent ledger, and the message is accepted.
@@ -35,6 +43,7 @@
 #include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,8 +85,20 @@ struct session {
 	int		 nfields;
 };
 
-static struct milter_settings	*settings;	/* under judging */
-static pthread_mutex_t		 judging = PTHREAD_MUTEX_INITIALIZER;
+/* The configuration in force, and how many hold it: the reloader (as
+ * long as it is in force) and each message being judged by it. */
+struct conf {
+	struct milter_settings	 set;
+	int			 refs;		/* under conf_lock */
+};
+
+static struct conf		*conf_now;
+static pthread_mutex_t		 conf_lock = PTHREAD_MUTEX_INITIALIZER;
+/* ledger_record's spool names and Redis connections are the process's:
+ * one outgoing message at a time (a relay's recording is short) */
+static pthread_mutex_t		 recording = PTHREAD_MUTEX_INITIALIZER;
+static int			 abandoned;	/* judgings running past
+						   their wait; conf_lock */
 static const char		*config_path = MILTER_CONFIG_DEFAULT;
 static const char		*ledger_home;	/* the user's home, for "~/" */
 static long long		 clock_now;	/* BACKSCATTER_NOW, or 0 */
@@ -147,6 +168,51 @@ queue_id(SMFICTX *ctx)
 	return id != NULL ? id : "-";
 }
 
+/* --- the configuration in force -------------------------------------------- */
+
+/* A reference to the configuration in force. */
+static struct conf *
+conf_take(void)
+{
+	struct conf	*c;
+
+	pthread_mutex_lock(&conf_lock);
+	c = conf_now;
+	c->refs++;
+	pthread_mutex_unlock(&conf_lock);
+	return c;
+}
+
+/* Let go of a reference; the last one frees it. */
+static void
+conf_drop(struct conf *c)
+{
+	int	 last;
+
+	pthread_mutex_lock(&conf_lock);
+	last = --c->refs == 0;
+	pthread_mutex_unlock(&conf_lock);
+	if (last) {
+		settings_free(&c->set);
+		free(c);
+	}
+}
+
+/* Put fresh in force; messages being judged keep the one they hold. */
+static void
+conf_swap(struct conf *fresh)
+{
+	struct conf	*old;
+
+	fresh->refs = 1;
+	pthread_mutex_lock(&conf_lock);
+	old = conf_now;
+	conf_now = fresh;
+	pthread_mutex_unlock(&conf_lock);
+	if (old != NULL)
+		conf_drop(old);
+}
+
 /* --- recording outgoing mail ----------------------------------------------- */
 
 static void
@@ -155,6 +221,7 @@ record(SMFICTX *ctx, struct session *s)
 	char		 id[1024], err[1024];
 	const char	*ids[1];
 	char		*path;
+	struct conf	*c;
 	long		 today;
 	int		 rc;
 
@@ -166,19 +233,21 @@ record(SMFICTX *ctx, struct session *s)
 	}
 	today = (long)((clock_now ? clock_now : (long long)time(NULL)) / 86400);
 	ids[0] = id;
-	pthread_mutex_lock(&judging);
-	path = config_ledger_path(&settings->sections[0].cfg, ledger_home);
+	c = conf_take();
+	path = config_ledger_path(&c->set.sections[0].cfg, ledger_home);
 	if (path == NULL) {
-		pthread_mutex_unlock(&judging);
+		conf_drop(c);
 		log_info("%s: outgoing, no sent_ledger set: not recorded",
 		    queue_id(ctx));
 		return;
 	}
 	/* LMDB: the spool first, then merged unless another writer is at
 	 * it; Redis: set, to expire after sent_ledger_expiry */
+	pthread_mutex_lock(&recording);
 	rc = ledger_record(path, ids, 1, today,
-	    settings->sections[0].cfg.sent_ledger_expiry, err, sizeof(err));
-	pthread_mutex_unlock(&judging);
+	    c->set.sections[0].cfg.sent_ledger_expiry, err, sizeof(err));
+	pthread_mutex_unlock(&recording);
+	conf_drop(c);
 	if (rc == 0)
 		log_info("%s: outgoing <%s>, %d recipient%s: recorded",
 		    queue_id(ctx), id, s->nrcpts, s->nrcpts == 1 ? "" : "s");
@@ -247,65 +316,222 @@ add_fields(SMFICTX *ctx, struct session *s, const struct judgement *j)
 }
 
 /*
+ * One message being judged in a thread of its own, so that its session
+ * can stop waiting for it (milter_judge_timeout). The message and its
+ * envelope are the job's; whichever of the session and the judging
+ * thread lets go last frees it.
+ */
+struct job {
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 finished;
+	int			 refs;		/* under lock */
+	int			 done;		/* the outcome is there */
+	int			 given_up;	/* the session stopped waiting */
+	struct conf		*conf;
+	char			 id[32];	/* the queue id, for the log */
+	struct timespec		 start;
+	struct message		 msg;
+	char			*sender;
+	char			*rcpts[LIMIT_RECIPIENTS];
+	int			 nrcpts;
+	/* the outcome */
+	int			 failed, have;
+	struct judgement	 best;
+	enum milter_action	 final;
+};
+
+static void
+job_drop(struct job *jb)
+{
+	int	 i, last;
+
+	pthread_mutex_lock(&jb->lock);
+	last = --jb->refs == 0;
+	pthread_mutex_unlock(&jb->lock);
+	if (!last)
+		return;
+	if (jb->have)
+		judge_free(&jb->best);
+	message_free(&jb->msg);
+	free(jb->sender);
+	for (i = 0; i < jb->nrcpts; i++)
+		free(jb->rcpts[i]);
+	conf_drop(jb->conf);
+	pthread_cond_destroy(&jb->finished);
+	pthread_mutex_destroy(&jb->lock);
+	free(jb);
+}
+
+/*
  * Judge the message for each section its recipients fall in; the
  * mildest action wins (a recipient whose section says accept must get
- * it). Returns the milter's answer.
+ * it).
  */
-static sfsistat
-judge(SMFICTX *ctx, struct session *s)
+static void
+judge_all(struct job *jb)
 {
 	struct milter_section	*done[LIMIT_RECIPIENTS + 1], *sec;
-	struct judgement	 j, best;
-	enum milter_action	 act, final = ACTION_REJECT;
+	struct judgement	 j;
+	enum milter_action	 act;
 	const char		*rcpt;
-	int			 ndone = 0, i, k, have = 0, failed = 0;
-	char			 text[256], code[4], dsn[6];
-	sfsistat		 answer = SMFIS_CONTINUE;
+	int			 ndone = 0, i, k;
 
-	memset(&best, 0, sizeof(best));
-	pthread_mutex_lock(&judging);
-	for (i = 0; i < (s->nrcpts > 0 ? s->nrcpts : 1); i++) {
-		rcpt = s->nrcpts > 0 ? s->rcpts[i] : NULL;
-		sec = settings_section(settings, rcpt);
+	jb->final = ACTION_REJECT;
+	for (i = 0; i < (jb->nrcpts > 0 ? jb->nrcpts : 1); i++) {
+		rcpt = jb->nrcpts > 0 ? jb->rcpts[i] : NULL;
+		sec = settings_section(&jb->conf->set, rcpt);
 		for (k = 0; k < ndone && done[k] != sec; k++)
 			;
 		if (k < ndone)
 			continue;
 		done[ndone++] = sec;
-		if (judge_message(sec, &s->msg, s->sender, rcpt, clock_now,
+		if (judge_message(sec, &jb->msg, jb->sender, rcpt, clock_now,
 		    &j) == -1) {
-			failed = 1;
+			jb->failed = 1;
 			judge_free(&j);
-			break;
+			return;
 		}
 		act = !j.backscatter ? (sec->action == ACTION_HEADERS ?
 		    ACTION_HEADERS : ACTION_ACCEPT) : j.proof ?
 		    sec->proof_action : sec->action;
-		if (!have || act < final) {
-			if (have)
-				judge_free(&best);
-			best = j;
-			final = act;
-			have = 1;
+		if (!jb->have || act < jb->final) {
+			if (jb->have)
+				judge_free(&jb->best);
+			jb->best = j;
+			jb->final = act;
+			jb->have = 1;
 		} else
 			judge_free(&j);
 	}
-	pthread_mutex_unlock(&judging);
-	if (failed || !have) {
+}
+
+static void *
+judging(void *arg)
+{
+	struct job	*jb = arg;
+	struct timespec	 now;
+	int		 given_up;
+
+	judge_all(jb);
+	pthread_mutex_lock(&jb->lock);
+	jb->done = 1;
+	given_up = jb->given_up;
+	pthread_cond_signal(&jb->finished);
+	pthread_mutex_unlock(&jb->lock);
+	if (given_up) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		log_info("%s: the abandoned judging ended after %ld ms", jb->id,
+		    (long)(now.tv_sec - jb->start.tv_sec) * 1000 +
+		    (now.tv_nsec - jb->start.tv_nsec) / 1000000);
+		pthread_mutex_lock(&conf_lock);
+		abandoned--;
+		pthread_mutex_unlock(&conf_lock);
+	}
+	job_drop(jb);
+	return NULL;
+}
+
+/* A job for the session's message, which it takes; NULL when none can
+ * be had (out of memory, or too many judgings abandoned still run). */
+static struct job *
+job_new(SMFICTX *ctx, struct session *s)
+{
+	struct job		*jb;
+	pthread_condattr_t	 ca;
+	int			 busy;
+
+	pthread_mutex_lock(&conf_lock);
+	busy = abandoned >= MILTER_ABANDONED_MAX;
+	pthread_mutex_unlock(&conf_lock);
+	if (busy || (jb = calloc(1, sizeof(*jb))) == NULL)
+		return NULL;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&jb->finished, &ca);
+	pthread_condattr_destroy(&ca);
+	pthread_mutex_init(&jb->lock, NULL);
+	jb->refs = 2;
+	jb->conf = conf_take();
+	snprintf(jb->id, sizeof(jb->id), "%s", queue_id(ctx));
+	jb->msg = s->msg;
+	memset(&s->msg, 0, sizeof(s->msg));
+	jb->sender = s->sender;
+	s->sender = NULL;
+	memcpy(jb->rcpts, s->rcpts, (size_t)s->nrcpts * sizeof(s->rcpts[0]));
+	jb->nrcpts = s->nrcpts;
+	s->nrcpts = 0;
+	return jb;
+}
+
+/*
+ * Judge in a thread of its own and wait for it, at most the configured
+ * time: 1 judged (jb's outcome is there), 0 not (accept it; said).
+ */
+static int
+await(SMFICTX *ctx, struct job *jb)
+{
+	struct timespec	 until;
+	pthread_attr_t	 attr;
+	pthread_t	 t;
+	int		 ms = jb->conf->set.judge_ms, done;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	clock_gettime(CLOCK_MONOTONIC, &jb->start);
+	if (pthread_create(&t, &attr, judging, jb) != 0) {
+		pthread_attr_destroy(&attr);
+		jb->refs = 1;
+		log_info("%s: no thread to judge it in: accepted",
+		    queue_id(ctx));
+		return 0;
+	}
+	pthread_attr_destroy(&attr);
+	until = jb->start;
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&jb->lock);
+	while (!jb->done && pthread_cond_timedwait(&jb->finished, &jb->lock,
+	    &until) == 0)
+		;
+	if (!(done = jb->done)) {
+		jb->given_up = 1;
+		pthread_mutex_lock(&conf_lock);
+		abandoned++;
+		pthread_mutex_unlock(&conf_lock);
+	}
+	pthread_mutex_unlock(&jb->lock);
+	if (!done)
+		log_info("%s: judging took over %d ms (milter_judge_timeout): "
+		    "abandoned, accepted", queue_id(ctx), ms);
+	return done;
+}
+
+/* The milter's answer to a judged message, acted on. */
+static sfsistat
+answer(SMFICTX *ctx, struct session *s, struct job *jb)
+{
+	const struct judgement	*best = &jb->best;
+	enum milter_action	 final = jb->final;
+	char			 text[256], code[4], dsn[6];
+	sfsistat		 rc = SMFIS_CONTINUE;
+
+	if (jb->failed || !jb->have) {
 		log_info("%s: could not be judged (internal error): accepted",
 		    queue_id(ctx));
-		if (have)
-			judge_free(&best);
 		return SMFIS_CONTINUE;
 	}
 	log_info("%s: %s, kind=%s score=%.1f required=%.1f%s%s: %s", queue_id(ctx),
-	    best.backscatter ? "backscatter" : "not backscatter", best.kind,
-	    best.score, best.required, best.proof ? " proof=" : "",
-	    best.proof ? best.proof_rule : "", settings_action_name(final));
+	    best->backscatter ? "backscatter" : "not backscatter", best->kind,
+	    best->score, best->required, best->proof ? " proof=" : "",
+	    best->proof ? best->proof_rule : "", settings_action_name(final));
 	switch (final) {
 	case ACTION_REJECT:
 	case ACTION_TEMPFAIL:
-		snprintf(text, sizeof(text), "Backscatter: %s", reason_of(&best));
+		snprintf(text, sizeof(text), "Backscatter: %s", reason_of(best));
 		snprintf(code, sizeof(code), "%s", final == ACTION_REJECT ?
 		    "550" : "451");
 		snprintf(dsn, sizeof(dsn), "%s", final == ACTION_REJECT ?
@@ -315,10 +541,10 @@ judge(SMFICTX *ctx, struct session *s)
 			    queue_id(ctx));
 			break;
 		}
-		answer = final == ACTION_REJECT ? SMFIS_REJECT : SMFIS_TEMPFAIL;
+		rc = final == ACTION_REJECT ? SMFIS_REJECT : SMFIS_TEMPFAIL;
 		break;
 	case ACTION_DISCARD:
-		answer = SMFIS_DISCARD;
+		rc = SMFIS_DISCARD;
 		break;
 	case ACTION_QUARANTINE:
 		if (smfi_quarantine(ctx, (char *)"backscatter") != MI_SUCCESS)
@@ -327,15 +553,33 @@ judge(SMFICTX *ctx, struct session *s)
 		/* the fields say why it is held */
 		/* FALLTHROUGH */
 	case ACTION_HEADERS:
-		if (add_fields(ctx, s, &best) == -1)
+		if (add_fields(ctx, s, best) == -1)
 			log_info("%s: the X-Backscatter fields could not be added",
 			    queue_id(ctx));
 		break;
 	case ACTION_ACCEPT:
 		break;
 	}
-	judge_free(&best);
-	return answer;
+	return rc;
+}
+
+/* Judge the session's message: the milter's answer. */
+static sfsistat
+judge(SMFICTX *ctx, struct session *s)
+{
+	struct job	*jb;
+	sfsistat	 rc = SMFIS_CONTINUE;
+
+	if ((jb = job_new(ctx, s)) == NULL) {
+		log_info("%s: not judged (%d judgings abandoned still run, or "
+		    "out of memory): accepted", queue_id(ctx),
+		    MILTER_ABANDONED_MAX);
+		return SMFIS_CONTINUE;
+	}
+	if (await(ctx, jb))
+		rc = answer(ctx, s, jb);
+	job_drop(jb);
+	return rc;
 }
 
 /* --- the callbacks --------------------------------------------------------- */
@@ -349,13 +593,15 @@ judge(SMFICTX *ctx, struct session *s)
 #define MILTER_NO_REPLY	(SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_MAIL | \
 	SMFIP_NR_RCPT | SMFIP_NR_HDR)
 #define MILTER_NOT_SENT	(SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NODATA)
-static volatile unsigned long	 no_reply;
+/* the same for every connection, written at each negotiation */
+static atomic_ulong		 no_reply;
 
 /* The answer at a step: none if the MTA agreed to wait for none. */
 static sfsistat
 reply(unsigned long step, sfsistat answer)
 {
-	return (no_reply & step) ? SMFIS_NOREPLY : answer;
+	return (atomic_load_explicit(&no_reply, memory_order_relaxed) & step) ?
+	    SMFIS_NOREPLY : answer;
 }
 
 static sfsistat
@@ -369,7 +615,8 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	*pf0 = f0 & (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE);
 	*pf1 = f1 & (MILTER_NO_REPLY | MILTER_NOT_SENT);
 	*pf2 = *pf3 = 0;
-	no_reply = f1 & MILTER_NO_REPLY;
+	atomic_store_explicit(&no_reply, f1 & MILTER_NO_REPLY,
+	    memory_order_relaxed);
 	return SMFIS_CONTINUE;
 }
 
@@ -379,6 +626,7 @@ cb_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
 	struct session	*s;
 	const char	*daemon = smfi_getsymval(ctx, sym_daemon_name);
 	const char	*port = smfi_getsymval(ctx, sym_daemon_port);
+	struct conf	*c;
 
 	(void)host;
 	(void)addr;
@@ -386,10 +634,10 @@ cb_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
 		/* never refuse for our own trouble: accepted at once, or at
 		 * the end of the header */
 		return reply(SMFIP_NR_CONN, SMFIS_ACCEPT);
-	pthread_mutex_lock(&judging);
-	s->record = settings_records(settings, daemon,
+	c = conf_take();
+	s->record = settings_records(&c->set, daemon,
 	    port != NULL ? atoi(port) : 0);
-	pthread_mutex_unlock(&judging);
+	conf_drop(c);
 	smfi_setpriv(ctx, s);
 	return reply(SMFIP_NR_CONN, SMFIS_CONTINUE);
 }
@@ -546,32 +794,32 @@ static struct smfiDesc desc = {
 
 /* Load the settings; NULL when the file cannot be read at all. Errors in
  * lines are logged, and the lines that parsed apply. */
-static struct milter_settings *
+static struct conf *
 load(void)
 {
-	struct milter_settings	*s;
-	int			 nerr;
+	struct conf	*c;
+	int		 nerr;
 
-	if ((s = malloc(sizeof(*s))) == NULL)
+	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
-	nerr = settings_load(s, config_path);
-	if (s->errors.len > 0)
-		log_lines(s->errors.data, s->errors.len);
+	nerr = settings_load(&c->set, config_path);
+	if (c->set.errors.len > 0)
+		log_lines(c->set.errors.data, c->set.errors.len);
 	if (nerr == -1) {
-		settings_free(s);
-		free(s);
+		settings_free(&c->set);
+		free(c);
 		return NULL;
 	}
-	return s;
+	return c;
 }
 
 /* The reload thread of the milter process: SIGUSR1 from the first. */
 static void *
 reloader(void *arg)
 {
-	struct milter_settings	*fresh, *old;
-	sigset_t		*set = arg;
-	int			 sig;
+	struct conf	*fresh;
+	sigset_t	*set = arg;
+	int		 sig, n;
 
 	for (;;) {
 		if (sigwait(set, &sig) != 0)
@@ -581,14 +829,10 @@ reloader(void *arg)
 			    "stay", config_path);
 			continue;
 		}
-		pthread_mutex_lock(&judging);
-		old = settings;
-		settings = fresh;
-		pthread_mutex_unlock(&judging);
-		settings_free(old);
-		free(old);
-		log_info("reloaded %s (%d section%s)", config_path,
-		    fresh->nsections - 1, fresh->nsections == 2 ? "" : "s");
+		n = fresh->set.nsections - 1;
+		conf_swap(fresh);
+		log_info("reloaded %s (%d section%s)", config_path, n,
+		    n == 1 ? "" : "s");
 	}
 	return NULL;
 }
@@ -611,6 +855,7 @@ static int
 run_milter(const char *conn, const struct passwd *pw)
 {
 	static sigset_t	 usr1;
+	struct conf	*c;
 	pthread_t	 t;
 
 	if (pw != NULL && getuid() == 0 &&
@@ -621,10 +866,11 @@ run_milter(const char *conn, const struct passwd *pw)
 	}
 	/* the unix socket: for the MTA's group too */
 	umask(007);
-	if ((settings = load()) == NULL) {
+	if ((c = load()) == NULL) {
 		log_warnx("%s cannot be read", config_path);
 		return 1;
 	}
+	conf_swap(c);
 	sigemptyset(&usr1);
 	sigaddset(&usr1, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &usr1, NULL);

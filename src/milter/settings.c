@@ -101,15 +101,15 @@ static int
 milter_line(struct milter_settings *s, struct part *p, int in_section,
     const char *file, int lineno, char *text)
 {
-	char	*name, *value, *extra, *end;
+	char	*name, *value, *extra, *end, *save;
 	long	 port;
 	int	 a;
 
-	name = strtok(text, " \t");
+	name = strtok_r(text, " \t", &save);
 	if (name == NULL || strncmp(name, "milter_", 7) != 0)
 		return 0;
-	value = strtok(NULL, " \t");
-	extra = strtok(NULL, " \t");
+	value = strtok_r(NULL, " \t", &save);
+	extra = strtok_r(NULL, " \t", &save);
 	if (value == NULL || extra != NULL) {
 		buf_error(&s->errors, file, lineno, "%s takes one value", name);
 		return -1;
@@ -126,6 +126,24 @@ milter_line(struct milter_settings *s, struct part *p, int in_section,
 			p->action = a;
 		else
 			p->proof_action = a;
+		return 1;
+	}
+	if (strcmp(name, "milter_judge_timeout") == 0) {
+		errno = 0;
+		port = strtol(value, &end, 10);
+		if (in_section) {
+			buf_error(&s->errors, file, lineno, "%s belongs before "
+			    "the first section", name);
+			return -1;
+		}
+		if (*end != '\0' || port < 1 || port > LIMIT_MILTER_JUDGE_MS ||
+		    errno != 0) {
+			buf_error(&s->errors, file, lineno, "%s: not "
+			    "milliseconds from 1 to %d", value,
+			    LIMIT_MILTER_JUDGE_MS);
+			return -1;
+		}
+		s->judge_ms = (int)port;
 		return 1;
 	}
 	if (strcmp(name, "milter_record_daemon") == 0 ||
@@ -270,7 +288,15 @@ build(struct milter_settings *s, struct milter_section *sec,
 		buf_error(&s->errors, path ? path : "backscatter-milter", 0,
 		    "cannot set up the rules");
 		s->nerr++;
+		return;
 	}
+	/* now, not at the first message: a compiled set is only read */
+	if ((i = rules_compile(sec->rs, &sec->cfg, &s->errors)) == -1) {
+		buf_error(&s->errors, path ? path : "backscatter-milter", 0,
+		    "cannot compile the rules");
+		s->nerr++;
+	} else
+		s->nerr += i;
 }
 
 int
@@ -280,6 +306,7 @@ settings_load(struct milter_settings *s, const char *path)
 	int		 nparts = 0, i, j, rc;
 
 	memset(s, 0, sizeof(*s));
+	s->judge_ms = LIMIT_MILTER_JUDGE_MS;
 	buf_init(&s->errors, 1024 * 1024);
 	rc = read_parts(s, path, &parts, &nparts);
 	if (parts == NULL)

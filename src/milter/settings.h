@@ -46,14 +46,20 @@ struct milter_settings {
 	int			 nrecord_daemons;
 	int			 record_ports[SETTINGS_RECORD_MAX];
 	int			 nrecord_ports;
+	int			 judge_ms;	/* milter_judge_timeout: a
+						   message judged longer is
+						   accepted; at most
+						   LIMIT_MILTER_JUDGE_MS */
 	struct buf		 errors;	/* "file:line: message\n" */
 	int			 nerr;
 };
 
 /*
  * Read path (NULL: no file, every default) into s, which the caller
- * frees with settings_free even on error. Returns the number of errors;
- * -1 when the file cannot be read at all (s then holds the defaults).
+ * frees with settings_free even on error, and compile each section's
+ * rules (their errors are s's): the settings are then only read, and
+ * threads may judge by them at once. Returns the number of errors; -1
+ * when the file cannot be read at all (s then holds the defaults).
  */
 int	 settings_load(struct milter_settings *s, const char *path);
 void	 settings_free(struct milter_settings *s);

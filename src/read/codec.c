@@ -3,6 +3,7 @@
  * base64 and quoted-printable, lenient about junk as real mail needs.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "read/codec.h"
@@ -18,27 +19,36 @@ codec_hex(int c)
 	return -1;
 }
 
+/* base64's value of each byte, -1 for none: made once per process
+ * (pthread_once: the milter decodes in several threads at once) */
+static signed char	 b64val[256];
+static pthread_once_t	 b64once = PTHREAD_ONCE_INIT;
+
+static void
+b64table(void)
+{
+	int	 c;
+
+	memset(b64val, -1, sizeof(b64val));
+	for (c = 0; c < 26; c++) {
+		b64val['A' + c] = (signed char)c;
+		b64val['a' + c] = (signed char)(c + 26);
+	}
+	for (c = 0; c < 10; c++)
+		b64val['0' + c] = (signed char)(c + 52);
+	b64val['+'] = 62;
+	b64val['/'] = 63;
+}
+
 size_t
 base64_decode(const char *in, size_t n, char *out)
 {
-	static signed char	 val[256];
-	static int		 ready;
+	const signed char	*val = b64val;
 	size_t			 i, o = 0;
 	unsigned		 acc = 0;
-	int			 bits = 0, c;
+	int			 bits = 0;
 
-	if (!ready) {
-		memset(val, -1, sizeof(val));
-		for (c = 0; c < 26; c++) {
-			val['A' + c] = (signed char)c;
-			val['a' + c] = (signed char)(c + 26);
-		}
-		for (c = 0; c < 10; c++)
-			val['0' + c] = (signed char)(c + 52);
-		val['+'] = 62;
-		val['/'] = 63;
-		ready = 1;
-	}
+	pthread_once(&b64once, b64table);
 	for (i = 0; i < n; i++) {
 		unsigned char	 ch = (unsigned char)in[i];
 

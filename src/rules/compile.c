@@ -530,8 +530,7 @@ rules_compile(struct ruleset *rs, const struct config *cfg,
 
 	rs->cctx = pcre2_compile_context_create(NULL);
 	rs->mctx = pcre2_match_context_create(NULL);
-	rs->md = pcre2_match_data_create(1, NULL);
-	if (rs->cctx == NULL || rs->mctx == NULL || rs->md == NULL)
+	if (rs->cctx == NULL || rs->mctx == NULL)
 		return -1;
 	pcre2_set_max_pattern_length(rs->cctx, RULES_PATTERN_MAX);
 	pcre2_set_parens_nest_limit(rs->cctx, 64);

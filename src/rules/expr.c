@@ -505,18 +505,18 @@ binary(enum op_code code, struct range a, struct range b)
 }
 
 int
-expr_eval(const struct ruleset *rs, const struct rule *r)
+expr_eval(const struct rule_state *st, const struct rule *r)
 {
 	struct range	 stack[RULES_EXPR_OPS], t;
 	const struct op	*op;
-	const struct rule *u;
+	const struct rule_state *u;
 	int		 sp = 0, k;
 
 	for (k = 0; k < r->nops; k++) {
 		op = &r->ops[k];
 		switch (op->code) {
 		case OP_RULE:
-			u = &rs->rules[op->rule];
+			u = &st[op->rule];
 			stack[sp++] = range_of(u->lo, u->hi);
 			continue;
 		case OP_NUM:

@@ -115,7 +115,8 @@ int	 rules_count(const struct ruleset *);
  * that fired or count as fired, sorted by name) go into the arena, and so
  * do the rules a limit cut short (sorted by name; cuts_r and ncuts_r may
  * be NULL); their strings belong to the ruleset. The set must be
- * compiled. 0, or -1 out of arena.
+ * compiled; it is only read (but for rules_keep_results), so threads may
+ * run one set at once. 0, or -1 out of arena or memory.
  */
 int	 rules_run(struct ruleset *, const struct analysis *,
 	    const struct evidence *, struct arena *, struct rule_hit **hits_r,
@@ -135,9 +136,16 @@ int	 rules_pattern(const struct ruleset *, int i, const char **pattern,
 void	 rules_check_prefilter(struct ruleset *, int on);
 
 /*
+ * Keep what the last rules_run made of each rule, for rules_result
+ * (tests). Off by default: a set that threads run at once (the milter's)
+ * is never written to by a run.
+ */
+void	 rules_keep_results(struct ruleset *, int on);
+
+/*
  * Evaluate one rule by name (tests): 1 hit, 0 not, 2 left open by a limit
- * (whatever it counts as), -1 no such rule. Only valid right after
- * rules_run on the same set.
+ * (whatever it counts as), -1 no such rule or no run kept. Only valid
+ * right after rules_run on the same set, with rules_keep_results on.
  */
 int	 rules_result(const struct ruleset *, const char *name);
 

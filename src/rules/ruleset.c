@@ -113,8 +113,7 @@ rules_free(struct ruleset *rs)
 			pcre2_code_free(rs->prebuilt[i]);
 	free(rs->prebuilt);
 	rules_cache_free(rs);
-	if (rs->md != NULL)
-		pcre2_match_data_free(rs->md);
+	free(rs->kept);
 	if (rs->mctx != NULL)
 		pcre2_match_context_free(rs->mctx);
 	if (rs->cctx != NULL)

@@ -123,14 +123,18 @@ struct rule {
 	int			 score_line;
 
 	int			 broken;
+};
 
-	/*
-	 * Per message. lo and hi bound what the rule would be had no limit
-	 * cut anything short: equal when it is decided, 0 and 1 when a
-	 * limit left it open. value is what it counts as: its answer, or,
-	 * when open, a hit exactly when its score is positive, so that a
-	 * limit never lowers the score.
-	 */
+/*
+ * What one run on one message makes of a rule: kept out of the set, so
+ * that a compiled set is read only while it runs and threads share it
+ * (backscatter-milter judges several messages at once). lo and hi bound
+ * what the rule would be had no limit cut anything short: equal when it
+ * is decided, 0 and 1 when a limit left it open. value is what it counts
+ * as: its answer, or, when open, a hit exactly when its score is
+ * positive, so that a limit never lowers the score.
+ */
+struct rule_state {
 	int			 lo, hi;
 	int			 value;
 	enum cut_by		 cut;		/* why its own pattern stopped */
@@ -187,8 +191,8 @@ struct ruleset {
 	int			 slots_cap;
 
 	pcre2_compile_context	*cctx;
-	pcre2_match_context	*mctx;
-	pcre2_match_data	*md;
+	pcre2_match_context	*mctx;		/* the limits; each run
+						   matches under a copy */
 
 	pcre2_code		**prebuilt;	/* decoded builtin_regexes,
 						   NULL once taken by a rule */
@@ -206,7 +210,9 @@ struct ruleset {
 
 	int			 check_prefilter; /* match anyway, abort
 						   when it was wrong */
-	struct meter		 meter;		/* of the message being run */
+	struct rule_state	*kept;		/* the last run's, for
+						   rules_result; NULL: none */
+	int			 keep;		/* rules_keep_results */
 	int			 compiled;
 	int			 result;	/* of the compile */
 	long			 usec;
@@ -288,12 +294,12 @@ int	 expr_parse(const char *file, int line, struct buf *errors,
 int	 expr_order(struct ruleset *, struct buf *errors);
 
 /*
- * A meta's value over the rules' lo and hi: 0 or 1 when the rules it
- * uses decide it, -1 when rules a limit left open could make it either.
- * (Each value is carried as the range it may take; + and the comparisons
- * work on ranges.)
+ * A meta's value over the lo and hi of the rules it uses in this run
+ * (st, indexed as the set's rules): 0 or 1 when they decide it, -1 when
+ * rules a limit left open could make it either. (Each value is carried
+ * as the range it may take; + and the comparisons work on ranges.)
  */
-int	 expr_eval(const struct ruleset *, const struct rule *);
+int	 expr_eval(const struct rule_state *st, const struct rule *);
 
 /* --- compile.c: patterns and the build-time table ------------------------ */
 

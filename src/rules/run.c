@@ -19,8 +19,9 @@
  * match": its range is 0..1, metas carry the range (expr.c), and a
  * visible rule still open at the end counts as a hit exactly when its
  * score is positive (settle). What a run computes
- * lives in the message's arena; nothing here reads rule files or
- * compiles.
+ * lives in the message's arena and in its struct run; the set is only
+ * read, so threads may run one set at once. Nothing here reads rule
+ * files or compiles.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,19 @@
 #include "rules/prefilter.h"
 #include "rules/rules.h"
 #include "rules/ruleset.h"
+
+/*
+ * One run of a set on one message: what a run changes (the rules'
+ * states, the meter, PCRE2's match data and the match context the
+ * callout's meter is set in) is here, not in the set.
+ */
+struct run {
+	const struct ruleset	*rs;
+	struct rule_state	*st;		/* [rs->nrules], in the arena */
+	struct meter		 meter;
+	pcre2_match_context	*mctx;		/* a copy of the set's */
+	pcre2_match_data	*md;
+};
 
 /* A text's trigram index, built the first time a rule asks. */
 struct pf_cache {
@@ -229,7 +243,7 @@ maybe(struct pf_cache *pc, const char *s, size_t len, const char *lits,
 enum outcome {
 	NO,
 	YES,
-	OPEN		/* a limit stopped it first (rs->meter.stop says which) */
+	OPEN		/* a limit stopped it first (meter.stop says which) */
 };
 
 /*
@@ -292,10 +306,10 @@ meter(pcre2_callout_block *cb, void *data)
 
 /* One match of one compiled pattern on the whole text. */
 static enum outcome
-run_match(struct ruleset *rs, const pcre2_code *re, const char *s,
+run_match(struct run *rn, const pcre2_code *re, const char *s,
     size_t len)
 {
-	struct meter	*m = &rs->meter;
+	struct meter	*m = &rn->meter;
 	int		 rc;
 
 	if (spent(m)) {
@@ -303,7 +317,7 @@ run_match(struct ruleset *rs, const pcre2_code *re, const char *s,
 		return OPEN;
 	}
 	m->last = 0;
-	rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, rs->md, rs->mctx);
+	rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, rn->md, rn->mctx);
 	if (rc >= 0)
 		return YES;
 	switch (rc) {
@@ -332,17 +346,17 @@ run_match(struct ruleset *rs, const pcre2_code *re, const char *s,
  * The check's work is not the rule's: the meter is put back after it.
  */
 static void
-check_skip(struct ruleset *rs, const char *name, const pcre2_code *re,
+check_skip(struct run *rn, const char *name, const pcre2_code *re,
     const char *s, size_t len)
 {
-	struct meter	 saved = rs->meter;
+	struct meter	 saved = rn->meter;
 	int		 rc;
 
-	if (!rs->check_prefilter)
+	if (!rn->rs->check_prefilter)
 		return;
-	rs->meter.last = 0;
-	rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, rs->md, rs->mctx);
-	rs->meter = saved;
+	rn->meter.last = 0;
+	rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, rn->md, rn->mctx);
+	rn->meter = saved;
 	if (rc >= 0) {
 		log_warnx("prefilter: %s matches without any of its "
 		    "literals", name);
@@ -357,7 +371,7 @@ check_skip(struct ruleset *rs, const char *name, const pcre2_code *re,
  * the message's time is spent, no further branch runs.
  */
 static enum outcome
-match(struct ruleset *rs, const struct rule *r, const char *s, size_t len,
+match(struct run *rn, const struct rule *r, const char *s, size_t len,
     struct pf_cache *pc, struct arena *a)
 {
 	const struct branch	*b;
@@ -371,23 +385,23 @@ match(struct ruleset *rs, const struct rule *r, const char *s, size_t len,
 	len = cap_len(s, len);
 	if (pc != NULL && r->whole.lits != NULL &&
 	    !maybe(pc, s, len, r->whole.lits, a)) {
-		check_skip(rs, r->name, r->whole.re, s, len);
+		check_skip(rn, r->name, r->whole.re, s, len);
 		return NO;
 	}
 	if (r->nbr == 0 || pc == NULL)
-		return run_match(rs, r->whole.re, s, len);
+		return run_match(rn, r->whole.re, s, len);
 	for (k = 0; k < r->nbr; k++) {
 		b = &r->br[k];
 		if (b->lits != NULL && !maybe(pc, s, len, b->lits, a)) {
-			check_skip(rs, r->name, b->re, s, len);
+			check_skip(rn, r->name, b->re, s, len);
 			continue;
 		}
-		if ((o = run_match(rs, b->re, s, len)) == YES)
+		if ((o = run_match(rn, b->re, s, len)) == YES)
 			return YES;
 		if (o == OPEN) {
 			result = OPEN;
-			if (rs->meter.stop == CUT_WORK ||
-			    rs->meter.spent != CUT_NONE)
+			if (rn->meter.stop == CUT_WORK ||
+			    rn->meter.spent != CUT_NONE)
 				break;
 		}
 	}
@@ -403,7 +417,7 @@ struct texts {
 
 /* The outcome of one header rule ("!~" turns a decided answer round). */
 static enum outcome
-run_header(struct ruleset *rs, const struct rule *r,
+run_header(struct run *rn, const struct rule *r,
     const struct analysis *an, struct arena *a, struct texts *tx)
 {
 	struct text	*t = &tx->slot[r->slot];
@@ -413,7 +427,7 @@ run_header(struct ruleset *rs, const struct rule *r,
 	enum outcome	 o;
 
 	if (!t->done)
-		make_text(&rs->slots[r->slot], an, a, t);
+		make_text(&rn->rs->slots[r->slot], an, a, t);
 	if (r->mod == MOD_EXISTS)
 		return t->present ? YES : NO;
 	s = t->s;
@@ -423,21 +437,21 @@ run_header(struct ruleset *rs, const struct rule *r,
 		len = strlen(s);
 		pc = NULL;
 	}
-	if ((o = match(rs, r, s, len, pc, a)) == OPEN || !r->negate)
+	if ((o = match(rn, r, s, len, pc, a)) == OPEN || !r->negate)
 		return o;
 	return o == YES ? NO : YES;
 }
 
 /* The outcome of one body rule. */
 static enum outcome
-run_body(struct ruleset *rs, const struct rule *r,
+run_body(struct run *rn, const struct rule *r,
     const struct analysis *an, struct arena *a, struct texts *tx)
 {
 	if (r->type == RULE_BODY)
 		return an->text == NULL || an->text_len == 0 ? NO :
-		    match(rs, r, an->text, an->text_len, &tx->body, a);
+		    match(rn, r, an->text, an->text_len, &tx->body, a);
 	return an->original.body == NULL || an->original.body_len == 0 ? NO :
-	    match(rs, r, an->original.body, an->original.body_len,
+	    match(rn, r, an->original.body, an->original.body_len,
 	    &tx->orig, a);
 }
 
@@ -449,23 +463,24 @@ rule_off(const struct rule *r)
 	    (r->score_set && r->score == 0 && strncmp(r->name, "__", 2) != 0);
 }
 
-/* One plain rule on this message: its lo, hi and cut. */
+/* One plain rule on this message: its lo, hi and cut, into st. */
 static void
-run_plain(struct ruleset *rs, struct rule *r, const struct analysis *an,
-    const struct evidence *ev, struct arena *a, struct texts *tx)
+run_plain(struct run *rn, const struct rule *r, struct rule_state *st,
+    const struct analysis *an, const struct evidence *ev, struct arena *a,
+    struct texts *tx)
 {
 	enum outcome	 o = NO;
 
-	rs->meter.rule = 0;
-	rs->meter.stop = CUT_NONE;
+	rn->meter.rule = 0;
+	rn->meter.stop = CUT_NONE;
 	switch (r->type) {
 	case RULE_HEADER:
 	case RULE_ORIG_HEADER:
-		o = run_header(rs, r, an, a, tx);
+		o = run_header(rn, r, an, a, tx);
 		break;
 	case RULE_BODY:
 	case RULE_ORIG_BODY:
-		o = run_body(rs, r, an, a, tx);
+		o = run_body(rn, r, an, a, tx);
 		break;
 	case RULE_EVAL:
 		o = r->fn->test(ev, an, r->arg) ? YES : NO;
@@ -473,10 +488,11 @@ run_plain(struct ruleset *rs, struct rule *r, const struct analysis *an,
 	default:
 		break;
 	}
-	r->lo = o == YES;
-	r->hi = o != NO;
+	st->lo = o == YES;
+	st->hi = o != NO;
 	if (o == OPEN)
-		r->cut = rs->meter.stop != CUT_NONE ? rs->meter.stop : CUT_ERROR;
+		st->cut = rn->meter.stop != CUT_NONE ? rn->meter.stop :
+		    CUT_ERROR;
 }
 
 /*
@@ -486,9 +502,9 @@ run_plain(struct ruleset *rs, struct rule *r, const struct analysis *an,
  * text slower to match.
  */
 static void
-settle(struct rule *r)
+settle(const struct rule *r, struct rule_state *st)
 {
-	r->value = r->lo == r->hi ? r->lo : r->score > 0;
+	st->value = st->lo == st->hi ? st->lo : r->score > 0;
 }
 
 static int
@@ -507,8 +523,8 @@ cut_cmp(const void *a, const void *b)
 
 /* The visible rules that fired or count as fired, sorted by name. */
 static int
-collect_hits(const struct ruleset *rs, struct arena *a,
-    struct rule_hit **hits_r, int *nhits_r)
+collect_hits(const struct ruleset *rs, const struct rule_state *st,
+    struct arena *a, struct rule_hit **hits_r, int *nhits_r)
 {
 	struct rule_hit	*hits;
 	const struct rule *r;
@@ -519,12 +535,13 @@ collect_hits(const struct ruleset *rs, struct arena *a,
 		return -1;
 	for (i = 0; i < rs->nrules; i++) {
 		r = &rs->rules[i];
-		if (!r->value || strncmp(r->name, "__", 2) == 0 || rule_off(r))
+		if (!st[i].value || strncmp(r->name, "__", 2) == 0 ||
+		    rule_off(r))
 			continue;
 		hits[nhits].name = r->name;
 		hits[nhits].score = r->score;
 		hits[nhits].description = r->describe;
-		hits[nhits].cut_short = r->lo != r->hi;
+		hits[nhits].cut_short = st[i].lo != st[i].hi;
 		nhits++;
 	}
 	qsort(hits, (size_t)nhits, sizeof(*hits), hit_cmp);
@@ -535,8 +552,8 @@ collect_hits(const struct ruleset *rs, struct arena *a,
 
 /* The rules whose own pattern a limit stopped, sorted by name. */
 static int
-collect_cuts(const struct ruleset *rs, struct arena *a,
-    struct rule_cut **cuts_r, int *ncuts_r)
+collect_cuts(const struct ruleset *rs, const struct rule_state *st,
+    struct arena *a, struct rule_cut **cuts_r, int *ncuts_r)
 {
 	static const char *const names[] = {
 		[CUT_NONE] = "none",	[CUT_MATCH] = "match",
@@ -548,18 +565,48 @@ collect_cuts(const struct ruleset *rs, struct arena *a,
 	int		 i, n = 0;
 
 	for (i = 0; i < rs->nrules; i++)
-		n += rs->rules[i].cut != CUT_NONE;
+		n += st[i].cut != CUT_NONE;
 	if ((cuts = arena_alloc(a, (size_t)(n + 1) * sizeof(*cuts))) == NULL)
 		return -1;
 	for (i = 0, n = 0; i < rs->nrules; i++)
-		if (rs->rules[i].cut != CUT_NONE) {
+		if (st[i].cut != CUT_NONE) {
 			cuts[n].name = rs->rules[i].name;
-			cuts[n++].limit = names[rs->rules[i].cut];
+			cuts[n++].limit = names[st[i].cut];
 		}
 	qsort(cuts, (size_t)n, sizeof(*cuts), cut_cmp);
 	*cuts_r = cuts;
 	*ncuts_r = n;
 	return 0;
+}
+
+/* Every rule of the set on the message, into rn->st. */
+static void
+run_all(struct run *rn, const struct analysis *an,
+    const struct evidence *ev, struct arena *a, struct texts *tx)
+{
+	const struct ruleset	*rs = rn->rs;
+	const struct rule	*r;
+	struct rule_state	*st;
+	int			 i, v;
+
+	for (i = 0; i < rs->nrules; i++) {
+		r = &rs->rules[i];
+		st = &rn->st[i];
+		if (!rule_off(r) && r->type != RULE_META)
+			run_plain(rn, r, st, an, ev, a, tx);
+		settle(r, st);
+	}
+	/* in order, so each meta sees the metas it uses already settled */
+	for (i = 0; i < rs->norder; i++) {
+		r = &rs->rules[rs->order[i]];
+		st = &rn->st[rs->order[i]];
+		if (rule_off(r))
+			continue;
+		v = expr_eval(rn->st, r);
+		st->lo = v == 1;
+		st->hi = v != 0;
+		settle(r, st);
+	}
 }
 
 int
@@ -568,8 +615,9 @@ rules_run(struct ruleset *rs, const struct analysis *an,
     int *nhits_r, struct rule_cut **cuts_r, int *ncuts_r)
 {
 	struct texts	 tx;
-	struct rule	*r;
-	int		 i, v;
+	struct run	 rn;
+	size_t		 nst = (size_t)rs->nrules + 1;
+	int		 rc = -1;
 
 	*hits_r = NULL;
 	*nhits_r = 0;
@@ -579,38 +627,34 @@ rules_run(struct ruleset *rs, const struct analysis *an,
 		*ncuts_r = 0;
 	if (!rs->compiled || rs->result == -1)
 		return -1;
-	memset(&rs->meter, 0, sizeof(rs->meter));
-	rs->meter.deadline = ruleset_cpu_usec() + LIMIT_REGEX_TOTAL_MS * 1000L;
-	pcre2_set_callout(rs->mctx, meter, &rs->meter);
-	if ((tx.slot = arena_alloc(a, (size_t)(rs->nslots + 1) *
-	    sizeof(*tx.slot))) == NULL)
-		return -1;
+	memset(&rn, 0, sizeof(rn));
+	rn.rs = rs;
+	rn.meter.deadline = ruleset_cpu_usec() + LIMIT_REGEX_TOTAL_MS * 1000L;
+	/* arena_alloc zeroes: every rule starts decided no, not cut */
+	if ((rn.st = arena_alloc(a, nst * sizeof(*rn.st))) == NULL ||
+	    (tx.slot = arena_alloc(a, (size_t)(rs->nslots + 1) *
+	    sizeof(*tx.slot))) == NULL ||
+	    (rn.mctx = pcre2_match_context_copy(rs->mctx)) == NULL ||
+	    (rn.md = pcre2_match_data_create(1, NULL)) == NULL)
+		goto out;
+	pcre2_set_callout(rn.mctx, meter, &rn.meter);
 	tx.body.done = tx.orig.done = 0;
-
-	for (i = 0; i < rs->nrules; i++) {
-		r = &rs->rules[i];
-		r->lo = r->hi = r->value = 0;
-		r->cut = CUT_NONE;
-		if (!rule_off(r) && r->type != RULE_META)
-			run_plain(rs, r, an, ev, a, &tx);
-		settle(r);
-	}
-	/* in order, so each meta sees the metas it uses already settled */
-	for (i = 0; i < rs->norder; i++) {
-		r = &rs->rules[rs->order[i]];
-		if (rule_off(r))
-			continue;
-		v = expr_eval(rs, r);
-		r->lo = v == 1;
-		r->hi = v != 0;
-		settle(r);
-	}
-	if (collect_hits(rs, a, hits_r, nhits_r) == -1)
-		return -1;
-	if (cuts_r != NULL && ncuts_r != NULL &&
-	    collect_cuts(rs, a, cuts_r, ncuts_r) == -1)
-		return -1;
-	return 0;
+	run_all(&rn, an, ev, a, &tx);
+	if (collect_hits(rs, rn.st, a, hits_r, nhits_r) == -1 ||
+	    (cuts_r != NULL && ncuts_r != NULL &&
+	    collect_cuts(rs, rn.st, a, cuts_r, ncuts_r) == -1))
+		goto out;
+	/* for rules_result: tests only, never a set threads share */
+	if (rs->keep && (rs->kept != NULL || (rs->kept = calloc(nst,
+	    sizeof(*rs->kept))) != NULL))
+		memcpy(rs->kept, rn.st, nst * sizeof(*rn.st));
+	rc = 0;
+out:
+	if (rn.md != NULL)
+		pcre2_match_data_free(rn.md);
+	if (rn.mctx != NULL)
+		pcre2_match_context_free(rn.mctx);
+	return rc;
 }
 
 void
@@ -619,12 +663,18 @@ rules_check_prefilter(struct ruleset *rs, int on)
 	rs->check_prefilter = on;
 }
 
+void
+rules_keep_results(struct ruleset *rs, int on)
+{
+	rs->keep = on;
+}
+
 int
 rules_result(const struct ruleset *rs, const char *name)
 {
 	int	 i = ruleset_find(rs, name);
 
-	if (i == -1)
+	if (i == -1 || rs->kept == NULL)
 		return -1;
-	return rs->rules[i].lo == rs->rules[i].hi ? rs->rules[i].lo : 2;
+	return rs->kept[i].lo == rs->kept[i].hi ? rs->kept[i].lo : 2;
 }
