@@ -24,16 +24,6 @@
 #define MARK_RECIPIENTS	"bs:state:recipients"
 #define MARK_LEGACY	"bs:state:legacy"
 
-static int
-hexval(int ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	return -1;
-}
-
 struct ledger_redis {
 	char		*url;		/* for messages: no password */
 	char		*host;		/* or NULL: a unix socket */

@@ -54,6 +54,7 @@
 
 #include <libmilter/mfapi.h>
 
+#include "base/arena.h"
 #include "base/buf.h"
 #include "base/limits.h"
 #include "base/log.h"
@@ -215,24 +216,32 @@ conf_swap(struct conf *fresh)
 
 /* --- recording outgoing mail ----------------------------------------------- */
 
+/*
+ * An outgoing message's Message-ID goes into the ledger with its
+ * recipients: the header's (To, Cc, Bcc, Resent-*), then the envelope's
+ * (a Bcc is often only there), at most SENT_RECIPIENTS_MAX, as
+ * --record-sent keeps them; a bounce from one of them is then proof.
+ */
 static void
 record(SMFICTX *ctx, struct session *s)
 {
-	char		 id[1024], err[1024];
-	const char	*ids[1];
-	char		*path;
-	struct conf	*c;
-	long		 today;
-	int		 rc;
+	char			 id[1024], err[1024];
+	const char		*rcpt[SENT_RECIPIENTS_MAX];
+	const char		*raw = s->msg.raw.data ? s->msg.raw.data : "";
+	struct ledger_sent	 sent;
+	struct arena		 a;
+	char			*path;
+	struct conf		*c;
+	long			 today;
+	int			 rc, n, i;
 
-	if (s->failed || ledger_message_id(s->msg.raw.data ? s->msg.raw.data :
-	    "", s->msg.raw.len, id, sizeof(id)) != 1) {
+	if (s->failed || ledger_message_id(raw, s->msg.raw.len, id,
+	    sizeof(id)) != 1) {
 		log_info("%s: outgoing, no Message-ID: not recorded",
 		    queue_id(ctx));
 		return;
 	}
 	today = (long)((clock_now ? clock_now : (long long)time(NULL)) / 86400);
-	ids[0] = id;
 	c = conf_take();
 	path = config_ledger_path(&c->set.sections[0].cfg, ledger_home);
 	if (path == NULL) {
@@ -241,13 +250,22 @@ record(SMFICTX *ctx, struct session *s)
 		    queue_id(ctx));
 		return;
 	}
+	arena_init(&a, 1024 * 1024);
+	n = ledger_message_recipients(raw, s->msg.raw.len, &a, rcpt,
+	    SENT_RECIPIENTS_MAX);
+	for (i = 0; i < s->nrcpts && n < SENT_RECIPIENTS_MAX; i++)
+		rcpt[n++] = s->rcpts[i];
+	sent.message_id = id;
+	sent.recipients = rcpt;
+	sent.nrecipients = n;
 	/* LMDB: the spool first, then merged unless another writer is at
 	 * it; Redis: set, to expire after sent_ledger_expiry */
 	pthread_mutex_lock(&recording);
-	rc = ledger_record(path, ids, 1, today,
+	rc = ledger_record_sent(path, &sent, 1, today,
 	    c->set.sections[0].cfg.sent_ledger_expiry, err, sizeof(err));
 	pthread_mutex_unlock(&recording);
 	conf_drop(c);
+	arena_free(&a);
 	if (rc == 0)
 		log_info("%s: outgoing <%s>, %d recipient%s: recorded",
 		    queue_id(ctx), id, s->nrcpts, s->nrcpts == 1 ? "" : "s");
