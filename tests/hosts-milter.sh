@@ -283,6 +283,10 @@ print(" ".join(str(s.getsockname()[1]) for s in ss))')
 	n=$((n + 1)); wait_delivered $n
 	check "... recorded by the relay milter" grep -q 'outgoing <redis-1@backscatter.test>.*recorded' "$T/relay.log"
 	is "$(redis-cli -p "$REDIS" --scan --pattern 'bs:sent:*' | wc -l | tr -d ' ')" 1 "... one key in Redis"
+	is "$(redis-cli -p "$REDIS" --scan --pattern 'bs:to:*' | wc -l | tr -d ' ')" 1 "... with its recipients beside it"
+	is "$(redis-cli -p "$REDIS" smembers "$(redis-cli -p "$REDIS" --scan --pattern 'bs:to:*')" | wc -l | tr -d ' ')" 1 \
+	    "... one recipient (To and RCPT TO name the same address)"
+	is "$(redis-cli -p "$REDIS" --scan --pattern 'bs:corr:*' | wc -l | tr -d ' ')" 1 "... who is a correspondent now"
 	a=$($SEND "$MX" "" "$rcpt" "$T/legit-r.eml")
 	case $a in 250*) ok "Redis: its bounce, at the MX: 250" ;; *) not_ok "Redis: its bounce, at the MX: 250"; diag "$a" ;; esac
 	n=$((n + 1)); check "... delivered" wait_delivered $n

@@ -97,7 +97,7 @@ check "backscatter-milter(8) shows the plain Redis line" test -n "$plain_block"
 { echo 'my_domain northwind.example'; sed "s|:6379/|:$port/|" "$plain_block"; } > "$T/conf-page"
 pdb=$(sed -n 's|.*/\([0-9]*\)$|\1|p' "$plain_block")
 bs_run "$d/sent-ours.eml" --config "$T/conf-page" --record-sent
-is "$rc:$(redis-cli -p "$port" -n "${pdb:-0}" dbsize)" "0:1" "... recorded by it (database ${pdb:-0})"
+is "$rc:$(redis-cli -p "$port" -n "${pdb:-0}" --scan --pattern 'bs:sent:*' | wc -l | tr -d ' ')" "0:1" "... recorded by it (database ${pdb:-0})"
 kill "$(cat "$R/pid2")" 2> /dev/null
 
 # AUTH: redis-server with requirepass; the page's URL forms (the
@@ -123,20 +123,22 @@ acli() { REDISCLI_AUTH=$pw redis-cli "$@" 2> /dev/null; }
 db=$(sed -n 's|.*/\([0-9]*\)$|\1|p' "$T/conf-auth")
 udb=$(sed -n 's|.*?db=\([0-9]*\)$|\1|p' "$T/conf-auth-unix")
 bs_run "$d/sent-ours.eml" --config "$T/conf-auth" --record-sent
-is "$rc:$(acli -p "$port" -n "${db:-0}" dbsize):$(cat "$T/stderr")" "0:1:" \
+is "$rc:$(acli -p "$port" -n "${db:-0}" --scan --pattern 'bs:sent:*' | wc -l | tr -d ' '):$(cat "$T/stderr")" "0:1:" \
     "requirepass, redis://:password@host:port/$db: recorded in database $db"
-is "$(tests "$d/bounce.eml" "$T/conf-auth")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM,BS_SENT_LEDGER,BS_STRONG_OURS" \
+is "$(tests "$d/bounce.eml" "$T/conf-auth")" "ok BS_ORIG_CLAIMS_OURS,BS_PROOF_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" \
     "... and found there"
 is "$(tests "$d/bounce.eml" "$T/conf-auth-unix")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM" \
     "unix://:password@/path?db=$udb: another database, not found there"
 bs_run "$d/sent-ours.eml" --config "$T/conf-auth-unix" --record-sent
-is "$rc:$(acli -s "$asock" -n "${udb:-0}" dbsize)" "0:1" "... recorded through the socket with the password"
-is "$(tests "$d/bounce.eml" "$T/conf-auth-unix")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM,BS_SENT_LEDGER,BS_STRONG_OURS" \
+is "$rc:$(acli -s "$asock" -n "${udb:-0}" --scan --pattern 'bs:sent:*' | wc -l | tr -d ' ')" "0:1" "... recorded through the socket with the password"
+is "$(tests "$d/bounce.eml" "$T/conf-auth-unix")" "ok BS_ORIG_CLAIMS_OURS,BS_PROOF_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" \
     "... and found"
 # the ACL form: user:password
-acli -p "$port" ACL SETUSER bsledger on '>ledgerpw' '~bs:*' '+get' '+set' '+select' > /dev/null
+# (the commands backscatter-milter(8) names for it)
+acli -p "$port" ACL SETUSER bsledger on '>ledgerpw' '~bs:*' '+get' '+set' '+sadd' \
+    '+smembers' '+expire' '+exists' '+dbsize' '+select' > /dev/null
 printf 'my_domain northwind.example\nsent_ledger redis://bsledger:ledgerpw@127.0.0.1:%s/%s\n' "$port" "${db:-0}" > "$T/conf-acl"
-is "$(tests "$d/bounce.eml" "$T/conf-acl")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM,BS_SENT_LEDGER,BS_STRONG_OURS" \
+is "$(tests "$d/bounce.eml" "$T/conf-acl")" "ok BS_ORIG_CLAIMS_OURS,BS_PROOF_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" \
     "redis://user:password@: AUTH as that user (Redis 6 ACL), found"
 # a wrong password: the ledger cannot answer, said, the password never
 sed "s|:$pwe@|:wrong@|" "$T/conf-auth" > "$T/conf-wrong"
