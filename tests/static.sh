@@ -1,0 +1,87 @@
+#!/bin/sh
+# static.sh - the program linked statically (configure
+# --enable-static-binary) says what the same objects linked dynamically
+# (tests/backscatter-shared) say, on every message of the tree and of the
+# Sisimai corpus: byte for byte in filter mode and in --json. A static
+# glibc still loads iconv's charset modules (gconv) with dlopen, from the
+# glibc it was linked with; a charset it could not load would read
+# differently here. The charsets are also checked by name: the messages
+# in ISO-2022-JP, GB2312, KOI8-R, Big5, windows-1251 and the others of
+# the fixtures, each decoded into UTF-8 by the static program.
+#
+# Skipped where the program is linked dynamically (the default build).
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+
+twin=${top_builddir:-$srcdir}/tests/backscatter-shared
+interp() { readelf -l "$1" 2> /dev/null | grep -c 'program interpreter'; }
+[ -x "$BACKSCATTER" ] || skip_all "no program at $BACKSCATTER"
+[ "$(interp "$BACKSCATTER")" = 0 ] ||
+	skip_all "the program is linked dynamically (configure --enable-static-binary builds it static)"
+[ -x "$twin" ] || skip_all "no tests/backscatter-shared (make check builds it)"
+
+is "$(interp "$BACKSCATTER"):$(interp "$twin")" "0:1" \
+    "the program has no dynamic loader, its twin has one"
+
+# A fixed clock and a configuration that makes the origin and the
+# evidence checks do their work
+printf 'my_domain northwind.example example.org\nmy_relay smtp.northwind.example 192.0.2.0/24\n' > "$T/conf"
+export BACKSCATTER_NOW=1796212800
+
+# same LIST NAME: every file of LIST (one a line) through both, in filter
+# mode and with --json; ok when every output and every status is the same
+same() {
+	_list=$1 _name=$2 _n=0 _bad=0
+	while IFS= read -r f; do
+		_n=$((_n + 1))
+		for mode in filter json; do
+			case $mode in filter) a= ;; json) a=--json ;; esac
+			"$BACKSCATTER" --config "$T/conf" $a < "$f" > "$T/s.out" 2> "$T/s.err"
+			s=$?
+			"$twin" --config "$T/conf" $a < "$f" > "$T/d.out" 2> "$T/d.err"
+			d=$?
+			if [ "$s" != "$d" ] || ! cmp -s "$T/s.out" "$T/d.out" ||
+			    ! cmp -s "$T/s.err" "$T/d.err"; then
+				_bad=$((_bad + 1))
+				[ "$_bad" -le 5 ] && diag "differs ($mode, exit $s against $d): $f"
+			fi
+		done
+	done < "$_list"
+	is "$_bad" 0 "$_name: $_n messages, filter mode and --json the same, static and dynamic"
+	[ "$_n" -gt 0 ] || not_ok "$_name: no messages found"
+}
+
+find "$srcdir/tests/data" "$srcdir/examples" "$srcdir/bench/data" -type f -name '*.eml' |
+    LC_ALL=C sort > "$T/fixtures"
+same "$T/fixtures" "the fixtures of the tree"
+
+# the messages written in a charset iconv must load a module for
+grep -l -i -E 'charset="?(iso-2022-jp|gb2312|gbk|big5|koi8-r|windows-1251|euc-kr|shift_jis|euc-jp)' \
+    $(cat "$T/fixtures") > "$T/charsets" 2> /dev/null
+n=$(wc -l < "$T/charsets" | tr -d ' ')
+holds "the fixtures include messages in module charsets ($n)" '[ "$n" -ge 5 ]'
+# decoded: bytes over 0x7F or a \u escape in the JSON (the source was
+# 7-bit ISO-2022-JP or an 8-bit charset, never UTF-8 as it stands)
+decoded() { LC_ALL=C grep -q -P '[\x80-\xff]' "$1" || grep -q '\\u[0-9a-f]\{4\}' "$1"; }
+bad=0 dec=0
+while IFS= read -r f; do
+	"$BACKSCATTER" --config "$T/conf" --json < "$f" > "$T/j" 2> /dev/null
+	"$twin" --config "$T/conf" --json < "$f" > "$T/jd" 2> /dev/null
+	if decoded "$T/j"; then
+		dec=$((dec + 1))
+	elif decoded "$T/jd"; then
+		bad=$((bad + 1))
+		diag "decoded by the dynamic program only: $f"
+	fi
+done < "$T/charsets"
+is "$bad" 0 "those messages' text decoded into UTF-8 by the static program as by the dynamic one"
+holds "... and text of at least 3 of them is in the JSON, decoded ($dec)" '[ "$dec" -ge 3 ]'
+
+corpus=$srcdir/../shared/corpus/sisimai/maildir
+if [ -d "$corpus" ]; then
+	find "$corpus" -type f | LC_ALL=C sort > "$T/sisimai"
+	same "$T/sisimai" "the Sisimai corpus"
+else
+	ok "# SKIP no Sisimai corpus at $corpus"
+fi
+
+done_testing
