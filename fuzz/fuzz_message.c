@@ -114,6 +114,8 @@ is_input_plus_ours(const char *out, size_t olen, const uint8_t *in,
 	const char	*at;
 	size_t		 p, el = strlen(eol), a, b, alen, blen;
 
+	if (el == 0)
+		abort();	/* the loops below step by el */
 	at = memmem(out, olen, ours->data, ours->len);
 	if (at == NULL)
 		return 0;

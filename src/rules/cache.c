@@ -55,7 +55,7 @@ rules_cache_dirs(const char *xdg_cache_home, const char *home)
 
 struct cache_head {
 	char		 magic[8];
-	char		 build[120];	/* who wrote it: rules_cache_identity() */
+	char		 build[120];	/* who wrote it: identity() */
 	uint64_t	 payload_len;
 	uint64_t	 checksum;
 };
@@ -121,8 +121,8 @@ rules_cache_checksum(const void *p, size_t n, uint64_t h)
 /* This program, as the cache must have been written by: the format, the
  * version, PCRE2's, and the executable file itself (a rebuild with other
  * prefilter rules or flags is another program). */
-int
-rules_cache_identity(char *out, size_t n)
+static int
+identity(char *out, size_t n)
 {
 	struct stat	 st;
 	const char	*exe;
@@ -198,6 +198,114 @@ read_all(int fd, size_t size)
 		got += (size_t)r;
 	}
 	return p;
+}
+
+/* head and payload to path, aside and renamed; its folder made when
+ * missing */
+static int
+write_file(const char *path, const void *head, size_t head_len,
+    const void *payload, size_t len)
+{
+	char	 dir[PATH_MAX], tmp[PATH_MAX + 16], *slash;
+	int	 fd;
+
+	/* the folder, made private when missing; the file written aside
+	 * and renamed over the old one, so no reader sees half of it */
+	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir) ||
+	    (slash = strrchr(dir, '/')) == NULL)
+		return -1;
+	*slash = '\0';
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+		/* ~/.cache itself may be missing */
+		char	*up = strrchr(dir, '/');
+
+		if (up == NULL || up == dir)
+			return -1;
+		*up = '\0';
+		if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+			return -1;
+		*up = '/';
+		if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+			return -1;
+	}
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >=
+	    (int)sizeof(tmp) || (fd = mkstemp(tmp)) == -1)
+		return -1;
+	if (write(fd, head, head_len) != (ssize_t)head_len ||
+	    write(fd, payload, len) != (ssize_t)len) {
+		close(fd);
+		(void)unlink(tmp);
+		return -1;
+	}
+	if (close(fd) == -1 || rename(tmp, path) == -1) {
+		(void)unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* path opened when it is ours, of min to CACHE_MAX bytes: fd and size */
+static int
+open_file(const char *path, off_t min, off_t *size_r)
+{
+	struct stat	 st;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_uid != geteuid() || (st.st_mode & 022) != 0 ||
+	    st.st_size < min || st.st_size > (off_t)CACHE_MAX) {
+		close(fd);
+		return -1;
+	}
+	*size_r = st.st_size;
+	return fd;
+}
+
+char *
+rules_cache_load_file(const char *path, const char *magic, size_t *len_r)
+{
+	struct cache_head	 head;
+	char			 build[sizeof(head.build)], *data = NULL;
+	off_t			 size;
+	int			 fd;
+
+	*len_r = 0;
+	memset(build, 0, sizeof(build));
+	if (identity(build, sizeof(build)) == -1 ||
+	    (fd = open_file(path, (off_t)sizeof(head), &size)) == -1)
+		return NULL;
+	if (read(fd, &head, sizeof(head)) != (ssize_t)sizeof(head) ||
+	    memcmp(head.magic, magic, sizeof(head.magic)) != 0 ||
+	    memcmp(head.build, build, sizeof(build)) != 0 ||
+	    head.payload_len != (uint64_t)size - sizeof(head) ||
+	    (data = read_all(fd, (size_t)head.payload_len)) == NULL ||
+	    rules_cache_checksum(data, (size_t)head.payload_len, 0) !=
+	    head.checksum) {
+		free(data);
+		data = NULL;
+	}
+	close(fd);
+	if (data != NULL)
+		*len_r = (size_t)head.payload_len;
+	return data;
+}
+
+int
+rules_cache_save_file(const char *path, const char *magic,
+    const void *payload, size_t len)
+{
+	struct cache_head	 head;
+
+	memset(&head, 0, sizeof(head));
+	memcpy(head.magic, magic, sizeof(head.magic));
+	if (identity(head.build, sizeof(head.build)) == -1)
+		return -1;
+	head.payload_len = len;
+	head.checksum = rules_cache_checksum(payload, len, 0);
+	return write_file(path, &head, sizeof(head), payload, len);
 }
 
 /* Does a string (or, with set, a literal set: strings ended by an empty
@@ -288,10 +396,8 @@ void
 rules_cache_load(struct ruleset *rs)
 {
 	struct rules_cache	*c;
-	struct cache_head	 head;
-	off_t			 size;
-	char			 build[sizeof(head.build)], *data = NULL;
-	int			 fd = -1;
+	char			*data = NULL;
+	size_t			 len;
 
 	if (!rs->cache_wanted || rs->cache != NULL ||
 	    (c = calloc(1, sizeof(*c))) == NULL)
@@ -303,26 +409,12 @@ rules_cache_load(struct ruleset *rs)
 	rs->cache = c;
 	/* from here, whatever is wrong with the file: rewrite it */
 	rs->cache_dirty = 1;
-	memset(build, 0, sizeof(build));
-	if (rules_cache_identity(build, sizeof(build)) == -1 ||
-	    (fd = rules_cache_open(c->path, (off_t)sizeof(head),
-	    &size)) == -1)
+	if ((data = rules_cache_load_file(c->path, CACHE_MAGIC, &len)) == NULL ||
+	    take_payload(c, data, len) == -1)
 		goto ignore;
-	if (read(fd, &head, sizeof(head)) != (ssize_t)sizeof(head) ||
-	    memcmp(head.magic, CACHE_MAGIC, sizeof(head.magic)) != 0 ||
-	    memcmp(head.build, build, sizeof(build)) != 0 ||
-	    head.payload_len != (uint64_t)size - sizeof(head) ||
-	    (data = read_all(fd, (size_t)head.payload_len)) == NULL ||
-	    rules_cache_checksum(data, (size_t)head.payload_len, 0) !=
-	    head.checksum ||
-	    take_payload(c, data, (size_t)head.payload_len) == -1)
-		goto ignore;
-	close(fd);
 	rs->cache_dirty = 0;
 	return;
 ignore:
-	if (fd != -1)
-		close(fd);
 	free(data);
 	c->data = NULL;
 	c->nrec = 0;
@@ -462,7 +554,6 @@ void
 rules_cache_save(struct ruleset *rs)
 {
 	struct rules_cache	*c = rs->cache;
-	struct cache_head	 head;
 	struct buf		 recs, strs, payload;
 	struct rule		*r;
 	pcre2_code		**codes = NULL;
@@ -511,13 +602,7 @@ rules_cache_save(struct ruleset *rs)
 	    buf_append(&payload, strs.data, strs.len) == -1 ||
 	    buf_append(&payload, blob, blob_len) == -1)
 		goto out;
-	memset(&head, 0, sizeof(head));
-	memcpy(head.magic, CACHE_MAGIC, sizeof(head.magic));
-	if (rules_cache_identity(head.build, sizeof(head.build)) == -1)
-		goto out;
-	head.payload_len = payload.len;
-	head.checksum = rules_cache_checksum(payload.data, payload.len, 0);
-	if (rules_cache_write(c->path, &head, sizeof(head), payload.data,
+	if (rules_cache_save_file(c->path, CACHE_MAGIC, payload.data,
 	    payload.len) == -1)
 		goto out;
 	rs->cache_dirty = 0;
@@ -528,73 +613,6 @@ out:
 	buf_free(&recs);
 	buf_free(&strs);
 	buf_free(&payload);
-}
-
-int
-rules_cache_write(const char *path, const void *head, size_t head_len,
-    const void *payload, size_t len)
-{
-	char	 dir[PATH_MAX], tmp[PATH_MAX + 16], *slash;
-	int	 fd;
-
-	/* the folder, made private when missing; the file written aside
-	 * and renamed over the old one, so no reader sees half of it */
-	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir) ||
-	    (slash = strrchr(dir, '/')) == NULL)
-		return -1;
-	*slash = '\0';
-	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-		/* ~/.cache itself may be missing */
-		char	*up = strrchr(dir, '/');
-
-		if (up == NULL || up == dir)
-			return -1;
-		*up = '\0';
-		if (mkdir(dir, 0700) == -1 && errno != EEXIST)
-			return -1;
-		*up = '/';
-		if (mkdir(dir, 0700) == -1 && errno != EEXIST)
-			return -1;
-	}
-	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >=
-	    (int)sizeof(tmp) || (fd = mkstemp(tmp)) == -1)
-		return -1;
-	if (write(fd, head, head_len) != (ssize_t)head_len ||
-	    write(fd, payload, len) != (ssize_t)len) {
-		close(fd);
-		(void)unlink(tmp);
-		return -1;
-	}
-	if (close(fd) == -1 || rename(tmp, path) == -1) {
-		(void)unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
-
-int
-rules_cache_open(const char *path, off_t min, off_t *size_r)
-{
-	struct stat	 st;
-	int		 fd;
-
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-	    O_CLOEXEC)) == -1)
-		return -1;
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    st.st_uid != geteuid() || (st.st_mode & 022) != 0 ||
-	    st.st_size < min || st.st_size > (off_t)CACHE_MAX) {
-		close(fd);
-		return -1;
-	}
-	*size_r = st.st_size;
-	return fd;
-}
-
-char *
-rules_cache_read(int fd, size_t size)
-{
-	return read_all(fd, size);
 }
 
 void

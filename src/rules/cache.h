@@ -47,20 +47,22 @@ void	 rules_cache_free(struct ruleset *);
 
 /* A 64-bit checksum of n bytes, chained from h. */
 uint64_t rules_cache_checksum(const void *, size_t n, uint64_t h);
-/* This program as a cache must have been written by; 0 or -1. */
-int	 rules_cache_identity(char *out, size_t n);
 /* The cache file of the set's sources; -1 when it has no rule files or
  * there is no place for a cache. */
 int	 rules_cache_path(const struct ruleset *, char *out, size_t n);
-/* Open a cache file for reading when it is ours (a regular file owned
- * by us, not writable by others) of min to CACHE_MAX bytes: the fd and
- * its size, or -1. */
-int	 rules_cache_open(const char *path, off_t min, off_t *size_r);
-/* size bytes of fd into a fresh buffer (malloc), or NULL. */
-char	*rules_cache_read(int fd, size_t size);
-/* Write head and payload to path atomically (aside, then renamed),
- * making its folder when missing; 0 or -1. */
-int	 rules_cache_write(const char *path, const void *head, size_t head_len,
+/*
+ * A cache file: a head (magic, the program that wrote it, the payload's
+ * length and checksum), then the payload. rules_cache_load_file gives the
+ * payload of the file at path when it is ours (a regular file owned by
+ * us, not writable by others, of at most CACHE_MAX bytes), has magic (8
+ * bytes) and was written by this very program, and is whole: a fresh
+ * buffer (malloc) and its length, or NULL. rules_cache_save_file writes
+ * one atomically (aside, then renamed), making its folder when missing;
+ * 0 or -1.
+ */
+char	*rules_cache_load_file(const char *path, const char *magic,
+	    size_t *len_r);
+int	 rules_cache_save_file(const char *path, const char *magic,
 	    const void *payload, size_t len);
 
 /* --- snapshot.c: the whole set ----------------------------------------- */

@@ -293,6 +293,14 @@ resolve(struct ruleset *rs, struct buf *errors)
 	return nerr;
 }
 
+/* Is op a meta the expression reads (a sound one)? */
+static int
+meta_operand(const struct ruleset *rs, const struct op *op)
+{
+	return op->code == OP_RULE && rs->rules[op->rule].type == RULE_META &&
+	    !rs->rules[op->rule].broken;
+}
+
 /*
  * The metas that use each meta, in rule order and once per use: users of
  * meta i are users[from[i]] to users[from[i + 1] - 1]. Only the uses
@@ -312,9 +320,7 @@ users_of(struct ruleset *rs, const int *pending, int **from_r)
 		if (u->type != RULE_META || pending[j] == 0)
 			continue;
 		for (k = 0; k < u->nops; k++)
-			if (u->ops[k].code == OP_RULE &&
-			    rs->rules[u->ops[k].rule].type == RULE_META &&
-			    !rs->rules[u->ops[k].rule].broken) {
+			if (meta_operand(rs, &u->ops[k])) {
 				from[u->ops[k].rule + 1]++;
 				n++;
 			}
@@ -334,9 +340,7 @@ users_of(struct ruleset *rs, const int *pending, int **from_r)
 		if (u->type != RULE_META || pending[j] == 0)
 			continue;
 		for (k = 0; k < u->nops; k++)
-			if (u->ops[k].code == OP_RULE &&
-			    rs->rules[u->ops[k].rule].type == RULE_META &&
-			    !rs->rules[u->ops[k].rule].broken) {
+			if (meta_operand(rs, &u->ops[k])) {
 				i = u->ops[k].rule;
 				users[from[i] + fill[i]++] = j;
 			}

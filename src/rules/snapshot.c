@@ -51,13 +51,6 @@
  * compiled now. One blob for each. */
 #define SNAP_GROUPS	8
 
-struct snap_head {
-	char		 magic[8];
-	char		 build[120];
-	uint64_t	 payload_len;
-	uint64_t	 checksum;
-};
-
 struct snap_meta {
 	uint64_t	 sources;	/* fingerprint of the sources */
 	uint32_t	 ndeps, nrules, nbranch, nops;
@@ -487,7 +480,6 @@ rules_snapshot_save(struct ruleset *rs)
 	struct rules_snap	*s = rs->snap;
 	struct writer		 w;
 	struct snap_meta	 m;
-	struct snap_head	 head;
 	struct buf		 rules, brs, ops, tables, codes, payload;
 	char			 path[PATH_MAX];
 	int			 i;
@@ -541,13 +533,7 @@ rules_snapshot_save(struct ruleset *rs)
 	    buf_append(&payload, w.strs.data, w.strs.len) == -1 ||
 	    buf_append(&payload, codes.data, codes.len) == -1)
 		goto out;
-	memset(&head, 0, sizeof(head));
-	memcpy(head.magic, SNAP_MAGIC, sizeof(head.magic));
-	if (rules_cache_identity(head.build, sizeof(head.build)) == -1)
-		goto out;
-	head.payload_len = payload.len;
-	head.checksum = rules_cache_checksum(payload.data, payload.len, 0);
-	(void)rules_cache_write(path, &head, sizeof(head), payload.data,
+	(void)rules_cache_save_file(path, SNAP_MAGIC, payload.data,
 	    payload.len);
 out:
 	free(w.codes);
@@ -860,28 +846,15 @@ take_tables(struct ruleset *rs, const struct view *v)
 static char *
 read_snapshot(const char *path, uint64_t *len_r)
 {
-	struct snap_head	 head;
-	char			 build[sizeof(head.build)], *data = NULL;
-	off_t			 size;
-	int			 fd;
+	char	*data;
+	size_t	 len;
 
-	memset(build, 0, sizeof(build));
-	if (rules_cache_identity(build, sizeof(build)) == -1 ||
-	    (fd = rules_cache_open(path, (off_t)sizeof(head), &size)) == -1)
-		return NULL;
-	if (read(fd, &head, sizeof(head)) != (ssize_t)sizeof(head) ||
-	    memcmp(head.magic, SNAP_MAGIC, sizeof(head.magic)) != 0 ||
-	    memcmp(head.build, build, sizeof(build)) != 0 ||
-	    head.payload_len != (uint64_t)size - sizeof(head) ||
-	    head.payload_len % 8 != 0 ||
-	    (data = rules_cache_read(fd, (size_t)head.payload_len)) == NULL ||
-	    rules_cache_checksum(data, (size_t)head.payload_len, 0) !=
-	    head.checksum) {
+	data = rules_cache_load_file(path, SNAP_MAGIC, &len);
+	if (data != NULL && len % 8 != 0) {
 		free(data);
 		data = NULL;
 	}
-	close(fd);
-	*len_r = head.payload_len;
+	*len_r = len;
 	return data;
 }
 
