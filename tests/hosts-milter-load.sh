@@ -9,7 +9,7 @@
 #  - the watchdog: with milter_judge_timeout 20 a real slow message (the
 #    recipient-storm case of hostile.sh, 50000 recipients,
 #    hundreds of milliseconds of analysis) is accepted with a log line, the judging abandoned, and
-#    the milter goes on; 32 of them at once: past MILTER_ABANDONED_MAX
+#    the milter goes on; 32 of them ending at once: past MILTER_ABANDONED_MAX
 #    abandoned judgings, messages are accepted unjudged, none lost;
 #  - the fault run: the Redis ledger stopped in the middle of a stream,
 #    and the milter killed in the middle of one (Postfix's
@@ -189,11 +189,15 @@ is "$(delivered slow)" 1 "... delivered"
 check "... the milter said it abandoned the judging" \
     grep -q 'judging took over 20 ms (milter_judge_timeout): abandoned, accepted' "$T/milter.log"
 # 32 at once: the abandoned judgings still run; past 16 of them a
-# message is accepted unjudged
-stream slowmany "$T/slow.eml" 32 32 ""
-wait_streams
+# message is accepted unjudged. The 32 sessions end their DATA together
+# (tests/tools/smtp-together): sessions that arrive one by one, on a
+# machine whose disk or scheduler spreads them out, would each find the
+# judgings before them ended, and never fill the milter
+python3 "$srcdir/tests/tools/smtp-together" "$MX" 32 "$T/slow.eml" "" \
+    "$user+slowmany@backscatter.test" > "$T/src-slowmany.out" 2>&1
 settle slowmany 32
-is "$(delivered slowmany):$(refused slowmany)" "32:0" "32 slow messages at once: all delivered"
+is "$(delivered slowmany):$(refused slowmany):$(cat "$T/src-slowmany.out")" \
+    "32:0:taken 32 refused 0 tempfailed 0 errors 0" "32 slow messages ended at once: all delivered"
 check "... past MILTER_ABANDONED_MAX abandoned judgings still running, accepted unjudged" \
     grep -q 'not judged (16 judgings abandoned still run' "$T/milter.log"
 cp "$T/lmdb.conf" "$T/milter.conf"
