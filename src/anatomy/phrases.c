@@ -8,79 +8,125 @@
  * message only the rows of the meanings it asks about, and nothing to
  * index the table.
  *
- * A row is searched for only when the text holds its first two bytes: the
- * pairs of a short text (a subject, an address) are set in a bit map
- * first, which costs a few instructions a byte, where a strstr a row was
- * most of what the gate cost a plain message. Longer texts, where nearly
- * every pair of letters is there, are searched row by row.
+ * A row is searched for only when the text holds every pair of
+ * adjacent bytes the row does: the text's pairs are set in a bit map
+ * first, a few instructions a byte, and a row is tried with strstr only
+ * when each of its pairs is there, which rules out nearly every row of a
+ * meaning at the cost of a bit test or two (a strstr a row was most of
+ * what reading a bounce's prose cost). A short text (a subject, an
+ * address) gets a small hashed map; a longer one (prose) the exact map,
+ * one bit a pair, where a hashed one would have nearly every bit set.
+ * The last text's map is kept: the gate asks about one subject a dozen
+ * times, the readers about one body for several meanings.
  */
 #include <stdint.h>
 #include <string.h>
 
 #include "anatomy/phrases.h"
 
-/* The pairs of bytes of a short text, hashed into a bit map. */
-#define PAIR_BITS	1024
-#define PAIR_TEXT	256		/* longer texts: no map */
+#define PAIR_BITS	1024		/* the hashed map of a short text */
+#define PAIR_TEXT	256		/* longer texts: the exact map */
+#define PAIR_ALL	65536		/* the exact map: one bit a pair */
+#define PAIR_KEPT	16384		/* longer texts: the map not kept */
 
 struct pairs {
-	uint64_t	 w[PAIR_BITS / 64];
+	const uint64_t	*w;
+	int		 exact;		/* PAIR_ALL bits, else PAIR_BITS */
 };
 
 static unsigned
-pair(unsigned char a, unsigned char b)
+pair(int exact, unsigned char a, unsigned char b)
 {
+	if (exact)
+		return (unsigned)a << 8 | b;
 	return ((unsigned)a * 67u + b) & (PAIR_BITS - 1);
 }
 
-/* The map of the last text asked about, and a copy of that text: the
- * gate asks about one subject a dozen times. One a thread (the milter
- * judges messages side by side). */
-static _Thread_local struct pairs last_map;
-static _Thread_local char last_text[PAIR_TEXT + 2];
+/* The maps of the last texts asked about, and copies of those texts to
+ * know them again. One set a thread (the milter judges messages side by
+ * side). */
+static _Thread_local uint64_t short_map[PAIR_BITS / 64];
+static _Thread_local char short_text[PAIR_TEXT + 2];
+static _Thread_local uint64_t long_map[PAIR_ALL / 64];
+static _Thread_local char long_text[PAIR_KEPT + 1];
+static _Thread_local size_t long_len;	/* of long_text; 0 none kept */
 
-/* The map of text, or NULL when it is too long to be worth one. */
-static const struct pairs *
+static void
+pairs_set(uint64_t *w, int exact, const unsigned char *t, size_t n)
+{
+	unsigned	 h;
+	size_t		 i;
+
+	for (i = 0; i + 1 < n; i++) {
+		h = pair(exact, t[i], t[i + 1]);
+		w[h / 64] |= (uint64_t)1 << (h % 64);
+	}
+}
+
+/* The map of text. */
+static struct pairs
 pairs_of(const char *text)
 {
 	const unsigned char	*t = (const unsigned char *)text;
 	struct pairs		 p;
-	unsigned		 h;
-	size_t			 i;
+	size_t			 n;
 
-	if (strnlen(text, PAIR_TEXT + 1) > PAIR_TEXT)
-		return NULL;
-	if (last_text[0] != '\0' && strcmp(last_text, text) == 0)
-		return &last_map;
-	memset(&p, 0, sizeof(p));
-	for (i = 0; t[i] != '\0' && t[i + 1] != '\0'; i++) {
-		h = pair(t[i], t[i + 1]);
-		p.w[h / 64] |= (uint64_t)1 << (h % 64);
+	n = strnlen(text, PAIR_TEXT + 1);
+	if (n <= PAIR_TEXT) {
+		p.w = short_map;
+		p.exact = 0;
+		if (short_text[0] != '\0' && strcmp(short_text, text) == 0)
+			return p;
+		memset(short_map, 0, sizeof(short_map));
+		pairs_set(short_map, 0, t, n);
+		memcpy(short_text, text, n + 1);
+		return p;
 	}
-	/* the text and its NUL: i is where the last pair was not whole */
-	i += t[i] != '\0';
-	memcpy(last_text, text, i + 1);
-	last_map = p;
-	return &last_map;
+	n += strlen(text + n);
+	p.w = long_map;
+	p.exact = 1;
+	if (long_len == n && memcmp(long_text, text, n) == 0)
+		return p;
+	memset(long_map, 0, sizeof(long_map));
+	pairs_set(long_map, 1, t, n);
+	long_len = 0;
+	if (n <= PAIR_KEPT) {
+		memcpy(long_text, text, n);
+		long_len = n;
+	}
+	return p;
 }
 
-/* Can row i be in the text whose map is p (NULL: no map)? */
 static int
-may_hold(const struct pairs *p, int i)
+has(struct pairs p, const unsigned char *r)
+{
+	unsigned	 h = pair(p.exact, r[0], r[1]);
+
+	return (p.w[h / 64] >> (h % 64)) & 1;
+}
+
+/* Can row i be in the text whose map is p? Each of its pairs must be;
+ * the first is asked first, and rules out most rows alone. */
+static inline int
+may_hold(struct pairs p, int i)
 {
 	const unsigned char	*r = (const unsigned char *)phrase_table[i].text;
-	unsigned		 h;
+	size_t			 j, n = phrase_table[i].len;
 
-	if (p == NULL || r[0] == '\0' || r[1] == '\0')
+	if (n < 2)
 		return 1;
-	h = pair(r[0], r[1]);
-	return (p->w[h / 64] >> (h % 64)) & 1;
+	if (!has(p, r))
+		return 0;
+	for (j = 1; j + 1 < n; j++)
+		if (!has(p, r + j))
+			return 0;
+	return 1;
 }
 
 const struct phrase *
 phrases_find(enum phrase_meaning m, const char *text)
 {
-	const struct pairs	*p;
+	struct pairs		 p;
 	int			 i;
 
 	if (text == NULL || (int)m <= PHRASE_NONE || m >= PHRASE_MEANINGS)
@@ -103,7 +149,7 @@ phrases_any(enum phrase_meaning m, const char *text)
 int
 phrases_count(enum phrase_meaning m, const char *text)
 {
-	const struct pairs	*p;
+	struct pairs		 p;
 	int			 i, n = 0;
 
 	if (text == NULL || (int)m <= PHRASE_NONE || m >= PHRASE_MEANINGS)

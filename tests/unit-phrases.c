@@ -1,0 +1,140 @@
+/*
+ * unit-phrases.c - the phrase search (src/anatomy/phrases.c) answers as a
+ * plain strstr over every row of a meaning does, for every meaning, on
+ * short texts (the hashed map), prose (the exact map, kept) and long
+ * prose (the exact map, not kept), asked again about the same text, about
+ * another text of the same length, and about a text that holds a row's
+ * first pair but not the rest.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "anatomy/phrases.h"
+#include "tap.h"
+
+/* What phrases_count and phrases_find must say: every row tried. */
+static int
+naive_count(enum phrase_meaning m, const char *text, int *first)
+{
+	int	 i, n = 0;
+
+	*first = -1;
+	for (i = 0; phrase_table[i].meaning != PHRASE_NONE; i++)
+		if (phrase_table[i].meaning == m &&
+		    strstr(text, phrase_table[i].text) != NULL) {
+			if (*first == -1)
+				*first = i;
+			n++;
+		}
+	return n;
+}
+
+static unsigned long	 seed = 12345;
+
+static unsigned
+rnd(unsigned n)
+{
+	seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+	return (unsigned)(seed >> 33) % n;
+}
+
+/* A text of about len bytes: filler words and, now and then, a row of
+ * the table whole or cut short by one byte. */
+static char *
+make_text(size_t len, int rows)
+{
+	static const char	*filler[] = { "the", "message", "to", "was",
+	    "de", "xq", "\xc3\xa9t\xc3\xa9", "of", "mail", "a", "zz" };
+	char			*t = malloc(len + 256);
+	const struct phrase	*p;
+	const char		*w;
+	size_t			 n = 0, k;
+
+	while (n < len) {
+		if (rows > 0 && rnd(8) == 0) {
+			p = &phrase_table[rnd((unsigned)rows)];
+			k = p->len - (rnd(3) == 0 && p->len > 2);
+			if (k > 200)
+				k = 200;
+			memcpy(t + n, p->text, k);
+			n += k;
+		} else {
+			w = filler[rnd(11)];
+			memcpy(t + n, w, strlen(w));
+			n += strlen(w);
+		}
+		t[n++] = ' ';
+	}
+	t[len] = '\0';	/* cut to the size asked for, a row perhaps cut */
+	return t;
+}
+
+/* Every meaning asked about text, as the program asks: count, find, any. */
+static int
+agrees(const char *text)
+{
+	const struct phrase	*f;
+	int			 m, want, first;
+
+	for (m = PHRASE_NONE + 1; m < PHRASE_MEANINGS; m++) {
+		want = naive_count(m, text, &first);
+		if (phrases_count(m, text) != want)
+			return diag("meaning %d: count %d, want %d", m,
+			    phrases_count(m, text), want), 0;
+		f = phrases_find(m, text);
+		if ((f == NULL ? -1 : (int)(f - phrase_table)) != first)
+			return diag("meaning %d: found row %d, want %d", m,
+			    f == NULL ? -1 : (int)(f - phrase_table), first), 0;
+		if (phrases_any(m, text) != (want > 0))
+			return diag("meaning %d: any wrong", m), 0;
+	}
+	return 1;
+}
+
+int
+main(void)
+{
+	static const size_t	 sizes[] = { 3, 40, 200, 256, 257, 1000, 4000,
+	    16383, 16384, 16385, 40000 };
+	char			*t, *u;
+	int			 rows, i, k, bad, found;
+
+	for (rows = 0; phrase_table[rows].meaning != PHRASE_NONE; rows++)
+		;
+	ok(rows > 100, "the table has rows (%d)", rows);
+
+	for (i = 0; i < (int)(sizeof(sizes) / sizeof(sizes[0])); i++) {
+		bad = found = 0;
+		for (k = 0; k < 20; k++) {
+			t = make_text(sizes[i], rows);
+			bad += !agrees(t);
+			/* asked again: the kept map answers alike */
+			bad += !agrees(t);
+			/* another text of the same length: not the kept
+			 * map's answer */
+			u = make_text(sizes[i], rows);
+			bad += !agrees(u);
+			found += phrases_count(PHRASE_FAILED, t) > 0;
+			free(u);
+			free(t);
+		}
+		ok(bad == 0, "%zu bytes: 20 texts, each asked three ways about "
+		    "every meaning, as a plain search answers", sizes[i]);
+		if (sizes[i] >= 1000)
+			ok(found > 0, "... and some of them hold failure prose "
+			    "(%d of 20)", found);
+	}
+
+	/* a row's first pair is there, the rest of it is not */
+	t = make_text(2000, 0);
+	ok(phrases_count(PHRASE_FAILED, t) == 0 && agrees(t),
+	    "prose of filler words only: no row found, as a plain search");
+	free(t);
+	ok(phrases_count(PHRASE_MEANINGS, "x") == 0 &&
+	    phrases_count(PHRASE_NONE, "x") == 0 &&
+	    phrases_find(PHRASE_FAILED, NULL) == NULL &&
+	    phrases_count(PHRASE_FAILED, "") == 0,
+	    "no meaning, no text, an empty text: nothing");
+	return done();
+}
