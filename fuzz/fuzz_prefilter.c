@@ -5,7 +5,9 @@
  * the first byte) and matches the text, the prefilter must not have
  * ruled the text out. A pattern that matches without any of the
  * literals the prefilter found for it aborts; so does a pattern split
- * into branches that matches when none of them does, or the reverse.
+ * into branches that matches when none of them does, or the reverse;
+ * and so does a pattern with leads (rules/leads.h) that, tried only at
+ * them, answers otherwise than tried everywhere.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 
@@ -15,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rules/leads.h"
 #include "rules/prefilter.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -73,6 +76,28 @@ branches(const char *pattern, uint32_t options, const char *text,
 	}
 }
 
+/* Tried only where its leads may begin, re answers as tried everywhere
+ * (m), when both are decided. */
+static void
+leads(const char *pattern, const pcre2_code *re, const char *text,
+    size_t tlen, int m)
+{
+	char	 set[LEADS_BUF];
+	long	 tries;
+	int	 r;
+
+	if (leads_of(pattern, 0, set, sizeof(set)) == 0)
+		return;
+	r = leads_match(re, set, text, tlen, md, mctx, &tries);
+	if ((r >= 0 || r == PCRE2_ERROR_NOMATCH) &&
+	    (m >= 0 || m == PCRE2_ERROR_NOMATCH) && (r >= 0) != (m >= 0)) {
+		fprintf(stderr, "leads: /%s/ %s, tried at its leads it %s\n",
+		    pattern, m >= 0 ? "matches" : "does not match",
+		    r >= 0 ? "does" : "does not");
+		abort();
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -91,8 +116,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 2)
 		return 0;
-	/* first byte: bit 0 caseless */
-	options = data[0] & 1 ? PCRE2_CASELESS : 0;
+	/* first byte: bit 0 caseless, bit 1 multiline */
+	options = (data[0] & 1 ? PCRE2_CASELESS : 0) |
+	    (data[0] & 2 ? PCRE2_MULTILINE : 0);
 	data++;
 	size--;
 	if ((nul = memchr(data, '\0', size)) == NULL)
@@ -128,6 +154,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (m >= 0 || m == PCRE2_ERROR_NOMATCH)
 		branches(pattern, options, text, tlen, &t, m >= 0);
+	leads(pattern, re, text, tlen, m);
 	free(bits);
 	pcre2_code_free(re);
 	return 0;

@@ -103,6 +103,9 @@ is "$(cat "$T/bad2")" 'src/deliver/x.c:1:	fprintf(stderr, "backscatter: oops\n")
 #	PREFILTER_*, PF_*	how many literals the prefilter keeps of a rule
 #				pattern: past them a rule runs without a
 #				prefilter, with the same answer
+#	LEADS_*, LEAD_*		how many leads (rules/leads.h) are read of a
+#				pattern: past them it is tried everywhere,
+#				with the same answer
 #	CHUNK_SIZE, MAP_MIN_BYTES  an arena's allocation step, and the size
 #				from which a message file is mapped: costs,
 #				not bounds
@@ -113,7 +116,7 @@ stray_bounds() {
 	    sed "s|^$1/||" | grep -v '^src/base/limits\.h:' |
 	    grep -v 'define[[:space:]]*[A-Z0-9_]*[[:space:]]*0x' |
 	    grep '#[[:space:]]*define[[:space:]]*\(LIMIT_[A-Z0-9_]*\|[A-Z0-9_]*_\(MAX\|DEPTH\|LIMIT\|BYTES\|SECONDS\|MS\|TRIES\|STALE\|WAIT\|SIZE\|ROUNDS\|FILES\)\)[[:space:]]' |
-	    grep -v 'define[[:space:]]*\(OPTIONS_IGNORED_MAX\|JSON_DEPTH\|PREFILTER_[A-Z_]*\|PF_[A-Z_]*\|CHUNK_SIZE\|MAP_MIN_BYTES\)[[:space:]]' |
+	    grep -v 'define[[:space:]]*\(OPTIONS_IGNORED_MAX\|JSON_DEPTH\|PREFILTER_[A-Z_]*\|PF_[A-Z_]*\|LEADS\{0,1\}_[A-Z_]*\|CHUNK_SIZE\|MAP_MIN_BYTES\)[[:space:]]' |
 	    sed 's/^\([^:]*:[0-9]*:\).*define[[:space:]]*\([A-Z0-9_]*\).*/\1 #define \2/'
 }
 stray_bounds "$srcdir" > "$T/bounds"

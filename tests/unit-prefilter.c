@@ -21,6 +21,7 @@
 
 #include "base/buf.h"
 #include "base/limits.h"
+#include "rules/leads.h"
 #include "rules/prefilter.h"
 #include "rules/rules.h"
 #include "tap.h"
@@ -242,10 +243,12 @@ trigram_cases(void)
 struct pat {
 	const char	*pattern;
 	const char	*lits;
+	char		*leads;		/* leads.h, or NULL: none */
 	pcre2_code	*re;
 	int		 nbr;
 	pcre2_code	*br[PREFILTER_BRANCH_MAX];
 	char		*br_lits[PREFILTER_BRANCH_MAX];	/* NULL: none */
+	char		*br_leads[PREFILTER_BRANCH_MAX];
 };
 
 static struct pat	*pats;
@@ -253,6 +256,43 @@ static int		 npats;
 static pcre2_match_data	*md;
 static long		 files, pairs, ruled_out, matched, wrong;
 static long		 br_pairs, br_ruled_out, br_wrong, split_wrong;
+static long		 lead_pairs, lead_tries, lead_wrong, lead_matched;
+
+/* The leads of pattern (leads.h), malloc'd, or NULL. */
+static char *
+leads_copy(const char *pattern, uint32_t options)
+{
+	char	 buf[LEADS_BUF], *c;
+	size_t	 n;
+
+	if (leads_of(pattern, (options & PCRE2_EXTENDED) != 0, buf,
+	    sizeof(buf)) <= 0)
+		return NULL;
+	for (n = 0; buf[n] != '\0'; n += strlen(buf + n) + 1)
+		;
+	c = malloc(n + 1);
+	memcpy(c, buf, n + 1);
+	return c;
+}
+
+/* Tried only where its leads begin, re answers as tried everywhere. */
+static void
+check_leads(const char *name, const char *pattern, const pcre2_code *re,
+    const char *leads, const char *s, size_t len, int want)
+{
+	long	 tries;
+	int	 got;
+
+	if (leads == NULL)
+		return;
+	got = leads_match(re, leads, s, len, md, NULL, &tries) >= 0;
+	lead_pairs++;
+	lead_tries += tries;
+	lead_matched += got;
+	if (got != want && lead_wrong++ < 5)
+		diag("%s: /%s/ %s, tried at its leads it %s", name, pattern,
+		    want ? "matches" : "does not", got ? "does" : "does not");
+}
 
 /* Matched branch by branch, the pattern gives the same answer. */
 static void
@@ -264,6 +304,8 @@ check_branches(const char *name, const struct pat *p, const char *s,
 	for (k = 0; k < p->nbr; k++) {
 		m = pcre2_match(p->br[k], (PCRE2_SPTR)s, len, 0, 0, md,
 		    NULL) >= 0;
+		check_leads(name, p->pattern, p->br[k], p->br_leads[k], s, len,
+		    m);
 		any |= m;
 		br_pairs++;
 		if (p->br_lits[k] != NULL && !prefilter_maybe(t, p->br_lits[k])) {
@@ -290,6 +332,8 @@ check_text(const char *name, const char *s, size_t len)
 	for (i = 0; i < npats; i++) {
 		m = pcre2_match(pats[i].re, (PCRE2_SPTR)s, len, 0, 0, md,
 		    NULL) >= 0;
+		check_leads(name, pats[i].pattern, pats[i].re, pats[i].leads,
+		    s, len, m);
 		may = pats[i].lits == NULL || prefilter_maybe(&t, pats[i].lits);
 		pairs++;
 		matched += m;
@@ -349,6 +393,7 @@ split_pattern(struct pat *p, uint32_t options)
 		if (p->br[k] == NULL)
 			abort();
 		p->br_lits[k] = NULL;
+		p->br_leads[k] = leads_copy(sub, options);
 		if (prefilter_literals(sub, (options & PCRE2_CASELESS) != 0, 0,
 		    set, sizeof(set)) > 0) {
 			for (n = 0; set[n] != '\0'; n += strlen(set + n) + 1)
@@ -368,7 +413,7 @@ builtin_patterns(void)
 	const char	*pattern, *lits, *top;
 	char		 dir[4096];
 	uint32_t	 options;
-	int		 i, k, rc, e, with = 0, nsplit = 0;
+	int		 i, k, rc, e, with = 0, nsplit = 0, with_leads = 0;
 	PCRE2_SIZE	 off;
 
 	buf_init(&err, 65536);
@@ -387,6 +432,8 @@ builtin_patterns(void)
 		if (pats[npats].re == NULL)
 			continue;
 		with += lits != NULL;
+		pats[npats].leads = leads_copy(pattern, options);
+		with_leads += pats[npats].leads != NULL;
 		split_pattern(&pats[npats], options);
 		nsplit += pats[npats].nbr > 0;
 		npats++;
@@ -422,11 +469,20 @@ builtin_patterns(void)
 	diag("%ld branch-text pairs, %ld ruled out", br_pairs, br_ruled_out);
 	is_int(br_wrong, 0, "no branch PCRE2 matches is ruled out");
 	is_int(split_wrong, 0, "split patterns answer as the whole does");
+	diag("%ld pattern-text pairs tried at their leads: %ld tries, %ld "
+	    "matched", lead_pairs, lead_tries, lead_matched);
+	ok(with_leads >= 10 && lead_matched > 0,
+	    "%d built-in patterns have leads, and some texts match them",
+	    with_leads);
+	is_int(lead_wrong, 0, "tried only at their leads, patterns and "
+	    "branches answer as tried everywhere");
 	for (i = 0; i < npats; i++) {
 		pcre2_code_free(pats[i].re);
+		free(pats[i].leads);
 		for (k = 0; k < pats[i].nbr; k++) {
 			pcre2_code_free(pats[i].br[k]);
 			free(pats[i].br_lits[k]);
+			free(pats[i].br_leads[k]);
 		}
 	}
 	free(pats);

@@ -73,28 +73,6 @@ enum atom {
 
 static void	alt(struct pf *, struct pf_set *, struct pf_exact *);
 
-int
-prefilter_fold(const unsigned char *s, size_t len, size_t *adv)
-{
-	*adv = 1;
-	if (s[0] >= 'A' && s[0] <= 'Z')
-		return s[0] + ('a' - 'A');
-	/* \s without UCP: all one character */
-	if (s[0] == ' ' || (s[0] >= '\t' && s[0] <= '\r'))
-		return ' ';
-	/* U+017F LATIN SMALL LETTER LONG S */
-	if (s[0] == 0xc5 && len >= 2 && s[1] == 0xbf) {
-		*adv = 2;
-		return 's';
-	}
-	/* U+212A KELVIN SIGN */
-	if (s[0] == 0xe2 && len >= 3 && s[1] == 0x84 && s[2] == 0xaa) {
-		*adv = 3;
-		return 'k';
-	}
-	return s[0];
-}
-
 /*
  * How likely a literal is to be in a bounce's text, roughly: the set with
  * the smallest sum is kept. Literals under three characters cannot be

@@ -44,10 +44,31 @@ int	prefilter_literals(const char *pattern, int caseless, int extended,
 int	prefilter_branches(const char *pattern, int caseless, int extended,
 	    size_t *start, size_t *end, int max);
 
-/* The folded form of one character at s (ASCII lower case; the Kelvin
- * sign and the long s, which caseless PCRE2 matches as k and s, become
- * those letters); *adv is set to the bytes read. */
-int	prefilter_fold(const unsigned char *s, size_t len, size_t *adv);
+/* The folded form of one character at s (ASCII lower case; white space
+ * a space; the Kelvin sign and the long s, which caseless PCRE2 matches
+ * as k and s, become those letters); *adv is set to the bytes read.
+ * Inline: the scans call it a byte at a time. */
+static inline int
+prefilter_fold(const unsigned char *s, size_t len, size_t *adv)
+{
+	*adv = 1;
+	if (s[0] >= 'A' && s[0] <= 'Z')
+		return s[0] + ('a' - 'A');
+	/* \s without UCP: all one character */
+	if (s[0] == ' ' || (s[0] >= '\t' && s[0] <= '\r'))
+		return ' ';
+	/* U+017F LATIN SMALL LETTER LONG S */
+	if (s[0] == 0xc5 && len >= 2 && s[1] == 0xbf) {
+		*adv = 2;
+		return 's';
+	}
+	/* U+212A KELVIN SIGN */
+	if (s[0] == 0xe2 && len >= 3 && s[1] == 0x84 && s[2] == 0xaa) {
+		*adv = 3;
+		return 'k';
+	}
+	return s[0];
+}
 
 struct prefilter_text {
 	uint64_t	*bits;		/* trigram hash bitmap */

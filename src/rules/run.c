@@ -37,6 +37,7 @@
 #include "read/rfc2047.h"
 #include "anatomy/anatomy.h"
 #include "evidence/origin.h"
+#include "rules/leads.h"
 #include "rules/prefilter.h"
 #include "rules/rules.h"
 #include "rules/ruleset.h"
@@ -52,6 +53,8 @@ struct run {
 	struct meter		 meter;
 	pcre2_match_context	*mctx;		/* a copy of the set's */
 	pcre2_match_data	*md;
+	const char		***leads;	/* [rule][1 + branch], made as
+						 * patterns first run (leads_for) */
 };
 
 /* A text's trigram index, built the first time a rule asks. */
@@ -252,6 +255,9 @@ enum outcome {
  * that a unit is about a nanosecond whichever the pattern does.
  */
 #define ITEM_WORK	16
+/* Texts shorter than this are tried everywhere: PCRE2 is through them
+ * before their leads would be found. */
+#define LEADS_TEXT	256
 /* Work between two readings of the clock (about 0.1 ms). */
 #define CLOCK_EVERY	(128L * 1024)
 
@@ -275,6 +281,24 @@ spent(struct meter *m)
 	return m->spent != CUT_NONE;
 }
 
+/* Count w more work for the rule being matched; nonzero, with m->stop
+ * set, once the rule's bound or the message's is passed. */
+static int
+charge(struct meter *m, long w)
+{
+	m->rule += w;
+	m->total += w;
+	if (m->rule > LIMIT_REGEX_RULE_WORK) {
+		m->stop = CUT_WORK;
+		return 1;
+	}
+	if (spent(m)) {
+		m->stop = m->spent;
+		return 1;
+	}
+	return 0;
+}
+
 /*
  * The callout PCRE2 makes before every pattern item (RULES_COMPILE_OPTIONS):
  * count the work, and stop the match (a negative return) past the rule's
@@ -291,33 +315,13 @@ meter(pcre2_callout_block *cb, void *data)
 
 	w = ITEM_WORK + (long)(p > m->last ? p - m->last : m->last - p);
 	m->last = p;
-	m->rule += w;
-	m->total += w;
-	if (m->rule > LIMIT_REGEX_RULE_WORK) {
-		m->stop = CUT_WORK;
-		return PCRE2_ERROR_CALLOUT;
-	}
-	if (spent(m)) {
-		m->stop = m->spent;
-		return PCRE2_ERROR_CALLOUT;
-	}
-	return 0;
+	return charge(m, w) ? PCRE2_ERROR_CALLOUT : 0;
 }
 
-/* One match of one compiled pattern on the whole text. */
+/* What pcre2_match's rc says of a match, m->stop set when it stopped. */
 static enum outcome
-run_match(struct run *rn, const pcre2_code *re, const char *s,
-    size_t len)
+outcome_of(struct meter *m, int rc)
 {
-	struct meter	*m = &rn->meter;
-	int		 rc;
-
-	if (spent(m)) {
-		m->stop = m->spent;
-		return OPEN;
-	}
-	m->last = 0;
-	rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, rn->md, rn->mctx);
 	if (rc >= 0)
 		return YES;
 	switch (rc) {
@@ -339,6 +343,99 @@ run_match(struct run *rn, const pcre2_code *re, const char *s,
 		break;
 	}
 	return OPEN;
+}
+
+/* One match of one compiled pattern on the whole text, tried everywhere. */
+static enum outcome
+run_match_all(struct run *rn, const pcre2_code *re, const char *s,
+    size_t len)
+{
+	if (spent(&rn->meter)) {
+		rn->meter.stop = rn->meter.spent;
+		return OPEN;
+	}
+	rn->meter.last = 0;
+	return outcome_of(&rn->meter, pcre2_match(re, (PCRE2_SPTR)s, len, 0,
+	    0, rn->md, rn->mctx));
+}
+
+/*
+ * One match of one compiled pattern on the whole text: where the pattern
+ * has leads (leads.h), tried anchored only where one of them may begin
+ * (the bytes between two tries counted by the meter as a try's jump, and
+ * each try as an item). When checking, the answer must be the one trying
+ * everywhere gives.
+ */
+static enum outcome
+run_match(struct run *rn, const pcre2_code *re, const char *leads,
+    const char *s, size_t len)
+{
+	struct meter	*m = &rn->meter;
+	struct meter	 saved;
+	enum outcome	 o, all;
+	long		 tries;
+
+	if (leads == NULL || len < LEADS_TEXT)
+		return run_match_all(rn, re, s, len);
+	if (spent(m)) {
+		m->stop = m->spent;
+		return OPEN;
+	}
+	m->last = 0;
+	o = outcome_of(m, leads_match(re, leads, s, len, rn->md, rn->mctx,
+	    &tries));
+	if (o != OPEN && charge(m, tries * ITEM_WORK))
+		o = OPEN;
+	if (rn->rs->check_prefilter && o != OPEN) {
+		saved = rn->meter;
+		all = run_match_all(rn, re, s, len);
+		rn->meter = saved;
+		if (all != OPEN && all != o) {
+			log_warnx("leads: %s where trying everywhere %s",
+			    o == YES ? "a match" : "no match",
+			    all == YES ? "matches" : "does not");
+			abort();
+		}
+	}
+	return o;
+}
+
+/*
+ * The leads of rule r's pattern (k -1) or branch k, read the first time
+ * it runs in this run; NULL when it has none. In the run, not the set:
+ * the set is only read while it runs.
+ */
+static const char *
+leads_for(struct run *rn, const struct rule *r, int k, struct arena *a)
+{
+	static const char	 none[1];
+	const char		**v;
+	const char		*pattern;
+	char			 buf[LEADS_BUF], *copy;
+	size_t			 n;
+	int			 i = (int)(r - rn->rs->rules);
+
+	if (rn->leads == NULL && (rn->leads = arena_alloc(a,
+	    (size_t)rn->rs->nrules * sizeof(*rn->leads))) == NULL)
+		return NULL;
+	if ((v = rn->leads[i]) == NULL && (v = rn->leads[i] = arena_alloc(a,
+	    (size_t)(r->nbr + 1) * sizeof(*v))) == NULL)
+		return NULL;
+	if (v[k + 1] == NULL) {
+		v[k + 1] = none;
+		pattern = k < 0 ? r->whole.pattern : r->br[k].pattern;
+		if (pattern != NULL && leads_of(pattern, (r->options &
+		    (PCRE2_EXTENDED | PCRE2_EXTENDED_MORE | PCRE2_LITERAL)) != 0,
+		    buf, sizeof(buf)) > 0) {
+			for (n = 0; buf[n] != '\0'; n += strlen(buf + n) + 1)
+				;
+			if ((copy = arena_alloc_bytes(a, n + 1)) != NULL) {
+				memcpy(copy, buf, n + 1);
+				v[k + 1] = copy;
+			}
+		}
+	}
+	return v[k + 1] == none ? NULL : v[k + 1];
 }
 
 /*
@@ -389,14 +486,16 @@ match(struct run *rn, const struct rule *r, const char *s, size_t len,
 		return NO;
 	}
 	if (r->nbr == 0 || pc == NULL)
-		return run_match(rn, r->whole.re, s, len);
+		return run_match(rn, r->whole.re, leads_for(rn, r, -1, a), s,
+		    len);
 	for (k = 0; k < r->nbr; k++) {
 		b = &r->br[k];
 		if (b->lits != NULL && !maybe(pc, s, len, b->lits, a)) {
 			check_skip(rn, r->name, b->re, s, len);
 			continue;
 		}
-		if ((o = run_match(rn, b->re, s, len)) == YES)
+		if ((o = run_match(rn, b->re, leads_for(rn, r, k, a), s,
+		    len)) == YES)
 			return YES;
 		if (o == OPEN) {
 			result = OPEN;
