@@ -64,6 +64,7 @@ static const struct {
 	{ "(*UCP)abc", "-", "a verb" },
 	{ "\\Qa|b\\E", "-", "\\Q" },
 	{ "\\c(abc", "-", "\\c" },
+	{ "(abcd|xyz)\\E?", "-", "\\E: the ? after it makes the group optional" },
 	{ "[[:alpha:]]|abc", "-", "a POSIX class" },
 	{ "abc[[:alpha:]]", "-", "a POSIX class further on" },
 	{ "[|(]abc|def", "-", "| and ( in a class do not split" },
@@ -153,7 +154,7 @@ static void
 windows(void)
 {
 	char	 t[4096];
-	size_t	 w = LEADS_WINDOW;
+	size_t	 w = LEADS_WINDOW, k;
 
 	/* foo, then filler to just past the first window, then the rest */
 	memset(t, 'x', sizeof(t));
@@ -182,6 +183,13 @@ windows(void)
 	memcpy(t + w - 1, "\xc3\x28", 2);
 	same("\\bfoox+", t, w + 1, 1, "invalid UTF-8 after the start");
 	same("\\bfoox+\\(", t, w + 1, 0, "... never matched across");
+	/* found by fuzz_prefilter: a word, then invalid UTF-8 past two
+	 * windows; PCRE2 said "no match" for a window ending in it */
+	for (k = 0; k < sizeof(t); k++)
+		t[k] = k % 4 == 3 ? 'A' : (char)0x8a;
+	memcpy(t, "x montres", 9);
+	same("\\bmontres?\\b", t, 500, 1, "a word before 491 bytes of "
+	    "invalid UTF-8: matched (such a text is tried everywhere)");
 	same("^foo|\\bbar", "x\nfoo", 5, 1, "at a line's start");
 	same("^foo|\\bbar", "xfoo", 4, 0, "not inside a line");
 }

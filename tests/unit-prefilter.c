@@ -509,6 +509,9 @@ replay(void)
 	size_t			 plen;
 	void			*bits;
 	int			 fd, e, caseless, m, found = 0;
+	uint32_t		 multiline;
+	char			*leads;
+	long			 tries;
 
 	snprintf(path, sizeof(path), "%s/tests/data/regress",
 	    top != NULL ? top : ".");
@@ -529,13 +532,14 @@ replay(void)
 		if (n < 2 || (nul = memchr(buf + 1, '\0', (size_t)n - 1)) == NULL)
 			continue;
 		caseless = buf[0] & 1;
+		multiline = buf[0] & 2 ? PCRE2_MULTILINE : 0;
 		plen = (size_t)(nul - (buf + 1));
 		if (plen >= sizeof(pattern))
 			continue;
 		memcpy(pattern, buf + 1, plen);
 		pattern[plen] = '\0';
 		re = pcre2_compile((PCRE2_SPTR)pattern, plen,
-		    (caseless ? PCRE2_CASELESS : 0) | PCRE2_UTF |
+		    (caseless ? PCRE2_CASELESS : 0) | multiline | PCRE2_UTF |
 		    PCRE2_MATCH_INVALID_UTF, &e, &off, NULL);
 		if (re == NULL)
 			continue;
@@ -547,6 +551,12 @@ replay(void)
 		ok(!m || prefilter_literals(pattern, caseless, 0, set,
 		    sizeof(set)) == 0 || prefilter_maybe(&t, set),
 		    "%s: a text PCRE2 matches is not ruled out", d->d_name);
+		leads = leads_copy(pattern, 0);
+		ok(leads == NULL || (leads_match(re, leads, nul + 1,
+		    (size_t)(buf + n - (nul + 1)), md, NULL, &tries) >= 0) == m,
+		    "%s: %s", d->d_name, leads == NULL ? "no leads" :
+		    "tried at its leads, the same answer");
+		free(leads);
 		{
 			struct pat	 p;
 			int		 k, any = 0;
@@ -560,6 +570,7 @@ replay(void)
 				    NULL) >= 0;
 				pcre2_code_free(p.br[k]);
 				free(p.br_lits[k]);
+				free(p.br_leads[k]);
 			}
 			ok(p.nbr == 0 || any == m, "%s: split into %d branches, "
 			    "the same answer", d->d_name, p.nbr);

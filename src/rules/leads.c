@@ -197,7 +197,8 @@ refused(const char *s)
 {
 	const char	*p;
 
-	if (strstr(s, "\\Q") != NULL || strstr(s, "\\c") != NULL ||
+	if (strstr(s, "\\Q") != NULL || strstr(s, "\\E") != NULL ||
+	    strstr(s, "\\c") != NULL ||
 	    strstr(s, "(*") != NULL)
 		return 1;
 	for (p = s; (p = strstr(p, "(?")) != NULL; p += 2)
@@ -227,15 +228,10 @@ leads_of(const char *pattern, int extended, char *out, size_t outsz)
 	return o.n;
 }
 
-/* Can a line start at i (^ with the m flag, under any newline
- * convention: LF, CR, VT, FF, NEL, LS, PS)? */
-static int
-line_start(const unsigned char *t, size_t i)
-{
-	return i == 0 || t[i - 1] == '\n' || t[i - 1] == '\r' ||
-	    t[i - 1] == '\v' || t[i - 1] == '\f' || t[i - 1] == 0x85 ||
-	    t[i - 1] == 0xa8 || t[i - 1] == 0xa9;
-}
+/* The bytes after which a line may start (^ with the m flag, under any
+ * newline convention: LF, CR, VT, FF, NEL, LS, PS). */
+static const unsigned char	 line_ends[] = { '\n', '\r', '\v', '\f', 0x85,
+    0xa8, 0xa9 };
 
 /* A set of leads read once for a scan. */
 struct lead_set {
@@ -243,23 +239,44 @@ struct lead_set {
 	size_t		 len[LEADS_MAX];
 	int		 n;
 	int		 line;		/* LEAD_LINE is one */
-	unsigned char	 first[32];	/* the first bytes, a bit each */
+	/* each byte: 1 may begin a lead (as prefilter_fold folds it), 2
+	 * a line may start after it */
+	unsigned char	 cls[256];
 };
+
+/* Mark the bytes that fold to c as beginning a lead. */
+static void
+mark_first(struct lead_set *ls, unsigned char c)
+{
+	int	 b;
+
+	ls->cls[c] |= 1;
+	if (c >= 'a' && c <= 'z')
+		ls->cls[c - ('a' - 'A')] |= 1;
+	if (c == ' ')
+		for (b = '\t'; b <= '\r'; b++)
+			ls->cls[b] |= 1;
+	if (c == 's')
+		ls->cls[0xc5] |= 1;	/* the long s */
+	if (c == 'k')
+		ls->cls[0xe2] |= 1;	/* the Kelvin sign */
+}
 
 static void
 lead_set(struct lead_set *ls, const char *leads)
 {
 	const char	*l;
-	unsigned char	 c;
+	size_t		 k;
 
 	memset(ls, 0, sizeof(*ls));
 	for (l = leads; *l != '\0' && ls->n < LEADS_MAX; l += strlen(l) + 1) {
 		if (*l == LEAD_LINE) {
 			ls->line = 1;
+			for (k = 0; k < sizeof(line_ends); k++)
+				ls->cls[line_ends[k]] |= 2;
 			continue;
 		}
-		c = (unsigned char)*l;
-		ls->first[c / 8] |= (unsigned char)(1u << (c % 8));
+		mark_first(ls, (unsigned char)*l);
 		ls->l[ls->n] = l;
 		ls->len[ls->n++] = strlen(l);
 	}
@@ -279,23 +296,32 @@ lead_at(const char *l, size_t n, const unsigned char *t, size_t len,
 	return 1;
 }
 
+/* The first position at or after from where a lead may begin, or a line
+ * start (never at len: ^ does not match after a newline that ends the
+ * subject); len when none. */
 static size_t
 next_lead(const struct lead_set *ls, const unsigned char *t, size_t len,
     size_t from)
 {
 	size_t	 i, adv;
-	int	 c, k;
+	int	 k, c;
 
+	if (ls->line && from < len && (from == 0 ||
+	    (ls->cls[t[from - 1]] & 2) != 0))
+		return from;
 	for (i = from; i < len; i++) {
-		if (ls->line && line_start(t, i))
-			return i;
-		c = prefilter_fold(t + i, len - i, &adv);
-		if ((ls->first[c / 8] & (1u << (c % 8))) == 0)
+		if (ls->cls[t[i]] == 0)
 			continue;
-		for (k = 0; k < ls->n; k++)
-			if ((unsigned char)ls->l[k][0] == c &&
-			    lead_at(ls->l[k], ls->len[k], t, len, i))
-				return i;
+		if (ls->cls[t[i]] & 1) {
+			c = prefilter_fold(t + i, len - i, &adv);
+			for (k = 0; k < ls->n; k++)
+				if ((unsigned char)ls->l[k][0] == c &&
+				    lead_at(ls->l[k] + 1, ls->len[k] - 1, t,
+				    len, i + adv))
+					return i;
+		}
+		if ((ls->cls[t[i]] & 2) && i + 1 < len)
+			return i + 1;
 	}
 	return len;
 }
@@ -324,6 +350,45 @@ window_end(const char *s, size_t len, size_t at, size_t w)
 	return end;
 }
 
+/*
+ * Is s valid UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing
+ * past U+10FFFF)? Windows are only for such a text: PCRE2 matches an
+ * invalid one (PCRE2_MATCH_INVALID_UTF) in its valid pieces, and a
+ * window's end there does not always say "partial".
+ */
+static int
+utf8_valid(const unsigned char *s, size_t len)
+{
+	size_t	 i = 0, n, k;
+	unsigned	 c, min;
+
+	while (i < len) {
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (s[i] >= 0xc2 && s[i] <= 0xdf)
+			n = 1, min = 0x80, c = s[i] & 0x1f;
+		else if (s[i] >= 0xe0 && s[i] <= 0xef)
+			n = 2, min = 0x800, c = s[i] & 0x0f;
+		else if (s[i] >= 0xf0 && s[i] <= 0xf4)
+			n = 3, min = 0x10000, c = s[i] & 0x07;
+		else
+			return 0;
+		if (len - i <= n)
+			return 0;
+		for (k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return 0;
+			c = c << 6 | (s[i + k] & 0x3f);
+		}
+		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+			return 0;
+		i += n + 1;
+	}
+	return 1;
+}
+
 int
 leads_match(const pcre2_code *re, const char *leads, const char *s,
     size_t len, pcre2_match_data *md, pcre2_match_context *mctx,
@@ -333,6 +398,9 @@ leads_match(const pcre2_code *re, const char *leads, const char *s,
 	size_t		 at, from = 0, w, end;
 	int		 rc;
 
+	*tries = 1;
+	if (!utf8_valid((const unsigned char *)s, len))
+		return pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, mctx);
 	*tries = 0;
 	lead_set(&ls, leads);
 	while ((at = next_lead(&ls, (const unsigned char *)s, len, from)) <

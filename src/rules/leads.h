@@ -19,7 +19,8 @@
  * punctuation; a character a quantifier follows ends them), or a group
  * whose alternatives are read the same way. Anything that could change
  * what those characters match refuses the whole pattern: an option
- * setting or verb anywhere, \Q, \c, a POSIX class, the x flag.
+ * setting or verb anywhere, \Q or \E (a lone \E is nothing: a quantifier
+ * after it quantifies what is before it), \c, a POSIX class, the x flag.
  */
 #ifndef BS_LEADS_H
 #define BS_LEADS_H
@@ -63,6 +64,7 @@ size_t	leads_next(const char *leads, const char *s, size_t len, size_t from);
  * the try would need more (PCRE2_PARTIAL_HARD): PCRE2 checks the UTF of
  * all it is given at every call, and the rest of a long text at every
  * try would cost more than the tries saved. *tries counts the calls.
+ * A text that is not valid UTF-8 is tried everywhere, in one call.
  */
 #define LEADS_WINDOW	128
 int	leads_match(const pcre2_code *re, const char *leads, const char *s,
