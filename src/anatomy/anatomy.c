@@ -109,8 +109,9 @@ anatomy_add_recipient(struct analysis *an, struct arena *a, const char *address)
 		an->skipped |= SKIP_RECIPIENTS;
 		return NULL;
 	}
+	/* each zeroed as it is added (below) */
 	if (an->recipients == NULL &&
-	    (an->recipients = arena_alloc(a, LIMIT_RECIPIENTS *
+	    (an->recipients = arena_alloc_bytes(a, LIMIT_RECIPIENTS *
 	    sizeof(*an->recipients))) == NULL)
 		return NULL;
 	r = &an->recipients[an->nrecipients++];

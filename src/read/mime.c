@@ -207,10 +207,13 @@ mime_parse(struct arena *a, const struct header_block *top, const char *body,
 	struct mime_part	*p;
 
 	memset(r, 0, sizeof(*r));
-	r->parts = arena_alloc(a, LIMIT_MIME_PARTS * sizeof(*r->parts));
+	/* each part is zeroed as it is added: most messages have a few of
+	 * the LIMIT_MIME_PARTS, and the rest is never touched */
+	r->parts = arena_alloc_bytes(a, LIMIT_MIME_PARTS * sizeof(*r->parts));
 	if (r->parts == NULL)
 		return -1;
 	p = &r->parts[0];
+	memset(p, 0, sizeof(*p));
 	r->count = 1;
 	p->parent = -1;
 	p->hdr = *top;
