@@ -84,11 +84,11 @@ leads(const char *pattern, const pcre2_code *re, const char *text,
 {
 	char	 set[LEADS_BUF];
 	long	 tries;
-	int	 r;
+	int	 r, utf8 = LEADS_UTF8_UNKNOWN;
 
 	if (leads_of(pattern, 0, set, sizeof(set)) == 0)
 		return;
-	r = leads_match(re, set, text, tlen, md, mctx, &tries);
+	r = leads_match(re, set, text, tlen, &utf8, md, mctx, &tries);
 	if ((r >= 0 || r == PCRE2_ERROR_NOMATCH) &&
 	    (m >= 0 || m == PCRE2_ERROR_NOMATCH) && (r >= 0) != (m >= 0)) {
 		fprintf(stderr, "leads: /%s/ %s, tried at its leads it %s\n",

@@ -131,7 +131,7 @@ same(const char *pattern, const char *text, size_t len, int want,
 	pcre2_match_data	*md;
 	PCRE2_SIZE		 off;
 	long			 tries;
-	int			 e, all, got;
+	int			 e, all, got, utf8 = LEADS_UTF8_UNKNOWN;
 
 	re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
 	    PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_CASELESS |
@@ -142,7 +142,7 @@ same(const char *pattern, const char *text, size_t len, int want,
 		return;
 	}
 	all = pcre2_match(re, (PCRE2_SPTR)text, len, 0, 0, md, NULL) >= 0;
-	got = leads_match(re, buf, text, len, md, NULL, &tries) >= 0;
+	got = leads_match(re, buf, text, len, &utf8, md, NULL, &tries) >= 0;
 	ok(all == want && got == want, "%s: %s (everywhere %s, at the leads "
 	    "%s, %ld tries)", why, want ? "a match" : "none",
 	    all ? "yes" : "no", got ? "yes" : "no", tries);
@@ -191,6 +191,10 @@ windows(void)
 	same("\\bmontres?\\b", t, 500, 1, "a word before 491 bytes of "
 	    "invalid UTF-8: matched (such a text is tried everywhere)");
 	same("^foo|\\bbar", "x\nfoo", 5, 1, "at a line's start");
+	same("^", "", 0, 1, "^ on an empty text (found by fuzz_prefilter)");
+	same("^x?", "a\n", 2, 1, "^ then nothing, at the text's start");
+	same("^x?$", "a\n", 2, 0, "^ after a newline that ends the text: "
+	    "not a line's start, for PCRE2 either");
 	same("^foo|\\bbar", "xfoo", 4, 0, "not inside a line");
 }
 

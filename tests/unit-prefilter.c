@@ -281,11 +281,11 @@ check_leads(const char *name, const char *pattern, const pcre2_code *re,
     const char *leads, const char *s, size_t len, int want)
 {
 	long	 tries;
-	int	 got;
+	int	 got, utf8 = LEADS_UTF8_UNKNOWN;
 
 	if (leads == NULL)
 		return;
-	got = leads_match(re, leads, s, len, md, NULL, &tries) >= 0;
+	got = leads_match(re, leads, s, len, &utf8, md, NULL, &tries) >= 0;
 	lead_pairs++;
 	lead_tries += tries;
 	lead_matched += got;
@@ -512,6 +512,7 @@ replay(void)
 	uint32_t		 multiline;
 	char			*leads;
 	long			 tries;
+	int			 utf8;
 
 	snprintf(path, sizeof(path), "%s/tests/data/regress",
 	    top != NULL ? top : ".");
@@ -552,8 +553,10 @@ replay(void)
 		    sizeof(set)) == 0 || prefilter_maybe(&t, set),
 		    "%s: a text PCRE2 matches is not ruled out", d->d_name);
 		leads = leads_copy(pattern, 0);
+		utf8 = LEADS_UTF8_UNKNOWN;
 		ok(leads == NULL || (leads_match(re, leads, nul + 1,
-		    (size_t)(buf + n - (nul + 1)), md, NULL, &tries) >= 0) == m,
+		    (size_t)(buf + n - (nul + 1)), &utf8, md, NULL,
+		    &tries) >= 0) == m,
 		    "%s: %s", d->d_name, leads == NULL ? "no leads" :
 		    "tried at its leads, the same answer");
 		free(leads);

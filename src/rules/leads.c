@@ -391,15 +391,20 @@ utf8_valid(const unsigned char *s, size_t len)
 
 int
 leads_match(const pcre2_code *re, const char *leads, const char *s,
-    size_t len, pcre2_match_data *md, pcre2_match_context *mctx,
+    size_t len, int *utf8, pcre2_match_data *md, pcre2_match_context *mctx,
     long *tries)
 {
 	struct lead_set	 ls;
 	size_t		 at, from = 0, w, end;
 	int		 rc;
 
+	/* an empty text: ^ matches at its start, which is its end */
 	*tries = 1;
-	if (!utf8_valid((const unsigned char *)s, len))
+	if (len == 0)
+		return pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, mctx);
+	if (*utf8 == LEADS_UTF8_UNKNOWN)
+		*utf8 = utf8_valid((const unsigned char *)s, len);
+	if (!*utf8)
 		return pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, mctx);
 	*tries = 0;
 	lead_set(&ls, leads);

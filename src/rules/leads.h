@@ -64,11 +64,14 @@ size_t	leads_next(const char *leads, const char *s, size_t len, size_t from);
  * the try would need more (PCRE2_PARTIAL_HARD): PCRE2 checks the UTF of
  * all it is given at every call, and the rest of a long text at every
  * try would cost more than the tries saved. *tries counts the calls.
- * A text that is not valid UTF-8 is tried everywhere, in one call.
+ * A text that is not valid UTF-8 is tried everywhere, in one call;
+ * *utf8 says whether s is, or LEADS_UTF8_UNKNOWN, and is set once known
+ * (a text several patterns read is checked once).
  */
 #define LEADS_WINDOW	128
+#define LEADS_UTF8_UNKNOWN	(-1)
 int	leads_match(const pcre2_code *re, const char *leads, const char *s,
-	    size_t len, pcre2_match_data *md, pcre2_match_context *mctx,
-	    long *tries);
+	    size_t len, int *utf8, pcre2_match_data *md,
+	    pcre2_match_context *mctx, long *tries);
 
 #endif

@@ -61,6 +61,7 @@ struct run {
 struct pf_cache {
 	struct prefilter_text	 t;
 	int			 done;
+	int			 utf8;		/* leads.h: LEADS_UTF8_* */
 };
 
 /* One header text of one message, made the first time a rule asks. */
@@ -368,7 +369,7 @@ run_match_all(struct run *rn, const pcre2_code *re, const char *s,
  */
 static enum outcome
 run_match(struct run *rn, const pcre2_code *re, const char *leads,
-    const char *s, size_t len)
+    const char *s, size_t len, int *utf8)
 {
 	struct meter	*m = &rn->meter;
 	struct meter	 saved;
@@ -382,8 +383,8 @@ run_match(struct run *rn, const pcre2_code *re, const char *leads,
 		return OPEN;
 	}
 	m->last = 0;
-	o = outcome_of(m, leads_match(re, leads, s, len, rn->md, rn->mctx,
-	    &tries));
+	o = outcome_of(m, leads_match(re, leads, s, len, utf8, rn->md,
+	    rn->mctx, &tries));
 	if (o != OPEN && charge(m, tries * ITEM_WORK))
 		o = OPEN;
 	if (rn->rs->check_prefilter && o != OPEN) {
@@ -473,7 +474,7 @@ match(struct run *rn, const struct rule *r, const char *s, size_t len,
 {
 	const struct branch	*b;
 	enum outcome		 o, result = NO;
-	int			 k;
+	int			 k, utf8 = LEADS_UTF8_UNKNOWN;
 
 	if (s == NULL) {
 		s = "";
@@ -487,7 +488,7 @@ match(struct run *rn, const struct rule *r, const char *s, size_t len,
 	}
 	if (r->nbr == 0 || pc == NULL)
 		return run_match(rn, r->whole.re, leads_for(rn, r, -1, a), s,
-		    len);
+		    len, pc != NULL ? &pc->utf8 : &utf8);
 	for (k = 0; k < r->nbr; k++) {
 		b = &r->br[k];
 		if (b->lits != NULL && !maybe(pc, s, len, b->lits, a)) {
@@ -495,7 +496,7 @@ match(struct run *rn, const struct rule *r, const char *s, size_t len,
 			continue;
 		}
 		if ((o = run_match(rn, b->re, leads_for(rn, r, k, a), s,
-		    len)) == YES)
+		    len, &pc->utf8)) == YES)
 			return YES;
 		if (o == OPEN) {
 			result = OPEN;
@@ -738,6 +739,7 @@ rules_run(struct ruleset *rs, const struct analysis *an,
 		goto out;
 	pcre2_set_callout(rn.mctx, meter, &rn.meter);
 	tx.body.done = tx.orig.done = 0;
+	tx.body.utf8 = tx.orig.utf8 = LEADS_UTF8_UNKNOWN;
 	run_all(&rn, an, ev, a, &tx);
 	if (collect_hits(rs, rn.st, a, hits_r, nhits_r) == -1 ||
 	    (cuts_r != NULL && ncuts_r != NULL &&
