@@ -354,7 +354,9 @@ window_end(const char *s, size_t len, size_t at, size_t w)
  * Is s valid UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing
  * past U+10FFFF)? Windows are only for such a text: PCRE2 matches an
  * invalid one (PCRE2_MATCH_INVALID_UTF) in its valid pieces, and a
- * window's end there does not always say "partial".
+ * window's end there does not always say "partial". As strict as PCRE2's
+ * own check, so stricter than read/charset.c's, which only decides
+ * whether a part's text may pass as it is.
  */
 static int
 utf8_valid(const unsigned char *s, size_t len)
