@@ -9,56 +9,55 @@
  * index the table.
  *
  * A row is searched for only when the text holds every pair of
- * adjacent bytes the row does: the text's pairs are set in a bit map
- * first, a few instructions a byte, and a row is tried with strstr only
- * when each of its pairs is there, which rules out nearly every row of a
- * meaning at the cost of a bit test or two (a strstr a row was most of
- * what reading a bounce's prose cost). A short text (a subject, an
- * address) gets a small hashed map; a longer one (prose) the exact map,
- * one bit a pair, where a hashed one would have nearly every bit set.
- * The last text's map is kept: the gate asks about one subject a dozen
- * times, the readers about one body for several meanings.
+ * adjacent bytes the row does: the text's pairs are set in a hashed bit
+ * map first, a few instructions a byte, and a row is tried with strstr
+ * only when each of its pairs is there, which rules out nearly every row
+ * of a meaning at the cost of a bit test or two (a strstr a row was most
+ * of what reading a bounce's prose cost). A short text (a subject, an
+ * address) gets a small map, a longer one (prose) a larger one, so that
+ * neither is so full that every pair seems there. The last text's map is
+ * kept: the gate asks about one subject a dozen times, the readers about
+ * one body for several meanings. The maps are thread-local (the milter
+ * judges messages side by side) and small: every process pays for its
+ * thread-local storage, in pages, before it reads a byte.
  */
 #include <stdint.h>
 #include <string.h>
 
 #include "anatomy/phrases.h"
 
-#define PAIR_BITS	1024		/* the hashed map of a short text */
-#define PAIR_TEXT	256		/* longer texts: the exact map */
-#define PAIR_ALL	65536		/* the exact map: one bit a pair */
-#define PAIR_KEPT	16384		/* longer texts: the map not kept */
+#define PAIR_BITS	1024		/* the map of a short text */
+#define PAIR_TEXT	256		/* longer texts: the long map */
+#define PAIR_LONG_BITS	8192		/* the map of a longer text */
+#define PAIR_KEPT	2048		/* longer texts: the map not kept */
 
 struct pairs {
 	const uint64_t	*w;
-	int		 exact;		/* PAIR_ALL bits, else PAIR_BITS */
+	unsigned	 mask;		/* bits - 1 */
 };
 
 static unsigned
-pair(int exact, unsigned char a, unsigned char b)
+pair(unsigned mask, unsigned char a, unsigned char b)
 {
-	if (exact)
-		return (unsigned)a << 8 | b;
-	return ((unsigned)a * 67u + b) & (PAIR_BITS - 1);
+	return ((unsigned)a * 67u + b * 131u) & mask;
 }
 
 /* The maps of the last texts asked about, and copies of those texts to
- * know them again. One set a thread (the milter judges messages side by
- * side). */
+ * know them again. */
 static _Thread_local uint64_t short_map[PAIR_BITS / 64];
 static _Thread_local char short_text[PAIR_TEXT + 2];
-static _Thread_local uint64_t long_map[PAIR_ALL / 64];
+static _Thread_local uint64_t long_map[PAIR_LONG_BITS / 64];
 static _Thread_local char long_text[PAIR_KEPT + 1];
 static _Thread_local size_t long_len;	/* of long_text; 0 none kept */
 
 static void
-pairs_set(uint64_t *w, int exact, const unsigned char *t, size_t n)
+pairs_set(uint64_t *w, unsigned mask, const unsigned char *t, size_t n)
 {
 	unsigned	 h;
 	size_t		 i;
 
 	for (i = 0; i + 1 < n; i++) {
-		h = pair(exact, t[i], t[i + 1]);
+		h = pair(mask, t[i], t[i + 1]);
 		w[h / 64] |= (uint64_t)1 << (h % 64);
 	}
 }
@@ -74,21 +73,21 @@ pairs_of(const char *text)
 	n = strnlen(text, PAIR_TEXT + 1);
 	if (n <= PAIR_TEXT) {
 		p.w = short_map;
-		p.exact = 0;
+		p.mask = PAIR_BITS - 1;
 		if (short_text[0] != '\0' && strcmp(short_text, text) == 0)
 			return p;
 		memset(short_map, 0, sizeof(short_map));
-		pairs_set(short_map, 0, t, n);
+		pairs_set(short_map, p.mask, t, n);
 		memcpy(short_text, text, n + 1);
 		return p;
 	}
 	n += strlen(text + n);
 	p.w = long_map;
-	p.exact = 1;
+	p.mask = PAIR_LONG_BITS - 1;
 	if (long_len == n && memcmp(long_text, text, n) == 0)
 		return p;
 	memset(long_map, 0, sizeof(long_map));
-	pairs_set(long_map, 1, t, n);
+	pairs_set(long_map, p.mask, t, n);
 	long_len = 0;
 	if (n <= PAIR_KEPT) {
 		memcpy(long_text, text, n);
@@ -100,7 +99,7 @@ pairs_of(const char *text)
 static int
 has(struct pairs p, const unsigned char *r)
 {
-	unsigned	 h = pair(p.exact, r[0], r[1]);
+	unsigned	 h = pair(p.mask, r[0], r[1]);
 
 	return (p.w[h / 64] >> (h % 64)) & 1;
 }
