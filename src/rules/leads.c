@@ -26,7 +26,8 @@ static int
 literal(unsigned char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || (c != '\0' && strchr(" -_:,;'\"@/%=<>!&~", c) != NULL);
+	    (c >= '0' && c <= '9') ||
+	    (c != '\0' && strchr(" -_:,;'\"@/%=<>!&~", c) != NULL);
 }
 
 /* Past the class that opens at p ("[...]"); NULL when it does not end
