@@ -1,10 +1,11 @@
 /*
  * unit-phrases.c - the phrase search (src/anatomy/phrases.c) answers as a
  * plain strstr over every row of a meaning does, for every meaning, on
- * short texts (the hashed map), prose (the exact map, kept) and long
- * prose (the exact map, not kept), asked again about the same text, about
- * another text of the same length, and about a text that holds a row's
- * first pair but not the rest.
+ * short texts (the small map, up to PAIR_TEXT, 256 bytes), prose (the
+ * long map, kept up to PAIR_KEPT, 2,048 bytes) and longer prose (not
+ * kept), each side of those sizes, asked again about the same text,
+ * about another text of the same length, and about filler that holds
+ * no row.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,7 +97,7 @@ int
 main(void)
 {
 	static const size_t	 sizes[] = { 3, 40, 200, 256, 257, 1000, 4000,
-	    16383, 16384, 16385, 40000 };
+	    2047, 2048, 2049, 40000 };
 	char			*t, *u;
 	int			 rows, i, k, bad, found;
 
