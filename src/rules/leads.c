@@ -7,8 +7,10 @@
 #include "rules/leads.h"
 #include "rules/prefilter.h"
 
-/* Groups opened at the start, one in another, read at most. */
+/* Groups opened at the start, one in another, read at most; optional
+ * characters read as both there and not, in one lead, at most. */
 #define LEADS_DEPTH	4
+#define LEAD_FORKS	2
 
 struct out {
 	char	*p, *end;
@@ -100,29 +102,63 @@ next_bar(const char *p, const char *end)
 	return end;
 }
 
-/* Add the literal [p, end) begins with; -1 when it begins with none, or
+/* Write one lead, the n bytes of lit; -1 when it is empty or there is no
+ * room. */
+static int
+add_lead(struct out *o, const char *lit, size_t n)
+{
+	if (n == 0 || o->n == LEADS_MAX || (size_t)(o->end - o->p) < n + 2)
+		return -1;
+	memcpy(o->p, lit, n);
+	o->p += n;
+	*o->p++ = '\0';
+	o->n++;
+	return 0;
+}
+
+/*
+ * Add the literals [p, end) may begin with, after the n bytes of lit
+ * already read. A character a ? follows is both there and not, in two
+ * leads, LEAD_FORKS times at most (e-?mail: "e-mail" and "email", where
+ * stopping before it would leave the lead "e"); past that, or before any
+ * other quantifier, the literal ends. -1 when a lead would be empty, or
+ * there is no room.
+ */
+static int
+add_prefix_from(struct out *o, char *lit, size_t n, const char *p,
+    const char *end, int forks)
+{
+	const char	*q;
+	char		 c;
+
+	while (p < end && n < LEAD_LEN_MAX && literal((unsigned char)*p)) {
+		c = (*p >= 'A' && *p <= 'Z') ? *p + ('a' - 'A') : *p;
+		if (end - p >= 2 && p[1] == '?' && forks > 0) {
+			/* c? , c?? (lazy), c?+ (possessive): there or not */
+			q = p + 2;
+			if (q < end && (*q == '?' || *q == '+'))
+				q++;
+			lit[n] = c;
+			if (add_prefix_from(o, lit, n + 1, q, end, forks - 1) == -1)
+				return -1;
+			return add_prefix_from(o, lit, n, q, end, forks - 1);
+		}
+		if (quantified(p + 1, end))
+			break;
+		lit[n++] = c;
+		p++;
+	}
+	return add_lead(o, lit, n);
+}
+
+/* Add the literals [p, end) begins with; -1 when it begins with none, or
  * there is no room. */
 static int
 add_prefix(struct out *o, const char *p, const char *end)
 {
-	char	*start = o->p;
-	int	 n = 0;
+	char	 lit[LEAD_LEN_MAX];
 
-	while (p < end && n < LEAD_LEN_MAX && literal((unsigned char)*p) &&
-	    !quantified(p + 1, end)) {
-		if (o->p + 2 > o->end)
-			return -1;
-		*o->p++ = (*p >= 'A' && *p <= 'Z') ? *p + ('a' - 'A') : *p;
-		p++;
-		n++;
-	}
-	if (n == 0 || o->n == LEADS_MAX) {
-		o->p = start;
-		return -1;
-	}
-	*o->p++ = '\0';
-	o->n++;
-	return 0;
+	return add_prefix_from(o, lit, 0, p, end, LEAD_FORKS);
 }
 
 /* A zero-width item at p the start may open with (\b, a lookaround):
