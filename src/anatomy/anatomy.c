@@ -52,10 +52,23 @@ anatomy_source_name(enum source s)
 	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "none";
 }
 
+/* Is p a wide punctuation mark: U+3000-303F (CJK: 、。「」【】) or
+ * U+FF00-FF3F (fullwidth: ：，（）＜＞)? No address has one. */
+static int
+wide_punct(const char *p)
+{
+	const unsigned char	*u = (const unsigned char *)p;
+
+	return (u[0] == 0xe3 && u[1] == 0x80 && (u[2] & 0xc0) == 0x80) ||
+	    (u[0] == 0xef && u[1] == 0xbc && (u[2] & 0xc0) == 0x80);
+}
+
 /*
  * An address as gateways write it, cleaned: an "SMTP=" or "smtp:" type
- * prefix (Exchange), and quotes, brackets and punctuation stuck to either
- * end. NULL when nothing like an address is left.
+ * prefix (Exchange), quotes, brackets and punctuation stuck to either end,
+ * and text run into it up to a wide punctuation mark ("收件人：a@b", a
+ * Chinese or Japanese report's "Recipient: "). NULL when nothing like an
+ * address is left.
  */
 static char *
 clean_address(struct arena *a, const char *address)
@@ -63,7 +76,7 @@ clean_address(struct arena *a, const char *address)
 	static const char *const prefixes[] = {
 		"smtp=", "smtp:", "rfc822=", "rfc822:", "mailto:", NULL
 	};
-	const char	*s = address, *e;
+	const char	*s = address, *e, *at, *p;
 	size_t		 k;
 
 	for (;;) {
@@ -81,6 +94,16 @@ clean_address(struct arena *a, const char *address)
 		s += strlen(prefixes[k]);
 	}
 	e = s + strlen(s);
+	if ((at = strchr(s, '@')) != NULL) {
+		for (p = s; p < at; p++)
+			if (wide_punct(p))
+				s = p + 3;
+		for (p = at; p < e; p++)
+			if (wide_punct(p)) {
+				e = p;
+				break;
+			}
+	}
 	while (e > s && ((e[-1] == '"' && memchr(s, '"', (size_t)(e - s - 1)) ==
 	    NULL) || e[-1] == '\'' || e[-1] == '>' ||
 	    e[-1] == ')' || e[-1] == ']' || e[-1] == '.' || e[-1] == ',' ||
@@ -741,6 +764,27 @@ mdn_rejected(struct arena *a, const struct mime_part *p)
 	    strstr(v, "failed") != NULL);
 }
 
+/* The prose with every run of blanks and line ends one space: the
+ * phrases are written so, and a report wraps its lines where it likes
+ * ("identified as\nspam"). NULL when out of memory. */
+static const char *
+blanks_folded(struct arena *a, const char *s)
+{
+	char	*f, *q;
+
+	if ((f = arena_alloc_bytes(a, strlen(s) + 1)) == NULL)
+		return NULL;
+	for (q = f; *s != '\0'; s++) {
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
+			if (q == f || q[-1] != ' ')
+				*q++ = ' ';
+		} else
+			*q++ = *s;
+	}
+	*q = '\0';
+	return f;
+}
+
 /*
  * Words and weighing: gather what the header, the structure, the readers
  * and the prose say (struct kind_facts) and let kind_weigh decide. The
@@ -752,8 +796,11 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 {
 	const struct signs	*s = &r->s;
 	const struct parts	*pp = &r->parts;
-	const char		*t = r->in.ltext;
+	const char		*t = blanks_folded(a, r->in.ltext);
 	struct kind_facts	 f;
+
+	if (t == NULL)
+		t = r->in.ltext;
 
 	memset(&f, 0, sizeof(f));
 	f.autoreply_header = s->autoreply >= 2 && !s->rejected;
