@@ -529,6 +529,50 @@ original_is_report(struct arena *a, const struct original *o)
 	return 0;
 }
 
+/* The local part of an address is the same (case aside). */
+static int
+same_local(const char *x, const char *y)
+{
+	const char	*ax = strchr(x, '@'), *ay = strchr(y, '@');
+
+	return ax != NULL && ay != NULL && ax - x == ay - y &&
+	    strncasecmp(x, y, (size_t)(ax - x)) == 0;
+}
+
+/* The domain of an address is the same (case aside). */
+static int
+same_domain(const char *x, const char *y)
+{
+	const char	*dx = address_domain(x), *dy = address_domain(y);
+
+	return dx != NULL && dy != NULL && strcasecmp(dx, dy) == 0;
+}
+
+/*
+ * Was a forwarded report addressed to a mailbox at the domain the forward
+ * reached, or forwarded by its addressee to another mailbox of theirs (the
+ * same local part)? A help desk or a colleague forwarding our bounce
+ * forwards one sent to us; a friend forwarding to us the bounce of a
+ * letter of theirs forwards theirs, no report on our mail. Without a To
+ * in the block: no.
+ */
+static int
+report_was_ours(struct arena *a, const struct original *o, const char *from,
+    char *const *own, int nown)
+{
+	char	*to[8];
+	int	 i, j, n;
+
+	n = address_parse(a, header_get(a, &o->hdr, "To"), to, 8);
+	for (i = 0; i < n; i++)
+		for (j = 0; j < nown; j++)
+			if (same_domain(to[i], own[j]) ||
+			    (from != NULL && strcasecmp(to[i], from) == 0 &&
+			    same_local(from, own[j])))
+				return 1;
+	return 0;
+}
+
 /* "Fwd:", "Fw:", "TR:", "WG:", "RV:", "Doorst:" and the like. */
 static int
 is_forward(const char *subj)
@@ -955,13 +999,22 @@ unwrap_report(const struct reading *r, struct arena *a, struct analysis *an)
 	    original_is_report(a, &an->original) &&
 	    unwrap(&an->original, a, an, r->depth))
 		return 1;
-	if (an->kind != KIND_NONE || pp->dsn != -1 || an->text_len == 0 ||
-	    !is_forward(r->s.subject))
+	if (pp->dsn != -1 || an->text_len == 0 || !is_forward(r->s.subject))
 		return 0;
 	/* a person forwarded a bounce inline, maybe "> " quoted */
 	memset(&fwd, 0, sizeof(fwd));
-	return original_find_forwarded(a, &fwd, an->text, an->text_len) == 1 &&
-	    original_is_report(a, &fwd) && unwrap(&fwd, a, an, r->depth);
+	if (original_find_forwarded(a, &fwd, an->text, an->text_len) != 1 ||
+	    !original_is_report(a, &fwd))
+		return 0;
+	/* ours when it was sent to this mailbox; a person forwarding one of
+	 * theirs writes a letter about it: ordinary mail */
+	if (!report_was_ours(a, &fwd, address_first(a, r->s.from), r->in.own,
+	    r->in.nown)) {
+		if (r->person_forward)
+			an->kind = KIND_NONE;
+		return 0;
+	}
+	return an->kind == KIND_NONE && unwrap(&fwd, a, an, r->depth);
 }
 
 /*

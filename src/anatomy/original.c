@@ -334,11 +334,52 @@ field_name(const char *s, const char *end)
 	return (size_t)(p - s);
 }
 
+/*
+ * The names a mail program writes in the header of a message it forwards
+ * inline, in the reader's language (Outlook's "Von:", "Betreff:";
+ * Thunderbird's "Datum:"), and the field each stands for. Names with
+ * letters past ASCII are not read as field names at all.
+ */
+static const struct {
+	const char	*name;
+	const char	*field;
+} forward_names[] = {
+	{ "von", "From" }, { "de", "From" }, { "da", "From" },
+	{ "van", "From" }, { "od", "From" }, { "fra", "From" },
+	{ "an", "To" }, { "a", "To" }, { "para", "To" }, { "aan", "To" },
+	{ "do", "To" }, { "til", "To" }, { "till", "To" },
+	{ "gesendet", "Date" }, { "datum", "Date" }, { "inviato", "Date" },
+	{ "enviado", "Date" }, { "verzonden", "Date" }, { "sendt", "Date" },
+	{ "skickat", "Date" }, { "fecha", "Date" }, { "data", "Date" },
+	{ "betreff", "Subject" }, { "objet", "Subject" },
+	{ "oggetto", "Subject" }, { "asunto", "Subject" },
+	{ "assunto", "Subject" }, { "onderwerp", "Subject" },
+	{ "temat", "Subject" }, { "emne", "Subject" }, { "aihe", "Subject" },
+	{ NULL, NULL }
+};
+
+/* The field a forwarded header's name at s (n bytes) stands for, or NULL. */
+static const char *
+forward_field(const char *s, size_t n)
+{
+	int	 i;
+
+	for (i = 0; forward_names[i].name != NULL; i++)
+		if (strlen(forward_names[i].name) == n &&
+		    strncasecmp(s, forward_names[i].name, n) == 0)
+			return forward_names[i].field;
+	return NULL;
+}
+
+/* A field name's weight in a header run; forwarded: the names of
+ * forward_names too. */
 static int
-name_weight(const char *s, size_t n)
+name_weight(const char *s, size_t n, int forwarded)
 {
 	const char *const	*k;
 
+	if (forwarded && forward_field(s, n) != NULL)
+		return 1;
 	for (k = original_names; *k; k++)
 		if (strlen(*k) == n && strncasecmp(s, *k, n) == 0) {
 			if (n == 10 && strncasecmp(s, "message-id", 10) == 0)
@@ -426,13 +467,17 @@ original_separator(const char *text, size_t len)
 }
 
 /* Copy the header run [s, e) without quote prefixes, and what follows it
- * (the body, with the same prefix stripped), into one LF text. */
+ * (the body, with the same prefix stripped), into one LF text; forwarded:
+ * the header's names of forward_names given as the fields they stand for
+ * ("Von:" as "From:"). */
 static char *
-dequote(struct arena *a, const char *s, const char *end, size_t *len_r)
+dequote(struct arena *a, const char *s, const char *end, size_t *len_r,
+    int forwarded)
 {
 	struct buf	 b;
 	const char	*p = s, *nl;
-	size_t		 pre = quote_prefix(s, end), k, limit;
+	size_t		 pre = quote_prefix(s, end), k, limit, f;
+	const char	*field;
 	char		*out;
 	int		 head = 1;
 
@@ -456,6 +501,12 @@ dequote(struct arena *a, const char *s, const char *end, size_t *len_r)
 		else if (head && p > s && p[k] != ' ' && p[k] != '\t' &&
 		    field_name(p + k, nl) == 0 && buf_appendc(&b, ' ') == -1)
 			break;
+		if (forwarded && head && (f = field_name(p + k, nl)) > 0 &&
+		    (field = forward_field(p + k, f)) != NULL) {
+			if (buf_appends(&b, field) == -1)
+				break;
+			k += f;
+		}
 		if (buf_append(&b, p + k, (size_t)(nl - p) - k) == -1 ||
 		    buf_appendc(&b, '\n') == -1)
 			break;
@@ -508,7 +559,7 @@ find_run(const char *text, size_t len, int first)
 		pre = p < end ? quote_prefix(p, nl) : 0;
 		n = p < end ? field_name(p + pre, nl) : 0;
 		if (n > 0) {
-			int	 w = name_weight(p + pre, n);
+			int	 w = name_weight(p + pre, n, first);
 
 			if (run == NULL) {
 				run = p;
@@ -572,7 +623,7 @@ read_run(struct arena *a, struct original *o, const char *text, size_t len,
 		len = LIMIT_INLINE_SCAN;
 	if ((run = find_run(text, len, first)) == NULL)
 		return 0;
-	if ((copy = dequote(a, run, text + len, &n)) == NULL)
+	if ((copy = dequote(a, run, text + len, &n, first)) == NULL)
 		return -1;
 	*start_r = (size_t)(run - text);
 	original_read(a, o, SOURCE_INLINE, copy, n);
