@@ -910,6 +910,16 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	f.challenge_words += phrases_count(PHRASE_CHALLENGE_WORDS, t);
 	f.notice_words = phrases_count(PHRASE_NOTICE_WORDS, t) +
 	    phrases_count(PHRASE_NOTICE_WORDS, s->subject);
+	/* a delivery-status report whose own words say a filter stopped the
+	 * message, and that names no remote MTA (no other host refused it):
+	 * the filter reports its own decision, a notice packaged as a DSN */
+	if (f.dsn && f.notice_words > 0) {
+		int	 i, remote = 0;
+
+		for (i = 0; i < an->nrecipients; i++)
+			remote |= an->recipients[i].remote_mta != NULL;
+		f.filter_report = !remote;
+	}
 	/* refused as spam in a delivery-status report is a bounce's reason;
 	 * in a letter, a filter's notice */
 	if (!f.dsn)

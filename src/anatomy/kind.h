@@ -68,6 +68,8 @@ struct kind_facts {
 	int	 challenge_system;
 	int	 challenge_words;
 	int	 notice_words;		/* quarantined, held, a virus found */
+	int	 filter_report;	/* a delivery-status report in a filter's
+					   own words, naming no remote MTA */
 	int	 spam_block;		/* refused as spam (a letter, not a DSN) */
 	int	 threat_action;		/* a threat and what a filter did */
 	int	 reject_words;
