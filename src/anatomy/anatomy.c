@@ -910,10 +910,12 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	f.challenge_words += phrases_count(PHRASE_CHALLENGE_WORDS, t);
 	f.notice_words = phrases_count(PHRASE_NOTICE_WORDS, t) +
 	    phrases_count(PHRASE_NOTICE_WORDS, s->subject);
-	/* a delivery-status report whose own words say a filter stopped the
-	 * message, and that names no remote MTA (no other host refused it):
-	 * the filter reports its own decision, a notice packaged as a DSN */
-	if (f.dsn && f.notice_words > 0) {
+	/* a delivery-status report from a content filter (its From names
+	 * one) whose own words say it stopped the message, naming no remote
+	 * MTA (no other host refused it): the filter reports its own
+	 * decision, a notice packaged as a DSN. (An MTA's bounce that says a
+	 * virus was found is still a bounce.) */
+	if (f.dsn && f.notice_words > 0 && f.filter_from) {
 		int	 i, remote = 0;
 
 		for (i = 0; i < an->nrecipients; i++)
