@@ -16,7 +16,7 @@
 #include "anatomy/signs.h"
 
 /*
- * Lower-case a UTF-8 letter of Latin-1, Latin Extended-A or Cyrillic in
+ * Lower-case a UTF-8 letter of Latin-1, Latin Extended-A, Greek or Cyrillic in
  * place (p at its lead byte, two bytes available); the lower-case letter
  * is as long as the upper, so offsets into the text stay valid.
  */
@@ -30,6 +30,16 @@ lower_utf8(unsigned char *p)
 		c += 0x20;
 	else if (c >= 0x400 && c <= 0x40f)		/* Ѐ-Џ */
 		c += 0x50;
+	else if (c >= 0x391 && c <= 0x3a9 && c != 0x3a2)	/* Α-Ω */
+		c += 0x20;
+	else if (c == 0x386)				/* Ά */
+		c = 0x3ac;
+	else if (c >= 0x388 && c <= 0x38a)		/* Έ-Ί */
+		c += 0x25;
+	else if (c == 0x38c)				/* Ό */
+		c = 0x3cc;
+	else if (c == 0x38e || c == 0x38f)		/* Ύ Ώ */
+		c += 0x3f;
 	else if ((c >= 0x100 && c <= 0x137 && c != 0x130 && (c & 1) == 0) ||
 	    (c >= 0x139 && c <= 0x148 && (c & 1) == 1) ||
 	    (c >= 0x14a && c <= 0x177 && (c & 1) == 0) ||
