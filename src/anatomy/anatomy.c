@@ -1026,7 +1026,12 @@ unwrap_report(const struct reading *r, struct arena *a, struct analysis *an)
 			an->kind = KIND_NONE;
 		return 0;
 	}
-	return an->kind == KIND_NONE && unwrap(&fwd, a, an, r->depth);
+	/* read in place of the letter, unless the letter was read as a
+	 * report with the original it carries (a forward that quotes the
+	 * report's text and attaches the returned message) */
+	return (an->kind == KIND_NONE || (r->person_forward &&
+	    an->original.source == SOURCE_NONE)) &&
+	    unwrap(&fwd, a, an, r->depth);
 }
 
 /*
