@@ -185,6 +185,18 @@ is_type(const struct mime_part *p, const char *t)
 	return strcmp(p->type, t) == 0;
 }
 
+/* Has the message a part of type t? */
+static int
+has_part_type(const struct mime *m, const char *t)
+{
+	int	 i;
+
+	for (i = 0; m != NULL && i < m->count; i++)
+		if (m->parts[i].type != NULL && is_type(&m->parts[i], t))
+			return 1;
+	return 0;
+}
+
 static void
 find_parts(const struct mime *m, struct parts *r)
 {
@@ -890,6 +902,7 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	    strstr(s->content_type, "feedback-report") != NULL);
 	f.feedback_wrapped = pp->rfc822 != -1 && s->feedback_subject;
 	f.original = an->original.source != SOURCE_NONE;
+	f.digest = has_part_type(r->mime, "multipart/digest");
 
 	/* what the readers claimed beyond the structure */
 	f.reader_bounce = an->kind == KIND_BOUNCE && !r->in.has_dsn &&

@@ -45,6 +45,7 @@ static const struct sign signs[] = {
 	{ "machine field",	F(machine_header),	KIND_BOUNCE,	1, 1 },
 	{ "list fields",	F(list_header),		KIND_NONE,	5, 1 },
 	{ "list sender",	F(list_sender),		KIND_NONE,	2, 1 },
+	{ "a digest",		F(digest),		KIND_NONE,	8, 1 },
 	{ "challenge field",	F(challenge_header),	KIND_CHALLENGE,	10, 1 },
 	{ "failed recipients",	F(failed_recipients),	KIND_BOUNCE,	6, 1 },
 	{ "mail system",	F(daemon),		KIND_BOUNCE,	3, 1 },

@@ -25,6 +25,8 @@ struct kind_facts {
 	int	 list_header;		/* List-Id, List-Post, List-Unsubscribe,
 					   Mailing-List, Precedence: list */
 	int	 list_sender;		/* Sender or Return-Path of a list */
+	int	 digest;		/* a multipart/digest part: a list's
+					   digest of posts */
 	int	 challenge_header;
 	int	 failed_recipients;	/* X-Failed-Recipients */
 	int	 daemon;		/* From names a mail system */
