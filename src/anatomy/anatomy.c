@@ -1019,9 +1019,12 @@ unwrap_report(const struct reading *r, struct arena *a, struct analysis *an)
 
 	if (r->depth > 0)
 		return 0;
-	/* (a person who forwards a bounce writes a letter about it) */
-	if (pp->dsn == -1 && pp->feedback == -1 && !r->person_forward &&
-	    original_is_report(a, &an->original) &&
+	/* (a person who forwards a bounce writes a letter about it, unless
+	 * the bounce was ours: report_was_ours) */
+	if (pp->dsn == -1 && pp->feedback == -1 &&
+	    original_is_report(a, &an->original) && (!r->person_forward ||
+	    report_was_ours(a, &an->original, address_first(a, r->s.from),
+	    r->in.own, r->in.nown)) &&
 	    unwrap(&an->original, a, an, r->depth))
 		return 1;
 	if (pp->dsn != -1 || an->text_len == 0 || !is_forward(r->s.subject))
