@@ -177,6 +177,7 @@ struct parts {
 	int	 rfc822;	/* first embedded message's top part */
 	int	 headers;	/* first rfc822-headers part */
 	int	 report;	/* a multipart/report part */
+	int	 digest;	/* a multipart/digest part: a list's digest */
 };
 
 static int
@@ -185,24 +186,13 @@ is_type(const struct mime_part *p, const char *t)
 	return strcmp(p->type, t) == 0;
 }
 
-/* Has the message a part of type t? */
-static int
-has_part_type(const struct mime *m, const char *t)
-{
-	int	 i;
-
-	for (i = 0; m != NULL && i < m->count; i++)
-		if (m->parts[i].type != NULL && is_type(&m->parts[i], t))
-			return 1;
-	return 0;
-}
-
 static void
 find_parts(const struct mime *m, struct parts *r)
 {
 	int	 i;
 
-	r->dsn = r->mdn = r->feedback = r->rfc822 = r->headers = r->report = -1;
+	r->dsn = r->mdn = r->feedback = r->rfc822 = r->headers = r->report =
+	    r->digest = -1;
 	for (i = 0; i < m->count; i++) {
 		const struct mime_part	*p = &m->parts[i];
 
@@ -210,6 +200,8 @@ find_parts(const struct mime *m, struct parts *r)
 			continue;	/* inside the original: not ours */
 		if (r->report == -1 && is_type(p, "multipart/report"))
 			r->report = i;
+		if (r->digest == -1 && is_type(p, "multipart/digest"))
+			r->digest = i;
 		if (r->dsn == -1 && (is_type(p, "message/delivery-status") ||
 		    is_type(p, "message/global-delivery-status")))
 			r->dsn = i;
@@ -551,22 +543,13 @@ same_local(const char *x, const char *y)
 	    strncasecmp(x, y, (size_t)(ax - x)) == 0;
 }
 
-/* The domain of an address is the same (case aside). */
-static int
-same_domain(const char *x, const char *y)
-{
-	const char	*dx = address_domain(x), *dy = address_domain(y);
-
-	return dx != NULL && dy != NULL && strcasecmp(dx, dy) == 0;
-}
-
 /*
- * Was a forwarded report addressed to a mailbox at the domain the forward
- * reached, or forwarded by its addressee to another mailbox of theirs (the
- * same local part)? A help desk or a colleague forwarding our bounce
- * forwards one sent to us; a friend forwarding to us the bounce of a
- * letter of theirs forwards theirs, no report on our mail. Without a To
- * in the block: no.
+ * Was a forwarded report addressed to a mailbox at (or below) the domain
+ * the forward reached, or forwarded by its addressee to another mailbox
+ * of theirs (the same local part)? A help desk or a colleague forwarding
+ * our bounce forwards one sent to us; a friend forwarding to us the
+ * bounce of a letter of theirs forwards theirs, no report on our mail.
+ * Without a To in the block: no.
  */
 static int
 report_was_ours(struct arena *a, const struct original *o, const char *from,
@@ -578,7 +561,8 @@ report_was_ours(struct arena *a, const struct original *o, const char *from,
 	n = address_parse(a, header_get(a, &o->hdr, "To"), to, 8);
 	for (i = 0; i < n; i++)
 		for (j = 0; j < nown; j++)
-			if (same_domain(to[i], own[j]) ||
+			if (domain_within(address_domain(to[i]),
+			    address_domain(own[j])) ||
 			    (from != NULL && strcasecmp(to[i], from) == 0 &&
 			    same_local(from, own[j])))
 				return 1;
@@ -902,7 +886,7 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	    strstr(s->content_type, "feedback-report") != NULL);
 	f.feedback_wrapped = pp->rfc822 != -1 && s->feedback_subject;
 	f.original = an->original.source != SOURCE_NONE;
-	f.digest = has_part_type(r->mime, "multipart/digest");
+	f.digest = pp->digest != -1;
 
 	/* what the readers claimed beyond the structure */
 	f.reader_bounce = an->kind == KIND_BOUNCE && !r->in.has_dsn &&
