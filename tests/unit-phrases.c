@@ -23,7 +23,7 @@ naive_count(enum phrase_meaning m, const char *text, int *first)
 	*first = -1;
 	for (i = 0; phrase_table[i].meaning != PHRASE_NONE; i++)
 		if (phrase_table[i].meaning == m &&
-		    strstr(text, phrase_table[i].text) != NULL) {
+		    strstr(text, phrase_text(&phrase_table[i])) != NULL) {
 			if (*first == -1)
 				*first = i;
 			n++;
@@ -58,7 +58,7 @@ make_text(size_t len, int rows)
 			k = p->len - (rnd(3) == 0 && p->len > 2);
 			if (k > 200)
 				k = 200;
-			memcpy(t + n, p->text, k);
+			memcpy(t + n, phrase_text(p), k);
 			n += k;
 		} else {
 			w = filler[rnd(11)];
@@ -104,6 +104,14 @@ main(void)
 	for (rows = 0; phrase_table[rows].meaning != PHRASE_NONE; rows++)
 		;
 	ok(rows > 100, "the table has rows (%d)", rows);
+	for (i = bad = 0; i < rows; i++) {
+		t = (char *)phrase_text(&phrase_table[i]);
+		bad += strlen(t) != phrase_table[i].len || t[0] == '\0' ||
+		    phrase_table[i].lang[0] == '\0' ||
+		    (i > 0 && phrase_table[i].text <= phrase_table[i - 1].text);
+	}
+	ok(bad == 0, "each row's text is where it says, as long as it says, "
+	    "after the last row's; each has a language");
 
 	for (i = 0; i < (int)(sizeof(sizes) / sizeof(sizes[0])); i++) {
 		bad = found = 0;

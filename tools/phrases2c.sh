@@ -9,7 +9,9 @@
 # as '_', so a meaning the code does not know fails the build. A phrase is
 # matched as a substring of lower-cased text, so it must hold no upper-case
 # ASCII letter; '"', '\' and '?' are escaped, other bytes (UTF-8) are kept.
-# The rows come out grouped by meaning (a stable sort: each meaning's rows
+# A row holds no pointer: its text is a byte offset into phrase_strings
+# (read-only data the loader need not relocate). The rows come out
+# grouped by meaning (a stable sort: each meaning's rows
 # keep the table's order), with phrase_first and phrase_end saying where
 # each meaning's rows are, so phrases.c reads one meaning's rows only.
 # POSIX sh, awk and sort only.
@@ -40,6 +42,11 @@ BEGIN {
 		bad = 1
 		exit 1
 	}
+	if (length($4) > 65535) {
+		printf "%s:%d: a phrase over 65535 bytes\n", file, line > "/dev/stderr"
+		bad = 1
+		exit 1
+	}
 	if ($4 ~ /[A-Z]/) {
 		printf "%s:%d: upper case in a phrase: %s\n", file, line, $4 > "/dev/stderr"
 		bad = 1
@@ -63,7 +70,11 @@ BEGIN {
 		exit 1
 	}
 	seen[key] = 1
-	printf "\t{ PHRASE_%s, \"%s\", \"%s\", %d },\n", m, $3, p, length($4)
+	printf "\t{ PHRASE_%s, \"%s\", %d, %d },\n", m, $3, length($4), off
+	# the texts come after the table, one literal each (a "\0" before
+	# a digit would read as an octal escape), at byte offset off
+	texts[n + 0] = p
+	off += length($4) + 1
 	if (!(m in first)) {
 		first[m] = n
 		order[nm++] = m
@@ -74,9 +85,14 @@ BEGIN {
 END {
 	if (bad)
 		exit 1
-	print "\t{ PHRASE_NONE, NULL, NULL, 0 }"
+	print "\t{ PHRASE_NONE, \"\", 0, 0 }"
 	print "};"
 	printf "const int phrase_count = %d;\n", n
+	print ""
+	print "const char phrase_strings[] ="
+	for (i = 0; i < n; i++)
+		printf "\t\"%s\\0\"\n", texts[i]
+	print "\t\"\";"
 	# where the rows of each meaning start and end (they are grouped)
 	print ""
 	print "const int phrase_first[PHRASE_MEANINGS] = {"

@@ -109,7 +109,8 @@ has(struct pairs p, const unsigned char *r)
 static inline int
 may_hold(struct pairs p, int i)
 {
-	const unsigned char	*r = (const unsigned char *)phrase_table[i].text;
+	const unsigned char	*r =
+	    (const unsigned char *)phrase_text(&phrase_table[i]);
 	size_t			 j, n = phrase_table[i].len;
 
 	if (n < 2)
@@ -134,7 +135,7 @@ phrases_find(enum phrase_meaning m, const char *text)
 		return NULL;
 	p = pairs_of(text);
 	for (i = phrase_first[m]; i < phrase_end[m]; i++)
-		if (may_hold(p, i) && strstr(text, phrase_table[i].text) != NULL)
+		if (may_hold(p, i) && strstr(text, phrase_text(&phrase_table[i])) != NULL)
 			return &phrase_table[i];
 	return NULL;
 }
@@ -157,7 +158,7 @@ phrases_count(enum phrase_meaning m, const char *text)
 		return 0;
 	p = pairs_of(text);
 	for (i = phrase_first[m]; i < phrase_end[m]; i++)
-		if (may_hold(p, i) && strstr(text, phrase_table[i].text) != NULL)
+		if (may_hold(p, i) && strstr(text, phrase_text(&phrase_table[i])) != NULL)
 			n++;
 	return n;
 }
@@ -170,7 +171,7 @@ phrases_starts(enum phrase_meaning m, const char *text)
 	if (text == NULL || (int)m <= PHRASE_NONE || m >= PHRASE_MEANINGS)
 		return 0;
 	for (i = phrase_first[m]; i < phrase_end[m]; i++)
-		if (strncmp(text, phrase_table[i].text, phrase_table[i].len) == 0)
+		if (strncmp(text, phrase_text(&phrase_table[i]), phrase_table[i].len) == 0)
 			return 1;
 	return 0;
 }

@@ -70,15 +70,30 @@ enum phrase_meaning {
 	PHRASE_MEANINGS		/* how many there are (no phrase) */
 };
 
+/*
+ * A row of the table. It holds no pointer: the text is an offset into
+ * phrase_strings, so the table is read-only data the loader never
+ * relocates (1,600 rows of pointers were a dozen pages every process
+ * copied and wrote at start, a plain message's too).
+ */
 struct phrase {
-	enum phrase_meaning	 meaning;
-	const char		*lang;		/* ISO 639-1, or "-" for names */
-	const char		*text;		/* lower case */
-	size_t			 len;
+	unsigned short		 meaning;	/* enum phrase_meaning */
+	char			 lang[3];	/* ISO 639-1, or "-" for names */
+	unsigned short		 len;
+	unsigned int		 text;		/* in phrase_strings */
 };
 
-/* The table, grouped by meaning, ended by a PHRASE_NONE row (generated). */
+/* The table, grouped by meaning, ended by a PHRASE_NONE row, and the
+ * texts its rows name, each ended by a NUL (generated). */
 extern const struct phrase phrase_table[];
+extern const char phrase_strings[];
+
+/* The text of a row: lower case, NUL-ended. */
+static inline const char *
+phrase_text(const struct phrase *p)
+{
+	return phrase_strings + p->text;
+}
 extern const int phrase_count;
 /* [phrase_first[m], phrase_end[m]) are meaning m's rows (generated; 0, 0
  * for a meaning with none). */

@@ -191,7 +191,7 @@ help_at(const char *low)
 
 	line_copy(cut, sizeof(cut), low, strlen(low));
 	while ((ph = phrases_find(PHRASE_HELP, cut)) != NULL &&
-	    (q = strstr(cut, ph->text)) != NULL) {
+	    (q = strstr(cut, phrase_text(ph))) != NULL) {
 		k = (long)(q - cut);
 		if (at == -1 || k < at)
 			at = k;
@@ -218,7 +218,7 @@ alias_note(struct arena *a, const char *p, const char *nl, const char *low,
 	const char		*q, *t;
 	size_t			 g;
 
-	if (ph == NULL || (q = strstr(low, ph->text)) == NULL)
+	if (ph == NULL || (q = strstr(low, phrase_text(ph))) == NULL)
 		return NULL;
 	g = (size_t)(q - low);
 	if (g >= (size_t)(nl - p))
