@@ -76,13 +76,14 @@ same_code(const pcre2_code *a, const pcre2_code *b)
 }
 
 static const char *
-diff_branch(const struct branch *a, const struct branch *b)
+diff_branch(const struct ruleset *sa, const struct branch *a,
+    const struct ruleset *sb, const struct branch *b)
 {
 	if (!same_str(a->pattern, b->pattern))
 		return "pattern";
 	if (!same_lits(a->lits, b->lits))
 		return "prefilter literals";
-	if (!same_code(a->re, b->re))
+	if (!same_code(rules_code(sa, a), rules_code(sb, b)))
 		return "compiled code";
 	return NULL;
 }
@@ -131,12 +132,12 @@ diff_rule(const struct ruleset *sa, const struct rule *a,
 		return "flags";
 	if (!same_str(a->unset, b->unset))
 		return "if-unset";
-	if ((d = diff_branch(&a->whole, &b->whole)) != NULL)
+	if ((d = diff_branch(sa, &a->whole, sb, &b->whole)) != NULL)
 		return d;
 	if (a->nbr != b->nbr)
 		return "number of branches";
 	for (k = 0; k < a->nbr; k++)
-		if ((d = diff_branch(&a->br[k], &b->br[k])) != NULL)
+		if ((d = diff_branch(sa, &a->br[k], sb, &b->br[k])) != NULL)
 			return d;
 	if (a->fn != b->fn || !same_str(a->arg, b->arg))
 		return "eval";
@@ -174,7 +175,7 @@ main(void)
 	struct ruleset	*table, *text;
 	const char	*srcdir = getenv("top_srcdir"), *d;
 	char		 dir[4096];
-	int		 i, k, loaded = 1;
+	int		 i, k, loaded = 1, lazy, decoded;
 
 	plan(0);
 	if (srcdir == NULL)
@@ -199,7 +200,30 @@ main(void)
 			loaded = 0;
 	ok(loaded && table->nprebuilt == builtin_regex_count,
 	    "the built-in set was loaded from the table (%d patterns "
-	    "decoded)", table->nprebuilt);
+	    "to decode)", table->nprebuilt);
+	for (i = lazy = decoded = 0; i < table->nrules; i++) {
+		lazy += table->rules[i].whole.lazy != 0;
+		for (k = 0; k < table->rules[i].nbr; k++)
+			lazy += table->rules[i].br[k].lazy != 0;
+	}
+	for (i = 0; i < table->nprebuilt; i++)
+		decoded += table->prebuilt[i] != NULL;
+	ok(lazy == builtin_regex_count && decoded == 0,
+	    "... each pattern given to its rule, none decoded before it "
+	    "runs (%d given, %d decoded)", lazy, decoded);
+	for (i = 0; i < table->nrules && table->rules[i].whole.lazy == 0; i++)
+		;
+	if (i < table->nrules) {
+		const pcre2_code	*c1, *c2;
+
+		c1 = rules_code(table, &table->rules[i].whole);
+		c2 = rules_code(table, &table->rules[i].whole);
+		ok(c1 != NULL && c1 == c2 &&
+		    table->prebuilt[table->rules[i].whole.lazy - 1] == c1,
+		    "%s: its code decoded when first asked for, once, kept "
+		    "in the set", table->rules[i].name);
+	} else
+		ok(0, "a rule with a pattern of the table");
 
 	is_int(table->nrules, text->nrules, "as many rules both ways");
 	for (i = 0; i < table->nrules; i++) {

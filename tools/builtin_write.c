@@ -9,7 +9,7 @@
  * PCRE2. Strings go into one array and are named by offset, so the
  * program has nothing to relocate. Patterns come in one order, which
  * builtin_regex_blob follows: every rule's whole pattern, then every
- * rule's branches. The writer only reads the set; it compiles nothing.
+ * rule's branches, each code serialised alone. The writer only reads the set; it compiles nothing.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,25 +208,37 @@ write_strings(struct table *t)
 	    t->off + 1);
 }
 
-/* builtin_regexes and builtin_regex_blob. */
+/* builtin_regexes and builtin_regex_blob: each code serialised alone,
+ * at an offset a multiple of 8. */
 static int
 write_regexes(struct table *t)
 {
-	const pcre2_code	**codes;
-	uint8_t			 *bytes = NULL;
-	PCRE2_SIZE		  size = 0, k;
+	const pcre2_code	*code;
+	uint8_t			 *bytes;
+	PCRE2_SIZE		  size, k, at = 0, n;
 	int			  i;
 
-	if ((codes = calloc((size_t)t->nregex + 1, sizeof(*codes))) == NULL)
-		return -1;
-	for (i = 0; i < t->nregex; i++)
-		codes[i] = t->pattern[i]->re;
-	if (pcre2_serialize_encode(codes, t->nregex, &bytes, &size,
-	    NULL) < 0) {
-		free(codes);
-		return -1;
+	fputs("const unsigned char builtin_regex_blob[] "
+	    "__attribute__((aligned(8))) = {", t->out);
+	for (i = 0; i < t->nregex; i++) {
+		code = t->pattern[i]->re;
+		if (pcre2_serialize_encode(&code, 1, &bytes, &size, NULL) < 0)
+			return -1;
+		if (size > UINT32_MAX / 2 || at > UINT32_MAX / 2 - size) {
+			pcre2_serialize_free(bytes);
+			return -1;
+		}
+		t->regex[i].blob = (uint32_t)at;
+		t->regex[i].blob_len = (uint32_t)size;
+		fprintf(t->out, "\n\t/* %d */", i);
+		for (n = size + (8 - size % 8) % 8, k = 0; k < n; k++)
+			fprintf(t->out, "%s%u,", k % 16 == 0 ? "\n\t" : "",
+			    k < size ? (unsigned)bytes[k] : 0u);
+		at += n;
+		pcre2_serialize_free(bytes);
 	}
-	free(codes);
+	fprintf(t->out, "\n};\nconst size_t builtin_regex_blob_len = %zu;\n\n",
+	    (size_t)at);
 	fputs("const struct builtin_regex builtin_regexes[] = {\n", t->out);
 	for (i = 0; i < t->nregex; i++) {
 		fputs("\t{ ", t->out);
@@ -234,17 +246,11 @@ write_regexes(struct table *t)
 		fprintf(t->out, ", .options = 0x%08xu, ",
 		    (unsigned)t->regex[i].options);
 		write_off(t->out, "literals", t->regex[i].literals);
-		fputs(" },\n", t->out);
+		fprintf(t->out, ",\n\t  .blob = %u, .blob_len = %u },\n",
+		    (unsigned)t->regex[i].blob, (unsigned)t->regex[i].blob_len);
 	}
-	fprintf(t->out, "};\nconst int builtin_regex_count = %d;\n"
-	    "const size_t builtin_regex_blob_len = %zu;\n"
-	    "const unsigned char builtin_regex_blob[] = {", t->nregex,
-	    (size_t)size);
-	for (k = 0; k < size; k++)
-		fprintf(t->out, "%s%u,", k % 16 == 0 ? "\n\t" : "",
-		    (unsigned)bytes[k]);
-	fputs("\n};\n\n", t->out);
-	pcre2_serialize_free(bytes);
+	fprintf(t->out, "};\nconst int builtin_regex_count = %d;\n\n",
+	    t->nregex);
 	return 0;
 }
 

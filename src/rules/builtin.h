@@ -41,10 +41,14 @@ struct builtin_regex {
 	uint32_t	 pattern;	/* offsets into builtin_strings */
 	uint32_t	 options;	/* the rule's flags */
 	uint32_t	 literals;	/* prefilter_literals' set, or BUILTIN_NONE */
+	uint32_t	 blob;		/* its code in builtin_regex_blob: */
+	uint32_t	 blob_len;	/* offset (a multiple of 8) and length */
 };
 extern const struct builtin_regex builtin_regexes[];
 extern const int builtin_regex_count;
-/* The codes of builtin_regexes, in that order (pcre2_serialize_encode). */
+/* The codes of builtin_regexes, each serialised alone
+ * (pcre2_serialize_encode of one code), so that one can be decoded
+ * without the others. */
 extern const unsigned char builtin_regex_blob[];
 extern const size_t builtin_regex_blob_len;
 

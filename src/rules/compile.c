@@ -38,54 +38,86 @@ compile_re(struct ruleset *rs, const char *pattern, uint32_t options,
 }
 
 /*
- * Decode the build-time set once. A set the run-time PCRE2 cannot read
- * (another version) is no error: every pattern is then compiled.
+ * Get ready for the build-time codes, each serialised alone: one is
+ * decoded only when a rule first runs it (rules_code), since a message
+ * runs a few dozen of several hundred, and decoding all was a third of
+ * a megabyte of heap, pages the process faulted in one by one. A blob
+ * the run-time PCRE2 cannot read (another version) is no error: every
+ * pattern is then compiled.
  */
 void
 compile_prebuilt(struct ruleset *rs)
 {
-	int32_t	 n;
+	const struct builtin_regex	*x;
+	int				 n = builtin_regex_count;
 
 	if (rs->prebuilt_tried)
 		return;
 	rs->prebuilt_tried = 1;
-	if (builtin_regex_count <= 0 || builtin_regex_blob_len == 0)
+	if (n <= 0 || builtin_regex_blob_len == 0)
 		return;
-	n = pcre2_serialize_get_number_of_codes(builtin_regex_blob);
-	if (n != builtin_regex_count)
+	x = &builtin_regexes[0];
+	if ((size_t)x->blob + x->blob_len > builtin_regex_blob_len ||
+	    pcre2_serialize_get_number_of_codes(builtin_regex_blob +
+	    x->blob) != 1)
 		return;
-	if ((rs->prebuilt = calloc((size_t)n, sizeof(*rs->prebuilt))) == NULL)
-		return;
-	if (pcre2_serialize_decode(rs->prebuilt, n, builtin_regex_blob,
-	    NULL) != n) {
+	rs->prebuilt = calloc((size_t)n, sizeof(*rs->prebuilt));
+	rs->prebuilt_taken = calloc((size_t)n, 1);
+	if (rs->prebuilt == NULL || rs->prebuilt_taken == NULL) {
 		free(rs->prebuilt);
+		free(rs->prebuilt_taken);
 		rs->prebuilt = NULL;
+		rs->prebuilt_taken = NULL;
 		return;
 	}
 	rs->nprebuilt = n;
 }
 
-/* The decoded code of builtin_regexes[i], taken over, or NULL. */
-static pcre2_code *
-take_code(struct ruleset *rs, int i)
+const pcre2_code *
+rules_code(const struct ruleset *rs, const struct branch *b)
 {
-	pcre2_code	*re;
+	const struct builtin_regex	*x;
+	pcre2_code			*re, *had = NULL;
+	int				 i = b->lazy - 1;
 
-	if (i < 0 || i >= rs->nprebuilt || rs->prebuilt[i] == NULL)
+	if (b->re != NULL || i < 0 || i >= rs->nprebuilt)
+		return b->re;
+	if ((re = __atomic_load_n(&rs->prebuilt[i], __ATOMIC_ACQUIRE)) != NULL)
+		return re;
+	x = &builtin_regexes[i];
+	if ((size_t)x->blob + x->blob_len > builtin_regex_blob_len ||
+	    pcre2_serialize_decode(&re, 1, builtin_regex_blob + x->blob,
+	    NULL) != 1)
 		return NULL;
-	re = rs->prebuilt[i];
-	rs->prebuilt[i] = NULL;
+	if (!__atomic_compare_exchange_n(&rs->prebuilt[i], &had, re, 0,
+	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		pcre2_code_free(re);	/* another thread's is there */
+		re = had;
+	}
 	return re;
 }
 
+/* Give b the build's code of builtin_regexes[i], to be decoded when it
+ * first runs; 0 when there is none to give (b then needs compiling). */
+static int
+take_code(struct ruleset *rs, int i, struct branch *b)
+{
+	if (i < 0 || i >= rs->nprebuilt || rs->prebuilt_taken[i])
+		return 0;
+	rs->prebuilt_taken[i] = 1;
+	b->re = NULL;
+	b->lazy = i + 1;
+	return 1;
+}
+
 /*
- * The prebuilt code of this pattern, taken over by the caller, or NULL.
- * Rules come in the order the set was written: the search starts where
- * the last one was found.
+ * The prebuilt code of this pattern, given to b, or 0. Rules come in the
+ * order the set was written: the search starts where the last one was
+ * found.
  */
-static pcre2_code *
+static int
 take_prebuilt(struct ruleset *rs, const char *pattern, uint32_t options,
-    const char **lits)
+    struct branch *b)
 {
 	const char	*p;
 	int		 i, k;
@@ -94,16 +126,16 @@ take_prebuilt(struct ruleset *rs, const char *pattern, uint32_t options,
 		compile_prebuilt(rs);
 	for (k = 0; k < rs->nprebuilt; k++) {
 		i = (rs->prebuilt_next + k) % rs->nprebuilt;
-		if (rs->prebuilt[i] != NULL &&
+		if (!rs->prebuilt_taken[i] &&
 		    builtin_regexes[i].options == options &&
 		    (p = builtin_string(builtin_regexes[i].pattern)) != NULL &&
 		    strcmp(p, pattern) == 0) {
 			rs->prebuilt_next = i + 1;
-			*lits = builtin_string(builtin_regexes[i].literals);
-			return take_code(rs, i);
+			b->lits = builtin_string(builtin_regexes[i].literals);
+			return take_code(rs, i, b);
 		}
 	}
-	return NULL;
+	return 0;
 }
 
 /* The literals one of which every match contains, for the prefilter. */
@@ -170,8 +202,7 @@ compile_pattern(struct ruleset *rs, struct rule *r, struct buf *errors)
 	PCRE2_SIZE	 off;
 	int		 err;
 
-	if ((r->whole.re = take_prebuilt(rs, r->whole.pattern, r->options,
-	    &r->whole.lits)) != NULL) {
+	if (take_prebuilt(rs, r->whole.pattern, r->options, &r->whole)) {
 		split_branches(rs, r);
 		return 0;
 	}
@@ -215,7 +246,7 @@ load_branches(struct ruleset *rs, struct rule *r,
 		if ((br->pattern = (char *)builtin_string(x->pattern)) == NULL)
 			return -1;
 		br->lits = builtin_string(x->literals);
-		if ((br->re = take_code(rs, i)) == NULL &&
+		if (!take_code(rs, i, br) &&
 		    (br->re = compile_re(rs, br->pattern, x->options, &err,
 		    &off)) == NULL)
 			return -1;
@@ -253,7 +284,7 @@ load_pattern(struct ruleset *rs, struct rule *r,
 	if ((r->whole.pattern = (char *)builtin_string(x->pattern)) == NULL)
 		return -1;
 	r->options = x->options;
-	if ((r->whole.re = take_code(rs, b->regex)) != NULL) {
+	if (take_code(rs, b->regex, &r->whole)) {
 		r->whole.lits = builtin_string(x->literals);
 		return 0;
 	}
@@ -569,7 +600,8 @@ rules_pattern(const struct ruleset *rs, int i, const char **pattern,
 {
 	if (i < 0 || i >= rs->nrules)
 		return -1;
-	if (rs->rules[i].whole.re == NULL || rs->rules[i].broken)
+	if ((rs->rules[i].whole.re == NULL && rs->rules[i].whole.lazy == 0) ||
+	    rs->rules[i].broken)
 		return 1;
 	*pattern = rs->rules[i].whole.pattern;
 	*options = rs->rules[i].options;

@@ -112,6 +112,7 @@ rules_free(struct ruleset *rs)
 		if (rs->prebuilt[i] != NULL)
 			pcre2_code_free(rs->prebuilt[i]);
 	free(rs->prebuilt);
+	free(rs->prebuilt_taken);
 	rules_cache_free(rs);
 	free(rs->kept);
 	if (rs->mctx != NULL)

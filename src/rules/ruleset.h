@@ -85,7 +85,11 @@ struct op {
  */
 struct branch {
 	char			*pattern;
-	pcre2_code		*re;
+	pcre2_code		*re;		/* owned; NULL when lazy */
+	int			 lazy;		/* 1 + its builtin_regexes index:
+						   the build's code, decoded
+						   the first time it runs
+						   (rules_code); 0 none */
 	const char		*lits;		/* prefilter set, or NULL */
 	char			*lits_own;	/* the same, when malloc'd */
 };
@@ -194,8 +198,10 @@ struct ruleset {
 	pcre2_match_context	*mctx;		/* the limits; each run
 						   matches under a copy */
 
-	pcre2_code		**prebuilt;	/* decoded builtin_regexes,
-						   NULL once taken by a rule */
+	pcre2_code		**prebuilt;	/* builtin_regexes' codes,
+						   each decoded when first
+						   run (NULL until then) */
+	unsigned char		*prebuilt_taken; /* given to a rule */
 	int			 nprebuilt;
 	int			 prebuilt_next;	/* where to look first */
 	int			 prebuilt_tried;
@@ -310,9 +316,17 @@ int	 expr_eval(const struct rule_state *st, const struct rule *);
  */
 int	 compile_pattern(struct ruleset *, struct rule *, struct buf *errors);
 
-/* Decode the build-time codes into rs->prebuilt, once (none when the
- * run-time PCRE2 cannot read them). */
+/* Make room for the build-time codes in rs->prebuilt, once (none when
+ * the run-time PCRE2 cannot read them); each is decoded when first run. */
 void	 compile_prebuilt(struct ruleset *);
+
+/*
+ * The code to match b with: its own, or the build's, decoded now if it
+ * was not yet (the set is otherwise read only while it runs: threads
+ * decoding the same code at once keep one of them). NULL only when
+ * memory ran out: a match with it fails as an error, never as a match.
+ */
+const pcre2_code *rules_code(const struct ruleset *, const struct branch *);
 
 
 #endif

@@ -376,6 +376,10 @@ run_match(struct run *rn, const pcre2_code *re, const char *leads,
 	enum outcome	 o, all;
 	long		 tries;
 
+	if (re == NULL) {		/* its code could not be decoded */
+		m->stop = CUT_ERROR;
+		return OPEN;
+	}
 	if (leads == NULL || len < LEADS_TEXT)
 		return run_match_all(rn, re, s, len);
 	if (spent(m)) {
@@ -444,13 +448,15 @@ leads_for(struct run *rn, const struct rule *r, int k, struct arena *a)
  * The check's work is not the rule's: the meter is put back after it.
  */
 static void
-check_skip(struct run *rn, const char *name, const pcre2_code *re,
+check_skip(struct run *rn, const char *name, const struct branch *b,
     const char *s, size_t len)
 {
-	struct meter	 saved = rn->meter;
-	int		 rc;
+	struct meter		 saved = rn->meter;
+	const pcre2_code	*re;
+	int			 rc;
 
-	if (!rn->rs->check_prefilter)
+	/* (not decoded unless checking: skipping it is what saves that) */
+	if (!rn->rs->check_prefilter || (re = rules_code(rn->rs, b)) == NULL)
 		return;
 	rn->meter.last = 0;
 	rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, rn->md, rn->mctx);
@@ -483,20 +489,21 @@ match(struct run *rn, const struct rule *r, const char *s, size_t len,
 	len = cap_len(s, len);
 	if (pc != NULL && r->whole.lits != NULL &&
 	    !maybe(pc, s, len, r->whole.lits, a)) {
-		check_skip(rn, r->name, r->whole.re, s, len);
+		check_skip(rn, r->name, &r->whole, s, len);
 		return NO;
 	}
 	if (r->nbr == 0 || pc == NULL)
-		return run_match(rn, r->whole.re, leads_for(rn, r, -1, a), s,
-		    len, pc != NULL ? &pc->utf8 : &utf8);
+		return run_match(rn, rules_code(rn->rs, &r->whole),
+		    leads_for(rn, r, -1, a), s, len,
+		    pc != NULL ? &pc->utf8 : &utf8);
 	for (k = 0; k < r->nbr; k++) {
 		b = &r->br[k];
 		if (b->lits != NULL && !maybe(pc, s, len, b->lits, a)) {
-			check_skip(rn, r->name, b->re, s, len);
+			check_skip(rn, r->name, b, s, len);
 			continue;
 		}
-		if ((o = run_match(rn, b->re, leads_for(rn, r, k, a), s,
-		    len, &pc->utf8)) == YES)
+		if ((o = run_match(rn, rules_code(rn->rs, b),
+		    leads_for(rn, r, k, a), s, len, &pc->utf8)) == YES)
 			return YES;
 		if (o == OPEN) {
 			result = OPEN;

@@ -285,10 +285,10 @@ w_code(struct writer *w, pcre2_code *re, const char *pattern,
 	uint32_t	 b;
 	int		 g;
 
-	if (re == NULL)
-		return SNAP_NONE;
 	if ((b = w_builtin(w, pattern, options)) != SNAP_NONE)
 		return b;
+	if (re == NULL)
+		return SNAP_NONE;
 	if (w->ncodes == w->maxcodes || (g = w_group(w, re)) == -1) {
 		w->failed = 1;
 		return SNAP_NONE;
@@ -731,19 +731,21 @@ deps_same(const struct view *v)
 	return 1;
 }
 
-/* The code a record names: the file's, or the build's, left in
- * rs->prebuilt (which owns it: rules_free frees it there). */
+/* The code a record names, given to b: the file's (which the snapshot
+ * owns), or the build's, to be decoded when it first runs (rs->prebuilt
+ * owns it then: rules_free frees it there). -1 when it names none. */
 static int
-take_code(struct ruleset *rs, uint32_t c, pcre2_code **re)
+take_code(struct ruleset *rs, uint32_t c, struct branch *b)
 {
-	*re = NULL;
+	b->re = NULL;
+	b->lazy = 0;
 	if (c == SNAP_NONE)
 		return 0;
 	if (c < SNAP_BUILTIN)
-		*re = rs->snap->codes[c];
+		b->re = rs->snap->codes[c];
 	else if ((int)(c - SNAP_BUILTIN) < rs->nprebuilt)
-		*re = rs->prebuilt[c - SNAP_BUILTIN];
-	return *re != NULL ? 0 : -1;
+		b->lazy = (int)(c - SNAP_BUILTIN) + 1;
+	return b->re != NULL || b->lazy != 0 ? 0 : -1;
 }
 
 /* One rule from its record; -1 when its eval function is unknown or a
@@ -768,7 +770,7 @@ take_rule(struct ruleset *rs, const struct view *v, uint32_t i)
 	r->unset = STR(v, x->unset);
 	r->whole.pattern = STR(v, x->pattern);
 	r->whole.lits = STR(v, x->lits);
-	if (take_code(rs, x->code, &r->whole.re) == -1)
+	if (take_code(rs, x->code, &r->whole) == -1)
 		return -1;
 	r->br = x->nbr > 0 ? s->br + x->br : NULL;
 	r->nbr = x->nbr;
@@ -789,7 +791,7 @@ take_rule(struct ruleset *rs, const struct view *v, uint32_t i)
 	for (k = 0; k < x->nbr; k++) {
 		r->br[k].pattern = STR(v, v->brs[x->br + k].pattern);
 		r->br[k].lits = STR(v, v->brs[x->br + k].lits);
-		if (take_code(rs, v->brs[x->br + k].code, &r->br[k].re) == -1)
+		if (take_code(rs, v->brs[x->br + k].code, &r->br[k]) == -1)
 			return -1;
 	}
 	for (k = 0; k < x->nops; k++) {
