@@ -6,14 +6,14 @@
  * call fail; "N+" makes the Nth and every later call fail. NAME is one of
  *
  *   READ WRITE WRITEV FSYNC FDATASYNC RENAME RENAMEAT LINK OPEN OPENAT
- *   CLOSE MKDIR MALLOC CALLOC REALLOC COPY
+ *   CLOSE MKDIR MALLOC CALLOC REALLOC COPY MEMFD
  *
  * COPY is sendfile and splice, the copies the kernel makes from stdin to
  * stdout: counted when either descriptor is FAULT_FD (or always), and a
- * short write halves what one moves.
+ * short write halves what one moves. MEMFD is memfd_create.
  *
  * FAULT_ERRNO   the errno a failing call sets: a number or EIO (default),
- *               ENOSPC, EINTR, EAGAIN, EACCES, EDQUOT, EPIPE, ENOMEM
+ *               ENOSPC, EINTR, EAGAIN, EACCES, EDQUOT, EPIPE, ENOMEM, EINVAL
  * FAULT_FD      count and fail read/write/writev/fsync/fdatasync/close
  *               only on this descriptor (e.g. 1 for stdout)
  * FAULT_SHORT_WRITE=N  the Nth write/writev/copy (on FAULT_FD) writes
@@ -53,13 +53,13 @@ extern void	*__libc_realloc(void *, size_t);
 enum {
 	F_READ, F_WRITE, F_WRITEV, F_FSYNC, F_FDATASYNC, F_RENAME, F_RENAMEAT,
 	F_LINK, F_OPEN, F_OPENAT, F_CLOSE, F_MKDIR, F_MALLOC, F_CALLOC,
-	F_REALLOC, F_COPY, F_COUNT
+	F_REALLOC, F_COPY, F_MEMFD, F_COUNT
 };
 
 static const char *const names[F_COUNT] = {
 	"READ", "WRITE", "WRITEV", "FSYNC", "FDATASYNC", "RENAME", "RENAMEAT",
 	"LINK", "OPEN", "OPENAT", "CLOSE", "MKDIR", "MALLOC", "CALLOC",
-	"REALLOC", "COPY"
+	"REALLOC", "COPY", "MEMFD"
 };
 
 static unsigned long	 calls[F_COUNT];
@@ -79,7 +79,7 @@ setup(void)
 	static const struct { const char *name; int value; } errnos[] = {
 		{ "EIO", EIO }, { "ENOSPC", ENOSPC }, { "EINTR", EINTR },
 		{ "EAGAIN", EAGAIN }, { "EACCES", EACCES }, { "EDQUOT", EDQUOT },
-		{ "EPIPE", EPIPE }, { "ENOMEM", ENOMEM },
+		{ "EPIPE", EPIPE }, { "ENOMEM", ENOMEM }, { "EINVAL", EINVAL },
 	};
 	char		 var[32];
 	const char	*v;
@@ -246,6 +246,14 @@ splice(int in, loff_t *off_in, int out, loff_t *off_out, size_t n,
 	if (copy_fault(in, out, &n))
 		return -1;
 	return syscall(SYS_splice, in, off_in, out, off_out, n, flags);
+}
+
+int
+memfd_create(const char *name, unsigned int flags)
+{
+	if (fault(F_MEMFD))
+		return -1;
+	return (int)syscall(SYS_memfd_create, name, flags);
 }
 
 int

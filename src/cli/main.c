@@ -363,7 +363,7 @@ set_up(struct run *r, const struct options *o)
 static int
 read_input(struct run *r)
 {
-	int	 mapped = 0;
+	int	 got = 0;
 
 	/* The watchdog starts once the message is in: a slow writer is the
 	 * host's business, and a partial message must never pass for whole.
@@ -371,12 +371,19 @@ read_input(struct run *r)
 	 * of SIGBUS halfway through (--deliver appending to an mbox). */
 	if (mode->input == INPUT_MAP) {
 		signal(SIGBUS, input_shrank);
-		if ((mapped = message_map(STDIN_FILENO, &r->msg,
-		    LIMIT_MESSAGE_BYTES)) == 0)
+		if ((got = message_map(STDIN_FILENO, &r->msg,
+		    LIMIT_MESSAGE_BYTES)) == 0) {
 			signal(SIGBUS, SIG_DFL);
+			/* a pipe: a large message into a memory file of our
+			 * own (which nothing else can shrink) */
+			got = message_spool(STDIN_FILENO, &r->msg,
+			    LIMIT_MESSAGE_BYTES);
+		}
 	}
-	if (!mapped && message_read(STDIN_FILENO, &r->msg,
-	    LIMIT_MESSAGE_BYTES) == -1) {
+	if (got == 0)
+		got = message_read(STDIN_FILENO, &r->msg,
+		    LIMIT_MESSAGE_BYTES) == -1 ? -1 : 1;
+	if (got == -1) {
 		log_warn("reading the message");
 		/* what we have is not the whole message: a mode that writes
 		 * it out fails, so the host keeps its copy */

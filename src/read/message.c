@@ -8,12 +8,14 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "base/arena.h"
+#include "base/io.h"
 #include "base/limits.h"
 #include "read/message.h"
 
@@ -206,6 +208,149 @@ message_map(int fd, struct message *m, size_t limit)
 	m->src_fd = fd;
 	m->src_off = off;
 	m->from_file = 1;
+	return 1;
+}
+
+/*
+ * Pipes: from SPOOL_FROM bytes on, a memory file. Reading a 10 MB message
+ * into the process meant a zeroed page of its own for each 4 KiB and a
+ * copy, before a byte was looked at; a plain message's body is never
+ * looked at, and a bounce's returned attachment seldom. The kernel moves
+ * the bytes into the file without them passing through the process
+ * (splice), the mapping brings in only the pages read, and sendfile
+ * writes the body out from the file.
+ */
+#define SPOOL_FROM	(64u * 1024)
+
+/* Read up to n bytes into p, to the end of fd: the count, or -1. */
+static ssize_t
+read_full(int fd, char *p, size_t n)
+{
+	size_t	 got = 0;
+	ssize_t	 r;
+
+	while (got < n) {
+		r = read(fd, p + got, n - got);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			return -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+/* Move up to n bytes of pipe fd to the end of file mfd, to the end of
+ * fd: the count, or -1 with errno (nothing moved when it says EINVAL). */
+static ssize_t
+splice_all(int fd, int mfd, size_t n)
+{
+	size_t	 got = 0;
+	ssize_t	 r;
+
+	while (got < n) {
+		r = splice(fd, NULL, mfd, NULL, n - got, SPLICE_F_MOVE);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			return got > 0 ? (errno = EIO, -1) : -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+/* raw holds the message's first bytes: the rest of fd after them, read
+ * as message_read reads (the way where the kernel cannot move them). */
+static int
+read_on(int fd, struct message *m, size_t limit)
+{
+	struct message	 rest;
+	size_t		 len = m->raw.len;
+
+	if (len > limit)
+		m->oversize = 1;
+	else {
+		if (message_read(fd, &rest, limit - len) == -1)
+			return -1;
+		if (buf_append(&m->raw, rest.raw.data, rest.raw.len) == -1) {
+			message_free(&rest);
+			return -1;
+		}
+		m->oversize = rest.oversize;
+		message_free(&rest);
+	}
+	if (buf_reserve(&m->raw, 1) == -1)
+		return -1;
+	m->raw.data[m->raw.len] = '\0';
+	m->raw_nul = 1;
+	return 0;
+}
+
+/* The len bytes of memory file mfd, then the rest of fd, into raw. */
+static int
+unspool(int fd, int mfd, size_t len, struct message *m, size_t limit)
+{
+	memset(m, 0, sizeof(*m));
+	buf_init(&m->raw, limit + 1);
+	if (buf_reserve(&m->raw, len + 1) == -1 ||
+	    pread(mfd, m->raw.data, len, 0) != (ssize_t)len)
+		return -1;
+	m->raw.len = len;
+	return read_on(fd, m, limit);
+}
+
+int
+message_spool(int fd, struct message *m, size_t limit)
+{
+	static char	 first[SPOOL_FROM];
+	struct stat	 st;
+	ssize_t		 n, more;
+	int		 mfd, rc;
+
+	memset(m, 0, sizeof(*m));
+	if (fstat(fd, &st) == -1 || !S_ISFIFO(st.st_mode) ||
+	    limit < SPOOL_FROM)
+		return 0;
+	if ((n = read_full(fd, first, SPOOL_FROM)) == -1)
+		return -1;
+	buf_init(&m->raw, limit + 1);
+	if ((size_t)n < SPOOL_FROM) {	/* all of it (the end was read) */
+		if (buf_reserve(&m->raw, (size_t)n + 1) == -1)
+			return -1;
+		memcpy(m->raw.data, first, (size_t)n);
+		m->raw.len = (size_t)n;
+		m->raw.data[n] = '\0';
+		m->raw_nul = 1;
+		return 1;
+	}
+	mfd = memfd_create("backscatter-message", MFD_CLOEXEC);
+	if (mfd == -1 || io_write(mfd, first, (size_t)n) == -1) {
+		/* no memory file: the first piece and the rest, read */
+		if (mfd != -1)
+			close(mfd);
+		if (buf_append(&m->raw, first, (size_t)n) == -1)
+			return -1;
+		return read_on(fd, m, limit) == -1 ? -1 : 1;
+	}
+	more = splice_all(fd, mfd, limit + 1 - (size_t)n);
+	if (more == -1 && errno != EINVAL) {
+		close(mfd);
+		return -1;
+	}
+	if (more == -1 || lseek(mfd, 0, SEEK_SET) == -1 ||
+	    message_map(mfd, m, limit) != 1) {
+		/* the kernel would not move them, or the file would not
+		 * map: what it holds and the rest, read */
+		rc = unspool(fd, mfd, (size_t)n + (size_t)(more > 0 ? more : 0),
+		    m, limit);
+		close(mfd);
+		return rc == -1 ? -1 : 1;
+	}
+	m->src_own = 1;
 	return 1;
 }
 
@@ -497,6 +642,10 @@ message_body(struct message *m)
 void
 message_free(struct message *m)
 {
+	if (m->src_own) {
+		close(m->src_fd);
+		m->src_own = 0;
+	}
 	if (m->map != NULL) {
 		munmap(m->map, m->map_len);
 		m->map = NULL;

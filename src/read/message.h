@@ -48,6 +48,7 @@ struct message {
 						   file's bytes from src_off */
 	int			 src_fd;
 	long long		 src_off;
+	int			 src_own;	/* src_fd is message_spool's */
 };
 
 /*
@@ -68,6 +69,18 @@ int	 message_read(int fd, struct message *, size_t limit);
  * SIGBUS on access: the caller handles.
  */
 int	 message_map(int fd, struct message *, size_t limit);
+/*
+ * A pipe's message too large for one read (64 KiB or more) is moved by
+ * the kernel into a memory file (memfd_create and splice, up to limit + 1
+ * bytes) and mapped from it as message_map maps a regular file, so that
+ * its pages are touched only where they are read and it leaves by
+ * sendfile (src_fd is then that file, closed by message_free). 1 when m
+ * holds the message so, or read whole into raw when it ended in its first
+ * 64 KiB or the kernel cannot move it (as message_read reads; oversize
+ * set either way past the limit, with the rest left on fd); 0 when fd is
+ * not a pipe (nothing read); -1 on a read error.
+ */
+int	 message_spool(int fd, struct message *, size_t limit);
 /* Read and throw away the rest of fd (every mode reads stdin to the end;
  * a regular file is only moved to its end); 0, or -1 on a read error. */
 int	 message_drain(int fd);
