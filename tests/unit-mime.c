@@ -147,6 +147,44 @@ test_tree(void)
 	    "belongs to it");
 }
 
+/*
+ * The lines starting with "--" are indexed once (at most DASH_MAX of
+ * them) and every level's delimiters looked up there: a first part with
+ * dashes lines more than the index holds, then a returned message whose
+ * own multipart lies past them, must split as a scan would.
+ */
+static void
+test_dash_index(void)
+{
+	struct buf	 b;
+	int		 i;
+
+	buf_init(&b, 1u << 24);
+	buf_appends(&b, "Content-Type: multipart/report; boundary=\"out\"\n\n"
+	    "--out\nContent-Type: text/plain\n\n");
+	for (i = 0; i < 5000; i++)
+		buf_appends(&b, "-- a line that starts like a delimiter\n--out-not\n");
+	buf_appends(&b, "--out\nContent-Type: message/rfc822\n\n"
+	    "Subject: the original\n"
+	    "Content-Type: multipart/mixed; boundary=\"in\"\n\n"
+	    "--in\nContent-Type: text/plain\n\nhello\n"
+	    "--in\nContent-Type: application/pdf\n\nJVBERi0=\n--in--\n"
+	    "--out--\n");
+	is_str(render_tree(b.data), "0:multipart/report 1:text/plain "
+	    "1:message/rfc822 2:multipart/mixed! 3:text/plain "
+	    "3:application/pdf", "mime_parse: 10,000 lines of dashes before "
+	    "the delimiters (past the index): the same tree");
+	is_str(last_body(b.data), "JVBERi0=", "... the last part's body whole");
+	buf_free(&b);
+	is_str(render_tree("Content-Type: multipart/mixed; boundary=\"a\"\n\n"
+	    "--a\nContent-Type: multipart/alternative; boundary=\"b\"\n\n"
+	    "--b\n\nplain\n--b\nContent-Type: text/html\n\n<p>x</p>\n--b--\n"
+	    "--a\nContent-Type: text/plain\n\n--a-\n--ab\nafter\n--a--\n"),
+	    "0:multipart/mixed 1:multipart/alternative 2:text/plain "
+	    "2:text/html 1:text/plain", "mime_parse: nested boundaries looked "
+	    "up in one index; \"--a-\" and \"--ab\" are no delimiters of a");
+}
+
 /* n nested multiparts around one text part: parts at depths 0..n. */
 static void
 nested(struct buf *b, int n)
@@ -504,6 +542,7 @@ main(void)
 {
 	arena_init(&arena, LIMIT_ARENA_BYTES);
 	test_tree();
+	test_dash_index();
 	test_limits();
 	test_decoders();
 	test_text();

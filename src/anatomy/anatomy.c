@@ -1115,7 +1115,10 @@ read_message(struct message *msg, struct arena *a, struct analysis *an,
 	an->in_reply_to = header_get_raw(a, &msg->hdr, "In-Reply-To");
 	an->references = header_get_raw(a, &msg->hdr, "References");
 	an->replied_to = replied_to(a, an->in_reply_to, an->references);
-	if (!signs_gate(&r.s) || take_apart(&r, a, an) == -1)
+	if (!signs_gate(&r.s))
+		return 0;
+	message_will_read(msg);
+	if (take_apart(&r, a, an) == -1)
 		return 0;
 	kind_from_structure(&r, a, an);
 	run_readers(&r, a, an);

@@ -81,6 +81,9 @@ int	 message_map(int fd, struct message *, size_t limit);
  * not a pipe (nothing read); -1 on a read error.
  */
 int	 message_spool(int fd, struct message *, size_t limit);
+/* The whole message is about to be read (a report, past the gate): a
+ * mapped one is brought in with one call, not a fault per 64 KiB. */
+void	 message_will_read(const struct message *);
 /* Read and throw away the rest of fd (every mode reads stdin to the end;
  * a regular file is only moved to its end); 0, or -1 on a read error. */
 int	 message_drain(int fd);

@@ -81,55 +81,133 @@ add_part(struct arena *a, struct mime *m, int parent, int depth,
 	return add_children(a, m, i);
 }
 
-/*
- * Find the next delimiter line "--boundary" at or after s; returns its
- * offset and sets *close when it is the close delimiter. One pass over
- * the text: a delimiter starts a line with '-', so memchr finds the next
- * '-', and one that does not start a line sends the search to the next
- * line. A base64 attachment has no '-' at all and is crossed in one call
- * (memmem of the boundary restarted at each of its hits was most of the
- * work on a large bounce).
- */
-static const char *
-find_delimiter(const char *s, size_t len, const char *b, size_t blen,
+/* Is d (in [s, end)) a delimiter line of boundary b? *close_r says
+ * whether it closes. */
+static int
+delimiter_at(const char *d, const char *end, const char *b, size_t blen,
     int *close_r)
 {
-	const char	*p = s, *d, *t, *end = s + len;
-	int		 closing;
+	const char	*t;
+	int		 closing = 0;
+
+	if ((size_t)(end - d) < blen + 2 || d[0] != '-' || d[1] != '-' ||
+	    memcmp(d + 2, b, blen) != 0)
+		return 0;
+	/* the boundary must end the line (RFC 2046: then only "--" and
+	 * blanks), or "b" would match "--b-inner" */
+	t = d + 2 + blen;
+	if (t + 1 < end && t[0] == '-' && t[1] == '-') {
+		closing = 1;
+		t += 2;
+	}
+	while (t < end && (*t == ' ' || *t == '\t'))
+		t++;
+	if (t != end && *t != '\n')
+		return 0;
+	*close_r = closing;
+	return 1;
+}
+
+/*
+ * The next delimiter line "--boundary" at or after s, scanning: a
+ * delimiter starts a line with '-', so memchr finds the next '-', and one
+ * that does not start a line sends the search to the next line. A base64
+ * attachment has no '-' at all and is crossed in one call.
+ */
+static const char *
+scan_delimiter(const char *s, size_t len, const char *b, size_t blen,
+    int *close_r)
+{
+	const char	*p = s, *d, *end = s + len;
 
 	while (p < end) {
 		if ((d = memchr(p, '-', (size_t)(end - p))) == NULL)
 			return NULL;
-		if (d > s && d[-1] != '\n') {
-			/* inside a line: the next line is the next chance */
-			if ((p = memchr(d, '\n', (size_t)(end - d))) == NULL)
-				return NULL;
-			p++;
-			continue;
-		}
-		if ((size_t)(end - d) >= blen + 2 && d[1] == '-' &&
-		    memcmp(d + 2, b, blen) == 0) {
-			/* the boundary must end the line (RFC 2046: then only
-			 * "--" and blanks), or "b" would match "--b-inner" */
-			t = d + 2 + blen;
-			closing = 0;
-			if (t + 1 < end && t[0] == '-' && t[1] == '-') {
-				closing = 1;
-				t += 2;
-			}
-			while (t < end && (*t == ' ' || *t == '\t'))
-				t++;
-			if (t == end || *t == '\n') {
-				*close_r = closing;
-				return d;
-			}
-		}
-		/* a line starting with '-' that is no delimiter */
+		if ((d == s || d[-1] == '\n') &&
+		    delimiter_at(d, end, b, blen, close_r))
+			return d;
+		/* inside a line, or a line that is no delimiter */
 		if ((p = memchr(d, '\n', (size_t)(end - d))) == NULL)
 			return NULL;
 		p++;
 	}
 	return NULL;
+}
+
+#define DASH_MAX	4096		/* "--" lines indexed */
+
+/* Index the lines of body that start with "--", in one scan, up to
+ * DASH_MAX of them (past the last, searches scan). */
+static void
+dash_index(struct arena *a, struct mime *m, const char *body, size_t len)
+{
+	const char	*p = body, *d, *end = body + len;
+
+	m->dash_base = body;
+	m->dash_len = len;
+	m->dash_upto = 0;
+	if (len > UINT32_MAX ||
+	    (m->dash = arena_alloc_bytes(a, DASH_MAX * sizeof(*m->dash))) == NULL)
+		return;
+	while (p < end) {
+		if ((d = memchr(p, '-', (size_t)(end - p))) == NULL)
+			break;
+		if ((d == body || d[-1] == '\n') && d + 1 < end && d[1] == '-') {
+			if (m->ndash == DASH_MAX) {
+				m->dash_upto = (size_t)(d - body);
+				return;
+			}
+			m->dash[m->ndash++] = (uint32_t)(d - body);
+		}
+		if ((p = memchr(d, '\n', (size_t)(end - d))) == NULL)
+			break;
+		p++;
+	}
+	m->dash_upto = len;
+}
+
+/*
+ * The next delimiter line of boundary b at or after s (within [s, s +
+ * len)), with *close_r set when it is the close delimiter: looked up in
+ * the index of the top-level body when s lies in it, else scanned. A line
+ * starting at s counts as starting a line, as a part's first line does.
+ */
+static const char *
+find_delimiter(struct mime *m, const char *s, size_t len, const char *b,
+    size_t blen, int *close_r)
+{
+	const char	*end = s + len, *d;
+	size_t		 lo, hi, mid, from, to;
+
+	if (m->dash == NULL || s < m->dash_base ||
+	    end > m->dash_base + m->dash_len)
+		return scan_delimiter(s, len, b, blen, close_r);
+	if (delimiter_at(s, end, b, blen, close_r))
+		return s;
+	from = (size_t)(s - m->dash_base) + 1;
+	to = (size_t)(end - m->dash_base);
+	/* the first indexed line at or after from */
+	for (lo = 0, hi = m->ndash; lo < hi; ) {
+		mid = lo + (hi - lo) / 2;
+		if (m->dash[mid] < from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < m->ndash && m->dash[lo] < to; lo++) {
+		d = m->dash_base + m->dash[lo];
+		if (delimiter_at(d, end, b, blen, close_r))
+			return d;
+	}
+	if (m->dash_upto >= to)
+		return NULL;
+	/* past the index: the rest of the text, scanned */
+	if (from < m->dash_upto)
+		from = m->dash_upto;
+	d = m->dash_base + from;
+	while (d > s && d[-1] != '\n')	/* from a line's start */
+		d--;
+	return scan_delimiter(d, (size_t)(end - d), b, blen, close_r);
 }
 
 static int
@@ -167,7 +245,9 @@ add_children(struct arena *a, struct mime *m, int i)
 	deftype = strcmp(p->type, "multipart/digest") == 0 ?
 	    "message/rfc822" : "text/plain";
 	blen = strlen(p->boundary);
-	d = find_delimiter(body, len, p->boundary, blen, &close);
+	if (m->dash_base == NULL && i == 0)
+		dash_index(a, m, body, len);
+	d = find_delimiter(m, body, len, p->boundary, blen, &close);
 	if (d == NULL)
 		goto as_text;
 	while (d != NULL && !close) {
@@ -176,7 +256,7 @@ add_children(struct arena *a, struct mime *m, int i)
 		if (start == NULL)
 			break;
 		start++;
-		end = find_delimiter(start, (size_t)(body + len - start),
+		end = find_delimiter(m, start, (size_t)(body + len - start),
 		    p->boundary, blen, &close);
 		d = end;
 		if (end == NULL)

@@ -12,6 +12,7 @@
 #define BS_MIME_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "read/codec.h"
 #include "read/header.h"
@@ -36,6 +37,17 @@ struct mime {
 	struct mime_part	*parts;
 	int			 count;
 	unsigned		 skipped;	/* MIME_SKIP_* */
+
+	/* Where the lines starting with "--" are in the top-level body,
+	 * found in one pass the first time a boundary is looked for: every
+	 * level's delimiters are then looked up, not searched for again
+	 * (a bounce's returned attachment was crossed once a level). */
+	const char		*dash_base;	/* the body indexed, or NULL */
+	size_t			 dash_len;
+	uint32_t		*dash;		/* offsets, ascending */
+	size_t			 ndash;
+	size_t			 dash_upto;	/* indexed up to here: a search
+						   past it scans the text */
 };
 
 #define MIME_SKIP_DEPTH		0x01
