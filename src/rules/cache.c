@@ -19,6 +19,7 @@
 #include "bsconfig.h"
 
 #include <sys/auxv.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -187,6 +188,17 @@ read_all(int fd, size_t size)
 
 	if ((p = malloc(size + 1)) == NULL)
 		return NULL;
+#ifdef MADV_POPULATE_WRITE
+	/* a snapshot is a few hundred KB: its pages made present in one
+	 * call, not faulted in one by one as read fills them */
+	if (size >= 64 * 1024) {
+		uintptr_t	 pg = 4096, a = ((uintptr_t)p + pg - 1) & ~(pg - 1);
+		uintptr_t	 e = ((uintptr_t)p + size + 1) & ~(pg - 1);
+
+		if (e > a)
+			(void)madvise((void *)a, e - a, MADV_POPULATE_WRITE);
+	}
+#endif
 	while (got < size) {
 		r = read(fd, p + got, size - got);
 		if (r == -1 && errno == EINTR)
