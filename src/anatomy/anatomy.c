@@ -902,6 +902,7 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	f.not_failure = phrases_any(PHRASE_NOT_FAILURE, t);
 	f.autoreply_words = phrases_count(PHRASE_AUTOREPLY_BODY, t);
 	f.ticket_words = phrases_count(PHRASE_TICKET, t);
+	f.receipt_words = phrases_count(PHRASE_MDN_BODY, t);
 	f.challenge_system = phrases_count(PHRASE_CHALLENGE_SYSTEM, t) +
 	    phrases_count(PHRASE_CHALLENGE_SYSTEM, s->from);
 	f.challenge_words += phrases_count(PHRASE_CHALLENGE_WORDS, t);

@@ -93,6 +93,7 @@ static const struct sign signs[] = {
 	{ "not a failure",	F(not_failure),		KIND_BOUNCE,	-8, 1 },
 	{ "absence words",	F(autoreply_words),	KIND_AUTOREPLY,	1, 2 },
 	{ "request received",	F(ticket_words),	KIND_AUTOREPLY,	2, 2 },
+	{ "receipt words",	F(receipt_words),	KIND_MDN,	2, 2 },
 	{ "challenge system",	F(challenge_system),	KIND_CHALLENGE,	3, 2 },
 	{ "challenge words",	F(challenge_words),	KIND_CHALLENGE,	3, 3 },
 	{ "filter words",	F(notice_words),	KIND_NOTICE,	5, 3 },

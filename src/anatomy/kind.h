@@ -66,6 +66,7 @@ struct kind_facts {
 	int	 failed_words;
 	int	 not_failure;		/* "this is not a delivery failure" */
 	int	 autoreply_words;
+	int	 receipt_words;		/* a read receipt written as text */
 	int	 ticket_words;
 	int	 challenge_system;
 	int	 challenge_words;

@@ -40,6 +40,7 @@ enum phrase_meaning {
 	PHRASE_THREAT,		/* what a filter found */
 	PHRASE_FILTER_ACTION,	/* what the filter did with it */
 	PHRASE_MDN_SUBJECT,	/* "read:", "not read:" */
+	PHRASE_MDN_BODY,	/* "was received by" (a plain-text receipt) */
 	PHRASE_REJECT,		/* a Sieve or LDA refusal */
 	PHRASE_SENT_SPAM,	/* "you sent spam", "your message was spam" */
 	PHRASE_ORIGINAL_MARKER,	/* "a copy of the message follows" */

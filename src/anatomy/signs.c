@@ -203,7 +203,9 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 	s->list = any_header(hb, list_headers);
 	s->list_from = phrases_any(PHRASE_LIST_ROLE, s->from);
 	s->challenge_from = phrases_any(PHRASE_CHALLENGE_SYSTEM, s->from) ||
-	    phrases_any(PHRASE_CHALLENGE_SYSTEM, s->return_path);
+	    phrases_any(PHRASE_CHALLENGE_SYSTEM, s->return_path) ||
+	    phrases_any(PHRASE_CHALLENGE_SYSTEM, signs_lowered(a,
+	    header_get_raw(a, hb, "X-Mailer")));
 	if ((v = signs_lowered(a, header_get_raw(a, hb, "Precedence"))) != NULL) {
 		if (strstr(v, "list") != NULL)
 			s->list = 1;
