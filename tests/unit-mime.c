@@ -148,7 +148,7 @@ test_tree(void)
 }
 
 /*
- * The lines starting with "--" are indexed once (at most DASH_MAX of
+ * The lines starting with "--" are indexed once (at most DASH_LINES of
  * them) and every level's delimiters looked up there: a first part with
  * dashes lines more than the index holds, then a returned message whose
  * own multipart lies past them, must split as a scan would.

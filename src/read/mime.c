@@ -134,10 +134,12 @@ scan_delimiter(const char *s, size_t len, const char *b, size_t blen,
 	return NULL;
 }
 
-#define DASH_MAX	4096		/* "--" lines indexed */
+#define DASH_LINES	4096	/* "--" lines indexed: past them a search scans
+				   the text, with the same answer (a cost, not
+				   a bound) */
 
 /* Index the lines of body that start with "--", in one scan, up to
- * DASH_MAX of them (past the last, searches scan). */
+ * DASH_LINES of them (past the last, searches scan). */
 static void
 dash_index(struct arena *a, struct mime *m, const char *body, size_t len)
 {
@@ -147,13 +149,13 @@ dash_index(struct arena *a, struct mime *m, const char *body, size_t len)
 	m->dash_len = len;
 	m->dash_upto = 0;
 	if (len > UINT32_MAX ||
-	    (m->dash = arena_alloc_bytes(a, DASH_MAX * sizeof(*m->dash))) == NULL)
+	    (m->dash = arena_alloc_bytes(a, DASH_LINES * sizeof(*m->dash))) == NULL)
 		return;
 	while (p < end) {
 		if ((d = memchr(p, '-', (size_t)(end - p))) == NULL)
 			break;
 		if ((d == body || d[-1] == '\n') && d + 1 < end && d[1] == '-') {
-			if (m->ndash == DASH_MAX) {
+			if (m->ndash == DASH_LINES) {
 				m->dash_upto = (size_t)(d - body);
 				return;
 			}
