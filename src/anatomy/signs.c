@@ -179,6 +179,32 @@ is_reply_subject(const char *s)
 	return s != NULL && phrases_starts(PHRASE_REPLY_PREFIX, s);
 }
 
+/*
+ * A ticket system's id in brackets, as its acknowledgement's subject
+ * carries it: "[#FLS-482-71930]", "[Ticket#2026120110000012]", "[Support
+ * #4521]", "[rt.example.org #1234]": a '#' and at least 3 letters or
+ * digits before the ']'. (A code forge's "(#1234)" is in parentheses.)
+ */
+static int
+ticket_id(const char *s)
+{
+	const char	*o, *c, *h;
+	size_t		 n;
+
+	for (; s != NULL && (o = strchr(s, '[')) != NULL; s = o + 1) {
+		if ((c = memchr(o, ']', strnlen(o, 100))) == NULL)
+			continue;
+		if ((h = memchr(o, '#', (size_t)(c - o))) == NULL)
+			continue;
+		for (h++, n = 0; h < c && (isalnum((unsigned char)*h) ||
+		    *h == '-'); h++)
+			n++;
+		if (h == c && n >= 3)
+			return 1;
+	}
+	return 0;
+}
+
 void
 signs_read(struct signs *s, const struct message *msg, struct arena *a)
 {
@@ -237,7 +263,11 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 	s->autoreply_subject = phrases_any(PHRASE_AUTOREPLY_SUBJECT,
 	    s->subject);
 	s->absence_subject = phrases_any(PHRASE_ABSENCE_SUBJECT, s->subject);
-	s->ticket_subject = phrases_any(PHRASE_TICKET, s->subject);
+	s->subject_reply = is_reply_subject(s->subject);
+	/* a ticket id counts on an acknowledgement, not on a reply in the
+	 * ticket's thread */
+	s->ticket_subject = phrases_any(PHRASE_TICKET, s->subject) ||
+	    (!s->subject_reply && ticket_id(s->subject));
 	s->mdn_subject = phrases_any(PHRASE_MDN_SUBJECT, s->subject);
 	s->challenge = challenge_header(hb);
 	s->auto_submitted = auto_submitted(a, hb);
@@ -256,7 +286,6 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 	    header_has(hb, "X-Amazon-Mail-Relay-Type");
 	s->answers = header_has(hb, "In-Reply-To") ||
 	    header_has(hb, "References");
-	s->subject_reply = is_reply_subject(s->subject);
 }
 
 /* The gate: if no sign says "report", the message is kind none and its
