@@ -5,7 +5,7 @@
  * Each wrapped function counts its calls. FAULT_<NAME>=N makes the Nth
  * call fail; "N+" makes the Nth and every later call fail. NAME is one of
  *
- *   READ WRITE WRITEV FSYNC FDATASYNC RENAME RENAMEAT LINK OPEN OPENAT
+ *   READ (read and pread) WRITE WRITEV FSYNC FDATASYNC RENAME RENAMEAT LINK OPEN OPENAT
  *   CLOSE MKDIR MALLOC CALLOC REALLOC COPY MEMFD
  *
  * COPY is sendfile and splice, the copies the kernel makes from stdin to
@@ -166,6 +166,21 @@ mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 		}
 	}
 	return p;
+}
+
+/* pread counts as a READ: the same descriptor, another offset */
+ssize_t
+pread(int fd, void *p, size_t n, off_t off)
+{
+	if (fd_counts(fd) && fault(F_READ))
+		return -1;
+	return syscall(SYS_pread64, fd, p, n, off);
+}
+
+ssize_t
+pread64(int fd, void *p, size_t n, off_t off)
+{
+	return pread(fd, p, n, off);
 }
 
 ssize_t

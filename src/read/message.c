@@ -354,14 +354,73 @@ message_spool(int fd, struct message *m, size_t limit)
 	return 1;
 }
 
-void
-message_will_read(const struct message *m)
+/*
+ * A large mapped report read into memory of its own, on huge pages: the
+ * pages of a mapped file are 4 KiB, and on a virtual machine a pass over
+ * 30 MB of them took 10 ms in address translation where the same pass
+ * over a copy on 2 MiB pages took 1 ms; the copy itself (pread) is the
+ * kernel's, as fast as cat's. It pays from COPY_FROM on (a 20 MB bounce
+ * from a file 2.89x -> 2.55x cat, 30 MB 3.23x -> 2.36x; 10 MB was
+ * slower, 2.07x -> 2.53x, its huge pages zeroed for a short scan). Only
+ * the whole 2 MiB pages the message
+ * fills are huge, so that memory stays within the message's size. The
+ * bytes are the same: raw moves to the copy (everything read before the
+ * gate was copied into the arena), the output still leaves by sendfile
+ * from the file. -1 leaves the mapping as it was.
+ */
+#define COPY_FROM	(16u * 1024 * 1024)
+
+static int
+copy_huge(struct message *m)
 {
+	size_t	 n = m->raw.len, total, head, got = 0;
+	char	*base;
+	ssize_t	 r;
+
+	total = (n + 1 + 4095) / 4096 * 4096;
+	base = mmap(NULL, total + HUGE_PAGE, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (base == MAP_FAILED)
+		return -1;
+	head = (HUGE_PAGE - (uintptr_t)base % HUGE_PAGE) % HUGE_PAGE;
+	if (head > 0)
+		munmap(base, head);
+	munmap(base + head + total, HUGE_PAGE - head);
+	base += head;
+#ifdef MADV_HUGEPAGE
+	(void)madvise(base, n / HUGE_PAGE * HUGE_PAGE, MADV_HUGEPAGE);
+#endif
+#ifdef MADV_POPULATE_WRITE
+	(void)madvise(base, total, MADV_POPULATE_WRITE);
+#endif
+	while (got < n) {
+		r = pread(m->src_fd, base + got, n - got,
+		    (off_t)m->src_off + (off_t)got);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			munmap(base, total);
+			return -1;
+		}
+		got += (size_t)r;
+	}
+	base[n] = '\0';
+	munmap(m->map, m->map_len);
+	m->map = base;
+	m->map_len = total;
+	m->raw.data = base;
+	return 0;
+}
+
+void
+message_will_read(struct message *m)
+{
+	if (m->map == NULL || !m->from_file)
+		return;
+	if (m->raw.len >= COPY_FROM && copy_huge(m) == 0)
+		return;
 #ifdef MADV_POPULATE_READ
-	if (m->map != NULL && m->from_file)
-		(void)madvise(m->map, m->map_len, MADV_POPULATE_READ);
-#else
-	(void)m;
+	(void)madvise(m->map, m->map_len, MADV_POPULATE_READ);
 #endif
 }
 

@@ -82,8 +82,10 @@ int	 message_map(int fd, struct message *, size_t limit);
  */
 int	 message_spool(int fd, struct message *, size_t limit);
 /* The whole message is about to be read (a report, past the gate): a
- * mapped one is brought in with one call, not a fault per 64 KiB. */
-void	 message_will_read(const struct message *);
+ * mapped one is brought in with one call, not a fault per 64 KiB, and
+ * one of 16 MiB or more copied onto huge pages (raw.data
+ * moves; the bytes and offsets stay). */
+void	 message_will_read(struct message *);
 /* Read and throw away the rest of fd (every mode reads stdin to the end;
  * a regular file is only moved to its end); 0, or -1 on a read error. */
 int	 message_drain(int fd);
