@@ -145,5 +145,26 @@ main(void)
 	    phrases_find(PHRASE_FAILED, NULL) == NULL &&
 	    phrases_count(PHRASE_FAILED, "") == 0,
 	    "no meaning, no text, an empty text: nothing");
+
+	/* phrases_count2: distinct phrases of either text */
+	t = make_text(3000, 0);
+	memcpy(t + 100, " virus detected ", 16);
+	memcpy(t + 900, " was quarantined ", 17);
+	ok(phrases_count2(PHRASE_NOTICE_WORDS, t, "virus detected") ==
+	    phrases_count(PHRASE_NOTICE_WORDS, t),
+	    "count2: a phrase in the subject and the text counts once");
+	ok(phrases_count2(PHRASE_NOTICE_WORDS, t, "it was quarantined") ==
+	    phrases_count(PHRASE_NOTICE_WORDS, t) &&
+	    phrases_count2(PHRASE_NOTICE_WORDS, "the message was quarantined",
+	    "virus detected") == phrases_count(PHRASE_NOTICE_WORDS,
+	    "the message was quarantined") + 1,
+	    "... one in each counts twice, two short texts as a long and a "
+	    "short one");
+	ok(phrases_count2(PHRASE_NOTICE_WORDS, "virus detected", "virus "
+	    "detected") == 1 && phrases_count2(PHRASE_NOTICE_WORDS, NULL,
+	    "virus detected") == 1 && phrases_count2(PHRASE_NOTICE_WORDS,
+	    "virus detected", "") == 1,
+	    "... the same short text twice once; NULL or empty is no text");
+	free(t);
 	return done();
 }

@@ -906,8 +906,7 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	f.challenge_system = phrases_count(PHRASE_CHALLENGE_SYSTEM, t) +
 	    phrases_count(PHRASE_CHALLENGE_SYSTEM, s->from);
 	f.challenge_words += phrases_count(PHRASE_CHALLENGE_WORDS, t);
-	f.notice_words = phrases_count(PHRASE_NOTICE_WORDS, t) +
-	    phrases_count(PHRASE_NOTICE_WORDS, s->subject);
+	f.notice_words = phrases_count2(PHRASE_NOTICE_WORDS, t, s->subject);
 	/* a delivery-status report from a content filter (its From names
 	 * one) whose own words say it stopped the message, naming no remote
 	 * MTA (no other host refused it): the filter reports its own
@@ -923,8 +922,8 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	/* refused as spam in a delivery-status report is a bounce's reason;
 	 * in a letter, a filter's notice */
 	if (!f.dsn)
-		f.spam_block = phrases_count(PHRASE_SPAM_BLOCK, t) +
-		    phrases_count(PHRASE_SPAM_BLOCK, s->subject);
+		f.spam_block = phrases_count2(PHRASE_SPAM_BLOCK, t,
+		    s->subject);
 	if (r->in.machine && (phrases_any(PHRASE_THREAT, s->subject) ||
 	    phrases_any(PHRASE_THREAT, t)) &&
 	    phrases_any(PHRASE_FILTER_ACTION, t))

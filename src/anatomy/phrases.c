@@ -164,6 +164,34 @@ phrases_count(enum phrase_meaning m, const char *text)
 }
 
 int
+phrases_count2(enum phrase_meaning m, const char *a, const char *b)
+{
+	struct pairs		 pa, pb;
+	const char		*p;
+	int			 i, n = 0, has_a, has_b;
+
+	if ((int)m <= PHRASE_NONE || m >= PHRASE_MEANINGS)
+		return 0;
+	has_a = a != NULL && a[0] != '\0';
+	has_b = b != NULL && b[0] != '\0';
+	if (!has_a || !has_b)
+		return phrases_count(m, has_a ? a : b);
+	/* one map for a short text and one for a long: two texts of one
+	 * size share the map, the second's replacing the first's, so then
+	 * both are searched without (they are short) */
+	pa = pairs_of(a);
+	pb = pairs_of(b);
+	for (i = phrase_first[m]; i < phrase_end[m]; i++) {
+		p = phrase_text(&phrase_table[i]);
+		if (pa.w == pb.w ? strstr(a, p) != NULL || strstr(b, p) != NULL :
+		    (may_hold(pa, i) && strstr(a, p) != NULL) ||
+		    (may_hold(pb, i) && strstr(b, p) != NULL))
+			n++;
+	}
+	return n;
+}
+
+int
 phrases_starts(enum phrase_meaning m, const char *text)
 {
 	int	 i;

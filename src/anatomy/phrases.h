@@ -108,6 +108,9 @@ const struct phrase *phrases_find(enum phrase_meaning m, const char *text);
 int	 phrases_any(enum phrase_meaning m, const char *text);
 /* How many distinct phrases of meaning m text holds. */
 int	 phrases_count(enum phrase_meaning m, const char *text);
+/* How many distinct phrases of meaning m either text holds: a phrase a
+ * subject and its text both say counts once (either may be NULL). */
+int	 phrases_count2(enum phrase_meaning m, const char *a, const char *b);
 /* 1 when text starts with a phrase of meaning m (a subject's prefix). */
 int	 phrases_starts(enum phrase_meaning m, const char *text);
 
