@@ -1,5 +1,5 @@
 /*
- * io.c - io_write, io_send_file, io_copy_rest (see io.h).
+ * io.c - io_write, io_send_file, io_read_full, io_copy_rest (see io.h).
  *
  * The kernel copies file to pipe or file to file without the bytes
  * passing through the process (sendfile, splice): a large message given
@@ -62,6 +62,27 @@ io_send_file(int out, int in, long long off, size_t n, const void *mem)
 		n -= (size_t)w;
 	}
 	return n == 0 ? 0 : io_write(out, c, n);
+}
+
+long long
+io_read_full(int fd, void *p, size_t n, long long off)
+{
+	char	*c = p;
+	size_t	 got = 0;
+	ssize_t	 r;
+
+	while (got < n) {
+		r = off < 0 ? read(fd, c + got, n - got) :
+		    pread(fd, c + got, n - got, (off_t)off + (off_t)got);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			return -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (long long)got;
 }
 
 int

@@ -22,6 +22,10 @@ int	 io_write(int fd, const void *p, size_t n);
  */
 int	 io_send_file(int out, int in, long long off, size_t n,
 	    const void *mem);
+/* Read n bytes into p, fewer only at the end of fd: from off (pread, the
+ * offset of fd does not move), or from where fd is when off is -1. The
+ * count, or -1 with errno set. */
+long long io_read_full(int fd, void *p, size_t n, long long off);
 /* Copy what is left on in to out (sendfile from a file, splice from a
  * pipe, else read and write). 0, or -1 with errno set. */
 int	 io_copy_rest(int out, int in);

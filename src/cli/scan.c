@@ -34,6 +34,7 @@
 
 #include "base/arena.h"
 #include "base/buf.h"
+#include "base/io.h"
 #include "base/limits.h"
 #include "base/log.h"
 #include "read/envelope.h"
@@ -166,7 +167,6 @@ static int	 read_file(const struct item *, struct message *, long long *,
 		    struct fileid *, const char **);
 static int	 read_mbox_message(struct worker *, const struct item *, int,
 		    struct message *, long long *, const char **);
-static ssize_t	 read_at(int, char *, size_t, off_t);
 static long long from_line_time(const char *, size_t);
 /* reporting, in the parent */
 static void	 take_line(struct scan *, char *);
@@ -955,7 +955,8 @@ read_mbox_message(struct worker *w, const struct item *it, int more,
 	}
 	want = n + (more ? 5 : 0);
 	if (buf_reserve(&m->raw, want) == -1 ||
-	    (got = read_at(w->fd, m->raw.data, want, it->off)) == -1) {
+	    (got = (ssize_t)io_read_full(w->fd, m->raw.data, want,
+	    (long long)it->off)) == -1) {
 		*why_r = strerror(errno);
 		message_free(m);
 		return -1;
@@ -970,26 +971,6 @@ read_mbox_message(struct worker *w, const struct item *it, int more,
 	m->raw.data[n] = '\0';
 	*when_r = from_line_time(m->raw.data, n);
 	return 0;
-}
-
-/* n bytes at off, fewer only at the end of the file; -1 on an error. */
-static ssize_t
-read_at(int fd, char *p, size_t n, off_t off)
-{
-	size_t	 got = 0;
-	ssize_t	 r;
-
-	while (got < n) {
-		r = pread(fd, p + got, n - got, off + (off_t)got);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1)
-			return -1;
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-	return (ssize_t)got;
 }
 
 /* The date of an mbox From_ line ("From a@b Mon Jan  1 00:00:00 2024"). */

@@ -36,26 +36,36 @@
 #define HUGE_FROM	(4u * 1024 * 1024)
 #define HUGE_PAGE	(2u * 1024 * 1024)
 
+/* size bytes of anonymous memory at a 2 MiB-aligned address (huge pages
+ * need one): more is mapped and trimmed. NULL when none is to be had. */
+static char *
+huge_aligned(size_t size)
+{
+	char	*base;
+	size_t	 head;
+
+	base = mmap(NULL, size + HUGE_PAGE, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (base == MAP_FAILED)
+		return NULL;
+	head = (HUGE_PAGE - (uintptr_t)base % HUGE_PAGE) % HUGE_PAGE;
+	if (head > 0)
+		munmap(base, head);
+	munmap(base + head + size, HUGE_PAGE - head);
+	return base + head;
+}
+
 static void
 reserve(int fd, struct message *m, size_t size)
 {
 	struct stat	 st;
 	char		*base;
-	size_t		 head;
 
 	if (size <= 2 * HUGE_FROM || fstat(fd, &st) == -1 ||
 	    S_ISREG(st.st_mode))
 		return;
-	/* huge pages need 2 MiB-aligned addresses: map more, trim */
-	base = mmap(NULL, size + HUGE_PAGE, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (base == MAP_FAILED)
+	if ((base = huge_aligned(size)) == NULL)
 		return;
-	head = (HUGE_PAGE - (uintptr_t)base % HUGE_PAGE) % HUGE_PAGE;
-	if (head > 0)
-		munmap(base, head);
-	munmap(base + head + size, HUGE_PAGE - head);
-	base += head;
 #ifdef MADV_HUGEPAGE
 	(void)madvise(base + HUGE_FROM, size - HUGE_FROM, MADV_HUGEPAGE);
 #endif
@@ -222,26 +232,6 @@ message_map(int fd, struct message *m, size_t limit)
  */
 #define SPOOL_FROM	(64u * 1024)
 
-/* Read up to n bytes into p, to the end of fd: the count, or -1. */
-static ssize_t
-read_full(int fd, char *p, size_t n)
-{
-	size_t	 got = 0;
-	ssize_t	 r;
-
-	while (got < n) {
-		r = read(fd, p + got, n - got);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1)
-			return -1;
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-	return (ssize_t)got;
-}
-
 /* Move up to n bytes of pipe fd to the end of file mfd, to the end of
  * fd: the count, or -1 with errno (nothing moved when it says EINVAL). */
 static ssize_t
@@ -315,7 +305,7 @@ message_spool(int fd, struct message *m, size_t limit)
 	if (fstat(fd, &st) == -1 || !S_ISFIFO(st.st_mode) ||
 	    limit < SPOOL_FROM)
 		return 0;
-	if ((n = read_full(fd, first, SPOOL_FROM)) == -1)
+	if ((n = (ssize_t)io_read_full(fd, first, SPOOL_FROM, -1)) == -1)
 		return -1;
 	buf_init(&m->raw, limit + 1);
 	if ((size_t)n < SPOOL_FROM) {	/* all of it (the end was read) */
@@ -373,36 +363,21 @@ message_spool(int fd, struct message *m, size_t limit)
 static int
 copy_huge(struct message *m)
 {
-	size_t	 n = m->raw.len, total, head, got = 0;
+	size_t	 n = m->raw.len, total;
 	char	*base;
-	ssize_t	 r;
 
 	total = (n + 1 + 4095) / 4096 * 4096;
-	base = mmap(NULL, total + HUGE_PAGE, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (base == MAP_FAILED)
+	if ((base = huge_aligned(total)) == NULL)
 		return -1;
-	head = (HUGE_PAGE - (uintptr_t)base % HUGE_PAGE) % HUGE_PAGE;
-	if (head > 0)
-		munmap(base, head);
-	munmap(base + head + total, HUGE_PAGE - head);
-	base += head;
 #ifdef MADV_HUGEPAGE
 	(void)madvise(base, n / HUGE_PAGE * HUGE_PAGE, MADV_HUGEPAGE);
 #endif
 #ifdef MADV_POPULATE_WRITE
 	(void)madvise(base, total, MADV_POPULATE_WRITE);
 #endif
-	while (got < n) {
-		r = pread(m->src_fd, base + got, n - got,
-		    (off_t)m->src_off + (off_t)got);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			munmap(base, total);
-			return -1;
-		}
-		got += (size_t)r;
+	if (io_read_full(m->src_fd, base, n, m->src_off) != (long long)n) {
+		munmap(base, total);
+		return -1;
 	}
 	base[n] = '\0';
 	munmap(m->map, m->map_len);
