@@ -95,11 +95,11 @@ is "$(sed -n 's/^	{ \(PHRASE_[A-Z_]*\), .*/\1/p' "$T/out.c" | tr '\n' ' ')" \
     "phrases2c: rows grouped by meaning, each meaning's in the table's order"
 check "phrases2c: '\"', '\\' and '?' escaped, the length of the text itself" \
     grep -qF '{ PHRASE_FAILED, "en", 16, 11 },' "$T/out.c"
-check "... the text after the one before it (postmaster, 10 bytes and a NUL)" \
+check "phrases2c: the text after the one before it (postmaster, 10 bytes and a NUL)" \
     grep -qxF '	"said \"no\" \\ why\?\0"' "$T/out.c"
 check "phrases2c: UTF-8 kept, its length in bytes, its place counted in bytes" \
     grep -qF '{ PHRASE_REPLY_PREFIX, "zh", 6, 41 },' "$T/out.c"
-check "... its text" grep -qxF '	"回复\0"' "$T/out.c"
+check "phrases2c: the UTF-8 row's text" grep -qxF '	"回复\0"' "$T/out.c"
 is "$(sed -n 's/^	\[PHRASE_FAILED\] = \([0-9]*\),$/\1/p' "$T/out.c" | tr '\n' ' ')" "1 3 " \
     "phrases2c: where a meaning's rows start and end"
 is "$(sed -n 's/^const int phrase_count = \([0-9]*\);$/\1/p' "$T/out.c")" 4 \
