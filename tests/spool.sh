@@ -137,6 +137,19 @@ is "$?" 75 "the first read fails: exit 75"
 cat "$T/dsn-3000000.eml" | fbs FAULT_FD=0 FAULT_COPY=2 -- --test > /dev/null 2>&1
 is "$?" 2 "--test, the pipe fails while spliced: exit 2, no verdict"
 
+# over the limit, when the kernel cannot move it: read as before, the
+# first 32 MiB + 1 kept and the rest streamed, unchanged
+gen plain 34000000 "$T/over.eml"
+cat "$T/over.eml" | fbs FAULT_MEMFD=1 -- > "$T/got" 2> /dev/null
+rc=$?
+check "34 MB through a pipe, no memory file: exit 0 (got $rc), unchanged" \
+    sh -c "[ $rc = 0 ] && cmp -s '$T/got' '$T/over.eml'"
+cat "$T/over.eml" | fbs FAULT_FD=0 FAULT_COPY=1 FAULT_ERRNO=EINVAL -- > "$T/got" 2> /dev/null
+rc=$?
+check "34 MB through a pipe, splice refused: exit 0 (got $rc), unchanged" \
+    sh -c "[ $rc = 0 ] && cmp -s '$T/got' '$T/over.eml'"
+rm -f "$T/over.eml" "$T/got"
+
 # A report of 16 MiB or more from a file is copied onto huge pages past
 # the gate (message_will_read); when the copy cannot be read, the mapping
 # is read as before: the same answer
@@ -151,5 +164,9 @@ check "... the copy failing (pread): exit 0 (got $rc), the same output from the 
     sh -c "[ $rc = 0 ] && cmp -s '$T/got' '$T/want' && grep -q '^X-Backscatter-Status: ' '$T/got'"
 fbs FAULT_FD=0 FAULT_READ=1 -- --json < "$T/dsn-17m.eml" > "$T/got.json" 2> /dev/null
 check "... and the same reading" sh -c "cmp -s '$T/got.json' '$T/want.json' && grep -q '\"kind\":\"bounce\"' '$T/got.json'"
+cat "$T/dsn-17m.eml" | bs > "$T/got" 2> /dev/null
+rc=$?
+check "... through a pipe (its memory file given up for the copy): exit 0 (got $rc), the same output" \
+    sh -c "[ $rc = 0 ] && cmp -s '$T/got' '$T/want' && grep -q '^X-Backscatter-Status: ' '$T/got'"
 rm -f "$T/dsn-17m.eml"
 done_testing

@@ -176,6 +176,19 @@ test_dash_index(void)
 	    "the delimiters (past the index): the same tree");
 	is_str(last_body(b.data), "JVBERi0=", "... the last part's body whole");
 	buf_free(&b);
+	/* past the index, an inner part that ends in a delimiter line and
+	 * an empty line: an empty range is searched (never past its end) */
+	buf_init(&b, 1u << 24);
+	buf_appends(&b, "Content-Type: multipart/mixed; boundary=\"out\"\n\n"
+	    "--out\nContent-Type: text/plain\n\n");
+	for (i = 0; i < 5000; i++)
+		buf_appends(&b, "-- a line that starts like a delimiter\n");
+	buf_appends(&b, "--out\nContent-Type: multipart/mixed; boundary=\"in\"\n\n"
+	    "--in\n\nx\n--in\n\n--out--\n");
+	is_str(render_tree(b.data), "0:multipart/mixed 1:text/plain "
+	    "1:multipart/mixed 2:text/plain 2:text/plain", "mime_parse: past "
+	    "the index, an inner part ending in a delimiter and an empty line");
+	buf_free(&b);
 	is_str(render_tree("Content-Type: multipart/mixed; boundary=\"a\"\n\n"
 	    "--a\nContent-Type: multipart/alternative; boundary=\"b\"\n\n"
 	    "--b\n\nplain\n--b\nContent-Type: text/html\n\n<p>x</p>\n--b--\n"

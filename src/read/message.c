@@ -273,8 +273,8 @@ read_on(int fd, struct message *m, size_t limit)
 		m->oversize = rest.oversize;
 		message_free(&rest);
 	}
-	if (buf_reserve(&m->raw, 1) == -1)
-		return -1;
+	/* raw has room for its NUL (buf_reserve keeps it, also at the
+	 * limit + 1 bytes that say "larger") */
 	m->raw.data[m->raw.len] = '\0';
 	m->raw_nul = 1;
 	return 0;
@@ -286,8 +286,8 @@ unspool(int fd, int mfd, size_t len, struct message *m, size_t limit)
 {
 	memset(m, 0, sizeof(*m));
 	buf_init(&m->raw, limit + 1);
-	if (buf_reserve(&m->raw, len + 1) == -1 ||
-	    pread(mfd, m->raw.data, len, 0) != (ssize_t)len)
+	if (buf_reserve(&m->raw, len) == -1 ||
+	    io_read_full(mfd, m->raw.data, len, 0) != (long long)len)
 		return -1;
 	m->raw.len = len;
 	return read_on(fd, m, limit);
@@ -384,6 +384,13 @@ copy_huge(struct message *m)
 	m->map = base;
 	m->map_len = total;
 	m->raw.data = base;
+	if (m->src_own) {
+		/* a pipe's memory file: its copy is the message now (not
+		 * twice the message in memory); written out from it */
+		close(m->src_fd);
+		m->src_own = 0;
+		m->from_file = 0;
+	}
 	return 0;
 }
 

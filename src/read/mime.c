@@ -181,6 +181,8 @@ find_delimiter(struct mime *m, const char *s, size_t len, const char *b,
 	const char	*end = s + len, *d;
 	size_t		 lo, hi, mid, from, to;
 
+	if (len == 0)		/* (from would lie past to below) */
+		return NULL;
 	if (m->dash == NULL || s < m->dash_base ||
 	    end > m->dash_base + m->dash_len)
 		return scan_delimiter(s, len, b, blen, close_r);

@@ -279,13 +279,20 @@ w_builtin(struct writer *w, const char *pattern, uint32_t options)
 }
 
 static uint32_t
-w_code(struct writer *w, pcre2_code *re, const char *pattern,
-    uint32_t options)
+w_code(struct writer *w, const struct branch *br, uint32_t options)
 {
+	pcre2_code	*re = br->re;
 	uint32_t	 b;
 	int		 g;
 
-	if ((b = w_builtin(w, pattern, options)) != SNAP_NONE)
+	/* the build's code given to it, not yet decoded: by its index, the
+	 * pattern's text being the table's or a rule file's copy of it */
+	if (br->lazy > 0 && br->lazy <= builtin_regex_count) {
+		if (w->bused != NULL)
+			w->bused[br->lazy - 1] = 1;
+		return SNAP_BUILTIN | (uint32_t)(br->lazy - 1);
+	}
+	if ((b = w_builtin(w, br->pattern, options)) != SNAP_NONE)
 		return b;
 	if (re == NULL)
 		return SNAP_NONE;
@@ -330,7 +337,7 @@ w_rule(struct writer *w, const struct ruleset *rs, const struct rule *r,
 	x.unset = w_string(w, r->unset);
 	x.pattern = w_string(w, r->whole.pattern);
 	x.lits = w_lits(w, r->whole.lits);
-	x.code = w_code(w, r->whole.re, r->whole.pattern, r->options);
+	x.code = w_code(w, &r->whole, r->options);
 	x.arg = w_string(w, r->arg);
 	x.eval = w_string(w, r->fn != NULL ? r->fn->name : NULL);
 	x.describe = w_string(w, r->describe);
@@ -354,8 +361,7 @@ w_rule(struct writer *w, const struct ruleset *rs, const struct rule *r,
 		memset(&b, 0, sizeof(b));
 		b.pattern = w_string(w, r->br[k].pattern);
 		b.lits = w_lits(w, r->br[k].lits);
-		b.code = w_code(w, r->br[k].re, r->br[k].pattern,
-		    r->options);
+		b.code = w_code(w, &r->br[k], r->options);
 		if (buf_append(brs, &b, sizeof(b)) == -1)
 			w->failed = 1;
 	}
