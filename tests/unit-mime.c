@@ -153,18 +153,28 @@ test_tree(void)
  * dashes lines more than the index holds, then a returned message whose
  * own multipart lies past them, must split as a scan would.
  */
+/* head, then 5,000 times line, then tail, into b (initialised here) */
+static void
+dashes(struct buf *b, const char *head, const char *line, const char *tail)
+{
+	int	 i;
+
+	buf_init(b, 1u << 24);
+	buf_appends(b, head);
+	for (i = 0; i < 5000; i++)
+		buf_appends(b, line);
+	buf_appends(b, tail);
+}
+
 static void
 test_dash_index(void)
 {
 	struct buf	 b;
-	int		 i;
 
-	buf_init(&b, 1u << 24);
-	buf_appends(&b, "Content-Type: multipart/report; boundary=\"out\"\n\n"
-	    "--out\nContent-Type: text/plain\n\n");
-	for (i = 0; i < 5000; i++)
-		buf_appends(&b, "-- a line that starts like a delimiter\n--out-not\n");
-	buf_appends(&b, "--out\nContent-Type: message/rfc822\n\n"
+	dashes(&b, "Content-Type: multipart/report; boundary=\"out\"\n\n"
+	    "--out\nContent-Type: text/plain\n\n",
+	    "-- a line that starts like a delimiter\n--out-not\n",
+	    "--out\nContent-Type: message/rfc822\n\n"
 	    "Subject: the original\n"
 	    "Content-Type: multipart/mixed; boundary=\"in\"\n\n"
 	    "--in\nContent-Type: text/plain\n\nhello\n"
@@ -178,12 +188,10 @@ test_dash_index(void)
 	buf_free(&b);
 	/* past the index, an inner part that ends in a delimiter line and
 	 * an empty line: an empty range is searched (never past its end) */
-	buf_init(&b, 1u << 24);
-	buf_appends(&b, "Content-Type: multipart/mixed; boundary=\"out\"\n\n"
-	    "--out\nContent-Type: text/plain\n\n");
-	for (i = 0; i < 5000; i++)
-		buf_appends(&b, "-- a line that starts like a delimiter\n");
-	buf_appends(&b, "--out\nContent-Type: multipart/mixed; boundary=\"in\"\n\n"
+	dashes(&b, "Content-Type: multipart/mixed; boundary=\"out\"\n\n"
+	    "--out\nContent-Type: text/plain\n\n",
+	    "-- a line that starts like a delimiter\n",
+	    "--out\nContent-Type: multipart/mixed; boundary=\"in\"\n\n"
 	    "--in\n\nx\n--in\n\n--out--\n");
 	is_str(render_tree(b.data), "0:multipart/mixed 1:text/plain "
 	    "1:multipart/mixed 2:text/plain 2:text/plain", "mime_parse: past "
