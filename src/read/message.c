@@ -296,7 +296,6 @@ unspool(int fd, int mfd, size_t len, struct message *m, size_t limit)
 int
 message_spool(int fd, struct message *m, size_t limit)
 {
-	static char	 first[SPOOL_FROM];
 	struct stat	 st;
 	ssize_t		 n, more;
 	int		 mfd, rc;
@@ -305,27 +304,25 @@ message_spool(int fd, struct message *m, size_t limit)
 	if (fstat(fd, &st) == -1 || !S_ISFIFO(st.st_mode) ||
 	    limit < SPOOL_FROM)
 		return 0;
-	if ((n = (ssize_t)io_read_full(fd, first, SPOOL_FROM, -1)) == -1)
-		return -1;
+	/* the first piece straight into raw: a small message is then read,
+	 * as message_read reads it, with no copy */
 	buf_init(&m->raw, limit + 1);
-	if ((size_t)n < SPOOL_FROM) {	/* all of it (the end was read) */
-		if (buf_reserve(&m->raw, (size_t)n + 1) == -1)
-			return -1;
-		memcpy(m->raw.data, first, (size_t)n);
-		m->raw.len = (size_t)n;
-		m->raw.data[n] = '\0';
-		m->raw_nul = 1;
+	if (buf_reserve(&m->raw, SPOOL_FROM) == -1 ||
+	    (n = (ssize_t)io_read_full(fd, m->raw.data, SPOOL_FROM, -1)) == -1)
+		return -1;
+	m->raw.len = (size_t)n;
+	m->raw.data[n] = '\0';
+	m->raw_nul = 1;
+	if ((size_t)n < SPOOL_FROM)	/* all of it (the end was read) */
 		return 1;
-	}
 	mfd = memfd_create("backscatter-message", MFD_CLOEXEC);
-	if (mfd == -1 || io_write(mfd, first, (size_t)n) == -1) {
-		/* no memory file: the first piece and the rest, read */
+	if (mfd == -1 || io_write(mfd, m->raw.data, (size_t)n) == -1) {
+		/* no memory file: the rest read after the first piece */
 		if (mfd != -1)
 			close(mfd);
-		if (buf_append(&m->raw, first, (size_t)n) == -1)
-			return -1;
 		return read_on(fd, m, limit) == -1 ? -1 : 1;
 	}
+	buf_free(&m->raw);		/* the memory file holds it now */
 	more = splice_all(fd, mfd, limit + 1 - (size_t)n);
 	if (more == -1 && errno != EINVAL) {
 		close(mfd);
