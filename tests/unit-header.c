@@ -317,6 +317,27 @@ static const struct tap_case rfc2047_cases[] = {
 	{ "unknown charset, valid UTF-8 kept",
 	  "=?x-unknown?Q?caf=C3=A9?=", "caf\xc3\xa9" },
 	{ "decoded line break flattened", "=?UTF-8?Q?a=0Ab?=", "a b" },
+	/* labels iconv does not know as written, and subsets read as their
+	 * supersets (charset.c labels[]) */
+	{ "Java's EUCGB2312_CN label read as GB18030",
+	  "=?eucgb2312_cn?b?z7XNs83L0MU=?=",
+	  "\xe7\xb3\xbb\xe7\xbb\x9f\xe9\x80\x80\xe4\xbf\xa1" },
+	{ "GB2312 label holding a GBK-only character (U+4E02)",
+	  "=?gb2312?b?gUA=?=", "\xe4\xb8\x82" },
+	{ "Outlook's ks_c_5601-1987 label", "=?ks_c_5601-1987?B?x9GxuQ==?=",
+	  "\xed\x95\x9c\xea\xb5\xad" },
+	{ "x-sjis label, an NEC character only CP932 has (U+2460)",
+	  "=?x-sjis?B?h0A=?=", "\xe2\x91\xa0" },
+	{ "x- prefix and _ for - dropped when iconv knows the rest",
+	  "=?x-iso8859_5?B?vw==?=", "\xd0\x9f" },
+	{ "cp-850 written with a dash", "=?cp-850?Q?=81?=", "\xc3\xbc" },
+	{ "Latin-1 label: 0x80-0x9f read as windows-1252",
+	  "=?iso-8859-1?Q?=93quoted=94_=80?=",
+	  "\xe2\x80\x9cquoted\xe2\x80\x9d \xe2\x82\xac" },
+	{ "windows-1252 label without iconv: an unassigned byte kept",
+	  "=?windows-1252?Q?a=81?=", "a\xc2\x81" },
+	{ "unknown label: windows-1252 too", "=?x-nonesuch?Q?=96?=",
+	  "\xe2\x80\x93" },
 };
 
 static void

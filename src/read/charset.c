@@ -2,12 +2,14 @@
  * charset.c - text in a declared charset to UTF-8 (see charset.h).
  *
  * Lenient, like everything that reads mail: valid UTF-8 is taken as it
- * is whatever the label says (most mislabelled text is UTF-8); an unknown
- * charset, or no label, is read as Latin-1; a byte iconv cannot convert
- * becomes U+FFFD and the conversion goes on.
+ * is whatever the label says (most mislabelled text is UTF-8); a label is
+ * read as the charset its writers mean (labels[] below); an unknown
+ * charset, or no label, is read as Latin-1 (windows-1252); a byte iconv
+ * cannot convert becomes U+FFFD and the conversion goes on.
  */
 #include <errno.h>
 #include <iconv.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -43,23 +45,43 @@ valid_utf8(const unsigned char *s, size_t n)
 	return 1;
 }
 
+/* windows-1252's letters and signs at 0x80-0x9f, where Latin-1 has
+ * control characters no one writes in mail: text labelled Latin-1 is
+ * mostly windows-1252 (its quotes, dashes and euro sign), and browsers
+ * read it so. The five bytes windows-1252 leaves unassigned keep their
+ * Latin-1 meaning. */
+static const unsigned short cp1252_high[32] = {
+	0x20ac, 0x0081, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008d, 0x017d, 0x008f,
+	0x0090, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x009d, 0x017e, 0x0178,
+};
+
+/* Latin-1 (read as windows-1252) to UTF-8, with no iconv module to load:
+ * the commonest charset after UTF-8 and the fallback for unknown ones. */
 static char *
 latin1_to_utf8(struct arena *a, const char *s, size_t n, size_t *len_r)
 {
-	char	*out, *o;
-	size_t	 i;
+	char		*out, *o;
+	size_t		 i;
+	unsigned	 u;
 
-	if ((out = arena_alloc(a, 2 * n + 1)) == NULL)
+	if ((out = arena_alloc(a, 3 * n + 1)) == NULL)
 		return NULL;
 	o = out;
 	for (i = 0; i < n; i++) {
-		unsigned char	 c = (unsigned char)s[i];
-
-		if (c < 0x80)
-			*o++ = (char)c;
-		else {
-			*o++ = (char)(0xc0 | (c >> 6));
-			*o++ = (char)(0x80 | (c & 0x3f));
+		u = (unsigned char)s[i];
+		if (u >= 0x80 && u < 0xa0)
+			u = cp1252_high[u - 0x80];
+		if (u < 0x80)
+			*o++ = (char)u;
+		else if (u < 0x800) {
+			*o++ = (char)(0xc0 | (u >> 6));
+			*o++ = (char)(0x80 | (u & 0x3f));
+		} else {
+			*o++ = (char)(0xe0 | (u >> 12));
+			*o++ = (char)(0x80 | ((u >> 6) & 0x3f));
+			*o++ = (char)(0x80 | (u & 0x3f));
 		}
 	}
 	*o = '\0';
@@ -68,20 +90,142 @@ latin1_to_utf8(struct arena *a, const char *s, size_t n, size_t *len_r)
 	return out;
 }
 
+/*
+ * Charset labels as mail is written with them, to the names iconv opens.
+ * Most name a charset iconv knows under another name (Java's
+ * "EUCGB2312_CN", Outlook's "ks_c_5601-1987", "x-" forms); the rest name
+ * a subset of what their writers really send, and are read as its
+ * superset, as the WHATWG Encoding Standard has browsers read them
+ * (GB2312 as GB18030, Shift_JIS as Microsoft's CP932, EUC-KR as CP949,
+ * Big5 as Big5-HKSCS, TIS-620 as CP874). The Latin-1 family is read by
+ * latin1_to_utf8 above. Sorted, for bsearch.
+ */
+static const struct label {
+	const char	*label;
+	const char	*name;	/* NULL: latin1_to_utf8 */
+} labels[] = {
+	{ "ansi_x3.4-1968",	NULL },
+	{ "ascii",		NULL },
+	{ "big5",		"BIG5-HKSCS" },
+	{ "big5-hkscs",		"BIG5-HKSCS" },
+	{ "chinese",		"GB18030" },
+	{ "cn-big5",		"BIG5-HKSCS" },
+	{ "cp1252",		NULL },
+	{ "cp819",		NULL },
+	{ "csbig5",		"BIG5-HKSCS" },
+	{ "cseuckr",		"CP949" },
+	{ "csgb2312",		"GB18030" },
+	{ "csiso58gb231280",	"GB18030" },
+	{ "csisolatin1",	NULL },
+	{ "csksc56011987",	"CP949" },
+	{ "csshiftjis",		"CP932" },
+	{ "dos-874",		"CP874" },
+	{ "euc-cn",		"GB18030" },
+	{ "euc-kr",		"CP949" },
+	{ "euc_cn",		"GB18030" },
+	{ "euc_kr",		"CP949" },
+	{ "eucgb2312_cn",	"GB18030" },
+	{ "gb2312",		"GB18030" },
+	{ "gb_2312",		"GB18030" },
+	{ "gb_2312-80",		"GB18030" },
+	{ "gbk",		"GB18030" },
+	{ "iso-8859-1",		NULL },
+	{ "iso-8859-11",	"CP874" },
+	{ "iso-8859-8-i",	"ISO-8859-8" },
+	{ "iso-ir-100",		NULL },
+	{ "iso-ir-149",		"CP949" },
+	{ "iso-ir-58",		"GB18030" },
+	{ "iso8859-1",		NULL },
+	{ "iso88591",		NULL },
+	{ "iso8859_1",		NULL },
+	{ "iso_8859-1",		NULL },
+	{ "iso_8859-1:1987",	NULL },
+	{ "korean",		"CP949" },
+	{ "ks_c_5601",		"CP949" },
+	{ "ks_c_5601-1987",	"CP949" },
+	{ "ks_c_5601-1989",	"CP949" },
+	{ "ksc5601",		"CP949" },
+	{ "ksc_5601",		"CP949" },
+	{ "l1",			NULL },
+	{ "latin1",		NULL },
+	{ "ms932",		"CP932" },
+	{ "ms936",		"GB18030" },
+	{ "ms949",		"CP949" },
+	{ "ms_kanji",		"CP932" },
+	{ "shift-jis",		"CP932" },
+	{ "shift_jis",		"CP932" },
+	{ "sjis",		"CP932" },
+	{ "tis-620",		"CP874" },
+	{ "unicode-1-1-utf-7",	"UTF-7" },
+	{ "us-ascii",		NULL },
+	{ "utf7",		"UTF-7" },
+	{ "windows-1252",	NULL },
+	{ "windows-31j",	"CP932" },
+	{ "windows-874",	"CP874" },
+	{ "windows-936",	"GB18030" },
+	{ "windows-949",	"CP949" },
+	{ "x-euc",		"EUC-JP" },
+	{ "x-euc-jp",		"EUC-JP" },
+	{ "x-gbk",		"GB18030" },
+	{ "x-mac-cyrillic",	"MAC-CYRILLIC" },
+	{ "x-mac-roman",	"MACINTOSH" },
+	{ "x-ms-cp932",		"CP932" },
+	{ "x-sjis",		"CP932" },
+	{ "x-user-defined",	NULL },
+	{ "x-windows-949",	"CP949" },
+	{ "x-x-big5",		"BIG5-HKSCS" },
+};
+
+static int
+label_cmp(const void *key, const void *elem)
+{
+	return strcasecmp(key, ((const struct label *)elem)->label);
+}
+
+/* The label's entry in labels[], or NULL. */
+static const struct label *
+label_find(const char *charset)
+{
+	return bsearch(charset, labels, sizeof(labels) / sizeof(labels[0]),
+	    sizeof(labels[0]), label_cmp);
+}
+
+/* iconv for a label it does not know as written: "x-" dropped, "_"
+ * written "-" ("cp-850" and "iso8859_5" forms). (iconv_t)-1 if none. */
+static iconv_t
+open_loose(const char *charset)
+{
+	char	 name[64];
+	size_t	 i, n = 0;
+
+	if (strncasecmp(charset, "x-", 2) == 0)
+		charset += 2;
+	for (i = 0; charset[i] != '\0' && n < sizeof(name) - 1; i++)
+		if (charset[i] == '_')
+			name[n++] = '-';
+		else if (!(charset[i] == '-' && n == 2 &&
+		    strncasecmp(name, "cp", 2) == 0))
+			name[n++] = charset[i];
+	if (charset[i] != '\0')
+		return (iconv_t)-1;
+	name[n] = '\0';
+	return iconv_open("UTF-8//TRANSLIT", name);
+}
+
 static int
 is_utf8_name(const char *cs)
 {
-	return strcasecmp(cs, "utf-8") == 0 || strcasecmp(cs, "utf8") == 0 ||
-	    strcasecmp(cs, "us-ascii") == 0 || strcasecmp(cs, "ascii") == 0;
+	return strcasecmp(cs, "utf-8") == 0 || strcasecmp(cs, "utf8") == 0;
 }
 
 char *
 charset_to_utf8(struct arena *a, const char *charset, const char *s,
     size_t n, size_t *len_r)
 {
-	iconv_t	 cd;
-	char	*out, *in, *o;
-	size_t	 cap, inleft, outleft;
+	const struct label	*l;
+	iconv_t			 cd;
+	char			*out, *in, *o;
+	size_t			 cap, inleft, outleft;
 
 	if (n > LIMIT_PART_DECODED)
 		n = LIMIT_PART_DECODED;
@@ -96,7 +240,13 @@ charset_to_utf8(struct arena *a, const char *charset, const char *s,
 	}
 	if (charset == NULL || is_utf8_name(charset))
 		return latin1_to_utf8(a, s, n, len_r);
-	if ((cd = iconv_open("UTF-8//TRANSLIT", charset)) == (iconv_t)-1)
+	if ((l = label_find(charset)) != NULL) {
+		if (l->name == NULL)
+			return latin1_to_utf8(a, s, n, len_r);
+		charset = l->name;
+	}
+	if ((cd = iconv_open("UTF-8//TRANSLIT", charset)) == (iconv_t)-1 &&
+	    (cd = open_loose(charset)) == (iconv_t)-1)
 		return latin1_to_utf8(a, s, n, len_r);
 	cap = 4 * n + 16;
 	if ((out = arena_alloc(a, cap)) == NULL) {
