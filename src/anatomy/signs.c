@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "base/arena.h"
+#include "read/address.h"
 #include "read/header.h"
 #include "read/message.h"
 #include "anatomy/phrases.h"
@@ -205,6 +206,35 @@ ticket_id(const char *s)
 	return 0;
 }
 
+/*
+ * An answer sent through a bulk-mail service: a help desk's or a shop's
+ * acknowledgement ("we received your message, ticket #...") goes out
+ * through an ESP, which stamps a Feedback-ID (RFC-less, but every large
+ * one does, for mailbox providers' complaint loops) and an envelope
+ * sender at its own domain. A person's reply carries neither: even one
+ * sent through a provider that stamps Feedback-ID (Amazon WorkMail) has
+ * its own address as envelope sender.
+ */
+static int
+esp_answer(struct arena *a, const struct header_block *hb,
+    const struct signs *s)
+{
+	const char	*from, *env;
+	char		*f, *e;
+
+	if (!header_has(hb, "Feedback-ID") || !(header_has(hb, "In-Reply-To") ||
+	    header_has(hb, "References")) || s->return_path == NULL ||
+	    s->from == NULL)
+		return 0;
+	if ((f = address_first(a, s->from)) == NULL ||
+	    (e = address_first(a, s->return_path)) == NULL)
+		return 0;
+	from = address_domain(f);
+	env = address_domain(e);
+	return from != NULL && env != NULL && !domain_within(env, from) &&
+	    !domain_within(from, env);
+}
+
 void
 signs_read(struct signs *s, const struct message *msg, struct arena *a)
 {
@@ -240,6 +270,8 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 	}
 	if (header_has(hb, "X-Loop") ||
 	    header_has(hb, "X-Auto-Response-Suppress"))
+		s->machine = 1;
+	if (esp_answer(a, hb, s))
 		s->machine = 1;
 
 	s->daemon_from = phrases_any(PHRASE_DAEMON, s->from) ||
