@@ -357,6 +357,10 @@ static const struct tap_case html_cases[] = {
 	{ "inline tags joined", "Your <b>message</b> was <i>not</i> delivered",
 	  "Your message was not delivered" },
 	{ "unclosed tag at the end", "text <a href=", "text " },
+	{ "table cells a word apart",
+	  "<tr><td>Recipient</td><td>a@b.example</td></tr>"
+	  "<tr><TH>Subject</TH> <td>x</td></tr>",
+	  "Recipient a@b.example \nSubject  x \n" },
 };
 
 static void

@@ -858,8 +858,6 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	f.unsubscribe = s->unsubscribe;
 	f.answers = s->answers;
 	f.echo = subject_echoed(a, r->msg, s, t);
-	f.subject_bounce = s->bounce_subject_strong;
-	f.subject_bounce_weak = s->bounce_subject && !s->bounce_subject_strong;
 	f.subject_autoreply = s->autoreply_subject;
 	f.subject_autoreply_weak = s->absence_subject;
 	f.subject_ticket = s->ticket_subject;
@@ -875,6 +873,10 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	f.subject_reply = (s->subject_reply || is_forward(s->subject)) &&
 	    f.person;
 	r->person_forward = f.person && is_forward(s->subject);
+	/* a person's "Re: Delivery failure" is a letter about a bounce */
+	f.subject_bounce = s->bounce_subject_strong && !f.subject_reply;
+	f.subject_bounce_weak = s->bounce_subject &&
+	    !s->bounce_subject_strong && !f.subject_reply;
 
 	f.dsn = r->in.has_dsn && an->kind == KIND_BOUNCE;
 	f.mdn = pp->mdn != -1 || (s->content_type != NULL &&
@@ -931,6 +933,7 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	f.reject_words = phrases_any(PHRASE_REJECT, t) ||
 	    phrases_any(PHRASE_REJECT, s->subject);
 	f.list_refusal = s->list_from && f.reject_words;
+	f.smtp_refusal = dsn_smtp_refusal(t);
 	f.recipients = an->nrecipients > 0 && (s->daemon || s->null_sender ||
 	    s->failed_recipients || r->in.has_dsn || f.failed_words > 0);
 	/* (a mail system's report that says delivery failed may be cut

@@ -43,6 +43,25 @@ dsn_status_code(const char *s, char *out)
 	return 0;
 }
 
+int
+dsn_smtp_refusal(const char *text)
+{
+	const char	*p;
+
+	for (p = text; (p = strpbrk(p, "45")) != NULL; p++) {
+		if (p > text && (isalnum((unsigned char)p[-1]) ||
+		    p[-1] == '.'))
+			continue;
+		if (!isdigit((unsigned char)p[1]) ||
+		    !isdigit((unsigned char)p[2]) ||
+		    (p[3] != ' ' && p[3] != '-') || p[4] != p[0] ||
+		    p[5] != '.' || !isdigit((unsigned char)p[6]))
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
 /* Strip a "type;" prefix ("smtp; 550 ...", "rfc822; a@b"). */
 static char *
 strip_type(char *v)

@@ -101,6 +101,7 @@ static const struct sign signs[] = {
 	{ "spam refused",	F(spam_block),		KIND_NOTICE,	3, 2 },
 	{ "threat and action",	F(threat_action),	KIND_NOTICE,	3, 1 },
 	{ "refusal words",	F(reject_words),	KIND_BOUNCE,	2, 1 },
+	{ "a server refused",	F(smtp_refusal),	KIND_BOUNCE,	2, 1 },
 	{ "a list refuses",	F(list_refusal),	KIND_BOUNCE,	3, 1 },
 	{ "recipients",		F(recipients),		KIND_BOUNCE,	1, 1 },
 	{ "nothing returned",	F(nothing_returned),	KIND_BOUNCE,	-3, 1 },

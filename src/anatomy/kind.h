@@ -76,6 +76,8 @@ struct kind_facts {
 	int	 spam_block;		/* refused as spam (a letter, not a DSN) */
 	int	 threat_action;		/* a threat and what a filter did */
 	int	 reject_words;
+	int	 smtp_refusal;		/* "550 5.1.1": a server's refusal
+					   quoted (dsn_smtp_refusal) */
 	int	 list_refusal;		/* a list's own address refuses a post */
 	int	 recipients;		/* recipients the readers found */
 	int	 nothing_returned;	/* no recipient, no original: a bounce

@@ -362,7 +362,7 @@ html_to_text(struct arena *a, const char *s, size_t n, size_t *len_r)
 	for (i = 0; i < n; i++) {
 		if (s[i] == '<') {
 			const char	*t = s + i + 1;
-			int		 block;
+			int		 block, cell;
 
 			/* skip <style> and <script> content entirely */
 			if (n - i > 7 && (strncasecmp(t, "style", 5) == 0 ||
@@ -382,10 +382,19 @@ html_to_text(struct arena *a, const char *s, size_t n, size_t *len_r)
 			    strncasecmp(t, "/p", 2) == 0 || strncasecmp(t, "tr", 2) == 0 ||
 			    strncasecmp(t, "/div", 4) == 0 || strncasecmp(t, "li", 2) == 0 ||
 			    strncasecmp(t, "/tr", 3) == 0 || strncasecmp(t, "h", 1) == 0);
+			/* a table's cells are words apart ("Recipient" in
+			 * one, the address in the next) */
+			cell = n - i > 3 && (strncasecmp(t, "td", 2) == 0 ||
+			    strncasecmp(t, "th", 2) == 0 ||
+			    strncasecmp(t, "/td", 3) == 0 ||
+			    strncasecmp(t, "/th", 3) == 0);
 			while (i < n && s[i] != '>')
 				i++;
 			if (block && o > out && o[-1] != '\n')
 				*o++ = '\n';
+			else if (cell && o > out && o[-1] != '\n' &&
+			    o[-1] != ' ')
+				*o++ = ' ';
 			continue;
 		}
 		if (s[i] == '&') {
