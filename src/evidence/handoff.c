@@ -421,6 +421,13 @@ internal_hop(const struct config *cfg, const struct received *h,
 		return ev->bounced_by_us;	/* our own internal hop */
 	internal = is_private(h->from_addr);
 	name = hop_name(h);
+	/* a bare domain (no host label) as the only name of a client at a
+	 * public address without rDNS is a bot's HELO as its victim, not
+	 * a host of the bouncing system: mail servers greet with their
+	 * host names */
+	if (!internal && name != NULL && hop_rdns(h) == NULL &&
+	    h->from_addr != NULL && org_domain(name) == name)
+		name = NULL;
 	for (k = 0; !internal && name != NULL && k < side->n; k++)
 		if (same_org(name, side->host[k]))
 			internal = 1;
