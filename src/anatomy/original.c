@@ -519,6 +519,26 @@ dequote(struct arena *a, const char *s, const char *end, size_t *len_r,
 }
 
 /*
+ * Does a Received field's value [v, end) read as a trace ("from x ... by
+ * y", "by y", qmail's "(qmail 123 invoked by uid 0)"), not as a report's
+ * summary line ("Received:    Sun, 29 Nov 2026 09:36:55 -0800")?
+ */
+static int
+trace_value(const char *v, const char *end)
+{
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	if ((end - v >= 5 && strncasecmp(v, "from ", 5) == 0) ||
+	    (end - v >= 3 && strncasecmp(v, "by ", 3) == 0) ||
+	    (v < end && *v == '(') || v == end)
+		return 1;
+	for (; end - v >= 4; v++)
+		if (strncasecmp(v, " by ", 4) == 0)
+			return 1;
+	return 0;
+}
+
+/*
  * A run of header lines is the original when it has a Message-ID or a
  * Received field and weighs at least 3 (see name_weight); a run right
  * after a marker line may lack both if it weighs 4 (From, To, Subject,
@@ -560,6 +580,10 @@ find_run(const char *text, size_t len, int first)
 		n = p < end ? field_name(p + pre, nl) : 0;
 		if (n > 0) {
 			int	 w = name_weight(p + pre, n, first);
+
+			/* a summary's "Received: <date>" is no trace field */
+			if (w == 2 && !trace_value(p + pre + n + 1, nl))
+				w = 1;
 
 			if (run == NULL) {
 				run = p;
