@@ -315,8 +315,10 @@ load_rule(struct ruleset *rs, const struct builtin_rule *b,
 	r->unset = (char *)builtin_string(b->unset);
 	r->arg = (char *)builtin_string(b->arg);
 	r->describe = (char *)builtin_string(b->describe);
+	/* a score is mostly set in the rule's own file: no lookup then */
 	if ((f = builtin_string(b->score_file)) != NULL &&
-	    (r->score_file = ruleset_file(rs, f)) == NULL)
+	    (r->score_file = strcmp(f, file) == 0 ? file :
+	    ruleset_file(rs, f)) == NULL)
 		return -1;
 	if (builtin_string(b->eval) != NULL &&
 	    (r->fn = origin_eval_find(builtin_string(b->eval))) == NULL)
@@ -379,7 +381,9 @@ load_builtin(struct ruleset *rs, struct buf *errors)
 		if ((f = builtin_string(b->file)) == NULL ||
 		    builtin_string(b->name) == NULL)
 			return -1;
-		if (f != last && (file = ruleset_file(rs, last = f)) == NULL)
+		/* (the table keeps a copy of the name for every rule) */
+		if ((last == NULL || strcmp(f, last) != 0) &&
+		    (file = ruleset_file(rs, last = f)) == NULL)
 			return -1;
 		if (load_rule(rs, b, file, errors) == -1)
 			return -1;
