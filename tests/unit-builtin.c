@@ -189,38 +189,46 @@ static const char *const unfiltered[] = {	/* in the rules' order */
 	"BS_MSGID_DYNAMIC_HOST",
 };
 
-static void
-unfiltered_rules(const struct ruleset *rs)
+/* Does the prefilter fail to rule r out (its pattern, or a branch, has
+ * no literal set)? */
+static int
+unfiltered_rule(const struct rule *r)
 {
-	struct buf	 got, want;
-	size_t		 w;
-	int		 i, k, open;
+	int	 k, open;
+
+	if (r->whole.pattern == NULL)
+		return 0;
+	open = r->nbr == 0 && r->whole.lits == NULL;
+	for (k = 0; k < r->nbr; k++)
+		open |= r->br[k].lits == NULL;
+	return open;
+}
+
+/* The rules of rs that pick says yes to are named in want (n names, in
+ * the rules' order), and only those. */
+static void
+rules_named(const struct ruleset *rs, int (*pick)(const struct rule *),
+    const char *const *want, size_t n, const char *what)
+{
+	struct buf	 got, w;
+	size_t		 k;
+	int		 i;
 
 	buf_init(&got, 1 << 16);
-	buf_init(&want, 1 << 16);
-	for (i = 0; i < rs->nrules; i++) {
-		const struct rule	*r = &rs->rules[i];
-
-		if (r->whole.pattern == NULL)
-			continue;
-		open = r->nbr == 0 && r->whole.lits == NULL;
-		for (k = 0; k < r->nbr; k++)
-			open |= r->br[k].lits == NULL;
-		if (open && (buf_appends(&got, r->name) == -1 ||
-		    buf_appendc(&got, ' ') == -1))
+	buf_init(&w, 1 << 16);
+	for (i = 0; i < rs->nrules; i++)
+		if (pick(&rs->rules[i]) && (buf_appends(&got,
+		    rs->rules[i].name) == -1 || buf_appendc(&got, ' ') == -1))
 			break;
-	}
-	for (w = 0; w < sizeof(unfiltered) / sizeof(unfiltered[0]); w++)
-		if (buf_appends(&want, unfiltered[w]) == -1 ||
-		    buf_appendc(&want, ' ') == -1)
+	for (k = 0; k < n; k++)
+		if (buf_appends(&w, want[k]) == -1 || buf_appendc(&w, ' ') == -1)
 			break;
-	if (buf_appendc(&got, '\0') == -1 || buf_appendc(&want, '\0') == -1)
+	if (buf_appendc(&got, '\0') == -1 || buf_appendc(&w, '\0') == -1)
 		ok(0, "room for the rule names");
 	else
-		is_str(got.data, want.data, "the built-in rules the prefilter "
-		    "cannot rule out are the known few");
+		is_str(got.data, w.data, "%s", what);
 	buf_free(&got);
-	buf_free(&want);
+	buf_free(&w);
 }
 
 /*
@@ -243,39 +251,20 @@ has_leads(const struct rule *r, const char *pattern)
 	    PCRE2_EXTENDED_MORE | PCRE2_LITERAL)) != 0, out, sizeof(out)) > 0;
 }
 
-static void
-leadless_rules(const struct ruleset *rs)
+/* Is r a body rule tried at every position (no leads, its pattern's or
+ * a branch's)? */
+static int
+leadless_rule(const struct rule *r)
 {
-	struct buf	 got, want;
-	size_t		 w;
-	int		 i, k, none;
+	int	 k, none;
 
-	buf_init(&got, 1 << 16);
-	buf_init(&want, 1 << 16);
-	for (i = 0; i < rs->nrules; i++) {
-		const struct rule	*r = &rs->rules[i];
-
-		if ((r->type != RULE_BODY && r->type != RULE_ORIG_BODY) ||
-		    r->whole.pattern == NULL)
-			continue;
-		none = r->nbr == 0 && !has_leads(r, r->whole.pattern);
-		for (k = 0; k < r->nbr; k++)
-			none |= !has_leads(r, r->br[k].pattern);
-		if (none && (buf_appends(&got, r->name) == -1 ||
-		    buf_appendc(&got, ' ') == -1))
-			break;
-	}
-	for (w = 0; w < sizeof(leadless) / sizeof(leadless[0]); w++)
-		if (buf_appends(&want, leadless[w]) == -1 ||
-		    buf_appendc(&want, ' ') == -1)
-			break;
-	if (buf_appendc(&got, '\0') == -1 || buf_appendc(&want, '\0') == -1)
-		ok(0, "room for the rule names");
-	else
-		is_str(got.data, want.data, "the built-in body rules without "
-		    "leads are the known few");
-	buf_free(&got);
-	buf_free(&want);
+	if ((r->type != RULE_BODY && r->type != RULE_ORIG_BODY) ||
+	    r->whole.pattern == NULL)
+		return 0;
+	none = r->nbr == 0 && !has_leads(r, r->whole.pattern);
+	for (k = 0; k < r->nbr; k++)
+		none |= !has_leads(r, r->br[k].pattern);
+	return none;
 }
 
 int
@@ -334,8 +323,12 @@ main(void)
 	} else
 		ok(0, "a rule with a pattern of the table");
 
-	unfiltered_rules(table);
-	leadless_rules(table);
+	rules_named(table, unfiltered_rule, unfiltered, sizeof(unfiltered) /
+	    sizeof(unfiltered[0]), "the built-in rules the prefilter cannot "
+	    "rule out are the known few");
+	rules_named(table, leadless_rule, leadless, sizeof(leadless) /
+	    sizeof(leadless[0]), "the built-in body rules without leads are "
+	    "the known few");
 
 	is_int(table->nrules, text->nrules, "as many rules both ways");
 	for (i = 0; i < table->nrules; i++) {
