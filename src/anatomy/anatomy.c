@@ -873,7 +873,11 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	f.subject_reply = (s->subject_reply || is_forward(s->subject)) &&
 	    f.person;
 	r->person_forward = f.person && is_forward(s->subject);
-	/* a person's "Re: Delivery failure" is a letter about a bounce */
+	/* a person's "Re: Delivery failure" is a letter about a bounce, and
+	 * a person's reply names its subject as any letter does (a template
+	 * filling it in is a machine's, with a machine's fields) */
+	if (f.subject_reply && s->subject_reply)
+		f.echo = 0;
 	f.subject_bounce = s->bounce_subject_strong && !f.subject_reply;
 	f.subject_bounce_weak = s->bounce_subject &&
 	    !s->bounce_subject_strong && !f.subject_reply;

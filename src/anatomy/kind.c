@@ -69,7 +69,7 @@ static const struct sign signs[] = {
 	{ "notice subject",	F(subject_notice),	KIND_NOTICE,	1, 1 },
 	{ "receipt subject",	F(subject_mdn),		KIND_MDN,	1, 1 },
 	{ "abuse subject",	F(subject_feedback),	KIND_FEEDBACK,	1, 1 },
-	{ "a reply",		F(subject_reply),	KIND_NONE,	1, 1 },
+	{ "a reply",		F(subject_reply),	KIND_NONE,	2, 1 },
 	{ "a person",		F(person),		KIND_NONE,	3, 1 },
 	/* people write auto-replies (vacation(1) sends as its user), not
 	 * filter notices, challenges or bounces */
