@@ -48,6 +48,22 @@ dsn_smtp_refusal(const char *text)
 {
 	const char	*p;
 
+	/* Exchange's own form: "<mail.example.com #5.1.1>" */
+	for (p = text; (p = strstr(p, " #")) != NULL; p += 2) {
+		const char	*q = p + 2;
+
+		if ((*q != '4' && *q != '5') || q[1] != '.' ||
+		    !isdigit((unsigned char)q[2]))
+			continue;
+		for (q += 2; isdigit((unsigned char)*q); q++)
+			;
+		if (*q != '.' || !isdigit((unsigned char)q[1]))
+			continue;
+		for (q++; isdigit((unsigned char)*q); q++)
+			;
+		if (*q == '>')
+			return 1;
+	}
 	for (p = text; (p = strpbrk(p, "45")) != NULL; p++) {
 		if (p > text && (isalnum((unsigned char)p[-1]) ||
 		    p[-1] == '.'))

@@ -26,7 +26,8 @@ int	 dsn_status_code(const char *s, char *out);
 /*
  * 1 if text quotes an SMTP server's refusal: a 4xx or 5xx reply code and
  * an enhanced status code of the same class ("550 5.1.1", "452-4.2.2"),
- * the line a bounce copies from the server that refused; else 0.
+ * the line a bounce copies from the server that refused, or Exchange's
+ * "<host #5.1.1>"; else 0.
  */
 int	 dsn_smtp_refusal(const char *text);
 
