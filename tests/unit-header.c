@@ -338,6 +338,12 @@ static const struct tap_case rfc2047_cases[] = {
 	  "=?windows-1252?Q?a=81?=", "a\xc2\x81" },
 	{ "unknown label: windows-1252 too", "=?x-nonesuch?Q?=96?=",
 	  "\xe2\x80\x93" },
+	{ "UTF-7, valid UTF-8 as written, still converted",
+	  "=?utf7?Q?Hi_+AOk-?=", "Hi \xc3\xa9" },
+	{ "a label of nothing but x-: windows-1252", "=?x-?Q?=E9?=",
+	  "\xc3\xa9" },
+	{ "cp_1251 written with an underscore", "=?cp_1251?Q?=CF?=",
+	  "\xd0\x9f" },
 };
 
 static void

@@ -534,6 +534,28 @@ static const struct {
 	{ "", NULL },
 };
 
+/* A server's refusal quoted in a report's text (dsn_smtp_refusal). */
+static const struct {
+	const char	*input;
+	int		 want;
+} refusal_cases[] = {
+	{ "Remote host said: 550 5.1.1 <a@b>: User unknown", 1 },
+	{ "452-4.2.2 The email account is over quota", 1 },
+	{ "421 4.7.0 Try again later", 1 },
+	{ "<mail.corp.example #5.1.1>", 1 },
+	{ "<mail.corp.example #4.4.7 smtp;timeout>", 0 },
+	{ "550 5.1.1", 1 },
+	{ "550 4.1.1 class differs", 0 },
+	{ "250 2.0.0 Ok: queued", 0 },
+	{ "total 500 5.5 kg", 0 },
+	{ "555-5.5 call us", 0 },
+	{ "550 5.1.1.1 a version", 0 },
+	{ "A550 5.1.1", 0 },
+	{ "see section #5.2.1 of the contract", 0 },
+	{ "55", 0 },
+	{ "", 0 },
+};
+
 static void
 test_dsn(void)
 {
@@ -560,6 +582,10 @@ test_dsn(void)
 		is_str(r ? code : NULL, status_cases[i].want,
 		    "dsn_status_code(\"%s\")", status_cases[i].input);
 	}
+	for (i = 0; i < sizeof(refusal_cases) / sizeof(refusal_cases[0]); i++)
+		is_int(dsn_smtp_refusal(refusal_cases[i].input),
+		    refusal_cases[i].want, "dsn_smtp_refusal(\"%s\")",
+		    refusal_cases[i].input);
 }
 
 int

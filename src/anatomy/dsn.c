@@ -43,6 +43,22 @@ dsn_status_code(const char *s, char *out)
 	return 0;
 }
 
+/* Does s begin the rest of an enhanced status code after its class
+ * and dot: 1-3 digits, a dot, 1-3 digits, and no more digits or dots
+ * ("1.1 User unknown", not "5 kg" or "5.5.5.5")? */
+static int
+status_tail(const char *s)
+{
+	size_t	 a, b;
+
+	a = strspn(s, "0123456789");
+	if (a == 0 || a > 3 || s[a] != '.')
+		return 0;
+	b = strspn(s + a + 1, "0123456789");
+	return b > 0 && b <= 3 && s[a + 1 + b] != '.' &&
+	    !isdigit((unsigned char)s[a + 1 + b]);
+}
+
 int
 dsn_smtp_refusal(const char *text)
 {
@@ -53,14 +69,9 @@ dsn_smtp_refusal(const char *text)
 		const char	*q = p + 2;
 
 		if ((*q != '4' && *q != '5') || q[1] != '.' ||
-		    !isdigit((unsigned char)q[2]))
+		    !status_tail(q + 2))
 			continue;
-		for (q += 2; isdigit((unsigned char)*q); q++)
-			;
-		if (*q != '.' || !isdigit((unsigned char)q[1]))
-			continue;
-		for (q++; isdigit((unsigned char)*q); q++)
-			;
+		q += 2 + strspn(q + 2, "0123456789.");
 		if (*q == '>')
 			return 1;
 	}
@@ -71,7 +82,7 @@ dsn_smtp_refusal(const char *text)
 		if (!isdigit((unsigned char)p[1]) ||
 		    !isdigit((unsigned char)p[2]) ||
 		    (p[3] != ' ' && p[3] != '-') || p[4] != p[0] ||
-		    p[5] != '.' || !isdigit((unsigned char)p[6]))
+		    p[5] != '.' || !status_tail(p + 6))
 			continue;
 		return 1;
 	}

@@ -407,6 +407,36 @@ bouncing_side(const struct config *cfg, const struct analysis *an,
 }
 
 /*
+ * A domain with no host label: "example.com", or "example.co.uk" under
+ * a country's usual second level. (org_domain groups more loosely: it
+ * takes "web.de" in "smtp.web.de" for such a second level.)
+ */
+static int
+bare_domain(const char *name)
+{
+	static const char *const second[] = {
+		"ac", "co", "com", "edu", "go", "gob", "gov", "ne", "net",
+		"or", "org", NULL
+	};
+	const char	*d1, *d2;
+	size_t		 n;
+	int		 k;
+
+	if ((d1 = strchr(name, '.')) == NULL)
+		return 1;		/* "localhost" */
+	if ((d2 = strchr(d1 + 1, '.')) == NULL)
+		return 1;
+	if (strchr(d2 + 1, '.') != NULL || strlen(d2 + 1) != 2)
+		return 0;
+	n = (size_t)(d2 - d1 - 1);
+	for (k = 0; second[k] != NULL; k++)
+		if (strlen(second[k]) == n &&
+		    strncasecmp(d1 + 1, second[k], n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
  * Step 2, one hop: 1 when it is internal to the bouncing side (the walk
  * goes on, and its by-host joins the side), 0 when it is the handoff.
  */
@@ -426,7 +456,7 @@ internal_hop(const struct config *cfg, const struct received *h,
 	 * a host of the bouncing system: mail servers greet with their
 	 * host names */
 	if (!internal && name != NULL && hop_rdns(h) == NULL &&
-	    h->from_addr != NULL && org_domain(name) == name)
+	    h->from_addr != NULL && bare_domain(name))
 		name = NULL;
 	for (k = 0; !internal && name != NULL && k < side->n; k++)
 		if (same_org(name, side->host[k]))

@@ -191,7 +191,8 @@ label_find(const char *charset)
 }
 
 /* iconv for a label it does not know as written: "x-" dropped, "_"
- * written "-" ("cp-850" and "iso8859_5" forms). (iconv_t)-1 if none. */
+ * written "-", no dash after "cp" ("cp-850", "cp_1251", "iso8859_5"
+ * forms). (iconv_t)-1 if none, or if nothing is left of the label. */
 static iconv_t
 open_loose(const char *charset)
 {
@@ -200,16 +201,44 @@ open_loose(const char *charset)
 
 	if (strncasecmp(charset, "x-", 2) == 0)
 		charset += 2;
-	for (i = 0; charset[i] != '\0' && n < sizeof(name) - 1; i++)
-		if (charset[i] == '_')
-			name[n++] = '-';
-		else if (!(charset[i] == '-' && n == 2 &&
-		    strncasecmp(name, "cp", 2) == 0))
-			name[n++] = charset[i];
-	if (charset[i] != '\0')
+	for (i = 0; charset[i] != '\0' && n < sizeof(name) - 1; i++) {
+		if ((charset[i] == '-' || charset[i] == '_') && n == 2 &&
+		    strncasecmp(name, "cp", 2) == 0)
+			continue;
+		name[n++] = charset[i] == '_' ? '-' : charset[i];
+	}
+	if (charset[i] != '\0' || n == 0)
 		return (iconv_t)-1;
 	name[n] = '\0';
 	return iconv_open("UTF-8//TRANSLIT", name);
+}
+
+/* iconv for a label: the name labels[] gives it, else the label as
+ * written (a platform's iconv may lack the superset), else loosely. */
+static iconv_t
+open_label(const struct label *l, const char *charset)
+{
+	iconv_t	 cd = (iconv_t)-1;
+
+	if (l != NULL)
+		cd = iconv_open("UTF-8//TRANSLIT", l->name);
+	if (cd == (iconv_t)-1)
+		cd = iconv_open("UTF-8//TRANSLIT", charset);
+	if (cd == (iconv_t)-1)
+		cd = open_loose(charset);
+	return cd;
+}
+
+/* A 7-bit charset that valid UTF-8 may be written in and still need
+ * converting: ISO-2022 (JP, KR, CN) and UTF-7 (the labels[] names of it
+ * too). */
+static int
+seven_bit(const char *charset)
+{
+	return charset != NULL && (strncasecmp(charset, "iso-2022", 8) == 0 ||
+	    strcasecmp(charset, "utf-7") == 0 ||
+	    strcasecmp(charset, "utf7") == 0 ||
+	    strcasecmp(charset, "unicode-1-1-utf-7") == 0);
 }
 
 static int
@@ -230,23 +259,17 @@ charset_to_utf8(struct arena *a, const char *charset, const char *s,
 	if (n > LIMIT_PART_DECODED)
 		n = LIMIT_PART_DECODED;
 	/* Valid UTF-8 is taken as it is whatever the label says (most
-	 * mislabelled text is UTF-8), except ISO-2022, which is 7-bit and
+	 * mislabelled text is UTF-8), except in a 7-bit charset, which
 	 * always needs converting. */
-	if ((charset == NULL || strncasecmp(charset, "iso-2022", 8) != 0) &&
-	    valid_utf8((const unsigned char *)s, n)) {
+	if (!seven_bit(charset) && valid_utf8((const unsigned char *)s, n)) {
 		if (len_r)
 			*len_r = n;
 		return arena_strndup(a, s, n);
 	}
-	if (charset == NULL || is_utf8_name(charset))
+	if (charset == NULL || is_utf8_name(charset) ||
+	    ((l = label_find(charset)) != NULL && l->name == NULL))
 		return latin1_to_utf8(a, s, n, len_r);
-	if ((l = label_find(charset)) != NULL) {
-		if (l->name == NULL)
-			return latin1_to_utf8(a, s, n, len_r);
-		charset = l->name;
-	}
-	if ((cd = iconv_open("UTF-8//TRANSLIT", charset)) == (iconv_t)-1 &&
-	    (cd = open_loose(charset)) == (iconv_t)-1)
+	if ((cd = open_label(l, charset)) == (iconv_t)-1)
 		return latin1_to_utf8(a, s, n, len_r);
 	cap = 4 * n + 16;
 	if ((out = arena_alloc(a, cap)) == NULL) {
