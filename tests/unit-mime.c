@@ -403,6 +403,12 @@ test_text(void)
 		  "Content-Type: text/plain; charset=iso-8859-1\n"
 		  "Content-Transfer-Encoding: Quoted-Printable\n\nGr=FC=DFe\n",
 		  "Gr\xc3\xbc\xc3\x9f" "e\n" },
+		{ "a charset label past open_loose's 63 bytes (under ASan: no "
+		  "overflow): read as windows-1252",
+		  "Content-Type: text/plain; charset=x-cp_1251-and-more-"
+		  "characters-than-the-sixty-three-bytes-open-loose-copies\n"
+		  "Content-Transfer-Encoding: quoted-printable\n\n=E9\n",
+		  "\xc3\xa9\n" },
 		{ "ISO-2022-JP 7bit",
 		  "Content-Type: text/plain; charset=ISO-2022-JP\n\n\x1b$B%F%9%H\x1b(B\n",
 		  "\xe3\x83\x86\xe3\x82\xb9\xe3\x83\x88\n" },
