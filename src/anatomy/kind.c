@@ -67,7 +67,7 @@ static const struct sign signs[] = {
 	{ "ticket subject",	F(subject_ticket),	KIND_AUTOREPLY,	3, 1 },
 	{ "challenge subject",	F(subject_challenge),	KIND_CHALLENGE,	1, 1 },
 	{ "notice subject",	F(subject_notice),	KIND_NOTICE,	1, 1 },
-	{ "receipt subject",	F(subject_mdn),		KIND_MDN,	1, 1 },
+	{ "receipt subject",	F(subject_mdn),		KIND_MDN,	2, 1 },
 	{ "abuse subject",	F(subject_feedback),	KIND_FEEDBACK,	1, 1 },
 	{ "a reply",		F(subject_reply),	KIND_NONE,	2, 1 },
 	{ "a person",		F(person),		KIND_NONE,	3, 1 },

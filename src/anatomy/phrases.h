@@ -39,7 +39,9 @@ enum phrase_meaning {
 	PHRASE_SPAM_BLOCK,	/* "blocked by our spam filter" */
 	PHRASE_THREAT,		/* what a filter found */
 	PHRASE_FILTER_ACTION,	/* what the filter did with it */
-	PHRASE_MDN_SUBJECT,	/* "read:", "not read:" */
+	PHRASE_MDN_SUBJECT,	/* "read receipt": anywhere in a subject */
+	PHRASE_MDN_PREFIX,	/* "read:", "not read:": a subject that
+				   starts so */
 	PHRASE_MDN_BODY,	/* "was received by" (a plain-text receipt) */
 	PHRASE_REJECT,		/* a Sieve or LDA refusal */
 	PHRASE_SENT_SPAM,	/* "you sent spam", "your message was spam" */

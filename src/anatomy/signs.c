@@ -300,7 +300,10 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 	 * ticket's thread */
 	s->ticket_subject = phrases_any(PHRASE_TICKET, s->subject) ||
 	    (!s->subject_reply && ticket_id(s->subject));
-	s->mdn_subject = phrases_any(PHRASE_MDN_SUBJECT, s->subject);
+	/* "Read: <subject>" is a receipt's prefix, "must read: ..." is not */
+	s->mdn_subject = phrases_any(PHRASE_MDN_SUBJECT, s->subject) ||
+	    (s->subject != NULL && phrases_starts(PHRASE_MDN_PREFIX,
+	    s->subject + strspn(s->subject, " \t")));
 	s->challenge = challenge_header(hb);
 	s->auto_submitted = auto_submitted(a, hb);
 	if ((v = signs_lowered(a, header_get_raw(a, hb, "Auto-Submitted"))) !=
