@@ -461,13 +461,15 @@ own_addresses(struct analysis *an, struct arena *a,
 }
 
 /* A read receipt answers the message named in Original-Message-ID; who
- * read it is the Final-Recipient (RFC 8098). */
+ * read it is the Final-Recipient (RFC 8098), and the address the sender
+ * wrote its Original-Recipient when an alias made another of it (a Sieve
+ * refusal reports both). */
 static void
 mdn_fields(struct analysis *an, struct arena *a, const struct mime_part *p)
 {
 	struct header_block	 hb;
 	struct recipient	*r;
-	char			*t, *v;
+	char			*t, *v, *o;
 	size_t			 n;
 
 	if ((t = mime_decode(a, p, &n)) == NULL)
@@ -480,9 +482,15 @@ mdn_fields(struct analysis *an, struct arena *a, const struct mime_part *p)
 	}
 	if ((v = header_get_raw(a, &hb, "Final-Recipient")) == NULL)
 		v = header_get_raw(a, &hb, "Original-Recipient");
-	if (v != NULL && (r = anatomy_add_recipient(an, a,
-	    address_first(a, v))) != NULL &&
-	    (v = header_get_raw(a, &hb, "Disposition")) != NULL)
+	if (v == NULL || (r = anatomy_add_recipient(an, a,
+	    address_first(a, v))) == NULL)
+		return;
+	if ((v = header_get_raw(a, &hb, "Original-Recipient")) != NULL &&
+	    r->original_recipient == NULL &&
+	    (o = address_first(a, v)) != NULL && strchr(o, '@') != NULL &&
+	    strcasecmp(o, r->address) != 0)
+		r->original_recipient = o;
+	if ((v = header_get_raw(a, &hb, "Disposition")) != NULL)
 		r->diagnostic = v;
 }
 
