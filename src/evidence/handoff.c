@@ -437,6 +437,47 @@ bare_domain(const char *name)
 }
 
 /*
+ * Is the receiving host of h at a private address, as Exchange writes it
+ * ("by EXCH01.corp.example (10.0.0.4) with Microsoft SMTP Server")?
+ */
+static int
+by_private(const struct received *h)
+{
+	const char	*p, *e;
+	char		 tmp[INET6_ADDRSTRLEN + 1];
+	size_t		 n;
+
+	if (h->line == NULL || h->by_host == NULL ||
+	    (p = strstr(h->line, h->by_host)) == NULL)
+		return 0;
+	p += strlen(h->by_host);
+	while (*p == ' ')
+		p++;
+	if (*p != '(' || (e = strchr(++p, ')')) == NULL)
+		return 0;
+	if (*p == '[')
+		p++;
+	n = (size_t)(e - p);
+	if (n > 0 && p[n - 1] == ']')
+		n--;
+	if (n == 0 || n >= sizeof(tmp) ||
+	    strspn(p, "0123456789abcdefABCDEF.:") != n)
+		return 0;
+	memcpy(tmp, p, n);
+	tmp[n] = '\0';
+	return is_private(tmp);
+}
+
+/* A hop whose client is named only by its own greeting, from a public
+ * address, into a host at a private address. */
+static int
+unverified_entry(const struct received *h)
+{
+	return h->from_addr != NULL && !is_private(h->from_addr) &&
+	    hop_rdns(h) == NULL && by_private(h);
+}
+
+/*
  * Step 2, one hop: 1 when it is internal to the bouncing side (the walk
  * goes on, and its by-host joins the side), 0 when it is the handoff.
  */
@@ -643,6 +684,13 @@ handoff_find(const struct config *cfg, const struct analysis *an,
 
 	bouncing_side(cfg, an, &c, &side, ev);			/* 1 */
 	i = walk_down(cfg, &c, &side, ev);			/* 2 */
+	/* every hop internal, the first only by the name its client chose
+	 * from a public address, received by a host at a private one: the
+	 * bouncer's own hosts reach it over their own network, a client
+	 * from outside through its NAT. A message of ours would show our
+	 * relay's hop below; that client is the handoff. */
+	if (i == c.n && !ev->bounced_by_us && unverified_entry(&c.hop[c.n - 1]))
+		i = c.n - 1;
 	if (i == c.n || !has_from_clause(&c.hop[i])) {
 		started_inside(&c, i, ev);
 		return;
