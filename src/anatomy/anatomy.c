@@ -893,14 +893,19 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	f.dsn = r->in.has_dsn && an->kind == KIND_BOUNCE;
 	f.mdn = pp->mdn != -1 || (s->content_type != NULL &&
 	    strstr(s->content_type, "disposition-notification") != NULL);
+	/* (a receipt's own subject, "Not read:", says a person deleted it
+	 * unread: Outlook writes that disposition too) */
 	f.mdn_rejected = pp->mdn != -1 &&
 	    mdn_rejected(a, &r->mime->parts[pp->mdn]) &&
-	    (s->rejected || s->null_sender || s->daemon);
+	    (s->rejected || ((s->null_sender || s->daemon) && !s->mdn_subject));
 	f.feedback = pp->feedback != -1 || (s->content_type != NULL &&
 	    strstr(s->content_type, "feedback-report") != NULL);
 	f.feedback_wrapped = pp->rfc822 != -1 && s->feedback_subject;
 	f.original = an->original.source != SOURCE_NONE;
-	f.digest = pp->digest != -1;
+	/* a list's digest: multipart/digest, or Mailman's text digest (list
+	 * fields, "Digest" in the subject), whose posts may quote bounces */
+	f.digest = pp->digest != -1 || (s->list && s->subject != NULL &&
+	    strstr(s->subject, "digest") != NULL);
 
 	/* what the readers claimed beyond the structure */
 	f.reader_bounce = an->kind == KIND_BOUNCE && !r->in.has_dsn &&
@@ -953,6 +958,14 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	f.nothing_returned = an->nrecipients == 0 && !f.original &&
 	    !r->in.has_dsn && !(s->daemon_from && (s->bounce_subject ||
 	    f.failed_words > 0));
+	/* a digest's text is its members' posts: what they quote (a
+	 * bounce, an auto-reply) says nothing of what the digest is */
+	if (f.digest)
+		f.reader_bounce = f.failed_words = f.autoreply_words =
+		    f.ticket_words = f.receipt_words = f.challenge_words =
+		    f.notice_words = f.spam_block = f.threat_action =
+		    f.reject_words = f.list_refusal = f.smtp_refusal =
+		    f.recipients = 0;
 
 	an->kind = kind_weigh(&f, NULL);
 }
@@ -1017,6 +1030,12 @@ unwrap_report(const struct reading *r, struct arena *a, struct analysis *an)
 	struct original		 fwd;
 
 	if (r->depth > 0)
+		return 0;
+	/* a list's digest quotes what its members wrote, bounces too: it
+	 * is the list's mail, never a report (Mailman's text digest is no
+	 * multipart/digest, its subject says "Digest") */
+	if (pp->digest != -1 || (r->s.list && r->s.subject != NULL &&
+	    strstr(r->s.subject, "digest") != NULL))
 		return 0;
 	/* (a person who forwards a bounce writes a letter about it, unless
 	 * the bounce was ours: report_was_ours) */

@@ -95,7 +95,7 @@ static const struct sign signs[] = {
 	{ "request received",	F(ticket_words),	KIND_AUTOREPLY,	2, 2 },
 	{ "receipt words",	F(receipt_words),	KIND_MDN,	2, 2 },
 	{ "challenge system",	F(challenge_system),	KIND_CHALLENGE,	3, 2 },
-	{ "challenge words",	F(challenge_words),	KIND_CHALLENGE,	3, 3 },
+	{ "challenge words",	F(challenge_words),	KIND_CHALLENGE,	3, 4 },
 	{ "filter words",	F(notice_words),	KIND_NOTICE,	5, 3 },
 	{ "filter's report",	F(filter_report),	KIND_NOTICE,	8, 1 },
 	{ "spam refused",	F(spam_block),		KIND_NOTICE,	3, 2 },

@@ -231,7 +231,23 @@ add_children(struct arena *a, struct mime *m, int i)
 			return 0;
 		}
 		/* The embedded message is read as it stands; an encoded one
-		 * (not allowed, but seen) yields what its header lines say. */
+		 * (RFC 2046 allows none, but mail systems write base64 and
+		 * quoted-printable) is decoded first, line ends made LF */
+		if (p->encoding != NULL &&
+		    (strcmp(p->encoding, "base64") == 0 ||
+		    strcmp(p->encoding, "quoted-printable") == 0)) {
+			char	*t, *o;
+			size_t	 n, k;
+
+			if ((t = mime_decode(a, p, &n)) == NULL)
+				return -1;
+			for (k = 0, o = t; k < n; k++)
+				if (t[k] != '\r' || k + 1 >= n || t[k + 1] != '\n')
+					*o++ = t[k];
+			*o = '\0';
+			body = t;
+			len = (size_t)(o - t);
+		}
 		nkids = m->count;
 		r = add_part(a, m, i, depth + 1, body, len, 2, "text/plain");
 		if (nkids < m->count)
