@@ -833,6 +833,18 @@ blanks_folded(struct arena *a, const char *s)
 	return f;
 }
 
+/* A digest's text is its members' posts: what they quote (a bounce, an
+ * auto-reply) says nothing of what the digest is. */
+static void
+digest_posts(struct kind_facts *f)
+{
+	f->reader_bounce = f->failed_words = f->autoreply_words =
+	    f->ticket_words = f->receipt_words = f->challenge_words =
+	    f->notice_words = f->spam_block = f->threat_action =
+	    f->reject_words = f->list_refusal = f->smtp_refusal =
+	    f->recipients = 0;
+}
+
 /*
  * Words and weighing: gather what the header, the structure, the readers
  * and the prose say (struct kind_facts) and let kind_weigh decide. The
@@ -958,14 +970,8 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	f.nothing_returned = an->nrecipients == 0 && !f.original &&
 	    !r->in.has_dsn && !(s->daemon_from && (s->bounce_subject ||
 	    f.failed_words > 0));
-	/* a digest's text is its members' posts: what they quote (a
-	 * bounce, an auto-reply) says nothing of what the digest is */
 	if (f.digest)
-		f.reader_bounce = f.failed_words = f.autoreply_words =
-		    f.ticket_words = f.receipt_words = f.challenge_words =
-		    f.notice_words = f.spam_block = f.threat_action =
-		    f.reject_words = f.list_refusal = f.smtp_refusal =
-		    f.recipients = 0;
+		digest_posts(&f);
 
 	an->kind = kind_weigh(&f, NULL);
 }
