@@ -85,6 +85,17 @@ static const struct tap_case tree_cases[] = {
 	{ "message/rfc822 child: embedded flag, default text/plain",
 	  "Content-Type: message/rfc822\n\nFrom: a@b\nSubject: fwd\n\nbody\n",
 	  "0:message/rfc822 1:text/plain!" },
+	{ "message/rfc822 in base64 (CRLF inside): decoded, its own parts read",
+	  "Content-Type: multipart/mixed; boundary=zz\n\n--zz\n"
+	  "Content-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n"
+	  "RnJvbTogYUBiDQpNZXNzYWdlLUlEOiA8MUBiPg0KQ29udGVudC1UeXBlOiBtdWx0aXBh"
+	  "cnQvYWx0ZXJuYXRpdmU7IGJvdW5kYXJ5PXkNCg0KLS15DQpDb250ZW50LVR5cGU6IHRl"
+	  "eHQvcGxhaW4NCg0KaGkNCi0teS0tDQo=\n--zz--\n",
+	  "0:multipart/mixed 1:message/rfc822 2:multipart/alternative! 3:text/plain" },
+	{ "message/rfc822 in quoted-printable: decoded",
+	  "Content-Type: message/rfc822\nContent-Transfer-Encoding: quoted-printable\n\n"
+	  "Content-Type: text/ht=\nml\n\n<p>x</p>\n",
+	  "0:message/rfc822 1:text/html!" },
 	{ "message/global child",
 	  "Content-Type: message/global\n\nFrom: a@b\n\nbody\n",
 	  "0:message/global 1:text/plain!" },
@@ -286,6 +297,28 @@ test_limits(void)
 	is_int((long)(m.skipped & MIME_SKIP_DEPTH), MIME_SKIP_DEPTH,
 	    "depth: rfc822 one over sets MIME_SKIP_DEPTH");
 	buf_free(&b);
+
+	/* a base64 message/rfc822 decodes to LIMIT_PART_DECODED at most */
+	{
+		const char	*head = "Content-Type: message/rfc822\n"
+		    "Content-Transfer-Encoding: base64\n\n";
+		size_t		 k, n = (LIMIT_PART_DECODED / 3 + 1000) * 4;
+		const struct mime_part *e;
+
+		buf_init(&b, 1u << 24);
+		buf_appends(&b, head);
+		buf_appends(&b, "U3ViamVjdDogeA0KDQo=\n");	/* "Subject: x\r\n\r\n" */
+		for (k = 0; k < n; k += 4)
+			buf_appends(&b, k % 76 == 72 ? "QUFB\n" : "QUFB");
+		ok(parse(b.data, b.len, &m) == 0 && m.count == 2,
+		    "encoded rfc822: %zu bytes of base64 parsed", b.len);
+		e = &m.parts[1];
+		ok(e->embedded && (size_t)(e->body + e->body_len - e->head) <=
+		    LIMIT_PART_DECODED, "encoded rfc822: decoded to at most "
+		    "LIMIT_PART_DECODED (%zu)",
+		    (size_t)(e->body + e->body_len - e->head));
+		buf_free(&b);
+	}
 
 	/* hostile nesting far over the limit costs nothing */
 	buf_init(&b, 1u << 26);

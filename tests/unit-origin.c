@@ -134,6 +134,27 @@ static const char *const spam_server_by_relay[] = {
 
 /* Postfix and sendmail write "from HELO (rdns [addr])": a bot that says
  * EHLO [our relay's address] or [a private address]. */
+/* Exchange behind NAT: the only hop, a client greeting with a name of
+ * the bouncer's own (here the very name of the receiving host) from a
+ * public address, into a host at a private one */
+static const char *const nat_entry[] = {
+	"from mx1.remote.example (198.51.100.23) by mx1.remote.example (10.1.1.4) with Microsoft SMTP Server id 15.1.2507.39",
+	NULL
+};
+
+/* the same from a private address: one of the bouncer's own hosts */
+static const char *const nat_inside[] = {
+	"from edge.remote.example (10.1.1.9) by mx1.remote.example (10.1.1.4) with Microsoft SMTP Server id 15.1.2507.39",
+	NULL
+};
+
+/* an edge at a public address over our relay's line: our relay is found */
+static const char *const nat_edge_relay[] = {
+	"from edge.remote.example (198.51.100.23) by mx1.remote.example (10.1.1.4) with Microsoft SMTP Server id 15.1.2507.39",
+	"from smtp.northwind.example (smtp.northwind.example [192.0.2.25]) by edge.remote.example with ESMTP id 1",
+	NULL
+};
+
 static const char *const postfix_helo_literal[] = {
 	"from [192.0.2.25] (unknown [198.51.100.66]) by mx1.remote.example (Postfix) with ESMTP id 2",
 	"from smtp.northwind.example (smtp.northwind.example [192.0.2.25]) by smtp.northwind.example with ESMTPSA id 3",
@@ -340,6 +361,24 @@ main(void)
 	is_int(ev.handoff_hop, 0, "helo claim: the bot's hop is the handoff");
 	is_int(ev.handoff, HANDOFF_FOREIGN,
 	    "helo claim: the forged line below does not rescue it");
+
+	/* 9d. every hop internal, the first only by its client's greeting
+	 * from a public address into a private one: that client entered
+	 * from outside (its name is the receiver's own: the receiver's
+	 * address is the one after "by") */
+	build(&an, KIND_BOUNCE, "mx1.remote.example", nat_entry, NULL);
+	origin_gather(&cfg, NULL, &an, &a, &ev);
+	is_int(ev.handoff, HANDOFF_FOREIGN, "NAT entry: the client is the "
+	    "handoff, foreign");
+	is_int(ev.handoff_hop, 0, "NAT entry: at hop 0");
+	build(&an, KIND_BOUNCE, "mx1.remote.example", nat_inside, NULL);
+	origin_gather(&cfg, NULL, &an, &a, &ev);
+	is_int(ev.handoff, HANDOFF_UNKNOWN, "NAT: a private client is the "
+	    "bouncer's own, the original started inside");
+	build(&an, KIND_BOUNCE, "mx1.remote.example", nat_edge_relay, NULL);
+	origin_gather(&cfg, NULL, &an, &a, &ev);
+	is_int(ev.handoff, HANDOFF_OURS, "NAT: an edge over our relay's line: "
+	    "our relay handed it over");
 
 	/* 10. no Received lines */
 	build(&an, KIND_BOUNCE, "mx1.remote.example", NULL, NULL);

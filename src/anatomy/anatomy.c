@@ -143,6 +143,18 @@ anatomy_add_recipient(struct analysis *an, struct arena *a, const char *address)
 	return r;
 }
 
+void
+anatomy_original_recipient(struct recipient *r, struct arena *a,
+    const char *field)
+{
+	char	*o;
+
+	if (field != NULL && r->original_recipient == NULL &&
+	    (o = address_first(a, field)) != NULL && strchr(o, '@') != NULL &&
+	    strcasecmp(o, r->address) != 0)
+		r->original_recipient = o;
+}
+
 /* "<id>": the first in In-Reply-To, else the last in References. */
 static char *
 replied_to(struct arena *a, const char *irt, const char *refs)
@@ -469,7 +481,7 @@ mdn_fields(struct analysis *an, struct arena *a, const struct mime_part *p)
 {
 	struct header_block	 hb;
 	struct recipient	*r;
-	char			*t, *v, *o;
+	char			*t, *v;
 	size_t			 n;
 
 	if ((t = mime_decode(a, p, &n)) == NULL)
@@ -485,11 +497,8 @@ mdn_fields(struct analysis *an, struct arena *a, const struct mime_part *p)
 	if (v == NULL || (r = anatomy_add_recipient(an, a,
 	    address_first(a, v))) == NULL)
 		return;
-	if ((v = header_get_raw(a, &hb, "Original-Recipient")) != NULL &&
-	    r->original_recipient == NULL &&
-	    (o = address_first(a, v)) != NULL && strchr(o, '@') != NULL &&
-	    strcasecmp(o, r->address) != 0)
-		r->original_recipient = o;
+	anatomy_original_recipient(r, a,
+	    header_get_raw(a, &hb, "Original-Recipient"));
 	if ((v = header_get_raw(a, &hb, "Disposition")) != NULL)
 		r->diagnostic = v;
 }
@@ -833,6 +842,15 @@ blanks_folded(struct arena *a, const char *s)
 	return f;
 }
 
+/* A list's digest: multipart/digest, or Mailman's text digest (list
+ * fields, "Digest" in the subject). */
+static int
+is_digest(const struct parts *pp, const struct signs *s)
+{
+	return pp->digest != -1 || (s->list && s->subject != NULL &&
+	    strstr(s->subject, "digest") != NULL);
+}
+
 /* A digest's text is its members' posts: what they quote (a bounce, an
  * auto-reply) says nothing of what the digest is. */
 static void
@@ -914,10 +932,7 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	    strstr(s->content_type, "feedback-report") != NULL);
 	f.feedback_wrapped = pp->rfc822 != -1 && s->feedback_subject;
 	f.original = an->original.source != SOURCE_NONE;
-	/* a list's digest: multipart/digest, or Mailman's text digest (list
-	 * fields, "Digest" in the subject), whose posts may quote bounces */
-	f.digest = pp->digest != -1 || (s->list && s->subject != NULL &&
-	    strstr(s->subject, "digest") != NULL);
+	f.digest = is_digest(pp, s);
 
 	/* what the readers claimed beyond the structure */
 	f.reader_bounce = an->kind == KIND_BOUNCE && !r->in.has_dsn &&
@@ -1038,10 +1053,8 @@ unwrap_report(const struct reading *r, struct arena *a, struct analysis *an)
 	if (r->depth > 0)
 		return 0;
 	/* a list's digest quotes what its members wrote, bounces too: it
-	 * is the list's mail, never a report (Mailman's text digest is no
-	 * multipart/digest, its subject says "Digest") */
-	if (pp->digest != -1 || (r->s.list && r->s.subject != NULL &&
-	    strstr(r->s.subject, "digest") != NULL))
+	 * is the list's mail, never a report */
+	if (is_digest(pp, &r->s))
 		return 0;
 	/* (a person who forwards a bounce writes a letter about it, unless
 	 * the bounce was ours: report_was_ours) */

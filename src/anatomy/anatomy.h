@@ -128,4 +128,9 @@ const char	*anatomy_source_name(enum source);
 struct recipient *anatomy_add_recipient(struct analysis *, struct arena *,
 		    const char *address);
 
+/* Note field's address (an Original-Recipient) as the one the sender
+ * wrote for r, when r has none yet and it differs from r's. */
+void		 anatomy_original_recipient(struct recipient *, struct arena *,
+		    const char *field);
+
 #endif

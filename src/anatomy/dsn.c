@@ -198,13 +198,7 @@ recipient_block(struct arena *a, const struct header_block *hb,
 		return 0;
 	/* the address the sender wrote, when an alias or a forward made
 	 * another of it */
-	if (or != NULL && r->original_recipient == NULL) {
-		char	*o = address_first(a, or);
-
-		if (o != NULL && strcasecmp(o, r->address) != 0 &&
-		    strchr(o, '@') != NULL)
-			r->original_recipient = o;
-	}
+	anatomy_original_recipient(r, a, or);
 	if ((v = field(a, hb, "Action")) != NULL) {
 		v[strcspn(v, " \t;(")] = '\0';
 		for (char *p = v; *p; p++)

@@ -447,8 +447,14 @@ by_private(const struct received *h)
 	char		 tmp[INET6_ADDRSTRLEN + 1];
 	size_t		 n;
 
-	if (h->line == NULL || h->by_host == NULL ||
-	    (p = strstr(h->line, h->by_host)) == NULL)
+	if (h->line == NULL || h->by_host == NULL)
+		return 0;
+	/* the by-host's own parenthesis, not one its name has in the
+	 * from-clause ("from mx.x (203.0.113.5) by mx.x (10.0.0.4)") */
+	for (p = h->line; (p = strstr(p, h->by_host)) != NULL; p++)
+		if (p - h->line >= 3 && strncasecmp(p - 3, "by ", 3) == 0)
+			break;
+	if (p == NULL)
 		return 0;
 	p += strlen(h->by_host);
 	while (*p == ' ')

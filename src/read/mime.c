@@ -232,21 +232,17 @@ add_children(struct arena *a, struct mime *m, int i)
 		}
 		/* The embedded message is read as it stands; an encoded one
 		 * (RFC 2046 allows none, but mail systems write base64 and
-		 * quoted-printable) is decoded first, line ends made LF */
+		 * quoted-printable) is decoded first, at most
+		 * LIMIT_PART_DECODED, and its line ends made LF */
 		if (p->encoding != NULL &&
 		    (strcmp(p->encoding, "base64") == 0 ||
 		    strcmp(p->encoding, "quoted-printable") == 0)) {
-			char	*t, *o;
-			size_t	 n, k;
+			char	*t;
+			size_t	 n;
 
-			if ((t = mime_decode(a, p, &n)) == NULL)
+			if ((t = mime_decode(a, p, &n)) == NULL ||
+			    (body = text_normalise(a, t, n, &len)) == NULL)
 				return -1;
-			for (k = 0, o = t; k < n; k++)
-				if (t[k] != '\r' || k + 1 >= n || t[k + 1] != '\n')
-					*o++ = t[k];
-			*o = '\0';
-			body = t;
-			len = (size_t)(o - t);
 		}
 		nkids = m->count;
 		r = add_part(a, m, i, depth + 1, body, len, 2, "text/plain");
