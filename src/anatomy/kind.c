@@ -97,7 +97,7 @@ static const struct sign signs[] = {
 	{ "challenge system",	F(challenge_system),	KIND_CHALLENGE,	3, 2 },
 	{ "challenge words",	F(challenge_words),	KIND_CHALLENGE,	3, 4 },
 	{ "filter words",	F(notice_words),	KIND_NOTICE,	5, 3 },
-	{ "filter's report",	F(filter_report),	KIND_NOTICE,	8, 1 },
+	{ "filter's report",	F(filter_report),	KIND_NOTICE,	10, 1 },
 	{ "spam refused",	F(spam_block),		KIND_NOTICE,	3, 2 },
 	{ "threat and action",	F(threat_action),	KIND_NOTICE,	3, 1 },
 	{ "refusal words",	F(reject_words),	KIND_BOUNCE,	2, 1 },

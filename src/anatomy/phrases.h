@@ -21,6 +21,8 @@ enum phrase_meaning {
 	PHRASE_NOREPLY,		/* a machine's address that is no mail system */
 	PHRASE_LIST_ROLE,	/* a mailing list's own address (Sender) */
 	PHRASE_FILTER,		/* a content filter's name (From) */
+	PHRASE_FILTER_PRODUCT,	/* a filter product's name (a report's
+				   prose) */
 	PHRASE_BOUNCE_SUBJECT,	/* a subject saying delivery failed */
 	PHRASE_BOUNCE_SUBJECT_WEAK,	/* words that also title other mail */
 	PHRASE_FAILED,		/* prose saying delivery failed */
