@@ -240,6 +240,9 @@ rules_named(const struct ruleset *rs, int (*pick)(const struct rule *),
  */
 static const char *const leadless[] = {	/* in the rules' order */
 	"__SPAM_PHRASE_JA", "__VIRUS_PHRASE_INTL", "__CRYPTO_BODY",
+	/* a Hangul start (leads.h reads ASCII only); its prefilter literals
+	 * are Hangul words, so it reads Korean text alone */
+	"__QUOTED_SPAM_KO",
 };
 
 static int
