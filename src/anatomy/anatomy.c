@@ -999,7 +999,11 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	f.nothing_returned = an->nrecipients == 0 && !f.original &&
 	    !r->in.has_dsn && !(s->daemon_from && (s->bounce_subject ||
 	    f.failed_words > 0));
-	if (f.digest)
+	/* a list's post (not the list's own notice, not a mail system's
+	 * report it passed on) that carries no report: its words are its
+	 * writer's, who talks about a bounce as a digest's members do */
+	if (f.digest || (f.list_header && !f.dsn && !f.reader_bounce &&
+	    !s->daemon_from && !s->null_sender))
 		digest_posts(&f);
 
 	an->kind = kind_weigh(&f, NULL);
