@@ -58,6 +58,8 @@
 #include "base/arena.h"
 #include "base/limits.h"
 #include "read/address.h"
+#include "read/header.h"
+#include "read/message.h"
 #include "anatomy/anatomy.h"
 #include "config/config.h"
 #include "evidence/handoff.h"
@@ -484,6 +486,35 @@ unverified_entry(const struct received *h)
 }
 
 /*
+ * Is h a transfer inside the bouncing side by a protocol of its own, no
+ * SMTP client can make its hosts write: Yahoo's NNFMP between its own
+ * machines ("from [203.0.113.7] by n45.bullet.mail.example.com with
+ * NNFMP"), LMTP into a message store, qmail's QMQP? Its by-host must be
+ * of the side.
+ */
+static int
+internal_protocol(const struct received *h, const struct side *side)
+{
+	static const char *const protos[] = { "nnfmp", "lmtp", "qmqp", NULL };
+	const char	*p;
+	size_t		 n;
+	int		 k, ours = 0;
+
+	if (h->line == NULL || !is_name(h->by_host))
+		return 0;
+	for (k = 0; k < side->n; k++)
+		ours |= same_org(h->by_host, side->host[k]);
+	if (!ours || (p = strcasestr(h->line, " with ")) == NULL)
+		return 0;
+	p += 6;
+	n = strcspn(p, " ;\t(");
+	for (k = 0; protos[k] != NULL; k++)
+		if (n == strlen(protos[k]) && strncasecmp(p, protos[k], n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
  * Step 2, one hop: 1 when it is internal to the bouncing side (the walk
  * goes on, and its by-host joins the side), 0 when it is the handoff.
  */
@@ -492,11 +523,12 @@ internal_hop(const struct config *cfg, const struct received *h,
     struct side *side, struct evidence *ev)
 {
 	const char	*by, *name;
-	int		 k, internal;
+	int		 k, internal, proto;
 
 	if (hop_relay(cfg, h, &by) != NULL)
 		return ev->bounced_by_us;	/* our own internal hop */
-	internal = is_private(h->from_addr);
+	proto = internal_protocol(h, side);
+	internal = is_private(h->from_addr) || proto;
 	name = hop_name(h);
 	/* a bare domain (no host label) as the only name of a client at a
 	 * public address without rDNS is a bot's HELO as its victim, not
@@ -515,7 +547,7 @@ internal_hop(const struct config *cfg, const struct received *h,
 	 * that EHLOs as the bouncer above forged lines naming our relay;
 	 * whatever is found below counts for less */
 	if (h->from_addr != NULL && !is_private(h->from_addr) &&
-	    hop_rdns(h) == NULL)
+	    hop_rdns(h) == NULL && !proto)
 		ev->internal_unverified++;
 	if (name != NULL && side->n < HANDOFF_SIDE_MAX && is_name(h->by_host) &&
 	    !same_org(h->by_host, name))
@@ -565,6 +597,76 @@ judge_without_relays(const struct config *cfg, const struct received *h,
 	} else
 		ev->handoff_why =
 		    "no my_relay configured to compare the hop with";
+}
+
+/* The domain a list field names: List-Id's identifier after its first
+ * label ("<news.lists.example.org>": lists.example.org), else the
+ * domain of the field's first address. */
+static const char *
+list_field_domain(struct arena *a, const struct header_block *hb,
+    const char *name)
+{
+	char		*v = header_get_raw(a, hb, name), *lt, *gt, *dot;
+	const char	*addr;
+
+	if (v == NULL)
+		return NULL;
+	if (strcasecmp(name, "List-Id") == 0) {
+		if ((lt = strrchr(v, '<')) == NULL ||
+		    (gt = strchr(lt, '>')) == NULL)
+			return NULL;
+		*gt = '\0';
+		dot = strchr(lt + 1, '.');
+		return dot != NULL && is_name(dot + 1) ? dot + 1 : NULL;
+	}
+	addr = address_first(a, v);
+	return addr != NULL ? address_domain(addr) : NULL;
+}
+
+/* Is a list at domain d named by hb's List-Id, Sender or Errors-To? */
+static int
+names_list(struct arena *a, const struct header_block *hb, const char *d)
+{
+	static const char *const fields[] = { "List-Id", "Sender",
+	    "Errors-To", NULL };
+	int	 k;
+
+	for (k = 0; fields[k] != NULL; k++)
+		if (same_org(list_field_domain(a, hb, fields[k]), d))
+			return 1;
+	return 0;
+}
+
+/*
+ * Did the mailing list that distributed the original hand it to the
+ * bouncer? The original carries a list's fields (List-*), the handoff
+ * host is in the domain they name, and that is more than the client's
+ * word: the receiver's rDNS says so, or the report itself reached us
+ * through that list (its List-Id, Sender or envelope sender). A list
+ * passes on what anyone posted to it, ours or not: its hop says
+ * nothing of who sent the original.
+ */
+static int
+list_handoff(const struct analysis *an, struct arena *a,
+    const struct received *h)
+{
+	const struct header_block	*orig = &an->original.hdr;
+	const char			*name = hop_rdns(h) ? hop_rdns(h) :
+					    h->from_host;
+	const char			*rp;
+
+	if (!is_name(name) || (header_find(orig, "List-Id", 0) < 0 &&
+	    header_find(orig, "List-Post", 0) < 0 &&
+	    header_find(orig, "List-Help", 0) < 0 &&
+	    header_find(orig, "List-Unsubscribe", 0) < 0) ||
+	    !names_list(a, orig, name))
+		return 0;
+	if (hop_rdns(h) != NULL)
+		return 1;
+	if (an->message == NULL)
+		return 0;
+	rp = list_field_domain(a, &an->message->hdr, "Return-Path");
+	return names_list(a, &an->message->hdr, name) || same_org(rp, name);
 }
 
 /* Step 3 (and 4 without relays): is the handoff hop h ours? */
@@ -707,6 +809,13 @@ handoff_find(const struct config *cfg, const struct analysis *an,
 	ev->handoff_addr = h->from_addr;
 	ev->no_rdns = h->from_addr != NULL && hop_rdns(h) == NULL;
 	judge_handoff(cfg, h, ev);				/* 3, 4 */
+	if (ev->handoff == HANDOFF_FOREIGN && !ev->bounced_by_us &&
+	    list_handoff(an, a, h)) {
+		ev->handoff = HANDOFF_UNKNOWN;
+		ev->handoff_why = "handed over by the mailing list that "
+		    "distributed the original";
+		return;
+	}
 	if (ev->handoff != HANDOFF_OURS)
 		client_claims(cfg, h, ev);
 	lines_below(cfg, &c, i, ev);
