@@ -19,6 +19,7 @@
 #include "base/buf.h"
 #include "base/limits.h"
 #include "read/address.h"
+#include "read/codec.h"
 #include "read/header.h"
 #include "read/message.h"
 #include "read/mime.h"
@@ -64,8 +65,36 @@ wide_punct(const char *p)
 }
 
 /*
+ * Exchange's encapsulation of a foreign address, IMCEA<type>-<address
+ * with '+' and two hex digits for each character not allowed>@<its own
+ * domain>: "IMCEASMTP-w+2Ebrenner+40isp+2Eexample@corp.example" is
+ * w.brenner@isp.example. The decoded address, or NULL when s is none.
+ */
+static char *
+imcea_decode(struct arena *a, const char *s, size_t n)
+{
+	const char	*p, *e = s + n, *at = memchr(s, '@', n);
+	char		*out, *q;
+	int		 hi, lo;
+
+	if (n < 11 || strncasecmp(s, "imceasmtp-", 10) != 0 || at == NULL ||
+	    (out = arena_alloc(a, n + 1)) == NULL)
+		return NULL;
+	for (p = s + 10, q = out; p < at && p < e; p++) {
+		if (*p == '+' && at - p > 2 && (hi = codec_hex((unsigned char)p[1])) >= 0 &&
+		    (lo = codec_hex((unsigned char)p[2])) >= 0) {
+			*q++ = (char)(hi << 4 | lo);
+			p += 2;
+		} else
+			*q++ = *p;
+	}
+	*q = '\0';
+	return strchr(out, '@') != NULL && out[0] != '@' ? out : NULL;
+}
+
+/*
  * An address as gateways write it, cleaned: an "SMTP=" or "smtp:" type
- * prefix (Exchange), quotes, brackets and punctuation stuck to either end,
+ * prefix or an IMCEA encapsulation (Exchange), quotes, brackets and punctuation stuck to either end,
  * and text run into it up to a wide punctuation mark ("收件人：a@b", a
  * Chinese or Japanese report's "Recipient: "). NULL when nothing like an
  * address is left.
@@ -112,6 +141,8 @@ clean_address(struct arena *a, const char *address)
 	if (e == s || memchr(s, '@', (size_t)(e - s)) == NULL || *s == '@' ||
 	    e[-1] == '@')
 		return NULL;
+	if ((p = imcea_decode(a, s, (size_t)(e - s))) != NULL)
+		return (char *)p;
 	return arena_strndup(a, s, (size_t)(e - s));
 }
 
@@ -915,7 +946,7 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	f.daemon = s->daemon_from;
 	f.daemon_sender = s->daemon && !s->daemon_from;
 	f.null_sender = s->null_sender;
-	f.filter_from = phrases_any(PHRASE_FILTER, s->from);
+	f.filter_from = signs_filter_name(s->from);
 	f.unsubscribe = s->unsubscribe;
 	f.answers = s->answers;
 	f.echo = subject_echoed(a, r->msg, s, t);
@@ -930,7 +961,7 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	    !s->daemon && !s->machine && !s->challenge && !s->list_from &&
 	    !s->report_type && !s->failed_recipients && !s->challenge_from &&
 	    !phrases_any(PHRASE_NOREPLY, s->from) &&
-	    !phrases_any(PHRASE_FILTER, s->from);
+	    !f.filter_from;
 	f.subject_reply = (s->subject_reply || is_forward(s->subject)) &&
 	    f.person;
 	r->person_forward = f.person && is_forward(s->subject);

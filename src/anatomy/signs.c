@@ -432,7 +432,8 @@ signs_bounce_subject(const char *s)
 int
 signs_filter_name(const char *s)
 {
-	return phrases_any(PHRASE_FILTER, s);
+	return phrases_any(PHRASE_FILTER, s) ||
+	    phrases_any(PHRASE_FILTER_PRODUCT, s);
 }
 
 int
