@@ -556,17 +556,23 @@ internal_hop(const struct config *cfg, const struct received *h,
 }
 
 /* Step 2: walk down from the top; the index of the first hop that is
- * not internal, or of one with no from-clause, or c->n. */
+ * not internal, or of one with no from-clause (a local submission), or
+ * c->n. */
 static int
 walk_down(const struct config *cfg, const struct chain *c,
     struct side *side, struct evidence *ev)
 {
 	int	 i;
 
-	for (i = 0; i < c->n; i++)
+	for (i = 0; i < c->n; i++) {
+		/* qmail's note over its SMTP line: the same hop */
+		if (!has_from_clause(&c->hop[i]) && c->hop[i].line != NULL &&
+		    strcasestr(c->hop[i].line, "invoked from network") != NULL)
+			continue;
 		if (!has_from_clause(&c->hop[i]) ||
 		    !internal_hop(cfg, &c->hop[i], side, ev))
 			break;
+	}
 	return i;
 }
 
