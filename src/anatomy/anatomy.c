@@ -1176,7 +1176,8 @@ finish(const struct reading *r, struct arena *a, struct analysis *an)
 		an->nrecipients = 0;
 		an->format = NULL;
 	}
-	if (an->kind == KIND_BOUNCE && an->original.message_id == NULL) {
+	if ((an->kind == KIND_BOUNCE || an->kind == KIND_NOTICE) &&
+	    an->original.message_id == NULL) {
 		if (an->original.source != SOURCE_NONE)
 			/* quoted, but its Message-ID not in what was quoted */
 			id = original_scan_message_id(a, r->in.text,

@@ -85,6 +85,9 @@ EV(ev_have_relays, ev->nrelays > 0)
 EV(ev_identity_configured, ev->identity.configured)
 EV(ev_identity_known, ev->identity.configured || ev->identity.address)
 EV(ev_msgid_ours, ev->msgid_ours)
+EV(ev_msgid_foreign, an->original.message_id != NULL &&
+    strchr(an->original.message_id, '@') != NULL && !ev->msgid_ours &&
+    (ev->identity.configured || ev->identity.address != NULL))
 EV(ev_from_ours, ev->from_ours)
 EV(ev_from_foreign, ev->from_foreign)
 EV(ev_return_path_ours, ev->return_path_ours)
@@ -266,6 +269,8 @@ const struct origin_eval origin_evals[] = {
 	    "we know our domain or address, from config or envelope" },
 	{ "orig_msgid_ours", 0, NULL, ev_msgid_ours,
 	    "the original's Message-ID is at our domain" },
+	{ "orig_msgid_foreign", 0, NULL, ev_msgid_foreign,
+	    "the original's Message-ID is not at our domain (ours known)" },
 	{ "orig_from_ours", 0, NULL, ev_from_ours,
 	    "the original's From is ours" },
 	{ "orig_from_foreign", 0, NULL, ev_from_foreign,
