@@ -221,6 +221,8 @@ struct parts {
 	int	 headers;	/* first rfc822-headers part */
 	int	 report;	/* a multipart/report part */
 	int	 digest;	/* a multipart/digest part: a list's digest */
+	int	 calendar;	/* a text/calendar part: an invitation or its
+				   answer */
 };
 
 static int
@@ -235,7 +237,7 @@ find_parts(const struct mime *m, struct parts *r)
 	int	 i;
 
 	r->dsn = r->mdn = r->feedback = r->rfc822 = r->headers = r->report =
-	    r->digest = -1;
+	    r->digest = r->calendar = -1;
 	for (i = 0; i < m->count; i++) {
 		const struct mime_part	*p = &m->parts[i];
 
@@ -245,6 +247,8 @@ find_parts(const struct mime *m, struct parts *r)
 			r->report = i;
 		if (r->digest == -1 && is_type(p, "multipart/digest"))
 			r->digest = i;
+		if (r->calendar == -1 && is_type(p, "text/calendar"))
+			r->calendar = i;
 		if (r->dsn == -1 && (is_type(p, "message/delivery-status") ||
 		    is_type(p, "message/global-delivery-status")))
 			r->dsn = i;
@@ -918,6 +922,31 @@ filter_report(const struct analysis *an, const struct kind_facts *f,
 }
 
 /*
+ * Whom the message is addressed to, as a report or an answer never is:
+ * to several (To and Cc name two addresses or more: a report or an
+ * answer goes to the one sender it answers), or to its own sender (From
+ * among To: a note to oneself others get in Bcc).
+ */
+static void
+addressees(const struct reading *r, struct arena *a, struct kind_facts *f)
+{
+	const struct header_block	*hb = &r->msg->hdr;
+	char				*to[4], *cc[4], *from;
+	int				 nto = 0, ncc = 0, k;
+	const char			*v;
+
+	if ((v = header_get_raw(a, hb, "To")) != NULL)
+		nto = address_parse(a, v, to, 4);
+	if ((v = header_get_raw(a, hb, "Cc")) != NULL)
+		ncc = address_parse(a, v, cc, 4);
+	f->several = nto + ncc >= 2;
+	from = address_first(a, r->s.from != NULL ? r->s.from : "");
+	for (k = 0; from != NULL && k < nto; k++)
+		if (strcasecmp(to[k], from) == 0)
+			f->self_addressed = 1;
+}
+
+/*
  * Words and weighing: gather what the header, the structure, the readers
  * and the prose say (struct kind_facts) and let kind_weigh decide. The
  * kind the structure and the readers gave so far counts as one fact among
@@ -987,6 +1016,8 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	f.feedback_wrapped = pp->rfc822 != -1 && s->feedback_subject;
 	f.original = an->original.source != SOURCE_NONE;
 	f.digest = is_digest(pp, s);
+	f.calendar = pp->calendar != -1;
+	addressees(r, a, &f);
 
 	/* what the readers claimed beyond the structure */
 	f.reader_bounce = an->kind == KIND_BOUNCE && !r->in.has_dsn &&

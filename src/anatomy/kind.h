@@ -27,6 +27,9 @@ struct kind_facts {
 	int	 list_sender;		/* Sender or Return-Path of a list */
 	int	 digest;		/* a multipart/digest part: a list's
 					   digest of posts */
+	int	 calendar;		/* a text/calendar part */
+	int	 several;		/* To and Cc name two or more */
+	int	 self_addressed;	/* From is among To */
 	int	 challenge_header;
 	int	 failed_recipients;	/* X-Failed-Recipients */
 	int	 daemon;		/* From names a mail system */
