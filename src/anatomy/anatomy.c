@@ -1067,6 +1067,11 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	if (f.digest || (f.list_header && !f.dsn && !f.reader_bounce &&
 	    !s->daemon_from && !s->null_sender))
 		digest_posts(&f);
+	/* a person's "Re:" with no report in it: the delivery failure it
+	 * quotes or tells of is the letter it answers, not its own */
+	else if (f.subject_reply && s->subject_reply && !f.dsn && !f.mdn)
+		f.reader_bounce = f.failed_words = f.reject_words =
+		    f.smtp_refusal = f.recipients = 0;
 
 	an->kind = kind_weigh(&f, NULL);
 }
