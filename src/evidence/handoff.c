@@ -555,6 +555,26 @@ internal_hop(const struct config *cfg, const struct received *h,
 	return 1;
 }
 
+/*
+ * A line of the bouncing system's own over a hop it took in, with no
+ * from-clause: qmail's "(qmail N invoked from network)" over its SMTP
+ * line, Google's "by 2001:db8::1 with SMTP id ..." between its machines
+ * (its by-host an address, not a name). Not a local submission.
+ */
+static int
+internal_note(const struct received *h)
+{
+	unsigned char	 a[16];
+	const char	*by = h->by_host;
+
+	if (h->line == NULL || has_from_clause(h))
+		return 0;
+	if (strcasestr(h->line, "invoked from network") != NULL)
+		return 1;
+	return by != NULL && strcasestr(h->line, " with smtp") != NULL &&
+	    (inet_pton(AF_INET, by, a) == 1 || inet_pton(AF_INET6, by, a) == 1);
+}
+
 /* Step 2: walk down from the top; the index of the first hop that is
  * not internal, or of one with no from-clause (a local submission), or
  * c->n. */
@@ -565,9 +585,7 @@ walk_down(const struct config *cfg, const struct chain *c,
 	int	 i;
 
 	for (i = 0; i < c->n; i++) {
-		/* qmail's note over its SMTP line: the same hop */
-		if (!has_from_clause(&c->hop[i]) && c->hop[i].line != NULL &&
-		    strcasestr(c->hop[i].line, "invoked from network") != NULL)
+		if (internal_note(&c->hop[i]))
 			continue;
 		if (!has_from_clause(&c->hop[i]) ||
 		    !internal_hop(cfg, &c->hop[i], side, ev))
@@ -579,12 +597,21 @@ walk_down(const struct config *cfg, const struct chain *c,
 /* Step 2's other end: every hop was internal, or the chain starts with a
  * local submission at hop i. */
 static void
-started_inside(const struct chain *c, int i, struct evidence *ev)
+started_inside(const struct config *cfg, const struct chain *c, int i,
+    struct evidence *ev)
 {
 	ev->handoff_hop = i < c->n ? i : c->n - 1;
 	if (ev->bounced_by_us) {
 		ev->handoff = HANDOFF_OURS;
 		ev->handoff_why = "the original started inside our system";
+	} else if (i == c->n - 1 && cfg->nrelays > 0) {
+		/* its first line a local submission (a script, a user of
+		 * that host): not our mail, which reaches others through
+		 * our relay. (One with lines below it may be a forward's
+		 * re-injection of what came in: not judged.) */
+		ev->handoff = HANDOFF_FOREIGN;
+		ev->handoff_why = "the original started inside the bouncing "
+		    "system, which is not ours";
 	} else
 		ev->handoff_why =
 		    "the original started inside the bouncing system";
@@ -806,7 +833,7 @@ handoff_find(const struct config *cfg, const struct analysis *an,
 	if (i == c.n && !ev->bounced_by_us && unverified_entry(&c.hop[c.n - 1]))
 		i = c.n - 1;
 	if (i == c.n || !has_from_clause(&c.hop[i])) {
-		started_inside(&c, i, ev);
+		started_inside(cfg, &c, i, ev);
 		return;
 	}
 	h = &c.hop[i];
