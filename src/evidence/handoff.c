@@ -604,11 +604,16 @@ started_inside(const struct config *cfg, const struct chain *c, int i,
 	if (ev->bounced_by_us) {
 		ev->handoff = HANDOFF_OURS;
 		ev->handoff_why = "the original started inside our system";
-	} else if (i == c->n - 1 && cfg->nrelays > 0) {
-		/* its first line a local submission (a script, a user of
-		 * that host): not our mail, which reaches others through
-		 * our relay. (One with lines below it may be a forward's
-		 * re-injection of what came in: not judged.) */
+	} else if (i == c->n - 1 && cfg->nrelays > 0 &&
+	    c->hop[i].line != NULL &&
+	    (strcasestr(c->hop[i].line, "invoked by uid") != NULL ||
+	    strcasestr(c->hop[i].line, "from userid") != NULL)) {
+		/* its first line a process's submission on that host (a
+		 * script: qmail's "invoked by uid", Postfix's "from
+		 * userid"): not our mail, which reaches others through our
+		 * relay. (One with lines below it may be a forward's
+		 * re-injection of what came in: not judged; nor a webmail's
+		 * "with HTTP", which may be our own provider's.) */
 		ev->handoff = HANDOFF_FOREIGN;
 		ev->handoff_why = "the original started inside the bouncing "
 		    "system, which is not ours";
