@@ -73,15 +73,16 @@ wide_punct(const char *p)
 static char *
 imcea_decode(struct arena *a, const char *s, size_t n)
 {
-	const char	*p, *e = s + n, *at = memchr(s, '@', n);
+	const char	*p, *at = memchr(s, '@', n);
 	char		*out, *q;
 	int		 hi, lo;
 
 	if (n < 11 || strncasecmp(s, "imceasmtp-", 10) != 0 || at == NULL ||
 	    (out = arena_alloc(a, n + 1)) == NULL)
 		return NULL;
-	for (p = s + 10, q = out; p < at && p < e; p++) {
-		if (*p == '+' && at - p > 2 && (hi = codec_hex((unsigned char)p[1])) >= 0 &&
+	for (p = s + 10, q = out; p < at; p++) {
+		if (*p == '+' && at - p > 2 &&
+		    (hi = codec_hex((unsigned char)p[1])) >= 0 &&
 		    (lo = codec_hex((unsigned char)p[2])) >= 0) {
 			*q++ = (char)(hi << 4 | lo);
 			p += 2;
@@ -94,10 +95,10 @@ imcea_decode(struct arena *a, const char *s, size_t n)
 
 /*
  * An address as gateways write it, cleaned: an "SMTP=" or "smtp:" type
- * prefix or an IMCEA encapsulation (Exchange), quotes, brackets and punctuation stuck to either end,
- * and text run into it up to a wide punctuation mark ("收件人：a@b", a
- * Chinese or Japanese report's "Recipient: "). NULL when nothing like an
- * address is left.
+ * prefix or an IMCEA encapsulation (Exchange), quotes, brackets and
+ * punctuation stuck to either end, and text run into it up to a wide
+ * punctuation mark ("收件人：a@b", a Chinese or Japanese report's
+ * "Recipient: "). NULL when nothing like an address is left.
  */
 static char *
 clean_address(struct arena *a, const char *address)
@@ -106,6 +107,7 @@ clean_address(struct arena *a, const char *address)
 		"smtp=", "smtp:", "rfc822=", "rfc822:", "mailto:", NULL
 	};
 	const char	*s = address, *e, *at, *p;
+	char		*out;
 	size_t		 k;
 
 	for (;;) {
@@ -141,8 +143,8 @@ clean_address(struct arena *a, const char *address)
 	if (e == s || memchr(s, '@', (size_t)(e - s)) == NULL || *s == '@' ||
 	    e[-1] == '@')
 		return NULL;
-	if ((p = imcea_decode(a, s, (size_t)(e - s))) != NULL)
-		return (char *)p;
+	if ((out = imcea_decode(a, s, (size_t)(e - s))) != NULL)
+		return out;
 	return arena_strndup(a, s, (size_t)(e - s));
 }
 
