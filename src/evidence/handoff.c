@@ -575,16 +575,14 @@ internal_note(const struct received *h)
 	    (inet_pton(AF_INET, by, a) == 1 || inet_pton(AF_INET6, by, a) == 1);
 }
 
-/* Step 2: walk down from the top; the index of the first hop that is
+/* Step 2: walk down from hop i; the index of the first hop that is
  * not internal, or of one with no from-clause (a local submission), or
  * c->n. */
 static int
-walk_down(const struct config *cfg, const struct chain *c,
+walk_down(const struct config *cfg, const struct chain *c, int i,
     struct side *side, struct evidence *ev)
 {
-	int	 i;
-
-	for (i = 0; i < c->n; i++) {
+	for (; i < c->n; i++) {
 		if (internal_note(&c->hop[i]))
 			continue;
 		if (!has_from_clause(&c->hop[i]) ||
@@ -592,6 +590,60 @@ walk_down(const struct config *cfg, const struct chain *c,
 			break;
 	}
 	return i;
+}
+
+/*
+ * Does the report say the message went round in a loop: a status of
+ * RFC 3463's X.4.6 ("routing loop detected"), or the bouncer's words
+ * naming a loop ("Hop count exceeded - possible mail loop", "mail
+ * forwarding loop for ...", "Too many Received headers - suspected mail
+ * loop")?
+ */
+static int
+report_says_loop(const struct analysis *an)
+{
+	const struct recipient	*r;
+	int			 k;
+
+	for (k = 0; k < an->nrecipients; k++) {
+		r = &an->recipients[k];
+		if (r->status != NULL && strlen(r->status) >= 5 &&
+		    strncmp(r->status + 1, ".4.6", 4) == 0)
+			return 1;
+		if (r->diagnostic != NULL &&
+		    strcasestr(r->diagnostic, "loop") != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Is hop i, about to be judged the handoff, a loop's way back into the
+ * bouncing system? In a report that says the message looped, a line
+ * below i written by a host that wrote one of the lines from the top to
+ * i says the message had been there before: it went out and came back
+ * (an Exchange hybrid's cloud and on-premises servers sending it to each
+ * other, a forward pointing back). The handoff is where it first came
+ * in: the walk goes on from the lowest such line, k > i; 0 if there is
+ * none. (Only a report that says "loop": a bot that forged a line by
+ * the bouncer's public name below its own cannot make it say so.)
+ */
+static int
+loop_reentry(const struct analysis *an, const struct chain *c, int i)
+{
+	int	 j, k;
+
+	if (!report_says_loop(an))
+		return 0;
+	for (k = c->n - 1; k > i; k--) {
+		if (!is_name(c->hop[k].by_host))
+			continue;
+		for (j = 0; j <= i; j++)
+			if (is_name(c->hop[j].by_host) && strcasecmp(
+			    c->hop[j].by_host, c->hop[k].by_host) == 0)
+				return k;
+	}
+	return 0;
 }
 
 /* Step 2's other end: every hop was internal, or the chain starts with a
@@ -863,7 +915,8 @@ handoff_find(const struct config *cfg, const struct analysis *an,
 	struct chain		 c;
 	struct side		 side;
 	const struct received	*h;
-	int			 i;
+	const char		*by;
+	int			 i, k, looped;
 
 	ev->handoff_hop = -1;
 	ev->handoff = HANDOFF_UNKNOWN;
@@ -879,7 +932,14 @@ handoff_find(const struct config *cfg, const struct analysis *an,
 	}
 
 	bouncing_side(cfg, an, &c, &side, ev);			/* 1 */
-	i = walk_down(cfg, &c, &side, ev);			/* 2 */
+	i = walk_down(cfg, &c, 0, &side, ev);			/* 2 */
+	looped = 0;
+	while (i < c.n && !ev->bounced_by_us && has_from_clause(&c.hop[i]) &&
+	    hop_relay(cfg, &c.hop[i], &by) == NULL &&
+	    (k = loop_reentry(an, &c, i)) > i) {
+		looped = 1;
+		i = walk_down(cfg, &c, k, &side, ev);
+	}
 	/* every hop internal, the first only by the name its client chose
 	 * from a public address, received by a host at a private one: the
 	 * bouncer's own hosts reach it over their own network, a client
@@ -897,6 +957,13 @@ handoff_find(const struct config *cfg, const struct analysis *an,
 	ev->handoff_addr = h->from_addr;
 	ev->no_rdns = h->from_addr != NULL && hop_rdns(h) == NULL;
 	judge_handoff(cfg, h, ev);				/* 3, 4 */
+	if (looped && ev->handoff == HANDOFF_OURS && ev->relay != NULL)
+		ev->handoff_why = "handed over by our relay, before the "
+		    "message went round a loop in the bouncing system";
+	else if (looped && ev->handoff == HANDOFF_FOREIGN)
+		ev->handoff_why = "handed over by a host that is not our "
+		    "relay, before the message went round a loop in the "
+		    "bouncing system";
 	if (ev->handoff == HANDOFF_FOREIGN && !ev->bounced_by_us &&
 	    list_handoff(an, a, h)) {
 		ev->handoff = HANDOFF_UNKNOWN;
