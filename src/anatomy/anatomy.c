@@ -896,7 +896,8 @@ digest_posts(struct kind_facts *f)
 	f->reader_bounce = f->failed_words = f->autoreply_words =
 	    f->ticket_words = f->receipt_words = f->challenge_words =
 	    f->notice_words = f->spam_block = f->threat_action =
-	    f->reject_words = f->list_refusal = f->smtp_refusal =
+	    f->reject_words = f->list_refusal = f->list_hold =
+	    f->smtp_refusal =
 	    f->recipients = 0;
 }
 
@@ -1053,6 +1054,8 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	f.reject_words = phrases_any(PHRASE_REJECT, t) ||
 	    phrases_any(PHRASE_REJECT, s->subject);
 	f.list_refusal = s->list_from && f.reject_words;
+	f.list_hold = s->list_from && (phrases_any(PHRASE_LIST_HOLD, t) ||
+	    phrases_any(PHRASE_LIST_HOLD, s->subject));
 	/* (the refusal code in a filter's own report is its decision, not
 	 * another server's) */
 	f.smtp_refusal = dsn_smtp_refusal(t) && !f.filter_report;

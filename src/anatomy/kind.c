@@ -106,6 +106,7 @@ static const struct sign signs[] = {
 	{ "refusal words",	F(reject_words),	KIND_BOUNCE,	2, 1 },
 	{ "a server refused",	F(smtp_refusal),	KIND_BOUNCE,	2, 1 },
 	{ "a list refuses",	F(list_refusal),	KIND_BOUNCE,	3, 1 },
+	{ "a list holds",	F(list_hold),		KIND_NOTICE,	8, 1 },
 	{ "recipients",		F(recipients),		KIND_BOUNCE,	1, 1 },
 	{ "nothing returned",	F(nothing_returned),	KIND_BOUNCE,	-3, 1 },
 };

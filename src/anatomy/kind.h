@@ -82,6 +82,7 @@ struct kind_facts {
 	int	 smtp_refusal;		/* "550 5.1.1": a server's refusal
 					   quoted (dsn_smtp_refusal) */
 	int	 list_refusal;		/* a list's own address refuses a post */
+	int	 list_hold;		/* ... or holds it for its moderator */
 	int	 recipients;		/* recipients the readers found */
 	int	 nothing_returned;	/* no recipient, no original: a bounce
 					   would name what failed */

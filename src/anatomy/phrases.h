@@ -46,12 +46,15 @@ enum phrase_meaning {
 				   starts so */
 	PHRASE_MDN_BODY,	/* "was received by" (a plain-text receipt) */
 	PHRASE_REJECT,		/* a Sieve or LDA refusal */
+	PHRASE_LIST_HOLD,	/* a list holds a post for its moderator */
 	PHRASE_SENT_SPAM,	/* "you sent spam", "your message was spam" */
 	PHRASE_ORIGINAL_MARKER,	/* "a copy of the message follows" */
 	PHRASE_ORIGINAL_SEPARATOR,	/* a line of its own: the original
 					   follows it */
 	PHRASE_RECIPIENT_LEAD,	/* "delivery to", "unknown user": a failed
 				   recipient is named here */
+	PHRASE_SENDER_LEAD,	/* "came from the address": the sender's
+				   address follows, no failure */
 	PHRASE_ROLE_ADDRESS,	/* "postmaster@": never a failed recipient */
 	PHRASE_HELP,		/* "please contact", "for more information" */
 	PHRASE_RECIPIENT_ALIAS,	/* "(expanded from": the address written */

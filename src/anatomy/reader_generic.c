@@ -349,6 +349,7 @@ generic_parse_mode(struct analysis *an, struct arena *a,
 	const char	*lp = in->ltext, *low;
 	char		 buf[LIMIT_REPORT_LINE];
 	int		 added = 0, after_lead = 0, help = 0, last = -1;
+	int		 sender = 0;
 	long		 h;
 
 	end = in->text + original_separator(in->text, in->text_len);
@@ -376,12 +377,12 @@ generic_parse_mode(struct analysis *an, struct arena *a,
 
 				if (take)
 					added += add_addresses(an, a, in, p, n,
-					    strict || !first);
+					    strict || !first || sender > 0);
 				if (an->nrecipients > before)
 					last = before;
 				set_alias(an, before, an->nrecipients, alias);
 			}
-			after_lead = 0;
+			after_lead = sender = 0;
 		} else if (nl > p) {
 			/* a lead-in line ending in a colon names the
 			 * recipients on the lines below */
@@ -394,6 +395,10 @@ generic_parse_mode(struct analysis *an, struct arena *a,
 			if (after_lead == 0 &&
 			    phrases_any(PHRASE_RECIPIENT_LEAD, low))
 				after_lead = 2;
+			/* the sender's address on the lines below: not a
+			 * failure, when it is the report's own recipient */
+			sender = phrases_any(PHRASE_SENDER_LEAD, low) ? 2 :
+			    sender > 0 ? sender - 1 : 0;
 		}
 		if (help > 0 && (ends_sentence(p, nl) || --help == 0))
 			help = 0;
