@@ -679,6 +679,18 @@ subject_echoed(struct arena *a, const struct message *msg,
 
 /* --- reading a message, phase by phase ----------------------------------- */
 
+/* A refusal's words, and a list's own address refusing a post or holding
+ * it for its moderator. */
+static void
+list_facts(struct kind_facts *f, const struct signs *s, const char *t)
+{
+	f->reject_words = phrases_any(PHRASE_REJECT, t) ||
+	    phrases_any(PHRASE_REJECT, s->subject);
+	f->list_refusal = s->list_from && f->reject_words;
+	f->list_hold = s->list_from && (phrases_any(PHRASE_LIST_HOLD, t) ||
+	    phrases_any(PHRASE_LIST_HOLD, s->subject));
+}
+
 /* What the phases after the gate share. */
 struct reading {
 	struct message		*msg;
@@ -1051,11 +1063,7 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	    phrases_any(PHRASE_THREAT, t)) &&
 	    phrases_any(PHRASE_FILTER_ACTION, t))
 		f.threat_action = 1;
-	f.reject_words = phrases_any(PHRASE_REJECT, t) ||
-	    phrases_any(PHRASE_REJECT, s->subject);
-	f.list_refusal = s->list_from && f.reject_words;
-	f.list_hold = s->list_from && (phrases_any(PHRASE_LIST_HOLD, t) ||
-	    phrases_any(PHRASE_LIST_HOLD, s->subject));
+	list_facts(&f, s, t);
 	/* (the refusal code in a filter's own report is its decision, not
 	 * another server's) */
 	f.smtp_refusal = dsn_smtp_refusal(t) && !f.filter_report;
