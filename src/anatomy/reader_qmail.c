@@ -21,6 +21,24 @@ qmail_match(const struct analysis *an, const struct reader_input *in)
 	return 0;
 }
 
+/* "This is the qmail-send program at mx.example.org.": the host that
+ * wrote the report, as a DSN's Reporting-MTA names it. */
+static void
+qmail_host(struct analysis *an, struct arena *a, const struct reader_input *in)
+{
+	const char	*p = strstr(in->ltext, "qmail-send program at ");
+	size_t		 n;
+
+	if (p == NULL || an->reporting_mta != NULL)
+		return;
+	p = in->text + (p - in->ltext) + 22;
+	n = strcspn(p, " \t\n");
+	while (n > 0 && (p[n - 1] == '.' || p[n - 1] == ','))
+		n--;
+	if (n > 0 && n < 256 && memchr(p, '.', n) != NULL)
+		an->reporting_mta = arena_strndup(a, p, n);
+}
+
 static int
 qmail_parse(struct analysis *an, struct arena *a, const struct reader_input *in)
 {
@@ -30,6 +48,7 @@ qmail_parse(struct analysis *an, struct arena *a, const struct reader_input *in)
 
 	if (stop != NULL)
 		end = stop;
+	qmail_host(an, a, in);
 	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)

@@ -575,6 +575,35 @@ internal_note(const struct received *h)
 	    (inet_pton(AF_INET, by, a) == 1 || inet_pton(AF_INET6, by, a) == 1);
 }
 
+/*
+ * A qmail note of a delivery on the bouncing system over the hop that
+ * brought the message in: "(qmail N invoked by alias)" when a .qmail
+ * file forwards it, "(qmail N invoked by uid 89)" when vpopmail delivers
+ * it. Below it (past notes), a line written by a host of the side: that
+ * is where the message came in. (A note at the bottom, or over lines of
+ * other hosts, is where it started: started_inside.)
+ */
+static int
+delivery_note(const struct chain *c, int i, const struct side *side)
+{
+	const struct received	*h = &c->hop[i];
+	int			 j, k;
+
+	if (h->line == NULL || has_from_clause(h) ||
+	    (strcasestr(h->line, "invoked by alias") == NULL &&
+	    strcasestr(h->line, "invoked by uid") == NULL))
+		return 0;
+	for (j = i + 1; j < c->n && internal_note(&c->hop[j]); j++)
+		;
+	if (j == c->n || !has_from_clause(&c->hop[j]) ||
+	    !is_name(c->hop[j].by_host))
+		return 0;
+	for (k = 0; k < side->n; k++)
+		if (same_org(c->hop[j].by_host, side->host[k]))
+			return 1;
+	return 0;
+}
+
 /* Step 2: walk down from hop i; the index of the first hop that is
  * not internal, or of one with no from-clause (a local submission), or
  * c->n. */
@@ -583,7 +612,7 @@ walk_down(const struct config *cfg, const struct chain *c, int i,
     struct side *side, struct evidence *ev)
 {
 	for (; i < c->n; i++) {
-		if (internal_note(&c->hop[i]))
+		if (internal_note(&c->hop[i]) || delivery_note(c, i, side))
 			continue;
 		if (!has_from_clause(&c->hop[i]) ||
 		    !internal_hop(cfg, &c->hop[i], side, ev))
