@@ -559,7 +559,8 @@ internal_hop(const struct config *cfg, const struct received *h,
  * A line of the bouncing system's own over a hop it took in, with no
  * from-clause: qmail's "(qmail N invoked from network)" over its SMTP
  * line, Google's "by 2001:db8::1 with SMTP id ..." between its machines
- * (its by-host an address, not a name). Not a local submission.
+ * (its by-host an address, not a name), simscan's "by simscan 1.4.0
+ * ppid: ..." under qmail's. Not a local submission.
  */
 static int
 internal_note(const struct received *h)
@@ -570,6 +571,9 @@ internal_note(const struct received *h)
 	if (h->line == NULL || has_from_clause(h))
 		return 0;
 	if (strcasestr(h->line, "invoked from network") != NULL)
+		return 1;
+	/* a qmail toaster's scanner over the hop it scanned */
+	if (strncasecmp(h->line, "by simscan ", 11) == 0)
 		return 1;
 	return by != NULL && strcasestr(h->line, " with smtp") != NULL &&
 	    (inet_pton(AF_INET, by, a) == 1 || inet_pton(AF_INET6, by, a) == 1);
