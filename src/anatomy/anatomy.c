@@ -679,6 +679,23 @@ subject_echoed(struct arena *a, const struct message *msg,
 
 /* --- reading a message, phase by phase ----------------------------------- */
 
+/*
+ * Did a person write it: no machine's field, no mail system's or list's
+ * address, no report's structure? A mail program's letter (its
+ * User-Agent) from a mail system's role address, not from the null
+ * sender, is a person's too: a postmaster writing.
+ */
+static int
+person_wrote(const struct signs *s, const struct kind_facts *f)
+{
+	return !s->autoreply && !s->auto_submitted &&
+	    ((!s->null_sender && !s->daemon) || (f->mail_client &&
+	    s->return_path != NULL && strstr(s->return_path, "<>") == NULL)) &&
+	    !s->machine && !s->challenge && !s->list_from &&
+	    !s->report_type && !s->failed_recipients && !s->challenge_from &&
+	    !phrases_any(PHRASE_NOREPLY, s->from) && !f->filter_from;
+}
+
 /* A refusal's words, and a list's own address refusing a post or holding
  * it for its moderator. */
 static void
@@ -988,6 +1005,7 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	f.challenge_header = s->challenge;
 	f.failed_recipients = s->failed_recipients;
 	f.daemon = s->daemon_from;
+	f.mail_client = header_find(&r->msg->hdr, "User-Agent", 0) != -1;
 	f.daemon_sender = s->daemon && !s->daemon_from;
 	f.null_sender = s->null_sender;
 	f.filter_from = signs_filter_name(s->from);
@@ -1001,11 +1019,7 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	f.subject_notice = s->notice_subject;
 	f.subject_mdn = s->mdn_subject;
 	f.subject_feedback = s->feedback_subject;
-	f.person = !s->autoreply && !s->auto_submitted && !s->null_sender &&
-	    !s->daemon && !s->machine && !s->challenge && !s->list_from &&
-	    !s->report_type && !s->failed_recipients && !s->challenge_from &&
-	    !phrases_any(PHRASE_NOREPLY, s->from) &&
-	    !f.filter_from;
+	f.person = person_wrote(s, &f);
 	f.subject_reply = (s->subject_reply || is_forward(s->subject)) &&
 	    f.person;
 	r->person_forward = f.person && is_forward(s->subject);

@@ -54,6 +54,13 @@ static const struct sign signs[] = {
 	{ "mail system",	F(daemon),		KIND_BOUNCE,	3, 1 },
 	{ "mail system",	F(daemon),		KIND_NOTICE,	1, 1 },
 	{ "mail system sender",	F(daemon_sender),	KIND_BOUNCE,	1, 1 },
+	/* a mail program's User-Agent: a person wrote it, even at a mail
+	 * system's address (a postmaster's letter); read receipts and
+	 * template replies are weighed by their own signs */
+	{ "a mail client",	F(mail_client),		KIND_NONE,	4, 1 },
+	{ "a mail client",	F(mail_client),		KIND_BOUNCE,	-4, 1 },
+	{ "a mail client",	F(mail_client),		KIND_CHALLENGE,	-8, 1 },
+	{ "a mail client",	F(mail_client),		KIND_NOTICE,	-8, 1 },
 	{ "null sender",	F(null_sender),		KIND_BOUNCE,	1, 1 },
 	{ "null sender",	F(null_sender),		KIND_AUTOREPLY,	1, 1 },
 	{ "null sender",	F(null_sender),		KIND_CHALLENGE,	1, 1 },

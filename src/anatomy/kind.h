@@ -34,6 +34,8 @@ struct kind_facts {
 	int	 failed_recipients;	/* X-Failed-Recipients */
 	int	 daemon;		/* From names a mail system */
 	int	 daemon_sender;		/* only Sender or the From_ line does */
+	int	 mail_client;		/* a person's mail program wrote it
+				   (User-Agent) */
 	int	 null_sender;
 	int	 filter_from;		/* From names a content filter */
 	int	 noreply_from;
