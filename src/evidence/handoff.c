@@ -852,47 +852,44 @@ written_by_sender(const struct received *up, const struct received *down)
 	    is_name(down->by_host) && same_org(down->by_host, hop_rdns(up));
 }
 
-/* Is host's name one of a private network's ("EXCH01.corp.local")? */
-static int
-internal_tld(const char *host)
-{
-	static const char *const tlds[] = { "local", "lan", "corp",
-	    "internal", "intranet", "localdomain", "home", "priv", NULL };
-	const char	*dot;
-	int		 k;
-
-	if (host == NULL || (dot = strrchr(host, '.')) == NULL)
-		return 0;
-	for (k = 0; tlds[k] != NULL; k++)
-		if (strcasecmp(dot + 1, tlds[k]) == 0)
-			return 1;
-	return 0;
-}
-
 /*
- * A handoff into the bouncer's mailbox server (at a private address or
- * with a private network's name) from a host named only by its greeting
- * (no rDNS: Exchange writes none), a name of another organisation than
- * the server's, whose line below is written by a host of that name and
- * takes the message from our relay, by its address or rDNS: a front end
- * (an edge server, a filtering service, a forwarder) between our relay
- * and that server, or a bot that greets so above a line it forged.
- * Neither can be told from the other: not foreign, not ours. (A bot that
- * greets as the bouncer's own organisation stays foreign.)
+ * A handoff into the bouncer's server (its mailbox server, Exchange
+ * Online's front door) from a host named only by its greeting (no rDNS:
+ * Exchange writes none), a name of another organisation than the
+ * server's, whose lines below are written by hosts of that organisation
+ * and lead, through its own hops (from a private address or a host of its
+ * own, three lines at most), to one that takes the message from our
+ * relay by its address or rDNS: a front end (an edge server, a filtering
+ * service, a forwarder) between our relay and that server, or a bot that
+ * greets so above lines it forged. Neither can be told from the other:
+ * not foreign, not ours. (A bot that greets as the bouncer's own
+ * organisation stays foreign.)
  */
 static int
 greeting_took_ours(const struct config *cfg, const struct chain *c, int i)
 {
 	const struct received	*h = &c->hop[i], *down;
 	const char		*by;
+	int			 k;
 
 	if (i + 1 >= c->n || hop_rdns(h) != NULL || !is_name(h->from_host) ||
-	    h->from_addr == NULL || same_org(h->from_host, h->by_host) ||
-	    !(by_private(h) || internal_tld(h->by_host)))
+	    h->from_addr == NULL || same_org(h->from_host, h->by_host))
 		return 0;
-	down = &c->hop[i + 1];
-	return is_name(down->by_host) && same_org(down->by_host, h->from_host) &&
-	    hop_relay(cfg, down, &by) != NULL && strcmp(by, "helo") != 0;
+	/* down the front end's own lines, through its internal hops (a
+	 * private address, or a host of its own), to the one that takes the
+	 * message from our relay */
+	for (k = i + 1; k < c->n && k <= i + 3; k++) {
+		down = &c->hop[k];
+		if (!is_name(down->by_host) ||
+		    !same_org(down->by_host, h->from_host))
+			return 0;
+		if (hop_relay(cfg, down, &by) != NULL)
+			return strcmp(by, "helo") != 0;
+		if (!(is_private(down->from_addr) ||
+		    same_org(hop_name(down), h->from_host)))
+			return 0;
+	}
+	return 0;
 }
 
 /*
