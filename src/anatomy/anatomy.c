@@ -706,6 +706,13 @@ list_facts(struct kind_facts *f, const struct signs *s, const char *t)
 	f->list_refusal = s->list_from && f->reject_words;
 	f->list_hold = s->list_from && (phrases_any(PHRASE_LIST_HOLD, t) ||
 	    phrases_any(PHRASE_LIST_HOLD, s->subject));
+	/* a request to approve a held post goes to the list's owner: the
+	 * post's refusal or hold it describes is not a report to us */
+	f->list_moderate = s->list_from &&
+	    (phrases_any(PHRASE_LIST_MODERATE, t) ||
+	    phrases_any(PHRASE_LIST_MODERATE, s->subject));
+	if (f->list_moderate)
+		f->list_refusal = f->list_hold = 0;
 }
 
 /* What the phases after the gate share. */

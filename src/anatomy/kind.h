@@ -85,6 +85,7 @@ struct kind_facts {
 					   quoted (dsn_smtp_refusal) */
 	int	 list_refusal;		/* a list's own address refuses a post */
 	int	 list_hold;		/* ... or holds it for its moderator */
+	int	 list_moderate;		/* ... and asks the moderator: owner's mail */
 	int	 recipients;		/* recipients the readers found */
 	int	 nothing_returned;	/* no recipient, no original: a bounce
 					   would name what failed */

@@ -47,6 +47,7 @@ enum phrase_meaning {
 	PHRASE_MDN_BODY,	/* "was received by" (a plain-text receipt) */
 	PHRASE_REJECT,		/* a Sieve or LDA refusal */
 	PHRASE_LIST_HOLD,	/* a list holds a post for its moderator */
+	PHRASE_LIST_MODERATE,	/* ... and asks the moderator to approve it */
 	PHRASE_SENT_SPAM,	/* "you sent spam", "your message was spam" */
 	PHRASE_ORIGINAL_MARKER,	/* "a copy of the message follows" */
 	PHRASE_ORIGINAL_SEPARATOR,	/* a line of its own: the original
