@@ -1069,6 +1069,8 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	f.not_failure = phrases_any(PHRASE_NOT_FAILURE, t);
 	f.autoreply_words = phrases_count(PHRASE_AUTOREPLY_BODY, t);
 	f.ticket_words = phrases_count(PHRASE_TICKET, t);
+	f.answers_forged = s->to_name_foreign &&
+	    (f.autoreply_words > 0 || f.ticket_words > 0);
 	f.receipt_words = phrases_count(PHRASE_MDN_BODY, t);
 	f.challenge_system = phrases_count(PHRASE_CHALLENGE_SYSTEM, t) +
 	    phrases_count(PHRASE_CHALLENGE_SYSTEM, s->from);

@@ -103,6 +103,10 @@ static const struct sign signs[] = {
 	{ "not a failure",	F(not_failure),		KIND_BOUNCE,	-8, 1 },
 	{ "absence words",	F(autoreply_words),	KIND_AUTOREPLY,	1, 2 },
 	{ "request received",	F(ticket_words),	KIND_AUTOREPLY,	2, 2 },
+	/* a letter of absence or a ticket's words, addressed to the name a
+	 * bot forged with our address: a client's or a flow's rule answered
+	 * it, as people do not answer spam with their holidays */
+	{ "answers a forged name", F(answers_forged),	KIND_AUTOREPLY,	6, 1 },
 	{ "receipt words",	F(receipt_words),	KIND_MDN,	2, 2 },
 	{ "challenge system",	F(challenge_system),	KIND_CHALLENGE,	3, 2 },
 	{ "challenge words",	F(challenge_words),	KIND_CHALLENGE,	3, 4 },

@@ -73,6 +73,8 @@ struct kind_facts {
 	int	 autoreply_words;
 	int	 receipt_words;		/* a read receipt written as text */
 	int	 ticket_words;
+	int	 answers_forged;	/* absence or ticket words, to a name
+				   forged with our address */
 	int	 challenge_system;
 	int	 challenge_words;
 	int	 notice_words;		/* quarantined, held, a virus found */

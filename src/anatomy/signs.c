@@ -313,6 +313,79 @@ esp_answer(struct arena *a, const struct header_block *hb,
 	    !domain_within(from, env);
 }
 
+/* Does the word w (n bytes, lower case) share a piece with one of the
+ * words of the address part [p, e) (split at . _ - + @): one in the
+ * other, at least three letters of the shorter, or two when whole? */
+static int
+shares_word(const char *w, size_t n, const char *p, const char *e)
+{
+	const char	*q;
+	size_t		 m, k;
+
+	for (; p < e; p = q + 1) {
+		for (q = p; q < e && strchr("._-+@", *q) == NULL; q++)
+			;
+		m = (size_t)(q - p);
+		if (m == 0)
+			continue;
+		if (n == m && strncasecmp(w, p, n) == 0)
+			return 1;
+		if (n < 3 || m < 3)
+			continue;
+		for (k = 0; n <= m && k + n <= m; k++)
+			if (strncasecmp(p + k, w, n) == 0)
+				return 1;
+		for (k = 0; m < n && k + m <= n; k++)
+			if (strncasecmp(w + k, p, m) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+/*
+ * Is the To field one address under a display name that shares no word
+ * with it ("SEO Expert" <alice@northwind.example>, "Claims Office"
+ * <a.brandt@...>)? An answer goes to the name its question came from: a
+ * name a bot forged with our address. A name of the address's owner
+ * ("Alice Brandt" <alice@...>, "Brandt, A." <abrandt@...>, initials, the
+ * domain's "Northwind Sales" <info@northwind...>) shares a word; a name
+ * in letters beyond ASCII is not judged.
+ */
+static int
+to_name_foreign(struct arena *a, const struct header_block *hb)
+{
+	const char	*v = header_get(a, hb, "To"), *lt, *gt, *p, *w;
+	char		 init[16];
+	size_t		 n, ni = 0;
+	int		 words = 0;
+
+	if (v == NULL || (lt = strchr(v, '<')) == NULL ||
+	    (gt = strchr(lt, '>')) == NULL || strchr(gt, '@') != NULL ||
+	    memchr(v, '@', (size_t)(lt - v)) != NULL ||
+	    memchr(lt, '@', (size_t)(gt - lt)) == NULL)
+		return 0;
+	for (p = v; p < lt; p++)
+		if ((unsigned char)*p >= 0x80)
+			return 0;
+	for (p = v; p < lt; p = w) {
+		while (p < lt && !isalnum((unsigned char)*p))
+			p++;
+		for (w = p; w < lt && isalnum((unsigned char)*w); w++)
+			;
+		if ((n = (size_t)(w - p)) == 0)
+			break;
+		words++;
+		if (ni < sizeof(init))
+			init[ni++] = (char)tolower((unsigned char)*p);
+		if (n >= 2 && shares_word(p, n, lt + 1, gt))
+			return 0;
+	}
+	n = (size_t)(strchr(lt, '@') - lt - 1);
+	if (words == 0 || (ni == n && strncasecmp(init, lt + 1, n) == 0))
+		return 0;
+	return 1;
+}
+
 void
 signs_read(struct signs *s, const struct message *msg, struct arena *a)
 {
@@ -399,11 +472,14 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 	    header_has(hb, "X-Amazon-Mail-Relay-Type");
 	s->answers = header_has(hb, "In-Reply-To") ||
 	    header_has(hb, "References");
+	if (s->answers || s->subject_reply)
+		s->to_name_foreign = to_name_foreign(a, hb);
 }
 
 /* The gate: if no sign says "report", the message is kind none and its
  * body is never read. A list post or a reply opens it only with another
- * sign; the header is all it costs. */
+ * sign (an answer to a name forged with our address, an auto-reply's
+ * subject, ...); the header is all it costs. */
 int
 signs_gate(const struct signs *s)
 {
@@ -413,7 +489,7 @@ signs_gate(const struct signs *s)
 	    s->challenge_subject || s->feedback_subject || s->unsubscribe ||
 	    s->amazon || s->machine || s->autoreply_subject ||
 	    s->absence_subject || s->ticket_subject || s->mdn_subject ||
-	    s->list_from || s->challenge_from;
+	    s->list_from || s->challenge_from || s->to_name_foreign;
 }
 
 int

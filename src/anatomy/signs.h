@@ -39,6 +39,8 @@ struct signs {
 	int	 rejected;	/* Auto-Submitted: auto-replied (rejected) */
 	int	 answers;	/* In-Reply-To or References */
 	int	 subject_reply;	/* the subject starts "Re:" */
+	int	 to_name_foreign;	/* To's display name shares nothing
+				   with its address: a name the spam forged */
 	int	 bounce_subject_strong;
 	int	 autoreply_subject;	/* "automatic reply" and the like */
 	int	 absence_subject;	/* "out of office" and the like */
