@@ -26,12 +26,13 @@ qmail_match(const struct analysis *an, const struct reader_input *in)
 static void
 qmail_host(struct analysis *an, struct arena *a, const struct reader_input *in)
 {
-	const char	*p = strstr(in->ltext, "qmail-send program at ");
-	size_t		 n;
+	static const char	 lead[] = "qmail-send program at ";
+	const char		*p = strstr(in->ltext, lead);
+	size_t			 n;
 
 	if (p == NULL || an->reporting_mta != NULL)
 		return;
-	p = in->text + (p - in->ltext) + 22;
+	p = in->text + (p - in->ltext) + sizeof(lead) - 1;
 	n = strcspn(p, " \t\n");
 	while (n > 0 && (p[n - 1] == '.' || p[n - 1] == ','))
 		n--;
