@@ -225,17 +225,29 @@ any_header(const struct header_block *hb, const char *const *names)
 	return 0;
 }
 
-/* "Re:" and its translations, after blanks and a "[list]" tag. */
+/*
+ * "Re:" and its translations, after blanks and a "[list]" tag. A tag
+ * saying absence ("[부재중] Re: ...", "[Out of Office] RE: ...") is an
+ * auto-reply's, put before the reply's prefix by a machine.
+ */
 static int
-is_reply_subject(const char *s)
+is_reply_subject(struct arena *a, const char *s)
 {
+	const char	*c, *tag;
+
 	if (s == NULL)
 		return 0;
 	while (*s == ' ')
 		s++;
-	if (*s == '[' && (s = strchr(s, ']')) != NULL)
+	if (*s == '[' && (c = strchr(s, ']')) != NULL) {
+		tag = arena_strndup(a, s, (size_t)(c - s));
+		if (tag == NULL || phrases_any(PHRASE_ABSENCE_SUBJECT, tag) ||
+		    phrases_any(PHRASE_AUTOREPLY_SUBJECT, tag))
+			return 0;
+		s = c;
 		while (*++s == ' ')
 			;
+	}
 	/* the reply-prefix rows of data/phrases.tsv */
 	return s != NULL && phrases_starts(PHRASE_REPLY_PREFIX, s);
 }
@@ -343,20 +355,78 @@ shares_word(const char *w, size_t n, const char *p, const char *e)
 }
 
 /*
+ * U+00C0..U+017F as ASCII: one letter, or a capital standing for two (A
+ * ae, J ij, O oe, S ss, T th); '?' is not a letter.
+ */
+static const char latin_fold[] =
+    "aaaaaaAceeeeiiiidnooooo?ouuuuyTSaaaaaaAceeeeiiiidnooooo?ouuuuyTy"
+    "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiJJjjkkkllllllll"
+    "llnnnnnnnnnooooooOOrrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
+
+/*
+ * The word [p, e) folded into buf in lower-case ASCII, its length; 0 when
+ * a letter is beyond Latin (Cyrillic, Greek, CJK: it cannot be compared
+ * with an address). With translit, the umlauts and the Nordic vowels as
+ * their owners write them in addresses: "mueller", "soeren", "aasa".
+ */
+static size_t
+fold_word(const char *p, const char *e, int translit, char *buf, size_t sz)
+{
+	const unsigned char	*u = (const unsigned char *)p;
+	const char		*two = NULL;
+	size_t			 n = 0;
+	unsigned		 cp;
+	char			 c;
+
+	while (u < (const unsigned char *)e) {
+		if (*u < 0x80) {
+			c = (char)tolower(*u++);
+			two = NULL;
+		} else if ((*u & 0xe0) != 0xc0 || u + 1 >= (const unsigned char *)e ||
+		    (u[1] & 0xc0) != 0x80 ||
+		    (cp = ((unsigned)(*u & 0x1f) << 6) | (u[1] & 0x3f)) < 0xc0 ||
+		    cp >= 0x180 || (c = latin_fold[cp - 0xc0]) == '?')
+			return 0;
+		else {
+			u += 2;
+			two = c == 'A' ? "ae" : c == 'J' ? "ij" : c == 'O' ?
+			    "oe" : c == 'S' ? "ss" : c == 'T' ? "th" : NULL;
+			if (translit)
+				switch (cp | 0x20) {	/* either case */
+				case 0xe4: two = "ae"; break;
+				case 0xf6: case 0xf8: two = "oe"; break;
+				case 0xfc: two = "ue"; break;
+				case 0xe5: two = "aa"; break;
+				}
+			if (two != NULL)
+				c = two[0];
+		}
+		if (n + 2 >= sz)
+			return 0;
+		buf[n++] = c;
+		if (two != NULL)
+			buf[n++] = two[1];
+	}
+	buf[n] = '\0';
+	return n;
+}
+
+/*
  * Is the To field one address under a display name that shares no word
  * with it ("SEO Expert" <alice@northwind.example>, "Claims Office"
  * <a.brandt@...>)? An answer goes to the name its question came from: a
  * name a bot forged with our address. A name of the address's owner
- * ("Alice Brandt" <alice@...>, "Brandt, A." <abrandt@...>, initials, the
- * domain's "Northwind Sales" <info@northwind...>) shares a word; a name
- * in letters beyond ASCII is not judged.
+ * ("Alice Brandt" <alice@...>, "Brandt, A." <abrandt@...>, "Jürgen
+ * Müller" <juergen.mueller@...>, initials, the domain's "Northwind Sales"
+ * <info@northwind...>) shares a word. Words beyond Latin letters are not
+ * judged: a name written only in them is not.
  */
 static int
 to_name_foreign(struct arena *a, const struct header_block *hb)
 {
 	const char	*v = header_get(a, hb, "To"), *lt, *gt, *p, *w;
-	char		 init[16];
-	size_t		 n, ni = 0;
+	char		 init[16], f0[64], f1[64];
+	size_t		 n, m, ni = 0;
 	int		 words = 0;
 
 	if (v == NULL || (lt = strchr(v, '<')) == NULL ||
@@ -364,20 +434,23 @@ to_name_foreign(struct arena *a, const struct header_block *hb)
 	    memchr(v, '@', (size_t)(lt - v)) != NULL ||
 	    memchr(lt, '@', (size_t)(gt - lt)) == NULL)
 		return 0;
-	for (p = v; p < lt; p++)
-		if ((unsigned char)*p >= 0x80)
-			return 0;
 	for (p = v; p < lt; p = w) {
-		while (p < lt && !isalnum((unsigned char)*p))
+		while (p < lt && (unsigned char)*p < 0x80 &&
+		    !isalnum((unsigned char)*p))
 			p++;
-		for (w = p; w < lt && isalnum((unsigned char)*w); w++)
+		for (w = p; w < lt && ((unsigned char)*w >= 0x80 ||
+		    isalnum((unsigned char)*w)); w++)
 			;
-		if ((n = (size_t)(w - p)) == 0)
+		if (w == p)
 			break;
+		if ((n = fold_word(p, w, 0, f0, sizeof(f0))) == 0)
+			continue;
+		m = fold_word(p, w, 1, f1, sizeof(f1));
 		words++;
 		if (ni < sizeof(init))
-			init[ni++] = (char)tolower((unsigned char)*p);
-		if (n >= 2 && shares_word(p, n, lt + 1, gt))
+			init[ni++] = f0[0];
+		if ((n >= 2 && shares_word(f0, n, lt + 1, gt)) ||
+		    (m >= 2 && m != n && shares_word(f1, m, lt + 1, gt)))
 			return 0;
 	}
 	n = (size_t)(strchr(lt, '@') - lt - 1);
@@ -446,7 +519,7 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 	s->autoreply_subject = phrases_any(PHRASE_AUTOREPLY_SUBJECT,
 	    s->subject);
 	s->absence_subject = phrases_any(PHRASE_ABSENCE_SUBJECT, s->subject);
-	s->subject_reply = is_reply_subject(s->subject);
+	s->subject_reply = is_reply_subject(a, s->subject);
 	/* a ticket id counts on an acknowledgement, not on a reply in the
 	 * ticket's thread */
 	s->ticket_subject = phrases_any(PHRASE_TICKET, s->subject) ||
