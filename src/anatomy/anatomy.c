@@ -915,6 +915,40 @@ blanks_folded(struct arena *a, const char *s)
 	return f;
 }
 
+/*
+ * The first word of every line, one space between: the labels of a
+ * two-column table as a text part renders it. Notes' return receipt sets
+ * "Your document:", "was received by:" and "at:" down its left column,
+ * one word a line beside the values ("Your    Angebot 4471" then
+ * "document:"), so its words are found only so. NULL when out of memory.
+ */
+static const char *
+column_labels(struct arena *a, const char *s)
+{
+	char		*f, *q;
+	const char	*w;
+
+	if ((f = arena_alloc_bytes(a, strlen(s) + 1)) == NULL)
+		return NULL;
+	for (q = f; *s != '\0'; s += *s == '\n') {
+		while (*s == ' ' || *s == '\t' || *s == '\r')
+			s++;
+		for (w = s; *s != '\0' && *s != '\n' && *s != ' ' &&
+		    *s != '\t' && *s != '\r'; s++)
+			;
+		if (s > w) {
+			if (q > f)
+				*q++ = ' ';
+			memcpy(q, w, (size_t)(s - w));
+			q += s - w;
+		}
+		while (*s != '\0' && *s != '\n')
+			s++;
+	}
+	*q = '\0';
+	return f;
+}
+
 /* A list's digest: multipart/digest, or Mailman's text digest (list
  * fields, "Digest" in the subject). */
 static int
@@ -1072,6 +1106,9 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	f.answers_forged = s->to_name_foreign &&
 	    (f.autoreply_words > 0 || f.ticket_words > 0);
 	f.receipt_words = phrases_count(PHRASE_MDN_BODY, t);
+	if (f.receipt_words == 0 && s->mdn_subject)
+		f.receipt_words = phrases_count(PHRASE_MDN_BODY,
+		    column_labels(a, r->in.ltext));
 	f.challenge_system = phrases_count(PHRASE_CHALLENGE_SYSTEM, t) +
 	    phrases_count(PHRASE_CHALLENGE_SYSTEM, s->from);
 	f.challenge_words += phrases_count(PHRASE_CHALLENGE_WORDS, t);

@@ -129,6 +129,36 @@ name_autoreply(const char *n, size_t len)
 }
 
 /*
+ * A vendor's X- field whose value is one word naming an auto-response
+ * (Salesforce's "X-SFDC-EmailCategory: caseAutoResponse"). Not the
+ * fields that ask others to suppress one.
+ */
+static int
+vendor_autoreply_value(const struct header_block *hb)
+{
+	const struct header	*h;
+	const char		*v, *e;
+	size_t			 i, n;
+
+	for (i = 0; i < hb->count; i++) {
+		h = &hb->fields[i];
+		if ((n = h->name_len) < 3 || strncasecmp(h->name, "X-", 2) != 0 ||
+		    (n >= 8 && strncasecmp(h->name + n - 8, "suppress", 8) == 0))
+			continue;
+		for (v = h->value, e = v + h->value_len; v < e &&
+		    (*v == ' ' || *v == '\t'); v++)
+			;
+		while (e > v && (e[-1] == ' ' || e[-1] == '\t' ||
+		    e[-1] == '\r' || e[-1] == '\n'))
+			e--;
+		if (e - v >= 9 && e - v <= 40 && memchr(v, ' ',
+		    (size_t)(e - v)) == NULL && name_autoreply(v, (size_t)(e - v)))
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * A vendor's own auto-reply field: X-Naver-Auto-Reply, X-MDAutoResponse,
  * X-SmarterMail-AutoResponder, ... (a name holding "auto-reply" or
  * "auto-respon", hyphen or not; Exchange's X-Auto-Response-Suppress asks
@@ -157,7 +187,7 @@ vendor_autoreply_field(const struct header_block *hb)
 			continue;
 		return 1;
 	}
-	return 0;
+	return vendor_autoreply_value(hb);
 }
 
 /* Auto-reply by its header fields (RFC 3834 and the common others). */
