@@ -82,7 +82,8 @@ static const char *const common[] = {
 	"the", "and", "you", "your", "for", "from", "not", "was", "has",
 	"have", "been", "this", "that", "with", "are", "mail", "email",
 	"e-mail", "message", "sent", "send", "address", "delivery",
-	"recipient", "error", "failed", "user", "server", "subject", NULL
+	"recipient", "error", "failed", "user", "server", "subject", "account",
+	NULL
 };
 
 static double
