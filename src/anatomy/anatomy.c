@@ -1025,6 +1025,23 @@ addressees(const struct reading *r, struct arena *a, struct kind_facts *f)
  * kind the structure and the readers gave so far counts as one fact among
  * the others.
  */
+/* What the subject says, before a person's "Re:" is known. */
+static void
+subject_facts(struct kind_facts *f, const struct signs *s)
+{
+	f->subject_autoreply = s->autoreply_subject;
+	f->subject_autoreply_weak = s->absence_subject;
+	f->subject_ticket = s->ticket_subject;
+	f->subject_challenge = s->challenge_subject;
+	f->subject_notice = s->notice_subject;
+	f->subject_mdn = s->mdn_subject;
+	f->subject_feedback = s->feedback_subject;
+	f->subject_bounce = s->bounce_subject_strong;
+	f->subject_bounce_weak = s->bounce_subject &&
+	    !s->bounce_subject_strong;
+	f->subject_mailbox = s->subject_mailbox;
+}
+
 static void
 weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 {
@@ -1053,13 +1070,7 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	f.unsubscribe = s->unsubscribe;
 	f.answers = s->answers;
 	f.echo = subject_echoed(a, r->msg, s, t);
-	f.subject_autoreply = s->autoreply_subject;
-	f.subject_autoreply_weak = s->absence_subject;
-	f.subject_ticket = s->ticket_subject;
-	f.subject_challenge = s->challenge_subject;
-	f.subject_notice = s->notice_subject;
-	f.subject_mdn = s->mdn_subject;
-	f.subject_feedback = s->feedback_subject;
+	subject_facts(&f, s);
 	f.person = person_wrote(s, &f);
 	f.subject_reply = (s->subject_reply || is_forward(s->subject)) &&
 	    f.person;
@@ -1069,9 +1080,10 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	 * filling it in is a machine's, with a machine's fields) */
 	if (f.subject_reply && s->subject_reply)
 		f.echo = 0;
-	f.subject_bounce = s->bounce_subject_strong && !f.subject_reply;
-	f.subject_bounce_weak = s->bounce_subject &&
-	    !s->bounce_subject_strong && !f.subject_reply;
+	/* (a person's "Re:" names no report's subject) */
+	f.subject_bounce &= !f.subject_reply;
+	f.subject_bounce_weak &= !f.subject_reply;
+	f.subject_mailbox &= !f.subject_reply;
 
 	f.dsn = r->in.has_dsn && an->kind == KIND_BOUNCE;
 	f.mdn = pp->mdn != -1 || (s->content_type != NULL &&
@@ -1100,6 +1112,7 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 		f.threat_action = 1;
 
 	f.failed_words = phrases_count(PHRASE_FAILED, t);
+	f.mailbox_failed = f.subject_mailbox && f.failed_words > 0;
 	f.not_failure = phrases_any(PHRASE_NOT_FAILURE, t);
 	f.autoreply_words = phrases_count(PHRASE_AUTOREPLY_BODY, t);
 	f.ticket_words = phrases_count(PHRASE_TICKET, t);
@@ -1130,8 +1143,10 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	f.recipients = an->nrecipients > 0 && (s->daemon || s->null_sender ||
 	    s->failed_recipients || r->in.has_dsn || f.failed_words > 0);
 	/* (a mail system's report that says delivery failed may be cut
-	 * short: it is not doubted for naming nothing) */
+	 * short: it is not doubted for naming nothing; nor is one whose
+	 * subject names the mailbox) */
 	f.nothing_returned = an->nrecipients == 0 && !f.original &&
+	    !f.subject_mailbox &&
 	    !r->in.has_dsn && !(s->daemon_from && (s->bounce_subject ||
 	    f.failed_words > 0));
 	/* a list's post (not the list's own notice, not a mail system's
@@ -1158,6 +1173,11 @@ default_recipients(const struct reading *r, struct arena *a,
 
 	if (an->kind == KIND_BOUNCE && an->nrecipients == 0)
 		original_recipients(an, a);
+	/* "Your message to r.hansen@...: waiting": the mailbox the subject
+	 * names is the one the report is about */
+	if (an->kind == KIND_BOUNCE && an->nrecipients == 0 &&
+	    r->s.mailbox != NULL)
+		anatomy_add_recipient(an, a, r->s.mailbox);
 	/* an auto-reply's prose names a new address or whom to ask
 	 * instead ("ab sofort: x@y"): whoever replied is its recipient */
 	if (an->kind == KIND_AUTOREPLY && !r->in.has_dsn &&

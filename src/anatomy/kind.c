@@ -79,6 +79,8 @@ static const struct sign signs[] = {
 	{ "notice subject",	F(subject_notice),	KIND_NOTICE,	1, 1 },
 	{ "receipt subject",	F(subject_mdn),		KIND_MDN,	2, 1 },
 	{ "abuse subject",	F(subject_feedback),	KIND_FEEDBACK,	1, 1 },
+	{ "names a mailbox",	F(subject_mailbox),	KIND_BOUNCE,	1, 1 },
+	{ "names a mailbox",	F(subject_mailbox),	KIND_NOTICE,	1, 1 },
 	{ "a reply",		F(subject_reply),	KIND_NONE,	2, 1 },
 	{ "a person",		F(person),		KIND_NONE,	3, 1 },
 	/* people write auto-replies (vacation(1) sends as its user), not
@@ -100,6 +102,7 @@ static const struct sign signs[] = {
 	{ "feedback format",	F(reader_feedback),	KIND_FEEDBACK,	10, 1 },
 	/* the words */
 	{ "failure words",	F(failed_words),	KIND_BOUNCE,	1, 2 },
+	{ "fails a named mailbox", F(mailbox_failed),	KIND_BOUNCE,	4, 1 },
 	{ "not a failure",	F(not_failure),		KIND_BOUNCE,	-8, 1 },
 	{ "absence words",	F(autoreply_words),	KIND_AUTOREPLY,	1, 2 },
 	{ "request received",	F(ticket_words),	KIND_AUTOREPLY,	2, 2 },

@@ -54,6 +54,8 @@ struct kind_facts {
 	int	 subject_mdn;
 	int	 subject_feedback;
 	int	 subject_reply;		/* "Re:" and nothing automatic */
+	int	 subject_mailbox;	/* the subject names where a message
+					   went: another domain's mailbox */
 	int	 person;		/* no sign of a machine at all: no
 					   automatic field, sender or report */
 	/* the structure */
@@ -69,6 +71,9 @@ struct kind_facts {
 	int	 reader_feedback;
 	/* the words (prose before any original) */
 	int	 failed_words;
+	int	 mailbox_failed;	/* ... and the subject names the mailbox
+					   it failed for: a report on that one
+					   message, whoever wrote it */
 	int	 not_failure;		/* "this is not a delivery failure" */
 	int	 autoreply_words;
 	int	 receipt_words;		/* a read receipt written as text */

@@ -489,6 +489,48 @@ to_name_foreign(struct arena *a, const struct header_block *hb)
 	return 1;
 }
 
+/*
+ * Does the subject name a mailbox at a domain other than the To
+ * address's ("Your message to r.hansen@fjord-shipping.example", "Ihre
+ * E-Mail an zaehlerstand@stadtwerke-oberau.example")? A report on one
+ * message names where that message went; ordinary mail that names an
+ * address in its subject names its reader's own (a quota warning, an
+ * invitation).
+ */
+static char *
+subject_mailbox(struct arena *a, const struct header_block *hb,
+    const char *subject)
+{
+	const char	*at, *b, *e, *to, *td;
+	char		 dom[256];
+	size_t		 n;
+
+	if (subject == NULL || strchr(subject, '@') == NULL)
+		return NULL;
+	to = address_first(a, header_get(a, hb, "To"));
+	td = to != NULL ? address_domain(to) : NULL;
+	for (at = strchr(subject, '@'); at != NULL; at = strchr(at + 1, '@')) {
+		for (b = at; b > subject && (isalnum((unsigned char)b[-1]) ||
+		    strchr("._%+-", b[-1]) != NULL); b--)
+			;
+		for (e = at + 1; isalnum((unsigned char)*e) || *e == '.' ||
+		    *e == '-'; e++)
+			;
+		while (e > at + 1 && e[-1] == '.')
+			e--;
+		n = (size_t)(e - at - 1);
+		if (b == at || n == 0 || n >= sizeof(dom) ||
+		    memchr(at + 1, '.', n) == NULL)
+			continue;
+		memcpy(dom, at + 1, n);
+		dom[n] = '\0';
+		if (td == NULL || (!domain_within(dom, td) &&
+		    !domain_within(td, dom)))
+			return arena_strndup(a, b, (size_t)(e - b));
+	}
+	return NULL;
+}
+
 void
 signs_read(struct signs *s, const struct message *msg, struct arena *a)
 {
@@ -573,6 +615,8 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 	s->unsubscribe = header_has(hb, "X-Apple-Unsubscribe");
 	s->amazon = header_has(hb, "x-amz-sns-message-id") ||
 	    header_has(hb, "X-Amazon-Mail-Relay-Type");
+	s->mailbox = subject_mailbox(a, hb, s->subject);
+	s->subject_mailbox = s->mailbox != NULL;
 	s->answers = header_has(hb, "In-Reply-To") ||
 	    header_has(hb, "References");
 	if (s->answers || s->subject_reply)
@@ -592,7 +636,8 @@ signs_gate(const struct signs *s)
 	    s->challenge_subject || s->feedback_subject || s->unsubscribe ||
 	    s->amazon || s->machine || s->autoreply_subject ||
 	    s->absence_subject || s->ticket_subject || s->mdn_subject ||
-	    s->list_from || s->challenge_from || s->to_name_foreign;
+	    s->list_from || s->challenge_from || s->to_name_foreign ||
+	    s->subject_mailbox;
 }
 
 int
