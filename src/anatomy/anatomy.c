@@ -1075,6 +1075,7 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	f.subject_reply = (s->subject_reply || is_forward(s->subject)) &&
 	    f.person;
 	r->person_forward = f.person && is_forward(s->subject);
+	f.machine_reply = f.machine_header && s->subject_reply;
 	/* a person's "Re: Delivery failure" is a letter about a bounce, and
 	 * a person's reply names its subject as any letter does (a template
 	 * filling it in is a machine's, with a machine's fields) */
