@@ -725,6 +725,7 @@ struct reading {
 	struct parts		 parts;
 	struct reader_input	 in;		/* what the readers read */
 	int			 person_forward;	/* a person's "Fwd:" */
+	int			 person_reply;		/* a person's "Re:" */
 };
 
 static int	read_message(struct message *, struct arena *,
@@ -1075,6 +1076,7 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	f.subject_reply = (s->subject_reply || is_forward(s->subject)) &&
 	    f.person;
 	r->person_forward = f.person && is_forward(s->subject);
+	r->person_reply = f.person && s->subject_reply;
 	f.machine_reply = f.machine_header && s->subject_reply;
 	/* a person's "Re: Delivery failure" is a letter about a bounce, and
 	 * a person's reply names its subject as any letter does (a template
@@ -1236,14 +1238,16 @@ unwrap_report(const struct reading *r, struct arena *a, struct analysis *an)
 	if (is_digest(pp, &r->s))
 		return 0;
 	/* (a person who forwards a bounce writes a letter about it, unless
-	 * the bounce was ours: report_was_ours) */
-	if (pp->dsn == -1 && pp->feedback == -1 &&
+	 * the bounce was ours: report_was_ours; one who answers a letter
+	 * that quotes a bounce writes a letter, whoever's it was) */
+	if (pp->dsn == -1 && pp->feedback == -1 && !r->person_reply &&
 	    original_is_report(a, &an->original) && (!r->person_forward ||
 	    report_was_ours(a, &an->original, address_first(a, r->s.from),
 	    r->in.own, r->in.nown)) &&
 	    unwrap(&an->original, a, an, r->depth))
 		return 1;
-	if (pp->dsn != -1 || an->text_len == 0 || !is_forward(r->s.subject))
+	if (pp->dsn != -1 || an->text_len == 0 || r->person_reply ||
+	    !is_forward(r->s.subject))
 		return 0;
 	/* a person forwarded a bounce inline, maybe "> " quoted */
 	memset(&fwd, 0, sizeof(fwd));
