@@ -601,8 +601,9 @@ same_local(const char *x, const char *y)
  * Was a forwarded report addressed to a mailbox at (or below) the domain
  * the forward reached, or forwarded by its addressee to another mailbox
  * of theirs (the same local part)? A help desk or a colleague forwarding
- * our bounce forwards one sent to us; a friend forwarding to us the
- * bounce of a letter of theirs forwards theirs, no report on our mail.
+ * our bounce forwards one sent to us; a friend, or a colleague at our
+ * domain, forwarding to us the bounce of a letter of theirs (addressed
+ * to the forwarder) forwards theirs, no report on our mail.
  * Without a To in the block: no.
  */
 static int
@@ -614,12 +615,18 @@ report_was_ours(struct arena *a, const struct original *o, const char *from,
 
 	n = address_parse(a, header_get(a, &o->hdr, "To"), to, 8);
 	for (i = 0; i < n; i++)
-		for (j = 0; j < nown; j++)
+		for (j = 0; j < nown; j++) {
+			/* the forwarder's own bounce: ours only when the
+			 * forwarder is we, at another mailbox */
+			if (from != NULL && strcasecmp(to[i], from) == 0) {
+				if (same_local(from, own[j]))
+					return 1;
+				continue;
+			}
 			if (domain_within(address_domain(to[i]),
-			    address_domain(own[j])) ||
-			    (from != NULL && strcasecmp(to[i], from) == 0 &&
-			    same_local(from, own[j])))
+			    address_domain(own[j])))
 				return 1;
+		}
 	return 0;
 }
 
