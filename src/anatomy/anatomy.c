@@ -710,9 +710,11 @@ list_facts(struct kind_facts *f, const struct signs *s, const char *t)
 {
 	f->reject_words = phrases_any(PHRASE_REJECT, t) ||
 	    phrases_any(PHRASE_REJECT, s->subject);
-	f->list_refusal = s->list_from && f->reject_words;
 	f->list_hold = s->list_from && (phrases_any(PHRASE_LIST_HOLD, t) ||
 	    phrases_any(PHRASE_LIST_HOLD, s->subject));
+	/* (a post held for its moderator, "by a non-member", is not
+	 * refused yet) */
+	f->list_refusal = s->list_from && f->reject_words && !f->list_hold;
 	/* a request to approve a held post goes to the list's owner: the
 	 * post's refusal or hold it describes is not a report to us */
 	f->list_moderate = s->list_from &&
@@ -1156,7 +1158,7 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	 * short: it is not doubted for naming nothing; nor is one whose
 	 * subject names the mailbox) */
 	f.nothing_returned = an->nrecipients == 0 && !f.original &&
-	    !f.subject_mailbox &&
+	    !f.subject_mailbox && !f.list_refusal &&
 	    !r->in.has_dsn && !(s->daemon_from && (s->bounce_subject ||
 	    f.failed_words > 0));
 	/* a list's post (not the list's own notice, not a mail system's

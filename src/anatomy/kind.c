@@ -120,7 +120,7 @@ static const struct sign signs[] = {
 	{ "threat and action",	F(threat_action),	KIND_NOTICE,	3, 1 },
 	{ "refusal words",	F(reject_words),	KIND_BOUNCE,	2, 1 },
 	{ "a server refused",	F(smtp_refusal),	KIND_BOUNCE,	2, 1 },
-	{ "a list refuses",	F(list_refusal),	KIND_BOUNCE,	3, 1 },
+	{ "a list refuses",	F(list_refusal),	KIND_BOUNCE,	8, 1 },
 	{ "a list holds",	F(list_hold),		KIND_NOTICE,	8, 1 },
 	{ "moderation request",	F(list_moderate),	KIND_NONE,	12, 1 },
 	{ "recipients",		F(recipients),		KIND_BOUNCE,	1, 1 },
