@@ -49,6 +49,10 @@ static const struct sign signs[] = {
 	{ "a calendar's",	F(calendar),		KIND_NONE,	6, 1 },
 	{ "to several",		F(several),		KIND_NONE,	2, 1 },
 	{ "to its sender",	F(self_addressed),	KIND_NONE,	3, 1 },
+	/* an answer goes to whom it answers, never to its own writer: a
+	 * letter of absence sent to oneself, the others in Bcc, is a
+	 * person's announcement */
+	{ "to its sender",	F(self_addressed),	KIND_AUTOREPLY,	-6, 1 },
 	{ "challenge field",	F(challenge_header),	KIND_CHALLENGE,	10, 1 },
 	{ "failed recipients",	F(failed_recipients),	KIND_BOUNCE,	6, 1 },
 	{ "mail system",	F(daemon),		KIND_BOUNCE,	3, 1 },
