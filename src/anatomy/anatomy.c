@@ -735,6 +735,7 @@ struct reading {
 	struct reader_input	 in;		/* what the readers read */
 	int			 person_forward;	/* a person's "Fwd:" */
 	int			 person_reply;		/* a person's "Re:" */
+	int			 list_moderate;		/* a list asks its owner */
 };
 
 static int	read_message(struct message *, struct arena *,
@@ -1149,6 +1150,7 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	    phrases_any(PHRASE_FILTER_ACTION, t))
 		f.threat_action = 1;
 	list_facts(&f, s, t);
+	r->list_moderate = f.list_moderate;
 	/* (the refusal code in a filter's own report is its decision, not
 	 * another server's) */
 	f.smtp_refusal = dsn_smtp_refusal(t) && !f.filter_report;
@@ -1245,6 +1247,10 @@ unwrap_report(const struct reading *r, struct arena *a, struct analysis *an)
 	/* a list's digest quotes what its members wrote, bounces too: it
 	 * is the list's mail, never a report */
 	if (is_digest(pp, &r->s))
+		return 0;
+	/* nor is what a list passes to its owner to decide on (a held
+	 * post, a bounce it could not read): mail for the owner */
+	if (r->list_moderate)
 		return 0;
 	/* (a person who forwards a bounce writes a letter about it, unless
 	 * the bounce was ours: report_was_ours; one who answers a letter
