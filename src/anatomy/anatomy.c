@@ -32,6 +32,8 @@
 #include "anatomy/reason.h"
 #include "anatomy/signs.h"
 
+extern const struct reader reader_generic;
+
 const char *
 anatomy_kind_name(enum kind k)
 {
@@ -1185,6 +1187,13 @@ default_recipients(const struct reading *r, struct arena *a,
 {
 	char	*who;
 
+	/* a bounce a letter's reader claimed (a list's refusal under an
+	 * auto-reply's fields): its prose names what failed */
+	if (an->kind == KIND_BOUNCE && an->nrecipients == 0 &&
+	    an->format != NULL && (strcmp(an->format, "rfc3834") == 0 ||
+	    strcmp(an->format, "challenge") == 0) &&
+	    reader_generic.parse(an, a, &r->in) == -1)
+		an->skipped |= SKIP_ARENA;
 	if (an->kind == KIND_BOUNCE && an->nrecipients == 0)
 		original_recipients(an, a);
 	/* "Your message to r.hansen@...: waiting": the mailbox the subject
