@@ -1324,6 +1324,45 @@ named_original(const struct reading *r, struct arena *a,
  * the Message-ID of a bounce's original it does not return whole, and
  * give the recipients and the message their reasons.
  */
+/*
+ * One recipient named twice, as the address the sender wrote and as the
+ * mailbox it became (Exim's "generated from" note under the forward's
+ * target, a DSN's fields beside the prose): the entry that carries the
+ * original keeps what the other knew, and the other goes.
+ */
+static void
+merge_originals(struct analysis *an)
+{
+	struct recipient	*x, *y;
+	int			 i, j, k;
+
+	for (i = 0; i < an->nrecipients; i++) {
+		x = &an->recipients[i];
+		if (x->original_recipient == NULL)
+			continue;
+		for (j = 0; j < an->nrecipients; j++) {
+			y = &an->recipients[j];
+			if (j == i || y->original_recipient != NULL ||
+			    strcasecmp(y->address, x->original_recipient) != 0)
+				continue;
+			if (x->action == NULL)
+				x->action = y->action;
+			if (x->status == NULL)
+				x->status = y->status;
+			if (x->diagnostic == NULL)
+				x->diagnostic = y->diagnostic;
+			if (x->remote_mta == NULL)
+				x->remote_mta = y->remote_mta;
+			for (k = j; k + 1 < an->nrecipients; k++)
+				an->recipients[k] = an->recipients[k + 1];
+			an->nrecipients--;
+			if (j < i)
+				i--;
+			break;
+		}
+	}
+}
+
 static void
 finish(const struct reading *r, struct arena *a, struct analysis *an)
 {
@@ -1334,6 +1373,7 @@ finish(const struct reading *r, struct arena *a, struct analysis *an)
 		an->nrecipients = 0;
 		an->format = NULL;
 	}
+	merge_originals(an);
 	if ((an->kind == KIND_BOUNCE || an->kind == KIND_NOTICE) &&
 	    an->original.message_id == NULL) {
 		if (an->original.source != SOURCE_NONE)
