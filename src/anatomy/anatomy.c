@@ -726,6 +726,37 @@ list_facts(struct kind_facts *f, const struct signs *s, const char *t)
 		f->list_refusal = f->list_hold = 0;
 }
 
+/* Does every recipient the report names say "delivered"? */
+static int
+all_delivered(const struct analysis *an)
+{
+	int	 i;
+
+	for (i = 0; i < an->nrecipients; i++)
+		if (an->recipients[i].action == NULL ||
+		    strcmp(an->recipients[i].action, "delivered") != 0)
+			return 0;
+	return an->nrecipients > 0;
+}
+
+/* The words of failure and of an answer, before any original. */
+static void
+failure_and_answer_words(struct kind_facts *f, const struct analysis *an,
+    const char *t)
+{
+	f->failed_words = phrases_count(PHRASE_FAILED, t);
+	f->mailbox_failed = f->subject_mailbox && f->failed_words > 0;
+	f->not_failure = phrases_any(PHRASE_NOT_FAILURE, t);
+	f->autoreply_words = phrases_count(PHRASE_AUTOREPLY_BODY, t);
+	f->ticket_words = phrases_count(PHRASE_TICKET, t);
+	/* an answer in a delivery report's clothes (maildrop's mailbot
+	 * -T replydsn): every recipient "delivered", an auto-reply's field
+	 * and its words; the report says nothing failed */
+	if (f->dsn && f->autoreply_words > 0 && f->autoreply_header &&
+	    all_delivered(an))
+		f->dsn = 0;
+}
+
 /* What the phases after the gate share. */
 struct reading {
 	struct message		*msg;
@@ -1126,11 +1157,7 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	if (an->kind == KIND_NOTICE)
 		f.threat_action = 1;
 
-	f.failed_words = phrases_count(PHRASE_FAILED, t);
-	f.mailbox_failed = f.subject_mailbox && f.failed_words > 0;
-	f.not_failure = phrases_any(PHRASE_NOT_FAILURE, t);
-	f.autoreply_words = phrases_count(PHRASE_AUTOREPLY_BODY, t);
-	f.ticket_words = phrases_count(PHRASE_TICKET, t);
+	failure_and_answer_words(&f, an, t);
 	f.answers_forged = s->to_name_foreign &&
 	    (f.autoreply_words > 0 || f.ticket_words > 0);
 	f.receipt_words = phrases_count(PHRASE_MDN_BODY, t);
