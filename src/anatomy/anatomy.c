@@ -32,8 +32,6 @@
 #include "anatomy/reason.h"
 #include "anatomy/signs.h"
 
-extern const struct reader reader_generic;
-
 const char *
 anatomy_kind_name(enum kind k)
 {
@@ -1063,12 +1061,6 @@ addressees(const struct reading *r, struct arena *a, struct kind_facts *f)
 			f->self_addressed = 1;
 }
 
-/*
- * Words and weighing: gather what the header, the structure, the readers
- * and the prose say (struct kind_facts) and let kind_weigh decide. The
- * kind the structure and the readers gave so far counts as one fact among
- * the others.
- */
 /* What the subject says, before a person's "Re:" is known. */
 static void
 subject_facts(struct kind_facts *f, const struct signs *s)
@@ -1083,9 +1075,15 @@ subject_facts(struct kind_facts *f, const struct signs *s)
 	f->subject_bounce = s->bounce_subject_strong;
 	f->subject_bounce_weak = s->bounce_subject &&
 	    !s->bounce_subject_strong;
-	f->subject_mailbox = s->subject_mailbox;
+	f->subject_mailbox = s->mailbox != NULL;
 }
 
+/*
+ * Words and weighing: gather what the header, the structure, the readers
+ * and the prose say (struct kind_facts) and let kind_weigh decide. The
+ * kind the structure and the readers gave so far counts as one fact among
+ * the others.
+ */
 static void
 weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 {
@@ -1219,7 +1217,7 @@ default_recipients(const struct reading *r, struct arena *a,
 	if (an->kind == KIND_BOUNCE && an->nrecipients == 0 &&
 	    an->format != NULL && (strcmp(an->format, "rfc3834") == 0 ||
 	    strcmp(an->format, "challenge") == 0) &&
-	    reader_generic.parse(an, a, &r->in) == -1)
+	    reader_generic_parse(an, a, &r->in) == -1)
 		an->skipped |= SKIP_ARENA;
 	if (an->kind == KIND_BOUNCE && an->nrecipients == 0)
 		original_recipients(an, a);
@@ -1347,11 +1345,6 @@ named_original(const struct reading *r, struct arena *a,
 }
 
 /*
- * Finish: forget what a message that is no report seemed to say, find
- * the Message-ID of a bounce's original it does not return whole, and
- * give the recipients and the message their reasons.
- */
-/*
  * One recipient named twice, as the address the sender wrote and as the
  * mailbox it became (Exim's "generated from" note under the forward's
  * target, a DSN's fields beside the prose): the entry that carries the
@@ -1390,6 +1383,11 @@ merge_originals(struct analysis *an)
 	}
 }
 
+/*
+ * Finish: forget what a message that is no report seemed to say, find
+ * the Message-ID of a bounce's original it does not return whole, and
+ * give the recipients and the message their reasons.
+ */
 static void
 finish(const struct reading *r, struct arena *a, struct analysis *an)
 {

@@ -502,7 +502,7 @@ subject_mailbox(struct arena *a, const struct header_block *hb,
     const char *subject)
 {
 	const char	*at, *b, *e, *to, *td;
-	char		 dom[256];
+	char		*dom;
 	size_t		 n;
 
 	if (subject == NULL || strchr(subject, '@') == NULL)
@@ -519,11 +519,9 @@ subject_mailbox(struct arena *a, const struct header_block *hb,
 		while (e > at + 1 && e[-1] == '.')
 			e--;
 		n = (size_t)(e - at - 1);
-		if (b == at || n == 0 || n >= sizeof(dom) ||
-		    memchr(at + 1, '.', n) == NULL)
+		if (b == at || n == 0 || memchr(at + 1, '.', n) == NULL ||
+		    (dom = arena_strndup(a, at + 1, n)) == NULL)
 			continue;
-		memcpy(dom, at + 1, n);
-		dom[n] = '\0';
 		if (td == NULL || (!domain_within(dom, td) &&
 		    !domain_within(td, dom)))
 			return arena_strndup(a, b, (size_t)(e - b));
@@ -616,7 +614,6 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 	s->amazon = header_has(hb, "x-amz-sns-message-id") ||
 	    header_has(hb, "X-Amazon-Mail-Relay-Type");
 	s->mailbox = subject_mailbox(a, hb, s->subject);
-	s->subject_mailbox = s->mailbox != NULL;
 	s->answers = header_has(hb, "In-Reply-To") ||
 	    header_has(hb, "References");
 	if (s->answers || s->subject_reply)
@@ -637,7 +634,7 @@ signs_gate(const struct signs *s)
 	    s->amazon || s->machine || s->autoreply_subject ||
 	    s->absence_subject || s->ticket_subject || s->mdn_subject ||
 	    s->list_from || s->challenge_from || s->to_name_foreign ||
-	    s->subject_mailbox;
+	    s->mailbox != NULL;
 }
 
 int

@@ -41,9 +41,9 @@ struct signs {
 	int	 subject_reply;	/* the subject starts "Re:" */
 	int	 to_name_foreign;	/* To's display name shares nothing
 				   with its address: a name the spam forged */
-	int	 subject_mailbox;	/* the subject names a mailbox at another
-				   domain than To's: where a message went */
-	char	*mailbox;	/* ... that mailbox (lower case) */
+	char	*mailbox;	/* the mailbox the subject names at another
+				   domain than To's (where a message went), or
+				   NULL */
 	int	 bounce_subject_strong;
 	int	 autoreply_subject;	/* "automatic reply" and the like */
 	int	 absence_subject;	/* "out of office" and the like */
