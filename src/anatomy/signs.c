@@ -337,8 +337,12 @@ esp_answer(struct arena *a, const struct header_block *hb,
 	char		*f, *e;
 	int		 fbid;
 
+	/* (a discussion list's post has the list's envelope sender, VERP or
+	 * not; an ESP's mail has List-Unsubscribe, even List-Id, but no
+	 * List-Post) */
 	if (!(header_has(hb, "In-Reply-To") || header_has(hb, "References")) ||
-	    s->return_path == NULL || s->from == NULL)
+	    s->return_path == NULL || s->from == NULL || s->list_sender ||
+	    header_has(hb, "List-Post"))
 		return 0;
 	/* most replies stop here, before any address is parsed */
 	fbid = header_has(hb, "Feedback-ID");
@@ -353,6 +357,36 @@ esp_answer(struct arena *a, const struct header_block *hb,
 	env = address_domain(e);
 	return from != NULL && env != NULL && !domain_within(env, from) &&
 	    !domain_within(from, env);
+}
+
+/*
+ * A no-reply address answering a message that is not its own system's: a
+ * bank's or a shop's "this mailbox is not monitored", a help desk's
+ * acknowledgement. Nobody reads a no-reply address, so what answers from
+ * it is a machine. A notification threaded on its own system's messages
+ * (a forge's "noreply@" with In-Reply-To at its own domain) is not an
+ * answer to anybody's mail.
+ */
+static int
+noreply_answer(struct arena *a, const struct header_block *hb,
+    const struct signs *s)
+{
+	const char	*irt, *at, *end, *from;
+	char		*f, *dom;
+
+	if (s->from == NULL || !phrases_any(PHRASE_NOREPLY, s->from) ||
+	    (irt = header_get_raw(a, hb, "In-Reply-To")) == NULL ||
+	    (at = strchr(irt, '@')) == NULL)
+		return 0;
+	for (end = ++at; *end != '\0' && *end != '>' && !isspace((unsigned
+	    char)*end); end++)
+		;
+	if (end == at || (dom = signs_lowered(a, arena_strndup(a, at,
+	    (size_t)(end - at)))) == NULL ||
+	    (f = address_first(a, s->from)) == NULL ||
+	    (from = address_domain(f)) == NULL)
+		return 0;
+	return !domain_within(dom, from) && !domain_within(from, dom);
 }
 
 /* Does the word w (n bytes, lower case) share a piece with one of the
@@ -565,7 +599,7 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 	if (header_has(hb, "X-Loop") ||
 	    header_has(hb, "X-Auto-Response-Suppress"))
 		s->machine = 1;
-	if (esp_answer(a, hb, s))
+	if (esp_answer(a, hb, s) || noreply_answer(a, hb, s))
 		s->machine = 1;
 
 	s->daemon_from = phrases_any(PHRASE_DAEMON, s->from) ||
