@@ -700,7 +700,8 @@ person_wrote(const struct signs *s, const struct kind_facts *f)
 	    s->return_path != NULL && strstr(s->return_path, "<>") == NULL)) &&
 	    !s->machine && !s->challenge && !s->list_from &&
 	    !s->report_type && !s->failed_recipients && !s->challenge_from &&
-	    !phrases_any(PHRASE_NOREPLY, s->from) && !f->filter_from;
+	    !phrases_any(PHRASE_NOREPLY, s->from) && !f->filter_from &&
+	    !signs_unthreaded_reply(s);
 }
 
 /* A refusal's words, and a list's own address refusing a post or holding
@@ -1119,6 +1120,7 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	r->person_forward = f.person && is_forward(s->subject);
 	r->person_reply = f.person && s->subject_reply;
 	f.machine_reply = f.machine_header && s->subject_reply;
+	f.unthreaded_reply = signs_unthreaded_reply(s);
 	/* a person's "Re: Delivery failure" is a letter about a bounce, and
 	 * a person's reply names its subject as any letter does (a template
 	 * filling it in is a machine's, with a machine's fields) */

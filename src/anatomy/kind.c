@@ -87,6 +87,7 @@ static const struct sign signs[] = {
 	{ "names a mailbox",	F(subject_mailbox),	KIND_NOTICE,	1, 1 },
 	{ "a reply",		F(subject_reply),	KIND_NONE,	2, 1 },
 	{ "a machine's reply",	F(machine_reply),	KIND_AUTOREPLY,	1, 1 },
+	{ "answers no message",	F(unthreaded_reply),	KIND_AUTOREPLY,	2, 1 },
 	{ "a person",		F(person),		KIND_NONE,	3, 1 },
 	/* people write auto-replies (vacation(1) sends as its user), not
 	 * filter notices, challenges or bounces */

@@ -626,8 +626,9 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 	s->subject_reply = is_reply_subject(a, s->subject);
 	/* a ticket id counts on an acknowledgement, not on a reply in the
 	 * ticket's thread */
+	s->ticket_tag = ticket_id(s->subject);
 	s->ticket_subject = phrases_any(PHRASE_TICKET, s->subject) ||
-	    (!s->subject_reply && ticket_id(s->subject));
+	    (!s->subject_reply && s->ticket_tag);
 	/* "Read: <subject>" is a receipt's prefix, "must read: ..." is not */
 	s->mdn_subject = phrases_any(PHRASE_MDN_SUBJECT, s->subject) ||
 	    (s->subject != NULL && phrases_starts(PHRASE_MDN_PREFIX,
@@ -668,7 +669,16 @@ signs_gate(const struct signs *s)
 	    s->amazon || s->machine || s->autoreply_subject ||
 	    s->absence_subject || s->ticket_subject || s->mdn_subject ||
 	    s->list_from || s->challenge_from || s->to_name_foreign ||
-	    s->mailbox != NULL;
+	    s->mailbox != NULL || signs_unthreaded_reply(s);
+}
+
+/* "Re:" answering no Message-ID (no In-Reply-To, no References): a
+ * template's or a responder's, never a mail program's reply; a ticket
+ * system's update ("[Ticket#...] Re: ...") relays a person's. */
+int
+signs_unthreaded_reply(const struct signs *s)
+{
+	return s->subject_reply && !s->answers && !s->ticket_tag;
 }
 
 int

@@ -39,6 +39,8 @@ struct signs {
 	int	 rejected;	/* Auto-Submitted: auto-replied (rejected) */
 	int	 answers;	/* In-Reply-To or References */
 	int	 subject_reply;	/* the subject starts "Re:" */
+	int	 ticket_tag;	/* the subject carries a ticket's id in
+				   brackets: "[Ticket#2026...]" */
 	int	 to_name_foreign;	/* To's display name shares nothing
 				   with its address: a name the spam forged */
 	char	*mailbox;	/* the mailbox the subject names at another
@@ -69,6 +71,7 @@ struct signs {
 void	 signs_read(struct signs *, const struct message *, struct arena *);
 /* 1 when any sign says "report" of some kind: the body must be read. */
 int	 signs_gate(const struct signs *);
+int	 signs_unthreaded_reply(const struct signs *);
 
 /* Does lower-case text name a mail system, say delivery failed in a
  * subject, name a content filter, say delivery failed in prose? */
