@@ -767,6 +767,7 @@ struct reading {
 	struct reader_input	 in;		/* what the readers read */
 	int			 person_forward;	/* a person's "Fwd:" */
 	int			 person_reply;		/* a person's "Re:" */
+	int			 person_post;		/* a person's list post */
 	int			 list_moderate;		/* a list asks its owner */
 };
 
@@ -1119,6 +1120,7 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	    f.person;
 	r->person_forward = f.person && is_forward(s->subject);
 	r->person_reply = f.person && s->subject_reply;
+	r->person_post = f.person && f.list_header;
 	f.machine_reply = f.machine_header && s->subject_reply;
 	f.unthreaded_reply = signs_unthreaded_reply(s);
 	/* a person's "Re: Delivery failure" is a letter about a bounce, and
@@ -1288,13 +1290,14 @@ unwrap_report(const struct reading *r, struct arena *a, struct analysis *an)
 	 * post, a bounce it could not read): mail for the owner */
 	if (r->list_moderate)
 		return 0;
-	/* (a person who forwards a bounce writes a letter about it, unless
-	 * the bounce was ours: report_was_ours; one who answers a letter
-	 * that quotes a bounce writes a letter, whoever's it was) */
+	/* (a person who forwards a bounce, or posts one to a list, writes a
+	 * letter about it, unless the bounce was ours: report_was_ours; one
+	 * who answers a letter that quotes a bounce writes a letter,
+	 * whoever's it was) */
 	if (pp->dsn == -1 && pp->feedback == -1 && !r->person_reply &&
-	    original_is_report(a, &an->original) && (!r->person_forward ||
-	    report_was_ours(a, &an->original, address_first(a, r->s.from),
-	    r->in.own, r->in.nown)) &&
+	    original_is_report(a, &an->original) && ((!r->person_forward &&
+	    !r->person_post) || report_was_ours(a, &an->original,
+	    address_first(a, r->s.from), r->in.own, r->in.nown)) &&
 	    unwrap(&an->original, a, an, r->depth))
 		return 1;
 	if (pp->dsn != -1 || an->text_len == 0 || r->person_reply ||
