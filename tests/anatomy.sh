@@ -59,17 +59,17 @@ run_all() {
 	: > "$T/runs"
 }
 
-# check_message NAME MESSAGE WANTFILE KEY: what run_all wrote for KEY
+# check_message NAME MESSAGE WANTFILE RUN: what run_all wrote for RUN
 check_message() {
-	name=$1 msg=$2 want=$3 key=$4
+	name=$1 msg=$2 want=$3 run=$4
 	if [ ! -f "$msg" ]; then
 		not_ok "$name: message file exists"; return
 	fi
-	if [ "$(cat "$T/r/$key.rc" 2>/dev/null)" != 0 ]; then
-		not_ok "$name: --json exits 0"; sed 's/^/# /' "$T/r/$key.err"
+	if [ "$(cat "$T/r/$run.rc" 2>/dev/null)" != 0 ]; then
+		not_ok "$name: --json exits 0"; sed 's/^/# /' "$T/r/$run.err"
 		return
 	fi
-	python3 -c "$compare" "$T/r/$key.json" "$want" > "$T/fields" || {
+	python3 -c "$compare" "$T/r/$run.json" "$want" > "$T/fields" || {
 		not_ok "$name: output is JSON"; return; }
 	while IFS='	' read -r key wantv gotv todo; do
 		TODO=$todo

@@ -56,8 +56,8 @@ struct kind_facts {
 	int	 subject_reply;		/* "Re:" and nothing automatic */
 	int	 machine_reply;		/* "Re:" under a machine's field: a
 					   responder's (RFC 3834 3.1.5) */
-	int	 unthreaded_reply;	/* "Re:" answering no Message-ID: a
-					   template's, never a mail program's */
+	int	 unthreaded_reply;	/* "Re:" answering no Message-ID: as
+					   responders and templates answer */
 	int	 subject_mailbox;	/* the subject names where a message
 					   went: another domain's mailbox */
 	int	 person;		/* no sign of a machine at all: no

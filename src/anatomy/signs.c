@@ -359,34 +359,53 @@ esp_answer(struct arena *a, const struct header_block *hb,
 	    !domain_within(from, env);
 }
 
+/* The domain of the first address in v, lower case, or NULL. */
+static const char *
+first_domain(struct arena *a, const char *v)
+{
+	char	*f;
+
+	if (v == NULL || (f = address_first(a, v)) == NULL)
+		return NULL;
+	return address_domain(signs_lowered(a, f));
+}
+
+/* Is d one of the sender's own domains (within it, or it within d)? */
+static int
+own_domain(const char *d, const char *own)
+{
+	return own != NULL && (domain_within(d, own) || domain_within(own, d));
+}
+
 /*
  * A no-reply address answering a message that is not its own system's: a
  * bank's or a shop's "this mailbox is not monitored", a help desk's
  * acknowledgement. Nobody reads a no-reply address, so what answers from
  * it is a machine. A notification threaded on its own system's messages
- * (a forge's "noreply@" with In-Reply-To at its own domain) is not an
- * answer to anybody's mail.
+ * (a forge's "noreply@" with In-Reply-To at the domain of its From, its
+ * envelope sender or its own Message-ID, as when its mail service writes
+ * the IDs) is not an answer to anybody's mail.
  */
 static int
 noreply_answer(struct arena *a, const struct header_block *hb,
     const struct signs *s)
 {
-	const char	*irt, *at, *end, *from;
-	char		*f, *dom;
+	const char	*irt, *at, *end, *dom;
 
 	if (s->from == NULL || !phrases_any(PHRASE_NOREPLY, s->from) ||
 	    (irt = header_get_raw(a, hb, "In-Reply-To")) == NULL ||
 	    (at = strchr(irt, '@')) == NULL)
 		return 0;
-	for (end = ++at; *end != '\0' && *end != '>' && !isspace((unsigned
-	    char)*end); end++)
+	for (end = ++at; *end != '\0' && *end != '>' &&
+	    !isspace((unsigned char)*end); end++)
 		;
 	if (end == at || (dom = signs_lowered(a, arena_strndup(a, at,
-	    (size_t)(end - at)))) == NULL ||
-	    (f = address_first(a, s->from)) == NULL ||
-	    (from = address_domain(f)) == NULL)
+	    (size_t)(end - at)))) == NULL)
 		return 0;
-	return !domain_within(dom, from) && !domain_within(from, dom);
+	return !own_domain(dom, first_domain(a, s->from)) &&
+	    !own_domain(dom, first_domain(a, s->return_path)) &&
+	    !own_domain(dom, first_domain(a, header_get_raw(a, hb,
+	    "Message-ID")));
 }
 
 /* Does the word w (n bytes, lower case) share a piece with one of the
@@ -656,9 +675,10 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 }
 
 /* The gate: if no sign says "report", the message is kind none and its
- * body is never read. A list post or a reply opens it only with another
- * sign (an answer to a name forged with our address, an auto-reply's
- * subject, ...); the header is all it costs. */
+ * body is never read. A list post or a threaded reply opens it only with
+ * another sign (an answer to a name forged with our address, an
+ * auto-reply's subject, ...); a "Re:" that answers no message opens it
+ * alone; the header is all it costs. */
 int
 signs_gate(const struct signs *s)
 {
@@ -672,9 +692,11 @@ signs_gate(const struct signs *s)
 	    s->mailbox != NULL || signs_unthreaded_reply(s);
 }
 
-/* "Re:" answering no Message-ID (no In-Reply-To, no References): a
- * template's or a responder's, never a mail program's reply; a ticket
- * system's update ("[Ticket#...] Re: ...") relays a person's. */
+/* "Re:" answering no Message-ID (no In-Reply-To, no References): how a
+ * responder or a template answers; a mail program's reply names what it
+ * answers, though a person may type "Re:" into a new message (so it is
+ * weighed, and does not make the writer a machine); a ticket system's
+ * update ("[Ticket#...] Re: ...") relays a person's. */
 int
 signs_unthreaded_reply(const struct signs *s)
 {

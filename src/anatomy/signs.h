@@ -35,7 +35,9 @@ struct signs {
 	int	 challenge_from;	/* From or Return-Path names a
 					   challenge system */
 	int	 machine;	/* Precedence bulk or junk, X-Loop,
-				   X-Auto-Response-Suppress */
+				   X-Auto-Response-Suppress, an answer
+				   through a bulk-mail service or from a
+				   no-reply address */
 	int	 rejected;	/* Auto-Submitted: auto-replied (rejected) */
 	int	 answers;	/* In-Reply-To or References */
 	int	 subject_reply;	/* the subject starts "Re:" */
@@ -71,6 +73,7 @@ struct signs {
 void	 signs_read(struct signs *, const struct message *, struct arena *);
 /* 1 when any sign says "report" of some kind: the body must be read. */
 int	 signs_gate(const struct signs *);
+/* A "Re:" subject with no In-Reply-To or References, not a ticket's. */
 int	 signs_unthreaded_reply(const struct signs *);
 
 /* Does lower-case text name a mail system, say delivery failed in a
