@@ -644,10 +644,11 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 	s->absence_subject = phrases_any(PHRASE_ABSENCE_SUBJECT, s->subject);
 	s->subject_reply = is_reply_subject(a, s->subject);
 	/* a ticket id counts on an acknowledgement, not on a reply in the
-	 * ticket's thread */
+	 * ticket's thread (unless a no-reply address sends it) */
 	s->ticket_tag = ticket_id(s->subject);
 	s->ticket_subject = phrases_any(PHRASE_TICKET, s->subject) ||
-	    (!s->subject_reply && s->ticket_tag);
+	    (s->ticket_tag && (!s->subject_reply ||
+	    phrases_any(PHRASE_NOREPLY, s->from)));
 	/* "Read: <subject>" is a receipt's prefix, "must read: ..." is not */
 	s->mdn_subject = phrases_any(PHRASE_MDN_SUBJECT, s->subject) ||
 	    (s->subject != NULL && phrases_starts(PHRASE_MDN_PREFIX,
