@@ -79,23 +79,27 @@ check_message() {
 	done < "$T/fields"
 }
 
+# ANATOMY_EVERY=N: every Nth fixture only (.ci/run's valgrind pass; the
+# sanitizer build and make check read them all)
+every=${ANATOMY_EVERY:-1}
 : > "$T/runs"
 dir=$srcdir/tests/data/anatomy
-for want in "$dir"/*.want; do
+ls "$dir"/*.want | awk -v n="$every" '(NR - 1) % n == 0' > "$T/wants"
+while IFS= read -r want; do
 	name=$(basename "$want" .want)
 	msg=$dir/$name.eml
 	other=$(sed -n 's/^file	//p' "$want")
 	[ -n "$other" ] && msg=$srcdir/$other
 	[ -f "$msg" ] && printf '%s\t%s\n' "$msg" "a-$name" >> "$T/runs"
-done
+done < "$T/wants"
 run_all
-for want in "$dir"/*.want; do
+while IFS= read -r want; do
 	name=$(basename "$want" .want)
 	msg=$dir/$name.eml
 	other=$(sed -n 's/^file	//p' "$want")
 	[ -n "$other" ] && msg=$srcdir/$other
 	check_message "$name" "$msg" "$want" "a-$name"
-done
+done < "$T/wants"
 
 # Real bounces made by real MTAs on loopback (tests/tools/mkbounces).
 mta=$srcdir/tests/data/mta
