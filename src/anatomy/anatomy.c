@@ -700,7 +700,7 @@ person_wrote(const struct signs *s, const struct kind_facts *f)
 	    s->return_path != NULL && strstr(s->return_path, "<>") == NULL)) &&
 	    !s->machine && !s->challenge && !s->list_from &&
 	    !s->report_type && !s->failed_recipients && !s->challenge_from &&
-	    !phrases_any(PHRASE_NOREPLY, s->from) && !f->filter_from;
+	    !s->noreply_from && !f->filter_from;
 }
 
 /* A refusal's words, and a list's own address refusing a post or holding

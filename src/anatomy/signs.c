@@ -390,17 +390,10 @@ static int
 noreply_answer(struct arena *a, const struct header_block *hb,
     const struct signs *s)
 {
-	const char	*irt, *at, *end, *dom;
+	const char	*dom;
 
-	if (s->from == NULL || !phrases_any(PHRASE_NOREPLY, s->from) ||
-	    (irt = header_get_raw(a, hb, "In-Reply-To")) == NULL ||
-	    (at = strchr(irt, '@')) == NULL)
-		return 0;
-	for (end = ++at; *end != '\0' && *end != '>' &&
-	    !isspace((unsigned char)*end); end++)
-		;
-	if (end == at || (dom = signs_lowered(a, arena_strndup(a, at,
-	    (size_t)(end - at)))) == NULL)
+	if (!s->noreply_from || (dom = first_domain(a, header_get_raw(a, hb,
+	    "In-Reply-To"))) == NULL)
 		return 0;
 	return !own_domain(dom, first_domain(a, s->from)) &&
 	    !own_domain(dom, first_domain(a, s->return_path)) &&
@@ -618,6 +611,7 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 	if (header_has(hb, "X-Loop") ||
 	    header_has(hb, "X-Auto-Response-Suppress"))
 		s->machine = 1;
+	s->noreply_from = phrases_any(PHRASE_NOREPLY, s->from);
 	if (esp_answer(a, hb, s) || noreply_answer(a, hb, s))
 		s->machine = 1;
 
@@ -630,8 +624,7 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 	s->bounce_subject = s->bounce_subject_strong ||
 	    phrases_any(PHRASE_BOUNCE_SUBJECT_WEAK, s->subject);
 	if (!s->daemon && s->bounce_subject &&
-	    (phrases_any(PHRASE_NOREPLY, s->from) ||
-	    phrases_any(PHRASE_NOREPLY, s->sender)))
+	    (s->noreply_from || phrases_any(PHRASE_NOREPLY, s->sender)))
 		s->daemon = 1;
 	s->null_sender = (s->return_path != NULL &&
 	    (strstr(s->return_path, "<>") != NULL ||
@@ -647,8 +640,7 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 	 * ticket's thread (unless a no-reply address sends it) */
 	s->ticket_tag = ticket_id(s->subject);
 	s->ticket_subject = phrases_any(PHRASE_TICKET, s->subject) ||
-	    (s->ticket_tag && (!s->subject_reply ||
-	    phrases_any(PHRASE_NOREPLY, s->from)));
+	    (s->ticket_tag && (!s->subject_reply || s->noreply_from));
 	/* "Read: <subject>" is a receipt's prefix, "must read: ..." is not */
 	s->mdn_subject = phrases_any(PHRASE_MDN_SUBJECT, s->subject) ||
 	    (s->subject != NULL && phrases_starts(PHRASE_MDN_PREFIX,

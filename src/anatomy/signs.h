@@ -40,6 +40,7 @@ struct signs {
 				   no-reply address */
 	int	 rejected;	/* Auto-Submitted: auto-replied (rejected) */
 	int	 answers;	/* In-Reply-To or References */
+	int	 noreply_from;	/* From is a no-reply address */
 	int	 subject_reply;	/* the subject starts "Re:" */
 	int	 ticket_tag;	/* the subject carries a ticket's id in
 				   brackets: "[Ticket#2026...]" */
