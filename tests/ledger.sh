@@ -222,6 +222,13 @@ is "$(decided "$T/vac-stranger.eml" "$T/conf-v2")" "backscatter proof correspond
     "... from someone we never wrote to, ledger complete: proof, backscatter"
 is "$(decided "$T/vac-stranger.eml" "$T/conf")" "ok heuristic rules None never" \
     "... ledger not complete: never written to, and that proves nothing"
+# the same letter with no machine's field: an auto-reply by its words only
+# (a stranger's first letter can say "away" too), so absence is no proof
+printf 'From: tomas@remote.example\nTo: alice@northwind.example\nSubject: Out of Office: back on Monday\nDate: Tue, 18 Mar 2025 05:00:00 +0000\n\nI am out of the office until Monday 24 March with limited access to e-mail.\nI will reply to your message when I return.\n' > "$T/vac-words.eml"
+is "$(bs_json 'j["kind"]' "$T/vac-words.eml" --config "$T/conf-v2")" "autoreply" \
+    "an auto-reply by its words alone is still an auto-reply"
+is "$(decided "$T/vac-words.eml" "$T/conf-v2")" "ok heuristic rules None never" \
+    "... but from a stranger, ledger complete: no machine's field, no proof"
 # A bounce that returns nothing but names the original's Message-ID:
 # original.source "reference", and the ledger decides on it
 nothing() { printf 'From: MAILER-DAEMON@mx.retail.example\nTo: alice@northwind.example\nSubject: Mail delivery failed: returning message to sender\nAuto-Submitted: auto-replied\n%s\n\nThis message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:\n\n  %s\n    No such user here\n%s\n' "$1" "$2" "$3"; }

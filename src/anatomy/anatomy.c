@@ -703,6 +703,21 @@ person_wrote(const struct signs *s, const struct kind_facts *f)
 	    !s->noreply_from && !f->filter_from;
 }
 
+/*
+ * Does a header field say a machine wrote it? A subject ("Out of
+ * office", "Re:") does not: a person can type it. Proof that rests on
+ * who a message answers (decide.c: we never wrote to who replied) needs
+ * this, not the kind alone.
+ */
+static int
+machine_fields(const struct signs *s)
+{
+	return s->autoreply == 2 || s->auto_submitted || s->null_sender ||
+	    s->daemon || s->machine || s->challenge || s->challenge_from ||
+	    s->list_from || s->report_type || s->failed_recipients ||
+	    s->noreply_from || s->rejected || s->amazon;
+}
+
 /* A refusal's words, and a list's own address refusing a post or holding
  * it for its moderator. */
 static void
@@ -1445,6 +1460,7 @@ read_message(struct message *msg, struct arena *a, struct analysis *an,
 	an->in_reply_to = header_get_raw(a, &msg->hdr, "In-Reply-To");
 	an->references = header_get_raw(a, &msg->hdr, "References");
 	an->replied_to = replied_to(a, an->in_reply_to, an->references);
+	an->automatic = machine_fields(&r.s);
 	if (!signs_gate(&r.s))
 		return 0;
 	message_will_read(msg);

@@ -106,6 +106,13 @@ struct analysis {
 						   are the sender's to choose) */
 	char			*envelope_id;	/* DSN Original-Envelope-Id */
 	char			*reporting_mta;
+	int			 automatic;	/* a header field says a machine
+						   wrote it (Auto-Submitted, an
+						   auto-reply's or challenge's field,
+						   Precedence bulk, the null sender,
+						   a mail system's, list's or no-reply
+						   address, a report's type), not
+						   only its words */
 	struct mime		*mime;		/* part tree, or NULL for KIND_NONE */
 	unsigned		 skipped;	/* SKIP_* flags: limits that were hit */
 };

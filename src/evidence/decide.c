@@ -5,6 +5,10 @@
  * the next is asked only when it has none. Heuristics never outvote
  * proof, nor strong evidence.
  *
+ * Rule 4 asks for a machine's field: the kind is read partly from words,
+ * and a stranger's first letter taken for an auto-reply by its words
+ * ("Re:", "away") would otherwise be backscatter by proof.
+ *
  *  class      not backscatter (ours)             backscatter (not ours)
  *  ---------  ---------------------------------  -------------------------------
  *  proof      1. the sent ledger recorded the    3. sent_ledger_complete, and
@@ -14,7 +18,9 @@
  *             2. our DKIM signature verifies     4. sent_ledger_complete, and an
  *                (the headers at least) and that    auto-reply, challenge or
  *                recipient is in its signed         receipt comes from someone
- *                To/Cc                              we never wrote to
+ *                To/Cc                              we never wrote to, and a
+ *                                                   header field says a machine
+ *                                                   wrote it (an->automatic)
  *             5. an auto-reply naming no
  *                Message-ID from someone we
  *                wrote to within
@@ -196,7 +202,8 @@ proof(const struct evidence *ev, const struct analysis *an, struct arena *a,
 		    original_words(an) : "the answered", asked_id(an));
 		return 1;
 	}
-	if (ev->responders.replier && l->correspondent == 0) {
+	if (ev->responders.replier && l->correspondent == 0 &&
+	    an->automatic) {
 		d->backscatter = 1;
 		d->evidence = "correspondents";
 		d->why = say(a, "the sent ledger, complete, shows we never "
