@@ -542,7 +542,8 @@ trace_value(const char *v, const char *end)
  * A run of header lines is the original when it has a Message-ID or a
  * Received field and weighs at least 3 (see name_weight); a run right
  * after a marker line may lack both if it weighs 4 (From, To, Subject,
- * Date); any run weighing 5 or more is one as well.
+ * Date, or Outlook's "Sent" for Date); any run weighing 5 or more is one
+ * as well.
  * A short summary ("Subject: x / Date: y") in the prose weighs less.
  */
 static int
@@ -569,7 +570,7 @@ find_run(const char *text, size_t len, int first)
 	const char	*p = text, *end = text + len, *nl, *run = NULL;
 	const char	*best = NULL, *after_marker = NULL;
 	int		 weight = 0, has_key = 0, marked, best_rank = 0, rank;
-	int		 best_weight = 0, has_received = 0;
+	int		 best_weight = 0, has_received = 0, sent = 0;
 	size_t		 n, pre, run_pre = 0;
 
 	for (;;) {
@@ -588,8 +589,10 @@ find_run(const char *text, size_t len, int first)
 			if (run == NULL) {
 				run = p;
 				run_pre = pre;
-				weight = has_key = has_received = 0;
+				weight = has_key = has_received = sent = 0;
 			}
+			/* Outlook's "Sent:", its quote header's Date */
+			sent |= n == 4 && strncasecmp(p + pre, "sent", 4) == 0;
 			weight += w;
 			has_key |= w >= 2;
 			has_received |= w == 2;
@@ -607,6 +610,9 @@ find_run(const char *text, size_t len, int first)
 					return run;
 				marked = after_marker != NULL && run >= after_marker &&
 				    run - after_marker < 4096;
+				/* "Sent:" weighs as a Date only under a marker:
+				 * a report's summary says "Sent:" too */
+				weight += marked && sent;
 				rank = run_ok(weight, has_key, marked) ?
 				    1 + 2 * has_key + marked : 0;
 				/* the original: its body follows */
