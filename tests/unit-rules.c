@@ -6,6 +6,7 @@
  * open, and counted only where that raises the score; metas over open
  * rules), and the built-in rules compiling clean.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,7 +92,45 @@ static const struct {
 	{ "escaped hash kept", "body BS_A /a\\#b/ # comment\n", "" },
 	{ "tflags ignored", "body BS_A /a/\ntflags BS_A nice\n", "" },
 	{ "four scores", "body BS_A /a/\nscore BS_A 1 2 3 4\n", "" },
+	{ "tags clean", "replace_tag A a+\nbody BS_A /<A>/\nreplace_rules BS_A\n", "" },
+	{ "tag without text", "replace_tag A\n",
+	    "t.cf:1: replace_tag: a name (letters, digits, _) and its text\n" },
+	{ "tag bad name", "replace_tag A-B x\n",
+	    "t.cf:1: replace_tag: a name (letters, digits, _) and its text\n" },
+	{ "replace_rules of no rule here",
+	    "body BS_B /b/\nreplace_rules BS_A\n",
+	    "t.cf:2: replace_rules: no rule BS_A in this file\n" },
+	{ "replace_rules bad name", "replace_rules FOO\n",
+	    "t.cf:1: replace_rules: FOO is not a rule name\n" },
+	{ "replace_rules empty", "replace_rules\n",
+	    "t.cf:1: replace_rules: no rule named\n" },
+	{ "tag names itself",
+	    "replace_tag A x<A>\nbody BS_A /<A>/\nreplace_rules BS_A\n",
+	    "t.cf:2: BS_A: its tags make it longer than 32768 bytes, or nest deeper than 8 (a tag naming itself)\n" },
+	{ "replace_pre not supported", "replace_pre P x\n",
+	    "t.cf:1: replace_pre is not supported (replace_tag, replace_rules, replace_start and replace_end are)\n" },
+	{ "replace_start two words", "replace_start < <\n",
+	    "t.cf:1: replace_start: one word of at most 15 characters\n" },
+	{ "tag makes a bad pattern",
+	    "replace_tag P (\nbody BS_A /<P>/\nreplace_rules BS_A\n",
+	    "t.cf:2: BS_A: pattern: missing closing parenthesis at offset 1\n" },
 };
+
+/* printf onto b. */
+static void
+addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+addf(struct buf *b, const char *fmt, ...)
+{
+	char	 line[512];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	buf_appends(b, line);
+}
 
 /* A message with a header, a text and an original. */
 struct fixture {
@@ -216,6 +255,17 @@ static const struct {
 	    "", "orig_header does not see the bounce's header" },
 	{ "eval BS_V no_original()\neval BS_K kind_is(bounce)\n",
 	    "BS_K", "eval: kind_is, no_original" },
+	{ "replace_tag D v[i1]agra\nreplace_tag P prices\\s+on\\s+<D>\n"
+	  "replace_rules BS_O\norig_body BS_O /<P>/i\n",
+	    "BS_O", "replace_tag: tags within tags, replace_rules after the tags" },
+	{ "body BS_B /could not be <W>/\nreplace_tag W deliv(?:er|ered)\n"
+	  "replace_rules BS_B\n",
+	    "BS_B", "replace_tag and replace_rules may follow the rule" },
+	{ "replace_tag W delivered\nbody BS_B /could not be <W>/\n",
+	    "", "a rule not in replace_rules keeps <W> as written" },
+	{ "replace_start {{\nreplace_end }}\nreplace_tag W delivered\n"
+	  "body BS_B /(?<w>could) not be {{W}}/\nreplace_rules BS_B\n",
+	    "BS_B", "replace_start and replace_end; (?<name> is not a tag" },
 };
 
 int
@@ -254,6 +304,21 @@ main(void)
 	for (i = 0; i < sizeof(fixture_rules) / sizeof(fixture_rules[0]); i++)
 		is_str(run(&f, fixture_rules[i].rules, NULL), fixture_rules[i].want,
 		    "%s", fixture_rules[i].label);
+
+	/* a file's tags reach no other file */
+	rs = rules_new();
+	buf_init(&err, 8192);
+	rules_add_text(rs, "a.cf", "replace_tag W delivered\n");
+	rules_add_text(rs, "b.cf",
+	    "body BS_B /could not be <W>/\nreplace_rules BS_B\n");
+	n = -1;
+	is_int(rules_compile(rs, NULL, &err), 0, "tags in two files: clean");
+	if (rules_run(rs, &f.an, &f.ev, &f.a, &hits, &n, NULL, NULL) == -1)
+		n = -1;
+	is_str(n == -1 ? "ERROR" : run_hits(hits, n), "",
+	    "replace_tag: a tag of a.cf is not replaced in b.cf");
+	buf_free(&err);
+	rules_free(rs);
 
 	/* meta */
 	is_str(run(&f,
@@ -478,6 +543,73 @@ main(void)
 	f.an.text_len = strlen(f.an.text);
 	is_str(run(&f, "body BS_U /R\xc3\x89SUM\xc3\x89/i\n", NULL), "BS_U",
 	    "caseless UTF-8 match in text with invalid bytes");
+
+	/* replace_tag's bounds: tags, rules named, depth, expanded length */
+	{
+		struct buf	 t;
+		const char	*e;
+		int		 j;
+
+		buf_init(&t, 1u << 20);
+		for (j = 0; j <= RULES_TAGS_MAX; j++)
+			addf(&t, "replace_tag T%d x\n", j);
+		buf_appendc(&t, '\0');
+		e = compile_errors(t.data, NULL);
+		is_str(e, "t.cf:257: replace_tag: more than 256 tags\n",
+		    "RULES_TAGS_MAX tags, and the next one refused");
+		buf_free(&t);
+
+		buf_init(&t, 1u << 20);
+		for (j = 0; j <= RULES_TAG_RULES_MAX; j++)
+			addf(&t, "body BS_R%d /<X>/\nreplace_rules BS_R%d\n",
+			    j, j);
+		buf_appendc(&t, '\0');
+		e = compile_errors(t.data, NULL);
+		is_str(e, "t.cf:2050: replace_rules: more than 1024 rules\n",
+		    "RULES_TAG_RULES_MAX rules named, and the next one refused");
+		buf_free(&t);
+
+		/* T0 uses T1, ... T7 is text: as deep as allowed (8 tags
+		 * in a chain), then one more */
+		buf_init(&t, 8192);
+		for (j = 0; j < RULES_TAG_DEPTH - 1; j++)
+			addf(&t, "replace_tag T%d <T%d>\n", j, j + 1);
+		addf(&t, "replace_tag T%d z\nbody BS_D /<T0>/\n"
+		    "replace_rules BS_D\n", RULES_TAG_DEPTH - 1);
+		buf_appendc(&t, '\0');
+		is_str(compile_errors(t.data, NULL), "",
+		    "tags nested RULES_TAG_DEPTH deep");
+		buf_free(&t);
+		buf_init(&t, 8192);
+		for (j = 0; j < RULES_TAG_DEPTH; j++)
+			addf(&t, "replace_tag T%d <T%d>\n", j, j + 1);
+		addf(&t, "replace_tag T%d z\nbody BS_D /<T0>/\n"
+		    "replace_rules BS_D\n", RULES_TAG_DEPTH);
+		buf_appendc(&t, '\0');
+		is_str(compile_errors(t.data, NULL),
+		    "t.cf:10: BS_D: its tags make it longer than 32768 bytes, "
+		    "or nest deeper than 8 (a tag naming itself)\n",
+		    "one deeper: the rule refused");
+		buf_free(&t);
+
+		/* a 8000-byte tag used four times fits, five times not */
+		buf_init(&t, 65536);
+		buf_appends(&t, "replace_tag L ");
+		for (j = 0; j < 8000; j++)
+			buf_appendc(&t, 'a');
+		buf_appends(&t, "\nbody BS_L /(?:<L>|<L>|<L>|<L>)/\n"
+		    "body BS_M /(?:<L>|<L>|<L>|<L>|<L>)/\n"
+		    "replace_rules BS_L BS_M\n");
+		buf_appendc(&t, '\0');
+		e = compile_errors(t.data, NULL);
+		ok(strstr(e, "t.cf:2: BS_L: its tags") == NULL &&
+		    strstr(e, "t.cf:2: BS_L: pattern too long") != NULL,
+		    "32,000 bytes of tags: within RULES_EXPANDED_MAX (then "
+		    "RULES_PATTERN_MAX refuses the pattern)");
+		ok(strstr(e, "t.cf:3: BS_M: its tags make it longer than 32768 "
+		    "bytes") != NULL, "40,000 bytes: past RULES_EXPANDED_MAX");
+		buf_free(&t);
+	}
 
 	/* the built-in rules compile clean */
 	rs = rules_new();

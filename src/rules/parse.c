@@ -475,18 +475,199 @@ parse_definition(struct ruleset *rs, const char *file, int lineno,
 	return 0;
 }
 
+/*
+ * SpamAssassin's ReplaceTags, within one file: "replace_tag NAME text"
+ * names a piece of pattern, "replace_rules RULE..." lists the rules whose
+ * definitions have "<NAME>" replaced by it (replace_start and replace_end
+ * change the brackets; a tag's text may use other tags). A file is read
+ * for these first, so they may stand anywhere in it; they reach no other
+ * file, as the built-in rules' tags are gone once they are compiled.
+ */
+struct tags {
+	char		 start[16];
+	char		 end[16];
+	int		 ntags;
+	char		*name[RULES_TAGS_MAX];
+	char		*value[RULES_TAGS_MAX];
+	int		 nrules;
+	char		*rule[RULES_TAG_RULES_MAX];
+	int		 rule_line[RULES_TAG_RULES_MAX];
+	int		 rule_defined[RULES_TAG_RULES_MAX];
+};
+
+static void
+tags_free(struct tags *t)
+{
+	int	 i;
+
+	for (i = 0; i < t->ntags; i++) {
+		free(t->name[i]);
+		free(t->value[i]);
+	}
+	for (i = 0; i < t->nrules; i++)
+		free(t->rule[i]);
+	free(t);
+}
+
+/* A tag's name: letters, digits and _, at most 64. */
+static int
+valid_tag(const char *s)
+{
+	size_t	 n = strlen(s);
+
+	if (n == 0 || n > 64)
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_')
+			return 0;
+	return 1;
+}
+
+/* Which of t's rules is name: its index, or -1. */
+static int
+tags_rule(const struct tags *t, const char *name)
+{
+	int	 i;
+
+	for (i = 0; i < t->nrules; i++)
+		if (strcmp(t->rule[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/* One replace_* line of the first pass (dir, then the rest in s): 0, or
+ * -1 with the error at file:line. */
+static int
+tags_line(struct tags *t, const char *file, int lineno, const char *dir,
+    char *s, struct buf *errors)
+{
+	char	*w, *v;
+	int	 i;
+
+	if (strcmp(dir, "replace_start") == 0 ||
+	    strcmp(dir, "replace_end") == 0) {
+		w = word(&s);
+		if (w == NULL || strlen(w) >= sizeof(t->start) ||
+		    word(&s) != NULL) {
+			buf_error(errors, file, lineno, "%s: one word of at "
+			    "most %zu characters", dir, sizeof(t->start) - 1);
+			return -1;
+		}
+		strcpy(dir[8] == 's' ? t->start : t->end, w);
+		return 0;
+	}
+	if (strcmp(dir, "replace_tag") == 0) {
+		if ((w = word(&s)) == NULL || !valid_tag(w) ||
+		    *(v = skip_space(s)) == '\0') {
+			buf_error(errors, file, lineno, "replace_tag: a name "
+			    "(letters, digits, _) and its text");
+			return -1;
+		}
+		for (i = 0; i < t->ntags; i++)
+			if (strcmp(t->name[i], w) == 0)
+				break;
+		if (i == RULES_TAGS_MAX) {
+			buf_error(errors, file, lineno, "replace_tag: more "
+			    "than %d tags", RULES_TAGS_MAX);
+			return -1;
+		}
+		if (i == t->ntags) {
+			if ((t->name[i] = strdup(w)) == NULL)
+				return nomem(errors, file, lineno);
+			t->value[i] = NULL;
+			t->ntags++;
+		}
+		free(t->value[i]);	/* a later definition wins */
+		if ((t->value[i] = strdup(v)) == NULL)
+			return nomem(errors, file, lineno);
+		return 0;
+	}
+	if (strcmp(dir, "replace_rules") == 0) {
+		if ((w = word(&s)) == NULL) {
+			buf_error(errors, file, lineno,
+			    "replace_rules: no rule named");
+			return -1;
+		}
+		for (; w != NULL; w = word(&s)) {
+			if (!valid_name(w)) {
+				buf_error(errors, file, lineno,
+				    "replace_rules: %s is not a rule name", w);
+				return -1;
+			}
+			if (tags_rule(t, w) != -1)
+				continue;
+			if (t->nrules == RULES_TAG_RULES_MAX) {
+				buf_error(errors, file, lineno, "replace_rules: "
+				    "more than %d rules", RULES_TAG_RULES_MAX);
+				return -1;
+			}
+			if ((t->rule[t->nrules] = strdup(w)) == NULL)
+				return nomem(errors, file, lineno);
+			t->rule_line[t->nrules] = lineno;
+			t->rule_defined[t->nrules++] = 0;
+		}
+		return 0;
+	}
+	buf_error(errors, file, lineno, "%s is not supported (replace_tag, "
+	    "replace_rules, replace_start and replace_end are)", dir);
+	return -1;
+}
+
+/* s with t's tags replaced, appended to out; -1 when it grows past
+ * RULES_EXPANDED_MAX or tags nest deeper than RULES_TAG_DEPTH (a tag
+ * that names itself). */
+static int
+tags_expand(const struct tags *t, const char *s, struct buf *out, int depth)
+{
+	size_t	 ns = strlen(t->start), ne = strlen(t->end), n;
+	const char	*p, *q;
+	int	 i;
+
+	if (depth > RULES_TAG_DEPTH)
+		return -1;
+	for (p = s; *p; ) {
+		if (strncmp(p, t->start, ns) == 0) {
+			q = p + ns;
+			n = strspn(q, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
+			for (i = 0; n > 0 && strncmp(q + n, t->end, ne) == 0 &&
+			    i < t->ntags; i++)
+				if (strlen(t->name[i]) == n &&
+				    strncmp(t->name[i], q, n) == 0)
+					break;
+			if (n > 0 && i < t->ntags &&
+			    strncmp(q + n, t->end, ne) == 0) {
+				if (tags_expand(t, t->value[i], out,
+				    depth + 1) == -1)
+					return -1;
+				p = q + n + ne;
+				continue;
+			}
+		}
+		/* not a tag: the text as written ("(?<name>", "<br>") */
+		if (out->len >= RULES_EXPANDED_MAX ||
+		    buf_appendc(out, *p) == -1)
+			return -1;
+		p++;
+	}
+	return 0;
+}
+
 /* One line, comments stripped: a directive, a rule name, the rest.
  * 0 (blank lines too), or -1 with the error at file:line. */
 static int
 parse_line(struct ruleset *rs, const char *file, int lineno, char *s,
-    struct buf *errors)
+    struct tags *t, struct buf *errors)
 {
-	char	*dir, *name;
-	size_t	 i;
+	struct buf	 ex;
+	char		*dir, *name;
+	size_t		 i;
+	int		 k, rc;
 
 	strip_comment(s);
 	if ((dir = word(&s)) == NULL)
 		return 0;
+	if (strncmp(dir, "replace_", 8) == 0)
+		return 0;		/* the first pass read it */
 	if ((name = word(&s)) == NULL) {
 		buf_error(errors, file, lineno, "%s: missing rule name", dir);
 		return -1;
@@ -503,12 +684,77 @@ parse_line(struct ruleset *rs, const char *file, int lineno, char *s,
 		return parse_score(rs, file, lineno, name, s, errors);
 	if (strcmp(dir, "tflags") == 0 || strcmp(dir, "priority") == 0)
 		return 0;
-	for (i = 0; i < sizeof(definitions) / sizeof(definitions[0]); i++)
-		if (strcmp(dir, definitions[i].directive) == 0)
+	for (i = 0; i < sizeof(definitions) / sizeof(definitions[0]); i++) {
+		if (strcmp(dir, definitions[i].directive) != 0)
+			continue;
+		if (t == NULL || (k = tags_rule(t, name)) == -1)
 			return parse_definition(rs, file, lineno,
 			    definitions[i].type, name, s, errors);
+		t->rule_defined[k] = 1;
+		buf_init(&ex, RULES_EXPANDED_MAX + 1);
+		if (tags_expand(t, s, &ex, 0) == -1 ||
+		    buf_appendc(&ex, '\0') == -1) {
+			buf_free(&ex);
+			buf_error(errors, file, lineno, "%s: its tags make it "
+			    "longer than %u bytes, or nest deeper than %d "
+			    "(a tag naming itself)", name, RULES_EXPANDED_MAX,
+			    RULES_TAG_DEPTH);
+			return -1;
+		}
+		rc = parse_definition(rs, file, lineno, definitions[i].type,
+		    name, ex.data, errors);
+		buf_free(&ex);
+		return rc;
+	}
 	buf_error(errors, file, lineno, "unknown directive %s", dir);
 	return -1;
+}
+
+/* The first pass: the file's replace_* lines into a new *t_r (NULL when
+ * it has none). The number of errors, or -1 when out of memory. */
+static int
+tags_read(const char *file, const char *text, size_t len, struct tags **t_r,
+    struct buf *errors)
+{
+	char		 line[RULES_LINE_MAX + 1];
+	const char	*p = text, *end = text + len, *nl;
+	struct tags	*t = NULL;
+	char		*s, *dir;
+	size_t		 n;
+	int		 lineno = 0, nerr = 0;
+
+	*t_r = NULL;
+	while (p < end) {
+		lineno++;
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		n = (size_t)(nl - p);
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		/* the second pass says what is wrong with a long line */
+		if (n <= RULES_LINE_MAX && n >= 8 && memchr(p, '\0', n) == NULL &&
+		    memmem(p, n, "replace_", 8) != NULL) {
+			memcpy(line, p, n);
+			line[n] = '\0';
+			s = line;
+			strip_comment(s);
+			if ((dir = word(&s)) != NULL &&
+			    strncmp(dir, "replace_", 8) == 0) {
+				if (t == NULL) {
+					if ((t = calloc(1, sizeof(*t))) == NULL)
+						return nomem(errors, file, lineno);
+					strcpy(t->start, "<");
+					strcpy(t->end, ">");
+				}
+				if (tags_line(t, file, lineno, dir, s,
+				    errors) == -1)
+					nerr++;
+			}
+		}
+		p = nl + 1;
+	}
+	*t_r = t;
+	return nerr;
 }
 
 int
@@ -517,13 +763,16 @@ parse_text(struct ruleset *rs, const char *name, const char *text,
 {
 	char		 line[RULES_LINE_MAX + 1];
 	const char	*file, *p = text, *end = text + len, *nl;
+	struct tags	*t;
 	size_t		 n;
-	int		 lineno = 0, nerr = 0;
+	int		 lineno = 0, nerr, k;
 
 	if ((file = ruleset_file(rs, name)) == NULL) {
 		buf_error(errors, name, 0, "out of memory");
 		return 1;
 	}
+	if ((nerr = tags_read(file, text, len, &t, errors)) == -1)
+		return 1;
 	while (p < end) {
 		lineno++;
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
@@ -543,10 +792,21 @@ parse_text(struct ruleset *rs, const char *name, const char *text,
 		} else {
 			memcpy(line, p, n);
 			line[n] = '\0';
-			if (parse_line(rs, file, lineno, line, errors) == -1)
+			if (parse_line(rs, file, lineno, line, t,
+			    errors) == -1)
 				nerr++;
 		}
 		p = nl + 1;
+	}
+	if (t != NULL) {
+		for (k = 0; k < t->nrules; k++)
+			if (!t->rule_defined[k]) {
+				buf_error(errors, file, t->rule_line[k],
+				    "replace_rules: no rule %s in this file",
+				    t->rule[k]);
+				nerr++;
+			}
+		tags_free(t);
 	}
 	return nerr;
 }
