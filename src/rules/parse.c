@@ -30,19 +30,45 @@
 #include "rules/cache.h"
 #include "rules/ruleset.h"
 
-/* BS_ or __, then letters, digits and _: at most 64 in all. */
+/* Letters, digits and _: 1 to 64 of them. */
 static int
-valid_name(const char *s)
+valid_word(const char *s)
 {
 	size_t	 n = strlen(s);
 
-	if (n < 3 || n > 64 ||
-	    (strncmp(s, "BS_", 3) != 0 && strncmp(s, "__", 2) != 0))
+	if (n == 0 || n > 64)
 		return 0;
 	for (; *s; s++)
 		if (!isalnum((unsigned char)*s) && *s != '_')
 			return 0;
 	return 1;
+}
+
+/* A rule's name: BS_ or __, then letters, digits and _, at most 64. */
+static int
+valid_name(const char *s)
+{
+	return strlen(s) >= 3 && valid_word(s) &&
+	    (strncmp(s, "BS_", 3) == 0 || strncmp(s, "__", 2) == 0);
+}
+
+/* The line at *p up to end: its length in *n_r without the line end (a
+ * CR before it too: files edited on Windows read as LF ones); *p moves
+ * to the next line. */
+static const char *
+next_line(const char **p, const char *end, size_t *n_r)
+{
+	const char	*line = *p, *nl;
+	size_t		 n;
+
+	if ((nl = memchr(line, '\n', (size_t)(end - line))) == NULL)
+		nl = end;
+	n = (size_t)(nl - line);
+	if (n > 0 && line[n - 1] == '\r')
+		n--;
+	*n_r = n;
+	*p = nl + 1;
+	return line;
 }
 
 /* Next word of *sp (space-separated), NUL-terminated in place. */
@@ -509,20 +535,6 @@ tags_free(struct tags *t)
 	free(t);
 }
 
-/* A tag's name: letters, digits and _, at most 64. */
-static int
-valid_tag(const char *s)
-{
-	size_t	 n = strlen(s);
-
-	if (n == 0 || n > 64)
-		return 0;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && *s != '_')
-			return 0;
-	return 1;
-}
-
 /* Which of t's rules is name: its index, or -1. */
 static int
 tags_rule(const struct tags *t, const char *name)
@@ -557,7 +569,7 @@ tags_line(struct tags *t, const char *file, int lineno, const char *dir,
 		return 0;
 	}
 	if (strcmp(dir, "replace_tag") == 0) {
-		if ((w = word(&s)) == NULL || !valid_tag(w) ||
+		if ((w = word(&s)) == NULL || !valid_word(w) ||
 		    *(v = skip_space(s)) == '\0') {
 			buf_error(errors, file, lineno, "replace_tag: a name "
 			    "(letters, digits, _) and its text");
@@ -717,7 +729,7 @@ tags_read(const char *file, const char *text, size_t len, struct tags **t_r,
     struct buf *errors)
 {
 	char		 line[RULES_LINE_MAX + 1];
-	const char	*p = text, *end = text + len, *nl;
+	const char	*p = text, *end = text + len, *l;
 	struct tags	*t = NULL;
 	char		*s, *dir;
 	size_t		 n;
@@ -726,15 +738,11 @@ tags_read(const char *file, const char *text, size_t len, struct tags **t_r,
 	*t_r = NULL;
 	while (p < end) {
 		lineno++;
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			nl = end;
-		n = (size_t)(nl - p);
-		if (n > 0 && p[n - 1] == '\r')
-			n--;
+		l = next_line(&p, end, &n);
 		/* the second pass says what is wrong with a long line */
-		if (n <= RULES_LINE_MAX && n >= 8 && memchr(p, '\0', n) == NULL &&
-		    memmem(p, n, "replace_", 8) != NULL) {
-			memcpy(line, p, n);
+		if (n <= RULES_LINE_MAX && n >= 8 && memchr(l, '\0', n) == NULL &&
+		    memmem(l, n, "replace_", 8) != NULL) {
+			memcpy(line, l, n);
 			line[n] = '\0';
 			s = line;
 			strip_comment(s);
@@ -751,7 +759,6 @@ tags_read(const char *file, const char *text, size_t len, struct tags **t_r,
 					nerr++;
 			}
 		}
-		p = nl + 1;
 	}
 	*t_r = t;
 	return nerr;
@@ -762,7 +769,7 @@ parse_text(struct ruleset *rs, const char *name, const char *text,
     size_t len, struct buf *errors)
 {
 	char		 line[RULES_LINE_MAX + 1];
-	const char	*file, *p = text, *end = text + len, *nl;
+	const char	*file, *p = text, *end = text + len, *l;
 	struct tags	*t;
 	size_t		 n;
 	int		 lineno = 0, nerr, k;
@@ -775,28 +782,22 @@ parse_text(struct ruleset *rs, const char *name, const char *text,
 		return 1;
 	while (p < end) {
 		lineno++;
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			nl = end;
-		n = (size_t)(nl - p);
-		/* CRLF files (edited on Windows) read as LF ones */
-		if (n > 0 && p[n - 1] == '\r')
-			n--;
+		l = next_line(&p, end, &n);
 		if (n > RULES_LINE_MAX) {
 			buf_error(errors, file, lineno, "line too long");
 			nerr++;
-		} else if (memchr(p, '\0', n) != NULL) {
+		} else if (memchr(l, '\0', n) != NULL) {
 			/* an error, not a cut: what follows a NUL would
 			 * be dropped without a word */
 			buf_error(errors, file, lineno, "NUL byte in line");
 			nerr++;
 		} else {
-			memcpy(line, p, n);
+			memcpy(line, l, n);
 			line[n] = '\0';
 			if (parse_line(rs, file, lineno, line, t,
 			    errors) == -1)
 				nerr++;
 		}
-		p = nl + 1;
 	}
 	if (t != NULL) {
 		for (k = 0; k < t->nrules; k++)
