@@ -229,6 +229,9 @@ is "$(bs_json 'j["kind"]' "$T/vac-words.eml" --config "$T/conf-v2")" "autoreply"
     "an auto-reply by its words alone is still an auto-reply"
 is "$(decided "$T/vac-words.eml" "$T/conf-v2")" "ok heuristic rules None never" \
     "... but from a stranger, ledger complete: no machine's field, no proof"
+is "$(bs_json 'j["decided_by"]["why"]' "$T/vac-words.eml" --config "$T/conf-v2")" \
+    "no proof (we never wrote to tomas@remote.example, but no header field says a machine wrote the answer) and no strong evidence either way: the rules' weights add up to 0.0" \
+    "... and decided_by says what proof lacked"
 # A bounce that returns nothing but names the original's Message-ID:
 # original.source "reference", and the ledger decides on it
 nothing() { printf 'From: MAILER-DAEMON@mx.retail.example\nTo: alice@northwind.example\nSubject: Mail delivery failed: returning message to sender\nAuto-Submitted: auto-replied\n%s\n\nThis message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:\n\n  %s\n    No such user here\n%s\n' "$1" "$2" "$3"; }

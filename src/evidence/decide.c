@@ -202,8 +202,12 @@ proof(const struct evidence *ev, const struct analysis *an, struct arena *a,
 		    original_words(an) : "the answered", asked_id(an));
 		return 1;
 	}
-	if (ev->responders.replier && l->correspondent == 0 &&
-	    an->automatic) {
+	if (ev->responders.replier && l->correspondent == 0) {
+		if (!an->automatic) {
+			d->near = say(a, "we never wrote to %s, but no header "
+			    "field says a machine wrote the answer", l->replier);
+			return 0;
+		}
 		d->backscatter = 1;
 		d->evidence = "correspondents";
 		d->why = say(a, "the sent ledger, complete, shows we never "

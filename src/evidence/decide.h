@@ -29,6 +29,8 @@ struct decision {
 	const char		*why;		/* plain words, for a user */
 	int			 strong;	/* strong evidence's points,
 						   positive for backscatter */
+	const char		*near;		/* proof that was not: what it
+						   lacked, in words, or NULL */
 };
 
 /*

@@ -279,8 +279,9 @@ decision_words(const struct verdict *v, char *text, size_t len)
 
 	if (d->class != DECIDE_HEURISTIC && d->why != NULL)
 		return d->why;
-	if (snprintf(text, len, "no proof and no strong evidence either "
-	    "way: the rules' weights add up to %.1f", v->score) < 0)
+	if (snprintf(text, len, "no proof%s%s%s and no strong evidence "
+	    "either way: the rules' weights add up to %.1f", d->near ? " (" :
+	    "", d->near ? d->near : "", d->near ? ")" : "", v->score) < 0)
 		return "no proof and no strong evidence either way";
 	return text;
 }
@@ -315,7 +316,7 @@ score_json(struct json *j, const struct verdict *v)
 		json_null(j);
 	else {
 		const struct decision	*d = &v->evidence.decision;
-		char			 text[160];
+		char			 text[400];
 
 		json_object_begin(j);
 		json_member_string(j, "class", decide_class_name(d->class));
@@ -442,7 +443,7 @@ score_explain(struct buf *b, const struct verdict *v)
 	buf_appends(b, decide_class_name(ev->decision.class));
 	buf_appends(b, ": ");
 	{
-		char	 text[160];
+		char	 text[400];
 
 		buf_appends(b, decision_words(v, text, sizeof(text)));
 	}
