@@ -279,13 +279,31 @@ reader_alias_notes(struct analysis *an, struct arena *a,
 	}
 }
 
-/* Does the line end a sentence ('.', '!', '?' last)? */
+/* Does the line end a sentence ('.', '!', '?' last, or the ideographic
+ * full stop and the full-width marks of Chinese and Japanese)? */
 static int
 ends_sentence(const char *p, const char *nl)
 {
 	while (nl > p && (nl[-1] == ' ' || nl[-1] == '\t' || nl[-1] == '\r'))
 		nl--;
+	if (nl - p >= 3 && (memcmp(nl - 3, "\xe3\x80\x82", 3) == 0 ||
+	    memcmp(nl - 3, "\xef\xbc\x81", 3) == 0 ||
+	    memcmp(nl - 3, "\xef\xbc\x9f", 3) == 0))
+		return 1;
 	return nl > p && (nl[-1] == '.' || nl[-1] == '!' || nl[-1] == '?');
+}
+
+/* Is the lower-case line a link and nothing more (a help page's address,
+ * "http://host/faq/mail/errormail/": no lead-in, whatever words it holds)? */
+static int
+link_line(const char *low)
+{
+	low += strspn(low, " \t<(");
+	if (strncmp(low, "http://", 7) != 0 &&
+	    strncmp(low, "https://", 8) != 0 && strncmp(low, "www.", 4) != 0)
+		return 0;
+	low += strcspn(low, " \t>)");
+	return low[strspn(low, " \t\r>).")] == '\0';
 }
 
 /*
@@ -392,7 +410,13 @@ generic_parse_mode(struct analysis *an, struct arena *a,
 				q--;
 			after_lead = q > p && q[-1] == ':' ? 3 :
 			    after_lead > 0 ? after_lead - 1 : 0;
-			if (after_lead == 0 &&
+			/* a lead-in's words name them too, unless their
+			 * sentence ends on the line ("... could not be
+			 * delivered to one or more destinations."): what
+			 * follows it is the report's next sentence, often
+			 * where to ask for help */
+			if (after_lead == 0 && !ends_sentence(p, nl) &&
+			    !link_line(low) &&
 			    phrases_any(PHRASE_RECIPIENT_LEAD, low))
 				after_lead = 2;
 			/* the sender's address on the lines below: not a
