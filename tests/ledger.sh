@@ -232,6 +232,24 @@ is "$(decided "$T/vac-words.eml" "$T/conf-v2")" "ok heuristic rules None never" 
 is "$(bs_json 'j["decided_by"]["why"]' "$T/vac-words.eml" --config "$T/conf-v2")" \
     "no proof (we never wrote to tomas@remote.example, but no header field says a machine wrote the answer) and no strong evidence either way: the rules' weights add up to 0.0" \
     "... and decided_by says what proof lacked"
+# each field a machine writes makes it proof again
+for field in 'Auto-Submitted: auto-replied' 'Precedence: bulk' \
+    'X-Autoreply: yes' 'X-Autorespond: yes' 'Return-Path: <>' \
+    'X-Auto-Response-Suppress: All' 'X-Loop: tomas@remote.example'; do
+	{ printf '%s\n' "$field"; cat "$T/vac-words.eml"; } > "$T/vac-field.eml"
+	is "$(decided "$T/vac-field.eml" "$T/conf-v2")" \
+	    "backscatter proof correspondents None never" \
+	    "... with '$field': proof, backscatter"
+done
+sed 's/^From: tomas@/From: no-reply@/' "$T/vac-words.eml" > "$T/vac-field.eml"
+is "$(decided "$T/vac-field.eml" "$T/conf-v2")" \
+    "backscatter proof correspondents None never" \
+    "... from a no-reply address: proof, backscatter"
+long=$(printf '%0250d' 0 | tr 0 x)
+sed "s/^From: tomas@remote.example/From: $long@remote.example/" "$T/vac-words.eml" > "$T/vac-long.eml"
+is "$(bs_json 'j["decided_by"]["why"][-44:]' "$T/vac-long.eml" --config "$T/conf-v2")" \
+    "either way: the rules' weights add up to 0.0" \
+    "... whole, for a 250-character address too"
 # A bounce that returns nothing but names the original's Message-ID:
 # original.source "reference", and the ledger decides on it
 nothing() { printf 'From: MAILER-DAEMON@mx.retail.example\nTo: alice@northwind.example\nSubject: Mail delivery failed: returning message to sender\nAuto-Submitted: auto-replied\n%s\n\nThis message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:\n\n  %s\n    No such user here\n%s\n' "$1" "$2" "$3"; }

@@ -106,9 +106,12 @@ static const struct {
 	    "t.cf:1: replace_rules: no rule named\n" },
 	{ "tag names itself",
 	    "replace_tag A x<A>\nbody BS_A /<A>/\nreplace_rules BS_A\n",
-	    "t.cf:2: BS_A: its tags make it longer than 32768 bytes, or nest deeper than 8 (a tag naming itself)\n" },
+	    "t.cf:2: BS_A: a tag it uses nests deeper than 8, or uses itself\n" },
 	{ "replace_pre not supported", "replace_pre P x\n",
 	    "t.cf:1: replace_pre is not supported (replace_tag, replace_rules, replace_start and replace_end are)\n" },
+	{ "bracket of RULES_TAG_BRACKET_MAX", "replace_start 0123456789abcde\n", "" },
+	{ "bracket one longer", "replace_end 0123456789abcdef\n",
+	    "t.cf:1: replace_end: one word of at most 15 characters\n" },
 	{ "replace_start two words", "replace_start < <\n",
 	    "t.cf:1: replace_start: one word of at most 15 characters\n" },
 	{ "tag makes a bad pattern",
@@ -264,8 +267,11 @@ static const struct {
 	{ "replace_tag W delivered\nbody BS_B /could not be <W>/\n",
 	    "", "a rule not in replace_rules keeps <W> as written" },
 	{ "replace_start {{\nreplace_end }}\nreplace_tag W delivered\n"
-	  "body BS_B /(?<w>could) not be {{W}}/\nreplace_rules BS_B\n",
-	    "BS_B", "replace_start and replace_end; (?<name> is not a tag" },
+	  "body BS_B /could not be {{W}}/\nreplace_rules BS_B\n",
+	    "BS_B", "replace_start and replace_end" },
+	{ "replace_tag W delivered\n"
+	  "body BS_B /(?<w>could) not be <W>\\b(?<=<W>)/\nreplace_rules BS_B\n",
+	    "BS_B", "(?<w> names no tag: left as written, <W> replaced" },
 };
 
 int
@@ -587,27 +593,60 @@ main(void)
 		    "replace_rules BS_D\n", RULES_TAG_DEPTH);
 		buf_appendc(&t, '\0');
 		is_str(compile_errors(t.data, NULL),
-		    "t.cf:10: BS_D: its tags make it longer than 32768 bytes, "
-		    "or nest deeper than 8 (a tag naming itself)\n",
+		    "t.cf:10: BS_D: a tag it uses nests deeper than 8, or uses "
+		    "itself\n",
 		    "one deeper: the rule refused");
 		buf_free(&t);
 
-		/* a 8000-byte tag used four times fits, five times not */
+		/* a definition of exactly RULES_EXPANDED_MAX bytes once its
+		 * tags are replaced ("/" + 4 x 8000 + 766 + "/") is read (then
+		 * RULES_PATTERN_MAX refuses the pattern), one byte more is not */
 		buf_init(&t, 65536);
 		buf_appends(&t, "replace_tag L ");
 		for (j = 0; j < 8000; j++)
 			buf_appendc(&t, 'a');
-		buf_appends(&t, "\nbody BS_L /(?:<L>|<L>|<L>|<L>)/\n"
-		    "body BS_M /(?:<L>|<L>|<L>|<L>|<L>)/\n"
-		    "replace_rules BS_L BS_M\n");
+		buf_appends(&t, "\nbody BS_L /<L><L><L><L>");
+		for (j = 0; j < 766; j++)
+			buf_appendc(&t, 'x');
+		buf_appends(&t, "/\nbody BS_M /<L><L><L><L>");
+		for (j = 0; j < 767; j++)
+			buf_appendc(&t, 'x');
+		buf_appends(&t, "/\nreplace_rules BS_L BS_M\n");
 		buf_appendc(&t, '\0');
 		e = compile_errors(t.data, NULL);
-		ok(strstr(e, "t.cf:2: BS_L: its tags") == NULL &&
-		    strstr(e, "t.cf:2: BS_L: pattern too long") != NULL,
-		    "32,000 bytes of tags: within RULES_EXPANDED_MAX (then "
-		    "RULES_PATTERN_MAX refuses the pattern)");
-		ok(strstr(e, "t.cf:3: BS_M: its tags make it longer than 32768 "
-		    "bytes") != NULL, "40,000 bytes: past RULES_EXPANDED_MAX");
+		is_str(e, "t.cf:2: BS_L: pattern too long\n"
+		    "t.cf:3: BS_M: longer than 32768 bytes with its tags "
+		    "replaced\n", "RULES_EXPANDED_MAX bytes read, one more not");
+		buf_free(&t);
+
+		/* each tag is replaced once, however often it is used: 240
+		 * tags of filler, T1..T4 each using the one below 16 times
+		 * (T3 is 4,096 bytes, T4 past RULES_EXPANDED_MAX), 400 rules
+		 * citing T3 eight times each (past it too, by the brackets
+		 * around them), and one citing T4 */
+		buf_init(&t, 4u << 20);
+		for (j = 0; j < 240; j++)
+			addf(&t, "replace_tag F%d f\n", j);
+		addf(&t, "replace_tag T0 z\n");
+		for (j = 1; j <= 4; j++)
+			addf(&t, "replace_tag T%d <T%d><T%d><T%d><T%d><T%d><T%d>"
+			    "<T%d><T%d><T%d><T%d><T%d><T%d><T%d><T%d><T%d><T%d>"
+			    "\n", j, j - 1, j - 1, j - 1, j - 1, j - 1, j - 1,
+			    j - 1, j - 1, j - 1, j - 1, j - 1, j - 1, j - 1,
+			    j - 1, j - 1, j - 1);
+		for (j = 0; j < 400; j++)
+			addf(&t, "body __R%d /(?:<T3><T3><T3><T3><T3><T3><T3>"
+			    "<T3>)/\nreplace_rules __R%d\n", j, j);
+		addf(&t, "body __R400 /<T4>/\nreplace_rules __R400\n");
+		buf_appendc(&t, '\0');
+		t0 = now_ms();
+		e = compile_errors(t.data, &nerr);
+		t1 = now_ms();
+		ok(nerr == 401 && strstr(e, "t.cf:246: __R0: longer than "
+		    "32768 bytes with its tags replaced\n") == e, "tags used "
+		    "3,200 times: every definition read, each past the bound "
+		    "(%d errors)", nerr);
+		ok(t1 - t0 < 2000, "... in %ld ms of processor time", t1 - t0);
 		buf_free(&t);
 	}
 

@@ -354,7 +354,7 @@ original_body(struct analysis *an, struct arena *a, const struct mime *m,
 static void
 read_original(struct analysis *an, struct arena *a, const struct mime *m,
     const struct parts *pp, const char *whole, size_t whole_len,
-    size_t *prose_len_r)
+    int answer, size_t *prose_len_r)
 {
 	struct original	*o = &an->original;
 	size_t		 start;
@@ -395,12 +395,13 @@ read_original(struct analysis *an, struct arena *a, const struct mime *m,
 	/* Quoted in the text, or (non-MIME bounces) in the body itself. */
 	memset(o, 0, sizeof(*o));
 	if (an->text_len > 0 &&
-	    original_find_inline(a, o, an->text, an->text_len, &start) == 1) {
+	    original_find_inline(a, o, an->text, an->text_len, answer,
+	    &start) == 1) {
 		*prose_len_r = start;
 		goto found;
 	}
 	if (whole != NULL && whole_len > 0 && whole != an->text &&
-	    original_find_inline(a, o, whole, whole_len, &start) == 1)
+	    original_find_inline(a, o, whole, whole_len, answer, &start) == 1)
 		goto found;
 	memset(o, 0, sizeof(*o));
 	o->source = SOURCE_NONE;
@@ -712,9 +713,17 @@ person_wrote(const struct signs *s, const struct kind_facts *f)
 static int
 machine_fields(const struct signs *s)
 {
+	/* a report's type itself, not "report" in a boundary or a name */
+	const char	*ct = s->content_type ? s->content_type : "";
+	int		 report;
+
+	ct += strspn(ct, " \t");
+	report = strncmp(ct, "multipart/report", 16) == 0 ||
+	    strncmp(ct, "message/", 8) == 0;
+
 	return s->autoreply == 2 || s->auto_submitted || s->null_sender ||
 	    s->daemon || s->machine || s->challenge || s->challenge_from ||
-	    s->list_from || s->report_type || s->failed_recipients ||
+	    s->list_from || report || s->failed_recipients ||
 	    s->noreply_from || s->rejected || s->amazon;
 }
 
@@ -833,7 +842,12 @@ take_apart(struct reading *r, struct arena *a, struct analysis *an)
 
 	/* The original first: its quoted lines are not the bounce's words. */
 	prose_len = an->text_len;
-	read_original(an, a, m, &r->parts, r->body, msg->body_len, &prose_len);
+	/* a mail program's quote header is an answer's or a notice's
+	 * original, never a bounce's (a returned body may quote a third
+	 * party) */
+	read_original(an, a, m, &r->parts, r->body, msg->body_len,
+	    !r->s.failed_recipients && !r->s.bounce_subject &&
+	    !r->s.report_type, &prose_len);
 
 	in->subject = r->s.subject ? r->s.subject : "";
 	in->from = r->s.from ? r->s.from : "";

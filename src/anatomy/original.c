@@ -553,6 +553,20 @@ run_ok(int weight, int has_key, int marked)
 	    weight >= 5;
 }
 
+/* Outlook's and OWA's line over a quoted header: underscores alone (32
+ * of them; 20 or more). */
+static int
+rule_line(const char *p, const char *nl)
+{
+	const char	*q = p;
+
+	while (q < nl && *q == '_')
+		q++;
+	while (q < nl && (*q == ' ' || *q == '\t' || *q == '\r'))
+		q++;
+	return q == nl && q - p >= 20;
+}
+
 /*
  * Find the header run to read: with first set, the first run that looks
  * like a message's header at all (a forwarded message). Otherwise the
@@ -565,13 +579,16 @@ run_ok(int weight, int has_key, int marked)
  * start or NULL.
  */
 static const char *
-find_run(const char *text, size_t len, int first)
+find_run(const char *text, size_t len, int first, int answer, int *quote_r)
 {
 	const char	*p = text, *end = text + len, *nl, *run = NULL;
 	const char	*best = NULL, *after_marker = NULL;
 	int		 weight = 0, has_key = 0, marked, best_rank = 0, rank;
-	int		 best_weight = 0, has_received = 0, sent = 0;
+	int		 best_weight = 0, has_received = 0, quote = 0;
+	int		 best_quote = 0, w;
 	size_t		 n, pre, run_pre = 0;
+
+	*quote_r = 0;
 
 	for (;;) {
 		nl = p < end ? memchr(p, '\n', (size_t)(end - p)) : NULL;
@@ -580,7 +597,7 @@ find_run(const char *text, size_t len, int first)
 		pre = p < end ? quote_prefix(p, nl) : 0;
 		n = p < end ? field_name(p + pre, nl) : 0;
 		if (n > 0) {
-			int	 w = name_weight(p + pre, n, first);
+			w = name_weight(p + pre, n, first);
 
 			/* a summary's "Received: <date>" is no trace field */
 			if (w == 2 && !trace_value(p + pre + n + 1, nl))
@@ -589,10 +606,14 @@ find_run(const char *text, size_t len, int first)
 			if (run == NULL) {
 				run = p;
 				run_pre = pre;
-				weight = has_key = has_received = sent = 0;
+				weight = has_key = has_received = quote = 0;
 			}
-			/* Outlook's "Sent:", its quote header's Date */
-			sent |= n == 4 && strncasecmp(p + pre, "sent", 4) == 0;
+			/* a mail program's quote header in an answer:
+			 * Outlook's "Sent:" (its Date), and the names of
+			 * forward_names ("Von:", "Betreff:") */
+			if (answer && w == 0 && (forward_field(p + pre, n) ||
+			    (n == 4 && strncasecmp(p + pre, "sent", 4) == 0)))
+				quote++;
 			weight += w;
 			has_key |= w >= 2;
 			has_received |= w == 2;
@@ -610,15 +631,20 @@ find_run(const char *text, size_t len, int first)
 					return run;
 				marked = after_marker != NULL && run >= after_marker &&
 				    run - after_marker < 4096;
-				/* "Sent:" weighs as a Date only under a marker:
-				 * a report's summary says "Sent:" too */
-				weight += marked && sent;
+				/* a quote header's names weigh only under a
+				 * marker: a report's summary says "Sent:" too */
+				if (marked)
+					weight += quote;
+				else
+					quote = 0;
 				rank = run_ok(weight, has_key, marked) ?
 				    1 + 2 * has_key + marked : 0;
 				/* the original: its body follows */
 				if (!first && rank > 0 &&
-				    (has_received || (has_key && marked)))
+				    (has_received || (has_key && marked))) {
+					*quote_r = quote > 0;
 					return run;
+				}
 				/* rank: keyed and marked > keyed > marked >
 				 * heavy alone; equal rank: the heavier block,
 				 * and at equal weight the later (summaries
@@ -628,32 +654,38 @@ find_run(const char *text, size_t len, int first)
 					best = run;
 					best_rank = rank;
 					best_weight = weight;
+					best_quote = quote > 0;
 				}
 				run = NULL;
 			}
-			if (p < end && nl > p && is_marker(p, (size_t)(nl - p)))
+			if (p < end && nl > p && (is_marker(p, (size_t)(nl - p)) ||
+			    (answer && rule_line(p, nl))))
 				after_marker = p;
 		}
 		if (p >= end)
 			break;
 		p = nl + 1;
 	}
-	return first ? NULL : best;
+	if (first)
+		return NULL;
+	*quote_r = best_quote;
+	return best;
 }
 
 static int
 read_run(struct arena *a, struct original *o, const char *text, size_t len,
-    int first, size_t *start_r)
+    int first, int answer, size_t *start_r)
 {
 	const char	*run;
 	char		*copy;
 	size_t		 n;
+	int		 quote;
 
 	if (len > LIMIT_INLINE_SCAN)
 		len = LIMIT_INLINE_SCAN;
-	if ((run = find_run(text, len, first)) == NULL)
+	if ((run = find_run(text, len, first, answer, &quote)) == NULL)
 		return 0;
-	if ((copy = dequote(a, run, text + len, &n, first)) == NULL)
+	if ((copy = dequote(a, run, text + len, &n, first || quote)) == NULL)
 		return -1;
 	*start_r = (size_t)(run - text);
 	original_read(a, o, SOURCE_INLINE, copy, n);
@@ -662,9 +694,9 @@ read_run(struct arena *a, struct original *o, const char *text, size_t len,
 
 int
 original_find_inline(struct arena *a, struct original *o, const char *text,
-    size_t len, size_t *start_r)
+    size_t len, int answer, size_t *start_r)
 {
-	return read_run(a, o, text, len, 0, start_r);
+	return read_run(a, o, text, len, 0, answer, start_r);
 }
 
 int
@@ -673,7 +705,7 @@ original_find_forwarded(struct arena *a, struct original *o, const char *text,
 {
 	size_t	 start;
 
-	return read_run(a, o, text, len, 1, &start);
+	return read_run(a, o, text, len, 1, 0, &start);
 }
 
 char *

@@ -25,12 +25,15 @@ void	 original_fields(struct arena *, struct original *);
 /*
  * Look in a bounce's text for a quoted original: a run of header lines
  * (possibly behind "> " or indentation), preferably after a marker line
- * such as "Below this line is a copy of the message". On success fill o
- * (source SOURCE_INLINE), set *start_r to the offset where the quoted
+ * such as "Below this line is a copy of the message". With answer set
+ * (the header does not say "bounce"), a mail program's quote header
+ * under a marker or Outlook's line of underscores counts too ("From:",
+ * "Sent:", "To:", "Subject:"; "Von:", "Gesendet:", ...). On success fill
+ * o (source SOURCE_INLINE), set *start_r to the offset where the quoted
  * headers begin, and return 1; 0 when none; -1 out of arena.
  */
 int	 original_find_inline(struct arena *, struct original *,
-	    const char *text, size_t len, size_t *start_r);
+	    const char *text, size_t len, int answer, size_t *start_r);
 
 /* The first quoted header block in text (a message forwarded inline by a
  * person), read into o; 1, 0 when none, -1 out of arena. */

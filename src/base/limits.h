@@ -168,6 +168,7 @@
 #define RULES_TAGS_MAX		256
 #define RULES_TAG_RULES_MAX	1024
 #define RULES_TAG_DEPTH		8
+#define RULES_TAG_BRACKET_MAX	15	/* replace_start, replace_end */
 #define RULES_EXPANDED_MAX	(32u * 1024)
 
 /* A Sieve script larger than this is refused (and the message kept). */

@@ -29,6 +29,7 @@
 #include "evidence/origin.h"
 #include "rules/cache.h"
 #include "rules/ruleset.h"
+#include "rules/tags.h"
 
 /* Letters, digits and _: 1 to 64 of them. */
 static int
@@ -501,71 +502,24 @@ parse_definition(struct ruleset *rs, const char *file, int lineno,
 	return 0;
 }
 
-/*
- * SpamAssassin's ReplaceTags, within one file: "replace_tag NAME text"
- * names a piece of pattern, "replace_rules RULE..." lists the rules whose
- * definitions have "<NAME>" replaced by it (replace_start and replace_end
- * change the brackets; a tag's text may use other tags). A file is read
- * for these first, so they may stand anywhere in it; they reach no other
- * file, as the built-in rules' tags are gone once they are compiled.
- */
-struct tags {
-	char		 start[16];
-	char		 end[16];
-	int		 ntags;
-	char		*name[RULES_TAGS_MAX];
-	char		*value[RULES_TAGS_MAX];
-	int		 nrules;
-	char		*rule[RULES_TAG_RULES_MAX];
-	int		 rule_line[RULES_TAG_RULES_MAX];
-	int		 rule_defined[RULES_TAG_RULES_MAX];
-};
-
-static void
-tags_free(struct tags *t)
-{
-	int	 i;
-
-	for (i = 0; i < t->ntags; i++) {
-		free(t->name[i]);
-		free(t->value[i]);
-	}
-	for (i = 0; i < t->nrules; i++)
-		free(t->rule[i]);
-	free(t);
-}
-
-/* Which of t's rules is name: its index, or -1. */
-static int
-tags_rule(const struct tags *t, const char *name)
-{
-	int	 i;
-
-	for (i = 0; i < t->nrules; i++)
-		if (strcmp(t->rule[i], name) == 0)
-			return i;
-	return -1;
-}
-
-/* One replace_* line of the first pass (dir, then the rest in s): 0, or
- * -1 with the error at file:line. */
+/* Bracketed names in replace_rules' definitions: tags.c. One replace_*
+ * line of the first pass (dir, then the rest in s): 0, or -1 with the
+ * error at file:line. */
 static int
 tags_line(struct tags *t, const char *file, int lineno, const char *dir,
     char *s, struct buf *errors)
 {
-	char	*w, *v;
-	int	 i;
+	enum tags_error	 e = TAGS_OK;
+	char		*w, *v;
 
 	if (strcmp(dir, "replace_start") == 0 ||
 	    strcmp(dir, "replace_end") == 0) {
-		w = word(&s);
-		if (w == NULL || strlen(w) >= sizeof(t->start) ||
-		    word(&s) != NULL) {
+		if ((w = word(&s)) == NULL || word(&s) != NULL ||
+		    tags_bracket(t, dir[8] == 'e', w) != TAGS_OK) {
 			buf_error(errors, file, lineno, "%s: one word of at "
-			    "most %zu characters", dir, sizeof(t->start) - 1);
+			    "most %d characters", dir, RULES_TAG_BRACKET_MAX);
 			return -1;
 		}
-		strcpy(dir[8] == 's' ? t->start : t->end, w);
 		return 0;
 	}
 	if (strcmp(dir, "replace_tag") == 0) {
@@ -575,93 +529,34 @@ tags_line(struct tags *t, const char *file, int lineno, const char *dir,
 			    "(letters, digits, _) and its text");
 			return -1;
 		}
-		for (i = 0; i < t->ntags; i++)
-			if (strcmp(t->name[i], w) == 0)
-				break;
-		if (i == RULES_TAGS_MAX) {
-			buf_error(errors, file, lineno, "replace_tag: more "
-			    "than %d tags", RULES_TAGS_MAX);
-			return -1;
-		}
-		if (i == t->ntags) {
-			if ((t->name[i] = strdup(w)) == NULL)
-				return nomem(errors, file, lineno);
-			t->value[i] = NULL;
-			t->ntags++;
-		}
-		free(t->value[i]);	/* a later definition wins */
-		if ((t->value[i] = strdup(v)) == NULL)
-			return nomem(errors, file, lineno);
-		return 0;
-	}
-	if (strcmp(dir, "replace_rules") == 0) {
+		e = tags_define(t, w, v);
+	} else if (strcmp(dir, "replace_rules") == 0) {
 		if ((w = word(&s)) == NULL) {
 			buf_error(errors, file, lineno,
 			    "replace_rules: no rule named");
 			return -1;
 		}
-		for (; w != NULL; w = word(&s)) {
+		for (; w != NULL && e == TAGS_OK; w = word(&s)) {
 			if (!valid_name(w)) {
 				buf_error(errors, file, lineno,
 				    "replace_rules: %s is not a rule name", w);
 				return -1;
 			}
-			if (tags_rule(t, w) != -1)
-				continue;
-			if (t->nrules == RULES_TAG_RULES_MAX) {
-				buf_error(errors, file, lineno, "replace_rules: "
-				    "more than %d rules", RULES_TAG_RULES_MAX);
-				return -1;
-			}
-			if ((t->rule[t->nrules] = strdup(w)) == NULL)
-				return nomem(errors, file, lineno);
-			t->rule_line[t->nrules] = lineno;
-			t->rule_defined[t->nrules++] = 0;
+			e = tags_name_rule(t, w, lineno);
 		}
-		return 0;
-	}
-	buf_error(errors, file, lineno, "%s is not supported (replace_tag, "
-	    "replace_rules, replace_start and replace_end are)", dir);
-	return -1;
-}
-
-/* s with t's tags replaced, appended to out; -1 when it grows past
- * RULES_EXPANDED_MAX or tags nest deeper than RULES_TAG_DEPTH (a tag
- * that names itself). */
-static int
-tags_expand(const struct tags *t, const char *s, struct buf *out, int depth)
-{
-	size_t	 ns = strlen(t->start), ne = strlen(t->end), n;
-	const char	*p, *q;
-	int	 i;
-
-	if (depth > RULES_TAG_DEPTH)
+	} else {
+		buf_error(errors, file, lineno, "%s is not supported "
+		    "(replace_tag, replace_rules, replace_start and "
+		    "replace_end are)", dir);
 		return -1;
-	for (p = s; *p; ) {
-		if (strncmp(p, t->start, ns) == 0) {
-			q = p + ns;
-			n = strspn(q, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
-			for (i = 0; n > 0 && strncmp(q + n, t->end, ne) == 0 &&
-			    i < t->ntags; i++)
-				if (strlen(t->name[i]) == n &&
-				    strncmp(t->name[i], q, n) == 0)
-					break;
-			if (n > 0 && i < t->ntags &&
-			    strncmp(q + n, t->end, ne) == 0) {
-				if (tags_expand(t, t->value[i], out,
-				    depth + 1) == -1)
-					return -1;
-				p = q + n + ne;
-				continue;
-			}
-		}
-		/* not a tag: the text as written ("(?<name>", "<br>") */
-		if (out->len >= RULES_EXPANDED_MAX ||
-		    buf_appendc(out, *p) == -1)
-			return -1;
-		p++;
 	}
-	return 0;
+	if (e == TAGS_TOO_MANY)
+		buf_error(errors, file, lineno, "%s: more than %d %s", dir,
+		    dir[8] == 't' ? RULES_TAGS_MAX : RULES_TAG_RULES_MAX,
+		    dir[8] == 't' ? "tags" : "rules");
+	else if (e != TAGS_OK)
+		return nomem(errors, file, lineno);
+	return e == TAGS_OK ? 0 : -1;
 }
 
 /* One line, comments stripped: a directive, a rule name, the rest.
@@ -671,9 +566,10 @@ parse_line(struct ruleset *rs, const char *file, int lineno, char *s,
     struct tags *t, struct buf *errors)
 {
 	struct buf	 ex;
+	enum tags_error	 e;
 	char		*dir, *name;
 	size_t		 i;
-	int		 k, rc;
+	int		 rc;
 
 	strip_comment(s);
 	if ((dir = word(&s)) == NULL)
@@ -699,18 +595,22 @@ parse_line(struct ruleset *rs, const char *file, int lineno, char *s,
 	for (i = 0; i < sizeof(definitions) / sizeof(definitions[0]); i++) {
 		if (strcmp(dir, definitions[i].directive) != 0)
 			continue;
-		if (t == NULL || (k = tags_rule(t, name)) == -1)
+		if (t == NULL || !tags_wants(t, name))
 			return parse_definition(rs, file, lineno,
 			    definitions[i].type, name, s, errors);
-		t->rule_defined[k] = 1;
 		buf_init(&ex, RULES_EXPANDED_MAX + 1);
-		if (tags_expand(t, s, &ex, 0) == -1 ||
-		    buf_appendc(&ex, '\0') == -1) {
+		if ((e = tags_replace(t, s, &ex)) != TAGS_OK) {
 			buf_free(&ex);
-			buf_error(errors, file, lineno, "%s: its tags make it "
-			    "longer than %u bytes, or nest deeper than %d "
-			    "(a tag naming itself)", name, RULES_EXPANDED_MAX,
-			    RULES_TAG_DEPTH);
+			if (e == TAGS_TOO_LONG)
+				buf_error(errors, file, lineno, "%s: longer than "
+				    "%u bytes with its tags replaced", name,
+				    RULES_EXPANDED_MAX);
+			else if (e == TAGS_TOO_DEEP)
+				buf_error(errors, file, lineno, "%s: a tag it "
+				    "uses nests deeper than %d, or uses itself",
+				    name, RULES_TAG_DEPTH);
+			else
+				return nomem(errors, file, lineno);
 			return -1;
 		}
 		rc = parse_definition(rs, file, lineno, definitions[i].type,
@@ -748,18 +648,16 @@ tags_read(const char *file, const char *text, size_t len, struct tags **t_r,
 			strip_comment(s);
 			if ((dir = word(&s)) != NULL &&
 			    strncmp(dir, "replace_", 8) == 0) {
-				if (t == NULL) {
-					if ((t = calloc(1, sizeof(*t))) == NULL)
-						return nomem(errors, file, lineno);
-					strcpy(t->start, "<");
-					strcpy(t->end, ">");
-				}
+				if (t == NULL && (t = tags_new()) == NULL)
+					return nomem(errors, file, lineno);
 				if (tags_line(t, file, lineno, dir, s,
 				    errors) == -1)
 					nerr++;
 			}
 		}
 	}
+	if (t != NULL)
+		tags_ready(t);
 	*t_r = t;
 	return nerr;
 }
@@ -771,8 +669,9 @@ parse_text(struct ruleset *rs, const char *name, const char *text,
 	char		 line[RULES_LINE_MAX + 1];
 	const char	*file, *p = text, *end = text + len, *l;
 	struct tags	*t;
+	const char	*unused;
 	size_t		 n;
-	int		 lineno = 0, nerr, k;
+	int		 lineno = 0, nerr, k, uline;
 
 	if ((file = ruleset_file(rs, name)) == NULL) {
 		buf_error(errors, name, 0, "out of memory");
@@ -799,16 +698,12 @@ parse_text(struct ruleset *rs, const char *name, const char *text,
 				nerr++;
 		}
 	}
-	if (t != NULL) {
-		for (k = 0; k < t->nrules; k++)
-			if (!t->rule_defined[k]) {
-				buf_error(errors, file, t->rule_line[k],
-				    "replace_rules: no rule %s in this file",
-				    t->rule[k]);
-				nerr++;
-			}
-		tags_free(t);
+	for (k = 0; t != NULL && tags_unused(t, k, &unused, &uline); k++) {
+		buf_error(errors, file, uline, "replace_rules: no rule %s in "
+		    "this file", unused);
+		nerr++;
 	}
+	tags_free(t);
 	return nerr;
 }
 

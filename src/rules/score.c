@@ -271,19 +271,30 @@ json_evidence(struct json *j, const struct verdict *v)
 }
 
 /* What decided, in plain words: the decision's own, or for the rules
- * the sum (made in text, len bytes). */
+ * the sum (and what proof lacked, when it came near), made in b (which
+ * the caller frees). */
 static const char *
-decision_words(const struct verdict *v, char *text, size_t len)
+decision_words(const struct verdict *v, struct buf *b)
 {
 	const struct decision	*d = &v->evidence.decision;
+	char			 sum[128];
 
 	if (d->class != DECIDE_HEURISTIC && d->why != NULL)
 		return d->why;
-	if (snprintf(text, len, "no proof%s%s%s and no strong evidence "
-	    "either way: the rules' weights add up to %.1f", d->near ? " (" :
-	    "", d->near ? d->near : "", d->near ? ")" : "", v->score) < 0)
+	buf_init(b, 4096);	/* near: at most 1,023 bytes (decide.c) */
+	buf_appends(b, "no proof");
+	if (d->near != NULL) {
+		buf_appends(b, " (");
+		buf_appends(b, d->near);
+		buf_appends(b, ")");
+	}
+	if (snprintf(sum, sizeof(sum), " and no strong evidence either way: "
+	    "the rules' weights add up to %.1f", v->score) < 0 ||
+	    buf_appends(b, sum) == -1 || buf_appendc(b, '\0') == -1) {
+		buf_free(b);
 		return "no proof and no strong evidence either way";
-	return text;
+	}
+	return b->data;
 }
 
 void
@@ -316,14 +327,15 @@ score_json(struct json *j, const struct verdict *v)
 		json_null(j);
 	else {
 		const struct decision	*d = &v->evidence.decision;
-		char			 text[400];
+		struct buf		 words;
 
+		memset(&words, 0, sizeof(words));
 		json_object_begin(j);
 		json_member_string(j, "class", decide_class_name(d->class));
 		json_member_string(j, "evidence", d->evidence);
-		json_member_string(j, "why", decision_words(v, text,
-		    sizeof(text)));
+		json_member_string(j, "why", decision_words(v, &words));
 		json_object_end(j);
+		buf_free(&words);
 	}
 }
 
@@ -443,9 +455,11 @@ score_explain(struct buf *b, const struct verdict *v)
 	buf_appends(b, decide_class_name(ev->decision.class));
 	buf_appends(b, ": ");
 	{
-		char	 text[400];
+		struct buf	 words;
 
-		buf_appends(b, decision_words(v, text, sizeof(text)));
+		memset(&words, 0, sizeof(words));
+		buf_appends(b, decision_words(v, &words));
+		buf_free(&words);
 	}
 	buf_appends(b, ".\n");
 
