@@ -580,12 +580,30 @@ internal_note(const struct received *h)
 }
 
 /*
- * A qmail note of a delivery on the bouncing system over the hop that
- * brought the message in: "(qmail N invoked by alias)" when a .qmail
+ * A line of no client that is no process's submission either: a mail
+ * system passing on what it holds ("by mail.host (Postfix) id 4B7C...",
+ * written when local(8) re-injects a message a .forward sends on). A
+ * submission names its process: Postfix's "from userid", qmail's
+ * "invoked by uid", Exim's "with local", a webmail's "with HTTP".
+ */
+static int
+reinjection_note(const struct received *h)
+{
+	return strcasestr(h->line, "from userid") == NULL &&
+	    strcasestr(h->line, "invoked by") == NULL &&
+	    strcasestr(h->line, " with local") == NULL &&
+	    strcasestr(h->line, " with http") == NULL &&
+	    strcasestr(h->line, "(Postfix)") != NULL;
+}
+
+/*
+ * A note of a delivery on the bouncing system over the hop that brought
+ * the message in: qmail's "(qmail N invoked by alias)" when a .qmail
  * file forwards it, "(qmail N invoked by uid 89)" when vpopmail delivers
- * it. Below it (past notes), a line written by a host of the side: that
- * is where the message came in. (A note at the bottom, or over lines of
- * other hosts, is where it started: started_inside.)
+ * it, Postfix's re-injection of a forward (reinjection_note). Below it
+ * (past notes), a line written by a host of the side: that is where the
+ * message came in. (A note at the bottom, or over lines of other hosts,
+ * is where it started: started_inside.)
  */
 static int
 delivery_note(const struct chain *c, int i, const struct side *side)
@@ -595,7 +613,8 @@ delivery_note(const struct chain *c, int i, const struct side *side)
 
 	if (h->line == NULL || has_from_clause(h) ||
 	    (strcasestr(h->line, "invoked by alias") == NULL &&
-	    strcasestr(h->line, "invoked by uid") == NULL))
+	    strcasestr(h->line, "invoked by uid") == NULL &&
+	    !reinjection_note(h)))
 		return 0;
 	for (j = i + 1; j < c->n && internal_note(&c->hop[j]); j++)
 		;
