@@ -163,12 +163,13 @@
 /* Patterns longer than this are refused at compile time. */
 #define RULES_PATTERN_MAX	8192
 /* replace_tag (SpamAssassin's ReplaceTags), per rule file: tags, rules
- * named by replace_rules, tags within tags, and a definition's length once
- * its tags are replaced. */
+ * named by replace_rules, tags within tags, the brackets' length
+ * (replace_start, replace_end), and a definition's length once its tags
+ * are replaced. */
 #define RULES_TAGS_MAX		256
 #define RULES_TAG_RULES_MAX	1024
 #define RULES_TAG_DEPTH		8
-#define RULES_TAG_BRACKET_MAX	15	/* replace_start, replace_end */
+#define RULES_TAG_BRACKET_MAX	15
 #define RULES_EXPANDED_MAX	(32u * 1024)
 
 /* A Sieve script larger than this is refused (and the message kept). */
