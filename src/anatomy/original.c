@@ -334,52 +334,62 @@ field_name(const char *s, const char *end)
 	return (size_t)(p - s);
 }
 
+static void	 lower_line(char *, size_t, const char *, size_t);
+
 /*
- * The names a mail program writes in the header of a message it forwards
- * inline, in the reader's language (Outlook's "Von:", "Betreff:";
- * Thunderbird's "Datum:"), and the field each stands for. Names with
- * letters past ASCII are not read as field names at all.
+ * The field a mail program's quote header line at s stands for, in the
+ * reader's language ("Von:", "Envoyé :", "件名："; data/phrases.tsv,
+ * quote-*): "From", "To", "Date" or "Subject", with the bytes of its name
+ * before the colon in *name_r and of the colon in *colon_r; NULL when the
+ * line names none. Blanks (and no-break spaces) before the colon are
+ * dropped, a full-width colon reads as ":".
  */
-static const struct {
-	const char	*name;
-	const char	*field;
-} forward_names[] = {
-	{ "von", "From" }, { "de", "From" }, { "da", "From" },
-	{ "van", "From" }, { "od", "From" }, { "fra", "From" },
-	{ "an", "To" }, { "a", "To" }, { "para", "To" }, { "aan", "To" },
-	{ "do", "To" }, { "til", "To" }, { "till", "To" },
-	{ "gesendet", "Date" }, { "datum", "Date" }, { "inviato", "Date" },
-	{ "enviado", "Date" }, { "verzonden", "Date" }, { "sendt", "Date" },
-	{ "skickat", "Date" }, { "fecha", "Date" }, { "data", "Date" },
-	{ "betreff", "Subject" }, { "objet", "Subject" },
-	{ "oggetto", "Subject" }, { "asunto", "Subject" },
-	{ "assunto", "Subject" }, { "onderwerp", "Subject" },
-	{ "temat", "Subject" }, { "emne", "Subject" }, { "aihe", "Subject" },
-	{ NULL, NULL }
-};
-
-/* The field a forwarded header's name at s (n bytes) stands for, or NULL. */
 static const char *
-forward_field(const char *s, size_t n)
+quote_field(const char *s, const char *end, size_t *name_r, size_t *colon_r)
 {
-	int	 i;
+	static const struct {
+		enum phrase_meaning	 meaning;
+		const char		*field;
+	} fields[] = {
+		{ PHRASE_QUOTE_FROM, "From" }, { PHRASE_QUOTE_TO, "To" },
+		{ PHRASE_QUOTE_DATE, "Date" },
+		{ PHRASE_QUOTE_SUBJECT, "Subject" },
+	};
+	char		 low[48];
+	const char	*p, *e;
+	size_t		 n, i, colon;
 
-	for (i = 0; forward_names[i].name != NULL; i++)
-		if (strlen(forward_names[i].name) == n &&
-		    strncasecmp(s, forward_names[i].name, n) == 0)
-			return forward_names[i].field;
+	for (p = s; p < end && p - s < 40 && *p != ':' && *p != '@' &&
+	    *p != '<' && !(end - p >= 3 && memcmp(p, "\xef\xbc\x9a", 3) == 0); p++)
+		;
+	if (p >= end || p - s >= 40 || (*p != ':' && *p != '\xef'))
+		return NULL;
+	colon = *p == ':' ? 1 : 3;
+	for (e = p; e > s && (e[-1] == ' ' || e[-1] == '\t' ||
+	    (e - s >= 2 && memcmp(e - 2, "\xc2\xa0", 2) == 0)); )
+		e -= e[-1] == ' ' || e[-1] == '\t' ? 1 : 2;
+	if ((n = (size_t)(e - s)) == 0 || n + 2 > sizeof(low))
+		return NULL;
+	lower_line(low, sizeof(low) - 1, s, n);
+	n = strlen(low);
+	low[n] = ':';
+	low[n + 1] = '\0';
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (phrases_starts(fields[i].meaning, low)) {
+			*name_r = (size_t)(p - s);
+			*colon_r = colon;
+			return fields[i].field;
+		}
 	return NULL;
 }
 
-/* A field name's weight in a header run; forwarded: the names of
- * forward_names too. */
+/* A header field name's weight in a header run (quote_field's names
+ * weigh apart: find_run). */
 static int
-name_weight(const char *s, size_t n, int forwarded)
+name_weight(const char *s, size_t n)
 {
 	const char *const	*k;
 
-	if (forwarded && forward_field(s, n) != NULL)
-		return 1;
 	for (k = original_names; *k; k++)
 		if (strlen(*k) == n && strncasecmp(s, *k, n) == 0) {
 			if (n == 10 && strncasecmp(s, "message-id", 10) == 0)
@@ -468,15 +478,15 @@ original_separator(const char *text, size_t len)
 
 /* Copy the header run [s, e) without quote prefixes, and what follows it
  * (the body, with the same prefix stripped), into one LF text; forwarded:
- * the header's names of forward_names given as the fields they stand for
- * ("Von:" as "From:"). */
+ * a quote header's names given as the fields they stand for ("Von:" as
+ * "From:", quote_field). */
 static char *
 dequote(struct arena *a, const char *s, const char *end, size_t *len_r,
     int forwarded)
 {
 	struct buf	 b;
 	const char	*p = s, *nl;
-	size_t		 pre = quote_prefix(s, end), k, limit, f;
+	size_t		 pre = quote_prefix(s, end), k, limit, f, c;
 	const char	*field;
 	char		*out;
 	int		 head = 1;
@@ -499,13 +509,16 @@ dequote(struct arena *a, const char *s, const char *end, size_t *len_r,
 		 * field above: given back its blank, so that unfolding keeps
 		 * the words apart ("...[192.0.2.25])" "by mx...") */
 		else if (head && p > s && p[k] != ' ' && p[k] != '\t' &&
-		    field_name(p + k, nl) == 0 && buf_appendc(&b, ' ') == -1)
+		    field_name(p + k, nl) == 0 && (!forwarded ||
+		    quote_field(p + k, nl, &f, &c) == NULL) &&
+		    buf_appendc(&b, ' ') == -1)
 			break;
-		if (forwarded && head && (f = field_name(p + k, nl)) > 0 &&
-		    (field = forward_field(p + k, f)) != NULL) {
-			if (buf_appends(&b, field) == -1)
+		if (forwarded && head &&
+		    (field = quote_field(p + k, nl, &f, &c)) != NULL) {
+			if (buf_appends(&b, field) == -1 ||
+			    buf_appendc(&b, ':') == -1)
 				break;
-			k += f;
+			k += f + c;
 		}
 		if (buf_append(&b, p + k, (size_t)(nl - p) - k) == -1 ||
 		    buf_appendc(&b, '\n') == -1)
@@ -585,8 +598,8 @@ find_run(const char *text, size_t len, int first, int answer, int *quote_r)
 	const char	*best = NULL, *after_marker = NULL;
 	int		 weight = 0, has_key = 0, marked, best_rank = 0, rank;
 	int		 best_weight = 0, has_received = 0, quote = 0;
-	int		 best_quote = 0, w;
-	size_t		 n, pre, run_pre = 0;
+	int		 best_quote = 0, w, qf;
+	size_t		 n, pre, run_pre = 0, qn, qc;
 
 	*quote_r = 0;
 
@@ -596,11 +609,17 @@ find_run(const char *text, size_t len, int first, int answer, int *quote_r)
 			nl = end;
 		pre = p < end ? quote_prefix(p, nl) : 0;
 		n = p < end ? field_name(p + pre, nl) : 0;
-		if (n > 0) {
-			w = name_weight(p + pre, n, first);
-
+		w = n > 0 ? name_weight(p + pre, n) : 0;
+		/* a mail program's quote header ("Von:", "Envoyé :",
+		 * Outlook's "Sent:"): in a forward it weighs as a field, in
+		 * an answer only under a marker (below) */
+		qf = (first || answer) && p < end && w == 0 &&
+		    quote_field(p + pre, nl, &qn, &qc) != NULL;
+		if (n > 0 || qf) {
 			/* a summary's "Received: <date>" is no trace field */
 			if (w == 2 && !trace_value(p + pre + n + 1, nl))
+				w = 1;
+			if (qf && first)
 				w = 1;
 
 			if (run == NULL) {
@@ -608,11 +627,7 @@ find_run(const char *text, size_t len, int first, int answer, int *quote_r)
 				run_pre = pre;
 				weight = has_key = has_received = quote = 0;
 			}
-			/* a mail program's quote header in an answer:
-			 * Outlook's "Sent:" (its Date), and the names of
-			 * forward_names ("Von:", "Betreff:") */
-			if (answer && w == 0 && (forward_field(p + pre, n) ||
-			    (n == 4 && strncasecmp(p + pre, "sent", 4) == 0)))
+			if (qf && !first)
 				quote++;
 			weight += w;
 			has_key |= w >= 2;

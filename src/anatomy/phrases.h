@@ -61,6 +61,13 @@ enum phrase_meaning {
 	PHRASE_RECIPIENT_ALIAS,	/* "(expanded from": the address written */
 	PHRASE_REPLY_PREFIX,	/* "re:", "aw:": a subject that starts so */
 	PHRASE_FORWARD_PREFIX,	/* "fwd:", "wg:": a subject that starts so */
+	/* the names of a mail program's quote header in the reader's
+	 * language ("von:", "envoyé:"), blanks before the colon dropped:
+	 * the field each stands for (original.c) */
+	PHRASE_QUOTE_FROM,
+	PHRASE_QUOTE_TO,
+	PHRASE_QUOTE_DATE,
+	PHRASE_QUOTE_SUBJECT,
 	/* a bounce's reason, from its diagnostic text (reason.c reads them
 	 * in this order, the specific before the general) */
 	PHRASE_REASON_VIRUSDETECTED,
