@@ -1100,6 +1100,7 @@ subject_facts(struct kind_facts *f, const struct signs *s)
 	f->subject_ticket = s->ticket_subject;
 	f->subject_challenge = s->challenge_subject;
 	f->subject_notice = s->notice_subject;
+	f->subject_postmaster = s->postmaster_subject;
 	f->subject_mdn = s->mdn_subject;
 	f->subject_feedback = s->feedback_subject;
 	f->subject_bounce = s->bounce_subject_strong;

@@ -81,6 +81,11 @@ static const struct sign signs[] = {
 	{ "ticket subject",	F(subject_ticket),	KIND_AUTOREPLY,	3, 1 },
 	{ "challenge subject",	F(subject_challenge),	KIND_CHALLENGE,	1, 1 },
 	{ "notice subject",	F(subject_notice),	KIND_NOTICE,	1, 1 },
+	/* Postfix's copy of a bounce or a delay warning for its
+	 * postmaster: what the mail system tells its own administrator
+	 * about someone else's mail, whatever report it holds, answers
+	 * nothing we sent */
+	{ "to its postmaster",	F(subject_postmaster),	KIND_NONE,	30, 1 },
 	{ "receipt subject",	F(subject_mdn),		KIND_MDN,	2, 1 },
 	{ "abuse subject",	F(subject_feedback),	KIND_FEEDBACK,	1, 1 },
 	{ "names a mailbox",	F(subject_mailbox),	KIND_BOUNCE,	1, 1 },

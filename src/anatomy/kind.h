@@ -51,6 +51,8 @@ struct kind_facts {
 	int	 subject_ticket;
 	int	 subject_challenge;
 	int	 subject_notice;
+	int	 subject_postmaster;	/* a copy for the mail system's own
+					   postmaster of a report to others */
 	int	 subject_mdn;
 	int	 subject_feedback;
 	int	 subject_reply;		/* "Re:" and nothing automatic */

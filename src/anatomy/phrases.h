@@ -61,6 +61,8 @@ enum phrase_meaning {
 	PHRASE_RECIPIENT_ALIAS,	/* "(expanded from": the address written */
 	PHRASE_REPLY_PREFIX,	/* "re:", "aw:": a subject that starts so */
 	PHRASE_FORWARD_PREFIX,	/* "fwd:", "wg:": a subject that starts so */
+	PHRASE_POSTMASTER_SUBJECT,	/* a mail system's copy of a report
+				   for its own postmaster ("postmaster copy:") */
 	/* the names of a mail program's quote header in the reader's
 	 * language ("von:", "envoyé:"), blanks before the colon dropped:
 	 * the field each stands for (original.c) */
