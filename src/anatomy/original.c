@@ -358,6 +358,7 @@ quote_field(const char *s, const char *end, size_t *name_r, size_t *colon_r)
 	char		 low[48];
 	const char	*p, *e;
 	size_t		 n, i, colon;
+	int		 k;
 
 	for (p = s; p < end && p - s < 40 && *p != ':' && *p != '@' &&
 	    *p != '<' && !(end - p >= 3 && memcmp(p, "\xef\xbc\x9a", 3) == 0); p++)
@@ -374,12 +375,15 @@ quote_field(const char *s, const char *end, size_t *name_r, size_t *colon_r)
 	n = strlen(low);
 	low[n] = ':';
 	low[n + 1] = '\0';
+	/* the whole name and its colon, not a prefix of it */
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		if (phrases_starts(fields[i].meaning, low)) {
-			*name_r = (size_t)(p - s);
-			*colon_r = colon;
-			return fields[i].field;
-		}
+		for (k = phrase_first[fields[i].meaning];
+		    k < phrase_end[fields[i].meaning]; k++)
+			if (strcmp(phrase_text(&phrase_table[k]), low) == 0) {
+				*name_r = (size_t)(p - s);
+				*colon_r = colon;
+				return fields[i].field;
+			}
 	return NULL;
 }
 
@@ -654,9 +658,13 @@ find_run(const char *text, size_t len, int first, int answer, int *quote_r)
 					quote = 0;
 				rank = run_ok(weight, has_key, marked) ?
 				    1 + 2 * has_key + marked : 0;
-				/* the original: its body follows */
+				/* the original: its body follows; under a
+				 * marker, a mail program's quote header is the
+				 * answered message (those below it, older ones
+				 * of the thread) */
 				if (!first && rank > 0 &&
-				    (has_received || (has_key && marked))) {
+				    (has_received || (has_key && marked) ||
+				    (marked && quote > 0))) {
 					*quote_r = quote > 0;
 					return run;
 				}

@@ -366,10 +366,13 @@ generic_parse_mode(struct analysis *an, struct arena *a,
 	const char	*p = in->text, *end, *nl;
 	const char	*lp = in->ltext, *low;
 	char		 buf[LIMIT_REPORT_LINE];
+	char		 weak[LIMIT_RECIPIENTS];
 	int		 added = 0, after_lead = 0, help = 0, last = -1;
-	int		 sender = 0;
+	int		 sender = 0, lead_words = 0, strong = 0, k, j, base;
 	long		 h;
 
+	memset(weak, 0, sizeof(weak));
+	base = an->nrecipients;
 	end = in->text + original_separator(in->text, in->text_len);
 	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
@@ -384,9 +387,12 @@ generic_parse_mode(struct analysis *an, struct arena *a,
 			int	 take = first || after_lead;
 			size_t	 n = h >= 0 ? (size_t)h : (size_t)(nl - p);
 			char	*alias = alias_note(a, p, nl, low, &n);
+			/* taken only because a sentence above named
+			 * recipients, from among other words on its line */
+			int	 words_only = !first && after_lead && lead_words;
 
-			if (!take && phrases_any(PHRASE_RECIPIENT_LEAD, low))
-				take = 1;
+			if (phrases_any(PHRASE_RECIPIENT_LEAD, low))
+				take = 1, words_only = 0;
 			if (alias != NULL && n == 0)
 				/* Exim's note on the line below its address */
 				set_alias(an, last, an->nrecipients, alias);
@@ -398,9 +404,14 @@ generic_parse_mode(struct analysis *an, struct arena *a,
 					    strict || !first || sender > 0);
 				if (an->nrecipients > before)
 					last = before;
+				for (k = before; k < an->nrecipients &&
+				    k < LIMIT_RECIPIENTS; k++)
+					weak[k] = (char)words_only;
+				strong |= an->nrecipients > before &&
+				    !words_only;
 				set_alias(an, before, an->nrecipients, alias);
 			}
-			after_lead = sender = 0;
+			after_lead = sender = lead_words = 0;
 		} else if (nl > p) {
 			/* a lead-in line ending in a colon names the
 			 * recipients on the lines below */
@@ -408,17 +419,17 @@ generic_parse_mode(struct analysis *an, struct arena *a,
 
 			while (q > p && (q[-1] == ' ' || q[-1] == '\t'))
 				q--;
-			after_lead = q > p && q[-1] == ':' ? 3 :
-			    after_lead > 0 ? after_lead - 1 : 0;
-			/* a lead-in's words name them too, unless their
-			 * sentence ends on the line ("... could not be
-			 * delivered to one or more destinations."): what
-			 * follows it is the report's next sentence, often
-			 * where to ask for help */
-			if (after_lead == 0 && !ends_sentence(p, nl) &&
-			    !link_line(low) &&
+			if (q > p && q[-1] == ':')
+				after_lead = 3, lead_words = 0;
+			else if (after_lead > 0)
+				after_lead--;
+			/* a lead-in's words name them too ("could not be
+			 * delivered to the following recipient."), though
+			 * not from a line that is only a link (a help page
+			 * at ".../mail/errormail/") */
+			if (after_lead == 0 && !link_line(low) &&
 			    phrases_any(PHRASE_RECIPIENT_LEAD, low))
-				after_lead = 2;
+				after_lead = 2, lead_words = 1;
 			/* the sender's address on the lines below: not a
 			 * failure, when it is the report's own recipient */
 			sender = phrases_any(PHRASE_SENDER_LEAD, low) ? 2 :
@@ -428,6 +439,20 @@ generic_parse_mode(struct analysis *an, struct arena *a,
 			help = 0;
 		lp += (size_t)(nl - p) + 1;
 		p = nl + 1;
+	}
+	/* An address taken only through a sentence above it, with words
+	 * before it on its line ("The service desk ... answers at <x@y>"),
+	 * is kept when nothing better names a failure: where lines that
+	 * start with an address, or are labelled, do, it is dropped. */
+	if (strong) {
+		for (k = j = base; k < an->nrecipients; k++) {
+			if (k < LIMIT_RECIPIENTS && weak[k]) {
+				added--;
+				continue;
+			}
+			an->recipients[j++] = an->recipients[k];
+		}
+		an->nrecipients = j;
 	}
 	return added > 0 ? added : bare_names(an, a, in);
 }

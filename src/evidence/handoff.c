@@ -23,7 +23,10 @@
  *      host's identity, never a name marked as the client's HELO. The
  *      first other hop is the handoff: a hop from our relay when not
  *      bounced by us ends the walk too. A hop with no from-clause (local
- *      submission) means the original started inside the bouncing system.
+ *      submission) means the original started inside the bouncing system,
+ *      unless it is a delivery note (qmail's "invoked by alias", Postfix's
+ *      re-injection of a forward) over a hop the side wrote: that hop is
+ *      where it came in.
  *   3. The handoff is ours when its address matches a my_relay address or
  *      range, or its reverse-DNS name matches a my_relay name. The HELO
  *      name counts only when the line records neither address nor rDNS
