@@ -166,5 +166,15 @@ main(void)
 	    "virus detected", "") == 1,
 	    "... the same short text twice once; NULL or empty is no text");
 	free(t);
+	/* a whole phrase, not a prefix or a piece of one */
+	ok(phrases_exact(PHRASE_QUOTE_FROM, "von:") &&
+	    phrases_exact(PHRASE_QUOTE_DATE, "envoy\xc3\xa9:") &&
+	    !phrases_exact(PHRASE_QUOTE_FROM, "vonx:") &&
+	    !phrases_exact(PHRASE_QUOTE_FROM, "von") &&
+	    !phrases_exact(PHRASE_QUOTE_FROM, "de: x") &&
+	    !phrases_exact(PHRASE_MEANINGS, "von:") &&
+	    !phrases_exact(PHRASE_QUOTE_FROM, NULL),
+	    "phrases_exact: whole phrases only");
+
 	return done();
 }

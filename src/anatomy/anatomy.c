@@ -1100,7 +1100,8 @@ subject_facts(struct kind_facts *f, const struct signs *s)
 	f->subject_ticket = s->ticket_subject;
 	f->subject_challenge = s->challenge_subject;
 	f->subject_notice = s->notice_subject;
-	f->subject_postmaster = s->postmaster_subject;
+	f->subject_postmaster = phrases_any(PHRASE_POSTMASTER_SUBJECT,
+	    s->subject);
 	f->subject_mdn = s->mdn_subject;
 	f->subject_feedback = s->feedback_subject;
 	f->subject_bounce = s->bounce_subject_strong;
@@ -1475,9 +1476,9 @@ read_message(struct message *msg, struct arena *a, struct analysis *an,
 	an->in_reply_to = header_get_raw(a, &msg->hdr, "In-Reply-To");
 	an->references = header_get_raw(a, &msg->hdr, "References");
 	an->replied_to = replied_to(a, an->in_reply_to, an->references);
-	an->automatic = machine_fields(&r.s);
 	if (!signs_gate(&r.s))
 		return 0;
+	an->automatic = machine_fields(&r.s);	/* (proof needs a kind) */
 	message_will_read(msg);
 	if (take_apart(&r, a, an) == -1)
 		return 0;

@@ -358,7 +358,6 @@ quote_field(const char *s, const char *end, size_t *name_r, size_t *colon_r)
 	char		 low[48];
 	const char	*p, *e;
 	size_t		 n, i, colon;
-	int		 k;
 
 	for (p = s; p < end && p - s < 40 && *p != ':' && *p != '@' &&
 	    *p != '<' && !(end - p >= 3 && memcmp(p, "\xef\xbc\x9a", 3) == 0); p++)
@@ -377,13 +376,11 @@ quote_field(const char *s, const char *end, size_t *name_r, size_t *colon_r)
 	low[n + 1] = '\0';
 	/* the whole name and its colon, not a prefix of it */
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		for (k = phrase_first[fields[i].meaning];
-		    k < phrase_end[fields[i].meaning]; k++)
-			if (strcmp(phrase_text(&phrase_table[k]), low) == 0) {
-				*name_r = (size_t)(p - s);
-				*colon_r = colon;
-				return fields[i].field;
-			}
+		if (phrases_exact(fields[i].meaning, low)) {
+			*name_r = (size_t)(p - s);
+			*colon_r = colon;
+			return fields[i].field;
+		}
 	return NULL;
 }
 

@@ -191,15 +191,32 @@ phrases_count2(enum phrase_meaning m, const char *a, const char *b)
 	return n;
 }
 
-int
-phrases_starts(enum phrase_meaning m, const char *text)
+/* Does text start with (whole: is) a phrase of meaning m? */
+static int
+leads_with(enum phrase_meaning m, const char *text, int whole)
 {
-	int	 i;
+	const struct phrase	*p;
+	int			 i;
 
 	if (text == NULL || (int)m <= PHRASE_NONE || m >= PHRASE_MEANINGS)
 		return 0;
-	for (i = phrase_first[m]; i < phrase_end[m]; i++)
-		if (strncmp(text, phrase_text(&phrase_table[i]), phrase_table[i].len) == 0)
+	for (i = phrase_first[m]; i < phrase_end[m]; i++) {
+		p = &phrase_table[i];
+		if (strncmp(text, phrase_text(p), p->len) == 0 &&
+		    (!whole || text[p->len] == '\0'))
 			return 1;
+	}
 	return 0;
+}
+
+int
+phrases_starts(enum phrase_meaning m, const char *text)
+{
+	return leads_with(m, text, 0);
+}
+
+int
+phrases_exact(enum phrase_meaning m, const char *text)
+{
+	return leads_with(m, text, 1);
 }

@@ -279,17 +279,12 @@ reader_alias_notes(struct analysis *an, struct arena *a,
 	}
 }
 
-/* Does the line end a sentence ('.', '!', '?' last, or the ideographic
- * full stop and the full-width marks of Chinese and Japanese)? */
+/* Does the line end a sentence ('.', '!', '?' last)? */
 static int
 ends_sentence(const char *p, const char *nl)
 {
 	while (nl > p && (nl[-1] == ' ' || nl[-1] == '\t' || nl[-1] == '\r'))
 		nl--;
-	if (nl - p >= 3 && (memcmp(nl - 3, "\xe3\x80\x82", 3) == 0 ||
-	    memcmp(nl - 3, "\xef\xbc\x81", 3) == 0 ||
-	    memcmp(nl - 3, "\xef\xbc\x9f", 3) == 0))
-		return 1;
 	return nl > p && (nl[-1] == '.' || nl[-1] == '!' || nl[-1] == '?');
 }
 

@@ -655,8 +655,6 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 	    (strstr(s->content_type, "report") != NULL ||
 	    strncmp(s->content_type, "message/", 8) == 0);
 	s->notice_subject = phrases_any(PHRASE_NOTICE_SUBJECT, s->subject);
-	s->postmaster_subject = phrases_any(PHRASE_POSTMASTER_SUBJECT,
-	    s->subject);
 	s->challenge_subject = phrases_any(PHRASE_CHALLENGE_SUBJECT, s->subject);
 	s->feedback_subject = phrases_any(PHRASE_FEEDBACK_SUBJECT, s->subject);
 	s->unsubscribe = header_has(hb, "X-Apple-Unsubscribe");

@@ -64,8 +64,6 @@ struct signs {
 	int	 failed_recipients;	/* X-Failed-Recipients */
 	int	 report_type;	/* a report or message/ Content-Type */
 	int	 notice_subject;
-	int	 postmaster_subject;	/* a mail system's copy of a report
-					   for its own postmaster */
 	int	 challenge_subject;
 	int	 feedback_subject;
 	int	 unsubscribe;	/* X-Apple-Unsubscribe */
