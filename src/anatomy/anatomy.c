@@ -542,16 +542,24 @@ mdn_fields(struct analysis *an, struct arena *a, const struct mime_part *p)
 }
 
 /* A bounce whose text named no recipient: the original's recipients are
- * the ones it could not reach (old Sendmail, some gateways). */
+ * the ones it could not reach (old Sendmail, some gateways), unless a
+ * list sent it. */
 static void
 original_recipients(struct analysis *an, struct arena *a)
 {
 	const char	*names[] = { "To", "Cc", NULL };
+	const char	*lists[] = { "List-Id", "List-Post", "X-BeenThere",
+			    "Mailing-List", NULL };
 	char		*v, *list[32];
 	int		 k, c, i;
 
 	if (an->original.hdr.count == 0)
 		return;
+	/* a list's copy is addressed to the list: the member it could
+	 * not reach is named nowhere in it */
+	for (i = 0; lists[i] != NULL; i++)
+		if (header_find(&an->original.hdr, lists[i], 0) != -1)
+			return;
 	for (i = 0; names[i] != NULL; i++) {
 		if ((v = header_get(a, &an->original.hdr, names[i])) == NULL)
 			continue;
@@ -777,6 +785,26 @@ failure_and_answer_words(struct kind_facts *f, const struct analysis *an,
 	if (f->dsn && f->autoreply_words > 0 && f->autoreply_header &&
 	    all_delivered(an))
 		f->dsn = 0;
+}
+
+/*
+ * A report a list passed on: it came with a list's fields, but a mail
+ * system wrote it (its From names one, or its envelope sender is empty),
+ * or it is no one's letter and has a report's subject over a returned
+ * original (a part, not text a writer pasted). A person's "Re:" or
+ * "Fwd:" about a bounce, or anything a mail program wrote, is a post.
+ */
+static int
+passed_on_report(const struct kind_facts *f, const struct signs *s)
+{
+	if (!f->list_header || f->digest || f->mail_client ||
+	    s->subject_reply || is_forward(s->subject))
+		return 0;
+	/* (an empty envelope sender, not a list's or a bulk sender's
+	 * "bounces" address, which every newsletter has) */
+	return s->daemon_from || (s->return_path != NULL &&
+	    strstr(s->return_path, "<>") != NULL) || (!f->person &&
+	    f->subject_bounce && f->original);
 }
 
 /* What the phases after the gate share. */
@@ -1224,6 +1252,13 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	    !f.subject_mailbox && !f.list_refusal &&
 	    !r->in.has_dsn && !(s->daemon_from && (s->bounce_subject ||
 	    f.failed_words > 0));
+	/* a mail system's report a list passed on (sent to the list's
+	 * address, or its owner's): the list's fields say how it came, not
+	 * that a person wrote it */
+	if (passed_on_report(&f, s)) {
+		f.list_header = f.list_sender = 0;
+		r->person_post = 0;
+	}
 	/* a list's post (not the list's own notice, not a mail system's
 	 * report it passed on) that carries no report: its words are its
 	 * writer's, who talks about a bounce as a digest's members do */
