@@ -1139,6 +1139,35 @@ subject_facts(struct kind_facts *f, const struct signs *s)
 }
 
 /*
+ * What a list's post or a person's reply says is its writer's, not a
+ * report's: its words of failure, refusal or absence do not count.
+ */
+static void
+posts_and_replies(struct reading *r, struct kind_facts *f)
+{
+	const struct signs	*s = &r->s;
+
+	/* a mail system's report a list passed on (sent to the list's
+	 * address, or its owner's): the list's fields say how it came, not
+	 * that a person wrote it */
+	if (passed_on_report(f, s)) {
+		f->list_header = f->list_sender = 0;
+		r->person_post = 0;
+	}
+	/* a list's post (not the list's own notice, not a mail system's
+	 * report it passed on) that carries no report: its words are its
+	 * writer's, who talks about a bounce as a digest's members do */
+	if (f->digest || (f->list_header && !f->dsn && !f->reader_bounce &&
+	    !s->daemon_from && !s->null_sender))
+		digest_posts(f);
+	/* a person's "Re:" with no report in it: the delivery failure it
+	 * quotes or tells of is the letter it answers, not its own */
+	else if (f->subject_reply && s->subject_reply && !f->dsn && !f->mdn)
+		f->reader_bounce = f->failed_words = f->reject_words =
+		    f->smtp_refusal = f->recipients = 0;
+}
+
+/*
  * Words and weighing: gather what the header, the structure, the readers
  * and the prose say (struct kind_facts) and let kind_weigh decide. The
  * kind the structure and the readers gave so far counts as one fact among
@@ -1252,25 +1281,7 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	    !f.subject_mailbox && !f.list_refusal &&
 	    !r->in.has_dsn && !(s->daemon_from && (s->bounce_subject ||
 	    f.failed_words > 0));
-	/* a mail system's report a list passed on (sent to the list's
-	 * address, or its owner's): the list's fields say how it came, not
-	 * that a person wrote it */
-	if (passed_on_report(&f, s)) {
-		f.list_header = f.list_sender = 0;
-		r->person_post = 0;
-	}
-	/* a list's post (not the list's own notice, not a mail system's
-	 * report it passed on) that carries no report: its words are its
-	 * writer's, who talks about a bounce as a digest's members do */
-	if (f.digest || (f.list_header && !f.dsn && !f.reader_bounce &&
-	    !s->daemon_from && !s->null_sender))
-		digest_posts(&f);
-	/* a person's "Re:" with no report in it: the delivery failure it
-	 * quotes or tells of is the letter it answers, not its own */
-	else if (f.subject_reply && s->subject_reply && !f.dsn && !f.mdn)
-		f.reader_bounce = f.failed_words = f.reject_words =
-		    f.smtp_refusal = f.recipients = 0;
-
+	posts_and_replies(r, &f);
 	an->kind = kind_weigh(&f, NULL);
 }
 

@@ -167,6 +167,38 @@ qualify_bare(struct arena *a, const struct analysis *an, const char *v)
 	}
 }
 
+/*
+ * A Final-Recipient the address parser refuses but that is one address
+ * still ("rfc822; user@#host", a domain mangled on its way): the report's
+ * own word for what failed, taken as written. NULL when it is not one
+ * token "local@domain" of visible characters.
+ */
+static char *
+as_written(struct arena *a, const char *v)
+{
+	const char	*p, *at = NULL;
+	size_t		 n;
+
+	if (v == NULL)
+		return NULL;
+	v += strspn(v, " \t<");
+	n = strcspn(v, " \t>");
+	if (n == 0 || n > 254 || v[n + strspn(v + n, " \t>")] != '\0')
+		return NULL;
+	for (p = v; p < v + n; p++) {
+		if (*p <= ' ' || *p >= 0x7f || strchr("<>()[]\",;\\", *p))
+			return NULL;
+		if (*p == '@') {
+			if (at != NULL)
+				return NULL;
+			at = p;
+		}
+	}
+	if (at == NULL || at == v || at == v + n - 1)
+		return NULL;
+	return arena_strndup(a, v, n);
+}
+
 /* Read one recipient's fields; 1 if a recipient was added. */
 static int
 recipient_block(struct arena *a, const struct header_block *hb,
@@ -194,6 +226,8 @@ recipient_block(struct arena *a, const struct header_block *hb,
 	}
 	if (addr == NULL && fr != NULL)
 		addr = qualify_bare(a, an, strip_type(fr));
+	if (addr == NULL && fr != NULL)
+		addr = as_written(a, strip_type(fr));
 	if (addr == NULL || (r = anatomy_add_recipient(an, a, addr)) == NULL)
 		return 0;
 	/* the address the sender wrote, when an alias or a forward made

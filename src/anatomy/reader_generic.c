@@ -6,9 +6,10 @@
  * Postfix, "a@b... User unknown" in Sendmail, "a@b on <date>" in
  * Exchange), after "RCPT TO:", or after a phrase such as "could not be
  * delivered to". Reading the shapes instead of each MTA's wording makes
- * unknown formats readable too. The bounce's own sender and a mail
- * system's role address are never failed recipients; the bounce's own
- * recipient is not either, unless a line starts with it.
+ * unknown formats readable too. The bounce's own sender, the envelope
+ * sender a transcript names and a mail system's role address are never
+ * failed recipients; the bounce's own recipient is not either, unless a
+ * line starts with it.
  */
 #include <ctype.h>
 #include <string.h>
@@ -46,6 +47,41 @@ own_address(const struct reader_input *in, const char *addr)
 		if (strcasecmp(in->own[k], addr) == 0)
 			return 1;
 	return 0;
+}
+
+/*
+ * Does the text name addr as the one who sent ("MAIL FROM:<a@b>" in a
+ * transcript, "not accepting mail from a@b") and never as a recipient
+ * ("RCPT TO:<a@b>")? The envelope sender is not a failure, wherever a
+ * line names it again ("250 <a@b>... Sender ok").
+ */
+static int
+named_sender(const struct reader_input *in, const char *addr)
+{
+	size_t		 n = strlen(addr);
+	const char	*p, *q;
+	int		 from = 0;
+
+	if (in->ltext == NULL || n == 0)
+		return 0;
+	for (p = in->ltext; (p = strstr(p, "mail from")) != NULL; p += 9) {
+		q = p + 9;
+		q += strspn(q, " \t:<");
+		if (strncasecmp(q, addr, n) == 0 &&
+		    strchr("> \t\r\n:,;.", q[n]) != NULL) {
+			from = 1;
+			break;
+		}
+	}
+	if (!from)
+		return 0;
+	for (p = in->ltext; (p = strstr(p, "rcpt to")) != NULL; p += 7) {
+		q = p + 7;
+		q += strspn(q, " \t:<");
+		if (strncasecmp(q, addr, n) == 0)
+			return 0;
+	}
+	return 1;
 }
 
 /* Blank out links ("https://host/path?u=a@b", "www.host/a@b") in s: an
@@ -90,7 +126,8 @@ add_addresses(struct analysis *an, struct arena *a,
 	for (k = 0; k < c; k++) {
 		if (role_address(a, list[k]) || (an->from != NULL &&
 		    strcasecmp(an->from, list[k]) == 0) ||
-		    (strict && own_address(in, list[k])))
+		    (strict && own_address(in, list[k])) ||
+		    named_sender(in, list[k]))
 			continue;
 		if (strchr(list[k], '@') == strrchr(list[k], '@') &&
 		    anatomy_add_recipient(an, a, list[k]) != NULL)
@@ -307,6 +344,75 @@ link_line(const char *low)
  * user of the bouncing domain, qualified with its From's domain only when
  * the transcript's "... while talking to HOST" names a host of it.
  */
+/*
+ * A bare name alone on its line ("	screenname"): the name as the report
+ * wrote it, qualified with dom, or NULL when the line holds anything else.
+ */
+static char *
+bare_name(struct arena *a, const struct reader_input *in, const char *p,
+    const char *nl, const char *dom)
+{
+	const char	*q;
+	char		*addr;
+	size_t		 n, dn = strlen(dom);
+	int		 letter = 0;
+
+	p += strspn(p, " \t");
+	n = strcspn(p, " \t\r\n");
+	if (n == 0 || n > 64 || p + n + strspn(p + n, " \t\r") < nl)
+		return NULL;
+	for (q = p; q < p + n; q++) {
+		if (!isalnum((unsigned char)*q) && strchr("._-+", *q) == NULL)
+			return NULL;
+		letter |= isalpha((unsigned char)*q);
+	}
+	if (!letter || (addr = arena_alloc(a, n + dn + 2)) == NULL)
+		return NULL;
+	memcpy(addr, in->text + (p - in->ltext), n);
+	addr[n] = '@';
+	memcpy(addr + n + 1, dom, dn + 1);
+	return addr;
+}
+
+/*
+ * AOL's relays name screen names under a lead-in ("Your mail to the
+ * following recipients could not be delivered because ...:"), the report
+ * sent by MAILER-DAEMON of the domain they belong to: each bare name on
+ * the lines right below such a lead-in is a user of the From's domain.
+ */
+static int
+names_under_lead(struct analysis *an, struct arena *a,
+    const struct reader_input *in)
+{
+	const char	*lt = in->ltext, *end = in->ltext + in->text_len;
+	const char	*p, *nl, *q, *dom = address_domain(an->from);
+	char		 buf[LIMIT_REPORT_LINE], *addr, *low;
+	int		 added = 0, under = 0;
+
+	if (dom == NULL || strchr(dom, '.') == NULL ||
+	    (low = signs_lowered(a, an->from)) == NULL ||
+	    (strncmp(low, "mailer-daemon@", 14) != 0 &&
+	    strncmp(low, "postmaster@", 11) != 0) ||
+	    (dom = signs_lowered(a, dom)) == NULL)
+		return 0;
+	for (p = lt; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if (under) {
+			if ((addr = bare_name(a, in, p, nl, dom)) == NULL)
+				break;
+			added += anatomy_add_recipient(an, a, addr) != NULL;
+			continue;
+		}
+		for (q = nl; q > p && strchr(" \t\r", q[-1]) != NULL; q--)
+			;
+		under = q > p && q[-1] == ':' && phrases_any(
+		    PHRASE_RECIPIENT_LEAD, line_copy(buf, sizeof(buf), p,
+		    (size_t)(nl - p)));
+	}
+	return added;
+}
+
 static int
 bare_names(struct analysis *an, struct arena *a,
     const struct reader_input *in)
@@ -321,7 +427,7 @@ bare_names(struct analysis *an, struct arena *a,
 	    "fatal errors")) == NULL || (w = strstr(lt, "while talking to ")) ==
 	    NULL || (host = arena_strndup(a, w + 17, strcspn(w + 17,
 	    ":\n ([<"))) == NULL)
-		return 0;
+		return names_under_lead(an, a, in);
 	n = strlen(host);
 	while (n > 0 && host[n - 1] == '.')
 		host[--n] = '\0';
