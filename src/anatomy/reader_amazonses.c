@@ -46,11 +46,38 @@ json_value(struct arena *a, const char *from, const char *end,
 static int
 ses_match(const struct analysis *an, const struct reader_input *in)
 {
-	if (strstr(in->ltext, "\"notificationtype\"") != NULL &&
+	/* (as a JSON string inside SNS's document, its quotes escaped) */
+	if ((strstr(in->ltext, "\"notificationtype\"") != NULL ||
+	    strstr(in->ltext, "\\\"notificationtype\\\"") != NULL) &&
 	    (strstr(in->ltext, "amazonses") != NULL ||
 	    strstr(in->from, "amazonaws.com") != NULL))
 		return 8;
 	return 0;
+}
+
+/*
+ * The notification as SNS sends it by mail: a JSON document whose
+ * "Message" is the SES event as a string, its quotes escaped
+ * (\"notificationType\":\"Bounce\"). A copy with one level of escapes
+ * taken off, or NULL.
+ */
+static char *
+unescaped(struct arena *a, const char *text, size_t n, size_t *len_r)
+{
+	char	*out, *o;
+	size_t	 i;
+
+	if ((out = arena_alloc(a, n + 1)) == NULL)
+		return NULL;
+	for (i = 0, o = out; i < n; i++) {
+		if (text[i] == '\\' && i + 1 < n &&
+		    (text[i + 1] == '"' || text[i + 1] == '\\'))
+			i++;
+		*o++ = text[i];
+	}
+	*o = '\0';
+	*len_r = (size_t)(o - out);
+	return out;
 }
 
 static int
@@ -58,10 +85,17 @@ ses_parse(struct analysis *an, struct arena *a, const struct reader_input *in)
 {
 	const char	*text = in->text, *end = in->text + in->text_len;
 	const char	*list, *p, *next, *stop;
-	char		*type, *addr;
+	char		*type, *addr, *u;
 	const char	*listkey;
+	size_t		 n;
 
-	if ((type = json_value(a, text, end, "notificationType", NULL)) == NULL)
+	if ((type = json_value(a, text, end, "notificationType", NULL)) ==
+	    NULL && (u = unescaped(a, in->text, in->text_len, &n)) != NULL) {
+		text = u;
+		end = u + n;
+		type = json_value(a, text, end, "notificationType", NULL);
+	}
+	if (type == NULL)
 		return 0;
 	if (strcmp(type, "Complaint") == 0) {
 		an->kind = KIND_FEEDBACK;
