@@ -124,6 +124,11 @@ received_parse(struct arena *a, const char *line, struct received *r)
 	comment_end = by ? by : line + strlen(line);
 	p = line + 5 + strspn(line + 5, " ");
 	p += strcspn(p, " ");	/* past the first token */
+	/* "from alice (uid 1000)": a local user's submission (the
+	 * DragonFly Mail Agent writes it), no client host */
+	q = p + strspn(p, " \t");
+	if (strncasecmp(q, "(uid ", 5) == 0 && isdigit((unsigned char)q[5]))
+		return;
 	/*
 	 * The HELO name is the client's own word: an address written there
 	 * ("helo=[192.0.2.25]", "(HELO 192.0.2.25)") is a claim, never the

@@ -594,6 +594,7 @@ reinjection_note(const struct received *h)
 {
 	return strcasestr(h->line, "from userid") == NULL &&
 	    strcasestr(h->line, "invoked by") == NULL &&
+	    strcasestr(h->line, " (uid ") == NULL &&
 	    strcasestr(h->line, " with local") == NULL &&
 	    strcasestr(h->line, " with http") == NULL &&
 	    strcasestr(h->line, "(Postfix)") != NULL;
@@ -714,10 +715,12 @@ started_inside(const struct config *cfg, const struct chain *c, int i,
 	} else if (i == c->n - 1 && cfg->nrelays > 0 &&
 	    c->hop[i].line != NULL &&
 	    (strcasestr(c->hop[i].line, "invoked by uid") != NULL ||
-	    strcasestr(c->hop[i].line, "from userid") != NULL)) {
+	    strcasestr(c->hop[i].line, "from userid") != NULL ||
+	    strcasestr(c->hop[i].line, " (uid ") != NULL)) {
 		/* its first line a process's submission on that host (a
 		 * script: qmail's "invoked by uid", Postfix's "from
-		 * userid"): not our mail, which reaches others through our
+		 * userid", dma's "from alice (uid 1000)"): not our mail,
+		 * which reaches others through our
 		 * relay. (One with lines below it may be a forward's
 		 * re-injection of what came in: not judged; nor a webmail's
 		 * "with HTTP", which may be our own provider's.) */
