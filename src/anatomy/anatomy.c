@@ -1464,6 +1464,78 @@ merge_originals(struct analysis *an)
 	}
 }
 
+/* Is d a host under domain p ("mail.x.example" under "x.example")? */
+static int
+host_under(const char *d, const char *p)
+{
+	size_t	 dn = strlen(d), pn = strlen(p);
+
+	return dn > pn + 1 && d[dn - pn - 1] == '.' &&
+	    strcasecmp(d + dn - pn, p) == 0;
+}
+
+/*
+ * The one address of the returned original's header (its addressee
+ * fields, the "for <...>" of its Received lines) that r's mailbox was
+ * written as: the same local part at the domain r's host is under, or at
+ * any domain when r's has no dot ("reklamationer@internal", a mailbox's
+ * name inside the server). NULL when none or more than one.
+ */
+static char *
+written_as(const struct analysis *an, struct arena *a, const struct recipient *r)
+{
+	const char	*names[] = { "X-Original-To", "Delivered-To",
+			    "Envelope-To", "To", "Cc", NULL };
+	const char	*at = strchr(r->address, '@'), *dom, *q;
+	char		*list[40], *v, *found = NULL;
+	int		 n = 0, i, k;
+
+	if (at == NULL)
+		return NULL;
+	dom = at + 1;
+	for (i = 0; names[i] != NULL && n < 32; i++)
+		if ((v = header_get_raw(a, &an->original.hdr, names[i])) != NULL)
+			n += address_parse(a, v, list + n, 32 - n);
+	for (i = 0; i < an->original.nreceived && n < 40; i++)
+		if (an->original.received[i].line != NULL &&
+		    (q = strcasestr(an->original.received[i].line,
+		    " for <")) != NULL &&
+		    (v = address_first(a, q + 5)) != NULL)
+			list[n++] = v;
+	for (k = 0; k < n; k++) {
+		const char	*cat = strchr(list[k], '@');
+
+		if (cat == NULL || (size_t)(cat - list[k]) !=
+		    (size_t)(at - r->address) || strncasecmp(list[k],
+		    r->address, (size_t)(at - r->address)) != 0 ||
+		    strcasecmp(list[k], r->address) == 0 ||
+		    (strchr(dom, '.') != NULL && !host_under(dom, cat + 1)))
+			continue;
+		if (found != NULL && strcasecmp(found, list[k]) != 0)
+			return NULL;
+		found = list[k];
+	}
+	return found;
+}
+
+/* A report that names a mailbox inside the server (Sieve's refusals:
+ * "Final-Recipient: rfc822; user@mail.x.example", "...; user@internal")
+ * without the address the sender wrote: that one, from the original. */
+static void
+addresses_written(struct analysis *an, struct arena *a)
+{
+	struct recipient	*r;
+	int			 i;
+
+	if (an->original.hdr.count == 0)
+		return;
+	for (i = 0; i < an->nrecipients; i++) {
+		r = &an->recipients[i];
+		if (r->original_recipient == NULL)
+			r->original_recipient = written_as(an, a, r);
+	}
+}
+
 /*
  * Finish: forget what a message that is no report seemed to say, find
  * the Message-ID of a bounce's original it does not return whole, and
@@ -1480,6 +1552,8 @@ finish(const struct reading *r, struct arena *a, struct analysis *an)
 		an->format = NULL;
 	}
 	merge_originals(an);
+	if (an->kind == KIND_BOUNCE)
+		addresses_written(an, a);
 	if ((an->kind == KIND_BOUNCE || an->kind == KIND_NOTICE) &&
 	    an->original.message_id == NULL) {
 		if (an->original.source != SOURCE_NONE)
