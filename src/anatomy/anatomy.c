@@ -1193,7 +1193,9 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	f.list_sender = s->list_sender && !s->list_from;
 	f.challenge_header = s->challenge;
 	f.failed_recipients = s->failed_recipients;
-	f.daemon = s->daemon_from;
+	/* (a list's own address, "list-bounces@", is the list's, not a mail
+	 * system's: its notices are weighed by their words) */
+	f.daemon = s->daemon_from && !s->list_from;
 	f.mail_client = header_find(&r->msg->hdr, "User-Agent", 0) != -1;
 	f.daemon_sender = s->daemon && !s->daemon_from;
 	f.null_sender = s->null_sender;
