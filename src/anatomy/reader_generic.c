@@ -49,39 +49,67 @@ own_address(const struct reader_input *in, const char *addr)
 	return 0;
 }
 
-/*
- * Does the text name addr as the one who sent ("MAIL FROM:<a@b>" in a
- * transcript, "not accepting mail from a@b") and never as a recipient
- * ("RCPT TO:<a@b>")? The envelope sender is not a failure, wherever a
- * line names it again ("250 <a@b>... Sender ok").
- */
-static int
-named_sender(const struct reader_input *in, const char *addr)
-{
-	size_t		 n = strlen(addr);
-	const char	*p, *q;
-	int		 from = 0;
+struct senders {
+	char	*addr[LIMIT_TRANSCRIPT_SENDERS];
+	int	 n;
+};
 
-	if (in->ltext == NULL || n == 0)
-		return 0;
-	for (p = in->ltext; (p = strstr(p, "mail from")) != NULL; p += 9) {
+/*
+ * The addresses the text names as the one who sent ("MAIL FROM:<a@b>" in
+ * a transcript, "not accepting mail from a@b") and never as a recipient
+ * ("RCPT TO:<a@b>"): the envelope sender is not a failure, wherever a
+ * line names it again ("250 <a@b>... Sender ok"). Read once per text:
+ * one pass for "mail from", one for "rcpt to" a sender found.
+ */
+static void
+transcript_senders(struct arena *a, const struct reader_input *in,
+    struct senders *sd)
+{
+	const char	*p, *q;
+	char		*addr;
+	size_t		 n;
+	int		 k, rcpt;
+
+	sd->n = 0;
+	if (in->ltext == NULL)
+		return;
+	for (p = in->ltext; sd->n < LIMIT_TRANSCRIPT_SENDERS &&
+	    (p = strstr(p, "mail from")) != NULL; p += 9) {
 		q = p + 9;
 		q += strspn(q, " \t:<");
-		if (strncasecmp(q, addr, n) == 0 &&
-		    strchr("> \t\r\n:,;.", q[n]) != NULL) {
-			from = 1;
-			break;
+		n = strcspn(q, "> \t\r\n:,;");
+		if (n == 0 || n > 254 || memchr(q, '@', n) == NULL ||
+		    (addr = arena_strndup(a, q, n)) == NULL)
+			continue;
+		while (n > 0 && addr[n - 1] == '.')
+			addr[--n] = '\0';
+		for (k = 0; k < sd->n && strcmp(sd->addr[k], addr) != 0; k++)
+			;
+		if (k == sd->n)
+			sd->addr[sd->n++] = addr;
+	}
+	for (k = 0; k < sd->n; k++) {
+		n = strlen(sd->addr[k]);
+		for (rcpt = 0, p = in->ltext; !rcpt &&
+		    (p = strstr(p, "rcpt to")) != NULL; p += 7) {
+			q = p + 7;
+			q += strspn(q, " \t:<");
+			rcpt = strncmp(q, sd->addr[k], n) == 0;
 		}
+		if (rcpt)
+			sd->addr[k--] = sd->addr[--sd->n];
 	}
-	if (!from)
-		return 0;
-	for (p = in->ltext; (p = strstr(p, "rcpt to")) != NULL; p += 7) {
-		q = p + 7;
-		q += strspn(q, " \t:<");
-		if (strncasecmp(q, addr, n) == 0)
-			return 0;
-	}
-	return 1;
+}
+
+static int
+named_sender(const struct senders *sd, const char *addr)
+{
+	int	 k;
+
+	for (k = 0; sd != NULL && k < sd->n; k++)
+		if (strcasecmp(sd->addr[k], addr) == 0)
+			return 1;
+	return 0;
 }
 
 /* Blank out links ("https://host/path?u=a@b", "www.host/a@b") in s: an
@@ -114,7 +142,8 @@ blank_links(char *s)
  */
 static int
 add_addresses(struct analysis *an, struct arena *a,
-    const struct reader_input *in, const char *s, size_t n, int strict)
+    const struct reader_input *in, const struct senders *sd, const char *s,
+    size_t n, int strict)
 {
 	char	*copy, *list[16];
 	int	 c, k, added = 0;
@@ -127,7 +156,7 @@ add_addresses(struct analysis *an, struct arena *a,
 		if (role_address(a, list[k]) || (an->from != NULL &&
 		    strcasecmp(an->from, list[k]) == 0) ||
 		    (strict && own_address(in, list[k])) ||
-		    named_sender(in, list[k]))
+		    named_sender(sd, list[k]))
 			continue;
 		if (strchr(list[k], '@') == strrchr(list[k], '@') &&
 		    anatomy_add_recipient(an, a, list[k]) != NULL)
@@ -471,9 +500,11 @@ generic_parse_mode(struct analysis *an, struct arena *a,
 	int		 added = 0, after_lead = 0, help = 0, last = -1;
 	int		 sender = 0, lead_words = 0, strong = 0, k, j, base;
 	long		 h;
+	struct senders	 sd;
 
 	memset(weak, 0, sizeof(weak));
 	base = an->nrecipients;
+	transcript_senders(a, in, &sd);
 	end = in->text + original_separator(in->text, in->text_len);
 	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
@@ -501,7 +532,7 @@ generic_parse_mode(struct analysis *an, struct arena *a,
 				int	 before = an->nrecipients;
 
 				if (take)
-					added += add_addresses(an, a, in, p, n,
+					added += add_addresses(an, a, in, &sd, p, n,
 					    strict || !first || sender > 0);
 				if (an->nrecipients > before)
 					last = before;

@@ -118,6 +118,11 @@
  * not a failed recipient. */
 #define LIMIT_HELP_LINES	8
 
+/* Envelope senders a report's transcript names ("MAIL FROM:<...>") that
+ * are kept to be told from failed recipients: a later one named again
+ * ("250 <...>... Sender ok") may be taken for one. */
+#define LIMIT_TRANSCRIPT_SENDERS	8
+
 /* Bytes of one line of a report's prose searched for the words that name
  * a failed recipient, help text or an alias: the rest of a longer line is
  * not searched for them. */
