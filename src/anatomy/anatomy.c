@@ -1476,34 +1476,52 @@ host_under(const char *d, const char *p)
 	    strcasecmp(d + dn - pn, p) == 0;
 }
 
+/* At most this many addresses of a returned original's header are
+ * compared with a report's mailboxes (written_as). */
+#define WRITTEN_MAX	40
+
 /*
- * The one address of the returned original's header (its addressee
- * fields, the "for <...>" of its Received lines) that r's mailbox was
- * written as: the same local part at the domain r's host is under, or at
- * any domain when r's has no dot ("reklamationer@internal", a mailbox's
- * name inside the server). NULL when none or more than one.
+ * The returned original's addressee fields and the "for <...>" of its
+ * Received lines: the addresses the message was sent to, read once.
  */
-static char *
-written_as(const struct analysis *an, struct arena *a, const struct recipient *r)
+static int
+original_addressees(const struct analysis *an, struct arena *a,
+    char **list)
 {
 	const char	*names[] = { "X-Original-To", "Delivered-To",
 			    "Envelope-To", "To", "Cc", NULL };
-	const char	*at = strchr(r->address, '@'), *dom, *q;
-	char		*list[40], *v, *found = NULL;
-	int		 n = 0, i, k;
+	const char	*q;
+	char		*v;
+	int		 n = 0, i;
 
-	if (at == NULL)
-		return NULL;
-	dom = at + 1;
-	for (i = 0; names[i] != NULL && n < 32; i++)
+	for (i = 0; names[i] != NULL && n < WRITTEN_MAX - 8; i++)
 		if ((v = header_get_raw(a, &an->original.hdr, names[i])) != NULL)
-			n += address_parse(a, v, list + n, 32 - n);
-	for (i = 0; i < an->original.nreceived && n < 40; i++)
+			n += address_parse(a, v, list + n, WRITTEN_MAX - 8 - n);
+	for (i = 0; i < an->original.nreceived && n < WRITTEN_MAX; i++)
 		if (an->original.received[i].line != NULL &&
 		    (q = strcasestr(an->original.received[i].line,
 		    " for <")) != NULL &&
 		    (v = address_first(a, q + 5)) != NULL)
 			list[n++] = v;
+	return n;
+}
+
+/*
+ * The one address of list[0..n) that r's mailbox was written as: the
+ * same local part at the domain r's host is under, or at any domain when
+ * r's has no dot ("reklamationer@internal", a mailbox's name inside the
+ * server). NULL when none or more than one.
+ */
+static char *
+written_as(const struct recipient *r, char **list, int n)
+{
+	const char	*at = strchr(r->address, '@'), *dom;
+	char		*found = NULL;
+	int		 k;
+
+	if (at == NULL)
+		return NULL;
+	dom = at + 1;
 	for (k = 0; k < n; k++) {
 		const char	*cat = strchr(list[k], '@');
 
@@ -1527,14 +1545,16 @@ static void
 addresses_written(struct analysis *an, struct arena *a)
 {
 	struct recipient	*r;
-	int			 i;
+	char			*list[WRITTEN_MAX];
+	int			 i, n;
 
-	if (an->original.hdr.count == 0)
+	if (an->original.hdr.count == 0 ||
+	    (n = original_addressees(an, a, list)) == 0)
 		return;
 	for (i = 0; i < an->nrecipients; i++) {
 		r = &an->recipients[i];
 		if (r->original_recipient == NULL)
-			r->original_recipient = written_as(an, a, r);
+			r->original_recipient = written_as(r, list, n);
 	}
 }
 
