@@ -1476,10 +1476,6 @@ host_under(const char *d, const char *p)
 	    strcasecmp(d + dn - pn, p) == 0;
 }
 
-/* At most this many addresses of a returned original's header are
- * compared with a report's mailboxes (written_as). */
-#define WRITTEN_MAX	40
-
 /*
  * The returned original's addressee fields and the "for <...>" of its
  * Received lines: the addresses the message was sent to, read once.
@@ -1494,10 +1490,12 @@ original_addressees(const struct analysis *an, struct arena *a,
 	char		*v;
 	int		 n = 0, i;
 
-	for (i = 0; names[i] != NULL && n < WRITTEN_MAX - 8; i++)
+	for (i = 0; names[i] != NULL && n < LIMIT_ORIGINAL_ADDRESSEES; i++)
 		if ((v = header_get_raw(a, &an->original.hdr, names[i])) != NULL)
-			n += address_parse(a, v, list + n, WRITTEN_MAX - 8 - n);
-	for (i = 0; i < an->original.nreceived && n < WRITTEN_MAX; i++)
+			n += address_parse(a, v, list + n,
+			    LIMIT_ORIGINAL_ADDRESSEES - n);
+	for (i = 0; i < an->original.nreceived &&
+	    n < LIMIT_ORIGINAL_ADDRESSEES; i++)
 		if (an->original.received[i].line != NULL &&
 		    (q = strcasestr(an->original.received[i].line,
 		    " for <")) != NULL &&
@@ -1545,7 +1543,7 @@ static void
 addresses_written(struct analysis *an, struct arena *a)
 {
 	struct recipient	*r;
-	char			*list[WRITTEN_MAX];
+	char			*list[LIMIT_ORIGINAL_ADDRESSEES];
 	int			 i, n;
 
 	if (an->original.hdr.count == 0 ||

@@ -123,6 +123,12 @@
  * ("250 <...>... Sender ok") may be taken for one. */
 #define LIMIT_TRANSCRIPT_SENDERS	8
 
+/* Addresses of a returned original's addressee fields (X-Original-To,
+ * Delivered-To, Envelope-To, To, Cc, in that order) and of its Received
+ * lines' "for <...>" compared with a mailbox a report names inside the
+ * server, to find the address the sender wrote: later ones are not. */
+#define LIMIT_ORIGINAL_ADDRESSEES	40
+
 /* Bytes of one line of a report's prose searched for the words that name
  * a failed recipient, help text or an alias: the rest of a longer line is
  * not searched for them. */
