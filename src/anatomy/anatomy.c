@@ -542,30 +542,31 @@ mdn_fields(struct analysis *an, struct arena *a, const struct mime_part *p)
 }
 
 /* A bounce whose text named no recipient: the original's recipients are
- * the ones it could not reach (old Sendmail, some gateways), unless a
- * list sent it. */
+ * the ones it could not reach (old Sendmail, some gateways), but not the
+ * list's own address a list's copy is sent to (its List-Post,
+ * X-BeenThere): the member it could not reach is named nowhere in it. */
 static void
 original_recipients(struct analysis *an, struct arena *a)
 {
 	const char	*names[] = { "To", "Cc", NULL };
-	const char	*lists[] = { "List-Id", "List-Post", "X-BeenThere",
-			    "Mailing-List", NULL };
-	char		*v, *list[32];
+	char		*v, *list[32], *post, *there;
 	int		 k, c, i;
 
 	if (an->original.hdr.count == 0)
 		return;
-	/* a list's copy is addressed to the list: the member it could
-	 * not reach is named nowhere in it */
-	for (i = 0; lists[i] != NULL; i++)
-		if (header_find(&an->original.hdr, lists[i], 0) != -1)
-			return;
+	post = address_first(a, header_get_raw(a, &an->original.hdr,
+	    "List-Post"));
+	there = address_first(a, header_get_raw(a, &an->original.hdr,
+	    "X-BeenThere"));
 	for (i = 0; names[i] != NULL; i++) {
 		if ((v = header_get(a, &an->original.hdr, names[i])) == NULL)
 			continue;
 		c = address_parse(a, v, list, 32);
 		for (k = 0; k < c; k++)
-			if (an->from == NULL || strcasecmp(list[k], an->from) != 0)
+			if ((an->from == NULL ||
+			    strcasecmp(list[k], an->from) != 0) &&
+			    (post == NULL || strcasecmp(list[k], post) != 0) &&
+			    (there == NULL || strcasecmp(list[k], there) != 0))
 				anatomy_add_recipient(an, a, list[k]);
 		if (an->nrecipients > 0)
 			return;

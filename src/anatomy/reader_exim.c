@@ -23,42 +23,6 @@ exim_match(const struct analysis *an, const struct reader_input *in)
 	return 0;
 }
 
-/*
- * A failed address Exim does not show ("an undisclosed address", a
- * redirection with hide_child_in_errmsg) over the note of the one the
- * sender wrote ("    (generated from sales@y)"): that one failed, as far
- * as the sender can tell.
- */
-static void
-exim_undisclosed(struct analysis *an, struct arena *a,
-    const struct reader_input *in)
-{
-	const char	*p = in->ltext, *q, *e;
-	char		*addr;
-
-	while (p != NULL && (p = strstr(p, "an undisclosed address")) != NULL) {
-		p += 22;
-		q = p + strspn(p, " \t\r");
-		if (*q != '\n')
-			continue;
-		q += 1 + strspn(q + 1, " \t");
-		if (strncmp(q, "(generated from ", 16) == 0)
-			q += 16;
-		else if (strncmp(q, "(ultimately generated from ", 27) == 0)
-			q += 27;
-		else
-			continue;
-		if ((e = strchr(q, ')')) == NULL || memchr(q, '\n',
-		    (size_t)(e - q)) != NULL)
-			continue;
-		/* the address as written (ltext is lower case) */
-		addr = address_first(a, arena_strndup(a, in->text +
-		    (q - in->ltext), (size_t)(e - q)));
-		if (addr != NULL)
-			anatomy_add_recipient(an, a, addr);
-	}
-}
-
 static int
 exim_parse(struct analysis *an, struct arena *a, const struct reader_input *in)
 {
@@ -78,8 +42,6 @@ exim_parse(struct analysis *an, struct arena *a, const struct reader_input *in)
 		reader_generic_parse(an, a, in);
 	else
 		reader_alias_notes(an, a, in);
-	if (an->nrecipients == 0 && in->ltext != NULL)
-		exim_undisclosed(an, a, in);
 	/* the SMTP error under each address */
 	if (an->nrecipients > 0 && in->text != NULL) {
 		const char	*e = strstr(in->text, "SMTP error from remote");

@@ -106,7 +106,7 @@ named_sender(const struct senders *sd, const char *addr)
 {
 	int	 k;
 
-	for (k = 0; sd != NULL && k < sd->n; k++)
+	for (k = 0; k < sd->n; k++)
 		if (strcasecmp(sd->addr[k], addr) == 0)
 			return 1;
 	return 0;
@@ -368,14 +368,9 @@ link_line(const char *low)
 }
 
 /*
- * sendmail's heading "----- The following addresses had permanent fatal
- * errors -----" over a bare name (AOL's relays named screen names so): a
- * user of the bouncing domain, qualified with its From's domain only when
- * the transcript's "... while talking to HOST" names a host of it.
- */
-/*
- * A bare name alone on its line ("	screenname"): the name as the report
- * wrote it, qualified with dom, or NULL when the line holds anything else.
+ * A bare name alone on its line ("	screenname", "<screenname>"): the
+ * name as the report wrote it, qualified with dom, or NULL when the line
+ * holds anything else.
  */
 static char *
 bare_name(struct arena *a, const struct reader_input *in, const char *p,
@@ -386,9 +381,9 @@ bare_name(struct arena *a, const struct reader_input *in, const char *p,
 	size_t		 n, dn = strlen(dom);
 	int		 letter = 0;
 
-	p += strspn(p, " \t");
-	n = strcspn(p, " \t\r\n");
-	if (n == 0 || n > 64 || p + n + strspn(p + n, " \t\r") < nl)
+	p += strspn(p, " \t<");
+	n = strcspn(p, " \t\r\n>");
+	if (n == 0 || n > 64 || p + n + strspn(p + n, " \t\r>") < nl)
 		return NULL;
 	for (q = p; q < p + n; q++) {
 		if (!isalnum((unsigned char)*q) && strchr("._-+", *q) == NULL)
@@ -442,6 +437,12 @@ names_under_lead(struct analysis *an, struct arena *a,
 	return added;
 }
 
+/*
+ * sendmail's heading "----- The following addresses had permanent fatal
+ * errors -----" over a bare name (AOL's relays named screen names so): a
+ * user of the bouncing domain, qualified with its From's domain only when
+ * the transcript's "... while talking to HOST" names a host of it.
+ */
 static int
 bare_names(struct analysis *an, struct arena *a,
     const struct reader_input *in)
@@ -465,16 +466,8 @@ bare_names(struct analysis *an, struct arena *a,
 	for (p++; p < end && *p != '\n'; p = nl + 1) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			nl = end;
-		p += strspn(p, " \t<");
-		n = strcspn(p, " \t>\n");
-		if (n == 0 || n > 64 || memchr(p, '@', n) != NULL ||
-		    p + n + strspn(p + n, " \t>") < nl ||
-		    (addr = arena_alloc(a, n + strlen(dom) + 2)) == NULL)
+		if ((addr = bare_name(a, in, p, nl, dom)) == NULL)
 			break;
-		/* the name as the report wrote it (ltext is lower case) */
-		memcpy(addr, in->text + (p - lt), n);
-		addr[n] = '@';
-		strcpy(addr + n + 1, dom);
 		added += anatomy_add_recipient(an, a, addr) != NULL;
 	}
 	return added;
@@ -525,7 +518,16 @@ generic_parse_mode(struct analysis *an, struct arena *a,
 
 			if (phrases_any(PHRASE_RECIPIENT_LEAD, low))
 				take = 1, words_only = 0;
-			if (alias != NULL && n == 0)
+			if (alias != NULL && n == 0 && last == -1 &&
+			    after_lead > 0) {
+				/* the note under an address the report hides
+				 * (Exim's "an undisclosed address"): the one
+				 * the sender wrote is what failed */
+				if ((k = add_addresses(an, a, in, &sd, alias,
+				    strlen(alias), 0)) > 0)
+					added += k, last = an->nrecipients - 1,
+					    strong = 1;
+			} else if (alias != NULL && n == 0)
 				/* Exim's note on the line below its address */
 				set_alias(an, last, an->nrecipients, alias);
 			else {

@@ -582,6 +582,16 @@ internal_note(const struct received *h)
 	    (inet_pton(AF_INET, by, a) == 1 || inet_pton(AF_INET6, by, a) == 1);
 }
 
+/* A process's submission on the host that wrote the line: Postfix's
+ * "from userid N", qmail's "invoked by uid N", dma's "from alice (uid N)". */
+static int
+submitted_by_process(const struct received *h)
+{
+	return strcasestr(h->line, "invoked by uid") != NULL ||
+	    strcasestr(h->line, "from userid") != NULL ||
+	    strcasestr(h->line, " (uid ") != NULL;
+}
+
 /*
  * A line of no client that is no process's submission either: a mail
  * system passing on what it holds ("by mail.host (Postfix) id 4B7C...",
@@ -592,9 +602,8 @@ internal_note(const struct received *h)
 static int
 reinjection_note(const struct received *h)
 {
-	return strcasestr(h->line, "from userid") == NULL &&
+	return !submitted_by_process(h) &&
 	    strcasestr(h->line, "invoked by") == NULL &&
-	    strcasestr(h->line, " (uid ") == NULL &&
 	    strcasestr(h->line, " with local") == NULL &&
 	    strcasestr(h->line, " with http") == NULL &&
 	    strcasestr(h->line, "(Postfix)") != NULL;
@@ -713,14 +722,9 @@ started_inside(const struct config *cfg, const struct chain *c, int i,
 		ev->handoff = HANDOFF_OURS;
 		ev->handoff_why = "the original started inside our system";
 	} else if (i == c->n - 1 && cfg->nrelays > 0 &&
-	    c->hop[i].line != NULL &&
-	    (strcasestr(c->hop[i].line, "invoked by uid") != NULL ||
-	    strcasestr(c->hop[i].line, "from userid") != NULL ||
-	    strcasestr(c->hop[i].line, " (uid ") != NULL)) {
+	    c->hop[i].line != NULL && submitted_by_process(&c->hop[i])) {
 		/* its first line a process's submission on that host (a
-		 * script: qmail's "invoked by uid", Postfix's "from
-		 * userid", dma's "from alice (uid 1000)"): not our mail,
-		 * which reaches others through our
+		 * script): not our mail, which reaches others through our
 		 * relay. (One with lines below it may be a forward's
 		 * re-injection of what came in: not judged; nor a webmail's
 		 * "with HTTP", which may be our own provider's.) */
