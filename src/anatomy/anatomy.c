@@ -755,6 +755,9 @@ list_facts(struct kind_facts *f, const struct signs *s, const char *t)
 	    phrases_any(PHRASE_LIST_MODERATE, s->subject));
 	if (f->list_moderate)
 		f->list_refusal = f->list_hold = 0;
+	/* (with the list's fields: a shop's "orders-confirm+id@" is none) */
+	f->list_confirm = s->list_from && s->list && !f->list_moderate &&
+	    phrases_any(PHRASE_LIST_CONFIRM, s->from);
 }
 
 /* Does every recipient the report names say "delivered"? */

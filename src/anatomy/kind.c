@@ -133,6 +133,9 @@ static const struct sign signs[] = {
 	{ "a list refuses",	F(list_refusal),	KIND_BOUNCE,	8, 1 },
 	{ "a list holds",	F(list_hold),		KIND_NOTICE,	8, 1 },
 	{ "moderation request",	F(list_moderate),	KIND_NONE,	12, 1 },
+	/* Mailman's "-confirm+TOKEN@" From: reply to confirm, as a
+	 * challenge asks (a join or a post someone made in our name) */
+	{ "a list asks to confirm", F(list_confirm),	KIND_CHALLENGE,	5, 1 },
 	{ "recipients",		F(recipients),		KIND_BOUNCE,	1, 1 },
 	{ "nothing returned",	F(nothing_returned),	KIND_BOUNCE,	-3, 1 },
 };

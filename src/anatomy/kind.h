@@ -99,6 +99,8 @@ struct kind_facts {
 	int	 list_refusal;		/* a list's own address refuses a post */
 	int	 list_hold;		/* ... or holds it for its moderator */
 	int	 list_moderate;		/* ... and asks the moderator: owner's mail */
+	int	 list_confirm;		/* a list asks us to confirm (a
+					   subscription, a post) by reply */
 	int	 recipients;		/* recipients the readers found */
 	int	 nothing_returned;	/* no recipient, no original: a bounce
 					   would name what failed */

@@ -48,6 +48,8 @@ enum phrase_meaning {
 	PHRASE_REJECT,		/* a Sieve or LDA refusal */
 	PHRASE_LIST_HOLD,	/* a list holds a post for its moderator */
 	PHRASE_LIST_MODERATE,	/* ... and asks the moderator to approve it */
+	PHRASE_LIST_CONFIRM,	/* a list's address that takes a reply to
+				   confirm (From): its request to confirm */
 	PHRASE_SENT_SPAM,	/* "you sent spam", "your message was spam" */
 	PHRASE_ORIGINAL_MARKER,	/* "a copy of the message follows" */
 	PHRASE_ORIGINAL_SEPARATOR,	/* a line of its own: the original
