@@ -20,6 +20,8 @@ enum phrase_meaning {
 	PHRASE_DAEMON,		/* a mail system's name (From, Sender) */
 	PHRASE_NOREPLY,		/* a machine's address that is no mail system */
 	PHRASE_LIST_ROLE,	/* a mailing list's own address (Sender) */
+	PHRASE_LIST_COMMAND,	/* a list's command address (From): the
+				   list's own only with the list's fields */
 	PHRASE_FILTER,		/* a content filter's name (From) */
 	PHRASE_FILTER_PRODUCT,	/* a filter product's name (a report's
 				   prose) */

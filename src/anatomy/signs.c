@@ -597,7 +597,6 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 	s->list_sender = phrases_any(PHRASE_LIST_ROLE, s->sender) ||
 	    phrases_any(PHRASE_LIST_ROLE, s->return_path);
 	s->list = any_header(hb, list_headers);
-	s->list_from = phrases_any(PHRASE_LIST_ROLE, s->from);
 	s->challenge_from = phrases_any(PHRASE_CHALLENGE_SYSTEM, s->from) ||
 	    phrases_any(PHRASE_CHALLENGE_SYSTEM, s->return_path) ||
 	    phrases_any(PHRASE_CHALLENGE_SYSTEM, signs_lowered(a,
@@ -608,6 +607,8 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 		else if (strstr(v, "bulk") != NULL || strstr(v, "junk") != NULL)
 			s->machine = 1;
 	}
+	s->list_from = phrases_any(PHRASE_LIST_ROLE, s->from) ||
+	    (s->list && phrases_any(PHRASE_LIST_COMMAND, s->from));
 	if (header_has(hb, "X-Loop") ||
 	    header_has(hb, "X-Auto-Response-Suppress"))
 		s->machine = 1;
