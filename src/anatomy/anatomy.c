@@ -563,9 +563,7 @@ original_recipients(struct analysis *an, struct arena *a)
 			continue;
 		c = address_parse(a, v, list, 32);
 		for (k = 0; k < c; k++)
-			if ((an->from == NULL ||
-			    strcasecmp(list[k], an->from) != 0) &&
-			    (post == NULL || strcasecmp(list[k], post) != 0) &&
+			if ((post == NULL || strcasecmp(list[k], post) != 0) &&
 			    (there == NULL || strcasecmp(list[k], there) != 0))
 				anatomy_add_recipient(an, a, list[k]);
 		if (an->nrecipients > 0)
@@ -710,7 +708,8 @@ person_wrote(const struct signs *s, const struct kind_facts *f)
 	    s->return_path != NULL && strstr(s->return_path, "<>") == NULL)) &&
 	    !s->machine && !s->challenge && !s->list_from &&
 	    !s->report_type && !s->failed_recipients && !s->challenge_from &&
-	    !s->noreply_from && !f->filter_from;
+	    !s->noreply_from && !f->filter_from &&
+	    !(s->command_subject && !s->subject_reply);
 }
 
 /*
@@ -1128,6 +1127,7 @@ static void
 subject_facts(struct kind_facts *f, const struct signs *s)
 {
 	f->subject_autoreply = s->autoreply_subject;
+	f->subject_commands = s->command_subject;
 	f->subject_autoreply_weak = s->absence_subject;
 	f->subject_ticket = s->ticket_subject;
 	f->subject_challenge = s->challenge_subject;
@@ -1227,6 +1227,9 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	f.subject_mailbox &= !f.subject_reply;
 
 	f.dsn = r->in.has_dsn && an->kind == KIND_BOUNCE;
+	/* (a list server's command results as a delivery-status report,
+	 * Sympa's "no command found": the report says the command failed) */
+	f.subject_commands &= !f.dsn;
 	f.mdn = pp->mdn != -1 || (s->content_type != NULL &&
 	    strstr(s->content_type, "disposition-notification") != NULL);
 	/* (a receipt's own subject, "Not read:", says a person deleted it

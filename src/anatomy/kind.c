@@ -77,6 +77,7 @@ static const struct sign signs[] = {
 	{ "bounce subject",	F(subject_bounce),	KIND_BOUNCE,	3, 1 },
 	{ "bounce subject",	F(subject_bounce_weak),	KIND_BOUNCE,	1, 1 },
 	{ "auto-reply subject",	F(subject_autoreply),	KIND_AUTOREPLY,	4, 1 },
+	{ "command results",	F(subject_commands),	KIND_AUTOREPLY,	4, 1 },
 	{ "absence subject",	F(subject_autoreply_weak), KIND_AUTOREPLY, 2, 1 },
 	{ "ticket subject",	F(subject_ticket),	KIND_AUTOREPLY,	3, 1 },
 	{ "challenge subject",	F(subject_challenge),	KIND_CHALLENGE,	1, 1 },

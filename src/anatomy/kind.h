@@ -47,6 +47,7 @@ struct kind_facts {
 	int	 subject_bounce;
 	int	 subject_bounce_weak;
 	int	 subject_autoreply;
+	int	 subject_commands;	/* a list server's command results */
 	int	 subject_autoreply_weak;
 	int	 subject_ticket;
 	int	 subject_challenge;

@@ -32,6 +32,8 @@ enum phrase_meaning {
 	PHRASE_NOT_FAILURE,	/* prose saying it is no failure */
 	PHRASE_FEEDBACK_SUBJECT,
 	PHRASE_AUTOREPLY_SUBJECT,	/* "automatic reply" */
+	PHRASE_COMMAND_SUBJECT,	/* "the results of your commands": a list
+				   server answering the commands it got */
 	PHRASE_ABSENCE_SUBJECT,	/* "out of office": people write it too */
 	PHRASE_AUTOREPLY_BODY,	/* "I am out of the office until" */
 	PHRASE_TICKET,		/* "we received your request" */
@@ -60,6 +62,8 @@ enum phrase_meaning {
 				   recipient is named here */
 	PHRASE_SENDER_LEAD,	/* "came from the address": the sender's
 				   address follows, no failure */
+	PHRASE_SENDER_RIGHTS,	/* "has no right to": the address before it
+				   is who sent, refused a right */
 	PHRASE_ROLE_ADDRESS,	/* "postmaster@": never a failed recipient */
 	PHRASE_HELP,		/* "please contact", "for more information" */
 	PHRASE_RECIPIENT_ALIAS,	/* "(expanded from": the address written */

@@ -533,9 +533,13 @@ generic_parse_mode(struct analysis *an, struct arena *a,
 			else {
 				int	 before = an->nrecipients;
 
+				/* "<our address> has no right to create
+				 * tickets": the sender, refused, not a
+				 * recipient, though the line starts with it */
 				if (take)
 					added += add_addresses(an, a, in, &sd, p, n,
-					    strict || !first || sender > 0);
+					    strict || !first || sender > 0 ||
+					    phrases_any(PHRASE_SENDER_RIGHTS, low));
 				if (an->nrecipients > before)
 					last = before;
 				for (k = before; k < an->nrecipients &&

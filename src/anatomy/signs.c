@@ -633,6 +633,7 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 	    phrases_any(PHRASE_DAEMON, s->return_path)))) ||
 	    (fl != NULL && strncmp(fl, "From <>", 7) == 0);
 	s->autoreply = autoreply_header(a, hb, s->subject);
+	s->command_subject = phrases_any(PHRASE_COMMAND_SUBJECT, s->subject);
 	s->autoreply_subject = phrases_any(PHRASE_AUTOREPLY_SUBJECT,
 	    s->subject);
 	s->absence_subject = phrases_any(PHRASE_ABSENCE_SUBJECT, s->subject);
@@ -681,6 +682,7 @@ signs_gate(const struct signs *s)
 	    s->report_type || s->failed_recipients || s->notice_subject ||
 	    s->challenge_subject || s->feedback_subject || s->unsubscribe ||
 	    s->amazon || s->machine || s->autoreply_subject ||
+	    s->command_subject ||
 	    s->absence_subject || s->ticket_subject || s->mdn_subject ||
 	    s->list_from || s->challenge_from || s->to_name_foreign ||
 	    s->mailbox != NULL || signs_unthreaded_reply(s);

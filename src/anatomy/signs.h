@@ -51,6 +51,7 @@ struct signs {
 				   NULL */
 	int	 bounce_subject_strong;
 	int	 autoreply_subject;	/* "automatic reply" and the like */
+	int	 command_subject;	/* a list server's command results */
 	int	 absence_subject;	/* "out of office" and the like */
 	int	 ticket_subject;
 	int	 mdn_subject;
