@@ -1543,9 +1543,57 @@ written_as(const struct recipient *r, char **list, int n)
 	return found;
 }
 
+/*
+ * The one address the original's Received lines say it was sent to
+ * ("for <x>"), when the one recipient a report names is none of its
+ * addressees and the reporting system is x's domain: an alias or a
+ * forward there turned x into the address that failed (OpenSMTPD's
+ * delay warning for "piotr@tarnow-druk" names only the forward's
+ * target). A Bcc recipient's own hop names itself, so it is left alone.
+ */
+static const char *const list_fields[] = {
+	"List-Id", "List-Post", "X-BeenThere", "Mailing-List", NULL
+};
+
+static char *
+forwarded_from(const struct analysis *an, struct arena *a,
+    const struct recipient *r, char **list, int n)
+{
+	const char	*q, *at, *rep;
+	char		*x = NULL, *v;
+	int		 i, k;
+
+	if (an->from == NULL || (rep = strchr(an->from, '@')) == NULL)
+		return NULL;
+	/* a list's post: the list's address expands to its members, and
+	 * the member is what failed */
+	for (k = 0; list_fields[k] != NULL; k++)
+		if (header_find(&an->original.hdr, list_fields[k], 0) != -1)
+			return NULL;
+	for (k = 0; k < n; k++)
+		if (strcasecmp(list[k], r->address) == 0)
+			return NULL;
+	for (i = 0; i < an->original.nreceived; i++) {
+		if (an->original.received[i].line == NULL ||
+		    (q = strcasestr(an->original.received[i].line,
+		    " for <")) == NULL ||
+		    (v = address_first(a, q + 5)) == NULL)
+			continue;
+		if (x != NULL && strcasecmp(x, v) != 0)
+			return NULL;
+		x = v;
+	}
+	if (x == NULL || (at = strchr(x, '@')) == NULL ||
+	    !host_under(rep + 1, at + 1))
+		return NULL;
+	return x;
+}
+
 /* A report that names a mailbox inside the server (Sieve's refusals:
  * "Final-Recipient: rfc822; user@mail.x.example", "...; user@internal")
- * without the address the sender wrote: that one, from the original. */
+ * without the address the sender wrote: that one, from the original; or
+ * the address a forward or an alias at the reporting system turned into
+ * the one that failed. */
 static void
 addresses_written(struct analysis *an, struct arena *a)
 {
@@ -1561,6 +1609,10 @@ addresses_written(struct analysis *an, struct arena *a)
 		if (r->original_recipient == NULL)
 			r->original_recipient = written_as(r, list, n);
 	}
+	if (an->nrecipients == 1 && an->recipients[0].original_recipient ==
+	    NULL)
+		an->recipients[0].original_recipient = forwarded_from(an, a,
+		    &an->recipients[0], list, n);
 }
 
 /*
