@@ -1108,7 +1108,7 @@ addressees(const struct reading *r, struct arena *a, struct kind_facts *f)
 {
 	const struct header_block	*hb = &r->msg->hdr;
 	char				*to[4], *cc[4], *from;
-	int				 nto = 0, ncc = 0, k;
+	int				 nto = 0, ncc = 0;
 	const char			*v;
 
 	if ((v = header_get_raw(a, hb, "To")) != NULL)
@@ -1117,9 +1117,7 @@ addressees(const struct reading *r, struct arena *a, struct kind_facts *f)
 		ncc = address_parse(a, v, cc, 4);
 	f->several = nto + ncc >= 2;
 	from = address_first(a, r->s.from != NULL ? r->s.from : "");
-	for (k = 0; from != NULL && k < nto; k++)
-		if (strcasecmp(to[k], from) == 0)
-			f->self_addressed = 1;
+	f->self_addressed = from != NULL && address_listed(to, nto, from);
 }
 
 /* What the subject says, before a person's "Re:" is known. */
@@ -1473,14 +1471,20 @@ merge_originals(struct analysis *an)
 	}
 }
 
-/* Is d a host under domain p ("mail.x.example" under "x.example")? */
-static int
-host_under(const char *d, const char *p)
-{
-	size_t	 dn = strlen(d), pn = strlen(p);
+/* The fields of a list's post. */
+static const char *const list_fields[] = {
+	"List-Id", "List-Post", "X-BeenThere", "Mailing-List", NULL
+};
 
-	return dn > pn + 1 && d[dn - pn - 1] == '.' &&
-	    strcasecmp(d + dn - pn, p) == 0;
+/* The address a Received line says the message was for ("for <x>"). */
+static char *
+received_for(struct arena *a, const char *line)
+{
+	const char	*q;
+
+	if (line == NULL || (q = strcasestr(line, " for <")) == NULL)
+		return NULL;
+	return address_first(a, q + 5);
 }
 
 /*
@@ -1493,7 +1497,6 @@ original_addressees(const struct analysis *an, struct arena *a,
 {
 	const char	*names[] = { "X-Original-To", "Delivered-To",
 			    "Envelope-To", "To", "Cc", NULL };
-	const char	*q;
 	char		*v;
 	int		 n = 0, i;
 
@@ -1503,10 +1506,8 @@ original_addressees(const struct analysis *an, struct arena *a,
 			    LIMIT_ORIGINAL_ADDRESSEES - n);
 	for (i = 0; i < an->original.nreceived &&
 	    n < LIMIT_ORIGINAL_ADDRESSEES; i++)
-		if (an->original.received[i].line != NULL &&
-		    (q = strcasestr(an->original.received[i].line,
-		    " for <")) != NULL &&
-		    (v = address_first(a, q + 5)) != NULL)
+		if ((v = received_for(a, an->original.received[i].line)) !=
+		    NULL)
 			list[n++] = v;
 	return n;
 }
@@ -1534,7 +1535,7 @@ written_as(const struct recipient *r, char **list, int n)
 		    (size_t)(at - r->address) || strncasecmp(list[k],
 		    r->address, (size_t)(at - r->address)) != 0 ||
 		    strcasecmp(list[k], r->address) == 0 ||
-		    (strchr(dom, '.') != NULL && !host_under(dom, cat + 1)))
+		    (strchr(dom, '.') != NULL && !domain_within(dom, cat + 1)))
 			continue;
 		if (found != NULL && strcasecmp(found, list[k]) != 0)
 			return NULL;
@@ -1551,40 +1552,34 @@ written_as(const struct recipient *r, char **list, int n)
  * delay warning for "piotr@tarnow-druk" names only the forward's
  * target). A Bcc recipient's own hop names itself, so it is left alone.
  */
-static const char *const list_fields[] = {
-	"List-Id", "List-Post", "X-BeenThere", "Mailing-List", NULL
-};
-
 static char *
 forwarded_from(const struct analysis *an, struct arena *a,
     const struct recipient *r, char **list, int n)
 {
-	const char	*q, *at, *rep;
+	const char	*rep = address_domain(an->from), *dom;
 	char		*x = NULL, *v;
 	int		 i, k;
 
-	if (an->from == NULL || (rep = strchr(an->from, '@')) == NULL)
+	if (rep == NULL)
 		return NULL;
 	/* a list's post: the list's address expands to its members, and
 	 * the member is what failed */
 	for (k = 0; list_fields[k] != NULL; k++)
 		if (header_find(&an->original.hdr, list_fields[k], 0) != -1)
 			return NULL;
-	for (k = 0; k < n; k++)
-		if (strcasecmp(list[k], r->address) == 0)
-			return NULL;
+	if (address_listed(list, n, r->address))
+		return NULL;
 	for (i = 0; i < an->original.nreceived; i++) {
-		if (an->original.received[i].line == NULL ||
-		    (q = strcasestr(an->original.received[i].line,
-		    " for <")) == NULL ||
-		    (v = address_first(a, q + 5)) == NULL)
+		if ((v = received_for(a, an->original.received[i].line)) ==
+		    NULL)
 			continue;
 		if (x != NULL && strcasecmp(x, v) != 0)
 			return NULL;
 		x = v;
 	}
-	if (x == NULL || (at = strchr(x, '@')) == NULL ||
-	    !host_under(rep + 1, at + 1))
+	/* (a host of x's domain, not the domain itself) */
+	if ((dom = address_domain(x)) == NULL || strcasecmp(rep, dom) == 0 ||
+	    !domain_within(rep, dom))
 		return NULL;
 	return x;
 }

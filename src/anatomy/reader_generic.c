@@ -41,12 +41,7 @@ role_address(struct arena *a, const char *addr)
 static int
 own_address(const struct reader_input *in, const char *addr)
 {
-	int	 k;
-
-	for (k = 0; k < in->nown; k++)
-		if (strcasecmp(in->own[k], addr) == 0)
-			return 1;
-	return 0;
+	return address_listed(in->own, in->nown, addr);
 }
 
 struct senders {
@@ -83,9 +78,7 @@ transcript_senders(struct arena *a, const struct reader_input *in,
 			continue;
 		while (n > 0 && addr[n - 1] == '.')
 			addr[--n] = '\0';
-		for (k = 0; k < sd->n && strcmp(sd->addr[k], addr) != 0; k++)
-			;
-		if (k == sd->n)
+		if (!address_listed(sd->addr, sd->n, addr))
 			sd->addr[sd->n++] = addr;
 	}
 	for (k = 0; k < sd->n; k++) {
@@ -104,12 +97,7 @@ transcript_senders(struct arena *a, const struct reader_input *in,
 static int
 named_sender(const struct senders *sd, const char *addr)
 {
-	int	 k;
-
-	for (k = 0; k < sd->n; k++)
-		if (strcasecmp(sd->addr[k], addr) == 0)
-			return 1;
-	return 0;
+	return address_listed(sd->addr, sd->n, addr);
 }
 
 /* Blank out links ("https://host/path?u=a@b", "www.host/a@b") in s: an

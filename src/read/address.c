@@ -212,6 +212,17 @@ address_first(struct arena *a, const char *value)
 	return address_parse(a, value, out, 1) == 1 ? out[0] : NULL;
 }
 
+int
+address_listed(char *const *list, int n, const char *addr)
+{
+	int	 k;
+
+	for (k = 0; k < n; k++)
+		if (strcasecmp(list[k], addr) == 0)
+			return 1;
+	return 0;
+}
+
 const char *
 address_domain(const char *addr)
 {

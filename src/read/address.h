@@ -18,6 +18,8 @@ struct arena;
 int	 address_parse(struct arena *, const char *value, char **out, int max);
 /* The first address in value, or NULL. */
 char	*address_first(struct arena *, const char *value);
+/* Is addr one of list[0..n) (case aside)? */
+int	 address_listed(char *const *list, int n, const char *addr);
 /* The domain part of an address (pointer into it), or NULL. */
 const char *address_domain(const char *addr);
 /* Case-insensitive test: is domain equal to or a subdomain of parent. */
