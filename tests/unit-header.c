@@ -154,6 +154,47 @@ test_get(void)
 	is_str(header_get(&arena, &hb, "Cc"), NULL, "header_get: absent is NULL");
 }
 
+/* Raw 8-bit header text: in the charset of the block's own text. */
+static void
+test_get_8bit(void)
+{
+	static const char	 koi8[] =
+	    "Subject: Re: \xf7\xd9 \xd7\xd9\xc9\xc7\xd2\xc1\xcc\xc9\n"
+	    "Content-Type: text/plain; charset=\"KOI8-R\"\n\n";
+	static const char	 none[] =
+	    "Subject: Gr\xfc\xdf =?UTF-8?Q?=C3=A9?=\n\n";
+	static const char	 multi[] =
+	    "Subject: \xfc\n"
+	    "Content-Type: multipart/mixed; charset=koi8-r; boundary=x\n\n";
+	static const char	 utf8[] =
+	    "Subject: Gr\xc3\xbc\xc3\x9f\n"
+	    "Content-Type: text/plain; charset=iso-8859-2\n\n";
+	static const char	 latin2[] =
+	    "Subject: Zam\xf3wienie =?UTF-8?Q?nr_4471?= p\xb3" "atno\xb6\xe6\n"
+	    "Content-Type: text/plain; charset=iso-8859-2\n\n";
+	struct header_block	 hb;
+
+	header_parse(&arena, koi8, strlen(koi8), &hb);
+	is_str(header_get(&arena, &hb, "Subject"),
+	    "Re: \xd0\x92\xd1\x8b \xd0\xb2\xd1\x8b\xd0\xb8\xd0\xb3"
+	    "\xd1\x80\xd0\xb0\xd0\xbb\xd0\xb8",
+	    "header_get: raw KOI8-R in the text's own charset");
+	header_parse(&arena, none, strlen(none), &hb);
+	is_str(header_get(&arena, &hb, "Subject"),
+	    "Gr\xc3\xbc\xc3\x9f \xc3\xa9",
+	    "header_get: raw 8-bit without a charset is Latin-1, words decoded");
+	header_parse(&arena, multi, strlen(multi), &hb);
+	is_str(header_get(&arena, &hb, "Subject"), "\xc3\xbc",
+	    "header_get: a multipart's charset parameter is not the text's");
+	header_parse(&arena, utf8, strlen(utf8), &hb);
+	is_str(header_get(&arena, &hb, "Subject"), "Gr\xc3\xbc\xc3\x9f",
+	    "header_get: raw UTF-8 stays as written whatever the label");
+	header_parse(&arena, latin2, strlen(latin2), &hb);
+	is_str(header_get(&arena, &hb, "Subject"),
+	    "Zam\xc3\xb3wienie nr 4471 p\xc5\x82" "atno\xc5\x9b\xc4\x87",
+	    "header_get: raw ISO-8859-2 beside an encoded word");
+}
+
 /* --- a message's own header: where it ends ------------------------------- */
 
 /* The message's header index rendered as "name=value|...", then "#" and
@@ -552,6 +593,7 @@ main(void)
 	arena_init(&arena, LIMIT_ARENA_BYTES);
 	test_parse();
 	test_get();
+	test_get_8bit();
 	test_message();
 	test_from_line();
 	test_rfc2047();

@@ -19,7 +19,6 @@
 #include "base/arena.h"
 #include "base/log.h"
 #include "read/header.h"
-#include "read/rfc2047.h"
 #include "deliver/sieve.h"
 
 struct run {
@@ -126,8 +125,7 @@ cb_getheader(sieve2_context_t *s, void *v)
 			continue;
 		if ((val = header_unfold(r->msg->arena, &hb->fields[i])) == NULL)
 			return SIEVE2_ERROR_NOMEM;
-		if (strstr(val, "=?") != NULL &&
-		    (val = rfc2047_decode(r->msg->arena, val)) == NULL)
+		if ((val = header_decode(r->msg->arena, hb, val)) == NULL)
 			return SIEVE2_ERROR_NOMEM;
 		values[n++] = val;
 	}

@@ -229,9 +229,24 @@ header_get(struct arena *a, const struct header_block *hb, const char *name)
 
 	if ((v = header_get_raw(a, hb, name)) == NULL)
 		return NULL;
-	if (strstr(v, "=?") == NULL)
-		return v;
-	return rfc2047_decode(a, v);
+	return header_decode(a, hb, v);
+}
+
+char *
+header_decode(struct arena *a, const struct header_block *hb, char *v)
+{
+	const char	*p, *charset = NULL;
+	char		*ct;
+
+	for (p = v; *p != '\0' && (unsigned char)*p < 0x80; p++)
+		;
+	if (*p == '\0')
+		return strstr(v, "=?") != NULL ? rfc2047_decode(a, v) : v;
+	/* 8-bit: in the charset of the block's own text, if it names one */
+	if ((ct = header_get_raw(a, hb, "Content-Type")) != NULL &&
+	    strncasecmp(ct, "text/", 5) == 0)
+		charset = header_param(a, ct, "charset");
+	return rfc2047_decode_in(a, v, charset);
 }
 
 char *

@@ -59,9 +59,16 @@ long	 header_find(const struct header_block *, const char *name, int n);
 /* Unfolded value with surrounding space trimmed, not decoded; NULL if absent. */
 char	*header_get_raw(struct arena *, const struct header_block *,
 	    const char *name);
-/* As header_get_raw, with RFC 2047 words decoded to UTF-8. */
+/* As header_get_raw, decoded to UTF-8 (header_decode). */
 char	*header_get(struct arena *, const struct header_block *,
 	    const char *name);
+/*
+ * An unfolded value of hb decoded to UTF-8: its RFC 2047 words, and raw
+ * 8-bit text that is not UTF-8 read in the charset of hb's own
+ * Content-Type when that is a text type naming one, else as Latin-1.
+ * v itself when there is nothing to decode.
+ */
+char	*header_decode(struct arena *, const struct header_block *, char *v);
 /* The unfolded value of field i. */
 char	*header_unfold(struct arena *, const struct header *);
 

@@ -3,7 +3,9 @@
  *
  * An encoded word that does not decode is kept as it was; the words'
  * charsets go through charset_to_utf8, so an unknown one is read as
- * Latin-1. The result is one line: a decoded line break is a space.
+ * Latin-1. Raw 8-bit text between the words that is not UTF-8 is read in
+ * the charset the caller names (the message's own), or as Latin-1. The
+ * result is one line: a decoded line break is a space.
  */
 #include <string.h>
 
@@ -38,8 +40,32 @@ decode_word(int enc, const char *s, size_t n, char *out)
 	return o;
 }
 
+/* Append n raw bytes of s: as they are when they hold no 8-bit byte,
+ * else through charset_to_utf8 (valid UTF-8 stays as it is). */
+static void
+append_raw(struct buf *out, struct arena *a, const char *raw_charset,
+    const char *s, size_t n)
+{
+	char	*conv;
+	size_t	 i, clen;
+
+	for (i = 0; i < n && (unsigned char)s[i] < 0x80; i++)
+		;
+	if (i == n || (conv = charset_to_utf8(a, raw_charset, s, n,
+	    &clen)) == NULL)
+		buf_append(out, s, n);
+	else
+		buf_append(out, conv, clen);
+}
+
 char *
 rfc2047_decode(struct arena *a, const char *s)
+{
+	return rfc2047_decode_in(a, s, NULL);
+}
+
+char *
+rfc2047_decode_in(struct arena *a, const char *s, const char *raw_charset)
 {
 	struct buf	 out;
 	const char	*p = s, *start, *q1, *q2, *end, *pending_ws = NULL;
@@ -51,14 +77,15 @@ rfc2047_decode(struct arena *a, const char *s)
 	while (*p) {
 		start = strstr(p, "=?");
 		if (start == NULL) {
-			buf_appends(&out, p);
+			append_raw(&out, a, raw_charset, p, strlen(p));
 			break;
 		}
 		/* =?charset?e?text?= */
 		q1 = strchr(start + 2, '?');
 		if (q1 == NULL || q1[1] == '\0' || q1[2] != '?' ||
 		    strchr("bBqQ", q1[1]) == NULL) {
-			buf_append(&out, p, (size_t)(start + 2 - p));
+			append_raw(&out, a, raw_charset, p,
+			    (size_t)(start + 2 - p));
 			p = start + 2;
 			last_was_word = 0;
 			continue;
@@ -66,7 +93,8 @@ rfc2047_decode(struct arena *a, const char *s)
 		q2 = q1 + 3;
 		end = strstr(q2, "?=");
 		if (end == NULL || (size_t)(q1 - start - 2) >= sizeof(charset)) {
-			buf_append(&out, p, (size_t)(start + 2 - p));
+			append_raw(&out, a, raw_charset, p,
+			    (size_t)(start + 2 - p));
 			p = start + 2;
 			last_was_word = 0;
 			continue;
@@ -77,7 +105,7 @@ rfc2047_decode(struct arena *a, const char *s)
 		    *pending_ws == '\t'))
 			pending_ws++;
 		if (!(last_was_word && pending_ws == start))
-			buf_append(&out, p, (size_t)(start - p));
+			append_raw(&out, a, raw_charset, p, (size_t)(start - p));
 		memcpy(charset, start + 2, (size_t)(q1 - start - 2));
 		charset[q1 - start - 2] = '\0';
 		{

@@ -34,7 +34,6 @@
 #include "read/address.h"
 #include "read/header.h"
 #include "read/message.h"
-#include "read/rfc2047.h"
 #include "anatomy/anatomy.h"
 #include "evidence/origin.h"
 #include "rules/leads.h"
@@ -175,8 +174,7 @@ append_fields(struct buf *b, const struct header_block *hb,
 			break;
 		if ((v = header_unfold(a, &hb->fields[idx])) == NULL)
 			break;
-		if (sl->mod != MOD_RAW && strstr(v, "=?") != NULL &&
-		    (v = rfc2047_decode(a, v)) == NULL)
+		if (sl->mod != MOD_RAW && (v = header_decode(a, hb, v)) == NULL)
 			break;
 		if (sl->mod == MOD_ADDR) {
 			n = address_parse(a, v, addrs, 16);
