@@ -7,8 +7,8 @@
  * The two ways build one state apart: compile.c loads the table field by
  * field, parse.c reads the text. Here both sets are compiled and compared
  * rule by rule: name, type, file and line, header field and form, !~,
- * flags, if-unset text, the pattern and its prefilter literals, each
- * top-level branch with its literals, the eval function and argument,
+ * flags, if-unset text, the pattern and its prefilter literals and leads,
+ * each top-level branch with its literals and leads, the eval function and argument,
  * the meta program (and the rules it resolves to), the description, the
  * score and where it was set, and the compiled code's size and options.
  * A field the writer forgets or the loader misreads fails here, naming
@@ -76,14 +76,36 @@ same_code(const pcre2_code *a, const pcre2_code *b)
 	    sa == sb && oa == ob;
 }
 
+/* The leads the run finds for b of a rule with these options: the
+ * table's for a built-in pattern (run.c's leads_for), else leads_of's;
+ * leads_of's alone when computed is set. */
+static const char *
+leads_run(const struct branch *b, uint32_t options, char *buf, size_t n,
+    int computed)
+{
+	if (!computed && b->lazy > 0 && b->lazy <= builtin_regex_count)
+		return builtin_string(builtin_regexes[b->lazy - 1].leads);
+	if (b->pattern == NULL || leads_of(b->pattern, (options &
+	    (PCRE2_EXTENDED | PCRE2_EXTENDED_MORE | PCRE2_LITERAL)) != 0,
+	    buf, n) == 0)
+		return NULL;
+	return buf;
+}
+
 static const char *
 diff_branch(const struct ruleset *sa, const struct branch *a,
-    const struct ruleset *sb, const struct branch *b)
+    const struct ruleset *sb, const struct branch *b, uint32_t options)
 {
+	char	 la[LEADS_BUF], lb[LEADS_BUF];
+
 	if (!same_str(a->pattern, b->pattern))
 		return "pattern";
 	if (!same_lits(a->lits, b->lits))
 		return "prefilter literals";
+	/* the table's leads are those the pattern's text has */
+	if (!same_lits(leads_run(a, options, la, sizeof(la), 0),
+	    leads_run(b, options, lb, sizeof(lb), 1)))
+		return "leads";
 	if (!same_code(rules_code(sa, a), rules_code(sb, b)))
 		return "compiled code";
 	return NULL;
@@ -133,12 +155,13 @@ diff_rule(const struct ruleset *sa, const struct rule *a,
 		return "flags";
 	if (!same_str(a->unset, b->unset))
 		return "if-unset";
-	if ((d = diff_branch(sa, &a->whole, sb, &b->whole)) != NULL)
+	if ((d = diff_branch(sa, &a->whole, sb, &b->whole, a->options)) != NULL)
 		return d;
 	if (a->nbr != b->nbr)
 		return "number of branches";
 	for (k = 0; k < a->nbr; k++)
-		if ((d = diff_branch(sa, &a->br[k], sb, &b->br[k])) != NULL)
+		if ((d = diff_branch(sa, &a->br[k], sb, &b->br[k],
+		    a->options)) != NULL)
 			return d;
 	if (a->fn != b->fn || !same_str(a->arg, b->arg))
 		return "eval";

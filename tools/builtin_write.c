@@ -18,6 +18,7 @@
 #include "base/log.h"
 #include "evidence/origin.h"
 #include "rules/builtin.h"
+#include "rules/leads.h"
 #include "rules/ruleset.h"
 #include "builtin_write.h"
 
@@ -171,6 +172,7 @@ write_strings(struct table *t)
 	const struct rule	*r;
 	struct builtin_rule	*b;
 	struct builtin_op	*o;
+	char			 leads[LEADS_BUF];
 	int			 i, k;
 
 	fputs("const char builtin_strings[] =\n", t->out);
@@ -178,6 +180,11 @@ write_strings(struct table *t)
 		t->regex[i].pattern = add_string(t, t->pattern[i]->pattern);
 		t->regex[i].options = t->options[i];
 		t->regex[i].literals = add_literals(t, t->pattern[i]->lits);
+		/* the leads the run would find for it (run.c's leads_for) */
+		t->regex[i].leads = leads_of(t->pattern[i]->pattern,
+		    (t->options[i] & (PCRE2_EXTENDED | PCRE2_EXTENDED_MORE |
+		    PCRE2_LITERAL)) != 0, leads, sizeof(leads)) > 0 ?
+		    add_literals(t, leads) : BUILTIN_NONE;
 	}
 	for (i = 0; i < t->rs->nrules; i++) {
 		r = &t->rs->rules[i];
@@ -246,6 +253,8 @@ write_regexes(struct table *t)
 		fprintf(t->out, ", .options = 0x%08xu, ",
 		    (unsigned)t->regex[i].options);
 		write_off(t->out, "literals", t->regex[i].literals);
+		fputs(", ", t->out);
+		write_off(t->out, "leads", t->regex[i].leads);
 		fprintf(t->out, ",\n\t  .blob = %u, .blob_len = %u },\n",
 		    (unsigned)t->regex[i].blob, (unsigned)t->regex[i].blob_len);
 	}

@@ -41,6 +41,7 @@ struct builtin_regex {
 	uint32_t	 pattern;	/* offsets into builtin_strings */
 	uint32_t	 options;	/* the rule's flags */
 	uint32_t	 literals;	/* prefilter_literals' set, or BUILTIN_NONE */
+	uint32_t	 leads;		/* leads_of's set, or BUILTIN_NONE: none */
 	uint32_t	 blob;		/* its code in builtin_regex_blob: */
 	uint32_t	 blob_len;	/* offset (a multiple of 8) and length */
 };

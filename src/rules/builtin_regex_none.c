@@ -13,7 +13,8 @@
 const char builtin_strings[] = "";
 const size_t builtin_strings_len = 0;
 const struct builtin_regex builtin_regexes[] = {
-	{ .pattern = BUILTIN_NONE, .literals = BUILTIN_NONE } };
+	{ .pattern = BUILTIN_NONE, .literals = BUILTIN_NONE,
+	  .leads = BUILTIN_NONE } };
 const int builtin_regex_count = 0;
 const unsigned char builtin_regex_blob[] = { 0 };
 const size_t builtin_regex_blob_len = 0;

@@ -36,6 +36,7 @@
 #include "read/message.h"
 #include "anatomy/anatomy.h"
 #include "evidence/origin.h"
+#include "rules/builtin.h"
 #include "rules/leads.h"
 #include "rules/prefilter.h"
 #include "rules/rules.h"
@@ -412,12 +413,16 @@ static const char *
 leads_for(struct run *rn, const struct rule *r, int k, struct arena *a)
 {
 	static const char	 none[1];
+	const struct branch	*b = k < 0 ? &r->whole : &r->br[k];
 	const char		**v;
 	const char		*pattern;
 	char			 buf[LEADS_BUF], *copy;
 	size_t			 n;
 	int			 i = (int)(r - rn->rs->rules);
 
+	/* a built-in pattern's were found when the table was written */
+	if (b->lazy > 0 && b->lazy <= builtin_regex_count)
+		return builtin_string(builtin_regexes[b->lazy - 1].leads);
 	if (rn->leads == NULL && (rn->leads = arena_alloc(a,
 	    (size_t)rn->rs->nrules * sizeof(*rn->leads))) == NULL)
 		return NULL;
