@@ -6,7 +6,14 @@
  * read as the charset its writers mean (labels[] below); an unknown
  * charset, or no label, is read as Latin-1 (windows-1252); a byte iconv
  * cannot convert becomes U+FFFD and the conversion goes on.
+ *
+ * iconv loads a module (and the tables it needs) for any charset but
+ * Latin-1 and UTF-8: most of a small bounce's cost when it is written in
+ * KOI8-R or ISO-2022-JP. The single-byte charsets mail is commonly
+ * written in and ISO-2022-JP are read from tables the build asked of its
+ * iconv (tools/charsetgen.c), with the same result (tests/unit-charset).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <iconv.h>
 #include <stdlib.h>
@@ -16,6 +23,7 @@
 #include "base/arena.h"
 #include "base/limits.h"
 #include "read/charset.h"
+#include "read/charset_tables.h"
 
 static int
 valid_utf8(const unsigned char *s, size_t n)
@@ -88,6 +96,215 @@ latin1_to_utf8(struct arena *a, const char *s, size_t n, size_t *len_r)
 	if (len_r)
 		*len_r = (size_t)(o - out);
 	return out;
+}
+
+/* A code point (at most U+FFFF) as UTF-8 at o; the bytes written. */
+static size_t
+put_utf8(char *o, unsigned u)
+{
+	if (u < 0x80) {
+		o[0] = (char)u;
+		return 1;
+	}
+	if (u < 0x800) {
+		o[0] = (char)(0xc0 | (u >> 6));
+		o[1] = (char)(0x80 | (u & 0x3f));
+		return 2;
+	}
+	o[0] = (char)(0xe0 | (u >> 12));
+	o[1] = (char)(0x80 | ((u >> 6) & 0x3f));
+	o[2] = (char)(0x80 | (u & 0x3f));
+	return 3;
+}
+
+/* A single-byte charset by its table (charset_tables.h), as iconv reads
+ * it: a byte it has no character for is U+FFFD. */
+static char *
+table_to_utf8(struct arena *a, const struct charset_table *t, const char *s,
+    size_t n, size_t *len_r)
+{
+	char		*out, *o;
+	size_t		 i;
+	unsigned	 u;
+
+	if ((out = arena_alloc(a, 3 * n + 1)) == NULL)
+		return NULL;
+	o = out;
+	for (i = 0; i < n; i++) {
+		u = (unsigned char)s[i];
+		if (u >= 0x80 && (u = t->high[u - 0x80]) == 0)
+			u = 0xfffd;
+		o += put_utf8(o, u);
+	}
+	*o = '\0';
+	if (len_r)
+		*len_r = (size_t)(o - out);
+	return out;
+}
+
+/*
+ * ISO-2022-JP (RFC 1468) as glibc's iconv reads it, and as
+ * charset_to_utf8's loop goes on after an error (U+FFFD for the byte,
+ * then ASCII again): ESC ( B ASCII, ESC ( J JIS X 0201 Roman, ESC $ @ and
+ * ESC $ B JIS X 0208; any other escape is written as it is; controls and
+ * space are themselves in every set; an 8-bit byte, a pair outside the
+ * table, or an escape or pair cut by the end is an error.
+ */
+static char *
+iso2022jp_to_utf8(struct arena *a, const char *s, size_t n, size_t *len_r)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	enum { ASCII, ROMAN, JIS }	 set = ASCII;
+	char			*out, *o;
+	size_t			 i = 0;
+	unsigned		 c, u;
+
+	if ((out = arena_alloc(a, 3 * n + 1)) == NULL)
+		return NULL;
+	o = out;
+	while (i < n) {
+		c = p[i];
+		if (c == 0x1b) {
+			if (i + 2 >= n)
+				goto bad;	/* cut short */
+			if (p[i + 1] == '(' && (p[i + 2] == 'B' ||
+			    p[i + 2] == 'J')) {
+				set = p[i + 2] == 'B' ? ASCII : ROMAN;
+				i += 3;
+				continue;
+			}
+			if (p[i + 1] == '$' && (p[i + 2] == '@' ||
+			    p[i + 2] == 'B')) {
+				set = JIS;
+				i += 3;
+				continue;
+			}
+		}
+		if (c >= 0x80)
+			goto bad;
+		if (set == ASCII || c < 0x21 || c == 0x7f) {
+			*o++ = (char)c;
+			i++;
+			continue;
+		}
+		if (set == ROMAN) {
+			o += put_utf8(o, c == 0x5c ? 0xa5 : c == 0x7e ? 0x203e :
+			    c);
+			i++;
+			continue;
+		}
+		if (i + 1 >= n || p[i + 1] < 0x21 || p[i + 1] >= 0x7f ||
+		    (u = charset_jis0208[(c - 0x21) * 94 + p[i + 1] - 0x21]) ==
+		    0)
+			goto bad;
+		o += put_utf8(o, u);
+		i += 2;
+		continue;
+bad:
+		o += put_utf8(o, 0xfffd);
+		i++;
+		set = ASCII;
+	}
+	*o = '\0';
+	if (len_r)
+		*len_r = (size_t)(o - out);
+	return out;
+}
+
+/*
+ * Names of the charsets read without iconv, folded (lower case, no "-",
+ * "_" or space): the names iconv gives them and the others it knows
+ * them by. Sorted, for bsearch.
+ */
+static const struct alias {
+	const char	*folded;
+	const char	*name;		/* charset_tables' */
+} aliases[] = {
+	{ "arabic",	"ISO-8859-6" },
+	{ "cp1250",	"CP1250" },
+	{ "cp1251",	"CP1251" },
+	{ "cp1253",	"CP1253" },
+	{ "cp1254",	"CP1254" },
+	{ "cp1256",	"CP1256" },
+	{ "cp1257",	"CP1257" },
+	{ "cp866",	"CP866" },
+	{ "cp874",	"CP874" },
+	{ "cskoi8r",	"KOI8-R" },
+	{ "cyrillic",	"ISO-8859-5" },
+	{ "greek",	"ISO-8859-7" },
+	{ "hebrew",	"ISO-8859-8" },
+	{ "ibm866",	"CP866" },
+	{ "iso885910",	"ISO-8859-10" },
+	{ "iso885913",	"ISO-8859-13" },
+	{ "iso885914",	"ISO-8859-14" },
+	{ "iso885915",	"ISO-8859-15" },
+	{ "iso885916",	"ISO-8859-16" },
+	{ "iso88592",	"ISO-8859-2" },
+	{ "iso88593",	"ISO-8859-3" },
+	{ "iso88594",	"ISO-8859-4" },
+	{ "iso88595",	"ISO-8859-5" },
+	{ "iso88596",	"ISO-8859-6" },
+	{ "iso88597",	"ISO-8859-7" },
+	{ "iso88598",	"ISO-8859-8" },
+	{ "iso88599",	"ISO-8859-9" },
+	{ "koi8r",	"KOI8-R" },
+	{ "koi8u",	"KOI8-U" },
+	{ "latin10",	"ISO-8859-16" },
+	{ "latin2",	"ISO-8859-2" },
+	{ "latin3",	"ISO-8859-3" },
+	{ "latin4",	"ISO-8859-4" },
+	{ "latin5",	"ISO-8859-9" },
+	{ "latin6",	"ISO-8859-10" },
+	{ "latin7",	"ISO-8859-13" },
+	{ "latin8",	"ISO-8859-14" },
+	{ "latin9",	"ISO-8859-15" },
+	{ "windows1250", "CP1250" },
+	{ "windows1251", "CP1251" },
+	{ "windows1253", "CP1253" },
+	{ "windows1254", "CP1254" },
+	{ "windows1256", "CP1256" },
+	{ "windows1257", "CP1257" },
+	{ "windows874",	"CP874" },
+};
+
+static int
+alias_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct alias *)elem)->folded);
+}
+
+/* Is name (as iconv would be asked to open it) ISO-2022-JP, with its
+ * table here? Else its single-byte table, or NULL: iconv reads it. */
+static const struct charset_table *
+table_find(const char *name, int *jp)
+{
+	char			 f[32];
+	const struct alias	*al;
+	size_t			 n = 0;
+	int			 i;
+
+	*jp = 0;
+	if (strncasecmp(name, "x-", 2) == 0)
+		name += 2;
+	for (; *name != '\0'; name++) {
+		if (*name == '-' || *name == '_' || *name == ' ')
+			continue;
+		if (n == sizeof(f) - 1)
+			return NULL;
+		f[n++] = (char)tolower((unsigned char)*name);
+	}
+	f[n] = '\0';
+	if (strcmp(f, "iso2022jp") == 0 || strcmp(f, "csiso2022jp") == 0) {
+		*jp = charset_jis0208_ok;
+		return NULL;
+	}
+	if ((al = bsearch(f, aliases, sizeof(aliases) / sizeof(aliases[0]),
+	    sizeof(aliases[0]), alias_cmp)) == NULL)
+		return NULL;
+	for (i = 0; i < charset_table_count; i++)
+		if (strcmp(charset_tables[i].name, al->name) == 0)
+			return &charset_tables[i];
+	return NULL;
 }
 
 /*
@@ -251,10 +468,12 @@ char *
 charset_to_utf8(struct arena *a, const char *charset, const char *s,
     size_t n, size_t *len_r)
 {
-	const struct label	*l;
+	const struct label	*l = NULL;
+	const struct charset_table *t;
 	iconv_t			 cd;
 	char			*out, *in, *o;
 	size_t			 cap, inleft, outleft;
+	int			 jp;
 
 	if (n > LIMIT_PART_DECODED)
 		n = LIMIT_PART_DECODED;
@@ -269,6 +488,11 @@ charset_to_utf8(struct arena *a, const char *charset, const char *s,
 	if (charset == NULL || is_utf8_name(charset) ||
 	    ((l = label_find(charset)) != NULL && l->name == NULL))
 		return latin1_to_utf8(a, s, n, len_r);
+	/* the commonest others, with no module to load */
+	if ((t = table_find(l != NULL ? l->name : charset, &jp)) != NULL)
+		return table_to_utf8(a, t, s, n, len_r);
+	if (jp)
+		return iso2022jp_to_utf8(a, s, n, len_r);
 	if ((cd = open_label(l, charset)) == (iconv_t)-1)
 		return latin1_to_utf8(a, s, n, len_r);
 	cap = 4 * n + 16;
