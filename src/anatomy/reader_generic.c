@@ -303,13 +303,39 @@ set_alias(struct analysis *an, int from, int to, const char *alias)
 			an->recipients[i].original_recipient = (char *)alias;
 }
 
+/*
+ * The prose names the mailbox an alias made (addr, "generated from"
+ * alias) where the report's fields name only the alias (Exim writes the
+ * address the sender wrote as a DSN's Final-Recipient): the recipient is
+ * the mailbox, as Exim's own bounces name it, and the alias what the
+ * sender wrote. (Sendmail's "expanded from:" beside a Final-Recipient
+ * that is the alias stays as its DSN has it: that DSN names the mailbox
+ * itself, as X-Actual-Recipient, and bounce parsers report the field.)
+ */
+static void
+alias_target(struct analysis *an, char *addr, char *alias)
+{
+	int	 i;
+
+	if (strchr(alias, '@') == NULL || strcasecmp(addr, alias) == 0)
+		return;
+	for (i = 0; i < an->nrecipients; i++)
+		if (an->recipients[i].original_recipient == NULL &&
+		    strcasecmp(an->recipients[i].address, alias) == 0) {
+			an->recipients[i].address = addr;
+			an->recipients[i].original_recipient = alias;
+			return;
+		}
+}
+
 void
 reader_alias_notes(struct analysis *an, struct arena *a,
     const struct reader_input *in)
 {
 	const char	*p = in->text, *end = in->text + in->text_len, *nl;
 	const char	*lp = in->ltext;
-	char		 buf[LIMIT_REPORT_LINE], *alias, *addr;
+	const char	*prev_nl = NULL;
+	char		 buf[LIMIT_REPORT_LINE], *alias, *addr, *prev = NULL;
 	int		 i, last = -1;
 	size_t		 n;
 
@@ -322,14 +348,24 @@ reader_alias_notes(struct analysis *an, struct arena *a,
 		n = (size_t)(nl - p);
 		alias = alias_note(a, p, nl, line_copy(buf, sizeof(buf), lp,
 		    n), &n);
-		if (n > 0 && (addr = address_first(a, arena_strndup(a, p,
-		    n))) != NULL)
-			for (last = -1, i = 0; i < an->nrecipients; i++)
-				if (strcasecmp(an->recipients[i].address,
-				    addr) == 0)
-					last = i;
+		if (n > 0) {
+			/* the address of this line, or of the one a note
+			 * on a line of its own follows */
+			prev = address_first(a, arena_strndup(a, p, n));
+			prev_nl = nl;
+			if ((addr = prev) != NULL)
+				for (last = -1, i = 0; i < an->nrecipients;
+				    i++)
+					if (strcasecmp(an->recipients[i].address,
+					    addr) == 0)
+						last = i;
+		} else if (prev_nl == NULL || p != prev_nl + 1)
+			prev = NULL;
 		if (alias != NULL && last >= 0)
 			set_alias(an, last, last + 1, alias);
+		else if (alias != NULL && prev != NULL &&
+		    strstr(buf, "generated from") != NULL)
+			alias_target(an, prev, alias);
 	}
 }
 
