@@ -120,11 +120,11 @@ main(void)
 	int	 n = 0;
 
 	printf("/* Written by tools/charsetgen from this machine's iconv: "
-	    "do not edit. */\n#include <stddef.h>\n\n#include \"read/charset_tables.h\"\n\n");
+	    "do not edit. */\n#include \"read/charset_tables.h\"\n\n");
 	printf("const struct charset_table charset_tables[] = {\n");
 	for (i = 0; i < sizeof(single) / sizeof(single[0]); i++)
 		n += write_single(single[i]);
-	printf("\t{ NULL, { 0 } }\n};\nconst int charset_table_count = %d;"
+	printf("\t{ \"\", { 0 } }\n};\nconst int charset_table_count = %d;"
 	    "\n\n", n);
 	write_jis0208();
 	return ferror(stdout) || fflush(stdout) != 0 ? 1 : 0;

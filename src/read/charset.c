@@ -217,8 +217,8 @@ bad:
  * them by. Sorted, for bsearch.
  */
 static const struct alias {
-	const char	*folded;
-	const char	*name;		/* charset_tables' */
+	char		 folded[12];	/* arrays: no relocations at start */
+	char		 name[12];	/* charset_tables' */
 } aliases[] = {
 	{ "arabic",	"ISO-8859-6" },
 	{ "cp1250",	"CP1250" },

@@ -8,7 +8,8 @@
 /* A single-byte charset whose lower half is ASCII: the code point of each
  * byte 0x80-0xff, 0 where iconv has none (an invalid byte). */
 struct charset_table {
-	const char		*name;		/* as iconv names it */
+	char			 name[16];	/* as iconv names it (an
+						   array: no relocation) */
 	unsigned short		 high[128];
 };
 extern const struct charset_table charset_tables[];
