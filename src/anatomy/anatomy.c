@@ -772,16 +772,19 @@ all_delivered(const struct analysis *an)
 	return an->nrecipients > 0;
 }
 
-/* The words of failure and of an answer, before any original. */
+/* The words of failure and of an answer, before any original; an
+ * answer's only outside lines quoted with '>' (own, NULL when none is):
+ * an absence quoted in a person's reply is not theirs. */
 static void
 failure_and_answer_words(struct kind_facts *f, const struct analysis *an,
-    const char *t)
+    const char *t, const char *own)
 {
 	f->failed_words = phrases_count(PHRASE_FAILED, t);
 	f->mailbox_failed = f->subject_mailbox && f->failed_words > 0;
 	f->not_failure = phrases_any(PHRASE_NOT_FAILURE, t);
-	f->autoreply_words = phrases_count(PHRASE_AUTOREPLY_BODY, t);
-	f->ticket_words = phrases_count(PHRASE_TICKET, t);
+	f->autoreply_words = phrases_count(PHRASE_AUTOREPLY_BODY,
+	    own != NULL ? own : t);
+	f->ticket_words = phrases_count(PHRASE_TICKET, own != NULL ? own : t);
 	/* an answer in a delivery report's clothes (maildrop's mailbot
 	 * -T replydsn): every recipient "delivered", an auto-reply's field
 	 * and its words; the report says nothing failed */
@@ -1018,6 +1021,42 @@ blanks_folded(struct arena *a, const char *s)
 	return f;
 }
 
+/* As blanks_folded, without the lines quoted with '>': the words of
+ * someone else (a person's reply quoting an auto-reply's absence). NULL
+ * when no line is quoted, or out of memory. */
+static const char *
+unquoted_folded(struct arena *a, const char *s)
+{
+	const char	*l, *nl;
+	char		*f, *q;
+
+	for (l = s; *l == ' ' || *l == '\t'; l++)
+		;
+	if (*l != '>' && strstr(s, "\n>") == NULL && strstr(s, "\n >") ==
+	    NULL)
+		return NULL;
+	if ((f = arena_alloc_bytes(a, strlen(s) + 1)) == NULL)
+		return NULL;
+	for (q = f; *s != '\0'; s = nl) {
+		nl = s + strcspn(s, "\n");
+		if (*nl == '\n')
+			nl++;
+		for (l = s; *l == ' ' || *l == '\t'; l++)
+			;
+		if (*l == '>')
+			continue;
+		for (; s < nl; s++)
+			if (*s == ' ' || *s == '\t' || *s == '\n' ||
+			    *s == '\r') {
+				if (q == f || q[-1] != ' ')
+					*q++ = ' ';
+			} else
+				*q++ = *s;
+	}
+	*q = '\0';
+	return f;
+}
+
 /*
  * The first word of every line, one space between: the labels of a
  * two-column table as a text part renders it. Notes' return receipt sets
@@ -1132,6 +1171,7 @@ subject_facts(struct kind_facts *f, const struct signs *s)
 	f->subject_notice = s->notice_subject;
 	f->subject_postmaster = phrases_any(PHRASE_POSTMASTER_SUBJECT,
 	    s->subject);
+	f->cron = s->cron;
 	f->subject_mdn = s->mdn_subject;
 	f->subject_feedback = s->feedback_subject;
 	f->subject_bounce = s->bounce_subject_strong;
@@ -1253,7 +1293,7 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	if (an->kind == KIND_NOTICE)
 		f.threat_action = 1;
 
-	failure_and_answer_words(&f, an, t);
+	failure_and_answer_words(&f, an, t, unquoted_folded(a, r->in.ltext));
 	f.answers_forged = s->to_name_foreign &&
 	    (f.autoreply_words > 0 || f.ticket_words > 0);
 	f.receipt_words = phrases_count(PHRASE_MDN_BODY, t);

@@ -87,6 +87,9 @@ static const struct sign signs[] = {
 	 * about someone else's mail, whatever report it holds, answers
 	 * nothing we sent */
 	{ "to its postmaster",	F(subject_postmaster),	KIND_NONE,	30, 1 },
+	/* what a job printed, mailed by cron: its words are the job's
+	 * (a report about auto-replies or bounces), no answer to anyone */
+	{ "a job's output",	F(cron),		KIND_NONE,	12, 1 },
 	{ "receipt subject",	F(subject_mdn),		KIND_MDN,	2, 1 },
 	{ "abuse subject",	F(subject_feedback),	KIND_FEEDBACK,	1, 1 },
 	{ "names a mailbox",	F(subject_mailbox),	KIND_BOUNCE,	1, 1 },

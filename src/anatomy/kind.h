@@ -54,6 +54,7 @@ struct kind_facts {
 	int	 subject_notice;
 	int	 subject_postmaster;	/* a copy for the mail system's own
 					   postmaster of a report to others */
+	int	 cron;			/* a job's output, mailed by cron */
 	int	 subject_mdn;
 	int	 subject_feedback;
 	int	 subject_reply;		/* "Re:" and nothing automatic */

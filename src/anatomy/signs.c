@@ -601,6 +601,9 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 	    phrases_any(PHRASE_CHALLENGE_SYSTEM, s->return_path) ||
 	    phrases_any(PHRASE_CHALLENGE_SYSTEM, signs_lowered(a,
 	    header_get_raw(a, hb, "X-Mailer")));
+	s->cron = header_has(hb, "X-Cron-Env") || (s->subject != NULL &&
+	    strncmp(s->subject, "cron <", 6) == 0 && s->from != NULL &&
+	    strstr(s->from, "(cron daemon)") != NULL);
 	if ((v = signs_lowered(a, header_get_raw(a, hb, "Precedence"))) != NULL) {
 		if (strstr(v, "list") != NULL)
 			s->list = 1;

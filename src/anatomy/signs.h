@@ -34,6 +34,9 @@ struct signs {
 				   itself writes (a refusal, a notice) */
 	int	 challenge_from;	/* From or Return-Path names a
 					   challenge system */
+	int	 cron;		/* cron's mail of a job's output (its
+				   X-Cron-Env fields, "Cron <user@host>
+				   command" from the Cron Daemon) */
 	int	 machine;	/* Precedence bulk or junk, X-Loop,
 				   X-Auto-Response-Suppress, an answer
 				   through a bulk-mail service or from a
