@@ -1294,6 +1294,10 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 		f.threat_action = 1;
 
 	failure_and_answer_words(&f, an, t, unquoted_folded(a, r->in.ltext));
+	/* (not a report's structure: a DSN or a receipt stays one) */
+	f.quarantine_digest = !f.dsn && !f.mdn && !f.feedback &&
+	    (phrases_any(PHRASE_QUARANTINE_DIGEST, s->subject) ||
+	    phrases_any(PHRASE_QUARANTINE_DIGEST, t));
 	f.answers_forged = s->to_name_foreign &&
 	    (f.autoreply_words > 0 || f.ticket_words > 0);
 	f.receipt_words = phrases_count(PHRASE_MDN_BODY, t);

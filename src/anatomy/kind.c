@@ -90,6 +90,9 @@ static const struct sign signs[] = {
 	/* what a job printed, mailed by cron: its words are the job's
 	 * (a report about auto-replies or bounces), no answer to anyone */
 	{ "a job's output",	F(cron),		KIND_NONE,	12, 1 },
+	/* a filter's digest of the mail it holds for the recipient (a
+	 * quarantine report): it lists spam, no answer to anyone's */
+	{ "a quarantine digest", F(quarantine_digest),	KIND_NONE,	16, 1 },
 	{ "receipt subject",	F(subject_mdn),		KIND_MDN,	2, 1 },
 	{ "abuse subject",	F(subject_feedback),	KIND_FEEDBACK,	1, 1 },
 	{ "names a mailbox",	F(subject_mailbox),	KIND_BOUNCE,	1, 1 },

@@ -55,6 +55,8 @@ struct kind_facts {
 	int	 subject_postmaster;	/* a copy for the mail system's own
 					   postmaster of a report to others */
 	int	 cron;			/* a job's output, mailed by cron */
+	int	 quarantine_digest;	/* a filter's digest of the mail
+					   it holds for the recipient */
 	int	 subject_mdn;
 	int	 subject_feedback;
 	int	 subject_reply;		/* "Re:" and nothing automatic */

@@ -71,6 +71,9 @@ enum phrase_meaning {
 	PHRASE_FORWARD_PREFIX,	/* "fwd:", "wg:": a subject that starts so */
 	PHRASE_POSTMASTER_SUBJECT,	/* a mail system's copy of a report
 				   for its own postmaster ("postmaster copy:") */
+	PHRASE_QUARANTINE_DIGEST,	/* a filter's list, for a recipient,
+				   of mail to them it holds ("quarantine
+				   report"), in the subject or the text */
 	/* the names of a mail program's quote header in the reader's
 	 * language ("von:", "envoyé:"), blanks before the colon dropped:
 	 * the field each stands for (original.c) */
