@@ -180,11 +180,6 @@ write_strings(struct table *t)
 		t->regex[i].pattern = add_string(t, t->pattern[i]->pattern);
 		t->regex[i].options = t->options[i];
 		t->regex[i].literals = add_literals(t, t->pattern[i]->lits);
-		/* the leads the run would find for it (run.c's leads_for) */
-		t->regex[i].leads = leads_of(t->pattern[i]->pattern,
-		    (t->options[i] & (PCRE2_EXTENDED | PCRE2_EXTENDED_MORE |
-		    PCRE2_LITERAL)) != 0, leads, sizeof(leads)) > 0 ?
-		    add_literals(t, leads) : BUILTIN_NONE;
 	}
 	for (i = 0; i < t->rs->nrules; i++) {
 		r = &t->rs->rules[i];
@@ -211,6 +206,14 @@ write_strings(struct table *t)
 			o->name = add_string(t, r->ops[k].name);
 		}
 	}
+	/* the leads the run would find for each pattern (run.c's
+	 * leads_for), last and together: a bounce reads a few pages of
+	 * them, not one here and there among the patterns */
+	for (i = 0; i < t->nregex; i++)
+		t->regex[i].leads = leads_of(t->pattern[i]->pattern,
+		    (t->options[i] & (PCRE2_EXTENDED | PCRE2_EXTENDED_MORE |
+		    PCRE2_LITERAL)) != 0, leads, sizeof(leads)) > 0 ?
+		    add_literals(t, leads) : BUILTIN_NONE;
 	fprintf(t->out, "\t\"\";\nconst size_t builtin_strings_len = %zu;\n\n",
 	    t->off + 1);
 }
