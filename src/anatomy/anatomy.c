@@ -754,9 +754,12 @@ list_facts(struct kind_facts *f, const struct signs *s, const char *t)
 	    phrases_any(PHRASE_LIST_MODERATE, s->subject));
 	if (f->list_moderate)
 		f->list_refusal = f->list_hold = 0;
-	/* (with the list's fields: a shop's "orders-confirm+id@" is none) */
-	f->list_confirm = s->list_from && s->list && !f->list_moderate &&
-	    phrases_any(PHRASE_LIST_CONFIRM, s->from);
+	/* (with the list's fields or its envelope: a shop's
+	 * "orders-confirm+id@" is none; mlmmj asks from "+help@" with the
+	 * address to confirm to in Reply-To) */
+	f->list_confirm = s->list_from && (s->list || s->list_sender) &&
+	    !f->list_moderate && (phrases_any(PHRASE_LIST_CONFIRM, s->from) ||
+	    phrases_any(PHRASE_LIST_CONFIRM, s->reply_to));
 }
 
 /* Does every recipient the report names say "delivered"? */
@@ -787,9 +790,10 @@ failure_and_answer_words(struct kind_facts *f, const struct analysis *an,
 	f->ticket_words = phrases_count(PHRASE_TICKET, own != NULL ? own : t);
 	/* an answer in a delivery report's clothes (maildrop's mailbot
 	 * -T replydsn): every recipient "delivered", an auto-reply's field
-	 * and its words; the report says nothing failed */
-	if (f->dsn && f->autoreply_words > 0 && f->autoreply_header &&
-	    all_delivered(an))
+	 * and its words (an absence, or a request received); the report
+	 * says nothing failed */
+	if (f->dsn && (f->autoreply_words > 0 || f->ticket_words > 0) &&
+	    f->autoreply_header && all_delivered(an))
 		f->dsn = 0;
 }
 

@@ -589,6 +589,7 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 	s->sender = signs_lowered(a, header_get_raw(a, hb, "Sender"));
 	s->return_path = signs_lowered(a,
 	    header_get_raw(a, hb, "Return-Path"));
+	s->reply_to = signs_lowered(a, header_get_raw(a, hb, "Reply-To"));
 	s->content_type = signs_lowered(a,
 	    header_get_raw(a, hb, "Content-Type"));
 
@@ -610,8 +611,11 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 		else if (strstr(v, "bulk") != NULL || strstr(v, "junk") != NULL)
 			s->machine = 1;
 	}
+	/* (a command address is the list's with its fields, or where the
+	 * envelope is the list's: mlmmj's "+help@" writes no List-*) */
 	s->list_from = phrases_any(PHRASE_LIST_ROLE, s->from) ||
-	    (s->list && phrases_any(PHRASE_LIST_COMMAND, s->from));
+	    ((s->list || s->list_sender) &&
+	    phrases_any(PHRASE_LIST_COMMAND, s->from));
 	if (header_has(hb, "X-Loop") ||
 	    header_has(hb, "X-Auto-Response-Suppress"))
 		s->machine = 1;

@@ -20,6 +20,7 @@ struct signs {
 	char	*from;		/* decoded */
 	char	*sender;
 	char	*return_path;
+	char	*reply_to;
 	char	*content_type;
 	int	 daemon;	/* a mail system wrote it (From, Sender, the
 				   From_ line), or an automatic sender that
