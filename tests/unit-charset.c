@@ -166,29 +166,35 @@ iso2022jp(void)
 	ok(agree, "ISO-2022-JP: kana, then JIS X 0201 Roman's yen and overline");
 }
 
+/* Labels mail uses, the text, and what it reads as. */
+static const struct {
+	const char	*label, *text, *want, *what;
+} label_cases[] = {
+	{ "windows-1251", "\xcf\xf0\xe8", "\xd0\x9f\xd1\x80\xd0\xb8",
+	  "windows-1251 reaches CP1251" },
+	{ "koi8-r", "\xf0\xd2\xc9", "\xd0\x9f\xd1\x80\xd0\xb8",
+	  "koi8-r reaches KOI8-R" },
+	{ "ISO_8859-2", "\xb3", "\xc5\x82", "ISO_8859-2 reaches ISO-8859-2" },
+	{ "x-cp1250", "\xb9", "\xc4\x85", "x-cp1250 reaches CP1250" },
+	{ "latin2", "\xb3", "\xc5\x82", "latin2 reaches ISO-8859-2" },
+	{ "iso-8859-8-i", "\xf9", "\xd7\xa9",
+	  "iso-8859-8-i reaches ISO-8859-8" },
+	/* no table: still iconv's */
+	{ "EUC-JP", "\xb0\xa1", "\xe4\xba\x9c",
+	  "EUC-JP still read through iconv" },
+	{ "MAC-CYRILLIC", "\x8f", "\xd0\x9f",
+	  "MAC-CYRILLIC still read through iconv" },
+};
+
 static void
 labels(void)
 {
-	size_t	 n;
-	char	*s;
+	size_t	 i, n;
 
-	s = charset_to_utf8(&arena, "windows-1251", "\xcf\xf0\xe8", 3, &n);
-	is_str(s, "\xd0\x9f\xd1\x80\xd0\xb8", "windows-1251 reaches CP1251");
-	s = charset_to_utf8(&arena, "koi8-r", "\xf0\xd2\xc9", 3, &n);
-	is_str(s, "\xd0\x9f\xd1\x80\xd0\xb8", "koi8-r reaches KOI8-R");
-	s = charset_to_utf8(&arena, "ISO_8859-2", "\xb3", 1, &n);
-	is_str(s, "\xc5\x82", "ISO_8859-2 reaches ISO-8859-2");
-	s = charset_to_utf8(&arena, "x-cp1250", "\xb9", 1, &n);
-	is_str(s, "\xc4\x85", "x-cp1250 reaches CP1250");
-	s = charset_to_utf8(&arena, "latin2", "\xb3", 1, &n);
-	is_str(s, "\xc5\x82", "latin2 reaches ISO-8859-2");
-	s = charset_to_utf8(&arena, "iso-8859-8-i", "\xf9", 1, &n);
-	is_str(s, "\xd7\xa9", "iso-8859-8-i reaches ISO-8859-8");
-	/* no table: still iconv's */
-	s = charset_to_utf8(&arena, "EUC-JP", "\xb0\xa1", 2, &n);
-	is_str(s, "\xe4\xba\x9c", "EUC-JP still read through iconv");
-	s = charset_to_utf8(&arena, "MAC-CYRILLIC", "\x8f", 1, &n);
-	is_str(s, "\xd0\x9f", "MAC-CYRILLIC still read through iconv");
+	for (i = 0; i < sizeof(label_cases) / sizeof(label_cases[0]); i++)
+		is_str(charset_to_utf8(&arena, label_cases[i].label,
+		    label_cases[i].text, strlen(label_cases[i].text), &n),
+		    label_cases[i].want, "%s", label_cases[i].what);
 }
 
 int
