@@ -882,6 +882,21 @@ written_by_sender(const struct received *up, const struct received *down)
 }
 
 /*
+ * One step down a chain of custody: the line down is written by the host
+ * the line up names as its sender, or, where up has no from-clause (a
+ * message its writer took in again from itself: an alias's expansion,
+ * Postfix's "by host (Postfix) id X"), by up's writer again.
+ */
+static int
+custody_step(const struct received *up, const struct received *down)
+{
+	if (has_from_clause(up))
+		return written_by_sender(up, down);
+	return is_name(up->by_host) && is_name(down->by_host) &&
+	    same_org(down->by_host, up->by_host);
+}
+
+/*
  * A handoff into the bouncer's server (its mailbox server, Exchange
  * Online's front door) from a host named only by its greeting (no rDNS:
  * Exchange writes none), a name of another organisation than the
@@ -955,13 +970,18 @@ lines_below(const struct config *cfg, const struct chain *c, int i,
 	for (k = i; k + 1 < c->n; k++) {
 		const struct received	*down = &c->hop[k + 1];
 
-		if (!written_by_sender(&c->hop[k], down))
+		if (!custody_step(&c->hop[k], down))
 			break;
 		if (hop_relay(cfg, down, &by) == NULL || strcmp(by, "helo") == 0)
 			continue;
 		/* down hands the message to our relay: the next line must be
-		 * our relay's, by the name down recorded for it */
-		if (k + 2 < c->n && written_by_sender(down, &c->hop[k + 2]))
+		 * our relay's, by the name down recorded for it, or, where
+		 * down named it by its address alone (Exim's "from [addr]
+		 * (helo=...)"), by a name of our relay's */
+		if (k + 2 < c->n && (written_by_sender(down, &c->hop[k + 2]) ||
+		    (strcmp(by, "address") == 0 && hop_rdns(down) == NULL &&
+		    config_relay_match_host(cfg, c->hop[k + 2].by_host) !=
+		    NULL)))
 			ev->forwarded_ours = 1;
 		break;
 	}
