@@ -613,7 +613,8 @@ reinjection_note(const struct received *h)
  * A note of a delivery on the bouncing system over the hop that brought
  * the message in: qmail's "(qmail N invoked by alias)" when a .qmail
  * file forwards it, "(qmail N invoked by uid 89)" when vpopmail delivers
- * it, Postfix's re-injection of a forward (reinjection_note). Below it
+ * it, Postfix's re-injection of a forward (reinjection_note), a
+ * process's submission over an LMTP delivery (a Sieve redirect). Below it
  * (past notes), a line written by a host of the side: that is where the
  * message came in. (A note at the bottom, or over lines of other hosts,
  * is where it started: started_inside.)
@@ -624,15 +625,23 @@ delivery_note(const struct chain *c, int i, const struct side *side)
 	const struct received	*h = &c->hop[i];
 	int			 j, k;
 
-	if (h->line == NULL || has_from_clause(h) ||
-	    (strcasestr(h->line, "invoked by alias") == NULL &&
+	int			 resent;
+
+	if (h->line == NULL || has_from_clause(h))
+		return 0;
+	/* a process's submission ("from userid N") over the LMTP delivery
+	 * of the same message: what a mailbox's filter sent on after it
+	 * was delivered (Pigeonhole's redirect, a procmail forward) */
+	resent = strcasestr(h->line, "invoked by alias") == NULL &&
 	    strcasestr(h->line, "invoked by uid") == NULL &&
-	    !reinjection_note(h)))
+	    !reinjection_note(h);
+	if (resent && !submitted_by_process(h))
 		return 0;
 	for (j = i + 1; j < c->n && internal_note(&c->hop[j]); j++)
 		;
 	if (j == c->n || !has_from_clause(&c->hop[j]) ||
-	    !is_name(c->hop[j].by_host))
+	    !is_name(c->hop[j].by_host) || (resent && (c->hop[j].line ==
+	    NULL || strcasestr(c->hop[j].line, " with lmtp") == NULL)))
 		return 0;
 	for (k = 0; k < side->n; k++)
 		if (same_org(c->hop[j].by_host, side->host[k]))
