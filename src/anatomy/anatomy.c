@@ -700,12 +700,50 @@ subject_echoed(struct arena *a, const struct message *msg,
  * User-Agent) from a mail system's role address, not from the null
  * sender, is a person's too: a postmaster writing.
  */
+/* The domain after the last '@' of a field's value: its start, and its
+ * length in *n (0: none). */
+static const char *
+at_domain(const char *v, size_t *n)
+{
+	const char	*d;
+
+	*n = 0;
+	if (v == NULL || (d = strrchr(v, '@')) == NULL)
+		return NULL;
+	d++;
+	*n = strspn(d, "abcdefghijklmnopqrstuvwxyz0123456789.-");
+	return d;
+}
+
+/* A person writing from their organisation's role address (From
+ * "postmaster@x") with their own envelope: its sender (Return-Path, and
+ * Sender if any) is an address at the same domain that names no mail
+ * system, list or no-reply sender. A mail system's report comes from the
+ * null sender or a daemon's address. */
+static int
+role_writer(const struct signs *s)
+{
+	const char	*rd, *fd;
+	size_t		 rn, fn;
+
+	rd = at_domain(s->return_path, &rn);
+	fd = at_domain(s->from, &fn);
+	return s->daemon_from && !s->null_sender && rn > 0 && rn == fn &&
+	    strncmp(rd, fd, rn) == 0 &&
+	    !phrases_any(PHRASE_DAEMON, s->return_path) &&
+	    !phrases_any(PHRASE_LIST_ROLE, s->return_path) &&
+	    !phrases_any(PHRASE_NOREPLY, s->return_path) &&
+	    !phrases_any(PHRASE_DAEMON, s->sender) &&
+	    !phrases_any(PHRASE_LIST_ROLE, s->sender);
+}
+
 static int
 person_wrote(const struct signs *s, const struct kind_facts *f)
 {
 	return !s->autoreply && !s->auto_submitted &&
-	    ((!s->null_sender && !s->daemon) || (f->mail_client &&
-	    s->return_path != NULL && strstr(s->return_path, "<>") == NULL)) &&
+	    ((!s->null_sender && !s->daemon) || role_writer(s) ||
+	    (f->mail_client && s->return_path != NULL &&
+	    strstr(s->return_path, "<>") == NULL)) &&
 	    !s->machine && !s->challenge && !s->list_from &&
 	    !s->report_type && !s->failed_recipients && !s->challenge_from &&
 	    !s->noreply_from && !f->filter_from &&
@@ -1251,6 +1289,9 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	f.echo = subject_echoed(a, r->msg, s, t);
 	subject_facts(&f, s);
 	f.person = person_wrote(s, &f);
+	/* (a person at a role address is no mail system) */
+	if (f.person && role_writer(s))
+		f.daemon = 0;
 	f.subject_reply = (s->subject_reply || is_forward(s->subject)) &&
 	    f.person;
 	r->person_forward = f.person && is_forward(s->subject);
