@@ -85,8 +85,7 @@ leads_run(const struct branch *b, uint32_t options, char *buf, size_t n,
 {
 	if (!computed && b->lazy > 0 && b->lazy <= builtin_regex_count)
 		return builtin_string(builtin_regexes[b->lazy - 1].leads);
-	if (b->pattern == NULL || leads_of(b->pattern, (options &
-	    (PCRE2_EXTENDED | PCRE2_EXTENDED_MORE | PCRE2_LITERAL)) != 0,
+	if (b->pattern == NULL || leads_of_options(b->pattern, options,
 	    buf, n) == 0)
 		return NULL;
 	return buf;
@@ -273,8 +272,7 @@ has_leads(const struct rule *r, const char *pattern)
 {
 	char	 out[LEADS_BUF];
 
-	return leads_of(pattern, (r->options & (PCRE2_EXTENDED |
-	    PCRE2_EXTENDED_MORE | PCRE2_LITERAL)) != 0, out, sizeof(out)) > 0;
+	return leads_of_options(pattern, r->options, out, sizeof(out)) > 0;
 }
 
 /* Is r a body rule tried at every position (no leads, its pattern's or

@@ -210,9 +210,8 @@ write_strings(struct table *t)
 	 * leads_for), last and together: a bounce reads a few pages of
 	 * them, not one here and there among the patterns */
 	for (i = 0; i < t->nregex; i++)
-		t->regex[i].leads = leads_of(t->pattern[i]->pattern,
-		    (t->options[i] & (PCRE2_EXTENDED | PCRE2_EXTENDED_MORE |
-		    PCRE2_LITERAL)) != 0, leads, sizeof(leads)) > 0 ?
+		t->regex[i].leads = leads_of_options(t->pattern[i]->pattern,
+		    t->options[i], leads, sizeof(leads)) > 0 ?
 		    add_literals(t, leads) : BUILTIN_NONE;
 	fprintf(t->out, "\t\"\";\nconst size_t builtin_strings_len = %zu;\n\n",
 	    t->off + 1);

@@ -695,53 +695,40 @@ subject_echoed(struct arena *a, const struct message *msg,
 /* --- reading a message, phase by phase ----------------------------------- */
 
 /*
+ * A person writing from their organisation's role address (From
+ * "postmaster@x") with their own envelope: its sender (Return-Path, and
+ * Sender if any) is an address at the same domain that names no mail
+ * system, list or no-reply sender. A mail system's report comes from the
+ * null sender or a daemon's address.
+ */
+static int
+role_writer(const struct signs *s, struct arena *a)
+{
+	const char	*rd, *fd;
+
+	if (!s->daemon_from || s->null_sender ||
+	    phrases_any(PHRASE_DAEMON, s->return_path) ||
+	    phrases_any(PHRASE_LIST_ROLE, s->return_path) ||
+	    phrases_any(PHRASE_NOREPLY, s->return_path) ||
+	    phrases_any(PHRASE_DAEMON, s->sender) ||
+	    phrases_any(PHRASE_LIST_ROLE, s->sender))
+		return 0;
+	rd = address_domain(address_first(a, s->return_path));
+	fd = address_domain(address_first(a, s->from));
+	return rd != NULL && fd != NULL && strcasecmp(rd, fd) == 0;
+}
+
+/*
  * Did a person write it: no machine's field, no mail system's or list's
  * address, no report's structure? A mail program's letter (its
  * User-Agent) from a mail system's role address, not from the null
  * sender, is a person's too: a postmaster writing.
  */
-/* The domain after the last '@' of a field's value: its start, and its
- * length in *n (0: none). */
-static const char *
-at_domain(const char *v, size_t *n)
-{
-	const char	*d;
-
-	*n = 0;
-	if (v == NULL || (d = strrchr(v, '@')) == NULL)
-		return NULL;
-	d++;
-	*n = strspn(d, "abcdefghijklmnopqrstuvwxyz0123456789.-");
-	return d;
-}
-
-/* A person writing from their organisation's role address (From
- * "postmaster@x") with their own envelope: its sender (Return-Path, and
- * Sender if any) is an address at the same domain that names no mail
- * system, list or no-reply sender. A mail system's report comes from the
- * null sender or a daemon's address. */
 static int
-role_writer(const struct signs *s)
-{
-	const char	*rd, *fd;
-	size_t		 rn, fn;
-
-	rd = at_domain(s->return_path, &rn);
-	fd = at_domain(s->from, &fn);
-	return s->daemon_from && !s->null_sender && rn > 0 && rn == fn &&
-	    strncmp(rd, fd, rn) == 0 &&
-	    !phrases_any(PHRASE_DAEMON, s->return_path) &&
-	    !phrases_any(PHRASE_LIST_ROLE, s->return_path) &&
-	    !phrases_any(PHRASE_NOREPLY, s->return_path) &&
-	    !phrases_any(PHRASE_DAEMON, s->sender) &&
-	    !phrases_any(PHRASE_LIST_ROLE, s->sender);
-}
-
-static int
-person_wrote(const struct signs *s, const struct kind_facts *f)
+person_wrote(const struct signs *s, const struct kind_facts *f, int role)
 {
 	return !s->autoreply && !s->auto_submitted &&
-	    ((!s->null_sender && !s->daemon) || role_writer(s) ||
+	    ((!s->null_sender && !s->daemon) || role ||
 	    (f->mail_client && s->return_path != NULL &&
 	    strstr(s->return_path, "<>") == NULL)) &&
 	    !s->machine && !s->challenge && !s->list_from &&
@@ -776,7 +763,8 @@ machine_fields(const struct signs *s)
 /* A refusal's words, and a list's own address refusing a post or holding
  * it for its moderator. */
 static void
-list_facts(struct kind_facts *f, const struct signs *s, const char *t)
+list_facts(struct kind_facts *f, const struct signs *s, const char *t,
+    const char *reply_to)
 {
 	f->reject_words = phrases_any(PHRASE_REJECT, t) ||
 	    phrases_any(PHRASE_REJECT, s->subject);
@@ -797,7 +785,7 @@ list_facts(struct kind_facts *f, const struct signs *s, const char *t)
 	 * address to confirm to in Reply-To) */
 	f->list_confirm = s->list_from && (s->list || s->list_sender) &&
 	    !f->list_moderate && (phrases_any(PHRASE_LIST_CONFIRM, s->from) ||
-	    phrases_any(PHRASE_LIST_CONFIRM, s->reply_to));
+	    phrases_any(PHRASE_LIST_CONFIRM, reply_to));
 }
 
 /* Does every recipient the report names say "delivered"? */
@@ -815,10 +803,11 @@ all_delivered(const struct analysis *an)
 
 /* The words of failure and of an answer, before any original; an
  * answer's only outside lines quoted with '>' (own, NULL when none is):
- * an absence quoted in a person's reply is not theirs. */
+ * an absence quoted in a person's reply is not theirs. And a quarantine
+ * digest's, in those or the subject. */
 static void
 failure_and_answer_words(struct kind_facts *f, const struct analysis *an,
-    const char *t, const char *own)
+    const char *t, const char *own, const char *subject)
 {
 	f->failed_words = phrases_count(PHRASE_FAILED, t);
 	f->mailbox_failed = f->subject_mailbox && f->failed_words > 0;
@@ -833,6 +822,21 @@ failure_and_answer_words(struct kind_facts *f, const struct analysis *an,
 	if (f->dsn && (f->autoreply_words > 0 || f->ticket_words > 0) &&
 	    f->autoreply_header && all_delivered(an))
 		f->dsn = 0;
+	/* a filter's digest of what it holds for the recipient (not a
+	 * report's structure: a DSN or a receipt stays one) */
+	f->quarantine_digest = !f->dsn && !f->mdn && !f->feedback &&
+	    (phrases_any(PHRASE_QUARANTINE_DIGEST, subject) ||
+	    phrases_any(PHRASE_QUARANTINE_DIGEST, t));
+}
+
+/* cron's mail of a job's output: its X-Cron-Env fields, or "Cron
+ * <user@host> command" from the Cron Daemon */
+static int
+cron_job(const struct header_block *hb, const struct signs *s)
+{
+	return header_find(hb, "X-Cron-Env", 0) != -1 ||
+	    (s->subject != NULL && strncmp(s->subject, "cron <", 6) == 0 &&
+	    s->from != NULL && strstr(s->from, "(cron daemon)") != NULL);
 }
 
 /*
@@ -1042,17 +1046,28 @@ mdn_rejected(struct arena *a, const struct mime_part *p)
 	    strstr(v, "failed") != NULL);
 }
 
-/* The prose with every run of blanks and line ends one space: the
- * phrases are written so, and a report wraps its lines where it likes
- * ("identified as\nspam"). NULL when out of memory. */
+/* s with each run of blanks and line breaks one space; without the
+ * lines quoted with '>' when unquoted is set. NULL out of memory. */
 static const char *
-blanks_folded(struct arena *a, const char *s)
+folded(struct arena *a, const char *s, int unquoted)
 {
-	char	*f, *q;
+	const char	*l, *start = s;
+	char		*f, *q;
 
 	if ((f = arena_alloc_bytes(a, strlen(s) + 1)) == NULL)
 		return NULL;
 	for (q = f; *s != '\0'; s++) {
+		/* a quoted line goes, with its line break */
+		if (unquoted && (s == start || s[-1] == '\n')) {
+			for (l = s; *l == ' ' || *l == '\t'; l++)
+				;
+			if (*l == '>') {
+				s = l + strcspn(l, "\n");
+				if (*s == '\0')
+					break;
+				continue;
+			}
+		}
 		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
 			if (q == f || q[-1] != ' ')
 				*q++ = ' ';
@@ -1063,40 +1078,29 @@ blanks_folded(struct arena *a, const char *s)
 	return f;
 }
 
+/* The prose with every run of blanks and line ends one space: the
+ * phrases are written so, and a report wraps its lines where it likes
+ * ("identified as\nspam"). NULL when out of memory. */
+static const char *
+blanks_folded(struct arena *a, const char *s)
+{
+	return folded(a, s, 0);
+}
+
 /* As blanks_folded, without the lines quoted with '>': the words of
  * someone else (a person's reply quoting an auto-reply's absence). NULL
  * when no line is quoted, or out of memory. */
 static const char *
 unquoted_folded(struct arena *a, const char *s)
 {
-	const char	*l, *nl;
-	char		*f, *q;
+	const char	*l;
 
 	for (l = s; *l == ' ' || *l == '\t'; l++)
 		;
 	if (*l != '>' && strstr(s, "\n>") == NULL && strstr(s, "\n >") ==
 	    NULL)
 		return NULL;
-	if ((f = arena_alloc_bytes(a, strlen(s) + 1)) == NULL)
-		return NULL;
-	for (q = f; *s != '\0'; s = nl) {
-		nl = s + strcspn(s, "\n");
-		if (*nl == '\n')
-			nl++;
-		for (l = s; *l == ' ' || *l == '\t'; l++)
-			;
-		if (*l == '>')
-			continue;
-		for (; s < nl; s++)
-			if (*s == ' ' || *s == '\t' || *s == '\n' ||
-			    *s == '\r') {
-				if (q == f || q[-1] != ' ')
-					*q++ = ' ';
-			} else
-				*q++ = *s;
-	}
-	*q = '\0';
-	return f;
+	return folded(a, s, 1);
 }
 
 /*
@@ -1213,7 +1217,6 @@ subject_facts(struct kind_facts *f, const struct signs *s)
 	f->subject_notice = s->notice_subject;
 	f->subject_postmaster = phrases_any(PHRASE_POSTMASTER_SUBJECT,
 	    s->subject);
-	f->cron = s->cron;
 	f->subject_mdn = s->mdn_subject;
 	f->subject_feedback = s->feedback_subject;
 	f->subject_bounce = s->bounce_subject_strong;
@@ -1264,6 +1267,7 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	const struct parts	*pp = &r->parts;
 	const char		*t = blanks_folded(a, r->in.ltext);
 	struct kind_facts	 f;
+	int			 role;
 
 	if (t == NULL)
 		t = r->in.ltext;
@@ -1288,9 +1292,11 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	f.answers = s->answers;
 	f.echo = subject_echoed(a, r->msg, s, t);
 	subject_facts(&f, s);
-	f.person = person_wrote(s, &f);
+	f.cron = cron_job(&r->msg->hdr, s);
+	role = role_writer(s, a);
+	f.person = person_wrote(s, &f, role);
 	/* (a person at a role address is no mail system) */
-	if (f.person && role_writer(s))
+	if (f.person && role)
 		f.daemon = 0;
 	f.subject_reply = (s->subject_reply || is_forward(s->subject)) &&
 	    f.person;
@@ -1338,11 +1344,8 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	if (an->kind == KIND_NOTICE)
 		f.threat_action = 1;
 
-	failure_and_answer_words(&f, an, t, unquoted_folded(a, r->in.ltext));
-	/* (not a report's structure: a DSN or a receipt stays one) */
-	f.quarantine_digest = !f.dsn && !f.mdn && !f.feedback &&
-	    (phrases_any(PHRASE_QUARANTINE_DIGEST, s->subject) ||
-	    phrases_any(PHRASE_QUARANTINE_DIGEST, t));
+	failure_and_answer_words(&f, an, t, unquoted_folded(a, r->in.ltext),
+	    s->subject);
 	f.answers_forged = s->to_name_foreign &&
 	    (f.autoreply_words > 0 || f.ticket_words > 0);
 	f.receipt_words = phrases_count(PHRASE_MDN_BODY, t);
@@ -1363,7 +1366,8 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	    phrases_any(PHRASE_THREAT, t)) &&
 	    phrases_any(PHRASE_FILTER_ACTION, t))
 		f.threat_action = 1;
-	list_facts(&f, s, t);
+	list_facts(&f, s, t, signs_lowered(a, header_get_raw(a, &r->msg->hdr,
+	    "Reply-To")));
 	r->list_moderate = f.list_moderate;
 	/* (the refusal code in a filter's own report is its decision, not
 	 * another server's) */

@@ -589,7 +589,6 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 	s->sender = signs_lowered(a, header_get_raw(a, hb, "Sender"));
 	s->return_path = signs_lowered(a,
 	    header_get_raw(a, hb, "Return-Path"));
-	s->reply_to = signs_lowered(a, header_get_raw(a, hb, "Reply-To"));
 	s->content_type = signs_lowered(a,
 	    header_get_raw(a, hb, "Content-Type"));
 
@@ -602,9 +601,6 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 	    phrases_any(PHRASE_CHALLENGE_SYSTEM, s->return_path) ||
 	    phrases_any(PHRASE_CHALLENGE_SYSTEM, signs_lowered(a,
 	    header_get_raw(a, hb, "X-Mailer")));
-	s->cron = header_has(hb, "X-Cron-Env") || (s->subject != NULL &&
-	    strncmp(s->subject, "cron <", 6) == 0 && s->from != NULL &&
-	    strstr(s->from, "(cron daemon)") != NULL);
 	if ((v = signs_lowered(a, header_get_raw(a, hb, "Precedence"))) != NULL) {
 		if (strstr(v, "list") != NULL)
 			s->list = 1;

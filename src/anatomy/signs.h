@@ -20,7 +20,6 @@ struct signs {
 	char	*from;		/* decoded */
 	char	*sender;
 	char	*return_path;
-	char	*reply_to;
 	char	*content_type;
 	int	 daemon;	/* a mail system wrote it (From, Sender, the
 				   From_ line), or an automatic sender that
@@ -35,9 +34,6 @@ struct signs {
 				   itself writes (a refusal, a notice) */
 	int	 challenge_from;	/* From or Return-Path names a
 					   challenge system */
-	int	 cron;		/* cron's mail of a job's output (its
-				   X-Cron-Env fields, "Cron <user@host>
-				   command" from the Cron Daemon) */
 	int	 machine;	/* Precedence bulk or junk, X-Loop,
 				   X-Auto-Response-Suppress, an answer
 				   through a bulk-mail service or from a

@@ -623,15 +623,14 @@ static int
 delivery_note(const struct chain *c, int i, const struct side *side)
 {
 	const struct received	*h = &c->hop[i];
-	int			 j, k;
-
-	int			 resent;
+	int			 j, k, resent;
 
 	if (h->line == NULL || has_from_clause(h))
 		return 0;
-	/* a process's submission ("from userid N") over the LMTP delivery
-	 * of the same message: what a mailbox's filter sent on after it
-	 * was delivered (Pigeonhole's redirect, a procmail forward) */
+	/* not a forward's note but a process's submission ("from userid
+	 * N"): a note only over the LMTP delivery of the same message, what
+	 * a mailbox's filter sent on after it was delivered (Pigeonhole's
+	 * redirect, a procmail forward) */
 	resent = strcasestr(h->line, "invoked by alias") == NULL &&
 	    strcasestr(h->line, "invoked by uid") == NULL &&
 	    !reinjection_note(h);

@@ -464,3 +464,11 @@ leads_match(const pcre2_code *re, const char *leads, const char *s,
 	}
 	return PCRE2_ERROR_NOMATCH;
 }
+
+int
+leads_of_options(const char *pattern, uint32_t options, char *out,
+    size_t outsz)
+{
+	return leads_of(pattern, (options & (PCRE2_EXTENDED |
+	    PCRE2_EXTENDED_MORE | PCRE2_LITERAL)) != 0, out, outsz);
+}

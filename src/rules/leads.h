@@ -50,6 +50,10 @@
  * read exactly, or extended is set).
  */
 int	leads_of(const char *pattern, int extended, char *out, size_t outsz);
+/* leads_of for a pattern compiled with these PCRE2 options (extended,
+ * extended-more or literal ones have none). */
+int	leads_of_options(const char *pattern, uint32_t options, char *out,
+	    size_t outsz);
 
 /* The first position at or after from where one of leads (as leads_of
  * wrote them) may begin in s; len when there is none. */

@@ -432,8 +432,7 @@ leads_for(struct run *rn, const struct rule *r, int k, struct arena *a)
 	if (v[k + 1] == NULL) {
 		v[k + 1] = none;
 		pattern = k < 0 ? r->whole.pattern : r->br[k].pattern;
-		if (pattern != NULL && leads_of(pattern, (r->options &
-		    (PCRE2_EXTENDED | PCRE2_EXTENDED_MORE | PCRE2_LITERAL)) != 0,
+		if (pattern != NULL && leads_of_options(pattern, r->options,
 		    buf, sizeof(buf)) > 0) {
 			for (n = 0; buf[n] != '\0'; n += strlen(buf + n) + 1)
 				;
