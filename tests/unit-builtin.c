@@ -261,7 +261,11 @@ rules_named(const struct ruleset *rs, int (*pick)(const struct rule *),
  * added to an alternation that had leads) fails here.
  */
 static const char *const leadless[] = {	/* in the rules' order */
-	"__SPAM_PHRASE_JA", "__VIRUS_PHRASE_INTL", "__CRYPTO_BODY",
+	"__SPAM_PHRASE_JA", "__VIRUS_PHRASE_INTL",
+	/* a Cyrillic start; case-sensitive, so that its prefilter literal
+	 * is the Cyrillic word: it reads Russian text alone */
+	"__ROMANCE_BODY_RU",
+	"__CRYPTO_BODY",
 	/* a Hangul start (leads.h reads ASCII only); its prefilter literals
 	 * are Hangul words, so it reads Korean text alone */
 	"__QUOTED_SPAM_KO",

@@ -1731,6 +1731,18 @@ finish(const struct reading *r, struct arena *a, struct analysis *an)
 			an->original.source = SOURCE_REFERENCE;
 		an->original.message_id = id;
 	}
+	/* an answer that returns nothing of the message it answers but
+	 * quotes it with '>' (mailbot -A, a reply template's "> %b"): the
+	 * quoted lines are that message's body, for the rules on it */
+	if ((an->kind == KIND_AUTOREPLY || an->kind == KIND_CHALLENGE ||
+	    an->kind == KIND_NOTICE || an->kind == KIND_MDN) &&
+	    (an->original.source == SOURCE_NONE ||
+	    an->original.source == SOURCE_REFERENCE) &&
+	    an->original.body == NULL && an->text_len > 0) {
+		an->original.body = original_quoted_lines(a, an->text,
+		    an->text_len, &an->original.body_len);
+		an->original.body_quoted = an->original.body != NULL;
+	}
 	classify(an, r->in.text, r->in.text_len);
 }
 

@@ -77,6 +77,8 @@ struct original {
 	char			*body;		/* decoded text, or NULL */
 	size_t			 body_len;
 	int			 body_complete;	/* the whole body was returned */
+	int			 body_quoted;	/* body is what an answer quoted
+						   with '>': nothing returned */
 	const char		*text;		/* headers and body as returned */
 	size_t			 text_len;	/* (normalised, dequoted) */
 };

@@ -734,6 +734,44 @@ original_find_forwarded(struct arena *a, struct original *o, const char *text,
 }
 
 char *
+original_quoted_lines(struct arena *a, const char *text, size_t len,
+    size_t *len_r)
+{
+	const char	*p = text, *end = text + len, *nl, *q, *c;
+	char		*out, *w;
+	int		 letters = 0;
+
+	*len_r = 0;
+	if ((out = arena_alloc_bytes(a, len + 1)) == NULL)
+		return NULL;
+	for (w = out; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		for (q = p; q < nl && (*q == ' ' || *q == '\t'); q++)
+			;
+		if (q == nl || *q != '>')
+			continue;
+		/* every mark of a nested quote, and the blank after each */
+		while (q < nl && (*q == '>' || *q == ' '))
+			q++;
+		/* a letter: ASCII, or any byte of a UTF-8 sequence */
+		for (c = q; c < nl && !letters; c++)
+			letters = (unsigned)(((unsigned char)*c | 0x20) - 'a') < 26u ||
+			    (unsigned char)*c >= 0x80;
+		memcpy(w, q, (size_t)(nl - q));
+		w += nl - q;
+		*w++ = '\n';
+		if (nl == end)
+			break;
+	}
+	if (!letters)
+		return NULL;
+	*w = '\0';
+	*len_r = (size_t)(w - out);
+	return out;
+}
+
+char *
 original_scan_message_id(struct arena *a, const char *text, size_t len)
 {
 	const char	*p = text, *end = text + len;

@@ -53,6 +53,14 @@ int	 original_is_separator(const char *s, size_t n);
  * where the report's own words end. */
 size_t	 original_separator(const char *text, size_t len);
 
+/*
+ * The lines of text quoted with '>' (an answer quoting the message it
+ * answers), without their marks, one line each; its length in *len_r.
+ * NULL when no quoted line has a letter, or out of arena.
+ */
+char	*original_quoted_lines(struct arena *, const char *text, size_t len,
+	    size_t *len_r);
+
 /* Find a "Message-ID: <...>" line anywhere in text; the id or NULL. */
 char	*original_scan_message_id(struct arena *, const char *text, size_t len);
 

@@ -305,7 +305,8 @@ output_json_anatomy(struct json *j, const struct analysis *an)
 	for (i = 0; i < o->ndkim; i++)
 		json_string(j, o->dkim_domains[i]);
 	json_array_end(j);
-	json_member_bool(j, "body_returned", o->body != NULL);
+	json_member_bool(j, "body_returned", o->body != NULL &&
+	    !o->body_quoted);
 	json_object_end(j);
 	json_key(j, "skipped");
 	json_array_begin(j);
