@@ -839,15 +839,31 @@ cron_job(const struct header_block *hb, const struct signs *s)
 	    s->from != NULL && strstr(s->from, "(cron daemon)") != NULL);
 }
 
+/* Is the message addressed to a list's bounce address ("list-bounces@",
+ * "-bounces+VERP@")? Where a list's mail is returned to, not where it
+ * posts: no list sends its posts there. */
+static int
+to_list_bounces(struct arena *a, const struct message *msg)
+{
+	const char	*to = signs_lowered(a, header_get_raw(a, &msg->hdr,
+			    "To"));
+
+	return to != NULL && (strstr(to, "-bounces@") != NULL ||
+	    strstr(to, "-bounces+") != NULL);
+}
+
 /*
  * A report a list passed on: it came with a list's fields, but a mail
  * system wrote it (its From names one, or its envelope sender is empty),
  * or it is no one's letter and has a report's subject over a returned
- * original (a part, not text a writer pasted). A person's "Re:" or
- * "Fwd:" about a bounce, or anything a mail program wrote, is a post.
+ * original (a part, not text a writer pasted) or addressed to the list's
+ * bounce address (a report that copied the list's fields from the
+ * message it returns: Microsoft CDO's "Non-Delivery"). A person's "Re:"
+ * or "Fwd:" about a bounce, or anything a mail program wrote, is a post.
  */
 static int
-passed_on_report(const struct kind_facts *f, const struct signs *s)
+passed_on_report(const struct kind_facts *f, const struct signs *s,
+    struct arena *a, const struct message *msg)
 {
 	if (!f->list_header || f->digest || f->mail_client ||
 	    s->subject_reply || is_forward(s->subject))
@@ -856,7 +872,7 @@ passed_on_report(const struct kind_facts *f, const struct signs *s)
 	 * "bounces" address, which every newsletter has) */
 	return s->daemon_from || (s->return_path != NULL &&
 	    strstr(s->return_path, "<>") != NULL) || (!f->person &&
-	    f->subject_bounce && f->original);
+	    f->subject_bounce && (f->original || to_list_bounces(a, msg)));
 }
 
 /* What the phases after the gate share. */
@@ -1230,14 +1246,14 @@ subject_facts(struct kind_facts *f, const struct signs *s)
  * report's: its words of failure, refusal or absence do not count.
  */
 static void
-posts_and_replies(struct reading *r, struct kind_facts *f)
+posts_and_replies(struct reading *r, struct arena *a, struct kind_facts *f)
 {
 	const struct signs	*s = &r->s;
 
 	/* a mail system's report a list passed on (sent to the list's
 	 * address, or its owner's): the list's fields say how it came, not
 	 * that a person wrote it */
-	if (passed_on_report(f, s)) {
+	if (passed_on_report(f, s, a, r->msg)) {
 		f->list_header = f->list_sender = 0;
 		r->person_post = 0;
 	}
@@ -1381,7 +1397,7 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	    !f.subject_mailbox && !f.list_refusal &&
 	    !r->in.has_dsn && !(s->daemon_from && (s->bounce_subject ||
 	    f.failed_words > 0));
-	posts_and_replies(r, &f);
+	posts_and_replies(r, a, &f);
 	an->kind = kind_weigh(&f, NULL);
 }
 
