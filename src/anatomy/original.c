@@ -744,7 +744,7 @@ original_quoted_lines(struct arena *a, const char *text, size_t len,
 	*len_r = 0;
 	if ((out = arena_alloc_bytes(a, len + 1)) == NULL)
 		return NULL;
-	for (w = out; p < end; p = nl + 1) {
+	for (w = out; p < end; p = nl < end ? nl + 1 : end) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			nl = end;
 		for (q = p; q < nl && (*q == ' ' || *q == '\t'); q++)
@@ -756,13 +756,12 @@ original_quoted_lines(struct arena *a, const char *text, size_t len,
 			q++;
 		/* a letter: ASCII, or any byte of a UTF-8 sequence */
 		for (c = q; c < nl && !letters; c++)
-			letters = (unsigned)(((unsigned char)*c | 0x20) - 'a') < 26u ||
+			letters = isalpha((unsigned char)*c) ||
 			    (unsigned char)*c >= 0x80;
+		/* (the line loses a '>' at least: out has room) */
 		memcpy(w, q, (size_t)(nl - q));
 		w += nl - q;
 		*w++ = '\n';
-		if (nl == end)
-			break;
 	}
 	if (!letters)
 		return NULL;
