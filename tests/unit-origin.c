@@ -3,7 +3,8 @@
  * verdict with the built-in rules: a legitimate bounce (our relay handed
  * the original over), backscatter from a bot (also with a forged Received
  * line naming our relay lower down, which must not rescue it), bounces
- * from our own system, forwarding, no configuration, auto-replies.
+ * from our own system, forwarding, no configuration, auto-replies; and
+ * the lines an answer quoted with '>', read as its original's body.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -199,6 +200,39 @@ verdict(const struct config *cfg, struct ruleset *rs, const struct analysis *an,
 	return score_tests(v, &a);
 }
 
+/* The lines an answer quoted with '>', as original_quoted_lines reads
+ * them, or "(null)". */
+static const char *
+quoted(const char *text)
+{
+	size_t	 n;
+	char	*q = original_quoted_lines(&a, text, strlen(text), &n);
+
+	if (q == NULL)
+		return "(null)";
+	return strlen(q) == n ? q : "(length wrong)";
+}
+
+static void
+quoted_lines(void)
+{
+	is_str(quoted("Away until Monday.\n\n> Cheap meds\n>\n> no "
+	    "prescription\n"), "Cheap meds\n\nno prescription\n",
+	    "quoted lines: marks and the blank after them go, the answer's "
+	    "own lines with them");
+	is_str(quoted("  > > nested\n\t>>deeper"), "nested\ndeeper\n",
+	    "quoted lines: indented marks, nested quotes, a last line "
+	    "without its line end");
+	is_str(quoted("Away.\n>\n> 12:30\n>--\n"), "(null)",
+	    "quoted lines: none with a letter is no quoted body");
+	is_str(quoted("Away.\n> \xd0\x9f\xd1\x80\n"),
+	    "\xd0\x9f\xd1\x80\n", "quoted lines: a letter of another script "
+	    "counts");
+	is_str(quoted("No quote here.\nNor here."), "(null)",
+	    "quoted lines: a text without any");
+	is_str(quoted(">"), "(null)", "quoted lines: a lone mark");
+}
+
 int
 main(void)
 {
@@ -213,6 +247,7 @@ main(void)
 
 	plan(0);
 	arena_init(&a, 64u << 20);
+	quoted_lines();
 	unsetenv("RECIPIENT");
 	unsetenv("ORIG_RECIPIENT");
 	unsetenv("ORIGINAL_RECIPIENT");
