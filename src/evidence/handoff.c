@@ -609,15 +609,27 @@ reinjection_note(const struct received *h)
 	    strcasestr(h->line, "(Postfix)") != NULL;
 }
 
+/* Did the line's host take the message over LMTP or SMTP (a delivery
+ * to a mailbox, or a receipt from a client)? */
+static int
+lmtp_or_smtp(const struct received *h)
+{
+	return h->line != NULL && (strcasestr(h->line, " with lmtp") != NULL ||
+	    strcasestr(h->line, " with smtp") != NULL ||
+	    strcasestr(h->line, " with esmtp") != NULL);
+}
+
 /*
  * A note of a delivery on the bouncing system over the hop that brought
  * the message in: qmail's "(qmail N invoked by alias)" when a .qmail
  * file forwards it, "(qmail N invoked by uid 89)" when vpopmail delivers
  * it, Postfix's re-injection of a forward (reinjection_note), a
- * process's submission over an LMTP delivery (a Sieve redirect). Below it
- * (past notes), a line written by a host of the side: that is where the
- * message came in. (A note at the bottom, or over lines of other hosts,
- * is where it started: started_inside.)
+ * process's submission over an LMTP delivery (a Sieve redirect) or over
+ * an SMTP receipt (a server that hands what it takes to the MTA's
+ * sendmail: msmtpd to dma, "from root (uid 0)"). Below it (past notes),
+ * a line written by a host of the side: that is where the message came
+ * in. (A note at the bottom, or over lines of other hosts, is where it
+ * started: started_inside.)
  */
 static int
 delivery_note(const struct chain *c, int i, const struct side *side)
@@ -625,12 +637,16 @@ delivery_note(const struct chain *c, int i, const struct side *side)
 	const struct received	*h = &c->hop[i];
 	int			 j, k, resent;
 
-	if (h->line == NULL || has_from_clause(h))
+	/* (dma names the submitting user in a from-clause: "from alice
+	 * (uid 1000)") */
+	if (h->line == NULL || (has_from_clause(h) &&
+	    !submitted_by_process(h)))
 		return 0;
 	/* not a forward's note but a process's submission ("from userid
-	 * N"): a note only over the LMTP delivery of the same message, what
-	 * a mailbox's filter sent on after it was delivered (Pigeonhole's
-	 * redirect, a procmail forward) */
+	 * N"): a note only over the same message's delivery or receipt on
+	 * the side, what a mailbox's filter sent on after it was delivered
+	 * (Pigeonhole's redirect, a procmail forward) or a receiving
+	 * server handed to the MTA */
 	resent = strcasestr(h->line, "invoked by alias") == NULL &&
 	    strcasestr(h->line, "invoked by uid") == NULL &&
 	    !reinjection_note(h);
@@ -639,8 +655,8 @@ delivery_note(const struct chain *c, int i, const struct side *side)
 	for (j = i + 1; j < c->n && internal_note(&c->hop[j]); j++)
 		;
 	if (j == c->n || !has_from_clause(&c->hop[j]) ||
-	    !is_name(c->hop[j].by_host) || (resent && (c->hop[j].line ==
-	    NULL || strcasestr(c->hop[j].line, " with lmtp") == NULL)))
+	    !is_name(c->hop[j].by_host) || (resent &&
+	    !lmtp_or_smtp(&c->hop[j])))
 		return 0;
 	for (k = 0; k < side->n; k++)
 		if (same_org(c->hop[j].by_host, side->host[k]))
