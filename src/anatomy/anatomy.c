@@ -852,6 +852,29 @@ to_list_bounces(struct arena *a, const struct message *msg)
 	    strstr(to, "-bounces+") != NULL);
 }
 
+/* Is the message addressed to a list's owner, "list-owner@" or
+ * "owner-list@", with a list's fields or from a list's address? Lists
+ * send their owners what they hold, disable or cannot read, attached. */
+static int
+to_list_owner(struct arena *a, const struct message *msg,
+    const struct signs *s)
+{
+	const char	*to, *at;
+
+	if (!s->list && !s->list_sender && !s->list_from)
+		return 0;
+	if ((to = signs_lowered(a, header_get_raw(a, &msg->hdr, "To"))) ==
+	    NULL)
+		return 0;
+	if (strstr(to, "-owner@") != NULL)
+		return 1;
+	/* "owner-list@": the local part's start */
+	for (at = to; (at = strstr(at, "owner-")) != NULL; at++)
+		if (at == to || strchr("<, \t\"", at[-1]) != NULL)
+			return 1;
+	return 0;
+}
+
 /*
  * A report a list passed on: it came with a list's fields, but a mail
  * system wrote it (its From names one, or its envelope sender is empty),
@@ -888,6 +911,8 @@ struct reading {
 	int			 person_reply;		/* a person's "Re:" */
 	int			 person_post;		/* a person's list post */
 	int			 list_moderate;		/* a list asks its owner */
+	int			 list_owner;		/* a list's mail to its
+							   owner */
 };
 
 static int	read_message(struct message *, struct arena *,
@@ -1309,6 +1334,11 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	f.echo = subject_echoed(a, r->msg, s, t);
 	subject_facts(&f, s);
 	f.cron = cron_job(&r->msg->hdr, s);
+	/* (what the list tells its owner comes attached: a report sent to
+	 * the owner's address, the envelope sender of some lists' mail, is
+	 * a report it passed on) */
+	f.to_list_owner = r->list_owner = pp->rfc822 != -1 &&
+	    !r->in.has_dsn && to_list_owner(a, r->msg, s);
 	role = role_writer(s, a);
 	f.person = person_wrote(s, &f, role);
 	/* (a person at a role address is no mail system) */
@@ -1479,8 +1509,9 @@ unwrap_report(const struct reading *r, struct arena *a, struct analysis *an)
 	if (is_digest(pp, &r->s))
 		return 0;
 	/* nor is what a list passes to its owner to decide on (a held
-	 * post, a bounce it could not read): mail for the owner */
-	if (r->list_moderate)
+	 * post, a bounce it could not read, a member it disabled): mail for
+	 * the owner */
+	if (r->list_moderate || r->list_owner)
 		return 0;
 	/* (a person who forwards a bounce, or posts one to a list, writes a
 	 * letter about it, unless the bounce was ours: report_was_ours; one

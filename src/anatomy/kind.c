@@ -90,6 +90,11 @@ static const struct sign signs[] = {
 	/* what a job printed, mailed by cron: its words are the job's
 	 * (a report about auto-replies or bounces), no answer to anyone */
 	{ "a job's output",	F(cron),		KIND_NONE,	12, 1 },
+	/* a list's mail to its owner ("list-owner@", with the list's
+	 * fields): a bounce it could not read, a member disabled, a post to
+	 * moderate, with what it is about attached; the list tells its
+	 * administrator, it answers nothing anyone sent */
+	{ "to a list's owner",	F(to_list_owner),	KIND_NONE,	30, 1 },
 	/* a filter's digest of the mail it holds for the recipient (a
 	 * quarantine report): it lists spam, no answer to anyone's */
 	{ "a quarantine digest", F(quarantine_digest),	KIND_NONE,	16, 1 },

@@ -55,6 +55,7 @@ struct kind_facts {
 	int	 subject_postmaster;	/* a copy for the mail system's own
 					   postmaster of a report to others */
 	int	 cron;			/* a job's output, mailed by cron */
+	int	 to_list_owner;		/* a list's notice to its owner */
 	int	 quarantine_digest;	/* a filter's digest of the mail
 					   it holds for the recipient */
 	int	 subject_mdn;
