@@ -1295,6 +1295,18 @@ posts_and_replies(struct reading *r, struct arena *a, struct kind_facts *f)
 		    f->smtp_refusal = f->recipients = 0;
 }
 
+/* Mail for an administrator, no answer to anyone: a job's output that
+ * cron mails, a list's word to its owner. What the list tells its owner
+ * comes attached: a report sent to the owner's address (the envelope
+ * sender of some lists' mail) is a report it passed on. */
+static void
+admin_mail(struct reading *r, struct arena *a, struct kind_facts *f)
+{
+	f->cron = cron_job(&r->msg->hdr, &r->s);
+	f->to_list_owner = r->list_owner = r->parts.rfc822 != -1 &&
+	    !r->in.has_dsn && to_list_owner(a, r->msg, &r->s);
+}
+
 /*
  * Words and weighing: gather what the header, the structure, the readers
  * and the prose say (struct kind_facts) and let kind_weigh decide. The
@@ -1333,12 +1345,7 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	f.answers = s->answers;
 	f.echo = subject_echoed(a, r->msg, s, t);
 	subject_facts(&f, s);
-	f.cron = cron_job(&r->msg->hdr, s);
-	/* (what the list tells its owner comes attached: a report sent to
-	 * the owner's address, the envelope sender of some lists' mail, is
-	 * a report it passed on) */
-	f.to_list_owner = r->list_owner = pp->rfc822 != -1 &&
-	    !r->in.has_dsn && to_list_owner(a, r->msg, s);
+	admin_mail(r, a, &f);
 	role = role_writer(s, a);
 	f.person = person_wrote(s, &f, role);
 	/* (a person at a role address is no mail system) */
