@@ -89,4 +89,13 @@ claims_gather(const struct config *cfg, const struct analysis *an,
 	/* only the message answered: earlier References are copied from
 	 * it, so the sender of what was answered chose them */
 	scan_refs(cfg, an->replied_to, ev);
+	/* an answer that names no Message-ID in its header but returns or
+	 * quotes what it answers (Mailman's command results, a responder
+	 * attaching the message) answers the Message-ID of that */
+	if (an->replied_to == NULL && o->message_id != NULL &&
+	    ev->has_original && (an->kind == KIND_AUTOREPLY ||
+	    an->kind == KIND_CHALLENGE || an->kind == KIND_MDN)) {
+		ev->reply_refs = 1;
+		ev->reply_ours = ev->msgid_ours;
+	}
 }
