@@ -655,13 +655,47 @@ is_forward(const char *subj)
 /* Subjects shorter than this are not looked for in the prose. */
 #define ECHO_MIN_LEN	8
 
+/* Words in [s, e). */
+static int
+words_in(const char *s, const char *e)
+{
+	const char	*p;
+	int		 words;
+
+	for (words = 1, p = s; p < e; p++)
+		if (*p == ' ' && p > s && p[-1] != ' ')
+			words++;
+	return words;
+}
+
+/* Is "S" of "Prefix (re: S)" (a prefix of four words at most) in the
+ * prose? The "(re: ...)" is cut from a copy in the arena. */
+static int
+paren_echoed(struct arena *a, const char *subject, const char *ltext)
+{
+	const char	*open;
+	char		*rest;
+	size_t		 n;
+
+	if ((open = strstr(subject, " (re: ")) == NULL ||
+	    words_in(subject, open) > 4)
+		return 0;
+	if ((rest = arena_strdup(a, open + 6)) == NULL)
+		return 0;
+	n = strlen(rest);
+	while (n > 0 && (rest[n - 1] == ' ' || rest[n - 1] == ')'))
+		rest[--n] = '\0';
+	return n >= ECHO_MIN_LEN && strstr(ltext, rest) != NULL;
+}
+
 /*
- * Does the prose repeat what follows the subject's prefix ("Away: S", and
- * a text that names "S")? That is a template an automaton filled in with
- * the subject of the message it answers (vacation(1)'s $SUBJECT, Exim's
- * $h_subject:, an autoresponder's). The prefix is a word or three, not a
- * person's "Re:" or "Fwd:"; the subject is looked for decoded and as
- * written (vacation(1) copies encoded words as they came).
+ * Does the prose repeat what follows the subject's prefix ("Away: S", or
+ * "Away (Re: S)", and a text that names "S")? That is a template an
+ * automaton filled in with the subject of the message it answers
+ * (vacation(1)'s $SUBJECT, Exim's $h_subject:, an autoresponder's). The
+ * prefix is a word or three (four before "(Re:"), not a person's "Re:"
+ * or "Fwd:"; the subject is looked for decoded and as written
+ * (vacation(1) copies encoded words as they came).
  */
 static int
 subject_echoed(struct arena *a, const struct message *msg,
@@ -669,24 +703,25 @@ subject_echoed(struct arena *a, const struct message *msg,
 {
 	const char	*subject = s->subject;
 	const char	*src[2];
-	const char	*colon, *p, *rest;
-	int		 i, words;
+	const char	*colon, *rest;
+	int		 i;
 
 	src[0] = subject;
 	src[1] = signs_lowered(a, header_get_raw(a, &msg->hdr, "Subject"));
 	if (subject == NULL || s->subject_reply || is_forward(subject))
 		return 0;
 	for (i = 0; i < 2; i++) {
-		if (src[i] == NULL || (colon = strstr(src[i], ": ")) == NULL)
+		if (src[i] == NULL)
 			continue;
-		for (words = 1, p = src[i]; p < colon; p++)
-			if (*p == ' ' && p > src[i] && p[-1] != ' ')
-				words++;
+		if (paren_echoed(a, src[i], ltext))
+			return 1;
+		if ((colon = strstr(src[i], ": ")) == NULL)
+			continue;
 		rest = colon + 2;
 		while (*rest == ' ')
 			rest++;
-		if (words <= 3 && strlen(rest) >= ECHO_MIN_LEN &&
-		    strstr(ltext, rest) != NULL)
+		if (words_in(src[i], colon) <= 3 &&
+		    strlen(rest) >= ECHO_MIN_LEN && strstr(ltext, rest) != NULL)
 			return 1;
 	}
 	return 0;
