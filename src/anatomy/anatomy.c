@@ -1726,6 +1726,40 @@ written_as(const struct recipient *r, char **list, int n)
 	return found;
 }
 
+/* The one addressee of the original at the reporting system's domain
+ * (rep, or a host within it), NULL when none or more. */
+static char *
+addressee_at(const char *rep, char **list, int n)
+{
+	const char	*dom;
+	char		*x = NULL;
+	int		 k;
+
+	for (k = 0; k < n; k++) {
+		if ((dom = address_domain(list[k])) == NULL ||
+		    !domain_within(rep, dom))
+			continue;
+		if (x != NULL)
+			return NULL;
+		x = list[k];
+	}
+	return x;
+}
+
+/* The domain the report was written at: its From's, else its own
+ * Message-ID's (dma writes "From: MAILER-DAEMON <>"). */
+static const char *
+reporting_domain(const struct analysis *an, struct arena *a)
+{
+	const char	*d, *id;
+
+	if ((d = address_domain(an->from)) != NULL)
+		return d;
+	if ((id = header_get_raw(a, &an->message->hdr, "Message-ID")) == NULL)
+		return NULL;
+	return address_domain(address_first(a, id));
+}
+
 /*
  * The one address the original's Received lines say it was sent to
  * ("for <x>"), when the one recipient a report names is none of its
@@ -1733,12 +1767,14 @@ written_as(const struct recipient *r, char **list, int n)
  * forward there turned x into the address that failed (OpenSMTPD's
  * delay warning for "piotr@tarnow-druk" names only the forward's
  * target). A Bcc recipient's own hop names itself, so it is left alone.
+ * With no "for" on any line (dma's, msmtpd's), the original's one
+ * addressee at the reporting system's domain.
  */
 static char *
 forwarded_from(const struct analysis *an, struct arena *a,
     const struct recipient *r, char **list, int n)
 {
-	const char	*rep = address_domain(an->from), *dom;
+	const char	*rep = reporting_domain(an, a), *dom;
 	char		*x = NULL, *v;
 	int		 i, k;
 
@@ -1759,9 +1795,10 @@ forwarded_from(const struct analysis *an, struct arena *a,
 			return NULL;
 		x = v;
 	}
-	/* (a host of x's domain, not the domain itself) */
-	if ((dom = address_domain(x)) == NULL || strcasecmp(rep, dom) == 0 ||
-	    !domain_within(rep, dom))
+	if (x == NULL)
+		return addressee_at(rep, list, n);
+	/* (x's domain, or a host of it) */
+	if ((dom = address_domain(x)) == NULL || !domain_within(rep, dom))
 		return NULL;
 	return x;
 }
