@@ -1727,7 +1727,8 @@ written_as(const struct recipient *r, char **list, int n)
 }
 
 /* The one addressee of the original at the reporting system's domain
- * (rep, or a host within it), NULL when none or more. */
+ * (rep, or a host within it), NULL when none or more than one (the same
+ * address in X-Original-To and To is one). */
 static char *
 addressee_at(const char *rep, char **list, int n)
 {
@@ -1739,7 +1740,7 @@ addressee_at(const char *rep, char **list, int n)
 		if ((dom = address_domain(list[k])) == NULL ||
 		    !domain_within(rep, dom))
 			continue;
-		if (x != NULL)
+		if (x != NULL && strcasecmp(x, list[k]) != 0)
 			return NULL;
 		x = list[k];
 	}
