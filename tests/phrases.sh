@@ -104,6 +104,24 @@ is "$(sed -n 's/^	\[PHRASE_FAILED\] = \([0-9]*\),$/\1/p' "$T/out.c" | tr '\n' ' 
     "phrases2c: where a meaning's rows start and end"
 is "$(sed -n 's/^const int phrase_count = \([0-9]*\);$/\1/p' "$T/out.c")" 4 \
     "phrases2c: phrase_count"
+# A phrase with marks, of a meaning people type (subjects, letters of
+# absence), stands in the table written plain too: right after it among
+# its meaning's rows, once, in the phrase's language; German writes its
+# umlauts ae, oe, ue; a plain form the table lists itself, or that is
+# part of another phrase of its meaning, is not added; the words of a
+# report's prose have none.
+table plain.tsv 'absence-subject|cs|nepřítomn' 'absence-subject|de|außer büro' \
+    'absence-subject|el|εκτός' 'bounce-subject|fr|échec' 'bounce-subject|fr|echec' \
+    'autoreply-body|tr|ıslak ğüş' 'autoreply-body|fr|virus détecté' \
+    'autoreply-body|en|virus detected' 'failed|fr|échoué' 'daemon|-|postmaster'
+p2c_run "$T/plain.tsv"
+is "$rc:$(cat "$T/err")" "0:" "phrases2c: phrases with marks: exit 0, nothing said"
+check "phrases2c: phrases with marks: it compiles" compiles
+is "$(sed -n 's/^	"\(.*\)\\0"$/\1/p' "$T/out.c" | tr '\n' '|')" \
+    "nepřítomn|nepritomn|außer büro|ausser buero|εκτός|εκτοσ|ıslak ğüş|islak gus|virus détecté|virus detected|échec|echec|postmaster|échoué|" \
+    "phrases2c: each with marks, its plain form after it (ß ss, ü ue in German; tonos and final sigma); none listed twice, none inside another phrase, none for prose"
+is "$(grep -c '^	{ PHRASE_ABSENCE_SUBJECT, "cs", 9, ' "$T/out.c")" 1 \
+    "phrases2c: the plain form keeps the phrase's language, its length its own"
 p2c_run "$srcdir/data/phrases.tsv"
 is "$rc:$(cat "$T/err")" "0:" "phrases2c: the shipped table: exit 0"
 check "phrases2c: the shipped table compiles" compiles

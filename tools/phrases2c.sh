@@ -22,8 +22,74 @@ export LC_ALL
 
 [ $# -eq 1 ] && [ -r "$1" ] || { echo "usage: phrases2c.sh TABLE" >&2; exit 1; }
 
-# number the lines first, so that errors name the table's own line
-awk '!/^#/ && !/^[ \t]*$/ { printf "%d\t%s\n", NR, $0 }' "$1" |
+# Letters written without their marks: mail is often typed so ("Odpoved:",
+# "Reponse automatique", "tra loi tu dong"), and a Greek word typed in
+# capitals loses its accents when lower-cased. A phrase with a
+# letter of the list below (lower-case Latin-1, Latin Extended-A, Vietnamese,
+# Greek with tonos, final sigma) also stands in the table written without
+# it, unless the table has that form already; German writes its umlauts as
+# ae, oe, ue instead. A plain form that is part of another phrase of its
+# meaning is left out (it would count twice). Each pair is LETTER=PLAIN.
+fold='ß=ss à=a á=a â=a ã=a ä=a å=a æ=ae ç=c è=e é=e ê=e ë=e ì=i í=i î=i ï=i ð=d ñ=n ò=o ó=o ô=o õ=o ö=o ø=o ù=u ú=u û=u ü=u ý=y þ=th ÿ=y ā=a ă=a ą=a ć=c ĉ=c ċ=c č=c ď=d đ=d ē=e ĕ=e ė=e ę=e ě=e ĝ=g ğ=g ġ=g ģ=g ĥ=h ħ=h ĩ=i ī=i ĭ=i į=i ı=i ĵ=j ķ=k ĸ=k ĺ=l ļ=l ľ=l ŀ=l ł=l ń=n ņ=n ň=n ŉ=n ō=o ŏ=o ő=o œ=oe ŕ=r ŗ=r ř=r ś=s ŝ=s ş=s š=s ţ=t ť=t ŧ=t ũ=u ū=u ŭ=u ů=u ű=u ų=u ŵ=w ŷ=y ź=z ż=z ž=z ſ=s ơ=o ư=u ș=s ț=t ạ=a ả=a ấ=a ầ=a ẩ=a ẫ=a ậ=a ắ=a ằ=a ẳ=a ẵ=a ặ=a ẹ=e ẻ=e ẽ=e ế=e ề=e ể=e ễ=e ệ=e ỉ=i ị=i ọ=o ỏ=o ố=o ồ=o ổ=o ỗ=o ộ=o ớ=o ờ=o ở=o ỡ=o ợ=o ụ=u ủ=u ứ=u ừ=u ử=u ữ=u ự=u ỳ=y ỵ=y ỷ=y ỹ=y ΐ=ι ά=α έ=ε ή=η ί=ι ΰ=υ ς=σ ϊ=ι ϋ=υ ό=ο ύ=υ ώ=ω'
+fold_de='ä=ae ö=oe ü=ue'
+# Only the meanings people type, subjects and letters of absence: the
+# plain forms of the words read in a report's prose cost every report a
+# pass over them (a ticket's or a challenge's words, about 8,000
+# instructions each on a DSN; those of absence 15,000, all subjects 6,000)
+typed='absence-subject autoreply-subject autoreply-body bounce-subject bounce-subject-weak challenge-subject notice-subject mdn-subject mdn-prefix reply-prefix forward-prefix command-subject'
+
+# number the lines first, so that errors name the table's own line; the
+# plain forms follow, each numbered half a line after its phrase's
+awk -F'\t' -v fold="$fold" -v fold_de="$fold_de" -v typed="$typed" '
+function pairs(list, from, to,    n, i, k, f) {
+	n = split(list, f, " ")
+	for (i = 1; i <= n; i++) {
+		k = index(f[i], "=")
+		from[i] = substr(f[i], 1, k - 1)
+		to[i] = substr(f[i], k + 1)
+	}
+	return n
+}
+function plain(s, lang,    i) {
+	if (lang == "de")
+		for (i = 1; i <= nde; i++)
+			gsub(de_from[i], de_to[i], s)
+	for (i = 1; i <= nf; i++)
+		gsub(f_from[i], f_to[i], s)
+	return s
+}
+# Is q part of a phrase of meaning mm? Then a text holding that phrase
+# would count q too ("virus detecte", French written plain, in English
+# "virus detected"): q is left out.
+function within(mm, q,    j) {
+	for (j = 1; j <= nr; j++)
+		if (m[j] == mm && index(p[j], q) > 0)
+			return 1
+	return 0
+}
+BEGIN {
+	nf = pairs(fold, f_from, f_to)
+	nde = pairs(fold_de, de_from, de_to)
+}
+!/^#/ && !/^[ \t]*$/ {
+	printf "%d\t%s\n", NR, $0
+	if (NF == 3 && index(" " typed " ", " " $1 " ") > 0) {
+		given[$1 SUBSEP $3] = 1
+		row[++nr] = NR
+		m[nr] = $1
+		lang[nr] = $2
+		p[nr] = $3
+	}
+}
+END {
+	for (i = 1; i <= nr; i++) {
+		q = plain(p[i], lang[i])
+		if (q == p[i] || (m[i] SUBSEP q) in given || within(m[i], q))
+			continue
+		given[m[i] SUBSEP q] = 1
+		printf "%d.5\t%s\t%s\t%s\n", row[i], m[i], lang[i], q
+	}
+}' "$1" |
 sort -t '	' -k2,2 -k1,1n |
 awk -F'\t' -v file="$1" '
 BEGIN {

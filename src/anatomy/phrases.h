@@ -6,7 +6,9 @@
  * language and the phrase, lower case. tools/phrases2c.sh turns the table
  * into phrase_table at build time; the one helper here matches a meaning's
  * phrases against lower-cased text (signs_lowered folds ASCII, Latin and
- * Cyrillic letters, so a phrase written in lower case matches any case).
+ * Cyrillic letters, so a phrase written in lower case matches any case);
+ * a phrase with marks is in the table written plain too, for text typed
+ * without them (tools/phrases2c.sh).
  */
 #ifndef BS_PHRASES_H
 #define BS_PHRASES_H
