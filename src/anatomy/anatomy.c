@@ -821,6 +821,10 @@ list_facts(struct kind_facts *f, const struct signs *s, const char *t,
 	f->list_confirm = s->list_from && (s->list || s->list_sender) &&
 	    !f->list_moderate && (phrases_any(PHRASE_LIST_CONFIRM, s->from) ||
 	    phrases_any(PHRASE_LIST_CONFIRM, reply_to));
+	f->list_robot_reply = s->list_from && s->answers &&
+	    (s->subject_reply || s->machine) &&
+	    !s->list && !f->list_refusal && !f->list_hold &&
+	    !f->list_moderate && !f->list_confirm;
 }
 
 /* Does every recipient the report names say "delivered"? */

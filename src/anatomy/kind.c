@@ -148,6 +148,11 @@ static const struct sign signs[] = {
 	/* Mailman's "-confirm+TOKEN@" From: reply to confirm, as a
 	 * challenge asks (a join or a post someone made in our name) */
 	{ "a list asks to confirm", F(list_confirm),	KIND_CHALLENGE,	5, 1 },
+	/* a list's command address ("-request@") answering a message (its
+	 * In-Reply-To, and "Re:" or a machine's field such as X-Loop), with
+	 * none of a post's list fields: its robot's help text or command
+	 * results, an automatic answer */
+	{ "a list robot answers", F(list_robot_reply),	KIND_AUTOREPLY,	3, 1 },
 	{ "recipients",		F(recipients),		KIND_BOUNCE,	1, 1 },
 	{ "nothing returned",	F(nothing_returned),	KIND_BOUNCE,	-3, 1 },
 };

@@ -106,6 +106,8 @@ struct kind_facts {
 	int	 list_moderate;		/* ... and asks the moderator: owner's mail */
 	int	 list_confirm;		/* a list asks us to confirm (a
 					   subscription, a post) by reply */
+	int	 list_robot_reply;	/* a list's command address answers
+					   a message (In-Reply-To) */
 	int	 recipients;		/* recipients the readers found */
 	int	 nothing_returned;	/* no recipient, no original: a bounce
 					   would name what failed */

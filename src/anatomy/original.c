@@ -511,6 +511,14 @@ dequote(struct arena *a, const char *s, const char *end, size_t *len_r,
 			;
 		if (p + k == nl)
 			head = 0;	/* the header ends at an empty line */
+		/* an mbox "From " line among the fields (Request Tracker
+		 * keeps it where it was) is no field's continuation: its
+		 * address is the envelope sender, not a recipient's */
+		else if (head && p > s && nl - (p + k) > 5 &&
+		    memcmp(p + k, "From ", 5) == 0 && p[k + 5] != ' ') {
+			p = nl + 1;
+			continue;
+		}
 		/* a header line that lost its indentation continues the
 		 * field above: given back its blank, so that unfolding keeps
 		 * the words apart ("...[192.0.2.25])" "by mx...") */
