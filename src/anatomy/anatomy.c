@@ -827,6 +827,35 @@ list_facts(struct kind_facts *f, const struct signs *s, const char *t,
 	    !f->list_moderate && !f->list_confirm;
 }
 
+/*
+ * A report that names failures (or delays) beside deliveries (Sendmail's
+ * "relayed", a DSN asked for on success): its recipients are those that
+ * failed, as a reader of bounces wants them (a list's manager removing
+ * the addresses a bounce names); a report of deliveries alone keeps its
+ * own.
+ */
+static void
+keep_unsettled(struct analysis *an)
+{
+	const char	*act;
+	int		 i, j, failed = 0;
+
+	for (i = 0; i < an->nrecipients; i++)
+		if ((act = an->recipients[i].action) != NULL &&
+		    (strcmp(act, "failed") == 0 || strcmp(act, "delayed") == 0))
+			failed = 1;
+	if (!failed)
+		return;
+	for (i = j = 0; i < an->nrecipients; i++) {
+		act = an->recipients[i].action;
+		if (act != NULL && (strcmp(act, "delivered") == 0 ||
+		    strcmp(act, "relayed") == 0 || strcmp(act, "expanded") == 0))
+			continue;
+		an->recipients[j++] = an->recipients[i];
+	}
+	an->nrecipients = j;
+}
+
 /* Does every recipient the report names say "delivered"? */
 static int
 all_delivered(const struct analysis *an)
@@ -1850,8 +1879,10 @@ finish(const struct reading *r, struct arena *a, struct analysis *an)
 		an->format = NULL;
 	}
 	merge_originals(an);
-	if (an->kind == KIND_BOUNCE)
+	if (an->kind == KIND_BOUNCE) {
+		keep_unsettled(an);
 		addresses_written(an, a);
+	}
 	if ((an->kind == KIND_BOUNCE || an->kind == KIND_NOTICE) &&
 	    an->original.message_id == NULL) {
 		if (an->original.source != SOURCE_NONE)
