@@ -12,6 +12,7 @@
  * bounce, auto-reply, challenge, notice, receipt or report is kind none at
  * the gate and its body is never looked at.
  */
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -856,6 +857,71 @@ keep_unsettled(struct analysis *an)
 	an->nrecipients = j;
 }
 
+/*
+ * The name a letter to us would greet: the first word of the To field's
+ * display name, else its address's local part up to a '.', '_', '-' or
+ * '+', lower-cased; NULL when shorter than three bytes.
+ */
+static const char *
+addressee_name(struct arena *a, const struct message *msg)
+{
+	const char	*to = header_get_raw(a, &msg->hdr, "To"), *p, *lt;
+	char		*w;
+	size_t		 n;
+
+	if (to == NULL)
+		return NULL;
+	p = to + strspn(to, " \t\"'");
+	lt = strchr(p, '<');
+	if (lt != NULL && lt > p && strcspn(p, "@<") == (size_t)(lt - p))
+		n = strcspn(p, " \t\"',<");
+	else {
+		if ((p = address_first(a, to)) == NULL)
+			return NULL;
+		n = strcspn(p, "._-+@");
+	}
+	if (n < 3 || (w = arena_strndup(a, p, n)) == NULL)
+		return NULL;
+	return signs_lowered(a, w);
+}
+
+/* A letter of absence is a few lines of its own ("Re:" and no more). */
+#define ABSENCE_LINES	14
+
+/*
+ * Is the text (lower-cased, its lines kept) a short letter of its own:
+ * at most ABSENCE_LINES lines outside those quoted with '>', before any
+ * original, none of the first two greeting who it answers by name
+ * ("Hallo Alice,")? A rule's template does not know the name; a person
+ * does.
+ */
+static int
+short_unaddressed(struct arena *a, const struct message *msg,
+    const char *ltext)
+{
+	const char	*name = addressee_name(a, msg), *p = ltext, *end, *nl;
+	const char	*hit;
+	size_t		 n = name != NULL ? strlen(name) : 0;
+	int		 lines = 0;
+
+	end = ltext + original_separator(ltext, strlen(ltext));
+	for (; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		p += strspn(p, " \t\r");
+		if (p >= nl || *p == '>')
+			continue;
+		if (++lines > ABSENCE_LINES)
+			return 0;
+		for (hit = p; lines <= 2 && n > 0 && (hit = strstr(hit,
+		    name)) != NULL && hit < nl; hit += n)
+			if ((hit == p || !isalnum((unsigned char)hit[-1])) &&
+			    !isalnum((unsigned char)hit[n]))
+				return 0;
+	}
+	return lines > 0;
+}
+
 /* Does every recipient the report names say "delivered"? */
 static int
 all_delivered(const struct analysis *an)
@@ -872,11 +938,16 @@ all_delivered(const struct analysis *an)
 /* The words of failure and of an answer, before any original; an
  * answer's only outside lines quoted with '>' (own, NULL when none is):
  * an absence quoted in a person's reply is not theirs. And a quarantine
- * digest's, in those or the subject. */
+ * digest's, in those or the subject; an answer that is all absence, or
+ * that answers a name a bot forged with our address. */
+static const char	*unquoted_folded(struct arena *, const char *);
+
 static void
 failure_and_answer_words(struct kind_facts *f, const struct analysis *an,
-    const char *t, const char *own, const char *subject)
+    const struct signs *s, struct arena *a, const char *t, const char *ltext)
 {
+	const char	*own = unquoted_folded(a, ltext);
+
 	f->failed_words = phrases_count(PHRASE_FAILED, t);
 	f->mailbox_failed = f->subject_mailbox && f->failed_words > 0;
 	f->not_failure = phrases_any(PHRASE_NOT_FAILURE, t);
@@ -893,8 +964,12 @@ failure_and_answer_words(struct kind_facts *f, const struct analysis *an,
 	/* a filter's digest of what it holds for the recipient (not a
 	 * report's structure: a DSN or a receipt stays one) */
 	f->quarantine_digest = !f->dsn && !f->mdn && !f->feedback &&
-	    (phrases_any(PHRASE_QUARANTINE_DIGEST, subject) ||
+	    (phrases_any(PHRASE_QUARANTINE_DIGEST, s->subject) ||
 	    phrases_any(PHRASE_QUARANTINE_DIGEST, t));
+	f->absence_letter = f->autoreply_words >= 2 && s->subject_reply &&
+	    !f->mail_client && short_unaddressed(a, an->message, ltext);
+	f->answers_forged = s->to_name_foreign &&
+	    (f->autoreply_words > 0 || f->ticket_words > 0);
 }
 
 /* cron's mail of a job's output: its X-Cron-Env fields, or "Cron
@@ -1465,10 +1540,7 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	if (an->kind == KIND_NOTICE)
 		f.threat_action = 1;
 
-	failure_and_answer_words(&f, an, t, unquoted_folded(a, r->in.ltext),
-	    s->subject);
-	f.answers_forged = s->to_name_foreign &&
-	    (f.autoreply_words > 0 || f.ticket_words > 0);
+	failure_and_answer_words(&f, an, s, a, t, r->in.ltext);
 	f.receipt_words = phrases_count(PHRASE_MDN_BODY, t);
 	if (f.receipt_words == 0 && s->mdn_subject)
 		f.receipt_words = phrases_count(PHRASE_MDN_BODY,

@@ -153,6 +153,12 @@ static const struct sign signs[] = {
 	 * none of a post's list fields: its robot's help text or command
 	 * results, an automatic answer */
 	{ "a list robot answers", F(list_robot_reply),	KIND_AUTOREPLY,	3, 1 },
+	/* a "Re:" whose own few lines are a letter of absence, greeting
+	 * no one by name, written by no mail program that names itself
+	 * (User-Agent): a client's or a server's rule answering in its
+	 * user's name (Outlook, Domino, GroupWise), with no field that says
+	 * so */
+	{ "absence letter",	F(absence_letter),	KIND_AUTOREPLY,	3, 1 },
 	{ "recipients",		F(recipients),		KIND_BOUNCE,	1, 1 },
 	{ "nothing returned",	F(nothing_returned),	KIND_BOUNCE,	-3, 1 },
 };
