@@ -689,6 +689,31 @@ paren_echoed(struct arena *a, const char *subject, const char *ltext)
 	return n >= ECHO_MIN_LEN && strstr(ltext, rest) != NULL;
 }
 
+/* "URLOP - Re: S", "Out of office - Re: S": words of absence, four words
+ * at most, before the "Re:" of the subject answered, as a template puts
+ * them (a person's reply starts with its "Re:"; "Holiday plans (was: Re:
+ * S)" is a person's new subject). */
+static int
+absence_before_reply(struct arena *a, const char *subject)
+{
+	const char	*p;
+	char		*before;
+
+	for (p = strchr(subject, ' '); p != NULL; p = strchr(p + 1, ' ')) {
+		if (!phrases_starts(PHRASE_REPLY_PREFIX, p + 1))
+			continue;
+		if (words_in(subject, p) > 4 || memchr(subject, '(',
+		    (size_t)(p - subject)) != NULL)
+			return 0;
+		if ((before = arena_strndup(a, subject,
+		    (size_t)(p - subject))) == NULL)
+			return 0;
+		return phrases_any(PHRASE_ABSENCE_SUBJECT, before) ||
+		    phrases_any(PHRASE_AUTOREPLY_SUBJECT, before);
+	}
+	return 0;
+}
+
 /*
  * Does the prose repeat what follows the subject's prefix ("Away: S", or
  * "Away (Re: S)", and a text that names "S")? That is a template an
@@ -696,7 +721,8 @@ paren_echoed(struct arena *a, const char *subject, const char *ltext)
  * (vacation(1)'s $SUBJECT, Exim's $h_subject:, an autoresponder's). The
  * prefix is a word or three (four before "(Re:"), not a person's "Re:"
  * or "Fwd:"; the subject is looked for decoded and as written
- * (vacation(1) copies encoded words as they came).
+ * (vacation(1) copies encoded words as they came). Words of absence
+ * before the answered subject's own "Re:" say so without the prose.
  */
 static int
 subject_echoed(struct arena *a, const struct message *msg,
@@ -711,6 +737,8 @@ subject_echoed(struct arena *a, const struct message *msg,
 	src[1] = signs_lowered(a, header_get_raw(a, &msg->hdr, "Subject"));
 	if (subject == NULL || s->subject_reply || is_forward(subject))
 		return 0;
+	if (absence_before_reply(a, subject))
+		return 1;
 	for (i = 0; i < 2; i++) {
 		if (src[i] == NULL)
 			continue;
