@@ -963,13 +963,13 @@ all_delivered(const struct analysis *an)
 	return an->nrecipients > 0;
 }
 
+static const char	*unquoted_folded(struct arena *, const char *);
+
 /* The words of failure and of an answer, before any original; an
  * answer's only outside lines quoted with '>' (own, NULL when none is):
  * an absence quoted in a person's reply is not theirs. And a quarantine
  * digest's, in those or the subject; an answer that is all absence, or
  * that answers a name a bot forged with our address. */
-static const char	*unquoted_folded(struct arena *, const char *);
-
 static void
 failure_and_answer_words(struct kind_facts *f, const struct analysis *an,
     const struct signs *s, struct arena *a, const char *t, const char *ltext)
