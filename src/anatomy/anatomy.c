@@ -887,13 +887,13 @@ keep_unsettled(struct analysis *an)
 
 /*
  * The name a letter to us would greet: the first word of the To field's
- * display name, else its address's local part up to a '.', '_', '-' or
- * '+', lower-cased; NULL when shorter than three bytes.
+ * display name (decoded), else its address's local part up to a '.',
+ * '_', '-' or '+', lower-cased; NULL when shorter than three bytes.
  */
 static const char *
 addressee_name(struct arena *a, const struct message *msg)
 {
-	const char	*to = header_get_raw(a, &msg->hdr, "To"), *p, *lt;
+	const char	*to = header_get(a, &msg->hdr, "To"), *p, *lt;
 	char		*w;
 	size_t		 n;
 
