@@ -65,6 +65,42 @@ bs_run - --config "$T/conf-bad" --lint < /dev/null
 holds "a key file without p= is an error: --lint 78 (got $rc), says why" \
     '[ "$rc" = 78 ] && grep -q "conf-bad:1: .*no public key" "$T/stderr"'
 
+# A static program (the default build) checks the system's glibc release
+# before it loads libopendkim (src/base/sharedlibc.c). With
+# BACKSCATTER_LIBC at a libc of another release (tests/fakelibc.so, as
+# an upgrade of the distribution leaves it), it loads nothing: DKIM is
+# unavailable, said by the JSON and by --lint, and the message still
+# passes. A dynamic program's loader is the system's: it loads as ever.
+fake=$(cd "${top_builddir:-$srcdir}/tests" && pwd)/fakelibc.so
+# with_libc PATH CMD...: CMD with BACKSCATTER_LIBC=PATH exported ($rc kept)
+with_libc() {
+	BACKSCATTER_LIBC=$1; export BACKSCATTER_LIBC; shift
+	"$@"; _r=$?
+	unset BACKSCATTER_LIBC
+	return $_r
+}
+if [ ! -f "$fake" ]; then
+	ok "# SKIP no tests/fakelibc.so (make check builds it)"
+elif readelf -l "$BACKSCATTER" 2> /dev/null | grep -q "program interpreter"; then
+	is "$(export BACKSCATTER_LIBC=$fake; result signed "$T/conf")" "ok pass BS_DKIM_VALID" \
+	    "linked dynamically: BACKSCATTER_LIBC changes nothing, our signature verifies"
+else
+	is "$(export BACKSCATTER_LIBC=$fake; result signed "$T/conf")" "backscatter unavailable " \
+	    "linked statically, the system's glibc another release: DKIM unavailable, no DKIM rule"
+	with_libc "$fake" bs_run "$d/bounce-signed.eml" --config "$T/conf"
+	holds "... the message still passes, tagged (exit $rc)" \
+	    '[ "$rc" = 0 ] && [ "$(status "$T/stdout")" = Yes ]'
+	with_libc "$fake" bs_run - --config "$T/conf" --lint < /dev/null
+	holds "... --lint 78 (got $rc), naming both releases and the rebuild" \
+	    '[ "$rc" = 78 ] && grep -q "linked statically with glibc 2\.[0-9]*, the system.s is 2\.99 ($fake)" "$T/stderr" &&
+	     grep -q "my_dkim_key: .*rebuild it" "$T/stderr"'
+	with_libc "$d/test2025.txt" bs_run - --config "$T/conf" --lint < /dev/null
+	holds "... a file that is no glibc: --lint 78 (got $rc), says so" \
+	    '[ "$rc" = 78 ] && grep -q "test2025.txt cannot be read as a glibc" "$T/stderr"'
+	bs_run - --config "$T/conf" --lint < /dev/null
+	is_rc 0 "... the system's own libc: --lint 0"
+fi
+
 # a plain message never loads the DKIM library
 printf 'From: o@oscar.example\nTo: alice@northwind.example\nSubject: hi\n\nhello\n' > "$T/plain.eml"
 if command -v strace > /dev/null 2>&1; then

@@ -85,6 +85,28 @@ is "$rc:$(redis-cli -p "$port" -n 3 --scan --pattern 'bs:sent:*' | wc -l | tr -d
     "redis://127.0.0.1:PORT/3: recorded in database 3"
 is "$(tests "$d/bounce.eml" "$T/conf-tcp")" "ok BS_ORIG_CLAIMS_OURS,BS_PROOF_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" \
     "... and found there"
+# A static program (the default build) looks a host name up through
+# the system's NSS modules: only when the system's glibc is the release
+# it was linked with (src/base/sharedlibc.c). With BACKSCATTER_LIBC at a
+# libc of another release (tests/fakelibc.so), a host name is not
+# looked up, and says why; an address needs no lookup.
+printf 'my_domain northwind.example\nsent_ledger redis://localhost:%s/3\n' "$port" > "$T/conf-name"
+fake=$(cd "${top_builddir:-$srcdir}/tests" && pwd)/fakelibc.so
+is "$(tests "$d/bounce.eml" "$T/conf-name")" "ok BS_ORIG_CLAIMS_OURS,BS_PROOF_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" \
+    "redis://localhost:PORT/3: the host name looked up, found there"
+if [ -f "$fake" ] && ! readelf -l "$BACKSCATTER" 2> /dev/null | grep -q "program interpreter"; then
+	BACKSCATTER_LIBC=$fake; export BACKSCATTER_LIBC
+	is "$(tests "$d/bounce.eml" "$T/conf-name")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM" \
+	    "linked statically, the system's glibc another release: localhost not looked up, no proof"
+	bs_run "$d/bounce.eml" --config "$T/conf-name"
+	holds "... filter mode 0 (got $rc), saying why" \
+	    '[ "$rc" = 0 ] && grep -q "redis://localhost:$port/3: .*rebuild it, or name the host by its address" "$T/stderr"'
+	is "$(tests "$d/bounce.eml" "$T/conf-tcp")" "ok BS_ORIG_CLAIMS_OURS,BS_PROOF_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" \
+	    "... 127.0.0.1 needs no lookup: found"
+	unset BACKSCATTER_LIBC
+else
+	ok "# SKIP the program is linked dynamically, or no tests/fakelibc.so"
+fi
 # the page's plain line (backscatter-milter(8), THE SHARED LEDGER), on
 # this test's port
 . "$srcdir/tests/doclib.sh"

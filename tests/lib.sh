@@ -19,6 +19,9 @@ BACKSCATTER_PRELOAD=$BACKSCATTER
 if [ -x "${top_builddir:-$srcdir}/tests/backscatter-shared" ] &&
     ! readelf -l "$BACKSCATTER" 2>/dev/null | grep -q "program interpreter"; then
 	BACKSCATTER_PRELOAD=${top_builddir:-$srcdir}/tests/backscatter-shared
+	# nor does valgrind's memcheck see a static program's heap (it
+	# replaces malloc by preloading): under VALGRIND the twin is run
+	[ -z "$VALGRIND" ] || BACKSCATTER=$BACKSCATTER_PRELOAD
 fi
 T=$(mktemp -d "${TMPDIR:-/tmp}/bs-test.XXXXXX") || exit 99
 trap 'rm -rf "$T"' EXIT

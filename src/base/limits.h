@@ -321,6 +321,9 @@
 #define SCAN_NAMES_MAX		256
 /* --scan: what a worker has sent that is not yet a whole line, at most. */
 #define SCAN_PENDING_MAX	(16u * 1024 * 1024)
+/* The system's libc file read for its glibc release by a static program
+ * (base/sharedlibc.c): larger is not a libc (glibc's is about 2 MB). */
+#define LIMIT_LIBC_FILE		(64L * 1024 * 1024)
 /* Longest line of log_warn and log_warnx, and longest line sent to the
  * mail log; longer ones are cut (log_lines writes whole lines to stderr). */
 #define LOG_LINE_MAX		1024

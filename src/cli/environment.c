@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/sharedlibc.h"
 #include "read/envelope.h"
 #include "config/config.h"
 #include "rules/cache.h"
@@ -59,6 +60,7 @@ environment_envelope(struct envelope *env, const char *sender,
 	}
 	env->home = absolute("HOME");
 	rules_cache_dirs(absolute("XDG_CACHE_HOME"), env->home);
+	sharedlibc_path(absolute("BACKSCATTER_LIBC"));
 	env->sendmail = absolute("BACKSCATTER_SENDMAIL");
 	if ((v = getenv("BACKSCATTER_NOW")) != NULL && *v != '\0') {
 		now = strtoll(v, &end, 10);

@@ -11,6 +11,9 @@
 #include "base/buf.h"
 #include "base/io.h"
 #include "base/json.h"
+#include "base/log.h"
+#include "base/sharedlibc.h"
+#include "evidence/dkim.h"
 #include "rules/rules.h"
 #include "rules/score.h"
 #include "cli/output.h"
@@ -66,12 +69,24 @@ mode_explain(struct run *r)
 int
 mode_lint(struct run *r)
 {
-	int	 rc;
+	const char	*why;
+	char		 line[512];
+	int		 rc, dkim = 0, libc = 0;
 
 	rc = rules_compile(r->rs, &r->cfg, &r->errors);
 	if (r->errors.len > 0)
 		fwrite(r->errors.data, 1, r->errors.len, stderr);
-	if (r->nerr > 0 || rc != 0) {
+	/* a static program whose glibc is not the system's loads no charset
+	 * module and no libopendkim: rebuild it (base/sharedlibc.h) */
+	if (!sharedlibc_ok()) {
+		sharedlibc_describe(line, sizeof(line));
+		log_warnx("%s", line);
+		libc = -1;
+	}
+	/* a key configured is a signature to verify: the library must load */
+	if (r->cfg.ndkim_keys > 0 && (dkim = dkim_ready(&why)) == -1)
+		log_warnx("my_dkim_key: %s", why);
+	if (r->nerr > 0 || rc != 0 || dkim != 0 || libc != 0) {
 		fprintf(stderr, "backscatter: problems found\n");
 		return EX_CONFIG;
 	}

@@ -24,6 +24,7 @@
 #include <opendkim/dkim.h>
 
 #include "base/arena.h"
+#include "base/sharedlibc.h"
 #include "read/address.h"
 #include "read/header.h"
 #include "anatomy/anatomy.h"
@@ -120,7 +121,8 @@ load_once(void)
 {
 	unsigned int	 flags;
 
-	if ((od.handle = dlopen(DKIM_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL)
+	if (!sharedlibc_ok() ||
+	    (od.handle = dlopen(DKIM_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL)
 		return;
 	SYM(init, "dkim_init");
 	SYM(options, "dkim_options");
@@ -151,11 +153,17 @@ fail:
 	od.handle = NULL;
 }
 
-static int
-load(void)
+int
+dkim_ready(const char **why_r)
 {
 	pthread_once(&loaded, load_once);
-	return od.lib != NULL ? 0 : -1;
+	if (od.lib != NULL)
+		return 0;
+	*why_r = sharedlibc_ok() ?
+	    "libopendkim (" DKIM_SONAME ") could not be loaded" :
+	    "the program is linked statically with another glibc "
+	    "release than the system's: rebuild it";
+	return -1;
 }
 
 
@@ -319,9 +327,8 @@ dkim_gather(const struct config *cfg, const struct analysis *an,
 		    "as it was";
 		return;
 	}
-	if (load() == -1) {
+	if (dkim_ready(&ev->why) == -1) {
 		ev->result = DKIMP_UNAVAILABLE;
-		ev->why = "libopendkim (" DKIM_SONAME ") could not be loaded";
 		return;
 	}
 	lookup_cfg = cfg;

@@ -63,4 +63,8 @@ void	 dkim_gather(const struct config *, const struct analysis *,
 
 const char *dkim_proof_name(enum dkim_proof);
 
+/* 0 when libopendkim is loaded (once) and ready, else -1 with *why_r
+ * saying why. */
+int	 dkim_ready(const char **why_r);
+
 #endif

@@ -3,7 +3,11 @@
  * Debian's hiredis: a blocking context with a connect and a command
  * timeout is all a lookup per message needs.
  */
+#include <sys/socket.h>
 #include <sys/time.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -14,6 +18,7 @@
 #include <hiredis/hiredis.h>
 
 #include "base/log.h"
+#include "base/sharedlibc.h"
 #include "evidence/ledger.h"
 #include "evidence/ledger_redis.h"
 #include "evidence/spool.h"
@@ -261,6 +266,16 @@ drop(struct ledger_redis *r, const char *what)
 	r->c = NULL;
 }
 
+/* An IPv4 or IPv6 address as written, which needs no lookup. */
+static int
+numeric_host(const char *host)
+{
+	unsigned char	 a[sizeof(struct in6_addr)];
+
+	return inet_pton(AF_INET, host, a) == 1 ||
+	    inet_pton(AF_INET6, host, a) == 1;
+}
+
 /* A connection, made when there is none; NULL when Redis cannot be had
  * (or failed less than LEDGER_REDIS_RETRY_SECONDS ago). */
 static redisContext *
@@ -274,6 +289,14 @@ connection(struct ledger_redis *r)
 	if (r->failed_at != 0 &&
 	    time(NULL) - r->failed_at < LEDGER_REDIS_RETRY_SECONDS)
 		return NULL;
+	/* a host name is looked up through NSS, whose modules a static
+	 * program whose glibc is not the system's must not load */
+	if (r->socket == NULL && !numeric_host(r->host) && !sharedlibc_ok()) {
+		drop(r, "the program is linked statically with another glibc "
+		    "release than the system's: rebuild it, or name the host "
+		    "by its address");
+		return NULL;
+	}
 	r->c = r->socket != NULL ? redisConnectUnixWithTimeout(r->socket, tv) :
 	    redisConnectWithTimeout(r->host, r->port, tv);
 	if (r->c == NULL || r->c->err) {

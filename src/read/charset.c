@@ -23,6 +23,7 @@
 #include "base/arena.h"
 #include "base/limits.h"
 #include "read/charset.h"
+#include "base/sharedlibc.h"
 #include "read/charset_tables.h"
 
 static int
@@ -493,7 +494,9 @@ charset_to_utf8(struct arena *a, const char *charset, const char *s,
 		return table_to_utf8(a, t, s, n, len_r);
 	if (jp)
 		return iso2022jp_to_utf8(a, s, n, len_r);
-	if ((cd = open_label(l, charset)) == (iconv_t)-1)
+	/* iconv loads a module for the rest: a static program whose glibc
+	 * is not the system's must not (base/sharedlibc.h) */
+	if (!sharedlibc_ok() || (cd = open_label(l, charset)) == (iconv_t)-1)
 		return latin1_to_utf8(a, s, n, len_r);
 	cap = 4 * n + 16;
 	if ((out = arena_alloc(a, cap)) == NULL) {
