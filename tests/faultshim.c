@@ -6,11 +6,13 @@
  * call fail; "N+" makes the Nth and every later call fail. NAME is one of
  *
  *   READ (read and pread) WRITE WRITEV FSYNC FDATASYNC RENAME RENAMEAT LINK OPEN OPENAT
- *   CLOSE MKDIR MALLOC CALLOC REALLOC COPY MEMFD
+ *   CLOSE MKDIR MALLOC CALLOC REALLOC COPY MEMFD PIPE PIPESZ
  *
  * COPY is sendfile and splice, the copies the kernel makes from stdin to
  * stdout: counted when either descriptor is FAULT_FD (or always), and a
- * short write halves what one moves. MEMFD is memfd_create.
+ * short write halves what one moves. MEMFD is memfd_create. PIPE is
+ * pipe and pipe2; PIPESZ is fcntl's F_SETPIPE_SZ (other fcntl commands
+ * pass, uncounted).
  *
  * FAULT_ERRNO   the errno a failing call sets: a number or EIO (default),
  *               ENOSPC, EINTR, EAGAIN, EACCES, EDQUOT, EPIPE, ENOMEM, EINVAL
@@ -53,13 +55,13 @@ extern void	*__libc_realloc(void *, size_t);
 enum {
 	F_READ, F_WRITE, F_WRITEV, F_FSYNC, F_FDATASYNC, F_RENAME, F_RENAMEAT,
 	F_LINK, F_OPEN, F_OPENAT, F_CLOSE, F_MKDIR, F_MALLOC, F_CALLOC,
-	F_REALLOC, F_COPY, F_MEMFD, F_COUNT
+	F_REALLOC, F_COPY, F_MEMFD, F_PIPE, F_PIPESZ, F_COUNT
 };
 
 static const char *const names[F_COUNT] = {
 	"READ", "WRITE", "WRITEV", "FSYNC", "FDATASYNC", "RENAME", "RENAMEAT",
 	"LINK", "OPEN", "OPENAT", "CLOSE", "MKDIR", "MALLOC", "CALLOC",
-	"REALLOC", "COPY", "MEMFD"
+	"REALLOC", "COPY", "MEMFD", "PIPE", "PIPESZ"
 };
 
 static unsigned long	 calls[F_COUNT];
@@ -269,6 +271,34 @@ memfd_create(const char *name, unsigned int flags)
 	if (fault(F_MEMFD))
 		return -1;
 	return (int)syscall(SYS_memfd_create, name, flags);
+}
+
+int
+pipe2(int fd[2], int flags)
+{
+	if (fault(F_PIPE))
+		return -1;
+	return (int)syscall(SYS_pipe2, fd, flags);
+}
+
+int
+pipe(int fd[2])
+{
+	return pipe2(fd, 0);
+}
+
+int
+fcntl(int fd, int cmd, ...)
+{
+	va_list	 ap;
+	long	 arg;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, long);
+	va_end(ap);
+	if (cmd == F_SETPIPE_SZ && fault(F_PIPESZ))
+		return -1;
+	return (int)syscall(SYS_fcntl, fd, cmd, arg);
 }
 
 int

@@ -2040,7 +2040,12 @@ read_message(struct message *msg, struct arena *a, struct analysis *an,
 	if (!signs_gate(&r.s))
 		return 0;
 	an->automatic = machine_fields(&r.s);	/* (proof needs a kind) */
-	message_will_read(msg);
+	if (message_will_read(msg) == -1) {
+		/* held in pipes, and no memory to read it into: judged on
+		 * its header, as a message the arena cannot hold */
+		an->skipped |= SKIP_ARENA;
+		return 0;
+	}
 	if (take_apart(&r, a, an) == -1)
 		return 0;
 	kind_from_structure(&r, a, an);

@@ -28,6 +28,12 @@
  * returns a whole 25 MB attachment still has its headers in the first bytes,
  * but analysing it is not worth holding it twice in memory. */
 #define LIMIT_MESSAGE_BYTES	(32u * 1024 * 1024)
+/* Pipes of its own a message read from a pipe is held in past its first
+ * 64 KiB (read/message.c), 1 MiB each where the system allows: a message
+ * at the limit fills 33 when the host wrote whole pages; one whose pages
+ * are not full, or a system that keeps pipes at 64 KiB, goes the memory
+ * file's way past this many (each an open descriptor). */
+#define LIMIT_HOLD_PIPES	64
 
 /* Header fields indexed per header block (the top level and each MIME part
  * or returned original). Real messages carry < 200; spam tools pad. */
@@ -323,7 +329,7 @@
 #define SCAN_PENDING_MAX	(16u * 1024 * 1024)
 /* The system's libc file read for its glibc release by a static program
  * (base/sharedlibc.c): larger is not a libc (glibc's is about 2 MB). */
-#define LIMIT_LIBC_FILE		(64L * 1024 * 1024)
+#define LIMIT_LIBC_FILE		(64u * 1024 * 1024)
 /* Longest line of log_warn and log_warnx, and longest line sent to the
  * mail log; longer ones are cut (log_lines writes whole lines to stderr). */
 #define LOG_LINE_MAX		1024

@@ -141,7 +141,7 @@ static const struct mode	*mode = &modes[MODE_FILTER];
 static void
 watchdog(int sig)
 {
-	const struct message	*m = &run.msg;
+	struct message		*m = &run.msg;
 	size_t			 off = 0;
 	ssize_t			 w;
 
@@ -165,6 +165,9 @@ watchdog(int sig)
 			_exit(EX_TEMPFAIL);
 		off += (size_t)w;
 	}
+	/* a message held in pipes: the rest from them */
+	if (message_send_held(STDOUT_FILENO, m) == -1)
+		_exit(EX_TEMPFAIL);
 	_exit(m->oversize ? EX_TEMPFAIL : EX_OK);
 }
 

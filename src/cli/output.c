@@ -7,6 +7,7 @@
  * from a file leaves by sendfile, from the file itself.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -21,6 +22,11 @@
 #include "anatomy/anatomy.h"
 #include "cli/output.h"
 
+/* A message larger than this written into a pipe grows the pipe to
+ * OUTPUT_PIPE_CAPACITY first (where the system allows). */
+#define OUTPUT_PIPE_FROM	(64u * 1024)
+#define OUTPUT_PIPE_CAPACITY	(1u << 20)
+
 /* n bytes of the message from off: from its file by sendfile when it was
  * mapped from one (its pages never touched here), else from memory */
 static int
@@ -33,10 +39,13 @@ send_raw(int fd, const struct message *m, size_t off, size_t n)
 }
 
 int
-output_raw(int fd, const struct message *m)
+output_raw(int fd, struct message *m)
 {
-	/* oversize: the caller streams the rest */
-	return send_raw(fd, m, 0, m->raw.len);
+	/* then what is held in pipes; oversize: the caller streams the
+	 * rest */
+	if (send_raw(fd, m, 0, m->raw.len) == -1)
+		return -1;
+	return message_send_held(fd, m);
 }
 
 int
@@ -162,7 +171,7 @@ flush_vector(struct writer *w)
 }
 
 int
-output_filter(int fd, const struct message *m, const char *kind,
+output_filter(int fd, struct message *m, const char *kind,
     const struct output_verdict *v)
 {
 	struct writer	 w;
@@ -175,6 +184,10 @@ output_filter(int fd, const struct message *m, const char *kind,
 
 	memset(&w, 0, sizeof(w));
 	w.fd = fd;
+	/* a large message into a pipe: 1 MiB turns with its reader, not
+	 * 64 KiB ones (nothing where fd is no pipe) */
+	if (len > OUTPUT_PIPE_FROM)
+		(void)fcntl(fd, F_SETPIPE_SZ, (int)OUTPUT_PIPE_CAPACITY);
 	buf_init(&ours, 64 * 1024);
 	if (output_headers(&ours, kind, v, eol) == -1) {
 		/* out of memory for our own fields: the original unchanged,
@@ -243,6 +256,9 @@ output_filter(int fd, const struct message *m, const char *kind,
 		emit(&w, s + off, len - off);
 	flush_vector(&w);
 	buf_free(&ours);
+	/* the rest of a message held in pipes, straight from them */
+	if (!w.failed && message_send_held(fd, m) == -1)
+		w.failed = 1;
 	return w.failed ? -1 : 0;
 }
 

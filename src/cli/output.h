@@ -26,14 +26,14 @@ struct output_verdict {
  * every X-Backscatter-* field already present removed, all other bytes as
  * they came. 0, or -1 when fd cannot be written (nothing more is tried).
  */
-int	 output_filter(int fd, const struct message *, const char *kind,
+int	 output_filter(int fd, struct message *, const char *kind,
 	    const struct output_verdict *);
 /* The three header fields, with eol as line ending, into out; 0, or -1
  * when out could not hold them (out is then incomplete). */
 int	 output_headers(struct buf *out, const char *kind,
 	    const struct output_verdict *, const char *eol);
 /* Write the message bytes unchanged. 0 or -1. */
-int	 output_raw(int fd, const struct message *);
+int	 output_raw(int fd, struct message *);
 
 /* The anatomy part of the JSON object (kind, format, recipients, reason,
  * original), written as members of an object already open. */

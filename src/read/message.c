@@ -9,6 +9,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -253,6 +255,218 @@ splice_all(int fd, int mfd, size_t n)
 	return (ssize_t)got;
 }
 
+/*
+ * Pipes, a plain message's way. A message through pipes must be held
+ * whole before a byte of it is written out: past the limit it passes
+ * unchanged, and its size is known only at its end. Held in a memory
+ * file, each 4 KiB was a page of the file's, charged, copied into and
+ * copied out of again (a 10 MB plain message through pipes: 3.3x cat's
+ * time, which moves the bytes as they come). Between pipes, splice moves
+ * the kernel's page references and copies nothing: past the first piece
+ * (which holds the header the gate reads), the bytes go from the host's
+ * pipe into pipes of our own, HOLD_PIPE_CAPACITY each, and from them to
+ * standard output, the pages the host wrote never touched here. A
+ * report is read into memory when the analysis wants it
+ * (message_will_read).
+ */
+#define HOLD_PIPE_CAPACITY	(1u << 20)
+
+static enum eol	 first_eol(const char *, size_t, size_t *, size_t *);
+static size_t	 raw_header_end(const char *, size_t, size_t, enum eol,
+		    size_t *);
+
+/* Does the header of the len bytes at s end (an empty line) within them,
+ * with bytes after it? As message_parse_header finds it. */
+static int
+header_within(const char *s, size_t len)
+{
+	size_t	 off, el, blank, end;
+	enum eol eol = first_eol(s, len, &off, &el);
+
+	end = raw_header_end(s, len, message_from_line(s, len) ? off : 0, eol,
+	    &blank);
+	return blank < len && end < len;
+}
+
+/* A pipe of our own for held bytes, its read end in m->held: the write
+ * end, or -1 (no more descriptors, or LIMIT_HOLD_PIPES reached). */
+static int
+hold_pipe(struct message *m)
+{
+	int	 p[2];
+
+	if (m->held == NULL &&
+	    (m->held = calloc(LIMIT_HOLD_PIPES, sizeof(*m->held))) == NULL)
+		return -1;
+	if (m->nheld == LIMIT_HOLD_PIPES || pipe2(p, O_CLOEXEC) == -1)
+		return -1;
+	/* 1 MiB where allowed (pipe-max-size, the user's pipe pages); a
+	 * pipe left at 64 KiB holds less, and more of them are made */
+	(void)fcntl(p[1], F_SETPIPE_SZ, (int)HOLD_PIPE_CAPACITY);
+	m->held[m->nheld++] = p[0];
+	return p[1];
+}
+
+/* Close the held pipes (what they hold is dropped). */
+static void
+unhold(struct message *m)
+{
+	int	 i;
+
+	for (i = 0; i < m->nheld; i++)
+		if (m->held[i] != -1)
+			close(m->held[i]);
+	free(m->held);
+	m->held = NULL;
+	m->nheld = 0;
+	m->held_len = 0;
+}
+
+/*
+ * Move up to want bytes of pipe fd into held pipes: 1 when they are all
+ * held (fd ended, or want reached), 0 when the rest cannot be held (what
+ * is held stays, in order; the rest is still on fd), -1 on a read error
+ * of fd. A pipe of ours is full when a move into it would block while fd
+ * has bytes to give; then the next is made.
+ */
+static int
+hold(int fd, struct message *m, size_t want)
+{
+	struct pollfd	 in;
+	ssize_t		 r;
+	int		 w = -1;
+
+	/* the host's pipe as large as ours: it writes 1 MiB before it
+	 * waits for us, not 64 KiB (a 10 MB message was 150 turns of
+	 * writing and moving) */
+	(void)fcntl(fd, F_SETPIPE_SZ, (int)HOLD_PIPE_CAPACITY);
+	while (m->held_len < want) {
+		if (w == -1 && (w = hold_pipe(m)) == -1)
+			return 0;
+		r = splice(fd, NULL, w, NULL, want - m->held_len,
+		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		if (r > 0) {
+			m->held_len += (size_t)r;
+			continue;
+		}
+		if (r == 0)
+			break;
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN) {
+			in.fd = fd;
+			in.events = POLLIN;
+			in.revents = 0;
+			if (poll(&in, 1, 0) == 1) {
+				/* fd has bytes: ours is full */
+				close(w);
+				w = -1;
+			} else if (poll(&in, 1, -1) == -1 && errno != EINTR)
+				break;
+			continue;
+		}
+		if (m->held_len == 0 && errno == EINVAL) {
+			/* the kernel will not move them: nothing taken */
+			close(w);
+			unhold(m);
+			return 0;
+		}
+		if (w != -1)
+			close(w);
+		return -1;
+	}
+	if (w != -1)
+		close(w);
+	return 1;
+}
+
+/* Append each held pipe's bytes to file or pipe out (splice), or to raw
+ * when out is -1 (read); the pipes are closed. 0, or -1 with some lost. */
+static int
+held_into(struct message *m, int out)
+{
+	size_t	 got = 0;
+	ssize_t	 r = 0;
+	int	 i;
+
+	if (out == -1 && buf_reserve(&m->raw, m->held_len) == -1)
+		return -1;
+	for (i = 0; i < m->nheld; i++) {
+		for (;;) {
+			if (out != -1)
+				r = splice(m->held[i], NULL, out, NULL,
+				    HOLD_PIPE_CAPACITY, SPLICE_F_MOVE);
+			else if (got < m->held_len) {
+				r = read(m->held[i], m->raw.data + m->raw.len,
+				    m->held_len - got);
+				if (r > 0)
+					m->raw.len += (size_t)r;
+			} else
+				r = 0;
+			if (r == -1 && errno == EINTR)
+				continue;
+			if (r <= 0)
+				break;
+			got += (size_t)r;
+		}
+		if (r == -1)
+			return -1;
+	}
+	r = got == m->held_len ? 0 : -1;
+	unhold(m);
+	return (int)r;
+}
+
+int
+message_send_held(int fd, struct message *m)
+{
+	char	 chunk[16384];
+	ssize_t	 r, w;
+	size_t	 sent = 0, off;
+	int	 i, kernel = 1;
+
+	if (m->held == NULL)
+		return m->held_len == 0 ? 0 : -1;
+	/* a pipe out as large as ours, where it is one: moved in 1 MiB
+	 * turns, not 64 KiB ones */
+	(void)fcntl(fd, F_SETPIPE_SZ, (int)HOLD_PIPE_CAPACITY);
+	for (i = 0; i < m->nheld; i++) {
+		if (m->held[i] == -1)
+			continue;
+		for (;;) {
+			if (kernel) {
+				r = splice(m->held[i], NULL, fd, NULL,
+				    HOLD_PIPE_CAPACITY, SPLICE_F_MOVE |
+				    SPLICE_F_MORE);
+				if (r == -1 && (errno == EINVAL ||
+				    errno == ENOSYS || errno == EBADF)) {
+					/* fd does not take it (nothing moved
+					 * by this call): read and write */
+					kernel = 0;
+					continue;
+				}
+			} else if ((r = read(m->held[i], chunk,
+			    sizeof(chunk))) > 0) {
+				for (off = 0; off < (size_t)r; off += (size_t)w)
+					while ((w = write(fd, chunk + off,
+					    (size_t)r - off)) <= 0)
+						if (w == 0 || errno != EINTR)
+							return -1;
+			}
+			if (r == -1 && errno == EINTR)
+				continue;
+			if (r == -1)
+				return -1;
+			if (r == 0)
+				break;
+			sent += (size_t)r;
+		}
+		close(m->held[i]);
+		m->held[i] = -1;
+	}
+	return sent == m->held_len ? 0 : -1;
+}
+
 /* raw holds the message's first bytes: the rest of fd after them, read
  * as message_read reads (the way where the kernel cannot move them). */
 static int
@@ -315,13 +529,36 @@ message_spool(int fd, struct message *m, size_t limit)
 	m->raw_nul = 1;
 	if ((size_t)n < SPOOL_FROM)	/* all of it (the end was read) */
 		return 1;
+	/* the header in the first piece: the rest held in pipes */
+	if (header_within(m->raw.data, (size_t)n)) {
+		rc = hold(fd, m, limit + 1 - (size_t)n);
+		if (rc == -1) {
+			unhold(m);
+			return -1;
+		}
+		if (rc == 1) {
+			m->oversize = (size_t)n + m->held_len > limit;
+			return 1;
+		}
+		/* not all of it: what is held goes first into the file */
+	}
 	mfd = memfd_create("backscatter-message", MFD_CLOEXEC);
-	if (mfd == -1 || io_write(mfd, m->raw.data, (size_t)n) == -1) {
-		/* no memory file: the rest read after the first piece */
-		if (mfd != -1)
-			close(mfd);
+	if (mfd != -1 && io_write(mfd, m->raw.data, (size_t)n) == -1) {
+		close(mfd);
+		mfd = -1;
+	}
+	if (mfd == -1) {
+		/* no memory file: what is held, then the rest, read after
+		 * the first piece */
+		if (m->held != NULL && held_into(m, -1) == -1)
+			return -1;
 		return read_on(fd, m, limit) == -1 ? -1 : 1;
 	}
+	if (m->held != NULL && held_into(m, mfd) == -1) {
+		close(mfd);		/* some of it is gone */
+		return -1;
+	}
+	n = (ssize_t)lseek(mfd, 0, SEEK_CUR);
 	buf_free(&m->raw);		/* the memory file holds it now */
 	more = splice_all(fd, mfd, limit + 1 - (size_t)n);
 	if (more == -1 && errno != EINVAL) {
@@ -391,16 +628,82 @@ copy_huge(struct message *m)
 	return 0;
 }
 
-void
+/* A held message into memory of its own: raw's bytes, then the pipes'.
+ * 0; -1 with nothing taken (no memory), or with held_len (size_t)-1
+ * when some bytes were taken and the rest could not be. No signal is
+ * let in while the pipes are read: the watchdog writes raw and what is
+ * held, which must be the message whole or fail. */
+static int
+unhold_into_memory(struct message *m)
+{
+	size_t		 n = m->raw.len + m->held_len, total, got = 0;
+	sigset_t	 all, old;
+	ssize_t		 r;
+	char		*base;
+	int		 i;
+
+	total = (n + 1 + 4095) / 4096 * 4096;
+	if (n >= HUGE_FROM) {
+		if ((base = huge_aligned(total)) == NULL)
+			return -1;
+#ifdef MADV_HUGEPAGE
+		(void)madvise(base, n / HUGE_PAGE * HUGE_PAGE, MADV_HUGEPAGE);
+#endif
+	} else if ((base = mmap(NULL, total, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) == MAP_FAILED)
+		return -1;
+#ifdef MADV_POPULATE_WRITE
+	(void)madvise(base, total, MADV_POPULATE_WRITE);
+#endif
+	memcpy(base, m->raw.data, m->raw.len);
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	for (i = 0; i < m->nheld && got < m->held_len; i++) {
+		r = read(m->held[i], base + m->raw.len + got,
+		    m->held_len - got);
+		if (r == -1 && errno == EINTR) {
+			i--;
+			continue;
+		}
+		if (r == -1)
+			break;
+		if (r > 0) {
+			got += (size_t)r;
+			i--;		/* this pipe again, to its end */
+		}
+	}
+	if (got != m->held_len) {
+		munmap(base, total);
+		unhold(m);
+		m->held_len = (size_t)-1;	/* lost: never written out */
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return -1;
+	}
+	base[n] = '\0';
+	unhold(m);
+	buf_free(&m->raw);
+	m->map = base;
+	m->map_len = total;
+	m->raw.data = base;
+	m->raw.len = m->raw.cap = m->raw.max = n;
+	m->raw_nul = 1;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return 0;
+}
+
+int
 message_will_read(struct message *m)
 {
+	if (m->held != NULL)
+		return unhold_into_memory(m);
 	if (m->map == NULL || !m->from_file)
-		return;
+		return 0;
 	if (m->raw.len >= COPY_FROM && copy_huge(m) == 0)
-		return;
+		return 0;
 #ifdef MADV_POPULATE_READ
 	(void)madvise(m->map, m->map_len, MADV_POPULATE_READ);
 #endif
+	return 0;
 }
 
 int
@@ -641,6 +944,19 @@ message_from_line(const char *s, size_t n)
 	return month && clock && year;
 }
 
+/* The line ending of the first line of the len bytes at s, where the
+ * second line starts, and the first line's ending's length. */
+static enum eol
+first_eol(const char *s, size_t len, size_t *next_r, size_t *eol_r)
+{
+	size_t	 next;
+
+	next = message_line_end(s, len, 0, eol_r);
+	*next_r = next;
+	return *eol_r == 2 ? EOL_CRLF : (*eol_r == 1 && next > 0 &&
+	    s[next - 1] == '\r') ? EOL_CR : EOL_LF;
+}
+
 int
 message_parse_header(struct message *m, struct arena *a)
 {
@@ -648,9 +964,7 @@ message_parse_header(struct message *m, struct arena *a)
 	size_t		 len = m->raw.len, eol, off = 0, next, n;
 
 	m->arena = a;
-	next = message_line_end(s, len, 0, &eol);
-	m->eol = eol == 2 ? EOL_CRLF : (eol == 1 && next > 0 &&
-	    s[next - 1] == '\r') ? EOL_CR : EOL_LF;
+	m->eol = first_eol(s, len, &next, &eol);
 	if (message_from_line(s, len)) {
 		m->from_len = next;
 		m->from_line = arena_strndup(a, s, next - eol);
@@ -691,6 +1005,8 @@ message_body(struct message *m)
 void
 message_free(struct message *m)
 {
+	if (m->held != NULL)
+		unhold(m);
 	if (m->src_own) {
 		close(m->src_fd);
 		m->src_own = 0;

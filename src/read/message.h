@@ -49,6 +49,11 @@ struct message {
 	int			 src_fd;
 	long long		 src_off;
 	int			 src_own;	/* src_fd is message_spool's */
+	int			*held;		/* read ends of the pipes holding
+						   the bytes after raw (message_spool),
+						   -1 once sent; or NULL */
+	int			 nheld;
+	size_t			 held_len;	/* bytes they hold */
 };
 
 /*
@@ -70,7 +75,14 @@ int	 message_read(int fd, struct message *, size_t limit);
  */
 int	 message_map(int fd, struct message *, size_t limit);
 /*
- * A pipe's message too large for one read (64 KiB or more) is moved by
+ * A pipe's message too large for one read (64 KiB or more), whose header
+ * ends in its first 64 KiB, is held in pipes of the program's own: raw
+ * holds those first bytes, and the kernel moves the rest from fd into the
+ * pipes (held, held_len) without copying it, up to limit + 1 bytes in all
+ * (oversize past the limit). The gate reads the header in raw; a plain
+ * message leaves with message_send_held, a report is read into memory by
+ * message_will_read. Otherwise (a longer header, no pipes to be had, a
+ * kernel that will not move the bytes) it is moved by
  * the kernel into a memory file (memfd_create and splice, up to limit + 1
  * bytes) and mapped from it as message_map maps a regular file, so that
  * its pages are touched only where they are read and it leaves by
@@ -81,11 +93,20 @@ int	 message_map(int fd, struct message *, size_t limit);
  * not a pipe (nothing read); -1 on a read error.
  */
 int	 message_spool(int fd, struct message *, size_t limit);
-/* The whole message is about to be read (a report, past the gate): a
+/* The whole message is about to be read (a report, past the gate): one
+ * held in pipes is read into memory of its own (raw.data moves); a
  * mapped one is brought in with one call, not a fault per 64 KiB, and
  * one of 16 MiB or more copied onto huge pages (raw.data
- * moves; the bytes and offsets stay). */
-void	 message_will_read(struct message *);
+ * moves; the bytes and offsets stay). 0, or -1 when a held message
+ * cannot be had in memory: left held when no byte of it was taken,
+ * else with held_len set to (size_t)-1 (lost: it cannot be written out
+ * whole, and message_send_held fails). */
+int	 message_will_read(struct message *);
+/* Write the bytes held after raw to fd and close their pipes: the kernel
+ * moves them where fd takes it (a pipe, a file), else they are read and
+ * written. Safe in a signal handler. 0 (also when none are held), or -1
+ * when they cannot be written whole. */
+int	 message_send_held(int fd, struct message *);
 /* Read and throw away the rest of fd (every mode reads stdin to the end;
  * a regular file is only moved to its end); 0, or -1 on a read error. */
 int	 message_drain(int fd);

@@ -1,0 +1,140 @@
+#!/bin/sh
+# pipes.sh - a message through pipes, as an MTA hands it over, comes out
+# as the same message from a file does: filter mode byte for byte, --json
+# the same, exit 0; over the limit, unchanged.
+#
+# Past its first 64 KiB a piped message whose header ends there is held
+# in pipes of the program's own (src/read/message.c); a longer header, no
+# pipe to be had, or pipes the system keeps at 64 KiB, take the memory
+# file's way, and no memory file either the way of reading. Each way is
+# run here: the real ones, and the failures made by tests/faultshim.so
+# (PIPE: pipe2 fails, PIPESZ: F_SETPIPE_SZ fails, MEMFD) on the dynamic
+# twin. strace, where there is one, shows which way a message took.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+
+[ -n "$VALGRIND" ] && skip_all "messages of megabytes through pipes: not under valgrind"
+shim=${top_builddir:-$srcdir}/tests/faultshim.so
+
+python3 - "$T" <<'PY'
+import base64, random, sys
+t = sys.argv[1]
+rnd = random.Random(13)
+
+def blob(n):
+    return base64.encodebytes(bytes(rnd.getrandbits(8) for _ in range(n * 3 // 4)))[:n]
+
+def plain(name, size, header_extra=b""):
+    h = (b"Return-Path: <carol@fabrikam.example>\n"
+         b"From: Carol <carol@fabrikam.example>\nTo: alice@northwind.example\n"
+         b"Subject: the plans\nMessage-ID: <plans.1@fabrikam.example>\n" + header_extra +
+         b"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b1\"\n\n"
+         b"--b1\nContent-Type: text/plain\n\nThe plans, attached.\n--b1\n"
+         b"Content-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n")
+    body = blob(size - len(h) - 8)
+    open(t + "/" + name, "wb").write(h + body + b"\n--b1--\n")
+
+def bounce(name, size):
+    orig = (b"From: alice@northwind.example\nTo: zed@remote.example\n"
+            b"Subject: cheap pills\nMessage-ID: <x1@spammer.example>\n\n" + blob(size))
+    m = (b"Return-Path: <>\nFrom: MAILER-DAEMON@mx.remote.example (Mail Delivery System)\n"
+         b"To: alice@northwind.example\nSubject: Undelivered Mail Returned to Sender\n"
+         b"MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"r\"\n\n"
+         b"--r\nContent-Type: text/plain\n\nI'm sorry: your message was rejected as spam.\n\n"
+         b"--r\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.remote.example\n\n"
+         b"Final-Recipient: rfc822; zed@remote.example\nAction: failed\nStatus: 5.7.1\n"
+         b"Diagnostic-Code: smtp; 550 5.7.1 rejected as spam\n\n"
+         b"--r\nContent-Type: message/rfc822\n\n" + orig + b"\n--r--\n")
+    open(t + "/" + name, "wb").write(m)
+
+plain("p200k.eml", 200000)
+plain("p3m.eml", 3000000)
+plain("p34m.eml", 34000000)
+bounce("b3m.eml", 3000000)
+# a header longer than the first 64 KiB: 1,500 Received fields
+plain("longhead.eml", 300000, b"".join(
+    b"Received: from relay%d.fabrikam.example by mx.fabrikam.example; Mon, 3 Mar 2025 10:00:00 +0000\n" % i
+    for i in range(1500)))
+PY
+
+# same NAME FILE [RUN...]: through a pipe (by RUN, default plain), filter
+# mode and --json as from the file; exit 0 both
+same() {
+	_n=$1 _f=$2; shift 2
+	"$BACKSCATTER" < "$_f" > "$T/file.out" 2> /dev/null
+	_fr=$?
+	cat "$_f" | "${@:-$BACKSCATTER}" > "$T/pipe.out" 2> "$T/pipe.err"
+	_pr=$?
+	holds "$_n: filter mode through a pipe as from the file (exit $_pr, $_fr)" \
+	    '[ "$_pr" = 0 ] && [ "$_fr" = 0 ] && cmp -s "$T/file.out" "$T/pipe.out"'
+	"$BACKSCATTER" --json < "$_f" > "$T/file.json" 2> /dev/null
+	cat "$_f" | "${@:-$BACKSCATTER}" --json > "$T/pipe.json" 2> /dev/null
+	holds "$_n: --json the same" 'cmp -s "$T/file.json" "$T/pipe.json"'
+}
+
+same "plain 200 KB" "$T/p200k.eml"
+same "plain 3 MB" "$T/p3m.eml"
+same "a 3 MB bounce" "$T/b3m.eml"
+same "plain, its header 150 KB long" "$T/longhead.eml"
+holds "... the bounce is judged backscatter, the plain message not" \
+    '[ "$(status "$T/file.out")" = No ] && "$BACKSCATTER" --test < "$T/b3m.eml"'
+cat "$T/p34m.eml" | "$BACKSCATTER" > "$T/pipe.out"
+rc=$?
+holds "plain 34 MB (over the limit) through a pipe: unchanged, exit $rc" \
+    '[ "$rc" = 0 ] && cmp -s "$T/p34m.eml" "$T/pipe.out"'
+
+# a writer that pauses after the first piece, and again in the middle
+{ head -c 70000 "$T/p3m.eml"; sleep 1; tail -c +70001 "$T/p3m.eml" | head -c 1000000; sleep 1
+  tail -c +1070001 "$T/p3m.eml"; } | "$BACKSCATTER" > "$T/pipe.out"
+rc=$?
+"$BACKSCATTER" < "$T/p3m.eml" > "$T/file.out"
+holds "plain 3 MB, the writer pausing twice: as from the file (exit $rc)" \
+    '[ "$rc" = 0 ] && cmp -s "$T/file.out" "$T/pipe.out"'
+
+# which way: pipes of its own, or the memory file
+if command -v strace > /dev/null 2>&1; then
+	ways() { cat "$1" | strace -f -e trace=pipe2,memfd_create -o "$T/trace" "$BACKSCATTER" > /dev/null 2>&1
+		echo "$(grep -c 'pipe2(' "$T/trace") $(grep -c 'memfd_create(' "$T/trace")"; }
+	w=$(ways "$T/p3m.eml")
+	holds "plain 3 MB: held in pipes of its own, no memory file ($w)" \
+	    '[ "${w% *}" -ge 3 ] && [ "${w#* }" = 0 ]'
+	w=$(ways "$T/longhead.eml")
+	holds "a header past the first 64 KiB: the memory file's way, no pipe ($w)" \
+	    '[ "${w% *}" = 0 ] && [ "${w#* }" = 1 ]'
+	w=$(ways "$T/p200k.eml")
+	holds "plain 200 KB: one pipe ($w)" '[ "$w" = "1 0" ]'
+else
+	ok "# SKIP no strace"
+fi
+
+# The other ways, made by failing calls (the dynamic twin, with the shim)
+if [ ! -f "$shim" ] || grep -q __asan_init "$BACKSCATTER" 2> /dev/null; then
+	ok "# SKIP no tests/faultshim.so, or an ASan build"
+	done_testing
+fi
+# fbs FAULT_X=N... ARGS: the twin with the shim, those faults and ARGS
+fbs() {
+	_e=
+	while case $1 in FAULT_*) true ;; *) false ;; esac; do
+		_e="$_e $1"; shift
+	done
+	env LD_PRELOAD="$shim" $_e "$BACKSCATTER_PRELOAD" "$@"
+}
+same "no pipe to be had (the first pipe2 fails): the memory file's way" \
+    "$T/p3m.eml" fbs FAULT_PIPE=1
+same "the second pipe not had (1 MiB held): held bytes first into the memory file" \
+    "$T/p3m.eml" fbs FAULT_PIPE=2
+same "no pipe and no memory file: read" "$T/p3m.eml" fbs FAULT_PIPE=1 FAULT_MEMFD=1
+same "1 MiB held, then neither a pipe nor a memory file: held bytes read, then the rest" \
+    "$T/p3m.eml" fbs FAULT_PIPE=2 FAULT_MEMFD=1
+same "pipes kept at 64 KiB (F_SETPIPE_SZ fails): more of them" \
+    "$T/p3m.eml" fbs FAULT_PIPESZ=1+
+same "a bounce, the second pipe not had" "$T/b3m.eml" fbs FAULT_PIPE=2
+cat "$T/p34m.eml" | fbs FAULT_PIPESZ=1+ > "$T/pipe.out"
+rc=$?
+holds "34 MB in pipes kept at 64 KiB: more than 64 would be needed, the memory file's way; unchanged (exit $rc)" \
+    '[ "$rc" = 0 ] && cmp -s "$T/p34m.eml" "$T/pipe.out"'
+# stdin failing in the middle of the moves: 75, the host keeps its copy
+cat "$T/p3m.eml" | fbs FAULT_COPY=5 > "$T/pipe.out"
+is "$?" 75 "a move from stdin failing midway: filter mode 75"
+
+done_testing
