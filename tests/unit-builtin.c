@@ -374,6 +374,14 @@ main(void)
 		if (ruleset_find(table, text->rules[i].name) == -1)
 			ok(0, "%s: in the files but not in the table",
 			    text->rules[i].name);
+	/* the table's set takes the build's meta order (builtin_meta_order,
+	 * no expr_order of its own): the one ordering the parsed files gives */
+	k = table->norder == text->norder;
+	for (i = 0; k && i < table->norder; i++)
+		k = strcmp(table->rules[table->order[i]].name,
+		    text->rules[text->order[i]].name) == 0;
+	ok(k && table->norder > 0, "the metas in the same order both ways "
+	    "(%d and %d)", table->norder, text->norder);
 	rules_free(table);
 	rules_free(text);
 	return done();

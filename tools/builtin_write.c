@@ -199,11 +199,14 @@ write_strings(struct table *t)
 		b->score_set = r->score_set;
 		b->score_file = add_string(t, r->score_file);
 		b->score_line = r->score_line;
+		b->level = r->level;
 		for (k = 0; k < r->nops; k++) {
 			o = &t->op[b->ops + k];
 			o->code = r->ops[k].code;
 			o->num = r->ops[k].num;
 			o->name = add_string(t, r->ops[k].name);
+			o->rule = r->ops[k].code == OP_RULE ?
+			    r->ops[k].rule : -1;
 		}
 	}
 	/* the leads the run would find for each pattern (run.c's
@@ -276,11 +279,21 @@ write_ops(struct table *t)
 		fprintf(t->out, "\t{ .code = %s, .num = %.17g, ",
 		    op_names[t->op[i].code], t->op[i].num);
 		write_off(t->out, "name", t->op[i].name);
-		fputs(" },\n", t->out);
+		fprintf(t->out, ", .rule = %d },\n", t->op[i].rule);
 	}
 	if (t->nops == 0)
-		fputs("\t{ .code = OP_RULE, .name = BUILTIN_NONE },\n", t->out);
+		fputs("\t{ .code = OP_RULE, .name = BUILTIN_NONE, .rule = -1 },\n",
+		    t->out);
 	fputs("};\n\n", t->out);
+	/* the metas' order, as the build's expr_order left it */
+	fputs("const int builtin_meta_order[] = {", t->out);
+	for (i = 0; i < t->rs->norder; i++)
+		fprintf(t->out, "%s%d,", i % 16 == 0 ? "\n\t" : " ",
+		    t->rs->order[i]);
+	if (t->rs->norder == 0)
+		fputs(" -1", t->out);
+	fprintf(t->out, "\n};\nconst int builtin_meta_norder = %d;\n\n",
+	    t->rs->norder);
 }
 
 /* builtin_rules: one initialiser a rule, every field named. */
@@ -308,7 +321,8 @@ write_rules(struct table *t)
 		write_off(out, "eval", b->eval);
 		fputs(", ", out);
 		write_off(out, "arg", b->arg);
-		fprintf(out, ", .ops = %d, .nops = %d,\n\t  ", b->ops, b->nops);
+		fprintf(out, ", .ops = %d, .nops = %d, .level = %d,\n\t  ",
+		    b->ops, b->nops, b->level);
 		write_off(out, "describe", b->describe);
 		fprintf(out, ",\n\t  .score = %.17g, .score_set = %d, ", b->score,
 		    b->score_set);

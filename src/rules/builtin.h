@@ -53,13 +53,20 @@ extern const int builtin_regex_count;
 extern const unsigned char builtin_regex_blob[];
 extern const size_t builtin_regex_blob_len;
 
-/* One step of a meta's program (struct op, names unresolved). */
+/* One step of a meta's program (struct op), with the index in
+ * builtin_rules of the rule it names, as the build resolved it. */
 struct builtin_op {
 	enum op_code	 code;
 	double		 num;
 	uint32_t	 name;		/* a rule's, or BUILTIN_NONE */
+	int		 rule;		/* its index, or -1 */
 };
 extern const struct builtin_op builtin_ops[];
+
+/* The metas of builtin_rules in the order the build's expr_order gave
+ * them: a set that is the table alone needs no ordering of its own. */
+extern const int builtin_meta_order[];
+extern const int builtin_meta_norder;
 
 /* One rule, as struct rule holds it; strings are offsets. */
 struct builtin_rule {
@@ -78,6 +85,7 @@ struct builtin_rule {
 	uint32_t	 arg;
 	int		 ops;		/* first in builtin_ops, or -1 */
 	int		 nops;
+	int		 level;		/* a meta's, as expr_order set it */
 	uint32_t	 describe;
 	double		 score;
 	int		 score_set;

@@ -19,7 +19,9 @@ const int builtin_regex_count = 0;
 const unsigned char builtin_regex_blob[] = { 0 };
 const size_t builtin_regex_blob_len = 0;
 const struct builtin_op builtin_ops[] = {
-	{ .code = OP_RULE, .name = BUILTIN_NONE } };
+	{ .code = OP_RULE, .name = BUILTIN_NONE, .rule = -1 } };
+const int builtin_meta_order[] = { -1 };
+const int builtin_meta_norder = 0;
 const struct builtin_rule builtin_rules[] = {
 	{ .name = BUILTIN_NONE, .file = BUILTIN_NONE, .field = BUILTIN_NONE,
 	  .regex = -1, .branch = -1, .unset = BUILTIN_NONE,

@@ -267,7 +267,7 @@ load_ops(struct rule *r, const struct builtin_rule *b)
 		o = &builtin_ops[b->ops + k];
 		r->ops[k].code = o->code;
 		r->ops[k].num = o->num;
-		r->ops[k].rule = -1;
+		r->ops[k].rule = o->rule;	/* as the build resolved it */
 		r->ops[k].name = (char *)builtin_string(o->name);
 		r->nops = k + 1;
 	}
@@ -311,6 +311,7 @@ load_rule(struct ruleset *rs, const struct builtin_rule *b,
 	r->score = b->score;
 	r->score_set = b->score_set;
 	r->score_line = b->score_line;
+	r->level = b->level;
 	r->field = (char *)builtin_string(b->field);
 	r->unset = (char *)builtin_string(b->unset);
 	r->arg = (char *)builtin_string(b->arg);
@@ -388,6 +389,7 @@ load_builtin(struct ruleset *rs, struct buf *errors)
 		if (load_rule(rs, b, file, errors) == -1)
 			return -1;
 	}
+	rs->from_table = 1;
 	return 0;
 }
 
@@ -520,6 +522,20 @@ check_rules(struct ruleset *rs, struct buf *errors)
 	return nerr;
 }
 
+/* The metas of a set that is the build's table alone, in the order the
+ * build gave them; 0, or -1 out of memory. */
+static int
+table_order(struct ruleset *rs)
+{
+	if ((rs->order = calloc((size_t)builtin_meta_norder + 1,
+	    sizeof(*rs->order))) == NULL)
+		return -1;
+	memcpy(rs->order, builtin_meta_order,
+	    (size_t)builtin_meta_norder * sizeof(*rs->order));
+	rs->norder = builtin_meta_norder;
+	return 0;
+}
+
 /*
  * Read, check and order every source, then the config's scores. A set
  * without errors is kept whole for the next run (snapshot.c) before the
@@ -537,7 +553,13 @@ build(struct ruleset *rs, const struct config *cfg, struct buf *errors)
 	nerr = read_sources(rs, errors);
 	buf_init(&later, errors != NULL ? errors->max : 0);
 	nerr += check_rules(rs, errors != NULL ? &later : NULL);
-	if ((rc = expr_order(rs, errors != NULL ? &later : NULL)) == -1) {
+	/* the table and nothing else: the metas in the build's order, their
+	 * names resolved by the build (expr_order was 5 % of a bounce) */
+	if (rs->from_table && rs->nsources == 1 && nerr == 0)
+		rc = table_order(rs);
+	else
+		rc = expr_order(rs, errors != NULL ? &later : NULL);
+	if (rc == -1) {
 		buf_free(&later);
 		return -1;
 	}

@@ -205,6 +205,8 @@ struct ruleset {
 	int			 nprebuilt;
 	int			 prebuilt_next;	/* where to look first */
 	int			 prebuilt_tried;
+	int			 from_table;	/* the built-in rules came from
+						   the build's table (builtin.h) */
 
 	struct rules_cache	*cache;		/* the user's patterns, compiled
 						   (cache.h), or NULL */
