@@ -374,6 +374,19 @@ main(void)
 		if (ruleset_find(table, text->rules[i].name) == -1)
 			ok(0, "%s: in the files but not in the table",
 			    text->rules[i].name);
+	/* the table's set takes the build's name index whole
+	 * (builtin_name_index): every name found at its own rule, and a
+	 * rule added after it indexed as any other */
+	for (i = 0, k = 0; i < table->nrules; i++)
+		if (ruleset_find(table, table->rules[i].name) != i)
+			k++;
+	is_int(k, 0, "every table rule found by name through the build's "
+	    "index (%d rules)", table->nrules);
+	ok(ruleset_get(table, "ZZ_ADDED_AFTER_THE_TABLE") != NULL &&
+	    ruleset_find(table, "ZZ_ADDED_AFTER_THE_TABLE") ==
+	    table->nrules - 1 && ruleset_find(table,
+	    table->rules[0].name) == 0, "a rule added after the table is "
+	    "indexed, and the table's are still found");
 	/* the table's set takes the build's meta order (builtin_meta_order,
 	 * no expr_order of its own): the one ordering the parsed files gives */
 	k = table->norder == text->norder;

@@ -296,6 +296,35 @@ write_ops(struct table *t)
 	    t->rs->norder);
 }
 
+/* builtin_name_index: the name index a set of these rules alone has,
+ * sized as compile.c's make_room sizes it. -1 out of memory. */
+static int
+write_name_index(struct table *t)
+{
+	size_t	 cap = 256, h, k;
+	int	*index, i;
+
+	while (cap < (size_t)t->rs->nrules * 4)
+		cap *= 2;
+	if ((index = malloc(cap * sizeof(*index))) == NULL)
+		return -1;
+	for (k = 0; k < cap; k++)
+		index[k] = -1;
+	for (i = 0; i < t->rs->nrules; i++) {
+		for (h = ruleset_name_hash(t->rs->rules[i].name) & (cap - 1);
+		    index[h] != -1; h = (h + 1) & (cap - 1))
+			;
+		index[h] = i;
+	}
+	fputs("const int builtin_name_index[] = {", t->out);
+	for (k = 0; k < cap; k++)
+		fprintf(t->out, "%s%d,", k % 16 == 0 ? "\n\t" : " ", index[k]);
+	fprintf(t->out, "\n};\nconst int builtin_name_index_len = %zu;\n\n",
+	    cap);
+	free(index);
+	return 0;
+}
+
 /* builtin_rules: one initialiser a rule, every field named. */
 static void
 write_rules(struct table *t)
@@ -350,6 +379,8 @@ builtin_write(const struct ruleset *rs, FILE *out)
 	if (write_regexes(&t) == -1)
 		goto done;
 	write_ops(&t);
+	if (write_name_index(&t) == -1)
+		goto done;
 	write_rules(&t);
 	rc = ferror(out) ? -1 : 0;
 done:

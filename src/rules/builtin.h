@@ -68,6 +68,13 @@ extern const struct builtin_op builtin_ops[];
 extern const int builtin_meta_order[];
 extern const int builtin_meta_norder;
 
+/* The name index of a set holding builtin_rules alone (struct ruleset's
+ * index, linear probing by ruleset_name_hash), builtin_name_index_len
+ * slots: the smallest power of two from 256 up with room for four times
+ * the rules, as compile.c's make_room sizes it. */
+extern const int builtin_name_index[];
+extern const int builtin_name_index_len;
+
 /* One rule, as struct rule holds it; strings are offsets. */
 struct builtin_rule {
 	uint32_t	 name;

@@ -22,6 +22,8 @@ const struct builtin_op builtin_ops[] = {
 	{ .code = OP_RULE, .name = BUILTIN_NONE, .rule = -1 } };
 const int builtin_meta_order[] = { -1 };
 const int builtin_meta_norder = 0;
+const int builtin_name_index[] = { -1 };
+const int builtin_name_index_len = 0;
 const struct builtin_rule builtin_rules[] = {
 	{ .name = BUILTIN_NONE, .file = BUILTIN_NONE, .field = BUILTIN_NONE,
 	  .regex = -1, .branch = -1, .unset = BUILTIN_NONE,

@@ -300,7 +300,9 @@ load_rule(struct ruleset *rs, const struct builtin_rule *b,
 	struct rule	*r;
 	const char	*f;
 
-	if ((r = ruleset_get(rs, builtin_string(b->name))) == NULL)
+	if ((r = rs->index_whole ? ruleset_append(rs,
+	    builtin_string(b->name)) : ruleset_get(rs,
+	    builtin_string(b->name))) == NULL)
 		return -1;
 	r->broken = 1;		/* until it is whole */
 	r->type = b->type;
@@ -354,9 +356,17 @@ make_room(struct ruleset *rs)
 			cap *= 2;
 		if ((rs->index = malloc(cap * sizeof(*rs->index))) == NULL)
 			return -1;
+		rs->index_mask = cap - 1;
+		/* the build's image of the index these rules will have:
+		 * no name hashed here (each was 300 instructions) */
+		if ((size_t)builtin_name_index_len == cap) {
+			memcpy(rs->index, builtin_name_index,
+			    cap * sizeof(*rs->index));
+			rs->index_whole = 1;
+			return 0;
+		}
 		for (k = 0; k < cap; k++)
 			rs->index[k] = -1;
-		rs->index_mask = cap - 1;
 	}
 	return 0;
 }
@@ -386,9 +396,16 @@ load_builtin(struct ruleset *rs, struct buf *errors)
 		if ((last == NULL || strcmp(f, last) != 0) &&
 		    (file = ruleset_file(rs, last = f)) == NULL)
 			return -1;
-		if (load_rule(rs, b, file, errors) == -1)
+		if (load_rule(rs, b, file, errors) == -1) {
+			if (rs->index_whole) {
+				/* names in it whose rules are not in */
+				rs->index_whole = 0;
+				ruleset_reindex(rs);
+			}
 			return -1;
+		}
 	}
+	rs->index_whole = 0;	/* whole now: new rules index themselves */
 	rs->from_table = 1;
 	return 0;
 }

@@ -179,7 +179,6 @@ rules_add_config(struct ruleset *rs, const struct config *cfg)
 	return 0;
 }
 
-static size_t	name_hash(const char *);
 
 /* Index every interned file name in a table twice their number, so that
  * finding one costs a hash, not a comparison with each: a rules_dir of
@@ -195,7 +194,7 @@ index_files(struct ruleset *rs, size_t cap)
 	for (k = 0; k < cap; k++)
 		t[k] = -1;
 	for (i = 0; i < rs->nfiles; i++) {
-		for (h = name_hash(rs->files[i]) & (cap - 1); t[h] != -1;
+		for (h = ruleset_name_hash(rs->files[i]) & (cap - 1); t[h] != -1;
 		    h = (h + 1) & (cap - 1))
 			;
 		t[h] = i;
@@ -214,7 +213,7 @@ ruleset_file(struct ruleset *rs, const char *name)
 	int	 i, cap;
 
 	if (rs->files_index != NULL)
-		for (h = name_hash(name) & rs->files_mask;
+		for (h = ruleset_name_hash(name) & rs->files_mask;
 		    (i = rs->files_index[h]) != -1; h = (h + 1) & rs->files_mask)
 			if (strcmp(rs->files[i], name) == 0)
 				return rs->files[i];
@@ -229,7 +228,7 @@ ruleset_file(struct ruleset *rs, const char *name)
 	}
 	if ((rs->files[rs->nfiles] = strdup(name)) == NULL)
 		return NULL;
-	for (h = name_hash(name) & rs->files_mask; rs->files_index[h] != -1;
+	for (h = ruleset_name_hash(name) & rs->files_mask; rs->files_index[h] != -1;
 	    h = (h + 1) & rs->files_mask)
 		;
 	rs->files_index[h] = rs->nfiles;
@@ -239,8 +238,8 @@ ruleset_file(struct ruleset *rs, const char *name)
 /* --- rules by name -------------------------------------------------------- */
 
 /* FNV-1a over a rule name. */
-static size_t
-name_hash(const char *s)
+size_t
+ruleset_name_hash(const char *s)
 {
 	size_t	 h = 2166136261u;
 
@@ -257,7 +256,7 @@ ruleset_find(const struct ruleset *rs, const char *name)
 
 	if (rs->index == NULL)
 		return -1;
-	for (h = name_hash(name) & rs->index_mask; (i = rs->index[h]) != -1;
+	for (h = ruleset_name_hash(name) & rs->index_mask; (i = rs->index[h]) != -1;
 	    h = (h + 1) & rs->index_mask)
 		if (strcmp(rs->rules[i].name, name) == 0)
 			return i;
@@ -270,10 +269,24 @@ index_put(struct ruleset *rs, int i)
 {
 	size_t	 h;
 
-	for (h = name_hash(rs->rules[i].name) & rs->index_mask;
+	for (h = ruleset_name_hash(rs->rules[i].name) & rs->index_mask;
 	    rs->index[h] != -1; h = (h + 1) & rs->index_mask)
 		;
 	rs->index[h] = i;
+}
+
+void
+ruleset_reindex(struct ruleset *rs)
+{
+	size_t	 k;
+	int	 i;
+
+	if (rs->index == NULL)
+		return;
+	for (k = 0; k <= rs->index_mask; k++)
+		rs->index[k] = -1;
+	for (i = 0; i < rs->nrules; i++)
+		index_put(rs, i);
 }
 
 /* Put rule i in the name index, doubling it first when it would be half
@@ -301,14 +314,14 @@ index_rule(struct ruleset *rs, int i)
 	return 0;
 }
 
-struct rule *
-ruleset_get(struct ruleset *rs, const char *name)
+/* A zeroed rule at the end of the set, named name (the table's names
+ * used in place); NULL out of memory or past RULES_MAX. */
+static struct rule *
+append(struct ruleset *rs, const char *name)
 {
 	struct rule	*r;
-	int		 i, cap;
+	int		 cap;
 
-	if ((i = ruleset_find(rs, name)) != -1)
-		return &rs->rules[i];
 	if (rs->nrules >= RULES_MAX)
 		return NULL;
 	if (rs->nrules == rs->rules_cap) {
@@ -327,6 +340,29 @@ ruleset_get(struct ruleset *rs, const char *name)
 	else if ((r->name = strdup(name)) == NULL)
 		return NULL;
 	r->score = 1.0;
+	return r;
+}
+
+struct rule *
+ruleset_append(struct ruleset *rs, const char *name)
+{
+	struct rule	*r;
+
+	if ((r = append(rs, name)) != NULL)
+		rs->nrules++;
+	return r;
+}
+
+struct rule *
+ruleset_get(struct ruleset *rs, const char *name)
+{
+	struct rule	*r;
+	int		 i;
+
+	if ((i = ruleset_find(rs, name)) != -1)
+		return &rs->rules[i];
+	if ((r = append(rs, name)) == NULL)
+		return NULL;
 	if (index_rule(rs, rs->nrules) == -1) {
 		ruleset_free_string(r->name);
 		return NULL;

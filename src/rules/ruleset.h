@@ -207,6 +207,8 @@ struct ruleset {
 	int			 prebuilt_tried;
 	int			 from_table;	/* the built-in rules came from
 						   the build's table (builtin.h) */
+	int			 index_whole;	/* index holds the table's names
+						   before their rules are in */
 
 	struct rules_cache	*cache;		/* the user's patterns, compiled
 						   (cache.h), or NULL */
@@ -246,6 +248,15 @@ int	 ruleset_find(const struct ruleset *, const char *name);
  * not copied.
  */
 struct rule *ruleset_get(struct ruleset *, const char *name);
+/* A new rule at the end of the set, not put in the name index: for the
+ * build's table, whose index comes whole (builtin_name_index). NULL out
+ * of memory, or past RULES_MAX. */
+struct rule *ruleset_append(struct ruleset *, const char *name);
+/* Index every rule of the set again, from nothing (after a table's
+ * index image was left with rules missing). */
+void	 ruleset_reindex(struct ruleset *);
+/* The hash of a rule name the index uses (for the build's index image). */
+size_t	 ruleset_name_hash(const char *name);
 
 /* The one copy of a file name all rules from that file point to; NULL
  * out of memory. */
