@@ -94,10 +94,9 @@ int	 message_map(int fd, struct message *, size_t limit);
  */
 int	 message_spool(int fd, struct message *, size_t limit);
 /* The whole message is about to be read (a report, past the gate): one
- * held in pipes is read into memory of its own (raw.data moves); a
- * mapped one is brought in with one call, not a fault per 64 KiB, and
- * one of 16 MiB or more copied onto huge pages (raw.data
- * moves; the bytes and offsets stay). 0, or -1 when a held message
+ * held in pipes is read into memory of its own (raw.data moves; the
+ * bytes and offsets stay); a mapped one is brought in with one call, not
+ * a fault per 64 KiB. 0, or -1 when a held message
  * cannot be had in memory: left held when no byte of it was taken,
  * else with held_len set to (size_t)-1 (lost: it cannot be written out
  * whole, and message_send_held fails). */
