@@ -421,8 +421,8 @@ int
 message_send_held(int fd, struct message *m)
 {
 	char	 chunk[16384];
-	ssize_t	 r, w;
-	size_t	 sent = 0, off;
+	ssize_t	 r;
+	size_t	 sent = 0;
 	int	 i, kernel = 1;
 
 	if (m->held == NULL)
@@ -446,20 +446,15 @@ message_send_held(int fd, struct message *m)
 					continue;
 				}
 			} else if ((r = read(m->held[i], chunk,
-			    sizeof(chunk))) > 0) {
-				for (off = 0; off < (size_t)r; off += (size_t)w)
-					while ((w = write(fd, chunk + off,
-					    (size_t)r - off)) <= 0)
-						if (w == 0 || errno != EINTR)
-							return -1;
-			}
-			if (r == -1 && errno == EINTR)
-				continue;
-			if (r == -1)
+			    sizeof(chunk))) > 0 &&
+			    io_write(fd, chunk, (size_t)r) == -1)
 				return -1;
-			if (r == 0)
+			if (r > 0)
+				sent += (size_t)r;
+			else if (r == 0)
 				break;
-			sent += (size_t)r;
+			else if (errno != EINTR)
+				return -1;
 		}
 		close(m->held[i]);
 		m->held[i] = -1;
