@@ -377,7 +377,7 @@ make_room(struct ruleset *rs)
  * empty set, where that state is exact. -1 out of memory.
  */
 static int
-load_builtin(struct ruleset *rs, struct buf *errors)
+load_table(struct ruleset *rs, struct buf *errors)
 {
 	const struct builtin_rule	*b;
 	const char			*last = NULL, *file = NULL, *f;
@@ -396,18 +396,28 @@ load_builtin(struct ruleset *rs, struct buf *errors)
 		if ((last == NULL || strcmp(f, last) != 0) &&
 		    (file = ruleset_file(rs, last = f)) == NULL)
 			return -1;
-		if (load_rule(rs, b, file, errors) == -1) {
-			if (rs->index_whole) {
-				/* names in it whose rules are not in */
-				rs->index_whole = 0;
-				ruleset_reindex(rs);
-			}
+		if (load_rule(rs, b, file, errors) == -1)
 			return -1;
-		}
 	}
-	rs->index_whole = 0;	/* whole now: new rules index themselves */
-	rs->from_table = 1;
 	return 0;
+}
+
+/* The table's rules, as load_table loads them, or none of the index's
+ * names without their rule: a load that stops part-way (out of memory)
+ * leaves the index of what it loaded. -1 out of memory. */
+static int
+load_builtin(struct ruleset *rs, struct buf *errors)
+{
+	int	 rc = load_table(rs, errors);
+
+	if (rs->index_whole) {
+		rs->index_whole = 0;	/* new rules index themselves */
+		if (rc == -1)
+			ruleset_reindex(rs);
+	}
+	if (rc == 0)
+		rs->from_table = 1;
+	return rc;
 }
 
 /* --- the whole set -------------------------------------------------------- */

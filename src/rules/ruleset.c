@@ -258,7 +258,7 @@ ruleset_find(const struct ruleset *rs, const char *name)
 		return -1;
 	for (h = ruleset_name_hash(name) & rs->index_mask; (i = rs->index[h]) != -1;
 	    h = (h + 1) & rs->index_mask)
-		if (strcmp(rs->rules[i].name, name) == 0)
+		if (i < rs->nrules && strcmp(rs->rules[i].name, name) == 0)
 			return i;
 	return -1;
 }
