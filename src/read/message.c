@@ -326,13 +326,13 @@ unhold(struct message *m)
  * Move up to want bytes of pipe fd into held pipes: 1 when they are all
  * held (fd ended, or want reached), 0 when the rest cannot be held (what
  * is held stays, in order; the rest is still on fd), -1 on a read error
- * of fd. A pipe of ours is full when a move into it would block while fd
- * has bytes to give; then the next is made.
+ * of fd. A move that would block finds our pipe full (it has no room to
+ * write: then the next is made) or fd empty (then it waits for fd).
  */
 static int
 hold(int fd, struct message *m, size_t want)
 {
-	struct pollfd	 in;
+	struct pollfd	 in, out;
 	ssize_t		 r;
 	int		 w = -1;
 
@@ -354,14 +354,19 @@ hold(int fd, struct message *m, size_t want)
 		if (errno == EINTR)
 			continue;
 		if (errno == EAGAIN) {
+			/* ours full (no room to write), or fd empty */
+			out.fd = w;
+			out.events = POLLOUT;
+			out.revents = 0;
+			if (poll(&out, 1, 0) == 0) {
+				close(w);
+				w = -1;
+				continue;
+			}
 			in.fd = fd;
 			in.events = POLLIN;
 			in.revents = 0;
-			if (poll(&in, 1, 0) == 1) {
-				/* fd has bytes: ours is full */
-				close(w);
-				w = -1;
-			} else if (poll(&in, 1, -1) == -1 && errno != EINTR)
+			if (poll(&in, 1, -1) == -1 && errno != EINTR)
 				break;
 			continue;
 		}
