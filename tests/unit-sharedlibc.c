@@ -1,11 +1,11 @@
 /*
- * unit-sharedlibc.c - the glibc release read from a libc file's ELF
- * version definitions (src/base/sharedlibc.c): the system's libc reads as
- * the release this test was linked with; tests/fakelibc.so as 2.99;
- * files that are no shared object, none at all, and the system's libc cut
- * short or with bytes of its headers and version definitions changed at
- * random read as -1 or as some 2.N, never past the file (ASan and
- * valgrind runs watch that).
+ * unit-sharedlibc.c - the glibc release read from the banner in a libc
+ * file's .rodata (src/base/sharedlibc.c): the system's libc reads as the
+ * release this test was linked with; tests/fakelibc.so as 2.99; files
+ * that are no shared object, none at all, and the system's libc cut
+ * short or with bytes of its headers and first 64 KiB changed at random
+ * read as -1 or as some release, never past the file (ASan and valgrind
+ * runs watch that).
  */
 #include "bsconfig.h"
 
@@ -51,18 +51,19 @@ spill(const char *path, const unsigned char *p, size_t n)
 	}
 }
 
-/* 1 if out is "2." and digits. */
+/* 1 if out is digits, a dot, digits ("2.36"). */
 static int
 release_form(const char *out)
 {
-	size_t	 i;
+	size_t	 i = 0, major;
 
-	if (strncmp(out, "2.", 2) != 0 || out[2] == '\0')
+	while (out[i] >= '0' && out[i] <= '9')
+		i++;
+	if (i == 0 || out[i] != '.')
 		return 0;
-	for (i = 2; out[i] != '\0'; i++)
-		if (out[i] < '0' || out[i] > '9')
-			return 0;
-	return 1;
+	for (major = ++i; out[i] >= '0' && out[i] <= '9'; i++)
+		;
+	return i > major && out[i] == '\0';
 }
 
 int
@@ -92,7 +93,8 @@ main(void)
 	    top != NULL ? top : ".");
 	r = sharedlibc_release(fake, out, sizeof(out));
 	ok(r == 0 && strcmp(out, "2.99") == 0,
-	    "tests/fakelibc.so (GLIBC_2.2.5, GLIBC_2.99): 2.99 (%d, %s)", r,
+	    "tests/fakelibc.so (its banner: release version 2.99): 2.99 "
+	    "(%d, %s)", r,
 	    r == 0 ? out : "-");
 	is_int(sharedlibc_release(fake, small, sizeof(small)), -1,
 	    "... into a buffer too small for it: -1");
@@ -122,7 +124,7 @@ main(void)
 	    "section headers end, else a release");
 
 	/* bytes changed in the ELF header, the section headers and the
-	 * version definitions' neighbourhood */
+	 * first 64 KiB */
 	if ((copy = malloc(libc_len)) == NULL)
 		return 99;
 	lo = eh->e_shoff;
@@ -140,7 +142,6 @@ main(void)
 				at = lo + (size_t)random() % (hi - lo);
 				break;
 			default:
-				/* the first 64 KiB hold .gnu.version_d */
 				at = (size_t)random() % (libc_len < 65536 ?
 				    libc_len : 65536);
 				break;

@@ -3,16 +3,16 @@
  * libraries (sharedlibc.h says why a static program must ask).
  *
  * The system's release is read from its libc file itself, not by loading
- * it: the highest GLIBC_2.N of its ELF version definitions, which every
- * glibc release adds (2.36 defines GLIBC_2.36, 2.41 defines GLIBC_2.41).
- * Reading them costs a few pages of a mapping, once, and only on the way
- * to a dlopen: a message that needs no DKIM check and no charset module
- * never pays for it.
+ * it: the banner in its .rodata section ("... stable release version
+ * 2.36."), the string gnu_get_libc_version's release is printed in. (Not
+ * the highest GLIBC_2.N version it defines: a release that adds no
+ * symbol adds no version, 2.19 to 2.21 none.) Reading it costs a search
+ * of some 150 KB of a mapping, once, and only on the way to a dlopen: a
+ * message that needs no DKIM check and no charset module never pays.
  */
 #include "bsconfig.h"
 
 #include <sys/auxv.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <elf.h>
@@ -26,6 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/io.h"
 #include "base/limits.h"
 #include "base/sharedlibc.h"
 
@@ -37,14 +38,10 @@
 #define ELFCLASS_HERE	ELFCLASS64
 typedef Elf64_Ehdr	Ehdr;
 typedef Elf64_Shdr	Shdr;
-typedef Elf64_Verdef	Verdef;
-typedef Elf64_Verdaux	Verdaux;
 #else
 #define ELFCLASS_HERE	ELFCLASS32
 typedef Elf32_Ehdr	Ehdr;
 typedef Elf32_Shdr	Shdr;
-typedef Elf32_Verdef	Verdef;
-typedef Elf32_Verdaux	Verdaux;
 #endif
 
 static pthread_once_t	 once = PTHREAD_ONCE_INIT;
@@ -52,112 +49,112 @@ static int		 verdict;	/* 1 may load, 0 may not */
 static char		 theirs[16];	/* the system's release, or "" */
 static const char	*libc_file;	/* sharedlibc_path's, or NULL */
 
-/* The release of name if it is "GLIBC_2.N" (N a number), else -1. */
-static long
-glibc_minor(const char *name, const char *end)
-{
-	const char	*p;
-	long		 n = 0;
+/* The words before the release in the banner every glibc carries (the
+ * one libc.so.6 prints when run): "GNU C Library (Debian GLIBC
+ * 2.36-9+deb12u14) stable release version 2.36." */
+#define BANNER		"release version "
+#define BANNER_LEN	(sizeof(BANNER) - 1)
 
-	if ((size_t)(end - name) < 9 || memcmp(name, "GLIBC_2.", 8) != 0)
-		return -1;
-	for (p = name + 8; p < end && *p != '\0'; p++) {
-		if (*p < '0' || *p > '9' || n > 100000)
-			return -1;
-		n = n * 10 + (*p - '0');
-	}
-	return p == name + 8 || p == end ? -1 : n;
+/* n bytes at off of fd into p, all of them: 0, else -1. */
+static int
+read_at(int fd, void *p, size_t n, off_t off)
+{
+	return io_read_full(fd, p, n, (long long)off) == (long long)n ? 0 : -1;
 }
 
-/* The highest GLIBC_2.N defined by the version definitions of the ELF
- * image at p (n bytes), or -1. Every offset is checked against n, and
- * every structure copied out (the file's offsets need not be aligned). */
-static long
-highest_minor(const unsigned char *p, size_t n)
+/* The section header i of the ELF file fd (its header eh checked) into
+ * sh; -1 past the table or unread. */
+static int
+section(int fd, const Ehdr *eh, size_t i, Shdr *sh)
+{
+	if (i >= eh->e_shnum)
+		return -1;
+	return read_at(fd, sh, sizeof(*sh), (off_t)(eh->e_shoff +
+	    i * sizeof(Shdr)));
+}
+
+/* The release the banner text at d (up to end) begins with: digits, a
+ * dot, digits ("2.36"), into out; -1 if it does not, or out is short. */
+static int
+release_at(const char *d, const char *end, char *out, size_t len)
+{
+	size_t	 k, minor;
+
+	for (k = 0; d + k < end && d[k] >= '0' && d[k] <= '9'; k++)
+		;
+	if (k == 0 || d + k >= end || d[k] != '.')
+		return -1;
+	for (minor = ++k; d + k < end && d[k] >= '0' && d[k] <= '9'; k++)
+		;
+	if (k == minor || k >= len)
+		return -1;
+	memcpy(out, d, k);
+	out[k] = '\0';
+	return 0;
+}
+
+/*
+ * The release ("2.36") the banner in the .rodata section of the ELF file
+ * fd (size bytes) names, into out; -1 when it is no shared object of this
+ * machine's class and byte order, has no .rodata, or no banner there.
+ * Read with pread, each piece checked against the size (a file mapped and
+ * cut short meanwhile would raise SIGBUS).
+ */
+static int
+banner_release(int fd, size_t size, char *out, size_t len)
 {
 	Ehdr		 eh;
-	Shdr		 sh, vd = { 0 }, str;
-	Verdef		 d;
-	Verdaux		 a;
-	size_t		 i, off, end, cnt;
-	long		 best = -1, m;
-	int		 found = 0;
+	Shdr		 sh, names;
+	char		 name[sizeof(".rodata")], *text;
+	const char	*hit;
+	size_t		 i;
+	int		 rc = -1;
 
-	if (n < sizeof(eh))
-		return -1;
-	memcpy(&eh, p, sizeof(eh));
-	if (memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
+	if (read_at(fd, &eh, sizeof(eh), 0) == -1 ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
 	    eh.e_ident[EI_CLASS] != ELFCLASS_HERE ||
 	    eh.e_ident[EI_DATA] != (__BYTE_ORDER__ ==
 	    __ORDER_LITTLE_ENDIAN__ ? ELFDATA2LSB : ELFDATA2MSB) ||
 	    eh.e_type != ET_DYN || eh.e_shentsize != sizeof(Shdr) ||
-	    eh.e_shoff > n || eh.e_shnum > (n - eh.e_shoff) / sizeof(Shdr))
+	    eh.e_shoff > size ||
+	    eh.e_shnum > (size - eh.e_shoff) / sizeof(Shdr) ||
+	    section(fd, &eh, eh.e_shstrndx, &names) == -1 ||
+	    names.sh_offset > size || names.sh_size > size - names.sh_offset)
 		return -1;
-	for (i = 0; i < eh.e_shnum; i++) {
-		memcpy(&sh, p + eh.e_shoff + i * sizeof(Shdr), sizeof(sh));
-		if (sh.sh_type == SHT_GNU_verdef) {
-			vd = sh;
-			found = 1;
-		}
+	for (i = 0; section(fd, &eh, i, &sh) == 0; i++) {
+		if (sh.sh_type != SHT_PROGBITS || sh.sh_name >= names.sh_size ||
+		    names.sh_size - sh.sh_name < sizeof(name) ||
+		    read_at(fd, name, sizeof(name), (off_t)(names.sh_offset +
+		    sh.sh_name)) == -1 || memcmp(name, ".rodata",
+		    sizeof(name)) != 0)
+			continue;
+		if (sh.sh_offset > size || sh.sh_size > size - sh.sh_offset ||
+		    sh.sh_size == 0 || (text = malloc(sh.sh_size)) == NULL)
+			return -1;
+		if (read_at(fd, text, sh.sh_size, (off_t)sh.sh_offset) == 0 &&
+		    (hit = memmem(text, sh.sh_size, BANNER, BANNER_LEN)) != NULL)
+			rc = release_at(hit + BANNER_LEN, text + sh.sh_size, out,
+			    len);
+		free(text);
+		return rc;
 	}
-	if (!found || vd.sh_link >= eh.e_shnum || vd.sh_offset > n ||
-	    vd.sh_size > n - vd.sh_offset)
-		return -1;
-	memcpy(&str, p + eh.e_shoff + vd.sh_link * sizeof(Shdr), sizeof(str));
-	if (str.sh_offset > n || str.sh_size > n - str.sh_offset)
-		return -1;
-	/* the chain of definitions, vd_next from each; at most as many as
-	 * fit in the section, so a loop in the offsets ends */
-	off = vd.sh_offset;
-	end = vd.sh_offset + vd.sh_size;
-	for (cnt = 0; cnt < vd.sh_size / sizeof(Verdef); cnt++) {
-		if (off > end - sizeof(Verdef))
-			break;
-		memcpy(&d, p + off, sizeof(d));
-		if (d.vd_cnt > 0 && d.vd_aux >= sizeof(Verdef) &&
-		    d.vd_aux <= end - off &&
-		    sizeof(Verdaux) <= end - off - d.vd_aux) {
-			memcpy(&a, p + off + d.vd_aux, sizeof(a));
-			if (a.vda_name < str.sh_size) {
-				m = glibc_minor((const char *)p + str.sh_offset +
-				    a.vda_name, (const char *)p +
-				    str.sh_offset + str.sh_size);
-				if (m > best)
-					best = m;
-			}
-		}
-		if (d.vd_next == 0 || d.vd_next > end - off)
-			break;
-		off += d.vd_next;
-	}
-	return best;
+	return -1;
 }
 
 int
 sharedlibc_release(const char *path, char *out, size_t len)
 {
 	struct stat	 st;
-	void		*p;
-	long		 m;
-	int		 fd, k;
+	int		 fd, rc;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return -1;
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    st.st_size < (off_t)sizeof(Ehdr) || st.st_size > LIMIT_LIBC_FILE) {
-		close(fd);
-		return -1;
-	}
-	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	rc = -1;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size >= (off_t)sizeof(Ehdr) && st.st_size <= LIMIT_LIBC_FILE)
+		rc = banner_release(fd, (size_t)st.st_size, out, len);
 	close(fd);
-	if (p == MAP_FAILED)
-		return -1;
-	m = highest_minor(p, (size_t)st.st_size);
-	munmap(p, (size_t)st.st_size);
-	if (m < 0)
-		return -1;
-	k = snprintf(out, len, "2.%ld", m);
-	return k < 0 || (size_t)k >= len ? -1 : 0;
+	return rc;
 }
 
 /* A program with no interpreter (AT_BASE 0) was linked statically. */

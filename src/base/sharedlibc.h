@@ -34,10 +34,10 @@ int	 sharedlibc_ok(void);
  * libc file; whether loading is allowed. */
 void	 sharedlibc_describe(char *buf, size_t len);
 
-/* The release ("2.36") the shared C library at path defines its highest
- * GLIBC_2.N symbol version for, into out; -1 if the file cannot be read
- * as a 64- or 32-bit ELF shared object of this machine's byte order with
- * version definitions, or defines none of GLIBC_2.N. */
+/* The release ("2.36") the shared C library at path names in its banner
+ * ("... stable release version 2.36.", in its .rodata section), into out;
+ * -1 if the file cannot be read as an ELF shared object of this machine's
+ * class and byte order with that banner, or out is too short. */
 int	 sharedlibc_release(const char *path, char *out, size_t len);
 
 #endif

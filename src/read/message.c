@@ -260,18 +260,21 @@ splice_all(int fd, int mfd, size_t n)
  * whole before a byte of it is written out: past the limit it passes
  * unchanged, and its size is known only at its end. Held in a memory
  * file, each 4 KiB was a page of the file's, charged, copied into and
- * copied out of again (a 10 MB plain message through pipes: 3.3x cat's
- * time, which moves the bytes as they come). Between pipes, splice moves
- * the kernel's page references and copies nothing: past the first piece
- * (which holds the header the gate reads), the bytes go from the host's
- * pipe into pipes of our own, HOLD_PIPE_CAPACITY each, and from them to
- * standard output, the pages the host wrote never touched here. A
- * report is read into memory when the analysis wants it
- * (message_will_read).
+ * mapped (a 10 MB plain message through pipes: 3.3x cat's time, which
+ * passes the bytes on as they come). Past the first piece (which holds
+ * the header the gate reads), the bytes are read as cat reads them and
+ * written into pipes of our own, HOLD_PIPE_CAPACITY each: a pipe's pages
+ * are taken without being cleared first, and leave for standard output
+ * by splice, moved, not copied again. A report is read into memory when
+ * the analysis wants it (message_will_read).
  */
 #define HOLD_PIPE_CAPACITY	(1u << 20)
+/* read from the host's pipe and written into ours this much at a time */
+#define HOLD_CHUNK	(128u * 1024)
 
 static enum eol	 first_eol(const char *, size_t, size_t *, size_t *);
+static int	 spool_rest(int, struct message *, size_t, const char *, size_t,
+		    size_t);
 static size_t	 raw_header_end(const char *, size_t, size_t, enum eol,
 		    size_t *);
 
@@ -300,6 +303,14 @@ hold_pipe(struct message *m)
 		return -1;
 	if (m->nheld == LIMIT_HOLD_PIPES || pipe2(p, O_CLOEXEC) == -1)
 		return -1;
+	/* the end we write non-blocking (a write that does not fit says the
+	 * pipe is full); the end we read stays blocking: a splice from it
+	 * to standard output must wait for the host's reader */
+	if (fcntl(p[1], F_SETFL, O_NONBLOCK) == -1) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
 	/* 1 MiB where allowed (pipe-max-size, the user's pipe pages); a
 	 * pipe left at 64 KiB holds less, and more of them are made */
 	(void)fcntl(p[1], F_SETPIPE_SZ, (int)HOLD_PIPE_CAPACITY);
@@ -323,65 +334,72 @@ unhold(struct message *m)
 }
 
 /*
- * Move up to want bytes of pipe fd into held pipes: 1 when they are all
- * held (fd ended, or want reached), 0 when the rest cannot be held (what
- * is held stays, in order; the rest is still on fd), -1 on a read error
- * of fd. A move that would block finds our pipe full (it has no room to
- * write: then the next is made) or fd empty (then it waits for fd).
+ * Move up to want bytes of pipe fd into held pipes, through buf
+ * (HOLD_CHUNK bytes): 1 when they are all held (fd ended, or want
+ * reached), 0 when the rest cannot be held (what is held stays, in
+ * order, then the *tail_len_r bytes at *tail_r in buf, then the rest on
+ * fd), -1 on a read error of fd. Our pipes are written non-blocking: a
+ * write that does not fit says the pipe is full, and the next is made.
+ *
+ * A copy, not a move: splice from the host's pipe into ours would keep
+ * references to the host's own pages (a writer that vmsplices a buffer,
+ * or splices a file, may change them after its pipe is empty, and the
+ * message we wrote out would change with them). Written into a pipe, the
+ * bytes are the pipe's pages, which only we hold.
  */
 static int
-hold(int fd, struct message *m, size_t want)
+hold(int fd, struct message *m, size_t want, char *buf, const char **tail_r,
+    size_t *tail_len_r)
 {
-	struct pollfd	 in, out;
-	ssize_t		 r;
-	int		 w = -1;
+	size_t	 have = 0, off = 0, got = 0, n;
+	ssize_t	 r;
+	int	 w = -1;
 
+	*tail_r = NULL;
+	*tail_len_r = 0;
 	/* the host's pipe as large as ours: it writes 1 MiB before it
-	 * waits for us, not 64 KiB (a 10 MB message was 150 turns of
-	 * writing and moving) */
+	 * waits for us, not 64 KiB (a 10 MB message was 150 turns) */
 	(void)fcntl(fd, F_SETPIPE_SZ, (int)HOLD_PIPE_CAPACITY);
-	while (m->held_len < want) {
-		if (w == -1 && (w = hold_pipe(m)) == -1)
-			return 0;
-		r = splice(fd, NULL, w, NULL, want - m->held_len,
-		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-		if (r > 0) {
-			m->held_len += (size_t)r;
-			continue;
-		}
-		if (r == 0)
-			break;
-		if (errno == EINTR)
-			continue;
-		if (errno == EAGAIN) {
-			/* ours full (no room to write), or fd empty */
-			out.fd = w;
-			out.events = POLLOUT;
-			out.revents = 0;
-			if (poll(&out, 1, 0) == 0) {
-				close(w);
-				w = -1;
-				continue;
-			}
-			in.fd = fd;
-			in.events = POLLIN;
-			in.revents = 0;
-			if (poll(&in, 1, -1) == -1 && errno != EINTR)
+	for (;;) {
+		if (off == have) {
+			if (got == want)
 				break;
-			continue;
+			n = want - got < HOLD_CHUNK ? want - got : HOLD_CHUNK;
+			if ((r = read(fd, buf, n)) == -1 && errno == EINTR)
+				continue;
+			if (r == -1) {
+				if (w != -1)
+					close(w);
+				return -1;
+			}
+			if (r == 0)
+				break;
+			have = (size_t)r;
+			off = 0;
+			got += (size_t)r;
 		}
-		if (m->held_len == 0 && errno == EINVAL) {
-			/* the kernel will not move them: nothing taken */
-			close(w);
-			unhold(m);
-			return 0;
+		if (w == -1 && (w = hold_pipe(m)) == -1)
+			break;
+		r = write(w, buf + off, have - off);
+		if (r > 0) {
+			off += (size_t)r;
+			m->held_len += (size_t)r;
+		} else if (r == -1 && errno == EAGAIN) {
+			close(w);		/* full: the next one */
+			w = -1;
+		} else if (r == 0 || errno != EINTR) {
+			close(w);		/* ours refused it */
+			w = -1;
+			break;
 		}
-		if (w != -1)
-			close(w);
-		return -1;
 	}
 	if (w != -1)
 		close(w);
+	if (off < have) {
+		*tail_r = buf + off;
+		*tail_len_r = have - off;
+		return 0;
+	}
 	return 1;
 }
 
@@ -511,8 +529,11 @@ int
 message_spool(int fd, struct message *m, size_t limit)
 {
 	struct stat	 st;
-	ssize_t		 n, more;
-	int		 mfd, rc;
+	const char	*tail = NULL;
+	char		*buf = NULL;
+	size_t		 tail_len = 0;
+	ssize_t		 n;
+	int		 rc;
 
 	memset(m, 0, sizeof(*m));
 	if (fstat(fd, &st) == -1 || !S_ISFIFO(st.st_mode) ||
@@ -530,35 +551,56 @@ message_spool(int fd, struct message *m, size_t limit)
 	if ((size_t)n < SPOOL_FROM)	/* all of it (the end was read) */
 		return 1;
 	/* the header in the first piece: the rest held in pipes */
-	if (header_within(m->raw.data, (size_t)n)) {
-		rc = hold(fd, m, limit + 1 - (size_t)n);
+	if (header_within(m->raw.data, (size_t)n) &&
+	    (buf = malloc(HOLD_CHUNK)) != NULL) {
+		rc = hold(fd, m, limit + 1 - (size_t)n, buf, &tail, &tail_len);
 		if (rc == -1) {
+			free(buf);
 			unhold(m);
 			return -1;
 		}
 		if (rc == 1) {
+			free(buf);
 			m->oversize = (size_t)n + m->held_len > limit;
 			return 1;
 		}
-		/* not all of it: what is held goes first into the file */
+		/* not all of it: what is held and the tail go first into
+		 * the file */
 	}
+	rc = spool_rest(fd, m, (size_t)n, tail, tail_len, limit);
+	free(buf);
+	return rc;
+}
+
+/* The memory file's way, for message_spool: raw's n bytes, what is held,
+ * then tail_len bytes at tail, then the rest of fd into a memory file,
+ * mapped; read into raw where there is none. */
+static int
+spool_rest(int fd, struct message *m, size_t n, const char *tail,
+    size_t tail_len, size_t limit)
+{
+	ssize_t		 more;
+	int		 mfd, rc;
+
 	mfd = memfd_create("backscatter-message", MFD_CLOEXEC);
-	if (mfd != -1 && io_write(mfd, m->raw.data, (size_t)n) == -1) {
+	if (mfd != -1 && io_write(mfd, m->raw.data, n) == -1) {
 		close(mfd);
 		mfd = -1;
 	}
 	if (mfd == -1) {
-		/* no memory file: what is held, then the rest, read after
-		 * the first piece */
-		if (m->held != NULL && held_into(m, -1) == -1)
+		/* no memory file: what is held, the tail, then the rest,
+		 * read after the first piece */
+		if ((m->held != NULL && held_into(m, -1) == -1) ||
+		    (tail_len > 0 && buf_append(&m->raw, tail, tail_len) == -1))
 			return -1;
 		return read_on(fd, m, limit) == -1 ? -1 : 1;
 	}
-	if (m->held != NULL && held_into(m, mfd) == -1) {
+	if ((m->held != NULL && held_into(m, mfd) == -1) ||
+	    (tail_len > 0 && io_write(mfd, tail, tail_len) == -1)) {
 		close(mfd);		/* some of it is gone */
 		return -1;
 	}
-	n = (ssize_t)lseek(mfd, 0, SEEK_CUR);
+	n = (size_t)lseek(mfd, 0, SEEK_CUR);
 	buf_free(&m->raw);		/* the memory file holds it now */
 	more = splice_all(fd, mfd, limit + 1 - (size_t)n);
 	if (more == -1 && errno != EINVAL) {

@@ -77,8 +77,8 @@ int	 message_map(int fd, struct message *, size_t limit);
 /*
  * A pipe's message too large for one read (64 KiB or more), whose header
  * ends in its first 64 KiB, is held in pipes of the program's own: raw
- * holds those first bytes, and the kernel moves the rest from fd into the
- * pipes (held, held_len) without copying it, up to limit + 1 bytes in all
+ * holds those first bytes, and the rest is read from fd and written into
+ * the pipes (held, held_len), up to limit + 1 bytes in all
  * (oversize past the limit). The gate reads the header in raw; a plain
  * message leaves with message_send_held, a report is read into memory by
  * message_will_read. Otherwise (a longer header, no pipes to be had, a
