@@ -269,8 +269,11 @@ splice_all(int fd, int mfd, size_t n)
  * the analysis wants it (message_will_read).
  */
 #define HOLD_PIPE_CAPACITY	(1u << 20)
-/* read from the host's pipe and written into ours this much at a time */
-#define HOLD_CHUNK	(128u * 1024)
+/* read from the host's pipe and written into ours this much at a time,
+ * through a buffer on the stack (one of 128 KiB from malloc, a mapping
+ * made, faulted in and unmapped for each message, took a 100 KB message
+ * through pipes from 0.94x cat's time to 1.16x) */
+#define HOLD_CHUNK	(64u * 1024)
 
 static enum eol	 first_eol(const char *, size_t, size_t *, size_t *);
 static int	 spool_rest(int, struct message *, size_t, const char *, size_t,
@@ -530,7 +533,7 @@ message_spool(int fd, struct message *m, size_t limit)
 {
 	struct stat	 st;
 	const char	*tail = NULL;
-	char		*buf = NULL;
+	char		 buf[HOLD_CHUNK];
 	size_t		 tail_len = 0;
 	ssize_t		 n;
 	int		 rc;
@@ -551,25 +554,20 @@ message_spool(int fd, struct message *m, size_t limit)
 	if ((size_t)n < SPOOL_FROM)	/* all of it (the end was read) */
 		return 1;
 	/* the header in the first piece: the rest held in pipes */
-	if (header_within(m->raw.data, (size_t)n) &&
-	    (buf = malloc(HOLD_CHUNK)) != NULL) {
+	if (header_within(m->raw.data, (size_t)n)) {
 		rc = hold(fd, m, limit + 1 - (size_t)n, buf, &tail, &tail_len);
 		if (rc == -1) {
-			free(buf);
 			unhold(m);
 			return -1;
 		}
 		if (rc == 1) {
-			free(buf);
 			m->oversize = (size_t)n + m->held_len > limit;
 			return 1;
 		}
 		/* not all of it: what is held and the tail go first into
 		 * the file */
 	}
-	rc = spool_rest(fd, m, (size_t)n, tail, tail_len, limit);
-	free(buf);
-	return rc;
+	return spool_rest(fd, m, (size_t)n, tail, tail_len, limit);
 }
 
 /* The memory file's way, for message_spool: raw's n bytes, what is held,
