@@ -1,12 +1,13 @@
 #!/bin/sh
 # spool.sh - a message through a pipe. One that ends in its first 64 KiB is
-# read into memory; a larger one is moved by the kernel into a memory file
-# (message_spool: memfd_create and splice), mapped, and written out by
-# sendfile. Either way filter mode writes byte for byte what the same
-# message given as a file gives, and --json says the same: at the 64 KiB
-# boundary, for a plain message and a bounce, over the size limit (the
-# message unchanged), and when the system fails under it (the fault shim:
-# byte-exact, or 75 and the host keeps its copy).
+# read into memory; a larger one is held in pipes of the program's own
+# (message_spool; tests/pipes.sh tries each way), or, with no pipe to be
+# had, moved by the kernel into a memory file (memfd_create and splice),
+# mapped, and written out by sendfile. Either way filter mode writes byte
+# for byte what the same message given as a file gives, and --json says
+# the same: at the 64 KiB boundary, for a plain message and a bounce, over
+# the size limit (the message unchanged), and when the system fails under
+# it (the fault shim: byte-exact, or 75 and the host keeps its copy).
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 
 command -v python3 > /dev/null || skip_all "python3 needed to write the messages"
@@ -129,13 +130,20 @@ check "the kernel will not splice from this pipe (EINVAL): exit 0 (got $rc), a v
     sh -c "[ $rc = 0 ] && grep -q '^X-Backscatter-Status: ' '$T/got'"
 check "... the rest read instead, the output the same (with our fields)" \
     sh -c "cmp -s '$T/got' '$T/want' && grep -q '^X-Backscatter-Status: ' '$T/got'"
-cat "$T/dsn-3000000.eml" | fbs FAULT_FD=0 FAULT_COPY=2 -- > "$T/got" 2> "$T/err"
+# (the memory file's way, no pipe of its own to hold the message in)
+cat "$T/dsn-3000000.eml" | fbs FAULT_PIPE=1 FAULT_FD=0 FAULT_COPY=2 -- > "$T/got" 2> "$T/err"
 is "$?" 75 "the pipe fails halfway through the splicing: exit 75 (the host keeps its copy)"
 check "... and says it could not read the message" grep -q 'reading the message' "$T/err"
+cat "$T/dsn-3000000.eml" | fbs FAULT_PIPE=1 FAULT_FD=0 FAULT_COPY=2 -- --test > /dev/null 2>&1
+is "$?" 2 "--test, the pipe fails while spliced: exit 2, no verdict"
+# (held in pipes of its own: read from the host's pipe)
+cat "$T/dsn-3000000.eml" | fbs FAULT_FD=0 FAULT_READ_FROM=1000000 -- > "$T/got" 2> "$T/err"
+is "$?" 75 "the pipe fails halfway through the holding: exit 75 (the host keeps its copy)"
+check "... and says it could not read the message" grep -q 'reading the message' "$T/err"
+cat "$T/dsn-3000000.eml" | fbs FAULT_FD=0 FAULT_READ_FROM=1000000 -- --test > /dev/null 2>&1
+is "$?" 2 "--test, the pipe fails while held: exit 2, no verdict"
 cat "$f" | fbs FAULT_FD=0 FAULT_READ=1 -- > "$T/got" 2> /dev/null
 is "$?" 75 "the first read fails: exit 75"
-cat "$T/dsn-3000000.eml" | fbs FAULT_FD=0 FAULT_COPY=2 -- --test > /dev/null 2>&1
-is "$?" 2 "--test, the pipe fails while spliced: exit 2, no verdict"
 
 # over the limit, when the kernel cannot move it: read as before, the
 # first 32 MiB + 1 kept and the rest streamed, unchanged
@@ -149,23 +157,23 @@ for how in "no memory file:FAULT_MEMFD=1" \
 done
 rm -f "$T/over.eml" "$T/got"
 
-# A report of 16 MiB or more from a file is copied onto huge pages past
-# the gate (message_will_read); when the copy cannot be read, the mapping
-# is read as before: the same answer
+# A report of 16 MiB or more from a file is read from its mapping,
+# populated past the gate (message_will_read): no read of stdin at all
+# (a failing one changes nothing), and through a pipe the same answer
 gen dsn 17000000 "$T/dsn-17m.eml"
 bs < "$T/dsn-17m.eml" > "$T/want" 2> /dev/null
 bs --json < "$T/dsn-17m.eml" > "$T/want.json" 2> /dev/null
-check "a 17 MB bounce from a file: its recipient read (from the copy)" \
+check "a 17 MB bounce from a file: its recipient read" \
     grep -q '"address":"bob@remote.example"' "$T/want.json"
 fbs FAULT_FD=0 FAULT_READ=1 -- < "$T/dsn-17m.eml" > "$T/got" 2> /dev/null
 rc=$?
-check "... the copy failing (pread): exit 0 (got $rc), the same output from the mapping" \
+check "... a read of stdin failing: exit 0 (got $rc), the same output from the mapping" \
     sh -c "[ $rc = 0 ] && cmp -s '$T/got' '$T/want' && grep -q '^X-Backscatter-Status: ' '$T/got'"
 fbs FAULT_FD=0 FAULT_READ=1 -- --json < "$T/dsn-17m.eml" > "$T/got.json" 2> /dev/null
 check "... and the same reading" sh -c "cmp -s '$T/got.json' '$T/want.json' && grep -q '\"kind\":\"bounce\"' '$T/got.json'"
 cat "$T/dsn-17m.eml" | bs > "$T/got" 2> /dev/null
 rc=$?
-check "... through a pipe (its memory file given up for the copy): exit 0 (got $rc), the same output" \
+check "... through a pipe (held, then read into memory): exit 0 (got $rc), the same output" \
     sh -c "[ $rc = 0 ] && cmp -s '$T/got' '$T/want' && grep -q '^X-Backscatter-Status: ' '$T/got'"
 rm -f "$T/dsn-17m.eml"
 done_testing
