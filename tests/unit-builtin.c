@@ -397,5 +397,48 @@ main(void)
 	    "(%d and %d)", table->norder, text->norder);
 	rules_free(table);
 	rules_free(text);
+
+	/* a rule file read after the table may redefine a meta of its: the
+	 * levels are found anew, not kept from the table. A meta of level 3
+	 * or more whose operand, a meta, is made a meta of a pattern rule is
+	 * at level 2 then. */
+	{
+		struct ruleset	*both = rules_new();
+		char		 line[512];
+		const char	*user = NULL, *used = NULL, *leaf = NULL;
+		int		 j, o;
+
+		for (j = 0; j < builtin_rule_count; j++) {
+			const struct builtin_rule *b = &builtin_rules[j];
+
+			if (b->nops == 0 && b->regex >= 0 && leaf == NULL)
+				leaf = builtin_string(b->name);
+			if (b->nops == 0 || b->level < 3 || user != NULL)
+				continue;
+			for (o = b->ops; o < b->ops + b->nops; o++)
+				if (builtin_ops[o].code == OP_RULE &&
+				    builtin_ops[o].rule >= 0 &&
+				    builtin_rules[builtin_ops[o].rule].level ==
+				    b->level - 1) {
+					user = builtin_string(b->name);
+					used = builtin_string(builtin_ops[o].name);
+					break;
+				}
+		}
+		ok(user != NULL && used != NULL && leaf != NULL, "the table has "
+		    "a meta of level 3 or more (%s) over a meta (%s), and a "
+		    "pattern rule (%s)", user ? user : "-", used ? used : "-",
+		    leaf ? leaf : "-");
+		snprintf(line, sizeof(line), "meta %s %s\n", used ? used : "X",
+		    leaf ? leaf : "Y");
+		rules_add_builtin(both);
+		rules_add_text(both, "local.cf", line);
+		compiled(both, "the table and a file redefining one meta");
+		k = user != NULL ? ruleset_find(both, user) : -1;
+		ok(k >= 0 && both->rules[k].level == 2, "%s over %s, now a meta "
+		    "of one pattern rule: level 2 (got %d)", user ? user : "-",
+		    used ? used : "-", k >= 0 ? both->rules[k].level : -1);
+		rules_free(both);
+	}
 	return done();
 }

@@ -386,11 +386,14 @@ expr_order(struct ruleset *rs, struct buf *errors)
 		return -1;
 	}
 	nerr = resolve(rs, errors);
-	/* pending[i]: metas used by meta i that are not yet ordered */
+	/* pending[i]: metas used by meta i that are not yet ordered; the
+	 * levels found anew (the build's table brings its own, which a rule
+	 * file read after it may have made wrong) */
 	for (i = 0; i < rs->nrules; i++) {
 		r = &rs->rules[i];
 		if (r->type != RULE_META || r->broken)
 			continue;
+		r->level = 0;
 		for (k = 0; k < r->nops; k++)
 			if (r->ops[k].code == OP_RULE &&
 			    rs->rules[r->ops[k].rule].type == RULE_META &&
