@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/limits.h"
 #include "base/sharedlibc.h"
 #include "tap.h"
 
@@ -108,6 +109,17 @@ main(void)
 	ok(r == 0 && strcmp(out, gnu_get_libc_version()) == 0,
 	    "%s: the release this test was linked with, %s (%d, %s)",
 	    LIBC_SO_PATH, gnu_get_libc_version(), r, r == 0 ? out : "-");
+
+	/* LIMIT_LIBC_FILE: the libc's bytes, then a hole to that size, is
+	 * still read; one byte more and the file is no libc */
+	spill(tmp, libc_bytes, libc_len);
+	r = truncate(tmp, (off_t)LIMIT_LIBC_FILE) == 0 ?
+	    sharedlibc_release(tmp, out, sizeof(out)) : -2;
+	ok(r == 0 && strcmp(out, gnu_get_libc_version()) == 0,
+	    "the libc made LIMIT_LIBC_FILE bytes long: still read (%d)", r);
+	r = truncate(tmp, (off_t)LIMIT_LIBC_FILE + 1) == 0 ?
+	    sharedlibc_release(tmp, out, sizeof(out)) : -2;
+	is_int(r, -1, "... one byte longer: -1, not read");
 
 	/* cut short: before the section headers (at the end) end, every
 	 * cut is -1; anything else must at least be a release */

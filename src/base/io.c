@@ -124,3 +124,9 @@ io_copy_rest(int out, int in)
 			return -1;
 	}
 }
+
+void
+io_pipe_grow(int fd)
+{
+	(void)fcntl(fd, F_SETPIPE_SZ, (int)IO_PIPE_CAPACITY);
+}

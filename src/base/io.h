@@ -30,4 +30,13 @@ long long io_read_full(int fd, void *p, size_t n, long long off);
  * pipe, else read and write). 0, or -1 with errno set. */
 int	 io_copy_rest(int out, int in);
 
+/* What io_pipe_grow asks a pipe to hold: a host's pipe, or one of ours,
+ * then takes 1 MiB at a turn, not 64 KiB. */
+#define IO_PIPE_CAPACITY	(1u << 20)
+
+/* Grow the pipe fd to IO_PIPE_CAPACITY where the system allows (its
+ * pipe-max-size and the user's pipe pages); nothing where fd is no pipe.
+ * Safe in a signal handler. */
+void	 io_pipe_grow(int fd);
+
 #endif

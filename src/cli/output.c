@@ -7,7 +7,6 @@
  * from a file leaves by sendfile, from the file itself.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -22,10 +21,9 @@
 #include "anatomy/anatomy.h"
 #include "cli/output.h"
 
-/* A message larger than this written into a pipe grows the pipe to
- * OUTPUT_PIPE_CAPACITY first (where the system allows). */
+/* A message larger than this written into a pipe grows the pipe first
+ * (io_pipe_grow). */
 #define OUTPUT_PIPE_FROM	(64u * 1024)
-#define OUTPUT_PIPE_CAPACITY	(1u << 20)
 
 /* n bytes of the message from off: from its file by sendfile when it was
  * mapped from one (its pages never touched here), else from memory */
@@ -187,7 +185,7 @@ output_filter(int fd, struct message *m, const char *kind,
 	/* a large message into a pipe: 1 MiB turns with its reader, not
 	 * 64 KiB ones (nothing where fd is no pipe) */
 	if (len > OUTPUT_PIPE_FROM)
-		(void)fcntl(fd, F_SETPIPE_SZ, (int)OUTPUT_PIPE_CAPACITY);
+		io_pipe_grow(fd);
 	buf_init(&ours, 64 * 1024);
 	if (output_headers(&ours, kind, v, eol) == -1) {
 		/* out of memory for our own fields: the original unchanged,

@@ -263,12 +263,11 @@ splice_all(int fd, int mfd, size_t n)
  * mapped (a 10 MB plain message through pipes: 3.3x cat's time, which
  * passes the bytes on as they come). Past the first piece (which holds
  * the header the gate reads), the bytes are read as cat reads them and
- * written into pipes of our own, HOLD_PIPE_CAPACITY each: a pipe's pages
+ * written into pipes of our own, IO_PIPE_CAPACITY each: a pipe's pages
  * are taken without being cleared first, and leave for standard output
  * by splice, moved, not copied again. A report is read into memory when
  * the analysis wants it (message_will_read).
  */
-#define HOLD_PIPE_CAPACITY	(1u << 20)
 /* read from the host's pipe and written into ours this much at a time,
  * through a buffer on the stack (one of 128 KiB from malloc, a mapping
  * made, faulted in and unmapped for each message, took a 100 KB message
@@ -314,9 +313,9 @@ hold_pipe(struct message *m)
 		close(p[1]);
 		return -1;
 	}
-	/* 1 MiB where allowed (pipe-max-size, the user's pipe pages); a
-	 * pipe left at 64 KiB holds less, and more of them are made */
-	(void)fcntl(p[1], F_SETPIPE_SZ, (int)HOLD_PIPE_CAPACITY);
+	/* a pipe the system keeps at 64 KiB holds less, and more of them
+	 * are made */
+	io_pipe_grow(p[1]);
 	m->held[m->nheld++] = p[0];
 	return p[1];
 }
@@ -362,7 +361,7 @@ hold(int fd, struct message *m, size_t want, char *buf, const char **tail_r,
 	*tail_len_r = 0;
 	/* the host's pipe as large as ours: it writes 1 MiB before it
 	 * waits for us, not 64 KiB (a 10 MB message was 150 turns) */
-	(void)fcntl(fd, F_SETPIPE_SZ, (int)HOLD_PIPE_CAPACITY);
+	io_pipe_grow(fd);
 	for (;;) {
 		if (off == have) {
 			if (got == want)
@@ -406,41 +405,48 @@ hold(int fd, struct message *m, size_t want, char *buf, const char **tail_r,
 	return 1;
 }
 
-/* Append each held pipe's bytes to file or pipe out (splice), or to raw
- * when out is -1 (read); the pipes are closed. 0, or -1 with some lost. */
+/* Read every held pipe to its end into dst (room for held_len bytes): 0
+ * when that is held_len bytes, else -1. The pipes stay open. */
+static int
+read_held(struct message *m, char *dst)
+{
+	long long	 got = 0, r;
+	int		 i;
+
+	for (i = 0; i < m->nheld; i++) {
+		if ((r = io_read_full(m->held[i], dst + got,
+		    m->held_len - (size_t)got, -1)) == -1)
+			return -1;
+		got += r;
+	}
+	return (size_t)got == m->held_len ? 0 : -1;
+}
+
+/* Append each held pipe's bytes to file out (splice), or to raw when out
+ * is -1; the pipes are closed. 0, or -1 with some lost. */
 static int
 held_into(struct message *m, int out)
 {
 	size_t	 got = 0;
 	ssize_t	 r = 0;
-	int	 i;
+	int	 i, rc;
 
-	if (out == -1 && buf_reserve(&m->raw, m->held_len) == -1)
-		return -1;
-	for (i = 0; i < m->nheld; i++) {
-		for (;;) {
-			if (out != -1)
-				r = splice(m->held[i], NULL, out, NULL,
-				    HOLD_PIPE_CAPACITY, SPLICE_F_MOVE);
-			else if (got < m->held_len) {
-				r = read(m->held[i], m->raw.data + m->raw.len,
-				    m->held_len - got);
-				if (r > 0)
-					m->raw.len += (size_t)r;
-			} else
-				r = 0;
-			if (r == -1 && errno == EINTR)
-				continue;
-			if (r <= 0)
-				break;
-			got += (size_t)r;
-		}
-		if (r == -1)
+	if (out == -1) {
+		if (buf_reserve(&m->raw, m->held_len) == -1 ||
+		    read_held(m, m->raw.data + m->raw.len) == -1)
 			return -1;
+		m->raw.len += m->held_len;
+		unhold(m);
+		return 0;
 	}
-	r = got == m->held_len ? 0 : -1;
+	for (i = 0; i < m->nheld && r != -1; i++)
+		while ((r = splice(m->held[i], NULL, out, NULL,
+		    IO_PIPE_CAPACITY, SPLICE_F_MOVE)) > 0 ||
+		    (r == -1 && errno == EINTR))
+			got += r > 0 ? (size_t)r : 0;
+	rc = r != -1 && got == m->held_len ? 0 : -1;
 	unhold(m);
-	return (int)r;
+	return rc;
 }
 
 int
@@ -453,16 +459,14 @@ message_send_held(int fd, struct message *m)
 
 	if (m->held == NULL)
 		return m->held_len == 0 ? 0 : -1;
-	/* a pipe out as large as ours, where it is one: moved in 1 MiB
-	 * turns, not 64 KiB ones */
-	(void)fcntl(fd, F_SETPIPE_SZ, (int)HOLD_PIPE_CAPACITY);
+	io_pipe_grow(fd);	/* a pipe out as large as ours */
 	for (i = 0; i < m->nheld; i++) {
 		if (m->held[i] == -1)
 			continue;
 		for (;;) {
 			if (kernel) {
 				r = splice(m->held[i], NULL, fd, NULL,
-				    HOLD_PIPE_CAPACITY, SPLICE_F_MOVE |
+				    IO_PIPE_CAPACITY, SPLICE_F_MOVE |
 				    SPLICE_F_MORE);
 				if (r == -1 && (errno == EINVAL ||
 				    errno == ENOSYS || errno == EBADF)) {
@@ -626,11 +630,9 @@ spool_rest(int fd, struct message *m, size_t n, const char *tail,
 static int
 unhold_into_memory(struct message *m)
 {
-	size_t		 n = m->raw.len + m->held_len, total, got = 0;
+	size_t		 n = m->raw.len + m->held_len, total;
 	sigset_t	 all, old;
-	ssize_t		 r;
 	char		*base;
-	int		 i;
 
 	total = (n + 1 + 4095) / 4096 * 4096;
 	if (n >= HUGE_FROM) {
@@ -648,21 +650,7 @@ unhold_into_memory(struct message *m)
 	memcpy(base, m->raw.data, m->raw.len);
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &old);
-	for (i = 0; i < m->nheld && got < m->held_len; i++) {
-		r = read(m->held[i], base + m->raw.len + got,
-		    m->held_len - got);
-		if (r == -1 && errno == EINTR) {
-			i--;
-			continue;
-		}
-		if (r == -1)
-			break;
-		if (r > 0) {
-			got += (size_t)r;
-			i--;		/* this pipe again, to its end */
-		}
-	}
-	if (got != m->held_len) {
+	if (read_held(m, base + m->raw.len) == -1) {
 		munmap(base, total);
 		unhold(m);
 		m->held_len = (size_t)-1;	/* lost: never written out */

@@ -289,13 +289,13 @@ ruleset_reindex(struct ruleset *rs)
 		index_put(rs, i);
 }
 
-/* Put rule i in the name index, doubling it first when it would be half
- * full; -1 out of memory. */
+/* Put rule i (rs->nrules, not yet counted) in the name index, doubling it
+ * first when it would be half full; -1 out of memory. */
 static int
 index_rule(struct ruleset *rs, int i)
 {
-	size_t	 cap, k;
-	int	*old = rs->index, j;
+	size_t	 cap;
+	int	*old = rs->index;
 
 	if (rs->index == NULL || (size_t)(rs->nrules + 1) * 2 > rs->index_mask + 1) {
 		cap = rs->index == NULL ? 256 : (rs->index_mask + 1) * 2;
@@ -303,12 +303,9 @@ index_rule(struct ruleset *rs, int i)
 			rs->index = old;
 			return -1;
 		}
-		for (k = 0; k < cap; k++)
-			rs->index[k] = -1;
 		rs->index_mask = cap - 1;
 		free(old);
-		for (j = 0; j < i; j++)		/* re-insert the others */
-			index_put(rs, j);
+		ruleset_reindex(rs);	/* the others (rule i is not yet counted) */
 	}
 	index_put(rs, i);
 	return 0;
