@@ -17,6 +17,7 @@
 #include "read/message.h"
 #include "anatomy/anatomy.h"
 #include "anatomy/original.h"
+#include "read/address.h"
 #include "config/config.h"
 #include "evidence/origin.h"
 #include "rules/rules.h"
@@ -471,6 +472,44 @@ main(void)
 	t = verdict(&cfg, rs, &an, &v);
 	ok(v.backscatter && v.evidence.reply_ours == 0,
 	    "our Message-ID in a copied References does not rescue (%s)", t);
+
+	/* 13b. an answer to a Message-ID at our domain in a spam tool's
+	 * shape: forged, not ours, not foreign */
+	build(&an, KIND_AUTOREPLY, NULL, NULL, NULL);
+	an.in_reply_to = an.replied_to = (char *)"<0hdfpk8y0bhy@northwind.example>";
+	t = verdict(&cfg, rs, &an, &v);
+	is_str(t, "BS_REPLY_TO_FORGED", "autoreply to a forged-shape id of ours");
+	ok(v.backscatter && v.evidence.reply_ours == 0 &&
+	    v.evidence.reply_forged == 1, "forged shape: backscatter (%.1f)",
+	    v.score);
+	an.in_reply_to = an.replied_to =
+	    (char *)"<20261204233923.81A17A44BA@smtp.northwind.example>";
+	t = verdict(&cfg, rs, &an, &v);
+	is_str(t, "BS_REPLY_TO_OURS", "a queue id's shape is ours");
+	/* no In-Reply-To: the returned original's Message-ID is answered */
+	build(&an, KIND_AUTOREPLY, NULL, NULL, NULL);
+	an.original.source = SOURCE_RFC822;
+	an.original.message_id = (char *)"ug0by2irw8ywgw04@northwind.example";
+	t = verdict(&cfg, rs, &an, &v);
+	ok(strstr(t, "BS_REPLY_TO_FORGED") != NULL && v.evidence.reply_refs == 1,
+	    "the returned original's forged-shape id is answered (%s)", t);
+	an.original.message_id = (char *)"8c1e2f4a-77b0-4d3e-9a55-2b1f0c9d7e31@northwind.example";
+	t = verdict(&cfg, rs, &an, &v);
+	ok(strstr(t, "BS_REPLY_TO_OURS") != NULL, "a UUID is ours (%s)", t);
+	/* the shape's edges */
+	ok(address_spam_shape("0hdfpk8y0bhy", 12), "shape: 12 random");
+	ok(!address_spam_shape("0hdfpk8y0bh", 11), "shape: 11 is too short");
+	ok(address_spam_shape("0hdfpk8y0bhy0hdfpk8y0bhy0hdfpk8", 31),
+	    "shape: 31 random");
+	ok(!address_spam_shape("0hdfpk8y0bhy0hdfpk8y0bhy0hdfpk8y", 32),
+	    "shape: 32 is too long (Roundcube's hex is 32)");
+	ok(!address_spam_shape("9f3a0c4e7b21d6a8", 16),
+	    "shape: hex only is a program's (OpenSMTPD)");
+	ok(!address_spam_shape("meetingnotesxyz", 15), "shape: no digit");
+	ok(!address_spam_shape("ab1234567890cd", 14), "shape: ten digits in a row");
+	ok(address_spam_shape("ab123456789cdx", 14), "shape: nine digits in a row");
+	ok(!address_spam_shape("0hdfpK8y0bhy", 12), "shape: a capital");
+	ok(!address_spam_shape("0hdfpk8y.bhy", 12), "shape: a dot");
 
 	/* 14. spam reason: strong, but not alone */
 	build(&an, KIND_BOUNCE, "mx1.remote.example", legit, NULL);

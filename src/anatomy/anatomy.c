@@ -969,7 +969,9 @@ static const char	*unquoted_folded(struct arena *, const char *);
  * answer's only outside lines quoted with '>' (own, NULL when none is):
  * an absence quoted in a person's reply is not theirs. And a quarantine
  * digest's, in those or the subject; an answer that is all absence, or
- * that answers a name a bot forged with our address. */
+ * that answers a name a bot forged with our address (or a Message-ID in
+ * a spam tool's shape: challenge_and_filter_words, once the other kinds'
+ * words are known). */
 static void
 failure_and_answer_words(struct kind_facts *f, const struct analysis *an,
     const struct signs *s, struct arena *a, const char *t, const char *ltext)
@@ -1478,6 +1480,31 @@ admin_mail(struct reading *r, struct arena *a, struct kind_facts *f)
 	    !r->in.has_dsn && to_list_owner(a, r->msg, &r->s);
 }
 
+/* A challenge's and a content filter's words, and then an answer to a
+ * Message-ID in a spam tool's shape: absence or a request received in
+ * it counts as an answer to a forged name (failure_and_answer_words),
+ * but a filter's notice or a challenge answers spam too, and says so in
+ * its own words. */
+static void
+challenge_and_filter_words(struct kind_facts *f, const struct analysis *an,
+    const struct signs *s, const char *t)
+{
+	f->challenge_system = phrases_count(PHRASE_CHALLENGE_SYSTEM, t) +
+	    phrases_count(PHRASE_CHALLENGE_SYSTEM, s->from);
+	f->challenge_words += phrases_count(PHRASE_CHALLENGE_WORDS, t);
+	f->notice_words = phrases_count2(PHRASE_NOTICE_WORDS, t, s->subject);
+	f->filter_report = filter_report(an, f, t);
+	/* refused as spam in a delivery-status report is a bounce's reason;
+	 * in a letter, a filter's notice */
+	if (!f->dsn)
+		f->spam_block = phrases_count2(PHRASE_SPAM_BLOCK, t,
+		    s->subject);
+	if (s->answers_forged && (f->autoreply_words > 0 ||
+	    f->ticket_words > 0) && f->notice_words == 0 &&
+	    f->challenge_words == 0 && f->spam_block == 0)
+		f->answers_forged = 1;
+}
+
 /*
  * Words and weighing: gather what the header, the structure, the readers
  * and the prose say (struct kind_facts) and let kind_weigh decide. The
@@ -1573,16 +1600,7 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	if (f.receipt_words == 0 && s->mdn_subject)
 		f.receipt_words = phrases_count(PHRASE_MDN_BODY,
 		    column_labels(a, r->in.ltext));
-	f.challenge_system = phrases_count(PHRASE_CHALLENGE_SYSTEM, t) +
-	    phrases_count(PHRASE_CHALLENGE_SYSTEM, s->from);
-	f.challenge_words += phrases_count(PHRASE_CHALLENGE_WORDS, t);
-	f.notice_words = phrases_count2(PHRASE_NOTICE_WORDS, t, s->subject);
-	f.filter_report = filter_report(an, &f, t);
-	/* refused as spam in a delivery-status report is a bounce's reason;
-	 * in a letter, a filter's notice */
-	if (!f.dsn)
-		f.spam_block = phrases_count2(PHRASE_SPAM_BLOCK, t,
-		    s->subject);
+	challenge_and_filter_words(&f, an, s, t);
 	if (r->in.machine && (phrases_any(PHRASE_THREAT, s->subject) ||
 	    phrases_any(PHRASE_THREAT, t)) &&
 	    phrases_any(PHRASE_FILTER_ACTION, t))

@@ -90,7 +90,8 @@ struct kind_facts {
 	int	 receipt_words;		/* a read receipt written as text */
 	int	 ticket_words;
 	int	 answers_forged;	/* absence or ticket words, to a name
-				   forged with our address */
+				   forged with our address or to a
+				   Message-ID in a spam tool's shape */
 	int	 challenge_system;
 	int	 challenge_words;
 	int	 notice_words;		/* quarantined, held, a virus found */

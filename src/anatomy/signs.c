@@ -487,6 +487,26 @@ fold_word(const char *p, const char *e, int translit, char *buf, size_t sz)
 	return n;
 }
 
+/* Does the Message-ID answered (In-Reply-To's, else the last of
+ * References) have a spam tool's left side? Mailutils and nmh write
+ * "Your message of <date>" before it. */
+static int
+answers_forged(struct arena *a, const struct header_block *hb)
+{
+	const char	*v, *lt = NULL, *gt, *at, *p;
+
+	if ((v = header_get(a, hb, "In-Reply-To")) != NULL)
+		lt = strchr(v, '<');
+	else if ((v = header_get(a, hb, "References")) != NULL)
+		lt = strrchr(v, '<');
+	if (lt == NULL || (gt = strchr(lt, '>')) == NULL)
+		return 0;
+	for (at = NULL, p = lt + 1; p < gt; p++)
+		if (*p == '@')
+			at = p;
+	return at != NULL && address_spam_shape(lt + 1, (size_t)(at - lt - 1));
+}
+
 /*
  * Is the To field one address under a display name that shares no word
  * with it ("SEO Expert" <alice@northwind.example>, "Claims Office"
@@ -670,13 +690,16 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 	    header_has(hb, "References");
 	if (s->answers || s->subject_reply)
 		s->to_name_foreign = to_name_foreign(a, hb);
+	if (s->answers)
+		s->answers_forged = answers_forged(a, hb);
 }
 
 /* The gate: if no sign says "report", the message is kind none and its
  * body is never read. A list post or a threaded reply opens it only with
- * another sign (an answer to a name forged with our address, an
- * auto-reply's subject, ...); a "Re:" that answers no message opens it
- * alone; the header is all it costs. */
+ * another sign (an answer to a name forged with our address or to a
+ * Message-ID in a spam tool's shape, an auto-reply's subject, ...); a
+ * "Re:" that answers no message opens it alone; the header is all it
+ * costs. */
 int
 signs_gate(const struct signs *s)
 {
@@ -688,7 +711,8 @@ signs_gate(const struct signs *s)
 	    s->command_subject ||
 	    s->absence_subject || s->ticket_subject || s->mdn_subject ||
 	    s->list_from || s->challenge_from || s->to_name_foreign ||
-	    s->mailbox != NULL || signs_unthreaded_reply(s);
+	    s->answers_forged || s->mailbox != NULL ||
+	    signs_unthreaded_reply(s);
 }
 
 /* "Re:" answering no Message-ID (no In-Reply-To, no References): how a

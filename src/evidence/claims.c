@@ -2,16 +2,20 @@
  * claims.c - the original's and the reply's claims about us (see
  * claims.h).
  *
- * A Message-ID is ours when its right-hand side is within our domains; a
- * From when identity_ours_address says so; a Return-Path after its BATV
- * tag is taken off (the tagged address's owner is who sent it); a DKIM
- * signature when its d= is ours, verified or not (dkim.c verifies). Only
+ * A Message-ID is ours when its right-hand side is within our domains,
+ * and the Message-ID an answer answers only when its left side is not
+ * also in the shape spam tools forge there (address_spam_shape: random
+ * lower-case letters and digits); a From when identity_ours_address says
+ * so; a Return-Path after its BATV tag is taken off (the tagged
+ * address's owner is who sent it); a DKIM signature when its d= is
+ * ours, verified or not (dkim.c verifies). Only
  * the Message-ID a reply answers is looked at: earlier References are
  * copied from the message answered, so its sender chose them.
  */
 #include <string.h>
 
 #include "base/limits.h"
+#include "read/address.h"
 #include "anatomy/anatomy.h"
 #include "config/config.h"
 #include "evidence/batv.h"
@@ -42,6 +46,25 @@ msgid_ours(const struct config *cfg, const struct identity *id,
 	return identity_ours_domain(cfg, id, dom);
 }
 
+/* Is the answered Message-ID mid (n bytes) ours, and in our form? An
+ * answer to one at our domain in a spam tool's shape counts as forged. */
+static void
+answered(const struct config *cfg, const char *mid, size_t n,
+    struct evidence *ev)
+{
+	const char	*at;
+
+	if (!msgid_ours(cfg, &ev->identity, mid, n))
+		return;
+	while (n > 0 && (*mid == '<' || *mid == ' '))
+		mid++, n--;
+	if ((at = memchr(mid, '@', n)) != NULL &&
+	    address_spam_shape(mid, (size_t)(at - mid)))
+		ev->reply_forged++;
+	else
+		ev->reply_ours++;
+}
+
 /* Count the <...> Message-IDs in v, and those at our domains. */
 static void
 scan_refs(const struct config *cfg, const char *v, struct evidence *ev)
@@ -55,9 +78,7 @@ scan_refs(const struct config *cfg, const char *v, struct evidence *ev)
 			break;
 		if (memchr(p, '@', (size_t)(e - p)) != NULL) {
 			ev->reply_refs++;
-			if (msgid_ours(cfg, &ev->identity, p + 1,
-			    (size_t)(e - p - 1)))
-				ev->reply_ours++;
+			answered(cfg, p + 1, (size_t)(e - p - 1), ev);
 		}
 	}
 }
@@ -96,6 +117,6 @@ claims_gather(const struct config *cfg, const struct analysis *an,
 	    ev->has_original && (an->kind == KIND_AUTOREPLY ||
 	    an->kind == KIND_CHALLENGE || an->kind == KIND_MDN)) {
 		ev->reply_refs = 1;
-		ev->reply_ours = ev->msgid_ours;
+		answered(cfg, o->message_id, strlen(o->message_id), ev);
 	}
 }

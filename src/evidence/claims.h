@@ -15,8 +15,8 @@ struct config;
 struct evidence;
 
 /* Fill ev's claim fields (has_original, msgid_ours, from_ours,
- * from_foreign, return_path_ours, dkim_ours, reply_refs, reply_ours);
- * ev->identity must be set. */
+ * from_foreign, return_path_ours, dkim_ours, reply_refs, reply_ours,
+ * reply_forged); ev->identity must be set. */
 void	 claims_gather(const struct config *, const struct analysis *,
 	    struct arena *, struct evidence *);
 

@@ -95,7 +95,9 @@ EV(ev_dkim_ours, ev->dkim_ours != NULL)
 EV(ev_no_original, !ev->has_original)
 EV(ev_reply_to_ours, ev->reply_ours > 0)
 EV(ev_reply_to_foreign, ev->reply_refs > 0 && ev->reply_ours == 0 &&
+    ev->reply_forged == 0 &&
     (ev->identity.configured || ev->identity.address != NULL))
+EV(ev_reply_to_forged, ev->reply_forged > 0 && ev->reply_ours == 0)
 EV(ev_no_reply_refs, ev->reply_refs == 0)
 EV(ev_batv_valid, ev->batv.status == BATV_VALID)
 EV(ev_batv_expired, ev->batv.status == BATV_EXPIRED)
@@ -295,6 +297,8 @@ const struct origin_eval origin_evals[] = {
 	    "In-Reply-To/References name a Message-ID at our domain" },
 	{ "reply_to_foreign", 0, NULL, ev_reply_to_foreign,
 	    "they name Message-IDs, none at our domain" },
+	{ "reply_to_forged", 0, NULL, ev_reply_to_forged,
+	    "the Message-ID answered is at our domain in a spam tool's shape" },
 	{ "no_reply_refs", 0, NULL, ev_no_reply_refs,
 	    "no In-Reply-To/References Message-IDs" },
 	{ "batv_valid", 0, NULL, ev_batv_valid,

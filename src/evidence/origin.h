@@ -69,6 +69,10 @@ struct evidence {
 							   (analysis replied_to):
 							   1, or 0 for none */
 	int				 reply_ours;	/* it is at our domains */
+	int				 reply_forged;	/* at our domains, but in a
+							   spam tool's shape
+							   (address_spam_shape), so
+							   not counted as ours */
 
 	/* Proof, where configured: a BATV tag on the address the bounce
 	 * came back to, Message-IDs in the sent ledger, our own DKIM

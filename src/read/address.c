@@ -248,3 +248,27 @@ domain_within(const char *domain, const char *parent)
 		return 0;
 	return dl == pl || domain[dl - pl - 1] == '.';
 }
+
+int
+address_spam_shape(const char *left, size_t n)
+{
+	size_t	 i, run = 0;
+	int	 digit = 0, letter = 0;
+
+	if (n < 12 || n > 31)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (left[i] >= '0' && left[i] <= '9') {
+			digit = 1;
+			if (++run >= 10)
+				return 0;
+			continue;
+		}
+		run = 0;
+		if (left[i] < 'a' || left[i] > 'z')
+			return 0;
+		if (left[i] > 'f')
+			letter = 1;
+	}
+	return digit && letter;
+}

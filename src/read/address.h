@@ -8,6 +8,8 @@
 #ifndef BS_ADDRESS_H
 #define BS_ADDRESS_H
 
+#include <stddef.h>
+
 struct arena;
 
 /*
@@ -16,6 +18,15 @@ struct arena;
  * of them, without duplicates, in out. Returns the number found.
  */
 int	 address_parse(struct arena *, const char *value, char **out, int max);
+/*
+ * Is the left side of a Message-ID (n bytes, no brackets) in the shape
+ * spam tools forge: 12 to 31 lower-case letters and digits, random (a
+ * digit and a letter past f among them, no run of ten digits)? Mail
+ * programs write UUIDs, dates with queue ids, hex or mixed case; none of
+ * the Sisimai corpus's 1,589 Message-IDs is in this shape (SpamAssassin's
+ * MSGID_RANDY is the same idea).
+ */
+int	 address_spam_shape(const char *left, size_t n);
 /* The first address in value, or NULL. */
 char	*address_first(struct arena *, const char *value);
 /* Is addr one of list[0..n) (case aside)? */

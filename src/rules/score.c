@@ -253,6 +253,8 @@ json_evidence(struct json *j, const struct verdict *v)
 	json_member_string(j, "reason", ev->reason);
 	json_member_int(j, "reply_refs", ev->reply_refs);
 	json_member_int(j, "reply_refs_ours", ev->reply_ours);
+	if (ev->reply_forged > 0)	/* only then, as regex_limits below */
+		json_member_int(j, "reply_refs_forged", ev->reply_forged);
 	json_member_int(j, "regex_limits_hit", v->regex_limits);
 	if (v->regex_limits > 0) {
 		/* only then, so a message no limit touched reads as before */
@@ -528,8 +530,11 @@ score_explain(struct buf *b, const struct verdict *v)
 	}
 	line(b, "reason", ev->reason);
 	if (ev->reply_refs > 0) {
-		n = snprintf(num, sizeof(num), "%d, %d at our domains",
-		    ev->reply_refs, ev->reply_ours);
+		n = ev->reply_forged > 0 ? snprintf(num, sizeof(num),
+		    "%d, %d at our domains, %d of them in a spam tool's shape",
+		    ev->reply_refs, ev->reply_ours + ev->reply_forged,
+		    ev->reply_forged) : snprintf(num, sizeof(num),
+		    "%d, %d at our domains", ev->reply_refs, ev->reply_ours);
 		line(b, "answers Message-IDs", n > 0 ? num : NULL);
 	}
 	explain_proof(b, ev);
