@@ -91,16 +91,24 @@ uint64_t
 rules_cache_checksum(const void *p, size_t n, uint64_t h)
 {
 	const unsigned char	*c = p;
-	uint64_t		 w, a[4] = { 1, 2, 3, 4 }, b[4] = { 0 };
+	uint64_t		 w0, w1, w2, w3, a[4] = { 1, 2, 3, 4 }, b[4] = { 0 };
+	uint64_t		 a0 = 1, a1 = 2, a2 = 3, a3 = 4;
+	uint64_t		 b0 = 0, b1 = 0, b2 = 0, b3 = 0;
 	int			 k;
 
 	h ^= n * 0x9e3779b97f4a7c15ull;
-	for (; n >= 32; c += 32, n -= 32)
-		for (k = 0; k < 4; k++) {
-			memcpy(&w, c + 8 * k, 8);
-			a[k] += w;
-			b[k] += a[k];
-		}
+	/* the lanes in registers: kept in an array, the compiler stored
+	 * them back every round (1.2 instructions a byte, not 0.4) */
+	for (; n >= 32; c += 32, n -= 32) {
+		memcpy(&w0, c, 8);
+		memcpy(&w1, c + 8, 8);
+		memcpy(&w2, c + 16, 8);
+		memcpy(&w3, c + 24, 8);
+		a0 += w0, a1 += w1, a2 += w2, a3 += w3;
+		b0 += a0, b1 += a1, b2 += a2, b3 += a3;
+	}
+	a[0] = a0, a[1] = a1, a[2] = a2, a[3] = a3;
+	b[0] = b0, b[1] = b1, b[2] = b2, b[3] = b3;
 	for (k = 0; k < 4; k++) {
 		h = (h ^ a[k]) * 0xff51afd7ed558ccdull;
 		h ^= h >> 32;
@@ -108,8 +116,8 @@ rules_cache_checksum(const void *p, size_t n, uint64_t h)
 		h ^= h >> 32;
 	}
 	for (; n >= 8; c += 8, n -= 8) {
-		memcpy(&w, c, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		memcpy(&w0, c, 8);
+		h = (h ^ w0) * 0xff51afd7ed558ccdull;
 		h ^= h >> 32;
 	}
 	for (; n > 0; c++, n--) {
