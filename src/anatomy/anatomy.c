@@ -1499,7 +1499,7 @@ challenge_and_filter_words(struct kind_facts *f, const struct analysis *an,
 	if (!f->dsn)
 		f->spam_block = phrases_count2(PHRASE_SPAM_BLOCK, t,
 		    s->subject);
-	if (s->answers_forged && (f->autoreply_words > 0 ||
+	if (s->answers_spam_id && (f->autoreply_words > 0 ||
 	    f->ticket_words > 0) && f->notice_words == 0 &&
 	    f->challenge_words == 0 && f->spam_block == 0)
 		f->answers_forged = 1;

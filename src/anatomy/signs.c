@@ -491,7 +491,7 @@ fold_word(const char *p, const char *e, int translit, char *buf, size_t sz)
  * References) have a spam tool's left side? Mailutils and nmh write
  * "Your message of <date>" before it. */
 static int
-answers_forged(struct arena *a, const struct header_block *hb)
+answers_spam_id(struct arena *a, const struct header_block *hb)
 {
 	const char	*v, *lt = NULL, *gt, *at, *p;
 
@@ -691,7 +691,7 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 	if (s->answers || s->subject_reply)
 		s->to_name_foreign = to_name_foreign(a, hb);
 	if (s->answers)
-		s->answers_forged = answers_forged(a, hb);
+		s->answers_spam_id = answers_spam_id(a, hb);
 }
 
 /* The gate: if no sign says "report", the message is kind none and its
@@ -711,7 +711,7 @@ signs_gate(const struct signs *s)
 	    s->command_subject ||
 	    s->absence_subject || s->ticket_subject || s->mdn_subject ||
 	    s->list_from || s->challenge_from || s->to_name_foreign ||
-	    s->answers_forged || s->mailbox != NULL ||
+	    s->answers_spam_id || s->mailbox != NULL ||
 	    signs_unthreaded_reply(s);
 }
 

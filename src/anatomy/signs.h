@@ -46,7 +46,7 @@ struct signs {
 				   brackets: "[Ticket#2026...]" */
 	int	 to_name_foreign;	/* To's display name shares nothing
 				   with its address: a name the spam forged */
-	int	 answers_forged;	/* the Message-ID it answers is in a
+	int	 answers_spam_id;	/* the Message-ID it answers is in a
 				   spam tool's shape (address_spam_shape) */
 	char	*mailbox;	/* the mailbox the subject names at another
 				   domain than To's (where a message went), or
