@@ -1000,6 +1000,8 @@ failure_and_answer_words(struct kind_facts *f, const struct analysis *an,
 	    !f->mail_client && short_unaddressed(a, an->message, ltext);
 	f->answers_forged = s->to_name_foreign &&
 	    (f->autoreply_words > 0 || f->ticket_words > 0);
+	f->program_absence = s->no_subject && f->autoreply_words > 0 &&
+	    f->failed_words == 0;
 }
 
 /* cron's mail of a job's output: its X-Cron-Env fields, or "Cron

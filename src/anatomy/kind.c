@@ -133,6 +133,10 @@ static const struct sign signs[] = {
 	 * bot forged with our address: a client's or a flow's rule answered
 	 * it, as people do not answer spam with their holidays */
 	{ "answers a forged name", F(answers_forged),	KIND_AUTOREPLY,	6, 1 },
+	/* absence in a message with no Subject field: vacation(1) sending
+	 * a .vacation.msg of body text only; a person's mail program writes
+	 * a Subject, even an empty one */
+	{ "a program's absence", F(program_absence),	KIND_AUTOREPLY,	4, 1 },
 	{ "receipt words",	F(receipt_words),	KIND_MDN,	2, 2 },
 	{ "challenge system",	F(challenge_system),	KIND_CHALLENGE,	3, 2 },
 	{ "challenge words",	F(challenge_words),	KIND_CHALLENGE,	3, 4 },

@@ -89,6 +89,8 @@ struct kind_facts {
 	int	 autoreply_words;
 	int	 receipt_words;		/* a read receipt written as text */
 	int	 ticket_words;
+	int	 program_absence;	/* absence words in a message with no
+				   Subject field: a program's */
 	int	 answers_forged;	/* absence or ticket words, to a name
 				   forged with our address or to a
 				   Message-ID in a spam tool's shape */

@@ -190,6 +190,33 @@ vendor_autoreply_field(const struct header_block *hb)
 	return vendor_autoreply_value(hb);
 }
 
+/*
+ * Is the subject a person's reply to, or forward of, an answer: a reply
+ * or forward prefix, then at once an auto-reply's or absence's own
+ * ("Re: Automatic reply: ...", "WG: Automatische Antwort: ...")? An
+ * answer puts its word first, or after the subject it answers ("Out of
+ * office: Re: ...", "Re: ... [Autoreply]"), never behind a "Re:" of its
+ * own.
+ */
+static int
+answers_an_answer(const char *subject)
+{
+	const char	*p = subject, *colon;
+
+	if (p == NULL)
+		return 0;
+	p += strspn(p, " \t");
+	if (!phrases_starts(PHRASE_REPLY_PREFIX, p) &&
+	    !phrases_starts(PHRASE_FORWARD_PREFIX, p))
+		return 0;
+	if ((colon = strchr(p, ':')) == NULL || colon - p > 16)
+		return 0;
+	p = colon + 1;
+	p += strspn(p, " \t");
+	return phrases_starts(PHRASE_AUTOREPLY_SUBJECT, p) ||
+	    phrases_starts(PHRASE_ABSENCE_SUBJECT, p);
+}
+
 /* Auto-reply by its header fields (RFC 3834 and the common others). */
 static int
 autoreply_header(struct arena *a, const struct header_block *hb,
@@ -225,7 +252,8 @@ autoreply_header(struct arena *a, const struct header_block *hb,
 	if ((v = signs_lowered(a, header_get_raw(a, hb, "X-Auto-Response-Suppress"))) &&
 	    subject != NULL && phrases_any(PHRASE_AUTOREPLY_SUBJECT, subject))
 		return 2;
-	if (subject != NULL && phrases_any(PHRASE_AUTOREPLY_SUBJECT, subject))
+	if (subject != NULL && phrases_any(PHRASE_AUTOREPLY_SUBJECT, subject) &&
+	    !answers_an_answer(subject))
 		return 1;
 	return 0;
 }
@@ -604,6 +632,7 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 
 	memset(s, 0, sizeof(*s));
 	s->subject_text = header_get(a, hb, "Subject");
+	s->no_subject = header_find(hb, "Subject", 0) < 0;
 	s->subject = signs_lowered(a, s->subject_text);
 	s->from = signs_lowered(a, header_get(a, hb, "From"));
 	s->sender = signs_lowered(a, header_get_raw(a, hb, "Sender"));
@@ -657,9 +686,12 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 	    (fl != NULL && strncmp(fl, "From <>", 7) == 0);
 	s->autoreply = autoreply_header(a, hb, s->subject);
 	s->command_subject = phrases_any(PHRASE_COMMAND_SUBJECT, s->subject);
-	s->autoreply_subject = phrases_any(PHRASE_AUTOREPLY_SUBJECT,
-	    s->subject);
-	s->absence_subject = phrases_any(PHRASE_ABSENCE_SUBJECT, s->subject);
+	if (!answers_an_answer(s->subject)) {
+		s->autoreply_subject = phrases_any(PHRASE_AUTOREPLY_SUBJECT,
+		    s->subject);
+		s->absence_subject = phrases_any(PHRASE_ABSENCE_SUBJECT,
+		    s->subject);
+	}
 	s->subject_reply = is_reply_subject(a, s->subject);
 	/* a ticket id counts on an acknowledgement, not on a reply in the
 	 * ticket's thread (unless a no-reply address sends it) */
@@ -698,8 +730,8 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
  * body is never read. A list post or a threaded reply opens it only with
  * another sign (an answer to a name forged with our address or to a
  * Message-ID in a spam tool's shape, an auto-reply's subject, ...); a
- * "Re:" that answers no message opens it alone; the header is all it
- * costs. */
+ * "Re:" that answers no message opens it alone, and so does a message
+ * with no Subject field; the header is all it costs. */
 int
 signs_gate(const struct signs *s)
 {
@@ -711,7 +743,7 @@ signs_gate(const struct signs *s)
 	    s->command_subject ||
 	    s->absence_subject || s->ticket_subject || s->mdn_subject ||
 	    s->list_from || s->challenge_from || s->to_name_foreign ||
-	    s->answers_spam_id || s->mailbox != NULL ||
+	    s->answers_spam_id || s->no_subject || s->mailbox != NULL ||
 	    signs_unthreaded_reply(s);
 }
 

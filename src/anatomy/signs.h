@@ -46,6 +46,9 @@ struct signs {
 				   brackets: "[Ticket#2026...]" */
 	int	 to_name_foreign;	/* To's display name shares nothing
 				   with its address: a name the spam forged */
+	int	 no_subject;	/* no Subject field at all: a person's mail
+				   program writes one, even empty; vacation(1)
+				   with a message of body text only does not */
 	int	 answers_spam_id;	/* the Message-ID it answers is in a
 				   spam tool's shape (address_spam_shape) */
 	char	*mailbox;	/* the mailbox the subject names at another
