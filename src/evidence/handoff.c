@@ -563,7 +563,8 @@ internal_hop(const struct config *cfg, const struct received *h,
  * from-clause: qmail's "(qmail N invoked from network)" over its SMTP
  * line, Google's "by 2001:db8::1 with SMTP id ..." between its machines
  * (its by-host an address, not a name), simscan's "by simscan 1.4.0
- * ppid: ..." under qmail's. Not a local submission.
+ * ppid: ..." under qmail's, Haraka's "(Haraka outbound)". Not a local
+ * submission.
  */
 static int
 internal_note(const struct received *h)
@@ -577,6 +578,11 @@ internal_note(const struct received *h)
 		return 1;
 	/* a qmail toaster's scanner over the hop it scanned */
 	if (strncasecmp(h->line, "by simscan ", 11) == 0)
+		return 1;
+	/* a line that is only a comment, Haraka's "(Haraka outbound)" as
+	 * it queues what it took in; not a process's ("invoked by uid") */
+	if (by == NULL && h->line[0] == '(' &&
+	    strcasestr(h->line, "invoked by") == NULL)
 		return 1;
 	return by != NULL && strcasestr(h->line, " with smtp") != NULL &&
 	    (inet_pton(AF_INET, by, a) == 1 || inet_pton(AF_INET6, by, a) == 1);
