@@ -252,8 +252,7 @@ autoreply_header(struct arena *a, const struct header_block *hb,
 	if ((v = signs_lowered(a, header_get_raw(a, hb, "X-Auto-Response-Suppress"))) &&
 	    subject != NULL && phrases_any(PHRASE_AUTOREPLY_SUBJECT, subject))
 		return 2;
-	if (subject != NULL && phrases_any(PHRASE_AUTOREPLY_SUBJECT, subject) &&
-	    !answers_an_answer(subject))
+	if (subject != NULL && phrases_any(PHRASE_AUTOREPLY_SUBJECT, subject))
 		return 1;
 	return 0;
 }
@@ -629,6 +628,7 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 	const struct header_block	*hb = &msg->hdr;
 	const char			*fl = msg->from_line;
 	char				*v;
+	int				 answer_quoted;
 
 	memset(s, 0, sizeof(*s));
 	s->subject_text = header_get(a, hb, "Subject");
@@ -684,9 +684,13 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 	    (!phrases_any(PHRASE_LIST_ROLE, s->return_path) &&
 	    phrases_any(PHRASE_DAEMON, s->return_path)))) ||
 	    (fl != NULL && strncmp(fl, "From <>", 7) == 0);
-	s->autoreply = autoreply_header(a, hb, s->subject);
+	/* a person's reply to or forward of an answer: its subject is
+	 * the answer's, not this message's (answers_an_answer) */
+	answer_quoted = answers_an_answer(s->subject);
+	s->autoreply = autoreply_header(a, hb, answer_quoted ? NULL :
+	    s->subject);
 	s->command_subject = phrases_any(PHRASE_COMMAND_SUBJECT, s->subject);
-	if (!answers_an_answer(s->subject)) {
+	if (!answer_quoted) {
 		s->autoreply_subject = phrases_any(PHRASE_AUTOREPLY_SUBJECT,
 		    s->subject);
 		s->absence_subject = phrases_any(PHRASE_ABSENCE_SUBJECT,
