@@ -1482,7 +1482,8 @@ admin_mail(struct reading *r, struct arena *a, struct kind_facts *f)
 	    !r->in.has_dsn && to_list_owner(a, r->msg, &r->s);
 }
 
-/* A challenge's and a content filter's words, and then an answer to a
+/* A challenge's and a content filter's words, a Sieve notify saying
+ * the message was refused or thrown away, and then an answer to a
  * Message-ID in a spam tool's shape: absence or a request received in
  * it counts as an answer to a forged name (failure_and_answer_words),
  * but a filter's notice or a challenge answers spam too, and says so in
@@ -1501,6 +1502,8 @@ challenge_and_filter_words(struct kind_facts *f, const struct analysis *an,
 	if (!f->dsn)
 		f->spam_block = phrases_count2(PHRASE_SPAM_BLOCK, t,
 		    s->subject);
+	f->notify_refused = s->notified && (s->bounce_subject ||
+	    f->failed_words > 0 || phrases_any(PHRASE_FILTER_ACTION, t));
 	if (s->answers_spam_id && (f->autoreply_words > 0 ||
 	    f->ticket_words > 0) && f->notice_words == 0 &&
 	    f->challenge_words == 0 && f->spam_block == 0)

@@ -97,6 +97,9 @@ struct kind_facts {
 	int	 challenge_system;
 	int	 challenge_words;
 	int	 notice_words;		/* quarantined, held, a virus found */
+	int	 notify_refused;	/* a Sieve notify (auto-notified) saying
+					   the message was not delivered or was
+					   deleted: a filter's policy notice */
 	int	 filter_report;	/* a delivery-status report in a filter's
 					   own words, naming no remote MTA */
 	int	 spam_block;		/* refused as spam (a letter, not a DSN) */

@@ -709,8 +709,12 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 	s->challenge = challenge_header(hb);
 	s->auto_submitted = auto_submitted(a, hb);
 	if ((v = signs_lowered(a, header_get_raw(a, hb, "Auto-Submitted"))) !=
-	    NULL && strstr(v, "rejected") != NULL)
-		s->rejected = 1;
+	    NULL) {
+		if (strstr(v, "rejected") != NULL)
+			s->rejected = 1;
+		if (strncmp(v, "auto-notified", 13) == 0)
+			s->notified = 1;
+	}
 	s->failed_recipients = header_has(hb, "X-Failed-Recipients");
 	s->report_type = s->content_type != NULL &&
 	    (strstr(s->content_type, "report") != NULL ||

@@ -39,6 +39,8 @@ struct signs {
 				   through a bulk-mail service or from a
 				   no-reply address */
 	int	 rejected;	/* Auto-Submitted: auto-replied (rejected) */
+	int	 notified;	/* Auto-Submitted: auto-notified, a Sieve
+				   notify (RFC 5436) */
 	int	 answers;	/* In-Reply-To or References */
 	int	 noreply_from;	/* From is a no-reply address */
 	int	 subject_reply;	/* the subject starts "Re:" */
