@@ -433,6 +433,18 @@ static const struct {
 	{ "@ alone", "@", "" },
 	{ "display name holding an address: the angle address wins",
 	  "\"alice@northwind.example\" <bot@spam.example>", "bot@spam.example" },
+	{ "utf-8 type, UTF-8 local part and IDN domain (SMTPUTF8)",
+	  "utf-8; j\xc3\xbc" "rgen.wei\xc3\x9f@b\xc3\xbc" "cherstube.example",
+	  "j\xc3\xbc" "rgen.wei\xc3\x9f@b\xc3\xbc" "cherstube.example" },
+	{ "Cyrillic IDN domain", "<info@\xd0\xbf\xd0\xbe\xd1\x87\xd1\x82\xd0\xb0.example>",
+	  "info@\xd0\xbf\xd0\xbe\xd1\x87\xd1\x82\xd0\xb0.example" },
+	{ "CJK prose runs into the domain: not taken",
+	  "a@b.example\xe5\xae\x9b", "a@b.example" },
+	{ "Exim's octal escapes of UTF-8 bytes",
+	  "jos\\303\\251@b\\303\\274cher.example",
+	  "jos\xc3\xa9@b\xc3\xbc" "cher.example" },
+	{ "an octal escape below 0200 is not a UTF-8 byte",
+	  "C:\\101\\x.txt for a\\101b@example.com", "101b@example.com" },
 };
 
 static void

@@ -94,6 +94,17 @@ imcea_decode(struct arena *a, const char *s, size_t n)
 	return strchr(out, '@') != NULL && out[0] != '@' ? out : NULL;
 }
 
+/* Does [s, e) end in a domain literal, "user@[198.51.100.7]", whose
+ * ']' is the address's own? */
+static int
+domain_literal(const char *s, const char *e)
+{
+	const char	*at = memchr(s, '@', (size_t)(e - s));
+
+	return at != NULL && at + 2 < e && at[1] == '[' &&
+	    memchr(at + 2, ']', (size_t)(e - at - 2)) == e - 1;
+}
+
 /*
  * An address as gateways write it, cleaned: an "SMTP=" or "smtp:" type
  * prefix or an IMCEA encapsulation (Exchange), quotes, brackets and
@@ -138,7 +149,8 @@ clean_address(struct arena *a, const char *address)
 	}
 	while (e > s && ((e[-1] == '"' && memchr(s, '"', (size_t)(e - s - 1)) ==
 	    NULL) || e[-1] == '\'' || e[-1] == '>' ||
-	    e[-1] == ')' || e[-1] == ']' || e[-1] == '.' || e[-1] == ',' ||
+	    e[-1] == ')' || (e[-1] == ']' && !domain_literal(s, e)) ||
+	    e[-1] == '.' || e[-1] == ',' ||
 	    e[-1] == ';' || e[-1] == ':' || e[-1] == ' ' || e[-1] == '\t'))
 		e--;
 	if (e == s || memchr(s, '@', (size_t)(e - s)) == NULL || *s == '@' ||

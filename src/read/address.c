@@ -21,6 +21,46 @@ atext(unsigned char c)
 	    c >= 0x80;
 }
 
+/* A two-byte UTF-8 sequence at s (U+0080 to U+07FF)? */
+static int
+utf8_pair(const char *s)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+
+	return u[0] >= 0xc2 && u[0] <= 0xdf && u[1] >= 0x80 && u[1] <= 0xbf;
+}
+
+/*
+ * Exim writes the bytes of a UTF-8 address it prints as octal escapes
+ * ("jos\303\251@b\303\274cher.example", string_printing()): those
+ * of 0200 to 0377 back as bytes, in a copy; v itself when it has none.
+ * Other backslashes (a quoted local part's) are kept.
+ */
+static const char *
+octal_unescaped(struct arena *a, const char *v)
+{
+	const char	*p;
+	char		*out, *o;
+
+	for (p = v; (p = strchr(p, '\\')) != NULL; p++)
+		if (p[1] >= '2' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' &&
+		    p[3] >= '0' && p[3] <= '7')
+			break;
+	if (p == NULL || (out = arena_strndup(a, v, strlen(v))) == NULL)
+		return v;
+	for (o = out, p = v; *p; p++) {
+		if (*p == '\\' && p[1] >= '2' && p[1] <= '3' && p[2] >= '0' &&
+		    p[2] <= '7' && p[3] >= '0' && p[3] <= '7') {
+			*o++ = (char)((p[1] - '0') << 6 | (p[2] - '0') << 3 |
+			    (p[3] - '0'));
+			p += 3;
+		} else
+			*o++ = *p;
+	}
+	*o = '\0';
+	return out;
+}
+
 /*
  * Scan value for addr-specs: each '@' with atext (or a quoted string) on
  * the left and a domain on the right. Comments in parentheses are skipped
@@ -74,11 +114,14 @@ scan_addresses(struct arena *a, const char *v, char **out, int max,
 			if (*r == ']')
 				r++;
 		} else
-			/* ASCII only: an address in CJK prose runs straight
+			/* ASCII, and the two-byte UTF-8 letters of an
+			 * internationalised domain in a Latin, Greek or
+			 * Cyrillic script ("bücherstube.example"); not the
+			 * three-byte ones: an address in CJK prose runs straight
 			 * into the next word */
 			while (*r && (isalnum((unsigned char)*r) || *r == '-' ||
-			    *r == '.' || *r == '_'))
-				r++;
+			    *r == '.' || *r == '_' || utf8_pair(r)))
+				r += utf8_pair(r) ? 2 : 1;
 		while (l < p && *l == '.')
 			l++;
 		while (r > p + 1 && r[-1] == '.')
@@ -161,7 +204,8 @@ address_parse(struct arena *a, const char *value, char **out, int max)
 
 	if (value == NULL || max <= 0)
 		return 0;
-	/* "rfc822; addr" (DSN address types) */
+	v = octal_unescaped(a, value);
+	/* "rfc822; addr", "utf-8; addr" (DSN address types) */
 	semi = strchr(v, ';');
 	if (semi != NULL && semi - v < 16 && memchr(v, '@', (size_t)(semi - v)) == NULL)
 		v = semi + 1;
