@@ -932,8 +932,9 @@ custody_step(const struct received *up, const struct received *down)
  * Exchange writes none), a name of another organisation than the
  * server's, whose lines below are written by hosts of that organisation
  * and lead, through its own hops (from a private address or a host of its
- * own, three lines at most), to one that takes the message from our
- * relay by its address or rDNS: a front end (an edge server, a filtering
+ * own, or its note of an alias's expansion; three lines at most), to one
+ * that takes the message from our relay by its address or rDNS: a front
+ * end (a list's or an alias's host, an edge server, a filtering
  * service, a forwarder) between our relay and that server, or a bot that
  * greets so above lines it forged. Neither can be told from the other:
  * not foreign, not ours. (A bot that greets as the bouncer's own
@@ -959,6 +960,10 @@ greeting_took_ours(const struct config *cfg, const struct chain *c, int i)
 			return 0;
 		if (hop_relay(cfg, down, &by) != NULL)
 			return strcmp(by, "helo") != 0;
+		/* (its own note of taking the message in again, an alias's
+		 * expansion: "by lists.example (Postfix) id X") */
+		if (!has_from_clause(down))
+			continue;
 		if (!(is_private(down->from_addr) ||
 		    same_org(hop_name(down), h->from_host)))
 			return 0;
