@@ -208,7 +208,6 @@ static const char *const unfiltered[] = {	/* in the rules' order */
 	"BS_MSGID_ALL_DIGITS",		/* shapes of a Message-ID */
 	"BS_MSGID_UPPERCASE",
 	"BS_MSGID_OE_SHAPE",
-	"BS_MSGID_RANDOM",
 	"BS_MSGID_DYNAMIC_HOST",
 };
 

@@ -522,9 +522,9 @@ answers_spam_id(struct arena *a, const struct header_block *hb)
 {
 	const char	*v, *lt = NULL, *gt, *at, *p;
 
-	if ((v = header_get(a, hb, "In-Reply-To")) != NULL)
+	if ((v = header_get_raw(a, hb, "In-Reply-To")) != NULL)
 		lt = strchr(v, '<');
-	else if ((v = header_get(a, hb, "References")) != NULL)
+	else if ((v = header_get_raw(a, hb, "References")) != NULL)
 		lt = strrchr(v, '<');
 	if (lt == NULL || (gt = strchr(lt, '>')) == NULL)
 		return 0;

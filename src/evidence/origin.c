@@ -14,6 +14,7 @@
 
 #include "read/header.h"
 #include "read/message.h"
+#include "read/address.h"
 #include "anatomy/anatomy.h"
 #include "config/config.h"
 #include "evidence/claims.h"
@@ -85,6 +86,10 @@ EV(ev_have_relays, ev->nrelays > 0)
 EV(ev_identity_configured, ev->identity.configured)
 EV(ev_identity_known, ev->identity.configured || ev->identity.address)
 EV(ev_msgid_ours, ev->msgid_ours)
+EV(ev_msgid_random, an->original.message_id != NULL &&
+    strchr(an->original.message_id, '@') != NULL &&
+    address_spam_shape(an->original.message_id, (size_t)(strchr(
+    an->original.message_id, '@') - an->original.message_id)))
 EV(ev_msgid_foreign, an->original.message_id != NULL &&
     strchr(an->original.message_id, '@') != NULL && !ev->msgid_ours &&
     (ev->identity.configured || ev->identity.address != NULL))
@@ -271,6 +276,8 @@ const struct origin_eval origin_evals[] = {
 	    "we know our domain or address, from config or envelope" },
 	{ "orig_msgid_ours", 0, NULL, ev_msgid_ours,
 	    "the original's Message-ID is at our domain" },
+	{ "orig_msgid_random", 0, NULL, ev_msgid_random,
+	    "the original's Message-ID is in a spam tool's shape" },
 	{ "orig_msgid_foreign", 0, NULL, ev_msgid_foreign,
 	    "the original's Message-ID is not at our domain (ours known)" },
 	{ "orig_from_ours", 0, NULL, ev_from_ours,
