@@ -226,6 +226,17 @@ replied_to(struct arena *a, const char *irt, const char *refs)
 	return arena_strndup(a, l, (size_t)(r - l + 1));
 }
 
+/* Does the message's own Message-ID field hold id ("<...>")? A tracker's
+ * first notice of an issue names the issue's thread, its own Message-ID,
+ * in References: it answers nothing. */
+static int
+own_id(struct arena *a, const struct header_block *hb, const char *id)
+{
+	const char	*v = header_get_raw(a, hb, "Message-ID");
+
+	return v != NULL && id != NULL && strstr(v, id) != NULL;
+}
+
 /* --- taking it apart ----------------------------------------------------- */
 
 struct parts {
@@ -996,6 +1007,8 @@ failure_and_answer_words(struct kind_facts *f, const struct analysis *an,
 	f->autoreply_words = phrases_count(PHRASE_AUTOREPLY_BODY,
 	    own != NULL ? own : t);
 	f->ticket_words = phrases_count(PHRASE_TICKET, own != NULL ? own : t);
+	f->ticket_opened = phrases_any(PHRASE_TICKET_OPENED,
+	    own != NULL ? own : t);
 	/* an answer in a delivery report's clothes (maildrop's mailbot
 	 * -T replydsn): every recipient "delivered", an auto-reply's field
 	 * and its words (an absence, or a request received); the report
@@ -1380,7 +1393,8 @@ static void
 digest_posts(struct kind_facts *f)
 {
 	f->reader_bounce = f->failed_words = f->autoreply_words =
-	    f->ticket_words = f->receipt_words = f->challenge_words =
+	    f->ticket_words = f->ticket_opened = f->receipt_words =
+	    f->challenge_words =
 	    f->notice_words = f->spam_block = f->threat_action =
 	    f->reject_words = f->list_refusal = f->list_hold =
 	    f->smtp_refusal =
@@ -1473,8 +1487,17 @@ posts_and_replies(struct reading *r, struct arena *a, struct kind_facts *f)
 	 * report it passed on) that carries no report: its words are its
 	 * writer's, who talks about a bounce as a digest's members do */
 	if (f->digest || (f->list_header && !f->dsn && !f->reader_bounce &&
-	    !s->daemon_from && !s->null_sender))
+	    !s->daemon_from && !s->null_sender)) {
+		int	opened = f->ticket_opened;
+
 		digest_posts(f);
+		/* (a tracker's notices go out with a List-Id and no
+		 * List-Post, marked as a program's: no discussion list, and
+		 * the note that the author's message opened an issue is the
+		 * program's own word) */
+		f->ticket_opened = opened && !f->digest && s->auto_submitted &&
+		    !s->list_post;
+	}
 	/* a person's "Re:" with no report in it: the delivery failure it
 	 * quotes or tells of is the letter it answers, not its own */
 	else if (f->subject_reply && s->subject_reply && !f->dsn && !f->mdn)
@@ -2072,6 +2095,8 @@ read_message(struct message *msg, struct arena *a, struct analysis *an,
 	an->in_reply_to = header_get_raw(a, &msg->hdr, "In-Reply-To");
 	an->references = header_get_raw(a, &msg->hdr, "References");
 	an->replied_to = replied_to(a, an->in_reply_to, an->references);
+	if (own_id(a, &msg->hdr, an->replied_to))
+		an->replied_to = NULL;
 	if (!signs_gate(&r.s))
 		return 0;
 	an->automatic = machine_fields(&r.s);	/* (proof needs a kind) */

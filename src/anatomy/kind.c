@@ -129,6 +129,7 @@ static const struct sign signs[] = {
 	{ "not a failure",	F(not_failure),		KIND_BOUNCE,	-8, 1 },
 	{ "absence words",	F(autoreply_words),	KIND_AUTOREPLY,	1, 2 },
 	{ "request received",	F(ticket_words),	KIND_AUTOREPLY,	2, 2 },
+	{ "an issue opened",	F(ticket_opened),	KIND_AUTOREPLY,	4, 1 },
 	/* a letter of absence or a ticket's words, addressed to the name a
 	 * bot forged with our address: a client's or a flow's rule answered
 	 * it, as people do not answer spam with their holidays */

@@ -89,6 +89,9 @@ struct kind_facts {
 	int	 autoreply_words;
 	int	 receipt_words;		/* a read receipt written as text */
 	int	 ticket_words;
+	int	 ticket_opened;		/* a tracker: "Issue #8 has been reported
+					   by", to the author of the mail that
+					   opened it */
 	int	 program_absence;	/* absence words in a message with no
 				   Subject field: a program's */
 	int	 answers_forged;	/* absence or ticket words, to a name

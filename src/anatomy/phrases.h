@@ -39,6 +39,8 @@ enum phrase_meaning {
 	PHRASE_ABSENCE_SUBJECT,	/* "out of office": people write it too */
 	PHRASE_AUTOREPLY_BODY,	/* "I am out of the office until" */
 	PHRASE_TICKET,		/* "we received your request" */
+	PHRASE_TICKET_OPENED,	/* "Issue #8 has been reported by": a
+				   tracker telling an issue's author */
 	PHRASE_CHALLENGE_SUBJECT,	/* words that open the gate */
 	PHRASE_CHALLENGE_SYSTEM,	/* a challenge system's name */
 	PHRASE_CHALLENGE_WORDS,	/* "confirm you are human" */

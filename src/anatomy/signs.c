@@ -646,6 +646,7 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 	s->list_sender = phrases_any(PHRASE_LIST_ROLE, s->sender) ||
 	    phrases_any(PHRASE_LIST_ROLE, s->return_path);
 	s->list = any_header(hb, list_headers);
+	s->list_post = s->list && header_has(hb, "List-Post");
 	s->challenge_from = phrases_any(PHRASE_CHALLENGE_SYSTEM, s->from) ||
 	    phrases_any(PHRASE_CHALLENGE_SYSTEM, s->return_path) ||
 	    phrases_any(PHRASE_CHALLENGE_SYSTEM, signs_lowered(a,

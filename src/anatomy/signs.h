@@ -28,6 +28,8 @@ struct signs {
 	int	 list;		/* a list post: List-Id, List-Post,
 				   List-Unsubscribe, Mailing-List,
 				   Precedence: list */
+	int	 list_post;	/* List-Post: a list one writes to (a
+				   tracker's or a shop's has none) */
 	int	 list_sender;	/* Sender or Return-Path is a list's own
 				   address ("-bounces@", "owner-") */
 	int	 list_from;	/* From is a list's own address: the list
