@@ -145,8 +145,11 @@ static const struct sign signs[] = {
 	/* a mailbox's Sieve script telling the sender, by a notify mailto
 	 * (Auto-Submitted: auto-notified, RFC 5436), that it did not take
 	 * the message or threw it away: the filter's decision on policy,
-	 * no report of a mail system */
+	 * no report of a mail system, whatever its From ("Postmaster")
+	 * and subject ("Message not delivered") say: no mail system writes
+	 * auto-notified */
 	{ "a notify of refusal", F(notify_refused),	KIND_NOTICE,	5, 1 },
+	{ "a notify of refusal", F(notify_refused),	KIND_BOUNCE,	-8, 1 },
 	{ "filter's report",	F(filter_report),	KIND_NOTICE,	10, 1 },
 	{ "spam refused",	F(spam_block),		KIND_NOTICE,	3, 2 },
 	{ "threat and action",	F(threat_action),	KIND_NOTICE,	3, 1 },
