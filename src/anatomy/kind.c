@@ -60,9 +60,14 @@ static const struct sign signs[] = {
 	{ "mail system sender",	F(daemon_sender),	KIND_BOUNCE,	1, 1 },
 	/* a mail program's User-Agent: a person wrote it, even at a mail
 	 * system's address (a postmaster's letter); read receipts and
-	 * template replies are weighed by their own signs */
+	 * template replies are weighed by their own signs. Auto-replies
+	 * come from servers and scripts (vacation(1), Sieve, Exim), which
+	 * write no User-Agent: a person's "Re: ... / Abwesenheitsnotiz"
+	 * names the answer it answers, a client's rule has marks of its own
+	 * (Auto-Submitted, an absence subject and text) */
 	{ "a mail client",	F(mail_client),		KIND_NONE,	4, 1 },
 	{ "a mail client",	F(mail_client),		KIND_BOUNCE,	-4, 1 },
+	{ "a mail client",	F(mail_client),		KIND_AUTOREPLY,	-4, 1 },
 	{ "a mail client",	F(mail_client),		KIND_CHALLENGE,	-8, 1 },
 	{ "a mail client",	F(mail_client),		KIND_NOTICE,	-8, 1 },
 	{ "null sender",	F(null_sender),		KIND_BOUNCE,	1, 1 },
