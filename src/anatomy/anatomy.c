@@ -1454,6 +1454,7 @@ subject_facts(struct kind_facts *f, const struct signs *s)
 	f->subject_autoreply = s->autoreply_subject;
 	f->subject_commands = s->command_subject;
 	f->subject_autoreply_weak = s->absence_subject;
+	f->absence_wraps = s->absence_wraps;
 	f->subject_ticket = s->ticket_subject;
 	f->subject_challenge = s->challenge_subject;
 	f->subject_notice = s->notice_subject;

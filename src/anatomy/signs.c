@@ -217,6 +217,31 @@ answers_an_answer(const char *subject)
 	    phrases_starts(PHRASE_ABSENCE_SUBJECT, p);
 }
 
+/*
+ * A letter of absence's subject wrapping the subject of the reply it
+ * answers: an absence phrase first, then a reply prefix right after the
+ * first ':' or '(' ("Out of office: Re: <subject>", "Izindeyim / Out of
+ * office: Re: ...", "Out of office (Re: ...)"): vacation(1)'s and the
+ * filters' "<absence>: $SUBJECT" answering a message that was itself a
+ * reply. A person announcing an absence writes "Out of office: 3-9
+ * December (re: your visit)".
+ */
+static int
+absence_wraps(const char *s)
+{
+	const char	*p;
+	size_t		 n;
+
+	if (s == NULL || !phrases_starts(PHRASE_ABSENCE_SUBJECT,
+	    s + strspn(s, " \t")))
+		return 0;
+	n = strcspn(s, ":(");
+	if (s[n] == '\0' || n > 80)
+		return 0;
+	p = s + n + 1;
+	return phrases_starts(PHRASE_REPLY_PREFIX, p + strspn(p, " \t"));
+}
+
 /* Auto-reply by its header fields (RFC 3834 and the common others). */
 static int
 autoreply_header(struct arena *a, const struct header_block *hb,
@@ -696,6 +721,8 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 		    s->subject);
 		s->absence_subject = phrases_any(PHRASE_ABSENCE_SUBJECT,
 		    s->subject);
+		s->absence_wraps = s->absence_subject &&
+		    absence_wraps(s->subject);
 	}
 	s->subject_reply = is_reply_subject(a, s->subject);
 	/* a ticket id counts on an acknowledgement, not on a reply in the
