@@ -84,7 +84,7 @@ static const struct sign signs[] = {
 	{ "auto-reply subject",	F(subject_autoreply),	KIND_AUTOREPLY,	4, 1 },
 	{ "command results",	F(subject_commands),	KIND_AUTOREPLY,	4, 1 },
 	{ "absence subject",	F(subject_autoreply_weak), KIND_AUTOREPLY, 2, 1 },
-	{ "absence wraps a reply", F(absence_wraps),	KIND_AUTOREPLY,	2, 1 },
+	{ "absence wraps a subject", F(absence_wraps), KIND_AUTOREPLY, 2, 1 },
 	{ "ticket subject",	F(subject_ticket),	KIND_AUTOREPLY,	3, 1 },
 	{ "challenge subject",	F(subject_challenge),	KIND_CHALLENGE,	1, 1 },
 	{ "notice subject",	F(subject_notice),	KIND_NOTICE,	1, 1 },

@@ -215,6 +215,24 @@ phrases_starts(enum phrase_meaning m, const char *text)
 	return leads_with(m, text, 0);
 }
 
+size_t
+phrases_lead(enum phrase_meaning m, const char *text)
+{
+	const struct phrase	*p;
+	size_t			 best = 0;
+	int			 i;
+
+	if (text == NULL || (int)m <= PHRASE_NONE || m >= PHRASE_MEANINGS)
+		return 0;
+	for (i = phrase_first[m]; i < phrase_end[m]; i++) {
+		p = &phrase_table[i];
+		if (p->len > best &&
+		    strncmp(text, phrase_text(p), p->len) == 0)
+			best = p->len;
+	}
+	return best;
+}
+
 int
 phrases_exact(enum phrase_meaning m, const char *text)
 {

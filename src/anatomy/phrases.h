@@ -145,6 +145,8 @@ int	 phrases_count(enum phrase_meaning m, const char *text);
 int	 phrases_count2(enum phrase_meaning m, const char *a, const char *b);
 /* 1 when text starts with a phrase of meaning m (a subject's prefix). */
 int	 phrases_starts(enum phrase_meaning m, const char *text);
+/* The length of the longest phrase of meaning m text starts with, or 0. */
+size_t	 phrases_lead(enum phrase_meaning m, const char *text);
 /* 1 when text is a phrase of meaning m, whole. */
 int	 phrases_exact(enum phrase_meaning m, const char *text);
 

@@ -218,28 +218,43 @@ answers_an_answer(const char *subject)
 }
 
 /*
- * A letter of absence's subject wrapping the subject of the reply it
- * answers: an absence phrase first, then a reply prefix right after the
- * first ':' or '(' ("Out of office: Re: <subject>", "Izindeyim / Out of
- * office: Re: ...", "Out of office (Re: ...)"): vacation(1)'s and the
- * filters' "<absence>: $SUBJECT" answering a message that was itself a
- * reply. A person announcing an absence writes "Out of office: 3-9
- * December (re: your visit)".
+ * A letter of absence's subject wrapping the subject of the message it
+ * answers: an absence phrase first, a word of its own, then, right after
+ * the subject's first ':' or '(', that subject - vacation(1)'s and the
+ * filters' "<absence>: $SUBJECT" ("Out of office: Re: <subject>",
+ * "Izindeyim / Out of office: ...", "Out of office (Re: ...)"): a reply
+ * prefix or a letter follows. Not when a digit does (a person's "Out of
+ * office: 3-9 December"), when the
+ * first ':' is a reply prefix's own ("Urlop do 14 grudnia - Re: ...":
+ * autoreply-vacation-absence-before-re's limit), or when the phrase only
+ * begins a longer word ("Urlaubsplanung Dezember (was: Re: ...)").
  */
 static int
 absence_wraps(const char *s)
 {
-	const char	*p;
-	size_t		 n;
+	const unsigned char	*p;
+	const char		*w;
+	size_t			 n, lead;
 
-	if (s == NULL || !phrases_starts(PHRASE_ABSENCE_SUBJECT,
-	    s + strspn(s, " \t")))
+	if (s == NULL)
+		return 0;
+	s += strspn(s, " \t");
+	if ((lead = phrases_lead(PHRASE_ABSENCE_SUBJECT, s)) == 0 ||
+	    isalpha((unsigned char)s[lead]) || (unsigned char)s[lead] >= 0x80)
 		return 0;
 	n = strcspn(s, ":(");
-	if (s[n] == '\0' || n > 80)
+	if (s[n] == '\0' || n > 80 || n < lead)
 		return 0;
-	p = s + n + 1;
-	return phrases_starts(PHRASE_REPLY_PREFIX, p + strspn(p, " \t"));
+	/* the word before a ':' may be a reply prefix's ("Re:") */
+	for (w = s + n; w > s && isalpha((unsigned char)w[-1]); w--)
+		;
+	if (s[n] == ':' && phrases_starts(PHRASE_REPLY_PREFIX, w))
+		return 0;
+	p = (const unsigned char *)s + n + 1;
+	p += strspn((const char *)p, " \t");
+	/* a reply prefix, or a letter: ASCII, or a UTF-8 one's lead byte */
+	return phrases_starts(PHRASE_REPLY_PREFIX, (const char *)p) ||
+	    isalpha(*p) || *p >= 0xc2;
 }
 
 /* Auto-reply by its header fields (RFC 3834 and the common others). */

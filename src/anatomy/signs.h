@@ -62,8 +62,8 @@ struct signs {
 	int	 autoreply_subject;	/* "automatic reply" and the like */
 	int	 command_subject;	/* a list server's command results */
 	int	 absence_subject;	/* "out of office" and the like */
-	int	 absence_wraps;	/* ... first, wrapping the reply it answers:
-				   "Out of office: Re: <subject>" */
+	int	 absence_wraps;	/* ... first, wrapping the subject it
+				   answers: "Out of office: <subject>" */
 	int	 ticket_subject;
 	int	 mdn_subject;
 	int	 null_sender;	/* it came with the null sender (bounces, but
