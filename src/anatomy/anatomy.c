@@ -226,15 +226,43 @@ replied_to(struct arena *a, const char *irt, const char *refs)
 	return arena_strndup(a, l, (size_t)(r - l + 1));
 }
 
-/* Does the message's own Message-ID field hold id ("<...>")? A tracker's
- * first notice of an issue names the issue's thread, its own Message-ID,
- * in References: it answers nothing. */
-static int
-own_id(struct arena *a, const struct header_block *hb, const char *id)
+/* The host of a "<local@host>" Message-ID in v: its start, its length
+ * in *n; NULL when there is none. */
+static const char *
+id_host(const char *v, size_t *n)
 {
-	const char	*v = header_get_raw(a, hb, "Message-ID");
+	const char	*l, *at, *r;
 
-	return v != NULL && id != NULL && strstr(v, id) != NULL;
+	if (v == NULL || (l = strchr(v, '<')) == NULL ||
+	    (r = strchr(l, '>')) == NULL ||
+	    (at = memchr(l, '@', (size_t)(r - l))) == NULL || r - at < 2)
+		return NULL;
+	*n = (size_t)(r - at - 1);
+	return at + 1;
+}
+
+/*
+ * Is the Message-ID a message answers (id, "<...>") its own (1) or one
+ * its own host made (2)? A tracker's first notice of an issue names the
+ * issue's thread, its own Message-ID, in References; its updates, and a
+ * help desk's, name the thread's first notice, made by the same host
+ * ("<ticket-4471@helpdesk...>" from "<ticket-4471-upd-3...@helpdesk...>"):
+ * the system's own thread, no answer to a message someone sent. A bot
+ * forging the Message-ID of the spam cannot know that host's name.
+ */
+static int
+own_thread(struct arena *a, const struct header_block *hb, const char *id)
+{
+	const char	*v = header_get_raw(a, hb, "Message-ID"), *h1, *h2;
+	size_t		 n1, n2;
+
+	if (v == NULL || id == NULL)
+		return 0;
+	if (strstr(v, id) != NULL)
+		return 1;
+	if ((h1 = id_host(v, &n1)) == NULL || (h2 = id_host(id, &n2)) == NULL)
+		return 0;
+	return n1 == n2 && strncasecmp(h1, h2, n1) == 0 ? 2 : 0;
 }
 
 /* --- taking it apart ----------------------------------------------------- */
@@ -2096,7 +2124,7 @@ read_message(struct message *msg, struct arena *a, struct analysis *an,
 	an->in_reply_to = header_get_raw(a, &msg->hdr, "In-Reply-To");
 	an->references = header_get_raw(a, &msg->hdr, "References");
 	an->replied_to = replied_to(a, an->in_reply_to, an->references);
-	if (own_id(a, &msg->hdr, an->replied_to))
+	if (own_thread(a, &msg->hdr, an->replied_to))
 		an->replied_to = NULL;
 	if (!signs_gate(&r.s))
 		return 0;
