@@ -49,7 +49,7 @@ struct kind_facts {
 	int	 subject_autoreply;
 	int	 subject_commands;	/* a list server's command results */
 	int	 subject_autoreply_weak;
-	int	 absence_wraps;		/* "Out of office: Re: <subject>" */
+	int	 absence_wraps;		/* "Out of office: <their subject>" */
 	int	 subject_ticket;
 	int	 subject_challenge;
 	int	 subject_notice;

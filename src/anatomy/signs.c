@@ -220,14 +220,14 @@ answers_an_answer(const char *subject)
 /*
  * A letter of absence's subject wrapping the subject of the message it
  * answers: an absence phrase first, a word of its own, then, right after
- * the subject's first ':' or '(', that subject - vacation(1)'s and the
- * filters' "<absence>: $SUBJECT" ("Out of office: Re: <subject>",
- * "Izindeyim / Out of office: ...", "Out of office (Re: ...)"): a reply
- * prefix or a letter follows. Not when a digit does (a person's "Out of
- * office: 3-9 December"), when the
- * first ':' is a reply prefix's own ("Urlop do 14 grudnia - Re: ...":
- * autoreply-vacation-absence-before-re's limit), or when the phrase only
- * begins a longer word ("Urlaubsplanung Dezember (was: Re: ...)").
+ * the first ':' or '(' (the phrase's own ':' in "Fravær:"), that subject
+ * - vacation(1)'s and the filters' "<absence>: $SUBJECT" ("Out of
+ * office: Re: <subject>", "Izindeyim / Out of office: ...", "Out of
+ * office (Re: ...)"): a reply prefix or a letter follows. Not when a
+ * digit does (a person's "Out of office: 3-9 December"), when the ':' is
+ * a reply prefix's own ("Urlop do 14 grudnia - Re: ...": the limit of
+ * autoreply-vacation-absence-before-re), or when the phrase only begins a
+ * longer word ("Urlaubsplanung Dezember (was: Re: ...)").
  */
 static int
 absence_wraps(const char *s)
@@ -242,8 +242,8 @@ absence_wraps(const char *s)
 	if ((lead = phrases_lead(PHRASE_ABSENCE_SUBJECT, s)) == 0 ||
 	    isalpha((unsigned char)s[lead]) || (unsigned char)s[lead] >= 0x80)
 		return 0;
-	n = strcspn(s, ":(");
-	if (s[n] == '\0' || n > 80 || n < lead)
+	n = s[lead - 1] == ':' ? lead - 1 : lead + strcspn(s + lead, ":(");
+	if (s[n] == '\0' || n > 80)
 		return 0;
 	/* the word before a ':' may be a reply prefix's ("Re:") */
 	for (w = s + n; w > s && isalpha((unsigned char)w[-1]); w--)
