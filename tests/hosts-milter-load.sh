@@ -8,7 +8,9 @@
 #    ones refused with 550 5.7.1, the plain ones delivered untouched);
 #  - the watchdog: with milter_judge_timeout 20 a real slow message (the
 #    recipient-storm case of hostile.sh, 50000 recipients,
-#    hundreds of milliseconds of analysis) is accepted with a log line, the judging abandoned, and
+#    hundreds of milliseconds of analysis, and user rules spending the
+#    whole work bound for matching) is accepted with a log line, the
+#    judging abandoned, and
 #    the milter goes on; 32 of them ending at once: past MILTER_ABANDONED_MAX
 #    abandoned judgings, messages are accepted unjudged, none lost;
 #  - the fault run: the Redis ledger stopped in the middle of a stream,
@@ -189,8 +191,22 @@ is "$(grep -c 'the milter process ended' "$T/milter.log")" 0 "the milter process
 # 2. the watchdog: a real slow message, milter_judge_timeout 20
 sed -n "/^cat > \"\$T\/gen.py\" <<'PY'$/,/^PY$/p" "$srcdir/tests/hostile.sh" | sed '1d;$d' > "$T/gen.py"
 python3 "$T/gen.py" recipient-storm "$T/slow.eml"
-sed -i 's/northwind\.example/backscatter.test/g' "$T/slow.eml"
-{ cat "$T/lmdb.conf"; echo 'milter_judge_timeout 20'; } > "$T/milter.conf"
+# and user rules that spend the whole of a message's work for matching
+# (LIMIT_REGEX_TOTAL_WORK, a count, not a time: a quarter of a second of
+# processor time or more on any machine) on a run of "a" in its text, so
+# that the judgings abandoned below still run for seconds however fast
+# the machine is
+python3 - "$T/slow.eml" <<'PY'
+import sys
+p = sys.argv[1]
+m = open(p).read().replace("northwind.example", "backscatter.test")
+m = m.replace("--B\n", "--B\nContent-Type: text/plain\n\nYour message could not be delivered.\n" +
+              "a" * 20000 + "b\n\n--B\n", 1)
+open(p, "w").write(m)
+PY
+mkdir -p "$T/slowrules"
+for k in $(seq 1 40); do echo "body BS_TEST_SLOW$k /(a+)+(?:\$|z$k)/"; done > "$T/slowrules/slow.cf"
+{ cat "$T/lmdb.conf"; echo 'milter_judge_timeout 20'; echo "rules_dir $T/slowrules"; } > "$T/milter.conf"
 kill -HUP "$(cat "$T/milter.pid")"
 i=0; until [ "$(grep -c 'reloaded' "$T/milter.log")" -gt "$reloads" ] || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
 a=$(python3 "$srcdir/tests/tools/smtp-send" "$MX" "" "$user+slow@backscatter.test" "$T/slow.eml")
@@ -206,7 +222,7 @@ check "... the milter said it abandoned the judging" \
 # abandoned and still run: it must be accepted unjudged (never refused,
 # never lost). The milter's threads run at the lowest priority for this
 # part, so that the test and Postfix, not the judgings, have the cores
-# when the gate opens (on two cores, 32 judgings of ~100 ms of CPU each
+# when the gate opens (on two cores, 32 judgings of a quarter second of CPU or more each
 # leave the other processes a thirty-third of the machine otherwise)
 mpid=$(cat "$T/milter.pid")
 niceness() { for _t in /proc/"$mpid"/task/*; do renice -n "$1" -p "${_t##*/}" > /dev/null; done; }
