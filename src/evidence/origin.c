@@ -86,10 +86,18 @@ EV(ev_have_relays, ev->nrelays > 0)
 EV(ev_identity_configured, ev->identity.configured)
 EV(ev_identity_known, ev->identity.configured || ev->identity.address)
 EV(ev_msgid_ours, ev->msgid_ours)
-EV(ev_msgid_random, an->original.message_id != NULL &&
-    strchr(an->original.message_id, '@') != NULL &&
-    address_spam_shape(an->original.message_id, (size_t)(strchr(
-    an->original.message_id, '@') - an->original.message_id)))
+/* the original's Message-ID, its local part in a spam tool's shape */
+static int
+ev_msgid_random(const struct evidence *ev, const struct analysis *an,
+    const char *arg)
+{
+	const char	*id = an->original.message_id, *at;
+
+	(void)ev; (void)arg;
+	return id != NULL && (at = strchr(id, '@')) != NULL &&
+	    address_spam_shape(id, (size_t)(at - id));
+}
+
 EV(ev_msgid_foreign, an->original.message_id != NULL &&
     strchr(an->original.message_id, '@') != NULL && !ev->msgid_ours &&
     (ev->identity.configured || ev->identity.address != NULL))
