@@ -901,6 +901,8 @@ list_facts(struct kind_facts *f, const struct signs *s, const char *t,
 	f->list_confirm = s->list_from && (s->list || s->list_sender) &&
 	    !f->list_moderate && (phrases_any(PHRASE_LIST_CONFIRM, s->from) ||
 	    phrases_any(PHRASE_LIST_CONFIRM, reply_to));
+	/* (not a post: a list's post may quote its program) */
+	f->list_program = !s->list && phrases_any(PHRASE_LIST_PROGRAM, t);
 	f->list_robot_reply = s->list_from && s->answers &&
 	    (s->subject_reply || s->machine) &&
 	    !s->list && !f->list_refusal && !f->list_hold &&

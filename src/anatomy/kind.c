@@ -172,6 +172,12 @@ static const struct sign signs[] = {
 	 * none of a post's list fields: its robot's help text or command
 	 * results, an automatic answer */
 	{ "a list robot answers", F(list_robot_reply),	KIND_AUTOREPLY,	3, 1 },
+	/* a list manager that names itself at the head of what it writes
+	 * (mlmmj: "Hi, this is the Mlmmj program managing the <...>
+	 * mailing list") writes to a person only to answer: a command's
+	 * result or help, unless its refusal, hold or request to confirm
+	 * says more */
+	{ "a list's program",	F(list_program),	KIND_AUTOREPLY,	4, 1 },
 	/* a "Re:" whose own few lines are a letter of absence, greeting
 	 * no one by name, written by no mail program that names itself
 	 * (User-Agent): a client's or a server's rule answering in its

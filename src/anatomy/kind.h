@@ -118,6 +118,8 @@ struct kind_facts {
 					   subscription, a post) by reply */
 	int	 list_robot_reply;	/* a list's command address answers
 					   a message (In-Reply-To) */
+	int	 list_program;		/* a list manager names itself in
+					   what it writes: its answer */
 	int	 absence_letter;	/* a short "Re:" that is all absence:
 					   a rule answering in its user's name */
 	int	 recipients;		/* recipients the readers found */

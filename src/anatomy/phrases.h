@@ -58,6 +58,7 @@ enum phrase_meaning {
 	PHRASE_LIST_MODERATE,	/* ... and asks the moderator to approve it */
 	PHRASE_LIST_CONFIRM,	/* a list's address that takes a reply to
 				   confirm (From): its request to confirm */
+	PHRASE_LIST_PROGRAM,	/* a list manager names itself: its answer */
 	PHRASE_SENT_SPAM,	/* "you sent spam", "your message was spam" */
 	PHRASE_ORIGINAL_MARKER,	/* "a copy of the message follows" */
 	PHRASE_ORIGINAL_SEPARATOR,	/* a line of its own: the original
