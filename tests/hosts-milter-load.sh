@@ -7,12 +7,12 @@
 #    verdict right (the legitimate ones delivered tagged No, the forged
 #    ones refused with 550 5.7.1, the plain ones delivered untouched);
 #  - the watchdog: with milter_judge_timeout 20 a real slow message (the
-#    recipient-storm case of hostile.sh, 50000 recipients,
-#    hundreds of milliseconds of analysis, and user rules spending the
-#    whole work bound for matching) is accepted with a log line, the
-#    judging abandoned, and
-#    the milter goes on; 32 of them ending at once: past MILTER_ABANDONED_MAX
-#    abandoned judgings, messages are accepted unjudged, none lost;
+#    recipient-storm case of hostile.sh, 50000 recipients, with user
+#    rules spending the whole work bound for matching: a quarter second
+#    of CPU or more on any machine) is accepted with a log line, the
+#    judging abandoned, and the milter goes on; 32 of them ending at
+#    once: past MILTER_ABANDONED_MAX abandoned judgings, messages are
+#    accepted unjudged, none lost;
 #  - the fault run: the Redis ledger stopped in the middle of a stream,
 #    and the milter killed in the middle of one (Postfix's
 #    milter_default_action = accept), and malformed SMTP sessions
@@ -222,8 +222,9 @@ check "... the milter said it abandoned the judging" \
 # abandoned and still run: it must be accepted unjudged (never refused,
 # never lost). The milter's threads run at the lowest priority for this
 # part, so that the test and Postfix, not the judgings, have the cores
-# when the gate opens (on two cores, 32 judgings of a quarter second of CPU or more each
-# leave the other processes a thirty-third of the machine otherwise)
+# when the gate opens (on two cores, 32 judgings of a quarter second of
+# CPU or more each leave the other processes a thirty-third of the
+# machine otherwise)
 mpid=$(cat "$T/milter.pid")
 niceness() { for _t in /proc/"$mpid"/task/*; do renice -n "$1" -p "${_t##*/}" > /dev/null; done; }
 # abandoned_running: judgings the milter abandoned that still run
