@@ -1577,6 +1577,31 @@ challenge_and_filter_words(struct kind_facts *f, const struct analysis *an,
 }
 
 /*
+ * Lines that start with a subject's label ("Subject:", "Betreff:", in
+ * the language the text writes it), counted to three: a filter's digest
+ * lists the messages it holds, each with its subject; its notice to a
+ * sender names the one it stopped.
+ */
+static int
+subject_lines(const char *ltext)
+{
+	const struct phrase	*ph = phrases_find(PHRASE_QUOTE_SUBJECT, ltext);
+	const char		*w = ph != NULL ? phrase_text(ph) : "subject:";
+	const char		*p = ltext;
+	size_t			 wl = strlen(w);
+	int			 n = 0;
+
+	while (p != NULL && *p != '\0' && n < 3) {
+		p += strspn(p, " \t");
+		if (strncmp(p, w, wl) == 0)
+			n++;
+		if ((p = strchr(p, '\n')) != NULL)
+			p++;
+	}
+	return n;
+}
+
+/*
  * Words and weighing: gather what the header, the structure, the readers
  * and the prose say (struct kind_facts) and let kind_weigh decide. The
  * kind the structure and the readers gave so far counts as one fact among
@@ -1672,6 +1697,11 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 		f.receipt_words = phrases_count(PHRASE_MDN_BODY,
 		    column_labels(a, r->in.ltext));
 	challenge_and_filter_words(&f, an, s, t);
+	/* a filter's words over a list of three subjects or more: its digest
+	 * of what it holds for the recipient, whatever it calls itself */
+	if (!f.quarantine_digest && f.notice_words > 0 && !f.dsn && !f.mdn &&
+	    !f.feedback && !f.original && subject_lines(r->in.ltext) >= 3)
+		f.quarantine_digest = 1;
 	if (r->in.machine && (phrases_any(PHRASE_THREAT, s->subject) ||
 	    phrases_any(PHRASE_THREAT, t)) &&
 	    phrases_any(PHRASE_FILTER_ACTION, t))
