@@ -242,8 +242,8 @@ id_host(const char *v, size_t *n)
 }
 
 /*
- * Is the Message-ID a message answers (id, "<...>") its own (1) or one
- * its own host made (2)? A tracker's first notice of an issue names the
+ * Is the Message-ID a message answers (id, "<...>") its own, or one its
+ * own host made? A tracker's first notice of an issue names the
  * issue's thread, its own Message-ID, in References; its updates, and a
  * help desk's, name the thread's first notice, made by the same host
  * ("<ticket-4471@helpdesk...>" from "<ticket-4471-upd-3...@helpdesk...>"):
@@ -262,7 +262,7 @@ own_thread(struct arena *a, const struct header_block *hb, const char *id)
 		return 1;
 	if ((h1 = id_host(v, &n1)) == NULL || (h2 = id_host(id, &n2)) == NULL)
 		return 0;
-	return n1 == n2 && strncasecmp(h1, h2, n1) == 0 ? 2 : 0;
+	return n1 == n2 && strncasecmp(h1, h2, n1) == 0;
 }
 
 /* --- taking it apart ----------------------------------------------------- */
@@ -901,8 +901,9 @@ list_facts(struct kind_facts *f, const struct signs *s, const char *t,
 	f->list_confirm = s->list_from && (s->list || s->list_sender) &&
 	    !f->list_moderate && (phrases_any(PHRASE_LIST_CONFIRM, s->from) ||
 	    phrases_any(PHRASE_LIST_CONFIRM, reply_to));
-	/* (not a post: a list's post may quote its program) */
-	f->list_program = !s->list && phrases_any(PHRASE_LIST_PROGRAM, t);
+	/* (a list's post quoting its program: the post's list fields
+	 * outweigh it) */
+	f->list_program = phrases_any(PHRASE_LIST_PROGRAM, t);
 	f->list_robot_reply = s->list_from && s->answers &&
 	    (s->subject_reply || s->machine) &&
 	    !s->list && !f->list_refusal && !f->list_hold &&

@@ -191,32 +191,10 @@ phrases_count2(enum phrase_meaning m, const char *a, const char *b)
 	return n;
 }
 
-/* Does text start with (whole: is) a phrase of meaning m? */
-static int
+/* The length of the longest phrase of meaning m that text starts with
+ * (whole: that text is), or 0. */
+static size_t
 leads_with(enum phrase_meaning m, const char *text, int whole)
-{
-	const struct phrase	*p;
-	int			 i;
-
-	if (text == NULL || (int)m <= PHRASE_NONE || m >= PHRASE_MEANINGS)
-		return 0;
-	for (i = phrase_first[m]; i < phrase_end[m]; i++) {
-		p = &phrase_table[i];
-		if (strncmp(text, phrase_text(p), p->len) == 0 &&
-		    (!whole || text[p->len] == '\0'))
-			return 1;
-	}
-	return 0;
-}
-
-int
-phrases_starts(enum phrase_meaning m, const char *text)
-{
-	return leads_with(m, text, 0);
-}
-
-size_t
-phrases_lead(enum phrase_meaning m, const char *text)
 {
 	const struct phrase	*p;
 	size_t			 best = 0;
@@ -226,15 +204,27 @@ phrases_lead(enum phrase_meaning m, const char *text)
 		return 0;
 	for (i = phrase_first[m]; i < phrase_end[m]; i++) {
 		p = &phrase_table[i];
-		if (p->len > best &&
-		    strncmp(text, phrase_text(p), p->len) == 0)
+		if (p->len > best && strncmp(text, phrase_text(p), p->len) == 0 &&
+		    (!whole || text[p->len] == '\0'))
 			best = p->len;
 	}
 	return best;
 }
 
 int
+phrases_starts(enum phrase_meaning m, const char *text)
+{
+	return leads_with(m, text, 0) != 0;
+}
+
+size_t
+phrases_lead(enum phrase_meaning m, const char *text)
+{
+	return leads_with(m, text, 0);
+}
+
+int
 phrases_exact(enum phrase_meaning m, const char *text)
 {
-	return leads_with(m, text, 1);
+	return leads_with(m, text, 1) != 0;
 }
