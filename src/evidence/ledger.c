@@ -42,8 +42,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
-#include <setjmp.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +54,7 @@
 
 #include "base/arena.h"
 #include "base/digest.h"
+#include "base/guard.h"
 #include "base/limits.h"
 #include "base/log.h"
 #include "read/address.h"
@@ -113,48 +112,21 @@ seterr(char *err, size_t errlen, const char *what, const char *detail)
 
 /* --- a damaged file never kills the process --------------------------------
  *
- * run_guarded() calls a function that touches a mapped file; a SIGBUS or
- * SIGSEGV in it jumps back, and the call fails. Guards nest: the innermost
- * one catches.
+ * run_guarded() calls a function that touches a mapped file under
+ * base/guard.h: a SIGBUS or SIGSEGV in it fails the call.
  */
-struct guard {
-	sigjmp_buf		 jmp;
-	sigjmp_buf		*outer;
-	struct sigaction	 bus, segv;
+struct guarded {
+	struct ledger	*l;
+	int		(*fn)(struct ledger *, void *);
+	void		*arg;
 };
 
-static sigjmp_buf *volatile	 guard_jmp;
-
-static void
-guard_signal(int sig)
+static int
+call_guarded(void *p)
 {
-	if (guard_jmp != NULL)
-		siglongjmp(*guard_jmp, sig);
-	/* not in a guarded call: as if we were not here */
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
+	struct guarded	*g = p;
 
-static void
-guard_arm(struct guard *g)
-{
-	struct sigaction	 sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = guard_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGBUS, &sa, &g->bus);
-	sigaction(SIGSEGV, &sa, &g->segv);
-	g->outer = guard_jmp;
-	guard_jmp = &g->jmp;
-}
-
-static void
-guard_disarm(struct guard *g)
-{
-	guard_jmp = g->outer;
-	sigaction(SIGBUS, &g->bus, NULL);
-	sigaction(SIGSEGV, &g->segv, NULL);
+	return g->fn(g->l, g->arg);
 }
 
 /*
@@ -166,24 +138,20 @@ static int
 run_guarded(struct ledger *l, int (*fn)(struct ledger *, void *), void *arg,
     int in_ledger)
 {
-	struct guard	 g;
-	int		 rc;
+	struct guarded	 g;
+	int		 rc, faulted;
 
 	if (l->damaged)
 		return -1;
-	guard_arm(&g);
-	if (sigsetjmp(g.jmp, 1) != 0) {
-		guard_disarm(&g);
-		if (in_ledger) {
-			log_warnx("the sent ledger is "
-			    "damaged (a page cannot be read); going on "
-			    "without it");
-			l->damaged = 1;
-		}
-		return -1;
+	g.l = l;
+	g.fn = fn;
+	g.arg = arg;
+	rc = guard_call(call_guarded, &g, &faulted);
+	if (faulted && in_ledger) {
+		log_warnx("the sent ledger is damaged (a page cannot be "
+		    "read); going on without it");
+		l->damaged = 1;
 	}
-	rc = fn(l, arg);
-	guard_disarm(&g);
 	return rc;
 }
 

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/guard.h"
 #include "rules/builtin.h"
 #include "rules/cache.h"
 #include "rules/prefilter.h"
@@ -311,6 +312,74 @@ rules_cache_load_file(const char *path, const char *magic, size_t *len_r)
 	if (data != NULL)
 		*len_r = (size_t)head.payload_len;
 	return data;
+}
+
+/*
+ * The guarded part of rules_cache_map_file: the payload's checksum, read
+ * from the mapping (a file cut meanwhile raises SIGBUS there).
+ */
+struct mapped_sum {
+	const char	*data;
+	size_t		 len;
+	uint64_t	 want;
+};
+
+static int
+mapped_sum(void *arg)
+{
+	struct mapped_sum	*m = arg;
+
+	return rules_cache_checksum(m->data, m->len, 0) == m->want ? 0 : -1;
+}
+
+const char *
+rules_cache_map_file(const char *path, const char *magic, size_t *len_r,
+    size_t *maplen_r)
+{
+	struct cache_head	 head;
+	struct mapped_sum	 sum;
+	char			 build[sizeof(head.build)];
+	char			*map = NULL;
+	off_t			 size;
+	int			 fd;
+
+	*len_r = *maplen_r = 0;
+	memset(build, 0, sizeof(build));
+	if (identity(build, sizeof(build)) == -1 ||
+	    (fd = open_file(path, (off_t)sizeof(head), &size)) == -1)
+		return NULL;
+	if (read(fd, &head, sizeof(head)) == (ssize_t)sizeof(head) &&
+	    memcmp(head.magic, magic, sizeof(head.magic)) == 0 &&
+	    memcmp(head.build, build, sizeof(build)) == 0 &&
+	    head.payload_len == (uint64_t)size - sizeof(head) &&
+	    head.payload_len > 0) {
+		/* the page cache's own pages, put in place in one call:
+		 * nothing allocated, zeroed or copied */
+		map = mmap(NULL, (size_t)size, PROT_READ,
+		    MAP_PRIVATE | MAP_POPULATE, fd, 0);
+		if (map == MAP_FAILED)
+			map = NULL;
+	}
+	close(fd);
+	if (map == NULL)
+		return NULL;
+	sum.data = map + sizeof(head);
+	sum.len = (size_t)head.payload_len;
+	sum.want = head.checksum;
+	if (guard_call(mapped_sum, &sum, NULL) == -1) {
+		munmap(map, (size_t)size);
+		return NULL;
+	}
+	*len_r = sum.len;
+	*maplen_r = (size_t)size;
+	return sum.data;
+}
+
+void
+rules_cache_unmap_file(const char *payload, size_t maplen)
+{
+	if (payload != NULL)
+		munmap((char *)payload - sizeof(struct cache_head), maplen);
 }
 
 int

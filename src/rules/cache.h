@@ -64,6 +64,16 @@ char	*rules_cache_load_file(const char *path, const char *magic,
 	    size_t *len_r);
 int	 rules_cache_save_file(const char *path, const char *magic,
 	    const void *payload, size_t len);
+/*
+ * The same file, checked the same way, mapped read-only instead of read:
+ * its payload and length, and the mapping's length for
+ * rules_cache_unmap_file; NULL when unusable. Another process may cut
+ * the file while it is mapped: whoever reads the payload does it under
+ * base/guard.h and copies out what it keeps.
+ */
+const char *rules_cache_map_file(const char *path, const char *magic,
+	    size_t *len_r, size_t *maplen_r);
+void	 rules_cache_unmap_file(const char *payload, size_t maplen);
 
 /* --- snapshot.c: the whole set ----------------------------------------- */
 

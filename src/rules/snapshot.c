@@ -10,8 +10,10 @@
  * indices into shared arrays, the name index, the meta order, the header
  * slots, and every pattern's code (the built-in ones too) in one PCRE2
  * serialised blob. Loading it is a stat of each rule file and folder,
- * one read, a checksum, a pass that checks every offset and index, and
- * one pcre2_serialize_decode.
+ * one mapping of the file, a checksum, a pass that checks every offset
+ * and index, one pcre2_serialize_decode and a copy of the strings (all
+ * that is kept of the mapping, which another process may cut short:
+ * everything that reads it runs under base/guard.h).
  *
  * The file: the head of cache.c's files (magic, this program's identity,
  * the payload's length and checksum), then the payload: struct snap_meta,
@@ -33,6 +35,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/guard.h"
 #include "base/limits.h"
 #include "evidence/origin.h"
 #include "rules/builtin.h"
@@ -567,13 +570,13 @@ struct view {
 	const int32_t			*index;
 	const int32_t			*order;
 	const struct snap_slot		*slots;
-	char				*strs;
+	const char			*strs;
 	const uint8_t			*blob;
 };
 
 /* Cut the payload into its sections; -1 when the sizes do not add up. */
 static int
-sections(struct view *v, char *data, uint64_t len)
+sections(struct view *v, const char *data, uint64_t len)
 {
 	const struct snap_meta	*m = (const struct snap_meta *)data;
 	uint64_t		 off = sizeof(*m), tab;
@@ -620,7 +623,8 @@ sections(struct view *v, char *data, uint64_t len)
 #define STR_OK(v, o)	((o) == SNAP_NONE || (o) < (v)->m->strings_len || \
 	((o) >= SNAP_BUILTIN && (o) - SNAP_BUILTIN < builtin_strings_len))
 #define STR(v, o)	((o) == SNAP_NONE ? NULL : (o) >= SNAP_BUILTIN ? \
-	(char *)builtin_strings + ((o) - SNAP_BUILTIN) : (v)->strs + (o))
+	(char *)builtin_strings + ((o) - SNAP_BUILTIN) : \
+	(char *)(v)->strs + (o))
 /* A code: none, one of the file's, or one of the build's. */
 #define CODE_OK(m, c)	((c) == SNAP_NONE || (c) < (m)->ncodes || \
 	((c) >= SNAP_BUILTIN && (c) - SNAP_BUILTIN < \
@@ -849,23 +853,6 @@ take_tables(struct ruleset *rs, const struct view *v)
 	return 0;
 }
 
-/* The payload of the snapshot file at path, checked; NULL when there is
- * none usable. */
-static char *
-read_snapshot(const char *path, uint64_t *len_r)
-{
-	char	*data;
-	size_t	 len;
-
-	data = rules_cache_load_file(path, SNAP_MAGIC, &len);
-	if (data != NULL && len % 8 != 0) {
-		free(data);
-		data = NULL;
-	}
-	*len_r = len;
-	return data;
-}
-
 /* Undo a partial load: the set empty again, as rules_new left it. */
 static void
 unload(struct ruleset *rs)
@@ -948,35 +935,64 @@ decode_codes(struct rules_snap *s, const struct view *v)
 	return rc == 0 && p == end ? 0 : -1;
 }
 
+/* What rules_snapshot_load reads from the mapped file. */
+struct load {
+	struct ruleset	*rs;
+	const char	*data;
+	uint64_t	 len;
+};
+
+/*
+ * Everything that reads the mapping, run under the guard: the file's
+ * sections checked, the strings the set points into copied out of it,
+ * the codes decoded (copied), the tables taken. -1 when unusable; what
+ * was taken is then for unload.
+ */
+static int
+load_mapped(void *arg)
+{
+	struct load		*ld = arg;
+	struct ruleset		*rs = ld->rs;
+	struct rules_snap	*s;
+	struct view		 v;
+	char			*strs;
+
+	memset(&v, 0, sizeof(v));
+	if (ld->len % 8 != 0 || sections(&v, ld->data, ld->len) == -1 ||
+	    v.m->sources != sources_print(rs) || !rules_whole(&v) ||
+	    !tables_whole(&v) || !deps_same(&v) ||
+	    (s = snap_of(rs)) == NULL ||
+	    (strs = malloc(v.m->strings_len)) == NULL)
+		return -1;
+	memcpy(strs, v.strs, v.m->strings_len);
+	v.strs = strs;
+	s->data = strs;
+	/* the build's codes, from the program; the file has the others */
+	compile_prebuilt(rs);
+	return decode_codes(s, &v) == -1 || take_tables(rs, &v) == -1 ?
+	    -1 : 0;
+}
+
 int
 rules_snapshot_load(struct ruleset *rs)
 {
-	struct rules_snap	*s;
-	struct view		 v;
-	char			 path[PATH_MAX];
-	uint64_t		 len = 0;
-	char			*data;
+	struct load	 ld;
+	char		 path[PATH_MAX];
+	size_t		 len = 0, maplen = 0;
+	int		 rc;
 
 	if (!rs->cache_wanted || rs->nrules != 0 || rs->index != NULL ||
 	    snap_path(rs, path, sizeof(path)) == -1 ||
-	    (data = read_snapshot(path, &len)) == NULL)
+	    (ld.data = rules_cache_map_file(path, SNAP_MAGIC, &len,
+	    &maplen)) == NULL)
 		return -1;
-	memset(&v, 0, sizeof(v));
-	if (sections(&v, data, len) == -1 ||
-	    v.m->sources != sources_print(rs) || !rules_whole(&v) ||
-	    !tables_whole(&v) || !deps_same(&v) ||
-	    (s = snap_of(rs)) == NULL) {
-		free(data);
-		return -1;
-	}
-	s->data = data;
-	/* the build's codes, from the program; the file has the others */
-	compile_prebuilt(rs);
-	if (decode_codes(s, &v) == -1 || take_tables(rs, &v) == -1) {
+	ld.rs = rs;
+	ld.len = len;
+	rc = guard_call(load_mapped, &ld, NULL);
+	rules_cache_unmap_file(ld.data, maplen);
+	if (rc == -1 && rs->snap != NULL && rs->snap->data != NULL)
 		unload(rs);
-		return -1;
-	}
-	return 0;
+	return rc == -1 ? -1 : 0;
 }
 
 void
