@@ -236,6 +236,42 @@ trigram_cases(void)
 	ok(maybe("3 \xe2\x84\xaa" "elvin", "kelvin"), "the Kelvin sign (U+212A) is a k");
 	ok(maybe("\xe3\x82\xa6\xe3\x82\xa4\xe3\x83\xab\xe3\x82\xb9\xe3\x82\x92",
 	    "\xe3\x82\xa6\xe3\x82\xa4\xe3\x83\xab\xe3\x82\xb9"), "kana bytes");
+	/* a text of up to PREFILTER_EXACT is kept folded: every trigram of
+	 * a literal in it is not enough, the literal itself must be */
+	ok(!maybe("a maki; bake it", "make "),
+	    "every trigram of \"make \" (\"mak\", \"ake\", \"ke \") but not "
+	    "the literal: ruled out");
+	ok(maybe("we MAKE\tit", "make "),
+	    "the literal folded (case, a tab for the space): maybe");
+	ok(!maybe("an hour of tea", "qz,xy"),
+	    "literals under a trigram are looked for too: none, ruled out");
+	ok(maybe("an hour of tea", "xy,ou"), "... one there: maybe");
+	ok(maybe("this is \xc5\xbfpam, folded", "s spam"),
+	    "the long s folded in the kept text as in the trigrams");
+}
+
+/* A text longer than PREFILTER_EXACT is indexed only: trigrams decide.
+ * The text has every trigram of "make " ("mak", "ake", "ke "), never
+ * the literal. */
+static void
+exact_bound(void)
+{
+	static const char	 rep[] = "a maki; bake it; ";
+	size_t			 n = PREFILTER_EXACT + 1, i;
+	char			*text = malloc(n + 1);
+
+	for (i = 0; i < n; i++)
+		text[i] = rep[i % (sizeof(rep) - 1)];
+	text[n] = '\0';
+	ok(maybe(text, "make "), "one byte past PREFILTER_EXACT: indexed "
+	    "only, the literal's trigrams let it through");
+	text[n - 1] = '\0';
+	ok(!maybe(text, "make "), "at PREFILTER_EXACT: kept folded, the "
+	    "literal is not there: ruled out");
+	memcpy(text + n - 6, "make ", 5);
+	ok(maybe(text, "make "), "at PREFILTER_EXACT, the literal at its "
+	    "end: maybe");
+	free(text);
 }
 
 /* --- every built-in pattern over every message ------------------------- */
@@ -667,6 +703,7 @@ main(void)
 	bound_cases();
 	branch_split_cases();
 	trigram_cases();
+	exact_bound();
 	replay();
 	builtin_patterns();
 	return done();

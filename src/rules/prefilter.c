@@ -18,6 +18,8 @@
  * characters that caseless matching equates with ASCII letters), and the
  * text is folded the same way before its trigrams are taken.
  */
+#include "bsconfig.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -905,10 +907,17 @@ bits_log2(size_t len)
 	return lg;
 }
 
+/* Bytes of the bitmap alone. */
+static size_t
+map_bytes(size_t len)
+{
+	return ((size_t)1 << bits_log2(len)) / 8;
+}
+
 size_t
 prefilter_bits(size_t len)
 {
-	return ((size_t)1 << bits_log2(len)) / 8;
+	return map_bytes(len) + (len <= PREFILTER_EXACT ? len + 1 : 0);
 }
 
 static uint32_t
@@ -926,20 +935,31 @@ prefilter_text(struct prefilter_text *t, void *bits, const char *s,
 	unsigned		 shift = 32 - bits_log2(len), c0 = 0, c1 = 0, c;
 	size_t			 i = 0, adv, n = 0;
 	uint32_t		 h;
+	char			*f = NULL;
 
 	t->all = 0;
 	t->bits = bits;
 	t->shift = shift;
-	memset(bits, 0, prefilter_bits(len));
+	t->folded = NULL;
+	t->flen = 0;
+	memset(bits, 0, map_bytes(len));
+	if (len <= PREFILTER_EXACT)
+		t->folded = f = (char *)bits + map_bytes(len);
 	while (i < len) {
 		c = (unsigned)prefilter_fold(p + i, len - i, &adv);
 		i += adv;
+		if (f != NULL)
+			f[n] = (char)c;
 		if (++n >= 3) {
 			h = tri_hash(c0, c1, c, shift);
 			t->bits[h >> 6] |= (uint64_t)1 << (h & 63);
 		}
 		c0 = c1;
 		c1 = c;
+	}
+	if (f != NULL) {
+		f[n] = '\0';
+		t->flen = n;
 	}
 }
 
@@ -954,15 +974,20 @@ prefilter_maybe(const struct prefilter_text *t, const char *set)
 		return 1;
 	for (; *set != '\0'; set += len + 1) {
 		len = strlen(set);
-		if (len < 3)
-			return 1;
+		if (len < 3) {
+			if (t->folded == NULL ||
+			    memmem(t->folded, t->flen, set, len) != NULL)
+				return 1;
+			continue;
+		}
 		l = (const unsigned char *)set;
 		for (i = 2; i < len; i++) {
 			h = tri_hash(l[i - 2], l[i - 1], l[i], t->shift);
 			if (!(t->bits[h >> 6] & (uint64_t)1 << (h & 63)))
 				break;
 		}
-		if (i == len)
+		if (i == len && (t->folded == NULL ||
+		    memmem(t->folded, t->flen, set, len) != NULL))
 			return 1;
 	}
 	return 0;

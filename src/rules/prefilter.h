@@ -70,19 +70,32 @@ prefilter_fold(const unsigned char *s, size_t len, size_t *adv)
 	return s[0];
 }
 
+/*
+ * A text of at most PREFILTER_EXACT bytes is also kept folded, and a
+ * literal whose trigrams are all in the text is then looked for in it:
+ * "maybe" only when one is really there. (Trigrams of a few KB of text
+ * let most short literals through: "make ", "next ", "order " were
+ * "maybe" in a bounce that holds none of them, and the pattern behind
+ * them ran over every subject it quotes.) A longer text is only indexed.
+ */
+#define PREFILTER_EXACT	(32 * 1024)
+
 struct prefilter_text {
 	uint64_t	*bits;		/* trigram hash bitmap */
 	unsigned	 shift;		/* 32 - log2 of the bits */
 	int		 all;		/* too short to index: everything maybe */
+	const char	*folded;	/* the text folded, or NULL */
+	size_t		 flen;
 };
 
-/* Index text into t; bits is storage of prefilter_bits(len) bytes. */
+/* Index text into t; bits is storage of prefilter_bits(len) bytes (the
+ * bitmap, and the folded copy of a text of up to PREFILTER_EXACT). */
 size_t	prefilter_bits(size_t len);
 void	prefilter_text(struct prefilter_text *t, void *bits, const char *s,
 	    size_t len);
 
 /* 1 when some literal of set (as written by prefilter_literals) may be
- * in the text, 0 when none is. */
+ * in the text (is in it, when the text is kept folded), 0 when none is. */
 int	prefilter_maybe(const struct prefilter_text *t, const char *set);
 
 #endif
