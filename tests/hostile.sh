@@ -208,6 +208,9 @@ msg = (b"Return-Path: <>\nFrom: MAILER-DAEMON@mx.remote.example\n"
        b"Your message was rejected as spam.\n" + b"z" * (3 * 1024 * 1024) + b"\n")
 open(t + "/mapped.eml", "wb").write(msg)
 open(t + "/offset.eml", "wb").write(b"j" * 5003 + msg)
+# past 2 MiB in: the mapping's address agrees with the offset modulo
+# 2 MiB (src/read/message.c, map_room), not with 0
+open(t + "/offset2.eml", "wb").write(b"j" * (2 * 1024 * 1024 + 5003) + msg)
 PY
 vg=$VALGRIND VALGRIND=
 bs_run "$T/mapped.eml"
@@ -226,7 +229,14 @@ sys.exit(subprocess.run(sys.argv[3:], stdin=f, stdout=open(sys.argv[2], "wb")).r
 rc=$?
 check "mapped file from offset 5003: filter exits 0 (got $rc), output is the message from there on" \
     sh -c "[ $rc = 0 ] && python3 '$check_py' filter '$T/mapped.eml' '$T/got'"
-rm -f "$T/mapped.eml" "$T/offset.eml" "$T/got"
+python3 -c 'import subprocess, sys
+f = open(sys.argv[1], "rb"); f.seek(2 * 1024 * 1024 + 5003)
+sys.exit(subprocess.run(sys.argv[3:], stdin=f, stdout=open(sys.argv[2], "wb")).returncode)' \
+    "$T/offset2.eml" "$T/got" "$BACKSCATTER"
+rc=$?
+check "mapped file from offset 2 MiB + 5003: filter exits 0 (got $rc), output is the message from there on" \
+    sh -c "[ $rc = 0 ] && python3 '$check_py' filter '$T/mapped.eml' '$T/got'"
+rm -f "$T/mapped.eml" "$T/offset.eml" "$T/offset2.eml" "$T/got"
 VALGRIND=$vg
 
 if [ -n "$VALGRIND" ]; then

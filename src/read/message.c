@@ -38,23 +38,34 @@
 #define HUGE_FROM	(4u * 1024 * 1024)
 #define HUGE_PAGE	(2u * 1024 * 1024)
 
-/* size bytes of anonymous memory at a 2 MiB-aligned address (huge pages
- * need one): more is mapped and trimmed. NULL when none is to be had. */
+/*
+ * size bytes of anonymous memory at an address that agrees with off
+ * modulo 2 MiB (huge pages need a 2 MiB-aligned one; a file's large
+ * folios, one that agrees with their offset in the file): more is mapped
+ * and trimmed. NULL when none is to be had.
+ */
 static char *
-huge_aligned(size_t size)
+aligned_room(size_t size, size_t off, int flags)
 {
 	char	*base;
 	size_t	 head;
 
 	base = mmap(NULL, size + HUGE_PAGE, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	    MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
 	if (base == MAP_FAILED)
 		return NULL;
-	head = (HUGE_PAGE - (uintptr_t)base % HUGE_PAGE) % HUGE_PAGE;
+	head = (off % HUGE_PAGE + HUGE_PAGE - (uintptr_t)base % HUGE_PAGE) %
+	    HUGE_PAGE;
 	if (head > 0)
 		munmap(base, head);
 	munmap(base + head + size, HUGE_PAGE - head);
 	return base + head;
+}
+
+static char *
+huge_aligned(size_t size)
+{
+	return aligned_room(size, 0, MAP_NORESERVE);
 }
 
 static void
@@ -172,6 +183,28 @@ message_read(int fd, struct message *m, size_t limit)
  */
 #define MAP_MIN_BYTES	(64u * 1024)
 
+/*
+ * Room for a mapping of total bytes of a file from offset foff:
+ * anonymous memory where, for a large one, the file's offset and the
+ * address agree modulo 2 MiB. The page cache holds a large file in large
+ * folios, and the kernel maps a folio whole (a 2 MiB one by one entry)
+ * only at such an address; anywhere else a page at a time, and each
+ * page's first touch is then a fault of the address translation: one
+ * pass over a 30 MB message mapped at a mere page boundary took 2.6x
+ * cat's time here, at a 2 MiB one 1.3x. NULL when there is no room.
+ */
+static char *
+map_room(size_t total, size_t foff)
+{
+	char	*r;
+
+	if (total >= HUGE_PAGE)
+		return aligned_room(total, foff, 0);
+	r = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+	    MAP_ANONYMOUS, -1, 0);
+	return r == MAP_FAILED ? NULL : r;
+}
+
 int
 message_map(int fd, struct message *m, size_t limit)
 {
@@ -200,9 +233,7 @@ message_map(int fd, struct message *m, size_t limit)
 	skip = (size_t)off % page;
 	/* a page more than the file: the NUL after it is always ours */
 	total = (skip + size + 1 + page - 1) / page * page;
-	base = mmap(NULL, total, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (base == MAP_FAILED)
+	if ((base = map_room(total, (size_t)(off - (off_t)skip))) == NULL)
 		return 0;
 	if (mmap(base, skip + size, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_FIXED, fd, off - (off_t)skip) == MAP_FAILED ||
