@@ -666,7 +666,11 @@ unhold_into_memory(struct message *m)
 	char		*base;
 
 	total = (n + 1 + 4095) / 4096 * 4096;
-	if (n >= HUGE_FROM) {
+	/* huge pages for every whole 2 MiB: a 3 MB bounce through pipes
+	 * took 2.0x cat's time in 4 KiB pages (each one's first touch a
+	 * fault of the address translation), 1.45x with one huge page, and
+	 * stays within its memory (5.6 MiB of 6.9) */
+	if (n >= HUGE_PAGE) {
 		if ((base = huge_aligned(total)) == NULL)
 			return -1;
 #ifdef MADV_HUGEPAGE
