@@ -285,24 +285,42 @@ open_file(const char *path, off_t min, off_t *size_r)
 	return fd;
 }
 
+/* The cache file at path opened, its head read and found ours (magic,
+ * this program, a payload of the file's length): the descriptor, at the
+ * payload, and the head; -1 when it is not. */
+static int
+open_head(const char *path, const char *magic, struct cache_head *head,
+    off_t *size_r)
+{
+	char	 build[sizeof(head->build)];
+	int	 fd;
+
+	memset(build, 0, sizeof(build));
+	if (identity(build, sizeof(build)) == -1 ||
+	    (fd = open_file(path, (off_t)sizeof(*head), size_r)) == -1)
+		return -1;
+	if (read(fd, head, sizeof(*head)) != (ssize_t)sizeof(*head) ||
+	    memcmp(head->magic, magic, sizeof(head->magic)) != 0 ||
+	    memcmp(head->build, build, sizeof(build)) != 0 ||
+	    head->payload_len != (uint64_t)*size_r - sizeof(*head)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 char *
 rules_cache_load_file(const char *path, const char *magic, size_t *len_r)
 {
 	struct cache_head	 head;
-	char			 build[sizeof(head.build)], *data = NULL;
+	char			*data;
 	off_t			 size;
 	int			 fd;
 
 	*len_r = 0;
-	memset(build, 0, sizeof(build));
-	if (identity(build, sizeof(build)) == -1 ||
-	    (fd = open_file(path, (off_t)sizeof(head), &size)) == -1)
+	if ((fd = open_head(path, magic, &head, &size)) == -1)
 		return NULL;
-	if (read(fd, &head, sizeof(head)) != (ssize_t)sizeof(head) ||
-	    memcmp(head.magic, magic, sizeof(head.magic)) != 0 ||
-	    memcmp(head.build, build, sizeof(build)) != 0 ||
-	    head.payload_len != (uint64_t)size - sizeof(head) ||
-	    (data = read_all(fd, (size_t)head.payload_len)) == NULL ||
+	if ((data = read_all(fd, (size_t)head.payload_len)) != NULL &&
 	    rules_cache_checksum(data, (size_t)head.payload_len, 0) !=
 	    head.checksum) {
 		free(data);
@@ -338,21 +356,14 @@ rules_cache_map_file(const char *path, const char *magic, size_t *len_r,
 {
 	struct cache_head	 head;
 	struct mapped_sum	 sum;
-	char			 build[sizeof(head.build)];
 	char			*map = NULL;
 	off_t			 size;
 	int			 fd;
 
 	*len_r = *maplen_r = 0;
-	memset(build, 0, sizeof(build));
-	if (identity(build, sizeof(build)) == -1 ||
-	    (fd = open_file(path, (off_t)sizeof(head), &size)) == -1)
+	if ((fd = open_head(path, magic, &head, &size)) == -1)
 		return NULL;
-	if (read(fd, &head, sizeof(head)) == (ssize_t)sizeof(head) &&
-	    memcmp(head.magic, magic, sizeof(head.magic)) == 0 &&
-	    memcmp(head.build, build, sizeof(build)) == 0 &&
-	    head.payload_len == (uint64_t)size - sizeof(head) &&
-	    head.payload_len > 0) {
+	if (head.payload_len > 0) {
 		/* the page cache's own pages, put in place in one call:
 		 * nothing allocated, zeroed or copied */
 		map = mmap(NULL, (size_t)size, PROT_READ,
