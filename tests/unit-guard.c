@@ -5,6 +5,8 @@
  * after it is mapped, as another process may cut it, so the load touches
  * pages the file no longer has (SIGBUS). The set must then be built from
  * the rule files, with the same rules, and the process must live on.
+ * Linked with --wrap=pcre2_serialize_decode_8 too: the file is cut again
+ * when the snapshot's codes are decoded, past its checksum.
  */
 #include "bsconfig.h"
 
@@ -24,6 +26,7 @@
 #include "base/guard.h"
 #include "rules/cache.h"
 #include "rules/rules.h"
+#include "rules/ruleset.h"
 #include "tap.h"
 
 /* --- the wrapper: cut a file right after mapping it ----------------------- */
@@ -44,6 +47,28 @@ __wrap_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 	    truncate(cut_path, cut_to) == 0)
 		cuts++;
 	return p;
+}
+
+/* The same cut when the snapshot's codes are decoded, after its checksum
+ * and its tables were read: the load's own guard must catch the fault
+ * and undo what was taken. */
+int32_t	__real_pcre2_serialize_decode_8(pcre2_code_8 **, int32_t,
+	    const uint8_t *, pcre2_general_context_8 *);
+int32_t	__wrap_pcre2_serialize_decode_8(pcre2_code_8 **, int32_t,
+	    const uint8_t *, pcre2_general_context_8 *);
+
+static const char	*cut_decoding;
+static int		 decode_cuts;
+
+int32_t
+__wrap_pcre2_serialize_decode_8(pcre2_code_8 **codes, int32_t n,
+    const uint8_t *bytes, pcre2_general_context_8 *gc)
+{
+	if (cut_decoding != NULL && truncate(cut_decoding, 4096) == 0) {
+		decode_cuts++;
+		cut_decoding = NULL;
+	}
+	return __real_pcre2_serialize_decode_8(codes, n, bytes, gc);
 }
 
 /* --- base/guard.h ----------------------------------------------------------- */
@@ -234,6 +259,22 @@ test_snapshot(const char *dir)
 	is_int(got, want, "the next run: the same rules");
 	ok(stat(snap, &st) == 0 && st.st_size > 4096,
 	    "the snapshot written anew whole");
+
+	/* cut when its codes are decoded: past the checksum, inside the
+	 * load's own guard */
+	cut_decoding = snap;
+	got = compile_set(rules, &rs);
+	cut_decoding = NULL;
+	is_int(decode_cuts, 1, "the snapshot was cut while its codes were "
+	    "decoded");
+	is_int(got, want, "cut while decoding: the set built from the "
+	    "files, the same rules");
+	ok(rs != NULL && rules_count(rs) == want &&
+	    ruleset_find(rs, "BS_LOCAL_07") >= 0,
+	    "and a rule of the files is in it");
+	rules_free(rs);
+	sigaction(SIGBUS, NULL, &now);
+	ok(now.sa_handler == SIG_DFL, "SIGBUS is as it was");
 }
 
 int
