@@ -105,6 +105,9 @@ struct rules_snap {
 	struct op	*ops;
 	pcre2_code	**codes;
 	uint32_t	 ncodes;
+	/* decode_codes' room while it runs: a fault in it (a file cut
+	 * meanwhile) leaves it to unload */
+	pcre2_code	**decoding;
 };
 
 static struct rules_snap *
@@ -864,10 +867,12 @@ unload(struct ruleset *rs)
 		if (s->codes[i] != NULL)
 			pcre2_code_free(s->codes[i]);
 	free(s->codes);
+	free(s->decoding);
 	free(s->br);
 	free(s->ops);
 	free(s->data);
 	s->codes = NULL;
+	s->decoding = NULL;
 	s->br = NULL;
 	s->ops = NULL;
 	s->data = NULL;
@@ -894,7 +899,6 @@ decode_codes(struct rules_snap *s, const struct view *v)
 {
 	const struct snap_meta	*m = v->m;
 	const uint8_t		*p = v->blob, *end = v->blob + m->blob_len;
-	pcre2_code		**tmp;
 	uint64_t		 len;
 	uint32_t		 g, i, k, count;
 	int			 rc = 0;
@@ -902,7 +906,8 @@ decode_codes(struct rules_snap *s, const struct view *v)
 	if (m->ngroups == 0 || m->ngroups > SNAP_GROUPS ||
 	    m->blob_len < (m->ncodes + 7) / 8 * 8 ||
 	    (s->codes = calloc(m->ncodes + 1, sizeof(*s->codes))) == NULL ||
-	    (tmp = calloc(m->ncodes + 1, sizeof(*tmp))) == NULL)
+	    (s->decoding = calloc(m->ncodes + 1, sizeof(*s->decoding))) ==
+	    NULL)
 		return -1;
 	s->ncodes = m->ncodes;
 	for (i = 0; i < m->ncodes; i++)
@@ -922,16 +927,17 @@ decode_codes(struct rules_snap *s, const struct view *v)
 		    (len + 7) / 8 * 8 > (uint64_t)(end - p) ||
 		    count == 0 ||
 		    pcre2_serialize_get_number_of_codes(p) != (int32_t)count ||
-		    pcre2_serialize_decode(tmp, (int32_t)count, p,
+		    pcre2_serialize_decode(s->decoding, (int32_t)count, p,
 		    NULL) != (int32_t)count)
 			break;
 		for (i = k = 0; i < m->ncodes; i++)
 			if (v->blob[i] == g)
-				s->codes[i] = tmp[k++];
+				s->codes[i] = s->decoding[k++];
 		p += (len + 7) / 8 * 8;
 		rc = 0;
 	}
-	free(tmp);
+	free(s->decoding);
+	s->decoding = NULL;
 	return rc == 0 && p == end ? 0 : -1;
 }
 
