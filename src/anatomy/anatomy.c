@@ -848,7 +848,7 @@ person_wrote(const struct signs *s, const struct kind_facts *f, int role)
 	    strstr(s->return_path, "<>") == NULL)) &&
 	    !s->machine && !s->challenge && !s->list_from &&
 	    !s->report_type && !s->failed_recipients && !s->challenge_from &&
-	    !s->noreply_from && !f->filter_from &&
+	    !s->noreply_from && !f->filter_from && !signs_list_answer(s) &&
 	    !(s->command_subject && !s->subject_reply);
 }
 
@@ -904,10 +904,16 @@ list_facts(struct kind_facts *f, const struct signs *s, const char *t,
 	/* (a list's post quoting its program: the post's list fields
 	 * outweigh it) */
 	f->list_program = phrases_any(PHRASE_LIST_PROGRAM, t);
-	f->list_robot_reply = s->list_from && s->answers &&
-	    (s->subject_reply || s->machine) &&
+	/* (or the list writing in its own name from its own envelope or
+	 * Sender, "x@" with "x-bounce@", answering one writer, not its
+	 * members: Schleuder's "sendkey" sends the list's key as "RE:
+	 * <subject>") */
+	f->list_robot_reply = (s->list_from || signs_list_answer(s)) &&
+	    s->answers && (s->subject_reply || s->machine) &&
 	    !s->list && !f->list_refusal && !f->list_hold &&
 	    !f->list_moderate && !f->list_confirm;
+	if (f->list_robot_reply)
+		f->list_sender = 0;
 }
 
 /*

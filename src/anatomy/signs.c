@@ -623,6 +623,36 @@ to_name_foreign(struct arena *a, const struct header_block *hb)
 }
 
 /*
+ * Is From the list whose own address is the envelope or Sender: "x@d"
+ * with "x-bounce@d", "x-request@d", "owner-x@d"? The list then writes in
+ * its own name; a post's From is its writer's.
+ */
+static int
+list_self(struct arena *a, const struct signs *s)
+{
+	const char	*f, *e, *fd, *ed;
+	size_t		 n;
+
+	if ((f = address_first(a, s->from)) == NULL ||
+	    (fd = address_domain(f)) == NULL)
+		return 0;
+	n = (size_t)(fd - f - 1);
+	if (n == 0)
+		return 0;
+	if (((e = address_first(a, s->sender)) == NULL ||
+	    !phrases_any(PHRASE_LIST_ROLE, e)) &&
+	    (e = address_first(a, s->return_path)) == NULL)
+		return 0;
+	if ((ed = address_domain(e)) == NULL || strcasecmp(fd, ed) != 0)
+		return 0;
+	if (strncmp(e, "owner-", 6) == 0 && (size_t)(ed - e - 7) == n &&
+	    strncmp(e + 6, f, n) == 0)
+		return 1;
+	return (size_t)(ed - e - 1) > n + 1 && strncmp(e, f, n) == 0 &&
+	    (e[n] == '-' || e[n] == '+');
+}
+
+/*
  * Does the subject name a mailbox at a domain other than the To
  * address's ("Your message to r.hansen@fjord-shipping.example", "Ihre
  * E-Mail an zaehlerstand@stadtwerke-oberau.example")? A report on one
@@ -685,6 +715,7 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 	 * whatever word ("bounces") it holds. */
 	s->list_sender = phrases_any(PHRASE_LIST_ROLE, s->sender) ||
 	    phrases_any(PHRASE_LIST_ROLE, s->return_path);
+	s->list_self = s->list_sender && list_self(a, s);
 	s->list = any_header(hb, list_headers);
 	s->list_post = s->list && header_has(hb, "List-Post");
 	s->challenge_from = phrases_any(PHRASE_CHALLENGE_SYSTEM, s->from) ||
@@ -795,8 +826,19 @@ signs_gate(const struct signs *s)
 	    s->absence_subject || s->ticket_subject || s->mdn_subject ||
 	    s->list_from || s->challenge_from || s->to_name_foreign ||
 	    s->answers_spam_id || s->no_subject || s->mailbox != NULL ||
-	    signs_unthreaded_reply(s);
+	    signs_unthreaded_reply(s) || signs_list_answer(s);
 }
+
+/* The list whose envelope or Sender it is, writing in its own name,
+ * answering a message with "Re:" and none of a post's list fields: the
+ * list's robot answering one writer (a post's From is its writer's, and
+ * a post carries the list's fields). */
+int
+signs_list_answer(const struct signs *s)
+{
+	return s->list_self && s->answers && s->subject_reply && !s->list;
+}
+
 
 /* "Re:" answering no Message-ID (no In-Reply-To, no References): how a
  * responder or a template answers; a mail program's reply names what it

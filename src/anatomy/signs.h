@@ -34,6 +34,10 @@ struct signs {
 				   address ("-bounces@", "owner-") */
 	int	 list_from;	/* From is a list's own address: the list
 				   itself writes (a refusal, a notice) */
+	int	 list_self;	/* From is the list whose own address is
+				   the envelope or Sender ("x@" with
+				   "x-bounce@"): the list writes in its own
+				   name */
 	int	 challenge_from;	/* From or Return-Path names a
 					   challenge system */
 	int	 machine;	/* Precedence bulk or junk, X-Loop,
@@ -88,6 +92,9 @@ void	 signs_read(struct signs *, const struct message *, struct arena *);
 int	 signs_gate(const struct signs *);
 /* A "Re:" subject with no In-Reply-To or References, not a ticket's. */
 int	 signs_unthreaded_reply(const struct signs *);
+/* The list whose envelope or Sender it is, writing in its own name,
+ * answering one writer ("Re:", no list fields). */
+int	 signs_list_answer(const struct signs *);
 
 /* Does lower-case text name a mail system, say delivery failed in a
  * subject, name a content filter, say delivery failed in prose? */
