@@ -226,6 +226,55 @@ unfiltered_rule(const struct rule *r)
 	return open;
 }
 
+/*
+ * The rules reading a subject quoted under its label ("Subject:",
+ * "Betreff:"), which nearly every report holds: the prefilter must rule
+ * them out by their spam words, not by the label. Past PREFILTER_SET_MAX
+ * literals in the union of the genres, the prefilter falls back on the
+ * label's set unseen, and these run on every bounce (an inline-quoted
+ * bounce took 1.36M -> 3.72M instructions). (The hold notices' rules
+ * rightly keep their lead-in, "with the subject", which only a hold
+ * notice writes.)
+ */
+static const char *const genre_filtered[] = {
+	"__QUOTED_SPAM_A", "__QUOTED_SPAM_B",
+};
+
+/* Does a prefilter set (NUL-separated, ended by an empty string) hold
+ * word? */
+static int
+lits_hold(const char *lits, const char *word)
+{
+	for (; lits != NULL && *lits != '\0'; lits += strlen(lits) + 1)
+		if (strstr(lits, word) != NULL)
+			return 1;
+	return 0;
+}
+
+/* "" when rule r's prefilter sets (its pattern's, each branch's) are
+ * there and hold none of the label words, else what is wrong. */
+static const char *
+genre_set(const struct rule *r)
+{
+	static const char *const labels[] = { "subject", "betreff", "objet" };
+	size_t	 w;
+	int	 k;
+
+	if (r->nbr == 0 && r->whole.lits == NULL)
+		return "no prefilter set";
+	for (k = 0; k < r->nbr; k++)
+		if (r->br[k].lits == NULL)
+			return "a branch without a prefilter set";
+	for (w = 0; w < sizeof(labels) / sizeof(labels[0]); w++) {
+		if (r->nbr == 0 && lits_hold(r->whole.lits, labels[w]))
+			return labels[w];
+		for (k = 0; k < r->nbr; k++)
+			if (lits_hold(r->br[k].lits, labels[w]))
+				return labels[w];
+	}
+	return "";
+}
+
 /* The rules of rs that pick says yes to are named in want (n names, in
  * the rules' order), and only those. */
 static void
@@ -357,6 +406,15 @@ main(void)
 	rules_named(table, leadless_rule, leadless, sizeof(leadless) /
 	    sizeof(leadless[0]), "the built-in body rules without leads are "
 	    "the known few");
+
+	for (k = 0; k < (int)(sizeof(genre_filtered) /
+	    sizeof(genre_filtered[0])); k++) {
+		const struct rule	*r = ruleset_get(table, genre_filtered[k]);
+
+		is_str(r != NULL ? genre_set(r) : "no such rule", "",
+		    "%s: ruled out by its spam words, not by the label it "
+		    "reads after", genre_filtered[k]);
+	}
 
 	is_int(table->nrules, text->nrules, "as many rules both ways");
 	for (i = 0; i < table->nrules; i++) {

@@ -21,7 +21,7 @@
 
 /* The longest literal kept, the most literals in one set. */
 #define PREFILTER_LIT_MAX	48
-#define PREFILTER_SET_MAX	128
+#define PREFILTER_SET_MAX	256
 
 /*
  * Write the literals of pattern (PCRE2 syntax; caseless says whether it
