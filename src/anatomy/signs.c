@@ -839,7 +839,6 @@ signs_list_answer(const struct signs *s)
 	return s->list_self && s->answers && s->subject_reply && !s->list;
 }
 
-
 /* "Re:" answering no Message-ID (no In-Reply-To, no References): how a
  * responder or a template answers; a mail program's reply names what it
  * answers, though a person may type "Re:" into a new message (so it is
