@@ -1646,6 +1646,11 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	f.answers = s->answers;
 	f.echo = subject_echoed(a, r->msg, s, t);
 	subject_facts(&f, s);
+	/* (a copy for the postmaster of a bounce that itself could not be
+	 * delivered, Postfix's double bounce, returns that bounce: it
+	 * reports on mail to the user, as the bounce did) */
+	if (f.subject_postmaster && original_is_report(a, &an->original))
+		f.subject_postmaster = 0;
 	admin_mail(r, a, &f);
 	role = role_writer(s, a);
 	f.person = person_wrote(s, &f, role);
