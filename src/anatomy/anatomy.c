@@ -1150,6 +1150,8 @@ struct reading {
 	int			 list_moderate;		/* a list asks its owner */
 	int			 list_owner;		/* a list's mail to its
 							   owner */
+	int			 double_bounce;		/* a bounce that could
+							   not be returned */
 };
 
 static int	read_message(struct message *, struct arena *,
@@ -1650,7 +1652,7 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	 * delivered, Postfix's double bounce, returns that bounce: it
 	 * reports on mail to the user, as the bounce did) */
 	if (f.subject_postmaster && original_is_report(a, &an->original))
-		f.subject_postmaster = 0;
+		f.subject_postmaster = 0, r->double_bounce = 1;
 	admin_mail(r, a, &f);
 	role = role_writer(s, a);
 	f.person = person_wrote(s, &f, role);
@@ -1773,13 +1775,12 @@ default_recipients(const struct reading *r, struct arena *a,
 	}
 }
 
-/* Analyse the report inside a message instead of the message. */
+/* Read the report a message returns or carries; 1 when it is one. */
 static int
-unwrap(const struct original *o, struct arena *a, struct analysis *an,
+read_inner(const struct original *o, struct arena *a, struct analysis *sub,
     int depth)
 {
 	struct message		*inner;
-	struct analysis		 sub;
 
 	if ((inner = arena_alloc(a, sizeof(*inner))) == NULL)
 		return 0;
@@ -1788,9 +1789,19 @@ unwrap(const struct original *o, struct arena *a, struct analysis *an,
 	inner->raw.data = (char *)o->text;
 	inner->raw.len = o->text_len;
 	inner->raw.max = o->text_len;
-	if (message_parse_header(inner, a) == -1 ||
-	    read_message(inner, a, &sub, depth + 1) == -1 ||
-	    sub.kind == KIND_NONE)
+	return message_parse_header(inner, a) != -1 &&
+	    read_message(inner, a, sub, depth + 1) != -1 &&
+	    sub->kind != KIND_NONE;
+}
+
+/* Analyse the report inside a message instead of the message. */
+static int
+unwrap(const struct original *o, struct arena *a, struct analysis *an,
+    int depth)
+{
+	struct analysis		 sub;
+
+	if (!read_inner(o, a, &sub, depth))
 		return 0;
 	sub.skipped |= an->skipped;
 	*an = sub;
@@ -1810,6 +1821,18 @@ unwrap_report(const struct reading *r, struct arena *a, struct analysis *an)
 
 	if (r->depth > 0)
 		return 0;
+	/* a double bounce reports on the mail the bounce it returns
+	 * returned: that original is the one to judge (the recipients stay
+	 * the double bounce's own: whom the bounce did not reach) */
+	if (r->double_bounce) {
+		struct analysis	 sub;
+
+		if (read_inner(&an->original, a, &sub, r->depth) &&
+		    sub.kind == KIND_BOUNCE &&
+		    sub.original.source != SOURCE_NONE)
+			an->original = sub.original;
+		return 0;
+	}
 	/* a list's digest quotes what its members wrote, bounces too: it
 	 * is the list's mail, never a report */
 	if (is_digest(pp, &r->s))
