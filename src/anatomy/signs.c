@@ -653,6 +653,39 @@ list_self(struct arena *a, const struct signs *s)
 }
 
 /*
+ * Does a list's robot answer a command it was mailed, echoing it as its
+ * subject ("INFO orchard", "REVIEW orchard" from orchard-request@: Sympa's
+ * info, review and stats reports)? The command is one of those that take
+ * the list's name, the name is the robot's own list.
+ */
+static int
+robot_echo(struct arena *a, const struct signs *s)
+{
+	static const char *const cmds[] = {
+		"info ", "review ", "stats ", "index ", "who ", "intro "
+	};
+	const char	*f, *subj, *l;
+	size_t		 i, n, c;
+
+	if (s->subject == NULL || (f = address_first(a, s->from)) == NULL ||
+	    (l = strchr(f, '@')) == NULL)
+		return 0;
+	n = (size_t)(l - f);
+	if (n <= 8 || strncasecmp(l - 8, "-request", 8) != 0)
+		return 0;
+	n -= 8;
+	subj = s->subject + strspn(s->subject, " \t");
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		c = strlen(cmds[i]);
+		if (strncmp(subj, cmds[i], c) == 0 &&
+		    strncasecmp(subj + c, f, n) == 0 &&
+		    subj[c + n + strspn(subj + c + n, " \t")] == '\0')
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * Does the subject name a mailbox at a domain other than the To
  * address's ("Your message to r.hansen@fjord-shipping.example", "Ihre
  * E-Mail an zaehlerstand@stadtwerke-oberau.example")? A report on one
@@ -761,7 +794,8 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 	answer_quoted = answers_an_answer(s->subject);
 	s->autoreply = autoreply_header(a, hb, answer_quoted ? NULL :
 	    s->subject);
-	s->command_subject = phrases_any(PHRASE_COMMAND_SUBJECT, s->subject);
+	s->command_subject = phrases_any(PHRASE_COMMAND_SUBJECT, s->subject) ||
+	    robot_echo(a, s);
 	if (!answer_quoted) {
 		s->autoreply_subject = phrases_any(PHRASE_AUTOREPLY_SUBJECT,
 		    s->subject);
