@@ -690,6 +690,27 @@ report_was_ours(struct arena *a, const struct original *o, const char *from,
 	return 0;
 }
 
+/* Did every recipient a report names sit at (or below) one of our
+ * domains: mail to us that failed? */
+static int
+failed_reaching_us(const struct analysis *an, char *const *own, int nown)
+{
+	int	 i, j;
+
+	if (an->nrecipients == 0)
+		return 0;
+	for (i = 0; i < an->nrecipients; i++) {
+		for (j = 0; j < nown; j++)
+			if (domain_within(address_domain(
+			    an->recipients[i].address),
+			    address_domain(own[j])))
+				break;
+		if (j == nown)
+			return 0;
+	}
+	return 1;
+}
+
 /* "Fwd:", "Fw:", "TR:", "WG:", "RV:", "Doorst:" and the like. */
 static int
 is_forward(const char *subj)
@@ -1858,8 +1879,15 @@ unwrap_report(const struct reading *r, struct arena *a, struct analysis *an)
 	/* a person forwarded a bounce inline, maybe "> " quoted */
 	memset(&fwd, 0, sizeof(fwd));
 	if (original_find_forwarded(a, &fwd, an->text, an->text_len) != 1 ||
-	    !original_is_report(a, &fwd))
+	    !original_is_report(a, &fwd)) {
+		/* a report's text pasted into a person's forward, with no
+		 * header to say whose it was: one that failed to reach us was
+		 * the forwarder's (their letter to our domain bounced) */
+		if (r->person_forward && an->kind == KIND_BOUNCE &&
+		    failed_reaching_us(an, r->in.own, r->in.nown))
+			an->kind = KIND_NONE;
 		return 0;
+	}
 	/* ours when it was sent to this mailbox; a person forwarding one of
 	 * theirs writes a letter about it: ordinary mail */
 	if (!report_was_ours(a, &fwd, address_first(a, r->s.from), r->in.own,
