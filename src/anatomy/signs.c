@@ -665,24 +665,25 @@ robot_echo(struct arena *a, const struct signs *s)
 		"info ", "review ", "stats ", "index ", "who ", "intro "
 	};
 	const char	*f, *subj, *l;
-	size_t		 i, n, c;
+	size_t		 i, n, c = 0;
 
-	if (s->subject == NULL || (f = address_first(a, s->from)) == NULL ||
+	if (s->subject == NULL || s->from == NULL)
+		return 0;
+	subj = s->subject + strspn(s->subject, " \t");
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (strncmp(subj, cmds[i], c = strlen(cmds[i])) == 0)
+			break;
+	/* (the subject first: most mail stops here, From unparsed) */
+	if (i == sizeof(cmds) / sizeof(cmds[0]) ||
+	    (f = address_first(a, s->from)) == NULL ||
 	    (l = strchr(f, '@')) == NULL)
 		return 0;
 	n = (size_t)(l - f);
 	if (n <= 8 || strncasecmp(l - 8, "-request", 8) != 0)
 		return 0;
 	n -= 8;
-	subj = s->subject + strspn(s->subject, " \t");
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		c = strlen(cmds[i]);
-		if (strncmp(subj, cmds[i], c) == 0 &&
-		    strncasecmp(subj + c, f, n) == 0 &&
-		    subj[c + n + strspn(subj + c + n, " \t")] == '\0')
-			return 1;
-	}
-	return 0;
+	return strncasecmp(subj + c, f, n) == 0 &&
+	    subj[c + n + strspn(subj + c + n, " \t")] == '\0';
 }
 
 /*
