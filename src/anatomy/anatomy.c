@@ -1835,7 +1835,7 @@ unwrap(const struct original *o, struct arena *a, struct analysis *an,
  * 1 when an holds the inner report's reading.
  */
 static int
-unwrap_report(const struct reading *r, struct arena *a, struct analysis *an)
+unwrap_carried(const struct reading *r, struct arena *a, struct analysis *an)
 {
 	const struct parts	*pp = &r->parts;
 	struct original		 fwd;
@@ -1879,15 +1879,8 @@ unwrap_report(const struct reading *r, struct arena *a, struct analysis *an)
 	/* a person forwarded a bounce inline, maybe "> " quoted */
 	memset(&fwd, 0, sizeof(fwd));
 	if (original_find_forwarded(a, &fwd, an->text, an->text_len) != 1 ||
-	    !original_is_report(a, &fwd)) {
-		/* a report's text pasted into a person's forward, with no
-		 * header to say whose it was: one that failed to reach us was
-		 * the forwarder's (their letter to our domain bounced) */
-		if (r->person_forward && an->kind == KIND_BOUNCE &&
-		    failed_reaching_us(an, r->in.own, r->in.nown))
-			an->kind = KIND_NONE;
+	    !original_is_report(a, &fwd))
 		return 0;
-	}
 	/* ours when it was sent to this mailbox; a person forwarding one of
 	 * theirs writes a letter about it: ordinary mail */
 	if (!report_was_ours(a, &fwd, address_first(a, r->s.from), r->in.own,
@@ -1902,6 +1895,31 @@ unwrap_report(const struct reading *r, struct arena *a, struct analysis *an)
 	return (an->kind == KIND_NONE || (r->person_forward &&
 	    an->original.source == SOURCE_NONE)) &&
 	    unwrap(&fwd, a, an, r->depth);
+}
+
+/*
+ * A person's forward of a report (attached, quoted or pasted as text)
+ * whose every failed address is at our own domains was their letter to
+ * us that bounced, whatever its header block says: ordinary mail, not a
+ * report on ours.
+ */
+static int
+unwrap_report(const struct reading *r, struct arena *a, struct analysis *an)
+{
+	struct analysis	 outer;
+	int		 inner;
+
+	if (r->depth > 0 || !r->person_forward)
+		return unwrap_carried(r, a, an);
+	outer = *an;
+	inner = unwrap_carried(r, a, an);
+	if (an->kind != KIND_BOUNCE ||
+	    !failed_reaching_us(an, r->in.own, r->in.nown))
+		return inner;
+	if (inner)
+		*an = outer;
+	an->kind = KIND_NONE;
+	return 0;
 }
 
 /*
