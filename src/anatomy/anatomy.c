@@ -1045,6 +1045,7 @@ all_delivered(const struct analysis *an)
 }
 
 static const char	*unquoted_folded(struct arena *, const char *);
+static const char	*unspoken(struct arena *, const char *);
 
 /* The words of failure and of an answer, before any original; an
  * answer's only outside lines quoted with '>' (own, NULL when none is):
@@ -1057,8 +1058,13 @@ static void
 failure_and_answer_words(struct kind_facts *f, const struct analysis *an,
     const struct signs *s, struct arena *a, const char *t, const char *ltext)
 {
-	const char	*own = unquoted_folded(a, ltext);
+	const char	*own = unquoted_folded(a, ltext), *said;
 
+	/* (a person's letter tells what an answer said in quotation marks:
+	 * those are the answer's words, not the letter's) */
+	if (f->mail_client && (said = unspoken(a, own != NULL ? own : t)) !=
+	    NULL)
+		own = said;
 	f->failed_words = phrases_count(PHRASE_FAILED, t);
 	f->mailbox_failed = f->subject_mailbox && f->failed_words > 0;
 	f->not_failure = phrases_any(PHRASE_NOT_FAILURE, t);
@@ -1085,6 +1091,43 @@ failure_and_answer_words(struct kind_facts *f, const struct analysis *an,
 	    (f->autoreply_words > 0 || f->ticket_words > 0);
 	f->program_absence = s->no_subject && f->autoreply_words > 0 &&
 	    f->failed_words == 0;
+}
+
+/* Longest span between quotation marks taken for quoted speech. */
+#define SPEECH_MAX	300
+
+/*
+ * The text without what it puts between quotation marks ("...", “...”,
+ * „...“, «...»), each span blanked: in a person's letter, what someone
+ * else said ("kreeg ik een automatisch antwoord: “Wij hebben uw bericht
+ * ontvangen”"). NULL when out of memory.
+ */
+static const char *
+unspoken(struct arena *a, const char *s)
+{
+	static const char *const pairs[][2] = {
+		{ "\"", "\"" }, { "\xe2\x80\x9c", "\xe2\x80\x9d" },
+		{ "\xe2\x80\x9e", "\xe2\x80\x9c" },
+		{ "\xc2\xab", "\xc2\xbb" }
+	};
+	char		*c, *p, *e;
+	size_t		 i, ol, cl;
+
+	if ((c = arena_strdup(a, s)) == NULL)
+		return NULL;
+	for (p = c; *p != '\0'; p++)
+		for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+			ol = strlen(pairs[i][0]);
+			cl = strlen(pairs[i][1]);
+			if (strncmp(p, pairs[i][0], ol) != 0 ||
+			    (e = strstr(p + ol, pairs[i][1])) == NULL ||
+			    e - (p + ol) > SPEECH_MAX)
+				continue;
+			memset(p + ol, ' ', (size_t)(e - (p + ol)));
+			p = e + cl - 1;
+			break;
+		}
+	return c;
 }
 
 /* cron's mail of a job's output: its X-Cron-Env fields, or "Cron
