@@ -1093,9 +1093,6 @@ failure_and_answer_words(struct kind_facts *f, const struct analysis *an,
 	    f->failed_words == 0;
 }
 
-/* Longest span between quotation marks taken for quoted speech. */
-#define SPEECH_MAX	300
-
 /*
  * The text without what it puts between quotation marks ("...", “...”,
  * „...“, «...»), each span blanked: in a person's letter, what someone
@@ -1119,9 +1116,13 @@ unspoken(struct arena *a, const char *s)
 		for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
 			ol = strlen(pairs[i][0]);
 			cl = strlen(pairs[i][1]);
+			/* (the closing mark looked for within
+			 * LIMIT_QUOTED_SPEECH bytes only: a text of opening
+			 * marks stays linear) */
 			if (strncmp(p, pairs[i][0], ol) != 0 ||
-			    (e = strstr(p + ol, pairs[i][1])) == NULL ||
-			    e - (p + ol) > SPEECH_MAX)
+			    (e = memmem(p + ol, strnlen(p + ol,
+			    LIMIT_QUOTED_SPEECH + cl), pairs[i][1],
+			    cl)) == NULL)
 				continue;
 			memset(p + ol, ' ', (size_t)(e - (p + ol)));
 			p = e + cl - 1;

@@ -119,6 +119,11 @@
  * prose, not a separator. */
 #define LIMIT_SEPARATOR_LINE	100
 
+/* Bytes between quotation marks read as quoted speech in a person's letter
+ * (what an answer said, told in a letter about it): a longer span is the
+ * letter's own words, a mark left open. */
+#define LIMIT_QUOTED_SPEECH	300
+
 /* Lines a report's help sentence ("please send mail ... to the address")
  * is read for, when no line ends it: an address in them is whom to ask,
  * not a failed recipient. */
