@@ -172,6 +172,13 @@ elif name == 'recipient-storm':
          b'--B\nContent-Type: message/delivery-status\n\n' +
          b''.join(b'Final-Recipient: rfc822; u%d@remote.example\nAction: failed\nStatus: 5.1.1\n\n' % i
                   for i in range(50000)) + b'--B--\n')
+elif name == 'quote-marks-storm':
+    # a letter (User-Agent) past the gate by its subject: its quoted
+    # speech is looked for among 300,000 opening marks no mark closes
+    m = (b'From: a@person.example\nTo: b@northwind.example\n'
+         b'User-Agent: Mozilla Thunderbird\nSubject: Automatic reply?\n'
+         b'MIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n\n' +
+         ('\u201c' * 60 + '\u201e' * 40 + '\xab' * 20 + '\n').encode() * 3000)
 else:
     sys.exit('unknown case ' + name)
 open(path, 'wb').write(m)
@@ -184,7 +191,7 @@ small="empty no-separator no-separator-text header-only-no-eol
 	base64-invalid base64-padding-storm qp-invalid encoded-words-invalid
 	charset-unknown nul-bytes cr-only mixed-line-ends eight-bit-headers
 	regex-spam-words regex-no-newlines regex-blank-runs inline-markers-storm
-	received-storm recipient-storm"
+	received-storm recipient-storm quote-marks-storm"
 big="line-30MiB-header line-30MiB-body at-limit"
 over="line-64MiB over-limit"
 

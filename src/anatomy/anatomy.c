@@ -1107,7 +1107,9 @@ unspoken(struct arena *a, const char *s)
 		{ "\xe2\x80\x9e", "\xe2\x80\x9c" },
 		{ "\xc2\xab", "\xc2\xbb" }
 	};
-	char		*c, *p, *e;
+	const char	*next[4] = { NULL, NULL, NULL, NULL };
+	int		 none[4] = { 0, 0, 0, 0 };
+	char		*c, *p;
 	size_t		 i, ol, cl;
 
 	if ((c = arena_strdup(a, s)) == NULL)
@@ -1116,16 +1118,19 @@ unspoken(struct arena *a, const char *s)
 		for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
 			ol = strlen(pairs[i][0]);
 			cl = strlen(pairs[i][1]);
-			/* (the closing mark looked for within
-			 * LIMIT_QUOTED_SPEECH bytes only: a text of opening
-			 * marks stays linear) */
-			if (strncmp(p, pairs[i][0], ol) != 0 ||
-			    (e = memmem(p + ol, strnlen(p + ol,
-			    LIMIT_QUOTED_SPEECH + cl), pairs[i][1],
-			    cl)) == NULL)
+			if (none[i] || strncmp(p, pairs[i][0], ol) != 0)
 				continue;
-			memset(p + ol, ' ', (size_t)(e - (p + ol)));
-			p = e + cl - 1;
+			/* (the next closing mark found once and kept until
+			 * passed: a text of opening marks stays linear) */
+			if ((next[i] == NULL || next[i] < p + ol) &&
+			    (next[i] = strstr(p + ol, pairs[i][1])) == NULL) {
+				none[i] = 1;
+				continue;
+			}
+			if (next[i] - (p + ol) > LIMIT_QUOTED_SPEECH)
+				continue;
+			memset(p + ol, ' ', (size_t)(next[i] - (p + ol)));
+			p = (char *)next[i] + cl - 1;
 			break;
 		}
 	return c;
