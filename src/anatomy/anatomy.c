@@ -657,6 +657,19 @@ same_local(const char *x, const char *y)
 	    strncasecmp(x, y, (size_t)(ax - x)) == 0;
 }
 
+/* Is the address at (or below) the domain of one of our addresses? */
+static int
+at_our_domain(const char *addr, char *const *own, int nown)
+{
+	int	 j;
+
+	for (j = 0; j < nown; j++)
+		if (domain_within(address_domain(addr),
+		    address_domain(own[j])))
+			return 1;
+	return 0;
+}
+
 /*
  * Was a forwarded report addressed to a mailbox at (or below) the domain
  * the forward reached, or forwarded by its addressee to another mailbox
@@ -674,19 +687,16 @@ report_was_ours(struct arena *a, const struct original *o, const char *from,
 	int	 i, j, n;
 
 	n = address_parse(a, header_get(a, &o->hdr, "To"), to, 8);
-	for (i = 0; i < n; i++)
-		for (j = 0; j < nown; j++) {
-			/* the forwarder's own bounce: ours only when the
-			 * forwarder is we, at another mailbox */
-			if (from != NULL && strcasecmp(to[i], from) == 0) {
+	for (i = 0; i < n; i++) {
+		/* the forwarder's own bounce: ours only when the forwarder
+		 * is we, at another mailbox */
+		if (from != NULL && strcasecmp(to[i], from) == 0) {
+			for (j = 0; j < nown; j++)
 				if (same_local(from, own[j]))
 					return 1;
-				continue;
-			}
-			if (domain_within(address_domain(to[i]),
-			    address_domain(own[j])))
-				return 1;
-		}
+		} else if (at_our_domain(to[i], own, nown))
+			return 1;
+	}
 	return 0;
 }
 
@@ -695,20 +705,12 @@ report_was_ours(struct arena *a, const struct original *o, const char *from,
 static int
 failed_reaching_us(const struct analysis *an, char *const *own, int nown)
 {
-	int	 i, j;
+	int	 i;
 
-	if (an->nrecipients == 0)
-		return 0;
-	for (i = 0; i < an->nrecipients; i++) {
-		for (j = 0; j < nown; j++)
-			if (domain_within(address_domain(
-			    an->recipients[i].address),
-			    address_domain(own[j])))
-				break;
-		if (j == nown)
+	for (i = 0; i < an->nrecipients; i++)
+		if (!at_our_domain(an->recipients[i].address, own, nown))
 			return 0;
-	}
-	return 1;
+	return an->nrecipients > 0;
 }
 
 /* "Fwd:", "Fw:", "TR:", "WG:", "RV:", "Doorst:" and the like. */
@@ -1107,8 +1109,8 @@ unspoken(struct arena *a, const char *s)
 		{ "\xe2\x80\x9e", "\xe2\x80\x9c" },
 		{ "\xc2\xab", "\xc2\xbb" }
 	};
-	const char	*next[4] = { NULL, NULL, NULL, NULL };
-	int		 none[4] = { 0, 0, 0, 0 };
+	const char	*next[sizeof(pairs) / sizeof(pairs[0])] = { NULL };
+	int		 none[sizeof(pairs) / sizeof(pairs[0])] = { 0 };
 	char		*c, *p;
 	size_t		 i, ol, cl;
 
