@@ -29,10 +29,38 @@ is "$(interp "$BACKSCATTER"):$(interp "$twin")" "0:1" \
 printf 'my_domain northwind.example example.org\nmy_relay smtp.northwind.example 192.0.2.0/24\n' > "$T/conf"
 export BACKSCATTER_NOW=1796212800
 
-# part LIST OUT: every file of LIST through both, in filter mode and with
-# --json; in OUT a line "differs (MODE, exit S against D): FILE" for each
-# difference in output, error output or status
+# streams LIST OUT: every file of LIST through both, in filter mode and
+# with --json, each run's output, error output and status appended to
+# one stream a program (OUT.s, OUT.d): the programs are the only
+# processes started for a message
+streams() {
+	while IFS= read -r f; do
+		for mode in filter json; do
+			case $mode in filter) a= ;; json) a=--json ;; esac
+			for p in s d; do
+				printf '== %s %s\n' "$mode" "$f" >> "$2.$p"
+				printf '== %s %s\n' "$mode" "$f" >> "$2.${p}e"
+			done
+			"$BACKSCATTER" --config "$T/conf" $a < "$f" >> "$2.s" 2>> "$2.se"
+			echo "exit $?" >> "$2.s"
+			"$twin" --config "$T/conf" $a < "$f" >> "$2.d" 2>> "$2.de"
+			echo "exit $?" >> "$2.d"
+		done
+	done < "$1"
+}
+
+# part LIST OUT: in OUT a line "differs (MODE, exit S against D): FILE"
+# for each difference in output, error output or status: the streams
+# compared, and only where they differ each message again on its own
 part() {
+	: > "$2.s"; : > "$2.se"; : > "$2.d"; : > "$2.de"
+	streams "$1" "$2"
+	if cmp -s "$2.s" "$2.d" && cmp -s "$2.se" "$2.de"; then
+		: > "$2"
+		rm -f "$2.s" "$2.se" "$2.d" "$2.de"
+		return
+	fi
+	rm -f "$2.s" "$2.se" "$2.d" "$2.de"
 	while IFS= read -r f; do
 		for mode in filter json; do
 			case $mode in filter) a= ;; json) a=--json ;; esac
