@@ -9,6 +9,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -296,6 +297,7 @@ static long		 files, pairs, ruled_out, matched, wrong;
 static long		 br_pairs, br_ruled_out, br_wrong, split_wrong;
 static long		 lead_pairs, lead_tries, lead_wrong, lead_matched;
 static long		 seen, every = 1;
+static long		 part, parts = 1;	/* this process's share of the files */
 
 /* The leads of pattern (leads.h), malloc'd, or NULL. */
 static char *
@@ -451,7 +453,7 @@ visit(const char *path, const struct stat *st, int type, struct FTW *f)
 		return 0;
 	/* PREFILTER_EVERY=N: every Nth file only (a sanitizer's build, which
 	 * looks for memory errors, not for another answer) */
-	if (++seen % every != 0)
+	if (++seen % every != 0 || seen / every % parts != part)
 		return 0;
 	if ((fd = open(path, O_RDONLY)) == -1)
 		return 0;
@@ -465,6 +467,72 @@ visit(const char *path, const struct stat *st, int type, struct FTW *f)
 	}
 	free(s);
 	return 0;
+}
+
+/* The counters a walk adds to, in the order walk() passes them on. */
+static long *const counters[] = {
+	&files, &pairs, &ruled_out, &matched, &wrong, &br_pairs,
+	&br_ruled_out, &br_wrong, &split_wrong, &lead_pairs, &lead_tries,
+	&lead_wrong, &lead_matched
+};
+#define NCOUNTERS	(sizeof(counters) / sizeof(counters[0]))
+
+/*
+ * Every text of the tree and the corpus checked, the files shared out
+ * between two processes where there are two processors (the longest test
+ * of the suite: it ran alone at its end): the second's counters come
+ * back through a pipe and are added; its diagnostics it prints itself.
+ */
+static void
+walk(const char *top)
+{
+	char	 dir[4096];
+	long	 got[NCOUNTERS];
+	size_t	 i;
+	ssize_t	 n;
+	pid_t	 pid = -1;
+	int	 fd[2] = { -1, -1 }, st;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) > 1 && pipe(fd) == 0) {
+		parts = 2;
+		fflush(stdout);
+		if ((pid = fork()) == 0) {
+			close(fd[0]);
+			part = 1;
+			for (i = 0; i < NCOUNTERS; i++)
+				*counters[i] = 0;
+		} else if (pid == -1) {
+			parts = 1;
+			close(fd[0]);
+			close(fd[1]);
+		} else
+			close(fd[1]);
+	}
+	snprintf(dir, sizeof(dir), "%s/tests/data", top);
+	nftw(dir, visit, 16, FTW_PHYS);
+	snprintf(dir, sizeof(dir), "%s/examples", top);
+	nftw(dir, visit, 16, FTW_PHYS);
+	snprintf(dir, sizeof(dir), "%s/../shared/corpus/sisimai", top);
+	nftw(dir, visit, 16, FTW_PHYS);
+	if (pid == 0) {
+		for (i = 0; i < NCOUNTERS; i++)
+			got[i] = *counters[i];
+		fflush(stdout);
+		_exit(write(fd[1], got, sizeof(got)) == (ssize_t)sizeof(got) ?
+		    0 : 1);
+	}
+	if (pid > 0) {
+		n = read(fd[0], got, sizeof(got));
+		close(fd[0]);
+		/* a lost share counts as a wrong answer */
+		if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
+		    WEXITSTATUS(st) != 0 || n != (ssize_t)sizeof(got)) {
+			diag("the second process's share of the files was lost");
+			wrong++;
+		} else
+			for (i = 0; i < NCOUNTERS; i++)
+				*counters[i] += got[i];
+	}
 }
 
 /* The branches of p as the rules split them, compiled, with literals. */
@@ -506,7 +574,6 @@ builtin_patterns(void)
 	struct ruleset	*rs = rules_new();
 	struct buf	 err;
 	const char	*pattern, *lits, *top;
-	char		 dir[4096];
 	uint32_t	 options;
 	int		 i, k, rc, e, with = 0, nsplit = 0, with_leads = 0;
 	PCRE2_SIZE	 off;
@@ -556,12 +623,7 @@ builtin_patterns(void)
 	if (getenv("PREFILTER_EVERY") != NULL &&
 	    (every = strtol(getenv("PREFILTER_EVERY"), NULL, 10)) < 1)
 		every = 1;
-	snprintf(dir, sizeof(dir), "%s/tests/data", top);
-	nftw(dir, visit, 16, FTW_PHYS);
-	snprintf(dir, sizeof(dir), "%s/examples", top);
-	nftw(dir, visit, 16, FTW_PHYS);
-	snprintf(dir, sizeof(dir), "%s/../shared/corpus/sisimai", top);
-	nftw(dir, visit, 16, FTW_PHYS);
+	walk(top);
 	diag("%ld files, %ld pattern-text pairs: %ld matched, %ld ruled out "
 	    "without running PCRE2", files, pairs, matched, ruled_out);
 	ok(files > 100 / every, "%ld messages read", files);
