@@ -11,13 +11,11 @@
 # Also checks tests/data/mta/ against its LABELS.tsv when present.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 
-# Print "key<TAB>want<TAB>got<TAB>todo" for each line of WANT against JSON.
+# For each line "JSON<TAB>WANT<TAB>OUT" of the file it is given, write OUT:
+# "key<TAB>want<TAB>got<TAB>todo" for each line of WANT against JSON (one
+# python for all: started once a fixture, it was most of the test's time)
 compare='
 import json, sys
-try:
-    got = json.load(open(sys.argv[1]))
-except ValueError as e:
-    got = {"__invalid__": str(e)}
 def walk(o, keys):
     if not keys:
         if o is None: return ["null"]
@@ -34,15 +32,30 @@ def walk(o, keys):
     if isinstance(o, dict) and k in o:
         return walk(o[k], rest)
     return ["(missing)"]
-for line in open(sys.argv[2], encoding="utf-8"):
-    f = line.rstrip("\n").split("\t")
-    if not line.strip() or line.startswith("#") or f[0] == "file":
+def fields(json_file, want_file, out):
+    try:
+        got = json.load(open(json_file))
+    except ValueError as e:
+        got = {"__invalid__": str(e)}
+    for line in open(want_file, encoding="utf-8"):
+        f = line.rstrip("\n").split("\t")
+        if not line.strip() or line.startswith("#") or f[0] == "file":
+            continue
+        want = f[1] if len(f) > 1 else ""
+        vals = walk(got, f[0].split("."))
+        res = want if "*" in f[0] and want in vals else "|".join(vals)
+        todo = f[2][5:] if len(f) > 2 and f[2].startswith("TODO") else ""
+        print("\t".join([f[0], want, res.replace("\t", " ").replace("\n", " "), todo]), file=out)
+for line in open(sys.argv[1], encoding="utf-8"):
+    j, w, o = line.rstrip("\n").split("\t")
+    try:
+        with open(o + ".tmp", "w", encoding="utf-8") as out:
+            fields(j, w, out)
+    except Exception as e:
+        print("# %s: %s" % (w, e), file=sys.stderr)
         continue
-    want = f[1] if len(f) > 1 else ""
-    vals = walk(got, f[0].split("."))
-    res = want if "*" in f[0] and want in vals else "|".join(vals)
-    todo = f[2][5:] if len(f) > 2 and f[2].startswith("TODO") else ""
-    print("\t".join([f[0], want, res.replace("\t", " ").replace("\n", " "), todo]))
+    import os
+    os.rename(o + ".tmp", o)
 '
 
 # run_all: every message of $T/runs (MESSAGE<TAB>KEY a line) through
@@ -59,47 +72,60 @@ run_all() {
 	: > "$T/runs"
 }
 
-# check_message NAME MESSAGE WANTFILE RUN: what run_all wrote for RUN
+# compare_all: the fields of every run of $T/cmp (JSON<TAB>WANT<TAB>OUT)
+compare_all() {
+	python3 -c "$compare" "$T/cmp" || not_ok "the want files can be compared"
+	: > "$T/cmp"
+}
+
+# check_message NAME MESSAGE RUN: what run_all and compare_all wrote for RUN
 check_message() {
-	name=$1 msg=$2 want=$3 run=$4
+	name=$1 msg=$2 run=$3
 	if [ ! -f "$msg" ]; then
 		not_ok "$name: message file exists"; return
 	fi
-	if [ "$(cat "$T/r/$run.rc" 2>/dev/null)" != 0 ]; then
+	rc=
+	[ -f "$T/r/$run.rc" ] && read -r rc < "$T/r/$run.rc"
+	if [ "$rc" != 0 ]; then
 		not_ok "$name: --json exits 0"; sed 's/^/# /' "$T/r/$run.err"
 		return
 	fi
-	python3 -c "$compare" "$T/r/$run.json" "$want" > "$T/fields" || {
-		not_ok "$name: output is JSON"; return; }
+	[ -f "$T/r/$run.fields" ] || { not_ok "$name: output is JSON"; return; }
 	while IFS='	' read -r key wantv gotv todo; do
 		TODO=$todo
-		is "$gotv" "$wantv" "$name: $key" > "$T/line"
-		cat "$T/line"
+		is "$gotv" "$wantv" "$name: $key"
 		TODO=
-	done < "$T/fields"
+	done < "$T/r/$run.fields"
 }
 
 # ANATOMY_EVERY=N: every Nth fixture only (.ci/run's valgrind pass; the
 # sanitizer build and make check read them all)
 every=${ANATOMY_EVERY:-1}
 : > "$T/runs"
+: > "$T/cmp"
 dir=$srcdir/tests/data/anatomy
 ls "$dir"/*.want | awk -v n="$every" '(NR - 1) % n == 0' > "$T/wants"
-while IFS= read -r want; do
-	name=$(basename "$want" .want)
-	msg=$dir/$name.eml
-	other=$(sed -n 's/^file	//p' "$want")
-	[ -n "$other" ] && msg=$srcdir/$other
+# WANT<TAB>NAME<TAB>MESSAGE a fixture, the message named by a "file"
+# line where there is one
+awk -v dir="$dir" -v src="$srcdir" '{
+	want = $0; name = want
+	sub(/.*\//, "", name); sub(/\.want$/, "", name)
+	msg = dir "/" name ".eml"
+	while ((getline l < want) > 0)
+		if (l ~ /^file\t/) msg = src "/" substr(l, 6)
+	close(want)
+	print want "\t" name "\t" msg
+}' "$T/wants" > "$T/list"
+while IFS='	' read -r want name msg; do
 	[ -f "$msg" ] && printf '%s\t%s\n' "$msg" "a-$name" >> "$T/runs"
-done < "$T/wants"
+	printf '%s\t%s\t%s\n' "$T/r/a-$name.json" "$want" \
+	    "$T/r/a-$name.fields" >> "$T/cmp"
+done < "$T/list"
 run_all
-while IFS= read -r want; do
-	name=$(basename "$want" .want)
-	msg=$dir/$name.eml
-	other=$(sed -n 's/^file	//p' "$want")
-	[ -n "$other" ] && msg=$srcdir/$other
-	check_message "$name" "$msg" "$want" "a-$name"
-done < "$T/wants"
+compare_all
+while IFS='	' read -r want name msg; do
+	check_message "$name" "$msg" "a-$name"
+done < "$T/list"
 
 # Real bounces made by real MTAs on loopback (tests/tools/mkbounces).
 mta=$srcdir/tests/data/mta
@@ -117,15 +143,20 @@ for r in rows:
 ' "$mta/LABELS.tsv" "$T" || not_ok "tests/data/mta/LABELS.tsv is readable"
 	for want in "$T"/*.want; do
 		[ -f "$want" ] || continue
-		name=$(basename "$want" .want)
+		name=${want##*/}
+		name=${name%.want}
 		[ -f "$mta/$name" ] &&
 		    printf '%s\t%s\n' "$mta/$name" "m-$name" >> "$T/runs"
+		printf '%s\t%s\t%s\n' "$T/r/m-$name.json" "$want" \
+		    "$T/r/m-$name.fields" >> "$T/cmp"
 	done
 	run_all
+	compare_all
 	for want in "$T"/*.want; do
 		[ -f "$want" ] || continue
-		name=$(basename "$want" .want)
-		check_message "mta/$name" "$mta/$name" "$want" "m-$name"
+		name=${want##*/}
+		name=${name%.want}
+		check_message "mta/$name" "$mta/$name" "m-$name"
 	done
 else
 	diag "tests/data/mta/LABELS.tsv absent: real-MTA fixtures not checked"
