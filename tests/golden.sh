@@ -16,6 +16,13 @@ compare() {
 	label=$1 dir=$2 stored=$3
 	shift 3
 	[ $# -gt 0 ] || { not_ok "$label: the stored run lists messages"; return; }
+	# a program that cannot read the first message (none in a stored
+	# run fails) is not run on thousands more
+	if ! "$BACKSCATTER" --config /dev/null < "$dir/$1" > /dev/null 2>&1; then
+		not_ok "$label: $# messages, output as stored"
+		diag "the program fails on $1"
+		return
+	fi
 	sh "$srcdir/tests/tools/golden-run" "$BACKSCATTER" "$dir" "$@" > "$T/run"
 	if cmp -s "$T/run" "$stored"; then
 		ok "$label: $# messages, output as stored"
