@@ -107,7 +107,9 @@ dir=$srcdir/tests/data/anatomy
 ls "$dir"/*.want | awk -v n="$every" '(NR - 1) % n == 0' > "$T/wants"
 # WANT<TAB>NAME<TAB>MESSAGE a fixture, the message named by a "file"
 # line where there is one
-awk -v dir="$dir" -v src="$srcdir" '{
+# (the paths from the environment: awk -v would read escapes in them)
+AN_DIR=$dir AN_SRC=$srcdir awk '{
+	dir = ENVIRON["AN_DIR"]; src = ENVIRON["AN_SRC"]
 	want = $0; name = want
 	sub(/.*\//, "", name); sub(/\.want$/, "", name)
 	msg = dir "/" name ".eml"
