@@ -15,7 +15,7 @@
 # "key<TAB>want<TAB>got<TAB>todo" for each line of WANT against JSON (one
 # python for all: started once a fixture, it was most of the test's time)
 compare='
-import json, sys
+import json, os, sys
 def walk(o, keys):
     if not keys:
         if o is None: return ["null"]
@@ -54,7 +54,6 @@ for line in open(sys.argv[1], encoding="utf-8"):
     except Exception as e:
         print("# %s: %s" % (w, e), file=sys.stderr)
         continue
-    import os
     os.rename(o + ".tmp", o)
 '
 
