@@ -46,7 +46,8 @@ def fields(json_file, want_file, out):
         res = want if "*" in f[0] and want in vals else "|".join(vals)
         todo = f[2][5:] if len(f) > 2 and f[2].startswith("TODO") else ""
         print("\t".join([f[0], want, res.replace("\t", " ").replace("\n", " "), todo]), file=out)
-for line in open(sys.argv[1], encoding="utf-8"):
+# (the paths as the shell wrote them, whatever their bytes)
+for line in open(sys.argv[1], encoding="utf-8", errors="surrogateescape"):
     j, w, o = line.rstrip("\n").split("\t")
     try:
         with open(o + ".tmp", "w", encoding="utf-8") as out:

@@ -32,28 +32,29 @@ export BACKSCATTER_NOW=1796212800
 # streams LIST OUT: every file of LIST through both, in filter mode and
 # with --json, each run's output, error output and status appended to
 # one stream a program (OUT.s, OUT.d): the programs are the only
-# processes started for a message
+# processes started for a message. Each stream is opened once, not for
+# appending (a file opened with O_APPEND refuses sendfile, which filter
+# mode uses for a large body: both programs would fall back to write)
 streams() {
 	while IFS= read -r f; do
 		for mode in filter json; do
 			case $mode in filter) a= ;; json) a=--json ;; esac
-			for p in s d; do
-				printf '== %s %s\n' "$mode" "$f" >> "$2.$p"
-				printf '== %s %s\n' "$mode" "$f" >> "$2.${p}e"
-			done
-			"$BACKSCATTER" --config "$T/conf" $a < "$f" >> "$2.s" 2>> "$2.se"
-			echo "exit $?" >> "$2.s"
-			"$twin" --config "$T/conf" $a < "$f" >> "$2.d" 2>> "$2.de"
-			echo "exit $?" >> "$2.d"
+			printf '== %s %s\n' "$mode" "$f" >&3
+			printf '== %s %s\n' "$mode" "$f" >&4
+			printf '== %s %s\n' "$mode" "$f" >&5
+			printf '== %s %s\n' "$mode" "$f" >&6
+			"$BACKSCATTER" --config "$T/conf" $a < "$f" >&3 2>&4
+			echo "exit $?" >&3
+			"$twin" --config "$T/conf" $a < "$f" >&5 2>&6
+			echo "exit $?" >&5
 		done
-	done < "$1"
+	done < "$1" 3> "$2.s" 4> "$2.se" 5> "$2.d" 6> "$2.de"
 }
 
 # part LIST OUT: in OUT a line "differs (MODE, exit S against D): FILE"
 # for each difference in output, error output or status: the streams
 # compared, and only where they differ each message again on its own
 part() {
-	: > "$2.s"; : > "$2.se"; : > "$2.d"; : > "$2.de"
 	streams "$1" "$2"
 	if cmp -s "$2.s" "$2.d" && cmp -s "$2.se" "$2.de"; then
 		: > "$2"
