@@ -47,6 +47,21 @@ for m in "$plain" "$bounce"; do
 	    "--json on $(basename "$m"): 0, one JSON object with its kind"
 done
 
+# A report that cannot be written whole is an error (2), said on stderr:
+# half a JSON object must not pass for the answer.
+for mode in --json --explain; do
+	if [ -w /dev/full ]; then
+		bs "$mode" < "$bounce" > /dev/full 2> "$T/stderr"
+		is "$?:$(grep -c 'writing the report' "$T/stderr")" 2:1 \
+		    "$mode to /dev/full: 2, saying the report was not written"
+	else
+		ok "$mode to /dev/full: 2 # SKIP no /dev/full"
+	fi
+	bs "$mode" < "$bounce" >&- 2> "$T/stderr"
+	is "$?:$(grep -c 'writing the report' "$T/stderr")" 2:1 \
+	    "$mode with stdout closed: 2, saying so"
+done
+
 # Every mode reads stdin to the end, even when it answers early (a writer
 # that gets EPIPE would make the MTA defer or bounce), and still answers.
 # drained NAME ANSWER ARGS...: ANSWER is what the run must end with

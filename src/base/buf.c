@@ -15,6 +15,7 @@ buf_init(struct buf *b, size_t max)
 	b->len = 0;
 	b->cap = 0;
 	b->max = max;
+	b->refused = 0;
 }
 
 int
@@ -23,8 +24,10 @@ buf_reserve(struct buf *b, size_t n)
 	size_t	 want, cap;
 	char	*p;
 
-	if (n > b->max || b->len > b->max - n)
+	if (n > b->max || b->len > b->max - n) {
+		b->refused++;
 		return -1;
+	}
 	want = b->len + n + 1;
 	if (want <= b->cap)
 		return 0;
@@ -33,8 +36,10 @@ buf_reserve(struct buf *b, size_t n)
 		cap = cap > ((size_t)-1) / 2 ? want : cap * 2;
 	if (cap > b->max + 1)
 		cap = b->max + 1;
-	if ((p = realloc(b->data, cap)) == NULL)
+	if ((p = realloc(b->data, cap)) == NULL) {
+		b->refused++;
 		return -1;
+	}
 	p[b->len] = '\0';	/* a fresh buffer is a string too */
 	b->data = p;
 	b->cap = cap;

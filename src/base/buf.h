@@ -18,6 +18,8 @@ struct buf {
 	size_t	 len;
 	size_t	 cap;
 	size_t	 max;
+	int	 refused;	/* appends refused since init (past max or
+				 * out of memory): what was built is short */
 };
 
 /* Start an empty buffer that may hold at most max bytes. */
@@ -26,7 +28,7 @@ void	buf_init(struct buf *, size_t max);
 int	buf_append(struct buf *, const void *, size_t n);
 int	buf_appendc(struct buf *, int c);
 int	buf_appends(struct buf *, const char *s);
-/* Make room for n more bytes; 0 or -1. */
+/* Make room for n more bytes; 0 or -1 (counted in refused). */
 int	buf_reserve(struct buf *, size_t n);
 /* Append "file:line: message\n" (just "file: " when line is 0); the line
  * before its "\n" is cut at 767 bytes. errors may be NULL. */

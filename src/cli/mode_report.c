@@ -11,6 +11,7 @@
 #include "base/buf.h"
 #include "base/io.h"
 #include "base/json.h"
+#include "base/limits.h"
 #include "base/log.h"
 #include "base/sharedlibc.h"
 #include "evidence/dkim.h"
@@ -29,6 +30,29 @@ mode_test(struct run *r)
 	return r->v.backscatter ? EX_OK : EX_NOT;
 }
 
+/*
+ * A report written out whole, and freed: EX_OK, or EX_ERROR when it was
+ * built short (past REPORT_MAX, out of memory) or not all written (a
+ * full disk, a reader gone): a caller must not take half a report for
+ * the answer.
+ */
+static int
+put_report(struct buf *out)
+{
+	int	 rc = EX_OK;
+
+	if (out->refused > 0) {
+		log_warnx("the report does not fit in %u bytes",
+		    (unsigned)REPORT_MAX);
+		rc = EX_ERROR;
+	} else if (io_write(STDOUT_FILENO, out->data, out->len) == -1) {
+		log_warn("writing the report");
+		rc = EX_ERROR;
+	}
+	buf_free(out);
+	return rc;
+}
+
 int
 mode_json(struct run *r)
 {
@@ -44,9 +68,7 @@ mode_json(struct run *r)
 	score_json(&j, &r->v);
 	json_object_end(&j);
 	buf_appendc(&out, '\n');
-	io_write(STDOUT_FILENO, out.data, out.len);
-	buf_free(&out);
-	return EX_OK;
+	return put_report(&out);
 }
 
 int
@@ -60,9 +82,7 @@ mode_explain(struct run *r)
 	score_explain(&out, &r->v);
 	buf_appendc(&out, '\n');
 	output_explain_anatomy(&out, &r->an);
-	io_write(STDOUT_FILENO, out.data, out.len);
-	buf_free(&out);
-	return EX_OK;
+	return put_report(&out);
 }
 
 /* The configuration and every rule, compiled; every error listed. */
