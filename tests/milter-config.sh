@@ -59,6 +59,36 @@ is "$rc:$(cat "$T/err")" "78:backscatter-milter: $T/port.conf:1: 0: not a port" 
 m -n -c "$T/missing.conf"
 is "$rc:$(cat "$T/err")" "78:backscatter-milter: $T/missing.conf: No such file or directory" "a missing file: 78"
 
+# read as backscatter.conf(5) says a configuration file is read: only a
+# regular file (a folder, a FIFO refused at once, never waited on), "#"
+# begins a comment anywhere, CRLF line ends are taken
+mkdir "$T/conf.d"
+m -n -c "$T/conf.d"
+is "$rc:$(wc -c < "$T/out" | tr -d ' '):$(cat "$T/err")" "78:0:backscatter-milter: $T/conf.d: not a regular file" \
+    "a folder for the file: 78, not a regular file"
+if mkfifo "$T/fifo.conf" 2> /dev/null; then
+	"$MILTER" -n -c "$T/fifo.conf" > "$T/out" 2> "$T/err" &
+	pid=$!
+	( sleep 10; kill "$pid" 2> /dev/null ) &
+	killer=$!
+	wait "$pid"
+	rc=$?
+	kill "$killer" 2> /dev/null
+	is "$rc:$(cat "$T/err")" "78:backscatter-milter: $T/fifo.conf: not a regular file" \
+	    "a FIFO for the file: 78 at once, not a regular file (nothing waits on a writer)"
+else
+	ok "a FIFO for the file # SKIP mkfifo failed"
+fi
+printf 'milter_action reject # not the default\r\nmy_domain c.test\r\n[crlf.test]   # a section\r\nmilter_proof_action tempfail\t# softer\r\n' > "$T/crlf.conf"
+m -n -c "$T/crlf.conf"
+is "$rc:$(cat "$T/out" | tr '\n' '|'):$(cat "$T/err")" \
+    "0:(default): milter_action reject, milter_proof_action reject|crlf.test: milter_action reject, milter_proof_action tempfail|:" \
+    "trailing comments and CRLF line ends on milter_* lines and sections: taken as the config file's own lines"
+printf 'milter_action accept\nmilter_action\0 reject\n' > "$T/nul.conf"
+m -n -c "$T/nul.conf"
+is "$rc:$(cat "$T/err")" "78:backscatter-milter: $T/nul.conf:2: NUL byte in line" \
+    "a NUL byte in a line: 78, said as the config file's loader says it"
+
 printf 'milter_judge_timeout 0\nmilter_judge_timeout 2001\nmilter_judge_timeout 2s\n[x.test]\nmilter_judge_timeout 100\n' > "$T/timeout.conf"
 m -n -c "$T/timeout.conf"
 is "$rc:$(cat "$T/err" | tr '\n' '|')" "78:backscatter-milter: $T/timeout.conf:1: 0: not milliseconds from 1 to 2000|backscatter-milter: $T/timeout.conf:2: 2001: not milliseconds from 1 to 2000|backscatter-milter: $T/timeout.conf:3: 2s: not milliseconds from 1 to 2000|backscatter-milter: $T/timeout.conf:5: milter_judge_timeout belongs before the first section|" \

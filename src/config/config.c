@@ -969,14 +969,9 @@ config_line(struct config *cfg, const char *text, const char *file,
 	return d->load(cfg, d, words + 1, n - 1, &w, errors);
 }
 
-/*
- * One line of fp into line (at most CONFIG_LINE_MAX bytes and a NUL; the
- * line end is not kept). Returns its length, or -1 at the end of the file;
- * *over_r when it was longer (the rest of it is read and dropped, never
- * taken for a line of its own), *nul_r when it holds a NUL byte.
- */
-static long
-read_line(FILE *fp, char *line, int *over_r, int *nul_r)
+/* (config.h) */
+long
+config_read_line(FILE *fp, char *line, int *over_r, int *nul_r)
 {
 	size_t	 n = 0;
 	int	 c;
@@ -996,27 +991,44 @@ read_line(FILE *fp, char *line, int *over_r, int *nul_r)
 	return (long)n;
 }
 
+FILE *
+config_open(const char *path)
+{
+	struct stat	 st;
+	FILE		*fp;
+	int		 fd, saved;
+
+	if ((fd = open_regular(path, &st)) == -1)
+		return NULL;
+	if ((fp = fdopen(fd, "r")) == NULL) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+	}
+	return fp;
+}
+
+const char *
+config_open_error(void)
+{
+	return open_error();
+}
+
 int
 config_load(struct config *cfg, const char *path, int must_exist,
     struct buf *errors)
 {
-	struct stat	 st;
 	FILE		*fp;
 	char		 line[CONFIG_LINE_MAX + 1];
-	int		 fd, lineno = 0, nerr = 0, over, nul;
+	int		 lineno = 0, nerr = 0, over, nul;
 
-	if ((fd = open_regular(path, &st)) == -1) {
+	if ((fp = config_open(path)) == NULL) {
 		if (errno == ENOENT && !must_exist)
 			return 0;
 		buf_error(errors, path, 0, "%s", open_error());
 		return 1;
 	}
-	if ((fp = fdopen(fd, "r")) == NULL) {
-		buf_error(errors, path, 0, "%s", strerror(errno));
-		close(fd);
-		return 1;
-	}
-	while (read_line(fp, line, &over, &nul) != -1) {
+	while (config_read_line(fp, line, &over, &nul) != -1) {
 		lineno++;
 		if (over) {
 			buf_error(errors, path, lineno, "line too long");

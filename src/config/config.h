@@ -16,6 +16,7 @@
 #define BS_CONFIG_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "base/limits.h"
 
@@ -131,6 +132,21 @@ int	 config_load(struct config *, const char *path, int must_exist,
  * none); both optional. */
 int	 config_load_default(struct config *, const char *home,
 	    struct buf *errors);
+
+/*
+ * A configuration file opened as config_load opens it (only a regular
+ * file, a symbolic link to one, or /dev/null: a FIFO or another device
+ * could block the run), and read a line at a time as it reads it, for
+ * the milter's file of sections. config_open: NULL with errno set
+ * (EINVAL: not a regular file; config_open_error says it).
+ * config_read_line: the line into line (CONFIG_LINE_MAX + 1 bytes, its
+ * end not kept), its length, or -1 at the end; *over_r when it was
+ * longer (the rest is dropped, never read as a line of its own), *nul_r
+ * when it holds a NUL byte. Neither line is a directive to parse.
+ */
+FILE	*config_open(const char *path);
+const char *config_open_error(void);
+long	 config_read_line(FILE *, char *line, int *over_r, int *nul_r);
 
 /* Parse one directive line as if read from file:line (used by the loader
  * and by tests). Returns 0, or -1 with an error appended. */

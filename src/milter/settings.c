@@ -181,17 +181,19 @@ milter_line(struct milter_settings *s, struct part *p, int in_section,
 	return -1;
 }
 
-/* The file into parts; 0, or -1 when it cannot be read. */
+/* The file into parts; 0, or -1 when it cannot be read. The file is
+ * opened and read as config_load reads one (config_open: a FIFO or a
+ * folder refused; config_read_line), and a line means what it means
+ * there: "#" begins a comment anywhere, a CR is a space. */
 static int
 read_parts(struct milter_settings *s, const char *path, struct part **parts_r,
     int *nparts_r)
 {
 	struct part	*parts, *np;
-	char		 line[CONFIG_LINE_MAX + 2], copy[CONFIG_LINE_MAX + 2];
+	char		 line[CONFIG_LINE_MAX + 16], copy[CONFIG_LINE_MAX + 16];
 	char		*t, *dom;
 	FILE		*fp;
-	size_t		 n;
-	int		 nparts = 1, lineno = 0, r;
+	int		 nparts = 1, lineno = 0, r, over, nul;
 
 	if ((parts = calloc(1, sizeof(*parts))) == NULL)
 		return -1;
@@ -200,23 +202,24 @@ read_parts(struct milter_settings *s, const char *path, struct part **parts_r,
 	*nparts_r = 1;
 	if (path == NULL)
 		return 0;
-	if ((fp = fopen(path, "r")) == NULL) {
-		buf_error(&s->errors, path, 0, "%s", strerror(errno));
+	if ((fp = config_open(path)) == NULL) {
+		buf_error(&s->errors, path, 0, "%s", config_open_error());
 		s->nerr++;
 		return -1;
 	}
-	while (fgets(line, sizeof(line), fp) != NULL) {
+	while (config_read_line(fp, line, &over, &nul) != -1) {
 		lineno++;
-		n = strlen(line);
-		if (n > 0 && line[n - 1] == '\n')
-			line[--n] = '\0';
-		else if (!feof(fp)) {
-			buf_error(&s->errors, path, lineno, "line too long");
+		if (over || nul) {
+			buf_error(&s->errors, path, lineno, over ?
+			    "line too long" : "NUL byte in line");
 			s->nerr++;
-			while ((r = fgetc(fp)) != EOF && r != '\n')
-				;
 			continue;
 		}
+		if ((t = strchr(line, '#')) != NULL)
+			*t = '\0';
+		for (t = line; *t != '\0'; t++)
+			if (*t == '\r')
+				*t = ' ';
 		for (t = line; *t == ' ' || *t == '\t'; t++)
 			;
 		if (*t == '[') {
@@ -254,6 +257,12 @@ read_parts(struct milter_settings *s, const char *path, struct part **parts_r,
 		}
 		if (add_line(&parts[nparts - 1], t, lineno) == -1)
 			break;
+	}
+	if (ferror(fp)) {
+		buf_error(&s->errors, path, 0, "read error");
+		s->nerr++;
+		fclose(fp);
+		return -1;
 	}
 	fclose(fp);
 	return 0;
