@@ -22,6 +22,25 @@ code "--required without its value: 64" 64 --required
 code "--deliver with a bad option: 75" 75 --deliver "$T/Maildir" --no-such-option
 code "bad option before --deliver: 75" 75 --no-such-option --deliver "$T/Maildir"
 code "--deliver without its Maildir: 75" 75 --deliver
+# an option with a value given twice, or an option where a path belongs:
+# a usage error, said (64; 75 under --deliver, nothing delivered)
+code "--config twice: 64" 64 --config /dev/null --config /dev/null
+is "$(grep -c -- '--config given twice' "$T/stderr")" 1 "... saying --config was given twice"
+code "--required twice: 64" 64 --test --required 5 --required 6
+code "--recipient twice: 64" 64 --recipient a@b.example --recipient c@d.example
+code "--jobs past INT_MAX: 64" 64 --scan --jobs 4294967297 "$T"
+is "$(grep -c -- '--jobs takes a number' "$T/stderr")" 1 "... saying what --jobs takes"
+mkdir -p "$T/home.dj"
+( cd "$T/home.dj" && HOME=$T/home.dj bs --deliver --json < "$plain" > "$T/stdout" 2> "$T/stderr" )
+is "$?:$(ls -A "$T/home.dj"):$(grep -c -- '--deliver takes a path, not the option --json' "$T/stderr")" "75::1" \
+    "--deliver --json (the target forgotten): 75, no Maildir named --json, said"
+code "--rules --json: 64" 64 --rules --json
+# --rules again adds a file: both files' rules run
+printf 'body     BS_LOCAL_ONE /spam/i\nscore    BS_LOCAL_ONE 0.1\n' > "$T/one.cf"
+printf 'body     BS_LOCAL_TWO /spam/i\nscore    BS_LOCAL_TWO 0.1\n' > "$T/two.cf"
+is "$(HOME=$T/home.dj bs_json '",".join(sorted(t["name"] for t in j["tests"] if t["name"].startswith("BS_LOCAL")))' "$bounce" --rules "$T/one.cf" --rules "$T/two.cf")" \
+    "BS_LOCAL_ONE,BS_LOCAL_TWO" "--rules twice: the rules of both files run"
+
 bs_run "$plain" --version
 is "$rc:$(head -n 1 "$T/stdout" | grep -c '^backscatter [0-9]')" 0:1 \
     "--version: 0, the version on stdout"

@@ -11,7 +11,9 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,12 +121,12 @@ static const char usage_text[] =
 "       backscatter --test               exit 0 = backscatter, 1 = not, 2 = error\n"
 "       backscatter --explain            a report of the analysis\n"
 "       backscatter --json               the analysis as one JSON object\n"
-"       backscatter --deliver MAILDIR [--sieve SCRIPT]\n"
+"       backscatter --deliver TARGET [--sieve SCRIPT]\n"
 "       backscatter --lint               check config and rules\n"
 "       backscatter --scan [--summary] [--move-to FOLDER] [--jobs N] PATH...\n"
 "       backscatter --record-sent [ADDRESS...]  add the message on stdin to the sent ledger\n"
 "       backscatter --learn-sent PATH... add the Message-IDs of a Sent Maildir or mbox\n"
-"options: --config FILE  --rules DIR  --required SCORE  --recipient ADDR\n"
+"options: --config FILE  --rules PATH  --required SCORE  --recipient ADDR\n"
 "         --sender ADDR  --version  --help\n";
 
 /* The run, and its mode: the watchdog needs both. */
@@ -198,6 +200,44 @@ input_shrank(int sig)
  * answer of 0 with nothing stored loses the message, and 64 or 78 bounce
  * it. The options it wins over are kept in o->ignored, to be reported.
  */
+/* Why the command line is refused, beyond the usage: the first reason. */
+static void
+refuse(struct options *o, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (o->refused[0] != '\0')
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(o->refused, sizeof(o->refused), fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * An option's value, into *slot: 0, or -1 (refused) when the option was
+ * given before (which of the two was meant is not for us to guess) or
+ * when its value, a path, is an option ("--deliver --json" in a .forward
+ * line: the target forgotten, not a Maildir named "--json").
+ */
+static int
+take_value(struct options *o, const char *name, const char **slot,
+    const char *value, int path)
+{
+	if (path && strncmp(value, "--", 2) == 0) {
+		refuse(o, "--%s takes a path, not the option %.80s", name,
+		    value);
+		return -1;
+	}
+	if (slot == NULL)
+		return 0;
+	if (*slot != NULL) {
+		refuse(o, "--%s given twice", name);
+		return -1;
+	}
+	*slot = value;
+	return 0;
+}
+
 static int
 parse_options(int argc, char *argv[], struct options *o,
     enum mode_id *mode_r, int *early_r)
@@ -225,8 +265,10 @@ parse_options(int argc, char *argv[], struct options *o,
 		{ NULL, 0, NULL, 0 }
 	};
 	enum mode_id	 chosen = MODE_FILTER;
+	const char	**slot = NULL;
 	char		*end;
-	int		 ch, idx, i, deliver = 0, bad = 0;
+	long		 jobs;
+	int		 ch, idx, i, deliver = 0, bad = 0, path = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->scan.progress = -1;
@@ -239,7 +281,12 @@ parse_options(int argc, char *argv[], struct options *o,
 		case 't': chosen = MODE_TEST; break;
 		case 'e': chosen = MODE_EXPLAIN; break;
 		case 'j': chosen = MODE_JSON; break;
-		case 'd': deliver = 1; o->target = optarg; continue;
+		case 'd':
+			deliver = 1;
+			if (take_value(o, "deliver", &o->target, optarg, 1) ==
+			    -1)
+				bad = 1;
+			continue;
 		case 'l': chosen = MODE_LINT; break;
 		case 'S': chosen = MODE_SCAN; break;
 		case 'W': chosen = MODE_RECORD_SENT; break;
@@ -249,18 +296,36 @@ parse_options(int argc, char *argv[], struct options *o,
 			if (*early_r == 0)
 				*early_r = ch;
 			break;
-		case 'c': o->config = optarg; continue;
-		case 'r': o->rules = optarg; continue;
-		case 'R': o->required = optarg; continue;
-		case 'T': o->recipient = optarg; continue;
-		case 's': o->script = optarg; continue;
-		case 'F': o->sender = optarg; continue;
-		case 'U': o->scan.summary = 1; continue;
-		case 'M': o->scan.move_to = optarg; continue;
-		case 'J':
-			o->scan.jobs = (int)strtol(optarg, &end, 10);
-			if (*end != '\0' || o->scan.jobs < 1)
+		case 'c': slot = &o->config; path = 1; break;
+		case 'r':
+			if (take_value(o, "rules", NULL, optarg, 1) == -1)
 				bad = 1;
+			else if (o->nrules == OPTIONS_RULES_MAX) {
+				refuse(o, "more than %d --rules",
+				    OPTIONS_RULES_MAX);
+				bad = 1;
+			} else
+				o->rules[o->nrules++] = optarg;
+			continue;
+		case 'R': slot = &o->required; path = 0; break;
+		case 'T': slot = &o->recipient; path = 0; break;
+		case 's': slot = &o->script; path = 1; break;
+		case 'F': slot = &o->sender; path = 0; break;
+		case 'U': o->scan.summary = 1; continue;
+		case 'M': slot = &o->scan.move_to; path = 1; break;
+		case 'J':
+			errno = 0;
+			jobs = strtol(optarg, &end, 10);
+			if (o->scan.jobs != 0) {
+				refuse(o, "--jobs given twice");
+				bad = 1;
+			} else if (*end != '\0' || jobs < 1 || jobs > INT_MAX ||
+			    errno != 0) {
+				refuse(o, "--jobs takes a number of processes "
+				    "from 1");
+				bad = 1;
+			} else
+				o->scan.jobs = (int)jobs;
 			continue;
 		case ':':
 			if (optopt == 'd')
@@ -269,6 +334,13 @@ parse_options(int argc, char *argv[], struct options *o,
 			continue;
 		default:
 			bad = 1;
+			continue;
+		}
+		if (slot != NULL) {
+			if (take_value(o, longopts[idx].name, slot, optarg,
+			    path) == -1)
+				bad = 1;
+			slot = NULL;
 			continue;
 		}
 		/* a mode option, --version or --help: each name once */
@@ -323,6 +395,18 @@ log_where(const struct mode *m, enum config_log setting)
 	log_init("backscatter", to);
 }
 
+/* Every --rules path, in the order given. */
+static int
+add_rule_paths(struct ruleset *rs, const struct options *o)
+{
+	int	 i;
+
+	for (i = 0; i < o->nrules; i++)
+		if (rules_add_path(rs, o->rules[i]) == -1)
+			return -1;
+	return 0;
+}
+
 /* The configuration, the options over it, the envelope and the rules. */
 static void
 set_up(struct run *r, const struct options *o)
@@ -352,7 +436,7 @@ set_up(struct run *r, const struct options *o)
 		rules_use_cache(r->rs, 1);
 	if (r->rs == NULL || rules_add_builtin(r->rs) == -1 ||
 	    rules_add_config(r->rs, &r->cfg) == -1 ||
-	    (o->rules != NULL && rules_add_path(r->rs, o->rules) == -1)) {
+	    add_rule_paths(r->rs, o) == -1) {
 		buf_appends(&r->errors, "cannot set up the rules\n");
 		r->nerr++;
 	}
@@ -471,6 +555,8 @@ main(int argc, char *argv[])
 	if (parse_options(argc, argv, &opt, &id, &early) == -1) {
 		log_where(&modes[id], CONFIG_LOG_DEFAULT);
 		report_ignored(&opt);
+		if (opt.refused[0] != '\0')
+			log_warnx("%s", opt.refused);
 		fputs(usage_text, stderr);
 		/* every mode that takes a message reads it to the end, even
 		 * to refuse it (a writer's EPIPE makes its host fail) */

@@ -33,10 +33,14 @@
  * are nine (the seven other modes' options, --version and --help). */
 #define OPTIONS_IGNORED_MAX	9
 
+/* --rules may be given this many times, each path read */
+#define OPTIONS_RULES_MAX	32
+
 /* The command line, as given. */
 struct options {
 	const char		*config;	/* --config FILE */
-	const char		*rules;		/* --rules PATH */
+	const char		*rules[OPTIONS_RULES_MAX]; /* --rules PATH */
+	int			 nrules;
 	const char		*required;	/* --required SCORE */
 	const char		*recipient;	/* --recipient ADDR */
 	const char		*sender;	/* --sender ADDR */
@@ -47,6 +51,8 @@ struct options {
 	int			 npaths;
 	const char		*ignored[OPTIONS_IGNORED_MAX];	/* names */
 	int			 nignored;
+	char			 refused[160];	/* why the line is refused,
+						 * beyond the usage */
 };
 
 /* One run of the program. */
