@@ -261,6 +261,10 @@ else
 	not_ok "oversize message: exit 0, passes through byte-identical"
 	diag "  exit $rc, in $(wc -c < "$T/big") bytes, out $(wc -c < "$T/big.out") bytes"
 fi
+# --explain says it was not analysed, not that it is no bounce
+bs --explain < "$T/big" > "$T/big.out" 2> /dev/null
+is "$?:$(sed -n 2p "$T/big.out")" "0:  not analysed: over the 32 MiB limit, no rules run" \
+    "oversize message, --explain: 0, says it was not analysed"
 # exactly at the limit it is still analysed (and tagged)
 python3 -c '
 import sys

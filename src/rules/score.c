@@ -448,6 +448,16 @@ score_explain(struct buf *b, const struct verdict *v)
 	    v->score, v->required);
 	if (n > 0 && (size_t)n < sizeof(num))
 		buf_appends(b, num);
+	if (v->kind == KIND_NONE && an != NULL &&
+	    (an->skipped & SKIP_OVERSIZE)) {
+		/* kind none only as nothing was read: it may be a bounce */
+		n = snprintf(num, sizeof(num), "  not analysed: over the %u "
+		    "MiB limit, no rules run\n",
+		    (unsigned)(LIMIT_MESSAGE_BYTES / (1024 * 1024)));
+		if (n > 0 && (size_t)n < sizeof(num))
+			buf_appends(b, num);
+		return;
+	}
 	if (v->kind == KIND_NONE) {
 		buf_appends(b, "  not a bounce, auto-reply or notice: "
 		    "no rules run\n");
