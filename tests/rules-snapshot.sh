@@ -113,6 +113,59 @@ open(p, \"wb\").write(b)' \"\$1\""
 damage "of another build" "printf 9 | dd of=\"\$1\" bs=1 seek=8 conv=notrunc 2>/dev/null"
 damage "writable by others" "chmod 666 \"\$1\""
 
+# Written into in place while runs read it (cp over it, rsync --inplace,
+# a restore): a mapping shows such writes after its checksum, so the
+# file is mapped only under a read lease (which keeps writers out while
+# a run reads it) and read into private memory when another process has
+# it open for writing. Held open for writing: the same answer, from the
+# private copy.
+cp "$T/pristine" "$f" && chmod 600 "$f"
+python3 -c 'import os, sys, time
+fd = os.open(sys.argv[1], os.O_WRONLY); open(sys.argv[2], "w").close()
+time.sleep(30)' "$f" "$T/holding" &
+holder=$!
+n=0; while [ ! -e "$T/holding" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+out=$(run); rc=$?
+answers "the snapshot open for writing elsewhere: read privately, the same answer" "$rc" "$out" "$ref"
+kill "$holder" 2> /dev/null; wait "$holder" 2> /dev/null
+# Bytes of its rules flipped and flipped back, in place, as fast as they
+# go, for 4 s, while filter mode runs four at a time: never a crash or a
+# message held back (each run: 0, the message tagged), and a verdict
+# only from a file as it was checked (the same answer, or one built from
+# the files: the same).
+cp "$T/pristine" "$f" && chmod 600 "$f"
+python3 -c 'import os, sys, time
+p = sys.argv[1]; data = open(p, "rb").read()
+offs = list(range(200, min(len(data), 60000), 97))
+orig = bytes(data[o] for o in offs); bad = bytes(b ^ 0x7f for b in orig)
+end = time.time() + 4
+while time.time() < end:
+    for which in (bad, orig):
+        fd = os.open(p, os.O_WRONLY)
+        for o, b in zip(offs, which):
+            os.pwrite(fd, bytes([b]), o)
+        os.close(fd)
+' "$f" &
+flipper=$!
+XDG_CACHE_HOME=$T/conf bs --config "$T/conf" < "$msg" > "$T/flip.ref" 2> /dev/null
+ref_status=$(sed -n 's/^X-Backscatter-Status: \(.*\)/\1/p' "$T/flip.ref")
+: > "$T/flip.bad"
+while kill -0 "$flipper" 2> /dev/null; do
+	pids=
+	for i in 1 2 3 4; do
+		( bs --config "$T/conf" < "$msg" > "$T/flip.$i" 2> /dev/null
+		r=$?
+		st=$(sed -n 's/^X-Backscatter-Status: \(.*\)/\1/p' "$T/flip.$i")
+		[ "$r:$st" = "0:$ref_status" ] ||
+		    echo "exit $r, status '$st'" >> "$T/flip.bad" ) &
+		pids="$pids $!"
+	done
+	wait $pids
+done
+wait
+is "${ref_status:+tagged}:$(head -3 "$T/flip.bad")" "tagged:" \
+    "the snapshot written into in place during runs: every run 0 and tagged as without a cache"
+
 # A rule file changed in place, its size and time kept: its change time
 # tells, and the set is built from the files again.
 cp -p "$R/10-subject.cf" "$T/subject.cf"

@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -350,47 +351,102 @@ mapped_sum(void *arg)
 	return rules_cache_checksum(m->data, m->len, 0) == m->want ? 0 : -1;
 }
 
-const char *
-rules_cache_map_file(const char *path, const char *magic, size_t *len_r,
-    size_t *maplen_r)
+/*
+ * Hold the file still: a read lease, with the lease-break signal (SIGIO,
+ * whose default ends the process) ignored meanwhile, since a writer that
+ * comes along is to wait for rules_cache_unmap_file, not to end the run.
+ * -1 when the kernel will not grant one (someone has the file open for
+ * writing, leases are off, a file system without them).
+ */
+static int
+hold_still(int fd, struct sigaction *old)
+{
+	struct sigaction	 ign;
+	int			 saved;
+
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	if (sigaction(SIGIO, &ign, old) == -1)
+		return -1;
+	if (fcntl(fd, F_SETLEASE, F_RDLCK) == -1) {
+		saved = errno;
+		(void)sigaction(SIGIO, old, NULL);
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+let_go(int fd, const struct sigaction *old)
+{
+	(void)fcntl(fd, F_SETLEASE, F_UNLCK);
+	(void)close(fd);
+	(void)sigaction(SIGIO, old, NULL);
+}
+
+int
+rules_cache_map_file(const char *path, const char *magic,
+    struct cache_map *m)
 {
 	struct cache_head	 head;
 	struct mapped_sum	 sum;
-	char			*map = NULL;
+	char			*map;
 	off_t			 size;
 	int			 fd;
 
-	*len_r = *maplen_r = 0;
+	memset(m, 0, sizeof(*m));
+	m->fd = -1;
 	if ((fd = open_head(path, magic, &head, &size)) == -1)
-		return NULL;
-	if (head.payload_len > 0) {
-		/* the page cache's own pages, put in place in one call:
-		 * nothing allocated, zeroed or copied */
-		map = mmap(NULL, (size_t)size, PROT_READ,
-		    MAP_PRIVATE | MAP_POPULATE, fd, 0);
-		if (map == MAP_FAILED)
-			map = NULL;
+		return -1;
+	if (head.payload_len == 0) {
+		close(fd);
+		return -1;
 	}
-	close(fd);
-	if (map == NULL)
-		return NULL;
+	if (hold_still(fd, &m->sigio) == -1) {
+		close(fd);
+		return -2;
+	}
+	/* the page cache's own pages, put in place in one call: nothing
+	 * allocated, zeroed or copied */
+	map = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
+	    fd, 0);
+	if (map == MAP_FAILED) {
+		let_go(fd, &m->sigio);
+		return -2;
+	}
 	sum.data = map + sizeof(head);
 	sum.len = (size_t)head.payload_len;
 	sum.want = head.checksum;
 	if (guard_call(mapped_sum, &sum, NULL) == -1) {
 		munmap(map, (size_t)size);
-		return NULL;
+		let_go(fd, &m->sigio);
+		return -1;
 	}
-	*len_r = sum.len;
-	*maplen_r = (size_t)size;
-	return sum.data;
+	m->payload = sum.data;
+	m->len = sum.len;
+	m->maplen = (size_t)size;
+	m->fd = fd;
+	return 0;
+}
+
+int
+rules_cache_map_held(const struct cache_map *m)
+{
+	/* a lease being broken reads as what it is to become: F_UNLCK */
+	return m->payload != NULL && fcntl(m->fd, F_GETLEASE) == F_RDLCK;
 }
 
 void
-rules_cache_unmap_file(const char *payload, size_t maplen)
+rules_cache_unmap_file(struct cache_map *m)
 {
-	if (payload != NULL)
-		munmap((char *)payload - sizeof(struct cache_head), maplen);
+	if (m->payload == NULL)
+		return;
+	munmap((char *)m->payload - sizeof(struct cache_head), m->maplen);
+	let_go(m->fd, &m->sigio);
+	m->payload = NULL;
+	m->fd = -1;
 }
 
 int

@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 
 struct ruleset;
@@ -65,15 +66,31 @@ char	*rules_cache_load_file(const char *path, const char *magic,
 int	 rules_cache_save_file(const char *path, const char *magic,
 	    const void *payload, size_t len);
 /*
- * The same file, checked the same way, mapped read-only instead of read:
- * its payload and length, and the mapping's length for
- * rules_cache_unmap_file; NULL when unusable. Another process may cut
- * the file while it is mapped: whoever reads the payload does it under
- * base/guard.h and copies out what it keeps.
+ * The same file, checked the same way, held still and mapped read-only
+ * instead of read: 0 with the payload and its length in m, -1 when it is
+ * unusable, -2 when it cannot be held still (then rules_cache_load_file's
+ * private copy is the way). A mapping shows what others write into the
+ * file after it was checked; so the file is mapped only under a read
+ * lease (fcntl F_SETLEASE), which the kernel grants only while no one
+ * has it open for writing and which keeps anyone from opening it for
+ * writing or cutting it (they wait) until rules_cache_unmap_file lets it
+ * go: what was checked is what is read. Whoever reads the payload still
+ * does it under base/guard.h and copies out what it keeps.
  */
-const char *rules_cache_map_file(const char *path, const char *magic,
-	    size_t *len_r, size_t *maplen_r);
-void	 rules_cache_unmap_file(const char *payload, size_t maplen);
+struct cache_map {
+	const char	*payload;
+	size_t		 len;		/* the payload's */
+	size_t		 maplen;	/* the mapping's */
+	int		 fd;		/* holding the lease */
+	struct sigaction sigio;		/* as it was before */
+};
+int	 rules_cache_map_file(const char *path, const char *magic,
+	    struct cache_map *);
+void	 rules_cache_unmap_file(struct cache_map *);
+/* Is the file still held still? 0 when a writer came and the lease was
+ * broken (after lease-break-time, or at once where an administrator set
+ * it to 0): what was read from the mapping may not be what was checked. */
+int	 rules_cache_map_held(const struct cache_map *);
 
 /* --- snapshot.c: the whole set ----------------------------------------- */
 

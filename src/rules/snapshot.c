@@ -941,7 +941,7 @@ decode_codes(struct rules_snap *s, const struct view *v)
 	return rc == 0 && p == end ? 0 : -1;
 }
 
-/* What rules_snapshot_load reads from the mapped file. */
+/* What rules_snapshot_load reads from the payload. */
 struct load {
 	struct ruleset	*rs;
 	const char	*data;
@@ -979,25 +979,53 @@ load_mapped(void *arg)
 	    -1 : 0;
 }
 
+/* The set from the snapshot's payload, which data holds (len bytes). */
+static int
+load_payload(struct ruleset *rs, const char *data, size_t len)
+{
+	struct load	 ld;
+	int		 rc;
+
+	ld.rs = rs;
+	ld.data = data;
+	ld.len = len;
+	rc = guard_call(load_mapped, &ld, NULL);
+	if (rc == -1 && rs->snap != NULL && rs->snap->data != NULL)
+		unload(rs);
+	return rc;
+}
+
 int
 rules_snapshot_load(struct ruleset *rs)
 {
-	struct load	 ld;
-	char		 path[PATH_MAX];
-	size_t		 len = 0, maplen = 0;
-	int		 rc;
+	struct cache_map	 m;
+	char			 path[PATH_MAX];
+	char			*copy;
+	size_t			 len = 0;
+	int			 rc;
 
 	if (!rs->cache_wanted || rs->nrules != 0 || rs->index != NULL ||
-	    snap_path(rs, path, sizeof(path)) == -1 ||
-	    (ld.data = rules_cache_map_file(path, SNAP_MAGIC, &len,
-	    &maplen)) == NULL)
+	    snap_path(rs, path, sizeof(path)) == -1)
 		return -1;
-	ld.rs = rs;
-	ld.len = len;
-	rc = guard_call(load_mapped, &ld, NULL);
-	rules_cache_unmap_file(ld.data, maplen);
-	if (rc == -1 && rs->snap != NULL && rs->snap->data != NULL)
-		unload(rs);
+	/* mapped while held still, or else read: never a mapping others
+	 * may have written into after it was checked (cache.h) */
+	if ((rc = rules_cache_map_file(path, SNAP_MAGIC, &m)) == -1)
+		return -1;
+	if (rc == 0) {
+		rc = load_payload(rs, m.payload, m.len);
+		if (rules_cache_map_held(&m)) {
+			rules_cache_unmap_file(&m);
+			return rc;
+		}
+		/* a writer came meanwhile: the file read again, privately */
+		if (rc == 0)
+			unload(rs);
+		rules_cache_unmap_file(&m);
+	}
+	if ((copy = rules_cache_load_file(path, SNAP_MAGIC, &len)) == NULL)
+		return -1;
+	rc = load_payload(rs, copy, len);
+	free(copy);
 	return rc == -1 ? -1 : 0;
 }
 
