@@ -120,6 +120,24 @@ case $rc$out in 0*BS_LOCAL_NEW*) ok "a new rule file is read" ;;
 *) not_ok "a new rule file is read" ;; esac
 answers "a new rule file: the same answer as without a cache" "$rc" "$out" "$(reference)"
 
+# A rule defined again in a later file: the first definition's pattern is
+# compiled (a broken redefinition must keep it) and dropped; the cache
+# holds the kept one and is not written again on every run (a set with an
+# error, which no snapshot spares from the pattern cache).
+R2=$T/rules-again
+mkdir "$R2"
+printf 'body     BS_LOCAL_AGAIN /first definition/\n' > "$R2/10-a.cf"
+printf 'body     BS_LOCAL_AGAIN /second definition/\nmeta     BS_LOCAL_BAD BS_LOCAL_NOWHERE\n' > "$R2/20-b.cf"
+printf 'rules_dir %s\n' "$R2" > "$T/conf-again"
+rm -rf "$C"
+bs --config "$T/conf-again" --json < "$msg" > /dev/null 2>&1
+f2=$(cachefile); ino2=$(inode "$f2"); t2=$(stat -c %Y.%y "$f2" 2>/dev/null)
+bs --config "$T/conf-again" --json < "$msg" > /dev/null 2>&1
+bs --config "$T/conf-again" --json < "$msg" > /dev/null 2>&1
+is "${ino2:-no cache} ${t2:+time} $(inode "$f2") $(stat -c %Y.%y "$f2" 2>/dev/null)" \
+    "$ino2 time $ino2 $t2" "a rule redefined in a later file: the cache written once, not on every run"
+rm -rf "$C"
+
 # No HOME and no XDG_CACHE_HOME: no cache, the same answer.
 out=$(env -u HOME $VALGRIND "$BACKSCATTER" --config "$T/conf" --json < "$msg"); rc=$?
 answers "no HOME: no cache, the same answer" "$rc" "$out" "$(reference)"

@@ -719,7 +719,17 @@ rules_cache_save(struct ruleset *rs)
 	uint64_t		 v, slen;
 	int			 i, k;
 
-	if (c == NULL || !rs->cache_dirty)
+	if (c == NULL)
+		return;
+	/* written when unusable as found, or when a kept rule's pattern
+	 * was compiled, not taken from it */
+	for (i = 0; i < rs->nrules && !rs->cache_dirty; i++) {
+		r = &rs->rules[i];
+		if (!r->broken && r->whole.re != NULL && r->whole.fresh &&
+		    r->whole.pattern != NULL && !builtin_owns(r->whole.pattern))
+			rs->cache_dirty = 1;
+	}
+	if (!rs->cache_dirty)
 		return;
 	buf_init(&recs, CACHE_MAX);
 	buf_init(&strs, CACHE_MAX);

@@ -218,8 +218,10 @@ compile_pattern(struct ruleset *rs, struct rule *r, struct buf *errors)
 		return -1;
 	}
 	split_branches(rs, r);
-	if (rs->cache != NULL)
-		rs->cache_dirty = 1;	/* compiled: worth keeping */
+	/* worth keeping in the pattern cache, if the rule is kept: a rule
+	 * defined again in a later file drops it, and a cache written
+	 * for it would be written again every run */
+	r->whole.fresh = 1;
 	return 0;
 }
 

@@ -92,6 +92,9 @@ struct branch {
 						   (rules_code); 0 none */
 	const char		*lits;		/* prefilter set, or NULL */
 	char			*lits_own;	/* the same, when malloc'd */
+	int			 fresh;		/* compiled by this run: for the
+						   pattern cache, if the rule
+						   is kept */
 };
 
 struct rule {
