@@ -512,7 +512,8 @@ analyse(struct run *r)
 	if (r->v.rule_errors > 0) {
 		/* a rule that does not compile is a configuration error that
 		 * --lint reports; the others still ran */
-		log_warnx("%d rule errors (run --lint)", r->v.rule_errors);
+		log_warnx("%d rule error%s (run --lint)", r->v.rule_errors,
+		    r->v.rule_errors == 1 ? "" : "s");
 	}
 	r->ov.backscatter = r->v.backscatter;
 	r->ov.score = r->v.score;
