@@ -84,6 +84,16 @@ m -n -c "$T/crlf.conf"
 is "$rc:$(cat "$T/out" | tr '\n' '|'):$(cat "$T/err")" \
     "0:(default): milter_action reject, milter_proof_action reject|crlf.test: milter_action reject, milter_proof_action tempfail|:" \
     "trailing comments and CRLF line ends on milter_* lines and sections: taken as the config file's own lines"
+# a socket it cannot listen on: the first process says so and stops with
+# 69, rather than start the milter process again every second for ever
+# (as root it runs as nobody, who must be able to read the file)
+if [ "$(id -u)" = 0 ]; then as="-u nobody"; else as=; fi
+pub=$(mktemp -d) && chmod 755 "$pub" && : > "$pub/m.conf" && chmod 644 "$pub/m.conf"
+timeout 20 "$MILTER" -f $as -c "$pub/m.conf" -p "unix:$T/no/such/dir/m.sock" > "$T/out" 2> "$T/err"
+rc=$?
+rm -rf "$pub"
+is "$rc:$(grep -c 'cannot listen' "$T/err"):$(grep -c 'cannot start (status 69): stopping' "$T/err")" "69:1:1" \
+    "a socket it cannot listen on: 69, said once, not started again"
 printf 'milter_action accept\nmilter_action\0 reject\n' > "$T/nul.conf"
 m -n -c "$T/nul.conf"
 is "$rc:$(cat "$T/err")" "78:backscatter-milter: $T/nul.conf:2: NUL byte in line" \

@@ -868,7 +868,12 @@ on_signal(int sig)
 		got_term = 1;
 }
 
-/* The milter process: its own user, then libmilter's loop. */
+/*
+ * The milter process: its own user, then libmilter's loop. What ends it
+ * before it listens, which starting it again would not mend, is said by
+ * its status (milter_cannot_start): 67 the user, 78 the configuration,
+ * 69 the socket.
+ */
 static int
 run_milter(const char *conn, const struct passwd *pw)
 {
@@ -880,13 +885,13 @@ run_milter(const char *conn, const struct passwd *pw)
 	    (setgroups(0, NULL) == -1 || setgid(pw->pw_gid) == -1 ||
 	    setuid(pw->pw_uid) == -1)) {
 		log_warn("cannot become %s", pw->pw_name);
-		return 1;
+		return 67;
 	}
 	/* the unix socket: for the MTA's group too */
 	umask(007);
 	if ((c = load()) == NULL) {
 		log_warnx("%s cannot be read", config_path);
-		return 1;
+		return 78;
 	}
 	conf_swap(c);
 	sigemptyset(&usr1);
@@ -899,14 +904,22 @@ run_milter(const char *conn, const struct passwd *pw)
 	if (smfi_setconn((char *)conn) != MI_SUCCESS ||
 	    smfi_register(desc) != MI_SUCCESS) {
 		log_warnx("%s: not a milter socket", conn);
-		return 1;
+		return 69;
 	}
 	if (smfi_opensocket(1) != MI_SUCCESS) {
 		log_warnx("%s: cannot listen", conn);
-		return 1;
+		return 69;
 	}
 	log_info("listening on %s", conn);
 	return smfi_main() == MI_SUCCESS ? 0 : 1;
+}
+
+/* Did the milter process end for a reason another start would not mend? */
+static int
+milter_cannot_start(int status)
+{
+	return WIFEXITED(status) && (WEXITSTATUS(status) == 67 ||
+	    WEXITSTATUS(status) == 69 || WEXITSTATUS(status) == 78);
 }
 
 static pid_t
@@ -949,7 +962,7 @@ supervise(const char *conn, const struct passwd *pw, const char *pidfile)
 	struct sigaction sa;
 	sigset_t	 block, old;
 	pid_t		 child, w;
-	int		 status;
+	int		 status, rc = 0;
 	time_t		 started;
 
 	memset(&sa, 0, sizeof(sa));
@@ -985,6 +998,14 @@ supervise(const char *conn, const struct passwd *pw, const char *pidfile)
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		if (w != child)
 			continue;
+		if (milter_cannot_start(status)) {
+			/* the socket, the user or the file: said in the
+			 * log; a loop of restarts would only hide it */
+			log_warnx("the milter process cannot start (status "
+			    "%d): stopping", WEXITSTATUS(status));
+			rc = WEXITSTATUS(status);
+			break;
+		}
 		/* it died: again, but not in a tight loop */
 		log_warnx("the milter process ended (%s %d); starting it "
 		    "again", WIFSIGNALED(status) ? "signal" : "status",
@@ -1002,7 +1023,7 @@ out:
 	if (pidfile != NULL)
 		unlink(pidfile);
 	log_info("stopped");
-	return 0;
+	return rc;
 }
 
 static void
