@@ -171,6 +171,9 @@
  * configures, small enough that a runaway generated file cannot make
  * matching slow. */
 #define CONFIG_LIST_MAX		4096
+/* --rules given again adds a path: more than this many is a usage error
+ * (a runaway generated command line, not a rule set). */
+#define OPTIONS_RULES_MAX	32
 /* Longest BATV secret read from a batv_key file. */
 #define CONFIG_SECRET_MAX	1024
 /* Longest DKIM public key record read from a my_dkim_key file (a 4096-bit

@@ -238,6 +238,27 @@ take_value(struct options *o, const char *name, const char **slot,
 	return 0;
 }
 
+/* --jobs: 0, or -1 (refused) given twice or not a count from 1. */
+static int
+take_jobs(struct options *o, const char *value)
+{
+	char	*end;
+	long	 jobs;
+
+	errno = 0;
+	jobs = strtol(value, &end, 10);
+	if (o->scan.jobs != 0) {
+		refuse(o, "--jobs given twice");
+		return -1;
+	}
+	if (*end != '\0' || jobs < 1 || jobs > INT_MAX || errno != 0) {
+		refuse(o, "--jobs takes a number of processes from 1");
+		return -1;
+	}
+	o->scan.jobs = (int)jobs;
+	return 0;
+}
+
 static int
 parse_options(int argc, char *argv[], struct options *o,
     enum mode_id *mode_r, int *early_r)
@@ -266,8 +287,6 @@ parse_options(int argc, char *argv[], struct options *o,
 	};
 	enum mode_id	 chosen = MODE_FILTER;
 	const char	**slot = NULL;
-	char		*end;
-	long		 jobs;
 	int		 ch, idx, i, deliver = 0, bad = 0, path = 0;
 
 	memset(o, 0, sizeof(*o));
@@ -314,18 +333,8 @@ parse_options(int argc, char *argv[], struct options *o,
 		case 'U': o->scan.summary = 1; continue;
 		case 'M': slot = &o->scan.move_to; path = 1; break;
 		case 'J':
-			errno = 0;
-			jobs = strtol(optarg, &end, 10);
-			if (o->scan.jobs != 0) {
-				refuse(o, "--jobs given twice");
+			if (take_jobs(o, optarg) == -1)
 				bad = 1;
-			} else if (*end != '\0' || jobs < 1 || jobs > INT_MAX ||
-			    errno != 0) {
-				refuse(o, "--jobs takes a number of processes "
-				    "from 1");
-				bad = 1;
-			} else
-				o->scan.jobs = (int)jobs;
 			continue;
 		case ':':
 			if (optopt == 'd')

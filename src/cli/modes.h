@@ -14,6 +14,7 @@
 
 #include "base/arena.h"
 #include "base/buf.h"
+#include "base/limits.h"
 #include "read/envelope.h"
 #include "read/message.h"
 #include "anatomy/anatomy.h"
@@ -32,9 +33,6 @@
 /* Mode options --deliver won over, each kept once to be reported: there
  * are nine (the seven other modes' options, --version and --help). */
 #define OPTIONS_IGNORED_MAX	9
-
-/* --rules may be given this many times, each path read */
-#define OPTIONS_RULES_MAX	32
 
 /* The command line, as given. */
 struct options {
