@@ -128,6 +128,17 @@ drained "--explain" explain --explain
 drained "filter mode" filter
 drained "--deliver" deliver --deliver "$T/Maildir"
 
+# BACKSCATTER_NOW that is no time (a word, past the year 9999, one that
+# overflows): said, the clock used, the run goes on (a wrapped value made
+# every ledger day wrong, silently).
+for v in abc 99999999999999999999 253402300800 0; do
+	BACKSCATTER_NOW=$v bs --test < "$bounce" > "$T/stdout" 2> "$T/stderr"
+	is "$?:$(grep -c 'BACKSCATTER_NOW: not seconds since 1970' "$T/stderr")" 0:1 \
+	    "BACKSCATTER_NOW=$v: said, and the bounce still judged (0)"
+done
+BACKSCATTER_NOW=253402300799 bs --test < "$bounce" > "$T/stdout" 2> "$T/stderr"
+is "$?:$(wc -c < "$T/stderr" | tr -d ' ')" 0:0 "BACKSCATTER_NOW=253402300799 (the last second of 9999): taken, nothing said"
+
 # --required takes what required_score takes: a finite number in range.
 # Anything else is a configuration error: reported, and the run goes on
 # with the default (tests/goes-on.sh has the other errors).

@@ -4,6 +4,7 @@
  * the envelope instead.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,9 +64,19 @@ environment_envelope(struct envelope *env, const char *sender,
 	sharedlibc_path(absolute("BACKSCATTER_LIBC"));
 	env->sendmail = absolute("BACKSCATTER_SENDMAIL");
 	if ((v = getenv("BACKSCATTER_NOW")) != NULL && *v != '\0') {
+		errno = 0;
 		now = strtoll(v, &end, 10);
-		if (*end == '\0' && now > 0)
+		/* up to the last second of 9999: a clock, not a wrapped
+		 * day count that no ledger entry would ever match */
+		if (*end == '\0' && errno == 0 && now > 0 &&
+		    now <= 253402300799LL)
 			env->now = now;
+		else {
+			buf_appends(errors, "BACKSCATTER_NOW: not seconds "
+			    "since 1970 (from 1 to 253402300799): the clock "
+			    "is used\n");
+			nerr++;
+		}
 	}
 	return nerr;
 }
