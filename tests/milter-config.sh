@@ -84,6 +84,12 @@ m -n -c "$T/crlf.conf"
 is "$rc:$(cat "$T/out" | tr '\n' '|'):$(cat "$T/err")" \
     "0:(default): milter_action reject, milter_proof_action reject|crlf.test: milter_action reject, milter_proof_action tempfail|:" \
     "trailing comments and CRLF line ends on milter_* lines and sections: taken as the config file's own lines"
+# BACKSCATTER_NOW that is no time: said, the clock used (as backscatter)
+: > "$T/now.conf"
+BACKSCATTER_NOW=99999999999999999999 "$MILTER" -n -c "$T/now.conf" > "$T/out" 2> "$T/err"
+is "$?:$(grep -c 'BACKSCATTER_NOW: not seconds since 1970' "$T/err")" 0:1 \
+    "BACKSCATTER_NOW past the year 9999: said, the clock used"
+
 # a socket it cannot listen on: the first process says so and stops with
 # 69, rather than start the milter process again every second for ever
 # (as root it runs as nobody, who must be able to read the file)

@@ -1041,6 +1041,7 @@ main(int argc, char *argv[])
 	struct passwd		*pw = NULL;
 	const char		*conn = NULL, *user = NULL, *pidfile = NULL;
 	const char		*v;
+	char			*end;
 	int			 ch, lint = 0, nerr;
 
 	opterr = 0;
@@ -1061,8 +1062,17 @@ main(int argc, char *argv[])
 	if (argc != optind || (conn == NULL && !lint))
 		usage();
 	log_init(MILTER_NAME, LOG_TO_STDERR | LOG_TO_MAILLOG);
-	if ((v = getenv("BACKSCATTER_NOW")) != NULL && *v != '\0')
-		clock_now = atoll(v);
+	if ((v = getenv("BACKSCATTER_NOW")) != NULL && *v != '\0') {
+		errno = 0;
+		clock_now = strtoll(v, &end, 10);
+		/* as backscatter takes it: else the clock, said */
+		if (*end != '\0' || errno != 0 || clock_now <= 0 ||
+		    clock_now > 253402300799LL) {
+			log_warnx("BACKSCATTER_NOW: not seconds since 1970 "
+			    "(from 1 to 253402300799): the clock is used");
+			clock_now = 0;
+		}
+	}
 	/* the configuration is checked before anything starts */
 	nerr = settings_load(&check, config_path);
 	if (lint || nerr != 0) {
