@@ -239,6 +239,22 @@ is "$?:$(head -n 1 "$U/new.mbox" 2>/dev/null | cut -c1-20)" "0:From MAILER-DAEMO
 d --deliver "$MB" --sieve "$T/junk.sieve" < "$plain"
 is "$?:$(grep -c '^From ' "$U/Junk" 2>/dev/null)" 0:1 "mbox: fileinto \"Junk\" is the file Junk beside it"
 
+# Under a file-size limit (ulimit -f in a .forward pipe, systemd's
+# LimitFSIZE) that the message would pass: 75, the mbox as it was, no lock
+# left (SIGXFSZ killed it halfway through the message, exit 153).
+if command -v prlimit > /dev/null 2>&1; then
+	cp "$MB" "$T/mb.before"
+	python3 -c 'import sys
+sys.stdout.write("From: a@b.example\nSubject: big\n\n" + ("y" * 79 + "\n") * 4000)' > "$T/fsize.eml"
+	lim=$(( $(wc -c < "$MB") + 100000 ))
+	$RUNAS env HOME="$U" prlimit --fsize=$lim "$BACKSCATTER" --deliver "$MB" < "$T/fsize.eml" 2> /dev/null
+	rc=$?
+	is "$rc:$(cmp -s "$MB" "$T/mb.before" && echo same):$([ -e "$MB.lock" ] && echo locked)" "75:same:" \
+	    "mbox over the file-size limit: 75, the mbox as it was, no lock left"
+else
+	ok "mbox over the file-size limit # SKIP no prlimit"
+fi
+
 # --- a message too large to analyse: stored whole, untouched ----------------
 python3 -c '
 import sys

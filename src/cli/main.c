@@ -594,6 +594,9 @@ main(int argc, char *argv[])
 	log_where(mode, run.cfg.log);
 	if ((rc = config_errors(&run)) != -1)
 		goto out;
+	/* a file-size limit (ulimit -f, systemd's LimitFSIZE) is EFBIG to
+	 * handle, not a death halfway through an mbox or the ledger */
+	signal(SIGXFSZ, SIG_IGN);
 	if (mode->input != INPUT_NONE) {
 		signal(SIGPIPE, SIG_IGN);
 		signal(SIGALRM, watchdog);
