@@ -228,4 +228,42 @@ rc=$?
 holds "a later --record-sent leaves the spool empty" \
     '[ "$rc:$(spooled "$db")" = 0:0 ] && found "$T/burst/conf" quiet@northwind.example'
 
+# --- a complete ledger that cannot say what it lacks -------------------------
+# "never recorded" is proof of backscatter only from a ledger that holds its
+# history and was read whole: not from a spool without its ledger file
+# (missing, or emptied: moved away, restored badly), not from a file that
+# is no ledger (a FIFO, a folder: never waited on), not from a spool with
+# more entries than one read takes.
+# proof DB-CONF: decided_by's class for the bounce of a message never sent
+proof_class() {
+	bounce never-sent@northwind.example | bs --config "$1" --json 2> /dev/null |
+	    python3 -c 'import json, sys
+j = json.load(sys.stdin); d = j.get("decided_by") or {}
+print(d.get("class"), j["evidence"]["sent_ledger"]["state"])'
+}
+L=$T/lost
+mkdir -p "$L"
+printf 'my_domain northwind.example\nsent_ledger %s\nsent_ledger_complete yes\n' "$L/sent.db" > "$L/conf"
+sent kept@northwind.example | bs --config "$L/conf" --record-sent
+is "$(proof_class "$L/conf")" "proof open" "a complete ledger: the bounce of a message never sent is proved backscatter"
+mkdir -p "$L/sent.db-spool/new"
+: > "$L/sent.db"
+is "$(proof_class "$L/conf")" "heuristic absent" "the ledger file emptied, its spool left: no proof by absence"
+rm -f "$L/sent.db"
+is "$(proof_class "$L/conf")" "heuristic absent" "the ledger file gone, its spool left: no proof by absence"
+mkfifo "$L/sent.db"
+is "$(proof_class "$L/conf")" "heuristic error" "the ledger file a FIFO: an error, no proof, never waited on"
+rm -f "$L/sent.db"; mkdir "$L/sent.db"
+is "$(proof_class "$L/conf")" "heuristic error" "the ledger file a folder: an error, no proof"
+rmdir "$L/sent.db"
+sent kept@northwind.example | bs --config "$L/conf" --record-sent
+# more spool entries than one read takes (SPOOL_READ_MAX), as a writer
+# that cannot merge leaves them: the one sought may be in the rest
+python3 -c 'import os, sys
+d = sys.argv[1]
+for i in range(8300):
+    with open(os.path.join(d, "x%05d" % i), "w") as f:
+        f.write("%d %032x\n" % (20000, i + 1))' "$L/sent.db-spool/new"
+is "$(proof_class "$L/conf")" "heuristic error" "a spool larger than one read: no proof by absence"
+
 done_testing

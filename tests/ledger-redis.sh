@@ -85,6 +85,22 @@ is "$rc:$(redis-cli -p "$port" -n 3 --scan --pattern 'bs:sent:*' | wc -l | tr -d
     "redis://127.0.0.1:PORT/3: recorded in database 3"
 is "$(tests "$d/bounce.eml" "$T/conf-tcp")" "ok BS_ORIG_CLAIMS_OURS,BS_PROOF_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" \
     "... and found there"
+# a database no writer has marked (never written, wiped by FLUSHALL, not
+# kept across a restart) holds no history: "never recorded" proves nothing
+printf 'my_domain northwind.example\nsent_ledger redis://127.0.0.1:%s/5\nsent_ledger_complete yes\n' \
+    "$port" > "$T/conf-empty"
+printf 'sent_ledger_complete yes\n' | cat "$T/conf-tcp" - > "$T/conf-tcp-complete"
+is "$(tests "$d/bounce-unknown-id.eml" "$T/conf-tcp-complete")" \
+    "backscatter BS_NOT_IN_LEDGER,BS_PROOF_BACKSCATTER,BS_REASON_SPAM" \
+    "database 3, written, sent_ledger_complete: an unknown Message-ID is proof of backscatter"
+is "$(redis-cli -p "$port" -n 5 dbsize):$(tests "$d/bounce-unknown-id.eml" "$T/conf-empty")" \
+    "0:ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM" \
+    "database 5, never written, sent_ledger_complete: an unknown Message-ID is no proof"
+redis-cli -p "$port" -n 3 flushdb > /dev/null
+is "$(tests "$d/bounce-unknown-id.eml" "$T/conf-tcp-complete")" \
+    "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM" \
+    "database 3 wiped (FLUSHDB): no proof either"
+bs_run "$d/sent-ours.eml" --config "$T/conf-tcp" --record-sent
 # A static program (the default build) looks a host name up through
 # the system's NSS modules: only when the system's glibc is the release
 # it was linked with (src/base/sharedlibc.c). With BACKSCATTER_LIBC at a

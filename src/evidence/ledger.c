@@ -87,8 +87,22 @@ struct ledger {
 	int		 writer_fd;	/* writer.lock, held; or -1 */
 	char		*spool;		/* <path>-spool */
 	int		 spool_read;	/* spooled loaded (readers) */
+	int		 spool_partial;	/* the spool not all read: what is
+					   not found may be in the rest */
 	struct spool_batch spooled;
 };
+
+/*
+ * Can this reader say a Message-ID or an address is not in the ledger?
+ * Not from a spool alone (no ledger file, or an empty one: the file may
+ * have been lost or moved away, and its history with it), nor from a
+ * spool it could not read whole.
+ */
+static int
+absence_known(const struct ledger *l)
+{
+	return l->redis != NULL || (l->env != NULL && !l->spool_partial);
+}
 
 static int
 l_writable(const struct ledger *l)
@@ -390,6 +404,13 @@ open_ledger(const char *path, int writable, int wait, struct ledger **r,
 	}
 	l->writable = writable;
 	l->writer_fd = -1;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* a FIFO, a device, a folder: no ledger, and never read
+		 * as an empty one */
+		seterr(err, errlen, path, "not a regular file");
+		ledger_close(l);
+		return -1;
+	}
 	if (!writable && (stat(path, &st) == -1 ? errno == ENOENT :
 	    st.st_size == 0)) {
 		/* no ledger file (or an empty one, nothing written yet);
@@ -590,7 +611,9 @@ read_spool(struct ledger *l)
 {
 	if (!l->spool_read) {
 		l->spool_read = 1;
-		(void)spool_take(l->spool, 0, &l->spooled);
+		if (spool_take(l->spool, 0, &l->spooled) == -1 ||
+		    l->spooled.partial)
+			l->spool_partial = 1;
 	}
 }
 
@@ -655,7 +678,7 @@ ledger_find_sent(struct ledger *l, const char *id, const char *const *rcpts,
 			matched = match_rcpt(e->rcpt, e->nrcpt, want, nrcpts);
 	}
 	if (!found)
-		return rc == -1 ? -1 : 0;
+		return rc == -1 || !absence_known(l) ? -1 : 0;
 	if ((long)day + expiry < today)
 		return 0;
 	r->day = (long)day;
@@ -735,7 +758,7 @@ ledger_correspondent(struct ledger *l, const char *addr, long today,
 			*day_r = (long)rday;
 		return rc;
 	}
-	known = l->env == NULL;	/* a spool alone: written by this version */
+	known = 0;
 	if (l->env != NULL && l->has_corr) {
 		g = (struct get_args){ l->corr, key, sizeof(key), &day,
 		    sizeof(day) };
@@ -760,7 +783,7 @@ ledger_correspondent(struct ledger *l, const char *addr, long today,
 		*day_r = (long)day;
 		return 1;
 	}
-	if (rc == -1 || !known)
+	if (rc == -1 || !known || !absence_known(l))
 		return -1;
 	return 0;
 }
@@ -1805,8 +1828,11 @@ gather(const struct config *cfg, const struct envelope *env,
 		}
 	}
 	if (failed) {
-		/* a ledger that could not answer says nothing by absence */
-		ev->state = "error";
+		/* a ledger that could not answer says nothing by absence;
+		 * a spool without its ledger file is none (what was found
+		 * in it still counts) */
+		ev->state = l->env == NULL && l->redis == NULL ? "absent" :
+		    "error";
 		if (ev->correspondent == 0)
 			ev->correspondent = -1;
 		return;

@@ -420,9 +420,10 @@ int
 ledger_redis_find_sent(struct ledger_redis *r, const unsigned char *key,
     unsigned long *day_r, unsigned char *rcpt, int max, int *nrcpt_r)
 {
-	redisReply	*rep[2];
+	redisReply	*rep[3];
 	redisContext	*c;
 	char		 k[KEY_TEXT_LEN], kt[KEY_TEXT_LEN];
+	unsigned long	 since;
 	size_t		 i;
 	int		 rc;
 
@@ -432,15 +433,21 @@ ledger_redis_find_sent(struct ledger_redis *r, const unsigned char *key,
 	key_text_of("sent", key, LEDGER_KEY_LEN, k);
 	key_text_of("to", key, LEDGER_KEY_LEN, kt);
 	if (redisAppendCommand(c, "GET %s", k) != REDIS_OK ||
-	    redisAppendCommand(c, "SMEMBERS %s", kt) != REDIS_OK) {
+	    redisAppendCommand(c, "SMEMBERS %s", kt) != REDIS_OK ||
+	    redisAppendCommand(c, "GET %s", MARK_RECIPIENTS) != REDIS_OK) {
 		drop(r, "out of memory");
 		return -1;
 	}
-	if (replies(r, rep, 2) == -1)
+	if (replies(r, rep, 3) == -1)
 		return -1;
 	if ((rc = reply_day(rep[0], day_r)) == -1)
 		failure(r, rep[0]->type == REDIS_REPLY_ERROR ? rep[0]->str :
 		    "an answer that is not a day");
+	/* "not recorded" only from a database a writer has marked: one
+	 * never written, wiped (FLUSHALL) or not kept across a restart
+	 * holds no history to be absent from */
+	if (rc == 0 && reply_day(rep[2], &since) != 1)
+		rc = -1;
 	/* recipients: a set of their hashes in hex (none in entries
 	 * written before they were kept) */
 	if (rc == 1 && rep[1]->type == REDIS_REPLY_ARRAY)
@@ -452,7 +459,7 @@ ledger_redis_find_sent(struct ledger_redis *r, const unsigned char *key,
 			    LEDGER_RCPT_LEN) == 0)
 				(*nrcpt_r)++;
 		}
-	free_replies(rep, 2);
+	free_replies(rep, 3);
 	return rc;
 }
 

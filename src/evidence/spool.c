@@ -224,15 +224,24 @@ read_file(int dfd, const char *name, struct spool_batch *b, size_t *cap)
 	int		 fd;
 
 	if ((fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-	    O_CLOEXEC)) == -1)
-		return 1;		/* merged and removed meanwhile */
+	    O_CLOEXEC)) == -1) {
+		/* merged and removed meanwhile; anything else is a file
+		 * not read (its entries unknown) */
+		if (errno != ENOENT)
+			b->partial = 1;
+		return 1;
+	}
 	got = read(fd, buf, sizeof(buf));
 	close(fd);
+	if (got < 0)
+		b->partial = 1;
 	if (got <= 0)
 		return 1;
 	for (p = buf, end = buf + got; p < end; p = nl + 1) {
-		if (b->n == SPOOL_READ_MAX)
+		if (b->n == SPOOL_READ_MAX) {
+			b->partial = 1;
 			return 0;
+		}
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			break;		/* no line end: not a whole line */
 		if (parse_line(p, (size_t)(nl - p), &e) == -1)
@@ -268,8 +277,18 @@ spool_take(const char *dir, size_t max_files, struct spool_batch *b)
 	}
 	if ((d = opendir(path)) == NULL)
 		return errno == ENOENT ? 0 : -1;
-	while (b->n < SPOOL_READ_MAX && (max_files == 0 ||
-	    b->nfiles < max_files) && (de = readdir(d)) != NULL) {
+	for (;;) {
+		if (b->n >= SPOOL_READ_MAX || (max_files != 0 &&
+		    b->nfiles >= max_files)) {
+			b->partial = 1;	/* maybe more: taken next time */
+			break;
+		}
+		errno = 0;
+		if ((de = readdir(d)) == NULL) {
+			if (errno != 0)
+				b->partial = 1;
+			break;
+		}
 		if (de->d_name[0] == '.')
 			continue;
 		if ((whole = read_file(dirfd(d), de->d_name, b, &cap)) == -1)

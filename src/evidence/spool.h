@@ -44,6 +44,9 @@ struct spool_batch {
 	size_t			 n;
 	char			**files;	/* names in new/, to remove */
 	size_t			 nfiles;
+	int			 partial;	/* not all of the spool: more
+						   than was taken, or a file
+						   that could not be read */
 };
 
 /*
