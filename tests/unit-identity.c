@@ -136,7 +136,10 @@ main(void)
 	setenv("BACKSCATTER_NOW", "12x", 1);
 	setenv("BACKSCATTER_SENDMAIL", "sendmail", 1);
 	is_int(environment_envelope(&env, "s@x.example", "Opt@CLI.Example",
-	    &err), 0, "options: no errors");
+	    &err), 1, "options: one error, BACKSCATTER_NOW's");
+	is_str(err.data, "BACKSCATTER_NOW: not seconds since 1970 (from 1 to "
+	    "253402300799): the clock is used\n", "... saying so");
+	buf_reset(&err);
 	is_str(env.sender, "s@x.example", "--sender before SENDER");
 	is_str(env.recipient, "opt@cli.example", "--recipient in lower case");
 	is_str(env.to, "Opt@CLI.Example", "... and as given for Sieve");
@@ -144,6 +147,7 @@ main(void)
 	ok(env.now == 0, "a BACKSCATTER_NOW that is not a number is none");
 	ok(env.sendmail == NULL, "a relative BACKSCATTER_SENDMAIL is none");
 	unsetenv("SENDER");
+	unsetenv("BACKSCATTER_NOW");
 	is_int(environment_envelope(&env, NULL, "not an address", &err), 1,
 	    "a --recipient that is not an address: one error");
 	ok(env.recipient == NULL, "... and it is left out");
