@@ -321,8 +321,17 @@ add_fields(SMFICTX *ctx, struct session *s, const struct judgement *j)
 			    (size_t)(next - colon - 2) : strlen(colon + 2));
 			int	 rc;
 
+			char	*r, *w;
+
 			if (value == NULL)
 				return -1;
+			/* folds as libmilter takes them, "\n\t": the MTA
+			 * writes the line ends of its own store (Postfix
+			 * keeps a CR given to it, in an LF message) */
+			for (r = w = value; *r != '\0'; r++)
+				if (!(r[0] == '\r' && r[1] == '\n'))
+					*w++ = *r;
+			*w = '\0';
 			rc = smfi_addheader(ctx, name, value);
 			free(value);
 			if (rc != MI_SUCCESS)
