@@ -100,6 +100,35 @@ rc=$?
 rm -rf "$pub"
 is "$rc:$(grep -c 'cannot listen' "$T/err"):$(grep -c 'cannot start (status 69): stopping' "$T/err")" "69:1:1" \
     "a socket it cannot listen on: 69, said once, not started again"
+# Signals to the first process: a SIGHUP right after the start (before
+# the milter process is ready) reloads, never kills it; a reload of a file
+# with an error keeps the settings in force (a typo must not put a
+# section's proof action back to reject); SIGTERM stops it.
+# (the socket made by nobody when the suite runs as root)
+pub=$(mktemp -d) && chmod 1777 "$pub"
+printf 'my_domain backscatter.test\n[acc.test]\nmilter_proof_action accept\n' > "$pub/m.conf"
+chmod 644 "$pub/m.conf"
+"$MILTER" -f $as -c "$pub/m.conf" -P "$T/sig.pid" -p "unix:$pub/m.sock" > "$T/sig.out" 2> "$T/sig.err" &
+first=$!
+# at once once the first process writes its pid file: the milter process
+# is then starting (its settings loading, its reload thread not yet there)
+i=0; until [ -s "$T/sig.pid" ] || [ $i -ge 500 ]; do sleep 0.01; i=$((i + 1)); done
+kill -HUP "$first" 2> /dev/null
+i=0; until grep -q 'listening on' "$T/sig.err" || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
+i=0; until grep -q 'reloaded' "$T/sig.err" || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+is "$(grep -c 'listening on' "$T/sig.err"):$(grep -c 'ended (signal' "$T/sig.err"):$(grep -c 'reloaded' "$T/sig.err")" "1:0:1" \
+    "SIGHUP at once: the configuration read again, the milter process not killed"
+printf 'my_domain backscatter.test\n[acc.test]\nmilter_proof_action acept\n' > "$pub/m.conf"
+kill -HUP "$first"
+i=0; until grep -q 'the old settings stay' "$T/sig.err" || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+is "$(grep -c 'has 1 error; the old settings stay' "$T/sig.err"):$(grep -c 'reloaded' "$T/sig.err")" "1:1" \
+    "SIGHUP with an error in the file: said, the settings in force kept"
+kill -TERM "$first"
+i=0; while kill -0 "$first" 2> /dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+wait "$first"
+is "$?:$(grep -c '^.*stopped' "$T/sig.err")" "0:1" "SIGTERM: stopped, 0"
+rm -rf "$pub"
+
 printf 'milter_action accept\nmilter_action\0 reject\n' > "$T/nul.conf"
 m -n -c "$T/nul.conf"
 is "$rc:$(cat "$T/err")" "78:backscatter-milter: $T/nul.conf:2: NUL byte in line" \

@@ -820,13 +820,14 @@ static struct smfiDesc desc = {
 /* --- configuration --------------------------------------------------------- */
 
 /* Load the settings; NULL when the file cannot be read at all. Errors in
- * lines are logged, and the lines that parsed apply. */
+ * lines are logged, counted in *nerr_r, and the lines that parsed apply. */
 static struct conf *
-load(void)
+load(int *nerr_r)
 {
 	struct conf	*c;
 	int		 nerr;
 
+	*nerr_r = 0;
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
 	nerr = settings_load(&c->set, config_path);
@@ -837,6 +838,7 @@ load(void)
 		free(c);
 		return NULL;
 	}
+	*nerr_r = nerr;
 	return c;
 }
 
@@ -851,9 +853,19 @@ reloader(void *arg)
 	for (;;) {
 		if (sigwait(set, &sig) != 0)
 			continue;
-		if ((fresh = load()) == NULL) {
+		if ((fresh = load(&n)) == NULL) {
 			log_info("reload: %s cannot be read; the old settings "
 			    "stay", config_path);
+			continue;
+		}
+		if (n > 0) {
+			/* a typo must not put a section's action back to
+			 * its default (reject, for proof) in running mail:
+			 * the settings in force were checked */
+			log_info("reload: %s has %d error%s; the old settings "
+			    "stay", config_path, n, n == 1 ? "" : "s");
+			settings_free(&fresh->set);
+			free(fresh);
 			continue;
 		}
 		n = fresh->set.nsections - 1;
@@ -866,13 +878,15 @@ reloader(void *arg)
 
 /* --- the two processes ------------------------------------------------------ */
 
-static volatile sig_atomic_t	 got_hup, got_term;
+static volatile sig_atomic_t	 got_hup, got_term, got_chld;
 
 static void
 on_signal(int sig)
 {
 	if (sig == SIGHUP)
 		got_hup = 1;
+	else if (sig == SIGCHLD)
+		got_chld = 1;
 	else
 		got_term = 1;
 }
@@ -889,7 +903,14 @@ run_milter(const char *conn, const struct passwd *pw)
 	static sigset_t	 usr1;
 	struct conf	*c;
 	pthread_t	 t;
+	int		 nerr;
 
+	/* a reload asked for from the start (SIGUSR1 from the first
+	 * process's SIGHUP) waits for the reload thread, never ends this
+	 * process by its default action */
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &usr1, NULL);
 	if (pw != NULL && getuid() == 0 &&
 	    (setgroups(0, NULL) == -1 || setgid(pw->pw_gid) == -1 ||
 	    setuid(pw->pw_uid) == -1)) {
@@ -898,14 +919,11 @@ run_milter(const char *conn, const struct passwd *pw)
 	}
 	/* the unix socket: for the MTA's group too */
 	umask(007);
-	if ((c = load()) == NULL) {
+	if ((c = load(&nerr)) == NULL) {
 		log_warnx("%s cannot be read", config_path);
 		return 78;
 	}
 	conf_swap(c);
-	sigemptyset(&usr1);
-	sigaddset(&usr1, SIGUSR1);
-	pthread_sigmask(SIG_BLOCK, &usr1, NULL);
 	if (pthread_create(&t, NULL, reloader, &usr1) != 0) {
 		log_warnx("cannot start the reload thread");
 		return 1;
@@ -937,9 +955,17 @@ start_milter(const char *conn, const struct passwd *pw)
 	pid_t	 pid;
 
 	if ((pid = fork()) == 0) {
+		sigset_t	 usr1;
+
 		signal(SIGHUP, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGINT, SIG_DFL);
+		signal(SIGCHLD, SIG_DFL);
+		/* the first's mask undone, but SIGUSR1 (a reload) held for
+		 * run_milter's reload thread */
+		sigemptyset(&usr1);
+		sigaddset(&usr1, SIGUSR1);
+		sigprocmask(SIG_SETMASK, &usr1, NULL);
 		_exit(run_milter(conn, pw));
 	}
 	if (pid == -1)
@@ -964,37 +990,53 @@ write_pidfile(const char *path)
 	return close(fd);
 }
 
+/* The first process's signals, taken from its start: a SIGHUP or SIGTERM
+ * while the configuration is checked is kept for supervise, never the
+ * default's end of the process. */
+static void
+catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	/* the reads of the check before supervise go on where caught */
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGCHLD, &sa, NULL);
+}
+
 /* The first process: signals, the pid file, the milter kept running. */
 static int
 supervise(const char *conn, const struct passwd *pw, const char *pidfile)
 {
-	struct sigaction sa;
 	sigset_t	 block, old;
 	pid_t		 child, w;
 	int		 status, rc = 0;
 	time_t		 started;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
 	if (pidfile != NULL && write_pidfile(pidfile) == -1)
 		return 1;
+	/* the signals are taken only inside sigsuspend: one that comes
+	 * while the last was being handled waits there, none is lost
+	 * between a check of the flags and the wait */
 	sigemptyset(&block);
 	sigaddset(&block, SIGHUP);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &block, &old);
 	started = time(NULL);
 	if ((child = start_milter(conn, pw)) == -1)
 		goto out;
 	for (;;) {
-		w = waitpid(child, &status, 0);
-		sigprocmask(SIG_BLOCK, &block, &old);
+		while (!got_term && !got_hup && !got_chld)
+			sigsuspend(&old);
 		if (got_term) {
 			kill(child, SIGTERM);
-			sigprocmask(SIG_SETMASK, &old, NULL);
 			while (waitpid(child, &status, 0) == -1 &&
 			    errno == EINTR)
 				;
@@ -1004,8 +1046,10 @@ supervise(const char *conn, const struct passwd *pw, const char *pidfile)
 			got_hup = 0;
 			kill(child, SIGUSR1);
 		}
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		if (w != child)
+		if (!got_chld)
+			continue;
+		got_chld = 0;
+		if ((w = waitpid(child, &status, WNOHANG)) != child)
 			continue;
 		if (milter_cannot_start(status)) {
 			/* the socket, the user or the file: said in the
@@ -1028,6 +1072,7 @@ supervise(const char *conn, const struct passwd *pw, const char *pidfile)
 		if ((child = start_milter(conn, pw)) == -1)
 			break;
 	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
 out:
 	if (pidfile != NULL)
 		unlink(pidfile);
@@ -1071,6 +1116,8 @@ main(int argc, char *argv[])
 	if (argc != optind || (conn == NULL && !lint))
 		usage();
 	log_init(MILTER_NAME, LOG_TO_STDERR | LOG_TO_MAILLOG);
+	if (!lint)
+		catch_signals();
 	if ((v = getenv("BACKSCATTER_NOW")) != NULL && *v != '\0') {
 		errno = 0;
 		clock_now = strtoll(v, &end, 10);
