@@ -147,13 +147,23 @@ sed -e 's/northwind\.example/backscatter.test/g' "$srcdir/examples/bounce-backsc
 awk '/^Content-Type: message\/rfc822/ { on = 1; next } on && /^$/ && !body { body = 1; next }
     on && body && /^--/ { exit } on && body { print }' "$T/legit.eml" |
     sed -e '/^Return-Path:/d' -e "s/^To: .*/To: $rcpt/" > "$T/sent.eml"
+# before anything is recorded there is no ledger file: a forged bounce is
+# judged without proof (accepted, tagged), and the ledger found missing
+a=$($SEND "$MX" "" "$rcpt" "$T/forged.eml")
+case $a in 250*) ok "forged bounce before any ledger: 250, no proof" ;;
+	*) not_ok "forged bounce before any ledger: 250, no proof"; diag "$a" ;; esac
+n=$((n + 1)); check "... delivered" wait_delivered $n
+noledger_at=$(date +%s)
 a=$($SEND "$SUB" alice@backscatter.test "$rcpt" "$T/sent.eml")
 case $a in 250*) ok "outgoing mail on the submission port: 250" ;; *) not_ok "outgoing mail on the submission port: 250"; diag "$a" ;; esac
 n=$((n + 1)); check "... delivered" wait_delivered $n
 check "... its Message-ID recorded in the sent ledger" \
     grep -q 'outgoing <8d2f4a6c-1e3b-4c5d-9e7f-a1b2c3d4e5f6@backscatter.test>.*recorded' "$T/milter.log"
 
-# 3. the bounce of that message: accepted, tagged No
+# 3. the bounce of that message: accepted, tagged No. The ledger found
+# missing above is opened again (LEDGER_REOPEN_SECONDS, 10 s): without a
+# restart or SIGHUP, the milter uses the ledger made meanwhile
+while [ $(( $(date +%s) - noledger_at )) -le 10 ]; do sleep 1; done
 a=$($SEND "$MX" "" "$rcpt" "$T/legit.eml")
 case $a in 250*) ok "legitimate bounce: 250" ;; *) not_ok "legitimate bounce: 250"; diag "$a" ;; esac
 n=$((n + 1)); check "... delivered" wait_delivered $n

@@ -273,6 +273,10 @@
  * failure is logged at most. */
 #define LEDGER_REDIS_TIMEOUT_MS		50
 #define LEDGER_REDIS_RETRY_SECONDS	1
+/* A process that lives on (backscatter-milter, --scan) opens a ledger file
+ * found missing or unusable again after this many seconds: a first
+ * --record-sent, or a ledger mended, is then used without a restart. */
+#define LEDGER_REOPEN_SECONDS		10
 #define LEDGER_REDIS_LOG_SECONDS	60
 /* backscatter-milter: X-Backscatter-* field names told apart in one
  * message (to remove the ones that came with it); more are left in place. */

@@ -1691,9 +1691,19 @@ static struct ledger	*cached;
 static pid_t		 cached_pid;
 static int		 cached_state;	/* 0 open, 1 absent, -1 error */
 static char		*cached_path;	/* its path; NULL: none known */
+static time_t		 cached_at;	/* when it was opened or tried */
+
+/* A ledger file not there yet: its spool alone. */
+static int
+spool_only(const struct ledger *l)
+{
+	return l != NULL && l->env == NULL && l->redis == NULL;
+}
 
 /* (A long-running process, backscatter-milter, may be configured anew:
- * a ledger at another path is opened in place of the cached one.) */
+ * a ledger at another path is opened in place of the cached one; one
+ * found missing, unusable or a spool alone is opened again after
+ * LEDGER_REOPEN_SECONDS.) */
 static struct ledger *
 reader(const struct config *cfg, const struct envelope *env, int *state_r)
 {
@@ -1701,7 +1711,9 @@ reader(const struct config *cfg, const struct envelope *env, int *state_r)
 
 	path = config_ledger_path(cfg, env != NULL ? env->home : NULL);
 	if (cached_pid == getpid() && (path == NULL ? cached_path == NULL :
-	    cached_path != NULL && strcmp(path, cached_path) == 0)) {
+	    cached_path != NULL && strcmp(path, cached_path) == 0) &&
+	    ((cached_state == 0 && !spool_only(cached)) || path == NULL ||
+	    time(NULL) - cached_at < LEDGER_REOPEN_SECONDS)) {
 		free(path);
 		*state_r = cached_state;
 		return cached;
@@ -1712,6 +1724,7 @@ reader(const struct config *cfg, const struct envelope *env, int *state_r)
 	cached_pid = getpid();
 	free(cached_path);
 	cached_path = path;
+	cached_at = time(NULL);
 	if (path == NULL)
 		cached_state = 1;
 	else if ((cached_state = ledger_open(path, 0, &cached, err,
