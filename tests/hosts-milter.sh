@@ -252,6 +252,13 @@ is "$(grep -c "$(printf '\r')" "$(newest)")" 0 "... with no CR byte: our folds i
 a=$($SEND "$MX" "" "$rcpt" "$T/forged2.eml")
 n=$((n + 1)); wait_delivered $n
 is "$(grep -c '^X-Backscatter-Status' "$(newest)")" 1 "an incoming X-Backscatter-Status is replaced by ours"
+# ... however many other X-Backscatter-* names come before it
+{ i=0; while [ $i -lt 20 ]; do printf 'X-Backscatter-J%d: x\n' $i; i=$((i + 1)); done
+  printf 'X-Backscatter-Status: No, forged\n'; cat "$T/forged.eml"; } > "$T/forged3.eml"
+a=$($SEND "$MX" "" "$rcpt" "$T/forged3.eml")
+n=$((n + 1)); wait_delivered $n
+is "$(grep -c '^X-Backscatter-Status' "$(newest)"):$(grep -c '^X-Backscatter-Status: No, forged' "$(newest)")" "1:0" \
+    "... also after 20 other X-Backscatter-* names (MILTER_FIELDS_MAX is 16)"
 
 # 7. one ledger for two roles, in Redis: a relay milter records what the
 # submission port sends, the MX milter judges bounces by it; Redis

@@ -82,7 +82,7 @@ struct session {
 	struct {
 		char	*name;
 		int	 count;
-	}		 fields[MILTER_FIELDS_MAX];
+	}		 fields[MILTER_FIELDS_MAX + 3];	/* + ours */
 	int		 nfields;
 };
 
@@ -709,7 +709,7 @@ static sfsistat
 cb_header(SMFICTX *ctx, char *name, char *value)
 {
 	struct session	*s = smfi_getpriv(ctx);
-	int		 i;
+	int		 i, ours;
 
 	if (s == NULL)
 		return reply(SMFIP_NR_HDR, SMFIS_ACCEPT);
@@ -718,10 +718,16 @@ cb_header(SMFICTX *ctx, char *name, char *value)
 	collect(s, value, strlen(value));
 	collect(s, "\r\n", 2);
 	if (strncasecmp(name, "X-Backscatter-", 14) == 0) {
+		/* our three names always have room: other names, however
+		 * many, never keep a forged Status from being removed */
+		ours = strcasecmp(name + 14, "Status") == 0 ||
+		    strcasecmp(name + 14, "Score") == 0 ||
+		    strcasecmp(name + 14, "Level") == 0;
 		for (i = 0; i < s->nfields; i++)
 			if (strcasecmp(s->fields[i].name, name) == 0)
 				break;
-		if (i == s->nfields && i < MILTER_FIELDS_MAX &&
+		if (i == s->nfields && (i < MILTER_FIELDS_MAX || (ours &&
+		    i < MILTER_FIELDS_MAX + 3)) &&
 		    (s->fields[i].name = strdup(name)) != NULL)
 			s->nfields++;
 		if (i < s->nfields)
