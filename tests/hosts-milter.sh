@@ -179,6 +179,13 @@ sleep 1
 is "$(delivered)" "$n" "... not delivered"
 check "... Postfix logged the milter's refusal" grep -q 'milter-reject: END-OF-MESSAGE.*5.7.1 Backscatter' "$LOG"
 check "... the milter logged proof and action" grep -q 'backscatter, kind=bounce .*proof=BS_NOT_IN_LEDGER: reject' "$T/milter.log"
+# to more recipients than the milter looks at (LIMIT_RECIPIENTS, 256): one
+# not looked at may be in a section that would take it: tagged, not refused
+many=$(python3 -c 'import sys; print(",".join([sys.argv[1]] * 257))' "$rcpt")
+a=$($SEND "$MX" "" "$many" "$T/forged.eml")
+case $a in 250*) ok "... to 257 recipients: 250, at most tagged (not all looked at)" ;;
+	*) not_ok "... to 257 recipients: 250, at most tagged (not all looked at)"; diag "$a" ;; esac
+n=$((n + 1)); check "... delivered, tagged" wait_delivered $n
 
 # 4b. a section per recipient domain: other.test tempfails what
 # backscatter.test refuses; a message to both gets the milder answer

@@ -361,6 +361,7 @@ struct job {
 	char			*sender;
 	char			*rcpts[LIMIT_RECIPIENTS];
 	int			 nrcpts;
+	int			 rcpts_cut;	/* more than LIMIT_RECIPIENTS */
 	/* the outcome */
 	int			 failed, have;
 	struct judgement	 best;
@@ -430,6 +431,11 @@ judge_all(struct job *jb)
 		} else
 			judge_free(&j);
 	}
+	/* recipients past LIMIT_RECIPIENTS were not looked at: one of them
+	 * may be in a section that would take it, so the message is at
+	 * most tagged, never refused, held or dropped for them all */
+	if (jb->rcpts_cut && jb->have && jb->final > ACTION_HEADERS)
+		jb->final = ACTION_HEADERS;
 }
 
 static void *
@@ -486,6 +492,7 @@ job_new(SMFICTX *ctx, struct session *s)
 	s->sender = NULL;
 	memcpy(jb->rcpts, s->rcpts, (size_t)s->nrcpts * sizeof(s->rcpts[0]));
 	jb->nrcpts = s->nrcpts;
+	jb->rcpts_cut = s->rcpts_cut;
 	s->nrcpts = 0;
 	return jb;
 }
