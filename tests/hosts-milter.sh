@@ -104,6 +104,7 @@ cat >> "$P/main.cf" <<EOF
 mynetworks = 127.0.0.0/8
 home_mailbox = Maildir/
 milter_connect_timeout = 5s
+message_size_limit = 40000000
 EOF
 sed "s/8895/$MP/" "$maincf" >> "$P/main.cf"
 postfix -c "$P" start > /dev/null 2>&1 || { not_ok "postfix starts"; diag "$(cat "$LOG")"; done_testing; }
@@ -186,6 +187,15 @@ a=$($SEND "$MX" "" "$many" "$T/forged.eml")
 case $a in 250*) ok "... to 257 recipients: 250, at most tagged (not all looked at)" ;;
 	*) not_ok "... to 257 recipients: 250, at most tagged (not all looked at)"; diag "$a" ;; esac
 n=$((n + 1)); check "... delivered, tagged" wait_delivered $n
+# over the 32 MiB limit: accepted unjudged, and said in the log
+python3 -c 'import sys
+sys.stdout.write(open(sys.argv[1]).read() + ("y" * 99 + "\n") * 340000)' "$T/forged.eml" > "$T/big.eml"
+a=$($SEND "$MX" "" "$rcpt" "$T/big.eml")
+case $a in 250*) ok "a forged bounce over 32 MiB: 250, unjudged" ;;
+	*) not_ok "a forged bounce over 32 MiB: 250, unjudged"; diag "$a" ;; esac
+n=$((n + 1)); check "... delivered" wait_delivered $n
+check "... the milter said it took it unjudged" grep -q 'over 33554432 bytes: accepted unjudged' "$T/milter.log"
+rm -f "$T/big.eml"
 
 # 4b. a section per recipient domain: other.test tempfails what
 # backscatter.test refuses; a message to both gets the milder answer

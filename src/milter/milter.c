@@ -770,8 +770,15 @@ cb_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 	if (s == NULL)
 		return SMFIS_ACCEPT;
 	collect(s, chunk, len);
-	/* past the limit it is not judged: stop reading it */
-	return s->msg.oversize ? SMFIS_ACCEPT : SMFIS_CONTINUE;
+	/* past the limit it is not judged: stop reading it (the end of
+	 * the message never comes to cb_eom: said here) */
+	if (s->msg.oversize) {
+		log_info("%s: over %u bytes: accepted unjudged",
+		    queue_id(ctx), LIMIT_MESSAGE_BYTES);
+		message_reset(s);
+		return SMFIS_ACCEPT;
+	}
+	return SMFIS_CONTINUE;
 }
 
 static sfsistat
