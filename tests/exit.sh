@@ -31,7 +31,10 @@ code "--recipient twice: 64" 64 --recipient a@b.example --recipient c@d.example
 code "--jobs past INT_MAX: 64" 64 --scan --jobs 4294967297 "$T"
 is "$(grep -c -- '--jobs takes a number' "$T/stderr")" 1 "... saying what --jobs takes"
 mkdir -p "$T/home.dj"
-( cd "$T/home.dj" && HOME=$T/home.dj bs --deliver --json < "$plain" > "$T/stdout" 2> "$T/stderr" )
+# (from inside the folder a relative target would be made in: the
+# program by its absolute path, which BACKSCATTER need not be)
+abs=$(cd "$(dirname "$BACKSCATTER")" && pwd)/$(basename "$BACKSCATTER")
+( cd "$T/home.dj" && HOME=$T/home.dj $VALGRIND "$abs" --deliver --json < "$plain" > "$T/stdout" 2> "$T/stderr" )
 is "$?:$(ls -A "$T/home.dj"):$(grep -c -- '--deliver takes a path, not the option --json' "$T/stderr")" "75::1" \
     "--deliver --json (the target forgotten): 75, no Maildir named --json, said"
 code "--rules --json: 64" 64 --rules --json
