@@ -4,7 +4,6 @@
  * the envelope instead.
  */
 #include <ctype.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,8 +31,6 @@ environment_envelope(struct envelope *env, const char *sender,
 		"RECIPIENT", "ORIG_RECIPIENT", "ORIGINAL_RECIPIENT"
 	};
 	const char	*v;
-	char		*end;
-	long long	 now;
 	size_t		 i;
 	int		 nerr = 0;
 
@@ -63,20 +60,10 @@ environment_envelope(struct envelope *env, const char *sender,
 	rules_cache_dirs(absolute("XDG_CACHE_HOME"), env->home);
 	sharedlibc_path(absolute("BACKSCATTER_LIBC"));
 	env->sendmail = absolute("BACKSCATTER_SENDMAIL");
-	if ((v = getenv("BACKSCATTER_NOW")) != NULL && *v != '\0') {
-		errno = 0;
-		now = strtoll(v, &end, 10);
-		/* up to the last second of 9999: a clock, not a wrapped
-		 * day count that no ledger entry would ever match */
-		if (*end == '\0' && errno == 0 && now > 0 &&
-		    now <= 253402300799LL)
-			env->now = now;
-		else {
-			buf_appends(errors, "BACKSCATTER_NOW: not seconds "
-			    "since 1970 (from 1 to 253402300799): the clock "
-			    "is used\n");
-			nerr++;
-		}
+	if ((v = getenv("BACKSCATTER_NOW")) != NULL && *v != '\0' &&
+	    (env->now = envelope_clock(v)) == 0) {
+		buf_appends(errors, ENVELOPE_CLOCK_REFUSED "\n");
+		nerr++;
 	}
 	return nerr;
 }

@@ -190,16 +190,6 @@ input_shrank(int sig)
 
 /* --- the steps ----------------------------------------------------------- */
 
-/*
- * The options into o, the mode into *mode_r, --version or --help into
- * *early_r ('V' or 'h', whichever came first; 0 for none). -1 on a usage
- * error.
- *
- * --deliver wins over every other mode option and over --version and
- * --help, wherever it stands: in a .forward line or mailbox_command, an
- * answer of 0 with nothing stored loses the message, and 64 or 78 bounce
- * it. The options it wins over are kept in o->ignored, to be reported.
- */
 /* Why the command line is refused, beyond the usage: the first reason. */
 static void
 refuse(struct options *o, const char *fmt, ...)
@@ -259,6 +249,16 @@ take_jobs(struct options *o, const char *value)
 	return 0;
 }
 
+/*
+ * The options into o, the mode into *mode_r, --version or --help into
+ * *early_r ('V' or 'h', whichever came first; 0 for none). -1 on a usage
+ * error.
+ *
+ * --deliver wins over every other mode option and over --version and
+ * --help, wherever it stands: in a .forward line or mailbox_command, an
+ * answer of 0 with nothing stored loses the message, and 64 or 78 bounce
+ * it. The options it wins over are kept in o->ignored, to be reported.
+ */
 static int
 parse_options(int argc, char *argv[], struct options *o,
     enum mode_id *mode_r, int *early_r)

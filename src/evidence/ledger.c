@@ -380,6 +380,7 @@ open_ledger(const char *path, int writable, int wait, struct ledger **r,
 	struct ledger	*l;
 	struct stat	 st;
 	char		 sub[PATH_MAX];
+	int		 missing;
 
 	*r = NULL;
 	if (ledger_redis_is(path)) {
@@ -404,15 +405,16 @@ open_ledger(const char *path, int writable, int wait, struct ledger **r,
 	}
 	l->writable = writable;
 	l->writer_fd = -1;
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+	if ((missing = stat(path, &st) == -1) ? errno != ENOENT :
+	    !S_ISREG(st.st_mode)) {
 		/* a FIFO, a device, a folder: no ledger, and never read
 		 * as an empty one */
-		seterr(err, errlen, path, "not a regular file");
+		seterr(err, errlen, path, missing ? strerror(errno) :
+		    "not a regular file");
 		ledger_close(l);
 		return -1;
 	}
-	if (!writable && (stat(path, &st) == -1 ? errno == ENOENT :
-	    st.st_size == 0)) {
+	if (!writable && (missing || st.st_size == 0)) {
 		/* no ledger file (or an empty one, nothing written yet);
 		 * entries in the spool still count */
 		snprintf(sub, sizeof(sub), "%s/new", l->spool);
@@ -1844,8 +1846,7 @@ gather(const struct config *cfg, const struct envelope *env,
 		/* a ledger that could not answer says nothing by absence;
 		 * a spool without its ledger file is none (what was found
 		 * in it still counts) */
-		ev->state = l->env == NULL && l->redis == NULL ? "absent" :
-		    "error";
+		ev->state = spool_only(l) ? "absent" : "error";
 		if (ev->correspondent == 0)
 			ev->correspondent = -1;
 		return;

@@ -135,7 +135,7 @@ judge_message(struct milter_section *sec, struct message *m,
 	ov.required = v.required;
 	tests = score_tests(&v, &varena);
 	ov.tests = tests != NULL && strcmp(tests, "none") != 0 ? tests : NULL;
-	if (output_headers(&j->headers, j->kind, &ov, "\r\n") == -1)
+	if (output_headers(&j->headers, j->kind, &ov, "\n") == -1)
 		goto out;
 	j->judged = 1;
 	rc = 0;

@@ -23,8 +23,9 @@ struct judgement {
 	const char	*proof_rule;	/* its rule name, or NULL */
 	char		 kind[32];
 	double		 score, required;
-	struct buf	 headers;	/* our X-Backscatter-* fields, CRLF
-					   line ends, as filter mode writes */
+	struct buf	 headers;	/* our X-Backscatter-* fields as
+					   filter mode writes them, with LF
+					   line ends (libmilter's folds) */
 };
 
 /*

@@ -58,6 +58,7 @@
 #include "base/buf.h"
 #include "base/limits.h"
 #include "base/log.h"
+#include "read/envelope.h"
 #include "read/message.h"
 #include "config/config.h"
 #include "evidence/ledger.h"
@@ -305,7 +306,9 @@ add_fields(SMFICTX *ctx, struct session *s, const struct judgement *j)
 			if (smfi_chgheader(ctx, s->fields[i].name, k, NULL) !=
 			    MI_SUCCESS)
 				return -1;
-	/* "Name: value\r\n" with "\r\n\t" folds: one field at a time */
+	/* "Name: value\n" with "\n\t" folds, as libmilter takes them (the
+	 * MTA writes the line ends of its own store; Postfix kept a CR
+	 * given to it): one field at a time */
 	end = p + j->headers.len;
 	while (p != NULL && p < end) {
 		if ((colon = memchr(p, ':', (size_t)(end - p))) == NULL ||
@@ -313,31 +316,22 @@ add_fields(SMFICTX *ctx, struct session *s, const struct judgement *j)
 			return -1;
 		memcpy(name, p, (size_t)(colon - p));
 		name[colon - p] = '\0';
-		for (next = colon; (next = strstr(next, "\r\n")) != NULL &&
-		    next + 2 < end && next[2] == '\t'; next += 2)
+		for (next = colon; (next = strchr(next, '\n')) != NULL &&
+		    next + 1 < end && next[1] == '\t'; next++)
 			;
 		{
 			char	*value = strndup(colon + 2, next != NULL ?
 			    (size_t)(next - colon - 2) : strlen(colon + 2));
 			int	 rc;
 
-			char	*r, *w;
-
 			if (value == NULL)
 				return -1;
-			/* folds as libmilter takes them, "\n\t": the MTA
-			 * writes the line ends of its own store (Postfix
-			 * keeps a CR given to it, in an LF message) */
-			for (r = w = value; *r != '\0'; r++)
-				if (!(r[0] == '\r' && r[1] == '\n'))
-					*w++ = *r;
-			*w = '\0';
 			rc = smfi_addheader(ctx, name, value);
 			free(value);
 			if (rc != MI_SUCCESS)
 				return -1;
 		}
-		p = next != NULL ? next + 2 : NULL;
+		p = next != NULL ? next + 1 : NULL;
 	}
 	return 0;
 }
@@ -1115,7 +1109,6 @@ main(int argc, char *argv[])
 	struct passwd		*pw = NULL;
 	const char		*conn = NULL, *user = NULL, *pidfile = NULL;
 	const char		*v;
-	char			*end;
 	int			 ch, lint = 0, nerr;
 
 	opterr = 0;
@@ -1138,17 +1131,9 @@ main(int argc, char *argv[])
 	log_init(MILTER_NAME, LOG_TO_STDERR | LOG_TO_MAILLOG);
 	if (!lint)
 		catch_signals();
-	if ((v = getenv("BACKSCATTER_NOW")) != NULL && *v != '\0') {
-		errno = 0;
-		clock_now = strtoll(v, &end, 10);
-		/* as backscatter takes it: else the clock, said */
-		if (*end != '\0' || errno != 0 || clock_now <= 0 ||
-		    clock_now > 253402300799LL) {
-			log_warnx("BACKSCATTER_NOW: not seconds since 1970 "
-			    "(from 1 to 253402300799): the clock is used");
-			clock_now = 0;
-		}
-	}
+	if ((v = getenv("BACKSCATTER_NOW")) != NULL && *v != '\0' &&
+	    (clock_now = envelope_clock(v)) == 0)
+		log_warnx("%s", ENVELOPE_CLOCK_REFUSED);
 	/* the configuration is checked before anything starts */
 	nerr = settings_load(&check, config_path);
 	if (lint || nerr != 0) {

@@ -1,6 +1,8 @@
 /*
  * envelope.c - the envelope of one message (see envelope.h).
  */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -16,6 +18,18 @@ envelope_now(const struct envelope *env)
 	if (env != NULL && env->now > 0)
 		return env->now;
 	return (long long)time(NULL);
+}
+
+long long
+envelope_clock(const char *value)
+{
+	char		*end;
+	long long	 now;
+
+	errno = 0;
+	now = strtoll(value, &end, 10);
+	return *end == '\0' && end != value && errno == 0 && now > 0 &&
+	    now <= 253402300799LL ? now : 0;
 }
 
 const char *

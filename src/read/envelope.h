@@ -46,6 +46,13 @@ struct envelope {
 /* The time to judge by, in seconds since 1970: env->now, or the clock.
  * env may be NULL. */
 long long	 envelope_now(const struct envelope *);
+/* BACKSCATTER_NOW's value as the clock: seconds since 1970, from 1 to the
+ * last second of 9999 (a value strtoll saturates would make every day
+ * wrong); 0 for anything else, which the caller says is refused and
+ * judges by the clock. */
+long long	 envelope_clock(const char *value);
+#define ENVELOPE_CLOCK_REFUSED	"BACKSCATTER_NOW: not seconds since 1970 " \
+	"(from 1 to 253402300799): the clock is used"
 
 /*
  * The envelope sender of m: env->sender when known, else the From_ line's
