@@ -1042,6 +1042,10 @@ supervise(const char *conn, const struct passwd *pw, const char *pidfile)
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGCHLD);
+	/* and SIGUSR1, which this process never takes: a milter process
+	 * is forked with it held, so a reload sent before it holds it
+	 * itself never ends it */
+	sigaddset(&block, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &block, &old);
 	started = time(NULL);
 	if ((child = start_milter(conn, pw)) == -1)
