@@ -188,13 +188,18 @@ case $a in 250*) ok "... to 257 recipients: 250, at most tagged (not all looked 
 	*) not_ok "... to 257 recipients: 250, at most tagged (not all looked at)"; diag "$a" ;; esac
 n=$((n + 1)); check "... delivered, tagged" wait_delivered $n
 # over the 32 MiB limit: accepted unjudged, and said in the log
+# (with a forged field of ours, which goes: the section tags mail)
 python3 -c 'import sys
-sys.stdout.write(open(sys.argv[1]).read() + ("y" * 99 + "\n") * 340000)' "$T/forged.eml" > "$T/big.eml"
+sys.stdout.write("X-Backscatter-Status: Yes, forged\n" + open(sys.argv[1]).read() +
+    ("y" * 99 + "\n") * 340000)' "$T/forged.eml" > "$T/big.eml"
 a=$($SEND "$MX" "" "$rcpt" "$T/big.eml")
 case $a in 250*) ok "a forged bounce over 32 MiB: 250, unjudged" ;;
 	*) not_ok "a forged bounce over 32 MiB: 250, unjudged"; diag "$a" ;; esac
 n=$((n + 1)); check "... delivered" wait_delivered $n
 check "... the milter said it took it unjudged" grep -q 'over 33554432 bytes: accepted unjudged' "$T/milter.log"
+is "$(grep -c 'over 33554432 bytes' "$T/milter.log")" 1 "... once"
+is "$(grep -c '^X-Backscatter' "$(newest)"):$(grep -c '^y\{99\}$' "$(newest)")" "0:340000" \
+    "... whole, without the X-Backscatter-Status that came with it"
 rm -f "$T/big.eml"
 
 # 4b. a section per recipient domain: other.test tempfails what
@@ -269,6 +274,17 @@ is "$(grep -c "$(printf '\r')" "$(newest)")" 0 "... with no CR byte: our folds i
 a=$($SEND "$MX" "" "$rcpt" "$T/forged2.eml")
 n=$((n + 1)); wait_delivered $n
 is "$(grep -c '^X-Backscatter-Status' "$(newest)")" 1 "an incoming X-Backscatter-Status is replaced by ours"
+# ... also from a message not judged: a plain one, its body not read
+{ printf 'X-Backscatter-Status: Yes, score=99.0 forged\nX-Backscatter-Level: proof\n'
+  cat "$T/plain.eml"; } > "$T/plain2.eml"
+before=$(judged)
+a=$($SEND "$MX" bob@client.test "$rcpt" "$T/plain2.eml")
+case $a in 250*) ok "a plain message with forged X-Backscatter fields: 250" ;;
+	*) not_ok "a plain message with forged X-Backscatter fields: 250"; diag "$a" ;; esac
+n=$((n + 1)); wait_delivered $n
+is "$(judged)" "$before" "... not judged"
+is "$(grep -c '^X-Backscatter' "$(newest)")" 0 "... delivered without them"
+check "... its body whole" grep -q '^See you at noon\.$' "$(newest)"
 # ... however many other X-Backscatter-* names come before it
 { i=0; while [ $i -lt 20 ]; do printf 'X-Backscatter-J%d: x\n' $i; i=$((i + 1)); done
   printf 'X-Backscatter-Status: No, forged\n'; cat "$T/forged.eml"; } > "$T/forged3.eml"

@@ -11,7 +11,9 @@
  * libmilter leaves alone.
  *
  * Per message: the envelope and the header are collected; a header with
- * no sign of a report is accepted at its end, unread further. Otherwise
+ * no sign of a report is accepted at its end, unread further (or, when
+ * it brought X-Backscatter-* fields where we tag mail, read no further
+ * and those removed at its end). Otherwise
  * the body is collected up to the program's message limit and the
  * message judged (judge.c) by the section of each recipient's domain;
  * the action of the mildest section is taken. Any internal error, a
@@ -85,6 +87,8 @@ struct session {
 		int	 count;
 	}		 fields[MILTER_FIELDS_MAX + 3];	/* + ours */
 	int		 nfields;
+	int		 passing;	/* passed unjudged: its body not
+					   read, only its fields removed */
 };
 
 /* The configuration in force, and how many hold it: the reloader (as
@@ -129,6 +133,7 @@ message_reset(struct session *s)
 		free(s->fields[i].name);
 	s->nfields = 0;
 	s->failed = 0;
+	s->passing = 0;
 }
 
 /* An address as the MTA gave it, without its angle brackets. */
@@ -293,19 +298,58 @@ reason_of(const struct judgement *j)
 	return "bounce of a message with a forged DKIM signature of ours";
 }
 
-/* Add our fields, after removing the X-Backscatter-* fields that came. */
+/* Remove the X-Backscatter-* fields that came with the message. */
 static int
-add_fields(SMFICTX *ctx, struct session *s, const struct judgement *j)
+remove_fields(SMFICTX *ctx, struct session *s)
 {
-	const char	*p = j->headers.data, *end, *colon, *next;
-	char		 name[64];
-	int		 i, k;
+	int	 i, k;
 
 	for (i = 0; i < s->nfields; i++)
 		for (k = s->fields[i].count; k >= 1; k--)
 			if (smfi_chgheader(ctx, s->fields[i].name, k, NULL) !=
 			    MI_SUCCESS)
 				return -1;
+	for (i = 0; i < s->nfields; i++)
+		free(s->fields[i].name);
+	s->nfields = 0;
+	return 0;
+}
+
+/*
+ * Does the milter tag mail for a section of the message's recipients
+ * (headers or quarantine, by proof or not)? Then no X-Backscatter-*
+ * field that came with a message may pass there, judged or not: a
+ * user's filter takes them for ours.
+ */
+static int
+tags(const struct session *s)
+{
+	const struct milter_section	*sec;
+	struct conf			*c;
+	int				 i, yes = s->rcpts_cut;
+
+	c = conf_take();
+	for (i = 0; !yes && i < (s->nrcpts > 0 ? s->nrcpts : 1); i++) {
+		sec = settings_section(&c->set, s->nrcpts > 0 ? s->rcpts[i] :
+		    NULL);
+		yes = sec->action == ACTION_HEADERS ||
+		    sec->action == ACTION_QUARANTINE ||
+		    sec->proof_action == ACTION_HEADERS ||
+		    sec->proof_action == ACTION_QUARANTINE;
+	}
+	conf_drop(c);
+	return yes;
+}
+
+/* Add our fields, after removing the X-Backscatter-* fields that came. */
+static int
+add_fields(SMFICTX *ctx, struct session *s, const struct judgement *j)
+{
+	const char	*p = j->headers.data, *end, *colon, *next;
+	char		 name[64];
+
+	if (remove_fields(ctx, s) == -1)
+		return -1;
 	/* "Name: value\n" with "\n\t" folds, as libmilter takes them (the
 	 * MTA writes the line ends of its own store; Postfix kept a CR
 	 * given to it): one field at a time */
@@ -623,6 +667,8 @@ judge(SMFICTX *ctx, struct session *s)
 #define MILTER_NOT_SENT	(SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NODATA)
 /* the same for every connection, written at each negotiation */
 static atomic_ulong		 no_reply;
+static atomic_int		 can_skip;	/* SMFIP_SKIP: the rest of a
+						   body can be refused */
 
 /* The answer at a step: none if the MTA agreed to wait for none. */
 static sfsistat
@@ -641,9 +687,11 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	(void)f2;
 	(void)f3;
 	*pf0 = f0 & (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE);
-	*pf1 = f1 & (MILTER_NO_REPLY | MILTER_NOT_SENT);
+	*pf1 = f1 & (MILTER_NO_REPLY | MILTER_NOT_SENT | SMFIP_SKIP);
 	*pf2 = *pf3 = 0;
 	atomic_store_explicit(&no_reply, f1 & MILTER_NO_REPLY,
+	    memory_order_relaxed);
+	atomic_store_explicit(&can_skip, (f1 & SMFIP_SKIP) != 0,
 	    memory_order_relaxed);
 	return SMFIS_CONTINUE;
 }
@@ -737,6 +785,22 @@ cb_header(SMFICTX *ctx, char *name, char *value)
 	return reply(SMFIP_NR_HDR, SMFIS_CONTINUE);
 }
 
+/* A message accepted unjudged: at once, or, if it came with fields to
+ * remove, at its end, its body not read. */
+static sfsistat
+pass(struct session *s)
+{
+	if (s->nfields == 0 || !tags(s)) {
+		message_reset(s);
+		return SMFIS_ACCEPT;
+	}
+	message_free(&s->msg);
+	memset(&s->msg, 0, sizeof(s->msg));
+	s->passing = 1;
+	return atomic_load_explicit(&can_skip, memory_order_relaxed) ?
+	    SMFIS_SKIP : SMFIS_CONTINUE;
+}
+
 static sfsistat
 cb_eoh(SMFICTX *ctx)
 {
@@ -748,10 +812,11 @@ cb_eoh(SMFICTX *ctx)
 		record(ctx, s);
 		return SMFIS_ACCEPT;
 	}
-	/* a plain message: nothing more to read */
+	/* a plain message: nothing more to read, unless fields of ours
+	 * that are not ours came with it, to be removed at its end */
 	if (!s->msg.oversize && judge_plain_header(s->msg.raw.data,
 	    s->msg.raw.len) == 1)
-		return SMFIS_ACCEPT;
+		return pass(s);
 	collect(s, "\r\n", 2);
 	return SMFIS_CONTINUE;
 }
@@ -763,14 +828,16 @@ cb_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 
 	if (s == NULL)
 		return SMFIS_ACCEPT;
+	if (s->passing)
+		return atomic_load_explicit(&can_skip, memory_order_relaxed) ?
+		    SMFIS_SKIP : SMFIS_CONTINUE;
 	collect(s, chunk, len);
-	/* past the limit it is not judged: stop reading it (the end of
-	 * the message never comes to cb_eom: said here) */
+	/* past the limit it is not judged: stop reading it (said here:
+	 * the end of the message may never come to cb_eom) */
 	if (s->msg.oversize) {
 		log_info("%s: over %u bytes: accepted unjudged",
 		    queue_id(ctx), LIMIT_MESSAGE_BYTES);
-		message_reset(s);
-		return SMFIS_ACCEPT;
+		return pass(s);
 	}
 	return SMFIS_CONTINUE;
 }
@@ -779,15 +846,23 @@ static sfsistat
 cb_eom(SMFICTX *ctx)
 {
 	struct session	*s = smfi_getpriv(ctx);
-	sfsistat	 rc;
+	sfsistat	 rc = SMFIS_ACCEPT;
+	int		 strip;
 
-	if (s == NULL || s->failed || s->msg.oversize) {
-		if (s != NULL && s->msg.oversize)
-			log_info("%s: over %u bytes: accepted unjudged",
-			    queue_id(ctx), LIMIT_MESSAGE_BYTES);
+	if (s == NULL)
 		return SMFIS_ACCEPT;
-	}
-	rc = judge(ctx, s);
+	/* judged or not, accepted where we tag: no field of ours that is
+	 * not ours passes (add_fields removes them when it adds ours) */
+	strip = !s->failed && s->nfields > 0 && tags(s);
+	if (s->msg.oversize)
+		log_info("%s: over %u bytes: accepted unjudged",
+		    queue_id(ctx), LIMIT_MESSAGE_BYTES);
+	else if (!s->failed && !s->passing)
+		rc = judge(ctx, s);
+	if (strip && s->nfields > 0 && (rc == SMFIS_CONTINUE ||
+	    rc == SMFIS_ACCEPT) && remove_fields(ctx, s) == -1)
+		log_info("%s: the X-Backscatter fields that came with it could "
+		    "not be removed", queue_id(ctx));
 	message_reset(s);
 	return rc;
 }
