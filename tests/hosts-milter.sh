@@ -201,6 +201,31 @@ is "$(grep -c 'over 33554432 bytes' "$T/milter.log")" 1 "... once"
 is "$(grep -c '^X-Backscatter' "$(newest)"):$(grep -c '^y\{99\}$' "$(newest)")" "0:340000" \
     "... whole, without the X-Backscatter-Status that came with it"
 rm -f "$T/big.eml"
+# milter_memory: with 1 MiB, a forged bounce of 0.6 MiB is judged (refused)
+# three times over: what one message held is given back; one of 1.2 MiB
+# is accepted unjudged, said
+cp "$T/milter.conf" "$T/milter.conf.keep"
+printf 'milter_memory 1\n' >> "$T/milter.conf"
+r=$(grep -c 'reloaded' "$T/milter.log")
+kill -HUP "$(cat "$T/milter.pid")"
+i=0; until [ "$(grep -c 'reloaded' "$T/milter.log")" -gt "$r" ] || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+for k in 6 12; do
+	python3 -c 'import sys
+sys.stdout.write(open(sys.argv[1]).read() + ("y" * 99 + "\n") * int(sys.argv[2]) * 1000)' "$T/forged.eml" $k > "$T/mem$k.eml"
+done
+got=
+for f in mem6 mem6 mem6 mem12; do
+	a=$($SEND "$MX" "" "$rcpt" "$T/$f.eml")
+	got="$got ${a%% *}"
+done
+is "$got" " 550 550 550 250" "milter_memory 1: 0.6 MiB judged three times over, 1.2 MiB accepted unjudged"
+n=$((n + 1)); check "... delivered" wait_delivered $n
+is "$(grep -c 'would pass milter_memory (1 MiB): accepted unjudged' "$T/milter.log")" 1 "... said once"
+cp "$T/milter.conf.keep" "$T/milter.conf"
+r=$(grep -c 'reloaded' "$T/milter.log")
+kill -HUP "$(cat "$T/milter.pid")"
+i=0; until [ "$(grep -c 'reloaded' "$T/milter.log")" -gt "$r" ] || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+rm -f "$T/mem6.eml" "$T/mem12.eml"
 
 # 4b. a section per recipient domain: other.test tempfails what
 # backscatter.test refuses; a message to both gets the milder answer

@@ -143,6 +143,14 @@ m -n -c "$T/timeout.conf"
 is "$rc:$(cat "$T/out"):$(cat "$T/err")" "0:(default): milter_action headers, milter_proof_action reject:" \
     "... 1 and 2000 taken, nothing said against them"
 
+printf 'milter_memory 0\nmilter_memory 65537\nmilter_memory 1M\n[x.test]\nmilter_memory 100\n' > "$T/mem.conf"
+m -n -c "$T/mem.conf"
+is "$rc:$(cat "$T/err" | tr '\n' '|')" "78:backscatter-milter: $T/mem.conf:1: 0: not MiB from 1 to 65536|backscatter-milter: $T/mem.conf:2: 65537: not MiB from 1 to 65536|backscatter-milter: $T/mem.conf:3: 1M: not MiB from 1 to 65536|backscatter-milter: $T/mem.conf:5: milter_memory belongs before the first section|" \
+    "milter_memory: 1 to MILTER_MEMORY_MAX, before the first section"
+printf 'milter_memory 1\nmilter_memory 65536\n' > "$T/mem.conf"
+m -n -c "$T/mem.conf"
+is "$rc:$(cat "$T/err")" "0:" "... 1 and 65536 taken, nothing said against them"
+
 # a rule file that does not compile: said at start, with the rest
 printf 'rules_file %s\n' "$T/broken.cf" > "$T/rules.conf"
 printf 'body BS_BROKEN /(/\n' > "$T/broken.cf"

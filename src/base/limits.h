@@ -297,6 +297,13 @@
  * accepted unjudged, so that a flood of slow messages cannot pile up
  * threads. */
 #define MILTER_ABANDONED_MAX	16
+/* backscatter-milter: MiB of messages held at once, in all sessions and
+ * judgings, unless milter_memory says otherwise (at most
+ * MILTER_MEMORY_MAX): a message that would go past it is accepted
+ * unjudged, so that many large messages at once cannot take the host's
+ * memory. Each may hold up to LIMIT_MESSAGE_BYTES. */
+#define MILTER_MEMORY		(512u * 1024 * 1024)
+#define MILTER_MEMORY_MAX	(65536ull * 1024 * 1024)
 
 /* --record-sent: recipients recorded with one sent message (the ledger
  * keeps as many). */

@@ -89,6 +89,8 @@ struct session {
 	int		 nfields;
 	int		 passing;	/* passed unjudged: its body not
 					   read, only its fields removed */
+	size_t		 held;		/* bytes of msg counted in held_now */
+	int		 starved;	/* held_now would pass milter_memory */
 };
 
 /* The configuration in force, and how many hold it: the reloader (as
@@ -108,6 +110,8 @@ static int			 abandoned;	/* judgings running past
 static const char		*config_path = MILTER_CONFIG_DEFAULT;
 static const char		*ledger_home;	/* the user's home, for "~/" */
 static long long		 clock_now;	/* BACKSCATTER_NOW, or 0 */
+/* bytes of messages held by sessions and judgings, and milter_memory's */
+static atomic_size_t		 held_now, held_max;
 static int			 foreground;
 
 /* --- logging --------------------------------------------------------------- */
@@ -115,6 +119,23 @@ static int			 foreground;
 /* One line about a message or an event, LOG_INFO (log.h's lines are
  * warnings). */
 /* --- the session ----------------------------------------------------------- */
+
+/* Bytes held no more. */
+static void
+release(size_t *held)
+{
+	atomic_fetch_sub_explicit(&held_now, *held, memory_order_relaxed);
+	*held = 0;
+}
+
+/* The session's message freed, and its bytes counted no more. */
+static void
+message_drop(struct session *s)
+{
+	message_free(&s->msg);
+	memset(&s->msg, 0, sizeof(s->msg));
+	release(&s->held);
+}
 
 static void
 message_reset(struct session *s)
@@ -127,13 +148,13 @@ message_reset(struct session *s)
 		free(s->rcpts[i]);
 	s->nrcpts = 0;
 	s->rcpts_cut = 0;
-	message_free(&s->msg);
-	memset(&s->msg, 0, sizeof(s->msg));
+	message_drop(s);
 	for (i = 0; i < s->nfields; i++)
 		free(s->fields[i].name);
 	s->nfields = 0;
 	s->failed = 0;
 	s->passing = 0;
+	s->starved = 0;
 }
 
 /* An address as the MTA gave it, without its angle brackets. */
@@ -152,12 +173,29 @@ unbracket(const char *a)
 	return strndup(a, n);
 }
 
-/* Append to the message, up to the limit (then oversize). */
+/* Append to the message, up to the limit (then oversize), while all
+ * messages held stay within milter_memory (else starved). */
 static void
 collect(struct session *s, const void *p, size_t n)
 {
-	if (s->msg.oversize)
+	size_t	 was;
+
+	if (s->msg.oversize || s->starved)
 		return;
+	/* outgoing mail to record: its header only, never refused room
+	 * (a Message-ID not recorded could prove its bounce forged) */
+	if (s->record) {
+		if (buf_append(&s->msg.raw, p, n) == -1)
+			s->msg.oversize = 1;
+		return;
+	}
+	was = atomic_fetch_add_explicit(&held_now, n, memory_order_relaxed);
+	if (was + n > atomic_load_explicit(&held_max, memory_order_relaxed)) {
+		atomic_fetch_sub_explicit(&held_now, n, memory_order_relaxed);
+		s->starved = 1;
+		return;
+	}
+	s->held += n;
 	if (buf_append(&s->msg.raw, p, n) == -1)
 		s->msg.oversize = 1;
 }
@@ -212,6 +250,8 @@ conf_swap(struct conf *fresh)
 	struct conf	*old;
 
 	fresh->refs = 1;
+	atomic_store_explicit(&held_max, (size_t)fresh->set.memory_mb << 20,
+	    memory_order_relaxed);
 	pthread_mutex_lock(&conf_lock);
 	old = conf_now;
 	conf_now = fresh;
@@ -404,6 +444,7 @@ struct job {
 	int			 failed, have;
 	struct judgement	 best;
 	enum milter_action	 final;
+	size_t			 held;		/* bytes of msg in held_now */
 };
 
 static void
@@ -419,6 +460,7 @@ job_drop(struct job *jb)
 	if (jb->have)
 		judge_free(&jb->best);
 	message_free(&jb->msg);
+	release(&jb->held);
 	free(jb->sender);
 	for (i = 0; i < jb->nrcpts; i++)
 		free(jb->rcpts[i]);
@@ -526,6 +568,8 @@ job_new(SMFICTX *ctx, struct session *s)
 	snprintf(jb->id, sizeof(jb->id), "%s", queue_id(ctx));
 	jb->msg = s->msg;
 	memset(&s->msg, 0, sizeof(s->msg));
+	jb->held = s->held;
+	s->held = 0;
 	jb->sender = s->sender;
 	s->sender = NULL;
 	memcpy(jb->rcpts, s->rcpts, (size_t)s->nrcpts * sizeof(s->rcpts[0]));
@@ -794,11 +838,21 @@ pass(struct session *s)
 		message_reset(s);
 		return SMFIS_ACCEPT;
 	}
-	message_free(&s->msg);
-	memset(&s->msg, 0, sizeof(s->msg));
+	message_drop(s);
 	s->passing = 1;
 	return atomic_load_explicit(&can_skip, memory_order_relaxed) ?
 	    SMFIS_SKIP : SMFIS_CONTINUE;
+}
+
+/* A message that would take the milter past milter_memory: accepted
+ * unjudged, said. */
+static sfsistat
+starved(SMFICTX *ctx, struct session *s)
+{
+	log_info("%s: messages held would pass milter_memory (%zu MiB): "
+	    "accepted unjudged", queue_id(ctx),
+	    atomic_load_explicit(&held_max, memory_order_relaxed) >> 20);
+	return pass(s);
 }
 
 static sfsistat
@@ -812,6 +866,8 @@ cb_eoh(SMFICTX *ctx)
 		record(ctx, s);
 		return SMFIS_ACCEPT;
 	}
+	if (s->starved)
+		return starved(ctx, s);
 	/* a plain message: nothing more to read, unless fields of ours
 	 * that are not ours came with it, to be removed at its end */
 	if (!s->msg.oversize && judge_plain_header(s->msg.raw.data,
@@ -832,6 +888,8 @@ cb_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 		return atomic_load_explicit(&can_skip, memory_order_relaxed) ?
 		    SMFIS_SKIP : SMFIS_CONTINUE;
 	collect(s, chunk, len);
+	if (s->starved)
+		return starved(ctx, s);
 	/* past the limit it is not judged: stop reading it (said here:
 	 * the end of the message may never come to cb_eom) */
 	if (s->msg.oversize) {

@@ -146,6 +146,24 @@ milter_line(struct milter_settings *s, struct part *p, int in_section,
 		s->judge_ms = (int)port;
 		return 1;
 	}
+	if (strcmp(name, "milter_memory") == 0) {
+		errno = 0;
+		port = strtol(value, &end, 10);
+		if (in_section) {
+			buf_error(&s->errors, file, lineno, "%s belongs before "
+			    "the first section", name);
+			return -1;
+		}
+		if (*end != '\0' || port < 1 ||
+		    port > (long)(MILTER_MEMORY_MAX >> 20) ||
+		    errno != 0) {
+			buf_error(&s->errors, file, lineno, "%s: not MiB from 1 "
+			    "to %d", value, (int)(MILTER_MEMORY_MAX >> 20));
+			return -1;
+		}
+		s->memory_mb = (int)port;
+		return 1;
+	}
 	if (strcmp(name, "milter_record_daemon") == 0 ||
 	    strcmp(name, "milter_record_port") == 0) {
 		if (in_section) {
@@ -316,6 +334,7 @@ settings_load(struct milter_settings *s, const char *path)
 
 	memset(s, 0, sizeof(*s));
 	s->judge_ms = LIMIT_MILTER_JUDGE_MS;
+	s->memory_mb = (int)(MILTER_MEMORY >> 20);
 	buf_init(&s->errors, 1024 * 1024);
 	rc = read_parts(s, path, &parts, &nparts);
 	if (parts == NULL)

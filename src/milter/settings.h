@@ -50,6 +50,8 @@ struct milter_settings {
 						   message judged longer is
 						   accepted; at most
 						   LIMIT_MILTER_JUDGE_MS */
+	int			 memory_mb;	/* milter_memory: MiB of
+						   messages held at once */
 	struct buf		 errors;	/* "file:line: message\n" */
 	int			 nerr;
 };
