@@ -43,6 +43,13 @@ printf 'body     BS_LOCAL_ONE /spam/i\nscore    BS_LOCAL_ONE 0.1\n' > "$T/one.cf
 printf 'body     BS_LOCAL_TWO /spam/i\nscore    BS_LOCAL_TWO 0.1\n' > "$T/two.cf"
 is "$(HOME=$T/home.dj bs_json '",".join(sorted(t["name"] for t in j["tests"] if t["name"].startswith("BS_LOCAL")))' "$bounce" --rules "$T/one.cf" --rules "$T/two.cf")" \
     "BS_LOCAL_ONE,BS_LOCAL_TWO" "--rules twice: the rules of both files run"
+# up to OPTIONS_RULES_MAX (32) --rules: the 32nd read, a 33rd a usage error
+set --; i=1
+while [ $i -lt 32 ]; do set -- "$@" --rules "$T/one.cf"; i=$((i + 1)); done
+is "$(HOME=$T/home.dj bs_json '",".join(sorted(t["name"] for t in j["tests"] if t["name"].startswith("BS_LOCAL")))' "$bounce" "$@" --rules "$T/two.cf")" \
+    "BS_LOCAL_ONE,BS_LOCAL_TWO" "32 --rules (OPTIONS_RULES_MAX): the last one's rules run too"
+code "33 --rules: 64" 64 "$@" --rules "$T/two.cf" --rules "$T/two.cf"
+is "$(grep -c -- 'more than 32 --rules' "$T/stderr")" 1 "... saying so"
 
 bs_run "$plain" --version
 is "$rc:$(head -n 1 "$T/stdout" | grep -c '^backscatter [0-9]')" 0:1 \
