@@ -266,4 +266,33 @@ for i in range(8300):
         f.write("%d %032x\n" % (20000, i + 1))' "$L/sent.db-spool/new"
 is "$(proof_class "$L/conf")" "heuristic error" "a spool larger than one read: no proof by absence"
 
+# a full disk: an entry --record-sent can write neither into the spool nor
+# into the ledger is lost; the ledger is marked (a file's time: no space
+# needed) and proves no absence for sent_ledger_expiry days
+cls() { python3 -c 'import json, sys
+print((json.load(sys.stdin).get("decided_by") or {}).get("class"))'; }
+if [ "$(id -u)" = 0 ] && mkdir "$T/full" && mount -t tmpfs -o size=256k tmpfs "$T/full" 2>/dev/null; then
+	F=$T/full
+	printf 'my_domain northwind.example\nsent_ledger %s\nsent_ledger_complete yes\nsent_ledger_expiry 30\n' "$F/sent.db" > "$T/full.conf"
+	sent first@northwind.example | bs --config "$T/full.conf" --record-sent
+	bounce never@northwind.example > "$T/never.eml"
+	is "$(bs --config "$T/full.conf" --json < "$T/never.eml" | cls)" proof \
+	    "full disk: before it fills, a bounce of a message never sent is proved backscatter"
+	dd if=/dev/zero of="$F/fill" bs=4k 2> /dev/null
+	sent lost@northwind.example | bs --config "$T/full.conf" --record-sent 2> "$T/err"
+	is "$?:$(grep -c 'nothing recorded: no message is proved unsent by the ledger for sent_ledger_expiry days' "$T/err")" 0:1 \
+	    "... full: --record-sent answers 0, says the entry is lost and the ledger marked"
+	for id in lost never; do
+		bounce $id@northwind.example | bs --config "$T/full.conf" --json > "$T/j" 2> /dev/null
+		is "$(cls < "$T/j")" heuristic \
+		    "... the bounce of $id@: no proof by the ledger's absence"
+	done
+	later=$(( $(date +%s) + 31 * 86400 ))
+	is "$(BACKSCATTER_NOW=$later bs --config "$T/full.conf" --json < "$T/never.eml" | cls)" proof \
+	    "... sent_ledger_expiry (30) days after the loss: proof by absence again"
+	umount "$F"
+else
+	ok "# SKIP a tmpfs cannot be mounted here (not root, or no CAP_SYS_ADMIN)"
+fi
+
 done_testing

@@ -29,6 +29,20 @@
  * LEDGER_LOCK_SECONDS for that (the watchdog then exits 0, the entry safe
  * in the spool).
  */
+/* Nothing recorded: said, and the ledger marked as missing an entry
+ * (ledger_mark_lost), so that no bounce is proved forged by its absence. */
+static void
+lost(const char *path, long today, const char *why)
+{
+	if (ledger_mark_lost(path, today) == 0)
+		log_warnx("--record-sent: %s; nothing recorded: no message is "
+		    "proved unsent by the ledger for sent_ledger_expiry days",
+		    why);
+	else
+		log_warnx("--record-sent: %s; nothing recorded, and the loss "
+		    "could not be marked", why);
+}
+
 int
 mode_record_sent(struct run *r)
 {
@@ -75,11 +89,11 @@ mode_record_sent(struct run *r)
 			log_warnx("--record-sent: %s; the Message-ID is kept "
 			    "in the spool", err);
 	} else if (ledger_open(path, 1, &l, err, sizeof(err)) == -1)
-		log_warnx("--record-sent: %s; nothing recorded", err);
+		lost(path, today, err);
 	else if (ledger_add_sent(l, &sent, 1, today) == -1)
 		/* a Redis URL may hold a password: never said */
-		log_warnx("--record-sent: %s: nothing recorded",
-		    ledger_redis_is(path) ? "the Redis ledger" : path);
+		lost(path, today, ledger_redis_is(path) ? "the Redis ledger" :
+		    path);
 	ledger_close(l);
 	alarm(0);
 	arena_free(&a);

@@ -104,6 +104,26 @@ absence_known(const struct ledger *l)
 	return l->redis != NULL || (l->env != NULL && !l->spool_partial);
 }
 
+/*
+ * Was an entry lost (spool.h's mark) within expiry days of today? Then
+ * this ledger is not complete for that time: nothing is said absent.
+ */
+static int
+lost_lately(const struct ledger *l, long today, int expiry)
+{
+	char	 p[PATH_MAX];
+	long	 day;
+	int	 n;
+
+	if (l->redis != NULL)
+		return 0;
+	n = snprintf(p, sizeof(p), "%s/lost", l->spool);
+	if (n < 0 || (size_t)n >= sizeof(p))
+		return 1;
+	day = spool_lost_day(p);
+	return day != -1 && (day == LONG_MAX || day + expiry >= today);
+}
+
 static int
 l_writable(const struct ledger *l)
 {
@@ -680,7 +700,8 @@ ledger_find_sent(struct ledger *l, const char *id, const char *const *rcpts,
 			matched = match_rcpt(e->rcpt, e->nrcpt, want, nrcpts);
 	}
 	if (!found)
-		return rc == -1 || !absence_known(l) ? -1 : 0;
+		return rc == -1 || !absence_known(l) ||
+		    lost_lately(l, today, expiry) ? -1 : 0;
 	if ((long)day + expiry < today)
 		return 0;
 	r->day = (long)day;
@@ -785,7 +806,8 @@ ledger_correspondent(struct ledger *l, const char *addr, long today,
 		*day_r = (long)day;
 		return 1;
 	}
-	if (rc == -1 || !known || !absence_known(l))
+	if (rc == -1 || !known || !absence_known(l) ||
+	    lost_lately(l, today, expiry))
 		return -1;
 	return 0;
 }
@@ -1209,13 +1231,35 @@ ledger_merge_spool(const char *path, long today, int expiry, char *err,
 }
 
 int
+ledger_mark_lost(const char *path, long today)
+{
+	char	*dir, p[PATH_MAX];
+	int	 n, rc = -1;
+
+	if (ledger_redis_is(path) || (dir = spool_path(path)) == NULL)
+		return -1;
+	n = snprintf(p, sizeof(p), "%s/lost", dir);
+	if (n > 0 && (size_t)n < sizeof(p))
+		rc = spool_mark_lost(p, today, 0);
+	free(dir);
+	return rc;
+}
+
+int
 ledger_record_sent(const char *path, const struct ledger_sent *sent, int n,
     long today, int expiry, char *err, size_t errlen)
 {
+	size_t	 len;
+
 	if (ledger_redis_is(path))
 		return record_redis(path, sent, n, today, expiry, err, errlen);
-	if (ledger_spool_sent(path, sent, n, today, err, errlen) == -1)
+	if (ledger_spool_sent(path, sent, n, today, err, errlen) == -1) {
+		if (ledger_mark_lost(path, today) == -1 && err != NULL &&
+		    (len = strlen(err)) + 1 < errlen)
+			snprintf(err + len, errlen - len, "; the loss could "
+			    "not be marked either");
 		return -1;
+	}
 	(void)ledger_merge_spool(path, today, expiry, err, errlen);
 	return 0;
 }

@@ -139,6 +139,16 @@ int	 ledger_spool(const char *path, const char *const *ids, int n,
 	    long today, char *err, size_t errlen);
 
 /*
+ * An entry of outgoing mail for the LMDB ledger at path was lost (written
+ * neither into its spool nor into it): mark it on day today (spool.h), so
+ * that for sent_ledger_expiry days no reader of it says a Message-ID or a
+ * correspondent is absent (a bounce of the lost message would be proved
+ * backscatter). Only a file's time is set, which a full disk allows. 0, or
+ * -1 when it cannot be marked (or the ledger is Redis's: no such mark).
+ */
+int	 ledger_mark_lost(const char *path, long today);
+
+/*
  * Record Message-IDs of outgoing mail on day today: into the spool of an
  * LMDB ledger, then merged when no other writer holds it (the spool keeps
  * them otherwise); or into a Redis ledger, to expire after expiry days.

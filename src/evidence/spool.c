@@ -45,7 +45,40 @@ spool_make(const char *dir)
 	memcpy(sub + n - 3, "new", 3);
 	if (mkdir(sub, 0700) == -1 && errno != EEXIST)
 		return -1;
+	/* the mark of a lost entry, made now (dated 1970: none lost) so
+	 * that a full disk later needs no new file to set it */
+	if ((size_t)n + 2 < sizeof(sub)) {
+		memcpy(sub + n - 3, "lost", 5);
+		(void)spool_mark_lost(sub, 0, 1);
+	}
 	return 0;
+}
+
+int
+spool_mark_lost(const char *path, long day, int create_only)
+{
+	struct timespec	 ts[2];
+	int		 fd, rc;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK | (create_only ? O_EXCL : 0), 0600)) == -1)
+		return create_only && errno == EEXIST ? 0 : -1;
+	ts[0].tv_sec = ts[1].tv_sec = (time_t)day * 86400;
+	ts[0].tv_nsec = ts[1].tv_nsec = 0;
+	rc = futimens(fd, ts);
+	if (close(fd) == -1)
+		rc = -1;
+	return rc;
+}
+
+long
+spool_lost_day(const char *path)
+{
+	struct stat	 st;
+
+	if (stat(path, &st) == -1)
+		return errno == ENOENT ? -1 : LONG_MAX;
+	return S_ISREG(st.st_mode) ? (long)(st.st_mtime / 86400) : LONG_MAX;
 }
 
 /* A name no other writer uses: time, pid, a counter and the host (a home

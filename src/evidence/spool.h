@@ -55,6 +55,19 @@ struct spool_batch {
 int	 spool_make(const char *dir);
 
 /*
+ * The mark of a lost entry, <spool>/lost: an entry that could be written
+ * neither into the spool nor into the ledger (a full disk, a folder it
+ * may not write). Its modification time is the day of the last loss
+ * (days since 1970); only the time is set, which a full disk allows.
+ * spool_make makes it dated 0. spool_mark_lost sets path's date to day,
+ * making the file when missing (create_only: only that, dated day): 0 or
+ * -1 (errno). spool_lost_day: the day marked, -1 without a mark, LONG_MAX
+ * when it cannot be read (as if lost today: nothing proved absent).
+ */
+int	 spool_mark_lost(const char *path, long day, int create_only);
+long	 spool_lost_day(const char *path);
+
+/*
  * Put n entries in the spool at dir, as one file: written in tmp/,
  * synced, renamed into new/. 0, or -1 (errno) with nothing in new/.
  */
