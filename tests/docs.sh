@@ -410,6 +410,17 @@ is "$(cat "$T/sent.args")" "-oi -oem rachel@retail.example" "sendmail-record: an
 check "sendmail-record: the ledger was made" test -f "$ledger"
 fired "$d/ledger/bounce.eml" > "$T/got"
 check "sendmail-record: a bounce of the message is now ours (BS_SENT_LEDGER)" grep -q BS_SENT_LEDGER "$T/got"
+# a Bcc, in the envelope only, with the options a mail client gives
+sed 's/rachel@retail.example/bcc@hidden.example/' "$d/ledger/bounce.eml" > "$T/bcc-bounce.eml"
+is "$("$BACKSCATTER" --json < "$T/bcc-bounce.eml" | python3 -c 'import json, sys
+print(json.load(sys.stdin)["evidence"]["sent_ledger"]["recipient"])')" other \
+    "sendmail-record: before, a bounce by a Bcc recipient: recorded for others"
+PATH=$T/bin:$PATH "$T/sendmail-record" -oi -oem -f alice@northwind.example -- rachel@retail.example bcc@hidden.example \
+    < "$d/ledger/sent-ours.eml" 2> "$T/err"
+is "$?:$(cat "$T/err")" "0:" "sendmail-record: sendmail's options handed on, nothing said"
+is "$("$BACKSCATTER" --json < "$T/bcc-bounce.eml" | python3 -c 'import json, sys
+print(json.load(sys.stdin)["evidence"]["sent_ledger"]["recipient"])')" match \
+    "sendmail-record: ... the Bcc recipient in the envelope recorded"
 FAKE_RC=75 PATH=$T/bin:$PATH "$T/sendmail-record" x@example.org < "$d/ledger/sent-ours.eml" 2> /dev/null
 is "$?" 75 "sendmail-record: sendmail's exit status is the wrapper's"
 # a ledger that cannot be written never stops the mail

@@ -82,7 +82,7 @@ check "unwritable ledger: still 0, and says so" refused "/proc/no/such/dir/sent.
 printf 'no_such_directive 1\nsent_ledger %s\n' "$db" > "$T/conf-typo"
 bs_run "$d/sent-ours.eml" --config "$T/conf-typo" --record-sent
 check "a config error: still 0, and says so" refused "conf-typo:1: unknown directive"
-bs_run "$d/sent-ours.eml" --config "$T/conf" --record-sent --no-such-option
+bs_run "$d/sent-ours.eml" --config "$T/conf" --no-such-option --record-sent
 check "a bad option: still 0, and says so" refused "^usage: backscatter"
 
 # expiry: 200 days later the entries are too old (default 180 days)
@@ -212,6 +212,22 @@ is "$(decided "$T/other.eml" "$T/conf-v2")" "ok heuristic rules other None" \
 sed 's/rachel@retail.example/bcc@hidden.example/' "$d/bounce.eml" > "$T/bcc.eml"
 is "$(decided "$T/bcc.eml" "$T/conf-v2")" "ok proof sent_ledger match None" \
     "an envelope recipient given to --record-sent counts (a Bcc)"
+# what a wrapper hands on after --record-sent is sendmail's command line,
+# as a mail client gave it: its options skipped (with the value of -f,
+# -F, -N ...), its addresses recorded (after -- too)
+printf 'my_domain northwind.example\nsent_ledger %s\nsent_ledger_expiry 3650\nsent_ledger_complete yes\n' \
+    "$T/v3.db" > "$T/conf-v3"
+bs_run "$d/sent-ours.eml" --config "$T/conf-v3" --record-sent -oem -oi -f alice@northwind.example \
+    -F 'Alice A' -N failure,delay -i -- bcc@hidden.example
+is "$rc:$(cat "$T/stderr")" "0:" "--record-sent with sendmail's options after it: 0, nothing said"
+is "$(decided "$T/bcc.eml" "$T/conf-v3")" "ok proof sent_ledger match None" \
+    "... the address after -- recorded (a Bcc)"
+sed 's/rachel@retail.example/alice@northwind.example/' "$d/bounce.eml" > "$T/self.eml"
+is "$(decided "$T/self.eml" "$T/conf-v3")" "ok heuristic rules other None" \
+    "... the value of -f not taken for a recipient"
+bs_run "$d/sent-ours.eml" --config "$T/conf-v3" --record-sent --deliver "$T/rs-Maildir"
+is "$(grep -c -- '--record-sent ignored: with --deliver the message is delivered' "$T/stderr")" 1 \
+    "... but a --deliver among them still wins (--record-sent said ignored)"
 # vacation(1): an auto-reply naming no Message-ID, judged by whom we wrote to
 vac() { printf 'From: %s\nTo: alice@northwind.example\nSubject: Away: back on Monday\nAuto-Submitted: auto-replied\nDate: Tue, 18 Mar 2025 05:00:00 +0000\n\nI am away.\n' "$1"; }
 vac rachel@retail.example > "$T/vac-known.eml"

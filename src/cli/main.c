@@ -259,6 +259,45 @@ take_jobs(struct options *o, const char *value)
  * answer of 0 with nothing stored loses the message, and 64 or 78 bounce
  * it. The options it wins over are kept in o->ignored, to be reported.
  */
+/*
+ * Where sendmail's arguments begin: after the first --record-sent, when no
+ * --deliver stands anywhere (argc otherwise). A --record-sent that is the
+ * value of an option before it is not one.
+ */
+static int
+record_sent_split(int argc, char *argv[])
+{
+	static const char *const valued[] = { "--deliver", "--sieve",
+	    "--config", "--rules", "--required", "--recipient", "--sender",
+	    "--move-to", "--jobs" };
+	int	 i, k, at = argc;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--deliver") == 0 ||
+		    strncmp(argv[i], "--deliver=", 10) == 0)
+			return argc;
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (at == argc && strcmp(argv[i], "--record-sent") == 0) {
+			at = i + 1;
+			continue;
+		}
+		if (at == argc)
+			for (k = 0; k < (int)(sizeof(valued) /
+			    sizeof(valued[0])); k++)
+				if (strcmp(argv[i], valued[k]) == 0) {
+					i++;
+					break;
+				}
+	}
+	/* a --deliver among sendmail's arguments still wins */
+	for (i = at; i < argc; i++)
+		if (strcmp(argv[i], "--deliver") == 0 ||
+		    strncmp(argv[i], "--deliver=", 10) == 0)
+			return argc;
+	return at;
+}
+
 static int
 parse_options(int argc, char *argv[], struct options *o,
     enum mode_id *mode_r, int *early_r)
@@ -287,8 +326,15 @@ parse_options(int argc, char *argv[], struct options *o,
 	};
 	enum mode_id	 chosen = MODE_FILTER;
 	const char	**slot = NULL;
-	int		 ch, idx, i, deliver = 0, bad = 0, path = 0;
+	int		 ch, idx, i, deliver = 0, bad = 0, path = 0, rest;
+	int		 full = argc;
 
+	/* what follows --record-sent is sendmail's command line, as a
+	 * wrapper hands it on: its options are not ours (unless --deliver
+	 * stands anywhere: it wins, and all is read as ours) */
+	rest = record_sent_split(argc, argv);
+	if (rest < argc)
+		argc = rest;
 	memset(o, 0, sizeof(*o));
 	o->scan.progress = -1;
 	*early_r = 0;
@@ -369,6 +415,11 @@ parse_options(int argc, char *argv[], struct options *o,
 		return 0;	/* --version, --help: nothing else matters */
 	o->paths = argv + optind;
 	o->npaths = argc - optind;
+	if (chosen == MODE_RECORD_SENT && rest < full) {
+		/* getopt put the operands before --record-sent last */
+		o->sendmail = argv + rest;
+		o->nsendmail = full - rest;
+	}
 	if (bad || (modes[chosen].paths != 2 &&
 	    (o->npaths > 0) != modes[chosen].paths))
 		return -1;

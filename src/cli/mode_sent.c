@@ -43,6 +43,36 @@ lost(const char *path, long today, const char *why)
 		    "could not be marked", why);
 }
 
+/*
+ * The envelope recipients on a sendmail command line (what a mail client
+ * gives its sendmail, handed on after --record-sent by a wrapper) into
+ * rcpt after its first n: options skipped, with the value of those that
+ * take one (-f sender, -F name, -N, -R, -V, -B, -O, ...: sendmail(8)),
+ * everything after "--" an address. The new count.
+ */
+static int
+sendmail_recipients(char *const *argv, int argc, const char **rcpt, int n)
+{
+	int	 i, opts = 1;
+
+	for (i = 0; i < argc && n < SENT_RECIPIENTS_MAX; i++) {
+		if (opts && strcmp(argv[i], "--") == 0) {
+			opts = 0;
+			continue;
+		}
+		if (opts && argv[i][0] == '-' && argv[i][1] != '\0') {
+			if (argv[i][2] == '\0' &&
+			    strchr("BCFfhLNOpRrVX", argv[i][1]) != NULL)
+				i++;	/* its value is the next word */
+			continue;
+		}
+		if (strchr(argv[i], '@') != NULL &&
+		    strlen(argv[i]) <= LIMIT_ADDRESS)
+			rcpt[n++] = argv[i];
+	}
+	return n;
+}
+
 int
 mode_record_sent(struct run *r)
 {
@@ -74,6 +104,7 @@ mode_record_sent(struct run *r)
 		    r->opt->paths[i][0] != '-' &&
 		    strlen(r->opt->paths[i]) <= LIMIT_ADDRESS)
 			rcpt[n++] = r->opt->paths[i];
+	n = sendmail_recipients(r->opt->sendmail, r->opt->nsendmail, rcpt, n);
 	sent.message_id = id;
 	sent.recipients = rcpt;
 	sent.nrecipients = n;

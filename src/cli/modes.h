@@ -47,6 +47,9 @@ struct options {
 	struct scan_options	 scan;		/* --summary, --move-to, --jobs */
 	char *const		*paths;		/* --scan, --learn-sent */
 	int			 npaths;
+	char *const		*sendmail;	/* after --record-sent: a
+						   sendmail command line */
+	int			 nsendmail;
 	const char		*ignored[OPTIONS_IGNORED_MAX];	/* names */
 	int			 nignored;
 	char			 refused[160];	/* why the line is refused,
