@@ -38,7 +38,7 @@ signed|conf|ok pass BS_DKIM_VALID|our signature verifies: legitimate despite the
 signed|conf-pem|ok pass BS_DKIM_VALID|the key as a PEM public key works the same
 header-changed|conf|backscatter forged BS_DKIM_FORGED|a signed header changed after signing: forged
 other-key|conf|backscatter forged BS_DKIM_FORGED|signed with a key that is not ours, claiming our d= and s=: forged
-body-changed|conf|backscatter body-changed BS_DKIM_BODY_CHANGED|body changed after signing, headers intact: never proof
+body-changed|conf|ok body-changed BS_DKIM_BODY_CHANGED|body changed after signing (a footer, a bounce that cut it short), the signed headers intact and naming the recipient that bounced: proof, as headers alone
 headers-only|conf|ok headers-pass BS_DKIM_HEADERS_OURS|headers only: they verify and sign the recipient that bounced in To: proof (the h= tag names the fields)
 signed|conf-sel|backscatter inconclusive |our d= with a selector we have no key for: inconclusive
 EOF

@@ -106,6 +106,31 @@ is "$(judged pf-spamreject-esp-legit.eml)" "ok proof dkim" \
     "sent by the ESP with our key (not in the ledger, which is complete): the signature decides"
 is "$(judged pf-hdrs-esp-legit.eml)" "ok proof dkim" \
     "sent by the ESP, bounced headers only: our signed header block names the recipient in its To"
+# the same ESP mail, its returned body cut short (as Postfix's
+# bounce_size_limit and Exim's return_size_limit cut it): the signed
+# headers verify and name the recipient: proof, as with headers alone
+sed '/^please find your quote/,/^Alice Example, Northwind/d' "$d/pf-spamreject-esp-legit.eml" > "$T/esp-cut.eml"
+is "$(bs_json '"%s %s %s %s" % ("backscatter" if j["backscatter"] else "ok", j["decided_by"]["class"],
+    j["decided_by"]["evidence"], j["evidence"]["dkim"]["result"])' "$T/esp-cut.eml" --config "$T/full.conf")" \
+    "ok proof dkim body-changed" \
+    "... its returned body cut short: the signed headers still name the recipient: proof"
+# ... and bounced by the address it was forwarded to, not in the signed
+# To: our signature still verifies, so the ledger's absence proves nothing
+# (the hop into the forward target on top of the returned original)
+sed -e 's/MAILER-DAEMON@remote\.example/MAILER-DAEMON@mailbox.example/' \
+    -e 's/^Reporting-MTA: dns; mx\.remote\.example/Reporting-MTA: dns; mx.mailbox.example/' \
+    -e 's/strict@remote\.example>: host mailstore\.remote\.example/strict.home@mailbox.example>: host store.mailbox.example/' \
+    -e 's/^Final-Recipient: rfc822; strict@remote.example/Final-Recipient: rfc822; strict.home@mailbox.example/' \
+    -e 's/^Original-Recipient: rfc822;strict@remote.example/Original-Recipient: rfc822;strict.home@mailbox.example/' \
+    -e '/^Return-Path: <alice@northwind.example>$/a\
+Received: from mx.remote.example (mx.remote.example [198.51.100.20])\
+\tby mx.mailbox.example (Postfix) with ESMTP id 77AA1\
+\tfor <strict.home@mailbox.example>; Wed,  2 Dec 2026 18:34:24 +0000 (UTC)' \
+    "$d/pf-spamreject-esp-legit.eml" > "$T/esp-fwd.eml"
+is "$(bs_json '"%s %s %s" % (j["decided_by"]["class"], j["evidence"]["dkim"]["result"],
+    [r["address"] for r in j["recipients"]])' "$T/esp-fwd.eml" --config "$T/full.conf")" \
+    "strong pass ['strict.home@mailbox.example']" \
+    "... bounced by the address it was forwarded to: our signature verifies, the ledger lacks it: no proof by absence"
 is "$(judged pf-alias-phone-legit.eml)" "ok proof sent_ledger" \
     "bounced by an alias: its Original-Recipient is the address recorded"
 is "$(judged sieve-vac-phone-legit.eml)" "ok proof sent_ledger" \

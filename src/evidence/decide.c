@@ -191,9 +191,20 @@ proof(const struct evidence *ev, const struct analysis *an, struct arena *a,
 		    day_text(l->correspondent_day, day, sizeof(day)));
 		return 1;
 	}
-	/* absence: only a complete ledger that answered */
+	/* absence: only a complete ledger that answered, and never when
+	 * our signature verifies on the original (on its headers at
+	 * least): a signature cannot be made without our key, so we sent
+	 * it, and the ledger missed it (another sender of ours, a forward) */
 	if (!l->complete || strcmp(l->state, "open") != 0)
 		return 0;
+	if (dkim_verified(&ev->dkim) && (l->unknown ||
+	    (ev->responders.replier && l->correspondent == 0))) {
+		d->near = say(a, "the sent ledger, complete, lacks it, but our "
+		    "DKIM signature (d=%s s=%s) on the original verifies",
+		    ev->dkim.domain, ev->dkim.selector ? ev->dkim.selector :
+		    "-");
+		return 0;
+	}
 	if (l->unknown) {
 		d->backscatter = 1;
 		d->evidence = "sent_ledger";

@@ -393,8 +393,8 @@ dkim_gather(const struct config *cfg, const struct analysis *an,
 	    ev->result == DKIMP_HEADERS_PASS ||
 	    ev->result == DKIMP_BODY_CHANGED))
 		signed_recipients(d, best, a, ev);
-	if (best != NULL && ev->result == DKIMP_HEADERS_PASS &&
-	    !ev->to_signed)
+	if (best != NULL && (ev->result == DKIMP_HEADERS_PASS ||
+	    ev->result == DKIMP_BODY_CHANGED) && !ev->to_signed)
 		signed_recipients_h(best, a, o->text, o->text_len, ev);
 	od.free(d);
 	if (ev->result == DKIMP_NONE) {
