@@ -15,24 +15,44 @@ import re
 import sys
 
 EOL = re.compile(rb'\r\n|\r|\n')
+LF = re.compile(rb'\n')
 FIELD = re.compile(rb'([\x21-\x39\x3b-\x7e]+)[ \t]*:')
 
 
+def kind(b):
+    """The message's line ends, by its first: 'lf', 'crlf' or 'cr'."""
+    m = EOL.search(b)
+    return {b'\r\n': 'crlf', b'\r': 'cr'}.get(m.group(0) if m else b'\n', 'lf')
+
+
 def lines(b):
+    """Lines as the hosts after filter mode read them: an LF or CRLF
+    message's end at LF alone (a bare CR is a byte of its line), a CR
+    message's at CR, CRLF or LF."""
     out, i = [], 0
+    eol = EOL if kind(b) == 'cr' else LF
     while i < len(b):
-        m = EOL.search(b, i)
+        m = eol.search(b, i)
         j = m.end() if m else len(b)
         out.append(b[i:j])
         i = j
     return out
 
 
+def blank(l, k):
+    """Is l the empty line that ends the header (as the reader finds it)?"""
+    if k == 'lf':
+        return l == b'\n'
+    if k == 'crlf':
+        return l in (b'\r\n', b'\n')
+    return l in (b'\r', b'\n') or l.startswith(b'\n')
+
+
 def without_old_fields(inp):
     """The input with the X-Backscatter-* fields of its header removed.
     A header line that ends the input without a line end gets the input's
     first line end (filter mode ends every header line it writes)."""
-    ls, out, i = lines(inp), [], 0
+    ls, out, i, k = lines(inp), [], 0, kind(inp)
     m = EOL.search(inp)
     eol = m.group(0) if m else b'\n'
     if inp.startswith(b'From '):
@@ -41,7 +61,7 @@ def without_old_fields(inp):
     skipping = False
     while i < len(ls):
         l = ls[i]
-        if l.rstrip(b'\r\n') == b'':
+        if blank(l, k):
             break
         if l[:1] in (b' ', b'\t'):
             if not skipping:
@@ -57,7 +77,7 @@ def without_old_fields(inp):
         i += 1
     rest = ls[i:]
     # no empty line: the header runs to the end, as the hosts read it
-    if not any(l.rstrip(b'\r\n') == b'' for l in rest):
+    if not any(blank(l, k) for l in rest):
         tail = (out + rest)[-1:]
         if tail and tail[0][-1:] not in (b'\n', b'\r'):
             rest = rest + [eol]

@@ -64,10 +64,20 @@ bs < "$T/body.eml" > "$T/body.out"
 is "$?:$(status "$T/body.out"):$(tail -n 1 "$T/body.out")" "0:No:X-Backscatter-Status: Yes" \
     "the status text in the body stays"
 
+# a bare CR in an LF message is a byte of its line, as procmail reads it:
+# "Subject: lunch?<CR>X-Backscatter-Pad: 1" is the Subject. Cut after the
+# CR, the CR would join the empty line's LF, and the body's first line (a
+# forged status) would move up into the header.
+printf 'From: friend@person.example\nSubject: lunch?\rX-Backscatter-Pad: 1\n\nX-Backscatter-Status: Yes, score=99.0 required=5.0 kind=bounce\n\nSee you at noon.\n' > "$T/cr.eml"
+bs < "$T/cr.eml" > "$T/cr.out"
+is "$(header_of "$T/cr.out" | grep -c '^X-Backscatter-Status:'):$(status "$T/cr.out")" 1:No \
+    "a bare CR before an X-Backscatter-* name: one X-Backscatter-Status in the header, ours"
+check "... every other byte as it came" python3 "$srcdir/tests/bytecheck.py" filter "$T/cr.eml" "$T/cr.out"
+
 # --- --deliver: its Sieve script reads the header as stored ----------------
 # (delivery refuses root: run it as nobody, as deliver.sh does)
 mail_user
-for n in 8bit-name crlf-line; do
+for n in 8bit-name crlf-line cr; do
 	$RUNAS env HOME="$U" $VALGRIND "$BACKSCATTER" --deliver "$U/$n" < "$T/$n.eml"
 	is "$?:$(find "$U/$n/new" -type f 2> /dev/null | wc -l | tr -d ' ')" 0:1 "--deliver, $n: exit 0, stored"
 	is "$(find "$U/$n/new" -type f | wc -l | tr -d ' '):$(find "$U/$n" -path '*/.Backscatter/*' -type f | wc -l | tr -d ' ')" \
@@ -90,7 +100,7 @@ pm() {
 	    HOME="$T" PATH="$T/bin:/usr/bin:/bin" "$srcdir/doc/examples/procmailrc" < "$1"
 }
 files() { find "$1" -type f 2>/dev/null | wc -l | tr -d ' '; }
-for n in $names body; do
+for n in $names body cr; do
 	rm -rf "$T/Maildir"; mkdir "$T/Maildir"
 	pm "$T/$n.eml"
 	is "$?:$(status "$(find "$T/Maildir" -type f | head -1)")" 0:No \

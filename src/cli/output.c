@@ -168,6 +168,29 @@ flush_vector(struct writer *w)
 	}
 }
 
+/*
+ * The end of a header line as the mail programs after us read it: a
+ * message of LF or CRLF lines ends its lines at LF alone (a bare CR is
+ * a byte of its line, as procmail, Sieve and the header's own end take
+ * it); a CR message at CR. Offset past the line, and the ending's length
+ * (0 at the end of the input).
+ */
+static size_t
+filter_line_end(const char *s, size_t len, size_t off, enum eol kind,
+    size_t *el)
+{
+	const char	*p;
+
+	if (kind == EOL_CR)
+		return message_line_end(s, len, off, el);
+	if ((p = memchr(s + off, '\n', len - off)) == NULL) {
+		*el = 0;
+		return len;
+	}
+	*el = p > s + off && p[-1] == '\r' ? 2 : 1;
+	return (size_t)(p - s) + 1;
+}
+
 int
 output_filter(int fd, struct message *m, const char *kind,
     const struct output_verdict *v)
@@ -207,7 +230,7 @@ output_filter(int fd, struct message *m, const char *kind,
 	    !m->oversize)
 		emit(&w, eol, strlen(eol));
 	while (off < end) {
-		next = message_line_end(s, len, off, &el);
+		next = filter_line_end(s, len, off, m->eol, &el);
 		if (next > end)
 			next = end;
 		if (s[off] == ' ' || s[off] == '\t') {
@@ -241,7 +264,8 @@ output_filter(int fd, struct message *m, const char *kind,
 		size_t	 el2 = 0;
 
 		emit(&w, ours.data, ours.len);
-		if (off >= len || message_line_end(s, len, off, &el2) - off != el2 ||
+		if (off >= len || filter_line_end(s, len, off, m->eol, &el2) -
+		    off != el2 ||
 		    el2 == 0)
 			emit(&w, eol, strlen(eol));	/* the rest stays body */
 	}
