@@ -312,5 +312,47 @@ is "$rc:$(grep -c "$T/nonexistent: " "$T/stderr"):$(wc -l < "$T/stdout" | tr -d 
     "an unreadable path: 1, named on stderr, the rest still scanned"
 bs_run - --config "$conf" --scan < /dev/null
 is_rc 64 "--scan without a path: 64"
+# a rule that does not compile, a --rules path that is none: 78, said,
+# nothing scanned (every verdict would lack the rule)
+printf 'body BS_BROKEN /(/\n' > "$T/broken.cf"
+bs_run - --config "$conf" --scan --rules "$T/broken.cf" "$mbox" < /dev/null
+is "$rc:$(grep -c 'broken.cf:1: BS_BROKEN' "$T/stderr"):$(wc -c < "$T/stdout" | tr -d ' ')" 78:1:0 \
+    "--scan with a rule that does not compile: 78, the error said, nothing scanned"
+bs_run - --config "$conf" --scan --rules "$T/no-such.cf" "$mbox" < /dev/null
+is "$rc:$(grep -c 'no-such.cf' "$T/stderr")" 78:1 "--scan --rules with a path that is none: 78, said"
+
+# --move-to naming the folder a message is in never drops it: an empty
+# word is refused, "." and the path of its own folder move nothing
+mv=$T/mvself
+mkdir -p "$mv/MD/cur" "$mv/MD/new" "$mv/MD/tmp"
+cp "$bad" "$mv/MD/cur/1.host:2,S"
+bs_run - --config "$conf" --scan --move-to '' "$mv/MD" < /dev/null
+is "$rc:$(grep -c 'not an empty word' "$T/stderr")" 64:1 "--move-to '': 64, said"
+bs_run - --config "$conf" --scan --move-to . "$mv/MD" < /dev/null
+is "$rc:$(grep -c 'not moved: --move-to names the folder it is in' "$T/stderr")" 1:1 \
+    "--move-to .: 1, the backscatter not moved, said"
+check "... and still there, whole" cmp -s "$bad" "$mv/MD/cur/1.host:2,S"
+
+# a message given by its path and in its Maildir: judged once, either
+# order; two names of one file in two Maildirs (a delivery hard-linked
+# into each mailbox) are two messages
+bs_run - --config "$conf" --scan "$mv/MD" "$mv/MD/cur/1.host:2,S" < /dev/null
+is "$rc:$(wc -l < "$T/stdout" | tr -d ' ')" 0:1 "a message file and its Maildir: judged once"
+bs_run - --config "$conf" --scan "$mv/MD/cur/1.host:2,S" "$mv/MD" < /dev/null
+is "$rc:$(wc -l < "$T/stdout" | tr -d ' ')" 0:1 "... given the other way round: once"
+mkdir -p "$mv/MD/.Other/cur" "$mv/MD/.Other/new" "$mv/MD/.Other/tmp"
+ln "$mv/MD/cur/1.host:2,S" "$mv/MD/.Other/cur/1.host:2,S"
+bs_run - --config "$conf" --scan "$mv/MD" < /dev/null
+is "$rc:$(wc -l < "$T/stdout" | tr -d ' ')" 0:2 "one file linked into two Maildir folders: two messages"
+
+# folders and mbox files named cur, new or tmp outside a Maildir are
+# scanned like any
+pl=$T/plainfolder
+mkdir -p "$pl/tmp" "$pl/other"
+cp "$plain" "$pl/tmp/a.eml"
+cp "$plain" "$pl/other/b.eml"
+cp "$mbox" "$pl/new"
+bs_run - --config "$conf" --scan "$pl" < /dev/null
+is "$rc:$(wc -l < "$T/stdout" | tr -d ' ')" 0:5 "cur, new, tmp in a folder that is no Maildir: scanned (a folder, an mbox of 3)"
 
 done_testing

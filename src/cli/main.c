@@ -218,6 +218,10 @@ take_value(struct options *o, const char *name, const char **slot,
 		    value);
 		return -1;
 	}
+	if (path && value[0] == '\0') {
+		refuse(o, "--%s takes a path, not an empty word", name);
+		return -1;
+	}
 	if (slot == NULL)
 		return 0;
 	if (*slot != NULL) {

@@ -123,6 +123,17 @@ mode_scan(struct run *r)
 
 	o.paths = r->opt->paths;
 	o.npaths = r->opt->npaths;
+	/* a rule that does not compile is a configuration error, as a
+	 * rules_dir that cannot be read is: said, and nothing scanned
+	 * (a scan is run by hand; every verdict would lack the rule) */
+	r->errors.len = 0;
+	if ((rc = rules_compile(r->rs, &r->cfg, &r->errors)) != 0) {
+		if (r->errors.len > 0)
+			fwrite(r->errors.data, 1, r->errors.len, stderr);
+		log_warnx("%s: nothing scanned (run --lint)", rc == -1 ?
+		    "the rules cannot be compiled" : "rule errors");
+		return rc == -1 ? EX_ERROR : EX_CONFIG;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	rc = scan_run(&r->cfg, &r->env, r->rs, &o, stdout);
 	if (fflush(stdout) == EOF)

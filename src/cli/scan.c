@@ -66,7 +66,18 @@ struct list {
 	const char	*move_to;	/* the folder backscatter moves to */
 	void		*seen;		/* folders and files listed, by
 					 * struct fileid (a tsearch tree) */
+	void		*subs;		/* Maildirs' cur/ and new/ read */
+	void		*given;		/* message files given by path, by
+					 * folder and name (struct named) */
+	void		*given_dirs;	/* their folders (struct fileid) */
 	int		 errors;
+};
+
+/* A name in a folder. */
+struct named {
+	dev_t		 dev;
+	ino_t		 ino;
+	char		 name[];
 };
 
 /* A file, whatever its names. */
@@ -174,6 +185,12 @@ static void	 emit(struct scan *, size_t);
 static char	*target_folder(const char *, const char *);
 static char	*move_message(const struct item *, const struct fileid *,
 		    const char *, const char **);
+static int	 same_folder(const char *, const char *);
+static int	 file_given(struct list *, const char *);
+static int	 named_in(void *const *, const struct stat *, const char *);
+static int	 by_named(const void *, const void *);
+static int	 mark(void **, const struct stat *);
+static int	 found(void *const *, const struct stat *);
 static int	 remove_judged(const char *, const struct fileid *,
 		    const char **);
 static int	 make_maildir(const char *);
@@ -431,6 +448,9 @@ scan_free(struct scan *s)
 	free(s->res);
 	free(s->judged);
 	tdestroy(l->seen, free);
+	tdestroy(l->subs, free);
+	tdestroy(l->given, free);
+	tdestroy(l->given_dirs, free);
 	for (i = 0; i < l->nroots; i++)
 		free(l->roots[i]);
 	free(l->roots);
@@ -496,13 +516,117 @@ list_path(struct list *l, const char *path, int root, int depth)
 	if (st.st_size >= 5 && (got = read(fd, head, sizeof(head))) >= 5 &&
 	    message_from_line(head, (size_t)got))
 		rc = list_mbox(l, path, fd);
-	else {
+	else if ((rc = file_given(l, path)) == 0) {
 		char	*keep = strdup(path);
 
 		rc = keep == NULL ? -1 : add_item(l, keep, 0, 0, 0, -1, 'f');
-	}
+	} else if (rc == 1)
+		rc = 0;
 	close(fd);
 	return rc;
+}
+
+/*
+ * A message file by its path: 1 when a Maildir's cur/ or new/ that holds
+ * it was read already (it is listed), else 0, its folder and name marked
+ * for a Maildir read later; -1 out of memory. By name, not by inode: two
+ * names of one file in Maildirs are two messages (a delivery to several
+ * mailboxes hard-linked), and each moves in its own.
+ */
+static int
+file_given(struct list *l, const char *path)
+{
+	const char	*slash = strrchr(path, '/');
+	const char	*name = slash != NULL ? slash + 1 : path;
+	struct named	*n, **f;
+	struct stat	 st;
+	char		*dir;
+	int		 rc;
+
+	if (slash == path)
+		dir = strdup("/");
+	else
+		dir = slash != NULL ? strndup(path, (size_t)(slash - path)) :
+		    strdup(".");
+	if (dir == NULL)
+		return -1;
+	rc = stat(dir, &st);
+	free(dir);
+	if (rc == -1)
+		return 0;		/* cannot tell: listed */
+	if (found(&l->subs, &st))
+		return 1;
+	if ((n = malloc(sizeof(*n) + strlen(name) + 1)) == NULL)
+		return -1;
+	n->dev = st.st_dev;
+	n->ino = st.st_ino;
+	memcpy(n->name, name, strlen(name) + 1);
+	if ((f = tsearch(n, &l->given, by_named)) == NULL) {
+		free(n);
+		return -1;
+	}
+	if (*f != n)
+		free(n);
+	return mark(&l->given_dirs, &st);
+}
+
+/* Is the name in folder st among the files given by path? */
+static int
+named_in(void *const *tree, const struct stat *st, const char *name)
+{
+	struct named	*n;
+	int		 in;
+
+	if ((n = malloc(sizeof(*n) + strlen(name) + 1)) == NULL)
+		return 0;
+	n->dev = st->st_dev;
+	n->ino = st->st_ino;
+	memcpy(n->name, name, strlen(name) + 1);
+	in = tfind(n, tree, by_named) != NULL;
+	free(n);
+	return in;
+}
+
+static int
+by_named(const void *a, const void *b)
+{
+	const struct named	*x = a, *y = b;
+
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* A folder into a set of struct fileid: 0, or -1 out of memory. */
+static int
+mark(void **tree, const struct stat *st)
+{
+	struct fileid	*id, **f;
+
+	if ((id = malloc(sizeof(*id))) == NULL)
+		return -1;
+	id->dev = st->st_dev;
+	id->ino = st->st_ino;
+	if ((f = tsearch(id, tree, by_fileid)) == NULL) {
+		free(id);
+		return -1;
+	}
+	if (*f != id)
+		free(id);
+	return 0;
+}
+
+/* Is the folder in the set? */
+static int
+found(void *const *tree, const struct stat *st)
+{
+	struct fileid	 id;
+
+	id.dev = st->st_dev;
+	id.ino = st->st_ino;
+	return tfind(&id, tree, by_fileid) != NULL;
 }
 
 /* A Maildir given or found below a folder that is none: where its
@@ -559,11 +683,13 @@ list_dir(struct list *l, const char *path, int root, int depth)
 	if ((d = opendir(path)) == NULL)
 		return -1;
 	while ((de = readdir(d)) != NULL) {
+		/* a Maildir's own cur, new and tmp were read above; in
+		 * another folder they are folders or mbox files like any */
 		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0 ||
-		    strcmp(de->d_name, "cur") == 0 ||
+		    strcmp(de->d_name, "..") == 0 || (maildir &&
+		    (strcmp(de->d_name, "cur") == 0 ||
 		    strcmp(de->d_name, "new") == 0 ||
-		    strcmp(de->d_name, "tmp") == 0)
+		    strcmp(de->d_name, "tmp") == 0)))
 			continue;
 		if ((p = join(path, de->d_name)) == NULL) {
 			rc = -1;
@@ -603,8 +729,8 @@ list_subdir(struct list *l, const char *maildir, const char *name, char sub,
 	struct dirent	*de;
 	struct stat	 st;
 	DIR		*d;
-	char		*dir, *p;
-	int		 fd, seen, rc = -1;
+	char		*dir, *p = NULL;
+	int		 fd, seen, given, rc = -1;
 
 	if ((dir = join(maildir, name)) == NULL)
 		return -1;
@@ -621,8 +747,18 @@ list_subdir(struct list *l, const char *maildir, const char *name, char sub,
 		rc = seen || sub == 0 ? 0 : -1;
 		goto out;
 	}
+	/* a file given by its path later is then known as listed */
+	if (mark(&l->subs, &st) == -1) {
+		closedir(d);
+		goto out;
+	}
+	given = found(&l->given_dirs, &st);
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
+			continue;
+		/* a file given by its path as well: listed once (only
+		 * where such a file's folder is this one) */
+		if (given && named_in(&l->given, &st, de->d_name))
 			continue;
 		if ((p = join(dir, de->d_name)) == NULL ||
 		    add_item(l, p, 0, 0, 0, root, sub) == -1) {
@@ -1129,9 +1265,16 @@ move_message(const struct item *it, const struct fileid *id,
 	    (sub = join(folder, it->sub == 'n' ? "new" : "cur")) == NULL)
 		goto fail;
 	dest = join(sub, base);
+	if (dest == NULL || same_folder(it->path, sub)) {
+		/* the folder it is in (--move-to ".", a path to it): the
+		 * "link" would find itself, and the unlink drop the only
+		 * name */
+		if (dest != NULL)
+			*why_r = "--move-to names the folder it is in";
+		free(sub);
+		goto fail_dest;
+	}
 	free(sub);
-	if (dest == NULL)
-		goto fail;
 	if (!is_file(it->path, id)) {
 		*why_r = "the file changed since it was judged";
 		goto fail_dest;
@@ -1162,6 +1305,25 @@ fail:
 	if (*why_r == NULL)
 		*why_r = strerror(errno);
 	return NULL;
+}
+
+/* Is folder the folder the file at path is in (the same directory,
+ * whatever the names)? Also when that cannot be told: never a move. */
+static int
+same_folder(const char *path, const char *folder)
+{
+	const char	*slash = strrchr(path, '/');
+	struct stat	 a, b;
+	char		*dir;
+	int		 same;
+
+	dir = slash ? strndup(path, (size_t)(slash - path)) : strdup(".");
+	if (dir == NULL)
+		return 1;
+	same = stat(dir, &a) == -1 || stat(folder, &b) == -1 ||
+	    (a.st_dev == b.st_dev && a.st_ino == b.st_ino);
+	free(dir);
+	return same;
 }
 
 /*
