@@ -91,6 +91,12 @@ is "$(BACKSCATTER_NOW=$(( $(date +%s) + 200 * 86400 )) tests "$d/bounce.eml")" \
 printf 'my_domain northwind.example\nsent_ledger %s\nsent_ledger_expiry 365\n' "$db" > "$T/conf-365"
 is "$(BACKSCATTER_NOW=$(( $(date +%s) + 200 * 86400 )) tests "$d/bounce.eml" "$T/conf-365")" \
     "ok BS_ORIG_CLAIMS_OURS,BS_PROOF_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" "sent_ledger_expiry 365 keeps it"
+# ... and an entry too old to count is not absent either: a complete
+# ledger proves no late bounce (a delayed DSN, a read receipt) forged
+printf 'my_domain northwind.example\nsent_ledger %s\nsent_ledger_complete yes\n' "$db" > "$T/conf-old"
+is "$(BACKSCATTER_NOW=$(( $(date +%s) + 200 * 86400 )) bs_json '"%s %s" % (j["decided_by"]["class"],
+    j["evidence"]["sent_ledger"]["original_sent"])' "$d/bounce.eml" --config "$T/conf-old")" \
+    "heuristic False" "... with sent_ledger_complete, past expiry: not found, and not proof of backscatter"
 
 # --learn-sent: a Sent Maildir, incrementally
 sent=$T/Maildir/.Sent

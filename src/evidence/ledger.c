@@ -624,7 +624,7 @@ ledger_find(struct ledger *l, const char *id, long today, int expiry,
 
 	if ((rc = ledger_find_sent(l, id, NULL, 0, today, expiry, &h)) == 1)
 		*age_r = h.age;
-	return rc;
+	return rc == 2 ? 0 : rc;
 }
 
 /* The spool, read once per open: entries not yet merged. */
@@ -703,7 +703,7 @@ ledger_find_sent(struct ledger *l, const char *id, const char *const *rcpts,
 		return rc == -1 || !absence_known(l) ||
 		    lost_lately(l, today, expiry) ? -1 : 0;
 	if ((long)day + expiry < today)
-		return 0;
+		return 2;
 	r->day = (long)day;
 	r->age = today > (long)day ? (int)(today - (long)day) : 0;
 	r->recorded = nrcpt;
@@ -1803,8 +1803,10 @@ look_up(struct ledger *l, const struct config *cfg, const char *norm,
 
 	r = ledger_find_sent(l, norm, who->address, who->n, today,
 	    cfg->sent_ledger_expiry, &h);
+	if (r == 2)
+		ev->aged++;	/* sent, too long ago to count either way */
 	if (r != 1)
-		return r;
+		return r == 2 ? 0 : r;
 	/* a hit for the recipient wins over one for others */
 	if (ev->found != NULL && (ev->recipient == LEDGER_RCPT_MATCH ||
 	    h.recipient == -1))
@@ -1896,7 +1898,7 @@ gather(const struct config *cfg, const struct envelope *env,
 		return;
 	}
 	ev->unknown = ev->looked_up > 0 && !ev->original_sent &&
-	    !ev->reply_sent;
+	    !ev->reply_sent && ev->aged == 0;
 	ev->ours_unknown = ours > 0 && ev->unknown;
 }
 

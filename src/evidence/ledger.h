@@ -102,8 +102,9 @@ int	 ledger_find(struct ledger *, const char *id, long today, int expiry,
 
 /*
  * Is the Message-ID id in the ledger, recorded within expiry days, and
- * for which of the nrcpts addresses rcpts? 1 yes (r filled), 0 no, -1
- * error.
+ * for which of the nrcpts addresses rcpts? 1 yes (r filled), 0 no, 2
+ * recorded but longer ago (it no longer counts as ours, nor is it
+ * absent: we sent it), -1 error.
  */
 int	 ledger_find_sent(struct ledger *, const char *id,
 	    const char *const *rcpts, int nrcpts, long today, int expiry,
@@ -220,7 +221,10 @@ struct ledger_evidence {
 	int		 reply_sent;	/* the Message-ID answered is */
 	int		 ours_unknown;	/* a Message-ID at our domain looked
 					   up and none of ours found */
-	int		 unknown;	/* Message-IDs looked up, none found */
+	int		 unknown;	/* Message-IDs looked up, none found
+					   (not even past expiry) */
+	int		 aged;		/* found, recorded longer than
+					   sent_ledger_expiry ago */
 	const char	*found;		/* the Message-ID found, or NULL */
 	int		 age;		/* days since it was recorded */
 	long		 day;		/* the day it was recorded */
