@@ -99,6 +99,14 @@ is "$(judged pf-unknown-other-cycle-tag-bs.eml)" "backscatter proof sent_ledger"
 is "$(judged vac-archive-mid-bs.eml)" "backscatter proof correspondents" \
     "vacation(1) from someone we never wrote to, a real Message-ID of ours on the spam: proof of backscatter"
 
+# a returned header cut inside the Message-ID ("<...@northw"): no part
+# of an ID is looked up as one, so the ledger proves nothing by it
+sed 's/^Message-Id: <2DB75B7C-5FD9-4326-9437-3CD074E87948@northwind.example>$/Message-Id: <2DB75B7C-5FD9-4326-9437-3CD074E87948@northw/' \
+    "$d/pf-unknown-phone-legit.eml" > "$T/cut-id.eml"
+is "$(bs_json '"%s %s" % (j["decided_by"]["class"], j["original"]["message_id"])' "$T/cut-id.eml" \
+    --config "$T/full.conf")" "strong None" \
+    "a Message-ID cut short in the returned header: not looked up, no proof by absence"
+
 # and the other way: mail we really sent by a path outside my_relay
 is "$(judged pf-spamreject-phone-legit.eml)" "ok proof sent_ledger" \
     "sent from the phone (no tag, a stranger's handoff, \"rejected as spam\"): the ledger decides"

@@ -32,6 +32,10 @@ clean_message_id(struct arena *a, const char *v)
 	if ((l = strchr(v, '<')) != NULL && (r = strchr(l, '>')) != NULL &&
 	    r > l + 1)
 		return arena_strndup(a, l + 1, (size_t)(r - l - 1));
+	/* "<" without its ">": cut short (a returned header cut inside
+	 * it), and a part of an ID must never be looked up as one */
+	if (l != NULL)
+		return NULL;
 	while (*v == ' ')
 		v++;
 	r = v + strcspn(v, " \t>");
