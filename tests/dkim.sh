@@ -43,6 +43,21 @@ headers-only|conf|ok headers-pass BS_DKIM_HEADERS_OURS|headers only: they verify
 signed|conf-sel|backscatter inconclusive |our d= with a selector we have no key for: inconclusive
 EOF
 
+# a key rotated under one selector: both lines kept, each key tried in
+# turn (mail signed with the old one still bounces back for a while)
+openssl rsa -in "$d/attacker.private" -pubout -out "$T/old.pem" 2> /dev/null
+printf '%s\nmy_dkim_key northwind.example test2025 %s\nmy_dkim_key northwind.example test2025 %s\n' \
+    "$base" "$T/old.pem" "$d/test2025.txt" > "$T/conf-rot"
+is "$(result signed "$T/conf-rot")" "ok pass BS_DKIM_VALID" \
+    "two keys for one selector (rotated): the second verifies our signature"
+bs_run - --config "$T/conf-rot" --lint < /dev/null
+is_rc 0 "... and --lint finds nothing wrong with two keys for one selector"
+printf '%s\nmy_dkim_key northwind.example test2025 %s\nmy_dkim_key northwind.example test2025 %s\n' \
+    "$base" "$d/test2025.txt" "$T/old.pem" > "$T/conf-rot2"
+is "$(result signed "$T/conf-rot2"):$(result header-changed "$T/conf-rot2")" \
+    "ok pass BS_DKIM_VALID:backscatter forged BS_DKIM_FORGED" \
+    "... either order; a signature neither key verifies is still forged"
+
 bs_run "$d/bounce-other-key.eml" --config "$T/conf" --explain
 holds "--explain shows the DKIM result" \
     '[ "$rc" = 0 ] && grep -q "^  our DKIM signature: forged" "$T/stdout"'

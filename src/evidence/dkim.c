@@ -62,6 +62,10 @@ static struct {
 /* The config the key-lookup callback answers from: the thread's message
  * (libopendkim calls it in the thread that called dkim_eom). */
 static _Thread_local const struct config *lookup_cfg;
+/* Which of the keys for one domain and selector it gives: a key rotated
+ * under the same selector leaves mail signed with each (my_dkim_key may
+ * name several), and each is tried in turn. */
+static _Thread_local int lookup_nth;
 static pthread_once_t		 loaded = PTHREAD_ONCE_INIT;
 
 const char *
@@ -79,8 +83,10 @@ dkim_proof_name(enum dkim_proof p)
 	return "none";
 }
 
+/* The nth (from 0) key configured for domain and selector, or NULL. */
 static const struct config_dkim_key *
-find_key(const struct config *cfg, const char *domain, const char *selector)
+find_key_nth(const struct config *cfg, const char *domain,
+    const char *selector, int nth)
 {
 	int	 i;
 
@@ -88,9 +94,16 @@ find_key(const struct config *cfg, const char *domain, const char *selector)
 		return NULL;
 	for (i = 0; i < cfg->ndkim_keys; i++)
 		if (strcasecmp(cfg->dkim_keys[i].domain, domain) == 0 &&
-		    strcasecmp(cfg->dkim_keys[i].selector, selector) == 0)
+		    strcasecmp(cfg->dkim_keys[i].selector, selector) == 0 &&
+		    nth-- == 0)
 			return &cfg->dkim_keys[i];
 	return NULL;
+}
+
+static const struct config_dkim_key *
+find_key(const struct config *cfg, const char *domain, const char *selector)
+{
+	return find_key_nth(cfg, domain, selector, 0);
 }
 
 /* libopendkim asks for a key: ours from the config, never DNS. */
@@ -101,8 +114,11 @@ key_lookup(DKIM *d, DKIM_SIGINFO *sig, u_char *buf, size_t buflen)
 	size_t				 n;
 
 	(void)d;
-	k = find_key(lookup_cfg, (const char *)od.sig_getdomain(sig),
-	    (const char *)od.sig_getselector(sig));
+	k = find_key_nth(lookup_cfg, (const char *)od.sig_getdomain(sig),
+	    (const char *)od.sig_getselector(sig), lookup_nth);
+	if (k == NULL)		/* fewer keys for this one than the pass */
+		k = find_key(lookup_cfg, (const char *)od.sig_getdomain(sig),
+		    (const char *)od.sig_getselector(sig));
 	if (k == NULL)
 		return DKIM_CBSTAT_NOTFOUND;
 	n = strlen(k->record);
@@ -302,43 +318,30 @@ signed_by_key_domain(const struct config *cfg, const struct original *o)
 	return 0;
 }
 
-void
-dkim_gather(const struct config *cfg, const struct analysis *an,
-    struct arena *a, struct dkim_evidence *ev)
+/*
+ * One verification of the original with the nth key of each selector:
+ * the best result into ev, its signature into *best_r. The handle, for
+ * the caller to free, or NULL when the library failed (ev says so).
+ */
+static DKIM *
+verify_pass(const struct config *cfg, const struct original *o, int whole,
+    struct arena *a, struct dkim_evidence *ev, DKIM_SIGINFO **best_r)
 {
-	const struct original	*o = &an->original;
-	DKIM_SIGINFO		**sigs = NULL, *best = NULL;
+	DKIM_SIGINFO		**sigs = NULL;
 	DKIM			*d;
 	DKIM_STAT		 st;
 	enum dkim_proof		 r;
 	const char		*why, *dom, *sel;
 	unsigned int		 flags;
-	int			 nsigs = 0, i, bh, err, whole;
+	int			 nsigs = 0, i, bh, err;
 
-	memset(ev, 0, sizeof(*ev));
-	ev->keys = cfg->ndkim_keys;
-	if (cfg->ndkim_keys == 0 || o->source == SOURCE_NONE ||
-	    o->source == SOURCE_REFERENCE ||
-	    !signed_by_key_domain(cfg, o))
-		return;
-	if (o->source == SOURCE_INLINE || o->text == NULL) {
-		ev->result = DKIMP_INCONCLUSIVE;
-		ev->why = "the original is quoted in the text, not returned "
-		    "as it was";
-		return;
-	}
-	if (dkim_ready(&ev->why) == -1) {
-		ev->result = DKIMP_UNAVAILABLE;
-		return;
-	}
-	lookup_cfg = cfg;
+	*best_r = NULL;
 	if ((d = od.verify(od.lib, (const unsigned char *)"backscatter",
 	    NULL, &st)) == NULL) {
 		ev->result = DKIMP_INCONCLUSIVE;
 		ev->why = "the DKIM library failed";
-		return;
+		return NULL;
 	}
-	whole = o->source == SOURCE_RFC822 && o->body_complete;
 	(void)od.chunk(d, (u_char *)(uintptr_t)o->text, o->text_len);
 	(void)od.chunk(d, NULL, 0);
 	(void)od.eom(d, NULL);
@@ -386,12 +389,81 @@ dkim_gather(const struct config *cfg, const struct analysis *an,
 			ev->why = why;
 			ev->domain = arena_strdup(a, dom);
 			ev->selector = arena_strdup(a, sel);
-			best = sigs[i];
+			*best_r = sigs[i];
 		}
 	}
-	if (best != NULL && (ev->result == DKIMP_PASS ||
-	    ev->result == DKIMP_HEADERS_PASS ||
-	    ev->result == DKIMP_BODY_CHANGED))
+	return d;
+}
+
+/* Keys configured for the domain and selector. */
+static int
+keys_for(const struct config *cfg, const char *domain, const char *selector)
+{
+	int	 n = 0;
+
+	while (find_key_nth(cfg, domain, selector, n) != NULL)
+		n++;
+	return n;
+}
+
+static int
+verified(enum dkim_proof r)
+{
+	return r == DKIMP_PASS || r == DKIMP_HEADERS_PASS ||
+	    r == DKIMP_BODY_CHANGED;
+}
+
+void
+dkim_gather(const struct config *cfg, const struct analysis *an,
+    struct arena *a, struct dkim_evidence *ev)
+{
+	const struct original	*o = &an->original;
+	struct dkim_evidence	 try;
+	DKIM_SIGINFO		*best = NULL, *b;
+	DKIM			*d = NULL, *dt;
+	int			 whole, pass;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->keys = cfg->ndkim_keys;
+	if (cfg->ndkim_keys == 0 || o->source == SOURCE_NONE ||
+	    o->source == SOURCE_REFERENCE ||
+	    !signed_by_key_domain(cfg, o))
+		return;
+	if (o->source == SOURCE_INLINE || o->text == NULL) {
+		ev->result = DKIMP_INCONCLUSIVE;
+		ev->why = "the original is quoted in the text, not returned "
+		    "as it was";
+		return;
+	}
+	if (dkim_ready(&ev->why) == -1) {
+		ev->result = DKIMP_UNAVAILABLE;
+		return;
+	}
+	lookup_cfg = cfg;
+	whole = o->source == SOURCE_RFC822 && o->body_complete;
+	/* with the first key of each selector, then, while our best
+	 * signature does not verify, with the next key of its selector */
+	for (pass = 0; pass < cfg->ndkim_keys; pass++) {
+		memset(&try, 0, sizeof(try));
+		try.keys = cfg->ndkim_keys;
+		lookup_nth = pass;
+		dt = verify_pass(cfg, o, whole, a, &try, &b);
+		if (pass == 0 || rank(try.result) > rank(ev->result)) {
+			if (d != NULL)
+				od.free(d);
+			d = dt;
+			best = b;
+			*ev = try;
+		} else if (dt != NULL)
+			od.free(dt);
+		if (d == NULL || verified(ev->result) || ev->domain == NULL ||
+		    keys_for(cfg, ev->domain, ev->selector) <= pass + 1)
+			break;
+	}
+	lookup_nth = 0;
+	if (d == NULL)
+		return;
+	if (best != NULL && verified(ev->result))
 		signed_recipients(d, best, a, ev);
 	if (best != NULL && (ev->result == DKIMP_HEADERS_PASS ||
 	    ev->result == DKIMP_BODY_CHANGED) && !ev->to_signed)
