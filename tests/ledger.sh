@@ -120,6 +120,29 @@ printf 'my_domain northwind.example\nsent_ledger %s\n' "$T/learn.db" >> "$T/conf
 is "$(tests "$T/b5.eml" "$T/conf-learn")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM,BS_SENT_LEDGER,BS_STRONG_OURS" \
     "a bounce of a learnt message is legitimate (strong: the message named no recipient)"
 
+# messages coming into the Sent folder while --learn-sent runs (as a
+# client's IMAP APPEND) are each read by one run or the next: none
+# skipped for ever (file times come from the coarse clock)
+race=$T/race
+mkdir -p "$race/Sent/cur" "$race/Sent/new" "$race/Sent/tmp"
+printf 'my_domain northwind.example\nsent_ledger %s\n' "$race/sent.db" > "$race/conf"
+( i=0; while [ $i -lt 1000 ]; do
+	printf 'Message-ID: <race-%d@northwind.example>\n\nx\n' $i > "$race/Sent/tmp/$i"
+	mv "$race/Sent/tmp/$i" "$race/Sent/new/$i.host"
+	i=$((i + 1))
+  done; : > "$race/done" ) &
+until [ -e "$race/done" ]; do bs --config "$race/conf" --learn-sent "$race/Sent" > /dev/null; done
+wait
+bs --config "$race/conf" --learn-sent "$race/Sent" > /dev/null
+missing=0 i=0
+while [ $i -lt 1000 ]; do
+	sed "s/20250318034705.77aa@northwind.example/race-$i@northwind.example/" "$d/bounce.eml" |
+	    bs --config "$race/conf" --json 2> /dev/null | grep -q '"original_sent": *true' ||
+	    missing=$((missing + 1))
+	i=$((i + 20))
+done
+is "$missing" 0 "1000 messages renamed into Sent/new while --learn-sent runs in a loop: none of 50 sampled missed"
+
 # --learn-sent: an mbox, resumed where it stopped
 mbox=$T/Sent.mbox
 for i in 1 2; do

@@ -1668,6 +1668,33 @@ learn_mbox(struct batch *b, const char *path, const char *real, long *seen,
 	return state_put(b->l, key, &ms, sizeof(ms));
 }
 
+/*
+ * Where the next run starts reading a folder: every file changed before
+ * it was there to be read by this run. File times come from the coarse
+ * clock, a tick behind the fine one: a file renamed in after the folder
+ * was read could have a ctime before a fine reading taken earlier, and
+ * was skipped for ever. So: the coarse clock's next tick, waited for
+ * (at most a few ms) before the folder is read. A change with a ctime
+ * before it was made before it was seen, so before the folder is read;
+ * one at or after it is read by the next run (again, rarely, if it came
+ * in the microseconds between the tick and the reading).
+ */
+static int64_t
+learn_start(void)
+{
+	struct timespec	 t0, t, pause = { 0, 200000 };
+	int		 i;
+
+	clock_gettime(CLOCK_REALTIME_COARSE, &t0);
+	t = t0;
+	for (i = 0; i < 500 && t.tv_sec == t0.tv_sec &&
+	    t.tv_nsec == t0.tv_nsec; i++) {
+		nanosleep(&pause, NULL);
+		clock_gettime(CLOCK_REALTIME_COARSE, &t);
+	}
+	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
 int
 ledger_learn(struct ledger *l, const char *path, long long now, long *seen_r,
     long *added_r, char *err, size_t errlen)
@@ -1675,12 +1702,10 @@ ledger_learn(struct ledger *l, const char *path, long long now, long *seen_r,
 	struct batch	*b;
 	struct stat	 st;
 	char		 real[PATH_MAX], key[PATH_MAX + 8], sub[PATH_MAX + 8];
-	struct timespec	 ts;
 	int64_t		 since = 0, start;
 	int		 rc = 0;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	start = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	start = learn_start();
 
 	if (stat(path, &st) == -1 || realpath(path, real) == NULL) {
 		seterr(err, errlen, path, strerror(errno));
