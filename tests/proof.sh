@@ -41,6 +41,9 @@ is "$(judged pf-unknown-ours-mid-bs.eml)" "backscatter proof sent_ledger" \
     "a Message-ID in our form never sent (ledger complete): proof of backscatter"
 is "$(judged sieve-vac-ours-mid-bs.eml)" "backscatter proof sent_ledger" \
     "... answered by a Sieve vacation reply: the same"
+is "$(bs_json 'j["decided_by"]["why"]' "$d/sieve-vac-ours-mid-bs.eml" --config "$T/full.conf")" \
+    "the sent ledger, complete, never recorded the answered Message-ID <C10485FF.E3F1@northwind.example>" \
+    "... the words name the answered Message-ID in one pair of brackets"
 
 # 3. the Message-ID of a real post of ours, copied from the list
 # archive onto spam to other recipients: found, for others only

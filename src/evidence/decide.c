@@ -140,13 +140,23 @@ who(const struct evidence *ev)
 	return ev->responders.address[0];
 }
 
-/* The Message-ID the ledger was asked about, for the words. */
+/* The Message-ID the ledger was asked about, for the words (within
+ * the <> they are put in: the first one an answer names, without its
+ * own brackets). */
 static const char *
-asked_id(const struct analysis *an)
+asked_id(const struct analysis *an, struct arena *a)
 {
+	const char	*p, *e;
+
 	if (an->original.message_id != NULL)
 		return an->original.message_id;
-	return an->replied_to != NULL ? an->replied_to : "?";
+	if (an->replied_to == NULL)
+		return "?";
+	if ((p = strchr(an->replied_to, '<')) != NULL &&
+	    (e = strchr(p, '>')) != NULL && e > p + 1 &&
+	    (p = arena_strndup(a, p + 1, (size_t)(e - p - 1))) != NULL)
+		return p;
+	return an->replied_to;
 }
 
 /* The original's Message-ID: returned with it, or named by the bounce. */
@@ -210,7 +220,7 @@ proof(const struct evidence *ev, const struct analysis *an, struct arena *a,
 		d->evidence = "sent_ledger";
 		d->why = say(a, "the sent ledger, complete, never recorded "
 		    "%s Message-ID <%s>", an->original.message_id ?
-		    original_words(an) : "the answered", asked_id(an));
+		    original_words(an) : "the answered", asked_id(an, a));
 		return 1;
 	}
 	if (ev->responders.replier && l->correspondent == 0) {
