@@ -300,4 +300,15 @@ if [ -n "$timev" ] && [ "$factor" = 1 ]; then
 else
 	ok "1 GiB stream: peak RSS not measured (no /usr/bin/time, or ASan) # SKIP"
 fi
+
+# --explain on a terminal: control sequences a message carries (clear the
+# screen, set the title, colours, a C1 CSI) are written escaped, never as
+# bytes that drive it
+printf 'From: Mail Delivery System <MAILER-DAEMON@mx.remote.example>\nTo: alice@northwind.example\nSubject: Undelivered Mail Returned to Sender\nContent-Type: multipart/report; report-type=delivery-status; boundary="B"\n\n--B\nContent-Type: text/plain\n\nI am sorry: your message could not be delivered.\n\n--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx\n\nFinal-Recipient: rfc822; "b\033[2J\007b"@remote.example\nAction: failed\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 \033[31m\302\233 user unknown\033]0;pwn\007\n\n--B--\n' > "$T/ctl.eml"
+bs --explain < "$T/ctl.eml" > "$T/ctl.out"
+is "$?:$(python3 -c 'import sys
+b = open(sys.argv[1], "rb").read()
+print(sum(1 for c in b if (c < 32 and c not in (9, 10)) or c == 127) + b.count(b"\xc2\x9b"))' "$T/ctl.out")" 0:0 \
+    "--explain: no control byte from the message reaches the terminal (ESC, BEL, C1 CSI)"
+check "... they are written as \\ooo" grep -q '"b\\033\[2J\\007b"@remote.example' "$T/ctl.out"
 done_testing

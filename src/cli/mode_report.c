@@ -71,17 +71,74 @@ mode_json(struct run *r)
 	return put_report(&out);
 }
 
+/* Bytes of a UTF-8 sequence starting at s (n left), or 0 when none. */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	size_t	 k, want;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		want = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		want = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		want = 4;
+	else
+		return 0;
+	if (want > n)
+		return 0;
+	for (k = 1; k < want; k++)
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+	return want;
+}
+
+/*
+ * The report as a terminal may show it: what a message put there never
+ * drives the terminal. Control bytes but line ends and tabs, DEL, the C1
+ * controls (U+0080 to U+009F, and such bytes standing alone) are written
+ * as \ooo; the rest, UTF-8 included, as it is.
+ */
+static void
+printable(const struct buf *in, struct buf *out)
+{
+	const unsigned char	*s = (const unsigned char *)in->data;
+	size_t			 i, n = in->len, k;
+	char			 esc[5];
+
+	for (i = 0; i < n; i += k) {
+		k = s[i] >= 0x80 ? utf8_len(s + i, n - i) : 1;
+		if (k == 0)
+			k = 1;	/* a byte that starts no sequence */
+		if ((k == 1 && ((s[i] < 0x20 && s[i] != '\n' &&
+		    s[i] != '\t') || (s[i] >= 0x7f && s[i] <= 0x9f))) ||
+		    (k == 2 && s[i] == 0xc2 && s[i + 1] <= 0x9f)) {
+			size_t	 j;
+
+			for (j = 0; j < k; j++) {
+				snprintf(esc, sizeof(esc), "\\%03o", s[i + j]);
+				buf_append(out, esc, 4);
+			}
+		} else
+			buf_append(out, s + i, k);
+	}
+}
+
 int
 mode_explain(struct run *r)
 {
-	struct buf	 out;
+	struct buf	 raw, out;
 
 	if (!r->analysed)
 		return EX_ERROR;
+	buf_init(&raw, REPORT_MAX);
+	score_explain(&raw, &r->v);
+	buf_appendc(&raw, '\n');
+	output_explain_anatomy(&raw, &r->an);
 	buf_init(&out, REPORT_MAX);
-	score_explain(&out, &r->v);
-	buf_appendc(&out, '\n');
-	output_explain_anatomy(&out, &r->an);
+	printable(&raw, &out);
+	out.refused += raw.refused;
+	buf_free(&raw);
 	return put_report(&out);
 }
 
