@@ -296,17 +296,17 @@ is "$(bs_json 'j["decided_by"]["why"][-44:]' "$T/vac-long.eml" --config "$T/conf
     "either way: the rules' weights add up to 0.0" \
     "... whole, for a 250-character address too"
 # A bounce that returns nothing but names the original's Message-ID:
-# original.source "reference", and the ledger decides on it
+# original.source "none", message_id_named, and the ledger decides on it
 nothing() { printf 'From: MAILER-DAEMON@mx.retail.example\nTo: alice@northwind.example\nSubject: Mail delivery failed: returning message to sender\nAuto-Submitted: auto-replied\n%s\n\nThis message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:\n\n  %s\n    No such user here\n%s\n' "$1" "$2" "$3"; }
 nothing 'References: <20250318034705.77aa@NorthWind.Example>' rachel@retail.example '' > "$T/ref.eml"
 nothing 'X-Original-Message-ID: <20250318034705.77aa@NorthWind.Example>' rachel@retail.example '' > "$T/xorig.eml"
 nothing 'X-Mailer: none' rachel@retail.example 'Your message (Message-ID <20250318034705.77aa@NorthWind.Example>) was not delivered.' > "$T/text.eml"
 nothing 'X-Mailer: none' rachel@retail.example '' > "$T/none.eml"
 for f in ref xorig text; do
-	is "$(bs_json 'j["original"]["source"], j["original"]["message_id"], j["decided_by"]["class"], j["backscatter"]' \
+	is "$(bs_json 'j["original"]["source"], j["original"]["message_id"], j["original"]["message_id_named"], j["decided_by"]["class"], j["backscatter"]' \
 	    "$T/$f.eml" --config "$T/conf-v2")" \
-	    "('reference', '20250318034705.77aa@NorthWind.Example', 'proof', False)" \
-	    "no original, its Message-ID named ($f): source reference, the ledger proves it ours"
+	    "('none', '20250318034705.77aa@NorthWind.Example', True, 'proof', False)" \
+	    "no original, its Message-ID named ($f): source none, message_id_named, the ledger proves it ours"
 done
 is "$(bs_json 'j["original"]["source"], j["original"]["message_id"], j["decided_by"]["class"]' \
     "$T/none.eml" --config "$T/conf-v2")" "('none', None, 'heuristic')" \

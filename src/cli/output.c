@@ -327,8 +327,12 @@ output_json_anatomy(struct json *j, const struct analysis *an)
 	json_member_string(j, "reason", an->reason);
 	json_key(j, "original");
 	json_object_begin(j);
-	json_member_string(j, "source", anatomy_source_name(o->source));
+	/* DESIGN.md's four sources; an original the bounce only names
+	 * (Exim's References) is none, its Message-ID said to be named */
+	json_member_string(j, "source", o->source == SOURCE_REFERENCE ?
+	    "none" : anatomy_source_name(o->source));
 	json_member_string(j, "message_id", o->message_id);
+	json_member_bool(j, "message_id_named", o->source == SOURCE_REFERENCE);
 	json_member_string(j, "from", o->from);
 	json_member_string(j, "to", o->to);
 	json_member_string(j, "subject", o->subject);
