@@ -190,6 +190,57 @@ angle_addresses(struct arena *a, const char *v, char **out, int max)
 }
 
 /*
+ * An RFC 6533 utf-8 address: each "\\x{HEX}" (1 to 6 hex digits, a code
+ * point of Unicode) as the UTF-8 it stands for; the rest as it is.
+ */
+static const char *
+unitext_decoded(struct arena *a, const char *v)
+{
+	const char	*p, *h;
+	unsigned long	 c;
+	char		*out, *o;
+	int		 n;
+
+	if (strstr(v, "\\x{") == NULL ||
+	    (out = arena_alloc(a, strlen(v) + 1)) == NULL)
+		return v;
+	for (o = out, p = v; *p != '\0'; ) {
+		c = 0;
+		n = 0;
+		if (p[0] == '\\' && p[1] == 'x' && p[2] == '{') {
+			for (h = p + 3; n < 7 && isxdigit((unsigned char)*h);
+			    h++, n++)
+				c = c * 16 + (unsigned long)(isdigit(
+				    (unsigned char)*h) ? *h - '0' :
+				    (tolower((unsigned char)*h) - 'a' + 10));
+		}
+		if (n < 1 || n > 6 || *h != '}' || c == 0 || c > 0x10ffff ||
+		    (c >= 0xd800 && c <= 0xdfff)) {
+			*o++ = *p++;
+			continue;
+		}
+		if (c < 0x80)
+			*o++ = (char)c;
+		else if (c < 0x800) {
+			*o++ = (char)(0xc0 | (c >> 6));
+			*o++ = (char)(0x80 | (c & 0x3f));
+		} else if (c < 0x10000) {
+			*o++ = (char)(0xe0 | (c >> 12));
+			*o++ = (char)(0x80 | ((c >> 6) & 0x3f));
+			*o++ = (char)(0x80 | (c & 0x3f));
+		} else {
+			*o++ = (char)(0xf0 | (c >> 18));
+			*o++ = (char)(0x80 | ((c >> 12) & 0x3f));
+			*o++ = (char)(0x80 | ((c >> 6) & 0x3f));
+			*o++ = (char)(0x80 | (c & 0x3f));
+		}
+		p = h + 1;
+	}
+	*o = '\0';
+	return out;
+}
+
+/*
  * A value is a list of comma-separated elements (commas inside quotes,
  * angle brackets and comments do not count). From each element the
  * address in angle brackets is taken if there is one, else any address
@@ -207,8 +258,12 @@ address_parse(struct arena *a, const char *value, char **out, int max)
 	v = octal_unescaped(a, value);
 	/* "rfc822; addr", "utf-8; addr" (DSN address types) */
 	semi = strchr(v, ';');
-	if (semi != NULL && semi - v < 16 && memchr(v, '@', (size_t)(semi - v)) == NULL)
-		v = semi + 1;
+	if (semi != NULL && semi - v < 16 && memchr(v, '@', (size_t)(semi - v)) == NULL) {
+		for (p = v; *p == ' ' || *p == '\t'; p++)
+			;
+		v = strncasecmp(p, "utf-8", 5) == 0 ? unitext_decoded(a, semi + 1) :
+		    semi + 1;
+	}
 	for (start = p = v; n < max; p++) {
 		if (*p == '\\' && inq && p[1]) {
 			p++;
