@@ -71,6 +71,8 @@ struct list {
 					 * folder and name (struct named) */
 	void		*given_dirs;	/* their folders (struct fileid) */
 	int		 errors;
+	int		 over;		/* SCAN_ITEMS_MAX reached: the rest
+					   not listed */
 };
 
 /* A name in a folder. */
@@ -257,6 +259,14 @@ list_all(struct scan *s)
 			say(o->paths[i], "cannot be listed", strerror(errno));
 			return -1;
 		}
+	}
+	if (s->list.over) {
+		char	 why[64];
+
+		snprintf(why, sizeof(why), "more than %u messages "
+		    "(SCAN_ITEMS_MAX)", SCAN_ITEMS_MAX);
+		say("the rest", "not scanned", why);
+		s->list.errors++;
 	}
 	return 0;
 }
@@ -520,6 +530,10 @@ list_path(struct list *l, const char *path, int root, int depth)
 		char	*keep = strdup(path);
 
 		rc = keep == NULL ? -1 : add_item(l, keep, 0, 0, 0, -1, 'f');
+		if (rc == 1) {
+			free(keep);
+			rc = 0;
+		}
 	} else if (rc == 1)
 		rc = 0;
 	close(fd);
@@ -761,10 +775,14 @@ list_subdir(struct list *l, const char *maildir, const char *name, char sub,
 		if (given && named_in(&l->given, &st, de->d_name))
 			continue;
 		if ((p = join(dir, de->d_name)) == NULL ||
-		    add_item(l, p, 0, 0, 0, root, sub) == -1) {
+		    (seen = add_item(l, p, 0, 0, 0, root, sub)) == -1) {
 			free(p);
 			closedir(d);
 			goto out;
+		}
+		if (seen == 1) {	/* past SCAN_ITEMS_MAX */
+			free(p);
+			break;
 		}
 	}
 	closedir(d);
@@ -789,7 +807,7 @@ list_mbox(struct list *l, const char *path, int fd)
 	off_t		 base = 0, start = 0, line = 0;
 	size_t		 i, n;
 	ssize_t		 got;
-	int		 col = 0, from = 0, number = 0, failed = 0;
+	int		 col = 0, from = 0, number = 0, failed = 0, r;
 
 	if ((keep = strdup(path)) == NULL)
 		return -1;
@@ -822,18 +840,28 @@ list_mbox(struct list *l, const char *path, int fd)
 				from = 0;
 			i++;
 			if (++col == 5 && from) {
-				if (add_item(l, keep, start, (size_t)(line -
-				    start), ++number, -1, 'm') == -1)
+				if ((r = add_item(l, keep, start, (size_t)(line -
+				    start), ++number, -1, 'm')) == -1)
 					goto fail;
+				if (r == 1)
+					goto over;
 				start = line;
 			}
 		}
 		base += got;
 	}
-	if (!failed && base > start && add_item(l, keep, start, (size_t)(base - start),
-	    ++number, -1, 'm') == -1)
-		goto fail;
+	if (!failed && base > start && (r = add_item(l, keep, start,
+	    (size_t)(base - start), ++number, -1, 'm')) != 0) {
+		if (r == -1)
+			goto fail;
+		goto over;
+	}
 	if (number == 0)
+		free(keep);
+	return 0;
+over:
+	/* the rest of it past SCAN_ITEMS_MAX: said once the listing ends */
+	if (number == 1)	/* not shared with an item */
 		free(keep);
 	return 0;
 fail:
@@ -848,8 +876,10 @@ add_item(struct list *l, const char *path, off_t off, size_t len, int number,
 {
 	struct item	*v;
 
-	if (l->n == SCAN_ITEMS_MAX)
-		return -1;
+	if (l->n == SCAN_ITEMS_MAX) {
+		l->over = 1;	/* the rest is skipped, and said */
+		return 1;
+	}
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 1024;
 		if ((v = realloc(l->v, l->cap * sizeof(*v))) == NULL)
