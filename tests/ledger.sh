@@ -265,6 +265,12 @@ is "$(decided "$T/vac-known.eml" "$T/conf-v2")" "ok proof correspondents None ye
     "an auto-reply naming no Message-ID from someone we wrote to: proof, ours"
 is "$(decided "$T/vac-stranger.eml" "$T/conf-v2")" "backscatter proof correspondents None never" \
     "... from someone we never wrote to, ledger complete: proof, backscatter"
+# a quoted local part that needs no quotes is the same address
+printf 'From: alice@northwind.example\nTo: "hans7"@remote.example\nSubject: hi\nMessage-ID: <quoted-1@northwind.example>\n\nhi\n' |
+    bs --config "$T/conf-v2" --record-sent
+vac hans7@remote.example > "$T/vac-hans.eml"
+is "$(decided "$T/vac-hans.eml" "$T/conf-v2")" "ok proof correspondents None yes" \
+    "written to \"hans7\"@remote.example, an auto-reply from hans7@remote.example: the same address"
 is "$(decided "$T/vac-stranger.eml" "$T/conf")" "ok heuristic rules None never" \
     "... ledger not complete: never written to, and that proves nothing"
 # the same letter with no machine's field: an auto-reply by its words only

@@ -537,6 +537,30 @@ make_key(const char *norm, unsigned char key[LEDGER_KEY_LEN])
 	memcpy(key, h, LEDGER_KEY_LEN);
 }
 
+/* Is addr (n bytes, starting with a quote) "dot-atom"@domain, its quotes
+ * needless? */
+static int
+unquoted_ok(const char *addr, size_t n)
+{
+	const char	*q = memchr(addr + 1, '"', n - 1);
+	size_t		 i, len;
+
+	if (q == NULL || q == addr + 1 || (size_t)(q - addr) + 1 >= n ||
+	    q[1] != '@')
+		return 0;
+	len = (size_t)(q - addr - 1);
+	if (addr[1] == '.' || addr[len] == '.')
+		return 0;
+	for (i = 1; i <= len; i++) {
+		unsigned char	 c = (unsigned char)addr[i];
+
+		if (c == '.' ? addr[i + 1] == '.' : !(isalnum(c) ||
+		    strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL || c >= 0x80))
+			return 0;
+	}
+	return 1;
+}
+
 void
 ledger_rcpt_hash(const char *addr, unsigned char out[LEDGER_RCPT_LEN])
 {
@@ -546,8 +570,18 @@ ledger_rcpt_hash(const char *addr, unsigned char out[LEDGER_RCPT_LEN])
 
 	if (n > LIMIT_ADDRESS)
 		n = LIMIT_ADDRESS;
-	for (i = 0; i < n; i++)
-		low[i] = (char)tolower((unsigned char)addr[i]);
+	/* "hans7"@example.org is hans7@example.org: a quoted local part
+	 * that needs no quotes is the same address (RFC 5321 4.1.2) */
+	if (n > 2 && addr[0] == '"' && unquoted_ok(addr, n)) {
+		addr++;
+		n -= 2;
+		for (i = 0; addr[i] != '"'; i++)
+			low[i] = (char)tolower((unsigned char)addr[i]);
+		for (; i < n; i++)
+			low[i] = (char)tolower((unsigned char)addr[i + 1]);
+	} else
+		for (i = 0; i < n; i++)
+			low[i] = (char)tolower((unsigned char)addr[i]);
 	low[n] = '\0';
 	digest_sha256(low, n, h);
 	memcpy(out, h, LEDGER_RCPT_LEN);
