@@ -301,6 +301,26 @@ else
 	ok "1 GiB stream: peak RSS not measured (no /usr/bin/time, or ASan) # SKIP"
 fi
 
+# many large text parts in a bounce's own text (15 of 2 MiB, each 8-bit
+# windows-1252 that doubles as UTF-8): only the text the rules read is
+# decoded, not every part, so memory stays near the message's own size
+python3 -c 'import sys
+w = sys.stdout.buffer.write
+w(b"From: MAILER-DAEMON@mx.remote.example\nSubject: Undelivered Mail Returned to Sender\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"P\"\n\n")
+for i in range(15):
+    w(b"--P\nContent-Type: text/plain; charset=windows-1252\n\n" + (b"\xe9" * 99 + b"\n") * 20971 + b"\n")
+w(b"--P--\n")' > "$T/parts.eml"
+if [ -n "$timev" ] && [ "$factor" = 1 ]; then
+	$timev "$BACKSCATTER" --json < "$T/parts.eml" > /dev/null
+	rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$T/time.txt")
+	size=$(( $(wc -c < "$T/parts.eml") / 1024 ))
+	max=$(( size * 3 / 2 + 8 * 1024 ))
+	check "15 text parts of 2 MiB ($size KiB): peak RSS ${rss} KiB <= $max KiB (1.5x + 8 MiB)" \
+	    test "${rss:-0}" -gt 0 -a "${rss:-0}" -le "$max"
+else
+	ok "15 text parts of 2 MiB: peak RSS not measured (no /usr/bin/time, or ASan) # SKIP"
+fi
+
 # --explain on a terminal: control sequences a message carries (clear the
 # screen, set the title, colours, a C1 CSI) are written escaped, never as
 # bytes that drive it
