@@ -36,6 +36,15 @@ is "$(judged pf-unknown-copied-tag-bs.eml)" "backscatter proof sent_ledger" \
 is "$(bs_json 'j["evidence"]["batv"]["result"]' "$d/pf-unknown-copied-tag-bs.eml" \
     --config "$T/full.conf")" "valid" "... though the tag itself is valid"
 
+# the Level line: one star per whole point, at most LEVEL_STARS_MAX (100)
+for f in "$d"/*-bs.eml; do
+	bs --config "$T/full.conf" < "$f" > "$T/f.out"
+	score=$(sed -n 's/^X-Backscatter-Score: \([0-9]*\).*/\1/p' "$T/f.out")
+	[ "${score:-0}" -gt 100 ] && break
+done
+is "$score:$(sed -n 's/^X-Backscatter-Level: //p' "$T/f.out" | tr -d '\n' | wc -c | tr -d ' ')" "$score:100" \
+    "a score over 100 ($score): 100 stars on the Level line (LEVEL_STARS_MAX)"
+
 # 2. a Message-ID in our form that we never sent
 is "$(judged pf-unknown-ours-mid-bs.eml)" "backscatter proof sent_ledger" \
     "a Message-ID in our form never sent (ledger complete): proof of backscatter"

@@ -281,6 +281,9 @@
 /* backscatter-milter: X-Backscatter-* field names told apart in one
  * message (to remove the ones that came with it); more are left in place. */
 #define MILTER_FIELDS_MAX	16
+/* Stars on the X-Backscatter-Level line (one per whole point): a score
+ * of proof (100 and more) is past what a filter counts. */
+#define LEVEL_STARS_MAX		100
 /* backscatter-milter: [domain] sections in its configuration; more is a
  * configuration error. */
 #define SETTINGS_SECTIONS_MAX	256

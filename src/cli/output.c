@@ -84,7 +84,7 @@ output_headers(struct buf *out, const char *kind,
 	r |= buf_append(out, line, (size_t)n);
 	r |= buf_appends(out, eol);
 	r |= buf_appends(out, "X-Backscatter-Level: ");
-	for (i = 0; i < 100 && i + 1 <= v->score; i++)
+	for (i = 0; i < LEVEL_STARS_MAX && i + 1 <= v->score; i++)
 		r |= buf_appendc(out, '*');
 	r |= buf_appends(out, eol);
 	return r == 0 ? 0 : -1;
