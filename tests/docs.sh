@@ -164,7 +164,7 @@ bad=
 n=0
 while read -r name value; do
 	n=$((n + 1))
-	want=$(( $(printf '%s' "$value" | tr -d 'u()') ))
+	want=$(( $(printf '%s' "$value" | tr -d 'uUlL()') ))
 	row=$(section backscatter.1 LIMITS | grep "^\.It $name Ta ")
 	got=$(printf '%s\n' "$row" | sed 's/^\.It [A-Z_]* Ta //; s/ Ta .*//')
 	case $name in *_KB) got=${got% KiB};; esac

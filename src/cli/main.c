@@ -330,15 +330,13 @@ parse_options(int argc, char *argv[], struct options *o,
 	};
 	enum mode_id	 chosen = MODE_FILTER;
 	const char	**slot = NULL;
-	int		 ch, idx, i, deliver = 0, bad = 0, path = 0, rest;
+	int		 ch, idx, i, deliver = 0, bad = 0, path = 0;
 	int		 full = argc;
 
 	/* what follows --record-sent is sendmail's command line, as a
 	 * wrapper hands it on: its options are not ours (unless --deliver
 	 * stands anywhere: it wins, and all is read as ours) */
-	rest = record_sent_split(argc, argv);
-	if (rest < argc)
-		argc = rest;
+	argc = record_sent_split(argc, argv);
 	memset(o, 0, sizeof(*o));
 	o->scan.progress = -1;
 	*early_r = 0;
@@ -419,11 +417,8 @@ parse_options(int argc, char *argv[], struct options *o,
 		return 0;	/* --version, --help: nothing else matters */
 	o->paths = argv + optind;
 	o->npaths = argc - optind;
-	if (chosen == MODE_RECORD_SENT && rest < full) {
-		/* getopt put the operands before --record-sent last */
-		o->sendmail = argv + rest;
-		o->nsendmail = full - rest;
-	}
+	o->sendmail = argv + argc;
+	o->nsendmail = chosen == MODE_RECORD_SENT ? full - argc : 0;
 	if (bad || (modes[chosen].paths != 2 &&
 	    (o->npaths > 0) != modes[chosen].paths))
 		return -1;
