@@ -321,6 +321,33 @@ else
 	ok "15 text parts of 2 MiB: peak RSS not measured (no /usr/bin/time, or ASan) # SKIP"
 fi
 
+# --json's "skipped" names each limit the analysis met: the bounce's own
+# header fields, the returned original's, MIME parts and depth, recipients
+skipped() { bs --json < "$1" | python3 -c 'import json, sys; print(",".join(json.load(sys.stdin)["skipped"]))'; }
+for k in bounce-fields original-fields recipients parts depth; do
+	python3 -c 'import sys
+w = sys.stdout.write
+dsn = "From: MAILER-DAEMON@mx.remote.example\nSubject: Undelivered Mail Returned to Sender\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n--B\nContent-Type: text/plain\n\nYour message could not be delivered.\n\n--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx\n\n"
+one = "Final-Recipient: rfc822; a@remote.example\nAction: failed\nStatus: 5.1.1\n\n"
+k = sys.argv[1]
+if k == "bounce-fields":
+    w("X-F: 1\n" * 1100 + dsn + one + "--B--\n")
+elif k == "original-fields":
+    w(dsn + one + "--B\nContent-Type: message/rfc822\n\n" + "X-F: 1\n" * 1100 + "Subject: hi\n\nbody\n\n--B--\n")
+elif k == "recipients":
+    w(dsn + "".join("Final-Recipient: rfc822; u%d@remote.example\nAction: failed\nStatus: 5.1.1\n\n" % i for i in range(300)) + "--B--\n")
+elif k == "parts":
+    w(dsn + one + "--B\nContent-Type: text/plain\n\nx\n\n" * 600 + "--B--\n")
+else:
+    w(dsn + one + "--B\n" + "".join("Content-Type: multipart/mixed; boundary=\"d%d\"\n\n--d%d\n" % (i, i) for i in range(30)) + "Content-Type: text/plain\n\nx\n")
+' "$k" > "$T/skip-$k.eml"
+done
+is "$(skipped "$T/skip-bounce-fields.eml")" header-fields "skipped: more than 1000 header fields in the bounce (LIMIT_HEADER_FIELDS)"
+is "$(skipped "$T/skip-original-fields.eml")" header-fields "skipped: ... in the returned original's header"
+is "$(skipped "$T/skip-recipients.eml")" recipients "skipped: more than 256 recipients (LIMIT_RECIPIENTS)"
+is "$(skipped "$T/skip-parts.eml")" mime-parts "skipped: more than 512 MIME parts (LIMIT_MIME_PARTS)"
+is "$(skipped "$T/skip-depth.eml")" mime-depth "skipped: MIME deeper than 24 (LIMIT_MIME_DEPTH)"
+
 # --explain on a terminal: control sequences a message carries (clear the
 # screen, set the title, colours, a C1 CSI) are written escaped, never as
 # bytes that drive it

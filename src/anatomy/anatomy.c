@@ -1284,6 +1284,9 @@ take_apart(struct reading *r, struct arena *a, struct analysis *an)
 	read_original(an, a, m, &r->parts, r->body, msg->body_len,
 	    !r->s.failed_recipients && !r->s.bounce_subject &&
 	    !r->s.report_type, &prose_len);
+	/* the original's header read in part is said as the bounce's is */
+	if (an->original.hdr.truncated)
+		an->skipped |= SKIP_HEADERS;
 
 	in->subject = r->s.subject ? r->s.subject : "";
 	in->from = r->s.from ? r->s.from : "";
