@@ -94,6 +94,34 @@ section_name(char *s)
 }
 
 /*
+ * A number from 1 to max, of a directive of the default part: 1 taken
+ * (into *out), -1 an error (said in s->errors).
+ */
+static int
+global_number(struct milter_settings *s, const char *name, const char *value,
+    int in_section, const char *file, int lineno, long max, const char *unit,
+    int *out)
+{
+	char	*end;
+	long	 n;
+
+	if (in_section) {
+		buf_error(&s->errors, file, lineno, "%s belongs before the "
+		    "first section", name);
+		return -1;
+	}
+	errno = 0;
+	n = strtol(value, &end, 10);
+	if (*end != '\0' || n < 1 || n > max || errno != 0) {
+		buf_error(&s->errors, file, lineno, "%s: not %s from 1 to %ld",
+		    value, unit, max);
+		return -1;
+	}
+	*out = (int)n;
+	return 1;
+}
+
+/*
  * One of the milter's own directives: 1 taken, 0 not one of them, -1 an
  * error (said in s->errors).
  */
@@ -128,42 +156,12 @@ milter_line(struct milter_settings *s, struct part *p, int in_section,
 			p->proof_action = a;
 		return 1;
 	}
-	if (strcmp(name, "milter_judge_timeout") == 0) {
-		errno = 0;
-		port = strtol(value, &end, 10);
-		if (in_section) {
-			buf_error(&s->errors, file, lineno, "%s belongs before "
-			    "the first section", name);
-			return -1;
-		}
-		if (*end != '\0' || port < 1 || port > LIMIT_MILTER_JUDGE_MS ||
-		    errno != 0) {
-			buf_error(&s->errors, file, lineno, "%s: not "
-			    "milliseconds from 1 to %d", value,
-			    LIMIT_MILTER_JUDGE_MS);
-			return -1;
-		}
-		s->judge_ms = (int)port;
-		return 1;
-	}
-	if (strcmp(name, "milter_memory") == 0) {
-		errno = 0;
-		port = strtol(value, &end, 10);
-		if (in_section) {
-			buf_error(&s->errors, file, lineno, "%s belongs before "
-			    "the first section", name);
-			return -1;
-		}
-		if (*end != '\0' || port < 1 ||
-		    port > (long)(MILTER_MEMORY_MAX >> 20) ||
-		    errno != 0) {
-			buf_error(&s->errors, file, lineno, "%s: not MiB from 1 "
-			    "to %d", value, (int)(MILTER_MEMORY_MAX >> 20));
-			return -1;
-		}
-		s->memory_mb = (int)port;
-		return 1;
-	}
+	if (strcmp(name, "milter_judge_timeout") == 0)
+		return global_number(s, name, value, in_section, file, lineno,
+		    LIMIT_MILTER_JUDGE_MS, "milliseconds", &s->judge_ms);
+	if (strcmp(name, "milter_memory") == 0)
+		return global_number(s, name, value, in_section, file, lineno,
+		    (long)(MILTER_MEMORY_MAX >> 20), "MiB", &s->memory_mb);
 	if (strcmp(name, "milter_record_daemon") == 0 ||
 	    strcmp(name, "milter_record_port") == 0) {
 		if (in_section) {
