@@ -177,6 +177,16 @@ holds "redirect: sendmail got the tagged message" \
 SENDMAIL_EXIT=75 BACKSCATTER_SENDMAIL=$T/sendmail d --deliver "$U/S10" \
     --sieve "$T/redirect.sieve" < "$plain" 2> "$T/err"
 is "$?:$(files "$U/S10/new")" "0:1" "redirect that fails: kept in the INBOX"
+# a store that fails (75, to be retried) sends nothing: the redirect went
+# out before it, and again at every retry
+script redirkeep 'redirect "bob@northwind.example";
+keep;'
+rm -f "$U/sendmail.args"
+$RUNAS mkdir -p "$U/RO" && $RUNAS chmod 500 "$U/RO"
+BACKSCATTER_SENDMAIL=$T/sendmail d --deliver "$U/RO/Maildir" \
+    --sieve "$T/redirkeep.sieve" < "$plain" 2> "$T/err"
+is "$?:$(test -e "$U/sendmail.args" && echo sent)" "75:" \
+    "redirect and keep, the store failing: 75, and nothing sent before it"
 script badaddr 'redirect "-oQ/tmp/x@evil.example";'
 rm -f "$U/sendmail.args"
 BACKSCATTER_SENDMAIL=$T/sendmail d --deliver "$U/S11" --sieve "$T/badaddr.sieve" \
@@ -197,6 +207,44 @@ d --deliver "$U/E2" --sieve "$T/unsupported.sieve" < "$plain" 2> "$T/err"
 is "$?:$(files "$U/E2/new")" "0:1" "an unsupported extension: kept in the INBOX"
 d --deliver "$U/E3" --sieve "$T/no-such.sieve" < "$plain" 2> "$T/err"
 is "$?:$(files "$U/E3/new")" "0:1" "a missing script: kept in the INBOX"
+mkfifo "$T/fifo.sieve"
+chmod 666 "$T/fifo.sieve"
+t0=$(date +%s)
+d --deliver "$U/E4" --sieve "$T/fifo.sieve" < "$plain" 2> "$T/err"
+is "$?:$(files "$U/E4/new"):$(( $(date +%s) - t0 < 5 ))" "0:1:1" \
+    "a script that is a FIFO: kept in the INBOX at once, never waited on"
+
+# --- the script's limits -----------------------------------------------------
+# a size past libsieve's int (2G and more overflowed: true for every
+# message, and a discard lost all mail) is the most it holds
+script size2g 'if size :over 2G { discard; stop; }
+if size :over 3000M { discard; stop; }
+keep;'
+d --deliver "$U/L1" --sieve "$T/size2g.sieve" < "$plain" 2> "$T/err"
+is "$?:$(files "$U/L1/new")" "0:1" "size :over 2G and :over 3000M are false for a small message: kept"
+script size1k 'if size :over 1K { discard; stop; }
+keep;'
+d --deliver "$U/L2" --sieve "$T/size1k.sieve" < "$bounce" 2> "$T/err"
+is "$?:$(files "$U/L2/new")" "0:0" "... while size :over 1K still discards a bounce of 2 KB"
+# a run past SIEVE_TIME_LIMIT (libsieve's :matches backtracks without
+# bound): stopped, said, kept in the INBOX, exit 0
+script matches 'require "fileinto";
+if header :matches "Subject" "*free*money*now*please*" { fileinto "Spam"; }'
+python3 -c 'import sys; sys.stdout.write("From: x@spam.example\nTo: alice@northwind.example\nSubject: " + "free money now " * 1100 + "\n\nbody\n")' > "$T/matches.eml"
+t0=$(date +%s)
+d --deliver "$U/L3" --sieve "$T/matches.sieve" < "$T/matches.eml" 2> "$T/err"
+rc=$? t1=$(date +%s)
+is "$rc:$(files "$U/L3/new"):$(files "$U/L3/.Spam/new")" "0:1:0" \
+    "a :matches that would run for minutes: stopped, kept in the INBOX, exit 0"
+check "... within SIEVE_TIME_LIMIT (10 s) and a little ($((t1 - t0)) s)" test $((t1 - t0)) -le 20
+check "... and said" grep -q 'ran over 10 seconds (SIEVE_TIME_LIMIT)' "$T/err"
+# 33 fileinto: the first 32 folders (DELIVER_COPIES_MAX, the INBOX
+# counted), the 33rd skipped and said, none replaced
+python3 -c 'print("require \"fileinto\";"); [print("fileinto \"F%02d\";" % i) for i in range(1, 34)]' > "$T/fi33.sieve"
+d --deliver "$U/L4" --sieve "$T/fi33.sieve" < "$plain" 2> "$T/err"
+is "$?:$(files "$U/L4/.F32/new"):$(files "$U/L4/.F33/new"):$(files "$U/L4/new")" "0:1:0:0" \
+    "33 fileinto: F01 to F32 filed, the 33rd skipped, no INBOX copy in place of the 32nd"
+is "$(ls -d "$U"/L4/.F* | wc -l | tr -d ' '):$(grep -c 'this one skipped' "$T/err")" "32:1" "... 32 folders, and said"
 
 # --- the envelope ----------------------------------------------------------
 script env 'require ["envelope", "fileinto"];

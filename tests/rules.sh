@@ -86,4 +86,18 @@ bs_run - --lint --config "$conf" < /dev/null
 is "$rc:$(cat "$T/stdout" "$T/stderr" | sed 's/ [0-9][0-9]* / N /')" \
     "0:backscatter: configuration and N rules are clean" "--lint: shipped rules are clean"
 
+# 1100 user rules firing on one bounce: the tests= line stops at
+# HEADER_TESTS_MAX with "...", and the message is still tagged, a forged
+# field removed (the fields were past the 64 KiB they are built in: the
+# message went out untagged, the forged field in it)
+python3 -c 'for i in range(1100):
+    n = "BS_LOCAL_HIT_%04d_%s" % (i, "X" * 46)
+    print("body %s /Undelivered|delivery|rejected/i\nscore %s 0.01" % (n, n))' > "$T/hits.cf"
+{ printf 'X-Backscatter-Status: No, score=-50.0 required=5.0 kind=none\n'; cat "$srcdir/examples/bounce-backscatter.eml"; } > "$T/forged-hits.eml"
+bs_run "$T/forged-hits.eml" --rules "$T/hits.cf"
+is "$rc:$(grep -c '^X-Backscatter-Status:' "$T/stdout"):$(grep -c 'score=-50.0' "$T/stdout")" "0:1:0" \
+    "1100 rules firing: tagged once, the forged field removed"
+check "... the tests= list cut with ... (HEADER_TESTS_MAX)" sh -c \
+    "sed -n '/^X-Backscatter-Status:/,/^X-Backscatter-Score:/p' '$T/stdout' | grep -q '\.\.\.\$'"
+
 done_testing

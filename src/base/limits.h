@@ -201,6 +201,11 @@
 #define SIEVE_SCRIPT_MAX	(1024u * 1024)
 /* Redirects acted on per message; more are refused (kept instead). */
 #define SIEVE_REDIRECTS_MAX	4
+/* Seconds a user's Sieve script may run on one message (libsieve's
+ * :matches backtracks without bound: five wildcards over a 16 KB header
+ * ran for minutes): past it the script's run is stopped, said, and the
+ * message kept in the INBOX. */
+#define SIEVE_TIME_LIMIT	10
 
 /* --- delivery ------------------------------------------------------------ */
 
@@ -284,6 +289,11 @@
 /* Stars on the X-Backscatter-Level line (one per whole point): a score
  * of proof (100 and more) is past what a filter counts. */
 #define LEVEL_STARS_MAX		100
+/* Bytes of rule names on the X-Backscatter-Status field's tests= line:
+ * past them "..." (--json lists every one). A thousand user rules
+ * firing made a header past the 64 KiB our fields are built in, and
+ * the message went out untagged, with a forged field left in it. */
+#define HEADER_TESTS_MAX	8192
 /* backscatter-milter: [domain] sections in its configuration; more is a
  * configuration error. */
 #define SETTINGS_SECTIONS_MAX	256

@@ -26,6 +26,11 @@
 #include "cli/output.h"
 #include "cli/modes.h"
 
+/* What tagging may add to a message: our fields (the tests= line held to
+ * HEADER_TESTS_MAX) and the line ends of a header line or From_ line
+ * that had none. */
+#define STORED_MORE	(HEADER_TESTS_MAX * 2 + 4096)
+
 /*
  * Before anything is read: files made as root in a user's Maildir are
  * files the user cannot read (.forward and mailbox_command run as the
@@ -76,7 +81,7 @@ stored_bytes(struct run *r, struct message *stored)
 	if ((fd = memfd_create("backscatter", MFD_CLOEXEC)) != -1 &&
 	    output_filter(fd, &r->msg, anatomy_kind_name(r->an.kind),
 	    &r->ov) == 0 && lseek(fd, 0, SEEK_SET) == 0 &&
-	    message_read(fd, stored, r->msg.raw.len + 65536) == 0 &&
+	    message_read(fd, stored, r->msg.raw.len + STORED_MORE) == 0 &&
 	    !stored->oversize)
 		rc = 0;
 	else
@@ -110,9 +115,26 @@ run_script(struct run *r, struct message *stored, size_t size,
 	sm.size = size;
 	sm.sender = sender;
 	sm.recipient = r->env.to;
-	sieve_run(text != NULL ? text : sieve_default_script,
-	    path != NULL ? path : "default.sieve", &sm, so);
+	/* a user's script in a process of its own, stopped after
+	 * SIEVE_TIME_LIMIT (libsieve's :matches can run for minutes);
+	 * the built-in one needs no such bound */
+	if (text != NULL)
+		sieve_run_bounded(text, path, &sm, so);
+	else
+		sieve_run(sieve_default_script, "default.sieve", &sm, so);
 	free(text);
+}
+
+/* Does the outcome store a copy in the INBOX? */
+static int
+has_inbox(const struct sieve_outcome *so)
+{
+	int	 i;
+
+	for (i = 0; i < so->nstores; i++)
+		if (so->stores[i].folder == NULL)
+			return 1;
+	return 0;
 }
 
 int
@@ -124,7 +146,7 @@ mode_deliver(struct run *r)
 	struct arena		 a;
 	const char		*sender, *data;
 	size_t			 len;
-	int			 rc = EX_TEMPFAIL, i;
+	int			 rc = EX_TEMPFAIL, i, unsent;
 
 	memset(&stored, 0, sizeof(stored));
 	arena_init(&a, LIMIT_ARENA_BYTES);
@@ -141,17 +163,28 @@ mode_deliver(struct run *r)
 	sender = envelope_sender(&r->env, &stored, &a);
 	run_script(r, &stored, len, sender, &a, &so);
 
-	for (i = 0; i < so.nredirects; i++)
+	/* stored first, then sent: a redirect sent before a store that
+	 * failed (75) went out again at every retry */
+	if (so.nstores > 0 && deliver_store(r->opt->target, so.stores,
+	    so.nstores, data, len, -1, sender) <= 0)
+		goto done;
+	for (i = 0, unsent = 0; i < so.nredirects; i++)
 		if (deliver_redirect(r->env.sendmail, so.redirects[i], data,
-		    len) == -1 && so.nstores < DELIVER_COPIES_MAX) {
-			/* not sent: keep it instead */
-			so.stores[so.nstores++] = inbox;
-		}
-	if (so.nstores == 0)
-		rc = EX_OK;		/* discarded, or redirected */
-	else if (deliver_store(r->opt->target, so.stores, so.nstores, data,
-	    len, -1, sender) > 0)
-		rc = EX_OK;
+		    len) == -1)
+			unsent++;
+	rc = EX_OK;
+	/* a redirect not sent: the message is kept in the INBOX instead
+	 * (unless it is there already); with nothing stored and not even
+	 * that, 75 */
+	if (unsent > 0 && !has_inbox(&so) && deliver_store(r->opt->target,
+	    &inbox, 1, data, len, -1, sender) <= 0) {
+		if (so.nstores == 0)
+			rc = EX_TEMPFAIL;
+		else
+			log_warnx("a redirect not sent, and no copy in the "
+			    "INBOX either: the message is in the folders "
+			    "the script chose");
+	}
 done:
 	if (rc != EX_OK)
 		log_warnx("message not delivered; deferred (75)");

@@ -8,15 +8,29 @@
  * while it runs and acted on by the caller afterwards, so a runtime error
  * halfway never leaves half the actions done.
  */
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <sieve2.h>
 
 #include "base/arena.h"
+#include "base/buf.h"
+#include "base/io.h"
+#include "base/limits.h"
 #include "base/log.h"
 #include "read/header.h"
 #include "deliver/sieve.h"
@@ -216,12 +230,11 @@ add_store(struct run *r, const char *folder, unsigned flags)
 		}
 	}
 	if (o->nstores == DELIVER_COPIES_MAX) {
-		complain(r, 0, "fileinto", "too many folders; keeping");
-		folder = NULL;
-		for (i = 0; i < o->nstores; i++)
-			if (o->stores[i].folder == NULL)
-				return 0;
-		o->nstores--;		/* the INBOX takes the last slot */
+		/* stored in as many already: the rest is not filed (the
+		 * first ones asked are kept, never one replaced) */
+		complain(r, 0, "fileinto", "more folders than "
+		    "DELIVER_COPIES_MAX; this one skipped");
+		return 0;
 	}
 	if (folder != NULL &&
 	    (folder = arena_strdup(r->msg->arena, folder)) == NULL)
@@ -367,29 +380,125 @@ static sieve2_callback_t callbacks[] = {
 	{ 0, NULL }
 };
 
+/*
+ * The script with every number past what libsieve's int holds (its K, M
+ * or G counted) written as the largest it holds: libsieve's overflowed
+ * ("size :over 2G" was true for every message, and a discard lost all
+ * mail). Comments and strings are left as they are. A new text, or NULL.
+ */
+static char *
+numbers_clamped(const char *t, size_t n)
+{
+	char		*out, *o;
+	size_t		 i = 0, j;
+	unsigned long long v;
+	int		 big;
+
+	if ((out = malloc(n * 4 + 16)) == NULL)
+		return NULL;
+	for (o = out; i < n; ) {
+		if (t[i] == '#') {			/* to the line end */
+			for (; i < n && t[i] != '\n'; i++)
+				*o++ = t[i];
+		} else if (t[i] == '/' && i + 1 < n && t[i + 1] == '*') {
+			for (j = i + 2; j + 1 < n &&
+			    !(t[j] == '*' && t[j + 1] == '/'); j++)
+				;
+			j = j + 2 < n ? j + 2 : n;
+			memcpy(o, t + i, j - i);
+			o += j - i;
+			i = j;
+		} else if (t[i] == '"') {
+			*o++ = t[i++];
+			for (; i < n && t[i] != '"'; i++) {
+				if (t[i] == '\\' && i + 1 < n)
+					*o++ = t[i++];
+				*o++ = t[i];
+			}
+			if (i < n)
+				*o++ = t[i++];
+		} else if (n - i >= 5 && strncasecmp(t + i, "text:", 5) == 0 &&
+		    (i == 0 || !isalnum((unsigned char)t[i - 1]))) {
+			/* a multi-line string: to a line of "." alone */
+			for (j = i; j < n && !(t[j] == '\n' && j + 1 < n &&
+			    t[j + 1] == '.' && (j + 2 == n || t[j + 2] == '\n' ||
+			    (t[j + 2] == '\r' && j + 3 < n &&
+			    t[j + 3] == '\n'))); j++)
+				;
+			j = j < n ? j + 2 : n;
+			memcpy(o, t + i, j - i);
+			o += j - i;
+			i = j;
+		} else if (isdigit((unsigned char)t[i]) && (i == 0 ||
+		    !(isalnum((unsigned char)t[i - 1]) || t[i - 1] == '_'))) {
+			for (j = i, v = 0, big = 0; j < n &&
+			    isdigit((unsigned char)t[j]); j++) {
+				v = v * 10 + (unsigned long long)(t[j] - '0');
+				if (v > INT_MAX)
+					big = 1, v = INT_MAX;
+			}
+			if (j < n && strchr("kKmMgG", t[j]) != NULL) {
+				v <<= strchr("kK", t[j]) ? 10 :
+				    strchr("mM", t[j]) ? 20 : 30;
+				j++;
+			}
+			if (big || v > INT_MAX)
+				o += sprintf(o, "%d", INT_MAX);
+			else {
+				memcpy(o, t + i, j - i);
+				o += j - i;
+			}
+			i = j;
+		} else
+			*o++ = t[i++];
+	}
+	*o = '\0';
+	return out;
+}
+
 char *
 sieve_read(const char *path)
 {
-	FILE	*f;
-	char	*text;
-	size_t	 n;
+	struct stat	 st;
+	char		*text, *clamped;
+	ssize_t		 got;
+	size_t		 n = 0;
+	int		 fd;
 
-	if ((f = fopen(path, "rb")) == NULL)
+	/* not blocking: a FIFO is refused, never waited on */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY |
+	    O_CLOEXEC)) == -1)
 		return NULL;
-	if ((text = malloc(SIEVE_SCRIPT_MAX + 1)) == NULL) {
-		fclose(f);
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
 		return NULL;
 	}
-	n = fread(text, 1, SIEVE_SCRIPT_MAX + 1, f);
-	if (ferror(f) || n > SIEVE_SCRIPT_MAX || memchr(text, '\0', n)) {
-		fclose(f);
+	if ((text = malloc(SIEVE_SCRIPT_MAX + 2)) == NULL) {
+		close(fd);
+		return NULL;
+	}
+	while (n <= SIEVE_SCRIPT_MAX && (got = read(fd, text + n,
+	    SIEVE_SCRIPT_MAX + 1 - n)) != 0) {
+		if (got == -1 && errno == EINTR)
+			continue;
+		if (got == -1) {
+			close(fd);
+			free(text);
+			return NULL;
+		}
+		n += (size_t)got;
+	}
+	close(fd);
+	if (n > SIEVE_SCRIPT_MAX || memchr(text, '\0', n)) {
 		free(text);
 		errno = EFBIG;
 		return NULL;
 	}
-	fclose(f);
 	text[n] = '\0';
-	return text;
+	clamped = numbers_clamped(text, n);
+	free(text);
+	return clamped;
 }
 
 int
@@ -446,5 +555,184 @@ fail:
 		out->errors = 1;
 	log_warnx("%s: script failed; keeping the message "
 	    "in the INBOX", name);
+	return -1;
+}
+
+/* --- the run, bounded in time --------------------------------------------- */
+
+/* The outcome as bytes, for the parent: counts and lengths as ints, a
+ * folder of the INBOX as length -1. */
+static void
+put_int(struct buf *b, int v)
+{
+	buf_append(b, &v, sizeof(v));
+}
+
+static void
+put_str(struct buf *b, const char *str)
+{
+	put_int(b, str != NULL ? (int)strlen(str) : -1);
+	if (str != NULL)
+		buf_append(b, str, strlen(str));
+}
+
+static int
+take_int(const char **p, const char *end, int *v)
+{
+	if ((size_t)(end - *p) < sizeof(*v))
+		return -1;
+	memcpy(v, *p, sizeof(*v));
+	*p += sizeof(*v);
+	return 0;
+}
+
+static int
+take_str(const char **p, const char *end, struct arena *a, const char **str)
+{
+	int	 n;
+
+	if (take_int(p, end, &n) == -1 || n < -1 || n > end - *p)
+		return -1;
+	*str = NULL;
+	if (n >= 0 && (*str = arena_strndup(a, *p, (size_t)n)) == NULL)
+		return -1;
+	*p += n > 0 ? n : 0;
+	return 0;
+}
+
+/* The outcome from the bytes the child wrote; -1 when they do not read. */
+static int
+outcome_read(const struct buf *b, struct arena *a, struct sieve_outcome *out)
+{
+	const char	*p = b->data, *end = b->data + b->len;
+	int		 i, flags;
+
+	if (p == NULL || take_int(&p, end, &out->errors) == -1 ||
+	    take_int(&p, end, &out->discarded) == -1 ||
+	    take_int(&p, end, &out->nstores) == -1 ||
+	    out->nstores < 0 || out->nstores > DELIVER_COPIES_MAX)
+		return -1;
+	for (i = 0; i < out->nstores; i++) {
+		if (take_int(&p, end, &flags) == -1 ||
+		    take_str(&p, end, a, &out->stores[i].folder) == -1)
+			return -1;
+		out->stores[i].flags = (unsigned)flags;
+	}
+	if (take_int(&p, end, &out->nredirects) == -1 ||
+	    out->nredirects < 0 || out->nredirects > SIEVE_REDIRECTS_MAX)
+		return -1;
+	for (i = 0; i < out->nredirects; i++)
+		if (take_str(&p, end, a, &out->redirects[i]) == -1 ||
+		    out->redirects[i] == NULL)
+			return -1;
+	return p == end ? 0 : -1;
+}
+
+/* In the child: run, and write the outcome to fd. */
+static void
+child_run(int fd, const char *script, const char *name,
+    const struct sieve_message *msg)
+{
+	struct sieve_outcome	 out;
+	struct buf		 b;
+	int			 i;
+
+	(void)sieve_run(script, name, msg, &out);
+	buf_init(&b, 1024 * 1024);
+	put_int(&b, out.errors);
+	put_int(&b, out.discarded);
+	put_int(&b, out.nstores);
+	for (i = 0; i < out.nstores; i++) {
+		put_int(&b, (int)out.stores[i].flags);
+		put_str(&b, out.stores[i].folder);
+	}
+	put_int(&b, out.nredirects);
+	for (i = 0; i < out.nredirects; i++)
+		put_str(&b, out.redirects[i]);
+	_exit(b.refused == 0 && io_write(fd, b.data, b.len) == 0 ? 0 : 1);
+}
+
+/* Read fd to its end or until the deadline: 0 at the end, -1 not. */
+static int
+read_until(int fd, struct buf *b, const struct timespec *until)
+{
+	struct pollfd	 p = { fd, POLLIN, 0 };
+	struct timespec	 now;
+	char		 chunk[8192];
+	ssize_t		 got;
+	long		 ms;
+
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		ms = (until->tv_sec - now.tv_sec) * 1000 +
+		    (until->tv_nsec - now.tv_nsec) / 1000000;
+		if (ms <= 0)
+			return -1;
+		if (poll(&p, 1, (int)ms) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (p.revents == 0)
+			continue;
+		if ((got = read(fd, chunk, sizeof(chunk))) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (got == 0)
+			return 0;
+		if (buf_append(b, chunk, (size_t)got) == -1)
+			return -1;
+	}
+}
+
+int
+sieve_run_bounded(const char *script, const char *name,
+    const struct sieve_message *msg, struct sieve_outcome *out)
+{
+	struct timespec	 until;
+	struct buf	 b;
+	pid_t		 pid;
+	int		 p[2], status, ok;
+
+	memset(out, 0, sizeof(*out));
+	if (pipe2(p, O_CLOEXEC) == -1)
+		goto keep;
+	if ((pid = fork()) == -1) {
+		close(p[0]);
+		close(p[1]);
+		goto keep;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		child_run(p[1], script, name, msg);
+	}
+	close(p[1]);
+	buf_init(&b, 1024 * 1024);
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += SIEVE_TIME_LIMIT;
+	ok = read_until(p[0], &b, &until) == 0;
+	close(p[0]);
+	if (!ok) {
+		kill(pid, SIGKILL);
+		log_warnx("%s: ran over %d seconds (SIEVE_TIME_LIMIT): stopped",
+		    name, SIEVE_TIME_LIMIT);
+	}
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	if (ok && (!WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+	    outcome_read(&b, msg->arena, out) == -1))
+		ok = 0;
+	buf_free(&b);
+	if (ok)
+		return out->errors > 0 ? -1 : 0;
+keep:
+	memset(out, 0, sizeof(*out));
+	out->stores[0].folder = NULL;
+	out->nstores = 1;
+	out->errors = 1;
+	log_warnx("%s: script not run to its end; keeping the message in the "
+	    "INBOX", name);
 	return -1;
 }

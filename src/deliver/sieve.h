@@ -51,8 +51,19 @@ struct sieve_outcome {
 int	 sieve_run(const char *script, const char *name,
 	    const struct sieve_message *, struct sieve_outcome *r);
 
+/*
+ * sieve_run in a process of its own, stopped after SIEVE_TIME_LIMIT
+ * seconds: then, or when it cannot be had, the outcome is a keep in the
+ * INBOX (said) and -1. Its strings are put in the message's arena.
+ */
+int	 sieve_run_bounded(const char *script, const char *name,
+	    const struct sieve_message *, struct sieve_outcome *r);
+
 /* The text of the script at path (at most SIEVE_SCRIPT_MAX bytes, no
- * NUL), malloc'd; NULL with errno set when it cannot be read. */
+ * NUL, a regular file: never waited on), malloc'd; NULL with errno set
+ * when it cannot be read. A number past libsieve's int (size :over 3G)
+ * is written as the largest it holds: it overflowed, and "size :over
+ * 2G" was true for every message. */
 char	*sieve_read(const char *path);
 
 /* The script shipped as rules/default.sieve, built into the program. */

@@ -112,7 +112,7 @@ score_tests(const struct verdict *v, struct arena *a)
 
 	if (v->nhits == 0)
 		return "none";
-	buf_init(&b, 65536);
+	buf_init(&b, 512 * 1024);	/* RULES_MAX names of 64 and commas */
 	for (i = 0; i < v->nhits; i++) {
 		if (i > 0)
 			buf_appendc(&b, ',');
