@@ -830,9 +830,10 @@ cb_header(SMFICTX *ctx, char *name, char *value)
 }
 
 /* A message accepted unjudged: at once, or, if it came with fields to
- * remove, at its end, its body not read. */
+ * remove, at its end, its body not read (skipped where the MTA allows
+ * it: SMFIS_SKIP is an answer to a body chunk only). */
 static sfsistat
-pass(struct session *s)
+pass(struct session *s, int in_body)
 {
 	if (s->nfields == 0 || !tags(s)) {
 		message_reset(s);
@@ -840,19 +841,19 @@ pass(struct session *s)
 	}
 	message_drop(s);
 	s->passing = 1;
-	return atomic_load_explicit(&can_skip, memory_order_relaxed) ?
-	    SMFIS_SKIP : SMFIS_CONTINUE;
+	return in_body && atomic_load_explicit(&can_skip,
+	    memory_order_relaxed) ? SMFIS_SKIP : SMFIS_CONTINUE;
 }
 
 /* A message that would take the milter past milter_memory: accepted
  * unjudged, said. */
 static sfsistat
-starved(SMFICTX *ctx, struct session *s)
+starved(SMFICTX *ctx, struct session *s, int in_body)
 {
 	log_info("%s: messages held would pass milter_memory (%zu MiB): "
 	    "accepted unjudged", queue_id(ctx),
 	    atomic_load_explicit(&held_max, memory_order_relaxed) >> 20);
-	return pass(s);
+	return pass(s, in_body);
 }
 
 static sfsistat
@@ -867,12 +868,12 @@ cb_eoh(SMFICTX *ctx)
 		return SMFIS_ACCEPT;
 	}
 	if (s->starved)
-		return starved(ctx, s);
+		return starved(ctx, s, 0);
 	/* a plain message: nothing more to read, unless fields of ours
 	 * that are not ours came with it, to be removed at its end */
 	if (!s->msg.oversize && judge_plain_header(s->msg.raw.data,
 	    s->msg.raw.len) == 1)
-		return pass(s);
+		return pass(s, 0);
 	collect(s, "\r\n", 2);
 	return SMFIS_CONTINUE;
 }
@@ -889,13 +890,13 @@ cb_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 		    SMFIS_SKIP : SMFIS_CONTINUE;
 	collect(s, chunk, len);
 	if (s->starved)
-		return starved(ctx, s);
+		return starved(ctx, s, 1);
 	/* past the limit it is not judged: stop reading it (said here:
 	 * the end of the message may never come to cb_eom) */
 	if (s->msg.oversize) {
 		log_info("%s: over %u bytes: accepted unjudged",
 		    queue_id(ctx), LIMIT_MESSAGE_BYTES);
-		return pass(s);
+		return pass(s, 1);
 	}
 	return SMFIS_CONTINUE;
 }
