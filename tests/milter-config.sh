@@ -149,7 +149,8 @@ is "$rc:$(cat "$T/err" | tr '\n' '|')" "78:backscatter-milter: $T/mem.conf:1: 0:
     "milter_memory: 1 to MILTER_MEMORY_MAX, before the first section"
 printf 'milter_memory 1\nmilter_memory 65536\n' > "$T/mem.conf"
 m -n -c "$T/mem.conf"
-is "$rc:$(cat "$T/err")" "0:" "... 1 and 65536 taken, nothing said against them"
+is "$rc:$(cat "$T/out"):$(cat "$T/err")" "0:(default): milter_action headers, milter_proof_action reject:" \
+    "... 1 and 65536 taken, nothing said against them"
 
 # a rule file that does not compile: said at start, with the rest
 printf 'rules_file %s\n' "$T/broken.cf" > "$T/rules.conf"

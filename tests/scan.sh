@@ -329,9 +329,9 @@ cp "$bad" "$mv/MD/cur/1.host:2,S"
 bs_run - --config "$conf" --scan --move-to '' "$mv/MD" < /dev/null
 is "$rc:$(grep -c 'not an empty word' "$T/stderr")" 64:1 "--move-to '': 64, said"
 bs_run - --config "$conf" --scan --move-to . "$mv/MD" < /dev/null
-is "$rc:$(grep -c 'not moved: --move-to names the folder it is in' "$T/stderr")" 1:1 \
-    "--move-to .: 1, the backscatter not moved, said"
-check "... and still there, whole" cmp -s "$bad" "$mv/MD/cur/1.host:2,S"
+said=$(grep -c 'not moved: --move-to names the folder it is in' "$T/stderr")
+is "$rc:$said" 1:1 "--move-to .: 1, the backscatter not moved, said"
+holds "... and still there, whole" '[ "$said" = 1 ] && cmp -s "$bad" "$mv/MD/cur/1.host:2,S"'
 
 # a message given by its path and in its Maildir: judged once, either
 # order; two names of one file in two Maildirs (a delivery hard-linked
