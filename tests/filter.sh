@@ -202,6 +202,11 @@ printf 'From: a@b\r\nSubject: s\r\n\r\nX-Backscatter-Status: Yes\r\n' > "$T/in"
 filter_case "CRLF message: the empty CRLF line ends the header, the body keeps its text" $exact
 printf 'Return-Path: <a@b>\n\nbody\n' > "$T/in"
 filter_case "only Return-Path: fields after it" $exact
+# no number is written "-0.0": a required score given as -0
+printf 'From: a@b.example\nSubject: x\n\nhi\n' > "$T/in"
+bs_run "$T/in" --required -0
+is "$rc:$(sed -n 's/^X-Backscatter-Status: No, score=\([^ ]*\) required=\([^ ]*\) kind=none$/\1 \2/p' "$T/stdout")" \
+    "0:0.0 0.0" "--required -0: required=0.0, never -0.0"
 : > "$T/in"
 filter_case "empty input: the three fields and an empty line" $exact
 printf 'From: a@b\nSubject: s\n\n' > "$T/in"

@@ -46,6 +46,15 @@ output_raw(int fd, struct message *m)
 	return message_send_held(fd, m);
 }
 
+/* x as written with one decimal, never "-0.0" (a score of -0.04, a
+ * required score given as -0): DESIGN.md's fields hold a sign only
+ * before a number that has one. */
+static double
+tenths(double x)
+{
+	return x > -0.05 && x < 0.05 ? 0.0 : x;
+}
+
 int
 output_headers(struct buf *out, const char *kind,
     const struct output_verdict *v, const char *eol)
@@ -57,7 +66,8 @@ output_headers(struct buf *out, const char *kind,
 
 	n = snprintf(line, sizeof(line),
 	    "X-Backscatter-Status: %s, score=%.1f required=%.1f kind=%s",
-	    v->backscatter ? "Yes" : "No", v->score, v->required, kind);
+	    v->backscatter ? "Yes" : "No", tenths(v->score),
+	    tenths(v->required), kind);
 	if (n <= 0 || (size_t)n >= sizeof(line))
 		return -1;
 	r |= buf_append(out, line, (size_t)n);
@@ -84,7 +94,8 @@ output_headers(struct buf *out, const char *kind,
 		t += n;
 	}
 	r |= buf_appends(out, eol);
-	n = snprintf(line, sizeof(line), "X-Backscatter-Score: %.1f", v->score);
+	n = snprintf(line, sizeof(line), "X-Backscatter-Score: %.1f",
+	    tenths(v->score));
 	if (n <= 0 || (size_t)n >= sizeof(line))
 		return -1;
 	r |= buf_append(out, line, (size_t)n);
