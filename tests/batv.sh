@@ -74,6 +74,17 @@ done
 sed -e 's/^Delivered-To: .*/X-Original-To: '"$tag"'/' "$T/plain.eml" > "$T/xot.eml"
 is "$(verdict xot "$T/conf")" "False BS_BATV_VALID valid X-Original-To" \
     "X-Original-To carries the tag"
+sed -e 's/^Delivered-To: .*/Envelope-to: '"$tag"'/' "$T/plain.eml" > "$T/envto.eml"
+is "$(verdict envto "$T/conf-req")" "False BS_BATV_VALID valid Envelope-to" \
+    "Exim's Envelope-to carries the tag"
+# a forwarder rewrote our tagged sender by SRS: the tag inside the
+# original's Return-Path is read
+make srs alice@northwind.example "SRS0=Hx3k=TT=northwind.example=prvs=07904e8917=alice@forwarder.example"
+make srs1 alice@northwind.example "SRS1=Ab12=fwd1.example==Hx3k=TT=northwind.example=prvs=07904e8917=alice@fwd2.example"
+is "$(verdict srs "$T/conf-req")" "False BS_BATV_VALID valid the original's Return-Path, SRS unwrapped" \
+    "SRS0 around our tag in the original's Return-Path: unwrapped, valid"
+is "$(verdict srs1 "$T/conf-req")" "False BS_BATV_VALID valid the original's Return-Path, SRS unwrapped" \
+    "... SRS1 (forwarded twice): unwrapped, valid"
 
 # the report
 bs_run "$T/forged.eml" --config "$T/conf" --explain

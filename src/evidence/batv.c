@@ -3,9 +3,10 @@
  *
  * Where the address comes from, first found first: --recipient; the
  * environment the MDA sets (RECIPIENT, ORIG_RECIPIENT, ORIGINAL_RECIPIENT);
- * the bounce's Delivered-To, X-Original-To and To; the tagged recipients
- * a DSN names; and the returned original's Return-Path, which the
- * bouncing system wrote from the envelope sender it was given. Every
+ * the bounce's Delivered-To, X-Original-To, Envelope-to (Exim) and To;
+ * the tagged recipients a DSN names; and the returned original's
+ * Return-Path, which the bouncing system wrote from the envelope sender
+ * it was given (unwrapped when an SRS forwarder rewrote it). Every
  * tagged address found is checked; a valid one decides, else a bad one,
  * else an expired one. An MTA that strips the tag before delivery (Exim's
  * prvscheck router, a Postfix canonical map) leaves it in X-Original-To
@@ -241,6 +242,47 @@ add(struct candidate *c, int *n, const char *addr, const char *source)
 	}
 }
 
+/*
+ * The address an SRS forwarder wrapped (RFC-less but common: SRS0=HASH=
+ * TT=domain=local@forwarder, and SRS1=HASH=forwarder1==HASH=TT=domain=
+ * local@forwarder2 after two forwards), into the arena; NULL when addr
+ * is none. A forwarded message's Return-Path carries our tag so.
+ */
+static const char *
+srs_unwrapped(struct arena *a, const char *addr)
+{
+	const char	*p, *at, *dom, *end;
+	char		*out;
+	int		 k;
+
+	if (addr == NULL || (at = strrchr(addr, '@')) == NULL)
+		return NULL;
+	if (strncasecmp(addr, "SRS0=", 5) == 0)
+		p = addr + 5;
+	else if (strncasecmp(addr, "SRS1=", 5) == 0 &&
+	    (p = strstr(addr + 5, "==")) != NULL && p < at)
+		p += 2;
+	else
+		return NULL;
+	for (k = 0; k < 2; k++)		/* the hash, the timestamp */
+		if ((p = memchr(p, '=', (size_t)(at - p))) == NULL)
+			return NULL;
+		else
+			p++;
+	dom = p;
+	if ((end = memchr(dom, '=', (size_t)(at - dom))) == NULL ||
+	    end == dom || end + 1 >= at)
+		return NULL;
+	if ((out = arena_alloc(a, (size_t)(at - end) + (size_t)(end - dom) +
+	    1)) == NULL)
+		return NULL;
+	memcpy(out, end + 1, (size_t)(at - end - 1));
+	out[at - end - 1] = '@';
+	memcpy(out + (at - end), dom, (size_t)(end - dom));
+	out[(at - end) + (end - dom)] = '\0';
+	return out;
+}
+
 /* Every address in every field called name. */
 static void
 add_field(struct candidate *c, int *n, struct arena *a,
@@ -353,14 +395,19 @@ batv_gather(const struct config *cfg, const struct envelope *env,
 	if (an->message != NULL) {
 		add_field(c, &n, a, &an->message->hdr, "Delivered-To");
 		add_field(c, &n, a, &an->message->hdr, "X-Original-To");
+		/* Exim's envelope_to_add */
+		add_field(c, &n, a, &an->message->hdr, "Envelope-to");
 		add_field(c, &n, a, &an->message->hdr, "To");
 	}
 	for (i = 0; i < an->nrecipients; i++)
 		if (batv_parse(an->recipients[i].address, &t))
 			add(c, &n, an->recipients[i].address, "DSN recipient");
-	if (an->original.return_path != NULL)
+	if (an->original.return_path != NULL) {
 		add(c, &n, an->original.return_path,
 		    "the original's Return-Path");
+		add(c, &n, srs_unwrapped(a, an->original.return_path),
+		    "the original's Return-Path, SRS unwrapped");
+	}
 
 	for (i = 0; i < n; i++) {
 		if (!batv_parse(c[i].address, &t))
