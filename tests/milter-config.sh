@@ -134,23 +134,22 @@ m -n -c "$T/nul.conf"
 is "$rc:$(cat "$T/err")" "78:backscatter-milter: $T/nul.conf:2: NUL byte in line" \
     "a NUL byte in a line: 78, said as the config file's loader says it"
 
-printf 'milter_judge_timeout 0\nmilter_judge_timeout 2001\nmilter_judge_timeout 2s\n[x.test]\nmilter_judge_timeout 100\n' > "$T/timeout.conf"
-m -n -c "$T/timeout.conf"
-is "$rc:$(cat "$T/err" | tr '\n' '|')" "78:backscatter-milter: $T/timeout.conf:1: 0: not milliseconds from 1 to 2000|backscatter-milter: $T/timeout.conf:2: 2001: not milliseconds from 1 to 2000|backscatter-milter: $T/timeout.conf:3: 2s: not milliseconds from 1 to 2000|backscatter-milter: $T/timeout.conf:5: milter_judge_timeout belongs before the first section|" \
-    "milter_judge_timeout: 1 to LIMIT_MILTER_JUDGE_MS, before the first section"
-printf 'milter_judge_timeout 2000\nmilter_judge_timeout 1\n' > "$T/timeout.conf"
-m -n -c "$T/timeout.conf"
-is "$rc:$(cat "$T/out"):$(cat "$T/err")" "0:(default): milter_action headers, milter_proof_action reject:" \
-    "... 1 and 2000 taken, nothing said against them"
-
-printf 'milter_memory 0\nmilter_memory 65537\nmilter_memory 1M\n[x.test]\nmilter_memory 100\n' > "$T/mem.conf"
-m -n -c "$T/mem.conf"
-is "$rc:$(cat "$T/err" | tr '\n' '|')" "78:backscatter-milter: $T/mem.conf:1: 0: not MiB from 1 to 65536|backscatter-milter: $T/mem.conf:2: 65537: not MiB from 1 to 65536|backscatter-milter: $T/mem.conf:3: 1M: not MiB from 1 to 65536|backscatter-milter: $T/mem.conf:5: milter_memory belongs before the first section|" \
-    "milter_memory: 1 to MILTER_MEMORY_MAX, before the first section"
-printf 'milter_memory 1\nmilter_memory 65536\n' > "$T/mem.conf"
-m -n -c "$T/mem.conf"
-is "$rc:$(cat "$T/out"):$(cat "$T/err")" "0:(default): milter_action headers, milter_proof_action reject:" \
-    "... 1 and 65536 taken, nothing said against them"
+# numeric NAME MAX UNIT WORD LIMIT: a number of the default part, 1 to
+# MAX: 0, MAX + 1, a word with a unit and a line in a section are errors,
+# each said; 1 and MAX are taken
+numeric() {
+	f=$T/$1.conf
+	printf '%s 0\n%s %s\n%s %s\n[x.test]\n%s 100\n' "$1" "$1" $(($2 + 1)) "$1" "$4" "$1" > "$f"
+	m -n -c "$f"
+	is "$rc:$(cat "$T/err" | tr '\n' '|')" "78:backscatter-milter: $f:1: 0: not $3 from 1 to $2|backscatter-milter: $f:2: $(($2 + 1)): not $3 from 1 to $2|backscatter-milter: $f:3: $4: not $3 from 1 to $2|backscatter-milter: $f:5: $1 belongs before the first section|" \
+	    "$1: 1 to $5, before the first section"
+	printf '%s %s\n%s 1\n' "$1" "$2" "$1" > "$f"
+	m -n -c "$f"
+	is "$rc:$(cat "$T/out"):$(cat "$T/err")" "0:(default): milter_action headers, milter_proof_action reject:" \
+	    "... 1 and $2 taken, nothing said against them"
+}
+numeric milter_judge_timeout 2000 milliseconds 2s LIMIT_MILTER_JUDGE_MS
+numeric milter_memory 65536 MiB 1M MILTER_MEMORY_MAX
 
 # a rule file that does not compile: said at start, with the rest
 printf 'rules_file %s\n' "$T/broken.cf" > "$T/rules.conf"
