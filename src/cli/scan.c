@@ -169,8 +169,8 @@ static int	 list_mbox(struct list *, const char *, int);
 static int	 add_item(struct list *, const char *, off_t, size_t, int,
 		    int, char);
 static int	 by_path(const void *, const void *);
-static int	 seen_before(struct list *, const struct stat *);
-static int	 seen_already(const struct list *, const struct stat *);
+static int	 seen_before(void **, const struct stat *);
+static int	 seen_already(void *const *, const struct stat *);
 static int	 by_fileid(const void *, const void *);
 /* judging, in a worker */
 static void	 worker(const struct scan *, int, int) __attribute__((noreturn));
@@ -191,8 +191,6 @@ static int	 same_folder(const char *, const char *);
 static int	 file_given(struct list *, const char *);
 static int	 named_in(void *const *, const struct stat *, const char *);
 static int	 by_named(const void *, const void *);
-static int	 mark(void **, const struct stat *);
-static int	 found(void *const *, const struct stat *);
 static int	 remove_judged(const char *, const struct fileid *,
 		    const char **);
 static int	 make_maildir(const char *);
@@ -252,7 +250,7 @@ list_all(struct scan *s)
 	 * Maildir++ folder of each Maildir as add_root finds it */
 	s->list.move_to = o->move_to;
 	if (o->move_to != NULL && is_folder_path(o->move_to) &&
-	    stat(o->move_to, &st) == 0 && seen_before(&s->list, &st) == -1)
+	    stat(o->move_to, &st) == 0 && seen_before(&s->list.seen, &st) == -1)
 		return -1;
 	for (i = 0; i < o->npaths; i++) {
 		if (list_path(&s->list, o->paths[i], -1, 0) == -1) {
@@ -508,7 +506,7 @@ list_path(struct list *l, const char *path, int root, int depth)
 		l->errors++;
 		return 0;
 	}
-	if ((rc = seen_before(l, &st)) != 0) {
+	if ((rc = seen_before(&l->seen, &st)) != 0) {
 		close(fd);
 		return rc == 1 ? 0 : -1;
 	}
@@ -526,7 +524,7 @@ list_path(struct list *l, const char *path, int root, int depth)
 	if (st.st_size >= 5 && (got = read(fd, head, sizeof(head))) >= 5 &&
 	    message_from_line(head, (size_t)got))
 		rc = list_mbox(l, path, fd);
-	else if ((rc = file_given(l, path)) == 0) {
+	else if ((rc = depth > 0 ? 0 : file_given(l, path)) == 0) {
 		char	*keep = strdup(path);
 
 		rc = keep == NULL ? -1 : add_item(l, keep, 0, 0, 0, -1, 'f');
@@ -568,7 +566,7 @@ file_given(struct list *l, const char *path)
 	free(dir);
 	if (rc == -1)
 		return 0;		/* cannot tell: listed */
-	if (found(&l->subs, &st))
+	if (seen_already(&l->subs, &st))
 		return 1;
 	if ((n = malloc(sizeof(*n) + strlen(name) + 1)) == NULL)
 		return -1;
@@ -581,7 +579,7 @@ file_given(struct list *l, const char *path)
 	}
 	if (*f != n)
 		free(n);
-	return mark(&l->given_dirs, &st);
+	return seen_before(&l->given_dirs, &st) == -1 ? -1 : 0;
 }
 
 /* Is the name in folder st among the files given by path? */
@@ -613,36 +611,6 @@ by_named(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-/* A folder into a set of struct fileid: 0, or -1 out of memory. */
-static int
-mark(void **tree, const struct stat *st)
-{
-	struct fileid	*id, **f;
-
-	if ((id = malloc(sizeof(*id))) == NULL)
-		return -1;
-	id->dev = st->st_dev;
-	id->ino = st->st_ino;
-	if ((f = tsearch(id, tree, by_fileid)) == NULL) {
-		free(id);
-		return -1;
-	}
-	if (*f != id)
-		free(id);
-	return 0;
-}
-
-/* Is the folder in the set? */
-static int
-found(void *const *tree, const struct stat *st)
-{
-	struct fileid	 id;
-
-	id.dev = st->st_dev;
-	id.ino = st->st_ino;
-	return tfind(&id, tree, by_fileid) != NULL;
-}
-
 /* A Maildir given or found below a folder that is none: where its
  * backscatter moves to, and so the folder it moves to is not listed. */
 static int
@@ -660,7 +628,7 @@ add_root(struct list *l, const char *path)
 	if (l->move_to != NULL) {
 		if ((target = target_folder(path, l->move_to)) == NULL)
 			return -1;
-		if (stat(target, &st) == 0 && seen_before(l, &st) == -1) {
+		if (stat(target, &st) == 0 && seen_before(&l->seen, &st) == -1) {
 			free(target);
 			return -1;
 		}
@@ -716,7 +684,7 @@ list_dir(struct list *l, const char *path, int root, int depth)
 		if (!dir && (maildir || de->d_name[0] == '.'))
 			;
 		else if (depth >= SCAN_DEPTH_MAX) {
-			if (stat(p, &st) == 0 && !seen_already(l, &st)) {
+			if (stat(p, &st) == 0 && !seen_already(&l->seen, &st)) {
 				snprintf(why, sizeof(why), "deeper than %d "
 				    "folders", SCAN_DEPTH_MAX);
 				say(p, "not scanned", why);
@@ -752,7 +720,7 @@ list_subdir(struct list *l, const char *maildir, const char *name, char sub,
 		rc = errno == ENOENT || sub == 0 ? 0 : -1;
 		goto out;
 	}
-	if (fstat(fd, &st) == -1 || (seen = seen_before(l, &st)) == -1) {
+	if (fstat(fd, &st) == -1 || (seen = seen_before(&l->seen, &st)) == -1) {
 		close(fd);
 		goto out;
 	}
@@ -762,11 +730,11 @@ list_subdir(struct list *l, const char *maildir, const char *name, char sub,
 		goto out;
 	}
 	/* a file given by its path later is then known as listed */
-	if (mark(&l->subs, &st) == -1) {
+	if (seen_before(&l->subs, &st) == -1) {
 		closedir(d);
 		goto out;
 	}
-	given = found(&l->given_dirs, &st);
+	given = seen_already(&l->given_dirs, &st);
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
@@ -904,10 +872,10 @@ by_path(const void *a, const void *b)
 	    ((const struct item *)b)->path);
 }
 
-/* 1 when the file was listed before, 0 when not (it is now marked), -1
- * out of memory. */
+/* 1 when the file or folder is in the set (a tsearch tree of struct
+ * fileid) already, 0 when not (it is now), -1 out of memory. */
 static int
-seen_before(struct list *l, const struct stat *st)
+seen_before(void **set, const struct stat *st)
 {
 	struct fileid	*id, **found;
 
@@ -915,7 +883,7 @@ seen_before(struct list *l, const struct stat *st)
 		return -1;
 	id->dev = st->st_dev;
 	id->ino = st->st_ino;
-	if ((found = tsearch(id, &l->seen, by_fileid)) == NULL) {
+	if ((found = tsearch(id, set, by_fileid)) == NULL) {
 		free(id);
 		return -1;
 	}
@@ -926,15 +894,15 @@ seen_before(struct list *l, const struct stat *st)
 	return 0;
 }
 
-/* Whether the file was listed before (it is not marked). */
+/* Is the file or folder in the set (not marked)? */
 static int
-seen_already(const struct list *l, const struct stat *st)
+seen_already(void *const *set, const struct stat *st)
 {
 	struct fileid	 id;
 
 	id.dev = st->st_dev;
 	id.ino = st->st_ino;
-	return tfind(&id, &l->seen, by_fileid) != NULL;
+	return tfind(&id, set, by_fileid) != NULL;
 }
 
 static int

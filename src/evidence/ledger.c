@@ -111,16 +111,11 @@ absence_known(const struct ledger *l)
 static int
 lost_lately(const struct ledger *l, long today, int expiry)
 {
-	char	 p[PATH_MAX];
 	long	 day;
-	int	 n;
 
 	if (l->redis != NULL)
 		return 0;
-	n = snprintf(p, sizeof(p), "%s/lost", l->spool);
-	if (n < 0 || (size_t)n >= sizeof(p))
-		return 1;
-	day = spool_lost_day(p);
+	day = spool_lost_day(l->spool);
 	return day != -1 && (day == LONG_MAX || day + expiry >= today);
 }
 
@@ -1267,14 +1262,12 @@ ledger_merge_spool(const char *path, long today, int expiry, char *err,
 int
 ledger_mark_lost(const char *path, long today)
 {
-	char	*dir, p[PATH_MAX];
-	int	 n, rc = -1;
+	char	*dir;
+	int	 rc;
 
 	if (ledger_redis_is(path) || (dir = spool_path(path)) == NULL)
 		return -1;
-	n = snprintf(p, sizeof(p), "%s/lost", dir);
-	if (n > 0 && (size_t)n < sizeof(p))
-		rc = spool_mark_lost(p, today, 0);
+	rc = spool_mark_lost(dir, today, 0);
 	free(dir);
 	return rc;
 }

@@ -47,19 +47,28 @@ spool_make(const char *dir)
 		return -1;
 	/* the mark of a lost entry, made now (dated 1970: none lost) so
 	 * that a full disk later needs no new file to set it */
-	if ((size_t)n + 2 < sizeof(sub)) {
-		memcpy(sub + n - 3, "lost", 5);
-		(void)spool_mark_lost(sub, 0, 1);
-	}
+	(void)spool_mark_lost(dir, 0, 1);
 	return 0;
 }
 
+/* <dir>/lost into path (PATH_MAX); -1 when too long. */
+static int
+lost_path(const char *dir, char *path)
+{
+	int	 n = snprintf(path, PATH_MAX, "%s/lost", dir);
+
+	return n < 0 || n >= PATH_MAX ? -1 : 0;
+}
+
 int
-spool_mark_lost(const char *path, long day, int create_only)
+spool_mark_lost(const char *dir, long day, int create_only)
 {
 	struct timespec	 ts[2];
+	char		 path[PATH_MAX];
 	int		 fd, rc;
 
+	if (lost_path(dir, path) == -1)
+		return -1;
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
 	    O_NONBLOCK | (create_only ? O_EXCL : 0), 0600)) == -1)
 		return create_only && errno == EEXIST ? 0 : -1;
@@ -72,10 +81,13 @@ spool_mark_lost(const char *path, long day, int create_only)
 }
 
 long
-spool_lost_day(const char *path)
+spool_lost_day(const char *dir)
 {
 	struct stat	 st;
+	char		 path[PATH_MAX];
 
+	if (lost_path(dir, path) == -1)
+		return LONG_MAX;
 	if (stat(path, &st) == -1)
 		return errno == ENOENT ? -1 : LONG_MAX;
 	return S_ISREG(st.st_mode) ? (long)(st.st_mtime / 86400) : LONG_MAX;

@@ -59,13 +59,14 @@ int	 spool_make(const char *dir);
  * neither into the spool nor into the ledger (a full disk, a folder it
  * may not write). Its modification time is the day of the last loss
  * (days since 1970); only the time is set, which a full disk allows.
- * spool_make makes it dated 0. spool_mark_lost sets path's date to day,
- * making the file when missing (create_only: only that, dated day): 0 or
- * -1 (errno). spool_lost_day: the day marked, -1 without a mark, LONG_MAX
- * when it cannot be read (as if lost today: nothing proved absent).
+ * spool_make makes it dated 0. spool_mark_lost sets the date of the mark
+ * of the spool at dir to day, making the file when missing (create_only:
+ * only that, dated day): 0 or -1 (errno). spool_lost_day: the day
+ * marked, -1 without a mark, LONG_MAX when it cannot be read (as if lost
+ * today: nothing proved absent).
  */
-int	 spool_mark_lost(const char *path, long day, int create_only);
-long	 spool_lost_day(const char *path);
+int	 spool_mark_lost(const char *dir, long day, int create_only);
+long	 spool_lost_day(const char *dir);
 
 /*
  * Put n entries in the spool at dir, as one file: written in tmp/,
