@@ -355,4 +355,34 @@ cp "$mbox" "$pl/new"
 bs_run - --config "$conf" --scan "$pl" < /dev/null
 is "$rc:$(wc -l < "$T/stdout" | tr -d ' ')" 0:5 "cur, new, tmp in a folder that is no Maildir: scanned (a folder, an mbox of 3)"
 
+
+# SCAN_ITEMS_MAX: the program built with the limit at 5 (twenty million
+# messages are not made here). Past it the rest is named and skipped,
+# exit 1; the five listed are judged.
+scanmax=${BACKSCATTER_SCANMAX:-${top_builddir:-$srcdir}/tests/backscatter-scanmax}
+if [ -x "$scanmax" ]; then
+	lim=$T/limit
+	mkdir -p "$lim/cur" "$lim/new" "$lim/tmp"
+	for i in 1 2 3 4 5 6 7 8; do cp "$plain" "$lim/cur/$i.host:2,S"; done
+	$VALGRIND "$scanmax" --scan "$lim" > "$T/stdout" 2> "$T/stderr"; rc=$?
+	is "$rc:$(wc -l < "$T/stdout" | tr -d ' '):$(cut -f1 "$T/stdout" | sort -u)" 1:5:ok \
+	    "more messages than SCAN_ITEMS_MAX (5): 1, five judged"
+	is "$(cat "$T/stderr")" \
+	    "backscatter: the rest: not scanned: more than 5 messages (SCAN_ITEMS_MAX)" \
+	    "... the rest named, once"
+	for f in "$plain" "$plain" "$plain" "$plain" "$plain" "$plain" "$plain"; do
+		printf 'From someone@example.org Tue Mar 18 02:47:13 2025\n'
+		cat "$f"
+		printf '\n'
+	done > "$T/seven.mbox"
+	$VALGRIND "$scanmax" --scan "$lim/cur/1.host:2,S" "$T/seven.mbox" > "$T/stdout" 2> "$T/stderr"; rc=$?
+	is "$rc:$(wc -l < "$T/stdout" | tr -d ' '):$(grep -c 'SCAN_ITEMS_MAX' "$T/stderr")" 1:5:1 \
+	    "a file and an mbox of 7 past SCAN_ITEMS_MAX (5): 1, five judged, said"
+	$VALGRIND "$scanmax" --scan "$lim/cur/1.host:2,S" "$lim/cur/2.host:2,S" "$lim/cur/3.host:2,S" \
+	    "$lim/cur/4.host:2,S" "$lim/cur/5.host:2,S" > "$T/stdout" 2> "$T/stderr"; rc=$?
+	is "$rc:$(wc -l < "$T/stdout" | tr -d ' '):$(wc -c < "$T/stderr" | tr -d ' ')" 0:5:0 \
+	    "exactly SCAN_ITEMS_MAX (5) messages: 0, all judged, nothing said"
+else
+	ok "# SKIP no tests/backscatter-scanmax (make check builds it)"
+fi
 done_testing

@@ -353,8 +353,12 @@
 #define SCAN_JOBS_MAX		64
 /* --scan: folder depth followed below a path given. */
 #define SCAN_DEPTH_MAX		16
-/* --scan: messages listed at most (the list is kept in memory). */
+/* --scan: messages listed at most (the list is kept in memory). A build
+ * may set it lower (tests/backscatter-scanmax, for the test of the limit:
+ * twenty million messages are not made in a test). */
+#ifndef SCAN_ITEMS_MAX
 #define SCAN_ITEMS_MAX		(20u * 1000 * 1000)
+#endif
 /* --scan --summary: distinct kind, format and reason names counted. */
 #define SCAN_NAMES_MAX		256
 /* --scan: what a worker has sent that is not yet a whole line, at most. */
