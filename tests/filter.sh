@@ -207,6 +207,12 @@ printf 'From: a@b.example\nSubject: x\n\nhi\n' > "$T/in"
 bs_run "$T/in" --required -0
 is "$rc:$(sed -n 's/^X-Backscatter-Status: No, score=\([^ ]*\) required=\([^ ]*\) kind=none$/\1 \2/p' "$T/stdout")" \
     "0:0.0 0.0" "--required -0: required=0.0, never -0.0"
+bs_run "$T/in" --required -0 --explain
+is "$rc:$(head -1 "$T/stdout")" "0:Not backscatter, score 0.0, required 0.0" \
+    "--explain --required -0: required 0.0, never -0.0"
+bs_run "$T/in" --required -0 --json
+is "$rc:$(grep -o '"required":[^,}]*' "$T/stdout")" '0:"required":0.0' \
+    "--json --required -0: required 0.0, never -0.0"
 : > "$T/in"
 filter_case "empty input: the three fields and an empty line" $exact
 printf 'From: a@b\nSubject: s\n\n' > "$T/in"

@@ -6,6 +6,7 @@
 
 #include "base/buf.h"
 #include "base/json.h"
+#include "base/tenths.h"
 
 void
 json_init(struct json *j, struct buf *out)
@@ -155,7 +156,7 @@ json_score(struct json *j, double v)
 {
 	char	 num[64];
 
-	number(j, num, sizeof(num), snprintf(num, sizeof(num), "%.1f", v),
+	number(j, num, sizeof(num), snprintf(num, sizeof(num), "%.1f", tenths(v)),
 	    "0.0");
 }
 

@@ -17,6 +17,7 @@
 #include "base/io.h"
 #include "base/json.h"
 #include "base/limits.h"
+#include "base/tenths.h"
 #include "read/message.h"
 #include "anatomy/anatomy.h"
 #include "cli/output.h"
@@ -44,15 +45,6 @@ output_raw(int fd, struct message *m)
 	if (send_raw(fd, m, 0, m->raw.len) == -1)
 		return -1;
 	return message_send_held(fd, m);
-}
-
-/* x as written with one decimal, never "-0.0" (a score of -0.04, a
- * required score given as -0): DESIGN.md's fields hold a sign only
- * before a number that has one. */
-static double
-tenths(double x)
-{
-	return x > -0.05 && x < 0.05 ? 0.0 : x;
 }
 
 int

@@ -37,6 +37,7 @@
 #include "base/io.h"
 #include "base/limits.h"
 #include "base/log.h"
+#include "base/tenths.h"
 #include "read/envelope.h"
 #include "read/message.h"
 #include "anatomy/anatomy.h"
@@ -1209,7 +1210,7 @@ emit(struct scan *s, size_t i)
 	}
 	if (!o->summary) {
 		fprintf(s->out, "%s\t%.1f\t%s\t%s\t", r->backscatter ?
-		    "backscatter" : "ok", r->score, name[r->kind],
+		    "backscatter" : "ok", tenths(r->score), name[r->kind],
 		    name[r->reason]);
 		print_item_path(s->out, it);
 		if (dest != NULL) {

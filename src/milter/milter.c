@@ -60,6 +60,7 @@
 #include "base/buf.h"
 #include "base/limits.h"
 #include "base/log.h"
+#include "base/tenths.h"
 #include "read/envelope.h"
 #include "read/message.h"
 #include "config/config.h"
@@ -642,7 +643,8 @@ answer(SMFICTX *ctx, struct session *s, struct job *jb)
 	}
 	log_info("%s: %s, kind=%s score=%.1f required=%.1f%s%s: %s", queue_id(ctx),
 	    best->backscatter ? "backscatter" : "not backscatter", best->kind,
-	    best->score, best->required, best->proof ? " proof=" : "",
+	    tenths(best->score), tenths(best->required),
+	    best->proof ? " proof=" : "",
 	    best->proof ? best->proof_rule : "", settings_action_name(final));
 	switch (final) {
 	case ACTION_REJECT:

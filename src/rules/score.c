@@ -20,6 +20,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/json.h"
+#include "base/tenths.h"
 #include "anatomy/anatomy.h"
 #include "config/config.h"
 #include "evidence/origin.h"
@@ -291,7 +292,7 @@ decision_words(const struct verdict *v, struct buf *b)
 		buf_appends(b, ")");
 	}
 	if (snprintf(sum, sizeof(sum), " and no strong evidence either way: "
-	    "the rules' weights add up to %.1f", v->score) < 0 ||
+	    "the rules' weights add up to %.1f", tenths(v->score)) < 0 ||
 	    buf_appends(b, sum) == -1 || buf_appendc(b, '\0') == -1) {
 		buf_free(b);
 		return "no proof and no strong evidence either way";
@@ -445,7 +446,7 @@ score_explain(struct buf *b, const struct verdict *v)
 
 	n = snprintf(num, sizeof(num), "%s, score %.1f, required %.1f\n",
 	    v->backscatter ? "Backscatter" : "Not backscatter",
-	    v->score, v->required);
+	    tenths(v->score), tenths(v->required));
 	if (n > 0 && (size_t)n < sizeof(num))
 		buf_appends(b, num);
 	if (v->kind == KIND_NONE && an != NULL &&
@@ -479,7 +480,7 @@ score_explain(struct buf *b, const struct verdict *v)
 	if (v->nhits == 0)
 		buf_appends(b, "  none\n");
 	for (i = 0; i < v->nhits; i++) {
-		n = snprintf(num, sizeof(num), "  %5.1f ", v->hits[i].score);
+		n = snprintf(num, sizeof(num), "  %5.1f ", tenths(v->hits[i].score));
 		if (n > 0 && (size_t)n < sizeof(num))
 			buf_appends(b, num);
 		buf_appends(b, v->hits[i].name);
