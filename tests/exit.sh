@@ -38,6 +38,25 @@ abs=$(cd "$(dirname "$BACKSCATTER")" && pwd)/$(basename "$BACKSCATTER")
 is "$?:$(ls -A "$T/home.dj"):$(grep -c -- '--deliver takes a path, not the option --json' "$T/stderr")" "75::1" \
     "--deliver --json (the target forgotten): 75, no Maildir named --json, said"
 code "--rules --json: 64" 64 --rules --json
+# two modes: which was meant is not guessed (the last one won: "--test
+# --explain" answered 0 for every message); the same one twice is one
+code "--test --explain: 64" 64 --test --explain
+is "$(grep -c -- '--test and --explain: one mode at a time' "$T/stderr")" 1 "... said"
+code "--json --test: 64" 64 --json --test
+code "--test --lint: 64" 64 --test --lint
+code "--test --test: one mode (1, not backscatter)" 1 --test --test
+# an option of another mode (--sieve without --deliver ran filter mode,
+# its output thrown away in a .forward)
+code "--sieve without --deliver: 64" 64 --sieve "$T/none.sieve"
+is "$(grep -c -- '--sieve is for --deliver' "$T/stderr")" 1 "... said"
+code "--summary without --scan: 64" 64 --summary
+code "--move-to without --scan: 64" 64 --test --move-to "$T"
+code "--jobs without --scan: 64" 64 --explain --jobs 2
+is "$(grep -c -- '--jobs is for --scan' "$T/stderr")" 1 "... said"
+bs_run "$plain" --deliver "$T/Maildir" --summary
+case $rc in 0|75) rc=0-or-75 ;; esac	# 75 as root, who is refused
+is "$rc:$(grep -c -- '--summary ignored: with --deliver' "$T/stderr")" 0-or-75:1 \
+    "--deliver with --summary: --deliver wins, --summary said ignored"
 # --rules again adds a file: both files' rules run
 printf 'body     BS_LOCAL_ONE /spam/i\nscore    BS_LOCAL_ONE 0.1\n' > "$T/one.cf"
 printf 'body     BS_LOCAL_TWO /spam/i\nscore    BS_LOCAL_TWO 0.1\n' > "$T/two.cf"

@@ -255,6 +255,16 @@ is "$got" "ok proof sent_ledger match None" "... the address after -- recorded (
 sed 's/rachel@retail.example/alice@northwind.example/' "$d/bounce.eml" > "$T/self.eml"
 is "$(decided "$T/self.eml" "$T/conf-v3")" "ok heuristic rules other None" \
     "... the value of -f not taken for a recipient"
+# an option of ours after --record-sent (as the page's synopsis puts
+# it) is ours, not sendmail's: the entry goes to the ledger it names
+printf 'my_domain northwind.example\nsent_ledger %s\nsent_ledger_expiry 3650\nsent_ledger_complete yes\n' \
+    "$T/v4.db" > "$T/conf-v4"
+HOME=$T/home-v4 bs_run "$d/sent-ours.eml" --record-sent -oi --config "$T/conf-v4" -f alice@northwind.example \
+    -- bcc@hidden.example
+got=$(decided "$T/bcc.eml" "$T/conf-v4")
+holds "--record-sent -oi --config FILE ...: 0, nothing said, the entry in FILE's ledger" \
+    '[ "$rc" = 0 ] && ! [ -s "$T/stderr" ] && [ "$got" = "ok proof sent_ledger match None" ]'
+is "$(ls "$T/home-v4/.local/state/backscatter" 2>/dev/null)" "" "... none in the default ledger"
 bs_run "$d/sent-ours.eml" --config "$T/conf-v3" --record-sent --deliver "$T/rs-Maildir"
 is "$(grep -c -- '--record-sent ignored: with --deliver the message is delivered' "$T/stderr")" 1 \
     "... but a --deliver among them still wins (--record-sent said ignored)"

@@ -124,7 +124,7 @@ static const char usage_text[] =
 "       backscatter --deliver TARGET [--sieve SCRIPT]\n"
 "       backscatter --lint               check config and rules\n"
 "       backscatter --scan [--summary] [--move-to FOLDER] [--jobs N] PATH...\n"
-"       backscatter --record-sent [ADDRESS...]  add the message on stdin to the sent ledger\n"
+"       backscatter --record-sent [SENDMAIL-ARGS]  add the message on stdin to the sent ledger\n"
 "       backscatter --learn-sent PATH... add the Message-IDs of a Sent Maildir or mbox\n"
 "options: --config FILE  --rules PATH  --required SCORE  --recipient ADDR\n"
 "         --sender ADDR  --version  --help\n";
@@ -263,18 +263,64 @@ take_jobs(struct options *o, const char *value)
  * answer of 0 with nothing stored loses the message, and 64 or 78 bounce
  * it. The options it wins over are kept in o->ignored, to be reported.
  */
+static const struct option longopts[] = {
+	{ "test",	no_argument,		NULL, 't' },
+	{ "explain",	no_argument,		NULL, 'e' },
+	{ "json",	no_argument,		NULL, 'j' },
+	{ "deliver",	required_argument,	NULL, 'd' },
+	{ "sieve",	required_argument,	NULL, 's' },
+	{ "lint",	no_argument,		NULL, 'l' },
+	{ "config",	required_argument,	NULL, 'c' },
+	{ "rules",	required_argument,	NULL, 'r' },
+	{ "required",	required_argument,	NULL, 'R' },
+	{ "recipient",	required_argument,	NULL, 'T' },
+	{ "sender",	required_argument,	NULL, 'F' },
+	{ "scan",	no_argument,		NULL, 'S' },
+	{ "summary",	no_argument,		NULL, 'U' },
+	{ "move-to",	required_argument,	NULL, 'M' },
+	{ "jobs",	required_argument,	NULL, 'J' },
+	{ "record-sent", no_argument,		NULL, 'W' },
+	{ "learn-sent",	no_argument,		NULL, 'L' },
+	{ "version",	no_argument,		NULL, 'V' },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Is word one of our long options (as --name or --name=value)? Its
+ * value is the next word when it takes one and has no '='. */
+static int
+our_option(const struct option *opts, const char *word, int *valued_r)
+{
+	size_t	 n;
+	int	 i;
+
+	if (strncmp(word, "--", 2) != 0)
+		return 0;
+	for (i = 0; opts[i].name != NULL; i++) {
+		n = strlen(opts[i].name);
+		if (strncmp(word + 2, opts[i].name, n) == 0 &&
+		    (word[2 + n] == '\0' || word[2 + n] == '=')) {
+			*valued_r = opts[i].has_arg == required_argument &&
+			    word[2 + n] == '\0';
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /*
  * Where sendmail's arguments begin: after the first --record-sent, when no
  * --deliver stands anywhere (argc otherwise). A --record-sent that is the
- * value of an option before it is not one.
+ * value of an option before it is not one. An option of ours after it
+ * (before a "--"), as in "--record-sent --config FILE", is moved before
+ * it, with its value: no sendmail option is written so, and taken as
+ * sendmail's it was lost (the entry went to another ledger).
  */
 static int
-record_sent_split(int argc, char *argv[])
+record_sent_split(int argc, char *argv[], const struct option *opts)
 {
-	static const char *const valued[] = { "--deliver", "--sieve",
-	    "--config", "--rules", "--required", "--recipient", "--sender",
-	    "--move-to", "--jobs" };
-	int	 i, k, at = argc;
+	char	*w, *v;
+	int	 i, j, at = argc, valued;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--deliver") == 0 ||
@@ -286,19 +332,28 @@ record_sent_split(int argc, char *argv[])
 			at = i + 1;
 			continue;
 		}
-		if (at == argc)
-			for (k = 0; k < (int)(sizeof(valued) /
-			    sizeof(valued[0])); k++)
-				if (strcmp(argv[i], valued[k]) == 0) {
-					i++;
-					break;
-				}
+		if (at == argc && our_option(opts, argv[i], &valued) &&
+		    valued)
+			i++;
 	}
 	/* a --deliver among sendmail's arguments still wins */
 	for (i = at; i < argc; i++)
 		if (strcmp(argv[i], "--deliver") == 0 ||
 		    strncmp(argv[i], "--deliver=", 10) == 0)
 			return argc;
+	for (i = at; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (!our_option(opts, argv[i], &valued))
+			continue;
+		/* argv[i] (and its value) to argv[at], the rest after */
+		w = argv[i];
+		v = valued && i + 1 < argc ? argv[i + 1] : NULL;
+		for (j = i - 1; j >= at; j--)
+			argv[j + 1 + (v != NULL)] = argv[j];
+		argv[at++] = w;
+		if (v != NULL)
+			argv[at++] = v;
+		i += v != NULL;
+	}
 	return at;
 }
 
@@ -306,37 +361,15 @@ static int
 parse_options(int argc, char *argv[], struct options *o,
     enum mode_id *mode_r, int *early_r)
 {
-	static const struct option longopts[] = {
-		{ "test",	no_argument,		NULL, 't' },
-		{ "explain",	no_argument,		NULL, 'e' },
-		{ "json",	no_argument,		NULL, 'j' },
-		{ "deliver",	required_argument,	NULL, 'd' },
-		{ "sieve",	required_argument,	NULL, 's' },
-		{ "lint",	no_argument,		NULL, 'l' },
-		{ "config",	required_argument,	NULL, 'c' },
-		{ "rules",	required_argument,	NULL, 'r' },
-		{ "required",	required_argument,	NULL, 'R' },
-		{ "recipient",	required_argument,	NULL, 'T' },
-		{ "sender",	required_argument,	NULL, 'F' },
-		{ "scan",	no_argument,		NULL, 'S' },
-		{ "summary",	no_argument,		NULL, 'U' },
-		{ "move-to",	required_argument,	NULL, 'M' },
-		{ "jobs",	required_argument,	NULL, 'J' },
-		{ "record-sent", no_argument,		NULL, 'W' },
-		{ "learn-sent",	no_argument,		NULL, 'L' },
-		{ "version",	no_argument,		NULL, 'V' },
-		{ "help",	no_argument,		NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	enum mode_id	 chosen = MODE_FILTER;
-	const char	**slot = NULL;
+	enum mode_id	 chosen = MODE_FILTER, was;
+	const char	**slot = NULL, *first = NULL, *for_scan = NULL;
 	int		 ch, idx, i, deliver = 0, bad = 0, path = 0;
 	int		 full = argc;
 
 	/* what follows --record-sent is sendmail's command line, as a
 	 * wrapper hands it on: its options are not ours (unless --deliver
 	 * stands anywhere: it wins, and all is read as ours) */
-	argc = record_sent_split(argc, argv);
+	argc = record_sent_split(argc, argv, longopts);
 	memset(o, 0, sizeof(*o));
 	o->scan.progress = -1;
 	*early_r = 0;
@@ -344,6 +377,7 @@ parse_options(int argc, char *argv[], struct options *o,
 	/* ':' first: a missing value is told from an unknown option, so
 	 * that "--deliver" without its target is still --deliver */
 	while ((ch = getopt_long(argc, argv, ":", longopts, &idx)) != -1) {
+		was = chosen;
 		switch (ch) {
 		case 't': chosen = MODE_TEST; break;
 		case 'e': chosen = MODE_EXPLAIN; break;
@@ -378,11 +412,19 @@ parse_options(int argc, char *argv[], struct options *o,
 		case 'T': slot = &o->recipient; path = 0; break;
 		case 's': slot = &o->script; path = 1; break;
 		case 'F': slot = &o->sender; path = 0; break;
-		case 'U': o->scan.summary = 1; continue;
-		case 'M': slot = &o->scan.move_to; path = 1; break;
+		case 'U':
+			o->scan.summary = 1;
+			for_scan = "--summary";
+			continue;
+		case 'M':
+			slot = &o->scan.move_to;
+			path = 1;
+			for_scan = "--move-to";
+			break;
 		case 'J':
 			if (take_jobs(o, optarg) == -1)
 				bad = 1;
+			for_scan = "--jobs";
 			continue;
 		case ':':
 			if (optopt == 'd')
@@ -400,6 +442,16 @@ parse_options(int argc, char *argv[], struct options *o,
 			slot = NULL;
 			continue;
 		}
+		/* two modes: which was meant is not guessed ("--test
+		 * --explain" in a procmail condition answered 0 for every
+		 * message); the same one twice is one */
+		if (chosen != was && first != NULL &&
+		    strcmp(first, longopts[idx].name) != 0) {
+			refuse(o, "--%s and --%s: one mode at a time", first,
+			    longopts[idx].name);
+			bad = 1;
+		} else if (chosen != was)
+			first = longopts[idx].name;
 		/* a mode option, --version or --help: each name once */
 		for (i = 0; i < o->nignored; i++)
 			if (o->ignored[i] == longopts[idx].name)
@@ -410,8 +462,22 @@ parse_options(int argc, char *argv[], struct options *o,
 	if (deliver) {
 		chosen = MODE_DELIVER;
 		*early_r = 0;
-	} else
+		if (for_scan != NULL && o->nignored < OPTIONS_IGNORED_MAX)
+			o->ignored[o->nignored++] = for_scan + 2;
+	} else {
 		o->nignored = 0;
+		/* an option of another mode: without it, "|backscatter
+		 * --sieve FILE" in a .forward ran filter mode, its output
+		 * thrown away, and the message was lost */
+		if (o->script != NULL) {
+			refuse(o, "--sieve is for --deliver");
+			bad = 1;
+		}
+		if (for_scan != NULL && chosen != MODE_SCAN) {
+			refuse(o, "%s is for --scan", for_scan);
+			bad = 1;
+		}
+	}
 	*mode_r = chosen;
 	if (*early_r != 0)
 		return 0;	/* --version, --help: nothing else matters */

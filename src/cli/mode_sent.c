@@ -20,7 +20,7 @@
 #include "cli/modes.h"
 
 /*
- * --record-sent [ADDRESS...]: in the way of outgoing mail, so it always
+ * --record-sent [SENDMAIL-ARGS]: in the way of outgoing mail, so it always
  * answers 0. The whole message has been read; its Message-ID, with its
  * recipients (To, Cc, Bcc, Resent-*, and the envelope recipients given
  * as arguments), goes into the ledger's
