@@ -357,6 +357,32 @@ record_sent_split(int argc, char *argv[], const struct option *opts)
 	return at;
 }
 
+/*
+ * The options of one mode given for another: -1, refused (without it,
+ * "|backscatter --sieve FILE" in a .forward ran filter mode, its output
+ * thrown away, and the message was lost). Under --deliver they are
+ * ignored, and said, as the mode options it wins over.
+ */
+static int
+mode_options(struct options *o, enum mode_id chosen, const char *for_scan)
+{
+	if (chosen == MODE_DELIVER) {
+		if (for_scan != NULL && o->nignored < OPTIONS_IGNORED_MAX)
+			o->ignored[o->nignored++] = for_scan + 2;
+		return 0;
+	}
+	o->nignored = 0;
+	if (o->script != NULL) {
+		refuse(o, "--sieve is for --deliver");
+		return -1;
+	}
+	if (for_scan != NULL && chosen != MODE_SCAN) {
+		refuse(o, "%s is for --scan", for_scan);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 parse_options(int argc, char *argv[], struct options *o,
     enum mode_id *mode_r, int *early_r)
@@ -462,22 +488,9 @@ parse_options(int argc, char *argv[], struct options *o,
 	if (deliver) {
 		chosen = MODE_DELIVER;
 		*early_r = 0;
-		if (for_scan != NULL && o->nignored < OPTIONS_IGNORED_MAX)
-			o->ignored[o->nignored++] = for_scan + 2;
-	} else {
-		o->nignored = 0;
-		/* an option of another mode: without it, "|backscatter
-		 * --sieve FILE" in a .forward ran filter mode, its output
-		 * thrown away, and the message was lost */
-		if (o->script != NULL) {
-			refuse(o, "--sieve is for --deliver");
-			bad = 1;
-		}
-		if (for_scan != NULL && chosen != MODE_SCAN) {
-			refuse(o, "%s is for --scan", for_scan);
-			bad = 1;
-		}
 	}
+	if (mode_options(o, chosen, for_scan) == -1)
+		bad = 1;
 	*mode_r = chosen;
 	if (*early_r != 0)
 		return 0;	/* --version, --help: nothing else matters */
