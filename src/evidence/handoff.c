@@ -119,10 +119,41 @@ org_domain(const char *host)
 	return dots[1] ? dots[1] + 1 : host;
 }
 
+/*
+ * Operators whose own hosts go by more than one registrable name, the
+ * first of each group standing for the others: Microsoft's mail servers
+ * write "prod.outlook.com" and "prod.exchangelabs.com" (and
+ * "outlook.office365.com") in one chain, Google's "google.com" and
+ * "1e100.net", Proofpoint's hosted filters "pphosted.com" and
+ * "ppops.net", Yahoo's "yahoo.com" and "yahoodns.net". Without this a
+ * hop between two of one operator's hosts was a handoff from a stranger.
+ */
+static const char *const org_same[][4] = {
+	{ "outlook.com", "exchangelabs.com", "office365.com", NULL },
+	{ "google.com", "1e100.net", NULL, NULL },
+	{ "pphosted.com", "ppops.net", NULL, NULL },
+	{ "yahoo.com", "yahoodns.net", NULL, NULL },
+};
+
+static const char *
+org_canonical(const char *org)
+{
+	size_t	 i, k;
+
+	if (org == NULL)
+		return NULL;
+	for (i = 0; i < sizeof(org_same) / sizeof(org_same[0]); i++)
+		for (k = 0; k < 4 && org_same[i][k] != NULL; k++)
+			if (strcasecmp(org, org_same[i][k]) == 0)
+				return org_same[i][0];
+	return org;
+}
+
 static int
 same_org(const char *a, const char *b)
 {
-	const char	*oa = org_domain(a), *ob = org_domain(b);
+	const char	*oa = org_canonical(org_domain(a));
+	const char	*ob = org_canonical(org_domain(b));
 
 	return oa != NULL && ob != NULL && strcasecmp(oa, ob) == 0;
 }
@@ -182,13 +213,13 @@ has_from_clause(const struct received *h)
 	    h->from_addr != NULL;
 }
 
-/* Loopback, RFC 1918, link-local, CGN shared, ULA: never a handoff. */
+/* An address as a Received line writes it ("[addr]", "IPv6:addr") into
+ * a: AF_INET (4 bytes), AF_INET6 (16), or 0 when it is none. */
 static int
-is_private(const char *text)
+addr_of(const char *text, unsigned char a[16])
 {
-	unsigned char	 a[16];
-	char		 tmp[INET6_ADDRSTRLEN + 1];
-	size_t		 n;
+	char	 tmp[INET6_ADDRSTRLEN + 1];
+	size_t	 n;
 
 	if (text == NULL)
 		return 0;
@@ -202,16 +233,46 @@ is_private(const char *text)
 	memcpy(tmp, text, n);
 	tmp[n] = '\0';
 	if (inet_pton(AF_INET, tmp, a) == 1)
-		return a[0] == 127 || a[0] == 10 ||
+		return AF_INET;
+	if (inet_pton(AF_INET6, tmp, a) == 1)
+		return AF_INET6;
+	return 0;
+}
+
+/* 127/8 or ::1: the host itself. */
+static int
+is_loopback(const char *text)
+{
+	static const unsigned char loop[16] =
+	    { 0,0,0,0, 0,0,0,0, 0,0,0,0, 0,0,0,1 };
+	unsigned char	 a[16];
+
+	switch (addr_of(text, a)) {
+	case AF_INET:
+		return a[0] == 127;
+	case AF_INET6:
+		return memcmp(a, loop, 16) == 0;
+	}
+	return 0;
+}
+
+/* Loopback, RFC 1918, link-local, CGN shared, ULA: never a handoff. */
+static int
+is_private(const char *text)
+{
+	unsigned char	 a[16];
+
+	if (is_loopback(text))
+		return 1;
+	switch (addr_of(text, a)) {
+	case AF_INET:
+		return a[0] == 10 ||
 		    (a[0] == 172 && (a[1] & 0xf0) == 16) ||
 		    (a[0] == 192 && a[1] == 168) ||
 		    (a[0] == 169 && a[1] == 254) ||
 		    (a[0] == 100 && (a[1] & 0xc0) == 64);
-	if (inet_pton(AF_INET6, tmp, a) == 1) {
-		static const unsigned char loop[16] =
-		    { 0,0,0,0, 0,0,0,0, 0,0,0,0, 0,0,0,1 };
-
-		return memcmp(a, loop, 16) == 0 || (a[0] & 0xfe) == 0xfc ||
+	case AF_INET6:
+		return (a[0] & 0xfe) == 0xfc ||
 		    (a[0] == 0xfe && (a[1] & 0xc0) == 0x80);
 	}
 	return 0;
@@ -920,7 +981,10 @@ written_by_sender(const struct received *up, const struct received *down)
 static int
 custody_step(const struct received *up, const struct received *down)
 {
-	if (has_from_clause(up))
+	/* a host taking the message from itself, over loopback (a content
+	 * filter's re-injection: amavis, Proofpoint's "from pps.filterd
+	 * ([127.0.0.1])"): the line down is its own too */
+	if (has_from_clause(up) && !is_loopback(up->from_addr))
 		return written_by_sender(up, down);
 	return is_name(up->by_host) && is_name(down->by_host) &&
 	    same_org(down->by_host, up->by_host);
