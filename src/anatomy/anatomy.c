@@ -1051,6 +1051,7 @@ all_delivered(const struct analysis *an)
 }
 
 static const char	*unquoted_folded(struct arena *, const char *);
+static const char	*subjects_blanked(struct arena *, const char *);
 static const char	*unspoken(struct arena *, const char *);
 
 /* The words of failure and of an answer, before any original; an
@@ -1300,6 +1301,7 @@ take_apart(struct reading *r, struct arena *a, struct analysis *an)
 		in->text_len = 0;
 		an->skipped |= SKIP_ARENA;
 	}
+	in->lwords = subjects_blanked(a, in->ltext);
 	in->own = own_addresses(an, a, &msg->hdr, &in->nown);
 	in->has_dsn = r->parts.dsn != -1;
 	in->daemon = r->s.daemon;
@@ -1644,11 +1646,12 @@ admin_mail(struct reading *r, struct arena *a, struct kind_facts *f)
  * its own words. */
 static void
 challenge_and_filter_words(struct kind_facts *f, const struct analysis *an,
-    const struct signs *s, const char *t)
+    const struct signs *s, const char *t, const char *own)
 {
 	f->challenge_system = phrases_count(PHRASE_CHALLENGE_SYSTEM, t) +
 	    phrases_count(PHRASE_CHALLENGE_SYSTEM, s->from);
-	f->challenge_words += phrases_count(PHRASE_CHALLENGE_WORDS, t);
+	/* (not in the subject it names: the message's words) */
+	f->challenge_words += phrases_count(PHRASE_CHALLENGE_WORDS, own);
 	f->notice_words = phrases_count2(PHRASE_NOTICE_WORDS, t, s->subject);
 	f->filter_report = filter_report(an, f, t);
 	/* refused as spam in a delivery-status report is a bounce's reason;
@@ -1687,6 +1690,37 @@ subject_lines(const char *ltext)
 			p++;
 	}
 	return n;
+}
+
+/*
+ * The text with its lines that start with a subject's label ("Subject:",
+ * "Betreff:", in the language the text writes it) blanked: where a report
+ * or a notice names the message it is about, the subject is that
+ * message's words, not its own ("Subject: Please confirm your
+ * subscription" in a bounce is no challenge). The text itself when it has
+ * no such line, or when out of arena.
+ */
+static const char *
+subjects_blanked(struct arena *a, const char *ltext)
+{
+	const struct phrase	*ph = phrases_find(PHRASE_QUOTE_SUBJECT, ltext);
+	const char		*w = ph != NULL ? phrase_text(ph) : "subject:";
+	const char		*p, *e;
+	char			*copy = NULL;
+	size_t			 wl = strlen(w), off;
+
+	for (p = ltext; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
+		if ((e = strchr(p, '\n')) == NULL)
+			e = p + strlen(p);
+		off = strspn(p, " \t>");
+		if (strncmp(p + off, w, wl) != 0)
+			continue;
+		if (copy == NULL &&
+		    (copy = arena_strdup(a, ltext)) == NULL)
+			return ltext;
+		memset(copy + (p - ltext), ' ', (size_t)(e - p));
+	}
+	return copy != NULL ? copy : ltext;
 }
 
 /*
@@ -1789,7 +1823,8 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	if (f.receipt_words == 0 && s->mdn_subject)
 		f.receipt_words = phrases_count(PHRASE_MDN_BODY,
 		    column_labels(a, r->in.ltext));
-	challenge_and_filter_words(&f, an, s, t);
+	challenge_and_filter_words(&f, an, s, t,
+	    subjects_blanked(a, t));
 	/* a filter's words over a list of three subjects or more: its digest
 	 * of what it holds for the recipient, whatever it calls itself */
 	if (!f.quarantine_digest && f.notice_words > 0 && !f.dsn && !f.mdn &&

@@ -21,7 +21,8 @@ challenge_match(const struct analysis *an, const struct reader_input *in)
 		return 9;	/* its header said so */
 	sys = phrases_count(PHRASE_CHALLENGE_SYSTEM, in->ltext) +
 	    phrases_count(PHRASE_CHALLENGE_SYSTEM, in->from);
-	w = phrases_count(PHRASE_CHALLENGE_WORDS, in->ltext) +
+	/* (not in a subject the text names: the answered message's) */
+	w = phrases_count(PHRASE_CHALLENGE_WORDS, in->lwords) +
 	    phrases_count(PHRASE_CHALLENGE_WORDS, in->subject);
 	if (w >= 1 && (sys >= 1 || w >= 2))
 		return 7;

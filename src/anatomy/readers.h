@@ -22,6 +22,8 @@ struct reader_input {
 	const char	*text;		/* bounce's human text (LF) */
 	size_t		 text_len;
 	const char	*ltext;		/* the same, lower case */
+	const char	*lwords;	/* ltext, the lines naming a
+					   subject blanked (its own words) */
 	int		 has_dsn;	/* a delivery-status part was read */
 	int		 daemon;	/* a mail system wrote it */
 	int		 machine;	/* a machine wrote it: daemon, null
