@@ -207,6 +207,14 @@ printf 'From: a@b.example\nSubject: x\n\nhi\n' > "$T/in"
 bs_run "$T/in" --required -0
 is "$rc:$(sed -n 's/^X-Backscatter-Status: No, score=\([^ ]*\) required=\([^ ]*\) kind=none$/\1 \2/p' "$T/stdout")" \
     "0:0.0 0.0" "--required -0: required=0.0, never -0.0"
+# the Level line counts the whole points of the score written beside it:
+# 4.96 is written 5.0 (and is Yes), so five stars, not four
+printf 'From: MAILER-DAEMON@x.example\nTo: alice@northwind.example\nSubject: Undelivered Mail Returned to Sender\n\nThis is the mail system at host x.example.\nYour message could not be delivered.\n\n<sam@x.example>: host said: 550 user unknown\n' > "$T/in496"
+printf 'body BS_LOCAL_X /user unknown/\nscore BS_LOCAL_X 4.46\n' > "$T/r496.cf"
+bs_run "$T/in496" --rules "$T/r496.cf"
+is "$rc:$(grep '^X-Backscatter-\(Score\|Level\)' "$T/stdout" | tr '\n' ' ')" \
+    "0:X-Backscatter-Score: 5.0 X-Backscatter-Level: ***** " \
+    "a score of 4.96: written 5.0, five stars beside it"
 bs_run "$T/in" --required -0 --explain
 is "$rc:$(head -1 "$T/stdout")" "0:Not backscatter, score 0.0, required 0.0" \
     "--explain --required -0: required 0.0, never -0.0"

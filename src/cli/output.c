@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/uio.h>
@@ -53,6 +54,7 @@ output_headers(struct buf *out, const char *kind,
 {
 	char		 line[256];
 	const char	*t, *c;
+	double		 shown;
 	size_t		 names = 0;
 	int		 n, i, col, r = 0;
 
@@ -92,8 +94,11 @@ output_headers(struct buf *out, const char *kind,
 		return -1;
 	r |= buf_append(out, line, (size_t)n);
 	r |= buf_appends(out, eol);
+	/* one star a whole point of the score as written beside it (4.96
+	 * is "5.0": five stars, as its Yes says) */
+	shown = strtod(line + strlen("X-Backscatter-Score: "), NULL);
 	r |= buf_appends(out, "X-Backscatter-Level: ");
-	for (i = 0; i < LEVEL_STARS_MAX && i + 1 <= v->score; i++)
+	for (i = 0; i < LEVEL_STARS_MAX && i + 1 <= shown; i++)
 		r |= buf_appendc(out, '*');
 	r |= buf_appends(out, eol);
 	return r == 0 ? 0 : -1;
