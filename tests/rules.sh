@@ -86,6 +86,24 @@ bs_run - --lint --config "$conf" < /dev/null
 is "$rc:$(cat "$T/stdout" "$T/stderr" | sed 's/ [0-9][0-9]* / N /')" \
     "0:backscatter: configuration and N rules are clean" "--lint: shipped rules are clean"
 
+# an eval's argument the program never gives is an error, not a rule
+# that never fires; a known one in another case is fine (compared so)
+for a in 'reason_is(spamdetcted)' 'format_is(postfx)' 'kind_is(bogus)'; do
+	printf 'eval BS_LOCAL_E %s\n' "$a" > "$T/e.cf"
+	bs_run - --lint --config "$conf" --rules "$T/e.cf" < /dev/null
+	is "$rc:$(grep -c "e.cf:1: BS_LOCAL_E: $a: bad argument" "$T/stdout" "$T/stderr" | awk -F: '{ n += $2 } END { print n }')" \
+	    78:1 "--lint: $a: 78, file:line, bad argument"
+done
+printf 'eval BS_LOCAL_E reason_is(SpamDetected)\neval BS_LOCAL_F format_is(Postfix)\neval BS_LOCAL_G format_is(rfc3464)\n' > "$T/e.cf"
+bs_run - --lint --config "$conf" --rules "$T/e.cf" < /dev/null
+is "$rc" 0 "--lint: reason_is(SpamDetected), format_is(Postfix), format_is(rfc3464): clean"
+
+# a description of a rule never defined: an error at its file and line
+printf '# one\ndescribe BS_LOCAL_NONE a rule never written\n' > "$T/d.cf"
+bs_run - --lint --config "$conf" --rules "$T/d.cf" < /dev/null
+is "$rc:$(cat "$T/stdout" "$T/stderr" | grep -c 'd.cf:2: BS_LOCAL_NONE: score or describe for a rule that is not defined')" \
+    78:1 "--lint: describe of a rule never defined: 78, at its file:line"
+
 # 1100 user rules firing on one bounce: the tests= line stops at
 # HEADER_TESTS_MAX with "...", and the message is still tagged, a forged
 # field removed (the fields were past the 64 KiB they are built in: the

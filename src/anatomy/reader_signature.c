@@ -4,6 +4,7 @@
  * with the generic reader. A format needing more gets a file of its own.
  */
 #include <string.h>
+#include <strings.h>
 
 #include "anatomy/anatomy.h"
 #include "anatomy/readers.h"
@@ -82,6 +83,17 @@ signature_parse(struct analysis *an, struct arena *a,
 		reader_alias_notes(an, a, in);
 	if (an->kind == KIND_NONE && an->nrecipients > 0)
 		an->kind = KIND_BOUNCE;
+	return 0;
+}
+
+int
+reader_signature_format(const char *name)
+{
+	size_t	 k;
+
+	for (k = 0; k < sizeof(signatures) / sizeof(signatures[0]); k++)
+		if (strcasecmp(signatures[k].format, name) == 0)
+			return 1;
 	return 0;
 }
 

@@ -2,6 +2,7 @@
  * readers.c - the list of format readers, best match wins (see readers.h).
  */
 #include <stddef.h>
+#include <strings.h>
 
 #include "anatomy/readers.h"
 
@@ -27,3 +28,14 @@ const struct reader *const readers[] = {
 	&reader_amazonses,
 	NULL
 };
+
+int
+readers_format_known(const char *name)
+{
+	int	 i;
+
+	for (i = 0; readers[i] != NULL; i++)
+		if (strcasecmp(readers[i]->name, name) == 0)
+			return 1;
+	return reader_signature_format(name);
+}

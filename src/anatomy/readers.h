@@ -44,6 +44,11 @@ struct reader {
 
 extern const struct reader *const readers[];
 
+/* Is name (in any case) a format a reader names: a reader's own name, or
+ * a mail system the signature reader recognises? */
+int	 readers_format_known(const char *name);
+int	 reader_signature_format(const char *name);
+
 /* Shared helpers for readers. */
 /* Set the diagnostic of recipients without one to the text of the line
  * range [s, s+n), trimmed; used by the text formats. */

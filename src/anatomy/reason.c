@@ -10,6 +10,7 @@
  */
 #include <ctype.h>
 #include <stddef.h>
+#include <strings.h>
 #include <string.h>
 
 #include "anatomy/phrases.h"
@@ -53,6 +54,25 @@ static const struct {
 	{ "5.7.9", "securityerror" }, { "5.4.14", "networkerror" },
 	{ "5.7.606", "blocked" }, { "5.1.10", "userunknown" },
 };
+
+int
+reason_known(const char *name)
+{
+	static const char *const more[] = { "delivered", "expired",
+	    "undefined" };
+	size_t	 k;
+
+	for (k = 0; k < sizeof(sets) / sizeof(sets[0]); k++)
+		if (strcasecmp(sets[k].reason, name) == 0)
+			return 1;
+	for (k = 0; k < sizeof(codes) / sizeof(codes[0]); k++)
+		if (strcasecmp(codes[k].reason, name) == 0)
+			return 1;
+	for (k = 0; k < sizeof(more) / sizeof(more[0]); k++)
+		if (strcasecmp(more[k], name) == 0)
+			return 1;
+	return 0;
+}
 
 const char *
 reason_classify(const char *status, const char *text)

@@ -11,5 +11,7 @@
 #define BS_REASON_H
 
 const char	*reason_classify(const char *status, const char *text);
+/* Is name (in any case) one reason_classify can give? */
+int		 reason_known(const char *name);
 
 #endif

@@ -16,6 +16,8 @@
 #include "read/message.h"
 #include "read/address.h"
 #include "anatomy/anatomy.h"
+#include "anatomy/readers.h"
+#include "anatomy/reason.h"
 #include "config/config.h"
 #include "evidence/claims.h"
 #include "evidence/handoff.h"
@@ -206,18 +208,19 @@ EV(ev_correspondent, ev->ledger.correspondent == 1)
 EV(ev_not_correspondent, ev->ledger.complete &&
     ev->ledger.correspondent == 0)
 
+/* a reason the program gives (in any case, as reason_is compares): a
+ * word it never gives ("reason_is(spamdetcted)") never fires */
 static int
-check_word(const char *arg)
+check_reason(const char *arg)
 {
-	const char	*p;
+	return reason_known(arg) ? 0 : -1;
+}
 
-	if (*arg == '\0')
-		return -1;
-	for (p = arg; *p; p++)
-		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-' &&
-		    *p != '.')
-			return -1;
-	return 0;
+/* a format a reader names (in any case, as format_is compares) */
+static int
+check_format(const char *arg)
+{
+	return readers_format_known(arg) ? 0 : -1;
 }
 
 static int
@@ -300,11 +303,11 @@ const struct origin_eval origin_evals[] = {
 	    "the bounce returns no original" },
 	{ "original_is", 1, check_source, ev_original_is,
 	    "how the original was returned: rfc822, headers, inline, reference, none" },
-	{ "reason_is", 1, check_word, ev_reason_is,
+	{ "reason_is", 1, check_reason, ev_reason_is,
 	    "the bounce's reason (spamdetected, virusdetected, ...)" },
 	{ "kind_is", 1, check_kind, ev_kind_is,
 	    "the message's kind (bounce, autoreply, challenge, ...)" },
-	{ "format_is", 1, check_word, ev_format_is,
+	{ "format_is", 1, check_format, ev_format_is,
 	    "the reader that understood the bounce" },
 	{ "status_is", 1, check_status, ev_status_is,
 	    "a recipient's status starts with the argument" },

@@ -393,6 +393,12 @@ parse_describe(struct ruleset *rs, const char *file, int lineno,
 	ruleset_free_string(r->describe);
 	if ((r->describe = strdup(skip_space(s))) == NULL)
 		return nomem(errors, file, lineno);
+	/* where a rule never defined is named in an error, when no score
+	 * line says it (a score line names it then) */
+	if (r->score_file == NULL) {
+		r->score_file = file;
+		r->score_line = lineno;
+	}
 	return 0;
 }
 

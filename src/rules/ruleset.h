@@ -126,7 +126,8 @@ struct rule {
 	char			*describe;
 	double			 score;
 	int			 score_set;
-	const char		*score_file;
+	const char		*score_file;	/* its score line, or else
+						   its describe line */
 	int			 score_line;
 
 	int			 broken;
