@@ -268,6 +268,24 @@ is "$(ls "$T/home-v4/.local/state/backscatter" 2>/dev/null)" "" "... none in the
 bs_run "$d/sent-ours.eml" --config "$T/conf-v3" --record-sent --deliver "$T/rs-Maildir"
 is "$(grep -c -- '--record-sent ignored: with --deliver the message is delivered' "$T/stderr")" 1 \
     "... but a --deliver among them still wins (--record-sent said ignored)"
+# --lint reads a Redis ledger's URL as the runs will (they went on
+# without the ledger, and without its proof, while --lint said clean);
+# a password is never said, even one cut short by a '#' (a comment)
+lintled() {
+	printf '# a Redis ledger\nsent_ledger %s\n' "$1" > "$T/conf-url"
+	bs_run - --lint --config "$T/conf-url" < /dev/null
+}
+lintled 'redis://127.0.0.1:99999/2'
+is "$rc:$(grep -c "conf-url:2: sent_ledger redis://127.0.0.1:99999/2: not redis://" "$T/stderr")" 78:1 \
+    "--lint: a Redis URL with port 99999: 78, at its file:line"
+lintled 'redis://127.0.0.1:6379/abc'
+is "$rc" 78 "--lint: a Redis URL with database abc: 78"
+lintled 'redis://:s3cr#et@10.0.0.5:6379/2'
+is "$rc:$(grep -c 'sent_ledger a Redis URL: not' "$T/stderr"):$(grep -c 's3cr' "$T/stderr")" 78:1:0 \
+    "--lint: a password cut short at '#': 78, the URL not shown"
+lintled 'redis://:s3cr%23et@10.0.0.5:6379/2'
+is "$rc" 0 "--lint: the password with %23: clean (no server asked)"
+
 # vacation(1): an auto-reply naming no Message-ID, judged by whom we wrote to
 vac() { printf 'From: %s\nTo: alice@northwind.example\nSubject: Away: back on Monday\nAuto-Submitted: auto-replied\nDate: Tue, 18 Mar 2025 05:00:00 +0000\n\nI am away.\n' "$1"; }
 vac rachel@retail.example > "$T/vac-known.eml"

@@ -35,6 +35,14 @@ is "$rc:$(cat "$T/out" | tr '\n' '|')" \
     "0:(default): milter_action quarantine, milter_proof_action reject|other.test: milter_action quarantine, milter_proof_action tempfail|third.test: milter_action accept, milter_proof_action reject|" \
     "sections: the default part's settings, then the section's own; names lower-cased"
 
+# a Redis ledger's URL that does not parse: an error at its line, said
+# once for the sections that inherit it (the milter judged without the
+# ledger's proof, and -n said nothing)
+printf 'sent_ledger redis://127.0.0.1:99999/2\n[shop.example]\nmilter_action reject\n' > "$T/url.conf"
+m -n -c "$T/url.conf"
+is "$rc:$(grep -c "url.conf:1: sent_ledger redis://127.0.0.1:99999/2: not redis://" "$T/err")" 78:1 \
+    "-n: a Redis URL with port 99999: 78, said once at its line"
+
 printf 'my_domain bad..x\nmilter_foo 1\n[bad domain]\nmilter_record_port 99999\nmilter_action maybe\n[ok.test]\nmilter_record_daemon X\nrequired_score abc\nmilter_action\n' > "$T/bad.conf"
 m -n -c "$T/bad.conf"
 is "$rc" 78 "errors: exit 78"

@@ -15,6 +15,7 @@
 #include "base/log.h"
 #include "base/sharedlibc.h"
 #include "evidence/dkim.h"
+#include "evidence/ledger.h"
 #include "rules/rules.h"
 #include "rules/score.h"
 #include "cli/output.h"
@@ -148,7 +149,7 @@ mode_lint(struct run *r)
 {
 	const char	*why;
 	char		 line[512];
-	int		 rc, dkim = 0, libc = 0;
+	int		 rc, dkim = 0, libc = 0, ledger = 0;
 
 	rc = rules_compile(r->rs, &r->cfg, &r->errors);
 	if (r->errors.len > 0)
@@ -160,10 +161,19 @@ mode_lint(struct run *r)
 		log_warnx("%s", line);
 		libc = -1;
 	}
+	/* a Redis ledger's URL as the runs will read it (they would go on
+	 * without a ledger, and so without its proof) */
+	if (r->cfg.sent_ledger != NULL &&
+	    ledger_path_ok(r->cfg.sent_ledger, line, sizeof(line)) == -1) {
+		fprintf(stderr, "%s: sent_ledger %s\n",
+		    r->cfg.sent_ledger_at != NULL ? r->cfg.sent_ledger_at :
+		    "backscatter", line);
+		ledger = -1;
+	}
 	/* a key configured is a signature to verify: the library must load */
 	if (r->cfg.ndkim_keys > 0 && (dkim = dkim_ready(&why)) == -1)
 		log_warnx("my_dkim_key: %s", why);
-	if (r->nerr > 0 || rc != 0 || dkim != 0 || libc != 0) {
+	if (r->nerr > 0 || rc != 0 || dkim != 0 || libc != 0 || ledger != 0) {
 		fprintf(stderr, "backscatter: problems found\n");
 		return EX_CONFIG;
 	}

@@ -99,6 +99,7 @@ config_free(struct config *cfg)
 	}
 	free(cfg->batv_keys);
 	free(cfg->sent_ledger);
+	free(cfg->sent_ledger_at);
 	for (i = 0; i < cfg->ndkim_keys; i++) {
 		free(cfg->dkim_keys[i].domain);
 		free(cfg->dkim_keys[i].selector);
@@ -747,6 +748,9 @@ load_ledger(struct config *cfg, const struct directive *d, char **v, int n,
 	}
 	free(cfg->sent_ledger);
 	cfg->sent_ledger = path;
+	free(cfg->sent_ledger_at);
+	if (asprintf(&cfg->sent_ledger_at, "%s:%d", w->file, w->line) == -1)
+		cfg->sent_ledger_at = NULL;
 	return 0;
 }
 

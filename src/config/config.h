@@ -103,6 +103,7 @@ struct config {
 	int			  batv_required;
 	int			  batv_lifetime;	/* days */
 	char			 *sent_ledger;	/* path, or NULL: the default */
+	char			 *sent_ledger_at; /* "file:line" of it, or NULL */
 	int			  sent_ledger_complete;
 	int			  sent_ledger_expiry;	/* days */
 	struct config_dkim_key	 *dkim_keys;

@@ -1163,6 +1163,19 @@ ledger_merge(struct ledger *l)
 	return merged;
 }
 
+int
+ledger_path_ok(const char *path, char *err, size_t errlen)
+{
+	struct ledger_redis	*r;
+
+	if (!ledger_redis_is(path))
+		return 0;
+	if (ledger_redis_open(path, &r, err, errlen) == -1)
+		return -1;
+	ledger_redis_close(r);
+	return 0;
+}
+
 /* sent written to the Redis ledger at path, each key to expire after
  * expiry days: 0, or -1 with err set. */
 static int

@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -204,6 +205,22 @@ open_tcp(struct ledger_redis *r, const char *url)
 	return slash != NULL && slash[1] != '\0' ? database(r, slash + 1) : 0;
 }
 
+/* Could the URL, malformed, hold a password: an '@', or a ':' after its
+ * scheme not followed by a digit? */
+static int
+may_hold_password(const char *url)
+{
+	const char	*p = strstr(url, "//"), *q;
+
+	if (strchr(url, '@') != NULL)
+		return 1;
+	for (q = p != NULL ? p + 2 : url + 5; (q = strchr(q, ':')) != NULL;
+	    q++)
+		if (!isdigit((unsigned char)q[1]))
+			return 1;
+	return 0;
+}
+
 int
 ledger_redis_open(const char *url, struct ledger_redis **rp, char *err,
     size_t errlen)
@@ -224,12 +241,14 @@ ledger_redis_open(const char *url, struct ledger_redis **rp, char *err,
 		*rp = r;
 		return 0;
 	}
-	/* the password is never said */
+	/* the password is never said, nor what may be one: a ':' followed
+	 * by other than a port's digits (a password cut short at a '#',
+	 * which starts a comment in the configuration) */
 	if (err != NULL && errlen > 0)
 		snprintf(err, errlen, "%s: not redis://[[user]:password@]host"
 		    "[:port][/db], unix:/path or unix://[user]:password@/path"
-		    "[?db=N]", r->url != NULL ? r->url : strchr(url, '@') ?
-		    "a Redis URL" : url);
+		    "[?db=N]", r->url != NULL && strstr(r->url, "***") != NULL ?
+		    r->url : may_hold_password(url) ? "a Redis URL" : url);
 	ledger_redis_close(r);
 	return -1;
 }

@@ -16,6 +16,7 @@
 
 #include "base/buf.h"
 #include "config/config.h"
+#include "evidence/ledger.h"
 #include "rules/rules.h"
 #include "milter/settings.h"
 
@@ -324,6 +325,29 @@ build(struct milter_settings *s, struct milter_section *sec,
 		s->nerr += i;
 }
 
+/* A Redis ledger's URL that does not parse: an error, as --lint says it
+ * (the milter would judge without the ledger's proof). */
+static void
+ledger_url_check(struct milter_settings *s, const struct config *cfg)
+{
+	char	 err[512];
+	char	 line[640];
+	int	 n;
+
+	if (cfg->sent_ledger == NULL ||
+	    ledger_path_ok(cfg->sent_ledger, err, sizeof(err)) == 0)
+		return;
+	/* (a section inherits the default's line: said once) */
+	n = snprintf(line, sizeof(line), "%s: sent_ledger %s\n",
+	    cfg->sent_ledger_at != NULL ? cfg->sent_ledger_at :
+	    "backscatter-milter", err);
+	if (n > 0 && (size_t)n < sizeof(line) &&
+	    memmem(s->errors.data, s->errors.len, line, (size_t)n) == NULL) {
+		buf_appends(&s->errors, line);
+		s->nerr++;
+	}
+}
+
 int
 settings_load(struct milter_settings *s, const char *path)
 {
@@ -355,6 +379,8 @@ settings_load(struct milter_settings *s, const char *path)
 		free(parts[i].domain);
 	}
 	free(parts);
+	for (i = 0; i < s->nsections; i++)
+		ledger_url_check(s, &s->sections[i].cfg);
 	return rc == -1 ? -1 : s->nerr;
 }
 
