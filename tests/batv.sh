@@ -134,4 +134,25 @@ sed '/^Date:/d' "$T/valid.eml" > "$T/undated.eml"
 is "$(export BACKSCATTER_NOW=$later; bs_json 'j["evidence"]["batv"]["result"]' "$T/undated.eml" --config "$T/conf")" \
     "valid" "... with no Date to say so, it reads as valid (a limit of BATV itself)"
 
+
+# CONFIG_SECRET_MAX (1024) bounds the secret, the file's first line
+# without its line end: 1024 bytes and a line end are fine, 1025 not;
+# what follows the first line is not the secret's, whatever its length
+secret() {
+	python3 -c 'import sys; sys.stdout.write(sys.argv[1])' "$1" > "$T/s.secret"
+	chmod 600 "$T/s.secret"
+	printf 'batv_key 1 %s\n' "$T/s.secret" > "$T/s.conf"
+	bs_run - --lint --config "$T/s.conf" < /dev/null
+}
+secret "$(printf '%01024d' 0)
+"
+is "$rc" 0 "a secret of 1024 bytes and its line end: clean (CONFIG_SECRET_MAX)"
+secret "$(printf '%01025d' 0)
+"
+is "$rc:$(grep -c 's.secret: longer than 1024 bytes' "$T/stderr")" 78:1 \
+    "a secret of 1025 bytes: 78, said (CONFIG_SECRET_MAX)"
+secret "short
+$(printf '%03000d' 0)
+"
+is "$rc" 0 "a short secret over 3000 bytes of other lines: clean"
 done_testing

@@ -408,7 +408,8 @@ open_error(void)
 /*
  * Read a small secret or key file whole. A file others can read is
  * refused when private: a BATV secret anyone on the host can read lets
- * them make valid tags.
+ * them make valid tags. With private (a secret, its first line alone),
+ * max bounds that line: what follows its line end is not read.
  */
 static char *
 read_small_file(const char *path, size_t max, int private, size_t *len_r,
@@ -449,6 +450,16 @@ read_small_file(const char *path, size_t max, int private, size_t *len_r,
 		n += (size_t)r;
 	}
 	close(fd);
+	if (n > max && private) {
+		size_t	 line = 0;
+
+		while (line < n && data[line] != '\n' && data[line] != '\r')
+			line++;
+		if (line <= max) {
+			explicit_bzero(data + line, n - line);
+			n = line;	/* the line alone: the rest unread */
+		}
+	}
 	if (n > max) {
 		where_error(errors, w, "%s: longer than %zu bytes", path, max);
 		explicit_bzero(data, n);
