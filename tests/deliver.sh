@@ -134,6 +134,14 @@ is "$?:$(ls "$U/S5/.Seen/cur" | sed 's/.*:2,/:2,/')" "0::2,S" \
 is "$(ls "$U/S5/cur" | sed 's/.*:2,/:2,/')" ":2,FR" \
     "keep :flags [\\Flagged \\Answered]: :2,FR (keywords not stored)"
 is "$(files "$U/S5/cur"):$(files "$U/S5/new")" 1:0 "a message with flags is not in new/"
+# several flags in one string, space-separated (RFC 5232): each set
+script flags2 'require ["fileinto", "imap4flags"];
+fileinto :flags "\\Seen \\Flagged" "A";
+addflag "\\Answered  \\Draft $label1";
+fileinto "B";'
+d --deliver "$U/S5b" --sieve "$T/flags2.sieve" < "$plain"
+is "$?:$(ls "$U/S5b/.A/cur" | sed 's/.*:2,/:2,/'):$(ls "$U/S5b/.B/cur" | sed 's/.*:2,/:2,/')" "0::2,FS::2,DR" \
+    ":flags \"\\Seen \\Flagged\" and addflag \"\\Answered  \\Draft \$label1\": each flag of the string set"
 
 script discard 'discard;'
 d --deliver "$U/S6" --sieve "$T/discard.sieve" < "$plain" > "$T/out"

@@ -193,21 +193,26 @@ flag_bits(sieve2_context_t *s)
 	char		**flags;
 	const char	 *f;
 	unsigned	  bits = 0;
-	size_t		  i, k;
+	size_t		  i, k, n, b;
 
 	if ((flags = get_stringlist(s, "flags")) == NULL)
 		flags = get_stringlist(s, "imapflags");
-	for (i = 0; flags != NULL && flags[i] != NULL; i++) {
-		f = flags[i];
-		if (*f != '\\')
-			continue;	/* a keyword: no place in a Maildir
-					   file name, not stored */
-		while (*f == '\\')
-			f++;
-		for (k = 0; k < sizeof(map) / sizeof(map[0]); k++)
-			if (strcasecmp(f, map[k].name) == 0)
-				bits |= map[k].bit;
-	}
+	/* each string holds one flag or several, space-separated (RFC
+	 * 5232: "\\Seen \\Flagged") */
+	for (i = 0; flags != NULL && flags[i] != NULL; i++)
+		for (f = flags[i]; *(f += strspn(f, " \t")) != '\0'; f += n) {
+			n = strcspn(f, " \t");
+			if (*f != '\\')
+				continue;	/* a keyword: no place in a
+						   Maildir file name, not
+						   stored */
+			/* (libsieve leaves a script's "\\\\" as two) */
+			b = strspn(f, "\\");
+			for (k = 0; k < sizeof(map) / sizeof(map[0]); k++)
+				if (n - b == strlen(map[k].name) &&
+				    strncasecmp(f + b, map[k].name, n - b) == 0)
+					bits |= map[k].bit;
+		}
 	return bits;
 }
 
