@@ -112,6 +112,9 @@ learn() { bs_run - --config "$T/conf-learn" --learn-sent "$@" < /dev/null; echo 
 is "$(learn "$sent")" "0: $sent: 4 new messages, 3 Message-IDs recorded" \
     "--learn-sent a Maildir: 0, read 4, recorded 3"
 is "$(learn "$sent")" "0: $sent: 0 new messages, 0 Message-IDs recorded" "again: nothing new to read"
+$VALGRIND "$BACKSCATTER" --config "$T/conf-learn" --learn-sent "$sent" < /dev/null > /dev/full 2> "$T/stderr"
+is "$?:$(grep -c 'writing the report' "$T/stderr")" 2:1 \
+    "--learn-sent whose report cannot be written (/dev/full): 2, said"
 sleep 1
 printf 'Message-ID: <learn-5@northwind.example>\n\nb\n' > "$sent/new/1005.host"
 is "$(learn "$sent")" "0: $sent: 1 new messages, 1 Message-IDs recorded" "a new one: only it is read"

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -170,5 +171,11 @@ mode_learn_sent(struct run *r)
 	    0);
 	ledger_close(l);
 	free(path);
+	/* a report that could not be written is a failure, as --scan's
+	 * is (a cron job reads the exit status) */
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		log_warnx("writing the report: %s", strerror(errno));
+		rc = EX_ERROR;
+	}
 	return rc;
 }
