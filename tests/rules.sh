@@ -98,6 +98,30 @@ printf 'eval BS_LOCAL_E reason_is(SpamDetected)\neval BS_LOCAL_F format_is(Postf
 bs_run - --lint --config "$conf" --rules "$T/e.cf" < /dev/null
 is "$rc" 0 "--lint: reason_is(SpamDetected), format_is(Postfix), format_is(rfc3464): clean"
 
+# numbers as people write them: a hexadecimal or exponent form, or a
+# score out of range, is an error that says which
+for v in 0x10 1e2 inf; do
+	printf 'required_score %s\n' "$v" > "$T/n.conf"
+	bs_run - --lint --config "$T/n.conf" < /dev/null
+	is "$rc:$(grep -c "n.conf:1: required_score $v: not a number" "$T/stderr")" 78:1 \
+	    "--lint: required_score $v: 78, not a number"
+done
+printf 'required_score 1001\nscore BS_FOREIGN_HANDOFF -1000.5\n' > "$T/n.conf"
+bs_run - --lint --config "$T/n.conf" < /dev/null
+is "$rc:$(grep -c 'n.conf:1: required_score 1001: out of range, -1000 to 1000' "$T/stderr"):$(grep -c 'n.conf:2: score -1000.5: out of range' "$T/stderr")" \
+    78:1:1 "--lint: required_score 1001, score -1000.5: 78, out of range, said"
+printf 'required_score .5\nscore BS_FOREIGN_HANDOFF -2.5\n' > "$T/n.conf"
+bs_run - --lint --config "$T/n.conf" < /dev/null
+is "$rc" 0 "--lint: required_score .5, score -2.5: clean"
+printf 'body BS_LOCAL_N /x/\nscore BS_LOCAL_N 1e1\n' > "$T/n.cf"
+bs_run - --lint --config "$conf" --rules "$T/n.cf" < /dev/null
+is "$rc:$(grep -c 'n.cf:2: score BS_LOCAL_N: not a number' "$T/stdout" "$T/stderr" | awk -F: '{ n += $2 } END { print n }')" 78:1 \
+    "--lint: a rule file's score 1e1: 78, not a number"
+printf 'my_relay 300.1.1.1\n' > "$T/n.conf"
+bs_run - --lint --config "$T/n.conf" < /dev/null
+is "$rc:$(grep -c 'my_relay 300.1.1.1: not a host name' "$T/stderr")" 78:1 \
+    "--lint: my_relay 300.1.1.1 (no host name ends in digits): 78"
+
 # a description of a rule never defined: an error at its file and line
 printf '# one\ndescribe BS_LOCAL_NONE a rule never written\n' > "$T/d.cf"
 bs_run - --lint --config "$conf" --rules "$T/d.cf" < /dev/null

@@ -111,11 +111,13 @@ config_free(struct config *cfg)
 
 /* --- values -------------------------------------------------------------- */
 
-/* A host or domain name: labels of letters, digits, '-' and '_'. */
+/* A host or domain name: labels of letters, digits, '-' and '_', the
+ * last not all digits (no top-level domain is: "300.1.1.1" is a mistyped
+ * address, not a name). */
 static int
 valid_domain(const char *s)
 {
-	size_t	 label = 0, len = 0;
+	size_t	 label = 0, len = 0, digits = 0;
 
 	if (*s == '\0' || *s == '.' || *s == '-')
 		return 0;
@@ -123,15 +125,16 @@ valid_domain(const char *s)
 		if (*s == '.') {
 			if (label == 0)
 				return 0;
-			label = 0;
+			label = digits = 0;
 			continue;
 		}
 		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_')
 			return 0;
+		digits += isdigit((unsigned char)*s) != 0;
 		if (++label > 63)
 			return 0;
 	}
-	return len <= 253 && label > 0;
+	return len <= 253 && label > 0 && digits < label;
 }
 
 int
@@ -164,18 +167,31 @@ valid_rule_name(const char *s)
 	return 1;
 }
 
-/* A number within lo..hi. */
-static int
-parse_number(const char *s, double lo, double hi, double *r)
+int
+config_number(const char *s, double lo, double hi, double *r)
 {
-	char	*end;
-	double	 v;
+	const char	*p = s;
+	char		*end;
+	double		 v;
 
+	/* decimal as written by people: no 0x10, 1e2, inf or nan, which
+	 * strtod takes */
+	if (*p == '+' || *p == '-')
+		p++;
+	if (!isdigit((unsigned char)*p) &&
+	    !(*p == '.' && isdigit((unsigned char)p[1])))
+		return -1;
+	p += strspn(p, "0123456789");
+	if (*p == '.')
+		p += 1 + strspn(p + 1, "0123456789");
+	if (*p != '\0')
+		return -1;
 	errno = 0;
 	v = strtod(s, &end);
-	if (end == s || *end != '\0' || errno != 0 || !isfinite(v) ||
-	    v > hi || v < lo)
+	if (end == s || *end != '\0' || errno != 0 || !isfinite(v))
 		return -1;
+	if (v > hi || v < lo)
+		return -2;
 	*r = v;
 	return 0;
 }
@@ -597,16 +613,29 @@ load_relays(struct config *cfg, const struct directive *d, char **v, int n,
 	return bad ? -1 : 0;
 }
 
+/* The error for config_number's answer rc about s. */
+static void
+number_error(struct buf *errors, const struct where *w, const char *what,
+    const char *s, int rc, double lo, double hi)
+{
+	if (rc == -2)
+		where_error(errors, w, "%s %s: out of range, %g to %g", what,
+		    s, lo, hi);
+	else
+		where_error(errors, w, "%s %s: not a number", what, s);
+}
+
 /* A number within the directive's range, into a double. */
 static int
 load_number(struct config *cfg, const struct directive *d, char **v, int n,
     const struct where *w, struct buf *errors)
 {
 	double	 x;
+	int	 rc;
 
 	(void)n;
-	if (parse_number(v[0], d->lo, d->hi, &x) == -1) {
-		where_error(errors, w, "%s %s: not a number", d->name, v[0]);
+	if ((rc = config_number(v[0], d->lo, d->hi, &x)) != 0) {
+		number_error(errors, w, d->name, v[0], rc, d->lo, d->hi);
 		return -1;
 	}
 	*FIELD(double, cfg, d) = x;
@@ -620,6 +649,7 @@ load_score(struct config *cfg, const struct directive *d, char **v, int n,
 {
 	struct config_score	*sc;
 	double			 x;
+	int			 rc;
 
 	(void)n;
 	if (!valid_rule_name(v[0])) {
@@ -627,8 +657,8 @@ load_score(struct config *cfg, const struct directive *d, char **v, int n,
 		    v[0]);
 		return -1;
 	}
-	if (parse_number(v[1], d->lo, d->hi, &x) == -1) {
-		where_error(errors, w, "score %s %s: not a number", v[0], v[1]);
+	if ((rc = config_number(v[1], d->lo, d->hi, &x)) != 0) {
+		number_error(errors, w, "score", v[1], rc, d->lo, d->hi);
 		return -1;
 	}
 	if ((sc = grow(&cfg->scores, &cfg->nscores, sizeof(*sc))) == NULL)

@@ -120,6 +120,9 @@ struct where {
 };
 
 void	 config_init(struct config *);
+/* A decimal number ("-2.5", "10") within lo..hi into *r: 0; -1 when it
+ * is none (hex, exponents, inf and nan are none), -2 out of range. */
+int	 config_number(const char *s, double lo, double hi, double *r);
 void	 config_free(struct config *);
 
 /*

@@ -408,20 +408,20 @@ parse_score(struct ruleset *rs, const char *file, int lineno,
     const char *name, char *s, struct buf *errors)
 {
 	struct rule	*r;
-	char		*num = word(&s), *end;
-	double		 v;
-	int		 k;
+	char		*num = word(&s);
+	double		 v, w;
+	int		 k, rc = 0;
 
 	/* SpamAssassin allows four scores (per Bayes/net set): the first
 	 * is the one without either */
-	errno = 0;
-	if (num == NULL || (v = strtod(num, &end), *end != '\0') ||
-	    errno != 0 || !isfinite(v) || v > 1000 || v < -1000) {
-		buf_error(errors, file, lineno, "score %s: not a number", name);
+	if (num == NULL || (rc = config_number(num, -1000, 1000, &v)) != 0) {
+		buf_error(errors, file, lineno, num != NULL && rc == -2 ?
+		    "score %s: out of range, -1000 to 1000" :
+		    "score %s: not a number", name);
 		return -1;
 	}
 	for (k = 0; (num = word(&s)) != NULL; k++)
-		if (k >= 3 || (strtod(num, &end), *end != '\0')) {
+		if (k >= 3 || config_number(num, -1000, 1000, &w) != 0) {
 			buf_error(errors, file, lineno,
 			    "score %s: one to four numbers", name);
 			return -1;
