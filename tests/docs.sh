@@ -195,6 +195,17 @@ for page in backscatter.conf.5 backscatter-rules.5; do
 	is "$bad:$([ "$n" -gt 0 ] && echo tables)" ":tables" "$page: the rules in its tables have their shipped scores"
 done
 
+# every rule a page or the README names is a shipped one (BS_LOCAL_*:
+# a user's, as the pages' examples define them): a name copied from an
+# example into a score line or a filter must exist
+names=$(cat "$srcdir"/rules/*.cf | awk '$1 != "#" && $2 ~ /^BS_/ { print $2 }' | sort -u)
+bad=
+for r in $(cat "$srcdir/README" "$srcdir"/doc/*.in | grep -o '\<BS_[A-Z0-9_]*[A-Z0-9]' | sort -u); do
+	case $r in BS_LOCAL_*) continue ;; esac
+	printf '%s\n' "$names" | grep -qx "$r" || bad="$bad $r"
+done
+is "$bad" "" "every rule README and the pages name is shipped (or BS_LOCAL_*)"
+
 # --- backscatter.conf(5): the examples ------------------------------------
 
 cfg=$HOME/.config/backscatter
