@@ -105,9 +105,11 @@ is "$(awk '/^backscatter by reason/ { on = 1; next } on { printf "%s ", $1 }' "$
 # --move-to: backscatter moves to .Backscatter, by link and unlink
 before=$(find "$md" -type f | wc -l)
 bs --config "$conf" --scan --move-to Backscatter "$md" > "$T/moved"
-is "$?:$(find "$md/.Backscatter" -type f 2>/dev/null | wc -l | tr -d ' ')" 0:4 "--move-to: 0, 4 messages moved"
-is "$(find "$md/.Backscatter" -type f 2>/dev/null | wc -l | tr -d ' '):$(find "$md" -type f | wc -l)" \
+is "$?:$(find "$md/.Backscatter" -type f ! -name maildirfolder 2>/dev/null | wc -l | tr -d ' ')" 0:4 "--move-to: 0, 4 messages moved"
+is "$(find "$md/.Backscatter" -type f ! -name maildirfolder 2>/dev/null | wc -l | tr -d ' '):$(find "$md" -type f ! -name maildirfolder | wc -l)" \
     "4:$before" "no message lost or copied"
+check "the folder made is a Maildir++ folder (its maildirfolder file, as --deliver makes)" \
+    test -f "$md/.Backscatter/maildirfolder"
 check "cur/ stays cur/" test -f "$md/.Backscatter/cur/1.host:2,S"
 check "new/ stays new/" test -f "$md/.Backscatter/new/4.host"
 holds "the legitimate bounce stays" \

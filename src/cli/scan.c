@@ -1361,12 +1361,17 @@ out:
 	return rc;
 }
 
+/* dir made a Maildir; a Maildir++ folder (".Name") gets its empty
+ * "maildirfolder" file, as --deliver makes it (Courier and Dovecot read
+ * it to know the folder from its INBOX). */
 static int
 make_maildir(const char *dir)
 {
 	static const char *const subs[] = { "cur", "new", "tmp" };
-	char	*p;
-	size_t	 i;
+	const char	*base = strrchr(dir, '/');
+	char		*p;
+	size_t		 i;
+	int		 fd;
 
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
 		return -1;
@@ -1378,6 +1383,15 @@ make_maildir(const char *dir)
 			return -1;
 		}
 		free(p);
+	}
+	base = base != NULL ? base + 1 : dir;
+	if (base[0] == '.' && base[1] != '\0' && base[1] != '.') {
+		if ((p = join(dir, "maildirfolder")) == NULL)
+			return -1;
+		fd = open(p, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+		free(p);
+		if (fd == -1 || close(fd) == -1)
+			return -1;
 	}
 	return 0;
 }
