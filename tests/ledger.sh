@@ -278,6 +278,9 @@ lintled() {
 	printf '# a Redis ledger\nsent_ledger %s\n' "$1" > "$T/conf-url"
 	bs_run - --lint --config "$T/conf-url" < /dev/null
 }
+lintled '~bob/sent.db'
+is "$rc:$(grep -c 'sent_ledger ~bob/sent.db: only ~/' "$T/stderr")" 78:1 \
+    "--lint: sent_ledger ~bob/...: 78 (it was a relative path named ~bob)"
 lintled 'redis://127.0.0.1:99999/2'
 is "$rc:$(grep -c "conf-url:2: sent_ledger redis://127.0.0.1:99999/2: not redis://" "$T/stderr")" 78:1 \
     "--lint: a Redis URL with port 99999: 78, at its file:line"

@@ -780,6 +780,12 @@ load_ledger(struct config *cfg, const struct directive *d, char **v, int n,
 
 	(void)d;
 	(void)n;
+	if (v[0][0] == '~' && v[0][1] != '/') {
+		/* "~bob/x" was taken as a relative path named "~bob" */
+		where_error(errors, w, "sent_ledger %s: only ~/ (the home of "
+		    "whoever runs the program) is expanded", v[0]);
+		return -1;
+	}
 	path = v[0][0] == '~' || strncmp(v[0], "redis://", 8) == 0 ||
 	    strncmp(v[0], "unix:", 5) == 0 ? strdup(v[0]) :
 	    resolve_path(w->file, v[0]);
