@@ -70,6 +70,17 @@ is "$(HOME=$T/home.dj bs_json '",".join(sorted(t["name"] for t in j["tests"] if 
 code "33 --rules: 64" 64 "$@" --rules "$T/two.cf" --rules "$T/two.cf"
 is "$(grep -c -- 'more than 32 --rules' "$T/stderr")" 1 "... saying so"
 
+# called backscatter-test (the link make install puts beside it, the name
+# DESIGN.md's Dovecot recipe runs): --test
+ln -s "$(cd "$(dirname "$BACKSCATTER")" && pwd)/$(basename "$BACKSCATTER")" "$T/backscatter-test"
+"$T/backscatter-test" < "$bounce" > "$T/out1" 2>&1; r1=$?
+"$T/backscatter-test" < "$plain" > "$T/out2" 2>&1; r2=$?
+is "$r1:$r2:$(cat "$T/out1" "$T/out2" | wc -c | tr -d ' ')" 0:1:0 \
+    "called backscatter-test: --test (0 backscatter, 1 not, nothing printed)"
+"$T/backscatter-test" --explain < "$plain" > /dev/null 2> "$T/err"
+is "$?:$(grep -c -- '--test and --explain: one mode at a time' "$T/err")" 64:1 \
+    "... and with --explain: 64, two modes"
+
 bs_run "$plain" --version
 is "$rc:$(head -n 1 "$T/stdout" | grep -c '^backscatter [0-9]')" 0:1 \
     "--version: 0, the version on stdout"

@@ -357,6 +357,17 @@ record_sent_split(int argc, char *argv[], const struct option *opts)
 	return at;
 }
 
+/* Called backscatter-test (a link, as DESIGN.md's Dovecot recipe runs
+ * it: execute :pipe "backscatter-test"): --test is meant. */
+static int
+called_as_test(const char *argv0)
+{
+	const char	*base = strrchr(argv0, '/');
+
+	return strcmp(base != NULL ? base + 1 : argv0,
+	    "backscatter-test") == 0;
+}
+
 /*
  * The options of one mode given for another: -1, refused (without it,
  * "|backscatter --sieve FILE" in a .forward ran filter mode, its output
@@ -391,6 +402,11 @@ parse_options(int argc, char *argv[], struct options *o,
 	const char	**slot = NULL, *first = NULL, *for_scan = NULL;
 	int		 ch, idx, i, deliver = 0, bad = 0, path = 0;
 	int		 full = argc;
+
+	if (argc > 0 && called_as_test(argv[0])) {
+		chosen = MODE_TEST;
+		first = "test";
+	}
 
 	/* what follows --record-sent is sendmail's command line, as a
 	 * wrapper hands it on: its options are not ours (unless --deliver
