@@ -35,6 +35,12 @@ is "$rc:$(cat "$T/out" | tr '\n' '|')" \
     "0:(default): milter_action quarantine, milter_proof_action reject|other.test: milter_action quarantine, milter_proof_action tempfail|third.test: milter_action accept, milter_proof_action reject|" \
     "sections: the default part's settings, then the section's own; names lower-cased"
 
+# a domain's second section: an error (the first one won, unsaid)
+printf 'my_domain x.example\n[shop.example]\nmilter_action reject\n[Shop.Example]\nmilter_action headers\n' > "$T/twice.conf"
+m -n -c "$T/twice.conf"
+is "$rc:$(grep -c 'twice.conf:4: \[shop.example\]: a second section for it' "$T/err")" 78:1 \
+    "-n: a second section for one domain: 78, said at its line"
+
 # a Redis ledger's URL that does not parse: an error at its line, said
 # once for the sections that inherit it (the milter judged without the
 # ledger's proof, and -n said nothing)

@@ -210,7 +210,7 @@ read_parts(struct milter_settings *s, const char *path, struct part **parts_r,
 	char		 line[CONFIG_LINE_MAX + 16], copy[CONFIG_LINE_MAX + 16];
 	char		*t, *dom;
 	FILE		*fp;
-	int		 nparts = 1, lineno = 0, r, over, nul;
+	int		 nparts = 1, lineno = 0, r, over, nul, i;
 
 	if ((parts = calloc(1, sizeof(*parts))) == NULL)
 		return -1;
@@ -249,6 +249,17 @@ read_parts(struct milter_settings *s, const char *path, struct part **parts_r,
 				dom = t;
 				memcpy(t, "invalid.", 9);
 			}
+			/* a domain's second section: which of the two was
+			 * meant is not guessed (the first one won, unsaid) */
+			for (i = 1; i < nparts; i++)
+				if (parts[i].domain != NULL &&
+				    strcasecmp(parts[i].domain, dom) == 0) {
+					buf_error(&s->errors, path, lineno,
+					    "[%s]: a second section for it",
+					    dom);
+					s->nerr++;
+					break;
+				}
 			if (nparts == SETTINGS_SECTIONS_MAX) {
 				buf_error(&s->errors, path, lineno, "more than "
 				    "%d sections", SETTINGS_SECTIONS_MAX);
