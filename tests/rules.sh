@@ -108,7 +108,7 @@ for v in 0x10 1e2 inf; do
 done
 printf 'required_score 1001\nscore BS_FOREIGN_HANDOFF -1000.5\n' > "$T/n.conf"
 bs_run - --lint --config "$T/n.conf" < /dev/null
-is "$rc:$(grep -c 'n.conf:1: required_score 1001: out of range, -1000 to 1000' "$T/stderr"):$(grep -c 'n.conf:2: score -1000.5: out of range' "$T/stderr")" \
+is "$rc:$(grep -c 'n.conf:1: required_score 1001: out of range, -1000 to 1000' "$T/stderr"):$(grep -c 'n.conf:2: score BS_FOREIGN_HANDOFF -1000.5: out of range' "$T/stderr")" \
     78:1:1 "--lint: required_score 1001, score -1000.5: 78, out of range, said"
 printf 'required_score .5\nscore BS_FOREIGN_HANDOFF -2.5\n' > "$T/n.conf"
 bs_run - --lint --config "$T/n.conf" < /dev/null

@@ -357,6 +357,20 @@ record_sent_split(int argc, char *argv[], const struct option *opts)
 	return at;
 }
 
+/* A mode option, --version or --help, for --deliver to say it ignored:
+ * each name once. */
+static void
+note_ignored(struct options *o, const char *name)
+{
+	int	 i;
+
+	for (i = 0; i < o->nignored; i++)
+		if (o->ignored[i] == name)
+			return;
+	if (o->nignored < OPTIONS_IGNORED_MAX)
+		o->ignored[o->nignored++] = name;
+}
+
 /* Called backscatter-test (a link, as DESIGN.md's Dovecot recipe runs
  * it: execute :pipe "backscatter-test"): --test is meant. */
 static int
@@ -378,8 +392,8 @@ static int
 mode_options(struct options *o, enum mode_id chosen, const char *for_scan)
 {
 	if (chosen == MODE_DELIVER) {
-		if (for_scan != NULL && o->nignored < OPTIONS_IGNORED_MAX)
-			o->ignored[o->nignored++] = for_scan + 2;
+		if (for_scan != NULL)
+			note_ignored(o, for_scan + 2);
 		return 0;
 	}
 	o->nignored = 0;
@@ -399,8 +413,9 @@ parse_options(int argc, char *argv[], struct options *o,
     enum mode_id *mode_r, int *early_r)
 {
 	enum mode_id	 chosen = MODE_FILTER, was;
-	const char	**slot = NULL, *first = NULL, *for_scan = NULL;
-	int		 ch, idx, i, deliver = 0, bad = 0, path = 0;
+	const char	**slot = NULL, *first = NULL, *second = NULL;
+	const char	 *for_scan = NULL;
+	int		 ch, idx, deliver = 0, bad = 0, path = 0;
 	int		 full = argc;
 
 	if (argc > 0 && called_as_test(argv[0])) {
@@ -488,22 +503,18 @@ parse_options(int argc, char *argv[], struct options *o,
 		 * --explain" in a procmail condition answered 0 for every
 		 * message); the same one twice is one */
 		if (chosen != was && first != NULL &&
-		    strcmp(first, longopts[idx].name) != 0) {
-			refuse(o, "--%s and --%s: one mode at a time", first,
-			    longopts[idx].name);
-			bad = 1;
-		} else if (chosen != was)
+		    strcmp(first, longopts[idx].name) != 0 && second == NULL)
+			second = longopts[idx].name;
+		else if (chosen != was && first == NULL)
 			first = longopts[idx].name;
-		/* a mode option, --version or --help: each name once */
-		for (i = 0; i < o->nignored; i++)
-			if (o->ignored[i] == longopts[idx].name)
-				break;
-		if (i == o->nignored && i < OPTIONS_IGNORED_MAX)
-			o->ignored[o->nignored++] = longopts[idx].name;
+		note_ignored(o, longopts[idx].name);
 	}
 	if (deliver) {
 		chosen = MODE_DELIVER;
 		*early_r = 0;
+	} else if (second != NULL) {
+		refuse(o, "--%s and --%s: one mode at a time", first, second);
+		bad = 1;
 	}
 	if (mode_options(o, chosen, for_scan) == -1)
 		bad = 1;

@@ -151,6 +151,17 @@ mode_lint(struct run *r)
 	char		 line[512];
 	int		 rc, dkim = 0, libc = 0, ledger = 0;
 
+	/* a Redis ledger's URL as the runs will read it (they would go on
+	 * without a ledger, and so without its proof) */
+	if (r->cfg.sent_ledger != NULL &&
+	    ledger_path_ok(r->cfg.sent_ledger, line, sizeof(line)) == -1) {
+		buf_appends(&r->errors, r->cfg.sent_ledger_at != NULL ?
+		    r->cfg.sent_ledger_at : "backscatter");
+		buf_appends(&r->errors, ": sent_ledger ");
+		buf_appends(&r->errors, line);
+		buf_appends(&r->errors, "\n");
+		ledger = -1;
+	}
 	rc = rules_compile(r->rs, &r->cfg, &r->errors);
 	if (r->errors.len > 0)
 		fwrite(r->errors.data, 1, r->errors.len, stderr);
@@ -160,15 +171,6 @@ mode_lint(struct run *r)
 		sharedlibc_describe(line, sizeof(line));
 		log_warnx("%s", line);
 		libc = -1;
-	}
-	/* a Redis ledger's URL as the runs will read it (they would go on
-	 * without a ledger, and so without its proof) */
-	if (r->cfg.sent_ledger != NULL &&
-	    ledger_path_ok(r->cfg.sent_ledger, line, sizeof(line)) == -1) {
-		fprintf(stderr, "%s: sent_ledger %s\n",
-		    r->cfg.sent_ledger_at != NULL ? r->cfg.sent_ledger_at :
-		    "backscatter", line);
-		ledger = -1;
 	}
 	/* a key configured is a signature to verify: the library must load */
 	if (r->cfg.ndkim_keys > 0 && (dkim = dkim_ready(&why)) == -1)

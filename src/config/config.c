@@ -658,7 +658,10 @@ load_score(struct config *cfg, const struct directive *d, char **v, int n,
 		return -1;
 	}
 	if ((rc = config_number(v[1], d->lo, d->hi, &x)) != 0) {
-		number_error(errors, w, "score", v[1], rc, d->lo, d->hi);
+		char	 what[CONFIG_LINE_MAX + 8];
+
+		snprintf(what, sizeof(what), "score %s", v[0]);
+		number_error(errors, w, what, v[1], rc, d->lo, d->hi);
 		return -1;
 	}
 	if ((sc = grow(&cfg->scores, &cfg->nscores, sizeof(*sc))) == NULL)
