@@ -159,7 +159,10 @@ watchdog(int sig)
 	}
 	if (mode != &modes[MODE_FILTER])
 		_exit(mode->on_error);
-	if (run.output_begun)
+	/* output begun, or the message not yet read whole (a SIGALRM from
+	 * outside: an alarm a wrapper set before exec, kill -ALRM): what we
+	 * hold is not the message, and the held pipes' writer is us */
+	if (run.output_begun || !run.input_whole)
 		_exit(EX_TEMPFAIL);
 	while (off < m->raw.len) {
 		w = write(STDOUT_FILENO, m->raw.data + off, m->raw.len - off);
@@ -764,6 +767,7 @@ main(int argc, char *argv[])
 		}
 		if ((rc = read_input(&run)) != -1)
 			goto out;
+		run.input_whole = 1;
 	}
 	if (mode->analyse)
 		analyse(&run);

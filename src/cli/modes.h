@@ -67,6 +67,9 @@ struct run {
 
 	struct message		 msg;		/* modes that take a message */
 	volatile sig_atomic_t	 output_begun;	/* for the watchdog */
+	volatile sig_atomic_t	 input_whole;	/* the message is read (or,
+						   over the limit, its held
+						   part): for the watchdog */
 	struct arena		 arena;		/* the analysis */
 	struct arena		 varena;	/* the verdict */
 	int			 analysed;	/* an, v and ov are set */
