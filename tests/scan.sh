@@ -334,6 +334,11 @@ bs_run - --config "$conf" --scan --move-to . "$mv/MD" < /dev/null
 said=$(grep -c 'not moved: --move-to names the folder it is in' "$T/stderr")
 is "$rc:$said" 1:1 "--move-to .: 1, the backscatter not moved, said"
 holds "... and still there, whole" '[ "$said" = 1 ] && cmp -s "$bad" "$mv/MD/cur/1.host:2,S"'
+bs_run - --config "$conf" --scan --move-to "$mv/./MD" "$mv/MD" < /dev/null
+said=$(grep -c 'MD: not scanned: it is the folder --move-to names' "$T/stderr")
+is "$rc:$said:$(wc -c < "$T/stdout" | tr -d ' ')" 1:1:0 \
+    "--move-to the path of the Maildir scanned: 1, said (it was 0, nothing scanned, nothing said)"
+holds "... and still there, whole" '[ "$said" = 1 ] && cmp -s "$bad" "$mv/MD/cur/1.host:2,S"'
 
 # a message given by its path and in its Maildir: judged once, either
 # order; two names of one file in two Maildirs (a delivery hard-linked

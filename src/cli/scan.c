@@ -244,16 +244,30 @@ static int
 list_all(struct scan *s)
 {
 	const struct scan_options	*o = s->o;
-	struct stat			 st;
-	int				 i;
+	struct stat			 st, dest;
+	int				 i, have_dest = 0;
 
 	/* the folder moved to is not listed: a path here, and the
 	 * Maildir++ folder of each Maildir as add_root finds it */
 	s->list.move_to = o->move_to;
 	if (o->move_to != NULL && is_folder_path(o->move_to) &&
-	    stat(o->move_to, &st) == 0 && seen_before(&s->list.seen, &st) == -1)
-		return -1;
+	    stat(o->move_to, &st) == 0) {
+		if (seen_before(&s->list.seen, &st) == -1)
+			return -1;
+		dest = st;
+		have_dest = 1;
+	}
 	for (i = 0; i < o->npaths; i++) {
+		/* the folder moved to, named to be scanned: said, not
+		 * skipped as a folder seen (nothing was judged, and it
+		 * answered 0) */
+		if (have_dest && stat(o->paths[i], &st) == 0 &&
+		    st.st_dev == dest.st_dev && st.st_ino == dest.st_ino) {
+			say(o->paths[i], "not scanned", "it is the folder "
+			    "--move-to names");
+			s->list.errors++;
+			continue;
+		}
 		if (list_path(&s->list, o->paths[i], -1, 0) == -1) {
 			say(o->paths[i], "cannot be listed", strerror(errno));
 			return -1;
