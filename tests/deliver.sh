@@ -195,6 +195,29 @@ BACKSCATTER_SENDMAIL=$T/sendmail d --deliver "$U/RO/Maildir" \
     --sieve "$T/redirkeep.sieve" < "$plain" 2> "$T/err"
 is "$?:$(test -e "$U/sendmail.args" && echo sent)" "75:" \
     "redirect and keep, the store failing: 75, and nothing sent before it"
+# a redirect whose sendmail hangs, the delivery stopped (SIGTERM): 75,
+# and the sendmail stopped with it (it was left running, to send the
+# message once more after the MTA's retry had sent it again)
+printf '#!/bin/sh\necho $$ > "%s/hang.pid"\ncat > /dev/null\nexec sleep 300\n' "$U" > "$T/sendmail-hang"
+chmod 755 "$T/sendmail-hang"
+rm -f "$U/hang.pid"
+$RUNAS env -u SENDER -u RECIPIENT -u ORIGINAL_RECIPIENT -u ORIG_RECIPIENT \
+    HOME="$U" BACKSCATTER_SENDMAIL="$T/sendmail-hang" "$BACKSCATTER" \
+    --deliver "$U/S10b" --sieve "$T/redirect.sieve" < "$plain" 2> "$T/err" &
+bpid=$!
+n=0
+while ! [ -s "$U/hang.pid" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+sleep 0.5
+kill -TERM "$bpid"	# that process alone, not its group
+wait "$bpid"
+rc=$?
+hung=$(cat "$U/hang.pid" 2>/dev/null)
+sleep 0.5
+# alive: running, not a zombie waiting for init
+alive() { { read -r _p _c st _r < "/proc/$1/stat"; } 2> /dev/null && [ "$st" != Z ]; }
+is "$rc:${hung:+started}:$([ -n "$hung" ] && alive "$hung" && echo alive)" "75:started:" \
+    "a redirect whose sendmail hangs, the delivery stopped: 75, its sendmail stopped too"
+[ -n "$hung" ] && kill -9 "$hung" 2>/dev/null
 script badaddr 'redirect "-oQ/tmp/x@evil.example";'
 rm -f "$U/sendmail.args"
 BACKSCATTER_SENDMAIL=$T/sendmail d --deliver "$U/S11" --sieve "$T/badaddr.sieve" \

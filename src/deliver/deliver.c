@@ -99,11 +99,18 @@ deliver_delivered(void)
 	return delivered;
 }
 
+/* A redirect's sendmail while it runs (its process group): stopped with
+ * the delivery, so that none is left behind to send the message once the
+ * MTA's retry has sent it again. */
+static volatile pid_t	 redirect_pid;
+
 void
 deliver_abort_all(void)
 {
 	int	 i;
 
+	if (redirect_pid > 0)
+		(void)kill(-redirect_pid, SIGKILL);
 	for (i = 0; i < ncopies; i++)
 		abort_copy(&copies[i]);
 }
@@ -342,6 +349,9 @@ deliver_redirect(const char *sendmail, const char *address,
 		return -1;
 	}
 	if (pid == 0) {
+		/* a group of its own, that deliver_abort_all stops whole
+		 * (Postfix's sendmail runs postdrop) */
+		(void)setpgid(0, 0);
 		/* sendmail's output must not reach the MTA as ours */
 		if (dup2(pipefd[0], STDIN_FILENO) == -1 ||
 		    dup2(STDERR_FILENO, STDOUT_FILENO) == -1)
@@ -356,6 +366,8 @@ deliver_redirect(const char *sendmail, const char *address,
 		    strerror(errno));
 		_exit(75);
 	}
+	(void)setpgid(pid, pid);	/* (either side may be first) */
+	redirect_pid = pid;
 	close(pipefd[0]);
 	while (off < len) {
 		w = write(pipefd[1], data + off, len - off);
@@ -368,8 +380,11 @@ deliver_redirect(const char *sendmail, const char *address,
 	}
 	close(pipefd[1]);
 	while (waitpid(pid, &status, 0) == -1)
-		if (errno != EINTR)
+		if (errno != EINTR) {
+			redirect_pid = 0;
 			return -1;
+		}
+	redirect_pid = 0;
 	if (off < len || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		log_warnx("redirect to %s failed",
 		    address);
