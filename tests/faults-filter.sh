@@ -177,4 +177,37 @@ if command -v perl > /dev/null; then
 	is "$?:$(grep -c '^X-Backscatter-Status: No' "$T/got")" 0:1 \
 	    "... an alarm set for later, the message read at once: 0, tagged"
 fi
+
+# a host that hands over its pipes non-blocking (O_NONBLOCK left on):
+# the message read and written whole, 0 (EAGAIN was a failure, 75, the
+# message deferred at every retry)
+cat > "$T/nb.py" <<'EOF'
+import os, subprocess, sys, time, fcntl
+data = open(sys.argv[1], 'rb').read()
+r, w = os.pipe()
+orr, ow = os.pipe()
+fcntl.fcntl(r, fcntl.F_SETFL, fcntl.fcntl(r, fcntl.F_GETFL) | os.O_NONBLOCK)
+fcntl.fcntl(ow, fcntl.F_SETFL, fcntl.fcntl(ow, fcntl.F_GETFL) | os.O_NONBLOCK)
+p = subprocess.Popen([sys.argv[2]], stdin=r, stdout=ow, stderr=subprocess.DEVNULL)
+os.close(r); os.close(ow)
+try:
+    for i in range(0, len(data), 4096):
+        os.write(w, data[i:i + 4096]); time.sleep(0.001)
+except BrokenPipeError:
+    pass
+os.close(w)
+out = b''
+time.sleep(0.3)                 # a reader that falls behind
+while True:
+    c = os.read(orr, 65536)
+    if not c:
+        break
+    out += c
+rc = p.wait()
+tagged = out.startswith(b'X-Backscatter-Status:') or b'\nX-Backscatter-Status:' in out
+print('%d:%s' % (rc, 'whole' if tagged and out.endswith(data[-200:]) else 'cut'))
+EOF
+python3 -c 'import sys; sys.stdout.buffer.write(b"From: a@b.example\nSubject: big\n\n" + (b"y" * 99 + b"\n") * 3000)' > "$T/nb.eml"
+is "$(python3 "$T/nb.py" "$T/nb.eml" "$BACKSCATTER")" 0:whole \
+    "stdin and stdout pipes left non-blocking, a slow writer and reader: 0, the message whole"
 done_testing

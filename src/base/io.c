@@ -16,6 +16,15 @@
 
 #include "base/io.h"
 
+void
+io_blocking(int fd)
+{
+	int	 fl = fcntl(fd, F_GETFL);
+
+	if (fl != -1 && (fl & O_NONBLOCK))
+		(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+}
+
 int
 io_write(int fd, const void *p, size_t n)
 {

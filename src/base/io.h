@@ -30,6 +30,12 @@ long long io_read_full(int fd, void *p, size_t n, long long off);
  * pipe, else read and write). 0, or -1 with errno set. */
 int	 io_copy_rest(int out, int in);
 
+/* fd made blocking, when the host handed it over non-blocking (O_NONBLOCK
+ * left on a pipe): every read and write of the program waits for its
+ * data, and EAGAIN was a failure (75, the message deferred at every
+ * retry). */
+void	 io_blocking(int fd);
+
 /* What io_pipe_grow asks a pipe to hold: a host's pipe, or one of ours,
  * then takes 1 MiB at a turn, not 64 KiB. */
 #define IO_PIPE_CAPACITY	(1u << 20)

@@ -21,6 +21,7 @@
 
 #include "base/arena.h"
 #include "base/buf.h"
+#include "base/io.h"
 #include "base/limits.h"
 #include "base/log.h"
 #include "read/message.h"
@@ -757,6 +758,8 @@ main(int argc, char *argv[])
 	 * handle, not a death halfway through an mbox or the ledger */
 	signal(SIGXFSZ, SIG_IGN);
 	if (mode->input != INPUT_NONE) {
+		io_blocking(STDIN_FILENO);
+		io_blocking(STDOUT_FILENO);
 		signal(SIGPIPE, SIG_IGN);
 		signal(SIGALRM, watchdog);
 		if (mode->takes_back) {
