@@ -44,7 +44,8 @@ code "--test --explain: 64" 64 --test --explain
 is "$(grep -c -- '--test and --explain: one mode at a time' "$T/stderr")" 1 "... said"
 code "--json --test: 64" 64 --json --test
 code "--test --lint: 64" 64 --test --lint
-code "--test --test: one mode (1, not backscatter)" 1 --test --test
+bs_run "$bounce" --test --test
+is_rc 0 "--test --test: one mode (0 for the backscatter example)"
 # an option of another mode (--sieve without --deliver ran filter mode,
 # its output thrown away in a .forward)
 code "--sieve without --deliver: 64" 64 --sieve "$T/none.sieve"
