@@ -96,7 +96,7 @@ for a in 'reason_is(spamdetcted)' 'format_is(postfx)' 'kind_is(bogus)'; do
 done
 printf 'eval BS_LOCAL_E reason_is(SpamDetected)\neval BS_LOCAL_F format_is(Postfix)\neval BS_LOCAL_G format_is(rfc3464)\n' > "$T/e.cf"
 bs_run - --lint --config "$conf" --rules "$T/e.cf" < /dev/null
-is "$rc" 0 "--lint: reason_is(SpamDetected), format_is(Postfix), format_is(rfc3464): clean"
+is "$rc:$(grep -c 'rules are clean' "$T/stdout")" 0:1 "--lint: reason_is(SpamDetected), format_is(Postfix), format_is(rfc3464): clean"
 
 # numbers as people write them: a hexadecimal or exponent form, or a
 # score out of range, is an error that says which
@@ -112,7 +112,7 @@ is "$rc:$(grep -c 'n.conf:1: required_score 1001: out of range, -1000 to 1000' "
     78:1:1 "--lint: required_score 1001, score -1000.5: 78, out of range, said"
 printf 'required_score .5\nscore BS_FOREIGN_HANDOFF -2.5\n' > "$T/n.conf"
 bs_run - --lint --config "$T/n.conf" < /dev/null
-is "$rc" 0 "--lint: required_score .5, score -2.5: clean"
+is "$rc:$(grep -c 'rules are clean' "$T/stdout")" 0:1 "--lint: required_score .5, score -2.5: clean"
 printf 'body BS_LOCAL_N /x/\nscore BS_LOCAL_N 1e1\n' > "$T/n.cf"
 bs_run - --lint --config "$conf" --rules "$T/n.cf" < /dev/null
 is "$rc:$(grep -c 'n.cf:2: score BS_LOCAL_N: not a number' "$T/stdout" "$T/stderr" | awk -F: '{ n += $2 } END { print n }')" 78:1 \
