@@ -13,6 +13,7 @@
  * the gate and its body is never looked at.
  */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -1301,7 +1302,6 @@ take_apart(struct reading *r, struct arena *a, struct analysis *an)
 		in->text_len = 0;
 		an->skipped |= SKIP_ARENA;
 	}
-	in->lwords = subjects_blanked(a, in->ltext);
 	in->own = own_addresses(an, a, &msg->hdr, &in->nown);
 	in->has_dsn = r->parts.dsn != -1;
 	in->daemon = r->s.daemon;
@@ -1646,12 +1646,17 @@ admin_mail(struct reading *r, struct arena *a, struct kind_facts *f)
  * its own words. */
 static void
 challenge_and_filter_words(struct kind_facts *f, const struct analysis *an,
-    const struct signs *s, const char *t, const char *own)
+    const struct signs *s, struct arena *a, const char *t)
 {
+	int	 n;
+
 	f->challenge_system = phrases_count(PHRASE_CHALLENGE_SYSTEM, t) +
 	    phrases_count(PHRASE_CHALLENGE_SYSTEM, s->from);
-	/* (not in the subject it names: the message's words) */
-	f->challenge_words += phrases_count(PHRASE_CHALLENGE_WORDS, own);
+	/* (not in a subject it names: the named message's words) */
+	if ((n = phrases_count(PHRASE_CHALLENGE_WORDS, t)) > 0)
+		n = phrases_count(PHRASE_CHALLENGE_WORDS,
+		    subjects_blanked(a, t));
+	f->challenge_words += n;
 	f->notice_words = phrases_count2(PHRASE_NOTICE_WORDS, t, s->subject);
 	f->filter_report = filter_report(an, f, t);
 	/* refused as spam in a delivery-status report is a bounce's reason;
@@ -1693,34 +1698,52 @@ subject_lines(const char *ltext)
 }
 
 /*
- * The text with its lines that start with a subject's label ("Subject:",
- * "Betreff:", in the language the text writes it) blanked: where a report
- * or a notice names the message it is about, the subject is that
- * message's words, not its own ("Subject: Please confirm your
- * subscription" in a bounce is no challenge). The text itself when it has
- * no such line, or when out of arena.
+ * Blank, in text (len bytes, writable), its lines that start with a
+ * subject's label ("Subject:", "Betreff:", in any language the phrases
+ * know): where a report or a notice names the message it is about, the
+ * subject is that message's words, not its own ("Subject: Please confirm
+ * your subscription" in a bounce is no challenge). How many it blanked.
  */
-static const char *
-subjects_blanked(struct arena *a, const char *ltext)
+static int
+blank_subjects(char *text)
 {
-	const struct phrase	*ph = phrases_find(PHRASE_QUOTE_SUBJECT, ltext);
-	const char		*w = ph != NULL ? phrase_text(ph) : "subject:";
-	const char		*p, *e;
-	char			*copy = NULL;
-	size_t			 wl = strlen(w), off;
+	char	*p, *e;
+	size_t	 off;
+	int	 n = 0;
 
-	for (p = ltext; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
+	for (p = text; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
 		if ((e = strchr(p, '\n')) == NULL)
 			e = p + strlen(p);
 		off = strspn(p, " \t>");
-		if (strncmp(p + off, w, wl) != 0)
+		if (strncmp(p + off, "subject:", 8) != 0 &&
+		    !phrases_starts(PHRASE_QUOTE_SUBJECT, p + off))
 			continue;
-		if (copy == NULL &&
-		    (copy = arena_strdup(a, ltext)) == NULL)
-			return ltext;
-		memset(copy + (p - ltext), ' ', (size_t)(e - p));
+		memset(p, ' ', (size_t)(e - p));
+		n++;
 	}
-	return copy != NULL ? copy : ltext;
+	return n;
+}
+
+/* text with its subject lines blanked, in the arena; text itself when it
+ * has none, or when out of arena. */
+static const char *
+subjects_blanked(struct arena *a, const char *text)
+{
+	char	*copy = arena_strdup(a, text);
+
+	return copy != NULL && blank_subjects(copy) > 0 ? copy : text;
+}
+
+char *
+anatomy_subjects_blanked(const char *text)
+{
+	char	*copy = strdup(text);
+
+	if (copy != NULL && blank_subjects(copy) == 0) {
+		free(copy);
+		copy = NULL;
+	}
+	return copy;
 }
 
 /*
@@ -1823,8 +1846,7 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	if (f.receipt_words == 0 && s->mdn_subject)
 		f.receipt_words = phrases_count(PHRASE_MDN_BODY,
 		    column_labels(a, r->in.ltext));
-	challenge_and_filter_words(&f, an, s, t,
-	    subjects_blanked(a, t));
+	challenge_and_filter_words(&f, an, s, a, t);
 	/* a filter's words over a list of three subjects or more: its digest
 	 * of what it holds for the recipient, whatever it calls itself */
 	if (!f.quarantine_digest && f.notice_words > 0 && !f.dsn && !f.mdn &&

@@ -22,8 +22,6 @@ struct reader_input {
 	const char	*text;		/* bounce's human text (LF) */
 	size_t		 text_len;
 	const char	*ltext;		/* the same, lower case */
-	const char	*lwords;	/* ltext, the lines naming a
-					   subject blanked (its own words) */
 	int		 has_dsn;	/* a delivery-status part was read */
 	int		 daemon;	/* a mail system wrote it */
 	int		 machine;	/* a machine wrote it: daemon, null
@@ -43,6 +41,10 @@ struct reader {
 };
 
 extern const struct reader *const readers[];
+
+/* A copy of text (malloc'd) with the lines that name a subject blanked
+ * (anatomy.c), or NULL when it has none (or out of memory). */
+char	*anatomy_subjects_blanked(const char *text);
 
 /* Is name (in any case) a format a reader names: a reader's own name, or
  * a mail system the signature reader recognises? */
