@@ -1698,7 +1698,7 @@ subject_lines(const char *ltext)
 }
 
 /*
- * Blank, in text (len bytes, writable), its lines that start with a
+ * Blank, in text (writable), its lines that start with a
  * subject's label ("Subject:", "Betreff:", in any language the phrases
  * know): where a report or a notice names the message it is about, the
  * subject is that message's words, not its own ("Subject: Please confirm

@@ -257,16 +257,6 @@ take_jobs(struct options *o, const char *value)
 	return 0;
 }
 
-/*
- * The options into o, the mode into *mode_r, --version or --help into
- * *early_r ('V' or 'h', whichever came first; 0 for none). -1 on a usage
- * error.
- *
- * --deliver wins over every other mode option and over --version and
- * --help, wherever it stands: in a .forward line or mailbox_command, an
- * answer of 0 with nothing stored loses the message, and 64 or 78 bounce
- * it. The options it wins over are kept in o->ignored, to be reported.
- */
 static const struct option longopts[] = {
 	{ "test",	no_argument,		NULL, 't' },
 	{ "explain",	no_argument,		NULL, 'e' },
@@ -412,6 +402,16 @@ mode_options(struct options *o, enum mode_id chosen, const char *for_scan)
 	return 0;
 }
 
+/*
+ * The options into o, the mode into *mode_r, --version or --help into
+ * *early_r ('V' or 'h', whichever came first; 0 for none). -1 on a usage
+ * error.
+ *
+ * --deliver wins over every other mode option and over --version and
+ * --help, wherever it stands: in a .forward line or mailbox_command, an
+ * answer of 0 with nothing stored loses the message, and 64 or 78 bounce
+ * it. The options it wins over are kept in o->ignored, to be reported.
+ */
 static int
 parse_options(int argc, char *argv[], struct options *o,
     enum mode_id *mode_r, int *early_r)
