@@ -1710,29 +1710,34 @@ learn_mbox(struct batch *b, const char *path, const char *real, long *seen,
 
 /*
  * Where the next run starts reading a folder: every file changed before
- * it was there to be read by this run. File times come from the coarse
- * clock, a tick behind the fine one: a file renamed in after the folder
- * was read could have a ctime before a fine reading taken earlier, and
- * was skipped for ever. So: the coarse clock's next tick, waited for
- * (at most a few ms) before the folder is read. A change with a ctime
- * before it was made before it was seen, so before the folder is read;
- * one at or after it is read by the next run (again, rarely, if it came
- * in the microseconds between the tick and the reading).
+ * it was there to be read by this run, every file changed after it has a
+ * ctime at or after it. A file's ctime is the coarse clock's, a tick or
+ * more behind the fine one, or, on a file system with fine-grained
+ * timestamps (Linux 6.13 and later: a file whose times were read since
+ * it last changed), the fine clock's, ahead of the coarse one. So: the
+ * fine clock now, then a wait (a few ms) until the coarse clock has
+ * reached it, before the folder is read. A change before that reading
+ * has a ctime at most it (read by this run); one after the wait has a
+ * coarse or fine ctime at least it (read by the next). The next coarse
+ * tick alone, as before, was passed by fine ctimes of files written just
+ * before the run: read again by the next one (11 of 2,000 here).
  */
 static int64_t
 learn_start(void)
 {
-	struct timespec	 t0, t, pause = { 0, 200000 };
+	struct timespec	 f, c, pause = { 0, 200000 };
+	int64_t		 start;
 	int		 i;
 
-	clock_gettime(CLOCK_REALTIME_COARSE, &t0);
-	t = t0;
-	for (i = 0; i < 500 && t.tv_sec == t0.tv_sec &&
-	    t.tv_nsec == t0.tv_nsec; i++) {
+	clock_gettime(CLOCK_REALTIME, &f);
+	start = (int64_t)f.tv_sec * 1000000000 + f.tv_nsec;
+	clock_gettime(CLOCK_REALTIME_COARSE, &c);
+	for (i = 0; i < 500 &&
+	    (int64_t)c.tv_sec * 1000000000 + c.tv_nsec < start; i++) {
 		nanosleep(&pause, NULL);
-		clock_gettime(CLOCK_REALTIME_COARSE, &t);
+		clock_gettime(CLOCK_REALTIME_COARSE, &c);
 	}
-	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+	return start;
 }
 
 int
