@@ -155,11 +155,9 @@ mode_lint(struct run *r)
 	 * without a ledger, and so without its proof) */
 	if (r->cfg.sent_ledger != NULL &&
 	    ledger_path_ok(r->cfg.sent_ledger, line, sizeof(line)) == -1) {
-		buf_appends(&r->errors, r->cfg.sent_ledger_at != NULL ?
-		    r->cfg.sent_ledger_at : "backscatter");
-		buf_appends(&r->errors, ": sent_ledger ");
-		buf_appends(&r->errors, line);
-		buf_appends(&r->errors, "\n");
+		buf_error(&r->errors, r->cfg.sent_ledger_file != NULL ?
+		    r->cfg.sent_ledger_file : "backscatter",
+		    r->cfg.sent_ledger_line, "sent_ledger %s", line);
 		ledger = -1;
 	}
 	rc = rules_compile(r->rs, &r->cfg, &r->errors);

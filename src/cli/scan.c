@@ -44,6 +44,7 @@
 #include "config/config.h"
 #include "rules/rules.h"
 #include "rules/score.h"
+#include "deliver/deliver.h"
 #include "cli/scan.h"
 
 /* Messages per block handed to a worker. */
@@ -194,7 +195,6 @@ static int	 named_in(void *const *, const struct stat *, const char *);
 static int	 by_named(const void *, const void *);
 static int	 remove_judged(const char *, const struct fileid *,
 		    const char **);
-static int	 make_maildir(const char *);
 static void	 print_item_path(FILE *, const struct item *);
 static void	 put_path(FILE *, const char *);
 static void	 say(const char *, const char *, const char *);
@@ -1256,6 +1256,17 @@ target_folder(const char *root, const char *folder)
 	return p;
 }
 
+/* Is folder a Maildir++ folder (".Name"), to be made with its
+ * maildirfolder file? */
+static int
+plus_folder(const char *folder)
+{
+	const char	*base = strrchr(folder, '/');
+
+	base = base != NULL ? base + 1 : folder;
+	return base[0] == '.' && base[1] != '\0' && base[1] != '.';
+}
+
 /*
  * Move the file judged (id) out of its Maildir into folder, under the
  * same name, by link and unlink within one file system: an interruption
@@ -1274,7 +1285,7 @@ move_message(const struct item *it, const struct fileid *id,
 
 	*why_r = NULL;
 	base = base ? base + 1 : it->path;
-	if (make_maildir(folder) == -1 ||
+	if (deliver_make_maildir(folder, plus_folder(folder)) == -1 ||
 	    (sub = join(folder, it->sub == 'n' ? "new" : "cur")) == NULL)
 		goto fail;
 	dest = join(sub, base);
@@ -1373,41 +1384,6 @@ remove_judged(const char *path, const struct fileid *id, const char **why_r)
 out:
 	free(aside);
 	return rc;
-}
-
-/* dir made a Maildir; a Maildir++ folder (".Name") gets its empty
- * "maildirfolder" file, as --deliver makes it (Courier and Dovecot read
- * it to know the folder from its INBOX). */
-static int
-make_maildir(const char *dir)
-{
-	static const char *const subs[] = { "cur", "new", "tmp" };
-	const char	*base = strrchr(dir, '/');
-	char		*p;
-	size_t		 i;
-	int		 fd;
-
-	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
-		return -1;
-	for (i = 0; i < 3; i++) {
-		if ((p = join(dir, subs[i])) == NULL)
-			return -1;
-		if (mkdir(p, 0700) == -1 && errno != EEXIST) {
-			free(p);
-			return -1;
-		}
-		free(p);
-	}
-	base = base != NULL ? base + 1 : dir;
-	if (base[0] == '.' && base[1] != '\0' && base[1] != '.') {
-		if ((p = join(dir, "maildirfolder")) == NULL)
-			return -1;
-		fd = open(p, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-		free(p);
-		if (fd == -1 || close(fd) == -1)
-			return -1;
-	}
-	return 0;
 }
 
 static void

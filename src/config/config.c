@@ -99,7 +99,7 @@ config_free(struct config *cfg)
 	}
 	free(cfg->batv_keys);
 	free(cfg->sent_ledger);
-	free(cfg->sent_ledger_at);
+	free(cfg->sent_ledger_file);
 	for (i = 0; i < cfg->ndkim_keys; i++) {
 		free(cfg->dkim_keys[i].domain);
 		free(cfg->dkim_keys[i].selector);
@@ -798,9 +798,9 @@ load_ledger(struct config *cfg, const struct directive *d, char **v, int n,
 	}
 	free(cfg->sent_ledger);
 	cfg->sent_ledger = path;
-	free(cfg->sent_ledger_at);
-	if (asprintf(&cfg->sent_ledger_at, "%s:%d", w->file, w->line) == -1)
-		cfg->sent_ledger_at = NULL;
+	free(cfg->sent_ledger_file);
+	cfg->sent_ledger_file = strdup(w->file);	/* NULL: said without */
+	cfg->sent_ledger_line = w->line;
 	return 0;
 }
 

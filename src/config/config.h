@@ -103,7 +103,8 @@ struct config {
 	int			  batv_required;
 	int			  batv_lifetime;	/* days */
 	char			 *sent_ledger;	/* path, or NULL: the default */
-	char			 *sent_ledger_at; /* "file:line" of it, or NULL */
+	char			 *sent_ledger_file; /* where it is said */
+	int			  sent_ledger_line;
 	int			  sent_ledger_complete;
 	int			  sent_ledger_expiry;	/* days */
 	struct config_dkim_key	 *dkim_keys;

@@ -129,4 +129,9 @@ int	 deliver_redirect(const char *sendmail, const char *address,
  * characters)? Also used to refuse a Sieve fileinto before delivering. */
 int	 deliver_folder_ok(const char *s);
 
+/* path made a Maildir (tmp/, new/, cur/, and its parents); with folder,
+ * a Maildir++ folder (its empty "maildirfolder" file). 0, or -1 with
+ * errno set, said on standard error. */
+int	 deliver_make_maildir(const char *path, int folder);
+
 #endif

@@ -190,27 +190,37 @@ make_dirs(const char *path)
 	return make_dir(p);
 }
 
-/* path/tmp, path/new and path/cur, and path itself (and its parents). */
-static int
-make_maildir(const char *path)
+int
+deliver_make_maildir(const char *path, int folder)
 {
 	static const char *const sub[] = { "tmp", "new", "cur" };
-	char	 p[DELIVER_PATH_MAX];
-	size_t	 i;
-	int	 n;
+	struct stat	 st;
+	char		 p[DELIVER_PATH_MAX];
+	size_t		 i;
+	int		 n, fd;
 
 	for (i = 0; i < 3; i++) {
 		n = snprintf(p, sizeof(p), "%s/%s", path, sub[i]);
 		if (n < 0 || (size_t)n >= sizeof(p))
 			return -1;
 		if (make_dir(p) == -1 && (errno != ENOENT ||
-		    make_dirs(p) == -1)) {
-			log_warnx("%s: %s", p,
-			    strerror(errno));
-			return -1;
-		}
+		    make_dirs(p) == -1))
+			goto fail;
 	}
+	if (!folder)
+		return 0;
+	n = snprintf(p, sizeof(p), "%s/maildirfolder", path);
+	if (n < 0 || (size_t)n >= sizeof(p))
+		return -1;
+	if (stat(p, &st) == -1 && ((fd = open(p, O_WRONLY | O_CREAT |
+	    O_NOFOLLOW | O_CLOEXEC, 0600)) == -1 || close(fd) == -1))
+		goto fail;
 	return 0;
+fail:
+	n = errno;
+	log_warnx("%s: %s", p, strerror(n));
+	errno = n;
+	return -1;
 }
 
 /* The host part of a unique name: '/' and ':' are not allowed there. */
@@ -242,8 +252,7 @@ static int
 maildir_begin(struct deliver_copy *c, const char *sender)
 {
 	struct timeval	 tv;
-	struct stat	 st;
-	char		 host[256], marker[DELIVER_PATH_MAX];
+	char		 host[256];
 	const char	*slash;
 	int		 n, i, fd;
 
@@ -256,24 +265,10 @@ maildir_begin(struct deliver_copy *c, const char *sender)
 
 		memcpy(root, c->folder_path, (size_t)(slash - c->folder_path));
 		root[slash - c->folder_path] = '\0';
-		if (make_maildir(root) == -1)
+		if (deliver_make_maildir(root, 0) == -1 ||
+		    deliver_make_maildir(c->folder_path, 1) == -1)
 			return -1;
-		n = snprintf(marker, sizeof(marker), "%s/maildirfolder",
-		    c->folder_path);
-		if (n < 0 || (size_t)n >= sizeof(marker))
-			return -1;
-		if (make_maildir(c->folder_path) == -1)
-			return -1;
-		if (stat(marker, &st) == -1) {
-			fd = open(marker, O_WRONLY | O_CREAT | O_NOFOLLOW |
-			    O_CLOEXEC, 0600);
-			if (fd == -1 || close(fd) == -1) {
-				log_warnx("%s: %s",
-				    marker, strerror(errno));
-				return -1;
-			}
-		}
-	} else if (make_maildir(c->folder_path) == -1)
+	} else if (deliver_make_maildir(c->folder_path, 0) == -1)
 		return -1;
 
 	host_part(host, sizeof(host));

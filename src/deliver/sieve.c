@@ -399,6 +399,9 @@ numbers_clamped(const char *t, size_t n)
 	unsigned long long v;
 	int		 big;
 
+	/* room: a number grows at most from "9G" and the byte after it
+	 * (3 bytes) to 2147483647 and that byte (11), and the last from 2
+	 * to 10 */
 	if ((out = malloc(n * 4 + 16)) == NULL)
 		return NULL;
 	for (o = out; i < n; ) {

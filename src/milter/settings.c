@@ -337,26 +337,28 @@ build(struct milter_settings *s, struct milter_section *sec,
 }
 
 /* A Redis ledger's URL that does not parse: an error, as --lint says it
- * (the milter would judge without the ledger's proof). */
+ * (the milter would judge without the ledger's proof). Section i's line
+ * is said once: the sections after the default inherit its lines. */
 static void
-ledger_url_check(struct milter_settings *s, const struct config *cfg)
+ledger_url_check(struct milter_settings *s, int i)
 {
-	char	 err[512];
-	char	 line[640];
-	int	 n;
+	const struct config	*cfg = &s->sections[i].cfg, *before;
+	char			 err[512];
+	int			 k;
 
-	if (cfg->sent_ledger == NULL ||
+	if (cfg->sent_ledger == NULL || cfg->sent_ledger_file == NULL ||
 	    ledger_path_ok(cfg->sent_ledger, err, sizeof(err)) == 0)
 		return;
-	/* (a section inherits the default's line: said once) */
-	n = snprintf(line, sizeof(line), "%s: sent_ledger %s\n",
-	    cfg->sent_ledger_at != NULL ? cfg->sent_ledger_at :
-	    "backscatter-milter", err);
-	if (n > 0 && (size_t)n < sizeof(line) &&
-	    memmem(s->errors.data, s->errors.len, line, (size_t)n) == NULL) {
-		buf_appends(&s->errors, line);
-		s->nerr++;
+	for (k = 0; k < i; k++) {
+		before = &s->sections[k].cfg;
+		if (before->sent_ledger_file != NULL &&
+		    before->sent_ledger_line == cfg->sent_ledger_line &&
+		    strcmp(before->sent_ledger_file, cfg->sent_ledger_file) == 0)
+			return;
 	}
+	buf_error(&s->errors, cfg->sent_ledger_file, cfg->sent_ledger_line,
+	    "sent_ledger %s", err);
+	s->nerr++;
 }
 
 int
@@ -391,7 +393,7 @@ settings_load(struct milter_settings *s, const char *path)
 	}
 	free(parts);
 	for (i = 0; i < s->nsections; i++)
-		ledger_url_check(s, &s->sections[i].cfg);
+		ledger_url_check(s, i);
 	return rc == -1 ? -1 : s->nerr;
 }
 
