@@ -12,6 +12,7 @@
  * each pattern is compiled from its text. tests/unit-builtin checks that
  * both ways give the same rules. Nothing here runs a pattern on text.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +74,74 @@ compile_prebuilt(struct ruleset *rs)
 	rs->nprebuilt = n;
 }
 
+/*
+ * The character tables of the build's codes. pcre2_serialize_decode gives
+ * every code it decodes a copy of the tables its blob carries (1,088
+ * bytes and the count of codes using them), and rules_code decodes a
+ * few dozen codes a message, each alone. Nothing here sets tables of its
+ * own, so every code the build wrote carries PCRE2's defaults: one copy
+ * serves them all. The allocator the decoder is given hands out that
+ * copy for its first request (the tables: asked for before the code) and
+ * never frees it; decoding and freeing such codes hold tables_lock (the
+ * decoder writes the copy, its count, each time). Six pages of heap less
+ * for a DSN, each a fault that costs more than a rule's run.
+ */
+static pthread_mutex_t	 tables_lock = PTHREAD_MUTEX_INITIALIZER;
+static void		*tables_shared;
+static size_t		 tables_size;
+static int		 tables_next;	/* the next request is the tables' */
+
+static void *
+decode_malloc(size_t n, void *data)
+{
+	(void)data;
+	if (tables_next) {
+		tables_next = 0;
+		if (tables_shared == NULL && (tables_shared = malloc(n)) != NULL)
+			tables_size = n;
+		if (tables_shared != NULL && n == tables_size)
+			return tables_shared;
+	}
+	return malloc(n);
+}
+
+static void
+decode_free(void *p, void *data)
+{
+	(void)data;
+	if (p != tables_shared)
+		free(p);
+}
+
+/* One build code decoded alone, its tables the shared copy; NULL when
+ * the run-time PCRE2 cannot (or out of memory). */
+static pcre2_code *
+decode_one(const unsigned char *blob)
+{
+	static pcre2_general_context	*gctx;
+	pcre2_code			*re = NULL;
+
+	pthread_mutex_lock(&tables_lock);
+	if (gctx == NULL)
+		gctx = pcre2_general_context_create(decode_malloc,
+		    decode_free, NULL);
+	tables_next = 1;
+	if (gctx != NULL && pcre2_serialize_decode(&re, 1, blob, gctx) != 1)
+		re = NULL;
+	tables_next = 0;
+	pthread_mutex_unlock(&tables_lock);
+	return re;
+}
+
+/* Free a code rules_code decoded. */
+void
+rules_code_free(pcre2_code *re)
+{
+	pthread_mutex_lock(&tables_lock);
+	pcre2_code_free(re);
+	pthread_mutex_unlock(&tables_lock);
+}
+
 const pcre2_code *
 rules_code(const struct ruleset *rs, const struct branch *b)
 {
@@ -86,12 +155,11 @@ rules_code(const struct ruleset *rs, const struct branch *b)
 		return re;
 	x = &builtin_regexes[i];
 	if ((size_t)x->blob + x->blob_len > builtin_regex_blob_len ||
-	    pcre2_serialize_decode(&re, 1, builtin_regex_blob + x->blob,
-	    NULL) != 1)
+	    (re = decode_one(builtin_regex_blob + x->blob)) == NULL)
 		return NULL;
 	if (!__atomic_compare_exchange_n(&rs->prebuilt[i], &had, re, 0,
 	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-		pcre2_code_free(re);	/* another thread's is there */
+		rules_code_free(re);	/* another thread's is there */
 		re = had;
 	}
 	return re;
