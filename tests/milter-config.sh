@@ -141,6 +141,8 @@ kill -TERM "$first"
 i=0; while kill -0 "$first" 2> /dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 wait "$first"
 is "$?:$(grep -c '^.*stopped' "$T/sig.err")" "0:1" "SIGTERM: stopped, 0"
+is "$(ls -A "$pub" | tr '\n' ' ')" "m.conf " \
+    "SIGTERM: the unix socket it listened on is removed"
 rm -rf "$pub"
 
 printf 'milter_action accept\nmilter_action\0 reject\n' > "$T/nul.conf"

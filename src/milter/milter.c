@@ -1159,6 +1159,29 @@ catch_signals(void)
 	sigaction(SIGCHLD, &sa, NULL);
 }
 
+/*
+ * The unix socket of conn ("unix:" or "local:" and a path, or a path),
+ * removed when the milter has stopped for good: its process ends by
+ * SIGTERM's default action, and libmilter removes nothing then. Only a
+ * socket is removed, never a file that took its name.
+ */
+static void
+remove_socket(const char *conn)
+{
+	const char	*path = NULL;
+	struct stat	 st;
+
+	if (strncmp(conn, "unix:", 5) == 0)
+		path = conn + 5;
+	else if (strncmp(conn, "local:", 6) == 0)
+		path = conn + 6;
+	else if (conn[0] == '/')
+		path = conn;
+	if (path != NULL && lstat(path, &st) == 0 && S_ISSOCK(st.st_mode) &&
+	    unlink(path) == -1)
+		log_warn("%s", path);
+}
+
 /* The first process: signals, the pid file, the milter kept running. */
 static int
 supervise(const char *conn, const struct passwd *pw, const char *pidfile)
@@ -1194,6 +1217,7 @@ supervise(const char *conn, const struct passwd *pw, const char *pidfile)
 			while (waitpid(child, &status, 0) == -1 &&
 			    errno == EINTR)
 				;
+			remove_socket(conn);
 			break;
 		}
 		if (got_hup) {
