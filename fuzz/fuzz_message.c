@@ -144,7 +144,9 @@ is_input_plus_ours(const char *out, size_t olen, const uint8_t *in,
  * The output is the input with our fields inserted; a header line that
  * ends the input without a line end (a message that is all header) also
  * gets one at the very end, as output_filter says and tests/filter.sh
- * checks: the input then ends in neither CR nor LF, the output in eol.
+ * checks: the input then ends in no line end as its lines are read (LF;
+ * CR or LF in a CR message: in an LF or CRLF message a bare CR is a
+ * byte of its line), the output in eol.
  */
 static void
 check_exact(const uint8_t *in, size_t n, const struct buf *ours,
@@ -159,7 +161,8 @@ check_exact(const uint8_t *in, size_t n, const struct buf *ours,
 	}
 	if (is_input_plus_ours(out, outbuf.len, in, n, ours, eol))
 		return;
-	if (n > 0 && in[n - 1] != '\n' && in[n - 1] != '\r' &&
+	if (n > 0 && in[n - 1] != '\n' &&
+	    (in[n - 1] != '\r' || strcmp(eol, "\r") != 0) &&
 	    header_end >= n && outbuf.len >= el &&
 	    memcmp(out + outbuf.len - el, eol, el) == 0 &&
 	    is_input_plus_ours(out, outbuf.len - el, in, n, ours, eol))

@@ -76,10 +76,13 @@ def without_old_fields(inp):
             out.append(l)
         i += 1
     rest = ls[i:]
-    # no empty line: the header runs to the end, as the hosts read it
+    # no empty line: the header runs to the end, as the hosts read it;
+    # its last line is unended as lines() reads it (in an LF or CRLF
+    # message a bare CR last is a byte of the line, not its end)
     if not any(blank(l, k) for l in rest):
         tail = (out + rest)[-1:]
-        if tail and tail[0][-1:] not in (b'\n', b'\r'):
+        ends = (b'\n', b'\r') if k == 'cr' else (b'\n',)
+        if tail and tail[0][-1:] not in ends:
             rest = rest + [eol]
     return b''.join(out + rest)
 
