@@ -224,6 +224,23 @@ BACKSCATTER_SENDMAIL=$T/sendmail d --deliver "$U/S11" --sieve "$T/badaddr.sieve"
     < "$plain" 2> "$T/err"
 is "$?:$(files "$U/S11/new")" "0:1" "redirect to an option-like address: refused, kept"
 holds "... and sendmail never ran" '[ "$(files "$U/S11/new")" = 1 ] && ! [ -e "$U/sendmail.args" ]'
+# BACKSCATTER_SENDMAIL that is no absolute path: said, and the default
+# /usr/sbin/sendmail used (it was used unsaid), run in a mount namespace
+# of its own where that path is the recording sendmail
+rm -f "$U/sendmail.args"
+if [ "$(id -u)" = 0 ] && [ -f /usr/sbin/sendmail ] &&
+    unshare -m true 2> /dev/null; then
+	unshare -m sh -c 'mount --bind "$1" /usr/sbin/sendmail && shift &&
+	    exec "$@"' sh "$T/sendmail" $RUNAS env -u SENDER -u RECIPIENT \
+	    -u ORIGINAL_RECIPIENT -u ORIG_RECIPIENT HOME="$U" \
+	    BACKSCATTER_SENDMAIL=sendmail $VALGRIND "$BACKSCATTER" \
+	    --deliver "$U/S12" --sieve "$T/redirect.sieve" --required 100 \
+	    < "$plain" 2> "$T/err"
+	is "$?:$(files "$U/S12/new"):$(test -e "$U/sendmail.args" && echo sent):$(grep -c 'BACKSCATTER_SENDMAIL "sendmail" is not an absolute path: /usr/sbin/sendmail used' "$T/err")" \
+	    "0:0:sent:1" "BACKSCATTER_SENDMAIL not absolute: said, /usr/sbin/sendmail used"
+else
+	ok "BACKSCATTER_SENDMAIL not absolute # SKIP needs root, unshare -m and /usr/sbin/sendmail"
+fi
 
 # --- script errors: keep, never lose ---------------------------------------
 script syntax 'require "fileinto";

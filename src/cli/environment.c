@@ -59,7 +59,9 @@ environment_envelope(struct envelope *env, const char *sender,
 	env->home = absolute("HOME");
 	rules_cache_dirs(absolute("XDG_CACHE_HOME"), env->home);
 	sharedlibc_path(absolute("BACKSCATTER_LIBC"));
-	env->sendmail = absolute("BACKSCATTER_SENDMAIL");
+	/* as set: deliver_redirect says when it is no absolute path */
+	if ((v = getenv("BACKSCATTER_SENDMAIL")) != NULL && *v != '\0')
+		env->sendmail = v;
 	if ((v = getenv("BACKSCATTER_NOW")) != NULL && *v != '\0' &&
 	    (env->now = envelope_clock(v)) == 0) {
 		buf_appends(errors, ENVELOPE_CLOCK_REFUSED "\n");

@@ -339,7 +339,14 @@ deliver_redirect(const char *sendmail, const char *address,
 		    "\"%s\"", address);
 		return -1;
 	}
-	if (sendmail == NULL || *sendmail != '/')
+	/* a relative name would be looked up where the MTA runs us: the
+	 * page says an absolute path, and one that is not is said */
+	if (sendmail != NULL && *sendmail != '/') {
+		log_warnx("redirect: BACKSCATTER_SENDMAIL \"%s\" is not an "
+		    "absolute path: %s used", sendmail, SENDMAIL_PATH);
+		sendmail = NULL;
+	}
+	if (sendmail == NULL)
 		sendmail = SENDMAIL_PATH;
 	if (pipe(pipefd) == -1)
 		return -1;

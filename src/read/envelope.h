@@ -38,8 +38,8 @@ struct envelope {
 	const char		*to;
 	const char		*home;		/* $HOME when absolute, or NULL */
 	long long		 now;		/* BACKSCATTER_NOW; 0: the clock */
-	const char		*sendmail;	/* BACKSCATTER_SENDMAIL when an
-						   absolute path, or NULL */
+	const char		*sendmail;	/* BACKSCATTER_SENDMAIL when
+						   set, or NULL */
 	char			 recipient_buf[LIMIT_ADDRESS + 1];
 };
 
