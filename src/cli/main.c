@@ -722,6 +722,7 @@ main(int argc, char *argv[])
 	enum mode_id	 id;
 	int		 early, rc;
 
+	rules_share_tables();	/* this program runs one thread */
 	if (parse_options(argc, argv, &opt, &id, &early) == -1) {
 		log_where(&modes[id], CONFIG_LOG_DEFAULT);
 		report_ignored(&opt);

@@ -85,11 +85,24 @@ compile_prebuilt(struct ruleset *rs)
  * never frees it; decoding and freeing such codes hold tables_lock (the
  * decoder writes the copy, its count, each time). Six pages of heap less
  * for a DSN, each a fault that costs more than a rule's run.
+ *
+ * Only in a program of one thread (rules_share_tables): each decoding
+ * writes the copy again, the same bytes, and a thread matching with a
+ * code that reads it meanwhile would race with that write. The milter,
+ * whose threads match while others decode (and its reload decodes a new
+ * set), keeps a copy a code.
  */
 static pthread_mutex_t	 tables_lock = PTHREAD_MUTEX_INITIALIZER;
 static void		*tables_shared;
 static size_t		 tables_size;
 static int		 tables_next;	/* the next request is the tables' */
+static int		 tables_share;	/* rules_share_tables was called */
+
+void
+rules_share_tables(void)
+{
+	tables_share = 1;
+}
 
 static void *
 decode_malloc(size_t n, void *data)
@@ -121,6 +134,9 @@ decode_one(const unsigned char *blob)
 	static pcre2_general_context	*gctx;
 	pcre2_code			*re = NULL;
 
+	if (!tables_share)
+		return pcre2_serialize_decode(&re, 1, blob, NULL) == 1 ?
+		    re : NULL;
 	pthread_mutex_lock(&tables_lock);
 	if (gctx == NULL)
 		gctx = pcre2_general_context_create(decode_malloc,

@@ -97,6 +97,13 @@ int	 rules_add_config(struct ruleset *, const struct config *);
 void	 rules_use_cache(struct ruleset *, int on);
 
 /*
+ * The build's patterns, decoded as they are first run, share one copy of
+ * PCRE2's character tables: for a program of one thread only (see
+ * compile.c). Call before the first set is compiled.
+ */
+void	 rules_share_tables(void);
+
+/*
  * Read, parse and compile every source, then apply the config's score
  * overrides (cfg may be NULL). Runs once: later calls return the first
  * result. Broken rules are left out, the others work. Errors go to
