@@ -12,7 +12,6 @@
  * each pattern is compiled from its text. tests/unit-builtin checks that
  * both ways give the same rules. Nothing here runs a pattern on text.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,9 +81,9 @@ compile_prebuilt(struct ruleset *rs)
  * own, so every code the build wrote carries PCRE2's defaults: one copy
  * serves them all. The allocator the decoder is given hands out that
  * copy for its first request (the tables: asked for before the code) and
- * never frees it; decoding and freeing such codes hold tables_lock (the
- * decoder writes the copy, its count, each time). Six pages of heap less
- * for a DSN, each a fault that costs more than a rule's run.
+ * never frees it (pcre2_code_free of such a code comes to decode_free).
+ * Six pages of heap less for a DSN, each a fault that costs more than a
+ * rule's run.
  *
  * Only in a program of one thread (rules_share_tables): each decoding
  * writes the copy again, the same bytes, and a thread matching with a
@@ -92,7 +91,6 @@ compile_prebuilt(struct ruleset *rs)
  * whose threads match while others decode (and its reload decodes a new
  * set), keeps a copy a code.
  */
-static pthread_mutex_t	 tables_lock = PTHREAD_MUTEX_INITIALIZER;
 static void		*tables_shared;
 static size_t		 tables_size;
 static int		 tables_next;	/* the next request is the tables' */
@@ -126,36 +124,25 @@ decode_free(void *p, void *data)
 		free(p);
 }
 
-/* One build code decoded alone, its tables the shared copy; NULL when
- * the run-time PCRE2 cannot (or out of memory). */
+/* One build code decoded alone (its tables the shared copy when they
+ * are shared); NULL when the run-time PCRE2 cannot, or out of memory. */
 static pcre2_code *
 decode_one(const unsigned char *blob)
 {
 	static pcre2_general_context	*gctx;
 	pcre2_code			*re = NULL;
 
-	if (!tables_share)
+	if (!tables_share)	/* (no static written: threads call this) */
 		return pcre2_serialize_decode(&re, 1, blob, NULL) == 1 ?
 		    re : NULL;
-	pthread_mutex_lock(&tables_lock);
 	if (gctx == NULL)
 		gctx = pcre2_general_context_create(decode_malloc,
 		    decode_free, NULL);
-	tables_next = 1;
-	if (gctx != NULL && pcre2_serialize_decode(&re, 1, blob, gctx) != 1)
+	tables_next = gctx != NULL;
+	if (pcre2_serialize_decode(&re, 1, blob, gctx) != 1)
 		re = NULL;
 	tables_next = 0;
-	pthread_mutex_unlock(&tables_lock);
 	return re;
-}
-
-/* Free a code rules_code decoded. */
-void
-rules_code_free(pcre2_code *re)
-{
-	pthread_mutex_lock(&tables_lock);
-	pcre2_code_free(re);
-	pthread_mutex_unlock(&tables_lock);
 }
 
 const pcre2_code *
@@ -175,7 +162,7 @@ rules_code(const struct ruleset *rs, const struct branch *b)
 		return NULL;
 	if (!__atomic_compare_exchange_n(&rs->prebuilt[i], &had, re, 0,
 	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-		rules_code_free(re);	/* another thread's is there */
+		pcre2_code_free(re);	/* another thread's is there */
 		re = had;
 	}
 	return re;

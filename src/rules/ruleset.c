@@ -110,7 +110,7 @@ rules_free(struct ruleset *rs)
 	free(rs->slots);
 	for (i = 0; i < rs->nprebuilt; i++)
 		if (rs->prebuilt[i] != NULL)
-			rules_code_free(rs->prebuilt[i]);
+			pcre2_code_free(rs->prebuilt[i]);
 	free(rs->prebuilt);
 	free(rs->prebuilt_taken);
 	rules_cache_free(rs);

@@ -344,7 +344,6 @@ void	 compile_prebuilt(struct ruleset *);
  * memory ran out: a match with it fails as an error, never as a match.
  */
 const pcre2_code *rules_code(const struct ruleset *, const struct branch *);
-void	 rules_code_free(pcre2_code *);
 
 
 #endif
