@@ -12,6 +12,7 @@
 
 #include "base/arena.h"
 #include "base/limits.h"
+#include "read/charset.h"
 #include "read/address.h"
 #include "read/header.h"
 #include "anatomy/anatomy.h"
@@ -243,8 +244,7 @@ recipient_block(struct arena *a, const struct header_block *hb,
 		r->status = arena_strdup(a, code);
 	if ((v = field(a, hb, "Diagnostic-Code")) != NULL &&
 	    *(v = strip_type(v)) != '\0') {
-		if (strlen(v) > LIMIT_DIAGNOSTIC)
-			v[LIMIT_DIAGNOSTIC] = '\0';
+		v[charset_cut(v, strlen(v), LIMIT_DIAGNOSTIC)] = '\0';
 		r->diagnostic = v;
 	}
 	if ((v = field(a, hb, "Remote-MTA")) != NULL)

@@ -455,7 +455,7 @@ is_marker(const char *s, size_t n)
 int
 original_is_separator(const char *s, size_t n)
 {
-	char		 low[LIMIT_SEPARATOR_LINE + 1];
+	char		 low[2 * LIMIT_SEPARATOR_LINE + 1];
 	const char	*b = s, *e = s + n;
 
 	/* the words without the rules and quote marks around them */
@@ -466,8 +466,9 @@ original_is_separator(const char *s, size_t n)
 	if (e - b < 8 || (size_t)(e - b) > LIMIT_SEPARATOR_LINE ||
 	    memchr(s, '@', n) != NULL || n > 2 * LIMIT_SEPARATOR_LINE)
 		return 0;
-	lower_line(low, sizeof(low), s, n < sizeof(low) - 1 ? n :
-	    sizeof(low) - 1);
+	/* the whole line, its rules too (some phrases are written with
+	 * theirs): at most 2 * LIMIT_SEPARATOR_LINE bytes, as tested above */
+	lower_line(low, sizeof(low), s, n);
 	return phrases_any(PHRASE_ORIGINAL_SEPARATOR, low);
 }
 

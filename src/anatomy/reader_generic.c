@@ -17,6 +17,7 @@
 
 #include "base/arena.h"
 #include "base/limits.h"
+#include "read/charset.h"
 #include "read/address.h"
 #include "read/header.h"
 #include "read/message.h"
@@ -166,8 +167,7 @@ reader_set_diagnostic(struct analysis *an, struct arena *a, const char *s,
 		n--;
 	if (n == 0)
 		return;
-	if (n > LIMIT_DIAGNOSTIC)
-		n = LIMIT_DIAGNOSTIC;
+	n = charset_cut(s, n, LIMIT_DIAGNOSTIC);
 	if ((d = arena_strndup(a, s, n)) == NULL)
 		return;
 	for (i = 0; i < an->nrecipients; i++)
@@ -238,7 +238,7 @@ line_copy(char *buf, size_t size, const char *s, size_t n)
 static long
 help_at(const char *low)
 {
-	char			 cut[LIMIT_REPORT_LINE];
+	char			 cut[LIMIT_REPORT_LINE + 1];
 	const struct phrase	*ph;
 	const char		*q;
 	long			 at = -1, k;
@@ -335,7 +335,7 @@ reader_alias_notes(struct analysis *an, struct arena *a,
 	const char	*p = in->text, *end = in->text + in->text_len, *nl;
 	const char	*lp = in->ltext;
 	const char	*prev_nl = NULL;
-	char		 buf[LIMIT_REPORT_LINE], *alias, *addr, *prev = NULL;
+	char		 buf[LIMIT_REPORT_LINE + 1], *alias, *addr, *prev = NULL;
 	int		 i, last = -1;
 	size_t		 n;
 
@@ -434,7 +434,7 @@ names_under_lead(struct analysis *an, struct arena *a,
 {
 	const char	*lt = in->ltext, *end = in->ltext + in->text_len;
 	const char	*p, *nl, *q, *dom = address_domain(an->from);
-	char		 buf[LIMIT_REPORT_LINE], *addr, *low;
+	char		 buf[LIMIT_REPORT_LINE + 1], *addr, *low;
 	int		 added = 0, under = 0;
 
 	if (dom == NULL || strchr(dom, '.') == NULL ||
@@ -512,7 +512,7 @@ generic_parse_mode(struct analysis *an, struct arena *a,
 {
 	const char	*p = in->text, *end, *nl;
 	const char	*lp = in->ltext, *low;
-	char		 buf[LIMIT_REPORT_LINE];
+	char		 buf[LIMIT_REPORT_LINE + 1];
 	char		 weak[LIMIT_RECIPIENTS];
 	int		 added = 0, after_lead = 0, help = 0, last = -1;
 	int		 sender = 0, lead_words = 0, strong = 0, k, j, base;

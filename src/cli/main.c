@@ -669,6 +669,10 @@ analyse(struct run *r)
 	    score_message(&r->cfg, &r->env, r->rs, &r->an, &r->varena,
 	    &r->v) == -1) {
 		alarm(0);
+		/* what each mode does then (the bytes unchanged, exit 2, the
+		 * INBOX) is its own; why is said here */
+		log_warnx("the message could not be analysed: out of memory, "
+		    "or an arena's limit reached");
 		return;
 	}
 	/*

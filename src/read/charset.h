@@ -17,4 +17,21 @@ struct arena;
 char	*charset_to_utf8(struct arena *, const char *charset,
 	    const char *s, size_t n, size_t *len_r);
 
+/*
+ * The length of s (n bytes) cut to at most cap, never inside a UTF-8
+ * sequence: a character that would cross cap goes whole.
+ */
+static inline size_t
+charset_cut(const char *s, size_t n, size_t cap)
+{
+	size_t	 k;
+
+	if (n <= cap)
+		return n;
+	for (k = 0; k < 3 && cap > 0 && ((unsigned char)s[cap] & 0xc0) == 0x80;
+	    k++)
+		cap--;
+	return cap;
+}
+
 #endif

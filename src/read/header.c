@@ -185,14 +185,14 @@ header_find(const struct header_block *hb, const char *name, int n)
 char *
 header_unfold(struct arena *a, const struct header *f)
 {
-	size_t	 n = f->value_len, i, o = 0;
+	size_t	 n = f->value_len, i, o = 0, cap;
 	char	*out;
 
-	if (n > LIMIT_HEADER_VALUE)
-		n = LIMIT_HEADER_VALUE;
-	if ((out = arena_alloc(a, n + 1)) == NULL)
+	/* the limit is of the value unfolded: its line ends do not count */
+	cap = n < LIMIT_HEADER_VALUE ? n : LIMIT_HEADER_VALUE;
+	if ((out = arena_alloc(a, cap + 1)) == NULL)
 		return NULL;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && o < cap; i++) {
 		char	 c = f->value[i];
 
 		if (c == '\n')

@@ -30,6 +30,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/limits.h"
+#include "read/charset.h"
 #include "base/log.h"
 #include "read/address.h"
 #include "read/header.h"
@@ -73,19 +74,6 @@ struct text {
 	struct pf_cache	 pf;
 };
 
-/* Cap text at LIMIT_REGEX_INPUT, not splitting a UTF-8 sequence. */
-static size_t
-cap_len(const char *s, size_t len)
-{
-	size_t	 n = len, k;
-
-	if (n <= LIMIT_REGEX_INPUT)
-		return n;
-	n = LIMIT_REGEX_INPUT;
-	for (k = 0; k < 3 && n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80; k++)
-		n--;
-	return n;
-}
 
 /* One display name of an "addr (Name)" entry, for append_names. */
 static void
@@ -488,7 +476,7 @@ match(struct run *rn, const struct rule *r, const char *s, size_t len,
 		s = "";
 		len = 0;
 	}
-	len = cap_len(s, len);
+	len = charset_cut(s, len, LIMIT_REGEX_INPUT);
 	if (pc != NULL && r->whole.lits != NULL &&
 	    !maybe(pc, s, len, r->whole.lits, a)) {
 		check_skip(rn, r->name, &r->whole, s, len);
