@@ -145,7 +145,8 @@ main(void)
 	is_str(env.to, "Opt@CLI.Example", "... and as given for Sieve");
 	is_str(env.home, "/home/alice", "HOME");
 	ok(env.now == 0, "a BACKSCATTER_NOW that is not a number is none");
-	ok(env.sendmail == NULL, "a relative BACKSCATTER_SENDMAIL is none");
+	is_str(env.sendmail, "sendmail", "a relative BACKSCATTER_SENDMAIL "
+	    "as set (deliver_redirect says so and uses the default)");
 	unsetenv("SENDER");
 	unsetenv("BACKSCATTER_NOW");
 	is_int(environment_envelope(&env, NULL, "not an address", &err), 1,
