@@ -14,9 +14,11 @@ bindir=${bindir:-/usr/local/bin}
 libdir=${libdir:-/usr/local/lib}
 sysconfdir=${sysconfdir:-/usr/local/etc}
 # What LD_PRELOAD reaches: the program, or its dynamic twin when it is
-# linked statically (configure --enable-static-binary)
+# linked statically (configure --enable-static-binary). A program that is
+# no ELF file (test-the-tests' cat, a script) is run itself.
 BACKSCATTER_PRELOAD=$BACKSCATTER
 if [ -x "${top_builddir:-$srcdir}/tests/backscatter-shared" ] &&
+    readelf -h "$BACKSCATTER" > /dev/null 2>&1 &&
     ! readelf -l "$BACKSCATTER" 2>/dev/null | grep -q "program interpreter"; then
 	BACKSCATTER_PRELOAD=${top_builddir:-$srcdir}/tests/backscatter-shared
 	# nor does valgrind's memcheck see a static program's heap (it
