@@ -34,6 +34,13 @@ grep -q __asan_init "$BACKSCATTER" 2> /dev/null && factor=3
 
 # gen CASE ARGS...: write $T/CASE.eml (and for some, $T/CASE.cf)
 gen() { python3 "$T/gen.py" "$T" "$@"; }
+# rcpts CASE N WANT DESCRIPTION: $T/CASE.eml of size N; its recipients'
+# addresses (--json) are WANT, a Python list
+rcpts() {
+	gen "$1" "$2"
+	is "$(bs_json '[r["address"] for r in j["recipients"]]' "$T/$1.eml")" \
+	    "$3" "$4"
+}
 cat > "$T/gen.py" <<'PY'
 import sys
 t, case, args = sys.argv[1], sys.argv[2], sys.argv[3:]
@@ -218,35 +225,25 @@ RECIPIENT=r$a320 bs_json 'j["evidence"]["identity"]["source"]' "$T/address.eml" 
 is "$(cat "$T/got")" "To" "... \$RECIPIENT of 321 bytes: not taken, the bounce's To is"
 
 # --- LIMIT_REPORT_LINE: 2048 bytes of a line searched for a lead-in --------
-gen report-line 2048
-is "$(bs_json '[r["address"] for r in j["recipients"]]' "$T/report-line.eml")" "['bob@remote.example']" \
+rcpts report-line 2048 "['bob@remote.example']" \
     "LIMIT_REPORT_LINE: a lead-in ending at byte 2048 of its line: its address is a recipient"
 gen report-line 2049
 is "$(bs_json 'j["kind"], [r["address"] for r in j["recipients"]]' "$T/report-line.eml")" "('bounce', [])" \
     "... ending at byte 2049: past the bytes searched, the address is not taken"
-gen report-line 2047
-is "$(bs_json '[r["address"] for r in j["recipients"]]' "$T/report-line.eml")" "['bob@remote.example']" \
-    "... ending at byte 2047: taken"
+rcpts report-line 2047 "['bob@remote.example']" "... ending at byte 2047: taken"
 
 # --- LIMIT_SEPARATOR_LINE: a separator's words, 100 bytes ------------------
-gen separator 100
-is "$(bs_json '[r["address"] for r in j["recipients"]]' "$T/separator.eml")" "['bob@remote.example']" \
+rcpts separator 100 "['bob@remote.example']" \
     "LIMIT_SEPARATOR_LINE: a separator of 100 bytes of words: what follows is the original's"
-gen separator 101
-is "$(bs_json '[r["address"] for r in j["recipients"]]' "$T/separator.eml")" \
-    "['bob@remote.example', 'carol@other.example']" \
+rcpts separator 101 "['bob@remote.example', 'carol@other.example']" \
     "... of 101 bytes: prose, the address below it is read as a recipient"
-gen separator-ruled 100
-is "$(bs_json '[r["address"] for r in j["recipients"]]' "$T/separator-ruled.eml")" "['bob@remote.example']" \
+rcpts separator-ruled 100 "['bob@remote.example']" \
     "... 100 bytes of words between rules (--- ... ---): still a separator"
 
 # --- LIMIT_TRANSCRIPT_SENDERS: 8 envelope senders told apart ---------------
-gen senders 8
-is "$(bs_json '[r["address"] for r in j["recipients"]]' "$T/senders.eml")" "['k.novak@stonefield.example']" \
+rcpts senders 8 "['k.novak@stonefield.example']" \
     "LIMIT_TRANSCRIPT_SENDERS: 8 senders named again: none taken for a recipient"
-gen senders 9
-is "$(bs_json '[r["address"] for r in j["recipients"]]' "$T/senders.eml")" \
-    "['k.novak@stonefield.example', 'sender9@northwind.example']" \
+rcpts senders 9 "['k.novak@stonefield.example', 'sender9@northwind.example']" \
     "... 9: the ninth, past the limit, is taken for one"
 
 # --- LIMIT_INLINE_SCAN: 1 MiB of text read for an inline original ---------
