@@ -177,8 +177,9 @@ for v in abc 99999999999999999999 253402300800 0; do
 	is "$?:$(grep -c 'BACKSCATTER_NOW: not seconds since 1970' "$T/stderr")" 0:1 \
 	    "BACKSCATTER_NOW=$v: said, and the bounce still judged (0)"
 done
-BACKSCATTER_NOW=253402300799 bs --test < "$bounce" > "$T/stdout" 2> "$T/stderr"
-is "$?:$(wc -c < "$T/stderr" | tr -d ' ')" 0:0 "BACKSCATTER_NOW=253402300799 (the last second of 9999): taken, nothing said"
+BACKSCATTER_NOW=253402300799 bs --json < "$bounce" > "$T/stdout" 2> "$T/stderr"
+is "$?:$(wc -c < "$T/stderr" | tr -d ' '):$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["kind"])' "$T/stdout" 2> /dev/null)" \
+    0:0:bounce "BACKSCATTER_NOW=253402300799 (the last second of 9999): taken, nothing said, the bounce judged"
 
 # --required takes what required_score takes: a finite number in range.
 # Anything else is a configuration error: reported, and the run goes on

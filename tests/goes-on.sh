@@ -257,12 +257,12 @@ goes_on "a bad log value" "config:2: log sideways: stderr or syslog"
 # a terminal reads standard error
 printf 'required_score 100\nrequird_score 3\n' > "$C/config"
 TTY=$tty run --config "$C/config" < "$bounce" > "$T/out" 2> "$T/err"
-is "$?" 0 "stderr a terminal: filter mode exits 0"
+is "$?:$(grep -c '^X-Backscatter-Status:' "$T/out")" 0:1 "stderr a terminal: filter mode exits 0, the message tagged"
 stderr_only "... says what is wrong on the terminal, not in the mail log" "unknown directive requird_score"
 # log syslog: the mail log too, wherever stderr goes
 printf 'log syslog\nrequired_score 100\nrequird_score 3\n' > "$C/config"
 TTY=$tty run --config "$C/config" < "$bounce" > "$T/out" 2> "$T/err"
-is "$?" 0 "log syslog, stderr a terminal: filter mode exits 0"
+is "$?:$(grep -c '^X-Backscatter-Status:' "$T/out")" 0:1 "log syslog, stderr a terminal: filter mode exits 0, the message tagged"
 check "... says what is wrong on the terminal" grep -qF "unknown directive requird_score" "$T/err"
 in_maillog "... and in the mail log" "config:3: unknown directive requird_score"
 # a delivery that fails: the Maildir's parent is a file

@@ -17,6 +17,7 @@
 twin=${top_builddir:-$srcdir}/tests/backscatter-shared
 interp() { readelf -l "$1" 2> /dev/null | grep -c 'program interpreter'; }
 [ -x "$BACKSCATTER" ] || skip_all "no program at $BACKSCATTER"
+readelf -h "$BACKSCATTER" > /dev/null 2>&1 || skip_all "$BACKSCATTER is no ELF program"
 [ "$(interp "$BACKSCATTER")" = 0 ] ||
 	skip_all "the program is linked dynamically (configure --disable-static-binary, a sanitizer, or no static archives)"
 [ -x "$twin" ] || skip_all "no tests/backscatter-shared (make check builds it)"
