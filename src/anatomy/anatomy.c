@@ -1052,7 +1052,6 @@ all_delivered(const struct analysis *an)
 }
 
 static const char	*unquoted_folded(struct arena *, const char *);
-static const char	*subjects_blanked(struct arena *, const char *);
 static const char	*unspoken(struct arena *, const char *);
 
 /* The words of failure and of an answer, before any original; an
@@ -1646,17 +1645,11 @@ admin_mail(struct reading *r, struct arena *a, struct kind_facts *f)
  * its own words. */
 static void
 challenge_and_filter_words(struct kind_facts *f, const struct analysis *an,
-    const struct signs *s, struct arena *a, const char *t)
+    const struct signs *s, const char *t)
 {
-	int	 n;
-
 	f->challenge_system = phrases_count(PHRASE_CHALLENGE_SYSTEM, t) +
 	    phrases_count(PHRASE_CHALLENGE_SYSTEM, s->from);
-	/* (not in a subject it names: the named message's words) */
-	if ((n = phrases_count(PHRASE_CHALLENGE_WORDS, t)) > 0)
-		n = phrases_count(PHRASE_CHALLENGE_WORDS,
-		    subjects_blanked(a, t));
-	f->challenge_words += n;
+	f->challenge_words += anatomy_challenge_words(t);
 	f->notice_words = phrases_count2(PHRASE_NOTICE_WORDS, t, s->subject);
 	f->filter_report = filter_report(an, f, t);
 	/* refused as spam in a delivery-status report is a bounce's reason;
@@ -1724,26 +1717,20 @@ blank_subjects(char *text)
 	return n;
 }
 
-/* text with its subject lines blanked, in the arena; text itself when it
- * has none, or when out of arena. */
-static const char *
-subjects_blanked(struct arena *a, const char *text)
+int
+anatomy_challenge_words(const char *text)
 {
-	char	*copy = arena_strdup(a, text);
+	char	*copy;
+	int	 n = phrases_count(PHRASE_CHALLENGE_WORDS, text);
 
-	return copy != NULL && blank_subjects(copy) > 0 ? copy : text;
-}
-
-char *
-anatomy_subjects_blanked(const char *text)
-{
-	char	*copy = strdup(text);
-
-	if (copy != NULL && blank_subjects(copy) == 0) {
+	/* counted again on a copy only where words were found: most texts
+	 * have none (out of memory, the count with the subjects) */
+	if (n > 0 && (copy = strdup(text)) != NULL) {
+		if (blank_subjects(copy) > 0)
+			n = phrases_count(PHRASE_CHALLENGE_WORDS, copy);
 		free(copy);
-		copy = NULL;
 	}
-	return copy;
+	return n;
 }
 
 /*
@@ -1846,7 +1833,7 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	if (f.receipt_words == 0 && s->mdn_subject)
 		f.receipt_words = phrases_count(PHRASE_MDN_BODY,
 		    column_labels(a, r->in.ltext));
-	challenge_and_filter_words(&f, an, s, a, t);
+	challenge_and_filter_words(&f, an, s, t);
 	/* a filter's words over a list of three subjects or more: its digest
 	 * of what it holds for the recipient, whatever it calls itself */
 	if (!f.quarantine_digest && f.notice_words > 0 && !f.dsn && !f.mdn &&

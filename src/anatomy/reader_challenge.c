@@ -4,7 +4,6 @@
  * and the generic wording. They answer a message with a request to prove
  * the sender; for mail we did not send, that is backscatter.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "anatomy/anatomy.h"
@@ -14,7 +13,6 @@
 static int
 challenge_match(const struct analysis *an, const struct reader_input *in)
 {
-	char	*own;
 	int	 sys, w;
 
 	if ((an->kind != KIND_NONE && an->kind != KIND_CHALLENGE) || in->has_dsn)
@@ -23,15 +21,8 @@ challenge_match(const struct analysis *an, const struct reader_input *in)
 		return 9;	/* its header said so */
 	sys = phrases_count(PHRASE_CHALLENGE_SYSTEM, in->ltext) +
 	    phrases_count(PHRASE_CHALLENGE_SYSTEM, in->from);
-	w = phrases_count(PHRASE_CHALLENGE_WORDS, in->ltext) +
+	w = anatomy_challenge_words(in->ltext) +
 	    phrases_count(PHRASE_CHALLENGE_WORDS, in->subject);
-	/* not in a subject the text names (the answered message's words):
-	 * counted again without those lines, where any was found */
-	if (w >= 1 && (own = anatomy_subjects_blanked(in->ltext)) != NULL) {
-		w = phrases_count(PHRASE_CHALLENGE_WORDS, own) +
-		    phrases_count(PHRASE_CHALLENGE_WORDS, in->subject);
-		free(own);
-	}
 	if (w >= 1 && (sys >= 1 || w >= 2))
 		return 7;
 	return 0;

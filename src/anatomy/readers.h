@@ -42,9 +42,10 @@ struct reader {
 
 extern const struct reader *const readers[];
 
-/* A copy of text (malloc'd) with the lines that name a subject blanked
- * (anatomy.c), or NULL when it has none (or out of memory). */
-char	*anatomy_subjects_blanked(const char *text);
+/* The challenge words (PHRASE_CHALLENGE_WORDS) in text, not counting
+ * its lines that name a subject: those are the named message's words
+ * (anatomy.c). */
+int	 anatomy_challenge_words(const char *text);
 
 /* Is name (in any case) a format a reader names: a reader's own name, or
  * a mail system the signature reader recognises? */
