@@ -194,6 +194,28 @@ rm "$R/40-new.cf"
 out=$(run); rc=$?
 answers "a rule file removed is gone" "$rc" "$out" "$ref2"
 
+# Rule files in two folders (the rules_dir and a rules_file beside it):
+# each folder's files are looked up from that folder; a change in place
+# in the second one (size and time kept) is seen, as in the first.
+M=$T/more
+mkdir "$M"
+printf 'header   BS_LOCAL_MORE Subject =~ /undelivered mail/i\n' > "$M/more.cf"
+printf 'rules_dir %s\nrules_file %s\n' "$R" "$M/more.cf" > "$T/conf-two"
+sets_before=$(ls "$C" | grep -c '\.set$')
+sleep 3
+run "$T/conf-two" > /dev/null
+is "$(ls "$C" | grep -c '\.set$')" "$((sets_before + 1))" "two folders: the set kept as a snapshot of its own"
+out=$(run "$T/conf-two"); rc=$?
+case $rc$out in 0*BS_LOCAL_MORE*) ok "two folders: the second folder's rule fires from the snapshot" ;;
+*) not_ok "two folders: the second folder's rule fires from the snapshot"; diag "$out" ;; esac
+cp -p "$M/more.cf" "$T/more.keep"
+sed 's/undelivered mail/xndelivered mail/' "$T/more.keep" > "$M/more.cf"
+touch -r "$T/more.keep" "$M/more.cf"
+out=$(run "$T/conf-two"); rc=$?
+case $rc$out in 0*BS_LOCAL_MORE*) not_ok "two folders: a change in place in the second folder is read"; diag "$out" ;;
+0*'"backscatter":'*) ok "two folders: a change in place in the second folder is read" ;;
+*) not_ok "two folders: a change in place in the second folder is read"; diag "exit $rc: $out" ;; esac
+
 # A set with an error is never kept whole: its errors are told every run.
 rm -f "$C"/*.set
 printf 'score BS_LOCAL_NOWHERE 1\n' > "$R/50-broken.cf"
