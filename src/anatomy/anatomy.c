@@ -1733,6 +1733,61 @@ anatomy_challenge_words(const char *text)
 	return n;
 }
 
+/* Does a text open with a greeting: a first line of at most five words
+ * ended by ',' or '!' ("Dear Ms Brandt,", "Hallo!")? */
+static int
+greets(const char *text)
+{
+	const char	*p = text, *e;
+	int		 words = 0, in = 0;
+
+	p += strspn(p, " \t\r\n");
+	if ((e = strchr(p, '\n')) == NULL)
+		e = p + strlen(p);
+	while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		e--;
+	if (e == p || (e[-1] != ',' && e[-1] != '!'))
+		return 0;
+	for (; p < e; p++) {
+		if (*p == ' ' || *p == '\t')
+			in = 0;
+		else if (!in)
+			in = 1, words++;
+	}
+	return words <= 5;
+}
+
+/*
+ * A "Re:" whose subject says delivery failed and whose own few lines (not
+ * quoted, not an original's, not in quotation marks) say it with two
+ * phrases or more and name an address, with no mail program's
+ * User-Agent, no greeting and no addressee's name: a gateway's report
+ * written in its user's name ("RE: <subject> : non remis (delivery
+ * failed)", "Your message could not be delivered to user@host" in two
+ * languages), not a person's letter about a bounce, which greets and
+ * tells of the report it quotes in its own words.
+ */
+static int
+failure_letter(const struct signs *s, const struct kind_facts *f,
+    struct arena *a, const struct message *msg, const char *ltext)
+{
+	const char	*own, *said;
+	char		*cut;
+
+	if (!s->subject_reply || !s->bounce_subject_strong ||
+	    f->mail_client || strchr(ltext, '@') == NULL)
+		return 0;
+	if ((cut = arena_strndup(a, ltext, original_separator(ltext,
+	    strlen(ltext)))) == NULL || greets(cut) ||
+	    (own = folded(a, cut, 1)) == NULL)
+		return 0;
+	if ((said = unspoken(a, own)) != NULL)
+		own = said;
+	return strchr(own, '@') != NULL &&
+	    phrases_count(PHRASE_FAILED, own) >= 2 &&
+	    short_unaddressed(a, msg, ltext);
+}
+
 /*
  * Words and weighing: gather what the header, the structure, the readers
  * and the prose say (struct kind_facts) and let kind_weigh decide. The
@@ -1778,7 +1833,8 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 		f.subject_postmaster = 0, r->double_bounce = 1;
 	admin_mail(r, a, &f);
 	role = role_writer(s, a);
-	f.person = person_wrote(s, &f, role);
+	f.person = !failure_letter(s, &f, a, r->msg, r->in.ltext) &&
+	    person_wrote(s, &f, role);
 	/* (a person at a role address is no mail system) */
 	if (f.person && role)
 		f.daemon = 0;
