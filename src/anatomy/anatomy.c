@@ -1757,6 +1757,17 @@ greets(const char *text)
 	return words <= 5;
 }
 
+/* Does the text (lower-cased) open with a greeting to no one in
+ * particular ("Dear customer,", "Sehr geehrte Damen und Herren,")? A
+ * template's: a person answering greets whom they answer. */
+static int
+greets_no_one(const char *ltext)
+{
+	const char	*p = ltext + strspn(ltext, " \t\r\n");
+
+	return phrases_starts(PHRASE_SALUTATION_GENERIC, p);
+}
+
 /*
  * A "Re:" whose subject says delivery failed and whose own few lines (not
  * quoted, not an original's, not in quotation marks) say it with two
@@ -1833,8 +1844,9 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 		f.subject_postmaster = 0, r->double_bounce = 1;
 	admin_mail(r, a, &f);
 	role = role_writer(s, a);
+	f.greets_no_one = greets_no_one(r->in.ltext);
 	f.person = !failure_letter(s, &f, a, r->msg, r->in.ltext) &&
-	    person_wrote(s, &f, role);
+	    !f.greets_no_one && person_wrote(s, &f, role);
 	/* (a person at a role address is no mail system) */
 	if (f.person && role)
 		f.daemon = 0;

@@ -184,6 +184,9 @@ static const struct sign signs[] = {
 	 * user's name (Outlook, Domino, GroupWise), with no field that says
 	 * so */
 	{ "absence letter",	F(absence_letter),	KIND_AUTOREPLY,	3, 1 },
+	/* "Dear customer," "Sehr geehrte Damen und Herren,": a template
+	 * greets no one in particular (and is no person: person_wrote) */
+	{ "greets no one",	F(greets_no_one),	KIND_AUTOREPLY,	1, 1 },
 	{ "recipients",		F(recipients),		KIND_BOUNCE,	1, 1 },
 	{ "nothing returned",	F(nothing_returned),	KIND_BOUNCE,	-3, 1 },
 };

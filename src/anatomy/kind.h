@@ -120,6 +120,8 @@ struct kind_facts {
 					   a message (In-Reply-To) */
 	int	 list_program;		/* a list manager names itself in
 					   what it writes: its answer */
+	int	 greets_no_one;		/* opens with "Dear customer,": a
+					   template's greeting */
 	int	 absence_letter;	/* a short "Re:" that is all absence:
 					   a rule answering in its user's name */
 	int	 recipients;		/* recipients the readers found */

@@ -79,6 +79,10 @@ enum phrase_meaning {
 	PHRASE_QUARANTINE_DIGEST,	/* a filter's list, for a recipient,
 				   of mail to them it holds ("quarantine
 				   report"), in the subject or the text */
+	/* a greeting to no one in particular ("dear customer", "sehr
+	 * geehrte damen und herren"), at the head of a letter: a
+	 * template's, as a person answering greets whom they answer */
+	PHRASE_SALUTATION_GENERIC,
 	/* the names of a mail program's quote header in the reader's
 	 * language ("von:", "envoyé:"), blanks before the colon dropped:
 	 * the field each stands for (original.c) */
