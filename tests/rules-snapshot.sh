@@ -216,6 +216,20 @@ case $rc$out in 0*BS_LOCAL_MORE*) not_ok "two folders: a change in place in the 
 0*'"backscatter":'*) ok "two folders: a change in place in the second folder is read" ;;
 *) not_ok "two folders: a change in place in the second folder is read"; diag "exit $rc: $out" ;; esac
 
+# A rules_dir written with a trailing slash ("rules/"): the folder is
+# statted by that name, its files from the folder; the snapshot, once
+# settled, is used and not written again.
+printf 'rules_dir %s/\n' "$R" > "$T/conf-slash"
+sleep 3
+run "$T/conf-slash" > /dev/null
+set_slash=$(ls -t "$C" | grep '\.set$' | head -1)
+ino1=$(inode "$C/$set_slash")
+out=$(run "$T/conf-slash"); rc=$?
+ino2=$(inode "$C/$set_slash")
+case $rc$out in 0*BS_LOCAL_ORIG*) slash_ok=fires ;; *) slash_ok="exit $rc" ;; esac
+is "$slash_ok ${ino1:-none} $(ls "$C" | grep -c '\.set$')" "fires $ino2 $(ls "$C" | grep -c '\.set$')" \
+    "rules_dir with a trailing slash: the snapshot used as it is, not written again"
+
 # A set with an error is never kept whole: its errors are told every run.
 rm -f "$C"/*.set
 printf 'score BS_LOCAL_NOWHERE 1\n' > "$R/50-broken.cf"

@@ -733,7 +733,9 @@ dep_stat(const char *path, int *dfd, char *dir, struct stat *st)
 	const char	*slash = strrchr(path, '/');
 	size_t		 n;
 
-	if (slash == NULL)
+	/* (a folder named with its trailing slash, "rules.d/", is statted
+	 * by its whole name) */
+	if (slash == NULL || slash[1] == '\0')
 		return stat(path, st);
 	n = slash == path ? 1 : (size_t)(slash - path);
 	if (n >= PATH_MAX)
