@@ -1096,8 +1096,9 @@ failure_and_answer_words(struct kind_facts *f, const struct analysis *an,
 	    !f->mail_client && short_unaddressed(a, an->message, ltext);
 	f->answers_forged = s->to_name_foreign &&
 	    (f->autoreply_words > 0 || f->ticket_words > 0);
-	f->program_absence = s->no_subject && f->autoreply_words > 0 &&
-	    f->failed_words == 0;
+	f->program_absence = f->autoreply_words > 0 && f->failed_words == 0 &&
+	    (s->no_subject || (s->program_only &&
+	    short_unaddressed(a, an->message, ltext)));
 }
 
 /*
@@ -1800,6 +1801,40 @@ failure_letter(const struct signs *s, const struct kind_facts *f,
 }
 
 /*
+ * Who wrote it, a person or a machine, and what a person's letter makes
+ * of the subject's facts: a person's "Re: Delivery failure" is a letter
+ * about a bounce, and a person's reply names its subject as any letter
+ * does (a template filling it in is a machine's, with a machine's
+ * fields).
+ */
+static void
+writer_facts(struct reading *r, struct arena *a, struct kind_facts *f)
+{
+	const struct signs	*s = &r->s;
+	int			 role = role_writer(s, a);
+
+	f->greets_no_one = greets_no_one(r->in.ltext);
+	f->person = !failure_letter(s, f, a, r->msg, r->in.ltext) &&
+	    !f->greets_no_one && person_wrote(s, f, role);
+	/* (a person at a role address is no mail system) */
+	if (f->person && role)
+		f->daemon = 0;
+	f->subject_reply = (s->subject_reply || is_forward(s->subject)) &&
+	    f->person;
+	r->person_forward = f->person && is_forward(s->subject);
+	r->person_reply = f->person && s->subject_reply;
+	r->person_post = f->person && f->list_header;
+	f->machine_reply = f->machine_header && s->subject_reply;
+	f->unthreaded_reply = signs_unthreaded_reply(s);
+	if (f->subject_reply && s->subject_reply)
+		f->echo = 0;
+	/* (a person's "Re:" names no report's subject) */
+	f->subject_bounce &= !f->subject_reply;
+	f->subject_bounce_weak &= !f->subject_reply;
+	f->subject_mailbox &= !f->subject_reply;
+}
+
+/*
  * Words and weighing: gather what the header, the structure, the readers
  * and the prose say (struct kind_facts) and let kind_weigh decide. The
  * kind the structure and the readers gave so far counts as one fact among
@@ -1812,7 +1847,6 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	const struct parts	*pp = &r->parts;
 	const char		*t = blanks_folded(a, r->in.ltext);
 	struct kind_facts	 f;
-	int			 role;
 
 	if (t == NULL)
 		t = r->in.ltext;
@@ -1843,29 +1877,7 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	if (f.subject_postmaster && original_is_report(a, &an->original))
 		f.subject_postmaster = 0, r->double_bounce = 1;
 	admin_mail(r, a, &f);
-	role = role_writer(s, a);
-	f.greets_no_one = greets_no_one(r->in.ltext);
-	f.person = !failure_letter(s, &f, a, r->msg, r->in.ltext) &&
-	    !f.greets_no_one && person_wrote(s, &f, role);
-	/* (a person at a role address is no mail system) */
-	if (f.person && role)
-		f.daemon = 0;
-	f.subject_reply = (s->subject_reply || is_forward(s->subject)) &&
-	    f.person;
-	r->person_forward = f.person && is_forward(s->subject);
-	r->person_reply = f.person && s->subject_reply;
-	r->person_post = f.person && f.list_header;
-	f.machine_reply = f.machine_header && s->subject_reply;
-	f.unthreaded_reply = signs_unthreaded_reply(s);
-	/* a person's "Re: Delivery failure" is a letter about a bounce, and
-	 * a person's reply names its subject as any letter does (a template
-	 * filling it in is a machine's, with a machine's fields) */
-	if (f.subject_reply && s->subject_reply)
-		f.echo = 0;
-	/* (a person's "Re:" names no report's subject) */
-	f.subject_bounce &= !f.subject_reply;
-	f.subject_bounce_weak &= !f.subject_reply;
-	f.subject_mailbox &= !f.subject_reply;
+	writer_facts(r, a, &f);
 
 	f.dsn = r->in.has_dsn && an->kind == KIND_BOUNCE;
 	/* (a list server's command results as a delivery-status report,
@@ -1928,6 +1940,11 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	    f.failed_words > 0));
 	posts_and_replies(r, a, &f);
 	an->kind = kind_weigh(&f, NULL);
+	/* a local program's mail that only that opened the gate to: its
+	 * absence, or a job's report (pflogsumm, eximstats, fail2ban), no
+	 * bounce or notice for its words of failure */
+	if (s->program_only && an->kind != KIND_AUTOREPLY)
+		an->kind = KIND_NONE;
 }
 
 /* Who bounced or replied, when the text named no one. */

@@ -94,7 +94,9 @@ struct kind_facts {
 					   by", to the author of the mail that
 					   opened it */
 	int	 program_absence;	/* absence words in a message with no
-				   Subject field: a program's */
+				   Subject field, or handed over by a local
+				   program (signs.h program_mail): a
+				   program's */
 	int	 answers_forged;	/* absence or ticket words, to a name
 				   forged with our address or to a
 				   Message-ID in a spam tool's shape */

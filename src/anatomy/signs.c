@@ -726,6 +726,43 @@ subject_mailbox(struct arena *a, const struct header_block *hb,
 	return NULL;
 }
 
+static int	gate_report(const struct signs *);
+
+/*
+ * Did a local program hand the message to the mail system itself, with
+ * no MIME field and no mail program's name (User-Agent, X-Mailer)? The
+ * mail system says so in the Received field it writes for a local
+ * submission: Postfix "by HOST (Postfix, from userid N)", Exim "from
+ * USER by HOST with local (Exim ...)", Sendmail "(from USER@localhost)
+ * by HOST (8.x/8.x/Submit)". vacation(1) and scripts send so; a person's
+ * mail program writes MIME-Version and names itself, even through
+ * sendmail(1) on a shell host (mutt's User-Agent).
+ */
+static int
+program_mail(const struct header_block *hb)
+{
+	const struct header	*f;
+	size_t			 i;
+
+	if (header_find(hb, "MIME-Version", 0) >= 0 ||
+	    header_find(hb, "User-Agent", 0) >= 0 ||
+	    header_find(hb, "X-Mailer", 0) >= 0)
+		return 0;
+	for (i = 0; i < hb->count; i++) {
+		f = &hb->fields[i];
+		if (f->name_len != 8 || strncasecmp(f->name, "Received", 8) != 0)
+			continue;
+		if (memmem(f->value, f->value_len, "(Postfix, from userid ",
+		    22) != NULL ||
+		    (memmem(f->value, f->value_len, " with local ", 12) !=
+		    NULL && memmem(f->value, f->value_len, "(Exim ", 6) !=
+		    NULL) ||
+		    memmem(f->value, f->value_len, "/Submit)", 8) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
 void
 signs_read(struct signs *s, const struct message *msg, struct arena *a)
 {
@@ -737,6 +774,7 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 	memset(s, 0, sizeof(*s));
 	s->subject_text = header_get(a, hb, "Subject");
 	s->no_subject = header_find(hb, "Subject", 0) < 0;
+	s->program_mail = program_mail(hb);
 	s->subject = signs_lowered(a, s->subject_text);
 	s->from = signs_lowered(a, header_get(a, hb, "From"));
 	s->sender = signs_lowered(a, header_get_raw(a, hb, "Sender"));
@@ -841,6 +879,7 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 		s->to_name_foreign = to_name_foreign(a, hb);
 	if (s->answers)
 		s->answers_spam_id = answers_spam_id(a, hb);
+	s->program_only = s->program_mail && !gate_report(s);
 }
 
 /* The gate: if no sign says "report", the message is kind none and its
@@ -849,8 +888,8 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
  * Message-ID in a spam tool's shape, an auto-reply's subject, ...); a
  * "Re:" that answers no message opens it alone, and so does a message
  * with no Subject field; the header is all it costs. */
-int
-signs_gate(const struct signs *s)
+static int
+gate_report(const struct signs *s)
 {
 	return s->daemon || s->null_sender || s->bounce_subject ||
 	    s->autoreply || s->challenge || s->auto_submitted ||
@@ -862,6 +901,16 @@ signs_gate(const struct signs *s)
 	    s->list_from || s->challenge_from || s->to_name_foreign ||
 	    s->answers_spam_id || s->no_subject || s->mailbox != NULL ||
 	    signs_unthreaded_reply(s) || signs_list_answer(s);
+}
+
+/* The gate: a report's signs (gate_report), or a local program's mail
+ * (program_mail), which opens it for words of absence only: anatomy.c
+ * weighs what only that let in (program_only) as an auto-reply or as
+ * nothing, a job's report being no bounce. */
+int
+signs_gate(const struct signs *s)
+{
+	return gate_report(s) || s->program_mail;
 }
 
 /* The list whose envelope or Sender it is, writing in its own name,

@@ -57,6 +57,13 @@ struct signs {
 	int	 no_subject;	/* no Subject field at all: a person's mail
 				   program writes one, even empty; vacation(1)
 				   with a message of body text only does not */
+	int	 program_mail;	/* handed to the mail system by a local
+				   program (Postfix "from userid", Exim "with
+				   local", Sendmail's Submit), with no MIME
+				   field and no mail program's name: how
+				   vacation(1) and scripts send */
+	int	 program_only;	/* program_mail, and no other sign opens
+				   the gate */
 	int	 answers_spam_id;	/* the Message-ID it answers is in a
 				   spam tool's shape (address_spam_shape) */
 	char	*mailbox;	/* the mailbox the subject names at another
