@@ -226,6 +226,8 @@ def main():
     ap.add_argument('work')
     ap.add_argument('--data', required=True)
     ap.add_argument('--bin', required=True)
+    ap.add_argument('--bin-from-disk', default=None,
+                    help='a copy of --bin whose pages bench/run drops from the page cache')
     ap.add_argument('--cat', required=True)
     ap.add_argument('--sizes', required=True)
     ap.add_argument('--quick', action='store_true')
@@ -326,8 +328,9 @@ def main():
             rss.append('\t'.join([cid, '1', stdin, o, a.time, '-f', '%M', '-a', '-o', out] + argv))
         return cid
 
-    def bs(msg, mode, every=1, args=(), tag=''):
-        return cmd('bs%s:%s:%s' % (tag, msg, mode), every, msg, mode, [a.bin] + list(args))
+    def bs(msg, mode, every=1, args=(), tag='', prog=None):
+        return cmd('bs%s:%s:%s' % (tag, msg, mode), every, msg, mode,
+                   [prog or a.bin] + list(args))
 
     def cat(msg, mode, every=1):
         return cmd('cat:%s:%s' % (msg, mode), every, msg, mode, [a.cat])
@@ -362,6 +365,19 @@ def main():
         rows.append({'section': 'fixtures', 'label': label, 'msg': m, 'bytes': msgs[m][1],
                      'mode': 'file>null', 'cat': cat(m, 'file>null'), 'bs': b,
                      'target': target(kind, None), 'budget': 4096 + msgs[m][1] // 1024})
+    # the same program read back from disk by its first run's page faults
+    # (bench/run drops that copy's pages from the page cache first)
+    if a.bin_from_disk:
+        for m, label, kind in (('plain', 'plain message, the program read back from disk',
+                                'plain'),
+                               ('dsn', 'DSN, original attached, the program read back '
+                                'from disk', 'bounce')):
+            b = bs(m, 'file>null', tag='-disk', prog=a.bin_from_disk)
+            rows.append({'section': 'fixtures', 'label': label, 'msg': m,
+                         'bytes': msgs[m][1], 'mode': 'file>null',
+                         'cat': cat(m, 'file>null'), 'bs': b,
+                         'target': target(kind, None),
+                         'budget': 4096 + msgs[m][1] // 1024})
 
     # the scaling rows
     for kind in ('plain', 'bounce'):

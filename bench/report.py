@@ -202,7 +202,11 @@ timed_table([r for r in rows if r['section'] == 'fixtures'], 'The fixtures, user
             'a foreign charset', 'The messages of `bench/data`, the DSN with its text in '
             'ISO-2022-JP (iconv loads a module), and the DSN with 200 user rule files in '
             '`rules_dir` (header, body, orig_header and orig_body rules; the same `cat` row '
-            'as the DSN). The 200-rule row is held to the small-bounce target.')
+            'as the DSN). The 200-rule row is held to the small-bounce target. Every row '
+            'runs the program as installed (install(1) wrote it: the page cache holds it in '
+            'large folios); the two rows "read back from disk" run a copy whose pages were '
+            'dropped from the page cache before the rounds, so that its first run read it '
+            'back by page faults, one page at a time, as after a reboot.')
 
 for r in rows:
     if r['section'] != 'startup':
