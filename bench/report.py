@@ -207,6 +207,16 @@ timed_table([r for r in rows if r['section'] == 'fixtures'], 'The fixtures, user
             'large folios); the two rows "read back from disk" run a copy whose pages were '
             'dropped from the page cache before the rounds, so that its first run read it '
             'back by page faults, one page at a time, as after a reboot.')
+dropped = os.path.join(W, 'from-disk.txt')
+if os.path.exists(dropped):
+    try:
+        res_b, file_b = (int(x) for x in open(dropped).read().split())
+        o.append('The copy read back from disk: %d of its %d KiB were still in the page cache '
+                 'after the drop%s.\n' % (res_b // 1024, file_b // 1024,
+                 '' if res_b * 10 <= file_b else ' (the drop did not take, as on tmpfs: '
+                 'those two rows are the installed program\'s)'))
+    except ValueError:
+        pass
 
 for r in rows:
     if r['section'] != 'startup':

@@ -78,6 +78,10 @@ for l in "plain message, the program read back from disk|1.1" \
 	check "RESULTS.md: ${l%|*}, judged against <= ${l#*|}x" \
 	    grep -q "^| ${l%|*} | .* | <= ${l#*|}x | \(met\|\*\*missed\*\*\) |\$" "$R"
 done
+if command -v fincore > /dev/null 2>&1; then
+	check "RESULTS.md: how much of the read-back copy the drop left in the page cache" \
+	    grep -q '^The copy read back from disk: [0-9]* of its [0-9]* KiB were still in the page cache after the drop' "$R"
+fi
 check "RESULTS.md: --scan messages a second, with spread and verdict" \
     grep -q '^| [0-9]* | [0-9]* | [0-9.]* | [0-9]* ([0-9]*-[0-9]*) | [0-9]* | >= 10000/s | \(met\|\*\*missed\*\*\) |' "$R"
 check "RESULTS.md: load average at the start and the end" \
