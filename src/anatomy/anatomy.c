@@ -1097,7 +1097,7 @@ failure_and_answer_words(struct kind_facts *f, const struct analysis *an,
 	f->answers_forged = s->to_name_foreign &&
 	    (f->autoreply_words > 0 || f->ticket_words > 0);
 	f->program_absence = f->autoreply_words > 0 && f->failed_words == 0 &&
-	    (s->no_subject || (s->program_only &&
+	    (s->no_subject || (signs_program_only(s) &&
 	    short_unaddressed(a, an->message, ltext)));
 }
 
@@ -1943,7 +1943,7 @@ weigh_kind(struct reading *r, struct arena *a, struct analysis *an)
 	/* a local program's mail that only that opened the gate to: its
 	 * absence, or a job's report (pflogsumm, eximstats, fail2ban), no
 	 * bounce or notice for its words of failure */
-	if (s->program_only && an->kind != KIND_AUTOREPLY)
+	if (signs_program_only(s) && an->kind != KIND_AUTOREPLY)
 		an->kind = KIND_NONE;
 }
 

@@ -726,8 +726,6 @@ subject_mailbox(struct arena *a, const struct header_block *hb,
 	return NULL;
 }
 
-static int	gate_report(const struct signs *);
-
 /*
  * Did a local program hand the message to the mail system itself, with
  * no MIME field and no mail program's name (User-Agent, X-Mailer)? The
@@ -879,7 +877,6 @@ signs_read(struct signs *s, const struct message *msg, struct arena *a)
 		s->to_name_foreign = to_name_foreign(a, hb);
 	if (s->answers)
 		s->answers_spam_id = answers_spam_id(a, hb);
-	s->program_only = s->program_mail && !gate_report(s);
 }
 
 /* The gate: if no sign says "report", the message is kind none and its
@@ -905,12 +902,20 @@ gate_report(const struct signs *s)
 
 /* The gate: a report's signs (gate_report), or a local program's mail
  * (program_mail), which opens it for words of absence only: anatomy.c
- * weighs what only that let in (program_only) as an auto-reply or as
- * nothing, a job's report being no bounce. */
+ * weighs what only that let in (signs_program_only) as an auto-reply or
+ * as nothing, a job's report being no bounce. */
 int
 signs_gate(const struct signs *s)
 {
 	return gate_report(s) || s->program_mail;
+}
+
+/* Did only program_mail open the gate? (Asked past the gate, so that a
+ * plain message weighs the report's signs once.) */
+int
+signs_program_only(const struct signs *s)
+{
+	return s->program_mail && !gate_report(s);
 }
 
 /* The list whose envelope or Sender it is, writing in its own name,

@@ -62,8 +62,6 @@ struct signs {
 				   local", Sendmail's Submit), with no MIME
 				   field and no mail program's name: how
 				   vacation(1) and scripts send */
-	int	 program_only;	/* program_mail, and no other sign opens
-				   the gate */
 	int	 answers_spam_id;	/* the Message-ID it answers is in a
 				   spam tool's shape (address_spam_shape) */
 	char	*mailbox;	/* the mailbox the subject names at another
@@ -97,6 +95,8 @@ struct signs {
 void	 signs_read(struct signs *, const struct message *, struct arena *);
 /* 1 when any sign says "report" of some kind: the body must be read. */
 int	 signs_gate(const struct signs *);
+/* 1 when only a local program's handing over (program_mail) opened it. */
+int	 signs_program_only(const struct signs *);
 /* A "Re:" subject with no In-Reply-To or References, not a ticket's. */
 int	 signs_unthreaded_reply(const struct signs *);
 /* The list whose envelope or Sender it is, writing in its own name,
