@@ -6,13 +6,14 @@
  * call fail; "N+" makes the Nth and every later call fail. NAME is one of
  *
  *   READ (read and pread) WRITE WRITEV FSYNC FDATASYNC RENAME RENAMEAT LINK OPEN OPENAT
- *   CLOSE MKDIR MALLOC CALLOC REALLOC COPY MEMFD PIPE PIPESZ
+ *   CLOSE MKDIR MALLOC CALLOC REALLOC COPY MEMFD PIPE PIPESZ MMAP
  *
- * COPY is sendfile and splice, the copies the kernel makes from stdin to
- * stdout: counted when either descriptor is FAULT_FD (or always), and a
- * short write halves what one moves. MEMFD is memfd_create. PIPE is
+ * COPY is sendfile, splice and vmsplice, the copies the kernel makes from
+ * stdin or memory to stdout: counted when either descriptor is FAULT_FD
+ * (or always), and a short write halves what one moves. MEMFD is memfd_create. PIPE is
  * pipe and pipe2; PIPESZ is fcntl's F_SETPIPE_SZ (other fcntl commands
- * pass, uncounted).
+ * pass, uncounted). MMAP is an anonymous mmap (the program's own room;
+ * glibc's allocator maps without the PLT, unseen).
  *
  * FAULT_ERRNO   the errno a failing call sets: a number or EIO (default),
  *               ENOSPC, EINTR, EAGAIN, EACCES, EDQUOT, EPIPE, ENOMEM, EINVAL
@@ -55,13 +56,13 @@ extern void	*__libc_realloc(void *, size_t);
 enum {
 	F_READ, F_WRITE, F_WRITEV, F_FSYNC, F_FDATASYNC, F_RENAME, F_RENAMEAT,
 	F_LINK, F_OPEN, F_OPENAT, F_CLOSE, F_MKDIR, F_MALLOC, F_CALLOC,
-	F_REALLOC, F_COPY, F_MEMFD, F_PIPE, F_PIPESZ, F_COUNT
+	F_REALLOC, F_COPY, F_MEMFD, F_PIPE, F_PIPESZ, F_MMAP, F_COUNT
 };
 
 static const char *const names[F_COUNT] = {
 	"READ", "WRITE", "WRITEV", "FSYNC", "FDATASYNC", "RENAME", "RENAMEAT",
 	"LINK", "OPEN", "OPENAT", "CLOSE", "MKDIR", "MALLOC", "CALLOC",
-	"REALLOC", "COPY", "MEMFD", "PIPE", "PIPESZ"
+	"REALLOC", "COPY", "MEMFD", "PIPE", "PIPESZ", "MMAP"
 };
 
 static unsigned long	 calls[F_COUNT];
@@ -155,10 +156,13 @@ report(void)
 void *
 mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
-	void	*p = (void *)syscall(SYS_mmap, addr, len, prot, flags, fd, off);
+	void	*p;
 	char	 path[64];
 	int	 w;
 
+	if ((flags & MAP_ANONYMOUS) && fault(F_MMAP))
+		return MAP_FAILED;
+	p = (void *)syscall(SYS_mmap, addr, len, prot, flags, fd, off);
 	if (p != MAP_FAILED && !(flags & MAP_ANONYMOUS) && fd >= 0 &&
 	    getenv("FAULT_SHRINK_MAPPED") != NULL) {
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
@@ -263,6 +267,21 @@ splice(int in, loff_t *off_in, int out, loff_t *off_out, size_t n,
 	if (copy_fault(in, out, &n))
 		return -1;
 	return syscall(SYS_splice, in, off_in, out, off_out, n, flags);
+}
+
+/* vmsplice of one piece of memory (as the program calls it) */
+ssize_t
+vmsplice(int out, const struct iovec *iov, unsigned long cnt,
+    unsigned int flags)
+{
+	struct iovec	 one;
+
+	if (cnt != 1)
+		return syscall(SYS_vmsplice, out, iov, cnt, flags);
+	one = iov[0];
+	if (copy_fault(-1, out, &one.iov_len))
+		return -1;
+	return syscall(SYS_vmsplice, out, &one, 1UL, flags);
 }
 
 int

@@ -4,7 +4,9 @@
 # the same, exit 0; over the limit, unchanged.
 #
 # Past its first 64 KiB a piped message whose header ends there is held
-# in pipes of the program's own (src/read/message.c); a longer header, no
+# in pipes of the program's own (src/read/message.c), unless the gate
+# opens on that header: a report is read into memory at once, and its
+# body leaves into a pipe by its pages (vmsplice). A longer header, no
 # pipe to be had, or pipes the system keeps at 64 KiB, take the memory
 # file's way, and no memory file either the way of reading. Each way is
 # run here: the real ones, and the failures made by tests/faultshim.so
@@ -52,6 +54,10 @@ plain("p200k.eml", 200000)
 plain("p3m.eml", 3000000)
 plain("p34m.eml", 34000000)
 bounce("b3m.eml", 3000000)
+# a bounce over the limit: the 34 MB plain message returned whole
+b = open(t + "/b3m.eml", "rb").read()
+cut = b.index(b"Message-ID: <x1@spammer.example>\n\n") + len(b"Message-ID: <x1@spammer.example>\n\n")
+open(t + "/b34m.eml", "wb").write(b[:cut] + open(t + "/p34m.eml", "rb").read() + b"\n--r--\n")
 # a header longer than the first 64 KiB: 1,500 Received fields
 plain("longhead.eml", 300000, b"".join(
     b"Received: from relay%d.fabrikam.example by mx.fabrikam.example; Mon, 3 Mar 2025 10:00:00 +0000\n" % i
@@ -88,6 +94,27 @@ cat "$T/p34m.eml" | "$BACKSCATTER" > "$T/pipe.out"
 rc=$?
 holds "plain 34 MB (over the limit) through a pipe: unchanged, exit $rc" \
     '[ "$rc" = 0 ] && cmp -s "$T/p34m.eml" "$T/pipe.out"'
+
+# A bounce is read into memory at once (the gate opens on its first
+# piece), and its body leaves into a pipe by its pages (vmsplice): the
+# pipe's reader reads them after the program has gone on, or exited.
+"$BACKSCATTER" < "$T/b3m.eml" > "$T/file.out"
+{ cat "$T/b3m.eml" | "$BACKSCATTER"; echo $? > "$T/rc"; } | cat > "$T/pipe.out"
+holds "a 3 MB bounce, pipe to pipe: as from the file (exit $(cat "$T/rc")), judged" \
+    '[ "$(cat "$T/rc")" = 0 ] && [ "$(status "$T/pipe.out")" = Yes ] && cmp -s "$T/file.out" "$T/pipe.out"'
+{ cat "$T/b3m.eml" | "$BACKSCATTER"; echo $? > "$T/rc"; } | { sleep 1; cat; } > "$T/pipe.out"
+holds "... its reader starting a second late (the pipe full): the same (exit $(cat "$T/rc"))" \
+    '[ "$(cat "$T/rc")" = 0 ] && cmp -s "$T/file.out" "$T/pipe.out"'
+{ cat "$T/b3m.eml" | "$BACKSCATTER" 2> "$T/err"; echo $? > "$T/rc"; } | head -c 1000 > /dev/null
+holds "... its reader gone after 1,000 bytes: exit 75 (got $(cat "$T/rc")), the host keeps its copy" \
+    '[ "$(cat "$T/rc")" = 75 ]'
+{ cat "$T/b34m.eml" | "$BACKSCATTER"; echo $? > "$T/rc"; } | cat > "$T/pipe.out"
+holds "a 34 MB bounce (over the limit), pipe to pipe: unchanged (exit $(cat "$T/rc"))" \
+    '[ "$(cat "$T/rc")" = 0 ] && cmp -s "$T/b34m.eml" "$T/pipe.out"'
+cat "$T/b34m.eml" | "$BACKSCATTER" > "$T/pipe.out"
+rc=$?
+holds "... into a file: unchanged (exit $rc)" \
+    '[ "$rc" = 0 ] && cmp -s "$T/b34m.eml" "$T/pipe.out"'
 
 # a writer that pauses after the first piece, and again in the middle
 { head -c 70000 "$T/p3m.eml"; sleep 1; tail -c +70001 "$T/p3m.eml" | head -c 1000000; sleep 1
@@ -131,6 +158,13 @@ if command -v strace > /dev/null 2>&1; then
 	    '[ "${w% *}" = 0 ] && [ "${w#* }" = 1 ]'
 	w=$(ways "$T/p200k.eml")
 	holds "plain 200 KB: one pipe ($w)" '[ "$w" = "1 0" ]'
+	w=$(ways "$T/b3m.eml")
+	holds "a 3 MB bounce: read into memory, no pipe and no memory file ($w)" \
+	    '[ "$w" = "0 0" ]'
+	cat "$T/b3m.eml" | strace -f -e trace=vmsplice,write,writev -o "$T/trace" \
+	    "$BACKSCATTER" 2> /dev/null | cat > /dev/null
+	w=$(grep -c 'vmsplice(1, .* = [1-9]' "$T/trace")
+	holds "... its body into the pipe by vmsplice ($w calls that took pages)" '[ "$w" -ge 1 ]'
 else
 	ok "# SKIP no strace"
 fi
@@ -157,7 +191,20 @@ same "1 MiB held, then neither a pipe nor a memory file: held bytes read, then t
     "$T/p3m.eml" fbs FAULT_PIPE=2 FAULT_MEMFD=1
 same "pipes kept at 64 KiB (F_SETPIPE_SZ fails): more of them" \
     "$T/p3m.eml" fbs FAULT_PIPESZ=1+
-same "a bounce, the second pipe not had" "$T/b3m.eml" fbs FAULT_PIPE=2
+same "a bounce, no room to read it into (mmap fails): held, then read" \
+    "$T/b3m.eml" fbs FAULT_MMAP=1
+same "... and the second pipe not had" "$T/b3m.eml" fbs FAULT_MMAP=1 FAULT_PIPE=2
+# the body into the pipe by its pages, when that fails
+"$BACKSCATTER" < "$T/b3m.eml" > "$T/file.out"
+for how in "refused (EINVAL), written instead:FAULT_ERRNO=EINVAL FAULT_COPY=1+" \
+    "moving half of it at a time:FAULT_SHORT_WRITE=2"; do
+	{ cat "$T/b3m.eml" | fbs FAULT_FD=1 ${how#*:}; echo $? > "$T/rc"; } | cat > "$T/pipe.out"
+	holds "a bounce's body into the pipe, ${how%%:*}: as from the file (exit $(cat "$T/rc"))" \
+	    '[ "$(cat "$T/rc")" = 0 ] && cmp -s "$T/file.out" "$T/pipe.out"'
+done
+{ cat "$T/b3m.eml" | fbs FAULT_FD=1 FAULT_COPY=1; echo $? > "$T/rc"; } | cat > /dev/null
+holds "... failing (EIO): exit 75 (got $(cat "$T/rc")), the host keeps its copy" \
+    '[ "$(cat "$T/rc")" = 75 ]'
 cat "$T/p34m.eml" | fbs FAULT_PIPESZ=1+ > "$T/pipe.out"
 rc=$?
 holds "34 MB in pipes kept at 64 KiB: more than 64 would be needed, the memory file's way; unchanged (exit $rc)" \

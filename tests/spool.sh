@@ -1,7 +1,8 @@
 #!/bin/sh
 # spool.sh - a message through a pipe. One that ends in its first 64 KiB is
-# read into memory; a larger one is held in pipes of the program's own
-# (message_spool; tests/pipes.sh tries each way), or, with no pipe to be
+# read into memory, and so is a larger report; a larger plain one is held
+# in pipes of the program's own (message_spool; tests/pipes.sh tries each
+# way), or, with no pipe to be
 # had, moved by the kernel into a memory file (memfd_create and splice),
 # mapped, and written out by sendfile. Either way filter mode writes byte
 # for byte what the same message given as a file gives, and --json says
@@ -131,17 +132,20 @@ check "the kernel will not splice from this pipe (EINVAL): exit 0 (got $rc), a v
 check "... the rest read instead, the output the same (with our fields)" \
     sh -c "cmp -s '$T/got' '$T/want' && grep -q '^X-Backscatter-Status: ' '$T/got'"
 # (the memory file's way, no pipe of its own to hold the message in)
-cat "$T/dsn-3000000.eml" | fbs FAULT_PIPE=1 FAULT_FD=0 FAULT_COPY=2 -- > "$T/got" 2> "$T/err"
+cat "$T/plain-3000000.eml" | fbs FAULT_PIPE=1 FAULT_FD=0 FAULT_COPY=2 -- > "$T/got" 2> "$T/err"
 is "$?" 75 "the pipe fails halfway through the splicing: exit 75 (the host keeps its copy)"
 check "... and says it could not read the message" grep -q 'reading the message' "$T/err"
-cat "$T/dsn-3000000.eml" | fbs FAULT_PIPE=1 FAULT_FD=0 FAULT_COPY=2 -- --test > /dev/null 2>&1
+cat "$T/plain-3000000.eml" | fbs FAULT_PIPE=1 FAULT_FD=0 FAULT_COPY=2 -- --test > /dev/null 2>&1
 is "$?" 2 "--test, the pipe fails while spliced: exit 2, no verdict"
-# (held in pipes of its own: read from the host's pipe)
-cat "$T/dsn-3000000.eml" | fbs FAULT_FD=0 FAULT_READ_FROM=1000000 -- > "$T/got" 2> "$T/err"
-is "$?" 75 "the pipe fails halfway through the holding: exit 75 (the host keeps its copy)"
-check "... and says it could not read the message" grep -q 'reading the message' "$T/err"
-cat "$T/dsn-3000000.eml" | fbs FAULT_FD=0 FAULT_READ_FROM=1000000 -- --test > /dev/null 2>&1
-is "$?" 2 "--test, the pipe fails while held: exit 2, no verdict"
+# (a plain message held in pipes of its own, a bounce read into memory at
+# once: read from the host's pipe either way)
+for k in plain dsn; do
+	cat "$T/$k-3000000.eml" | fbs FAULT_FD=0 FAULT_READ_FROM=1000000 -- > "$T/got" 2> "$T/err"
+	is "$?" 75 "$k: the pipe fails halfway through: exit 75 (the host keeps its copy)"
+	check "... and says it could not read the message" grep -q 'reading the message' "$T/err"
+	cat "$T/$k-3000000.eml" | fbs FAULT_FD=0 FAULT_READ_FROM=1000000 -- --test > /dev/null 2>&1
+	is "$?" 2 "$k: --test, the pipe fails halfway through: exit 2, no verdict"
+done
 cat "$f" | fbs FAULT_FD=0 FAULT_READ=1 -- > "$T/got" 2> /dev/null
 is "$?" 75 "the first read fails: exit 75"
 
@@ -173,7 +177,7 @@ fbs FAULT_FD=0 FAULT_READ=1 -- --json < "$T/dsn-17m.eml" > "$T/got.json" 2> /dev
 check "... and the same reading" sh -c "cmp -s '$T/got.json' '$T/want.json' && grep -q '\"kind\":\"bounce\"' '$T/got.json'"
 cat "$T/dsn-17m.eml" | bs > "$T/got" 2> /dev/null
 rc=$?
-check "... through a pipe (held, then read into memory): exit 0 (got $rc), the same output" \
+check "... through a pipe (read into memory at once): exit 0 (got $rc), the same output" \
     sh -c "[ $rc = 0 ] && cmp -s '$T/got' '$T/want' && grep -q '^X-Backscatter-Status: ' '$T/got'"
 rm -f "$T/dsn-17m.eml"
 done_testing

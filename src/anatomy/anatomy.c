@@ -1241,6 +1241,18 @@ anatomy_read(struct message *msg, struct arena *a, struct analysis *an)
 	return read_message(msg, a, an, 0);
 }
 
+int
+anatomy_opens(const struct message *msg, struct arena *a)
+{
+	struct signs	 s;
+
+	if (msg->oversize)
+		return 0;
+	memset(&s, 0, sizeof(s));
+	signs_read(&s, msg, a);
+	return signs_gate(&s);
+}
+
 /*
  * Take apart: the MIME tree, the bounce's own text, the delivery-status
  * part and the returned original, then the prose the readers read (the

@@ -128,6 +128,10 @@ struct analysis {
 
 /* Fill a from m (whose header is parsed). 0, or -1 on an internal error. */
 int		 anatomy_read(struct message *, struct arena *, struct analysis *);
+/* Would anatomy_read look past m's header (its header parsed): does the
+ * gate open? Asked by the reader of a large message through a pipe, on
+ * its first piece, so that a report is read into memory at once. */
+int		 anatomy_opens(const struct message *, struct arena *);
 
 const char	*anatomy_kind_name(enum kind);
 const char	*anatomy_source_name(enum source);

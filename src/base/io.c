@@ -9,6 +9,7 @@
  */
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -66,6 +67,29 @@ io_send_file(int out, int in, long long off, size_t n, const void *mem)
 		if (w == -1 && !not_taken(errno))
 			return -1;
 		if (w <= 0)	/* not taken, or the file ends early */
+			break;
+		c += w;
+		n -= (size_t)w;
+	}
+	return n == 0 ? 0 : io_write(out, c, n);
+}
+
+int
+io_send_pages(int out, const void *mem, size_t n)
+{
+	const char	*c = mem;
+	struct iovec	 iov;
+	ssize_t		 w;
+
+	while (n > 0) {
+		iov.iov_base = (void *)c;
+		iov.iov_len = n;
+		w = vmsplice(out, &iov, 1, 0);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1 && !not_taken(errno))
+			return -1;
+		if (w <= 0)	/* no pipe */
 			break;
 		c += w;
 		n -= (size_t)w;

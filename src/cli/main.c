@@ -611,6 +611,21 @@ set_up(struct run *r, const struct options *o)
 	}
 }
 
+/* message_spool's question on a large message's first piece: does the
+ * gate open on its header? (A report is then read into memory at once.) */
+static int
+spool_opens(const struct message *first)
+{
+	struct message	 m = *first;
+	struct arena	 a;
+	int		 opens;
+
+	arena_init(&a, LIMIT_ARENA_BYTES);
+	opens = message_parse_header(&m, &a) == 0 && anatomy_opens(&m, &a);
+	arena_free(&a);
+	return opens;
+}
+
 /*
  * The message on standard input, read (or mapped) whole; the rest of one
  * too large to hold is drained unless the mode streams it. -1 to go on,
@@ -633,7 +648,7 @@ read_input(struct run *r)
 			/* a pipe: a large message into a memory file of our
 			 * own (which nothing else can shrink) */
 			got = message_spool(STDIN_FILENO, &r->msg,
-			    LIMIT_MESSAGE_BYTES);
+			    LIMIT_MESSAGE_BYTES, spool_opens);
 		}
 	}
 	if (got == 0)

@@ -26,15 +26,30 @@
 /* A message larger than this written into a pipe grows the pipe first
  * (io_pipe_grow). */
 #define OUTPUT_PIPE_FROM	(64u * 1024)
+/* A body this large read into memory goes into a pipe by its pages
+ * (io_send_pages): no copy, no pipe page taken for each 4 KiB. */
+#define OUTPUT_PAGES_FROM	(1024u * 1024)
+
+/* Do n bytes of the message leave by a call of their own (send_raw), not
+ * with the writer's vector? */
+static int
+sent_apart(const struct message *m, size_t n)
+{
+	return m->from_file || (m->map != NULL && n >= OUTPUT_PAGES_FROM);
+}
 
 /* n bytes of the message from off: from its file by sendfile when it was
- * mapped from one (its pages never touched here), else from memory */
+ * mapped from one (its pages never touched here); a large run read into
+ * a mapping of ours, which nothing writes again, by its pages into a
+ * pipe; else written from memory */
 static int
 send_raw(int fd, const struct message *m, size_t off, size_t n)
 {
 	if (m->from_file)
 		return io_send_file(fd, m->src_fd, m->src_off + (long long)off,
 		    n, m->raw.data + off);
+	if (sent_apart(m, n))
+		return io_send_pages(fd, m->raw.data + off, n);
 	return io_write(fd, m->raw.data + off, n);
 }
 
@@ -42,7 +57,9 @@ int
 output_raw(int fd, struct message *m)
 {
 	/* then what is held in pipes; oversize: the caller streams the
-	 * rest */
+	 * rest. A large message into a pipe: 1 MiB turns with its reader */
+	if (m->raw.len > OUTPUT_PIPE_FROM)
+		io_pipe_grow(fd);
 	if (send_raw(fd, m, 0, m->raw.len) == -1)
 		return -1;
 	return message_send_held(fd, m);
@@ -283,8 +300,9 @@ output_filter(int fd, struct message *m, const char *kind,
 		    el2 == 0)
 			emit(&w, eol, strlen(eol));	/* the rest stays body */
 	}
-	if (m->from_file && len > off) {
-		/* the rest (the body) straight from the file */
+	if (len > off && sent_apart(m, len - off)) {
+		/* the rest (the body) straight from the file, or by its
+		 * pages */
 		flush_vector(&w);
 		if (!w.failed && send_raw(fd, m, off, len - off) == -1)
 			w.failed = 1;

@@ -125,12 +125,13 @@ populate(struct message *m, size_t *ready, size_t upto)
 #endif
 }
 
+static int	 read_rest(int, struct message *, size_t, size_t, size_t);
+
 int
 message_read(int fd, struct message *m, size_t limit)
 {
 	struct stat	 st;
-	ssize_t		 n;
-	size_t		 want, ready = 0, piece = 65536;
+	size_t		 piece = 65536;
 
 	memset(m, 0, sizeof(*m));
 	/* One byte more than the limit tells "larger" from "exactly". */
@@ -142,6 +143,19 @@ message_read(int fd, struct message *m, size_t limit)
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0 &&
 	    (unsigned long long)st.st_size < limit)
 		piece = (size_t)st.st_size + 1;
+	return read_rest(fd, m, limit, piece, 0);
+}
+
+/* Read fd to its end after raw's bytes (up to limit + 1 in all), in
+ * pieces of piece bytes where no room is made ready; ready bytes of a
+ * reserved room are present already. 0, or -1 on a read error. */
+static int
+read_rest(int fd, struct message *m, size_t limit, size_t piece,
+    size_t ready)
+{
+	ssize_t		 n;
+	size_t		 want;
+
 	for (;;) {
 		/* into the room there is; 64 KiB more when there is none */
 		want = m->raw.cap > m->raw.len + 1 ?
@@ -296,8 +310,10 @@ splice_all(int fd, int mfd, size_t n)
  * the header the gate reads), the bytes are read as cat reads them and
  * written into pipes of our own, IO_PIPE_CAPACITY each: a pipe's pages
  * are taken without being cleared first, and leave for standard output
- * by splice, moved, not copied again. A report is read into memory when
- * the analysis wants it (message_will_read).
+ * by splice, moved, not copied again. A report, told by the gate on
+ * that first piece (the caller's opens), is read into memory at once
+ * instead (read_report); one held all the same (no room to be had) is
+ * read into memory when the analysis wants it (message_will_read).
  */
 /* read from the host's pipe and written into ours this much at a time,
  * through a buffer on the stack (one of 128 KiB from malloc, a mapping
@@ -563,8 +579,41 @@ unspool(int fd, int mfd, size_t len, struct message *m, size_t limit)
 	return read_on(fd, m, limit);
 }
 
+/*
+ * A report's rest read into memory at once, after its first n bytes in
+ * raw: the room message_read reserves for a pipe, the first piece copied
+ * into it. Held in pipes first, every byte was copied twice more (into
+ * our pipes, out of them) and its pages taken and given back, before the
+ * analysis read it (a 10 MB bounce through pipes: 2.2x cat's time).
+ * 1 with the message read (as message_read reads it), 0 when there is no
+ * such room (raw unchanged), -1 on a read error.
+ */
+static int
+read_report(int fd, struct message *m, size_t n, size_t limit)
+{
+	struct message	 big;
+	size_t		 ready = 0;
+
+	memset(&big, 0, sizeof(big));
+	buf_init(&big.raw, limit + 1);
+	reserve(fd, &big, limit + 2);
+	if (big.map == NULL)
+		return 0;
+	io_pipe_grow(fd);	/* the host writes 1 MiB before it waits */
+	populate(&big, &ready, n + 1);
+	memcpy(big.raw.data, m->raw.data, n);
+	big.raw.len = n;
+	buf_free(&m->raw);
+	*m = big;
+	if (read_rest(fd, m, limit, 65536, ready) == -1)
+		return -1;
+	m->raw_nul = 1;
+	return 1;
+}
+
 int
-message_spool(int fd, struct message *m, size_t limit)
+message_spool(int fd, struct message *m, size_t limit,
+    int (*opens)(const struct message *))
 {
 	struct stat	 st;
 	const char	*tail = NULL;
@@ -588,8 +637,12 @@ message_spool(int fd, struct message *m, size_t limit)
 	m->raw_nul = 1;
 	if ((size_t)n < SPOOL_FROM)	/* all of it (the end was read) */
 		return 1;
-	/* the header in the first piece: the rest held in pipes */
+	/* the header in the first piece: a report's rest read into memory
+	 * (the analysis reads it all), any other's held in pipes */
 	if (header_within(m->raw.data, (size_t)n)) {
+		if (opens != NULL && opens(m) &&
+		    (rc = read_report(fd, m, (size_t)n, limit)) != 0)
+			return rc;
 		rc = hold(fd, m, limit + 1 - (size_t)n, buf, &tail, &tail_len);
 		if (rc == -1) {
 			unhold(m);

@@ -76,7 +76,9 @@ int	 message_read(int fd, struct message *, size_t limit);
 int	 message_map(int fd, struct message *, size_t limit);
 /*
  * A pipe's message too large for one read (64 KiB or more), whose header
- * ends in its first 64 KiB, is held in pipes of the program's own: raw
+ * ends in its first 64 KiB, is either read whole into memory, when opens
+ * (given raw with those first bytes) says its body will be read, as
+ * message_read reads it; or held in pipes of the program's own: raw
  * holds those first bytes, and the rest is read from fd and written into
  * the pipes (held, held_len), up to limit + 1 bytes in all
  * (oversize past the limit). The gate reads the header in raw; a plain
@@ -92,7 +94,8 @@ int	 message_map(int fd, struct message *, size_t limit);
  * set either way past the limit, with the rest left on fd); 0 when fd is
  * not a pipe (nothing read); -1 on a read error.
  */
-int	 message_spool(int fd, struct message *, size_t limit);
+int	 message_spool(int fd, struct message *, size_t limit,
+	    int (*opens)(const struct message *));
 /* The whole message is about to be read (a report, past the gate): one
  * held in pipes is read into memory of its own (raw.data moves; the
  * bytes and offsets stay); a mapped one is brought in with one call, not
