@@ -612,18 +612,15 @@ set_up(struct run *r, const struct options *o)
 }
 
 /* message_spool's question on a large message's first piece: does the
- * gate open on its header? (A report is then read into memory at once.) */
+ * gate open on its header? (A report is then read into memory at once.)
+ * The header is parsed into the run's arena, once: analyse finds it so. */
 static int
-spool_opens(const struct message *first)
+spool_opens(struct message *m, void *arg)
 {
-	struct message	 m = *first;
-	struct arena	 a;
-	int		 opens;
+	struct run	*r = arg;
 
-	arena_init(&a, LIMIT_ARENA_BYTES);
-	opens = message_parse_header(&m, &a) == 0 && anatomy_opens(&m, &a);
-	arena_free(&a);
-	return opens;
+	return message_parse_header(m, &r->arena) == 0 &&
+	    anatomy_opens(m, &r->arena);
 }
 
 /*
@@ -648,7 +645,7 @@ read_input(struct run *r)
 			/* a pipe: a large message into a memory file of our
 			 * own (which nothing else can shrink) */
 			got = message_spool(STDIN_FILENO, &r->msg,
-			    LIMIT_MESSAGE_BYTES, spool_opens);
+			    LIMIT_MESSAGE_BYTES, spool_opens, r);
 		}
 	}
 	if (got == 0)
@@ -677,9 +674,10 @@ analyse(struct run *r)
 	alarm(LIMIT_WATCHDOG_SECONDS);
 	/* The verdict has an arena of its own: a message that fills the
 	 * analysis arena still gets judged on what was read. */
-	arena_init(&r->arena, LIMIT_ARENA_BYTES);
 	arena_init(&r->varena, LIMIT_VERDICT_ARENA_BYTES);
-	if (message_parse_header(&r->msg, &r->arena) == -1 ||
+	/* (parsed already where the reading asked the gate) */
+	if ((r->msg.htext == NULL &&
+	    message_parse_header(&r->msg, &r->arena) == -1) ||
 	    anatomy_read(&r->msg, &r->arena, &r->an) == -1 ||
 	    score_message(&r->cfg, &r->env, r->rs, &r->an, &r->varena,
 	    &r->v) == -1) {
@@ -777,6 +775,8 @@ main(int argc, char *argv[])
 	/* a file-size limit (ulimit -f, systemd's LimitFSIZE) is EFBIG to
 	 * handle, not a death halfway through an mbox or the ledger */
 	signal(SIGXFSZ, SIG_IGN);
+	/* the analysis arena, also for the header read while reading */
+	arena_init(&run.arena, LIMIT_ARENA_BYTES);
 	if (mode->input != INPUT_NONE) {
 		io_blocking(STDIN_FILENO);
 		io_blocking(STDOUT_FILENO);

@@ -338,26 +338,30 @@ build(struct milter_settings *s, struct milter_section *sec,
 
 /* A Redis ledger's URL that does not parse: an error, as --lint says it
  * (the milter would judge without the ledger's proof). Section i's line
- * is said once: the sections after the default inherit its lines. */
+ * is said once: the sections after the default inherit its lines. The
+ * line's file name is NULL when no memory was had to copy it: said
+ * under the program's name then, never left unsaid. */
 static void
 ledger_url_check(struct milter_settings *s, int i)
 {
 	const struct config	*cfg = &s->sections[i].cfg, *before;
+	const char		*f = cfg->sent_ledger_file;
 	char			 err[512];
 	int			 k;
 
-	if (cfg->sent_ledger == NULL || cfg->sent_ledger_file == NULL ||
+	if (cfg->sent_ledger == NULL ||
 	    ledger_path_ok(cfg->sent_ledger, err, sizeof(err)) == 0)
 		return;
 	for (k = 0; k < i; k++) {
 		before = &s->sections[k].cfg;
-		if (before->sent_ledger_file != NULL &&
+		if (before->sent_ledger != NULL &&
 		    before->sent_ledger_line == cfg->sent_ledger_line &&
-		    strcmp(before->sent_ledger_file, cfg->sent_ledger_file) == 0)
+		    (before->sent_ledger_file == NULL ? f == NULL :
+		    f != NULL && strcmp(before->sent_ledger_file, f) == 0))
 			return;
 	}
-	buf_error(&s->errors, cfg->sent_ledger_file, cfg->sent_ledger_line,
-	    "sent_ledger %s", err);
+	buf_error(&s->errors, f != NULL ? f : "backscatter-milter",
+	    cfg->sent_ledger_line, "sent_ledger %s", err);
 	s->nerr++;
 }
 

@@ -603,8 +603,12 @@ read_report(int fd, struct message *m, size_t n, size_t limit)
 	populate(&big, &ready, n + 1);
 	memcpy(big.raw.data, m->raw.data, n);
 	big.raw.len = n;
+	/* the bytes move; what opens read of the header (offsets, and
+	 * copies in its arena) stays as it is */
 	buf_free(&m->raw);
-	*m = big;
+	m->raw = big.raw;
+	m->map = big.map;
+	m->map_len = big.map_len;
 	if (read_rest(fd, m, limit, 65536, ready) == -1)
 		return -1;
 	m->raw_nul = 1;
@@ -613,7 +617,7 @@ read_report(int fd, struct message *m, size_t n, size_t limit)
 
 int
 message_spool(int fd, struct message *m, size_t limit,
-    int (*opens)(const struct message *))
+    int (*opens)(struct message *, void *), void *arg)
 {
 	struct stat	 st;
 	const char	*tail = NULL;
@@ -640,7 +644,7 @@ message_spool(int fd, struct message *m, size_t limit,
 	/* the header in the first piece: a report's rest read into memory
 	 * (the analysis reads it all), any other's held in pipes */
 	if (header_within(m->raw.data, (size_t)n)) {
-		if (opens != NULL && opens(m) &&
+		if (opens != NULL && opens(m, arg) &&
 		    (rc = read_report(fd, m, (size_t)n, limit)) != 0)
 			return rc;
 		rc = hold(fd, m, limit + 1 - (size_t)n, buf, &tail, &tail_len);

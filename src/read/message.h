@@ -77,8 +77,11 @@ int	 message_map(int fd, struct message *, size_t limit);
 /*
  * A pipe's message too large for one read (64 KiB or more), whose header
  * ends in its first 64 KiB, is either read whole into memory, when opens
- * (given raw with those first bytes) says its body will be read, as
- * message_read reads it; or held in pipes of the program's own: raw
+ * (given m with raw holding those first bytes, and arg) says its body
+ * will be read, as message_read reads it; or held in pipes of the
+ * program's own. What opens sets in m (its header parsed) stays on
+ * those two ways; the memory file's way, and reading after it, clear it
+ * (htext NULL: the header is to be parsed again). Raw
  * holds those first bytes, and the rest is read from fd and written into
  * the pipes (held, held_len), up to limit + 1 bytes in all
  * (oversize past the limit). The gate reads the header in raw; a plain
@@ -95,7 +98,7 @@ int	 message_map(int fd, struct message *, size_t limit);
  * not a pipe (nothing read); -1 on a read error.
  */
 int	 message_spool(int fd, struct message *, size_t limit,
-	    int (*opens)(const struct message *));
+	    int (*opens)(struct message *, void *), void *arg);
 /* The whole message is about to be read (a report, past the gate): one
  * held in pipes is read into memory of its own (raw.data moves; the
  * bytes and offsets stay); a mapped one is brought in with one call, not
