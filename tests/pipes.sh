@@ -116,6 +116,75 @@ rc=$?
 holds "... into a file: unchanged (exit $rc)" \
     '[ "$rc" = 0 ] && cmp -s "$T/b34m.eml" "$T/pipe.out"'
 
+# Past 4 MiB the room takes a huge page for each 2 MiB region the input
+# fills at least half of (the pipe holds that much, or is full), 4 KiB
+# pages for the one it ends early in (its writer closed it with less):
+# the same output whether the writer is fast or pauses just past a
+# region's start, and a peak RSS over the same message's from a file
+# (mapped, no room of its own) of at most half a region, and only where
+# the last region is more than half full (else a few pages).
+python3 - "$T" <<'PY'
+import sys
+t = sys.argv[1]
+b = open(t + "/b3m.eml", "rb").read()
+# the original returned whole: a short text and a large attachment
+cut = b.index(b"Message-ID: <x1@spammer.example>\n") + len(b"Message-ID: <x1@spammer.example>\n")
+head = b[:cut] + (b"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"m\"\n\n"
+    b"--m\nContent-Type: text/plain\n\nThe files, attached.\n--m\n"
+    b"Content-Type: application/octet-stream; name=\"files.zip\"\n"
+    b"Content-Transfer-Encoding: base64\n\n")
+tail = b"\n--m--\n\n--r--\n"
+line = b"QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5\n"
+for name, d in (("r100k", 100000), ("rlow", 1048576 - 4096), ("rhigh", 1048576 + 4096), ("rzero", 0)):
+    size = 10 * 1048576 + d
+    n = size - len(head) - len(tail)
+    body = (line * (n // len(line) + 1))[:n - 1] + b"\n"
+    open(t + "/" + name + ".eml", "wb").write(head + body + tail)
+PY
+# FILE:HUGE:EXTRA - the regions on huge pages (4-6, 6-8, 8-10, 10-12 MiB),
+# the KiB of RSS allowed over the mapped file's
+for r in r100k:3:256 rlow:3:256 rhigh:4:1280 rzero:3:256; do
+	f=$T/${r%%:*}.eml
+	huge=${r#*:}
+	extra=${huge#*:}
+	huge=${huge%:*}
+	size=$(wc -c < "$f")
+	"$BACKSCATTER" < "$f" > "$T/file.out"
+	for how in fast paused; do
+		if [ $how = fast ]; then
+			{ cat "$f" | "$BACKSCATTER"; echo $? > "$T/rc"; } | cat > "$T/pipe.out"
+		else
+			{ { head -c 10535760 "$f"; sleep 1; tail -c +10535761 "$f"; } |
+			    "$BACKSCATTER"; echo $? > "$T/rc"; } | cat > "$T/pipe.out"
+		fi
+		holds "a bounce of $size bytes, the writer $how: as from the file (exit $(cat "$T/rc"))" \
+		    '[ "$(cat "$T/rc")" = 0 ] && [ "$(status "$T/pipe.out")" = Yes ] && cmp -s "$T/file.out" "$T/pipe.out"'
+	done
+	if command -v strace > /dev/null 2>&1; then
+		cat "$f" | strace -e trace=madvise -o "$T/trace" "$BACKSCATTER" > /dev/null 2>&1
+		w=$(grep -c 'MADV_HUGEPAGE' "$T/trace")
+		holds "... huge pages for $huge regions of 2 MiB: $w" '[ "$w" = "$huge" ]'
+		# LIMIT_PIPE_WAIT_MS: a writer pausing longer than it at a
+		# region's start (1 s, 50,000 bytes into the last one) is
+		# taken to have more: that region on a huge page too
+		if [ "${r%%:*}" = r100k ]; then
+			{ head -c 10535760 "$f"; sleep 1; tail -c +10535761 "$f"; } |
+			    strace -e trace=madvise -o "$T/trace" "$BACKSCATTER" > "$T/pipe.out" 2> /dev/null
+			w=$(grep -c 'MADV_HUGEPAGE' "$T/trace")
+			holds "... the writer pausing past LIMIT_PIPE_WAIT_MS: huge pages for 4 regions ($w), the same output" \
+			    '[ "$w" = 4 ] && cmp -s "$T/file.out" "$T/pipe.out"'
+		fi
+	fi
+	if [ -x /usr/bin/time ] && ! grep -q __asan_init "$BACKSCATTER" 2> /dev/null; then
+		/usr/bin/time -f %M -o "$T/rss" "$BACKSCATTER" < "$f" > /dev/null
+		rf=$(tail -n 1 "$T/rss")
+		cat "$f" | /usr/bin/time -f %M -o "$T/rss" "$BACKSCATTER" > /dev/null
+		rp=$(tail -n 1 "$T/rss")
+		holds "... peak RSS $rp KiB through a pipe, $rf KiB from the file: at most $extra KiB more" \
+		    '[ "$rp" -le $((rf + extra)) ]'
+	fi
+done
+
 # a writer that pauses after the first piece, and again in the middle
 { head -c 70000 "$T/p3m.eml"; sleep 1; tail -c +70001 "$T/p3m.eml" | head -c 1000000; sleep 1
   tail -c +1070001 "$T/p3m.eml"; } | "$BACKSCATTER" > "$T/pipe.out"

@@ -4,6 +4,8 @@
  *
  * The raw buffer is never changed. Normalised copies live in the arena.
  */
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 
@@ -27,13 +29,14 @@
  * of its cost). Reserve address space for the limit once instead: the
  * first HUGE_FROM bytes are made present ahead of the reads in large
  * steps (populate), and the part past them takes huge pages where the
- * kernel allows (transparent huge pages, "madvise"). A huge page holds up
- * to 2 MiB the message does not fill, and the process is to stay within
- * 4 MiB and the message's size: huge pages only from 4 MiB on (a 3 MB
- * bounce through a pipe was 0.35 MiB over with them from 2 MiB; the 4 KiB
- * pages between cost a 10 MB message through pipes ~6 % more time).
- * Small messages touch only the first pages. Not for regular files:
- * those are small here (large ones are mapped).
+ * kernel allows (transparent huge pages, "madvise"), a 2 MiB region at a
+ * time (next_region). A huge page holds up to 2 MiB the message does not
+ * fill, and the process is to stay within 4 MiB and the message's size:
+ * huge pages only from 4 MiB on (a 3 MB bounce through a pipe was 0.35
+ * MiB over with them from 2 MiB; the 4 KiB pages between cost a 10 MB
+ * message through pipes ~6 % more time), and only for a region the input
+ * fills at least half of. Small messages touch only the first pages. Not
+ * for regular files: those are small here (large ones are mapped).
  */
 #define HUGE_FROM	(4u * 1024 * 1024)
 #define HUGE_PAGE	(2u * 1024 * 1024)
@@ -79,9 +82,6 @@ reserve(int fd, struct message *m, size_t size)
 		return;
 	if ((base = huge_aligned(size)) == NULL)
 		return;
-#ifdef MADV_HUGEPAGE
-	(void)madvise(base + HUGE_FROM, size - HUGE_FROM, MADV_HUGEPAGE);
-#endif
 	m->map = base;
 	m->map_len = size;
 	m->raw.data = base;
@@ -109,8 +109,8 @@ populate(struct message *m, size_t *ready, size_t upto)
 	step = *ready == 0 ? POPULATE_FIRST : *ready;
 	if (step > POPULATE_STEP)
 		step = POPULATE_STEP;
-	if (*ready + step < upto)
-		step = upto - *ready;
+	if (*ready + step < upto)	/* whole pages: the next starts at one */
+		step = (upto - *ready + 4095) / 4096 * 4096;
 	if (*ready + step > HUGE_FROM)
 		step = HUGE_FROM - *ready;
 	if (madvise(m->raw.data + *ready, step, MADV_POPULATE_WRITE) == -1) {
@@ -126,6 +126,90 @@ populate(struct message *m, size_t *ready, size_t upto)
 }
 
 static int	 read_rest(int, struct message *, size_t, size_t, size_t);
+
+/*
+ * Will the input fill at least want more bytes, or does it end before?
+ * fd is a pipe: 1 when it holds want bytes, or is full (its writer waits
+ * for us: more follows); 0 when its writer has closed it with fewer.
+ * Until one of those, each write of the writer's is waited for (epoll,
+ * edge-triggered: a write wakes it, not the bytes already there; the
+ * reads would have waited for them all the same), up to
+ * LIMIT_PIPE_WAIT_MS for one: a writer that pauses longer is taken to
+ * have more (1), as is an fd that cannot say (no pipe, no epoll). *ep is
+ * the epoll instance, made at the first call (-1 before).
+ */
+
+static int
+fills(int fd, size_t want, int *ep)
+{
+	struct epoll_event	 ev;
+	int			 avail, cap, n;
+
+	if ((cap = fcntl(fd, F_GETPIPE_SZ)) <= 0)
+		return 1;
+	for (;;) {
+		if (ioctl(fd, FIONREAD, &avail) == -1 ||
+		    (size_t)avail >= want || avail >= cap)
+			return 1;
+		if (*ep == -1) {
+			memset(&ev, 0, sizeof(ev));
+			ev.events = EPOLLIN | EPOLLET;
+			if ((*ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
+				return 1;
+			if (epoll_ctl(*ep, EPOLL_CTL_ADD, fd, &ev) == -1) {
+				close(*ep);
+				*ep = -2;	/* not again */
+			}
+		}
+		if (*ep < 0)
+			return 1;
+		if ((n = epoll_wait(*ep, &ev, 1, LIMIT_PIPE_WAIT_MS)) == -1 &&
+		    errno == EINTR)
+			continue;
+		if (n != 1)
+			return 1;
+		if (ev.events & (EPOLLHUP | EPOLLERR))
+			/* no writer: what it holds is all that comes */
+			return ioctl(fd, FIONREAD, &avail) == -1 ||
+			    (size_t)avail >= want;
+	}
+}
+
+/*
+ * The room's next 2 MiB region, from raw.len at its start (past
+ * HUGE_FROM): on a huge page when the input fills half of it or more,
+ * else on 4 KiB pages made present for what it holds. A huge page the
+ * message ended early in held up to 2 MiB it did not fill (a 30 MB bounce
+ * through pipes: 1.4 MiB past the 4 MiB + 1x the message the process is
+ * to stay within). *ready is where the room is ready to.
+ */
+static void
+next_region(int fd, struct message *m, size_t *ready, size_t limit, int *ep)
+{
+	size_t	 end, want, len = m->raw.len;
+	int	 avail;
+
+	end = len + HUGE_PAGE < m->map_len ? len + HUGE_PAGE : m->map_len;
+	want = limit + 1 - len < HUGE_PAGE / 2 ? limit + 1 - len :
+	    HUGE_PAGE / 2;
+	if (fills(fd, want, ep)) {
+#ifdef MADV_HUGEPAGE
+		(void)madvise(m->raw.data + len, end - len, MADV_HUGEPAGE);
+#endif
+		*ready = end;
+		return;
+	}
+#ifdef MADV_POPULATE_WRITE
+	/* the rest, and the NUL after it */
+	if (ioctl(fd, FIONREAD, &avail) == 0 && avail >= 0 &&
+	    madvise(m->raw.data + len, ((size_t)avail + 1 + 4095) / 4096 * 4096,
+	    MADV_POPULATE_WRITE) == 0) {
+		*ready = len + ((size_t)avail + 1 + 4095) / 4096 * 4096;
+		return;
+	}
+#endif
+	*ready = end;		/* let it fault */
+}
 
 int
 message_read(int fd, struct message *m, size_t limit)
@@ -155,38 +239,48 @@ read_rest(int fd, struct message *m, size_t limit, size_t piece,
 {
 	ssize_t		 n;
 	size_t		 want;
+	int		 ep = -1, rc = 0;
 
 	for (;;) {
 		/* into the room there is; 64 KiB more when there is none */
 		want = m->raw.cap > m->raw.len + 1 ?
 		    m->raw.cap - m->raw.len - 1 : piece;
-		if (m->map != NULL && m->raw.len < HUGE_FROM) {
+		if (m->map != NULL && m->raw.len < HUGE_FROM)
 			populate(m, &ready, m->raw.len + 1);
-			if (ready > m->raw.len)
-				want = ready - m->raw.len;
-		}
+		if (m->map != NULL && ready > m->raw.len)
+			want = ready - m->raw.len;
 		if (m->raw.len + want > limit + 1)
 			want = limit + 1 - m->raw.len;
 		if (want == 0) {
 			m->oversize = 1;
-			return 0;
-		}
-		if (buf_reserve(&m->raw, want) == -1)
-			return -1;
-		n = read(fd, m->raw.data + m->raw.len, want);
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (n == 0)
 			break;
+		}
+		if (buf_reserve(&m->raw, want) == -1) {
+			rc = -1;
+			break;
+		}
+		n = read(fd, m->raw.data + m->raw.len, want);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			rc = -1;
+			break;
+		}
+		if (n == 0) {
+			m->raw_nul = m->raw.data != NULL;
+			break;
+		}
 		m->raw.len += (size_t)n;
+		/* the next region decided before the NUL touches it */
+		if (m->map != NULL && m->raw.len >= HUGE_FROM &&
+		    m->raw.len >= ready)
+			next_region(fd, m, &ready, limit, &ep);
 		m->raw.data[m->raw.len] = '\0';
 		piece = 65536;
 	}
-	m->raw_nul = m->raw.data != NULL;
-	return 0;
+	if (ep >= 0)
+		close(ep);
+	return rc;
 }
 
 /*
