@@ -53,6 +53,9 @@ aligned_room(size_t size, size_t off, int flags)
 	char	*base;
 	size_t	 head;
 
+	/* whole pages: the trim after it must start at one (a room of the
+	 * limit + 2 bytes kept 2 MiB of address space too many) */
+	size = (size + 4095) / 4096 * 4096;
 	base = mmap(NULL, size + HUGE_PAGE, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
 	if (base == MAP_FAILED)
