@@ -269,13 +269,15 @@ same "... and the second pipe not had" "$T/b3m.eml" fbs FAULT_MMAP=1 FAULT_PIPE=
 # the body into the pipe by its pages, when that fails
 "$BACKSCATTER" < "$T/b3m.eml" > "$T/file.out"
 for how in "refused (EINVAL), written instead:FAULT_ERRNO=EINVAL FAULT_COPY=1+" \
+    "refused by a system call filter (EACCES), written instead:FAULT_ERRNO=EACCES FAULT_COPY=1+" \
+    "failing (EIO) halfway, the rest written:FAULT_COPY=2" \
     "moving half of it at a time:FAULT_SHORT_WRITE=2"; do
 	{ cat "$T/b3m.eml" | fbs FAULT_FD=1 ${how#*:}; echo $? > "$T/rc"; } | cat > "$T/pipe.out"
 	holds "a bounce's body into the pipe, ${how%%:*}: as from the file (exit $(cat "$T/rc"))" \
 	    '[ "$(cat "$T/rc")" = 0 ] && [ "$(status "$T/pipe.out")" = Yes ] && cmp -s "$T/file.out" "$T/pipe.out"'
 done
-{ cat "$T/b3m.eml" | fbs FAULT_FD=1 FAULT_COPY=1; echo $? > "$T/rc"; } | cat > /dev/null
-holds "... failing (EIO): exit 75 (got $(cat "$T/rc")), the host keeps its copy" \
+{ cat "$T/b3m.eml" | fbs FAULT_FD=1 FAULT_COPY=1+ FAULT_WRITE=1; echo $? > "$T/rc"; } | cat > /dev/null
+holds "... refused, and the write after it failing (EIO): exit 75 (got $(cat "$T/rc")), the host keeps its copy" \
     '[ "$(cat "$T/rc")" = 75 ]'
 cat "$T/p34m.eml" | fbs FAULT_PIPESZ=1+ > "$T/pipe.out"
 rc=$?

@@ -20,16 +20,17 @@ int	 io_write(int fd, const void *p, size_t n);
  * early) what is left from mem. The offset of in does not move. 0, or -1
  * with errno set.
  */
+int	 io_send_file(int out, int in, long long off, size_t n,
+	    const void *mem);
 /*
  * Write the n bytes at mem to out; where out is a pipe, by vmsplice: the
  * pipe takes the pages themselves, not a copy, and its reader reads them
  * from there. The caller must never change those bytes again (nor free
  * them into memory that is written: only pages of a mapping it drops
- * whole). Else (no pipe, an old kernel) written. 0, or -1 with errno.
+ * whole). Where vmsplice takes none (no pipe, an old kernel, a system
+ * call filter: any error), the rest is written. 0, or -1 with errno.
  */
 int	 io_send_pages(int out, const void *mem, size_t n);
-int	 io_send_file(int out, int in, long long off, size_t n,
-	    const void *mem);
 /* Read n bytes into p, fewer only at the end of fd: from off (pread, the
  * offset of fd does not move), or from where fd is when off is -1. The
  * count, or -1 with errno set. */
