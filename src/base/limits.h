@@ -28,8 +28,9 @@
  * returns a whole 25 MB attachment still has its headers in the first bytes,
  * but analysing it is not worth holding it twice in memory. */
 #define LIMIT_MESSAGE_BYTES	(32u * 1024 * 1024)
-/* Pipes of its own a message read from a pipe is held in past its first
- * 64 KiB (read/message.c), 1 MiB each where the system allows: a message
+/* Pipes of its own a plain message read from a pipe is held in past its
+ * first 64 KiB (read/message.c; a report is read into memory), 1 MiB each
+ * where the system allows: a message
  * at the limit fills 33 when the host wrote whole pages; one whose pages
  * are not full, or a system that keeps pipes at 64 KiB, goes the memory
  * file's way past this many (each an open descriptor). */
