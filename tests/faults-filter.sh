@@ -130,6 +130,12 @@ fbs FAULT_FD=1 FAULT_SHORT_WRITE=1 -- < "$T/big.eml" > "$T/got" 2>/dev/null
 rc=$?
 check "oversize: a short write is completed (exit $rc, unchanged)" \
     sh -c "[ $rc = 0 ] && cmp -s '$T/got' '$T/big.eml'"
+for e in EINVAL EACCES; do
+	fbs FAULT_FD=1 FAULT_COPY=1+ FAULT_ERRNO=$e -- < "$T/big.eml" > "$T/got" 2>/dev/null
+	rc=$?
+	check "oversize: sendfile refused ($e: no such copy here, or a system call filter): read and written (exit $rc, unchanged)" \
+	    sh -c "[ $rc = 0 ] && cmp -s '$T/got' '$T/big.eml'"
+done
 fbs FAULT_FD=0 FAULT_COPY=2 -- < "$T/big.eml" > "$T/got" 2>/dev/null
 is "$?" 75 "oversize: stdin (a file) fails while streaming: exit 75"
 cat "$T/big.eml" | fbs FAULT_FD=0 FAULT_COPY=1 -- > "$T/got" 2>/dev/null

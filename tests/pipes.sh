@@ -283,6 +283,13 @@ cat "$T/p34m.eml" | fbs FAULT_PIPESZ=1+ > "$T/pipe.out"
 rc=$?
 holds "34 MB in pipes kept at 64 KiB: more than 64 would be needed, the memory file's way; unchanged (exit $rc)" \
     '[ "$rc" = 0 ] && cmp -s "$T/p34m.eml" "$T/pipe.out"'
+# the held bytes into stdout by splice, refused: read and written
+"$BACKSCATTER" < "$T/p3m.eml" > "$T/file.out"
+for e in EINVAL EACCES; do
+	{ cat "$T/p3m.eml" | fbs FAULT_FD=1 FAULT_COPY=1+ FAULT_ERRNO=$e; echo $? > "$T/rc"; } | cat > "$T/pipe.out"
+	holds "plain 3 MB held, splice into stdout refused ($e): as from the file (exit $(cat "$T/rc"))" \
+	    '[ "$(cat "$T/rc")" = 0 ] && [ "$(status "$T/pipe.out")" = No ] && cmp -s "$T/file.out" "$T/pipe.out"'
+done
 # stdin failing in the middle of the moves: 75, the host keeps its copy
 cat "$T/p3m.eml" | fbs FAULT_COPY=5 > "$T/pipe.out"
 is "$?" 75 "a move from stdin failing midway: filter mode 75"

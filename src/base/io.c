@@ -45,12 +45,11 @@ io_write(int fd, const void *p, size_t n)
 	return 0;
 }
 
-/* sendfile's answer that it does not take these descriptors */
-static int
-not_taken(int e)
+int
+io_not_taken(int e)
 {
 	return e == EINVAL || e == ENOSYS || e == EOPNOTSUPP ||
-	    e == ENOTSUP || e == EBADF;
+	    e == ENOTSUP || e == EBADF || e == EPERM || e == EACCES;
 }
 
 int
@@ -64,7 +63,7 @@ io_send_file(int out, int in, long long off, size_t n, const void *mem)
 		w = sendfile(out, in, &o, n);
 		if (w == -1 && errno == EINTR)
 			continue;
-		if (w == -1 && !not_taken(errno))
+		if (w == -1 && !io_not_taken(errno))
 			return -1;
 		if (w <= 0)	/* not taken, or the file ends early */
 			break;
@@ -139,7 +138,7 @@ io_copy_rest(int out, int in)
 			return 0;
 		if (n == -1 && errno == EINTR)
 			continue;
-		if (n == -1 && not_taken(errno))
+		if (n == -1 && io_not_taken(errno))
 			break;		/* nothing moved yet by this call */
 		if (n == -1)
 			return -1;

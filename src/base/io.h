@@ -13,6 +13,10 @@
 /* Write all n bytes of p to fd, retrying after EINTR and short writes.
  * 0, or -1 with errno set by the failing write. */
 int	 io_write(int fd, const void *p, size_t n);
+/* Does errno e, from sendfile, splice or vmsplice, say the call was not
+ * taken (nothing moved: these descriptors, this kernel, or a system call
+ * filter refusing it), so that reading and writing may do it instead? */
+int	 io_not_taken(int e);
 /*
  * Write to out the n bytes that are both at offset off of the file in and
  * at mem (a mapping of it): by sendfile, without the process touching

@@ -377,7 +377,8 @@ message_map(int fd, struct message *m, size_t limit)
 #define SPOOL_FROM	(64u * 1024)
 
 /* Move up to n bytes of pipe fd to the end of file mfd, to the end of
- * fd: the count, or -1 with errno (nothing moved when it says EINVAL). */
+ * fd: the count, or -1 with errno (nothing moved when io_not_taken takes
+ * it). */
 static ssize_t
 splice_all(int fd, int mfd, size_t n)
 {
@@ -612,8 +613,7 @@ message_send_held(int fd, struct message *m)
 				r = splice(m->held[i], NULL, fd, NULL,
 				    IO_PIPE_CAPACITY, SPLICE_F_MOVE |
 				    SPLICE_F_MORE);
-				if (r == -1 && (errno == EINVAL ||
-				    errno == ENOSYS || errno == EBADF)) {
+				if (r == -1 && io_not_taken(errno)) {
 					/* fd does not take it (nothing moved
 					 * by this call): read and write */
 					kernel = 0;
@@ -790,7 +790,7 @@ spool_rest(int fd, struct message *m, size_t n, const char *tail,
 	n = (size_t)lseek(mfd, 0, SEEK_CUR);
 	buf_free(&m->raw);		/* the memory file holds it now */
 	more = splice_all(fd, mfd, limit + 1 - (size_t)n);
-	if (more == -1 && errno != EINVAL) {
+	if (more == -1 && !io_not_taken(errno)) {
 		close(mfd);
 		return -1;
 	}
