@@ -1248,8 +1248,7 @@ anatomy_opens(const struct message *msg, struct arena *a)
 
 	if (msg->oversize)
 		return 0;
-	memset(&s, 0, sizeof(s));
-	signs_read(&s, msg, a);
+	signs_read(&s, msg, a);	/* (which clears s) */
 	return signs_gate(&s);
 }
 

@@ -30,10 +30,10 @@
 #define LIMIT_MESSAGE_BYTES	(32u * 1024 * 1024)
 /* Pipes of its own a plain message read from a pipe is held in past its
  * first 64 KiB (read/message.c; a report is read into memory), 1 MiB each
- * where the system allows: a message
- * at the limit fills 33 when the host wrote whole pages; one whose pages
- * are not full, or a system that keeps pipes at 64 KiB, goes the memory
- * file's way past this many (each an open descriptor). */
+ * where the system allows: a message at the limit fills 33 when the host
+ * wrote whole pages; one whose pages are not full, or a system that keeps
+ * pipes at 64 KiB, goes the memory file's way past this many (each an
+ * open descriptor). */
 #define LIMIT_HOLD_PIPES	64
 
 /* Milliseconds a report through a pipe waits for its writer's next write

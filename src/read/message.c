@@ -139,11 +139,11 @@ static int	 read_rest(int, struct message *, size_t, size_t, size_t);
  * reads would have waited for them all the same), up to
  * LIMIT_PIPE_WAIT_MS for one: a writer that pauses longer is taken to
  * have more (1), as is an fd that cannot say (no pipe, no epoll). *ep is
- * the epoll instance, made at the first call (-1 before).
+ * the epoll instance, made at the first call (-1 before); *avail_r what
+ * the pipe holds when it says 0.
  */
-
 static int
-fills(int fd, size_t want, int *ep)
+fills(int fd, size_t want, int *ep, int *avail_r)
 {
 	struct epoll_event	 ev;
 	int			 avail, cap, n;
@@ -171,10 +171,13 @@ fills(int fd, size_t want, int *ep)
 			continue;
 		if (n != 1)
 			return 1;
-		if (ev.events & (EPOLLHUP | EPOLLERR))
+		if (ev.events & (EPOLLHUP | EPOLLERR)) {
 			/* no writer: what it holds is all that comes */
-			return ioctl(fd, FIONREAD, &avail) == -1 ||
-			    (size_t)avail >= want;
+			if (ioctl(fd, FIONREAD, avail_r) == -1 ||
+			    *avail_r < 0 || (size_t)*avail_r >= want)
+				return 1;
+			return 0;
+		}
 	}
 }
 
@@ -195,7 +198,7 @@ next_region(int fd, struct message *m, size_t *ready, size_t limit, int *ep)
 	end = len + HUGE_PAGE < m->map_len ? len + HUGE_PAGE : m->map_len;
 	want = limit + 1 - len < HUGE_PAGE / 2 ? limit + 1 - len :
 	    HUGE_PAGE / 2;
-	if (fills(fd, want, ep)) {
+	if (fills(fd, want, ep, &avail)) {
 #ifdef MADV_HUGEPAGE
 		(void)madvise(m->raw.data + len, end - len, MADV_HUGEPAGE);
 #endif
@@ -204,10 +207,9 @@ next_region(int fd, struct message *m, size_t *ready, size_t limit, int *ep)
 	}
 #ifdef MADV_POPULATE_WRITE
 	/* the rest, and the NUL after it */
-	if (ioctl(fd, FIONREAD, &avail) == 0 && avail >= 0 &&
-	    madvise(m->raw.data + len, ((size_t)avail + 1 + 4095) / 4096 * 4096,
-	    MADV_POPULATE_WRITE) == 0) {
-		*ready = len + ((size_t)avail + 1 + 4095) / 4096 * 4096;
+	want = ((size_t)avail + 1 + 4095) / 4096 * 4096;
+	if (madvise(m->raw.data + len, want, MADV_POPULATE_WRITE) == 0) {
+		*ready = len + want;
 		return;
 	}
 #endif
