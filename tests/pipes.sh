@@ -117,12 +117,14 @@ holds "... into a file: unchanged (exit $rc)" \
     '[ "$rc" = 0 ] && cmp -s "$T/b34m.eml" "$T/pipe.out"'
 
 # Past 4 MiB the room takes a huge page for each 2 MiB region the input
-# fills at least half of (the pipe holds that much, or is full), 4 KiB
-# pages for the one it ends early in (its writer closed it with less):
-# the same output whether the writer is fast or pauses just past a
-# region's start, and a peak RSS over the same message's from a file
-# (mapped, no room of its own) of at most half a region, and only where
-# the last region is more than half full (else a few pages).
+# fills three quarters of (that much taken ahead into pipes of the
+# program's own), 4 KiB pages for the one it ends early in (its writer
+# closed it with less): the same output whether the writer is fast,
+# pauses just past a region's start or writes in odd sizes (its pipe
+# full of part-filled pages before it holds 1 MiB), and a peak RSS over
+# the same message's from a file (mapped, no room of its own) of at most
+# a quarter of a region, and only where the last region is more than
+# three quarters full (else a few pages).
 python3 - "$T" <<'PY'
 import sys
 t = sys.argv[1]
@@ -135,7 +137,8 @@ head = b[:cut] + (b"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\
     b"Content-Transfer-Encoding: base64\n\n")
 tail = b"\n--m--\n\n--r--\n"
 line = b"QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5\n"
-for name, d in (("r100k", 100000), ("rlow", 1048576 - 4096), ("rhigh", 1048576 + 4096), ("rzero", 0)):
+for name, d in (("r100k", 100000), ("rhalf", 1048576 + 4096),
+                ("rlow", 1572864 - 4096), ("rhigh", 1572864 + 4096), ("rzero", 0)):
     size = 10 * 1048576 + d
     n = size - len(head) - len(tail)
     body = (line * (n // len(line) + 1))[:n - 1] + b"\n"
@@ -143,7 +146,7 @@ for name, d in (("r100k", 100000), ("rlow", 1048576 - 4096), ("rhigh", 1048576 +
 PY
 # FILE:HUGE:EXTRA - the regions on huge pages (4-6, 6-8, 8-10, 10-12 MiB),
 # the KiB of RSS allowed over the mapped file's
-for r in r100k:3:256 rlow:3:256 rhigh:4:1280 rzero:3:256; do
+for r in r100k:3:256 rhalf:3:256 rlow:3:256 rhigh:4:768 rzero:3:256; do
 	f=$T/${r%%:*}.eml
 	huge=${r#*:}
 	extra=${huge#*:}
@@ -164,15 +167,25 @@ for r in r100k:3:256 rlow:3:256 rhigh:4:1280 rzero:3:256; do
 		cat "$f" | strace -e trace=madvise -o "$T/trace" "$BACKSCATTER" > /dev/null 2>&1
 		w=$(grep -c 'MADV_HUGEPAGE' "$T/trace")
 		holds "... huge pages for $huge regions of 2 MiB: $w" '[ "$w" = "$huge" ]'
-		# LIMIT_PIPE_WAIT_MS: a writer pausing longer than it at a
-		# region's start (1 s, 50,000 bytes into the last one) is
-		# taken to have more: that region on a huge page too
+		# a writer pausing at a region's start (1 s, 50,000 bytes
+		# into the last one) is waited for, as a read waits: that
+		# region still on 4 KiB pages; a writer of 65,000 bytes at a
+		# time fills its pipe's pages before it holds 1 MiB (each
+		# write starts a page): read on, the same (no wait for a
+		# write that cannot come, taken then to have more)
 		if [ "${r%%:*}" = r100k ]; then
 			{ head -c 10535760 "$f"; sleep 1; tail -c +10535761 "$f"; } |
 			    strace -e trace=madvise -o "$T/trace" "$BACKSCATTER" > "$T/pipe.out" 2> /dev/null
 			w=$(grep -c 'MADV_HUGEPAGE' "$T/trace")
-			holds "... the writer pausing past LIMIT_PIPE_WAIT_MS: huge pages for 4 regions ($w), the same output" \
-			    '[ "$w" = 4 ] && cmp -s "$T/file.out" "$T/pipe.out"'
+			holds "... the writer pausing at the last region: huge pages for 3 regions ($w), the same output" \
+			    '[ "$w" = 3 ] && cmp -s "$T/file.out" "$T/pipe.out"'
+			dd if="$f" bs=65000 status=none |
+			    strace -e trace=madvise,poll,ppoll,epoll_wait,epoll_pwait \
+			    -o "$T/trace" "$BACKSCATTER" > "$T/pipe.out" 2> /dev/null
+			w=$(grep -c 'MADV_HUGEPAGE' "$T/trace")
+			t=$(grep -c 'wait(.*) *= 0$\|poll(.*) *= 0 (Timeout)' "$T/trace")
+			holds "... the writer writing 65,000 bytes at a time: huge pages for 3 regions ($w), no wait ended by a timeout ($t), the same output" \
+			    '[ "$w" = 3 ] && [ "$t" = 0 ] && cmp -s "$T/file.out" "$T/pipe.out"'
 		fi
 	fi
 	if [ -x /usr/bin/time ] && ! grep -q __asan_init "$BACKSCATTER" 2> /dev/null; then
@@ -293,5 +306,19 @@ done
 # stdin failing in the middle of the moves: 75, the host keeps its copy
 cat "$T/p3m.eml" | fbs FAULT_COPY=5 > "$T/pipe.out"
 is "$?" 75 "a move from stdin failing midway: filter mode 75"
+# a 10 MB bounce's bytes taken ahead into pipes of the program's own
+# (the page size of each 2 MiB of its memory decided on them), when that
+# is refused or fails: read straight, the same; a read error: 75
+"$BACKSCATTER" < "$T/r100k.eml" > "$T/file.out"
+for how in "taking ahead refused (EINVAL):FAULT_FD=0 FAULT_COPY=1+ FAULT_ERRNO=EINVAL" \
+    "taking ahead refused by a system call filter (EACCES):FAULT_FD=0 FAULT_COPY=1+ FAULT_ERRNO=EACCES" \
+    "no pipe to take ahead into:FAULT_PIPE=1+" \
+    "pipes kept at 64 KiB (F_SETPIPE_SZ fails), all three full:FAULT_PIPESZ=1+"; do
+	{ cat "$T/r100k.eml" | fbs ${how#*:}; echo $? > "$T/rc"; } | cat > "$T/pipe.out"
+	holds "a 10 MB bounce, ${how%%:*}: as from the file (exit $(cat "$T/rc"))" \
+	    '[ "$(cat "$T/rc")" = 0 ] && [ "$(status "$T/pipe.out")" = Yes ] && cmp -s "$T/file.out" "$T/pipe.out"'
+done
+cat "$T/r100k.eml" | fbs FAULT_FD=0 FAULT_COPY=3 > "$T/pipe.out"
+is "$?" 75 "a 10 MB bounce, taking ahead failing (EIO) at its third move: 75"
 
 done_testing

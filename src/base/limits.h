@@ -36,13 +36,6 @@
  * open descriptor). */
 #define LIMIT_HOLD_PIPES	64
 
-/* Milliseconds a report through a pipe waits for its writer's next write
- * or close, at the start of a 2 MiB region of its memory, to learn
- * whether the message fills half of it (a huge page) or ends there (4 KiB
- * pages: a huge page would hold up to 2 MiB it does not fill). Past it,
- * the writer is taken to have more: a huge page. */
-#define LIMIT_PIPE_WAIT_MS	10
-
 /* Header fields indexed per header block (the top level and each MIME part
  * or returned original). Real messages carry < 200; spam tools pad. */
 #define LIMIT_HEADER_FIELDS	1000

@@ -4,7 +4,6 @@
  *
  * The raw buffer is never changed. Normalised copies live in the arena.
  */
-#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -35,8 +34,9 @@
  * huge pages only from 4 MiB on (a 3 MB bounce through a pipe was 0.35
  * MiB over with them from 2 MiB; the 4 KiB pages between cost a 10 MB
  * message through pipes ~6 % more time), and only for a region the input
- * fills at least half of. Small messages touch only the first pages. Not
- * for regular files: those are small here (large ones are mapped).
+ * fills three quarters of (struct ahead). Small messages touch only the
+ * first pages. Not for regular files: those are small here (large ones
+ * are mapped).
  */
 #define HUGE_FROM	(4u * 1024 * 1024)
 #define HUGE_PAGE	(2u * 1024 * 1024)
@@ -128,92 +128,166 @@ populate(struct message *m, size_t *ready, size_t upto)
 #endif
 }
 
+/*
+ * The input taken ahead of the reads, into pipes of our own: splice
+ * moves the host pipe's pages into them, no byte copied, and they are
+ * the kernel's memory, not the process's. A region's page size is
+ * decided on what follows its start (next_region); the reads then take
+ * these bytes first, in order, and the input after them. Several pipes:
+ * a pipe full of half-filled pages (a writer's odd-sized writes) holds
+ * half its size.
+ */
+#define AHEAD_PIPES	3
+
+struct ahead {
+	int	 p[AHEAD_PIPES][2];
+	size_t	 held[AHEAD_PIPES];
+	int	 made;		/* pipes made */
+	int	 first;		/* the first that holds bytes */
+	int	 eof;		/* the input's writer has closed it */
+	int	 refused;	/* splice not taken here: told without */
+};
+
 static int	 read_rest(int, struct message *, size_t, size_t, size_t);
 
 /*
- * Will the input fill at least want more bytes, or does it end before?
- * fd is a pipe: 1 when it holds want bytes, or is full (its writer waits
- * for us: more follows); 0 when its writer has closed it with fewer.
- * Until one of those, each write of the writer's is waited for (epoll,
- * edge-triggered: a write wakes it, not the bytes already there; the
- * reads would have waited for them all the same), up to
- * LIMIT_PIPE_WAIT_MS for one: a writer that pauses longer is taken to
- * have more (1), as is an fd that cannot say (no pipe, no epoll). *ep is
- * the epoll instance, made at the first call (-1 before); *avail_r what
- * the pipe holds when it says 0.
+ * Take the input ahead until want bytes are held, or it ends: 1 when
+ * want bytes follow (or it cannot be told: every pipe of ours full with
+ * more in the input, no pipe to be had, splice not taken), 0 when the
+ * input ends before, -1 on a read error.
  */
 static int
-fills(int fd, size_t want, int *ep, int *avail_r)
+ahead_take(int fd, struct ahead *a, size_t want)
 {
-	struct epoll_event	 ev;
-	int			 avail, cap, n;
+	struct pollfd	 pfd;
+	size_t		 have = 0;
+	ssize_t		 n;
+	int		 k, avail, full = 0;
 
-	if ((cap = fcntl(fd, F_GETPIPE_SZ)) <= 0)
-		return 1;
-	for (;;) {
-		if (ioctl(fd, FIONREAD, &avail) == -1 ||
-		    (size_t)avail >= want || avail >= cap)
+	for (k = a->first; k < a->made; k++)
+		have += a->held[k];
+	if (have == 0)
+		a->first = 0;	/* all read: the pipes again from the first */
+	k = have == 0 ? 0 : a->made - 1;
+	while (have < want && !a->eof) {
+		if (a->refused)
 			return 1;
-		if (*ep == -1) {
-			memset(&ev, 0, sizeof(ev));
-			ev.events = EPOLLIN | EPOLLET;
-			if ((*ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
+		if (k == a->made) {
+			if (k == AHEAD_PIPES || pipe2(a->p[k], O_CLOEXEC) == -1)
 				return 1;
-			if (epoll_ctl(*ep, EPOLL_CTL_ADD, fd, &ev) == -1) {
-				close(*ep);
-				*ep = -2;	/* not again */
+			io_pipe_grow(a->p[k][1]);
+			a->held[k] = 0;
+			a->made++;
+		}
+		n = splice(fd, NULL, a->p[k][1], NULL, want - have,
+		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		if (n > 0) {
+			a->held[k] += (size_t)n;
+			have += (size_t)n;
+			full = 0;
+		} else if (n == 0)
+			a->eof = 1;
+		else if (errno == EAGAIN) {
+			/* our pipe full (the next one: when the input held
+			 * bytes at a second try too, as they may have come
+			 * meanwhile), or the input empty: its writer's next
+			 * write or close waited for, as a read would */
+			if (ioctl(fd, FIONREAD, &avail) == 0 && avail > 0) {
+				if (full++ > 0) {
+					k++;
+					full = 0;
+				}
+				continue;
 			}
-		}
-		if (*ep < 0)
-			return 1;
-		if ((n = epoll_wait(*ep, &ev, 1, LIMIT_PIPE_WAIT_MS)) == -1 &&
-		    errno == EINTR)
+			pfd.fd = fd;
+			pfd.events = POLLIN;
+			if (poll(&pfd, 1, -1) == -1 && errno != EINTR)
+				return -1;
+			/* empty, and no writer: at its end (splice said
+			 * EAGAIN for our pipe, full) */
+			if ((pfd.revents & (POLLHUP | POLLIN)) == POLLHUP)
+				a->eof = 1;
+		} else if (errno == EINTR)
 			continue;
-		if (n != 1)
-			return 1;
-		if (ev.events & (EPOLLHUP | EPOLLERR)) {
-			/* no writer: what it holds is all that comes */
-			if (ioctl(fd, FIONREAD, avail_r) == -1 ||
-			    *avail_r < 0 || (size_t)*avail_r >= want)
-				return 1;
-			return 0;
-		}
+		else if (io_not_taken(errno))
+			a->refused = 1;
+		else
+			return -1;
+	}
+	return have >= want ? 1 : 0;
+}
+
+/* read(2) of up to n bytes of fd into p: the bytes taken ahead first. */
+static ssize_t
+ahead_read(int fd, struct ahead *a, char *p, size_t n)
+{
+	ssize_t	 r;
+
+	while (a->first < a->made && a->held[a->first] == 0)
+		a->first++;
+	if (a->first == a->made)
+		return read(fd, p, n);
+	if (n > a->held[a->first])
+		n = a->held[a->first];
+	if ((r = read(a->p[a->first][0], p, n)) > 0)
+		a->held[a->first] -= (size_t)r;
+	return r;
+}
+
+static void
+ahead_close(struct ahead *a)
+{
+	int	 k;
+
+	for (k = 0; k < a->made; k++) {
+		close(a->p[k][0]);
+		close(a->p[k][1]);
 	}
 }
 
 /*
  * The room's next 2 MiB region, from raw.len at its start (past
- * HUGE_FROM): on a huge page when the input fills half of it or more,
- * else on 4 KiB pages made present for what it holds. A huge page the
- * message ended early in held up to 2 MiB it did not fill (a 30 MB bounce
- * through pipes: 1.4 MiB past the 4 MiB + 1x the message the process is
- * to stay within). *ready is where the room is ready to.
+ * HUGE_FROM): on a huge page when the input fills three quarters of it
+ * or more, else on 4 KiB pages made present for what it holds. A huge
+ * page holds what the message does not fill of it, and the process is
+ * to stay within 4 MiB and the message's size: half a region unfilled
+ * was 0.1-0.2 MiB over (a bounce of 5 MiB and a byte through pipes).
+ * *ready is where the room is ready to. 0, or -1 on a read error.
  */
-static void
-next_region(int fd, struct message *m, size_t *ready, size_t limit, int *ep)
+static int
+next_region(int fd, struct message *m, size_t *ready, size_t limit,
+    struct ahead *a)
 {
-	size_t	 end, want, len = m->raw.len;
-	int	 avail;
+	size_t	 end, want, held, len = m->raw.len;
+	int	 k, rc;
 
 	end = len + HUGE_PAGE < m->map_len ? len + HUGE_PAGE : m->map_len;
-	want = limit + 1 - len < HUGE_PAGE / 2 ? limit + 1 - len :
-	    HUGE_PAGE / 2;
-	if (fills(fd, want, ep, &avail)) {
+	want = limit + 1 - len < HUGE_PAGE / 4 * 3 ? limit + 1 - len :
+	    HUGE_PAGE / 4 * 3;
+	if ((rc = ahead_take(fd, a, want)) == -1)
+		return -1;
+	if (rc == 1) {
 #ifdef MADV_HUGEPAGE
 		(void)madvise(m->raw.data + len, end - len, MADV_HUGEPAGE);
 #endif
 		*ready = end;
-		return;
+		return 0;
 	}
 #ifdef MADV_POPULATE_WRITE
 	/* the rest, and the NUL after it */
-	want = ((size_t)avail + 1 + 4095) / 4096 * 4096;
+	for (held = 0, k = a->first; k < a->made; k++)
+		held += a->held[k];
+	want = (held + 1 + 4095) / 4096 * 4096;
 	if (madvise(m->raw.data + len, want, MADV_POPULATE_WRITE) == 0) {
 		*ready = len + want;
-		return;
+		return 0;
 	}
+#else
+	(void)held;
+	(void)k;
 #endif
 	*ready = end;		/* let it fault */
+	return 0;
 }
 
 int
@@ -242,9 +316,12 @@ static int
 read_rest(int fd, struct message *m, size_t limit, size_t piece,
     size_t ready)
 {
+	struct ahead	 a;
 	ssize_t		 n;
 	size_t		 want;
-	int		 ep = -1, rc = 0;
+	int		 rc = 0;
+
+	memset(&a, 0, sizeof(a));
 
 	for (;;) {
 		/* into the room there is; 64 KiB more when there is none */
@@ -264,7 +341,7 @@ read_rest(int fd, struct message *m, size_t limit, size_t piece,
 			rc = -1;
 			break;
 		}
-		n = read(fd, m->raw.data + m->raw.len, want);
+		n = ahead_read(fd, &a, m->raw.data + m->raw.len, want);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
@@ -278,13 +355,15 @@ read_rest(int fd, struct message *m, size_t limit, size_t piece,
 		m->raw.len += (size_t)n;
 		/* the next region decided before the NUL touches it */
 		if (m->map != NULL && m->raw.len >= HUGE_FROM &&
-		    m->raw.len >= ready)
-			next_region(fd, m, &ready, limit, &ep);
+		    m->raw.len >= ready &&
+		    next_region(fd, m, &ready, limit, &a) == -1) {
+			rc = -1;
+			break;
+		}
 		m->raw.data[m->raw.len] = '\0';
 		piece = 65536;
 	}
-	if (ep >= 0)
-		close(ep);
+	ahead_close(&a);
 	return rc;
 }
 
