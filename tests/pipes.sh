@@ -199,6 +199,50 @@ for r in r100k:3:256 rhalf:3:256 rlow:3:256 rhigh:4:768 rzero:3:256; do
 		     [ "$(status "$T/pipe.out")" = Yes ] && cmp -s "$T/file.out" "$T/pipe.out"'
 	fi
 done
+# A slow writer of small writes past 10 MiB (100 bytes at a time): each
+# lands on a page of its own in the pipes the program takes ahead into,
+# four pipes hold 102 KB of it, and the last region, which the message
+# fills to 1 MiB, is still on 4 KiB pages (taken then as it comes), not a
+# huge page for "more follows": the RSS of the right answer.
+f=$T/rhalf.eml
+size=$(wc -c < "$f")
+"$BACKSCATTER" < "$f" > "$T/file.out"
+cat > "$T/slow.py" <<'PY'
+import os, sys, time
+d = open(sys.argv[1], 'rb').read()
+fast = 10 * 1048576 - 65536
+o = 0
+while o < fast:
+    o += os.write(1, d[o:min(o + 65536, fast)])
+while o < len(d):
+    o += os.write(1, d[o:o + 100])
+    time.sleep(0.00002)
+PY
+if [ -x /usr/bin/time ] && ! grep -q __asan_init "$BACKSCATTER" 2> /dev/null; then
+	/usr/bin/time -f %M -o "$T/rss" "$BACKSCATTER" < "$f" > /dev/null
+	rf=$(tail -n 1 "$T/rss")
+	python3 "$T/slow.py" "$f" | /usr/bin/time -f %M -o "$T/rss" "$BACKSCATTER" > "$T/pipe.out"
+	rp=$(tail -n 1 "$T/rss")
+	holds "a bounce of 10 MiB + 1 MiB, its last 1.1 MiB written 100 bytes at a time: peak RSS $rp KiB, $rf KiB from the file (at most 256 more), the same output" \
+	    '[ "$rp" -le $((rf + 256)) ] && [ "$rp" -gt $((size / 1024)) ] &&
+	     [ "$(status "$T/pipe.out")" = Yes ] && cmp -s "$T/file.out" "$T/pipe.out"'
+fi
+# stdin a block device (a loop device over the message): always
+# readable, it says nothing of what it holds (no FIONREAD): read whole
+# (a whole number of 512-byte sectors: blank lines after its end)
+python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); open(sys.argv[2], "wb").write(d + b"\n" * (-len(d) % 512))' \
+    "$T/r100k.eml" "$T/rdev.eml"
+if command -v losetup > /dev/null 2>&1 &&
+    dev=$(losetup -f --show "$T/rdev.eml" 2> /dev/null); then
+	"$BACKSCATTER" < "$T/rdev.eml" > "$T/file.out"
+	timeout 60 "$BACKSCATTER" < "$dev" > "$T/pipe.out"
+	rc=$?
+	losetup -d "$dev"
+	holds "a 10 MB bounce from a block device: as from the file (exit $rc)" \
+	    '[ "$rc" = 0 ] && [ "$(status "$T/pipe.out")" = Yes ] && cmp -s "$T/file.out" "$T/pipe.out"'
+else
+	echo "# skip: no loop device here (losetup)"
+fi
 
 # a writer that pauses after the first piece, and again in the middle
 { head -c 70000 "$T/p3m.eml"; sleep 1; tail -c +70001 "$T/p3m.eml" | head -c 1000000; sleep 1
@@ -313,7 +357,7 @@ is "$?" 75 "a move from stdin failing midway: filter mode 75"
 for how in "taking ahead refused (EINVAL):FAULT_FD=0 FAULT_COPY=1+ FAULT_ERRNO=EINVAL" \
     "taking ahead refused by a system call filter (EACCES):FAULT_FD=0 FAULT_COPY=1+ FAULT_ERRNO=EACCES" \
     "no pipe to take ahead into:FAULT_PIPE=1+" \
-    "pipes kept at 64 KiB (F_SETPIPE_SZ fails), all three full:FAULT_PIPESZ=1+"; do
+    "pipes kept at 64 KiB (F_SETPIPE_SZ fails), all four full:FAULT_PIPESZ=1+"; do
 	{ cat "$T/r100k.eml" | fbs ${how#*:}; echo $? > "$T/rc"; } | cat > "$T/pipe.out"
 	holds "a 10 MB bounce, ${how%%:*}: as from the file (exit $(cat "$T/rc"))" \
 	    '[ "$(cat "$T/rc")" = 0 ] && [ "$(status "$T/pipe.out")" = Yes ] && cmp -s "$T/file.out" "$T/pipe.out"'

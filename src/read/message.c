@@ -135,9 +135,17 @@ populate(struct message *m, size_t *ready, size_t upto)
  * decided on what follows its start (next_region); the reads then take
  * these bytes first, in order, and the input after them. Several pipes:
  * a pipe full of half-filled pages (a writer's odd-sized writes) holds
- * half its size.
+ * half its size, and one of a slow writer's small writes, a page each,
+ * less.
  */
-#define AHEAD_PIPES	3
+#define AHEAD_PIPES	4
+
+enum ahead_end {
+	AHEAD_ALL,		/* want bytes held */
+	AHEAD_EOF,		/* the input ended before: all of it held */
+	AHEAD_FULL,		/* our pipes hold no more, the input more */
+	AHEAD_BLIND		/* no pipe to be had, or splice not taken */
+};
 
 struct ahead {
 	int	 p[AHEAD_PIPES][2];
@@ -145,54 +153,60 @@ struct ahead {
 	int	 made;		/* pipes made */
 	int	 first;		/* the first that holds bytes */
 	int	 eof;		/* the input's writer has closed it */
-	int	 refused;	/* splice not taken here: told without */
+	int	 refused;	/* splice not taken here */
 };
 
 static int	 read_rest(int, struct message *, size_t, size_t, size_t);
 
+/* Our pipe k, made when it is not yet. -1 when none is to be had. */
+static int
+ahead_pipe(struct ahead *a, int k)
+{
+	if (k < a->made)
+		return 0;
+	if (k == AHEAD_PIPES || pipe2(a->p[k], O_CLOEXEC) == -1)
+		return -1;
+	io_pipe_grow(a->p[k][1]);
+	a->held[k] = 0;
+	a->made++;
+	return 0;
+}
+
 /*
- * Take the input ahead until want bytes are held, or it ends: 1 when
- * want bytes follow (or it cannot be told: every pipe of ours full with
- * more in the input, no pipe to be had, splice not taken), 0 when the
- * input ends before, -1 on a read error.
+ * Take the input ahead until want bytes are held, it ends, or it cannot
+ * be taken further: why it stopped (enum ahead_end), *have the bytes
+ * held, or -1 on a read error.
  */
 static int
-ahead_take(int fd, struct ahead *a, size_t want)
+ahead_take(int fd, struct ahead *a, size_t want, size_t *have)
 {
 	struct pollfd	 pfd;
-	size_t		 have = 0;
 	ssize_t		 n;
 	int		 k, avail, full = 0;
 
-	for (k = a->first; k < a->made; k++)
-		have += a->held[k];
-	if (have == 0)
+	for (*have = 0, k = a->first; k < a->made; k++)
+		*have += a->held[k];
+	if (*have == 0)
 		a->first = 0;	/* all read: the pipes again from the first */
-	k = have == 0 ? 0 : a->made - 1;
-	while (have < want && !a->eof) {
-		if (a->refused)
-			return 1;
-		if (k == a->made) {
-			if (k == AHEAD_PIPES || pipe2(a->p[k], O_CLOEXEC) == -1)
-				return 1;
-			io_pipe_grow(a->p[k][1]);
-			a->held[k] = 0;
-			a->made++;
-		}
-		n = splice(fd, NULL, a->p[k][1], NULL, want - have,
+	k = *have == 0 ? 0 : a->made - 1;
+	while (*have < want && !a->eof) {
+		if (a->refused || ahead_pipe(a, k) == -1)
+			return k == AHEAD_PIPES ? AHEAD_FULL : AHEAD_BLIND;
+		n = splice(fd, NULL, a->p[k][1], NULL, want - *have,
 		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 		if (n > 0) {
 			a->held[k] += (size_t)n;
-			have += (size_t)n;
+			*have += (size_t)n;
 			full = 0;
 		} else if (n == 0)
 			a->eof = 1;
 		else if (errno == EAGAIN) {
 			/* our pipe full (the next one: when the input held
 			 * bytes at a second try too, as they may have come
-			 * meanwhile), or the input empty: its writer's next
-			 * write or close waited for, as a read would */
-			if (ioctl(fd, FIONREAD, &avail) == 0 && avail > 0) {
+			 * meanwhile, or cannot say, as a block device), or
+			 * the input empty: its writer's next write or close
+			 * waited for, as a read would */
+			if (ioctl(fd, FIONREAD, &avail) == -1 || avail > 0) {
 				if (full++ > 0) {
 					k++;
 					full = 0;
@@ -214,7 +228,7 @@ ahead_take(int fd, struct ahead *a, size_t want)
 		else
 			return -1;
 	}
-	return have >= want ? 1 : 0;
+	return *have >= want ? AHEAD_ALL : AHEAD_EOF;
 }
 
 /* read(2) of up to n bytes of fd into p: the bytes taken ahead first. */
@@ -246,47 +260,56 @@ ahead_close(struct ahead *a)
 }
 
 /*
- * The room's next 2 MiB region, from raw.len at its start (past
- * HUGE_FROM): on a huge page when the input fills three quarters of it
- * or more, else on 4 KiB pages made present for what it holds. A huge
- * page holds what the message does not fill of it, and the process is
- * to stay within 4 MiB and the message's size: half a region unfilled
- * was 0.1-0.2 MiB over (a bounce of 5 MiB and a byte through pipes).
- * *ready is where the room is ready to. 0, or -1 on a read error.
+ * The room's next part, past HUGE_FROM, from raw.len: at a 2 MiB
+ * region's start, a huge page for the region when the input fills three
+ * quarters of it or more (or that cannot be told: no pipe of ours,
+ * splice not taken), else 4 KiB pages made present for what it holds
+ * (and the NUL after), then, as the region goes on, for what is taken
+ * ahead each time. A huge page holds what the message does not fill of
+ * it, and the process is to stay within 4 MiB and the message's size:
+ * half a region unfilled was 0.1-0.2 MiB over (a bounce of 5 MiB and a
+ * byte through pipes). *ready is where the room is ready to. 0, or -1
+ * on a read error.
  */
 static int
 next_region(int fd, struct message *m, size_t *ready, size_t limit,
     struct ahead *a)
 {
-	size_t	 end, want, held, len = m->raw.len;
-	int	 k, rc;
+	size_t	 len = m->raw.len, end, want, have, from, to;
+	int	 why;
 
-	end = len + HUGE_PAGE < m->map_len ? len + HUGE_PAGE : m->map_len;
-	want = limit + 1 - len < HUGE_PAGE / 4 * 3 ? limit + 1 - len :
-	    HUGE_PAGE / 4 * 3;
-	if ((rc = ahead_take(fd, a, want)) == -1)
+	end = (len / HUGE_PAGE + 1) * HUGE_PAGE;
+	if (end > m->map_len)
+		end = m->map_len;
+	want = limit + 1 - len;
+	if (len % HUGE_PAGE == 0 && want > HUGE_PAGE / 4 * 3)
+		want = HUGE_PAGE / 4 * 3;
+	else if (want > end - len)
+		want = end - len;
+	if ((why = ahead_take(fd, a, want, &have)) == -1)
 		return -1;
-	if (rc == 1) {
+	if (len % HUGE_PAGE == 0 &&
+	    (why == AHEAD_ALL || why == AHEAD_BLIND)) {
 #ifdef MADV_HUGEPAGE
 		(void)madvise(m->raw.data + len, end - len, MADV_HUGEPAGE);
 #endif
 		*ready = end;
 		return 0;
 	}
+	/* what is held, and the NUL after it, within the region (the
+	 * next one is decided before the NUL touches it) */
+	from = len / 4096 * 4096;
+	to = (len + have + 1 + 4095) / 4096 * 4096;
+	if (to > end)
+		to = end;
 #ifdef MADV_POPULATE_WRITE
-	/* the rest, and the NUL after it */
-	for (held = 0, k = a->first; k < a->made; k++)
-		held += a->held[k];
-	want = (held + 1 + 4095) / 4096 * 4096;
-	if (madvise(m->raw.data + len, want, MADV_POPULATE_WRITE) == 0) {
-		*ready = len + want;
+	if (madvise(m->raw.data + from, to - from, MADV_POPULATE_WRITE) == 0) {
+		*ready = to;
 		return 0;
 	}
-#else
-	(void)held;
-	(void)k;
 #endif
 	*ready = end;		/* let it fault */
+	(void)from;
 	return 0;
 }
 
