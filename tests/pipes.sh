@@ -227,6 +227,21 @@ if [ -x /usr/bin/time ] && ! grep -q __asan_init "$BACKSCATTER" 2> /dev/null; th
 	    '[ "$rp" -le $((rf + 256)) ] && [ "$rp" -gt $((size / 1024)) ] &&
 	     [ "$(status "$T/pipe.out")" = Yes ] && cmp -s "$T/file.out" "$T/pipe.out"'
 fi
+# ... and the second pipe to take ahead into not had (EMFILE): the first
+# full, more follows, the same 4 KiB pages (a huge page was 'cannot
+# tell'); the program with the fault shim, from the file and the pipe
+if [ -x /usr/bin/time ] && ! grep -q __asan_init "$BACKSCATTER" 2> /dev/null; then
+	/usr/bin/time -f %M -o "$T/rss" env LD_PRELOAD="$shim" \
+	    "$BACKSCATTER_PRELOAD" < "$f" > /dev/null
+	rf=$(tail -n 1 "$T/rss")
+	python3 "$T/slow.py" "$f" | /usr/bin/time -f %M -o "$T/rss" \
+	    env LD_PRELOAD="$shim" FAULT_PIPE=2+ FAULT_ERRNO=24 \
+	    "$BACKSCATTER_PRELOAD" > "$T/pipe.out"
+	rp=$(tail -n 1 "$T/rss")
+	holds "... the second pipe to take ahead into not had (EMFILE): peak RSS $rp KiB, $rf KiB from the file (at most 256 more), the same output" \
+	    '[ "$rp" -le $((rf + 256)) ] && [ "$rp" -gt $((size / 1024)) ] &&
+	     [ "$(status "$T/pipe.out")" = Yes ] && cmp -s "$T/file.out" "$T/pipe.out"'
+fi
 # stdin a block device (a loop device over the message): always
 # readable, it says nothing of what it holds (no FIONREAD): read whole
 # (a whole number of 512-byte sectors: blank lines after its end)

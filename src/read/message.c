@@ -190,8 +190,12 @@ ahead_take(int fd, struct ahead *a, size_t want, size_t *have)
 		a->first = 0;	/* all read: the pipes again from the first */
 	k = *have == 0 ? 0 : a->made - 1;
 	while (*have < want && !a->eof) {
-		if (a->refused || ahead_pipe(a, k) == -1)
-			return k == AHEAD_PIPES ? AHEAD_FULL : AHEAD_BLIND;
+		if (a->refused)
+			return AHEAD_BLIND;
+		/* no pipe more (four made, or none to be had: EMFILE):
+		 * those before it are full */
+		if (ahead_pipe(a, k) == -1)
+			return k > 0 ? AHEAD_FULL : AHEAD_BLIND;
 		n = splice(fd, NULL, a->p[k][1], NULL, want - *have,
 		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 		if (n > 0) {
