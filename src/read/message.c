@@ -40,6 +40,8 @@
  */
 #define HUGE_FROM	(4u * 1024 * 1024)
 #define HUGE_PAGE	(2u * 1024 * 1024)
+/* n bytes in whole 4 KiB pages */
+#define PAGES(n)	(((n) + 4095) / 4096 * 4096)
 
 /*
  * size bytes of anonymous memory at an address that agrees with off
@@ -55,7 +57,7 @@ aligned_room(size_t size, size_t off, int flags)
 
 	/* whole pages: the trim after it must start at one (a room of the
 	 * limit + 2 bytes kept 2 MiB of address space too many) */
-	size = (size + 4095) / 4096 * 4096;
+	size = PAGES(size);
 	base = mmap(NULL, size + HUGE_PAGE, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
 	if (base == MAP_FAILED)
@@ -113,7 +115,7 @@ populate(struct message *m, size_t *ready, size_t upto)
 	if (step > POPULATE_STEP)
 		step = POPULATE_STEP;
 	if (*ready + step < upto)	/* whole pages: the next starts at one */
-		step = (upto - *ready + 4095) / 4096 * 4096;
+		step = PAGES(upto - *ready);
 	if (*ready + step > HUGE_FROM)
 		step = HUGE_FROM - *ready;
 	if (madvise(m->raw.data + *ready, step, MADV_POPULATE_WRITE) == -1) {
@@ -303,7 +305,7 @@ next_region(int fd, struct message *m, size_t *ready, size_t limit,
 	/* what is held, and the NUL after it, within the region (the
 	 * next one is decided before the NUL touches it) */
 	from = len / 4096 * 4096;
-	to = (len + have + 1 + 4095) / 4096 * 4096;
+	to = PAGES(len + have + 1);
 	if (to > end)
 		to = end;
 #ifdef MADV_POPULATE_WRITE
@@ -311,9 +313,11 @@ next_region(int fd, struct message *m, size_t *ready, size_t limit,
 		*ready = to;
 		return 0;
 	}
+#else
+	(void)from;
+	(void)to;
 #endif
 	*ready = end;		/* let it fault */
-	(void)from;
 	return 0;
 }
 
@@ -927,7 +931,7 @@ unhold_into_memory(struct message *m)
 	sigset_t	 all, old;
 	char		*base;
 
-	total = (n + 1 + 4095) / 4096 * 4096;
+	total = PAGES(n + 1);
 	/* huge pages for every whole 2 MiB: a 3 MB bounce through pipes
 	 * took 2.0x cat's time in 4 KiB pages (each one's first touch a
 	 * fault of the address translation), 1.45x with one huge page, and
