@@ -121,12 +121,20 @@ int
 io_copy_rest(int out, int in)
 {
 	char		 chunk[65536];
-	struct stat	 st;
+	struct stat	 st, ost;
 	ssize_t		 n;
 	int		 kernel = 1;
 
-	/* a file by sendfile from its offset on; a pipe by splice */
-	if (fstat(in, &st) == -1)
+	/*
+	 * A file by sendfile from its offset on; a pipe by splice, into a
+	 * file only. Into a pipe or socket, splice would pass on the input
+	 * pipe's own pages, which may be its writer's (vmsplice): the
+	 * writer takes its pipe's emptying for their being read and may
+	 * write into them again before our reader reads them (a message
+	 * over the limit from such a writer came out altered past it).
+	 */
+	if (fstat(in, &st) == -1 || (!S_ISREG(st.st_mode) &&
+	    (fstat(out, &ost) == -1 || !S_ISREG(ost.st_mode))))
 		kernel = 0;
 	while (kernel) {
 		if (S_ISREG(st.st_mode))

@@ -40,7 +40,7 @@ int	 io_send_pages(int out, const void *mem, size_t n);
  * count, or -1 with errno set. */
 long long io_read_full(int fd, void *p, size_t n, long long off);
 /* Copy what is left on in to out (sendfile from a file, splice from a
- * pipe, else read and write). 0, or -1 with errno set. */
+ * pipe into a file, else read and write). 0, or -1 with errno set. */
 int	 io_copy_rest(int out, int in);
 
 /* fd made blocking, when the host handed it over non-blocking (O_NONBLOCK

@@ -131,31 +131,37 @@ populate(struct message *m, size_t *ready, size_t upto)
 }
 
 /*
- * The input taken ahead of the reads, into pipes of our own: splice
- * moves the host pipe's pages into them, no byte copied, and they are
- * the kernel's memory, not the process's. A region's page size is
- * decided on what follows its start (next_region); the reads then take
- * these bytes first, in order, and the input after them. Several pipes:
- * a pipe full of half-filled pages (a writer's odd-sized writes) holds
- * half its size, and one of a slow writer's small writes, a page each,
- * less.
+ * What follows a region's start: the bytes the input's pipe holds
+ * (FIONREAD, up to its 1 MiB), and past them the input taken ahead of the
+ * reads into pipes of our own, read out of the input and written into
+ * ours, a copy: splice would move the input pipe's own pages, which may
+ * be its writer's (vmsplice) or a file's, and a writer takes its pipe's
+ * emptying for their being read and may write into them again (a 10 MB
+ * report from such a writer came out altered from 4 MiB on). Ours are
+ * the kernel's memory, not the process's. The reads then take the held
+ * bytes first, in order, and the input after them. A write of n bytes
+ * into a pipe takes at most n / 4096 of its pages, rounded up: a pipe
+ * is written only as far as its pages surely hold, and a write never
+ * waits for a reader that is us.
  */
 #define AHEAD_PIPES	4
+#define AHEAD_CHUNK	(32u * 1024)
 
 enum ahead_end {
-	AHEAD_ALL,		/* want bytes held */
+	AHEAD_ALL,		/* want bytes held or in the input */
 	AHEAD_EOF,		/* the input ended before: all of it held */
 	AHEAD_FULL,		/* our pipes hold no more, the input more */
-	AHEAD_BLIND		/* no pipe to be had, or splice not taken */
+	AHEAD_BLIND		/* no pipe to be had */
 };
 
 struct ahead {
 	int	 p[AHEAD_PIPES][2];
 	size_t	 held[AHEAD_PIPES];
+	size_t	 pages[AHEAD_PIPES];	/* a pipe's size, in pages */
+	size_t	 taken[AHEAD_PIPES];	/* pages its bytes may take */
 	int	 made;		/* pipes made */
 	int	 first;		/* the first that holds bytes */
 	int	 eof;		/* the input's writer has closed it */
-	int	 refused;	/* splice not taken here */
 };
 
 static int	 read_rest(int, struct message *, size_t, size_t, size_t);
@@ -164,27 +170,33 @@ static int	 read_rest(int, struct message *, size_t, size_t, size_t);
 static int
 ahead_pipe(struct ahead *a, int k)
 {
+	int	 size;
+
 	if (k < a->made)
 		return 0;
 	if (k == AHEAD_PIPES || pipe2(a->p[k], O_CLOEXEC) == -1)
 		return -1;
 	io_pipe_grow(a->p[k][1]);
-	a->held[k] = 0;
+	size = fcntl(a->p[k][1], F_GETPIPE_SZ);
+	a->pages[k] = size > 0 ? (size_t)size / 4096 : 1;
+	a->held[k] = a->taken[k] = 0;
 	a->made++;
 	return 0;
 }
 
 /*
- * Take the input ahead until want bytes are held, it ends, or it cannot
- * be taken further: why it stopped (enum ahead_end), *have the bytes
- * held, or -1 on a read error.
+ * Take the input ahead until want bytes are held or in the input's pipe,
+ * it ends, or our pipes hold no more: why it stopped (enum ahead_end),
+ * *have the bytes known to follow (held, and in the input's pipe when
+ * that says AHEAD_ALL), or -1 on a read or write error.
  */
 static int
 ahead_take(int fd, struct ahead *a, size_t want, size_t *have)
 {
-	struct pollfd	 pfd;
-	ssize_t		 n;
-	int		 k, avail, full = 0;
+	char	 buf[AHEAD_CHUNK];
+	size_t	 room, n;
+	ssize_t	 r;
+	int	 k, avail;
 
 	for (*have = 0, k = a->first; k < a->made; k++)
 		*have += a->held[k];
@@ -192,47 +204,42 @@ ahead_take(int fd, struct ahead *a, size_t want, size_t *have)
 		a->first = 0;	/* all read: the pipes again from the first */
 	k = *have == 0 ? 0 : a->made - 1;
 	while (*have < want && !a->eof) {
-		if (a->refused)
-			return AHEAD_BLIND;
+		/* what the host's pipe holds follows too: taken ahead, a
+		 * byte is copied twice more */
+		if (ioctl(fd, FIONREAD, &avail) == 0 && avail > 0 &&
+		    *have + (size_t)avail >= want) {
+			*have += (size_t)avail;
+			return AHEAD_ALL;
+		}
 		/* no pipe more (four made, or none to be had: EMFILE):
 		 * those before it are full */
 		if (ahead_pipe(a, k) == -1)
 			return k > 0 ? AHEAD_FULL : AHEAD_BLIND;
-		n = splice(fd, NULL, a->p[k][1], NULL, want - *have,
-		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-		if (n > 0) {
-			a->held[k] += (size_t)n;
-			*have += (size_t)n;
-			full = 0;
-		} else if (n == 0)
-			a->eof = 1;
-		else if (errno == EAGAIN) {
-			/* our pipe full (the next one: when the input held
-			 * bytes at a second try too, as they may have come
-			 * meanwhile, or cannot say, as a block device), or
-			 * the input empty: its writer's next write or close
-			 * waited for, as a read would */
-			if (ioctl(fd, FIONREAD, &avail) == -1 || avail > 0) {
-				if (full++ > 0) {
-					k++;
-					full = 0;
-				}
-				continue;
-			}
-			pfd.fd = fd;
-			pfd.events = POLLIN;
-			if (poll(&pfd, 1, -1) == -1 && errno != EINTR)
-				return -1;
-			/* empty, and no writer: at its end (splice said
-			 * EAGAIN for our pipe, full) */
-			if ((pfd.revents & (POLLHUP | POLLIN)) == POLLHUP)
-				a->eof = 1;
-		} else if (errno == EINTR)
+		if (a->held[k] == 0)
+			a->taken[k] = 0;
+		room = (a->pages[k] - a->taken[k]) * 4096;
+		if (room == 0) {
+			k++;
 			continue;
-		else if (io_not_taken(errno))
-			a->refused = 1;
-		else
+		}
+		n = want - *have;
+		if (n > room)
+			n = room;
+		if (n > sizeof(buf))
+			n = sizeof(buf);
+		if ((r = read(fd, buf, n)) == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
 			return -1;
+		if (r == 0) {
+			a->eof = 1;
+			break;
+		}
+		if (io_write(a->p[k][1], buf, (size_t)r) == -1)
+			return -1;
+		a->held[k] += (size_t)r;
+		a->taken[k] += PAGES((size_t)r) / 4096;
+		*have += (size_t)r;
 	}
 	return *have >= want ? AHEAD_ALL : AHEAD_EOF;
 }
@@ -268,10 +275,9 @@ ahead_close(struct ahead *a)
 /*
  * The room's next part, past HUGE_FROM, from raw.len: at a 2 MiB
  * region's start, a huge page for the region when the input fills three
- * quarters of it or more (or that cannot be told: no pipe of ours,
- * splice not taken), else 4 KiB pages made present for what it holds
- * (and the NUL after), then, as the region goes on, for what is taken
- * ahead each time. A huge page holds what the message does not fill of
+ * quarters of it or more (or that cannot be told: no pipe of ours), else
+ * 4 KiB pages made present for what it holds (and the NUL after), then,
+ * as the region goes on, for what is known to follow each time. A huge page holds what the message does not fill of
  * it, and the process is to stay within 4 MiB and the message's size:
  * half a region unfilled was 0.1-0.2 MiB over (a bounce of 5 MiB and a
  * byte through pipes). *ready is where the room is ready to. 0, or -1
