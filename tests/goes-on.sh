@@ -196,6 +196,27 @@ for kind in missing directory fifo; do
 done
 rm -rf "$C/config"
 
+# A HOME that is no folder (/dev/null, as some daemon users have) holds
+# no user configuration, as a HOME that does not exist: nothing to say
+for h in /dev/null /nonexistent-home; do
+	env HOME=$h "$BACKSCATTER" --lint > "$T/out" 2> "$T/err"
+	is "$?:$(cat "$T/err")" 0: "HOME=$h: --lint clean, exit 0, nothing said"
+	env HOME=$h "$BACKSCATTER" < "$plain" > "$T/out" 2> "$T/err"
+	is "$?:$(status "$T/out"):$(cat "$T/err")" 0:No: "HOME=$h: filter mode tags it, nothing said"
+done
+
+# more errors than the list holds (1 MiB): each listed whole, never a
+# line end alone, then how many more
+python3 -c 'import sys
+sys.stdout.write("".join("my_relay 192.0.2.%d/33\n" % (i % 250) for i in range(30000)))' > "$C/config"
+run --config "$C/config" --lint > /dev/null 2> "$T/err"
+rc=$?
+n=$(grep -c 'prefix length must be 0-32$' "$T/err")
+more=$(sed -n 's/^backscatter: \([0-9]*\) more errors, not listed: the list stops at 1024 KiB$/\1/p' "$T/err")
+holds "30,000 bad lines: --lint exits 78 ($rc), lists $n whole, no empty line, then $more more, not listed" \
+    '[ "$rc" = 78 ] && [ "$n" -gt 10000 ] && ! grep -q "^$" "$T/err" && [ $((n + more)) = 30000 ]'
+rm -f "$C/config"
+
 # options checked as the configuration is: a bad --required or --recipient
 run --required nan < "$plain" > "$T/out" 2> "$T/err"
 is "$?:$(status "$T/out")" 0:No "--required nan: filter mode exits 0, tags it"

@@ -299,4 +299,39 @@ bs_run "$d/sent-ours.eml" --config "$T/conf" --record-sent
 is "$(tests "$d/bounce.eml")" "ok BS_ORIG_CLAIMS_OURS,BS_PROOF_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" \
     "after a restart: recorded again, found again"
 redis_stop
+
+# A Redis named by a host name, and a DNS that does not answer: the
+# lookup is given what a connection is (LEDGER_REDIS_TIMEOUT_MS), not
+# the resolver's own timeouts (it held every message for the watchdog's
+# 8 s, and said nothing). A resolver of this test's own on 127.0.0.77
+# that reads the queries and never answers, named in a resolv.conf bound
+# over /etc/resolv.conf in a mount namespace of the run's own.
+if [ "$(id -u)" = 0 ] && unshare -m true 2> /dev/null; then
+	cat > "$T/mute-dns.py" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.77", 53))
+open(sys.argv[1], "w").write("up\n")
+while True:
+    s.recvfrom(4096)
+PY
+	python3 "$T/mute-dns.py" "$T/dns-up" & dns=$!
+	i=0; until [ -s "$T/dns-up" ] || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+	printf 'nameserver 127.0.0.77\noptions timeout:5 attempts:2\n' > "$T/resolv.conf"
+	printf 'my_domain northwind.example\nsent_ledger redis://ledger.corp.example:6379/\n' > "$T/conf-name"
+	for mode in --json --test; do
+		start=$(date +%s%N)
+		unshare -m sh -c 'mount --bind "$1" /etc/resolv.conf && shift && exec "$@"' sh \
+		    "$T/resolv.conf" "$BACKSCATTER" $mode --config "$T/conf-name" \
+		    < "$d/bounce.eml" > "$T/stdout" 2> "$T/stderr"
+		rc=$?
+		ms=$(( ($(date +%s%N) - start) / 1000000 ))
+		holds "a Redis by host name, DNS not answering: $mode exits $rc in $ms ms (under 2000), said" \
+		    '[ "$rc" = "$([ $mode = --test ] && echo 1 || echo 0)" ] && [ "$ms" -lt 2000 ] &&
+		     grep -q "sent ledger redis://ledger.corp.example:6379/: its host name not looked up in time" "$T/stderr"'
+	done
+	kill "$dns" 2> /dev/null
+else
+	ok "a Redis by host name, DNS not answering # SKIP needs root and unshare -m"
+fi
 done_testing

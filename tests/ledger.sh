@@ -309,6 +309,19 @@ is "$rc:$(grep -c 'sent_ledger a Redis URL: not' "$T/stderr"):$(grep -c 's3cr' "
     "--lint: a password cut short at '#': 78, the URL not shown"
 lintled 'redis://:s3cr%23et@10.0.0.5:6379/2'
 is "$rc:$(grep -c 'rules are clean' "$T/stdout")" 0:1 "--lint: the password with %23: clean (no server asked)"
+# ... and a file's path as the runs will: a folder or a FIFO is no
+# ledger (every run said so and went on without it, --lint said clean);
+# none there yet is (the first --record-sent makes it)
+mkdir "$T/led-dir"
+mkfifo "$T/led-fifo"
+for k in dir fifo; do
+	lintled "$T/led-$k"
+	is "$rc:$(grep -c "conf-url:2: sent_ledger $T/led-$k: not a regular file" "$T/stderr")" 78:1 \
+	    "--lint: sent_ledger naming a $k: 78, at its file:line"
+done
+lintled "$T/led-none/sent.db"
+is "$rc:$(grep -c 'rules are clean' "$T/stdout")" 0:1 "--lint: sent_ledger naming no file yet: clean"
+rm -rf "$T/led-dir" "$T/led-fifo"
 
 # vacation(1): an auto-reply naming no Message-ID, judged by whom we wrote to
 vac() { printf 'From: %s\nTo: alice@northwind.example\nSubject: Away: back on Monday\nAuto-Submitted: auto-replied\nDate: Tue, 18 Mar 2025 05:00:00 +0000\n\nI am away.\n' "$1"; }

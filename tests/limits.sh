@@ -368,7 +368,7 @@ if [ -n "$VALGRIND" ]; then
 else
 	for s in 5 9; do
 		"$BACKSCATTER" --rules "$T/regex-time.cf" < "$T/regex-time.eml" \
-		    > "$T/wd$s.out" 2> /dev/null &
+		    > "$T/wd$s.out" 2> "$T/wd$s.err" &
 		eval "p$s=\$!"
 	done
 	sleep 0.3
@@ -386,5 +386,7 @@ else
 	    '[ "$st5:$rc5" = stopped:0 ] && python3 "$check_py" filter "$T/regex-time.eml" "$T/wd5.out"'
 	holds "... past 8 s: the watchdog; exit 0, the message unchanged ($st9, exit $rc9)" \
 	    '[ "$st9:$rc9" = stopped:0 ] && python3 "$check_py" same "$T/regex-time.eml" "$T/wd9.out"'
+	holds "... and says so on stderr, which the host logs: $(head -1 "$T/wd9.err")" \
+	    'grep -q "^backscatter: the analysis took longer than 8 seconds: given up$" "$T/wd9.err"'
 fi
 done_testing

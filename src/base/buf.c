@@ -91,21 +91,25 @@ buf_free(struct buf *b)
 void
 buf_error(struct buf *errors, const char *file, int line, const char *fmt, ...)
 {
-	char	 msg[768];
+	char	 msg[769];
 	va_list	 ap;
+	size_t	 len;
 	int	 n;
 
 	if (errors == NULL)
 		return;
 	if (line > 0)
-		n = snprintf(msg, sizeof(msg), "%s:%d: ", file, line);
+		n = snprintf(msg, sizeof(msg) - 1, "%s:%d: ", file, line);
 	else
-		n = snprintf(msg, sizeof(msg), "%s: ", file);
-	if (n < 0 || (size_t)n >= sizeof(msg))
+		n = snprintf(msg, sizeof(msg) - 1, "%s: ", file);
+	if (n < 0 || (size_t)n >= sizeof(msg) - 1)
 		n = 0;
 	va_start(ap, fmt);
-	(void)vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
+	(void)vsnprintf(msg + n, sizeof(msg) - 1 - (size_t)n, fmt, ap);
 	va_end(ap);
-	buf_appends(errors, msg);
-	buf_appendc(errors, '\n');
+	/* the line whole or not at all (counted in refused): never its
+	 * line end alone, an empty line, when the text no longer fits */
+	len = strlen(msg);
+	msg[len++] = '\n';
+	(void)buf_append(errors, msg, len);
 }

@@ -31,7 +31,8 @@ int	buf_appends(struct buf *, const char *s);
 /* Make room for n more bytes; 0 or -1 (counted in refused). */
 int	buf_reserve(struct buf *, size_t n);
 /* Append "file:line: message\n" (just "file: " when line is 0); the line
- * before its "\n" is cut at 767 bytes. errors may be NULL. */
+ * before its "\n" is cut at 767 bytes. A line past max is left out whole
+ * (counted in refused). errors may be NULL. */
 void	buf_error(struct buf *errors, const char *file, int line,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void	buf_reset(struct buf *);

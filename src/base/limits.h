@@ -274,9 +274,10 @@
 
 /* A Redis sent ledger's URL: longest host name or socket path. */
 #define REDIS_URL_MAX		1024
-/* A Redis sent ledger: the longest wait for an answer; after a failure,
- * how long it counts as down before it is tried again; and how often a
- * failure is logged at most. */
+/* A Redis sent ledger: the longest wait for an answer (and for its host
+ * name's lookup, which the resolver alone would let take seconds); after
+ * a failure, how long it counts as down before it is tried again; and
+ * how often a failure is logged at most. */
 #define LEDGER_REDIS_TIMEOUT_MS		50
 #define LEDGER_REDIS_RETRY_SECONDS	1
 /* A process that lives on (backscatter-milter, --scan) opens a ledger file

@@ -141,14 +141,25 @@ static const struct mode	*mode = &modes[MODE_FILTER];
  * mode writes the original unchanged, as on any error; if output had begun
  * it can only fail (75) so the host keeps the original.
  */
+#define STR_(x)	#x
+#define STR(x)	STR_(x)
+
 static void
 watchdog(int sig)
 {
+	static const char	 late[] = "backscatter: the analysis took "
+	    "longer than " STR(LIMIT_WATCHDOG_SECONDS) " seconds: given up\n";
+	static const char	 ended[] = "backscatter: ended by a signal: "
+	    "given up\n";
+	const char		*text = sig == SIGALRM ? late : ended;
 	struct message		*m = &run.msg;
 	size_t			 off = 0;
 	ssize_t			 w;
 
-	(void)sig;
+	/* said, or a message passed untagged or deferred has no reason in
+	 * the mail log (a host logs what a filter writes on stderr) */
+	(void)!write(STDERR_FILENO, text, sig == SIGALRM ? sizeof(late) - 1 :
+	    sizeof(ended) - 1);
 	if (mode == &modes[MODE_DELIVER]) {
 		/* delivered already (the signal was held while copies were
 		 * made visible): 0, or the MTA delivers it twice */
@@ -710,6 +721,16 @@ analyse(struct run *r)
 	r->analysed = 1;
 }
 
+/* Said after a list of errors that stopped at its buffer's end. */
+void
+errors_not_listed(const struct buf *errors)
+{
+	if (errors->refused > 0)
+		log_warnx("%d more error%s, not listed: the list stops at %zu "
+		    "KiB", errors->refused, errors->refused == 1 ? "" : "s",
+		    errors->max / 1024);
+}
+
 /*
  * Configuration errors, as the mode takes them. A mode that takes a
  * message goes on with the lines that parsed (or with no configuration
@@ -721,11 +742,10 @@ config_errors(struct run *r)
 {
 	if (r->nerr == 0 || mode->on_config == CONFIG_LINT)
 		return -1;
-	if (mode->on_config == CONFIG_REFUSE) {
-		log_lines(r->errors.data, r->errors.len);
-		return EX_CONFIG;
-	}
 	log_lines(r->errors.data, r->errors.len);
+	errors_not_listed(&r->errors);
+	if (mode->on_config == CONFIG_REFUSE)
+		return EX_CONFIG;
 	log_warnx("configuration: %d error%s, going on without %s "
 	    "(backscatter --lint lists them)", r->nerr, r->nerr == 1 ? "" :
 	    "s", r->nerr == 1 ? "it" : "them");

@@ -163,6 +163,7 @@ mode_lint(struct run *r)
 	rc = rules_compile(r->rs, &r->cfg, &r->errors);
 	if (r->errors.len > 0)
 		fwrite(r->errors.data, 1, r->errors.len, stderr);
+	errors_not_listed(&r->errors);
 	/* a static program whose glibc is not the system's loads no charset
 	 * module and no libopendkim: rebuild it (base/sharedlibc.h) */
 	if (!sharedlibc_ok()) {
@@ -197,6 +198,7 @@ mode_scan(struct run *r)
 	if ((rc = rules_compile(r->rs, &r->cfg, &r->errors)) != 0) {
 		if (r->errors.len > 0)
 			fwrite(r->errors.data, 1, r->errors.len, stderr);
+		errors_not_listed(&r->errors);
 		log_warnx("%s: nothing scanned (run --lint)", rc == -1 ?
 		    "the rules cannot be compiled" : "rule errors");
 		return rc == -1 ? EX_ERROR : EX_CONFIG;

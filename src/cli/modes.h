@@ -78,6 +78,10 @@ struct run {
 	struct output_verdict	 ov;
 };
 
+/* main.c: after a list of errors that stopped at its buffer's end, how
+ * many were left out. */
+void	 errors_not_listed(const struct buf *);
+
 /* mode_filter.c: the tagged message; the original unchanged on error. */
 int	 mode_filter(struct run *);
 

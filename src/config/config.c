@@ -1077,7 +1077,8 @@ config_load(struct config *cfg, const char *path, int must_exist,
 	int		 lineno = 0, nerr = 0, over, nul;
 
 	if ((fp = config_open(path)) == NULL) {
-		if (errno == ENOENT && !must_exist)
+		/* none there, nor a folder for it (a HOME of /dev/null) */
+		if ((errno == ENOENT || errno == ENOTDIR) && !must_exist)
 			return 0;
 		buf_error(errors, path, 0, "%s", open_error());
 		return 1;

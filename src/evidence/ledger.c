@@ -1167,9 +1167,24 @@ int
 ledger_path_ok(const char *path, char *err, size_t errlen)
 {
 	struct ledger_redis	*r;
+	struct stat		 st;
 
-	if (!ledger_redis_is(path))
+	/* a file: none there yet (the first --record-sent makes it), or
+	 * a regular file; a folder or a FIFO is no ledger, as every run
+	 * would find */
+	if (!ledger_redis_is(path)) {
+		if (stat(path, &st) == -1) {
+			if (errno == ENOENT)
+				return 0;
+			seterr(err, errlen, path, strerror(errno));
+			return -1;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			seterr(err, errlen, path, "not a regular file");
+			return -1;
+		}
 		return 0;
+	}
 	if (ledger_redis_open(path, &r, err, errlen) == -1)
 		return -1;
 	ledger_redis_close(r);

@@ -91,7 +91,8 @@ int	 ledger_open(const char *path, int writable, struct ledger **r,
 	    char *err, size_t errlen);
 void	 ledger_close(struct ledger *);
 /* Is path a ledger's path as written: a Redis URL that parses (its
- * server is not asked), or a file's path? 0, or -1 with err set. */
+ * server is not asked), or the path of a regular file or of none yet?
+ * 0, or -1 with err set. */
 int	 ledger_path_ok(const char *path, char *err, size_t errlen);
 
 /* The normalised form of a Message-ID (brackets and space stripped,

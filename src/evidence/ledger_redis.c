@@ -7,6 +7,7 @@
 #include <sys/time.h>
 
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
 
 #include <ctype.h>
@@ -30,6 +31,14 @@
 #define MARK_RECIPIENTS	"bs:state:recipients"
 #define MARK_LEGACY	"bs:state:legacy"
 
+/* A host name's lookup, in flight or done: its own memory, as the
+ * thread that does it may write into it after we stopped waiting. */
+struct lookup {
+	struct gaicb	 cb;
+	struct addrinfo	 hints;
+	char		 name[];
+};
+
 struct ledger_redis {
 	char		*url;		/* for messages: no password */
 	char		*host;		/* or NULL: a unix socket */
@@ -40,6 +49,7 @@ struct ledger_redis {
 	int		 db;
 	redisContext	*c;
 	time_t		 failed_at;	/* last failure; 0 none */
+	struct lookup	*lookup;	/* the host name's, in flight */
 };
 
 /* One line about a failure, at most once in LEDGER_REDIS_LOG_SECONDS for
@@ -266,6 +276,12 @@ ledger_redis_close(struct ledger_redis *r)
 		return;
 	if (r->c != NULL)
 		redisFree(r->c);
+	/* a lookup in flight is left to its thread (the process ends) */
+	if (r->lookup != NULL && gai_cancel(&r->lookup->cb) != EAI_NOTCANCELED) {
+		if (r->lookup->cb.ar_result != NULL)
+			freeaddrinfo(r->lookup->cb.ar_result);
+		free(r->lookup);
+	}
 	free(r->url);
 	free(r->host);
 	free(r->socket);
@@ -295,6 +311,63 @@ numeric_host(const char *host)
 	    inet_pton(AF_INET6, host, a) == 1;
 }
 
+/*
+ * The host's address, looked up within LEDGER_REDIS_TIMEOUT_MS (as
+ * getaddrinfo alone would wait out the resolver's own timeouts: a DNS
+ * that does not answer held every message for the watchdog's 8 s):
+ * written into addr (numeric), 0; or -1 with *why. A lookup not done in
+ * time stays in flight, and is waited for again at the next try.
+ */
+static int
+address_of(struct ledger_redis *r, char *addr, size_t len, const char **why)
+{
+	struct timespec	 wait = { 0, LEDGER_REDIS_TIMEOUT_MS * 1000000L };
+	struct gaicb	*list[1];
+	struct addrinfo	*ai;
+	size_t		 n;
+	int		 e;
+
+	if (r->lookup == NULL) {
+		n = strlen(r->host) + 1;
+		if ((r->lookup = calloc(1, sizeof(*r->lookup) + n)) == NULL) {
+			*why = "out of memory";
+			return -1;
+		}
+		memcpy(r->lookup->name, r->host, n);
+		r->lookup->hints.ai_family = AF_UNSPEC;
+		r->lookup->hints.ai_socktype = SOCK_STREAM;
+		r->lookup->cb.ar_name = r->lookup->name;
+		r->lookup->cb.ar_request = &r->lookup->hints;
+		list[0] = &r->lookup->cb;
+		if (getaddrinfo_a(GAI_NOWAIT, list, 1, NULL) != 0) {
+			free(r->lookup);
+			r->lookup = NULL;
+			*why = "its host name cannot be looked up";
+			return -1;
+		}
+	}
+	list[0] = &r->lookup->cb;
+	(void)gai_suspend((const struct gaicb *const *)list, 1, &wait);
+	if ((e = gai_error(&r->lookup->cb)) == EAI_INPROGRESS) {
+		*why = "its host name not looked up in time (DNS does not "
+		    "answer)";
+		return -1;
+	}
+	ai = r->lookup->cb.ar_result;
+	if (e == 0 && (ai == NULL || getnameinfo(ai->ai_addr, ai->ai_addrlen,
+	    addr, (socklen_t)len, NULL, 0, NI_NUMERICHOST) != 0))
+		e = EAI_FAIL;
+	if (ai != NULL)
+		freeaddrinfo(ai);
+	free(r->lookup);
+	r->lookup = NULL;
+	if (e != 0) {
+		*why = gai_strerror(e);
+		return -1;
+	}
+	return 0;
+}
+
 /* A connection, made when there is none; NULL when Redis cannot be had
  * (or failed less than LEDGER_REDIS_RETRY_SECONDS ago). */
 static redisContext *
@@ -302,6 +375,8 @@ connection(struct ledger_redis *r)
 {
 	struct timeval	 tv = { 0, LEDGER_REDIS_TIMEOUT_MS * 1000 };
 	redisReply	*rep;
+	const char	*host = r->host, *why;
+	char		 addr[NI_MAXHOST];
 
 	if (r->c != NULL)
 		return r->c;
@@ -316,8 +391,15 @@ connection(struct ledger_redis *r)
 		    "by its address");
 		return NULL;
 	}
+	if (r->socket == NULL && !numeric_host(r->host)) {
+		if (address_of(r, addr, sizeof(addr), &why) == -1) {
+			drop(r, why);
+			return NULL;
+		}
+		host = addr;
+	}
 	r->c = r->socket != NULL ? redisConnectUnixWithTimeout(r->socket, tv) :
-	    redisConnectWithTimeout(r->host, r->port, tv);
+	    redisConnectWithTimeout(host, r->port, tv);
 	if (r->c == NULL || r->c->err) {
 		drop(r, r->c != NULL ? r->c->errstr : "cannot connect");
 		return NULL;

@@ -521,7 +521,7 @@ take_payload(struct rules_cache *c, char *data, size_t len)
 	memcpy(&nrec, data, 8);
 	memcpy(&c->strings_len, data + 8, 8);
 	if (nrec == 0 || nrec > RULES_MAX * (PREFILTER_BRANCH_MAX + 1) ||
-	    c->strings_len > len ||
+	    c->strings_len > len - 16 ||
 	    (uint64_t)nrec * sizeof(struct cache_record) > len - 16 -
 	    c->strings_len)
 		return -1;
