@@ -389,4 +389,42 @@ else
 	holds "... and says so on stderr, which the host logs: $(head -1 "$T/wd9.err")" \
 	    'grep -q "^backscatter: the analysis took longer than 8 seconds: given up$" "$T/wd9.err"'
 fi
+
+# Rules that take half the watchdog's time to compile (2,400 of 32
+# alternatives each) and compile to more than CACHE_MAX, so never kept:
+# every run would compile them and give up at 8 s, untagged, while
+# --lint said clean. --lint says so (78) when it took that long here; on
+# a machine fast enough to compile them in less, clean (0).
+mkdir -p "$T/slow-rules"
+python3 - "$T/slow-rules" <<'PY'
+import random, sys
+r = random.Random(5)
+w = lambda: "".join(r.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(r.randrange(4, 9)))
+rules = []
+for i in range(2400):
+    alts, size = [], 0
+    while True:
+        a = r"\b" + w() + r"(?:\s+\w+){0,3}\s+" + w() + r"[a-z]{2,5}(?:foo|bar|" + "|".join(w() for _ in range(12)) + ")"
+        if size + len(a) + 1 > 8000 or len(alts) == 32:
+            break
+        alts.append(a)
+        size += len(a) + 1
+    rules.append("body BS_LOCAL_R%d /%s/i\nscore BS_LOCAL_R%d 0.01\n" % (i, "|".join(alts), i))
+for k in range(0, 2400, 400):
+    open("%s/r%05d.cf" % (sys.argv[1], k), "w").write("".join(rules[k:k + 400]))
+PY
+start=$(date +%s%N)
+"$BACKSCATTER" --config /dev/null --rules "$T/slow-rules" --lint > "$T/out" 2> "$T/err"
+rc=$?
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+if [ "$ms" -ge 4500 ]; then
+	holds "2,400 rules compiled in $ms ms, not kept: --lint exits 78 ($rc), says every run would give up" \
+	    '[ "$rc" = 78 ] && grep -q "^backscatter: the rules took [0-9.]* s to compile and cannot be kept compiled (no cache folder, or over 64 MiB compiled): every run compiles them, and gives up at 8 s$" "$T/err"'
+elif [ "$ms" -lt 3900 ]; then
+	holds "2,400 rules compiled in $ms ms: --lint clean (exit $rc)" \
+	    '[ "$rc" = 0 ] && ! grep -q "to compile" "$T/err"'
+else
+	ok "2,400 rules compiled in $ms ms # SKIP too near the 4 s to tell"
+fi
+rm -rf "$T/slow-rules"
 done_testing

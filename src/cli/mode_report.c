@@ -149,7 +149,8 @@ mode_lint(struct run *r)
 {
 	const char	*why;
 	char		 line[512];
-	int		 rc, dkim = 0, libc = 0, ledger = 0;
+	double		 secs;
+	int		 rc, dkim = 0, libc = 0, ledger = 0, slow = 0;
 
 	/* a Redis ledger's URL as the runs will read it (they would go on
 	 * without a ledger, and so without its proof) */
@@ -164,6 +165,22 @@ mode_lint(struct run *r)
 	if (r->errors.len > 0)
 		fwrite(r->errors.data, 1, r->errors.len, stderr);
 	errors_not_listed(&r->errors);
+	/* rules that take half the watchdog's time to compile, and cannot
+	 * be kept compiled: every run would give up on them */
+	secs = (double)rules_compile_usec(r->rs) / 1e6;
+	if (rc == 0 && secs * 2 > LIMIT_WATCHDOG_SECONDS) {
+		if (!rules_kept(r->rs)) {
+			log_warnx("the rules took %.1f s to compile and cannot "
+			    "be kept compiled (no cache folder, or over %u MiB "
+			    "compiled): every run compiles them, and gives up "
+			    "at %d s", secs, (unsigned)(CACHE_MAX >> 20),
+			    LIMIT_WATCHDOG_SECONDS);
+			slow = -1;
+		} else
+			log_warnx("the rules took %.1f s to compile (kept "
+			    "compiled now; a run that must compile them gives "
+			    "up at %d s)", secs, LIMIT_WATCHDOG_SECONDS);
+	}
 	/* a static program whose glibc is not the system's loads no charset
 	 * module and no libopendkim: rebuild it (base/sharedlibc.h) */
 	if (!sharedlibc_ok()) {
@@ -174,7 +191,8 @@ mode_lint(struct run *r)
 	/* a key configured is a signature to verify: the library must load */
 	if (r->cfg.ndkim_keys > 0 && (dkim = dkim_ready(&why)) == -1)
 		log_warnx("my_dkim_key: %s", why);
-	if (r->nerr > 0 || rc != 0 || dkim != 0 || libc != 0 || ledger != 0) {
+	if (r->nerr > 0 || rc != 0 || dkim != 0 || libc != 0 || ledger != 0 ||
+	    slow != 0) {
 		fprintf(stderr, "backscatter: problems found\n");
 		return EX_CONFIG;
 	}

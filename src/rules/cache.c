@@ -781,6 +781,12 @@ out:
 	buf_free(&payload);
 }
 
+int
+rules_kept(const struct ruleset *rs)
+{
+	return rs->cache != NULL && !rs->cache_dirty;
+}
+
 void
 rules_use_cache(struct ruleset *rs, int on)
 {

@@ -114,6 +114,10 @@ int	 rules_compile(struct ruleset *, const struct config *, struct buf *errors);
 
 /* Compile time of the last rules_compile, in microseconds. */
 long	 rules_compile_usec(const struct ruleset *);
+/* Is what rules_compile made of the rule files kept for the next run (a
+ * cache written or used)? 0 when there is no place for one or it would
+ * be too large (CACHE_MAX): every run compiles them again. */
+int	 rules_kept(const struct ruleset *);
 /* Number of usable rules after compiling. */
 int	 rules_count(const struct ruleset *);
 
