@@ -354,6 +354,43 @@ for c in "r100k:a 10 MB bounce (taken ahead past 4 MiB):$T/r100k.out" \
 	     { [ "$f" != r100k ] || [ "$(status "$T/pipe.out")" = Yes ]; }'
 done
 
+# stdin a file, stdout a pipe whose reader stops two seconds before the
+# last 600,000 bytes of the output (by then the program has written all,
+# and ended), and the file written into 300,000 bytes before its end and
+# cut short 100,000 before it a second in: what the reader reads is the
+# message as the program read it. sendfile into the pipe passed the
+# file's own pages, and the reader read the change, or NUL bytes.
+cat > "$T/late-reader" <<'PY'
+import os, sys, time
+total, o = int(sys.argv[1]), 0
+first = max(total - 600000, 0)
+while o < first:
+    b = os.read(0, min(65536, first - o))
+    if not b:
+        break
+    sys.stdout.buffer.write(b)
+    o += len(b)
+time.sleep(2)
+sys.stdout.buffer.write(sys.stdin.buffer.read())
+PY
+for c in "p200k:plain 200 KB" "b3m:a 3 MB bounce" "p34m:plain 34 MB (over the limit)"; do
+	f=${c%%:*} d=${c#*:}
+	cp "$T/$f.eml" "$T/changing.eml"
+	"$BACKSCATTER" < "$T/changing.eml" > "$T/file.out"
+	{ "$BACKSCATTER" < "$T/changing.eml"; echo $? > "$T/rc"; } |
+	    python3 "$T/late-reader" "$(wc -c < "$T/file.out")" > "$T/pipe.out" &
+	sleep 1
+	python3 -c 'import os, sys
+fd = os.open(sys.argv[1], os.O_WRONLY)
+size = os.fstat(fd).st_size
+os.pwrite(fd, b"Z" * 20000, max(40000, size - 300000))
+os.ftruncate(fd, max(60000, size - 100000))' "$T/changing.eml"
+	wait
+	holds "$d from a file changed and cut short after it was read, the output's last 600,000 bytes read late: as read (exit $(cat "$T/rc"))" \
+	    '[ "$(cat "$T/rc")" = 0 ] && cmp -s "$T/file.out" "$T/pipe.out" &&
+	     { [ "$f" = p34m ] || [ "$(status "$T/pipe.out")" != none ]; }'
+done
+
 # which way: pipes of its own, or the memory file
 if command -v strace > /dev/null 2>&1; then
 	ways() { cat "$1" | strace -f -e trace=pipe2,memfd_create -o "$T/trace" "$BACKSCATTER" > /dev/null 2>&1

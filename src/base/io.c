@@ -55,10 +55,16 @@ io_not_taken(int e)
 int
 io_send_file(int out, int in, long long off, size_t n, const void *mem)
 {
+	struct stat	 st;
 	off_t		 o = (off_t)off;
 	const char	*c = mem;
 	ssize_t		 w;
 
+	/* into a file only: into a pipe or a socket, sendfile passes the
+	 * file's own pages, and the reader reads them later as the file is
+	 * then (written into, or cut short, after we are gone) */
+	if (fstat(out, &st) == -1 || !S_ISREG(st.st_mode))
+		return io_write(out, mem, n);
 	while (n > 0) {
 		w = sendfile(out, in, &o, n);
 		if (w == -1 && errno == EINTR)
@@ -126,15 +132,16 @@ io_copy_rest(int out, int in)
 	int		 kernel = 1;
 
 	/*
-	 * A file by sendfile from its offset on; a pipe by splice, into a
-	 * file only. Into a pipe or socket, splice would pass on the input
-	 * pipe's own pages, which may be its writer's (vmsplice): the
+	 * Into a file only, a file by sendfile from its offset on, a pipe
+	 * by splice. Into a pipe or a socket, both would pass on pages not
+	 * ours: the input pipe's, which may be its writer's (vmsplice; the
 	 * writer takes its pipe's emptying for their being read and may
-	 * write into them again before our reader reads them (a message
-	 * over the limit from such a writer came out altered past it).
+	 * write into them again), or the input file's; our reader reads
+	 * them later, as they are then (a message over the limit came out
+	 * altered past it).
 	 */
-	if (fstat(in, &st) == -1 || (!S_ISREG(st.st_mode) &&
-	    (fstat(out, &ost) == -1 || !S_ISREG(ost.st_mode))))
+	if (fstat(in, &st) == -1 || fstat(out, &ost) == -1 ||
+	    !S_ISREG(ost.st_mode))
 		kernel = 0;
 	while (kernel) {
 		if (S_ISREG(st.st_mode))

@@ -19,10 +19,11 @@ int	 io_write(int fd, const void *p, size_t n);
 int	 io_not_taken(int e);
 /*
  * Write to out the n bytes that are both at offset off of the file in and
- * at mem (a mapping of it): by sendfile, without the process touching
- * them, else (a descriptor sendfile does not take, a file that ends
- * early) what is left from mem. The offset of in does not move. 0, or -1
- * with errno set.
+ * at mem (a mapping of it): into a file by sendfile, without the process
+ * touching them, else (a pipe or socket, which would hold the file's own
+ * pages; a descriptor sendfile does not take; a file that ends early)
+ * what is left from mem. The offset of in does not move. 0, or -1 with
+ * errno set.
  */
 int	 io_send_file(int out, int in, long long off, size_t n,
 	    const void *mem);
@@ -39,8 +40,8 @@ int	 io_send_pages(int out, const void *mem, size_t n);
  * offset of fd does not move), or from where fd is when off is -1. The
  * count, or -1 with errno set. */
 long long io_read_full(int fd, void *p, size_t n, long long off);
-/* Copy what is left on in to out (sendfile from a file, splice from a
- * pipe into a file, else read and write). 0, or -1 with errno set. */
+/* Copy what is left on in to out (into a file: sendfile from a file,
+ * splice from a pipe; else read and write). 0, or -1 with errno set. */
 int	 io_copy_rest(int out, int in);
 
 /* fd made blocking, when the host handed it over non-blocking (O_NONBLOCK

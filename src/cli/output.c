@@ -4,7 +4,7 @@
  * Filter mode writes with writev from the raw buffer: the message's own
  * bytes are never copied or changed, only skipped (old X-Backscatter-*
  * fields) or joined by our three fields. The body of a message mapped
- * from a file leaves by sendfile, from the file itself.
+ * from a file leaves into a file by sendfile, from the file itself.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -38,10 +38,10 @@ sent_apart(const struct message *m, size_t n)
 	return m->from_file || (m->map != NULL && n >= OUTPUT_PAGES_FROM);
 }
 
-/* n bytes of the message from off: from its file by sendfile when it was
- * mapped from one (its pages never touched here); a large run read into
- * a mapping of ours, which nothing writes again, by its pages into a
- * pipe; else written from memory */
+/* n bytes of the message from off: from its file by sendfile into a
+ * file when it was mapped from one (its pages never touched here); a
+ * large run read into a mapping of ours, which nothing writes again, by
+ * its pages into a pipe; else written from memory */
 static int
 send_raw(int fd, const struct message *m, size_t off, size_t n)
 {
