@@ -10,7 +10,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -277,11 +276,11 @@ ahead_close(struct ahead *a)
  * region's start, a huge page for the region when the input fills three
  * quarters of it or more (or that cannot be told: no pipe of ours), else
  * 4 KiB pages made present for what it holds (and the NUL after), then,
- * as the region goes on, for what is known to follow each time. A huge page holds what the message does not fill of
- * it, and the process is to stay within 4 MiB and the message's size:
- * half a region unfilled was 0.1-0.2 MiB over (a bounce of 5 MiB and a
- * byte through pipes). *ready is where the room is ready to. 0, or -1
- * on a read error.
+ * as the region goes on, for what is known to follow each time. A huge
+ * page holds what the message does not fill of it, and the process is
+ * to stay within 4 MiB and the message's size: half a region unfilled
+ * was 0.1-0.2 MiB over (a bounce of 5 MiB and a byte through pipes).
+ * *ready is where the room is ready to. 0, or -1 on a read error.
  */
 static int
 next_region(int fd, struct message *m, size_t *ready, size_t limit,
