@@ -315,8 +315,12 @@ open(sys.argv[1], "w").write("up\n")
 while True:
     s.recvfrom(4096)
 PY
-	python3 "$T/mute-dns.py" "$T/dns-up" & dns=$!
+	python3 "$T/mute-dns.py" "$T/dns-up" 2> /dev/null & dns=$!
 	i=0; until [ -s "$T/dns-up" ] || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+fi
+if [ ! -s "$T/dns-up" ]; then
+	ok "a Redis by host name, DNS not answering # SKIP needs root, unshare -m and 127.0.0.77:53 (udp)"
+else
 	printf 'nameserver 127.0.0.77\noptions timeout:5 attempts:2\n' > "$T/resolv.conf"
 	printf 'my_domain northwind.example\nsent_ledger redis://ledger.corp.example:6379/\n' > "$T/conf-name"
 	for mode in --json --test; do
@@ -328,10 +332,8 @@ PY
 		ms=$(( ($(date +%s%N) - start) / 1000000 ))
 		holds "a Redis by host name, DNS not answering: $mode exits $rc in $ms ms (under 2000), said" \
 		    '[ "$rc" = "$([ $mode = --test ] && echo 1 || echo 0)" ] && [ "$ms" -lt 2000 ] &&
-		     grep -q "sent ledger redis://ledger.corp.example:6379/: its host name not looked up in time" "$T/stderr"'
+		     grep -q "sent ledger redis://ledger.corp.example:6379/: .*; no proof from it" "$T/stderr"'
 	done
-	kill "$dns" 2> /dev/null
-else
-	ok "a Redis by host name, DNS not answering # SKIP needs root and unshare -m"
 fi
+[ -n "$dns" ] && kill "$dns" 2> /dev/null
 done_testing
