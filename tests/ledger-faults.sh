@@ -171,6 +171,8 @@ EOF
 	is "$rc:$held" 0:1 "--record-sent beside it: 0"
 	holds "... within 10 s (${took} s)" '[ "$rc:$held" = 0:1 ] && [ "$took" -lt 10 ]'
 	is "$held" 1 "... its Message-ID is in the spool"
+	is "$(cat "$T/err")" "backscatter: --record-sent: the ledger not had within 2 seconds; the entry stays in its spool" \
+	    "... and says so (LEDGER_LOCK_SECONDS)"
 	check "... and a bounce of it is judged as ours already" \
 	    found "$T/held/conf" while-held@northwind.example
 	: > "$T/held/release"

@@ -321,6 +321,9 @@ for k in dir fifo; do
 done
 lintled "$T/led-none/sent.db"
 is "$rc:$(grep -c 'rules are clean' "$T/stdout")" 0:1 "--lint: sent_ledger naming no file yet: clean"
+lintled /dev/null/sent.db
+is "$rc:$(grep -c 'conf-url:2: sent_ledger /dev/null/sent.db: Not a directory' "$T/stderr")" 78:1 \
+    "--lint: sent_ledger under a file (no folder can be made there): 78, why"
 rm -rf "$T/led-dir" "$T/led-fifo"
 
 # vacation(1): an auto-reply naming no Message-ID, judged by whom we wrote to

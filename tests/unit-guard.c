@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -277,6 +278,50 @@ test_snapshot(const char *dir)
 	ok(now.sa_handler == SIG_DFL, "SIGBUS is as it was");
 }
 
+/* --- a pattern cache whose lengths do not add up ----------------------------- */
+
+/*
+ * A pattern cache (src/rules/cache.c) whole by its head's length and
+ * checksum, whose payload says its strings are longer than the payload
+ * past its own 16 bytes (24 of 16): ignored and written anew, the set
+ * built from the files. The check compared them with the whole payload,
+ * and what was left after them wrapped round: the records and strings
+ * were read past the buffer's end (an ASan build says so).
+ */
+static void
+test_cache_lengths(const char *dir)
+{
+	static const char	 magic[] = "BSRULES\001";
+	unsigned char		 payload[32];
+	uint64_t		 v;
+	char			 rules[PATH_MAX], path[PATH_MAX];
+	struct ruleset		*rs;
+	int			 want, got;
+
+	snprintf(rules, sizeof(rules), "%s/rules-lengths", dir);
+	write_rules(rules);
+	rules_cache_dirs(dir, NULL);
+	want = compile_set(rules, &rs);
+	ok(want > 20 && rules_kept(rs), "a fresh set: its patterns kept in "
+	    "a cache (%d rules)", want);
+	if (rs == NULL || rules_cache_path(rs, path, sizeof(path)) == -1)
+		path[0] = '\0';
+	rules_free(rs);
+	memset(payload, 0, sizeof(payload));
+	v = 1;				/* one record */
+	memcpy(payload, &v, 8);
+	v = sizeof(payload) - 8;	/* its strings: 24 of the 16 left */
+	memcpy(payload + 8, &v, 8);
+	ok(path[0] != '\0' && rules_cache_save_file(path, magic, payload,
+	    sizeof(payload)) == 0, "the cache replaced by one whose strings "
+	    "run past its end");
+	got = compile_set(rules, &rs);
+	is_int(got, want, "that cache ignored: the set from the files, the "
+	    "same rules");
+	ok(rs != NULL && rules_kept(rs), "and the cache written anew");
+	rules_free(rs);
+}
+
 int
 main(void)
 {
@@ -289,6 +334,7 @@ main(void)
 	}
 	test_guard(dir);
 	test_snapshot(dir);
+	test_cache_lengths(dir);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd) != 0)
 		diag("could not remove %s", dir);

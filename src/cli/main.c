@@ -137,34 +137,30 @@ static const struct mode	*mode = &modes[MODE_FILTER];
 /* --- signals ------------------------------------------------------------- */
 
 /*
- * The watchdog: analysis took too long (hostile input or a bug). Filter
- * mode writes the original unchanged, as on any error; if output had begun
- * it can only fail (75) so the host keeps the original.
+ * The watchdog: an alarm of ours rang (analysis took too long: hostile
+ * input or a bug; a delivery or the ledger's lock, as their modes set
+ * it), or a signal ended the run. Filter mode writes the original
+ * unchanged, as on any error; if output had begun it can only fail (75)
+ * so the host keeps the original. run.late says which alarm it was.
  */
-#define STR_(x)	#x
-#define STR(x)	STR_(x)
-
 static void
 watchdog(int sig)
 {
-	static const char	 late[] = "backscatter: the analysis took "
-	    "longer than " STR(LIMIT_WATCHDOG_SECONDS) " seconds: given up\n";
-	static const char	 ended[] = "backscatter: ended by a signal: "
-	    "given up\n";
-	const char		*text = sig == SIGALRM ? late : ended;
+	const char		*text = sig == SIGALRM && run.late != NULL ?
+	    run.late : "backscatter: ended by a signal: given up\n";
 	struct message		*m = &run.msg;
 	size_t			 off = 0;
 	ssize_t			 w;
 
-	/* said, or a message passed untagged or deferred has no reason in
-	 * the mail log (a host logs what a filter writes on stderr) */
-	(void)!write(STDERR_FILENO, text, sig == SIGALRM ? sizeof(late) - 1 :
-	    sizeof(ended) - 1);
-	if (mode == &modes[MODE_DELIVER]) {
+	if (mode == &modes[MODE_DELIVER] && deliver_delivered())
 		/* delivered already (the signal was held while copies were
 		 * made visible): 0, or the MTA delivers it twice */
-		if (deliver_delivered())
-			_exit(EX_OK);
+		_exit(EX_OK);
+	/* said, or a message passed untagged or deferred has no reason in
+	 * the mail log (a host logs what a filter writes on stderr); an
+	 * alarm not ours (set before exec, kill -ALRM) ends it as a signal */
+	(void)!write(STDERR_FILENO, text, strlen(text));
+	if (mode == &modes[MODE_DELIVER]) {
 		/* nothing half-delivered stays: the MTA retries */
 		deliver_abort_all();
 		_exit(EX_TEMPFAIL);
@@ -682,6 +678,8 @@ read_input(struct run *r)
 static void
 analyse(struct run *r)
 {
+	r->late = "backscatter: the analysis took longer than "
+	    LIMIT_TEXT(LIMIT_WATCHDOG_SECONDS) " seconds: given up\n";
 	alarm(LIMIT_WATCHDOG_SECONDS);
 	/* The verdict has an arena of its own: a message that fills the
 	 * analysis arena still gets judged on what was read. */
@@ -693,6 +691,7 @@ analyse(struct run *r)
 	    score_message(&r->cfg, &r->env, r->rs, &r->an, &r->varena,
 	    &r->v) == -1) {
 		alarm(0);
+		r->late = NULL;
 		/* what each mode does then (the bytes unchanged, exit 2, the
 		 * INBOX) is its own; why is said here */
 		log_warnx("the message could not be analysed: out of memory, "
@@ -706,6 +705,7 @@ analyse(struct run *r)
 	 * deferred forever. (--deliver sets a limit of its own.)
 	 */
 	alarm(0);
+	r->late = NULL;
 	if (r->v.rule_errors > 0) {
 		/* a rule that does not compile is a configuration error that
 		 * --lint reports; the others still ran */

@@ -56,6 +56,11 @@ struct options {
 						 * beyond the usage */
 };
 
+/* A limit's number as text, for the watchdog's lines (a signal handler
+ * formats nothing). */
+#define LIMIT_TEXT_(x)	#x
+#define LIMIT_TEXT(x)	LIMIT_TEXT_(x)
+
 /* One run of the program. */
 struct run {
 	const struct options	*opt;
@@ -70,6 +75,9 @@ struct run {
 	volatile sig_atomic_t	 input_whole;	/* the message is read (or,
 						   over the limit, its held
 						   part): for the watchdog */
+	const char *volatile	 late;		/* the watchdog's line when
+						   the alarm set last rings:
+						   what ran out of time */
 	struct arena		 arena;		/* the analysis */
 	struct arena		 varena;	/* the verdict */
 	int			 analysed;	/* an, v and ov are set */
