@@ -240,8 +240,9 @@ if [ -x /usr/bin/time ] && ! grep -q __asan_init "$BACKSCATTER" 2> /dev/null; th
 fi
 # ... and the second pipe to take ahead into not had (EMFILE): the first
 # full, more follows, the same 4 KiB pages (a huge page was 'cannot
-# tell'): huge pages for the three regions before 10 MiB only, where
-# strace can tell; and the RSS of the program with the fault shim, from
+# tell'): huge pages for at most the three regions before 10 MiB, where
+# strace can tell (fewer when the writer lags behind on a busy machine:
+# what its pipe holds then falls short of three quarters); and the RSS of the program with the fault shim, from
 # the file and the pipe, within 512 KiB (its shared libraries' pages move
 # it by up to 0.4 MiB on a busy machine; a huge page there is 1 MiB more)
 if command -v strace > /dev/null 2>&1; then
@@ -249,8 +250,8 @@ if command -v strace > /dev/null 2>&1; then
 	    env LD_PRELOAD="$shim" FAULT_PIPE=2+ FAULT_ERRNO=24 \
 	    "$BACKSCATTER_PRELOAD" > "$T/pipe.out" 2> /dev/null
 	w=$(grep -c 'MADV_HUGEPAGE' "$T/trace")
-	holds "... the second pipe to take ahead into not had (EMFILE): huge pages for 3 regions ($w), the same output" \
-	    '[ "$w" = 3 ] && cmp -s "$T/file.out" "$T/pipe.out"'
+	holds "... the second pipe to take ahead into not had (EMFILE): huge pages for at most 3 regions ($w), the same output" \
+	    '[ "$w" -le 3 ] && cmp -s "$T/file.out" "$T/pipe.out"'
 fi
 if [ -x /usr/bin/time ] && ! grep -q __asan_init "$BACKSCATTER" 2> /dev/null; then
 	rf=$(least_rss '/usr/bin/time -f %M -o "$T/rss" env LD_PRELOAD="$shim" \
