@@ -56,6 +56,7 @@ plain("p200k.eml", 200000)
 plain("p3m.eml", 3000000)
 plain("p34m.eml", 34000000)
 bounce("b3m.eml", 3000000)
+bounce("b900k.eml", 900000)
 # a bounce over the limit: the 34 MB plain message returned whole
 b = open(t + "/b3m.eml", "rb").read()
 cut = b.index(b"Message-ID: <x1@spammer.example>\n\n") + len(b"Message-ID: <x1@spammer.example>\n\n")
@@ -118,10 +119,11 @@ rc=$?
 holds "... into a file: unchanged (exit $rc)" \
     '[ "$rc" = 0 ] && cmp -s "$T/b34m.eml" "$T/pipe.out"'
 
-# Past 4 MiB the room takes a huge page for each 2 MiB region the input
+# Past its first 64 KiB the room takes a huge page for each 2 MiB region
+# (64 KiB-2 MiB 64 KiB, 2 MiB 64 KiB-4 MiB 64 KiB, ...) the input
 # fills three quarters of (that much known to follow: in the writer's
-# pipe, or read ahead into pipes of the program's own), 4 KiB pages for the one it ends early in (its writer
-# closed it with less): the same output whether the writer is fast,
+# pipe, or read ahead into pipes of the program's own), 4 KiB pages for
+# the one it ends early in (its writer closed it with less): the same output whether the writer is fast,
 # pauses just past a region's start or writes in odd sizes (its pipe
 # full of part-filled pages before it holds 1 MiB), and a peak RSS over
 # the same message's from a file (mapped, no room of its own) of at most
@@ -141,7 +143,7 @@ tail = b"\n--m--\n\n--r--\n"
 line = b"QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5\n"
 for name, d in (("r100k", 100000), ("rhalf", 1048576 + 4096),
                 ("rlow", 1572864 - 4096), ("rhigh", 1572864 + 4096), ("rzero", 0)):
-    size = 10 * 1048576 + d
+    size = 10 * 1048576 + 65536 + d    # d into the sixth region
     n = size - len(head) - len(tail)
     body = (line * (n // len(line) + 1))[:n - 1] + b"\n"
     open(t + "/" + name + ".eml", "wb").write(head + body + tail)
@@ -158,9 +160,10 @@ least_rss() {
 	done
 	echo "$_m"
 }
-# FILE:HUGE:EXTRA - the regions on huge pages (4-6, 6-8, 8-10, 10-12 MiB),
+# FILE:HUGE:EXTRA - the regions on huge pages (the five before 10 MiB
+# 64 KiB, the sixth after it),
 # the KiB of RSS allowed over the mapped file's
-for r in r100k:3:256 rhalf:3:256 rlow:3:256 rhigh:4:768 rzero:3:256; do
+for r in r100k:5:256 rhalf:5:256 rlow:5:256 rhigh:6:768 rzero:5:256; do
 	f=$T/${r%%:*}.eml
 	huge=${r#*:}
 	extra=${huge#*:}
@@ -171,7 +174,7 @@ for r in r100k:3:256 rhalf:3:256 rlow:3:256 rhigh:4:768 rzero:3:256; do
 		if [ $how = fast ]; then
 			{ cat "$f" | "$BACKSCATTER"; echo $? > "$T/rc"; } | cat > "$T/pipe.out"
 		else
-			{ { head -c 10535760 "$f"; sleep 1; tail -c +10535761 "$f"; } |
+			{ { head -c 10601296 "$f"; sleep 1; tail -c +10601297 "$f"; } |
 			    "$BACKSCATTER"; echo $? > "$T/rc"; } | cat > "$T/pipe.out"
 		fi
 		holds "a bounce of $size bytes, the writer $how: as from the file (exit $(cat "$T/rc"))" \
@@ -188,18 +191,18 @@ for r in r100k:3:256 rhalf:3:256 rlow:3:256 rhigh:4:768 rzero:3:256; do
 		# write starts a page): read on, the same (no wait for a
 		# write that cannot come, taken then to have more)
 		if [ "${r%%:*}" = r100k ]; then
-			{ head -c 10535760 "$f"; sleep 1; tail -c +10535761 "$f"; } |
+			{ head -c 10601296 "$f"; sleep 1; tail -c +10601297 "$f"; } |
 			    strace -e trace=madvise -o "$T/trace" "$BACKSCATTER" > "$T/pipe.out" 2> /dev/null
 			w=$(grep -c 'MADV_HUGEPAGE' "$T/trace")
-			holds "... the writer pausing at the last region: huge pages for 3 regions ($w), the same output" \
-			    '[ "$w" = 3 ] && cmp -s "$T/file.out" "$T/pipe.out"'
+			holds "... the writer pausing at the last region: huge pages for 5 regions ($w), the same output" \
+			    '[ "$w" = 5 ] && cmp -s "$T/file.out" "$T/pipe.out"'
 			dd if="$f" bs=65000 status=none |
 			    strace -e trace=madvise,poll,ppoll,epoll_wait,epoll_pwait \
 			    -o "$T/trace" "$BACKSCATTER" > "$T/pipe.out" 2> /dev/null
 			w=$(grep -c 'MADV_HUGEPAGE' "$T/trace")
 			t=$(grep -c 'wait(.*) *= 0$\|poll(.*) *= 0 (Timeout)' "$T/trace")
-			holds "... the writer writing 65,000 bytes at a time: huge pages for 3 regions ($w), no wait ended by a timeout ($t), the same output" \
-			    '[ "$w" = 3 ] && [ "$t" = 0 ] && cmp -s "$T/file.out" "$T/pipe.out"'
+			holds "... the writer writing 65,000 bytes at a time: huge pages for 5 regions ($w), no wait ended by a timeout ($t), the same output" \
+			    '[ "$w" = 5 ] && [ "$t" = 0 ] && cmp -s "$T/file.out" "$T/pipe.out"'
 		fi
 	fi
 	if [ -x /usr/bin/time ] && ! grep -q __asan_init "$BACKSCATTER" 2> /dev/null; then
@@ -223,7 +226,7 @@ size=$(wc -c < "$f")
 cat > "$T/slow.py" <<'PY'
 import os, sys, time
 d = open(sys.argv[1], 'rb').read()
-fast = 10 * 1048576 - 65536
+fast = 10 * 1048576
 o = 0
 while o < fast:
     o += os.write(1, d[o:min(o + 65536, fast)])
@@ -234,24 +237,24 @@ PY
 if [ -x /usr/bin/time ] && ! grep -q __asan_init "$BACKSCATTER" 2> /dev/null; then
 	rf=$(least_rss '/usr/bin/time -f %M -o "$T/rss" "$BACKSCATTER" < "$f" > /dev/null')
 	rp=$(least_rss 'python3 "$T/slow.py" "$f" | /usr/bin/time -f %M -o "$T/rss" "$BACKSCATTER" > "$T/pipe.out"')
-	holds "a bounce of 10 MiB + 1 MiB, its last 1.1 MiB written 100 bytes at a time: peak RSS $rp KiB, $rf KiB from the file (at most 256 more), the same output" \
+	holds "a bounce of 10 MiB 64 KiB + 1 MiB, its last 1.1 MiB written 100 bytes at a time: peak RSS $rp KiB, $rf KiB from the file (at most 256 more), the same output" \
 	    '[ "$rp" -le $((rf + 256)) ] && [ "$rp" -gt $((size / 1024)) ] &&
 	     [ "$(status "$T/pipe.out")" = Yes ] && cmp -s "$T/file.out" "$T/pipe.out"'
 fi
 # ... and the second pipe to take ahead into not had (EMFILE): the first
 # full, more follows, the same 4 KiB pages (a huge page was 'cannot
-# tell'): huge pages for at most the three regions before 10 MiB, where
-# strace can tell (fewer when the writer lags behind on a busy machine:
-# what its pipe holds then falls short of three quarters); and the RSS of the program with the fault shim, from
-# the file and the pipe, within 512 KiB (its shared libraries' pages move
+# tell'): huge pages for at most the five regions before 10 MiB 64 KiB,
+# where strace can tell (fewer when the writer lags behind on a busy
+# machine: what its pipe holds then falls short of three quarters); and
+# the RSS of the program with the fault shim, from the file and the pipe, within 512 KiB (its shared libraries' pages move
 # it by up to 0.4 MiB on a busy machine; a huge page there is 1 MiB more)
 if command -v strace > /dev/null 2>&1; then
 	python3 "$T/slow.py" "$f" | strace -e trace=madvise -o "$T/trace" \
 	    env LD_PRELOAD="$shim" FAULT_PIPE=2+ FAULT_ERRNO=24 \
 	    "$BACKSCATTER_PRELOAD" > "$T/pipe.out" 2> /dev/null
 	w=$(grep -c 'MADV_HUGEPAGE' "$T/trace")
-	holds "... the second pipe to take ahead into not had (EMFILE): huge pages for at most 3 regions ($w), the same output" \
-	    '[ "$w" -le 3 ] && cmp -s "$T/file.out" "$T/pipe.out"'
+	holds "... the second pipe to take ahead into not had (EMFILE): huge pages for at most 5 regions ($w), the same output" \
+	    '[ "$w" -le 5 ] && cmp -s "$T/file.out" "$T/pipe.out"'
 fi
 if [ -x /usr/bin/time ] && ! grep -q __asan_init "$BACKSCATTER" 2> /dev/null; then
 	rf=$(least_rss '/usr/bin/time -f %M -o "$T/rss" env LD_PRELOAD="$shim" \
@@ -418,12 +421,38 @@ if command -v strace > /dev/null 2>&1; then
 	holds "plain 200 KB: one pipe ($w)" '[ "$w" = "1 0" ]'
 	w=$(ways "$T/b3m.eml")
 	cat "$T/b3m.eml" | "$BACKSCATTER" > "$T/b3m.out" 2> /dev/null
-	holds "a 3 MB bounce: read into memory, no pipe and no memory file ($w), judged" \
-	    '[ "$w" = "0 0" ] && [ "$(status "$T/b3m.out")" = Yes ]'
+	# (a pipe of its own only to take ahead what its first 2 MiB
+	# region is decided on: 1 MiB, what the host's pipe does not hold)
+	holds "a 3 MB bounce: read into memory, no memory file, one pipe to take ahead into at most ($w), judged" \
+	    '[ "${w% *}" -le 1 ] && [ "${w#* }" = 0 ] && [ "$(status "$T/b3m.out")" = Yes ]'
 	cat "$T/b3m.eml" | strace -f -e trace=vmsplice,write,writev -o "$T/trace" \
 	    "$BACKSCATTER" 2> /dev/null | cat > /dev/null
 	w=$(grep -c 'vmsplice(1, .* = [1-9]' "$T/trace")
 	holds "... its body into the pipe by vmsplice ($w calls that took pages)" '[ "$w" -ge 1 ]'
+	# A 900 KB bounce whose writer filled a pipe of 1 MiB and closed
+	# it before the program began: what the pipe holds is all that
+	# follows (its reader is told so, POLLHUP), no pipe of its own to
+	# take it ahead into; its writer still there (the pipe open), the
+	# rest is taken ahead to its end (one pipe)
+	"$BACKSCATTER" < "$T/b900k.eml" > "$T/file.out"
+	cat > "$T/fill.py" <<'PY'
+import fcntl, os, sys
+fcntl.fcntl(1, 1031, 1048576)	# F_SETPIPE_SZ
+d = open(sys.argv[1], 'rb').read()
+o = 0
+while o < len(d):
+    o += os.write(1, d[o:])
+PY
+	python3 "$T/fill.py" "$T/b900k.eml" | { sleep 1; strace -e trace=pipe2 -o "$T/trace" \
+	    "$BACKSCATTER"; } > "$T/pipe.out" 2> /dev/null
+	w=$(grep -c 'pipe2(' "$T/trace")
+	holds "a 900 KB bounce in a pipe its writer closed: no pipe to take ahead into ($w), as from the file" \
+	    '[ "$w" = 0 ] && [ "$(status "$T/pipe.out")" = Yes ] && cmp -s "$T/file.out" "$T/pipe.out"'
+	{ python3 "$T/fill.py" "$T/b900k.eml"; sleep 2; } | { sleep 1; strace -e trace=pipe2 -o "$T/trace" \
+	    "$BACKSCATTER"; } > "$T/pipe.out" 2> /dev/null
+	w=$(grep -c 'pipe2(' "$T/trace")
+	holds "... its writer not gone: the rest taken ahead into one pipe ($w), as from the file" \
+	    '[ "$w" = 1 ] && [ "$(status "$T/pipe.out")" = Yes ] && cmp -s "$T/file.out" "$T/pipe.out"'
 else
 	ok "# SKIP no strace"
 fi

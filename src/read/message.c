@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -24,21 +25,25 @@
 /*
  * From a pipe, a large message would grow the buffer by copying, or fault
  * in one zeroed 4 KiB page at a time (a 10 MB message: 2,500 faults, most
- * of its cost). Reserve address space for the limit once instead: the
- * first HUGE_FROM bytes are made present ahead of the reads in large
- * steps (populate), and the part past them takes huge pages where the
- * kernel allows (transparent huge pages, "madvise"), a 2 MiB region at a
- * time (next_region). A huge page holds up to 2 MiB the message does not
- * fill, and the process is to stay within 4 MiB and the message's size:
- * huge pages only from 4 MiB on (a 3 MB bounce through a pipe was 0.35
- * MiB over with them from 2 MiB; the 4 KiB pages between cost a 10 MB
- * message through pipes ~6 % more time), and only for a region the input
- * fills three quarters of (struct ahead). Small messages touch only the
- * first pages. Not for regular files: those are small here (large ones
- * are mapped).
+ * of its cost). Reserve address space for the limit once instead, at an
+ * address POPULATE_FIRST short of a 2 MiB boundary: the first
+ * POPULATE_FIRST bytes (all a small message touches) are made present
+ * with one call (populate), and the part past them, a 2 MiB region at a
+ * time, takes a huge page where the kernel allows (transparent huge
+ * pages, "madvise") and the input fills three quarters of the region or
+ * more (struct ahead), else 4 KiB pages made present for what is known
+ * to follow (next_region). A huge page holds up to 2 MiB the message does
+ * not fill, and the process is to stay within 4 MiB and the message's
+ * size. Where the address translation is itself virtualised, a 4 KiB
+ * page's first touch costs a fault of its own, by the kernel's copy into
+ * it and again by the analysis' first pass: a 3 MB report through pipes
+ * took 2.1x cat's time with its first 4 MiB on 4 KiB pages, and a pass
+ * over 3 MB just read 3.3 ms, 0.1 ms on huge pages. Not for regular
+ * files: those are small here (large ones are mapped).
  */
-#define HUGE_FROM	(4u * 1024 * 1024)
+#define RESERVE_FROM	(8u * 1024 * 1024)	/* a lower limit: a buffer */
 #define HUGE_PAGE	(2u * 1024 * 1024)
+#define POPULATE_FIRST	(64u * 1024)
 /* n bytes in whole 4 KiB pages */
 #define PAGES(n)	(((n) + 4095) / 4096 * 4096)
 
@@ -81,10 +86,12 @@ reserve(int fd, struct message *m, size_t size)
 	struct stat	 st;
 	char		*base;
 
-	if (size <= 2 * HUGE_FROM || fstat(fd, &st) == -1 ||
+	if (size <= RESERVE_FROM || fstat(fd, &st) == -1 ||
 	    S_ISREG(st.st_mode))
 		return;
-	if ((base = huge_aligned(size)) == NULL)
+	/* the regions past the first POPULATE_FIRST bytes 2 MiB-aligned */
+	if ((base = aligned_room(size, HUGE_PAGE - POPULATE_FIRST,
+	    MAP_NORESERVE)) == NULL)
 		return;
 	m->map = base;
 	m->map_len = size;
@@ -93,40 +100,20 @@ reserve(int fd, struct message *m, size_t size)
 }
 
 /*
- * The pages of the reserved buffer below HUGE_FROM, made present ahead of
- * the reads that fill them, in steps that double from 64 KiB up to
- * POPULATE_STEP: one call instead of a fault per 4 KiB page, and at most
- * one step made ready past the message. A kernel without
- * MADV_POPULATE_WRITE (before 5.14) faults them in as before.
+ * The reserved buffer's first POPULATE_FIRST bytes made present with one
+ * call, not a fault per 4 KiB page; *ready is where the room is ready
+ * to. A kernel without MADV_POPULATE_WRITE (before 5.14) faults them in.
  */
-#define POPULATE_FIRST	(64u * 1024)
-#define POPULATE_STEP	(512u * 1024)
-
 static void
-populate(struct message *m, size_t *ready, size_t upto)
+populate(struct message *m, size_t *ready)
 {
+	if (m->map == NULL || *ready >= POPULATE_FIRST)
+		return;
 #ifdef MADV_POPULATE_WRITE
-	size_t	 step;
-
-	if (m->map == NULL || upto <= *ready || *ready >= HUGE_FROM)
-		return;
-	step = *ready == 0 ? POPULATE_FIRST : *ready;
-	if (step > POPULATE_STEP)
-		step = POPULATE_STEP;
-	if (*ready + step < upto)	/* whole pages: the next starts at one */
-		step = PAGES(upto - *ready);
-	if (*ready + step > HUGE_FROM)
-		step = HUGE_FROM - *ready;
-	if (madvise(m->raw.data + *ready, step, MADV_POPULATE_WRITE) == -1) {
-		*ready = HUGE_FROM;	/* not supported: let it fault */
-		return;
-	}
-	*ready += step;
-#else
-	(void)m;
-	(void)ready;
-	(void)upto;
+	(void)madvise(m->raw.data + *ready, POPULATE_FIRST - *ready,
+	    MADV_POPULATE_WRITE);
 #endif
+	*ready = POPULATE_FIRST;
 }
 
 /*
@@ -192,10 +179,11 @@ ahead_pipe(struct ahead *a, int k)
 static int
 ahead_take(int fd, struct ahead *a, size_t want, size_t *have)
 {
-	char	 buf[AHEAD_CHUNK];
-	size_t	 room, n;
-	ssize_t	 r;
-	int	 k, avail;
+	char		 buf[AHEAD_CHUNK];
+	struct pollfd	 hup = { .fd = fd, .events = POLLIN };
+	size_t		 room, n;
+	ssize_t		 r;
+	int		 k, avail;
 
 	for (*have = 0, k = a->first; k < a->made; k++)
 		*have += a->held[k];
@@ -204,11 +192,18 @@ ahead_take(int fd, struct ahead *a, size_t want, size_t *have)
 	k = *have == 0 ? 0 : a->made - 1;
 	while (*have < want && !a->eof) {
 		/* what the host's pipe holds follows too: taken ahead, a
-		 * byte is copied twice more */
-		if (ioctl(fd, FIONREAD, &avail) == 0 && avail > 0 &&
-		    *have + (size_t)avail >= want) {
-			*have += (size_t)avail;
-			return AHEAD_ALL;
+		 * byte is copied twice more; and when its writer has closed
+		 * it (POLLHUP), that is all that follows (a 1 MB report
+		 * was copied whole to learn it ends) */
+		if (ioctl(fd, FIONREAD, &avail) == 0 && avail >= 0) {
+			if (*have + (size_t)avail >= want) {
+				*have += (size_t)avail;
+				return AHEAD_ALL;
+			}
+			if (poll(&hup, 1, 0) == 1 && (hup.revents & POLLHUP)) {
+				*have += (size_t)avail;
+				return AHEAD_EOF;
+			}
 		}
 		/* no pipe more (four made, or none to be had: EMFILE):
 		 * those before it are full */
@@ -272,7 +267,7 @@ ahead_close(struct ahead *a)
 }
 
 /*
- * The room's next part, past HUGE_FROM, from raw.len: at a 2 MiB
+ * The room's next part, past POPULATE_FIRST, from raw.len: at a 2 MiB
  * region's start, a huge page for the region when the input fills three
  * quarters of it or more (or that cannot be told: no pipe of ours), else
  * 4 KiB pages made present for what it holds (and the NUL after), then,
@@ -286,21 +281,22 @@ static int
 next_region(int fd, struct message *m, size_t *ready, size_t limit,
     struct ahead *a)
 {
-	size_t	 len = m->raw.len, end, want, have, from, to;
+	size_t	 len = m->raw.len, end, want, have, from, to, in;
 	int	 why;
 
-	end = (len / HUGE_PAGE + 1) * HUGE_PAGE;
+	/* where raw.len is in its region (the room's address decides) */
+	in = (uintptr_t)(m->raw.data + len) % HUGE_PAGE;
+	end = len + HUGE_PAGE - in;
 	if (end > m->map_len)
 		end = m->map_len;
 	want = limit + 1 - len;
-	if (len % HUGE_PAGE == 0 && want > HUGE_PAGE / 4 * 3)
+	if (in == 0 && want > HUGE_PAGE / 4 * 3)
 		want = HUGE_PAGE / 4 * 3;
 	else if (want > end - len)
 		want = end - len;
 	if ((why = ahead_take(fd, a, want, &have)) == -1)
 		return -1;
-	if (len % HUGE_PAGE == 0 &&
-	    (why == AHEAD_ALL || why == AHEAD_BLIND)) {
+	if (in == 0 && (why == AHEAD_ALL || why == AHEAD_BLIND)) {
 #ifdef MADV_HUGEPAGE
 		(void)madvise(m->raw.data + len, end - len, MADV_HUGEPAGE);
 #endif
@@ -358,13 +354,18 @@ read_rest(int fd, struct message *m, size_t limit, size_t piece,
 	int		 rc = 0;
 
 	memset(&a, 0, sizeof(a));
+	/* raw may end where a region starts (a first piece of
+	 * POPULATE_FIRST): decided before a read goes into it */
+	if (m->map != NULL && m->raw.len >= POPULATE_FIRST &&
+	    m->raw.len >= ready && next_region(fd, m, &ready, limit, &a) == -1)
+		rc = -1;
 
-	for (;;) {
+	while (rc == 0) {
 		/* into the room there is; 64 KiB more when there is none */
 		want = m->raw.cap > m->raw.len + 1 ?
 		    m->raw.cap - m->raw.len - 1 : piece;
-		if (m->map != NULL && m->raw.len < HUGE_FROM)
-			populate(m, &ready, m->raw.len + 1);
+		if (m->map != NULL && m->raw.len < POPULATE_FIRST)
+			populate(m, &ready);
 		if (m->map != NULL && ready > m->raw.len)
 			want = ready - m->raw.len;
 		if (m->raw.len + want > limit + 1)
@@ -390,7 +391,7 @@ read_rest(int fd, struct message *m, size_t limit, size_t piece,
 		}
 		m->raw.len += (size_t)n;
 		/* the next region decided before the NUL touches it */
-		if (m->map != NULL && m->raw.len >= HUGE_FROM &&
+		if (m->map != NULL && m->raw.len >= POPULATE_FIRST &&
 		    m->raw.len >= ready &&
 		    next_region(fd, m, &ready, limit, &a) == -1) {
 			rc = -1;
@@ -491,7 +492,8 @@ message_map(int fd, struct message *m, size_t limit)
  * (splice), the mapping brings in only the pages read, and sendfile
  * writes the body out from the file.
  */
-#define SPOOL_FROM	(64u * 1024)
+#define SPOOL_FROM	POPULATE_FIRST	/* a report's first region then
+					 * starts where its first piece ends */
 
 /* Move up to n bytes of pipe fd to the end of file mfd, to the end of
  * fd: the count, or -1 with errno (nothing moved when io_not_taken takes
@@ -814,7 +816,7 @@ read_report(int fd, struct message *m, size_t n, size_t limit)
 	if (big.map == NULL)
 		return 0;
 	io_pipe_grow(fd);	/* the host writes 1 MiB before it waits */
-	populate(&big, &ready, n + 1);
+	populate(&big, &ready);
 	memcpy(big.raw.data, m->raw.data, n);
 	big.raw.len = n;
 	/* the bytes move; what opens read of the header (offsets, and
