@@ -19,6 +19,7 @@
 
 #include "base/arena.h"
 #include "base/buf.h"
+#include "base/heap.h"
 #include "base/limits.h"
 #include "read/address.h"
 #include "read/codec.h"
@@ -2440,6 +2441,7 @@ read_message(struct message *msg, struct arena *a, struct analysis *an,
 	if (!signs_gate(&r.s))
 		return 0;
 	an->automatic = machine_fields(&r.s);	/* (proof needs a kind) */
+	heap_populate();
 	if (message_will_read(msg) == -1) {
 		/* held in pipes, and no memory to read it into: judged on
 		 * its header, as a message the arena cannot hold */

@@ -21,6 +21,7 @@
 
 #include "base/arena.h"
 #include "base/buf.h"
+#include "base/heap.h"
 #include "base/io.h"
 #include "base/limits.h"
 #include "base/log.h"
@@ -760,6 +761,7 @@ main(int argc, char *argv[])
 	int		 early, rc;
 
 	rules_share_tables();	/* this program runs one thread */
+	heap_reserve();
 	if (parse_options(argc, argv, &opt, &id, &early) == -1) {
 		log_where(&modes[id], CONFIG_LOG_DEFAULT);
 		report_ignored(&opt);

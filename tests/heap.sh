@@ -1,0 +1,72 @@
+#!/bin/sh
+# heap.sh - a report's analysis finds its heap made present (src/base/heap.c):
+# one madvise(MADV_POPULATE_WRITE) over the heap when the gate opens, up
+# to the program break, and room enough there that a DSN's analysis does
+# not grow the heap again (each page it would take then is a page fault
+# of its own); a plain message's run makes nothing present (its heap is
+# a few pages), and the verdicts are those of a run with no such call.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+
+[ -x "$BACKSCATTER" ] || skip_all "no program at $BACKSCATTER"
+command -v strace > /dev/null 2>&1 || skip_all "no strace"
+grep -q __asan_init "$BACKSCATTER" 2> /dev/null &&
+	skip_all "an ASan build (its allocator is not glibc's heap)"
+[ -z "$VALGRIND" ] || skip_all "under VALGRIND (its allocator is not glibc's heap)"
+
+dsn=$top_srcdir/examples/bounce-backscatter.eml
+cat > "$T/plain.eml" <<'MSG'
+Return-Path: <carol@fabrikam.example>
+From: Carol <carol@fabrikam.example>
+To: alice@northwind.example
+Subject: the harbour plans
+Message-ID: <plans.7@fabrikam.example>
+Date: Mon, 3 Mar 2025 10:00:00 +0000
+
+The plans for Thursday, as promised.
+MSG
+
+# trace FILE ARGS...: the run's brk and madvise calls into $T/trace
+trace() {
+	_f=$1; shift
+	strace -e trace=brk,madvise -o "$T/trace" "$BACKSCATTER" "$@" < "$_f" > "$T/out" 2> /dev/null
+}
+# the populate call's end, and the program break before it
+populated() {
+	set -- $(sed -n 's/^madvise(0x\([0-9a-f]*\), \([0-9]*\), MADV_POPULATE_WRITE.*/\1 \2/p' "$T/trace" | head -n 1)
+	[ $# = 2 ] || return 0
+	_b=$(sed -n '/MADV_POPULATE_WRITE/q; s/^brk(.*= 0x\([0-9a-f]*\)$/\1/p' "$T/trace" | tail -n 1)
+	echo "$(($(printf '%d' "0x$1") + $2)) $(printf '%d' "0x${_b:-0}")"
+}
+
+trace "$dsn"
+n=$(grep -c 'MADV_POPULATE_WRITE' "$T/trace")
+is "$n" 1 "a DSN: the heap made present by one call"
+set -- $(populated)
+is "${1:-}" "${2:-none}" "... up to the program break (its end $1, the break $2)"
+after=$(awk '/MADV_POPULATE_WRITE/ { on = 1; next } on && /^brk\(0x/' "$T/trace" | wc -l)
+holds "... and the analysis finds room there: the heap not grown after it ($after)" \
+    '[ "$n" = 1 ] && [ "$after" = 0 ]'
+holds "... the DSN judged backscatter" '[ "$(status "$T/out")" = Yes ]'
+
+trace "$T/plain.eml"
+n=$(grep -c 'MADV_POPULATE_WRITE' "$T/trace")
+holds "a plain message: nothing made present (its heap is a few pages: $n calls), passed on whole, judged not backscatter" \
+    '[ "$n" = 0 ] && [ "$(status "$T/out")" = No ] && grep -v "^X-Backscatter-\|^	" "$T/out" | cmp -s - "$T/plain.eml"'
+
+# --scan's workers keep a heap of their own sizing: populated once each
+# at most, never once a message
+mkdir -p "$T/md/cur" "$T/md/new" "$T/md/tmp"
+for i in 1 2 3 4 5 6; do cp "$dsn" "$T/md/cur/$i:2,"; done
+strace -f -e trace=madvise -o "$T/trace" "$BACKSCATTER" --scan "$T/md" > /dev/null 2>&1
+n=$(grep -c 'MADV_POPULATE_WRITE' "$T/trace")
+holds "--scan of 6 reports: the heap made present once a worker at most ($n calls)" \
+    '[ "$n" -ge 1 ] && [ "$n" -le "$(nproc 2> /dev/null || echo 2)" ]'
+
+# peak RSS: within the budget of 4 MiB and the message
+if [ -x /usr/bin/time ]; then
+	/usr/bin/time -f %M -o "$T/rss" "$BACKSCATTER" < "$dsn" > "$T/out" 2> /dev/null
+	rss=$(tail -n 1 "$T/rss")
+	holds "a DSN's peak RSS $rss KiB, within 4 MiB and the message, judged" \
+	    '[ "$rss" -le $((4096 + $(wc -c < "$dsn") / 1024)) ] && [ "$(status "$T/out")" = Yes ]'
+fi
+done_testing
