@@ -53,6 +53,28 @@ n=$(grep -c 'MADV_POPULATE_WRITE' "$T/trace")
 holds "a plain message: nothing made present (its heap is a few pages: $n calls), passed on whole, judged not backscatter" \
     '[ "$n" = 0 ] && [ "$(status "$T/out")" = No ] && grep -v "^X-Backscatter-\|^	" "$T/out" | cmp -s - "$T/plain.eml"'
 
+# A user's rule set, kept compiled: its snapshot's size made present
+# before it is decoded (a second call, past the gate's), and nothing
+# taken past that (the snapshot written by a first run)
+mkdir -p "$T/rules" "$T/home"
+i=0
+while [ $i -lt 200 ]; do
+	printf 'header   BS_LOCAL_%03d Subject =~ /\\b(?:undeliver\\w*|returned mail)\\b.{0,40}\\bword%03d/i\ndescribe BS_LOCAL_%03d A bounce whose subject names word%03d\nscore    BS_LOCAL_%03d 1.0\nbody     BS_LOCAL_B%03d /\\bthe (?:offer|deal) number %03d\\b/i\nscore    BS_LOCAL_B%03d 0.5\n' \
+	    $i $i $i $i $i $i $i $i > "$T/rules/$i.cf"
+	i=$((i + 1))
+done
+printf 'rules_dir %s\n' "$T/rules" > "$T/rules.conf"
+# settled (a file changed in the last RULES_SNAPSHOT_SETTLE seconds is
+# not kept compiled: it may change again unseen)
+sleep 3
+HOME=$T/home "$BACKSCATTER" --config "$T/rules.conf" < "$dsn" > /dev/null 2>&1
+HOME=$T/home trace "$dsn" --config "$T/rules.conf"
+n=$(grep -c 'MADV_POPULATE_WRITE' "$T/trace")
+after=$(awk '/MADV_POPULATE_WRITE/ { on = NR } /^brk\(0x/ { b = NR } END { print (b > on) }' "$T/trace")
+holds "200 user rules: the heap made present at the gate and for the rule set ($n calls), not grown after ($after)" \
+    '[ "$n" = 2 ] && [ "$after" = 0 ] && [ "$(status "$T/out")" = Yes ] &&
+     [ -n "$(ls "$T/home/.cache/backscatter/"*.set 2> /dev/null)" ]'
+
 # --scan's workers keep a heap of their own sizing: populated once each
 # at most, never once a message
 mkdir -p "$T/md/cur" "$T/md/new" "$T/md/tmp"

@@ -2441,7 +2441,7 @@ read_message(struct message *msg, struct arena *a, struct analysis *an,
 	if (!signs_gate(&r.s))
 		return 0;
 	an->automatic = machine_fields(&r.s);	/* (proof needs a kind) */
-	heap_populate();
+	heap_populate(HEAP_REPORT);
 	if (message_will_read(msg) == -1) {
 		/* held in pipes, and no memory to read it into: judged on
 		 * its header, as a message the arena cannot hold */

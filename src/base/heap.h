@@ -10,12 +10,20 @@
 #ifndef BS_HEAP_H
 #define BS_HEAP_H
 
+#include <stddef.h>
+
+/* What a report's analysis takes of the heap, most reports (a DSN: 410
+ * KiB of heap in all, 280 KiB of them past the heap's first 132 KiB) */
+#define HEAP_REPORT	(256u * 1024)
+
 /* At the start of a process that judges one message: the heap grows by
- * HEAP_ROOM at a time and is never given back (nothing is taken yet).
- * Not for --scan, whose workers size their heap their own way. */
+ * HEAP_REPORT at a time and is never given back, and blocks up to 1 MiB
+ * come from it (nothing is taken yet). Not for --scan, whose workers
+ * size their heap their own way. */
 void	 heap_reserve(void);
-/* Once a process, when the gate opens: room on the heap for what the
- * analysis allocates, and the heap's pages made present in one call. */
-void	 heap_populate(void);
+/* room bytes free on the heap (taken from the system, where malloc takes
+ * such blocks from the heap), and the heap's pages not made present yet
+ * made present in one call. */
+void	 heap_populate(size_t room);
 
 #endif

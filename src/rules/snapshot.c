@@ -37,6 +37,7 @@
 
 #include "base/buf.h"
 #include "base/guard.h"
+#include "base/heap.h"
 #include "base/limits.h"
 #include "evidence/origin.h"
 #include "rules/builtin.h"
@@ -1051,6 +1052,8 @@ rules_snapshot_load(struct ruleset *rs)
 	if ((rc = rules_cache_map_file(path, SNAP_MAGIC, &m)) == -1)
 		return -1;
 	if (rc == 0) {
+		/* what decoding it takes of the heap, about its size */
+		heap_populate(m.len);
 		rc = load_payload(rs, m.payload, m.len);
 		if (rules_cache_map_held(&m)) {
 			rules_cache_unmap_file(&m);
