@@ -23,9 +23,12 @@
 
 #define HEAP_BLOCKS	(1024u * 1024)	/* taken from the heap up to this */
 
+static int	 reserved;	/* heap_reserve was called: one thread */
+
 void
 heap_reserve(void)
 {
+	reserved = 1;
 #if defined(M_TOP_PAD) && defined(M_TRIM_THRESHOLD)
 	(void)mallopt(M_TRIM_THRESHOLD, 4 * 1024 * 1024);
 	(void)mallopt(M_TOP_PAD, HEAP_REPORT);
@@ -43,6 +46,8 @@ heap_populate(size_t room)
 	uintptr_t		 top, from;
 	size_t			 n;
 
+	if (!reserved)
+		return;
 	/* the room: a block past the free top, given back into it (the
 	 * heap grows by the block and M_TOP_PAD, HEAP_REPORT) */
 	mi = mallinfo2();

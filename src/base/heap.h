@@ -23,7 +23,9 @@
 void	 heap_reserve(void);
 /* room bytes free on the heap (taken from the system, where malloc takes
  * such blocks from the heap), and the heap's pages not made present yet
- * made present in one call. */
+ * made present in one call. Nothing in a process that did not call
+ * heap_reserve: --scan's workers keep their heap from one message to the
+ * next, and the milter's threads allocate from arenas of their own. */
 void	 heap_populate(size_t room);
 
 #endif

@@ -761,7 +761,6 @@ main(int argc, char *argv[])
 	int		 early, rc;
 
 	rules_share_tables();	/* this program runs one thread */
-	heap_reserve();
 	if (parse_options(argc, argv, &opt, &id, &early) == -1) {
 		log_where(&modes[id], CONFIG_LOG_DEFAULT);
 		report_ignored(&opt);
@@ -787,6 +786,8 @@ main(int argc, char *argv[])
 	report_ignored(&opt);
 	if (mode->prepare != NULL && (rc = mode->prepare(&opt)) != -1)
 		return rc;
+	if (mode->analyse)	/* the one message on stdin, judged */
+		heap_reserve();
 
 	run.opt = &opt;
 	set_up(&run, &opt);
