@@ -64,6 +64,15 @@ while [ $i -lt 200 ]; do
 	i=$((i + 1))
 done
 printf 'rules_dir %s\n' "$T/rules" > "$T/rules.conf"
+# and 3,000 rules, whose snapshot (2 MB) asks more room than the heap
+# gives at once (HEAP_ROOM_AT_ONCE, 3 MiB)
+mkdir -p "$T/big" "$T/bighome"
+awk -v d="$T/big" 'BEGIN { for (i = 0; i < 1500; i++) {
+	f = sprintf("%s/%d.cf", d, i)
+	printf "header   BS_LOCAL_%04d Subject =~ /\\b(?:undeliver\\w*|returned mail)\\b.{0,40}\\bword%04d/i\nscore    BS_LOCAL_%04d 1.0\n", i, i, i > f
+	printf "body     BS_LOCAL_B%04d /\\bthe (?:offer|deal) number %04d\\b/i\nscore    BS_LOCAL_B%04d 0.5\n", i, i, i > f
+	close(f) } }'
+printf 'rules_dir %s\n' "$T/big" > "$T/big.conf"
 # settled (a file changed in the last RULES_SNAPSHOT_SETTLE seconds is
 # not kept compiled: it may change again unseen)
 sleep 3
@@ -74,6 +83,15 @@ after=$(awk '/MADV_POPULATE_WRITE/ { on = NR } /^brk\(0x/ { b = NR } END { print
 holds "200 user rules: the heap made present at the gate and for the rule set ($n calls), not grown after ($after)" \
     '[ "$n" = 2 ] && [ "$after" = 0 ] && [ "$(status "$T/out")" = Yes ] &&
      [ -n "$(ls "$T/home/.cache/backscatter/"*.set 2> /dev/null)" ]'
+
+HOME=$T/bighome "$BACKSCATTER" --config "$T/big.conf" < "$dsn" > /dev/null 2>&1
+HOME=$T/bighome trace "$dsn" --config "$T/big.conf"
+n=$(grep -c 'MADV_POPULATE_WRITE' "$T/trace")
+len=$(sed -n 's/^madvise(0x[0-9a-f]*, \([0-9]*\), MADV_POPULATE_WRITE.*/\1/p' "$T/trace" | tail -n 1)
+holds "3,000 user rules: the room asked for the rule set held to 3 MiB, made present ($n calls, the second ${len:-no} bytes), judged" \
+    '[ "$n" = 2 ] && [ "${len:-0}" -gt $((2 * 1048576)) ] &&
+     [ "${len:-0}" -le $((3 * 1048576 + 4096)) ] && [ "$(status "$T/out")" = Yes ] &&
+     [ -n "$(ls "$T/bighome/.cache/backscatter/"*.set 2> /dev/null)" ]'
 
 # --scan's workers keep their heap from one message to the next: nothing
 # made present (each page is touched once a worker, whatever comes)

@@ -11,7 +11,8 @@
  * nothing past it (320 KiB: 95, for 128 KiB more of peak RSS on every
  * report; the budget of 4 MiB is near for a small one); a user's rule
  * set asks for its snapshot's size and half as much before it is
- * decoded. glibc's own (mallinfo2 is 2.33's); elsewhere, nothing.
+ * decoded (3 MiB at most, HEAP_ROOM_AT_ONCE: 3,000 rules' snapshot asks
+ * 3.2). glibc's own (mallinfo2 is 2.33's); elsewhere, nothing.
  */
 #include <sys/mman.h>
 
@@ -23,6 +24,10 @@
 #include "base/heap.h"
 
 #define HEAP_BLOCKS	(1024u * 1024)	/* taken from the heap up to this */
+#define HEAP_TRIM	(4u * 1024 * 1024)	/* the free top kept up to this */
+/* The most room asked for at once: under HEAP_TRIM, or the free() that
+ * gives the room back into the heap would give it back to the system */
+#define HEAP_ROOM_AT_ONCE	(HEAP_TRIM - HEAP_TRIM / 4)
 
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33) && \
     defined(M_TOP_PAD) && defined(M_TRIM_THRESHOLD) && \
@@ -37,7 +42,7 @@ heap_reserve(void)
 {
 	reserved = 1;
 #ifdef HEAP_GLIBC
-	(void)mallopt(M_TRIM_THRESHOLD, 4 * 1024 * 1024);
+	(void)mallopt(M_TRIM_THRESHOLD, HEAP_TRIM);
 	(void)mallopt(M_TOP_PAD, HEAP_REPORT);
 	(void)mallopt(M_MMAP_THRESHOLD, HEAP_BLOCKS);
 #endif
@@ -51,17 +56,32 @@ heap_populate(size_t room)
 	struct mallinfo2	 mi;
 	void *volatile		 p;	/* (a block freed unused is not left out) */
 	uintptr_t		 top, from;
-	size_t			 n;
+	size_t			 n, pad;
 
 	if (!reserved)
 		return;
 	/* the room: a block past the free top, given back into it (the
-	 * heap grows by the block and M_TOP_PAD, HEAP_REPORT) */
+	 * heap grows by the block and M_TOP_PAD, HEAP_REPORT); of a block
+	 * of HEAP_BLOCKS or more, which malloc would map apart, what is
+	 * past a small one is asked for as more M_TOP_PAD for that growth */
+	if (room > HEAP_ROOM_AT_ONCE)
+		room = HEAP_ROOM_AT_ONCE;
 	mi = mallinfo2();
 	n = room > HEAP_REPORT + mi.keepcost ? room - HEAP_REPORT :
 	    mi.keepcost + 64;
-	if (mi.keepcost < room && n < HEAP_BLOCKS && (p = malloc(n)) != NULL)
-		free(p);
+	pad = HEAP_REPORT;
+	if (n >= HEAP_BLOCKS) {
+		pad += n - (mi.keepcost + 64);
+		n = mi.keepcost + 64;
+	}
+	if (mi.keepcost < room && n < HEAP_BLOCKS) {
+		if (pad != HEAP_REPORT)
+			(void)mallopt(M_TOP_PAD, (int)pad);
+		if ((p = malloc(n)) != NULL)
+			free(p);
+		if (pad != HEAP_REPORT)
+			(void)mallopt(M_TOP_PAD, HEAP_REPORT);
+	}
 	top = (uintptr_t)sbrk(0);
 	mi = mallinfo2();
 	if (top == (uintptr_t)-1 || mi.arena == 0 || mi.arena > top)

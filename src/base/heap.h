@@ -21,9 +21,9 @@
  * come from it (nothing is taken yet). Not for --scan, whose workers
  * size their heap their own way. */
 void	 heap_reserve(void);
-/* room bytes free on the heap (taken from the system, where malloc takes
- * such blocks from the heap), and the heap's pages not made present yet
- * made present in one call. Nothing in a process that did not call
+/* room bytes free on the heap (3 MiB at most: the heap keeps a free top
+ * under 4 MiB), and the heap's pages not made present yet made present
+ * in one call. Nothing in a process that did not call
  * heap_reserve: --scan's workers keep their heap from one message to the
  * next, and the milter's threads allocate from arenas of their own. */
 void	 heap_populate(size_t room);
