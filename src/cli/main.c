@@ -9,6 +9,8 @@
  */
 #include "bsconfig.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -639,7 +641,14 @@ spool_opens(struct message *m, void *arg)
 static int
 read_input(struct run *r)
 {
-	int	 got = 0;
+	struct stat	 st;
+	off_t		 start = -1;
+	int		 got = 0, e;
+
+	/* a file's start, to pass it on whole should it not fit in memory */
+	if (mode == &modes[MODE_FILTER] && fstat(STDIN_FILENO, &st) == 0 &&
+	    S_ISREG(st.st_mode))
+		start = lseek(STDIN_FILENO, 0, SEEK_CUR);
 
 	/* The watchdog starts once the message is in: a slow writer is the
 	 * host's business, and a partial message must never pass for whole.
@@ -660,6 +669,18 @@ read_input(struct run *r)
 		got = message_read(STDIN_FILENO, &r->msg,
 		    LIMIT_MESSAGE_BYTES) == -1 ? -1 : 1;
 	if (got == -1) {
+		e = errno;
+		/* a file that could not be held (no memory for it: an
+		 * address-space limit): an internal error, not the input's,
+		 * and the file is still there: passed on unchanged */
+		if (e == ENOMEM && start != -1 &&
+		    lseek(STDIN_FILENO, start, SEEK_SET) == start) {
+			log_warnx("no memory to hold the message: passed on "
+			    "unchanged");
+			return io_copy_rest(STDOUT_FILENO, STDIN_FILENO) == 0 ?
+			    EX_OK : EX_TEMPFAIL;
+		}
+		errno = e;
 		log_warn("reading the message");
 		/* what we have is not the whole message: a mode that writes
 		 * it out fails, so the host keeps its copy */
