@@ -324,30 +324,91 @@ find_parts(const struct mime *m, struct parts *r)
 	}
 }
 
-/* Append a part's text to b, a line end between parts; 1 if appended. */
+/*
+ * Parts' texts gathered into one, a line end between parts, up to max
+ * bytes (cut at a character boundary: a long part still gives its start,
+ * where spam says what it sells). One part's text is kept where
+ * mime_text left it, in the arena, not copied into a buffer and out of
+ * it again (a 1 MB text original took four copies of itself).
+ */
+struct texts {
+	struct buf	 b;		/* the texts, from a second part on */
+	int		 buffered;	/* b holds them */
+	char		*one;		/* the first part's, until then */
+	size_t		 one_len;
+	size_t		 max;
+	int		 n;		/* parts appended */
+};
+
+static void
+texts_init(struct texts *x, size_t max)
+{
+	buf_init(&x->b, max);
+	x->buffered = 0;
+	x->one = NULL;
+	x->one_len = 0;
+	x->max = max;
+	x->n = 0;
+}
+
+/* Append a part's text; 1 if appended. */
 static int
-append_text(struct buf *b, struct arena *a, const struct mime_part *p)
+append_text(struct texts *x, struct arena *a, const struct mime_part *p)
 {
 	char	*t;
-	size_t	 n;
+	size_t	 n, len = x->buffered ? x->b.len : x->one_len;
 
 	/* full: a part is not decoded for nothing (each decoded part
 	 * stays in the arena: 15 parts of 2 MiB held 160 MB) */
-	if (b->len + 1 >= b->max)
+	if (len + 1 >= x->max)
 		return 0;
-	if ((t = mime_text(a, p, &n)) == NULL)
+	if ((t = mime_text_upto(a, p, x->max - len -
+	    (x->n > 0 && len > 0 ? 1 : 0), &n)) == NULL)
 		return 0;
-	if (b->len > 0 && buf_appendc(b, '\n') == -1)
-		return 0;
-	/* what fits: a long part still gives its start (where spam says
-	 * what it sells), cut at a character boundary */
-	if (n > b->max - b->len) {
-		n = b->max - b->len;
+	if (x->n > 0 && !x->buffered) {
+		/* a second part: both into the buffer (none more if the
+		 * first cannot go there) */
+		if (buf_append(&x->b, x->one, x->one_len) == -1) {
+			x->max = 0;
+			return 0;
+		}
+		x->buffered = 1;
+	}
+	if (x->buffered && len > 0) {
+		if (buf_appendc(&x->b, '\n') == -1)
+			return 0;
+		len++;
+	}
+	if (n > x->max - len) {
+		n = x->max - len;
 		while (n > 0 && ((unsigned char)t[n] & 0xc0) == 0x80)
 			n--;
 	}
-	buf_append(b, t, n);
+	if (!x->buffered) {
+		t[n] = '\0';	/* mime_text's own copy, n bytes or more */
+		x->one = t;
+		x->one_len = n;
+	} else
+		buf_append(&x->b, t, n);
+	x->n++;
 	return 1;
+}
+
+/* The gathered text, NUL-terminated in the arena, and its length. */
+static char *
+texts_take(struct texts *x, struct arena *a, size_t *len_r)
+{
+	char	*t;
+
+	if (!x->buffered && x->one != NULL) {
+		t = x->one;
+		*len_r = x->one_len;
+	} else {
+		t = arena_strndup(a, x->b.data ? x->b.data : "", x->b.len);
+		*len_r = t != NULL ? x->b.len : 0;
+	}
+	buf_free(&x->b);
+	return t;
 }
 
 /* Gather the bounce's own human text: text leaves outside the original,
@@ -356,10 +417,10 @@ static void
 gather_text(struct analysis *an, struct arena *a, const struct mime *m,
     const struct parts *pp)
 {
-	struct buf	 b;
+	struct texts	 x;
 	int		 i, leaves = 0;
 
-	buf_init(&b, LIMIT_REGEX_INPUT * 4);
+	texts_init(&x, LIMIT_REGEX_INPUT * 4);
 	for (i = 0; i < m->count; i++) {
 		const struct mime_part	*p = &m->parts[i];
 
@@ -378,11 +439,9 @@ gather_text(struct analysis *an, struct arena *a, const struct mime *m,
 		if (is_type(p, "text/html") && leaves > 0 && i > 0 &&
 		    is_type(&m->parts[p->parent], "multipart/alternative"))
 			continue;
-		leaves += append_text(&b, a, p);
+		leaves += append_text(&x, a, p);
 	}
-	an->text = arena_strndup(a, b.data ? b.data : "", b.len);
-	an->text_len = an->text ? b.len : 0;
-	buf_free(&b);
+	an->text = texts_take(&x, a, &an->text_len);
 }
 
 /* The original's decoded text: its text leaves, or its body as is. */
@@ -390,23 +449,25 @@ static void
 original_body(struct analysis *an, struct arena *a, const struct mime *m,
     int top)
 {
-	struct buf	 b;
+	struct texts	 x;
+	char		*t;
+	size_t		 n;
 	int		 i;
 
-	buf_init(&b, LIMIT_REGEX_INPUT * 4);
+	texts_init(&x, LIMIT_REGEX_INPUT * 4);
 	for (i = top; i < m->count; i++) {
 		const struct mime_part	*p = &m->parts[i];
 
 		if (!mime_within(m, i, top))
 			continue;
 		if (strncmp(p->type, "text/", 5) == 0)
-			append_text(&b, a, p);
+			append_text(&x, a, p);
 	}
-	if (b.len > 0) {
-		an->original.body = arena_strndup(a, b.data, b.len);
-		an->original.body_len = an->original.body ? b.len : 0;
+	t = texts_take(&x, a, &n);
+	if (n > 0) {
+		an->original.body = t;
+		an->original.body_len = t != NULL ? n : 0;
 	}
-	buf_free(&b);
 }
 
 static void

@@ -465,6 +465,14 @@ is_utf8_name(const char *cs)
 	return strcasecmp(cs, "utf-8") == 0 || strcasecmp(cs, "utf8") == 0;
 }
 
+int
+charset_kept(const char *charset, const char *s, size_t n)
+{
+	if (n > LIMIT_PART_DECODED)
+		n = LIMIT_PART_DECODED;
+	return !seven_bit(charset) && valid_utf8((const unsigned char *)s, n);
+}
+
 char *
 charset_to_utf8(struct arena *a, const char *charset, const char *s,
     size_t n, size_t *len_r)

@@ -16,6 +16,10 @@ struct arena;
  */
 char	*charset_to_utf8(struct arena *, const char *charset,
 	    const char *s, size_t n, size_t *len_r);
+/* Would charset_to_utf8 keep these n bytes as they are (valid UTF-8, and
+ * not in an ISO-2022 or UTF-7 charset)? Then a caller whose bytes are its
+ * own, in the arena, may keep them without the copy. */
+int	 charset_kept(const char *charset, const char *s, size_t n);
 
 /*
  * The length of s (n bytes) cut to at most cap, never inside a UTF-8

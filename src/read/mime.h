@@ -67,6 +67,12 @@ char	*mime_decode(struct arena *, const struct mime_part *, size_t *len_r);
 /* The part's text as UTF-8: transfer-decoded, charset-converted, and for
  * text/html with tags and entities reduced to plain text. */
 char	*mime_text(struct arena *, const struct mime_part *, size_t *len_r);
+/* The same, as far as cap bytes and one more where the text is the
+ * part's bytes as they are (the rest is not copied); the whole text
+ * otherwise. For a caller that keeps at most cap bytes, cut at a
+ * character boundary (the byte past cap says where). */
+char	*mime_text_upto(struct arena *, const struct mime_part *, size_t cap,
+	    size_t *len_r);
 
 /* Reduce HTML to text in place-ish: returns a new arena string. */
 char	*html_to_text(struct arena *, const char *, size_t n, size_t *len_r);
