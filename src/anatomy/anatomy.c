@@ -334,10 +334,10 @@ find_parts(const struct mime *m, struct parts *r)
 struct texts {
 	struct buf	 b;		/* the texts, from a second part on */
 	int		 buffered;	/* b holds them */
-	char		*one;		/* the first part's, until then */
+	char		*one;		/* the first part's (kept alone until
+					   a second comes; NULL: none yet) */
 	size_t		 one_len;
 	size_t		 max;
-	int		 n;		/* parts appended */
 };
 
 static void
@@ -348,7 +348,6 @@ texts_init(struct texts *x, size_t max)
 	x->one = NULL;
 	x->one_len = 0;
 	x->max = max;
-	x->n = 0;
 }
 
 /* Append a part's text; 1 if appended. */
@@ -363,9 +362,9 @@ append_text(struct texts *x, struct arena *a, const struct mime_part *p)
 	if (len + 1 >= x->max)
 		return 0;
 	if ((t = mime_text_upto(a, p, x->max - len -
-	    (x->n > 0 && len > 0 ? 1 : 0), &n)) == NULL)
+	    (x->one != NULL && len > 0 ? 1 : 0), &n)) == NULL)
 		return 0;
-	if (x->n > 0 && !x->buffered) {
+	if (x->one != NULL && !x->buffered) {
 		/* a second part: both into the buffer (none more if the
 		 * first cannot go there) */
 		if (buf_append(&x->b, x->one, x->one_len) == -1) {
@@ -390,7 +389,6 @@ append_text(struct texts *x, struct arena *a, const struct mime_part *p)
 		x->one_len = n;
 	} else
 		buf_append(&x->b, t, n);
-	x->n++;
 	return 1;
 }
 

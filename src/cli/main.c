@@ -634,6 +634,26 @@ spool_opens(struct message *m, void *arg)
 }
 
 /*
+ * A file on standard input that could not be held (no memory for it: an
+ * address-space limit) is still there, whole: an internal error, not the
+ * input's, and filter mode passes it on unchanged. Rewound to where it
+ * began (what message_read took of it, m->raw.len, before it); 0 when
+ * stdin is not a file. Asked only then: nothing on the way of every
+ * message.
+ */
+static int
+file_rewound(const struct message *m)
+{
+	struct stat	 st;
+	off_t		 at;
+
+	return fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (at = lseek(STDIN_FILENO, 0, SEEK_CUR)) != -1 &&
+	    (off_t)m->raw.len <= at &&
+	    lseek(STDIN_FILENO, at - (off_t)m->raw.len, SEEK_SET) != -1;
+}
+
+/*
  * The message on standard input, read (or mapped) whole; the rest of one
  * too large to hold is drained unless the mode streams it. -1 to go on,
  * else the exit status.
@@ -641,14 +661,7 @@ spool_opens(struct message *m, void *arg)
 static int
 read_input(struct run *r)
 {
-	struct stat	 st;
-	off_t		 start = -1;
-	int		 got = 0, e;
-
-	/* a file's start, to pass it on whole should it not fit in memory */
-	if (mode == &modes[MODE_FILTER] && fstat(STDIN_FILENO, &st) == 0 &&
-	    S_ISREG(st.st_mode))
-		start = lseek(STDIN_FILENO, 0, SEEK_CUR);
+	int	 got = 0, e;
 
 	/* The watchdog starts once the message is in: a slow writer is the
 	 * host's business, and a partial message must never pass for whole.
@@ -670,11 +683,8 @@ read_input(struct run *r)
 		    LIMIT_MESSAGE_BYTES) == -1 ? -1 : 1;
 	if (got == -1) {
 		e = errno;
-		/* a file that could not be held (no memory for it: an
-		 * address-space limit): an internal error, not the input's,
-		 * and the file is still there: passed on unchanged */
-		if (e == ENOMEM && start != -1 &&
-		    lseek(STDIN_FILENO, start, SEEK_SET) == start) {
+		if (e == ENOMEM && mode == &modes[MODE_FILTER] &&
+		    file_rewound(&r->msg)) {
 			log_warnx("no memory to hold the message: passed on "
 			    "unchanged");
 			return io_copy_rest(STDOUT_FILENO, STDIN_FILENO) == 0 ?

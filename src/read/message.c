@@ -195,22 +195,20 @@ ahead_take(int fd, struct ahead *a, size_t want, size_t *have)
 		 * byte is copied twice more; and when its writer has closed
 		 * it (POLLHUP), that is all that follows (a 1 MB report
 		 * was copied whole to learn it ends) */
-		if (ioctl(fd, FIONREAD, &avail) == 0 && avail >= 0) {
-			if (*have + (size_t)avail >= want) {
-				*have += (size_t)avail;
-				return AHEAD_ALL;
-			}
-			if (poll(&hup, 1, 0) == 1 && (hup.revents & POLLHUP)) {
-				*have += (size_t)avail;
-				return AHEAD_EOF;
-			}
+		if (ioctl(fd, FIONREAD, &avail) == -1 || avail < 0)
+			avail = 0;	/* it does not say */
+		else if (*have + (size_t)avail >= want) {
+			*have += (size_t)avail;
+			return AHEAD_ALL;
+		} else if (poll(&hup, 1, 0) == 1 && (hup.revents & POLLHUP)) {
+			*have += (size_t)avail;
+			return AHEAD_EOF;
 		}
 		/* no pipe more (four made, or none to be had: EMFILE):
 		 * those before it are full; what the host's pipe holds
 		 * follows too */
 		if (ahead_pipe(a, k) == -1) {
-			if (ioctl(fd, FIONREAD, &avail) == 0 && avail > 0)
-				*have += (size_t)avail;
+			*have += (size_t)avail;
 			return k > 0 ? AHEAD_FULL : AHEAD_BLIND;
 		}
 		if (a->held[k] == 0)
