@@ -325,6 +325,25 @@ lintled /dev/null/sent.db
 is "$rc:$(grep -c 'conf-url:2: sent_ledger /dev/null/sent.db: Not a directory' "$T/stderr")" 78:1 \
     "--lint: sent_ledger under a file (no folder can be made there): 78, why"
 rm -rf "$T/led-dir" "$T/led-fifo"
+# ... "~/" under HOME, as the runs open it (it was looked for as a folder
+# named "~" in the current directory), and the default ledger when no line
+# names one (never looked at: every run said it was no file, --lint clean)
+mkdir "$HOME/led-dir"
+lintled '~/led-dir'
+is "$rc:$(grep -c "conf-url:2: sent_ledger $HOME/led-dir: not a regular file" "$T/stderr")" 78:1 \
+    "--lint: sent_ledger ~/ naming a folder under HOME: 78, the path the runs open"
+rmdir "$HOME/led-dir" && : > "$HOME/led-dir"
+mkdir -p "$T/cwd/~/led-dir"
+here=$(pwd) && cd "$T/cwd" && lintled '~/led-dir'
+cd "$here" || exit 99
+is "$rc:$(grep -c 'rules are clean' "$T/stdout")" 0:1 \
+    "--lint: sent_ledger ~/ naming a file under HOME: clean, whatever a folder named ~ holds"
+rm -rf "$HOME/led-dir" "$T/cwd"
+mkdir -p "$HOME/.local/state/backscatter/sent.db"
+bs_run - --lint --config /dev/null < /dev/null
+is "$rc:$(grep -c "sent_ledger $HOME/.local/state/backscatter/sent.db: not a regular file" "$T/stderr")" 78:1 \
+    "--lint: the default ledger a folder (no sent_ledger line): 78"
+rm -rf "$HOME/.local"
 
 # vacation(1): an auto-reply naming no Message-ID, judged by whom we wrote to
 vac() { printf 'From: %s\nTo: alice@northwind.example\nSubject: Away: back on Monday\nAuto-Submitted: auto-replied\nDate: Tue, 18 Mar 2025 05:00:00 +0000\n\nI am away.\n' "$1"; }

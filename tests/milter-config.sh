@@ -93,6 +93,11 @@ if mkfifo "$T/fifo.conf" 2> /dev/null; then
 else
 	ok "a FIFO for the file # SKIP mkfifo failed"
 fi
+{ echo 'milter_action reject'; head -c 1048576 /dev/zero | tr '\0' '\n'; } > "$T/big.conf"
+m -n -c "$T/big.conf"
+is "$rc:$(wc -c < "$T/out" | tr -d ' '):$(cat "$T/err")" "78:0:backscatter-milter: $T/big.conf: larger than 1 MiB: not read" \
+    "a file over 1 MiB (CONFIG_FILE_MAX): 78, refused whole"
+rm -f "$T/big.conf"
 printf 'milter_action reject # not the default\r\nmy_domain c.test\r\n[crlf.test]   # a section\r\nmilter_proof_action tempfail\t# softer\r\n' > "$T/crlf.conf"
 m -n -c "$T/crlf.conf"
 is "$rc:$(cat "$T/out" | tr '\n' '|'):$(cat "$T/err")" \

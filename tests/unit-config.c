@@ -68,6 +68,10 @@ static const struct {
 	    "t.conf:7: my_relay 192.0.2.0/33: prefix length must be 0-32\n" },
 	{ "my_relay bad v6 prefix", "my_relay 2001:db8::/129",
 	    "t.conf:7: my_relay 2001:db8::/129: prefix length must be 0-128\n" },
+	{ "my_relay IPv4-mapped range", "my_relay ::ffff:192.0.2.0/120", "" },
+	{ "my_relay IPv4-mapped range, an IPv4 prefix",
+	    "my_relay ::ffff:192.0.2.0/24",
+	    "t.conf:7: my_relay ::ffff:192.0.2.0/24: prefix length must be 96-128\n" },
 	{ "my_relay CIDR of a name", "my_relay smtp.example/24",
 	    "t.conf:7: my_relay smtp.example/24: not an address or CIDR range\n" },
 	{ "my_relay bad glob", "my_relay smtp*.example",
@@ -76,6 +80,12 @@ static const struct {
 	{ "required_score negative", "required_score -1", "" },
 	{ "required_score junk", "required_score five",
 	    "t.conf:7: required_score five: not a number\n" },
+	{ "required_score tiny (strtod underflows)",
+	    "required_score 0.00000000000000000000000000000000000000000000000000"
+	    "0000000000000000000000000000000000000000000000000000000000000000000"
+	    "0000000000000000000000000000000000000000000000000000000000000000000"
+	    "0000000000000000000000000000000000000000000000000000000000000000000"
+	    "00000000000000000000000000000000000000000000000000000000000000000001", "" },
 	{ "required_score two values", "required_score 5 6",
 	    "t.conf:7: required_score: wrong number of values\n" },
 	{ "score", "score BS_FOREIGN_HANDOFF 3.0", "" },
@@ -148,6 +158,10 @@ static const struct {
 	    "IPv6 CIDR, Postfix form" },
 	{ NULL, "2001:db9::1", NULL,
 	    "outside the IPv6 CIDR" },
+	{ NULL, "203.0.113.9", "::ffff:203.0.113.0/120",
+	    "an IPv4-mapped range: its IPv4 addresses" },
+	{ NULL, "203.0.114.9", NULL,
+	    "... not the next /24 (the prefix is 120 - 96 bits of IPv4)" },
 	{ NULL, "[::ffff:192.0.2.25]", "192.0.2.25",
 	    "IPv4-mapped IPv6 address" },
 	{ NULL, "smtp.northwind.example", NULL,
@@ -187,7 +201,7 @@ main(void)
 	    "my_domain Northwind.Example\n"
 	    "my_address bob@other.example\n"
 	    "my_relay smtp.northwind.example *.out.northwind.example\n"
-	    "my_relay 192.0.2.25 198.51.100.0/24 2001:db8::/32\n"
+	    "my_relay 192.0.2.25 198.51.100.0/24 2001:db8::/32 ::ffff:203.0.113.0/120\n"
 	    "bogus line\n"
 	    "required_score 4.5\n"
 	    "score BS_FOREIGN_HANDOFF 7\n"
@@ -205,7 +219,7 @@ main(void)
 	is_int(cfg.ndomains, 1, "one domain");
 	is_str(cfg.ndomains ? cfg.domains[0] : NULL, "northwind.example",
 	    "domain lower-cased");
-	is_int(cfg.nrelays, 5, "five relays");
+	is_int(cfg.nrelays, 6, "six relays");
 	ok(cfg.required == 4.5, "required_score read");
 	is_int(cfg.nscores, 1, "one score override");
 	ok(cfg.nscores == 1 && cfg.scores[0].line == 8 &&
@@ -220,6 +234,13 @@ main(void)
 		r = config_relay_match(&cfg, relays[i].host, relays[i].addr);
 		is_str(r ? r->text : NULL, relays[i].want, "%s", relays[i].label);
 	}
+	/* a decimal too large for a double is out of range, not "not a
+	 * number" */
+	memset(words, '0', 400);
+	memcpy(words, "required_score 1", 16);
+	words[400] = '\0';
+	is_int(strstr(line_error(words), ": out of range, -1000 to 1000\n") !=
+	    NULL, 1, "required_score 1 and 384 zeros: out of range");
 
 	config_free(&cfg);
 	buf_free(&err);
@@ -300,6 +321,54 @@ main(void)
 	is_str(err.data, "t.conf:1: line too long\n", "... too long");
 	config_free(&cfg);
 	buf_free(&err);
+	/* CRLF: the CR is the line's end, no byte of the line */
+	big[CONFIG_LINE_MAX] = '\r';
+	big[CONFIG_LINE_MAX + 1] = '\n';
+	memcpy(big + CONFIG_LINE_MAX + 2, "my_domain b.example\r\n", 21);
+	n = load_text(big, CONFIG_LINE_MAX + 2 + 21, &cfg, &err);
+	is_int(n, 0, "a line of CONFIG_LINE_MAX bytes ending in CRLF: read");
+	is_int(cfg.ndomains, 2, "... and the CRLF line after it");
+	config_free(&cfg);
+	buf_free(&err);
+	big[CONFIG_LINE_MAX] = ' ';
+	big[CONFIG_LINE_MAX + 1] = '\r';
+	big[CONFIG_LINE_MAX + 2] = '\n';
+	n = load_text(big, CONFIG_LINE_MAX + 3, &cfg, &err);
+	is_int(n, 1, "CONFIG_LINE_MAX + 1 bytes ending in CRLF: an error");
+	is_str(err.data, "t.conf:1: line too long\n", "... too long");
+	config_free(&cfg);
+	buf_free(&err);
+	/* a UTF-8 byte order mark before the first line (an editor's) */
+	n = load_text("\xef\xbb\xbfmy_domain a.example\n"
+	    "\xef\xbb\xbfmy_domain b.example\n", 44, &cfg, &err);
+	is_int(n, 1, "a byte order mark: the first line read, "
+	    "one on the second line an error");
+	is_int(cfg.ndomains, 1, "... the first line's domain kept");
+	config_free(&cfg);
+	buf_free(&err);
+	/* a file larger than CONFIG_FILE_MAX: refused whole, unread */
+	{
+		size_t	 len = CONFIG_FILE_MAX + 1;
+		char	*huge = malloc(len);
+
+		if (huge == NULL)
+			exit(2);
+		memset(huge, '\n', len);
+		memcpy(huge, "my_domain a.example\n", 20);
+		n = load_text(huge, len, &cfg, &err);
+		is_int(n, 1, "a file of CONFIG_FILE_MAX + 1 bytes: one error");
+		is_str(err.data, "t.conf: larger than 1 MiB: "
+		    "not read\n", "... it says so");
+		is_int(cfg.ndomains, 0, "... and no line of it applies");
+		config_free(&cfg);
+		buf_free(&err);
+		n = load_text(huge, len - 1, &cfg, &err);
+		is_int(n, 0, "a file of CONFIG_FILE_MAX bytes: read");
+		is_int(cfg.ndomains, 1, "... its line applies");
+		config_free(&cfg);
+		buf_free(&err);
+		free(huge);
+	}
 
 	/* a value is checked before it is stored; a line is kept whole or
 	 * not at all */

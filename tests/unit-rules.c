@@ -55,6 +55,11 @@ static const struct {
 	    "t.cf:1: FOO: rule names start with BS_ or __ and hold letters, digits and _ (at most 64)\n" },
 	{ "missing name", "body\n", "t.cf:1: body: missing rule name\n" },
 	{ "no pattern", "body BS_A x\n", "t.cf:1: BS_A: expected /pattern/\n" },
+	{ "other delimiters", "body BS_A m{a}i\nbody BS_B m!b!\nbody BS_C m|c|\n"
+	    "body BS_D m,d,\nbody BS_E m@e@\nbody BS_F m(f)\nbody BS_G m[g]\n"
+	    "body BS_H m<h>\n", "" },
+	{ "m# begins a comment, no pattern", "body BS_A m#a#i\n",
+	    "t.cf:1: BS_A: expected /pattern/\n" },
 	{ "unclosed pattern", "body BS_A /abc\n",
 	    "t.cf:1: BS_A: pattern not closed with /\n" },
 	{ "bad flag", "body BS_A /abc/q\n", "t.cf:1: BS_A: unknown flag 'q'\n" },

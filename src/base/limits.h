@@ -166,6 +166,11 @@
 
 /* Longest configuration line; longer lines are an error. */
 #define CONFIG_LINE_MAX		4096
+/* A configuration file (or the milter's) larger than this is refused
+ * whole, before a line of it is read: 4096 list entries on lines of their
+ * own take a tenth of it, and a runaway file would take the run's time
+ * before its watchdog starts. */
+#define CONFIG_FILE_MAX		(1u * 1024 * 1024)
 /* Words in one configuration line: a directive and its values. */
 #define CONFIG_WORDS_MAX	64
 /* Entries per list (my_domain, my_relay, ...): far more than anyone

@@ -4,8 +4,11 @@
  * object), --lint (the configuration and the rules, checked) and --scan
  * (every message of a mailbox, judged).
  */
+#include <sys/stat.h>
+
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "base/buf.h"
@@ -147,20 +150,26 @@ mode_explain(struct run *r)
 int
 mode_lint(struct run *r)
 {
+	struct stat	 st;
 	const char	*why;
-	char		 line[512];
+	char		 line[512], *path;
 	double		 secs;
 	int		 rc, dkim = 0, libc = 0, ledger = 0, slow = 0;
 
-	/* a Redis ledger's URL as the runs will read it (they would go on
-	 * without a ledger, and so without its proof) */
-	if (r->cfg.sent_ledger != NULL &&
-	    ledger_path_ok(r->cfg.sent_ledger, line, sizeof(line)) == -1) {
+	/* the ledger the runs will open (they would go on without it, and
+	 * so without its proof): a "~/" one under HOME, a Redis ledger's
+	 * URL, and the default one when no line names it, if something
+	 * other than a file is there (a HOME of /dev/null has none) */
+	path = config_ledger_path(&r->cfg, r->env.home);
+	if (path != NULL && (r->cfg.sent_ledger != NULL ||
+	    (stat(path, &st) == 0 && !S_ISREG(st.st_mode))) &&
+	    ledger_path_ok(path, line, sizeof(line)) == -1) {
 		buf_error(&r->errors, r->cfg.sent_ledger_file != NULL ?
 		    r->cfg.sent_ledger_file : "backscatter",
 		    r->cfg.sent_ledger_line, "sent_ledger %s", line);
 		ledger = -1;
 	}
+	free(path);
 	rc = rules_compile(r->rs, &r->cfg, &r->errors);
 	if (r->errors.len > 0)
 		fwrite(r->errors.data, 1, r->errors.len, stderr);

@@ -30,6 +30,7 @@
 #include "base/limits.h"
 #include "config/config.h"
 
+
 /* Grow *v (of *n elements of size sz) by one zeroed element; NULL at the cap. */
 static void *
 grow(void *vp, int *n, size_t sz)
@@ -188,8 +189,13 @@ config_number(const char *s, double lo, double hi, double *r)
 		return -1;
 	errno = 0;
 	v = strtod(s, &end);
-	if (end == s || *end != '\0' || errno != 0 || !isfinite(v))
+	if (end == s || *end != '\0')
 		return -1;
+	/* a decimal too large for a double is out of range; one too small
+	 * (0.000...1) is the tiny number it says, whatever strtod made of
+	 * it */
+	if (!isfinite(v) || (errno == ERANGE && fabs(v) >= 1.0))
+		return -2;
 	if (v > hi || v < lo)
 		return -2;
 	*r = v;
@@ -275,7 +281,7 @@ parse_relay(const char *tok, struct config_relay *r, const struct where *w,
 	char		*end;
 	long		 bits;
 	size_t		 n;
-	int		 max;
+	int		 min, max;
 
 	memset(r, 0, sizeof(*r));
 	if ((slash = strchr(tok, '/')) != NULL) {
@@ -290,16 +296,24 @@ parse_relay(const char *tok, struct config_relay *r, const struct where *w,
 		errno = 0;
 		bits = strtol(slash + 1, &end, 10);
 		max = r->family == AF_INET ? 32 : 128;
+		/* ::ffff:192.0.2.0/120 is an IPv6 range, of IPv4-mapped
+		 * addresses: its prefix counts the 96 bits before the IPv4
+		 * part (a shorter one spans more than IPv4 addresses) */
+		min = r->family == AF_INET && strchr(ip, ':') != NULL ? 96 : 0;
+		if (min != 0)
+			max = 128;
 		if (slash[1] == '\0' || *end != '\0' || errno != 0 ||
-		    !isdigit((unsigned char)slash[1]) || bits < 0 || bits > max) {
+		    !isdigit((unsigned char)slash[1]) || bits < min ||
+		    bits > max) {
 			where_error(errors, w,
-			    "my_relay %s: prefix length must be 0-%d", tok, max);
+			    "my_relay %s: prefix length must be %d-%d", tok,
+			    min, max);
 			return -1;
 		}
 		/* 192.0.2.1/24 names the network; bits past the prefix
 		 * are ignored when matching, so accept it as written */
 		r->type = RELAY_NET;
-		r->prefix = (int)bits;
+		r->prefix = (int)bits - min;
 	} else if ((r->family = parse_ip(tok, r->addr)) != 0 &&
 	    tok[0] != '[' && strncasecmp(tok, "IPv6:", 5) != 0) {
 		r->type = RELAY_NET;
@@ -418,6 +432,13 @@ fail:
 static const char *
 open_error(void)
 {
+	static char	 big[64];
+
+	if (errno == EFBIG) {
+		snprintf(big, sizeof(big), "larger than %u MiB: not read",
+		    CONFIG_FILE_MAX >> 20);
+		return big;
+	}
 	return errno == EINVAL ? "not a regular file" : strerror(errno);
 }
 
@@ -1025,13 +1046,23 @@ config_line(struct config *cfg, const char *text, const char *file,
 
 /* (config.h) */
 long
-config_read_line(FILE *fp, char *line, int *over_r, int *nul_r)
+config_read_line(FILE *fp, char *line, int *over_r, int *nul_r, size_t *seen)
 {
-	size_t	 n = 0;
-	int	 c;
+	size_t	 n = 0, took = 0;
+	int	 c, first = *seen == 0;
 
 	*over_r = *nul_r = 0;
 	while ((c = getc(fp)) != EOF && c != '\n') {
+		took++;
+		/* CRLF ends a line as LF does: its CR is no byte of the line
+		 * (config_line would read it as a space) */
+		if (c == '\r') {
+			if ((c = getc(fp)) == '\n')
+				break;
+			if (c != EOF)
+				ungetc(c, fp);
+			c = '\r';
+		}
 		if (c == '\0')
 			*nul_r = 1;
 		if (n < CONFIG_LINE_MAX)
@@ -1039,9 +1070,18 @@ config_read_line(FILE *fp, char *line, int *over_r, int *nul_r)
 		else
 			*over_r = 1;
 	}
-	if (c == EOF && n == 0 && !*over_r)
+	if (c == EOF && took == 0)
 		return -1;
+	*seen += took + (c == '\n');
 	line[n] = '\0';
+	/* the UTF-8 byte order mark some editors begin a file with */
+	if (first && n >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0) {
+		memmove(line, line + 3, n - 2);
+		n -= 3;
+	}
+	/* a file that grew past the bound while it was read */
+	if (*seen > CONFIG_FILE_MAX)
+		return -2;
 	return (long)n;
 }
 
@@ -1054,6 +1094,13 @@ config_open(const char *path)
 
 	if ((fd = open_regular(path, &st)) == -1)
 		return NULL;
+	/* refused whole, before a line of it applies: reading a runaway
+	 * file would take the run's time before its watchdog starts */
+	if (st.st_size > (off_t)CONFIG_FILE_MAX) {
+		close(fd);
+		errno = EFBIG;
+		return NULL;
+	}
 	if ((fp = fdopen(fd, "r")) == NULL) {
 		saved = errno;
 		close(fd);
@@ -1074,6 +1121,8 @@ config_load(struct config *cfg, const char *path, int must_exist,
 {
 	FILE		*fp;
 	char		 line[CONFIG_LINE_MAX + 1];
+	size_t		 seen = 0;
+	long		 got;
 	int		 lineno = 0, nerr = 0, over, nul;
 
 	if ((fp = config_open(path)) == NULL) {
@@ -1083,7 +1132,14 @@ config_load(struct config *cfg, const char *path, int must_exist,
 		buf_error(errors, path, 0, "%s", open_error());
 		return 1;
 	}
-	while (config_read_line(fp, line, &over, &nul) != -1) {
+	while ((got = config_read_line(fp, line, &over, &nul, &seen)) != -1) {
+		if (got == -2) {
+			buf_error(errors, path, lineno + 1, "the file grew "
+			    "past %u MiB as it was read: the rest not read",
+			    CONFIG_FILE_MAX >> 20);
+			nerr++;
+			break;
+		}
 		lineno++;
 		if (over) {
 			buf_error(errors, path, lineno, "line too long");

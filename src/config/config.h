@@ -143,15 +143,19 @@ int	 config_load_default(struct config *, const char *home,
  * file, a symbolic link to one, or /dev/null: a FIFO or another device
  * could block the run), and read a line at a time as it reads it, for
  * the milter's file of sections. config_open: NULL with errno set
- * (EINVAL: not a regular file; config_open_error says it).
- * config_read_line: the line into line (CONFIG_LINE_MAX + 1 bytes, its
- * end not kept), its length, or -1 at the end; *over_r when it was
+ * (EINVAL: not a regular file; EFBIG: larger than CONFIG_FILE_MAX;
+ * config_open_error says it). config_read_line: the line into line
+ * (CONFIG_LINE_MAX + 1 bytes, its end, LF or CRLF, not kept, nor a UTF-8
+ * byte order mark at the file's start), its length, -1 at the end, or -2
+ * when the file has grown past CONFIG_FILE_MAX as it was read (*seen:
+ * the bytes read so far, 0 before the first line); *over_r when it was
  * longer (the rest is dropped, never read as a line of its own), *nul_r
  * when it holds a NUL byte. Neither line is a directive to parse.
  */
 FILE	*config_open(const char *path);
 const char *config_open_error(void);
-long	 config_read_line(FILE *, char *line, int *over_r, int *nul_r);
+long	 config_read_line(FILE *, char *line, int *over_r, int *nul_r,
+	    size_t *seen);
 
 /* Parse one directive line as if read from file:line (used by the loader
  * and by tests). Returns 0, or -1 with an error appended. */

@@ -210,6 +210,8 @@ read_parts(struct milter_settings *s, const char *path, struct part **parts_r,
 	char		 line[CONFIG_LINE_MAX + 16], copy[CONFIG_LINE_MAX + 16];
 	char		*t, *dom;
 	FILE		*fp;
+	size_t		 seen = 0;
+	long		 got;
 	int		 nparts = 1, lineno = 0, r, over, nul, i;
 
 	if ((parts = calloc(1, sizeof(*parts))) == NULL)
@@ -224,7 +226,14 @@ read_parts(struct milter_settings *s, const char *path, struct part **parts_r,
 		s->nerr++;
 		return -1;
 	}
-	while (config_read_line(fp, line, &over, &nul) != -1) {
+	while ((got = config_read_line(fp, line, &over, &nul, &seen)) != -1) {
+		if (got == -2) {
+			buf_error(&s->errors, path, lineno + 1, "the file grew "
+			    "past %u MiB as it was read: the rest not read",
+			    CONFIG_FILE_MAX >> 20);
+			s->nerr++;
+			break;
+		}
 		lineno++;
 		if (over || nul) {
 			buf_error(&s->errors, path, lineno, over ?

@@ -165,7 +165,8 @@ parse_pattern(const char *file, int line, struct buf *errors, char *s,
 	case '(': close = ')'; break;
 	case '[': close = ']'; break;
 	case '<': close = '>'; break;
-	case '!': case '|': case '#': case ',': case '@': close = open; break;
+	/* not '#': it begins a comment (strip_comment), as in SpamAssassin */
+	case '!': case '|': case ',': case '@': close = open; break;
 	default:
 		buf_error(errors, file, line, "%s: expected /pattern/", r->name);
 		return -1;
