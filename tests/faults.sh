@@ -161,6 +161,18 @@ if [ -z "$skip_shim" ]; then
 	wait "$pid"; rc=$?
 	is "$rc:$(files "$U/K2/new"):$(files "$U/K2/tmp")" "75:0:0" \
 	    "SIGTERM mid-delivery: 75, nothing in new/, temp file removed"
+	# the other signals that end a run (a user's, a CPU-time limit's):
+	# as SIGTERM (they ended it by the signal, the temp file left)
+	for sig in USR1 XCPU QUIT; do
+		$RUNAS env HOME="$U" LD_PRELOAD="$SHIM" FAULT_CALL=fsync FAULT_SLEEP=3 \
+		    FAULT_PATH="$U/K2$sig" "$BACKSCATTER_PRELOAD" --deliver "$U/K2$sig" < "$msg" 2> /dev/null &
+		pid=$!
+		i=0; while [ "$(files "$U/K2$sig/tmp")" = 0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+		for p in $(pgrep -f "deliver $U/K2$sig"); do kill -"$sig" "$p" 2>/dev/null; done
+		wait "$pid"; rc=$?
+		is "$rc:$(files "$U/K2$sig/new"):$(files "$U/K2$sig/tmp")" "75:0:0" \
+		    "SIG$sig mid-delivery: 75, nothing in new/, temp file removed"
+	done
 	# the same with SIGKILL: no handler runs; nothing in new/ (the temp
 	# file stays in tmp/, where readers ignore it)
 	$RUNAS env HOME="$U" LD_PRELOAD="$SHIM" FAULT_CALL=fsync FAULT_SLEEP=3 \
@@ -193,7 +205,7 @@ if [ -z "$skip_shim" ]; then
 	is "$rc:$(files "$U/K4/new"):$(files "$U/K4/tmp")" "0:1:0" \
 	    "SIGTERM while renaming into new/: 0, one copy, no temp file"
 else
-	i=0; while [ $i -lt 4 ]; do ok "# SKIP $skip_shim"; i=$((i + 1)); done
+	i=0; while [ $i -lt 7 ]; do ok "# SKIP $skip_shim"; i=$((i + 1)); done
 fi
 
 done_testing

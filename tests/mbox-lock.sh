@@ -190,4 +190,21 @@ is "$(grep '^Subject: \(via-procmail\|beside-procmail\)' "$MB" | tr '\n' ' ')" \
 is "$ours:$(gone "$MB.lock")" "1:" "no lock left"
 holds "no unique file left" '[ "$ours" = 1 ] && ! ls -a "$U" | grep -q "\\.lk[0-9]"'
 
+# stopped while it waits for the dotlock another writer holds: 75, and
+# the file it would link to the lock is gone too (it stayed, one more
+# each time)
+$RUNAS mkdir "$U/w"
+$RUNAS touch "$U/w/inbox.lock"
+msg waiting | d --deliver "mbox:$U/w/inbox" 2> /dev/null &
+pid=$!
+n=0
+while ! ls -a "$U/w" | grep -q '\.lk[0-9]' && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+waited=$(ls -a "$U/w" | grep -c '\.lk[0-9]')
+for p in $(pgrep -f "deliver mbox:$U/w/inbox"); do kill -TERM "$p" 2> /dev/null; done
+wait "$pid"
+rc=$?
+is "$rc:$waited:$(ls -a "$U/w" | grep -c '\.lk[0-9]'):$(count "$U/w/inbox"):$(test -e "$U/w/inbox.lock" && echo held)" \
+    "75:1:0:0:held" \
+    "SIGTERM while waiting for a held dotlock: 75, its link source removed, nothing appended, the other's lock left"
+
 done_testing

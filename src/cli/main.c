@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -76,7 +77,7 @@ struct mode {
 					   large to hold is left on stdin) */
 	int		 maillog;	/* run by the mail system: warnings go
 					   to the mail log too (log_where) */
-	int		 takes_back;	/* SIGTERM, SIGINT and SIGHUP take back
+	int		 takes_back;	/* the ending[] signals take back
 					   what is half written: 75 */
 	enum on_config	 on_config;
 	int		(*prepare)(const struct options *);
@@ -784,15 +785,56 @@ config_errors(struct run *r)
 	return -1;
 }
 
+/*
+ * Descriptors 0, 1 and 2 open: a host may start us with one closed, and a
+ * file opened then (a Maildir's temp file, an mbox) would take its number
+ * and get our warnings or our output. A closed one is held by /dev/null
+ * opened the other way round, so that reading stdin or writing stdout or
+ * stderr fails (EBADF) as it did on the closed descriptor.
+ */
+static void
+hold_std_fds(void)
+{
+	int	 fd, got;
+
+	for (fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) == -1 && errno == EBADF &&
+		    (got = open("/dev/null", (fd == 0 ? O_WRONLY : O_RDONLY) |
+		    O_NOCTTY)) != -1 && got != fd)
+			close(got);
+}
+
+/* The signals that end a run that takes back what it half wrote
+ * (--deliver): each is the watchdog's, 75 and nothing half delivered.
+ * SIGXCPU is a CPU-time limit's (ulimit -t) first word. */
+static const int	 ending[] = {
+	SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGXCPU
+};
+
 int
 main(int argc, char *argv[])
 {
 	struct options	 opt;
+	sigset_t	 ends, before;
 	enum mode_id	 id;
+	size_t		 i;
 	int		 early, rc;
 
+	hold_std_fds();
+	/* a host that ignores SIGCHLD would have our children reaped
+	 * unseen: waitpid fails, and a Sieve script's or a redirect's
+	 * outcome with it */
+	signal(SIGCHLD, SIG_DFL);
+	/* the signals that end a run held until the mode's handlers are in:
+	 * a delivery stopped in its first milliseconds ends 75, not by the
+	 * signal */
+	sigemptyset(&ends);
+	for (i = 0; i < sizeof(ending) / sizeof(ending[0]); i++)
+		sigaddset(&ends, ending[i]);
+	sigprocmask(SIG_BLOCK, &ends, &before);
 	rules_share_tables();	/* this program runs one thread */
 	if (parse_options(argc, argv, &opt, &id, &early) == -1) {
+		sigprocmask(SIG_SETMASK, &before, NULL);
 		log_where(&modes[id], CONFIG_LOG_DEFAULT);
 		report_ignored(&opt);
 		if (opt.refused[0] != '\0')
@@ -813,6 +855,11 @@ main(int argc, char *argv[])
 		return EX_OK;
 	}
 	mode = &modes[id];
+	if (mode->takes_back)
+		/* killed: take back what is half written, then 75 */
+		for (i = 0; i < sizeof(ending) / sizeof(ending[0]); i++)
+			signal(ending[i], watchdog);
+	sigprocmask(SIG_SETMASK, &before, NULL);
 	log_where(mode, CONFIG_LOG_DEFAULT);
 	report_ignored(&opt);
 	if (mode->prepare != NULL && (rc = mode->prepare(&opt)) != -1)
@@ -836,12 +883,6 @@ main(int argc, char *argv[])
 		io_blocking(STDOUT_FILENO);
 		signal(SIGPIPE, SIG_IGN);
 		signal(SIGALRM, watchdog);
-		if (mode->takes_back) {
-			/* killed: take back what is half written, then 75 */
-			signal(SIGTERM, watchdog);
-			signal(SIGINT, watchdog);
-			signal(SIGHUP, watchdog);
-		}
 		if ((rc = read_input(&run)) != -1)
 			goto out;
 		run.input_whole = 1;

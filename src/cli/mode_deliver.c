@@ -48,18 +48,19 @@ mode_deliver_prepare(const struct options *opt)
 	return EX_TEMPFAIL;
 }
 
-/* A message too large to hold: as it came, the rest streamed in. */
+/* The message as it came, in the INBOX: one too large to hold (the rest
+ * streamed in from rest_fd), or one that could not be tagged. */
 static int
-deliver_oversize(struct run *r, struct arena *a)
+deliver_as_came(struct run *r, struct arena *a, int rest_fd)
 {
 	struct deliver_request	 inbox = { NULL, 0 };
 	struct message		*m = &r->msg;
 
 	/* the From_ line is the store's to write (message_from_line) */
-	if (message_parse_header(m, a) == -1)
+	if (m->htext == NULL && message_parse_header(m, a) == -1)
 		return EX_TEMPFAIL;
 	return deliver_store(r->opt->target, &inbox, 1, m->raw.data +
-	    m->from_len, m->raw.len - m->from_len, STDIN_FILENO,
+	    m->from_len, m->raw.len - m->from_len, rest_fd,
 	    envelope_sender(&r->env, m, a)) > 0 ? EX_OK : EX_TEMPFAIL;
 }
 
@@ -154,12 +155,17 @@ mode_deliver(struct run *r)
 	    LIMIT_TEXT(DELIVER_TIME_LIMIT) " seconds: taken back (75)\n";
 	alarm(DELIVER_TIME_LIMIT);
 	if (r->msg.oversize) {
-		rc = deliver_oversize(r, &a);
+		rc = deliver_as_came(r, &a, STDIN_FILENO);
 		goto done;
 	}
 	if (stored_bytes(r, &stored) == -1 ||
-	    message_parse_header(&stored, &a) == -1)
+	    message_parse_header(&stored, &a) == -1) {
+		/* no memory (or descriptor) to tag it: stored as it came,
+		 * as filter mode passes it on, not 75 at every retry */
+		log_warnx("keeping the message in the INBOX untagged");
+		rc = deliver_as_came(r, &a, -1);
 		goto done;
+	}
 	data = stored.raw.data + stored.from_len;
 	len = stored.raw.len - stored.from_len;
 	sender = envelope_sender(&r->env, &stored, &a);

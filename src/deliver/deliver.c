@@ -99,18 +99,25 @@ deliver_delivered(void)
 	return delivered;
 }
 
-/* A redirect's sendmail while it runs (its process group): stopped with
- * the delivery, so that none is left behind to send the message once the
- * MTA's retry has sent it again. */
-static volatile pid_t	 redirect_pid;
+/* A redirect's sendmail or the Sieve script's run while it runs (its
+ * process group): stopped with the delivery, so that none is left behind
+ * to send the message once the MTA's retry has sent it again, or to run
+ * on with no time limit. */
+static volatile pid_t	 child_pid;
+
+void
+deliver_child(pid_t pid)
+{
+	child_pid = pid;
+}
 
 void
 deliver_abort_all(void)
 {
 	int	 i;
 
-	if (redirect_pid > 0)
-		(void)kill(-redirect_pid, SIGKILL);
+	if (child_pid > 0)
+		(void)kill(-child_pid, SIGKILL);
 	for (i = 0; i < ncopies; i++)
 		abort_copy(&copies[i]);
 }
@@ -374,7 +381,7 @@ deliver_redirect(const char *sendmail, const char *address,
 		_exit(75);
 	}
 	(void)setpgid(pid, pid);	/* (either side may be first) */
-	redirect_pid = pid;
+	child_pid = pid;
 	close(pipefd[0]);
 	while (off < len) {
 		w = write(pipefd[1], data + off, len - off);
@@ -388,10 +395,12 @@ deliver_redirect(const char *sendmail, const char *address,
 	close(pipefd[1]);
 	while (waitpid(pid, &status, 0) == -1)
 		if (errno != EINTR) {
-			redirect_pid = 0;
+			child_pid = 0;
+			log_warnx("redirect to %s: %s", address,
+			    strerror(errno));
 			return -1;
 		}
-	redirect_pid = 0;
+	child_pid = 0;
 	if (off < len || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		log_warnx("redirect to %s failed",
 		    address);

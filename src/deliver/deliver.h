@@ -114,6 +114,9 @@ int	 deliver_store(const char *target, const struct deliver_request *,
  * and SIGTERM.
  */
 void	 deliver_abort_all(void);
+/* A child of the delivery while it runs, the leader of its own process
+ * group (0: none now): deliver_abort_all stops the group. */
+void	 deliver_child(pid_t pid);
 /* Has a copy been made visible? Safe in a signal handler. */
 int	 deliver_delivered(void);
 

@@ -29,6 +29,12 @@
 #include "deliver/deliver.h"
 
 
+
+/* What maildir_commit's name adds to the name in tmp/ at most: "V" and
+ * "I" with 16 hex digits each, ",S=" and 20 digits, ":2," and five
+ * flags. */
+#define DELIVER_NAME_GROWS	(2 + 32 + 3 + 20 + 3 + 5)
+
 static unsigned	 delivery_counter;
 
 /* Append s to out (at *o, of outlen); -1 when it does not fit. */
@@ -206,6 +212,12 @@ deliver_make_maildir(const char *path, int folder)
 		if (make_dir(p) == -1 && (errno != ENOENT ||
 		    make_dirs(p) == -1))
 			goto fail;
+		/* new/ and cur/ written into by a rename at the end: one we
+		 * cannot write is known now, while the INBOX can still take
+		 * the message, not after it is written (75 at every retry) */
+		if (i > 0 && faccessat(AT_FDCWD, p, W_OK | X_OK, AT_EACCESS) ==
+		    -1)
+			goto fail;
 	}
 	if (!folder)
 		return 0;
@@ -283,8 +295,14 @@ maildir_begin(struct deliver_copy *c, const char *sender)
 			return -1;
 		n = snprintf(c->tmp_path, sizeof(c->tmp_path), "%s/tmp/%s",
 		    c->folder_path, c->name);
-		if (n < 0 || (size_t)n >= sizeof(c->tmp_path)) {
+		/* the name in new/ or cur/ is longer by the device, inode,
+		 * size and flags maildir_commit adds: known now, not after
+		 * the message is written */
+		if (n < 0 || (size_t)n + DELIVER_NAME_GROWS >=
+		    sizeof(c->tmp_path)) {
 			c->tmp_path[0] = '\0';
+			log_warnx("path too long (DELIVER_PATH_MAX): %s",
+			    c->folder_path);
 			return -1;
 		}
 		fd = open(c->tmp_path, O_WRONLY | O_CREAT | O_EXCL |
@@ -365,8 +383,11 @@ maildir_commit(struct deliver_copy *c)
 	    (int)(host - c->name), c->name,
 	    (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
 	    host, (long long)st.st_size, k > 0 ? ":2," : "", info);
-	if (n < 0 || (size_t)n >= sizeof(dest))
+	if (n < 0 || (size_t)n >= sizeof(dest)) {
+		log_warnx("path too long (DELIVER_PATH_MAX): %s",
+		    c->folder_path);
 		return -1;
+	}
 	if (rename(c->tmp_path, dest) == -1) {
 		log_warnx("rename to %s: %s", dest,
 		    strerror(errno));

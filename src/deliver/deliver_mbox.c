@@ -138,10 +138,15 @@ lock_fcntl(struct deliver_copy *c)
  * The dotlock <mbox>.lock, waited for up to DELIVER_LOCK_WAIT seconds. 0: held
  * (lock_held set), or not possible in this directory; -1: not had.
  */
+/* The file lock_dotlock links to NAME.lock, while it exists (its name
+ * set before it is made): mbox_abort removes it when the delivery is
+ * stopped while the lock is waited for. One lock is taken at a time. */
+static char	 dotlock_unique[DELIVER_PATH_MAX];
+
 static int
 lock_dotlock(struct deliver_copy *c)
 {
-	char		 unique[DELIVER_PATH_MAX];
+	char		*unique = dotlock_unique;
 	const char	*slash = strrchr(c->folder_path, '/');
 	struct stat	 st;
 	int		 n, fd, i, err = 0;
@@ -154,13 +159,14 @@ lock_dotlock(struct deliver_copy *c)
 	}
 	/* the unique file beside it starts with a dot: no folder is it */
 	if (slash == NULL)
-		n = snprintf(unique, sizeof(unique), ".%s.lk%ld",
+		n = snprintf(unique, sizeof(dotlock_unique), ".%s.lk%ld",
 		    c->folder_path, (long)getpid());
 	else
-		n = snprintf(unique, sizeof(unique), "%.*s/.%s.lk%ld",
+		n = snprintf(unique, sizeof(dotlock_unique), "%.*s/.%s.lk%ld",
 		    (int)(slash - c->folder_path), c->folder_path, slash + 1,
 		    (long)getpid());
-	if (n < 0 || (size_t)n >= sizeof(unique)) {
+	if (n < 0 || (size_t)n >= sizeof(dotlock_unique)) {
+		unique[0] = '\0';
 		errno = ENAMETOOLONG;
 		goto fail;
 	}
@@ -168,6 +174,7 @@ lock_dotlock(struct deliver_copy *c)
 	fd = open(unique, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 	    0600);
 	if (fd == -1) {
+		unique[0] = '\0';	/* not ours: never unlink it */
 		if (errno == EACCES || errno == EPERM)
 			return 0;	/* /var/mail is root:mail 2775 */
 		goto fail;
@@ -180,6 +187,7 @@ lock_dotlock(struct deliver_copy *c)
 		    (err = errno, stat(unique, &st) == 0 && st.st_nlink == 2)) {
 			c->lock_held = 1;
 			unlink(unique);
+			unique[0] = '\0';
 			return 0;
 		}
 		if ((errno = err) != EEXIST)
@@ -208,6 +216,7 @@ lock_dotlock(struct deliver_copy *c)
 		sleep(1);
 	}
 	unlink(unique);
+	unique[0] = '\0';
 	errno = err;
 fail:
 	log_warnx("cannot make %s: %s", c->lock_path,
@@ -383,6 +392,9 @@ mbox_abort(struct deliver_copy *c)
 	if (c->fd != -1 && c->size_known && ftruncate(c->fd, c->old_size) == 0)
 		fsync(c->fd);
 	unlock(c);
+	/* stopped while waiting for the dotlock: its link source too */
+	if (dotlock_unique[0] != '\0')
+		unlink(dotlock_unique);
 }
 
 const struct deliver_ops deliver_mbox = {

@@ -702,7 +702,7 @@ sieve_run_bounded(const char *script, const char *name,
 	struct timespec	 until;
 	struct buf	 b;
 	pid_t		 pid;
-	int		 p[2], status, ok;
+	int		 p[2], status = 0, ok;
 
 	memset(out, 0, sizeof(*out));
 	if (pipe2(p, O_CLOEXEC) == -1)
@@ -713,9 +713,23 @@ sieve_run_bounded(const char *script, const char *name,
 		goto keep;
 	}
 	if (pid == 0) {
+		/* a group of its own, that deliver_abort_all stops when the
+		 * delivery is (a script running on after us would run
+		 * with no time limit) */
+		(void)setpgid(0, 0);
+		/* the delivery's handlers are not the script's (they take
+		 * back the delivery's copies), and an alarm of its own ends
+		 * it should the delivery be gone without stopping it */
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGALRM, SIG_DFL);
+		alarm(SIEVE_TIME_LIMIT + 1);
 		close(p[0]);
 		child_run(p[1], script, name, msg);
 	}
+	(void)setpgid(pid, pid);	/* (either side may be first) */
+	deliver_child(pid);
 	close(p[1]);
 	buf_init(&b, 1024 * 1024);
 	clock_gettime(CLOCK_MONOTONIC, &until);
@@ -727,8 +741,12 @@ sieve_run_bounded(const char *script, const char *name,
 		log_warnx("%s: ran over %d seconds (SIEVE_TIME_LIMIT): stopped",
 		    name, SIEVE_TIME_LIMIT);
 	}
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		;
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR) {
+			ok = 0;		/* its status is not known */
+			break;
+		}
+	deliver_child(0);
 	if (ok && (!WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
 	    outcome_read(&b, msg->arena, out) == -1))
 		ok = 0;
