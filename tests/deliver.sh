@@ -428,6 +428,19 @@ d --deliver "$P/x" < "$plain" 2> "$T/err"
 is "$?:$(files "$P/x/tmp")" "75:0" "a Maildir path too long for its names: 75, nothing written"
 check "... and why is said, first on its line" grep -q '^backscatter: path too long (DELIVER_PATH_MAX): ' "$T/err"
 
+# a Maildir it makes is synced into its parent before the message in it
+# is said delivered (a crash could lose the folder, and the message)
+if command -v strace > /dev/null; then
+	strace -f -o "$T/trace" -e trace=mkdir,openat,fsync $RUNAS env HOME="$U" \
+	    "$BACKSCATTER" --deliver "$U/Sync/box" < "$plain" 2> /dev/null
+	rc=$?
+	holds "a Maildir made on the way: 0, its parent and the parent's parent synced" \
+	    '[ "$rc" = 0 ] && grep -q "openat(AT_FDCWD, \"$U/Sync\", O_RDONLY|[A-Z_|]*O_DIRECTORY[A-Z_|]*) = " "$T/trace" &&
+	    grep -q "openat(AT_FDCWD, \"$U\", O_RDONLY|[A-Z_|]*O_DIRECTORY[A-Z_|]*) = " "$T/trace"'
+else
+	ok "a Maildir made on the way # SKIP no strace"
+fi
+
 # no memory to tag it (an address-space limit the 25 MB report and its
 # tagged copy do not fit in): stored as it came, in the INBOX, not 75 at
 # every retry

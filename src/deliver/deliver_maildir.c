@@ -157,14 +157,43 @@ maildir_folder(const char *root, const char *folder, char *out, size_t outlen)
 	return 0;
 }
 
-/* mkdir that accepts an existing directory. */
+/* The directory holding path synced: an entry made in it is on disk. */
+static int
+sync_parent(const char *path)
+{
+	char		 dir[DELIVER_PATH_MAX];
+	const char	*slash = strrchr(path, '/');
+	size_t		 n = slash == NULL ? 1 : (size_t)(slash - path);
+	int		 fd, rc;
+
+	if (slash == NULL)
+		memcpy(dir, ".", 2);
+	else if (n == 0)
+		memcpy(dir, "/", 2);
+	else if (n >= sizeof(dir)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	} else {
+		memcpy(dir, path, n);
+		dir[n] = '\0';
+	}
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/* mkdir that accepts an existing directory. One it makes is synced into
+ * its parent: a message renamed into it later is reported delivered, and
+ * must not be lost with the directory in a crash. */
 static int
 make_dir(const char *path)
 {
 	struct stat	 st;
 
 	if (mkdir(path, 0700) == 0)
-		return 0;
+		return sync_parent(path);
 	if (errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 		return 0;
 	if (errno == EEXIST)
