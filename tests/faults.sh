@@ -101,18 +101,23 @@ fi
 inject() {
 	call=$1 err=$2 nth=$3; shift 3
 	$RUNAS env -u SENDER HOME="$U" LD_PRELOAD="$SHIM" FAULT_CALL="$call" \
-	    FAULT_ERRNO="$err" FAULT_NTH="$nth" FAULT_PATH="$U" \
+	    FAULT_ERRNO="$err" FAULT_NTH="$nth" FAULT_PATH="${where:-$U}" \
 	    "$BACKSCATTER_PRELOAD" "$@" < "$msg" 2> "$T/err"
 }
 if [ -n "$skip_shim" ]; then
-	i=0; while [ $i -lt 7 ]; do ok "# SKIP $skip_shim"; i=$((i + 1)); done
+	i=0; while [ $i -lt 8 ]; do ok "# SKIP $skip_shim"; i=$((i + 1)); done
 else
 	inject write 28 1 --deliver "$U/W"		# ENOSPC
 	is "$?:$(files "$U/W/new"):$(files "$U/W/tmp")" "75:0:0" \
 	    "write fails (ENOSPC): 75, nothing in new/ or tmp/"
-	inject fsync 5 1 --deliver "$U/S"		# EIO
+	where=$U/S/tmp/ inject fsync 5 1 --deliver "$U/S"	# EIO
 	is "$?:$(files "$U/S/new"):$(files "$U/S/tmp")" "75:0:0" \
-	    "fsync fails (EIO): 75, nothing in new/ or tmp/"
+	    "the message file's fsync fails (EIO): 75, nothing in new/ or tmp/"
+	# the Maildir made on the way: its directory synced into its
+	# parent first, and that failing fails the delivery
+	inject fsync 5 1 --deliver "$U/Sd"
+	is "$?:$(files "$U/Sd/new"):$(files "$U/Sd/tmp"):$(grep -c "$U/Sd/tmp: Input/output error" "$T/err")" "75:0:0:1" \
+	    "a new directory's sync fails (EIO): 75, nothing in new/ or tmp/, the directory named"
 	inject rename 5 1 --deliver "$U/R"
 	is "$?:$(files "$U/R/new"):$(files "$U/R/tmp")" "75:0:0" \
 	    "rename fails: 75, nothing in new/ or tmp/"
@@ -153,7 +158,7 @@ if [ -z "$skip_shim" ]; then
 	# stalled in fsync (the temp file written, not yet renamed), then
 	# SIGTERM: the handler removes the temp file and answers 75
 	$RUNAS env HOME="$U" LD_PRELOAD="$SHIM" FAULT_CALL=fsync FAULT_SLEEP=3 \
-	    FAULT_PATH="$U/K2" "$BACKSCATTER_PRELOAD" --deliver "$U/K2" < "$msg" 2> /dev/null &
+	    FAULT_PATH="$U/K2/tmp/" "$BACKSCATTER_PRELOAD" --deliver "$U/K2" < "$msg" 2> /dev/null &
 	pid=$!
 	i=0; while [ "$(files "$U/K2/tmp")" = 0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 	kill -TERM "$pid" 2>/dev/null
@@ -165,7 +170,7 @@ if [ -z "$skip_shim" ]; then
 	# as SIGTERM (they ended it by the signal, the temp file left)
 	for sig in USR1 XCPU QUIT; do
 		$RUNAS env HOME="$U" LD_PRELOAD="$SHIM" FAULT_CALL=fsync FAULT_SLEEP=3 \
-		    FAULT_PATH="$U/K2$sig" "$BACKSCATTER_PRELOAD" --deliver "$U/K2$sig" < "$msg" 2> /dev/null &
+		    FAULT_PATH="$U/K2$sig/tmp/" "$BACKSCATTER_PRELOAD" --deliver "$U/K2$sig" < "$msg" 2> /dev/null &
 		pid=$!
 		i=0; while [ "$(files "$U/K2$sig/tmp")" = 0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 		for p in $(pgrep -f "deliver $U/K2$sig"); do kill -"$sig" "$p" 2>/dev/null; done
@@ -176,7 +181,7 @@ if [ -z "$skip_shim" ]; then
 	# the same with SIGKILL: no handler runs; nothing in new/ (the temp
 	# file stays in tmp/, where readers ignore it)
 	$RUNAS env HOME="$U" LD_PRELOAD="$SHIM" FAULT_CALL=fsync FAULT_SLEEP=3 \
-	    FAULT_PATH="$U/K3" "$BACKSCATTER_PRELOAD" --deliver "$U/K3" < "$msg" 2> /dev/null &
+	    FAULT_PATH="$U/K3/tmp/" "$BACKSCATTER_PRELOAD" --deliver "$U/K3" < "$msg" 2> /dev/null &
 	pid=$!
 	i=0; while [ "$(files "$U/K3/tmp")" = 0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 	for p in $(pgrep -f "deliver $U/K3"); do kill -KILL "$p" 2>/dev/null; done
