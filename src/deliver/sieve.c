@@ -723,6 +723,10 @@ sieve_run_bounded(const char *script, const char *name,
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
+		signal(SIGQUIT, SIG_DFL);
+		signal(SIGUSR1, SIG_DFL);
+		signal(SIGUSR2, SIG_DFL);
+		signal(SIGXCPU, SIG_DFL);
 		signal(SIGALRM, SIG_DFL);
 		alarm(SIEVE_TIME_LIMIT + 1);
 		close(p[0]);
