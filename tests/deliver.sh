@@ -206,7 +206,9 @@ $RUNAS env -u SENDER -u RECIPIENT -u ORIGINAL_RECIPIENT -u ORIG_RECIPIENT \
     --deliver "$U/S10b" --sieve "$T/redirect.sieve" < "$plain" 2> "$T/err" &
 bpid=$!
 n=0
-while ! [ -s "$U/hang.pid" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+while ! [ -s "$U/hang.pid" ] && [ $n -lt 100 ] && kill -0 "$bpid" 2> /dev/null; do
+	sleep 0.1; n=$((n + 1))
+done
 sleep 0.5
 kill -TERM "$bpid"	# that process alone, not its group
 wait "$bpid"
@@ -409,7 +411,9 @@ $RUNAS env HOME="$U" "$BACKSCATTER" --deliver "$U/F4" --sieve "$T/slow.sieve" \
     < "$T/slow.eml" 2> /dev/null &
 bpid=$!
 n=0
-while [ -z "$(pgrep -P "$bpid")" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+while [ -z "$(pgrep -P "$bpid")" ] && [ $n -lt 50 ] && kill -0 "$bpid" 2> /dev/null; do
+	sleep 0.1; n=$((n + 1))
+done
 child=$(pgrep -P "$bpid" | head -n 1)
 sleep 0.3
 kill -TERM "$bpid"

@@ -160,7 +160,8 @@ if [ -z "$skip_shim" ]; then
 	$RUNAS env HOME="$U" LD_PRELOAD="$SHIM" FAULT_CALL=fsync FAULT_SLEEP=3 \
 	    FAULT_PATH="$U/K2/tmp/" "$BACKSCATTER_PRELOAD" --deliver "$U/K2" < "$msg" 2> /dev/null &
 	pid=$!
-	i=0; while [ "$(files "$U/K2/tmp")" = 0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	i=0; while [ "$(files "$U/K2/tmp")" = 0 ] && [ $i -lt 50 ] &&
+	    kill -0 "$pid" 2> /dev/null; do sleep 0.1; i=$((i + 1)); done
 	kill -TERM "$pid" 2>/dev/null
 	for p in $(pgrep -f "deliver $U/K2"); do kill -TERM "$p" 2>/dev/null; done
 	wait "$pid"; rc=$?
@@ -172,7 +173,8 @@ if [ -z "$skip_shim" ]; then
 		$RUNAS env HOME="$U" LD_PRELOAD="$SHIM" FAULT_CALL=fsync FAULT_SLEEP=3 \
 		    FAULT_PATH="$U/K2$sig/tmp/" "$BACKSCATTER_PRELOAD" --deliver "$U/K2$sig" < "$msg" 2> /dev/null &
 		pid=$!
-		i=0; while [ "$(files "$U/K2$sig/tmp")" = 0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+		i=0; while [ "$(files "$U/K2$sig/tmp")" = 0 ] && [ $i -lt 50 ] &&
+		    kill -0 "$pid" 2> /dev/null; do sleep 0.1; i=$((i + 1)); done
 		for p in $(pgrep -f "deliver $U/K2$sig"); do kill -"$sig" "$p" 2>/dev/null; done
 		wait "$pid"; rc=$?
 		is "$rc:$(files "$U/K2$sig/new"):$(files "$U/K2$sig/tmp")" "75:0:0" \
@@ -183,7 +185,8 @@ if [ -z "$skip_shim" ]; then
 	$RUNAS env HOME="$U" LD_PRELOAD="$SHIM" FAULT_CALL=fsync FAULT_SLEEP=3 \
 	    FAULT_PATH="$U/K3/tmp/" "$BACKSCATTER_PRELOAD" --deliver "$U/K3" < "$msg" 2> /dev/null &
 	pid=$!
-	i=0; while [ "$(files "$U/K3/tmp")" = 0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	i=0; while [ "$(files "$U/K3/tmp")" = 0 ] && [ $i -lt 50 ] &&
+	    kill -0 "$pid" 2> /dev/null; do sleep 0.1; i=$((i + 1)); done
 	for p in $(pgrep -f "deliver $U/K3"); do kill -KILL "$p" 2>/dev/null; done
 	wait "$pid"
 	is "$(files "$U/K3/tmp"):$(files "$U/K3/new"):$(files "$U/K3/cur")" "1:0:0" \
@@ -193,7 +196,8 @@ if [ -z "$skip_shim" ]; then
 	$RUNAS env HOME="$U" LD_PRELOAD="$SHIM" FAULT_CALL=fsync FAULT_SLEEP=3 \
 	    FAULT_PATH="$U/k.mbox" "$BACKSCATTER_PRELOAD" --deliver "$U/k.mbox" < "$msg" 2> /dev/null &
 	pid=$!
-	i=0; while [ ! -e "$U/k.mbox.lock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	i=0; while [ ! -e "$U/k.mbox.lock" ] && [ $i -lt 50 ] &&
+	    kill -0 "$pid" 2> /dev/null; do sleep 0.1; i=$((i + 1)); done
 	sleep 0.3
 	for p in $(pgrep -f "deliver $U/k.mbox"); do kill -TERM "$p" 2>/dev/null; done
 	wait "$pid"; rc=$?

@@ -198,7 +198,9 @@ $RUNAS touch "$U/w/inbox.lock"
 msg waiting | d --deliver "mbox:$U/w/inbox" 2> /dev/null &
 pid=$!
 n=0
-while ! ls -a "$U/w" | grep -q '\.lk[0-9]' && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+while ! ls -a "$U/w" | grep -q '\.lk[0-9]' && [ $n -lt 50 ] && kill -0 "$pid" 2> /dev/null; do
+	sleep 0.1; n=$((n + 1))
+done
 waited=$(ls -a "$U/w" | grep -c '\.lk[0-9]')
 for p in $(pgrep -f "deliver mbox:$U/w/inbox"); do kill -TERM "$p" 2> /dev/null; done
 wait "$pid"

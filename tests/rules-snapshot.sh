@@ -124,7 +124,9 @@ python3 -c 'import os, sys, time
 fd = os.open(sys.argv[1], os.O_WRONLY); open(sys.argv[2], "w").close()
 time.sleep(30)' "$f" "$T/holding" &
 holder=$!
-n=0; while [ ! -e "$T/holding" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+n=0; while [ ! -e "$T/holding" ] && [ $n -lt 100 ] && kill -0 "$holder" 2> /dev/null; do
+	sleep 0.1; n=$((n + 1))
+done
 out=$(run); rc=$?
 answers "the snapshot open for writing elsewhere: read privately, the same answer" "$rc" "$out" "$ref"
 kill "$holder" 2> /dev/null; wait "$holder" 2> /dev/null

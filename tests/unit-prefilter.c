@@ -424,10 +424,16 @@ check_text(const char *name, const char *s, size_t len)
 	text_utf8 = utf8_check == NULL || pcre2_match(utf8_check,
 	    (PCRE2_SPTR)s, len, 0, 0, md, NULL) >= 0;
 	for (i = 0; i < npats; i++) {
-		m = anywhere(name, pats[i].pattern, pats[i].re, pats[i].jit,
-		    pats[i].leads, s, len);
 		may = pats[i].lits == NULL || prefilter_maybe(&t, pats[i].lits);
 		pairs++;
+		/* let through, with neither leads nor branches to compare:
+		 * whether it matches shows nothing (the run would try it),
+		 * and the interpreter's pass over the whole text was a third
+		 * of this test's time */
+		if (may && pats[i].leads == NULL && pats[i].nbr == 0)
+			continue;
+		m = anywhere(name, pats[i].pattern, pats[i].re, pats[i].jit,
+		    pats[i].leads, s, len);
 		matched += m;
 		ruled_out += !may;
 		if (m && !may && wrong++ < 5)
@@ -624,8 +630,9 @@ builtin_patterns(void)
 	    (every = strtol(getenv("PREFILTER_EVERY"), NULL, 10)) < 1)
 		every = 1;
 	walk(top);
-	diag("%ld files, %ld pattern-text pairs: %ld matched, %ld ruled out "
-	    "without running PCRE2", files, pairs, matched, ruled_out);
+	diag("%ld files, %ld pattern-text pairs: %ld ruled out without running "
+	    "PCRE2; %ld of the others matched (of those with leads or "
+	    "branches)", files, pairs, ruled_out, matched);
 	ok(files > 100 / every, "%ld messages read", files);
 	ok(matched > 0 && ruled_out > pairs / 2,
 	    "the prefilter rules out most pairs (%ld of %ld)", ruled_out,
