@@ -155,4 +155,16 @@ secret "short
 $(printf '%03000d' 0)
 "
 is "$rc:$(grep -c 'rules are clean' "$T/stdout")" 0:1 "a short secret over 3000 bytes of other lines: clean"
+# a NUL in the secret's line: an error (it cut the secret there, without
+# a word: a key other than the MTA's, no tag of it checking); one after
+# the line end is not the secret's
+printf 'abc\000def\n' > "$T/s.secret"
+bs_run - --lint --config "$T/s.conf" < /dev/null
+is "$rc:$(grep -c 's.secret: a NUL byte in the secret' "$T/stderr")" 78:1 "a NUL byte in the secret: 78, said"
+printf 'abcdef\n\000\n' > "$T/s.secret"
+bs_run - --lint --config "$T/s.conf" < /dev/null
+is "$rc:$(grep -c 'rules are clean' "$T/stdout")" 0:1 "... a NUL after its line: clean"
+printf '\n' > "$T/s.secret"
+bs_run - --lint --config "$T/s.conf" < /dev/null
+is "$rc:$(grep -c 's.secret: empty secret' "$T/stderr")" 78:1 "an empty secret: 78, said"
 done_testing

@@ -200,7 +200,8 @@ rm -rf "$C/config"
 # no user configuration, as a HOME that does not exist: nothing to say
 for h in /dev/null /nonexistent-home; do
 	env HOME=$h "$BACKSCATTER" --lint > "$T/out" 2> "$T/err"
-	is "$?:$(cat "$T/err")" 0: "HOME=$h: --lint clean, exit 0, nothing said"
+	is "$?:$(cat "$T/err"):$(grep -c 'rules are clean' "$T/out")" 0::1 \
+	    "HOME=$h: --lint clean, exit 0, nothing said"
 	env HOME=$h "$BACKSCATTER" < "$plain" > "$T/out" 2> "$T/err"
 	is "$?:$(status "$T/out"):$(cat "$T/err")" 0:No: "HOME=$h: filter mode tags it, nothing said"
 done
@@ -307,6 +308,23 @@ run --config "$C/config" --deliver "$U/file/M" < "$plain" > /dev/null 2> "$T/err
 is "$?" 75 "log stderr, stderr not a terminal: a delivery that fails defers (75)"
 stderr_only "... says why on stderr, not in the mail log" "$U/file/M"
 rm -f "$U/file" "$C/config"
+
+# --- the configuration a symbolic link to nothing ---------------------------
+# ~/.config/backscatter/config linked to a file that is gone (a dotfile
+# manager's link after the file moved): an error said, not silently no
+# configuration at all; mail still tagged
+$RUNAS mkdir -p "$U/.config/backscatter"
+$RUNAS ln -s "$U/moved-away/config" "$U/.config/backscatter/config"
+run < "$plain" > "$T/out" 2> "$T/err"
+is "$?:$(status "$T/out")" 0:No "configuration a symbolic link to nothing: filter mode exits 0, tags it"
+check "... and says so on stderr" \
+    grep -q "config/backscatter/config: a symbolic link to a file that is not there" "$T/err"
+check "... and that it went on" grep -q 'configuration: 1 error, going on without it' "$T/err"
+run --lint > "$T/out" 2>&1
+is "$?" 78 "... --lint: 78"
+$RUNAS rm -f "$U/.config/backscatter/config"
+run < "$plain" > "$T/out" 2> "$T/err"
+is "$?:$(status "$T/out"):$(cat "$T/err")" "0:No:" "no configuration file at all: tagged, nothing said"
 
 # --- a clean run says nothing -----------------------------------------------
 # a clean configuration says nothing

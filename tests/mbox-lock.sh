@@ -209,4 +209,19 @@ is "$rc:$waited:$(ls -a "$U/w" | grep -c '\.lk[0-9]'):$(count "$U/w/inbox"):$(te
     "75:1:0:0:held" \
     "SIGTERM while waiting for a held dotlock: 75, its link source removed, nothing appended, the other's lock left"
 
+# the same stopped by a SIGALRM from outside (kill -ALRM, or an alarm a
+# wrapper set before exec): 75, said as a signal, not as the delivery's
+# time running out (every SIGALRM was "took longer than 300 seconds")
+msg waiting | d --deliver "mbox:$U/w/inbox" 2> "$T/alrm.err" &
+pid=$!
+n=0
+while ! ls -a "$U/w" | grep -q '\.lk[0-9]' && [ $n -lt 50 ] && kill -0 "$pid" 2> /dev/null; do
+	sleep 0.1; n=$((n + 1))
+done
+for p in $(pgrep -f "deliver mbox:$U/w/inbox"); do kill -ALRM "$p" 2> /dev/null; done
+wait "$pid"
+rc=$?
+is "$rc:$(count "$U/w/inbox"):$(cat "$T/alrm.err")" "75:0:backscatter: ended by a signal: given up" \
+    "SIGALRM from outside while waiting for the dotlock: 75, nothing appended, said as a signal"
+
 done_testing

@@ -81,6 +81,15 @@ static const struct {
 	    "t.cf:2: BS_M: meta: unexpected end at \"\"\n" },
 	{ "meta unbalanced", "body __A /a/\nmeta BS_M (__A\n",
 	    "t.cf:2: BS_M: meta: missing ) at \"\"\n" },
+	{ "meta hex number", "body __A /a/\nmeta BS_M __A >= 0x10\n",
+	    "t.cf:2: BS_M: meta: unexpected text after the expression at \"x10\"\n" },
+	{ "meta exponent", "body __A /a/\nmeta BS_M __A >= 1e999\n",
+	    "t.cf:2: BS_M: meta: unexpected text after the expression at \"e999\"\n" },
+	{ "meta number too long", "body __A /a/\nmeta BS_M __A >= "
+	    "1111111111111111111111111111111111111111111111111111111111111111\n",
+	    "t.cf:2: BS_M: meta: number too long at \"11111111111111111111\"\n" },
+	{ "meta decimals", "body __A /a/\nbody __B /b/\n"
+	    "meta BS_M (__A + __B) >= 1.5 && __A < 10.25\n", "" },
 	{ "meta unknown rule", "meta BS_M __NOPE || __NOPE2\n",
 	    "t.cf:1: BS_M: meta uses unknown rule __NOPE\n" },
 	{ "meta self", "meta BS_M BS_M\n", "t.cf:1: BS_M: meta uses itself\n" },

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/arena.h"
@@ -145,13 +146,29 @@ static const struct mode	*mode = &modes[MODE_FILTER];
  * input or a bug; a delivery or the ledger's lock, as their modes set
  * it), or a signal ended the run. Filter mode writes the original
  * unchanged, as on any error; if output had begun it can only fail (75)
- * so the host keeps the original. run.late says which alarm it was.
+ * so the host keeps the original. run.late says which alarm it was; an
+ * alarm not ours (kill -ALRM, or one a wrapper set before exec, which
+ * rings before ours would) is a signal like the others.
  */
-static void
-watchdog(int sig)
+static int
+alarm_ours(int sig, const siginfo_t *si)
 {
-	const char		*text = sig == SIGALRM && run.late != NULL ?
-	    run.late : "backscatter: ended by a signal: given up\n";
+	struct timespec	 now;
+
+	if (sig != SIGALRM || run.late == NULL || si == NULL ||
+	    si->si_code != SI_KERNEL ||
+	    clock_gettime(CLOCK_MONOTONIC, &now) == -1)
+		return 0;
+	return now.tv_sec > run.late_due.tv_sec ||
+	    (now.tv_sec == run.late_due.tv_sec &&
+	    now.tv_nsec >= run.late_due.tv_nsec);
+}
+
+static void
+watchdog(int sig, siginfo_t *si, void *uc)
+{
+	const char		*text = alarm_ours(sig, si) ? run.late :
+	    "backscatter: ended by a signal: given up\n";
 	struct message		*m = &run.msg;
 	size_t			 off = 0;
 	ssize_t			 w;
@@ -163,6 +180,7 @@ watchdog(int sig)
 	/* said, or a message passed untagged or deferred has no reason in
 	 * the mail log (a host logs what a filter writes on stderr); an
 	 * alarm not ours (set before exec, kill -ALRM) ends it as a signal */
+	(void)uc;
 	(void)!write(STDERR_FILENO, text, strlen(text));
 	if (mode == &modes[MODE_DELIVER]) {
 		/* nothing half-delivered stays: the MTA retries */
@@ -707,13 +725,33 @@ read_input(struct run *r)
 	return -1;
 }
 
+/* The watchdog in seconds from now, saying late when it rings. */
+void
+run_alarm(struct run *r, const char *late, unsigned int seconds)
+{
+	alarm(0);
+	if (clock_gettime(CLOCK_MONOTONIC, &r->late_due) == -1)
+		r->late_due.tv_sec = r->late_due.tv_nsec = 0;
+	/* alarm() rings no earlier; a tick's slack for the clocks */
+	r->late_due.tv_sec += (time_t)seconds - 1;
+	r->late = late;
+	alarm(seconds);
+}
+
+void
+run_alarm_off(struct run *r)
+{
+	alarm(0);
+	r->late = NULL;
+}
+
 /* Analyse the message, under the watchdog; r->analysed when it worked. */
 static void
 analyse(struct run *r)
 {
-	r->late = "backscatter: the analysis took longer than "
-	    LIMIT_TEXT(LIMIT_WATCHDOG_SECONDS) " seconds: given up\n";
-	alarm(LIMIT_WATCHDOG_SECONDS);
+	run_alarm(r, "backscatter: the analysis took longer than "
+	    LIMIT_TEXT(LIMIT_WATCHDOG_SECONDS) " seconds: given up\n",
+	    LIMIT_WATCHDOG_SECONDS);
 	/* The verdict has an arena of its own: a message that fills the
 	 * analysis arena still gets judged on what was read. */
 	arena_init(&r->varena, LIMIT_VERDICT_ARENA_BYTES);
@@ -723,8 +761,7 @@ analyse(struct run *r)
 	    anatomy_read(&r->msg, &r->arena, &r->an) == -1 ||
 	    score_message(&r->cfg, &r->env, r->rs, &r->an, &r->varena,
 	    &r->v) == -1) {
-		alarm(0);
-		r->late = NULL;
+		run_alarm_off(r);
 		/* what each mode does then (the bytes unchanged, exit 2, the
 		 * INBOX) is its own; why is said here */
 		log_warnx("the message could not be analysed: out of memory, "
@@ -737,8 +774,7 @@ analyse(struct run *r)
 	 * message streamed through a slow pipe must not be cut at 8 s and
 	 * deferred forever. (--deliver sets a limit of its own.)
 	 */
-	alarm(0);
-	r->late = NULL;
+	run_alarm_off(r);
 	if (r->v.rule_errors > 0) {
 		/* a rule that does not compile is a configuration error that
 		 * --lint reports; the others still ran */
@@ -804,6 +840,19 @@ hold_std_fds(void)
 			close(got);
 }
 
+/* handler for sig, told who sent it */
+static void
+on_signal(int sig, void (*handler)(int, siginfo_t *, void *))
+{
+	struct sigaction	 sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = handler;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(sig, &sa, NULL);
+}
+
 /* The signals that end a run that takes back what it half wrote
  * (--deliver): each is the watchdog's, 75 and nothing half delivered.
  * SIGXCPU is a CPU-time limit's (ulimit -t) first word. */
@@ -858,7 +907,7 @@ main(int argc, char *argv[])
 	if (mode->takes_back)
 		/* killed: take back what is half written, then 75 */
 		for (i = 0; i < sizeof(ending) / sizeof(ending[0]); i++)
-			signal(ending[i], watchdog);
+			on_signal(ending[i], watchdog);
 	sigprocmask(SIG_SETMASK, &before, NULL);
 	log_where(mode, CONFIG_LOG_DEFAULT);
 	report_ignored(&opt);
@@ -882,7 +931,7 @@ main(int argc, char *argv[])
 		io_blocking(STDIN_FILENO);
 		io_blocking(STDOUT_FILENO);
 		signal(SIGPIPE, SIG_IGN);
-		signal(SIGALRM, watchdog);
+		on_signal(SIGALRM, watchdog);
 		if ((rc = read_input(&run)) != -1)
 			goto out;
 		run.input_whole = 1;

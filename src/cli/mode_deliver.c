@@ -151,9 +151,9 @@ mode_deliver(struct run *r)
 
 	memset(&stored, 0, sizeof(stored));
 	arena_init(&a, LIMIT_ARENA_BYTES);
-	r->late = "backscatter: the delivery took longer than "
-	    LIMIT_TEXT(DELIVER_TIME_LIMIT) " seconds: taken back (75)\n";
-	alarm(DELIVER_TIME_LIMIT);
+	run_alarm(r, "backscatter: the delivery took longer than "
+	    LIMIT_TEXT(DELIVER_TIME_LIMIT) " seconds: taken back (75)\n",
+	    DELIVER_TIME_LIMIT);
 	if (r->msg.oversize) {
 		rc = deliver_as_came(r, &a, STDIN_FILENO);
 		goto done;

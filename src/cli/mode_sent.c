@@ -114,12 +114,11 @@ mode_record_sent(struct run *r)
 	    sizeof(err)) == 0;
 	if (!spooled)
 		log_warnx("--record-sent: %s; writing the ledger itself", err);
-	r->late = spooled ? "backscatter: --record-sent: the ledger not had "
-	    "within " LIMIT_TEXT(LEDGER_LOCK_SECONDS) " seconds; the entry "
-	    "stays in its spool\n" : "backscatter: --record-sent: the ledger "
-	    "not had within " LIMIT_TEXT(LEDGER_LOCK_SECONDS) " seconds; "
-	    "nothing recorded\n";
-	alarm(LEDGER_LOCK_SECONDS);
+	run_alarm(r, spooled ? "backscatter: --record-sent: the ledger not "
+	    "had within " LIMIT_TEXT(LEDGER_LOCK_SECONDS) " seconds; the "
+	    "entry stays in its spool\n" : "backscatter: --record-sent: the "
+	    "ledger not had within " LIMIT_TEXT(LEDGER_LOCK_SECONDS)
+	    " seconds; nothing recorded\n", LEDGER_LOCK_SECONDS);
 	if (spooled) {
 		if (ledger_merge_spool(path, today, r->cfg.sent_ledger_expiry,
 		    err, sizeof(err)) == -1)
@@ -132,7 +131,7 @@ mode_record_sent(struct run *r)
 		lost(path, today, ledger_redis_is(path) ? "the Redis ledger" :
 		    path);
 	ledger_close(l);
-	alarm(0);
+	run_alarm_off(r);
 	arena_free(&a);
 	free(path);
 	return EX_OK;

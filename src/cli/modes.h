@@ -11,6 +11,7 @@
 #define BS_MODES_H
 
 #include <signal.h>
+#include <time.h>
 
 #include "base/arena.h"
 #include "base/buf.h"
@@ -78,6 +79,8 @@ struct run {
 	const char *volatile	 late;		/* the watchdog's line when
 						   the alarm set last rings:
 						   what ran out of time */
+	struct timespec		 late_due;	/* when it rings
+						   (CLOCK_MONOTONIC) */
 	struct arena		 arena;		/* the analysis */
 	struct arena		 varena;	/* the verdict */
 	int			 analysed;	/* an, v and ov are set */
@@ -89,6 +92,8 @@ struct run {
 /* main.c: after a list of errors that stopped at its buffer's end, how
  * many were left out. */
 void	 errors_not_listed(const struct buf *);
+void	 run_alarm(struct run *, const char *, unsigned int);
+void	 run_alarm_off(struct run *);
 
 /* mode_filter.c: the tagged message; the original unchanged on error. */
 int	 mode_filter(struct run *);

@@ -833,7 +833,7 @@ load_batv_key(struct config *cfg, const struct directive *d, char **v, int n,
 	struct config_batv_key	*k;
 	const char		*num = v[0], *path = v[1];
 	char			*full, *data;
-	size_t			 len;
+	size_t			 len, line;
 	int			 i;
 
 	(void)d;
@@ -854,13 +854,20 @@ load_batv_key(struct config *cfg, const struct directive *d, char **v, int n,
 	free(full);
 	if (data == NULL)
 		return -1;
-	len = strcspn(data, "\r\n");
-	if (len == 0) {
-		where_error(errors, w, "batv_key %s: %s: empty secret", num,
-		    path);
+	/* the first line (what follows it was not read) */
+	for (line = 0; line < len && data[line] != '\r' && data[line] != '\n';
+	    line++)
+		;
+	if (line == 0 || memchr(data, '\0', line) != NULL) {
+		/* a NUL cut the secret there, without a word: a shorter key
+		 * than the MTA's, and no tag of it would check */
+		where_error(errors, w, "batv_key %s: %s: %s", num, path,
+		    line == 0 ? "empty secret" : "a NUL byte in the secret");
+		explicit_bzero(data, len);
 		free(data);
 		return -1;
 	}
+	len = line;
 	if ((k = grow(&cfg->batv_keys, &cfg->nbatv_keys, sizeof(*k))) == NULL) {
 		explicit_bzero(data, len);
 		free(data);
@@ -1115,6 +1122,18 @@ config_open_error(void)
 	return open_error();
 }
 
+/* Is path a symbolic link to nothing? (errno kept) */
+static int
+dangling(const char *path)
+{
+	struct stat	 st;
+	int		 saved = errno, rc;
+
+	rc = lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+	errno = saved;
+	return rc;
+}
+
 int
 config_load(struct config *cfg, const char *path, int must_exist,
     struct buf *errors)
@@ -1126,7 +1145,14 @@ config_load(struct config *cfg, const char *path, int must_exist,
 	int		 lineno = 0, nerr = 0, over, nul;
 
 	if ((fp = config_open(path)) == NULL) {
-		/* none there, nor a folder for it (a HOME of /dev/null) */
+		/* none there, nor a folder for it (a HOME of /dev/null);
+		 * but a symbolic link to nothing is a configuration lost
+		 * (a dotfile manager's link to a moved file), not none */
+		if (errno == ENOENT && dangling(path)) {
+			buf_error(errors, path, 0, "a symbolic link to a file "
+			    "that is not there");
+			return 1;
+		}
 		if ((errno == ENOENT || errno == ENOTDIR) && !must_exist)
 			return 0;
 		buf_error(errors, path, 0, "%s", open_error());

@@ -21,6 +21,7 @@
  *	primary	:= "(" or ")" | number | name
  */
 #include <ctype.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,7 +77,7 @@ static int
 expr_primary(struct expr *e)
 {
 	const char	*s;
-	char		*end;
+	char		*end, num[64];
 	double		 v;
 
 	expr_space(e);
@@ -93,8 +94,19 @@ expr_primary(struct expr *e)
 		return 0;
 	}
 	if (isdigit((unsigned char)*e->p)) {
-		v = strtod(e->p, &end);
-		e->p = end;
+		/* decimal, as a score is: no 0x10, 1e999, inf or nan, which
+		 * strtod takes ("0x10" is 0 and a name after it: an error) */
+		s = e->p + strspn(e->p, "0123456789");
+		if (*s == '.' && isdigit((unsigned char)s[1]))
+			s += 1 + strspn(s + 1, "0123456789");
+		if (s - e->p >= (ptrdiff_t)sizeof(num)) {
+			e->error = "number too long";
+			return -1;
+		}
+		memcpy(num, e->p, (size_t)(s - e->p));
+		num[s - e->p] = '\0';
+		v = strtod(num, &end);
+		e->p = s;
 		return expr_emit(e, OP_NUM, v, NULL, 0);
 	}
 	if (isalpha((unsigned char)*e->p) || *e->p == '_') {
