@@ -118,6 +118,58 @@ else
 	    '[ "$rc" = 0 ] && grep -q "are clean" "$T/stdout"'
 fi
 
+# Our signed header block replayed to another recipient, with a To of
+# the bot's put above the signed fields and the block cut short below
+# them (a line that is no field, or a NUL; or more fields than the reader
+# takes): the header the verifier hashed has its own bottom, and the To
+# read from it was the bot's, taken for the signed one (proof for the
+# victim). Now no signed recipient is read from a block cut short.
+for junk in nofield nul many; do
+	python3 - "$d/bounce-headers-only.eml" "$junk" > "$T/replay.eml" <<'PY'
+import re, sys
+s = open(sys.argv[1]).read()
+head, sep, rest = s.partition('Content-Type: text/rfc822-headers\n\n')
+head = head.replace('rachel@retail.example', 'victim@evil.example')
+sig = re.search(r'DKIM-Signature:.*?(?=\nFrom: )\n', rest, re.S).group(0)
+rest = rest.replace(sig, '')
+junk = {'nofield': ':novalue\n', 'nul': 'X\x00Y: z\n',
+        'many': ''.join('X-J%d: x\n' % i for i in range(1000))}[sys.argv[2]]
+sys.stdout.write(head + sep + 'To: <victim@evil.example>\n' + sig + junk + rest)
+PY
+	is "$(bs_json '" ".join(str(x) for x in (j["evidence"]["dkim"]["result"],
+	    j["evidence"]["dkim"]["signed_recipients"], j["decided_by"] and j["decided_by"]["class"]))' \
+	    "$T/replay.eml" --config "$T/conf")" "headers-pass [] heuristic" \
+	    "our signed headers replayed to another with a To above them, the block cut short below ($junk): no signed recipient, no proof"
+done
+
+# Our signed message replayed to another address, the bounce naming one
+# of the signed recipients as its Original-Recipient (the ORCPT the
+# sender gave: the bot's to choose), or, with no Original-Recipient and
+# no "for <...>" in the bouncing system's Received line, in the
+# original's own To: not the recipient that bounced, so no proof. An
+# alias's bounce, whose Received line names the address we wrote to,
+# stays proof (tests/proof.sh).
+python3 - "$d/bounce-signed.eml" "$T" <<'PY'
+import sys
+s = open(sys.argv[1]).read()
+a = s.replace('<rachel@retail.example>: host', '<victim@evil.example>: host') \
+     .replace('Final-Recipient: rfc822; rachel@retail.example',
+              'Original-Recipient: rfc822;rachel@retail.example\nFinal-Recipient: rfc822; victim@evil.example') \
+     .replace('for <rachel@retail.example>', 'for <victim@evil.example>')
+b = s.replace('<rachel@retail.example>: host', '<nosuch@retail.example>: host') \
+     .replace('Final-Recipient: rfc822; rachel@retail.example', 'Final-Recipient: rfc822; nosuch@retail.example') \
+     .replace('\tfor <rachel@retail.example>; Tue', '\t; Tue')
+open(sys.argv[2] + '/orcpt.eml', 'w').write(a)
+open(sys.argv[2] + '/nofor.eml', 'w').write(b)
+PY
+for f in orcpt nofor; do
+	is "$(bs_json '" ".join(str(x) for x in (j["evidence"]["dkim"]["result"],
+	    j["decided_by"]["class"], [r["address"] for r in j["recipients"]]))' \
+	    "$T/$f.eml" --config "$T/conf")" \
+	    "pass heuristic ['$([ $f = orcpt ] && echo victim@evil.example || echo nosuch@retail.example)']" \
+	    "our signed message replayed to another, a signed recipient named $([ $f = orcpt ] && echo 'as its Original-Recipient' || echo 'by the original'"'"'s To alone'): no proof"
+done
+
 # a plain message never loads the DKIM library
 printf 'From: o@oscar.example\nTo: alice@northwind.example\nSubject: hi\n\nhello\n' > "$T/plain.eml"
 if command -v strace > /dev/null 2>&1; then

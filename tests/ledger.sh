@@ -410,4 +410,20 @@ is "$(decided "$T/ref-forged.eml" "$T/conf-v2")" "backscatter proof sent_ledger 
     "a named Message-ID the complete ledger never recorded: proof, backscatter"
 unset BACKSCATTER_NOW
 
+# An auto-reply from someone we wrote to, answering a Message-ID no ledger
+# can hold ("<spam1>": no @; one with a space): it names a Message-ID all
+# the same, the bot's, so "it names none, and we wrote to them" is not
+# proof of ours (it was: a malformed ID escaped the lookup unseen)
+printf 'my_domain northwind.example\nsent_ledger %s\nsent_ledger_complete yes\n' "$T/v3.db" > "$T/conf-v3"
+printf 'From: alice@northwind.example\nTo: Heidi <heidi@partner.example>\nSubject: contract\nMessage-ID: <real.1@northwind.example>\n\nhi\n' |
+    bs --config "$T/conf-v3" --record-sent
+for id in '<spam1>' '<spam 1@botnet.example>'; do
+	sed "s/<CAF+q1xyzQ7@mail.gmail.com>/$id/" "$d/autoreply-answers-gmail-id.eml" > "$T/malformed.eml"
+	holds "an auto-reply from a correspondent answering $id: not proof of ours" \
+	    '[ "$(bs_json "j[\"decided_by\"][\"class\"]" "$T/malformed.eml" --config "$T/conf-v3")" = heuristic ]'
+done
+sed -e '/^In-Reply-To:/d' -e '/^References:/d' "$d/autoreply-answers-gmail-id.eml" > "$T/noid.eml"
+is "$(decided "$T/noid.eml" "$T/conf-v3")" "ok proof correspondents None yes" \
+    "... one that names no Message-ID at all: proof, we wrote to her"
+
 done_testing

@@ -2250,8 +2250,8 @@ static const char *const list_fields[] = {
 };
 
 /* The address a Received line says the message was for ("for <x>"). */
-static char *
-received_for(struct arena *a, const char *line)
+char *
+anatomy_received_for(struct arena *a, const char *line)
 {
 	const char	*q;
 
@@ -2279,7 +2279,7 @@ original_addressees(const struct analysis *an, struct arena *a,
 			    LIMIT_ORIGINAL_ADDRESSEES - n);
 	for (i = 0; i < an->original.nreceived &&
 	    n < LIMIT_ORIGINAL_ADDRESSEES; i++)
-		if ((v = received_for(a, an->original.received[i].line)) !=
+		if ((v = anatomy_received_for(a, an->original.received[i].line)) !=
 		    NULL)
 			list[n++] = v;
 	return n;
@@ -2380,7 +2380,7 @@ forwarded_from(const struct analysis *an, struct arena *a,
 	if (address_listed(list, n, r->address))
 		return NULL;
 	for (i = 0; i < an->original.nreceived; i++) {
-		if ((v = received_for(a, an->original.received[i].line)) ==
+		if ((v = anatomy_received_for(a, an->original.received[i].line)) ==
 		    NULL)
 			continue;
 		if (x != NULL && strcasecmp(x, v) != 0)

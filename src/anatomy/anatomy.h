@@ -141,6 +141,10 @@ const char	*anatomy_source_name(enum source);
 struct recipient *anatomy_add_recipient(struct analysis *, struct arena *,
 		    const char *address);
 
+/* The address a Received line says the message was for ("for <x>"), or
+ * NULL. */
+char		*anatomy_received_for(struct arena *, const char *line);
+
 /* Note field's address (an Original-Recipient) as the one the sender
  * wrote for r, when r has none yet and it differs from r's. */
 void		 anatomy_original_recipient(struct recipient *, struct arena *,

@@ -192,8 +192,10 @@ proof(const struct evidence *ev, const struct analysis *an, struct arena *a,
 		    ev->dkim.selector ? ev->dkim.selector : "-", rcpt);
 		return 1;
 	}
+	/* (a Message-ID named that no ledger holds is named all the same:
+	 * a bot's spam, "<spam1>", answered by someone we wrote to once) */
 	if (ev->responders.replier && l->looked_up == 0 &&
-	    l->correspondent == 1) {
+	    l->unreadable == 0 && l->correspondent == 1) {
 		d->backscatter = 0;
 		d->evidence = "correspondents";
 		d->why = say(a, "it names no Message-ID, and we wrote to %s "

@@ -253,13 +253,21 @@ signed_recipients_h(DKIM_SIGINFO *sig, struct arena *a, const char *text,
 	struct header_block	 hb;
 	unsigned char		*used;
 	const char		*h, *e;
-	size_t			 n, i;
+	size_t			 n, i, off;
 	long			 j;
 
 	if ((h = (const char *)od.sig_gettagvalue(sig, 0,
 	    (u_char *)(uintptr_t)"h")) == NULL)
 		return;
-	header_parse(a, text, len, &hb);
+	/* from the bottom of the whole header, as the verifier read it: a
+	 * block cut short (a line that is no field, a NUL, past the limits)
+	 * has a bottom of its own, under which a bot's To would pass for
+	 * the signed one */
+	off = header_parse(a, text, len, &hb);
+	if (hb.truncated || (off < len && !(off >= 2 && text[off - 1] == '\n' &&
+	    (text[off - 2] == '\n' || (off >= 3 && text[off - 2] == '\r' &&
+	    text[off - 3] == '\n')))))
+		return;
 	if (hb.count == 0 || (used = arena_alloc(a, hb.count)) == NULL)
 		return;
 	memset(used, 0, hb.count);

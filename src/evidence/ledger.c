@@ -1934,7 +1934,9 @@ gather(const struct config *cfg, const struct envelope *env,
 
 	if (an->original.message_id != NULL &&
 	    ledger_normalise(an->original.message_id,
-	    strlen(an->original.message_id), norm, sizeof(norm)) == 0) {
+	    strlen(an->original.message_id), norm, sizeof(norm)) == -1)
+		ev->unreadable++;
+	else if (an->original.message_id != NULL) {
 		ev->looked_up++;
 		ours += id_ours(cfg, ident, norm);
 		if ((r = look_up(l, cfg, norm, who, today, a, ev)) == 1)
@@ -1948,8 +1950,10 @@ gather(const struct config *cfg, const struct envelope *env,
 		    ev->looked_up >= LEDGER_LOOKUPS_MAX)
 			break;
 		if (ledger_normalise(p, (size_t)(e - p + 1), norm,
-		    sizeof(norm)) == -1)
+		    sizeof(norm)) == -1) {
+			ev->unreadable++;
 			continue;
+		}
 		ev->looked_up++;
 		ours += id_ours(cfg, ident, norm);
 		if ((r = look_up(l, cfg, norm, who, today, a, ev)) == 1)

@@ -221,6 +221,9 @@ struct ledger_evidence {
 					   "error" */
 	int		 complete;	/* sent_ledger_complete yes */
 	int		 looked_up;	/* Message-IDs looked up */
+	int		 unreadable;	/* Message-IDs named that no ledger
+					   can hold (no @, a space...):
+					   not looked up, yet named */
 	int		 original_sent;	/* the original's Message-ID is in it */
 	int		 reply_sent;	/* the Message-ID answered is */
 	int		 ours_unknown;	/* a Message-ID at our domain looked

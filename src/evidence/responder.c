@@ -30,6 +30,27 @@ add(struct responders *r, struct arena *a, const char *addr)
 	r->address[r->n++] = low;
 }
 
+/*
+ * Was the returned original handed to the bouncing system for addr, as
+ * the first Received line of it says, the one that system wrote ("for
+ * <addr>")? An Original-Recipient alone is the ORCPT the sender gave,
+ * or the original's own To: a bot replaying our signed mail or one of
+ * our Message-IDs to its victim names one of our recipients there, and
+ * the victim's system writes the victim in that line. An alias's or a
+ * forward's bounce names the address we wrote to in both.
+ */
+static int
+written_to(const struct analysis *an, struct arena *a, const char *addr)
+{
+	const char	*v;
+
+	if (addr == NULL || an->original.nreceived == 0 ||
+	    (v = anatomy_received_for(a, an->original.received[0].line)) ==
+	    NULL)
+		return 0;
+	return strcasecmp(batv_untag(a, v), batv_untag(a, addr)) == 0;
+}
+
 void
 responders_find(const struct analysis *an, struct arena *a,
     struct responders *r)
@@ -52,7 +73,8 @@ responders_find(const struct analysis *an, struct arena *a,
 	}
 	for (i = 0; i < an->nrecipients; i++) {
 		add(r, a, an->recipients[i].address);
-		add(r, a, an->recipients[i].original_recipient);
+		if (written_to(an, a, an->recipients[i].original_recipient))
+			add(r, a, an->recipients[i].original_recipient);
 	}
 }
 

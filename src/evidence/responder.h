@@ -6,7 +6,9 @@
  * records whom each Message-ID went to, and our DKIM signature covers its
  * To and Cc. A bounce is about the recipients its report names (each
  * Final-Recipient, and the Original-Recipient the sender wrote when an
- * alias or a forward changed it); an auto-reply, challenge or read
+ * alias or a forward changed it, if the bouncing system's own Received
+ * line in the returned original names it: alone it is the ORCPT the
+ * sender gave, a bot's to choose); an auto-reply, challenge or read
  * receipt comes from whoever replied (its From, and the recipients its
  * reader found). Addresses are lower-cased and their BATV tag, if any,
  * taken off.
