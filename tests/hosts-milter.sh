@@ -71,12 +71,15 @@ MX=$1 SUB=$2 MP=$3
 
 useradd -M -d "$H" -s /bin/sh "$user" && useradd -M -d "$T/mhome" -s /bin/false "$muser" ||
     { not_ok "the test users are made"; done_testing; }
-mkdir -p "$H/Maildir" "$T/ledger" "$T/mhome" && chown -R "$user": "$H" && chown "$muser": "$T/ledger"
+mkdir -p "$H/Maildir" "$T/mhome/ledger" && chown -R "$user": "$H" && chown -R "$muser": "$T/mhome"
 
-# the milter's configuration: our domain, the ledger, complete
+# the milter's configuration: our domain, the ledger, complete. The
+# ledger under "~/", the milter user's home: recorded there and read
+# there (judging read it as absent, whatever it held, and the bounce of
+# mail just recorded was tagged backscatter by the rest)
 cat > "$T/milter.conf" <<EOF
 my_domain backscatter.test
-sent_ledger $T/ledger/sent.db
+sent_ledger ~/ledger/sent.db
 sent_ledger_complete yes
 milter_record_daemon ORIGINATING
 EOF
@@ -180,6 +183,16 @@ sleep 1
 is "$(delivered)" "$n" "... not delivered"
 check "... Postfix logged the milter's refusal" grep -q 'milter-reject: END-OF-MESSAGE.*5.7.1 Backscatter' "$LOG"
 check "... the milter logged proof and action" grep -q 'backscatter, kind=bounce .*proof=BS_NOT_IN_LEDGER: reject' "$T/milter.log"
+
+# 4b. an auto-reply from someone we never wrote to (the ledger complete):
+# refused, and the reply says why (it gave the DKIM words for any proof
+# other than BATV's and the ledger's)
+printf 'From: Carol <carol@stranger.example>\nTo: %s\nSubject: Out of Office: hello\nAuto-Submitted: auto-replied\nDate: Mon, 07 Dec 2026 19:00:00 +0000\nMessage-ID: <ooo1@stranger.example>\n\nI am out of the office until Monday.\n' \
+    "$rcpt" > "$T/ooo.eml"
+a=$($SEND "$MX" "" "$rcpt" "$T/ooo.eml")
+case $a in "550 5.7.1 Backscatter: automatic reply from someone we never wrote to"*)
+	ok "auto-reply from a stranger, proof by the sent ledger: 550 5.7.1, saying why" ;;
+	*) not_ok "auto-reply from a stranger, proof by the sent ledger: 550 5.7.1, saying why"; diag "$a" ;; esac
 # to more recipients than the milter looks at (LIMIT_RECIPIENTS, 256): one
 # not looked at may be in a section that would take it: tagged, not refused
 many=$(python3 -c 'import sys; print(",".join([sys.argv[1]] * 257))' "$rcpt")
@@ -317,6 +330,38 @@ a=$($SEND "$MX" "" "$rcpt" "$T/forged3.eml")
 n=$((n + 1)); wait_delivered $n
 is "$(grep -c '^X-Backscatter-Status' "$(newest)"):$(grep -c '^X-Backscatter-Status: No, forged' "$(newest)")" "1:0" \
     "... also after 20 other X-Backscatter-* names (MILTER_FIELDS_MAX is 16)"
+
+# 6b. outgoing mail told by its port (milter_record_port): Postfix sends
+# no {daemon_port} unless milter_connect_macros names it, and nothing was
+# recorded, without a word. The milter says so (once); with the macro
+# named as backscatter-milter(8) says, the submission port's mail is
+# recorded.
+cat > "$T/milter.conf" <<EOF
+my_domain backscatter.test
+sent_ledger ~/ledger/sent.db
+milter_record_port $SUB
+EOF
+# (the log from here: since6b)
+from=$(($(wc -l < "$T/milter.log") + 1))
+since6b() { tail -n +"$from" "$T/milter.log"; }
+kill -HUP "$(cat "$T/milter.pid")"
+i=0; until since6b | grep -q 'reloaded' || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+for k in 1 2; do
+	sed "s/^Message-ID: <[^>]*>/Message-ID: <byport.$k@backscatter.test>/" "$T/sent.eml" > "$T/byport$k.eml"
+	$SEND "$SUB" alice@backscatter.test "$rcpt" "$T/byport$k.eml" > /dev/null
+	n=$((n + 1)); wait_delivered $n
+done
+is "$(since6b | grep -c 'milter_record_port is set, but the MTA sends no {daemon_port}'):$(since6b | grep -c 'outgoing <byport')" "1:0" \
+    "milter_record_port without {daemon_port} from Postfix: nothing recorded, and the milter says so once"
+# the page's line, word for word
+line=$(sed -n 's/^.*\(milter_connect_macros = [^;]*\) ;$/\1/p' "$srcdir/doc/backscatter-milter.8.in" | head -n 1)
+postconf -c "$P" -e "$line" && postfix -c "$P" reload > /dev/null 2>&1
+sleep 1
+sed "s/^Message-ID: <[^>]*>/Message-ID: <byport.3@backscatter.test>/" "$T/sent.eml" > "$T/byport3.eml"
+$SEND "$SUB" alice@backscatter.test "$rcpt" "$T/byport3.eml" > /dev/null
+n=$((n + 1)); wait_delivered $n
+check "... with backscatter-milter(8)'s \"${line:-its line}\": recorded by port" \
+    sh -c "tail -n +$from '$T/milter.log' | grep -q 'outgoing <byport.3@backscatter.test>.*recorded'"
 
 # 7. one ledger for two roles, in Redis: a relay milter records what the
 # submission port sends, the MX milter judges bounces by it; Redis

@@ -392,4 +392,41 @@ if [ -x "$scanmax" ]; then
 else
 	ok "# SKIP no tests/backscatter-scanmax (make check builds it)"
 fi
+# The date of an mbox's From_ line is the time the message arrived (a
+# BATV tag's age is counted to it): also as Postfix's local(8) writes it,
+# two spaces after the sender (strptime's %a took none there, and the
+# clock of the scan was used: a tag valid then, expired now)
+unset BACKSCATTER_NOW
+cp "$srcdir/tests/data/batv/key0.secret" "$T/k0" && chmod 600 "$T/k0"
+printf 'batv_key 0 %s\n' "$T/k0" > "$T/conf-batv"
+tag=prvs=07904e8917=alice@northwind.example	# Exim's, made 1 Mar 2024 (tests/batv.sh)
+sed -e "s/@DELIVERED@/$tag/g" -e "s/@RETURN_PATH@/$tag/g" "$srcdir/tests/data/batv/bounce.eml.in" > "$T/tagged.eml"
+for sp in ' ' '  '; do
+	{ printf 'From MAILER-DAEMON%sFri Mar  1 12:00:00 2024\n' "$sp"; cat "$T/tagged.eml"; echo; } > "$T/dated.mbox"
+	bs --config "$T/conf-batv" --scan "$T/dated.mbox" > "$T/out" 2> "$T/err"
+	is "$?:$(cut -f1,3 "$T/out")" "0:ok	bounce" \
+	    "From_ line with ${#sp} space(s) after the sender: its date is the arrival, our tag valid then: ok"
+done
+# --summary lists every format and reason, not the first ten: the counts
+# add up to the lines' (over 10 reasons here)
+many="$srcdir/tests/data/mta $srcdir/tests/data/kinds/vendor"
+bs --config "$conf" --scan --jobs 1 --required -999 $many < /dev/null |
+    awk -F '\t' '$1 == "backscatter" { print $4 }' | sort | uniq -c |
+    awk '{ print $2, $1 }' | sort > "$T/want-reasons"
+bs --config "$conf" --scan --summary --jobs 1 --required -999 $many < /dev/null |
+    sed -n '/^backscatter by reason:/,$p' | sed 1d | awk '{ print $1, $2 }' | sort > "$T/got-reasons"
+holds "--summary: every reason of the backscatter ($(wc -l < "$T/got-reasons") of them), each with its count" \
+    '[ "$(wc -l < "$T/want-reasons")" -gt 10 ] && cmp -s "$T/want-reasons" "$T/got-reasons"'
+# An mbox message is judged as the message it was before it was escaped
+# into the mbox: ">From " in its body is "From " again (mboxrd's ">>From "
+# loses one '>'), or our DKIM signature on the original it returns reads
+# "body changed" where filter mode on the message says "pass"
+printf 'my_domain northwind.example\nmy_dkim_key northwind.example test2025 %s\n' \
+    "$(cd "$srcdir/tests/data/dkim" && pwd)/test2025.txt" > "$T/conf-dkim"
+fb=$srcdir/tests/data/dkim/bounce-from-line.eml
+{ echo 'From MAILER-DAEMON Tue Mar 18 02:47:12 2025'; sed 's/^\(>*From \)/>\1/' "$fb"; echo; } > "$T/escaped.mbox"
+want=$(bs_json '"%.1f %s" % (j["score"], j["evidence"]["dkim"]["result"])' "$fb" --config "$T/conf-dkim")
+bs --config "$T/conf-dkim" --scan "$T/escaped.mbox" > "$T/out" 2> "$T/err"
+is "$?:${want#* }:$(cut -f2 "$T/out")" "0:pass:${want% *}" \
+    "an mbox's >From line unescaped: judged as filter mode judges the message (our signature passes)"
 done_testing

@@ -729,7 +729,6 @@ read_input(struct run *r)
 void
 run_alarm(struct run *r, const char *late, unsigned int seconds)
 {
-	alarm(0);
 	if (clock_gettime(CLOCK_MONOTONIC, &r->late_due) == -1)
 		r->late_due.tv_sec = r->late_due.tv_nsec = 0;
 	/* alarm() rings no earlier; a tick's slack for the clocks */

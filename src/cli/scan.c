@@ -183,6 +183,7 @@ static int	 read_file(const struct item *, struct message *, long long *,
 static int	 read_mbox_message(struct worker *, const struct item *, int,
 		    struct message *, long long *, const char **);
 static long long from_line_time(const char *, size_t);
+static size_t	 from_unescape(char *, size_t);
 /* reporting, in the parent */
 static void	 take_line(struct scan *, char *);
 static void	 emit(struct scan *, size_t);
@@ -1116,10 +1117,35 @@ read_mbox_message(struct worker *w, const struct item *it, int more,
 		message_free(m);
 		return -1;
 	}
-	m->raw.len = n;
-	m->raw.data[n] = '\0';
-	*when_r = from_line_time(m->raw.data, n);
+	m->raw.len = from_unescape(m->raw.data, n);
+	m->raw.data[m->raw.len] = '\0';
+	*when_r = from_line_time(m->raw.data, m->raw.len);
 	return 0;
+}
+
+/*
+ * The message as it was before it was written into the mbox: a body line
+ * the writer escaped (">From ", and ">>From " for ">From " where it
+ * escapes those too, mboxrd) loses one '>', as a mail reader's copy does
+ * (and a DKIM body hash needs). In place; the new length.
+ */
+static size_t
+from_unescape(char *s, size_t n)
+{
+	size_t	 r = 0, w = 0, q;
+	int	 bol = 0;	/* the From_ line itself stays */
+
+	while (r < n) {
+		if (bol && s[r] == '>') {
+			for (q = r; q < n && s[q] == '>'; q++)
+				;
+			if (n - q >= 5 && memcmp(s + q, "From ", 5) == 0)
+				r++;
+		}
+		bol = s[r] == '\n';
+		s[w++] = s[r++];
+	}
+	return w;
 }
 
 /* The date of an mbox From_ line ("From a@b Mon Jan  1 00:00:00 2024"). */
@@ -1136,8 +1162,11 @@ from_line_time(const char *s, size_t n)
 	line[strcspn(line, "\r\n")] = '\0';
 	if ((sp = strchr(line + 5, ' ')) == NULL)
 		return 0;
+	/* Postfix and others write two spaces after the sender ("From
+	 * a@b  Fri Mar  1 ..."), where strptime's %a takes none */
+	sp += strspn(sp, " \t");
 	memset(&tm, 0, sizeof(tm));
-	end = strptime(sp + 1, "%a %b %d %H:%M:%S %Y", &tm);
+	end = strptime(sp, "%a %b %d %H:%M:%S %Y", &tm);
 	if (end == NULL)
 		return 0;
 	return (long long)timegm(&tm);
@@ -1498,7 +1527,8 @@ print_summary(const struct scan *s, double secs)
 		    " (some could not be moved: see above)" : "");
 }
 
-/* The ten names counted most in v, most first. */
+/* The names counted in v, most first (every one: the counts add up to
+ * the backscatter found; at most SCAN_NAMES_MAX names are kept). */
 static void
 print_top(const struct scan *s, const char *title, const long *v)
 {
@@ -1507,7 +1537,7 @@ print_top(const struct scan *s, const char *title, const long *v)
 
 	sort_names(nm, order, v);
 	fprintf(s->out, "%s:\n", title);
-	for (i = 0; i < nm->n && shown < 10; i++) {
+	for (i = 0; i < nm->n; i++) {
 		if (v[order[i]] == 0)
 			continue;
 		fprintf(s->out, "  %-24s %ld\n", nm->v[order[i]], v[order[i]]);

@@ -73,8 +73,8 @@ judge_plain_header(const char *raw, size_t len)
 
 int
 judge_message(struct milter_section *sec, struct message *m,
-    const char *sender, const char *recipient, long long now,
-    struct judgement *j)
+    const char *sender, const char *recipient, const char *home,
+    long long now, struct judgement *j)
 {
 	struct envelope		 env;
 	struct arena		 arena, varena;
@@ -91,6 +91,9 @@ judge_message(struct milter_section *sec, struct message *m,
 	memset(&env, 0, sizeof(env));
 	env.sender = sender;
 	env.now = now;
+	/* the ledger's path as the milter records into it (a "~/" path,
+	 * the default one): judged without it, they were "absent" */
+	env.home = home;
 	if (recipient != NULL && strlen(recipient) < sizeof(env.recipient_buf) &&
 	    config_address_ok(recipient)) {
 		for (i = 0; recipient[i] != '\0'; i++)

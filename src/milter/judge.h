@@ -39,14 +39,15 @@ int	 judge_plain_header(const char *raw, size_t len);
 /*
  * Judge m (raw set, oversize when it was cut), delivered from sender (""
  * the null sender) to recipient (NULL: none known), at now (0: the
- * clock), by sec's configuration and rules. 0 with j filled; -1 on an
+ * clock), by sec's configuration and rules; home is the milter user's,
+ * for a sent_ledger under "~/" and the default one (NULL: none). 0 with j filled; -1 on an
  * internal error (j->judged 0: accept it). Threads may judge at once
  * by one section: it is only read (its rules compiled by settings_load),
  * and m is the caller's own.
  */
 int	 judge_message(struct milter_section *sec, struct message *m,
-	    const char *sender, const char *recipient, long long now,
-	    struct judgement *j);
+	    const char *sender, const char *recipient, const char *home,
+	    long long now, struct judgement *j);
 void	 judge_free(struct judgement *j);
 
 #endif

@@ -334,9 +334,16 @@ reason_of(const struct judgement *j)
 		return "bounce to a BATV tag we did not make";
 	if (strcmp(j->proof_rule, "BS_BATV_MISSING") == 0)
 		return "bounce to an address without our BATV tag";
-	if (strcmp(j->proof_rule, "BS_NOT_IN_LEDGER") == 0)
+	if (strcmp(j->proof_rule, "BS_NOT_IN_LEDGER") == 0 ||
+	    strcmp(j->proof_rule, "sent_ledger") == 0)
 		return "bounce of a message we never sent";
-	return "bounce of a message with a forged DKIM signature of ours";
+	if (strcmp(j->proof_rule, "correspondents") == 0)
+		return "automatic reply from someone we never wrote to";
+	if (strcmp(j->proof_rule, "BS_DKIM_FORGED") == 0 ||
+	    strcmp(j->proof_rule, "dkim") == 0)
+		return "bounce of a message with a forged DKIM signature of "
+		    "ours";
+	return "backscatter to an address that sent no such mail";
 }
 
 /* Remove the X-Backscatter-* fields that came with the message. */
@@ -494,8 +501,8 @@ judge_all(struct job *jb)
 		if (k < ndone)
 			continue;
 		done[ndone++] = sec;
-		if (judge_message(sec, &jb->msg, jb->sender, rcpt, clock_now,
-		    &j) == -1) {
+		if (judge_message(sec, &jb->msg, jb->sender, rcpt, ledger_home,
+		    clock_now, &j) == -1) {
 			jb->failed = 1;
 			judge_free(&j);
 			return;
@@ -713,6 +720,7 @@ judge(SMFICTX *ctx, struct session *s)
 #define MILTER_NOT_SENT	(SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NODATA)
 /* the same for every connection, written at each negotiation */
 static atomic_ulong		 no_reply;
+static atomic_int		 no_port_said;	/* the warning below, once */
 static atomic_int		 can_skip;	/* SMFIP_SKIP: the rest of a
 						   body can be refused */
 
@@ -759,6 +767,13 @@ cb_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
 	c = conf_take();
 	s->record = settings_records(&c->set, daemon,
 	    port != NULL ? atoi(port) : 0);
+	/* Postfix sends no {daemon_port} unless told: outgoing mail by
+	 * port would be judged as incoming, and none recorded, silently */
+	if (port == NULL && !s->record && c->set.nrecord_ports > 0 &&
+	    !atomic_exchange(&no_port_said, 1))
+		log_warnx("milter_record_port is set, but the MTA sends no "
+		    "{daemon_port}: nothing is recorded by port (Postfix: "
+		    "add {daemon_port} to milter_connect_macros)");
 	conf_drop(c);
 	smfi_setpriv(ctx, s);
 	return reply(SMFIP_NR_CONN, SMFIS_CONTINUE);

@@ -8,6 +8,12 @@
 # under faketime at the original's date, so t= is in the past wherever the
 # tests run; then wrapped in bounces that return it whole, changed after
 # signing, signed with another key, or headers only.
+# bounce-from-line.eml is bounce-signed.eml's shape around an original
+# whose body has a line starting "From " (what an mbox writer escapes),
+# signed by hand with the same key: the relaxed/relaxed canonical forms of
+# RFC 6376 3.4.2 and 3.4.4 over h=from:to:subject:date:message-id, the
+# hash signed with `openssl dgst -sha256 -sign test2025.private`, t= as
+# above.
 set -eu
 cd "$(dirname "$0")"
 sign() { faketime "2025-03-18 02:47:05" dkimsign --hcanon relaxed --bcanon relaxed test2025 northwind.example "$1"; }
