@@ -184,6 +184,26 @@ is "$(delivered)" "$n" "... not delivered"
 check "... Postfix logged the milter's refusal" grep -q 'milter-reject: END-OF-MESSAGE.*5.7.1 Backscatter' "$LOG"
 check "... the milter logged proof and action" grep -q 'backscatter, kind=bounce .*proof=BS_NOT_IN_LEDGER: reject' "$T/milter.log"
 
+# 4c. the ledger restored in place (a copy moved over it: another file
+# at the same path): what is recorded from then on goes into the new
+# file, and the milter reads that one too once LEDGER_REOPEN_SECONDS have
+# passed (it read the unlinked one on, and refused the bounce of mail it
+# had just recorded: 550, "never sent")
+led=$T/mhome/ledger/sent.db
+cp -p "$led" "$led.new" && mv "$led.new" "$led"
+sed 's/8d2f4a6c-1e3b-4c5d-9e7f-a1b2c3d4e5f6/restored-1/' "$T/sent.eml" > "$T/sent-x.eml"
+sed 's/8d2f4a6c-1e3b-4c5d-9e7f-a1b2c3d4e5f6/restored-1/' "$T/legit.eml" > "$T/legit-x.eml"
+$SEND "$SUB" alice@backscatter.test "$rcpt" "$T/sent-x.eml" > /dev/null
+n=$((n + 1)); wait_delivered $n
+check "ledger restored in place: mail sent is recorded into the new file" \
+    grep -q 'outgoing <restored-1@backscatter.test>.*recorded' "$T/milter.log"
+sleep 11
+a=$($SEND "$MX" "" "$rcpt" "$T/legit-x.eml")
+case $a in 250*) ok "... its bounce, past LEDGER_REOPEN_SECONDS: 250, the new file read" ;;
+	*) not_ok "... its bounce, past LEDGER_REOPEN_SECONDS: 250, the new file read"; diag "$a" ;; esac
+n=$((n + 1)); check "... delivered" wait_delivered $n
+check "... tagged X-Backscatter-Status: No" grep -q '^X-Backscatter-Status: No' "$(newest)"
+
 # 4b. an auto-reply from someone we never wrote to (the ledger complete):
 # refused, and the reply says why (it gave the DKIM words for any proof
 # other than BATV's and the ledger's)

@@ -1831,20 +1831,43 @@ spool_only(const struct ledger *l)
 	return l != NULL && l->env == NULL && l->redis == NULL;
 }
 
+/*
+ * Is the file at path another than the one opened (dev, ino)? A ledger
+ * restored or rebuilt and moved into place: the open one is unlinked,
+ * and what is recorded goes into the new one.
+ */
+static int
+replaced(const char *path, dev_t dev, ino_t ino)
+{
+	struct stat	 st;
+
+	return ledger_redis_is(path) ? 0 : stat(path, &st) == -1 ||
+	    st.st_dev != dev || st.st_ino != ino;
+}
+
 /* (A long-running process, backscatter-milter, may be configured anew:
  * a ledger at another path is opened in place of the cached one; one
  * found missing, unusable or a spool alone is opened again after
- * LEDGER_REOPEN_SECONDS.) */
+ * LEDGER_REOPEN_SECONDS, and one open is looked at then: a file moved
+ * into its place is opened instead.) */
 static struct ledger *
 reader(const struct config *cfg, const struct envelope *env, int *state_r)
 {
-	char	*path, err[PATH_MAX + 256];
+	static dev_t	 dev;
+	static ino_t	 ino;
+	struct stat	 st;
+	char		*path, err[PATH_MAX + 256];
 
 	path = config_ledger_path(cfg, env != NULL ? env->home : NULL);
 	if (cached_pid == getpid() && (path == NULL ? cached_path == NULL :
 	    cached_path != NULL && strcmp(path, cached_path) == 0) &&
-	    ((cached_state == 0 && !spool_only(cached)) || path == NULL ||
+	    ((cached_state == 0 && !spool_only(cached) &&
+	    (time(NULL) - cached_at < LEDGER_REOPEN_SECONDS ||
+	    !replaced(path, dev, ino))) || path == NULL ||
 	    time(NULL) - cached_at < LEDGER_REOPEN_SECONDS)) {
+		if (cached_state == 0 && path != NULL &&
+		    time(NULL) - cached_at >= LEDGER_REOPEN_SECONDS)
+			cached_at = time(NULL);	/* looked at: the same */
 		free(path);
 		*state_r = cached_state;
 		return cached;
@@ -1863,6 +1886,10 @@ reader(const struct config *cfg, const struct envelope *env, int *state_r)
 		/* said, and the message judged without it */
 		log_warnx("sent ledger %s; going on "
 		    "without it", err);
+	else if (stat(path, &st) == 0) {
+		dev = st.st_dev;
+		ino = st.st_ino;
+	}
 	/* path is kept as cached_path */
 	*state_r = cached_state;
 	return cached;
