@@ -239,6 +239,14 @@ add_recipients(struct arena *a, const char *v, size_t n,
 	}
 }
 
+/* Does text[off] follow an empty line ("\n\n" or "\n\r\n")? */
+static int
+after_empty_line(const char *text, size_t off)
+{
+	return off >= 2 && text[off - 1] == '\n' && (text[off - 2] == '\n' ||
+	    (off >= 3 && text[off - 2] == '\r' && text[off - 3] == '\n'));
+}
+
 /*
  * The To and Cc fields a signature that verified on the headers alone
  * covers (the library names them only when the body hash matched too):
@@ -264,9 +272,7 @@ signed_recipients_h(DKIM_SIGINFO *sig, struct arena *a, const char *text,
 	 * has a bottom of its own, under which a bot's To would pass for
 	 * the signed one */
 	off = header_parse(a, text, len, &hb);
-	if (hb.truncated || (off < len && !(off >= 2 && text[off - 1] == '\n' &&
-	    (text[off - 2] == '\n' || (off >= 3 && text[off - 2] == '\r' &&
-	    text[off - 3] == '\n')))))
+	if (hb.truncated || (off < len && !after_empty_line(text, off)))
 		return;
 	if (hb.count == 0 || (used = arena_alloc(a, hb.count)) == NULL)
 		return;

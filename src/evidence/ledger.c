@@ -85,6 +85,8 @@ struct ledger {
 	int		 writable;
 	int		 damaged;	/* a fault was caught: never used again */
 	int		 writer_fd;	/* writer.lock, held; or -1 */
+	dev_t		 dev;		/* the ledger file opened (env) */
+	ino_t		 ino;
 	char		*spool;		/* <path>-spool */
 	int		 spool_read;	/* spooled loaded (readers) */
 	int		 spool_partial;	/* the spool not all read: what is
@@ -323,6 +325,8 @@ open_dbs(struct ledger *l, void *arg)
 		seterr(o->err, o->errlen, o->path, "cannot read its size");
 		return -1;
 	}
+	l->dev = sb.st_dev;
+	l->ino = sb.st_ino;
 	need = ((unsigned long long)info.me_last_pgno + 1) * st.ms_psize;
 	if ((unsigned long long)sb.st_size < need) {
 		snprintf(text, sizeof(text), "cut short (%lld bytes, its pages "
@@ -1837,12 +1841,12 @@ spool_only(const struct ledger *l)
  * and what is recorded goes into the new one.
  */
 static int
-replaced(const char *path, dev_t dev, ino_t ino)
+replaced(const char *path, const struct ledger *l)
 {
 	struct stat	 st;
 
-	return ledger_redis_is(path) ? 0 : stat(path, &st) == -1 ||
-	    st.st_dev != dev || st.st_ino != ino;
+	return l->env != NULL && (stat(path, &st) == -1 ||
+	    st.st_dev != l->dev || st.st_ino != l->ino);
 }
 
 /* (A long-running process, backscatter-milter, may be configured anew:
@@ -1853,20 +1857,16 @@ replaced(const char *path, dev_t dev, ino_t ino)
 static struct ledger *
 reader(const struct config *cfg, const struct envelope *env, int *state_r)
 {
-	static dev_t	 dev;
-	static ino_t	 ino;
-	struct stat	 st;
-	char		*path, err[PATH_MAX + 256];
+	char	*path, err[PATH_MAX + 256];
+	int	 due;
 
 	path = config_ledger_path(cfg, env != NULL ? env->home : NULL);
+	due = time(NULL) - cached_at >= LEDGER_REOPEN_SECONDS;
 	if (cached_pid == getpid() && (path == NULL ? cached_path == NULL :
 	    cached_path != NULL && strcmp(path, cached_path) == 0) &&
-	    ((cached_state == 0 && !spool_only(cached) &&
-	    (time(NULL) - cached_at < LEDGER_REOPEN_SECONDS ||
-	    !replaced(path, dev, ino))) || path == NULL ||
-	    time(NULL) - cached_at < LEDGER_REOPEN_SECONDS)) {
-		if (cached_state == 0 && path != NULL &&
-		    time(NULL) - cached_at >= LEDGER_REOPEN_SECONDS)
+	    (path == NULL || !due || (cached_state == 0 &&
+	    !spool_only(cached) && !replaced(path, cached)))) {
+		if (due)
 			cached_at = time(NULL);	/* looked at: the same */
 		free(path);
 		*state_r = cached_state;
@@ -1886,10 +1886,6 @@ reader(const struct config *cfg, const struct envelope *env, int *state_r)
 		/* said, and the message judged without it */
 		log_warnx("sent ledger %s; going on "
 		    "without it", err);
-	else if (stat(path, &st) == 0) {
-		dev = st.st_dev;
-		ino = st.st_ino;
-	}
 	/* path is kept as cached_path */
 	*state_r = cached_state;
 	return cached;
