@@ -29,6 +29,7 @@ command -v python3 > /dev/null || skip_all "python3 is not installed"
 
 user=bsx$$
 muser=bsm$$
+ruser=bsr$$	# the relay milter's: another host's home
 H=$T/$user
 P=$T/postfix
 LOG=$T/maillog
@@ -46,6 +47,7 @@ cleanup() {
 	postfix_stop
 	userdel "$user" > /dev/null 2>&1
 	userdel "$muser" > /dev/null 2>&1
+	userdel "$ruser" > /dev/null 2>&1
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -69,9 +71,11 @@ for s in ss: s.bind(("127.0.0.1", 0))
 print(" ".join(str(s.getsockname()[1]) for s in ss))')
 MX=$1 SUB=$2 MP=$3
 
-useradd -M -d "$H" -s /bin/sh "$user" && useradd -M -d "$T/mhome" -s /bin/false "$muser" ||
+useradd -M -d "$H" -s /bin/sh "$user" && useradd -M -d "$T/mhome" -s /bin/false "$muser" &&
+    useradd -M -d "$T/rhome" -s /bin/false "$ruser" ||
     { not_ok "the test users are made"; done_testing; }
-mkdir -p "$H/Maildir" "$T/mhome/ledger" && chown -R "$user": "$H" && chown -R "$muser": "$T/mhome"
+mkdir -p "$H/Maildir" "$T/mhome/ledger" "$T/rhome" && chown -R "$user": "$H" &&
+    chown -R "$muser": "$T/mhome" && chown -R "$ruser": "$T/rhome"
 
 # the milter's configuration: our domain, the ledger, complete. The
 # ledger under "~/", the milter user's home: recorded there and read
@@ -183,6 +187,25 @@ sleep 1
 is "$(delivered)" "$n" "... not delivered"
 check "... Postfix logged the milter's refusal" grep -q 'milter-reject: END-OF-MESSAGE.*5.7.1 Backscatter' "$LOG"
 check "... the milter logged proof and action" grep -q 'backscatter, kind=bounce .*proof=BS_NOT_IN_LEDGER: reject' "$T/milter.log"
+
+# 4d. one process in both roles: a recording does not take away the
+# reader's hold on LMDB's lock file. (Recording opened and closed a second
+# environment on the file, which drops the process's POSIX locks on
+# sent.db-lock: another process could then reset the reader table while
+# the milter read.) After a recording and a lookup, the milter process
+# holds a lock on sent.db-lock (/proc/locks)
+sed 's/8d2f4a6c-1e3b-4c5d-9e7f-a1b2c3d4e5f6/both-1/' "$T/sent.eml" > "$T/sent-b.eml"
+sed 's/8d2f4a6c-1e3b-4c5d-9e7f-a1b2c3d4e5f6/both-1/' "$T/legit.eml" > "$T/legit-b.eml"
+$SEND "$SUB" alice@backscatter.test "$rcpt" "$T/sent-b.eml" > /dev/null
+n=$((n + 1)); wait_delivered $n
+a=$($SEND "$MX" "" "$rcpt" "$T/legit-b.eml")
+case $a in 250*) ok "both roles: recorded, then its bounce judged: 250" ;;
+	*) not_ok "both roles: recorded, then its bounce judged: 250"; diag "$a" ;; esac
+n=$((n + 1)); wait_delivered $n
+lockino=$(stat -c %i "$T/mhome/ledger/sent.db-lock")
+mpid=$(ps -o pid= -u "$muser" | tr -d ' ' | head -1)
+holds "... the milter process ($mpid) still holds its lock on sent.db-lock (inode $lockino)" \
+    'awk -v p="$mpid" -v i="$lockino" '"'"'$2 == "POSIX" && $5 == p && $6 ~ (":" i "$") { f = 1 } END { exit !f }'"'"' /proc/locks'
 
 # 4c. the ledger restored in place (a copy moved over it: another file
 # at the same path): what is recorded from then on goes into the new
@@ -385,7 +408,8 @@ check "... with backscatter-milter(8)'s \"${line:-its line}\": recorded by port"
 
 # 7. one ledger for two roles, in Redis: a relay milter records what the
 # submission port sends, the MX milter judges bounces by it; Redis
-# killed mid-run: mail still flows, no proof, nothing refused
+# killed mid-run: mail still flows, no proof, nothing refused. The relay
+# runs as another user (another home: another host's local state)
 if command -v redis-server > /dev/null; then
 	mkdir -p "$T/redis"
 	set -- $(python3 -c '
@@ -403,7 +427,7 @@ print(" ".join(str(s.getsockname()[1]) for s in ss))')
 	sed -e 's/example\.org/backscatter.test/g' \
 	    -e "s|redis://127.0.0.1:6379/0|redis://127.0.0.1:$REDIS/0|" "$conf" > "$T/milter.conf"
 	cp "$T/milter.conf" "$T/relay.conf"
-	"$MILTER" -f -u "$muser" -c "$T/relay.conf" -P "$T/relay.pid" \
+	"$MILTER" -f -u "$ruser" -c "$T/relay.conf" -P "$T/relay.pid" \
 	    -p "inet:$RP@127.0.0.1" 2> "$T/relay.log" &
 	# the MX milter by the page's command line
 	sed -e "s|^backscatter-milter |'$MILTER' -f -c '$T/milter.conf' |" \
@@ -437,6 +461,36 @@ print(" ".join(str(s.getsockname()[1]) for s in ss))')
 	a=$($SEND "$MX" "" "$rcpt" "$T/forged.eml")
 	case $a in "550 5.7.1 "*) ok "Redis: a forged bounce at the MX: 550 5.7.1" ;;
 		*) not_ok "Redis: a forged bounce at the MX: 550 5.7.1"; diag "$a" ;; esac
+	# Redis stalled while the relay records: the entry is kept in the
+	# relay's local spool and written into Redis once it answers (by
+	# the relay's replay, every 5 s: no other mail need come), so that
+	# the MX, another host, finds it; nothing was lost, so a forged
+	# bounce is still refused. (Before: nothing recorded, and the MX
+	# refused the bounce of that mail 550 "never sent".)
+	sed 's/8d2f4a6c-1e3b-4c5d-9e7f-a1b2c3d4e5f6/redis-2/' "$T/sent.eml" > "$T/sent-r2.eml"
+	sed 's/8d2f4a6c-1e3b-4c5d-9e7f-a1b2c3d4e5f6/redis-2/' "$T/legit.eml" > "$T/legit-r2.eml"
+	kill -STOP "$(cat "$T/redis/pid")"
+	a=$($SEND "$SUB" alice@backscatter.test "$rcpt" "$T/sent-r2.eml")
+	case $a in 250*) ok "Redis stalled: sent through the relay: 250" ;;
+		*) not_ok "Redis stalled: sent through the relay: 250"; diag "$a" ;; esac
+	n=$((n + 1)); wait_delivered $n
+	check "... kept in the relay's local spool, said" \
+	    grep -q 'outgoing <redis-2@backscatter.test>: .*kept in the local spool until it answers' "$T/relay.log"
+	is "$(ls "$T"/rhome/.local/state/backscatter/redis-spool/*/new | wc -l | tr -d ' ')" 1 \
+	    "... one entry file in ~/.local/state/backscatter/redis-spool/<hash of the URL>/new"
+	kill -CONT "$(cat "$T/redis/pid")"
+	i=0; until grep -q 'entry written into it' "$T/relay.log" || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
+	check "Redis answers again: the relay writes the kept entry into it, unasked, and says so" \
+	    grep -q 'could not be written: 1 entry written into it' "$T/relay.log"
+	is "$(redis-cli -p "$REDIS" --scan --pattern 'bs:sent:*' | wc -l | tr -d ' ')" 2 "... two keys in Redis"
+	is "$(ls "$T"/rhome/.local/state/backscatter/redis-spool/*/new | wc -l | tr -d ' ')" 0 "... the local spool emptied"
+	a=$($SEND "$MX" "" "$rcpt" "$T/legit-r2.eml")
+	case $a in 250*) ok "... its bounce, at the MX: 250" ;; *) not_ok "... its bounce, at the MX: 250"; diag "$a" ;; esac
+	n=$((n + 1)); check "... delivered" wait_delivered $n
+	check "... found in the shared ledger (BS_SENT_LEDGER)" grep -q 'BS_SENT_LEDGER' "$(newest)"
+	a=$($SEND "$MX" "" "$rcpt" "$T/forged.eml")
+	case $a in "550 5.7.1 "*) ok "... a forged bounce still: 550 5.7.1 (nothing was lost)" ;;
+		*) not_ok "... a forged bounce still: 550 5.7.1 (nothing was lost)"; diag "$a" ;; esac
 	kill -KILL "$(cat "$T/redis/pid")"
 	sleep 0.3
 	got=
@@ -449,9 +503,29 @@ print(" ".join(str(s.getsockname()[1]) for s in ss))')
 	check "... and delivered" wait_delivered $n
 	is "$(grep -c 'no proof from it until it answers' "$T/milter.log")" 1 \
 	    "... the MX milter said so once, not per message"
-	a=$($SEND "$SUB" alice@backscatter.test "$rcpt" "$T/sent-r.eml")
+	sed 's/8d2f4a6c-1e3b-4c5d-9e7f-a1b2c3d4e5f6/redis-3/' "$T/sent.eml" > "$T/sent-r3.eml"
+	sed 's/8d2f4a6c-1e3b-4c5d-9e7f-a1b2c3d4e5f6/redis-3/' "$T/legit.eml" > "$T/legit-r3.eml"
+	a=$($SEND "$SUB" alice@backscatter.test "$rcpt" "$T/sent-r3.eml")
 	case $a in 250*) ok "Redis down: outgoing mail still flows through the relay" ;;
 		*) not_ok "Redis down: outgoing mail still flows through the relay"; diag "$a" ;; esac
+	n=$((n + 1)); check "... delivered" wait_delivered $n
+	# started again empty (no persistence: its history is gone). The
+	# relay, which wrote to it before, marks the loss as it writes what
+	# it kept: the MX finds that entry, and proves nothing by absence
+	redis-server --port "$REDIS" --bind 127.0.0.1 \
+	    --daemonize yes --pidfile "$T/redis/pid" --dir "$T/redis" --save '' \
+	    --appendonly no --logfile "$T/redis/log" > /dev/null
+	i=0; until [ "$(grep -c 'entry written into it' "$T/relay.log")" = 2 ] || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
+	is "$(grep -c 'entry written into it' "$T/relay.log")" 2 "Redis started again, empty: the relay writes what it kept"
+	is "$(redis-cli -p "$REDIS" get bs:state:lost)" "$(( $(date +%s) / 86400 ))" \
+	    "... and marks today's loss of history (bs:state:lost), having written to it before"
+	a=$($SEND "$MX" "" "$rcpt" "$T/legit-r3.eml")
+	case $a in 250*) ok "... the bounce of the kept one, at the MX: 250" ;; *) not_ok "... the bounce of the kept one, at the MX: 250"; diag "$a" ;; esac
+	n=$((n + 1)); check "... delivered" wait_delivered $n
+	check "... found in the shared ledger (BS_SENT_LEDGER)" grep -q 'BS_SENT_LEDGER' "$(newest)"
+	a=$($SEND "$MX" "" "$rcpt" "$T/legit-r.eml")
+	case $a in 250*) ok "... the bounce of one recorded before the restart: 250 (not 'never sent')" ;;
+		*) not_ok "... the bounce of one recorded before the restart: 250 (not 'never sent')"; diag "$a" ;; esac
 	n=$((n + 1)); check "... delivered" wait_delivered $n
 	kill "$(cat "$T/relay.pid")" 2> /dev/null
 else

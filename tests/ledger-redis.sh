@@ -256,6 +256,73 @@ is "$(decided "$T/vac-stranger.eml" --config "$T/conf-complete")" "ok heuristic 
 is "$(BACKSCATTER_NOW=$(( $(date +%s) + 200 * 86400 )) decided "$T/vac-stranger.eml" --config "$T/conf-complete")" \
     "backscatter proof correspondents never" "... once older than sent_ledger_expiry, it is said again"
 
+# Redis stalled (SIGSTOP: it takes the connection, never answers) while
+# --record-sent writes: the entry is kept in this host's local spool
+# (~/.local/state/backscatter/redis-spool/<hash>), where this host's lookups
+# find it at once, and the next writer that reaches Redis writes it
+# there. Another host (another HOME) finds it in Redis from then on.
+# (Before: nothing recorded, and a complete ledger proved the bounce of
+# that mail forged.)
+kept() { sed "s/20250318034705\.77aa/kept-$1/I" "$2"; }
+kept 1 "$d/sent-ours.eml" > "$T/sent-k1.eml"; kept 1 "$d/bounce.eml" > "$T/bounce-k1.eml"
+kept 2 "$d/sent-ours.eml" > "$T/sent-k2.eml"; kept 2 "$d/bounce.eml" > "$T/bounce-k2.eml"
+kept 3 "$d/sent-ours.eml" > "$T/sent-k3.eml"; kept 3 "$d/bounce.eml" > "$T/bounce-k3.eml"
+# the local spool of a Redis ledger: named by its URL's SHA-256 (16 hex
+# digits), the password hidden
+SP=$HOME/.local/state/backscatter/redis-spool/$(printf 'unix:%s' "$sock" | sha256sum | cut -c1-16)
+ls_spool() { ls "$SP/new" | wc -l | tr -d ' '; }
+mkdir -p "$T/host2"
+keys0=$(rcli --scan --pattern 'bs:sent:*' | wc -l | tr -d ' ')
+kill -STOP "$(cat "$R/pid")"
+bs_run "$T/sent-k1.eml" --config "$T/conf" --record-sent
+holds "Redis stalled: --record-sent answers 0, keeps the entry on this host, and says so" \
+    '[ "$rc" = 0 ] && [ ! -s "$T/stdout" ] && grep -q "kept in the local spool until it answers" "$T/stderr"'
+is "$(ls_spool)" 1 "... one entry file in ~/.local/state/backscatter/redis-spool/<hash of the URL>/new"
+is "$(tests "$T/bounce-k1.eml" "$T/conf-complete")" "ok BS_ORIG_CLAIMS_OURS,BS_PROOF_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" \
+    "... its bounce on this host, Redis still stalled: found (proof it is ours)"
+kill -CONT "$(cat "$R/pid")"
+is "$(HOME=$T/host2 tests "$T/bounce-k1.eml" "$T/conf-complete")" \
+    "backscatter BS_NOT_IN_LEDGER,BS_PROOF_BACKSCATTER,BS_REASON_SPAM" \
+    "Redis answers again: another host cannot know of it until a writer here reaches Redis"
+bs_run "$T/sent-k2.eml" --config "$T/conf" --record-sent
+is "$rc:$(cat "$T/stdout" "$T/stderr")" "0:" "the next --record-sent: 0, silent"
+is "$(rcli --scan --pattern 'bs:sent:*' | wc -l | tr -d ' '):$(ls_spool)" "$((keys0 + 2)):0" \
+    "... the kept entry written into Redis with its own, the local spool emptied"
+is "$(HOME=$T/host2 tests "$T/bounce-k1.eml" "$T/conf-complete")" \
+    "ok BS_ORIG_CLAIMS_OURS,BS_PROOF_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" \
+    "... another host finds it in Redis: proof it is ours"
+is "$(HOME=$T/host2 tests "$d/bounce-unknown-id.eml" "$T/conf-complete"):$(rcli get bs:state:lost)" \
+    "backscatter BS_NOT_IN_LEDGER,BS_PROOF_BACKSCATTER,BS_REASON_SPAM:" \
+    "... nothing was lost (no bs:state:lost): an unknown Message-ID is still proof of backscatter"
+# lost: Redis stalled and the local spool cannot keep the entry either
+# (its tmp/ a file): marked lost here, and in Redis by the next writer
+# that reaches it; no host then proves a bounce forged by absence
+rm -rf "$SP/tmp"
+: > "$SP/tmp"
+kill -STOP "$(cat "$R/pid")"
+bs_run "$T/sent-k3.eml" --config "$T/conf" --record-sent
+holds "Redis stalled and the local spool unwritable: 0, said lost and marked" \
+    '[ "$rc" = 0 ] && grep -q "Redis cannot be written either: lost, and marked" "$T/stderr"'
+kill -CONT "$(cat "$R/pid")"
+is "$(tests "$d/bounce-unknown-id.eml" "$T/conf-complete")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM" \
+    "... this host proves nothing by absence now"
+rm -f "$SP/tmp"
+mkdir "$SP/tmp"
+bs_run "$T/sent-k2.eml" --config "$T/conf" --record-sent
+is "$(rcli get bs:state:lost)" "$(( $(date +%s) / 86400 ))" \
+    "the next --record-sent that reaches Redis marks the loss there (bs:state:lost, today)"
+is "$(HOME=$T/host2 tests "$d/bounce-unknown-id.eml" "$T/conf-complete")" "ok BS_ORIG_CLAIMS_OURS,BS_REASON_SPAM" \
+    "... another host proves nothing by absence either"
+is "$(HOME=$T/host2 BACKSCATTER_NOW=$(( $(date +%s) + 200 * 86400 )) tests "$d/bounce-unknown-id.eml" "$T/conf-complete")" \
+    "backscatter BS_NOT_IN_LEDGER,BS_PROOF_BACKSCATTER,BS_REASON_SPAM" \
+    "... until sent_ledger_expiry days have passed"
+rcli del bs:state:legacy > /dev/null	# (its own test is above)
+is "$(HOME=$T/host2 decided "$T/vac-stranger.eml" --config "$T/conf-complete")" \
+    "ok heuristic rules unknown" "... nor is 'never written to' said meanwhile"
+rcli del bs:state:lost > /dev/null
+is "$(HOME=$T/host2 decided "$T/vac-stranger.eml" --config "$T/conf-complete")" \
+    "backscatter proof correspondents never" "... (which it is without the mark)"
+
 # Redis down: no proof, the other rules' verdict, no refusal on it
 redis_stop
 check "redis-server is stopped" test ! -S "$sock"

@@ -290,9 +290,15 @@
  * --record-sent, or a ledger mended, is then used without a restart. */
 #define LEDGER_REOPEN_SECONDS		10
 #define LEDGER_REDIS_LOG_SECONDS	60
+/* Spool batches (SPOOL_READ_MAX entries each) one replay of a Redis
+ * ledger's local spool writes; the rest waits for the next. */
+#define LEDGER_REDIS_REPLAY_BATCHES	16
 /* backscatter-milter: X-Backscatter-* field names told apart in one
  * message (to remove the ones that came with it); more are left in place. */
 #define MILTER_FIELDS_MAX	16
+/* backscatter-milter: how often what a Redis ledger could not take is
+ * written into it again (ledger_redis_replay), when there is any. */
+#define MILTER_REPLAY_SECONDS	5
 /* Stars on the X-Backscatter-Level line (one per whole point): a score
  * of proof (100 and more) is past what a filter counts. */
 #define LEVEL_STARS_MAX		100

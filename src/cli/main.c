@@ -35,6 +35,7 @@
 #include "rules/rules.h"
 #include "rules/score.h"
 #include "deliver/deliver.h"
+#include "evidence/ledger.h"
 #include "cli/environment.h"
 #include "cli/modes.h"
 
@@ -616,6 +617,7 @@ set_up(struct run *r, const struct options *o)
 	config_init(&r->cfg);
 	r->nerr = environment_envelope(&r->env, o->sender, o->recipient,
 	    &r->errors);
+	ledger_set_home(r->env.home);	/* a Redis ledger's local spool */
 	r->nerr += o->config != NULL ? config_load(&r->cfg, o->config, 1,
 	    &r->errors) : config_load_default(&r->cfg, r->env.home,
 	    &r->errors);

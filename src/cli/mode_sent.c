@@ -110,6 +110,16 @@ mode_record_sent(struct run *r)
 	sent.recipients = rcpt;
 	sent.nrecipients = n;
 	today = (long)(envelope_now(&r->env) / 86400);
+	if (ledger_redis_is(path)) {
+		/* Redis down: kept on this host for the next writer, or
+		 * lost (and marked) when that cannot be either */
+		if (ledger_spool_sent(path, &sent, 1, today, err,
+		    sizeof(err)) != 0)
+			log_warnx("--record-sent: %s", err);
+		arena_free(&a);
+		free(path);
+		return EX_OK;
+	}
 	spooled = ledger_spool_sent(path, &sent, 1, today, err,
 	    sizeof(err)) == 0;
 	if (!spooled)
@@ -127,9 +137,7 @@ mode_record_sent(struct run *r)
 	} else if (ledger_open(path, 1, &l, err, sizeof(err)) == -1)
 		lost(path, today, err);
 	else if (ledger_add_sent(l, &sent, 1, today) == -1)
-		/* a Redis URL may hold a password: never said */
-		lost(path, today, ledger_redis_is(path) ? "the Redis ledger" :
-		    path);
+		lost(path, today, path);
 	ledger_close(l);
 	run_alarm_off(r);
 	arena_free(&a);

@@ -103,19 +103,21 @@ struct ledger {
 static int
 absence_known(const struct ledger *l)
 {
-	return l->redis != NULL || (l->env != NULL && !l->spool_partial);
+	return (l->redis != NULL || l->env != NULL) && !l->spool_partial;
 }
 
 /*
  * Was an entry lost (spool.h's mark) within expiry days of today? Then
  * this ledger is not complete for that time: nothing is said absent.
+ * (A Redis ledger's own mark is read with each lookup, ledger_redis.c;
+ * this is its local spool's, set while Redis cannot be told.)
  */
 static int
 lost_lately(const struct ledger *l, long today, int expiry)
 {
 	long	 day;
 
-	if (l->redis != NULL)
+	if (l->spool == NULL)
 		return 0;
 	day = spool_lost_day(l->spool);
 	return day != -1 && (day == LONG_MAX || day + expiry >= today);
@@ -130,6 +132,48 @@ l_writable(const struct ledger *l)
 /* LEDGER_KEY_LEN bytes are what the spool stores */
 typedef char ledger_key_fits_spool[LEDGER_KEY_LEN == SPOOL_KEY_LEN ? 1 : -1];
 typedef char ledger_rcpt_fits_spool[LEDGER_RCPT_LEN == SPOOL_RCPT_LEN ? 1 : -1];
+
+/*
+ * The home whose local state keeps what a Redis ledger could not take
+ * (ledger_set_home): NULL, none.
+ */
+static const char	*local_home;
+
+void
+ledger_set_home(const char *home)
+{
+	local_home = home != NULL && *home == '/' ? home : NULL;
+}
+
+/* The local spool of the Redis ledger r, <home>/LEDGER_REDIS_SPOOL/ and
+ * the hex of 8 bytes of the SHA-256 of its URL (password hidden: the
+ * same database whatever password reaches it), malloc'd; NULL: no home,
+ * or no memory. */
+static char *
+redis_spool(const struct ledger_redis *r)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	unsigned char		 h[DIGEST_SHA256_LEN];
+	const char		*url = ledger_redis_url(r);
+	char			*p;
+	size_t			 n, len;
+	int			 i;
+
+	if (local_home == NULL)
+		return NULL;
+	digest_sha256(url, strlen(url), h);
+	len = strlen(local_home) + sizeof(LEDGER_REDIS_SPOOL) + 1 + 16;
+	if ((p = malloc(len + 1)) == NULL)
+		return NULL;
+	n = (size_t)snprintf(p, len + 1, "%s/%s/", local_home,
+	    LEDGER_REDIS_SPOOL);
+	for (i = 0; i < 8; i++) {
+		p[n++] = hex[h[i] >> 4];
+		p[n++] = hex[h[i] & 15];
+	}
+	p[n] = '\0';
+	return p;
+}
 
 static const char	 mark_recipients[] = "recipients";
 static const char	 mark_legacy[] = "legacy";
@@ -413,6 +457,9 @@ open_ledger(const char *path, int writable, int wait, struct ledger **r,
 			free(l);
 			return -1;
 		}
+		/* what this host could not write to Redis yet, read as the
+		 * file ledger's spool is */
+		l->spool = redis_spool(l->redis);
 		*r = l;
 		return 0;
 	}
@@ -664,7 +711,7 @@ ledger_find(struct ledger *l, const char *id, long today, int expiry,
 static void
 read_spool(struct ledger *l)
 {
-	if (!l->spool_read) {
+	if (l->spool != NULL && !l->spool_read) {
 		l->spool_read = 1;
 		if (spool_take(l->spool, 0, &l->spooled) == -1 ||
 		    l->spooled.partial)
@@ -700,8 +747,8 @@ ledger_find_sent(struct ledger *l, const char *id, const char *const *rcpts,
 
 		/* an entry written before recipients were kept has none:
 		 * its hit names no recipient */
-		if ((rc = ledger_redis_find_sent(l->redis, key, &rday, rr,
-		    LEDGER_RCPT_MAX, &nrcpt)) == 1) {
+		if ((rc = ledger_redis_find_sent(l->redis, key, today, expiry,
+		    &rday, rr, LEDGER_RCPT_MAX, &nrcpt)) == 1) {
 			found = 1;
 			day = (uint32_t)rday;
 			matched = match_rcpt(rr, (size_t)nrcpt, want, nrcpts);
@@ -719,8 +766,7 @@ ledger_find_sent(struct ledger *l, const char *id, const char *const *rcpts,
 			matched = f.matched;
 		}
 	}
-	if (l->redis == NULL)
-		read_spool(l);
+	read_spool(l);
 	for (i = 0; i < l->spooled.n; i++) {
 		e = &l->spooled.entries[i];
 		if (memcmp(e->key, key, LEDGER_KEY_LEN) != 0)
@@ -806,16 +852,18 @@ ledger_correspondent(struct ledger *l, const char *addr, long today,
 
 	*day_r = -1;
 	ledger_rcpt_hash(addr, key);
+	known = 0;
 	if (l->redis != NULL) {
 		unsigned long	 rday;
 
 		if ((rc = ledger_redis_correspondent(l->redis, key, today,
-		    expiry, &rday)) == 1)
+		    expiry, &rday)) == 1) {
 			*day_r = (long)rday;
-		return rc;
-	}
-	known = 0;
-	if (l->env != NULL && l->has_corr) {
+			return 1;
+		}
+		/* "never" said by Redis: unless its local spool knows */
+		known = rc == 0;
+	} else if (l->env != NULL && l->has_corr) {
 		g = (struct get_args){ l->corr, key, sizeof(key), &day,
 		    sizeof(day) };
 		if ((rc = run_guarded(l, get_lmdb, &g, 1)) == 1)
@@ -1000,7 +1048,8 @@ ledger_add_sent(struct ledger *l, const struct ledger_sent *sent, int n,
 		return -1;
 	p.entries = e;
 	if (l->redis != NULL)
-		rc = ledger_redis_add(l->redis, e, p.n, LEDGER_REDIS_EXPIRY);
+		rc = ledger_redis_add(l->redis, e, p.n, LEDGER_REDIS_EXPIRY,
+		    0);
 	else
 		rc = p.n == 0 ? 0 : run_guarded(l, put_lmdb, &p, 1);
 	spool_entries_clear(e, p.n);
@@ -1195,30 +1244,151 @@ ledger_path_ok(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
-/* sent written to the Redis ledger at path, each key to expire after
- * expiry days: 0, or -1 with err set. */
+/*
+ * Writing a Redis ledger (backscatter-milter's recordings, --record-sent):
+ * an entry Redis cannot take (down, slow, refusing) is kept in this
+ * host's local spool, LEDGER_REDIS_SPOOL under the home of
+ * ledger_set_home, where this host's lookups find it at once, and
+ * written into Redis by the next recording that reaches it
+ * (ledger_redis_replay too). An entry the local spool cannot keep either
+ * is lost: the spool's mark says so here, and Redis's mark ("bs:state:
+ * lost") everywhere once Redis answers again, so that no host proves a
+ * bounce forged by that entry's absence.
+ *
+ * One connection for the process, kept between recordings: the callers
+ * record one at a time (backscatter-milter holds a lock).
+ */
+static struct ledger_redis	*writer_r;
+static char			*writer_url;
+
+static struct ledger_redis *
+redis_writer(const char *path, char *err, size_t errlen)
+{
+	if (writer_r != NULL && strcmp(writer_url, path) == 0)
+		return writer_r;
+	ledger_redis_close(writer_r);
+	free(writer_url);
+	writer_r = NULL;
+	if ((writer_url = strdup(path)) == NULL) {
+		seterr(err, errlen, "the Redis ledger", "out of memory");
+		return NULL;
+	}
+	if (ledger_redis_open(path, &writer_r, err, errlen) == -1) {
+		free(writer_url);
+		writer_url = NULL;
+		return NULL;
+	}
+	return writer_r;
+}
+
+/* The local spool at dir into Redis, with its mark of a loss: how many
+ * entries were written (all there were), or -1: not all (they stay). */
+static long
+replay(struct ledger_redis *r, const char *dir, long today, int expiry)
+{
+	struct spool_batch	 b;
+	long			 lost, done = 0;
+	int			 i, more;
+
+	if ((lost = spool_lost_day(dir)) > 0) {
+		if (ledger_redis_mark_lost(r, (unsigned long)(lost ==
+		    LONG_MAX ? today : lost)) == -1)
+			return -1;
+		(void)spool_mark_lost(dir, 0, 0);	/* told: Redis keeps it */
+	}
+	for (i = 0, more = 1; more && i < LEDGER_REDIS_REPLAY_BATCHES; i++) {
+		if (spool_take(dir, 0, &b) == -1)
+			return -1;
+		more = b.partial;
+		if (b.n > 0 && ledger_redis_add(r, b.entries, b.n, expiry,
+		    1) == -1) {
+			spool_batch_free(&b);
+			return -1;
+		}
+		spool_remove(dir, &b);
+		done += (long)b.n;
+		spool_batch_free(&b);
+	}
+	return more ? -1 : done;
+}
+
+long
+ledger_redis_replay(const char *path, long today, int expiry, char *err,
+    size_t errlen)
+{
+	struct ledger_redis	*r;
+	char			*dir;
+	long			 rc;
+
+	if (!ledger_redis_is(path))
+		return 0;
+	if ((r = redis_writer(path, err, errlen)) == NULL)
+		return -1;
+	if ((dir = redis_spool(r)) == NULL)
+		return 0;
+	rc = 0;
+	if (access(dir, F_OK) == 0 &&
+	    (rc = replay(r, dir, today, expiry)) == -1)
+		seterr(err, errlen, ledger_redis_url(r), "Redis cannot be "
+		    "written; entries stay in the local spool");
+	free(dir);
+	return rc;
+}
+
+/*
+ * sent written to the Redis ledger at path, each key to expire after
+ * expiry days: 0; 1 kept in the local spool for later (err says why);
+ * -1 lost (err set; the loss marked where it can be).
+ */
 static int
 record_redis(const char *path, const struct ledger_sent *sent, int n,
     long today, int expiry, char *err, size_t errlen)
 {
 	struct ledger_redis	*r;
 	struct spool_entry	*e;
-	size_t			 ne;
-	int			 rc;
+	char			*dir;
+	size_t			 ne, len;
+	int			 rc, before;
 
-	if (ledger_redis_open(path, &r, err, errlen) == -1)
+	if ((r = redis_writer(path, err, errlen)) == NULL)
 		return -1;
 	if ((e = entries_of(sent, n, today, &ne)) == NULL) {
 		seterr(err, errlen, ledger_redis_url(r), "out of memory");
-		ledger_redis_close(r);
 		return -1;
 	}
-	if ((rc = ledger_redis_add(r, e, ne, expiry)) == -1)
-		seterr(err, errlen, ledger_redis_url(r),
-		    "Redis cannot be written");
+	dir = redis_spool(r);
+	before = dir != NULL && access(dir, F_OK) == 0;
+	if (ledger_redis_add(r, e, ne, expiry, before) == 0) {
+		rc = 0;
+		/* made on the first entry written: this host has written
+		 * to a Redis ledger (an empty one later was wiped) */
+		if (dir != NULL && !before && make_parent(dir) == 0)
+			(void)spool_make(dir);
+		else if (dir != NULL)
+			(void)replay(r, dir, today, expiry);
+	} else if (dir == NULL) {
+		seterr(err, errlen, ledger_redis_url(r), "Redis cannot be "
+		    "written, and there is no home to keep the entry in");
+		rc = -1;
+	} else if (make_parent(dir) == 0 && spool_make(dir) == 0 &&
+	    spool_add(dir, e, ne) == 0) {
+		seterr(err, errlen, ledger_redis_url(r), "Redis cannot be "
+		    "written; kept in the local spool until it answers");
+		rc = 1;
+	} else {
+		seterr(err, errlen, dir, strerror(errno));
+		len = strlen(err);
+		if (len + 1 < errlen)
+			snprintf(err + len, errlen - len, spool_mark_lost(dir,
+			    today, 0) == 0 ? "; Redis cannot be written "
+			    "either: lost, and marked" : "; Redis cannot be "
+			    "written either: lost, and the loss could not be "
+			    "marked");
+		rc = -1;
+	}
 	spool_entries_clear(e, ne);
 	free(e);
-	ledger_redis_close(r);
+	free(dir);
 	return rc;
 }
 
@@ -1267,6 +1437,9 @@ ledger_spool(const char *path, const char *const *ids, int n, long today,
 	return rc;
 }
 
+static void	 writer_begin(const char *);
+static void	 writer_end(void);
+
 int
 ledger_merge_spool(const char *path, long today, int expiry, char *err,
     size_t errlen)
@@ -1276,19 +1449,20 @@ ledger_merge_spool(const char *path, long today, int expiry, char *err,
 
 	if (ledger_redis_is(path))
 		return 1;		/* Redis has no spool */
+	writer_begin(path);
 	if ((rc = open_ledger(path, 1, 0, &l, err, errlen)) == 2)
-		return 0;		/* another writer: it merges */
-	if (rc == -1)
-		return -1;
-	if (ledger_merge(l) == -1) {
+		rc = 0;			/* another writer: it merges */
+	else if (rc == 0 && ledger_merge(l) == -1) {
 		seterr(err, errlen, path, l->damaged ? "damaged: a page "
 		    "cannot be read" : "cannot write");
-		ledger_close(l);
-		return -1;
+		rc = -1;
+	} else if (rc == 0) {
+		(void)ledger_prune(l, today, expiry, 0);
+		rc = 1;
 	}
-	(void)ledger_prune(l, today, expiry, 0);
 	ledger_close(l);
-	return 1;
+	writer_end();
+	return rc;
 }
 
 int
@@ -1497,7 +1671,7 @@ flush(struct batch *b)
 	p.n = b->n;
 	if (b->l->redis != NULL)
 		rc = b->l->writable ? ledger_redis_add(b->l->redis, b->e, b->n,
-		    LEDGER_REDIS_EXPIRY) : -1;
+		    LEDGER_REDIS_EXPIRY, 0) : -1;
 	else
 		rc = l_writable(b->l) ? run_guarded(b->l, put_lmdb, &p, 1) : -1;
 	if (rc == 0)
@@ -1868,6 +2042,13 @@ reader(const struct config *cfg, const struct envelope *env, int *state_r)
 	    !spool_only(cached) && !replaced(path, cached)))) {
 		if (due)
 			cached_at = time(NULL);	/* looked at: the same */
+		/* a Redis ledger's local spool changes with every failed
+		 * recording (the file's is merged as it comes): read anew */
+		if (cached != NULL && cached->redis != NULL &&
+		    cached->spool_read) {
+			spool_batch_free(&cached->spooled);
+			cached->spool_read = cached->spool_partial = 0;
+		}
 		free(path);
 		*state_r = cached_state;
 		return cached;
@@ -2019,6 +2200,38 @@ gather(const struct config *cfg, const struct envelope *env,
  * threads judging at once (backscatter-milter) look up one at a time.
  * A lookup is microseconds, or at most LEDGER_REDIS_TIMEOUT_MS. */
 static pthread_mutex_t	 reading = PTHREAD_MUTEX_INITIALIZER;
+
+/*
+ * A writer in a process that reads too (backscatter-milter in both
+ * roles): LMDB's environment must not be open twice in one process (the
+ * writer's close drops the POSIX locks the reader's holds on the lock
+ * file, and another process may then reset the reader table under it).
+ * The cached reader of that file is closed first, under the lookups'
+ * lock, and opened again by the next lookup.
+ */
+static void
+writer_begin(const char *path)
+{
+	struct stat	 st;
+
+	pthread_mutex_lock(&reading);
+	if (cached == NULL || cached_pid != getpid() || cached->env == NULL)
+		return;
+	if ((cached_path != NULL && strcmp(cached_path, path) == 0) ||
+	    (stat(path, &st) == 0 && st.st_dev == cached->dev &&
+	    st.st_ino == cached->ino)) {
+		ledger_close(cached);
+		cached = NULL;
+		free(cached_path);
+		cached_path = NULL;	/* not the path asked for: opened */
+	}
+}
+
+static void
+writer_end(void)
+{
+	pthread_mutex_unlock(&reading);
+}
 
 void
 ledger_gather(const struct config *cfg, const struct envelope *env,

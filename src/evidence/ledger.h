@@ -137,6 +137,9 @@ int	 ledger_add(struct ledger *, const char *const *ids, int n, long today);
  * Keep Message-IDs, recorded on day today, in the spool of the ledger at
  * path, without opening the ledger (made with its directory when
  * missing). Once this returns 0 they count as recorded. 0, or -1 with err.
+ * A Redis ledger is written at once; what it cannot take is kept in this
+ * host's local spool (ledger_set_home) for the next writer that reaches
+ * it, and counts on this host meanwhile: 1, with err saying so.
  */
 int	 ledger_spool_sent(const char *path, const struct ledger_sent *,
 	    int n, long today, char *err, size_t errlen);
@@ -157,7 +160,8 @@ int	 ledger_mark_lost(const char *path, long today);
  * Record Message-IDs of outgoing mail on day today: into the spool of an
  * LMDB ledger, then merged when no other writer holds it (the spool keeps
  * them otherwise); or into a Redis ledger, to expire after expiry days.
- * 0 once recorded, or -1 with err.
+ * 0 once recorded, 1 kept in the local spool until Redis answers (err
+ * says why), or -1 with err.
  */
 int	 ledger_record(const char *path, const char *const *ids, int n,
 	    long today, int expiry, char *err, size_t errlen);
@@ -165,6 +169,25 @@ int	 ledger_record(const char *path, const char *const *ids, int n,
  * recipient that bounced is proof; entries without them are strong). */
 int	 ledger_record_sent(const char *path, const struct ledger_sent *,
 	    int n, long today, int expiry, char *err, size_t errlen);
+
+/*
+ * The home (absolute, kept by the caller) under which this host keeps
+ * what a Redis ledger could not take, LEDGER_REDIS_SPOOL: a spool as an
+ * LMDB ledger's, read by this host's lookups, written into Redis by the
+ * next recording that reaches it. Without a home such entries are lost
+ * (and the loss cannot be marked).
+ */
+#define LEDGER_REDIS_SPOOL	".local/state/backscatter/redis-spool"
+void	 ledger_set_home(const char *home);
+
+/*
+ * Write the local spool into the Redis ledger at path (a long-running
+ * writer calls this now and then: the next recording would, but may not
+ * come soon). How many entries were written (0: none there, or path not
+ * Redis's), or -1 with err: the entries stay.
+ */
+long	 ledger_redis_replay(const char *path, long today, int expiry,
+	    char *err, size_t errlen);
 
 /*
  * Merge the spool of the ledger at path into it, and prune it, unless

@@ -30,6 +30,10 @@
  * last day an entry without them was written. */
 #define MARK_RECIPIENTS	"bs:state:recipients"
 #define MARK_LEGACY	"bs:state:legacy"
+/* The last day a writer lost an entry (it could be written neither into
+ * Redis nor into the writer's local spool), or found the database wiped
+ * under it: no "never recorded" for expiry days after it. */
+#define MARK_LOST	"bs:state:lost"
 
 /* A host name's lookup, in flight or done: its own memory, as the
  * thread that does it may write into it after we stopped waiting. */
@@ -517,11 +521,25 @@ free_replies(redisReply **reps, int n)
 		freeReplyObject(reps[i]);
 }
 
+/* Was an entry lost (the mark's reply) within expiry days of today? A
+ * mark that cannot be read counts as lost today. */
+static int
+lost_within(const redisReply *rep, long today, int expiry)
+{
+	unsigned long	 day;
+	int		 rc;
+
+	if ((rc = reply_day(rep, &day)) == 0)
+		return 0;
+	return rc == -1 || (long)day + expiry >= today;
+}
+
 int
 ledger_redis_find_sent(struct ledger_redis *r, const unsigned char *key,
-    unsigned long *day_r, unsigned char *rcpt, int max, int *nrcpt_r)
+    long today, int expiry, unsigned long *day_r, unsigned char *rcpt,
+    int max, int *nrcpt_r)
 {
-	redisReply	*rep[3];
+	redisReply	*rep[4];
 	redisContext	*c;
 	char		 k[KEY_TEXT_LEN], kt[KEY_TEXT_LEN];
 	unsigned long	 since;
@@ -535,19 +553,22 @@ ledger_redis_find_sent(struct ledger_redis *r, const unsigned char *key,
 	key_text_of("to", key, LEDGER_KEY_LEN, kt);
 	if (redisAppendCommand(c, "GET %s", k) != REDIS_OK ||
 	    redisAppendCommand(c, "SMEMBERS %s", kt) != REDIS_OK ||
-	    redisAppendCommand(c, "GET %s", MARK_RECIPIENTS) != REDIS_OK) {
+	    redisAppendCommand(c, "GET %s", MARK_RECIPIENTS) != REDIS_OK ||
+	    redisAppendCommand(c, "GET %s", MARK_LOST) != REDIS_OK) {
 		drop(r, "out of memory");
 		return -1;
 	}
-	if (replies(r, rep, 3) == -1)
+	if (replies(r, rep, 4) == -1)
 		return -1;
 	if ((rc = reply_day(rep[0], day_r)) == -1)
 		failure(r, rep[0]->type == REDIS_REPLY_ERROR ? rep[0]->str :
 		    "an answer that is not a day");
 	/* "not recorded" only from a database a writer has marked: one
 	 * never written, wiped (FLUSHALL) or not kept across a restart
-	 * holds no history to be absent from */
-	if (rc == 0 && reply_day(rep[2], &since) != 1)
+	 * holds no history to be absent from; nor one that lost an entry
+	 * lately */
+	if (rc == 0 && (reply_day(rep[2], &since) != 1 ||
+	    lost_within(rep[3], today, expiry)))
 		rc = -1;
 	/* recipients: a set of their hashes in hex (none in entries
 	 * written before they were kept) */
@@ -560,7 +581,7 @@ ledger_redis_find_sent(struct ledger_redis *r, const unsigned char *key,
 			    LEDGER_RCPT_LEN) == 0)
 				(*nrcpt_r)++;
 		}
-	free_replies(rep, 3);
+	free_replies(rep, 4);
 	return rc;
 }
 
@@ -568,34 +589,37 @@ int
 ledger_redis_correspondent(struct ledger_redis *r,
     const unsigned char *rcpt, long today, int expiry, unsigned long *day_r)
 {
-	redisReply	*rep[3];
+	redisReply	*rep[4];
 	redisContext	*c;
 	char		 k[KEY_TEXT_LEN];
 	unsigned long	 day = 0, since = 0, legacy = 0;
-	int		 found, known, old, rc;
+	int		 found, known, old, lost, rc;
 
 	if ((c = connection(r)) == NULL)
 		return -1;
 	key_text_of("corr", rcpt, LEDGER_RCPT_LEN, k);
 	if (redisAppendCommand(c, "GET %s", k) != REDIS_OK ||
 	    redisAppendCommand(c, "GET %s", MARK_RECIPIENTS) != REDIS_OK ||
-	    redisAppendCommand(c, "GET %s", MARK_LEGACY) != REDIS_OK) {
+	    redisAppendCommand(c, "GET %s", MARK_LEGACY) != REDIS_OK ||
+	    redisAppendCommand(c, "GET %s", MARK_LOST) != REDIS_OK) {
 		drop(r, "out of memory");
 		return -1;
 	}
-	if (replies(r, rep, 3) == -1)
+	if (replies(r, rep, 4) == -1)
 		return -1;
 	found = reply_day(rep[0], &day);
 	known = reply_day(rep[1], &since);
 	old = reply_day(rep[2], &legacy);
-	free_replies(rep, 3);
+	lost = lost_within(rep[3], today, expiry);
+	free_replies(rep, 4);
 	if (found == 1 && (long)day + expiry >= today) {
 		*day_r = day;
 		return 1;
 	}
 	/* "never" only from a ledger that keeps recipients, and has no
-	 * entry without them younger than expiry days */
-	rc = found != -1 && known == 1 && old != -1 &&
+	 * entry without them younger than expiry days, and none lost
+	 * lately */
+	rc = found != -1 && known == 1 && old != -1 && !lost &&
 	    !(old == 1 && (long)legacy + expiry >= today) ? 0 : -1;
 	return rc;
 }
@@ -603,10 +627,14 @@ ledger_redis_correspondent(struct ledger_redis *r,
 /*
  * Before the first entry with recipients: mark the ledger as keeping
  * them, and, when the database holds keys already (entries by a version
- * that kept the day alone), say that entries up to today may lack them.
+ * that kept the day alone), say that entries up to today may lack them;
+ * when it is empty and this writer wrote to a Redis ledger before
+ * (wrote_before), it was wiped or not kept across a restart: its
+ * history is lost up to today.
  */
 static int
-mark_first(struct ledger_redis *r, redisContext *c, unsigned long today)
+mark_first(struct ledger_redis *r, redisContext *c, unsigned long today,
+    int wrote_before)
 {
 	redisReply	*rep;
 	int		 known;
@@ -629,6 +657,8 @@ mark_first(struct ledger_redis *r, redisContext *c, unsigned long today)
 	if (keys > 0 && (rep = redisCommand(c, "SET %s %lu", MARK_LEGACY,
 	    today)) != NULL)
 		freeReplyObject(rep);
+	if (keys == 0 && wrote_before && ledger_redis_mark_lost(r, today) == -1)
+		return -1;
 	if ((rep = redisCommand(c, "SET %s %lu NX", MARK_RECIPIENTS,
 	    today)) == NULL) {
 		drop(r, c->errstr[0] ? c->errstr : "no answer");
@@ -678,8 +708,39 @@ append_entry(redisContext *c, const struct spool_entry *e, long ttl)
 }
 
 int
+ledger_redis_mark_lost(struct ledger_redis *r, unsigned long day)
+{
+	redisContext	*c;
+	redisReply	*rep;
+	unsigned long	 was;
+	int		 rc;
+
+	if ((c = connection(r)) == NULL)
+		return -1;
+	/* the later day kept (writers on several hosts mark at once; two
+	 * at the same moment may leave the earlier of two days): GET and
+	 * SET, the commands a writer's ACL allows already, not a script */
+	if ((rep = redisCommand(c, "GET %s", MARK_LOST)) == NULL) {
+		drop(r, c->errstr[0] ? c->errstr : "no answer");
+		return -1;
+	}
+	rc = reply_day(rep, &was);
+	freeReplyObject(rep);
+	if (rc == 1 && was >= day)
+		return 0;
+	if ((rep = redisCommand(c, "SET %s %lu", MARK_LOST, day)) == NULL) {
+		drop(r, c->errstr[0] ? c->errstr : "no answer");
+		return -1;
+	}
+	if ((rc = rep->type == REDIS_REPLY_ERROR ? -1 : 0) == -1)
+		failure(r, rep->str);
+	freeReplyObject(rep);
+	return rc;
+}
+
+int
 ledger_redis_add(struct ledger_redis *r, const struct spool_entry *e,
-    size_t n, int expiry)
+    size_t n, int expiry, int wrote_before)
 {
 	redisContext	*c;
 	redisReply	*rep;
@@ -691,7 +752,7 @@ ledger_redis_add(struct ledger_redis *r, const struct spool_entry *e,
 		return -1;
 	for (i = 0; i < n; i++)
 		if (e[i].nrcpt > 0) {
-			if (mark_first(r, c, e[i].day) == -1)
+			if (mark_first(r, c, e[i].day, wrote_before) == -1)
 				return -1;
 			break;
 		}

@@ -15,7 +15,12 @@
  * "bs:state:legacy", the last day an entry without recipients was
  * written (or, when the first writer that kept them found keys there
  * already, that day): until sent_ledger_expiry days after it, the
- * correspondents cannot say "never". Nothing names an address: a hash
+ * correspondents cannot say "never". A third, "bs:state:lost", is the
+ * last day a writer lost an entry (Redis could not take it, nor could
+ * the writer's local spool keep it for later: ledger.c) or found the
+ * database empty after writing to it before (wiped, or not kept across a
+ * restart): until sent_ledger_expiry days after it, nothing is "never"
+ * recorded or written to. Nothing names an address: a hash
  * can only confirm an address one already knows. Every call waits at
  * most LEDGER_REDIS_TIMEOUT_MS: a Redis that is down or slow, or refuses
  * our password, is a ledger that cannot answer (no proof from it), never
@@ -48,10 +53,12 @@ const char *ledger_redis_url(const struct ledger_redis *);
 /* What Redis holds about key (LEDGER_KEY_LEN bytes): the day it was
  * recorded, and the hashes of its recipients (at most max, of
  * LEDGER_RCPT_LEN bytes, into rcpt; *nrcpt_r of them, 0 for an entry
- * written before they were kept). 1 found, 0 not, -1 Redis cannot
- * answer. */
+ * written before they were kept). 1 found, 0 not (from a marked
+ * database that lost nothing within expiry days of today), -1 it cannot
+ * say, or Redis cannot answer. */
 int	 ledger_redis_find_sent(struct ledger_redis *, const unsigned char *key,
-	    unsigned long *day_r, unsigned char *rcpt, int max, int *nrcpt_r);
+	    long today, int expiry, unsigned long *day_r, unsigned char *rcpt,
+	    int max, int *nrcpt_r);
 
 /* Did we write to the address whose hash (LEDGER_RCPT_LEN bytes) is
  * rcpt, within expiry days of today? 1 yes (*day_r the last day), 0
@@ -62,9 +69,15 @@ int	 ledger_redis_correspondent(struct ledger_redis *,
 	    unsigned long *day_r);
 
 /* Record n entries (key and day, as the spool keeps them), to expire
- * after expiry days. 0, or -1. */
+ * after expiry days; wrote_before: this writer has written to a Redis
+ * ledger before (an empty database was then wiped: marked lost). 0, or
+ * -1. */
 struct spool_entry;
 int	 ledger_redis_add(struct ledger_redis *, const struct spool_entry *,
-	    size_t n, int expiry);
+	    size_t n, int expiry, int wrote_before);
+
+/* Mark the database as having lost an entry on day (the later day of
+ * the mark's and this kept). 0, or -1. */
+int	 ledger_redis_mark_lost(struct ledger_redis *, unsigned long day);
 
 #endif

@@ -65,6 +65,7 @@
 #include "read/message.h"
 #include "config/config.h"
 #include "evidence/ledger.h"
+#include "evidence/ledger_redis.h"
 #include "milter/judge.h"
 #include "milter/settings.h"
 
@@ -316,10 +317,51 @@ record(SMFICTX *ctx, struct session *s)
 	if (rc == 0)
 		log_info("%s: outgoing <%s>, %d recipient%s: recorded",
 		    queue_id(ctx), id, s->nrcpts, s->nrcpts == 1 ? "" : "s");
+	else if (rc == 1)
+		log_info("%s: outgoing <%s>: %s", queue_id(ctx), id, err);
 	else
 		log_info("%s: outgoing <%s>: not recorded: %s", queue_id(ctx), id,
 		    err);
 	free(path);
+}
+
+/*
+ * What a Redis ledger could not take (down, or slow) waits in this host's
+ * local spool, and counts here; the next recording writes it, and so
+ * does this thread every MILTER_REPLAY_SECONDS: the other hosts must
+ * see it before the bounces of that mail come, and a relay may send
+ * nothing for a while. Redis's own failures are said by ledger_redis.c.
+ */
+static void *
+replayer(void *arg)
+{
+	struct conf	*c;
+	char		*path, err[PATH_MAX + 512];
+	long		 n, today;
+
+	(void)arg;
+	for (;;) {
+		sleep(MILTER_REPLAY_SECONDS);
+		c = conf_take();
+		path = config_ledger_path(&c->set.sections[0].cfg, ledger_home);
+		today = (long)((clock_now ? clock_now :
+		    (long long)time(NULL)) / 86400);
+		n = 0;
+		if (path != NULL && ledger_redis_is(path)) {
+			pthread_mutex_lock(&recording);
+			n = ledger_redis_replay(path, today,
+			    c->set.sections[0].cfg.sent_ledger_expiry, err,
+			    sizeof(err));
+			pthread_mutex_unlock(&recording);
+		}
+		conf_drop(c);
+		free(path);
+		if (n > 0)
+			log_info("outgoing mail kept while the Redis ledger "
+			    "could not be written: %ld entr%s written into it",
+			    n, n == 1 ? "y" : "ies");
+	}
+	return NULL;
 }
 
 /* --- judging ------------------------------------------------------------- */
@@ -1089,8 +1131,9 @@ run_milter(const char *conn, const struct passwd *pw)
 		return 78;
 	}
 	conf_swap(c);
-	if (pthread_create(&t, NULL, reloader, &usr1) != 0) {
-		log_warnx("cannot start the reload thread");
+	if (pthread_create(&t, NULL, reloader, &usr1) != 0 ||
+	    pthread_create(&t, NULL, replayer, NULL) != 0) {
+		log_warnx("cannot start the reload and replay threads");
 		return 1;
 	}
 	if (smfi_setconn((char *)conn) != MI_SUCCESS ||
@@ -1345,6 +1388,7 @@ main(int argc, char *argv[])
 		ledger_home = strdup(pw->pw_dir);
 	} else if ((v = getenv("HOME")) != NULL && *v == '/')
 		ledger_home = v;
+	ledger_set_home(ledger_home);	/* a Redis ledger's local spool */
 	if (!foreground) {
 		if (daemon(0, 0) == -1) {
 			log_warn("daemon");
