@@ -142,6 +142,19 @@ kill -HUP "$first"
 i=0; until grep -q 'the old settings stay' "$T/sig.err" || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
 is "$(grep -c 'has 1 error; the old settings stay' "$T/sig.err"):$(grep -c 'reloaded' "$T/sig.err")" "1:1" \
     "SIGHUP with an error in the file: said, the settings in force kept"
+# a second instance given the same pid file, or the same socket: it
+# stops with 69 and says why, touching neither (it replaced the running
+# one's socket, and its end removed the pid file)
+timeout 20 "$MILTER" -f $as -c "$pub/m.conf" -P "$T/sig.pid" -p "unix:$pub/m.sock" > /dev/null 2> "$T/sig2.err"
+is "$?:$(cat "$T/sig.pid"):$(grep -c "another backscatter-milter runs (pid $first): not started" "$T/sig2.err")" \
+    "69:$first:1" "a second instance, the same pid file: 69, said, the pid file the first's"
+timeout 20 "$MILTER" -f $as -c "$pub/m.conf" -P "$T/sig2.pid" -p "unix:$pub/m.sock" > /dev/null 2> "$T/sig2.err"
+is "$?:$(grep -c "$pub/m.sock: another milter listens on it: not started" "$T/sig2.err"):$(ls "$T/sig2.pid" 2>&1 | grep -c 'No such')" \
+    "69:1:1" "... another pid file, the same socket: 69, said, its pid file removed"
+python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.close()' "$pub/m.sock" 2> /dev/null
+is "$?:$(grep -c 'listening on' "$T/sig.err")" "0:1" "... the first one's socket still answers, it listens still"
 sock_before=absent; [ -S "$pub/m.sock" ] && sock_before=socket
 kill -TERM "$first"
 i=0; while kill -0 "$first" 2> /dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done

@@ -34,7 +34,10 @@
 #include "bsconfig.h"
 
 #include <sys/types.h>
+#include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 
 #include <ctype.h>
@@ -1181,21 +1184,46 @@ start_milter(const char *conn, const struct passwd *pw)
 	return pid;
 }
 
+/*
+ * The pid file, written and held locked (flock) while this process and
+ * its milter process live: a second instance given the same file finds
+ * it locked and stops (69) before it touches the file or the socket (it
+ * replaced the running one's unix socket, and its end removed the pid
+ * file). 0, -1 (said), or 69 (said).
+ */
 static int
 write_pidfile(const char *path)
 {
-	char	 text[32];
+	char	 text[32], was[32];
+	ssize_t	 got;
 	int	 fd, n;
 
 	n = snprintf(text, sizeof(text), "%ld\n", (long)getpid());
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
-	    O_CLOEXEC, 0644)) == -1 || write(fd, text, (size_t)n) != n) {
+	if ((fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0644)) == -1) {
 		log_warn("%s", path);
-		if (fd != -1)
-			close(fd);
 		return -1;
 	}
-	return close(fd);
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno != EWOULDBLOCK) {
+			log_warn("%s", path);
+			close(fd);
+			return -1;
+		}
+		got = read(fd, was, sizeof(was) - 1);
+		was[got > 0 ? got : 0] = '\0';
+		was[strcspn(was, "\n")] = '\0';
+		log_warnx("%s: another backscatter-milter runs (pid %s): not "
+		    "started", path, *was ? was : "unknown");
+		close(fd);
+		return 69;
+	}
+	if (ftruncate(fd, 0) == -1 || write(fd, text, (size_t)n) != n) {
+		log_warn("%s", path);
+		close(fd);
+		return -1;
+	}
+	return 0;		/* fd kept: the lock lives with the process */
 }
 
 /* The first process's signals, taken from its start: a SIGHUP or SIGTERM
@@ -1217,27 +1245,53 @@ catch_signals(void)
 	sigaction(SIGCHLD, &sa, NULL);
 }
 
+/* The unix socket of conn ("unix:" or "local:" and a path, or a path),
+ * or NULL. */
+static const char *
+socket_of(const char *conn)
+{
+	if (strncmp(conn, "unix:", 5) == 0)
+		return conn + 5;
+	if (strncmp(conn, "local:", 6) == 0)
+		return conn + 6;
+	return conn[0] == '/' ? conn : NULL;
+}
+
 /*
- * The unix socket of conn ("unix:" or "local:" and a path, or a path),
- * removed when the milter has stopped for good: its process ends by
- * SIGTERM's default action, and libmilter removes nothing then. Only a
- * socket is removed, never a file that took its name.
+ * conn's unix socket removed when the milter has stopped for good: its
+ * process ends by SIGTERM's default action, and libmilter removes nothing
+ * then. Only a socket is removed, never a file that took its name.
  */
 static void
 remove_socket(const char *conn)
 {
-	const char	*path = NULL;
+	const char	*path = socket_of(conn);
 	struct stat	 st;
 
-	if (strncmp(conn, "unix:", 5) == 0)
-		path = conn + 5;
-	else if (strncmp(conn, "local:", 6) == 0)
-		path = conn + 6;
-	else if (conn[0] == '/')
-		path = conn;
 	if (path != NULL && lstat(path, &st) == 0 && S_ISSOCK(st.st_mode) &&
 	    unlink(path) == -1)
 		log_warn("%s", path);
+}
+
+/* Does a milter listen on conn's unix socket already? (libmilter
+ * removes the socket it is given, live or not.) */
+static int
+socket_live(const char *conn)
+{
+	struct sockaddr_un	 sun;
+	const char		*path = socket_of(conn);
+	int			 fd, live;
+
+	if (path == NULL || strlen(path) >= sizeof(sun.sun_path))
+		return 0;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, path, strlen(path));
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return 0;
+	live = connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0;
+	close(fd);
+	return live;
 }
 
 /* The first process: signals, the pid file, the milter kept running. */
@@ -1249,8 +1303,15 @@ supervise(const char *conn, const struct passwd *pw, const char *pidfile)
 	int		 status, rc = 0;
 	time_t		 started;
 
-	if (pidfile != NULL && write_pidfile(pidfile) == -1)
-		return 1;
+	if (pidfile != NULL && (rc = write_pidfile(pidfile)) != 0)
+		return rc == 69 ? 69 : 1;
+	if (socket_live(conn)) {
+		log_warnx("%s: another milter listens on it: not started",
+		    socket_of(conn));
+		if (pidfile != NULL)
+			unlink(pidfile);
+		return 69;
+	}
 	/* the signals are taken only inside sigsuspend: one that comes
 	 * while the last was being handled waits there, none is lost
 	 * between a check of the flags and the wait */
