@@ -538,6 +538,32 @@ kill -KILL "$cpid" 2> /dev/null
 i=0; until [ "$(grep -c 'listening on' "$T/milter.log")" -ge 2 ] || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
 is "$(grep -c 'listening on' "$T/milter.log")" 2 "a killed milter process is started again"
 
+# 8b. a reload refused for an error, then the milter process dies: the
+# one started again must not run the file's other lines with the
+# dropped line's default (reject, for proof): every action at most
+# headers until the file is mended. (It refused 550 what the settings
+# in force, milter_proof_action headers, tagged.)
+printf 'my_domain backscatter.test\nsent_ledger ~/ledger/sent.db\nsent_ledger_complete yes\nmilter_proof_action headers\n' > "$T/milter.conf"
+kill -HUP "$(cat "$T/milter.pid")"
+i=0; until [ "$(grep -c 'reloaded' "$T/milter.log")" -ge 1 ] || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+a=$($SEND "$MX" "" "$rcpt" "$T/forged.eml")
+case $a in 250*) ok "milter_proof_action headers: a forged bounce (proof) is tagged, 250" ;;
+	*) not_ok "milter_proof_action headers: a forged bounce (proof) is tagged, 250"; diag "$a" ;; esac
+n=$((n + 1)); check "... delivered" wait_delivered $n
+sed -i 's/milter_proof_action headers/milter_proof_action hedaers/' "$T/milter.conf"
+kill -HUP "$(cat "$T/milter.pid")"
+i=0; until grep -q 'the old settings stay' "$T/milter.log" || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+cpid=$(pgrep -P "$(cat "$T/milter.pid")" | head -1)
+kill -KILL "$cpid" 2> /dev/null
+i=0; until [ "$(grep -c 'listening on' "$T/milter.log")" -ge 3 ] || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+check "a reload refused for a typo, the milter process killed: started again, and says it runs milder" \
+    grep -q 'has 1 error: started again with no action harsher than headers' "$T/milter.log"
+a=$($SEND "$MX" "" "$rcpt" "$T/forged.eml")
+case $a in 250*) ok "... the forged bounce: still tagged, 250 (not refused by the default reject)" ;;
+	*) not_ok "... the forged bounce: still tagged, 250 (not refused by the default reject)"; diag "$a" ;; esac
+n=$((n + 1)); check "... delivered" wait_delivered $n
+check "... tagged X-Backscatter-Status: Yes" grep -q '^X-Backscatter-Status: Yes' "$(newest)"
+
 # 9. the milter killed whole: Postfix's milter_default_action = accept
 kill -KILL "$(cat "$T/milter.pid")" $(pgrep -P "$(cat "$T/milter.pid")") 2> /dev/null
 sleep 0.5

@@ -1052,6 +1052,31 @@ load(int *nerr_r)
 	return c;
 }
 
+/*
+ * Started again (the milter process died) from a file with errors: the
+ * settings in force before are gone (a reload of that file was refused,
+ * or none was asked for), and a line dropped for its error may have put
+ * a section's action back to its default (reject, for proof). No action
+ * harsher than headers, then, until the file is mended and reloaded.
+ */
+static void
+milder(struct conf *c, int nerr)
+{
+	struct milter_section	*sec;
+	int			 i;
+
+	for (i = 0; i < c->set.nsections; i++) {
+		sec = &c->set.sections[i];
+		if (sec->action > ACTION_HEADERS)
+			sec->action = ACTION_HEADERS;
+		if (sec->proof_action > ACTION_HEADERS)
+			sec->proof_action = ACTION_HEADERS;
+	}
+	log_warnx("%s has %d error%s: started again with no action harsher "
+	    "than headers (the settings in force before are gone); mend it "
+	    "and reload", config_path, nerr, nerr == 1 ? "" : "s");
+}
+
 /* The reload thread of the milter process: SIGUSR1 from the first. */
 static void *
 reloader(void *arg)
@@ -1089,6 +1114,9 @@ reloader(void *arg)
 /* --- the two processes ------------------------------------------------------ */
 
 static volatile sig_atomic_t	 got_hup, got_term, got_chld;
+/* Set by the first process before it starts a milter process again (the
+ * one before died): that one's settings, reloads included, are gone. */
+static int			 restarted;
 
 static void
 on_signal(int sig)
@@ -1133,6 +1161,8 @@ run_milter(const char *conn, const struct passwd *pw)
 		log_warnx("%s cannot be read", config_path);
 		return 78;
 	}
+	if (nerr > 0 && restarted)
+		milder(c, nerr);
 	conf_swap(c);
 	if (pthread_create(&t, NULL, reloader, &usr1) != 0 ||
 	    pthread_create(&t, NULL, replayer, NULL) != 0) {
@@ -1366,6 +1396,7 @@ supervise(const char *conn, const struct passwd *pw, const char *pidfile)
 		if (got_term)
 			break;
 		started = time(NULL);
+		restarted = 1;
 		if ((child = start_milter(conn, pw)) == -1)
 			break;
 	}
