@@ -1226,7 +1226,7 @@ write_pidfile(const char *path)
 {
 	char	 text[32], was[32];
 	ssize_t	 got;
-	int	 fd, n;
+	int	 fd, n, locked;
 
 	n = snprintf(text, sizeof(text), "%ld\n", (long)getpid());
 	if ((fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
@@ -1234,12 +1234,8 @@ write_pidfile(const char *path)
 		log_warn("%s", path);
 		return -1;
 	}
-	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
-		if (errno != EWOULDBLOCK) {
-			log_warn("%s", path);
-			close(fd);
-			return -1;
-		}
+	locked = flock(fd, LOCK_EX | LOCK_NB) == 0 ? 0 : errno;
+	if (locked == EWOULDBLOCK) {
 		got = read(fd, was, sizeof(was) - 1);
 		was[got > 0 ? got : 0] = '\0';
 		was[strcspn(was, "\n")] = '\0';
@@ -1248,6 +1244,8 @@ write_pidfile(const char *path)
 		close(fd);
 		return 69;
 	}
+	if (locked != 0)	/* a file system without locks: written */
+		log_warnx("%s: cannot be locked: %s", path, strerror(locked));
 	if (ftruncate(fd, 0) == -1 || write(fd, text, (size_t)n) != n) {
 		log_warn("%s", path);
 		close(fd);
