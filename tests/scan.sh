@@ -200,6 +200,57 @@ rc=$?
 holds "--jobs 1000 over 20,000 messages: 0, every message judged" \
     '[ "$rc" = 0 ] && grep -q "^messages: 20000 in" "$T/sum"'
 
+# a message a mail reader moves from new/ to cur/ (its name given ":2,"
+# and flags) while the scan runs is judged there, under its name now, as
+# Maildir readers find it (it was "No such file", not judged, 1). The
+# mbox before it keeps the worker from reaching it (the lines wait in
+# full pipes) until it has been moved.
+rn=$T/renamed
+mkdir -p "$rn/cur" "$rn/new" "$rn/tmp"
+cp "$bad" "$rn/new/1.host"
+[ -p "$T/lines" ] || mkfifo "$T/lines"
+"$BACKSCATTER" --config "$conf" --scan --jobs 1 "$T/many.mbox" "$rn" \
+    > "$T/lines" 2> "$T/err" &
+pid=$!
+exec 3< "$T/lines"
+i=0
+while [ $i -lt 600 ] && [ -z "$(children_of "$pid")" ] && running "$pid"; do
+	sleep 0.1
+	i=$((i + 1))
+done
+mv "$rn/new/1.host" "$rn/cur/1.host:2,S"
+cat <&3 > "$T/out"
+exec 3<&-
+wait "$pid"
+is "$?:$(tail -n 1 "$T/out" | cut -f1,5):$(wc -c < "$T/err" | tr -d ' ')" \
+    "0:backscatter	$rn/cur/1.host:2,S:0" \
+    "a message moved from new/ to cur/ by a mail reader during the scan: 0, judged under its new name, nothing said"
+# ... and one moved so after it was judged, before --move-to came to it:
+# moved from where it is now (it was "the file changed since it was
+# judged", 1). More lines than a pipe holds keep the scan waiting to
+# write while its worker, done, waits to be reaped.
+rn=$T/renamed2
+mkdir -p "$rn/cur" "$rn/new" "$rn/tmp"
+awk 'BEGIN { for (i = 0; i < 600; i++) print "Subject: " i }' |
+    (cd "$rn/cur" && split -a 3 -l 1 - "a$(printf '%0200d' 0).")
+cp "$bad" "$rn/new/z.host"
+"$BACKSCATTER" --config "$conf" --scan --jobs 1 --move-to Backscatter \
+    "$rn" > "$T/lines" 2> "$T/err" &
+pid=$!
+exec 3< "$T/lines"
+i=0
+while [ $i -lt 600 ] && [ -z "$(children_of "$pid" Z)" ] && running "$pid"; do
+	sleep 0.1
+	i=$((i + 1))
+done
+mv "$rn/new/z.host" "$rn/cur/z.host:2,RS"
+cat <&3 > "$T/out"
+exec 3<&-
+wait "$pid"
+is "$?:$(tail -n 1 "$T/out" | cut -f5,6)" \
+    "0:$rn/cur/z.host:2,RS	moved to $rn/.Backscatter/cur/z.host:2,RS" \
+    "a message moved to cur/ by a mail reader after it was judged: 0, --move-to moves it from there, to cur/"
+
 # progress: only on a terminal
 if command -v script > /dev/null 2>&1; then
 	script -qec "'$BACKSCATTER' --config '$conf' --scan --summary '$md' > /dev/null" /dev/null > "$T/tty" 2>&1
@@ -361,6 +412,82 @@ cp "$plain" "$pl/other/b.eml"
 cp "$mbox" "$pl/new"
 bs_run - --config "$conf" --scan "$pl" < /dev/null
 is "$rc:$(wc -l < "$T/stdout" | tr -d ' ')" 0:5 "cur, new, tmp in a folder that is no Maildir: scanned (a folder, an mbox of 3)"
+
+
+# a message file given before its Maildir is the Maildir's message:
+# listed once, and moved with the others (it was listed, never moved)
+gv=$T/given
+mkdir -p "$gv/MD/cur" "$gv/MD/new" "$gv/MD/tmp"
+cp "$bad" "$gv/MD/new/1.host"
+cp "$good" "$gv/MD/cur/2.host:2,S"
+bs_run - --config "$conf" --scan --move-to Backscatter "$gv/MD/new/1.host" \
+    "$gv/MD" < /dev/null
+is "$rc:$(wc -l < "$T/stdout" | tr -d ' '):$(cd "$gv/MD" && find . -name 1.host)" \
+    "0:2:./.Backscatter/new/1.host" \
+    "a message file given before its Maildir, --move-to: 0, listed once, moved"
+# a link to a Maildir's message given beside the Maildir is that message:
+# judged once, either order (the link's own folder was taken for the
+# message's, and it was judged twice)
+lk=$T/linked
+mkdir -p "$lk/MD/cur" "$lk/MD/new" "$lk/MD/tmp"
+cp "$good" "$lk/MD/cur/1.host:2,S"
+ln -s "$lk/MD/cur/1.host:2,S" "$lk/link-to-msg"
+bs_run - --config "$conf" --scan "$lk/link-to-msg" "$lk/MD" < /dev/null
+first="$rc:$(wc -l < "$T/stdout" | tr -d ' ')"
+bs_run - --config "$conf" --scan "$lk/MD" "$lk/link-to-msg" < /dev/null
+is "$first $rc:$(wc -l < "$T/stdout" | tr -d ' ')" "0:1 0:1" \
+    "a link to a Maildir's message given beside the Maildir: the message judged once, either order"
+
+# a Maildir's tmp/, cur/ or new/ given itself (or through a link) is read
+# as the Maildir's: tmp/, where messages are being delivered, not at all
+# (said); cur/'s messages by the Maildir's rules, a link among them not
+# followed, backscatter moved within the Maildir (it was read as a plain
+# folder, links followed, tmp/ too, nothing moved)
+pt=$T/parts
+mkdir -p "$pt/MD/cur" "$pt/MD/new" "$pt/MD/tmp" "$pt/elsewhere"
+cp "$plain" "$pt/MD/tmp/1.host"
+cp "$bad" "$pt/MD/cur/2.host:2,S"
+cp "$good" "$pt/elsewhere/x.eml"
+ln -s "$pt/elsewhere/x.eml" "$pt/MD/cur/3.host:2,S"
+ln -s "$pt/MD/tmp" "$pt/tmp-link"
+ln -s "$pt/MD/cur" "$pt/cur-link"
+bs_run - --config "$conf" --scan "$pt/MD/tmp" "$pt/tmp-link" < /dev/null
+is "$rc:$(wc -c < "$T/stdout" | tr -d ' '):$(grep -c "not scanned: a Maildir's tmp/, where messages are being delivered\$" "$T/stderr")" \
+    1:0:2 "a Maildir's tmp/ given, and a link to it: 1, nothing in it read, each named"
+bs_run - --config "$conf" --scan "$pt/cur-link" < /dev/null
+is "$rc:$(cut -f1,5 "$T/stdout"):$(grep -c '/3.host:2,S: a symbolic link, not followed$' "$T/stderr")" \
+    "1:backscatter	$(cd "$pt/MD" && pwd -P)/cur/2.host:2,S:1" \
+    "a link to a Maildir's cur/: 1, its message judged by its real path, the link among them named, not followed"
+bs_run - --config "$conf" --scan --move-to Backscatter "$pt/MD/cur" < /dev/null
+holds "a Maildir's cur/ given, --move-to: its backscatter moved within the Maildir" \
+    'test -f "$pt/MD/.Backscatter/cur/2.host:2,S" && test ! -e "$pt/MD/cur/2.host:2,S"'
+holds "... and the message of tmp/ is never read: a message file given there is named" \
+    'bs_run - --config "$conf" --scan "$pt/MD/tmp/1.host" < /dev/null;
+     [ "$rc" = 1 ] && [ ! -s "$T/stdout" ] && grep -q "1.host: not scanned: in a Maildir.s tmp/" "$T/stderr"'
+
+# what lies in a Maildir but is no message: an empty file (no line, not
+# an error; --summary counts it), and the files of folders below it that
+# are no Maildir (Courier's courierimapkeywords/ holds a file named for
+# each message with keywords). They were judged as messages.
+nm=$T/notmail
+for f in "" .Sub; do
+	mkdir -p "$nm/$f/cur" "$nm/$f/new" "$nm/$f/tmp" "$nm/$f/courierimapkeywords"
+	printf 'x\n' > "$nm/$f/courierimapuiddb"
+	printf 'x\n' > "$nm/$f/dovecot.index.log"
+done
+cp "$bad" "$nm/cur/1.host:2,S"
+: > "$nm/new/2.host"
+printf 'Junk\n' > "$nm/courierimapkeywords/1.host"
+printf '1\n:list\n' > "$nm/courierimapkeywords/:list"
+printf 'Junk\n' > "$nm/.Sub/courierimapkeywords/3.host"
+bs_run - --config "$conf" --scan "$nm" < /dev/null
+is "$rc:$(grep -c /2.host "$T/stdout"):$(grep -c '/cur/1.host:2,S$' "$T/stdout"):$(wc -c < "$T/stderr" | tr -d ' ')" \
+    0:0:1:0 "an empty file in a Maildir's new/: 0, no line for it, nothing said"
+is "$(grep -c courierimap "$T/stdout"):$(wc -l < "$T/stdout" | tr -d ' ')" 0:1 \
+    "... nor for the files of Courier's courierimapkeywords/: one line, the message's"
+bs_run - --config "$conf" --scan --summary "$nm" < /dev/null
+holds "--summary: the one message counted, the empty file said skipped" \
+    '[ "$rc" = 0 ] && grep -q "^messages: 1 in" "$T/stdout" && grep -q "^empty files skipped: 1\$" "$T/stdout"'
 
 
 # SCAN_ITEMS_MAX: the program built with the limit at 5 (twenty million

@@ -69,8 +69,9 @@ struct list {
 	void		*seen;		/* folders and files listed, by
 					 * struct fileid (a tsearch tree) */
 	void		*subs;		/* Maildirs' cur/ and new/ read */
-	void		*given;		/* message files given by path, by
-					 * folder and name (struct named) */
+	void		*given;		/* a Maildir's messages given by
+					 * path, by folder and name
+					 * (struct named) */
 	void		*given_dirs;	/* their folders (struct fileid) */
 	int		 errors;
 	int		 over;		/* SCAN_ITEMS_MAX reached: the rest
@@ -98,7 +99,8 @@ struct names {
 
 /* What a worker found, as the parent keeps it. */
 struct result {
-	signed char	 state;		/* 0 pending, 1 done, -1 error */
+	signed char	 state;		/* 0 pending, 1 done, -1 error,
+					   2 skipped (an empty file) */
 	char		 backscatter;
 	short		 kind, format, reason;	/* name indexes */
 	float		 score;
@@ -109,6 +111,7 @@ struct tally {
 	long	 format[SCAN_NAMES_MAX];
 	long	 reason[SCAN_NAMES_MAX];
 	long	 errors, moved, move_errors;
+	long	 skipped;			/* empty files */
 };
 
 /* The workers, and what each has sent that is not yet a whole line. */
@@ -163,6 +166,15 @@ static int	 finish(struct scan *, int);
 static void	 scan_free(struct scan *);
 /* listing */
 static int	 list_path(struct list *, const char *, int, int);
+static int	 list_folder(struct list *, const char *, const struct stat *,
+		    int, int);
+static int	 list_part(struct list *, const char *, const char *,
+		    const char *, int, int);
+static int	 given_in_maildir(struct list *, const char *);
+static int	 add_given(struct list *, const struct stat *, const char *,
+		    const char *, char);
+static int	 add_file(struct list *, const char *, int, char);
+static char	*maildir_of(const char *, const struct stat *, const char **);
 static int	 list_dir(struct list *, const char *, int, int);
 static int	 add_root(struct list *, const char *);
 static int	 list_subdir(struct list *, const char *, const char *, char,
@@ -179,7 +191,10 @@ static void	 worker(const struct scan *, int, int) __attribute__((noreturn));
 static void	 keep_heap(void);
 static void	 judge(struct worker *, const struct list *, size_t);
 static int	 read_file(const struct item *, struct message *, long long *,
-		    struct fileid *, const char **);
+		    struct fileid *, char **, const char **);
+static int	 open_message(const struct item *, char **, const char **);
+static char	*renamed(const char *, const struct fileid *);
+static char	*cur_folder(const char *, const char *);
 static int	 read_mbox_message(struct worker *, const struct item *, int,
 		    struct message *, long long *, const char **);
 static long long from_line_time(const char *, size_t);
@@ -187,11 +202,13 @@ static size_t	 from_unescape(char *, size_t);
 /* reporting, in the parent */
 static void	 take_line(struct scan *, char *);
 static void	 emit(struct scan *, size_t);
+static void	 follow_rename(struct item *, const struct fileid *);
+static void	 to_cur(struct item *, char *);
 static char	*target_folder(const char *, const char *);
 static char	*move_message(const struct item *, const struct fileid *,
 		    const char *, const char **);
 static int	 same_folder(const char *, const char *);
-static int	 file_given(struct list *, const char *);
+static struct named *given_key(const struct stat *, const char *);
 static int	 named_in(void *const *, const struct stat *, const char *);
 static int	 by_named(const void *, const void *);
 static int	 remove_judged(const char *, const struct fileid *,
@@ -210,6 +227,8 @@ static int	 before(const struct names *, const long *, int, int);
 /* small helpers */
 static short	 intern(struct names *, const char *);
 static char	*join(const char *, const char *);
+static void	 put_hex(FILE *, const char *);
+static char	*from_hex(const char *);
 static int	 is_folder_path(const char *);
 static int	 is_dir(const char *);
 static int	 is_maildir(const char *);
@@ -522,80 +541,200 @@ list_path(struct list *l, const char *path, int root, int depth)
 		l->errors++;
 		return 0;
 	}
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		return list_folder(l, path, &st, root, depth);
+	}
 	if ((rc = seen_before(&l->seen, &st)) != 0) {
 		close(fd);
 		return rc == 1 ? 0 : -1;
 	}
-	if (S_ISDIR(st.st_mode)) {
-		close(fd);
-		if (root == -1 && is_maildir(path) &&
-		    (root = add_root(l, path)) == -1)
-			return -1;
-		if (list_dir(l, path, root, depth) == -1) {
-			say(path, strerror(errno), NULL);
-			l->errors++;
-		}
-		return 0;
-	}
-	if (st.st_size >= 5 && (got = read(fd, head, sizeof(head))) >= 5 &&
-	    message_from_line(head, (size_t)got))
+	if (depth == 0 && (rc = given_in_maildir(l, path)) != 0)
+		rc = rc == 1 ? 0 : -1;
+	else if (st.st_size >= 5 && (got = read(fd, head, sizeof(head))) >=
+	    5 && message_from_line(head, (size_t)got))
 		rc = list_mbox(l, path, fd);
-	else if ((rc = depth > 0 ? 0 : file_given(l, path)) == 0) {
-		char	*keep = strdup(path);
-
-		rc = keep == NULL ? -1 : add_item(l, keep, 0, 0, 0, -1, 'f');
-		if (rc == 1) {
-			free(keep);
-			rc = 0;
-		}
-	} else if (rc == 1)
-		rc = 0;
+	else
+		rc = add_file(l, path, -1, 'f');
 	close(fd);
 	return rc;
 }
 
 /*
- * A message file by its path: 1 when a Maildir's cur/ or new/ that holds
- * it was read already (it is listed), else 0, its folder and name marked
- * for a Maildir read later; -1 out of memory. By name, not by inode: two
- * names of one file in Maildirs are two messages (a delivery to several
- * mailboxes hard-linked), and each moves in its own.
+ * A folder: a Maildir's cur/, new/ or tmp/ as that Maildir's (reached by
+ * a path given or through a link: its folder above is not what tells),
+ * else a Maildir or a folder of folders and files, each listed once.
  */
 static int
-file_given(struct list *l, const char *path)
+list_folder(struct list *l, const char *path, const struct stat *st,
+    int root, int depth)
 {
-	const char	*slash = strrchr(path, '/');
-	const char	*name = slash != NULL ? slash + 1 : path;
-	struct named	*n, **f;
-	struct stat	 st;
-	char		*dir;
+	const char	*part;
+	char		*maildir;
 	int		 rc;
 
-	if (slash == path)
-		dir = strdup("/");
-	else
-		dir = slash != NULL ? strndup(path, (size_t)(slash - path)) :
-		    strdup(".");
-	if (dir == NULL)
+	if ((maildir = maildir_of(path, st, &part)) != NULL) {
+		rc = list_part(l, path, maildir, part, root, depth);
+		free(maildir);
+		return rc;
+	}
+	if ((rc = seen_before(&l->seen, st)) != 0)
+		return rc == 1 ? 0 : -1;
+	if (root == -1 && is_maildir(path) && (root = add_root(l, path)) == -1)
 		return -1;
-	rc = stat(dir, &st);
-	free(dir);
-	if (rc == -1)
-		return 0;		/* cannot tell: listed */
-	if (seen_already(&l->subs, &st))
-		return 1;
-	if ((n = malloc(sizeof(*n) + strlen(name) + 1)) == NULL)
+	if (list_dir(l, path, root, depth) == -1) {
+		say(path, strerror(errno), NULL);
+		l->errors++;
+	}
+	return 0;
+}
+
+/*
+ * A Maildir's cur/, new/ or tmp/ reached itself: read by the Maildir's
+ * rules (tmp/ never, a link among the messages not followed, backscatter
+ * moved within that Maildir). tmp/ given as a path is named.
+ */
+static int
+list_part(struct list *l, const char *path, const char *maildir,
+    const char *part, int root, int depth)
+{
+	size_t	 first = l->n;
+
+	if (strcmp(part, "tmp") == 0) {
+		if (depth == 0) {
+			say(path, "not scanned", "a Maildir's tmp/, where "
+			    "messages are being delivered");
+			l->errors++;
+		}
+		return 0;
+	}
+	if (root == -1 && (root = add_root(l, maildir)) == -1)
 		return -1;
-	n->dev = st.st_dev;
-	n->ino = st.st_ino;
-	memcpy(n->name, name, strlen(name) + 1);
+	if (list_subdir(l, maildir, part, part[0], root) == -1) {
+		say(path, strerror(errno), NULL);
+		l->errors++;
+	}
+	qsort(l->v + first, l->n - first, sizeof(*l->v), by_path);
+	return 0;
+}
+
+/*
+ * A message file given by its path (or a link to it) in a Maildir's cur/
+ * or new/ is that Maildir's message, by its real path: read and moved as
+ * the Maildir's, and listed once when the Maildir is read too. The
+ * Maildir's messages are marked by folder and name, not by inode: two
+ * names of one file in Maildirs are two messages (a delivery to several
+ * mailboxes hard-linked), and each moves in its own. One in tmp/ is being
+ * delivered: named, not read. 1 when it was one of these, 0 when the
+ * file is in no Maildir, -1 out of memory.
+ */
+static int
+given_in_maildir(struct list *l, const char *path)
+{
+	struct stat	 st;
+	const char	*part;
+	char		*real, *folder, *maildir = NULL;
+	int		 rc = 0;
+
+	if ((real = realpath(path, NULL)) == NULL)
+		return errno == ENOMEM ? -1 : 0;	/* cannot tell: a file */
+	folder = strndup(real, (size_t)(strrchr(real, '/') - real));
+	if (folder == NULL)
+		rc = -1;
+	else if (stat(*folder != '\0' ? folder : "/", &st) == 0 &&
+	    (maildir = maildir_of(folder, &st, &part)) != NULL) {
+		rc = 1;
+		if (strcmp(part, "tmp") == 0) {
+			say(path, "not scanned", "in a Maildir's tmp/, where "
+			    "messages are being delivered");
+			l->errors++;
+		} else if (!seen_already(&l->subs, &st))
+			rc = add_given(l, &st, real, maildir, part[0]);
+	}
+	free(maildir);
+	free(folder);
+	free(real);
+	return rc;
+}
+
+/* A Maildir's message given by path, listed: 1, or -1 out of memory. Its
+ * folder and name are marked for the Maildir read later. */
+static int
+add_given(struct list *l, const struct stat *folder, const char *path,
+    const char *maildir, char sub)
+{
+	struct named	*n, **f;
+	int		 root;
+
+	if ((n = given_key(folder, strrchr(path, '/') + 1)) == NULL)
+		return -1;
 	if ((f = tsearch(n, &l->given, by_named)) == NULL) {
 		free(n);
 		return -1;
 	}
 	if (*f != n)
 		free(n);
-	return seen_before(&l->given_dirs, &st) == -1 ? -1 : 0;
+	if (seen_before(&l->given_dirs, folder) == -1 ||
+	    (root = add_root(l, maildir)) == -1 ||
+	    add_file(l, path, root, sub) == -1)
+		return -1;
+	return 1;
+}
+
+/* A file as an item of its own (a copy of path): 0, or -1 out of memory;
+ * past SCAN_ITEMS_MAX it is not listed (said once the listing ends). */
+static int
+add_file(struct list *l, const char *path, int root, char sub)
+{
+	char	*keep;
+	int	 rc;
+
+	if ((keep = strdup(path)) == NULL)
+		return -1;
+	if ((rc = add_item(l, keep, 0, 0, 0, root, sub)) != 0)
+		free(keep);
+	return rc == -1 ? -1 : 0;
+}
+
+/*
+ * The Maildir whose cur/, new/ or tmp/ the folder st (at path) is, found
+ * from the folder's own "..", so also when it was reached through a link:
+ * the Maildir's real path (allocated) and the part's name in part_r.
+ * NULL when it is none of them (or memory ran out).
+ */
+static char *
+maildir_of(const char *path, const struct stat *st, const char **part_r)
+{
+	static const char *const parts[] = { "cur", "new", "tmp" };
+	struct stat	 sub;
+	char		*up, *p, *maildir = NULL;
+	size_t		 i;
+
+	if ((up = join(path, "..")) == NULL)
+		return NULL;
+	for (i = 0; i < 3 && maildir == NULL; i++) {
+		if ((p = join(up, parts[i])) != NULL && stat(p, &sub) == 0 &&
+		    sub.st_dev == st->st_dev && sub.st_ino == st->st_ino &&
+		    is_maildir(up) && (maildir = realpath(up, NULL)) != NULL)
+			*part_r = parts[i];
+		free(p);
+	}
+	free(up);
+	return maildir;
+}
+
+/* A name in folder st, allocated (a key of the tree of files given). */
+static struct named *
+given_key(const struct stat *st, const char *name)
+{
+	struct named	*n;
+
+	if ((n = malloc(sizeof(*n) + strlen(name) + 1)) == NULL)
+		return NULL;
+	n->dev = st->st_dev;
+	n->ino = st->st_ino;
+	memcpy(n->name, name, strlen(name) + 1);
+	return n;
 }
 
 /* Is the name in folder st among the files given by path? */
@@ -605,11 +744,8 @@ named_in(void *const *tree, const struct stat *st, const char *name)
 	struct named	*n;
 	int		 in;
 
-	if ((n = malloc(sizeof(*n) + strlen(name) + 1)) == NULL)
+	if ((n = given_key(st, name)) == NULL)
 		return 0;
-	n->dev = st->st_dev;
-	n->ino = st->st_ino;
-	memcpy(n->name, name, strlen(name) + 1);
 	in = tfind(n, tree, by_named) != NULL;
 	free(n);
 	return in;
@@ -694,10 +830,13 @@ list_dir(struct list *l, const char *path, int root, int depth)
 			continue;
 		}
 		/* Maildir++ sub-folders (".Sent"), nested folders, and mbox
-		 * files beside them; the files of a Maildir's own top level
-		 * (dovecot-uidlist, subscriptions) are not mail */
+		 * files beside them. In a Maildir (root set) mail is only in
+		 * the cur/ and new/ of its folders: the files of a Maildir's
+		 * own top level (dovecot-uidlist, subscriptions) and of the
+		 * folders below it that are no Maildir (Courier's
+		 * courierimapkeywords/, Gnus' .nnmaildir/) are not mail */
 		dir = is_dir(p);
-		if (!dir && (maildir || de->d_name[0] == '.'))
+		if (!dir && (root >= 0 || de->d_name[0] == '.'))
 			;
 		else if (depth >= SCAN_DEPTH_MAX) {
 			if (stat(p, &st) == 0 && !seen_already(&l->seen, &st)) {
@@ -980,9 +1119,10 @@ keep_heap(void)
 #endif
 }
 
-/* One result line: index, verdict, score, kind, format, reason, and the
- * device and inode of the file read (0 0 for an mbox); or index, E, what
- * went wrong. */
+/* One result line: index, verdict, score, kind, format, reason, the
+ * device and inode of the file read (0 0 for an mbox) and, when a mail
+ * reader had renamed it, its path now (in hex: a name may hold any byte
+ * but '/'); or index, E, what went wrong; or index, S for an empty file. */
 static void
 judge(struct worker *w, const struct list *l, size_t index)
 {
@@ -993,6 +1133,7 @@ judge(struct worker *w, const struct list *l, size_t index)
 	struct arena		 arena;
 	struct fileid		 id = { 0, 0 };
 	const char		*why;
+	char			*found = NULL;
 	long long		 when = 0;
 	int			 rc, more;
 
@@ -1000,9 +1141,13 @@ judge(struct worker *w, const struct list *l, size_t index)
 		more = index + 1 < l->n && l->v[index + 1].path == it->path;
 		rc = read_mbox_message(w, it, more, &m, &when, &why);
 	} else
-		rc = read_file(it, &m, &when, &id, &why);
-	if (rc == -1) {
-		fprintf(w->out, "%zu\tE\t%s\n", index, why);
+		rc = read_file(it, &m, &when, &id, &found, &why);
+	if (rc != 0) {
+		if (rc == 1)
+			fprintf(w->out, "%zu\tS\n", index);
+		else
+			fprintf(w->out, "%zu\tE\t%s\n", index, why);
+		free(found);
 		return;
 	}
 	w->env.now = when;
@@ -1011,43 +1156,45 @@ judge(struct worker *w, const struct list *l, size_t index)
 	    anatomy_read(&m, &arena, &an) == -1 ||
 	    score_message(w->cfg, &w->env, w->rs, &an, &arena, &v) == -1)
 		fprintf(w->out, "%zu\tE\tanalysis failed\n", index);
-	else
-		fprintf(w->out, "%zu\t%d\t%.1f\t%s\t%s\t%s\t%llu\t%llu\n",
+	else {
+		fprintf(w->out, "%zu\t%d\t%.1f\t%s\t%s\t%s\t%llu\t%llu\t",
 		    index, v.backscatter, v.score, anatomy_kind_name(an.kind),
 		    an.format ? an.format : "-", an.reason ? an.reason : "-",
 		    (unsigned long long)id.dev, (unsigned long long)id.ino);
+		put_hex(w->out, found != NULL ? found : "");
+		putc('\n', w->out);
+	}
 	arena_free(&arena);
 	message_free(&m);
+	free(found);
 }
 
 /*
  * A message file, opened once and read only when it is a regular file (a
- * FIFO would block the worker, a device never end). A Maildir's message
- * is never read through a symbolic link: it is the file --move-to moves,
- * and id_r says which file that is.
+ * FIFO would block the worker, a device never end), and only when it is
+ * not empty: 1 then, an empty file is no message. A Maildir's message is
+ * never read through a symbolic link: it is the file --move-to moves, and
+ * id_r says which file that is; found_r, where a mail reader had moved it
+ * (see open_message).
  */
 static int
 read_file(const struct item *it, struct message *m, long long *when_r,
-    struct fileid *id_r, const char **why_r)
+    struct fileid *id_r, char **found_r, const char **why_r)
 {
 	struct stat	 st;
 	int		 fd;
 
-	if ((fd = open(it->path, O_RDONLY | O_NONBLOCK | O_NOCTTY |
-	    (it->sub == 'f' ? 0 : O_NOFOLLOW))) == -1) {
-		*why_r = errno == ELOOP && it->sub != 'f' ?
-		    "a symbolic link, not followed" : strerror(errno);
+	if ((fd = open_message(it, found_r, why_r)) == -1)
 		return -1;
-	}
 	if (fstat(fd, &st) == -1)
 		*why_r = strerror(errno);
 	else if (!S_ISREG(st.st_mode))
 		*why_r = "not a regular file";
 	else
 		*why_r = NULL;
-	if (*why_r != NULL) {
+	if (*why_r != NULL || st.st_size == 0) {
 		close(fd);
-		return -1;
+		return *why_r != NULL ? -1 : 1;
 	}
 	*when_r = (long long)st.st_mtime;
 	id_r->dev = st.st_dev;
@@ -1062,6 +1209,85 @@ read_file(const struct item *it, struct message *m, long long *when_r,
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * The item's file opened, a link not followed in a Maildir. A Maildir's
+ * message gone from its name since it was listed (a mail reader moved it
+ * from new/ to cur/, or changed its flags) is opened where it is now, as
+ * Maildir readers find it: its path then in found_r (allocated). -1 with
+ * why_r.
+ */
+static int
+open_message(const struct item *it, char **found_r, const char **why_r)
+{
+	int	 flags = O_RDONLY | O_NONBLOCK | O_NOCTTY, fd;
+
+	if (it->sub != 'f')
+		flags |= O_NOFOLLOW;
+	if ((fd = open(it->path, flags)) == -1 && errno == ENOENT &&
+	    it->sub != 'f') {
+		if ((*found_r = renamed(it->path, NULL)) != NULL)
+			fd = open(*found_r, flags);
+		else
+			errno = ENOENT;
+	}
+	if (fd == -1)
+		*why_r = errno == ELOOP && it->sub != 'f' ?
+		    "a symbolic link, not followed" : strerror(errno);
+	return fd;
+}
+
+/*
+ * Where a Maildir message gone from its name is now. A mail reader moves
+ * a message it has seen from new/ to cur/, its name given ":2," and the
+ * flags, and renames it in cur/ when the flags change; the unique name
+ * before the ':' stays. Its path in the Maildir's cur/ (allocated), the
+ * file id when one is given; NULL when no file there has that unique
+ * name.
+ */
+static char *
+renamed(const char *path, const struct fileid *id)
+{
+	const char	*name = strrchr(path, '/');
+	struct dirent	*de;
+	char		*cur, *p = NULL;
+	size_t		 n;
+	DIR		*d;
+
+	if (name == NULL || (n = strcspn(++name, ":")) == 0 ||
+	    (cur = cur_folder(path, name)) == NULL)
+		return NULL;
+	if ((d = opendir(cur)) != NULL) {
+		while (p == NULL && (de = readdir(d)) != NULL) {
+			if (strncmp(de->d_name, name, n) != 0 ||
+			    (de->d_name[n] != ':' && de->d_name[n] != '\0'))
+				continue;
+			if ((p = join(cur, de->d_name)) != NULL &&
+			    id != NULL && !is_file(p, id)) {
+				free(p);
+				p = NULL;
+			}
+		}
+		closedir(d);
+	}
+	free(cur);
+	return p;
+}
+
+/* The cur/ of the Maildir a message path ("MAILDIR/new/NAME", name at
+ * its NAME) is in, allocated. */
+static char *
+cur_folder(const char *path, const char *name)
+{
+	const char	*part = name - 1;	/* the '/' before NAME */
+	char		*p;
+
+	while (part > path && part[-1] != '/')
+		part--;
+	if (asprintf(&p, "%.*scur", (int)(part - path), path) == -1)
+		return NULL;
+	return p;
 }
 
 /*
@@ -1179,11 +1405,11 @@ static void
 take_line(struct scan *s, char *line)
 {
 	struct result	*r;
-	char		*f[8], *p = line;
+	char		*f[9], *p = line;
 	size_t		 index;
 	int		 k;
 
-	for (k = 0; k < 8; k++) {
+	for (k = 0; k < 9; k++) {
 		f[k] = p;
 		if (p == NULL)
 			continue;
@@ -1196,6 +1422,11 @@ take_line(struct scan *s, char *line)
 	if (index >= s->list.n)
 		return;
 	r = &s->res[index];
+	if (strcmp(f[1], "S") == 0) {
+		r->state = 2;
+		s->tally.skipped++;
+		return;
+	}
 	if (strcmp(f[1], "E") == 0) {
 		r->state = -1;
 		r->reason = intern(&s->names, f[2] ? f[2] : "error");
@@ -1204,6 +1435,8 @@ take_line(struct scan *s, char *line)
 	}
 	if (f[7] == NULL)
 		return;
+	if (f[8] != NULL && f[8][0] != '\0')
+		to_cur(&s->list.v[index], from_hex(f[8]));
 	if (s->judged != NULL) {
 		s->judged[index].dev = (dev_t)strtoull(f[6], NULL, 10);
 		s->judged[index].ino = (ino_t)strtoull(f[7], NULL, 10);
@@ -1221,7 +1454,7 @@ static void
 emit(struct scan *s, size_t i)
 {
 	const struct scan_options	*o = s->o;
-	const struct item		*it = &s->list.v[i];
+	struct item			*it = &s->list.v[i];
 	const struct result		*r = &s->res[i];
 	char *const			*name = s->names.v;
 	struct tally			*t = &s->tally;
@@ -1232,6 +1465,8 @@ emit(struct scan *s, size_t i)
 		say_item(it, name[r->reason], NULL);
 		return;
 	}
+	if (r->state == 2)	/* an empty file: no message, no line */
+		return;
 	t->count[r->kind][(int)r->backscatter]++;
 	if (r->backscatter && strcmp(name[r->format], "-") != 0)
 		t->format[r->format]++;
@@ -1239,6 +1474,7 @@ emit(struct scan *s, size_t i)
 		t->reason[r->reason]++;
 	if (o->move_to != NULL && r->backscatter && it->root >= 0 &&
 	    it->sub != 'm') {
+		follow_rename(it, &s->judged[i]);
 		folder = target_folder(s->list.roots[it->root], o->move_to);
 		if (folder == NULL)
 			why = strerror(errno);
@@ -1263,6 +1499,29 @@ emit(struct scan *s, size_t i)
 		fputc('\n', s->out);
 	}
 	free(dest);
+}
+
+/* A Maildir message a mail reader renamed after it was judged: the item
+ * follows the file judged (id) to its name now in cur/. */
+static void
+follow_rename(struct item *it, const struct fileid *id)
+{
+	struct stat	 st;
+
+	if (lstat(it->path, &st) == -1 && errno == ENOENT)
+		to_cur(it, renamed(it->path, id));
+}
+
+/* The item's message is at path now, in its Maildir's cur/ (allocated;
+ * NULL: it stays as it was). */
+static void
+to_cur(struct item *it, char *path)
+{
+	if (path == NULL)
+		return;
+	free((void *)it->path);
+	it->path = path;
+	it->sub = 'c';
 }
 
 /* The folder backscatter from root goes to: FOLDER as a path, or the
@@ -1500,7 +1759,7 @@ print_summary(const struct scan *s, double secs)
 	const struct tally	*t = &s->tally;
 	const struct names	*nm = &s->names;
 	FILE			*out = s->out;
-	size_t			 total = s->list.n;
+	size_t			 total = s->list.n - (size_t)t->skipped;
 	long			 yes = 0, no = 0;
 	int			 order[SCAN_NAMES_MAX], i, k;
 
@@ -1522,6 +1781,8 @@ print_summary(const struct scan *s, double secs)
 	print_top(s, "backscatter by reason", t->reason);
 	if (t->errors > 0)
 		fprintf(out, "unreadable: %ld\n", t->errors);
+	if (t->skipped > 0)
+		fprintf(out, "empty files skipped: %ld\n", t->skipped);
 	if (s->o->move_to != NULL)
 		fprintf(out, "moved: %ld%s\n", t->moved, t->move_errors ?
 		    " (some could not be moved: see above)" : "");
@@ -1598,6 +1859,38 @@ join(const char *dir, const char *name)
 	char	*p;
 
 	return asprintf(&p, "%s/%s", dir, name) == -1 ? NULL : p;
+}
+
+/* s in hex, two digits a byte. */
+static void
+put_hex(FILE *out, const char *s)
+{
+	for (; *s != '\0'; s++)
+		fprintf(out, "%02x", (unsigned char)*s);
+}
+
+/* What put_hex wrote, allocated; NULL when it is not that (or empty). */
+static char *
+from_hex(const char *hex)
+{
+	static const char	 digits[] = "0123456789abcdef";
+	const char		*hi, *lo;
+	size_t			 n = strlen(hex), i;
+	char			*p;
+
+	if (n == 0 || n % 2 != 0 || (p = malloc(n / 2 + 1)) == NULL)
+		return NULL;
+	for (i = 0; i < n / 2; i++) {
+		if ((hi = strchr(digits, hex[2 * i])) == NULL ||
+		    (lo = strchr(digits, hex[2 * i + 1])) == NULL ||
+		    (hi - digits) + (lo - digits) == 0) {
+			free(p);
+			return NULL;
+		}
+		p[i] = (char)((hi - digits) << 4 | (lo - digits));
+	}
+	p[n / 2] = '\0';
+	return p;
 }
 
 /* FOLDER of --move-to names a folder itself, not a Maildir++ one. */
