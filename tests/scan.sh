@@ -49,6 +49,35 @@ children_of() {
 	done
 }
 
+# held_maildir DIR: a Maildir whose cur/ holds 600 messages named to come
+# first: more lines than a pipe holds, which keep a scan waiting to write
+# while its worker, done, waits to be reaped
+held_maildir() {
+	mkdir -p "$1/cur" "$1/new" "$1/tmp"
+	awk 'BEGIN { for (i = 0; i < 600; i++) print "Subject: " i }' |
+	    (cd "$1/cur" && split -a 3 -l 1 - "a$(printf '%0200d' 0).")
+}
+
+# held_scan STATE ARG...: --scan --jobs 1 ARG... writing into the fifo
+# $T/lines, open on fd 3 for the caller to read; back once the scan's
+# worker is in STATE (Z: done, waiting to be reaped; "": there at all) or
+# the scan has ended. $pid is the scan's.
+held_scan() {
+	_state=$1
+	shift
+	[ -p "$T/lines" ] || mkfifo "$T/lines"
+	"$BACKSCATTER" --config "$conf" --scan --jobs 1 "$@" > "$T/lines" \
+	    2> "$T/err" &
+	pid=$!
+	exec 3< "$T/lines"
+	i=0
+	while [ $i -lt 600 ] && [ -z "$(children_of "$pid" "$_state")" ] &&
+	    running "$pid"; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
 bs --config "$conf" --scan "$md" "$mbox" > "$T/out" 2> "$T/err"
 is "$?:$(wc -l < "$T/out" | tr -d ' ')" 0:10 \
     "--scan: 0, one line per message: 7 in the Maildir, 3 in the mbox"
@@ -140,20 +169,9 @@ holds "... and the other file is untouched" \
 # More lines than a pipe holds keep the scan waiting to write while its
 # worker, done, waits to be reaped: then the last message is replaced.
 race=$T/race
-mkdir -p "$race/cur" "$race/new" "$race/tmp"
-awk 'BEGIN { for (i = 0; i < 600; i++) print "Subject: " i }' |
-    (cd "$race/cur" && split -a 3 -l 1 - "a$(printf '%0200d' 0).")
+held_maildir "$race"
 cp "$bad" "$race/cur/z.host:2,S"
-mkfifo "$T/lines"
-"$BACKSCATTER" --config "$conf" --scan --jobs 1 --move-to Backscatter \
-    "$race" > "$T/lines" 2> "$T/err" &
-pid=$!
-exec 3< "$T/lines"
-i=0
-while [ $i -lt 600 ] && [ -z "$(children_of "$pid" Z)" ] && running "$pid"; do
-	sleep 0.1
-	i=$((i + 1))
-done
+held_scan Z --move-to Backscatter "$race"
 cp "$plain" "$T/replacement"
 mv "$T/replacement" "$race/cur/z.host:2,S"
 cat <&3 > "$T/moved"
@@ -172,18 +190,8 @@ is "$(wc -l < "$T/moved" | tr -d ' ')" 601 "... every message reported"
 awk 'BEGIN { for (i = 0; i < 20000; i++)
     printf "From a@b.example Tue Mar 18 02:47:13 2025\nSubject: %d\n\n", i }' \
     > "$T/many.mbox"
-[ -p "$T/lines" ] || mkfifo "$T/lines"
-"$BACKSCATTER" --config "$conf" --scan --jobs 1 "$T/many.mbox" > "$T/lines" \
-    2> "$T/err" &
-pid=$!
-exec 3< "$T/lines"
-i=0
-worker=
-while [ $i -lt 600 ] && [ -z "$worker" ] && running "$pid"; do
-	worker=$(children_of "$pid")
-	[ -n "$worker" ] || sleep 0.1
-	i=$((i + 1))
-done
+held_scan "" "$T/many.mbox"
+worker=$(children_of "$pid")
 [ -z "$worker" ] || kill -9 $worker
 cat <&3 > "$T/out"
 exec 3<&-
@@ -208,16 +216,7 @@ holds "--jobs 1000 over 20,000 messages: 0, every message judged" \
 rn=$T/renamed
 mkdir -p "$rn/cur" "$rn/new" "$rn/tmp"
 cp "$bad" "$rn/new/1.host"
-[ -p "$T/lines" ] || mkfifo "$T/lines"
-"$BACKSCATTER" --config "$conf" --scan --jobs 1 "$T/many.mbox" "$rn" \
-    > "$T/lines" 2> "$T/err" &
-pid=$!
-exec 3< "$T/lines"
-i=0
-while [ $i -lt 600 ] && [ -z "$(children_of "$pid")" ] && running "$pid"; do
-	sleep 0.1
-	i=$((i + 1))
-done
+held_scan "" "$T/many.mbox" "$rn"
 mv "$rn/new/1.host" "$rn/cur/1.host:2,S"
 cat <&3 > "$T/out"
 exec 3<&-
@@ -230,19 +229,9 @@ is "$?:$(tail -n 1 "$T/out" | cut -f1,5):$(wc -c < "$T/err" | tr -d ' ')" \
 # judged", 1). More lines than a pipe holds keep the scan waiting to
 # write while its worker, done, waits to be reaped.
 rn=$T/renamed2
-mkdir -p "$rn/cur" "$rn/new" "$rn/tmp"
-awk 'BEGIN { for (i = 0; i < 600; i++) print "Subject: " i }' |
-    (cd "$rn/cur" && split -a 3 -l 1 - "a$(printf '%0200d' 0).")
+held_maildir "$rn"
 cp "$bad" "$rn/new/z.host"
-"$BACKSCATTER" --config "$conf" --scan --jobs 1 --move-to Backscatter \
-    "$rn" > "$T/lines" 2> "$T/err" &
-pid=$!
-exec 3< "$T/lines"
-i=0
-while [ $i -lt 600 ] && [ -z "$(children_of "$pid" Z)" ] && running "$pid"; do
-	sleep 0.1
-	i=$((i + 1))
-done
+held_scan Z --move-to Backscatter "$rn"
 mv "$rn/new/z.host" "$rn/cur/z.host:2,RS"
 cat <&3 > "$T/out"
 exec 3<&-
