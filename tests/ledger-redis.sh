@@ -294,6 +294,17 @@ is "$(HOME=$T/host2 tests "$T/bounce-k1.eml" "$T/conf-complete")" \
 is "$(HOME=$T/host2 tests "$d/bounce-unknown-id.eml" "$T/conf-complete"):$(rcli get bs:state:lost)" \
     "backscatter BS_NOT_IN_LEDGER,BS_PROOF_BACKSCATTER,BS_REASON_SPAM:" \
     "... nothing was lost (no bs:state:lost): an unknown Message-ID is still proof of backscatter"
+# a file in the local spool that cannot be read (here a symbolic link,
+# which is never followed) is not taken for written: it stays (its
+# entries are unknown; it was removed with the ones replayed)
+ln -s /etc/hostname "$SP/new/unreadable"
+kill -STOP "$(cat "$R/pid")"
+bs_run "$T/sent-k1.eml" --config "$T/conf" --record-sent
+kill -CONT "$(cat "$R/pid")"
+bs_run "$T/sent-k2.eml" --config "$T/conf" --record-sent
+is "$(ls "$SP/new" | tr '\n' ' ')" "unreadable " \
+    "a replay leaves a spool file it could not read, removes the ones it wrote"
+rm -f "$SP/new/unreadable"
 # lost: Redis stalled and the local spool cannot keep the entry either
 # (its tmp/ a file): marked lost here, and in Redis by the next writer
 # that reaches it; no host then proves a bounce forged by absence

@@ -155,6 +155,9 @@ python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.close()' "$pub/m.sock" 2> /dev/null
 is "$?:$(grep -c 'listening on' "$T/sig.err")" "0:1" "... the first one's socket still answers, it listens still"
+child=$(pgrep -P "$first" | head -1)
+holds "... the milter process holds no descriptor of the pid file (the first process's lock)" \
+    '[ -n "$child" ] && ls -l "/proc/$child/fd" > "$T/fds" && grep -q socket "$T/fds" && ! grep -q "$T/sig.pid" "$T/fds"'
 sock_before=absent; [ -S "$pub/m.sock" ] && sock_before=socket
 kill -TERM "$first"
 i=0; while kill -0 "$first" 2> /dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
@@ -162,6 +165,22 @@ wait "$first"
 is "$?:$(grep -c '^.*stopped' "$T/sig.err")" "0:1" "SIGTERM: stopped, 0"
 is "$sock_before:$(ls -A "$pub" | tr '\n' ' ')" "socket:m.conf " \
     "SIGTERM: the unix socket it listened on is removed"
+rm -rf "$pub"
+
+# started again from the very file the first milter process ran (an
+# error in it said at the start): its settings as they were, no actions
+# made milder (only a file edited since is suspect)
+pub=$(mktemp -d) && chmod 1777 "$pub"
+printf 'my_domain backscatter.test\nno_such_directive 1\n' > "$pub/m.conf"
+chmod 644 "$pub/m.conf"
+"$MILTER" -f $as -c "$pub/m.conf" -p "unix:$pub/m.sock" > /dev/null 2> "$T/re.err" &
+first=$!
+i=0; until grep -q 'listening on' "$T/re.err" || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
+kill -KILL "$(pgrep -P "$first" | head -1)"
+i=0; until [ "$(grep -c 'listening on' "$T/re.err")" -ge 2 ] || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+is "$(grep -c 'listening on' "$T/re.err"):$(grep -c 'no action harsher' "$T/re.err")" "2:0" \
+    "a milter process started again from the unchanged file it ran: its actions as they were"
+kill -TERM "$first"; wait "$first"
 rm -rf "$pub"
 
 printf 'milter_action accept\nmilter_action\0 reject\n' > "$T/nul.conf"

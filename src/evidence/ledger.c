@@ -91,6 +91,9 @@ struct ledger {
 	int		 spool_read;	/* spooled loaded (readers) */
 	int		 spool_partial;	/* the spool not all read: what is
 					   not found may be in the rest */
+	struct timespec	 spool_seen;	/* its new/'s mtime when read
+					   (tv_sec -1: missing) */
+	time_t		 spool_read_at;	/* when */
 	struct spool_batch spooled;
 };
 
@@ -708,11 +711,28 @@ ledger_find(struct ledger *l, const char *id, long today, int expiry,
 }
 
 /* The spool, read once per open: entries not yet merged. */
+/* The mtime of the spool's new/ (a file added or removed changes it);
+ * tv_sec -1 when it cannot be had. */
+static struct timespec
+spool_mtime(const struct ledger *l)
+{
+	struct timespec	 none = { -1, 0 };
+	struct stat	 st;
+	char		 sub[PATH_MAX];
+
+	if (snprintf(sub, sizeof(sub), "%s/new", l->spool) >=
+	    (int)sizeof(sub) || stat(sub, &st) == -1)
+		return none;
+	return st.st_mtim;
+}
+
 static void
 read_spool(struct ledger *l)
 {
 	if (l->spool != NULL && !l->spool_read) {
 		l->spool_read = 1;
+		l->spool_seen = spool_mtime(l);
+		l->spool_read_at = time(NULL);
 		if (spool_take(l->spool, 0, &l->spooled) == -1 ||
 		    l->spooled.partial)
 			l->spool_partial = 1;
@@ -741,6 +761,10 @@ ledger_find_sent(struct ledger *l, const char *id, const char *const *rcpts,
 		nrcpts = LEDGER_ASK_MAX;
 	for (w = 0; w < nrcpts; w++)
 		ledger_rcpt_hash(rcpts[w], want + (size_t)w * LEDGER_RCPT_LEN);
+	/* the spool before the ledger: a replay writes Redis, then removes
+	 * what it wrote from the local spool; read the other way round, an
+	 * entry replayed in between would be in neither */
+	read_spool(l);
 	if (l->redis != NULL) {
 		unsigned char	 rr[LEDGER_RCPT_MAX * LEDGER_RCPT_LEN];
 		unsigned long	 rday;
@@ -853,6 +877,7 @@ ledger_correspondent(struct ledger *l, const char *addr, long today,
 	*day_r = -1;
 	ledger_rcpt_hash(addr, key);
 	known = 0;
+	read_spool(l);		/* first: see ledger_find_sent */
 	if (l->redis != NULL) {
 		unsigned long	 rday;
 
@@ -1260,6 +1285,10 @@ ledger_path_ok(const char *path, char *err, size_t errlen)
  */
 static struct ledger_redis	*writer_r;
 static char			*writer_url;
+/* The last day an entry was lost with nowhere to mark it (no home, or a
+ * local spool that takes not even the mark): told to Redis by the next
+ * recording of this process that reaches it (a long-running one). */
+static long			 lost_unmarked;
 
 static struct ledger_redis *
 redis_writer(const char *path, char *err, size_t errlen)
@@ -1324,6 +1353,9 @@ ledger_redis_replay(const char *path, long today, int expiry, char *err,
 		return 0;
 	if ((r = redis_writer(path, err, errlen)) == NULL)
 		return -1;
+	if (lost_unmarked != 0 && ledger_redis_mark_lost(r,
+	    (unsigned long)lost_unmarked) == 0)
+		lost_unmarked = 0;
 	if ((dir = redis_spool(r)) == NULL)
 		return 0;
 	rc = 0;
@@ -1360,6 +1392,9 @@ record_redis(const char *path, const struct ledger_sent *sent, int n,
 	before = dir != NULL && access(dir, F_OK) == 0;
 	if (ledger_redis_add(r, e, ne, expiry, before) == 0) {
 		rc = 0;
+		if (lost_unmarked != 0 && ledger_redis_mark_lost(r,
+		    (unsigned long)lost_unmarked) == 0)
+			lost_unmarked = 0;
 		/* made on the first entry written: this host has written
 		 * to a Redis ledger (an empty one later was wiped) */
 		if (dir != NULL && !before && make_parent(dir) == 0)
@@ -1369,6 +1404,7 @@ record_redis(const char *path, const struct ledger_sent *sent, int n,
 	} else if (dir == NULL) {
 		seterr(err, errlen, ledger_redis_url(r), "Redis cannot be "
 		    "written, and there is no home to keep the entry in");
+		lost_unmarked = today;
 		rc = -1;
 	} else if (make_parent(dir) == 0 && spool_make(dir) == 0 &&
 	    spool_add(dir, e, ne) == 0) {
@@ -1378,12 +1414,14 @@ record_redis(const char *path, const struct ledger_sent *sent, int n,
 	} else {
 		seterr(err, errlen, dir, strerror(errno));
 		len = strlen(err);
+		if (spool_mark_lost(dir, today, 0) == -1)
+			lost_unmarked = today;
 		if (len + 1 < errlen)
-			snprintf(err + len, errlen - len, spool_mark_lost(dir,
-			    today, 0) == 0 ? "; Redis cannot be written "
-			    "either: lost, and marked" : "; Redis cannot be "
-			    "written either: lost, and the loss could not be "
-			    "marked");
+			snprintf(err + len, errlen - len, lost_unmarked == 0 ?
+			    "; Redis cannot be written either: lost, and "
+			    "marked" : "; Redis cannot be written either: "
+			    "lost, marked in Redis when it answers, if this "
+			    "process lives until then");
 		rc = -1;
 	}
 	spool_entries_clear(e, ne);
@@ -2023,6 +2061,20 @@ replaced(const char *path, const struct ledger *l)
 	    st.st_dev != l->dev || st.st_ino != l->ino);
 }
 
+/* Has the local spool changed since it was read? A folder's time moves
+ * in the kernel's coarse ticks: one that changed within the last two
+ * seconds of its reading may have changed again in the same tick, and
+ * counts as changed (as git's "racy" index entries do). */
+static int
+spool_changed(const struct ledger *l)
+{
+	struct timespec	 now = spool_mtime(l);
+
+	return now.tv_sec != l->spool_seen.tv_sec ||
+	    now.tv_nsec != l->spool_seen.tv_nsec ||
+	    l->spool_read_at - l->spool_seen.tv_sec <= 2;
+}
+
 /* (A long-running process, backscatter-milter, may be configured anew:
  * a ledger at another path is opened in place of the cached one; one
  * found missing, unusable or a spool alone is opened again after
@@ -2043,9 +2095,11 @@ reader(const struct config *cfg, const struct envelope *env, int *state_r)
 		if (due)
 			cached_at = time(NULL);	/* looked at: the same */
 		/* a Redis ledger's local spool changes with every failed
-		 * recording (the file's is merged as it comes): read anew */
+		 * recording (the file's is merged as it comes): read anew
+		 * when its new/ has changed (thousands of entries kept in
+		 * an outage are not read again for every lookup) */
 		if (cached != NULL && cached->redis != NULL &&
-		    cached->spool_read) {
+		    cached->spool_read && spool_changed(cached)) {
 			spool_batch_free(&cached->spooled);
 			cached->spool_read = cached->spool_partial = 0;
 		}

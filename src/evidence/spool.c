@@ -258,7 +258,8 @@ parse_line(const char *s, size_t len, struct spool_entry *e)
 }
 
 /* The entries of one file into b: 1 all of them, 0 not all (b is full),
- * -1 when memory runs out. */
+ * 2 the file not read (it stays: its entries are unknown, never to be
+ * removed as merged), -1 when memory runs out. */
 static int
 read_file(int dfd, const char *name, struct spool_batch *b, size_t *cap)
 {
@@ -272,15 +273,18 @@ read_file(int dfd, const char *name, struct spool_batch *b, size_t *cap)
 	    O_CLOEXEC)) == -1) {
 		/* merged and removed meanwhile; anything else is a file
 		 * not read (its entries unknown) */
-		if (errno != ENOENT)
-			b->partial = 1;
-		return 1;
+		if (errno == ENOENT)
+			return 1;
+		b->partial = 1;
+		return 2;
 	}
 	got = read(fd, buf, sizeof(buf));
 	close(fd);
-	if (got < 0)
+	if (got < 0) {
 		b->partial = 1;
-	if (got <= 0)
+		return 2;
+	}
+	if (got == 0)
 		return 1;
 	for (p = buf, end = buf + got; p < end; p = nl + 1) {
 		if (b->n == SPOOL_READ_MAX) {
@@ -338,6 +342,8 @@ spool_take(const char *dir, size_t max_files, struct spool_batch *b)
 			continue;
 		if ((whole = read_file(dirfd(d), de->d_name, b, &cap)) == -1)
 			goto fail;
+		if (whole == 2)
+			continue;	/* not read: never removed */
 		if (!whole)
 			break;		/* the rest of it next time */
 		if (b->nfiles == fcap) {

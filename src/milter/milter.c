@@ -114,6 +114,11 @@ static int			 abandoned;	/* judgings running past
 						   their wait; conf_lock */
 static const char		*config_path = MILTER_CONFIG_DEFAULT;
 static const char		*ledger_home;	/* the user's home, for "~/" */
+/* The configuration file as it was when the first process started (the
+ * one its first milter process ran, errors and all), and the pid file's
+ * descriptor, its lock held by the first process alone. */
+static struct stat		 started_conf;
+static int			 pidfile_fd = -1;
 static long long		 clock_now;	/* BACKSCATTER_NOW, or 0 */
 /* bytes of messages held by sessions and judgings, and milter_memory's */
 static atomic_size_t		 held_now, held_max;
@@ -1077,6 +1082,21 @@ milder(struct conf *c, int nerr)
 	    "and reload", config_path, nerr, nerr == 1 ? "" : "s");
 }
 
+/* Is the configuration file another than the one the first milter
+ * process started from (edited since, or replaced)? */
+static int
+conf_changed(void)
+{
+	struct stat	 st;
+
+	return stat(config_path, &st) == -1 ||
+	    st.st_dev != started_conf.st_dev ||
+	    st.st_ino != started_conf.st_ino ||
+	    st.st_size != started_conf.st_size ||
+	    st.st_mtim.tv_sec != started_conf.st_mtim.tv_sec ||
+	    st.st_mtim.tv_nsec != started_conf.st_mtim.tv_nsec;
+}
+
 /* The reload thread of the milter process: SIGUSR1 from the first. */
 static void *
 reloader(void *arg)
@@ -1161,7 +1181,7 @@ run_milter(const char *conn, const struct passwd *pw)
 		log_warnx("%s cannot be read", config_path);
 		return 78;
 	}
-	if (nerr > 0 && restarted)
+	if (nerr > 0 && restarted && conf_changed())
 		milder(c, nerr);
 	conf_swap(c);
 	if (pthread_create(&t, NULL, reloader, &usr1) != 0 ||
@@ -1207,6 +1227,10 @@ start_milter(const char *conn, const struct passwd *pw)
 		sigemptyset(&usr1);
 		sigaddset(&usr1, SIGUSR1);
 		sigprocmask(SIG_SETMASK, &usr1, NULL);
+		/* the pid file's lock is the first process's: the milter
+		 * process (another user) neither holds it nor may write */
+		if (pidfile_fd != -1)
+			close(pidfile_fd);
 		_exit(run_milter(conn, pw));
 	}
 	if (pid == -1)
@@ -1251,7 +1275,8 @@ write_pidfile(const char *path)
 		close(fd);
 		return -1;
 	}
-	return 0;		/* fd kept: the lock lives with the process */
+	pidfile_fd = fd;	/* kept: the lock lives with the process */
+	return 0;
 }
 
 /* The first process's signals, taken from its start: a SIGHUP or SIGTERM
@@ -1333,6 +1358,8 @@ supervise(const char *conn, const struct passwd *pw, const char *pidfile)
 
 	if (pidfile != NULL && (rc = write_pidfile(pidfile)) != 0)
 		return rc == 69 ? 69 : 1;
+	if (stat(config_path, &started_conf) == -1)
+		memset(&started_conf, 0, sizeof(started_conf));
 	if (socket_live(conn)) {
 		log_warnx("%s: another milter listens on it: not started",
 		    socket_of(conn));
