@@ -267,10 +267,12 @@ kept() { sed "s/20250318034705\.77aa/kept-$1/I" "$2"; }
 kept 1 "$d/sent-ours.eml" > "$T/sent-k1.eml"; kept 1 "$d/bounce.eml" > "$T/bounce-k1.eml"
 kept 2 "$d/sent-ours.eml" > "$T/sent-k2.eml"; kept 2 "$d/bounce.eml" > "$T/bounce-k2.eml"
 kept 3 "$d/sent-ours.eml" > "$T/sent-k3.eml"; kept 3 "$d/bounce.eml" > "$T/bounce-k3.eml"
-# the local spool of a Redis ledger: named by its URL's SHA-256 (16 hex
-# digits), the password hidden
-SP=$HOME/.local/state/backscatter/redis-spool/$(printf 'unix:%s' "$sock" | sha256sum | cut -c1-16)
-ls_spool() { ls "$SP/new" | wc -l | tr -d ' '; }
+kept 4 "$d/sent-ours.eml" > "$T/sent-k4.eml"; kept 4 "$d/bounce.eml" > "$T/bounce-k4.eml"
+# the local spool of a Redis ledger: named by the SHA-256 (16 hex digits)
+# of the database its URL names (unix:<socket>?db=N, or
+# redis://<host>:<port>/<db>), no password
+SP=$HOME/.local/state/backscatter/redis-spool/$(printf 'unix:%s?db=0' "$sock" | sha256sum | cut -c1-16)
+ls_spool() { if [ -d "$SP/new" ]; then ls "$SP/new" | wc -l | tr -d ' '; else echo missing; fi; }
 mkdir -p "$T/host2"
 keys0=$(rcli --scan --pattern 'bs:sent:*' | wc -l | tr -d ' ')
 kill -STOP "$(cat "$R/pid")"
@@ -280,6 +282,10 @@ holds "Redis stalled: --record-sent answers 0, keeps the entry on this host, and
 is "$(ls_spool)" 1 "... one entry file in ~/.local/state/backscatter/redis-spool/<hash of the URL>/new"
 is "$(tests "$T/bounce-k1.eml" "$T/conf-complete")" "ok BS_ORIG_CLAIMS_OURS,BS_PROOF_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" \
     "... its bounce on this host, Redis still stalled: found (proof it is ours)"
+# the same database however its URL is spelled: the same local spool
+sed "s|unix:|unix://|" "$T/conf-complete" > "$T/conf-spelled"
+is "$(tests "$T/bounce-k1.eml" "$T/conf-spelled")" "ok BS_ORIG_CLAIMS_OURS,BS_PROOF_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" \
+    "... found too through the URL spelled unix://$sock (the spool named by the database, not the text)"
 kill -CONT "$(cat "$R/pid")"
 is "$(HOME=$T/host2 tests "$T/bounce-k1.eml" "$T/conf-complete")" \
     "backscatter BS_NOT_IN_LEDGER,BS_PROOF_BACKSCATTER,BS_REASON_SPAM" \
@@ -305,6 +311,18 @@ bs_run "$T/sent-k2.eml" --config "$T/conf" --record-sent
 is "$(ls "$SP/new" | tr '\n' ' ')" "unreadable " \
     "a replay leaves a spool file it could not read, removes the ones it wrote"
 rm -f "$SP/new/unreadable"
+# a user who sends rarely: --record-sent of an empty message (from cron)
+# writes what was kept, and records nothing
+kill -STOP "$(cat "$R/pid")"
+bs_run "$T/sent-k4.eml" --config "$T/conf" --record-sent
+kill -CONT "$(cat "$R/pid")"
+is "$(ls_spool)" 1 "an entry kept while Redis stalled"
+bs_run - --config "$T/conf" --record-sent < /dev/null
+is "$rc:$(cat "$T/stdout" "$T/stderr"):$(ls_spool)" "0::0" \
+    "--record-sent < /dev/null (cron): 0, silent, the kept entry written into Redis"
+is "$(HOME=$T/host2 tests "$T/bounce-k4.eml" "$T/conf-complete")" \
+    "ok BS_ORIG_CLAIMS_OURS,BS_PROOF_OURS,BS_REASON_SPAM,BS_SENT_LEDGER" \
+    "... another host finds it"
 # lost: Redis stalled and the local spool cannot keep the entry either
 # (its tmp/ a file): marked lost here, and in Redis by the next writer
 # that reaches it; no host then proves a bounce forged by absence

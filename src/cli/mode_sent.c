@@ -44,6 +44,20 @@ lost(const char *path, long today, const char *why)
 		    "could not be marked", why);
 }
 
+/* What a Redis ledger at path could not take, kept on this host, written
+ * into it now (a writer that sends rarely runs --record-sent with an
+ * empty message from cron); a failure is said. */
+static void
+replay_redis(struct run *r, const char *path)
+{
+	char	 err[PATH_MAX + 512];
+	long	 today = (long)(envelope_now(&r->env) / 86400);
+
+	if (ledger_redis_is(path) && ledger_redis_replay(path, today,
+	    LEDGER_REDIS_EXPIRY, err, sizeof(err)) == -1)
+		log_warnx("--record-sent: %s", err);
+}
+
 /*
  * The envelope recipients on a sendmail command line (what a mail client
  * gives its sendmail, handed on after --record-sent by a wrapper) into
@@ -86,13 +100,18 @@ mode_record_sent(struct run *r)
 	long			 today;
 	int			 spooled, n, i;
 
-	if (!ledger_message_id(raw, r->msg.raw.len, id, sizeof(id))) {
-		log_warnx("--record-sent: the message has no Message-ID; "
-		    "nothing recorded");
-		return EX_OK;
-	}
 	if ((path = config_ledger_path(&r->cfg, r->env.home)) == NULL) {
 		log_warnx("--record-sent: no sent_ledger and no $HOME");
+		return EX_OK;
+	}
+	if (!ledger_message_id(raw, r->msg.raw.len, id, sizeof(id))) {
+		/* none (an empty one from cron): what a Redis ledger could
+		 * not take is written into it all the same */
+		if (r->msg.raw.len > 0)
+			log_warnx("--record-sent: the message has no "
+			    "Message-ID; nothing recorded");
+		replay_redis(r, path);
+		free(path);
 		return EX_OK;
 	}
 	/* its recipients: the header's, then the envelope's (the

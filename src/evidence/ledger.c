@@ -149,22 +149,23 @@ ledger_set_home(const char *home)
 }
 
 /* The local spool of the Redis ledger r, <home>/LEDGER_REDIS_SPOOL/ and
- * the hex of 8 bytes of the SHA-256 of its URL (password hidden: the
- * same database whatever password reaches it), malloc'd; NULL: no home,
- * or no memory. */
+ * the hex of 8 bytes of the SHA-256 of the database it names (however
+ * its URL spells it, whatever password reaches it), malloc'd; NULL: no
+ * home, or no memory. */
 static char *
 redis_spool(const struct ledger_redis *r)
 {
 	static const char	 hex[] = "0123456789abcdef";
 	unsigned char		 h[DIGEST_SHA256_LEN];
-	const char		*url = ledger_redis_url(r);
+	char			 where[REDIS_URL_MAX + 64];
 	char			*p;
 	size_t			 n, len;
 	int			 i;
 
-	if (local_home == NULL)
+	if (local_home == NULL || ledger_redis_where(r, where,
+	    sizeof(where)) == -1)
 		return NULL;
-	digest_sha256(url, strlen(url), h);
+	digest_sha256(where, strlen(where), h);
 	len = strlen(local_home) + sizeof(LEDGER_REDIS_SPOOL) + 1 + 16;
 	if ((p = malloc(len + 1)) == NULL)
 		return NULL;

@@ -236,6 +236,17 @@ may_hold_password(const char *url)
 }
 
 int
+ledger_redis_where(const struct ledger_redis *r, char *out, size_t len)
+{
+	int	 n;
+
+	n = r->socket != NULL ? snprintf(out, len, "unix:%s?db=%d", r->socket,
+	    r->db) : snprintf(out, len, "redis://%s:%d/%d", r->host, r->port,
+	    r->db);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+int
 ledger_redis_open(const char *url, struct ledger_redis **rp, char *err,
     size_t errlen)
 {

@@ -49,6 +49,11 @@ int	 ledger_redis_open(const char *url, struct ledger_redis **r,
 void	 ledger_redis_close(struct ledger_redis *);
 /* Its URL for messages, the password hidden. */
 const char *ledger_redis_url(const struct ledger_redis *);
+/* The database it names, however the URL spells it ("unix:<path>?db=N"
+ * or "redis://<host>:<port>/<db>", no user or password) into out: 0, or
+ * -1 when len is too short. */
+int	 ledger_redis_where(const struct ledger_redis *, char *out,
+	    size_t len);
 
 /* What Redis holds about key (LEDGER_KEY_LEN bytes): the day it was
  * recorded, and the hashes of its recipients (at most max, of
