@@ -791,7 +791,6 @@ ledger_find_sent(struct ledger *l, const char *id, const char *const *rcpts,
 			matched = f.matched;
 		}
 	}
-	read_spool(l);
 	for (i = 0; i < l->spooled.n; i++) {
 		e = &l->spooled.entries[i];
 		if (memcmp(e->key, key, LEDGER_KEY_LEN) != 0)
@@ -900,7 +899,6 @@ ledger_correspondent(struct ledger *l, const char *addr, long today,
 		    sizeof(legacy)) == 1 && (long)legacy + expiry >= today)
 			known = 0;	/* entries without recipients yet */
 	}
-	read_spool(l);
 	for (i = 0; i < l->spooled.n; i++) {
 		e = &l->spooled.entries[i];
 		if (match_rcpt(e->rcpt, e->nrcpt, key, 1) == 0 &&
